@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared inside libvfd; not part of the public API. */
+#ifndef VFD_INTERNAL_H
+#define VFD_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "vfd.h"
+
+#define VFD_EXPORT __attribute__((visibility("default")))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+
+void vfd_log(const struct vfd_root *root, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define vfd_dbg(root, ...) vfd_log(root, 7, __VA_ARGS__)
+
+/* A growable NULL-terminated string list. */
+struct strv_builder {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+
+/* append a formatted string; on allocation failure remember it in ->oom */
+void strv_addf(struct strv_builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* take the list (never NULL unless out of memory); the builder is emptied */
+char **strv_take(struct strv_builder *b);
+void strv_builder_clear(struct strv_builder *b);
+
+/* asprintf that returns NULL on failure */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Findings: add one with its evidence and fixes taken from builders. */
+struct vfd_finding *report_add(struct vfd_report *report, const char *id, const char *layer,
+			       enum vfd_status status, const char *device,
+			       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void finding_evidence(struct vfd_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void finding_fix(struct vfd_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* move a whole list of steps into the fix (takes ownership of @steps) */
+void finding_fix_steps(struct vfd_finding *f, char **steps);
+
+/* The context every layer check gets. */
+struct check_ctx {
+	struct vfd_host *host;
+	struct vfd_root *root;
+	struct vfd_report *report;
+	const struct vfd_check_opts *opts;
+	struct vfd_system sys;
+	struct vfd_kmsg kmsg;
+	int kmsg_err;			/* 0, or why the kernel log could not be read */
+	struct vfd_cmdline_token *cmdline;
+	int n_cmdline;
+	char *cmdline_raw;
+	char *cpu_vendor;		/* "GenuineIntel", "AuthenticAMD", or NULL */
+	bool cpu_vmx, cpu_svm;
+	bool iommu_active;		/* groups exist */
+	struct vfd_modules *mods;
+};
+
+void check_platform(struct check_ctx *ctx);
+void check_firmware(struct check_ctx *ctx);
+void check_iommu(struct check_ctx *ctx);
+void check_modules(struct check_ctx *ctx);
+int check_devices(struct check_ctx *ctx);
+
+/* usage.c: the per-host cache of what the host uses each device for */
+struct usage_index;
+struct usage_index **host_usage(struct vfd_host *host);
+void usage_index_free(struct usage_index *idx);
+
+/* access.c: may @user open a node with this mode and owner? (etc/passwd, etc/group) */
+int user_can_open(struct vfd_root *root, const char *user, const struct stat *st, bool *can,
+		  char **why);
+/* "crw-rw---- root:kvm" for evidence (caller frees) */
+char *describe_node(struct vfd_root *root, const struct stat *st);
+
+/* quote a kernel log line as evidence: "kernel log: <text>" */
+void finding_kmsg(struct vfd_finding *f, const struct vfd_kmsg_line *line);
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Module state. Loaded and built-in come from /proc/modules and /sys/module
+ * inside the root (libkmod's own state query reads the absolute /sys, so it
+ * would lie about a sysroot); "available" comes from the module tree of the
+ * running release through libkmod, which also knows modules.builtin.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct vfd_modules {
+	struct vfd_root *root;
+	struct kmod_ctx *kmod;
+	char *tree;		/* module tree path relative to the root, or NULL */
+	char *proc_modules;	/* contents of proc/modules, or NULL */
+};
+
+static void kmod_quiet(void *data, int priority, const char *file, int line, const char *fn,
+		       const char *format, va_list args)
+{
+	(void)data, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
+}
+
+struct vfd_modules *vfd_modules_new(struct vfd_root *root, const char *release)
+{
+	static const char *const bases[] = { "lib/modules", "usr/lib/modules" };
+	struct vfd_modules *mods = calloc(1, sizeof(*mods));
+
+	if (!mods)
+		return NULL;
+	mods->root = vfd_root_ref(root);
+	vfd_root_read_filef(root, 1 << 22, &mods->proc_modules, NULL, "proc/modules");
+	for (size_t i = 0; release && i < ARRAY_SIZE(bases) && !mods->tree; i++) {
+		/* a tree with no index (depmod never ran) is as good as none */
+		if (vfd_root_existsf(root, "%s/%s/modules.dep.bin", bases[i], release) ||
+		    vfd_root_existsf(root, "%s/%s/modules.dep", bases[i], release))
+			mods->tree = xasprintf("%s/%s", bases[i], release);
+	}
+	if (mods->tree) {
+		char *dir = xasprintf("%s/%s", strcmp(vfd_root_get_prefix(root), "/") == 0
+				      ? "" : vfd_root_get_prefix(root), mods->tree);
+
+		if (dir) {
+			const char *empty = NULL;
+
+			/* no config: modprobe.d aliases do not change what exists */
+			mods->kmod = kmod_new(dir, &empty);
+			if (mods->kmod)
+				kmod_set_log_fn(mods->kmod, kmod_quiet, NULL);
+		}
+		free(dir);
+	}
+	return mods;
+}
+
+void vfd_modules_free(struct vfd_modules *mods)
+{
+	if (!mods)
+		return;
+	if (mods->kmod)
+		kmod_unref(mods->kmod);
+	free(mods->tree);
+	free(mods->proc_modules);
+	vfd_root_unref(mods->root);
+	free(mods);
+}
+
+const char *vfd_modules_tree(const struct vfd_modules *mods)
+{
+	return mods->kmod ? mods->tree : NULL;
+}
+
+/* module names use '_' in /sys/module and /proc/modules */
+static void normalize(const char *name, char *out, size_t size)
+{
+	size_t i = 0;
+
+	for (; name[i] && i + 1 < size; i++)
+		out[i] = name[i] == '-' ? '_' : name[i];
+	out[i] = '\0';
+}
+
+static bool in_proc_modules(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = text; p && *p;) {
+		if (strncmp(p, name, len) == 0 && p[len] == ' ')
+			return true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+enum vfd_module_state vfd_modules_state(struct vfd_modules *mods, const char *name)
+{
+	struct kmod_list *list = NULL, *it;
+	enum vfd_module_state state = VFD_MODULE_UNKNOWN;
+	char norm[128];
+
+	normalize(name, norm, sizeof(norm));
+	if (mods->proc_modules && in_proc_modules(mods->proc_modules, norm))
+		return VFD_MODULE_LOADED;
+	/* a loaded module has initstate; a built-in one only a directory */
+	if (vfd_root_existsf(mods->root, "sys/module/%s/initstate", norm))
+		return VFD_MODULE_LOADED;
+	if (mods->kmod && kmod_module_new_from_lookup(mods->kmod, norm, &list) == 0) {
+		state = VFD_MODULE_MISSING;
+		kmod_list_foreach(it, list) {
+			struct kmod_module *m = kmod_module_get_module(it);
+			const char *path = kmod_module_get_path(m);
+
+			if (strcmp(kmod_module_get_name(m), norm) == 0)
+				state = path ? VFD_MODULE_AVAILABLE : VFD_MODULE_BUILTIN;
+			kmod_module_unref(m);
+		}
+		kmod_module_unref_list(list);
+		if (state == VFD_MODULE_AVAILABLE || state == VFD_MODULE_BUILTIN)
+			return state;
+	}
+	/* built-in modules with parameters show up here without initstate */
+	if (vfd_root_existsf(mods->root, "sys/module/%s", norm))
+		return VFD_MODULE_BUILTIN;
+	return state;
+}
+
+char *vfd_modules_param(struct vfd_modules *mods, const char *name, const char *param)
+{
+	char norm[128];
+	char *s = NULL;
+
+	normalize(name, norm, sizeof(norm));
+	if (vfd_root_readf_str(mods->root, &s, "sys/module/%s/parameters/%s", norm, param) < 0)
+		return NULL;
+	return s;
+}
+
+const char *vfd_module_state_name(enum vfd_module_state state)
+{
+	switch (state) {
+	case VFD_MODULE_MISSING:
+		return "missing";
+	case VFD_MODULE_AVAILABLE:
+		return "available";
+	case VFD_MODULE_LOADED:
+		return "loaded";
+	case VFD_MODULE_BUILTIN:
+		return "builtin";
+	default:
+		return "unknown";
+	}
+}

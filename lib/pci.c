@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The host model: every PCI function under sys/bus/pci/devices and the IOMMU
+ * groups they form. The scan reads, per function, one symlink for the
+ * topology, the first 64 bytes of config space for all IDs (instead of six
+ * attribute files), and the driver and iommu_group links. Everything else is
+ * read on first use and kept.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pci/pci.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define LAZY_OVERRIDE	0x01
+#define LAZY_RESET	0x02
+#define LAZY_BOOTVGA	0x04
+#define LAZY_NUMA	0x08
+#define LAZY_PHYSFN	0x10
+#define LAZY_CONFIG	0x20
+#define LAZY_VFS	0x40
+
+struct vfd_pcidev {
+	struct vfd_host *host;
+	char slot[16];
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	uint32_t class_code;
+	uint8_t revision;
+	uint8_t header_type;	/* raw byte: bit 7 is multi-function */
+	int group;
+	char *driver;
+	char *parent;
+	unsigned int loaded;	/* LAZY_* already read */
+	char *driver_override;
+	char *reset_method;
+	int boot_vga;
+	int numa_node;
+	char *physfn;
+	int num_vfs;
+	uint8_t *config;
+	size_t config_len;
+};
+
+struct vfd_group {
+	int number;
+	size_t n, cap;
+	struct vfd_pcidev **devices;
+};
+
+struct vfd_host {
+	struct vfd_root *root;
+	struct vfd_pcidev *devices;
+	size_t n;
+	struct vfd_group *groups;
+	size_t n_groups;
+	bool release_read;
+	char *release;
+	struct pci_access *pacc;
+	bool pacc_failed;
+	struct usage_index *usage;
+	char namebuf[3][256];
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct vfd_pcidev *x = a, *y = b;
+
+	return strcmp(x->slot, y->slot);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct vfd_group *x = a, *y = b;
+
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+/* "../../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0" -> "0000:00:1c.0" */
+static char *parent_from_link(const char *target)
+{
+	const char *end = strrchr(target, '/');
+	const char *start;
+	struct vfd_bdf bdf;
+	char buf[32];
+
+	if (!end)
+		return NULL;
+	start = end;
+	while (start > target && start[-1] != '/')
+		start--;
+	if ((size_t)(end - start) >= sizeof(buf))
+		return NULL;
+	memcpy(buf, start, (size_t)(end - start));
+	buf[end - start] = '\0';
+	/* full form only: the components are kernel-made "DDDD:BB:DD.F" */
+	if (strlen(buf) != 12 || vfd_bdf_parse(buf, &bdf) < 0)
+		return NULL;
+	return strdup(buf);
+}
+
+static uint16_t le16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+/* One attribute as a hex number; 0 when unreadable. */
+static unsigned int read_hex_attr(struct vfd_root *root, const char *slot, const char *attr)
+{
+	uint64_t v = 0;
+
+	if (vfd_root_readf_u64(root, &v, "sys/bus/pci/devices/%s/%s", slot, attr) < 0)
+		return 0;
+	return (unsigned int)v;
+}
+
+static void load_ids(struct vfd_root *root, struct vfd_pcidev *d)
+{
+	uint8_t cfg[72];
+	ssize_t n = -1;
+	int fd;
+
+	fd = vfd_root_openf(root, O_RDONLY, "sys/bus/pci/devices/%s/config", d->slot);
+	if (fd >= 0) {
+		n = pread(fd, cfg, sizeof(cfg), 0);
+		close(fd);
+	}
+	if (n >= 0x30 && le16(cfg) != 0xffff) {
+		d->vendor = le16(cfg + 0x00);
+		d->device = le16(cfg + 0x02);
+		d->revision = cfg[0x08];
+		d->class_code = (uint32_t)cfg[0x09] | (uint32_t)cfg[0x0a] << 8 |
+				(uint32_t)cfg[0x0b] << 16;
+		d->header_type = cfg[0x0e];
+		if ((cfg[0x0e] & 0x7f) == 0) {
+			d->subsys_vendor = le16(cfg + 0x2c);
+			d->subsys_device = le16(cfg + 0x2e);
+		} else if ((cfg[0x0e] & 0x7f) == 2 && n >= 0x44) {
+			d->subsys_vendor = le16(cfg + 0x40);
+			d->subsys_device = le16(cfg + 0x42);
+		}
+		return;
+	}
+	/* config unreadable: the attribute files hold the same values */
+	d->vendor = (uint16_t)read_hex_attr(root, d->slot, "vendor");
+	d->device = (uint16_t)read_hex_attr(root, d->slot, "device");
+	d->subsys_vendor = (uint16_t)read_hex_attr(root, d->slot, "subsystem_vendor");
+	d->subsys_device = (uint16_t)read_hex_attr(root, d->slot, "subsystem_device");
+	d->class_code = read_hex_attr(root, d->slot, "class") & 0xffffff;
+	d->revision = (uint8_t)read_hex_attr(root, d->slot, "revision");
+	/* a bridge's class is 0x0604/0x0607; without config that is all we know */
+	if ((d->class_code >> 8) == 0x0604 || (d->class_code >> 8) == 0x0609)
+		d->header_type = 1;
+	else if ((d->class_code >> 8) == 0x0607)
+		d->header_type = 2;
+}
+
+static int scan_device(struct vfd_host *host, struct vfd_pcidev *d)
+{
+	struct vfd_root *root = host->root;
+	char *target = NULL, *group = NULL;
+	int64_t g;
+	int r;
+
+	d->host = host;
+	d->group = -1;
+	d->boot_vga = -1;
+	d->numa_node = -1;
+	/* devices/SLOT -> ../../../devices/pci0000:00/0000:00:1c.0/SLOT */
+	if (vfd_root_readlinkf(root, &target, "sys/bus/pci/devices/%s", d->slot) == 0) {
+		d->parent = parent_from_link(target);
+		free(target);
+	}
+	load_ids(root, d);
+	/* driver -> ../../../bus/pci/drivers/e1000e */
+	r = vfd_root_readlinkf_base(root, &d->driver, "sys/bus/pci/devices/%s/driver", d->slot);
+	if (r < 0 && r != -ENOENT)
+		vfd_dbg(root, "%s: driver link: %s", d->slot, strerror(-r));
+	/* iommu_group -> ../../../kernel/iommu_groups/12 */
+	if (vfd_root_readlinkf_base(root, &group, "sys/bus/pci/devices/%s/iommu_group",
+				    d->slot) == 0) {
+		if (vfd_parse_s64(group, &g) == 0 && g >= 0 && g < INT32_MAX)
+			d->group = (int)g;
+		free(group);
+	}
+	return 0;
+}
+
+static struct vfd_group *group_get(struct vfd_host *host, int number, size_t *cap)
+{
+	struct vfd_group *g;
+
+	/* devices of one group are usually adjacent: check the last one first */
+	if (host->n_groups && host->groups[host->n_groups - 1].number == number)
+		return &host->groups[host->n_groups - 1];
+	for (size_t i = 0; i < host->n_groups; i++)
+		if (host->groups[i].number == number)
+			return &host->groups[i];
+	if (host->n_groups == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 32;
+		struct vfd_group *ng = realloc(host->groups, ncap * sizeof(*ng));
+
+		if (!ng)
+			return NULL;
+		host->groups = ng;
+		*cap = ncap;
+	}
+	g = &host->groups[host->n_groups++];
+	memset(g, 0, sizeof(*g));
+	g->number = number;
+	return g;
+}
+
+static int group_add(struct vfd_group *g, struct vfd_pcidev *d)
+{
+	if (g->n == g->cap) {
+		size_t ncap = g->cap ? g->cap * 2 : 4;
+		struct vfd_pcidev **nd = realloc(g->devices, ncap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		g->devices = nd;
+		g->cap = ncap;
+	}
+	g->devices[g->n++] = d;
+	return 0;
+}
+
+/*
+ * Group numbers are dense and small, so a number -> index table keeps
+ * assembly linear even with thousands of groups.
+ */
+static int build_groups(struct vfd_host *host)
+{
+	size_t cap = 0;
+	int max = -1;
+	int *index;
+
+	for (size_t i = 0; i < host->n; i++)
+		if (host->devices[i].group > max)
+			max = host->devices[i].group;
+	if (max < 0)
+		return 0;
+	index = malloc(((size_t)max + 1) * sizeof(*index));
+	if (!index)
+		return -ENOMEM;
+	for (int i = 0; i <= max; i++)
+		index[i] = -1;
+	for (size_t i = 0; i < host->n; i++) {
+		struct vfd_pcidev *d = &host->devices[i];
+		struct vfd_group *g;
+
+		if (d->group < 0)
+			continue;
+		if (index[d->group] < 0) {
+			g = group_get(host, d->group, &cap);
+			if (!g) {
+				free(index);
+				return -ENOMEM;
+			}
+			index[d->group] = (int)(host->n_groups - 1);
+		} else {
+			g = &host->groups[index[d->group]];
+		}
+		if (group_add(g, d) < 0) {
+			free(index);
+			return -ENOMEM;
+		}
+	}
+	free(index);
+	qsort(host->groups, host->n_groups, sizeof(*host->groups), cmp_group);
+	return 0;
+}
+
+struct vfd_host *vfd_host_new(struct vfd_root *root)
+{
+	struct vfd_host *host;
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *dir;
+	int r = 0;
+
+	dir = vfd_root_opendirf(root, "sys/bus/pci/devices");
+	if (!dir)
+		return NULL;
+	host = calloc(1, sizeof(*host));
+	if (!host) {
+		closedir(dir);
+		return NULL;
+	}
+	host->root = vfd_root_ref(root);
+	while ((de = readdir(dir))) {
+		struct vfd_bdf bdf;
+		struct vfd_pcidev *d;
+
+		if (de->d_name[0] == '.' || vfd_bdf_parse(de->d_name, &bdf) < 0)
+			continue;
+		if (host->n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct vfd_pcidev *nd = realloc(host->devices, ncap * sizeof(*nd));
+
+			if (!nd) {
+				r = -ENOMEM;
+				break;
+			}
+			host->devices = nd;
+			cap = ncap;
+		}
+		d = &host->devices[host->n++];
+		memset(d, 0, sizeof(*d));
+		vfd_bdf_format(&bdf, d->slot, sizeof(d->slot));
+		if (strcmp(d->slot, de->d_name) != 0) {
+			/* only kernel-shaped names; anything else is not a device */
+			host->n--;
+			continue;
+		}
+	}
+	closedir(dir);
+	if (r == 0) {
+		if (host->n)
+			qsort(host->devices, host->n, sizeof(*host->devices), cmp_slot);
+		for (size_t i = 0; i < host->n; i++)
+			scan_device(host, &host->devices[i]);
+		r = build_groups(host);
+	}
+	if (r < 0) {
+		vfd_host_free(host);
+		errno = -r;
+		return NULL;
+	}
+	return host;
+}
+
+static void pcidev_clear(struct vfd_pcidev *d)
+{
+	free(d->driver);
+	free(d->parent);
+	free(d->driver_override);
+	free(d->reset_method);
+	free(d->physfn);
+	free(d->config);
+}
+
+void vfd_host_free(struct vfd_host *host)
+{
+	if (!host)
+		return;
+	for (size_t i = 0; i < host->n; i++)
+		pcidev_clear(&host->devices[i]);
+	for (size_t i = 0; i < host->n_groups; i++)
+		free(host->groups[i].devices);
+	free(host->groups);
+	free(host->devices);
+	free(host->release);
+	usage_index_free(host->usage);
+	if (host->pacc)
+		pci_cleanup(host->pacc);
+	vfd_root_unref(host->root);
+	free(host);
+}
+
+struct usage_index **host_usage(struct vfd_host *host)
+{
+	return &host->usage;
+}
+
+struct vfd_root *vfd_host_get_root(const struct vfd_host *host)
+{
+	return host->root;
+}
+
+size_t vfd_host_count_devices(const struct vfd_host *host)
+{
+	return host->n;
+}
+
+struct vfd_pcidev *vfd_host_device(const struct vfd_host *host, size_t index)
+{
+	return index < host->n ? &host->devices[index] : NULL;
+}
+
+struct vfd_pcidev *vfd_host_find(const struct vfd_host *host, const char *slot)
+{
+	struct vfd_pcidev key;
+
+	if (!slot || strlen(slot) >= sizeof(key.slot) || !host->n)
+		return NULL;
+	strcpy(key.slot, slot);
+	return bsearch(&key, host->devices, host->n, sizeof(*host->devices), cmp_slot);
+}
+
+size_t vfd_host_index(const struct vfd_host *host, const struct vfd_pcidev *dev)
+{
+	return (size_t)(dev - host->devices);
+}
+
+int vfd_host_lookup_next(const struct vfd_host *host, const struct vfd_devspec *spec,
+			 size_t start, size_t *index)
+{
+	if (!spec->by_id) {
+		char slot[16];
+		struct vfd_pcidev *d;
+
+		if (start > 0)
+			return 1;
+		vfd_bdf_format(&spec->bdf, slot, sizeof(slot));
+		d = vfd_host_find(host, slot);
+		if (!d)
+			return 1;
+		*index = (size_t)(d - host->devices);
+		return 0;
+	}
+	for (size_t i = start; i < host->n; i++) {
+		if (host->devices[i].vendor == spec->vendor &&
+		    host->devices[i].device == spec->device) {
+			*index = i;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int vfd_host_lookup(const struct vfd_host *host, const struct vfd_devspec *spec, size_t *index)
+{
+	return vfd_host_lookup_next(host, spec, 0, index) == 0 ? 0 : -ENODEV;
+}
+
+const char *vfd_host_get_release(struct vfd_host *host)
+{
+	if (!host->release_read) {
+		host->release_read = true;
+		if (vfd_root_readf_str(host->root, &host->release, "proc/sys/kernel/osrelease") < 0 &&
+		    vfd_root_is_live(host->root)) {
+			struct utsname u;
+
+			if (uname(&u) == 0)
+				host->release = strdup(u.release);
+		}
+	}
+	return host->release;
+}
+
+unsigned int vfd_host_kernel_version(struct vfd_host *host)
+{
+	const char *rel = vfd_host_get_release(host);
+	unsigned int major = 0, minor = 0;
+
+	if (!rel || sscanf(rel, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major * 65536 + minor * 256;
+}
+
+size_t vfd_host_count_groups(const struct vfd_host *host)
+{
+	return host->n_groups;
+}
+
+struct vfd_group *vfd_host_group(const struct vfd_host *host, size_t index)
+{
+	return index < host->n_groups ? &host->groups[index] : NULL;
+}
+
+struct vfd_group *vfd_host_find_group(const struct vfd_host *host, int number)
+{
+	struct vfd_group key = { .number = number };
+
+	if (!host->n_groups)
+		return NULL;
+	return bsearch(&key, host->groups, host->n_groups, sizeof(*host->groups), cmp_group);
+}
+
+/*
+ * libpci's default error handler exits (on allocation failure). The handler
+ * must not return, so it jumps back to the lookup that called it.
+ */
+static __thread jmp_buf *pci_error_jump;
+
+static __attribute__((noreturn)) void pci_error(char *msg, ...)
+{
+	(void)msg;
+	if (pci_error_jump)
+		longjmp(*pci_error_jump, 1);
+	abort();
+}
+
+static void pci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+static struct pci_access *name_access(struct vfd_host *host)
+{
+	if (host->pacc || host->pacc_failed)
+		return host->pacc;
+	host->pacc = pci_alloc();
+	if (!host->pacc) {
+		host->pacc_failed = true;
+		return NULL;
+	}
+	host->pacc->error = pci_error;
+	host->pacc->warning = pci_quiet;
+	host->pacc->debug = pci_quiet;
+	return host->pacc;
+}
+
+static const char *lookup(struct vfd_host *host, int slot, int flags, ...)
+{
+	struct pci_access *a = name_access(host);
+	unsigned int v1 = 0, v2 = 0;
+	jmp_buf jump;
+	va_list ap;
+	char *s;
+
+	if (!a)
+		return NULL;
+	va_start(ap, flags);
+	v1 = va_arg(ap, unsigned int);
+	if (flags & PCI_LOOKUP_DEVICE)
+		v2 = va_arg(ap, unsigned int);
+	va_end(ap);
+	if (setjmp(jump)) {
+		pci_error_jump = NULL;
+		return NULL;
+	}
+	pci_error_jump = &jump;
+	s = pci_lookup_name(a, host->namebuf[slot], sizeof(host->namebuf[slot]),
+			    flags | PCI_LOOKUP_NO_NUMBERS, v1, v2);
+	pci_error_jump = NULL;
+	return s;
+}
+
+/*
+ * The names live in a buffer per kind (vendor, device, class) that the next
+ * lookup of the same kind reuses: copy them before asking for another.
+ */
+const char *vfd_host_vendor_name(struct vfd_host *host, uint16_t vendor)
+{
+	return lookup(host, 0, PCI_LOOKUP_VENDOR, (unsigned int)vendor);
+}
+
+const char *vfd_host_device_name(struct vfd_host *host, uint16_t vendor, uint16_t device)
+{
+	return lookup(host, 1, PCI_LOOKUP_DEVICE, (unsigned int)vendor, (unsigned int)device);
+}
+
+const char *vfd_host_class_name(struct vfd_host *host, uint32_t class_code)
+{
+	return lookup(host, 2, PCI_LOOKUP_CLASS, (unsigned int)(class_code >> 8));
+}
+
+int vfd_group_get_number(const struct vfd_group *group)
+{
+	return group->number;
+}
+
+size_t vfd_group_count_devices(const struct vfd_group *group)
+{
+	return group->n;
+}
+
+struct vfd_pcidev *vfd_group_device(const struct vfd_group *group, size_t index)
+{
+	return index < group->n ? group->devices[index] : NULL;
+}
+
+const char *vfd_pcidev_get_slot(const struct vfd_pcidev *dev)
+{
+	return dev->slot;
+}
+
+uint16_t vfd_pcidev_get_vendor(const struct vfd_pcidev *dev)
+{
+	return dev->vendor;
+}
+
+uint16_t vfd_pcidev_get_device(const struct vfd_pcidev *dev)
+{
+	return dev->device;
+}
+
+uint16_t vfd_pcidev_get_subsys_vendor(const struct vfd_pcidev *dev)
+{
+	return dev->subsys_vendor;
+}
+
+uint16_t vfd_pcidev_get_subsys_device(const struct vfd_pcidev *dev)
+{
+	return dev->subsys_device;
+}
+
+uint32_t vfd_pcidev_get_class(const struct vfd_pcidev *dev)
+{
+	return dev->class_code;
+}
+
+uint8_t vfd_pcidev_get_revision(const struct vfd_pcidev *dev)
+{
+	return dev->revision;
+}
+
+int vfd_pcidev_get_header_type(const struct vfd_pcidev *dev)
+{
+	return dev->header_type & 0x7f;
+}
+
+bool vfd_pcidev_is_multifunction(const struct vfd_pcidev *dev)
+{
+	return dev->header_type & 0x80;
+}
+
+bool vfd_pcidev_is_bridge(const struct vfd_pcidev *dev)
+{
+	return (dev->header_type & 0x7f) == 1 || (dev->header_type & 0x7f) == 2;
+}
+
+const char *vfd_pcidev_get_driver(const struct vfd_pcidev *dev)
+{
+	return dev->driver;
+}
+
+int vfd_pcidev_get_group(const struct vfd_pcidev *dev)
+{
+	return dev->group;
+}
+
+const char *vfd_pcidev_get_parent(const struct vfd_pcidev *dev)
+{
+	return dev->parent;
+}
+
+const char *vfd_pcidev_get_physfn(struct vfd_pcidev *dev)
+{
+	if (!(dev->loaded & LAZY_PHYSFN)) {
+		char *base = NULL;
+
+		dev->loaded |= LAZY_PHYSFN;
+		/* physfn -> ../0000:03:00.0 */
+		if (vfd_root_readlinkf_base(dev->host->root, &base, "sys/bus/pci/devices/%s/physfn",
+					    dev->slot) == 0)
+			dev->physfn = base;
+	}
+	return dev->physfn;
+}
+
+const char *vfd_pcidev_get_driver_override(struct vfd_pcidev *dev)
+{
+	if (!(dev->loaded & LAZY_OVERRIDE)) {
+		char *s = NULL;
+
+		dev->loaded |= LAZY_OVERRIDE;
+		if (vfd_root_readf_str(dev->host->root, &s, "sys/bus/pci/devices/%s/driver_override",
+				       dev->slot) == 0) {
+			if (*s && strcmp(s, "(null)") != 0)
+				dev->driver_override = s;
+			else
+				free(s);
+		}
+	}
+	return dev->driver_override;
+}
+
+const char *vfd_pcidev_get_reset_method(struct vfd_pcidev *dev)
+{
+	if (!(dev->loaded & LAZY_RESET)) {
+		dev->loaded |= LAZY_RESET;
+		/* absent before 5.15, and when the device has no reset at all */
+		if (vfd_root_readf_str(dev->host->root, &dev->reset_method,
+				       "sys/bus/pci/devices/%s/reset_method", dev->slot) < 0) {
+			if (!vfd_root_existsf(dev->host->root, "sys/bus/pci/devices/%s/reset",
+					      dev->slot) &&
+			    vfd_root_existsf(dev->host->root, "sys/bus/pci/devices/%s/config",
+					     dev->slot) &&
+			    vfd_host_kernel_version(dev->host) >= (5u << 16 | 15u << 8))
+				dev->reset_method = strdup("");
+		}
+	}
+	return dev->reset_method;
+}
+
+int vfd_pcidev_get_boot_vga(struct vfd_pcidev *dev)
+{
+	if (!(dev->loaded & LAZY_BOOTVGA)) {
+		int64_t v;
+
+		dev->loaded |= LAZY_BOOTVGA;
+		if (vfd_root_readf_s64(dev->host->root, &v, "sys/bus/pci/devices/%s/boot_vga",
+				       dev->slot) == 0)
+			dev->boot_vga = v != 0;
+	}
+	return dev->boot_vga;
+}
+
+int vfd_pcidev_get_numa_node(struct vfd_pcidev *dev)
+{
+	if (!(dev->loaded & LAZY_NUMA)) {
+		int64_t v;
+
+		dev->loaded |= LAZY_NUMA;
+		if (vfd_root_readf_s64(dev->host->root, &v, "sys/bus/pci/devices/%s/numa_node",
+				       dev->slot) == 0 && v >= 0 && v < 65536)
+			dev->numa_node = (int)v;
+	}
+	return dev->numa_node;
+}
+
+int vfd_pcidev_get_num_vfs(struct vfd_pcidev *dev)
+{
+	if (!(dev->loaded & LAZY_VFS)) {
+		uint64_t v;
+
+		dev->loaded |= LAZY_VFS;
+		if (vfd_root_readf_u64(dev->host->root, &v, "sys/bus/pci/devices/%s/sriov_numvfs",
+				       dev->slot) == 0 && v < 65536)
+			dev->num_vfs = (int)v;
+	}
+	return dev->num_vfs;
+}
+
+const uint8_t *vfd_pcidev_get_config(struct vfd_pcidev *dev, size_t *len)
+{
+	if (!(dev->loaded & LAZY_CONFIG)) {
+		char *buf = NULL;
+		size_t n = 0;
+
+		dev->loaded |= LAZY_CONFIG;
+		if (vfd_root_read_filef(dev->host->root, 4096, &buf, &n,
+					"sys/bus/pci/devices/%s/config", dev->slot) == 0) {
+			dev->config = (uint8_t *)buf;
+			dev->config_len = n;
+		}
+	}
+	*len = dev->config_len;
+	return dev->config;
+}
+
+bool vfd_class_is_display(uint32_t c)
+{
+	return (c >> 16) == 0x03;
+}
+
+bool vfd_class_is_audio(uint32_t c)
+{
+	/* multimedia audio (0x0401) and HD audio (0x0403) */
+	return (c >> 8) == 0x0401 || (c >> 8) == 0x0403;
+}
+
+bool vfd_class_is_usb(uint32_t c)
+{
+	return (c >> 8) == 0x0c03;
+}
+
+bool vfd_class_is_network(uint32_t c)
+{
+	return (c >> 16) == 0x02;
+}
+
+bool vfd_class_is_storage(uint32_t c)
+{
+	return (c >> 16) == 0x01;
+}

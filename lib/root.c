@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The root context: the only door to /sys, /proc, /dev and /etc.
+ *
+ * Every path is relative to one directory fd opened at construction, so a
+ * sysroot (a snapshot tree) and the live host are read by the same code.
+ * Links are resolved inside the root with openat2(RESOLVE_IN_ROOT) where the
+ * kernel has it; otherwise plain openat(), which is still correct for the
+ * relative links sysfs uses.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct vfd_root {
+	int refcount;
+	int dirfd;
+	bool live;
+	bool have_openat2;
+	char *prefix;
+	vfd_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+};
+
+struct vfd_root *vfd_root_new(const char *prefix)
+{
+	struct vfd_root *root;
+	struct stat st;
+	const char *dir = prefix && *prefix ? prefix : "/";
+	const char *env;
+
+	root = calloc(1, sizeof(*root));
+	if (!root)
+		return NULL;
+	root->refcount = 1;
+	root->live = strcmp(dir, "/") == 0;
+	root->have_openat2 = true;
+	root->log_priority = 3;
+	env = getenv("VFD_DEBUG");
+	if (env && *env)
+		root->log_priority = 7;
+	root->prefix = strdup(dir);
+	if (!root->prefix)
+		goto fail;
+	root->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root->dirfd < 0)
+		goto fail;
+	/* A tree without sys/ cannot be a sysroot: say so at once. */
+	if (fstatat(root->dirfd, "sys", &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
+		close(root->dirfd);
+		errno = ENOTDIR;
+		goto fail;
+	}
+	return root;
+fail:
+	{
+		int saved = errno;
+
+		free(root->prefix);
+		free(root);
+		errno = saved;
+	}
+	return NULL;
+}
+
+struct vfd_root *vfd_root_ref(struct vfd_root *root)
+{
+	if (root)
+		root->refcount++;
+	return root;
+}
+
+void vfd_root_unref(struct vfd_root *root)
+{
+	if (!root || --root->refcount > 0)
+		return;
+	close(root->dirfd);
+	free(root->prefix);
+	free(root);
+}
+
+bool vfd_root_is_live(const struct vfd_root *root)
+{
+	return root->live;
+}
+
+const char *vfd_root_get_prefix(const struct vfd_root *root)
+{
+	return root->prefix;
+}
+
+void vfd_root_set_log_fn(struct vfd_root *root, vfd_log_fn fn, void *data)
+{
+	root->log_fn = fn;
+	root->log_data = data;
+}
+
+void vfd_log(const struct vfd_root *root, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!root || !root->log_fn || priority > root->log_priority)
+		return;
+	va_start(ap, fmt);
+	root->log_fn(root->log_data, priority, fmt, ap);
+	va_end(ap);
+}
+
+/* Paths are always taken relative to the root: strip leading slashes. */
+static const char *relative(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+static __attribute__((format(printf, 3, 0))) int vformat(char *buf, size_t size,
+							  const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if (n < 0)
+		return -EINVAL;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
+{
+	const char *rel = relative(path);
+	int fd;
+
+	if (root->have_openat2 && !root->live) {
+		struct open_how how = {
+			.flags = (uint64_t)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+
+		fd = (int)syscall(SYS_openat2, root->dirfd, rel, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS)
+			return -errno;
+		root->have_openat2 = false;
+	}
+	fd = openat(root->dirfd, rel, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	return vfd_root_openat(root, path, flags);
+}
+
+/* Read at most max bytes of an open fd into a new NUL-terminated buffer. */
+static int read_all(int fd, size_t max, char **out, size_t *len)
+{
+	size_t cap = 4096 < max ? 4096 : max, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t got;
+
+		if (n == cap) {
+			size_t ncap;
+			char *nbuf;
+
+			if (cap >= max)
+				break;
+			ncap = cap * 2 < max ? cap * 2 : max;
+			nbuf = realloc(buf, ncap + 1);
+			if (!nbuf) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -errno;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int vfd_root_read_filef(struct vfd_root *root, size_t max, char **out, size_t *len,
+			const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int fd, r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	fd = vfd_root_openat(root, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	r = read_all(fd, max, out, len);
+	close(fd);
+	return r;
+}
+
+static __attribute__((format(printf, 3, 0))) int vread_str(struct vfd_root *root, char **out,
+							    const char *fmt, va_list ap)
+{
+	char path[PATH_MAX];
+	char buf[4096];
+	ssize_t n;
+	int fd, r;
+
+	r = vformat(path, sizeof(path), fmt, ap);
+	if (r < 0)
+		return r;
+	fd = vfd_root_openat(root, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	/* sysfs attributes end in one newline; values never carry it */
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	*out = strdup(buf);
+	return *out ? 0 : -ENOMEM;
+}
+
+int vfd_root_readf_str(struct vfd_root *root, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_str(root, out, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int vfd_root_readf_u64(struct vfd_root *root, uint64_t *out, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_str(root, &s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	r = vfd_parse_u64(s, out);
+	free(s);
+	return r;
+}
+
+int vfd_root_readf_s64(struct vfd_root *root, int64_t *out, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_str(root, &s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	r = vfd_parse_s64(s, out);
+	free(s);
+	return r;
+}
+
+int vfd_root_readlinkf(struct vfd_root *root, char **out, const char *fmt, ...)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *rel;
+	va_list ap;
+	ssize_t n;
+	int r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	rel = relative(path);
+	if (!root->live && root->have_openat2 && strchr(rel, '/')) {
+		/* resolve the directories inside the root, read the last link */
+		char *slash = strrchr(rel, '/');
+		char dir[PATH_MAX];
+		int dfd;
+
+		memcpy(dir, rel, (size_t)(slash - rel));
+		dir[slash - rel] = '\0';
+		dfd = vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
+		if (dfd < 0)
+			return dfd;
+		n = readlinkat(dfd, slash + 1, target, sizeof(target) - 1);
+		r = n < 0 ? -errno : 0;
+		close(dfd);
+	} else {
+		n = readlinkat(root->dirfd, rel, target, sizeof(target) - 1);
+		r = n < 0 ? -errno : 0;
+	}
+	if (r < 0)
+		return r;
+	target[n] = '\0';
+	*out = strdup(target);
+	return *out ? 0 : -ENOMEM;
+}
+
+int vfd_root_readlinkf_base(struct vfd_root *root, char **out, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	char *target = NULL, *base;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	r = vfd_root_readlinkf(root, &target, "%s", path);
+	if (r < 0)
+		return r;
+	base = strrchr(target, '/');
+	*out = strdup(base ? base + 1 : target);
+	free(target);
+	return *out ? 0 : -ENOMEM;
+}
+
+DIR *vfd_root_opendirf(struct vfd_root *root, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	DIR *dir;
+	int fd, r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	fd = vfd_root_openat(root, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		r = errno;
+		close(fd);
+		errno = r;
+	}
+	return dir;
+}
+
+int vfd_root_statf(struct vfd_root *root, struct stat *st, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int fd, r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	fd = vfd_root_openat(root, path, O_PATH);
+	if (fd < 0)
+		return fd;
+	r = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+bool vfd_root_existsf(struct vfd_root *root, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int fd, r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return false;
+	fd = vfd_root_openat(root, path, O_PATH);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int vfd_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno)
+		return -errno;
+	if (end == s)
+		return -EINVAL;
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int vfd_parse_s64(const char *s, int64_t *out)
+{
+	long long v;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (errno)
+		return -errno;
+	if (end == s)
+		return -EINVAL;
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

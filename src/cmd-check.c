@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor check: run the layered diagnosis and render its findings as a
+ * report grouped by layer, a table (-o), or JSON (-J).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libsmartcols.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "output.h"
+
+/* bumped when a key changes meaning or disappears; additions keep it */
+#define CHECK_JSON_SCHEMA 1
+
+enum { COL_SEVERITY, COL_CHECK, COL_LAYER, COL_DEVICE, COL_MESSAGE, COL_HINT, COL_EVIDENCE };
+
+static const struct colinfo columns[] = {
+	[COL_SEVERITY] = { "SEVERITY", 8, 0, "ok, info, warn, fail or skip", COL_STR },
+	[COL_CHECK] = { "CHECK", 24, 0, "stable finding id (layer.name)", COL_STR },
+	[COL_LAYER] = { "LAYER", 8, 0, "platform, firmware, iommu, modules or device", COL_STR },
+	[COL_DEVICE] = { "DEVICE", 12, 0, "PCI address the finding is about", COL_STR },
+	[COL_MESSAGE] = { "MESSAGE", 0.5, SCOLS_FL_WRAP, "one-line summary", COL_STR },
+	[COL_HINT] = { "HINT", 0.3, SCOLS_FL_WRAP, "the fix, one step a line", COL_ARRAY },
+	[COL_EVIDENCE] = { "EVIDENCE", 0.3, SCOLS_FL_WRAP, "what was read, one item a line",
+			   COL_ARRAY },
+};
+
+static const int default_columns[] = { COL_SEVERITY, COL_CHECK, COL_DEVICE, COL_MESSAGE, COL_HINT };
+
+static void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " vfio-doctor check [options] [DEVICE...]\n"
+	      "\nDiagnose the host layer by layer: platform, firmware, iommu, modules and,\n"
+	      "for each DEVICE (or every device bound to vfio-pci), its group, driver,\n"
+	      "node, reset and siblings. DEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device.\n"
+	      "\nOptions:\n"
+	      " -u, --user <name>       also check that <name> (the QEMU user) can open the nodes\n"
+	      " -v, --verbose           show the evidence of every finding, not only problems\n"
+	      " -J, --json              use JSON output format\n"
+	      " -o, --output <list>     print a table with these columns (+<list> adds)\n"
+	      " -O, --output-all        print a table with all columns\n"
+	      " -H, --list-columns      list the available columns\n"
+	      " -n, --noheadings        don't print headings (tables)\n"
+	      " -r, --raw               use raw table output\n"
+	      "\n"
+	      " -h, --help              display this help\n"
+	      "\nExit status: 0 all ok, 1 warnings, 2 failures or error.\n"
+	      "For more details see vfio-doctor(8).\n", stdout);
+}
+
+static const char *const layers[] = { "platform", "firmware", "iommu", "modules", "device" };
+
+static const char *status_color(enum vfd_status s)
+{
+	switch (s) {
+	case VFD_OK:
+		return C_GREEN;
+	case VFD_WARN:
+		return C_YELLOW;
+	case VFD_FAIL:
+		return C_RED;
+	default:
+		return C_DIM;
+	}
+}
+
+static void print_text(struct vfd_host *host, const struct vfd_report *rep, const struct outopts *o,
+		       const struct vfd_system *sys)
+{
+	const char *rel = vfd_host_get_release(host);
+	size_t counts[5] = { 0 };
+
+	printf("vfio-doctor check: %s, kernel %s, %s\n",
+	       sys->pretty_name ? sys->pretty_name : vfd_distro_name(sys->distro),
+	       rel ? rel : "unknown", vfd_bootloader_name(sys->boot));
+	for (size_t l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
+		bool header = false;
+
+		for (size_t i = 0; i < rep->n; i++) {
+			const struct vfd_finding *f = &rep->findings[i];
+			bool detail = o->verbose || f->status == VFD_WARN || f->status == VFD_FAIL;
+
+			if (strcmp(f->layer, layers[l]) != 0)
+				continue;
+			if (!header) {
+				printf("\n%s%s%s\n", o->color ? C_BOLD : "", layers[l],
+				       o->color ? C_RESET : "");
+				header = true;
+			}
+			counts[f->status]++;
+			printf("  %s%-4s%s  %s%s%s%s\n", o->color ? status_color(f->status) : "",
+			       vfd_status_name(f->status), o->color ? C_RESET : "",
+			       f->device ? f->device : "", f->device ? ": " : "", f->summary,
+			       o->verbose ? "" : "");
+			if (o->verbose)
+				printf("        %sid: %s%s\n", o->color ? C_DIM : "", f->id,
+				       o->color ? C_RESET : "");
+			for (char **e = f->evidence; detail && e && *e; e++)
+				printf("        %s%s%s\n", o->color ? C_DIM : "", *e,
+				       o->color ? C_RESET : "");
+			for (char **x = f->fix; detail && x && *x; x++)
+				printf("        fix: %s\n", *x);
+		}
+	}
+	printf("\n%zu ok, %zu info, %zu warn, %zu fail, %zu skipped\n", counts[VFD_OK],
+	       counts[VFD_INFO], counts[VFD_WARN], counts[VFD_FAIL], counts[VFD_SKIP]);
+}
+
+static void json_strv(FILE *out, char **v)
+{
+	fputc('[', out);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			fputs(", ", out);
+		json_str(out, v[i]);
+	}
+	fputc(']', out);
+}
+
+static void print_json(struct vfd_host *host, const struct vfd_report *rep,
+		       const struct vfd_system *sys)
+{
+	FILE *out = stdout;
+
+	fprintf(out, "{\n   \"schema\": %d,\n   \"version\": ", CHECK_JSON_SCHEMA);
+	json_str(out, VFD_VERSION);
+	fputs(",\n   \"kernel\": ", out);
+	json_str(out, vfd_host_get_release(host));
+	fputs(",\n   \"distribution\": ", out);
+	json_str(out, sys->distro == VFD_DISTRO_UNKNOWN ? NULL : vfd_distro_name(sys->distro));
+	fputs(",\n   \"bootloader\": ", out);
+	json_str(out, sys->boot == VFD_BOOT_UNKNOWN ? NULL : vfd_bootloader_name(sys->boot));
+	fputs(",\n   \"status\": ", out);
+	json_str(out, vfd_status_name(vfd_report_worst(rep)));
+	fputs(",\n   \"findings\": [", out);
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+
+		fputs(i ? ",\n      {" : "\n      {", out);
+		fputs("\"id\": ", out);
+		json_str(out, f->id);
+		fputs(", \"layer\": ", out);
+		json_str(out, f->layer);
+		fputs(", \"status\": ", out);
+		json_str(out, vfd_status_name(f->status));
+		fputs(", \"device\": ", out);
+		json_str(out, f->device);
+		fputs(",\n       \"summary\": ", out);
+		json_str(out, f->summary);
+		fputs(",\n       \"evidence\": ", out);
+		json_strv(out, f->evidence);
+		fputs(",\n       \"fix\": ", out);
+		json_strv(out, f->fix);
+		fputc('}', out);
+	}
+	fputs(rep->n ? "\n   ]\n}\n" : "]\n}\n", out);
+}
+
+/* join a list with newlines: libsmartcols wraps multi-line cells */
+static char *join_lines(char **v)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; v && v[i]; i++)
+		len += strlen(v[i]) + 1;
+	s = calloc(1, len);
+	for (size_t i = 0; s && v && v[i]; i++) {
+		if (i)
+			strcat(s, "\n");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+static int print_table(const struct vfd_report *rep, const struct outopts *o)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return -1;
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	for (size_t i = 0; i < o->ncolumns; i++) {
+		const struct colinfo *ci = &columns[o->columns[i]];
+
+		if (!scols_table_new_column(tb, ci->name, ci->whint, ci->flags))
+			goto fail;
+	}
+	for (size_t r = 0; r < rep->n; r++) {
+		const struct vfd_finding *f = &rep->findings[r];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			goto fail;
+		for (size_t i = 0; i < o->ncolumns; i++) {
+			switch (o->columns[i]) {
+			case COL_SEVERITY:
+				scols_line_set_data(ln, i, vfd_status_name(f->status));
+				break;
+			case COL_CHECK:
+				scols_line_set_data(ln, i, f->id);
+				break;
+			case COL_LAYER:
+				scols_line_set_data(ln, i, f->layer);
+				break;
+			case COL_DEVICE:
+				scols_line_set_data(ln, i, f->device);
+				break;
+			case COL_MESSAGE:
+				scols_line_set_data(ln, i, f->summary);
+				break;
+			case COL_HINT:
+				scols_line_refer_data(ln, i, join_lines(f->fix));
+				break;
+			case COL_EVIDENCE:
+				scols_line_refer_data(ln, i, join_lines(f->evidence));
+				break;
+			}
+		}
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return 0;
+fail:
+	scols_unref_table(tb);
+	return -1;
+}
+
+int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, 'O' },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vfd_check_opts copts = { 0 };
+	struct vfd_report report = { 0 };
+	struct vfd_system sys = { 0 };
+	struct outopts o = { 0 };
+	struct vfd_host *host = NULL;
+	bool table = false;
+	int c, r, rc = EXIT_TROUBLE;
+
+	while ((c = getopt_long(argc, argv, "u:vJo:OHnrh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			copts.user = optarg;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'J':
+			o.json = true;
+			break;
+		case 'o':
+			o.output = optarg;
+			table = true;
+			break;
+		case 'O':
+			o.output_all = true;
+			table = true;
+			break;
+		case 'H':
+			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
+			return EXIT_CLEAN;
+		case 'n':
+			o.noheadings = true;
+			break;
+		case 'r':
+			o.raw = true;
+			table = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_CLEAN;
+		default:
+			return cmd_usage_error("check ");
+		}
+	}
+	if (table && columns_select(&o, columns, sizeof(columns) / sizeof(columns[0]),
+				    default_columns, sizeof(default_columns) / sizeof(int)) < 0)
+		return EXIT_TROUBLE;
+	for (int i = optind; i < argc; i++) {
+		struct vfd_devspec spec;
+
+		if (vfd_devspec_parse(argv[i], &spec) < 0) {
+			cmd_bad_device(argv[i]);
+			return EXIT_TROUBLE;
+		}
+	}
+	copts.devices = (const char *const *)(argv + optind);
+	o.color = want_color() && !o.json && !table;
+	host = cmd_open_host(ctx);
+	if (!host)
+		return EXIT_TROUBLE;
+	r = vfd_check_run(host, &copts, &report);
+	if (r == -ENODEV) {
+		for (int i = optind; i < argc; i++) {
+			struct vfd_devspec spec;
+			size_t idx;
+
+			if (vfd_devspec_parse(argv[i], &spec) == 0 &&
+			    vfd_host_lookup(host, &spec, &idx) < 0)
+				warnx_("no PCI device matches '%s'", argv[i]);
+		}
+		goto out;
+	}
+	if (r < 0) {
+		warnx_("check failed: %s", strerror(-r));
+		goto out;
+	}
+	vfd_system_detect(vfd_host_get_root(host), &sys);
+	if (o.json)
+		print_json(host, &report, &sys);
+	else if (table)
+		print_table(&report, &o);
+	else
+		print_text(host, &report, &o, &sys);
+	switch (vfd_report_worst(&report)) {
+	case VFD_FAIL:
+		rc = EXIT_TROUBLE;
+		break;
+	case VFD_WARN:
+		rc = EXIT_WARN;
+		break;
+	default:
+		rc = EXIT_CLEAN;
+	}
+out:
+	vfd_system_clear(&sys);
+	vfd_report_clear(&report);
+	vfd_host_free(host);
+	return rc;
+}

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor groups: IOMMU groups and their devices as an lsblk-style table
+ * (groups are parents, devices children), or the PCI topology with --tree.
+ */
+#include <getopt.h>
+#include <libsmartcols.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+
+enum {
+	COL_GROUP, COL_SLOT, COL_ID, COL_VENDOR, COL_DEVICE, COL_SVENDOR, COL_SDEVICE,
+	COL_CLASS, COL_CLASSNAME, COL_VENDORNAME, COL_DEVICENAME, COL_NAME, COL_REV,
+	COL_DRIVER, COL_OVERRIDE, COL_VIABLE, COL_BLOCKS, COL_PARENT, COL_BRIDGE, COL_RESET,
+	COL_BOOTVGA, COL_NUMA, COL_PHYSFN,
+};
+
+static const struct colinfo columns[] = {
+	[COL_GROUP] = { "GROUP", 5, SCOLS_FL_RIGHT, "IOMMU group number (null without an IOMMU)",
+			COL_NUM },
+	[COL_SLOT] = { "SLOT", 12, 0, "PCI address DDDD:BB:DD.F", COL_STR },
+	[COL_ID] = { "ID", 9, 0, "vendor:device IDs", COL_STR },
+	[COL_VENDOR] = { "VENDOR", 6, 0, "vendor ID, 4 hex digits", COL_STR },
+	[COL_DEVICE] = { "DEVICE", 6, 0, "device ID, 4 hex digits", COL_STR },
+	[COL_SVENDOR] = { "SVENDOR", 7, 0, "subsystem vendor ID", COL_STR },
+	[COL_SDEVICE] = { "SDEVICE", 7, 0, "subsystem device ID", COL_STR },
+	[COL_CLASS] = { "CLASS", 6, 0, "class code, 6 hex digits", COL_STR },
+	[COL_CLASSNAME] = { "CLASSNAME", 0.15, SCOLS_FL_TRUNC, "class name from pci.ids", COL_STR },
+	[COL_VENDORNAME] = { "VENDORNAME", 0.15, SCOLS_FL_TRUNC, "vendor name from pci.ids",
+			     COL_STR },
+	[COL_DEVICENAME] = { "DEVICENAME", 0.2, SCOLS_FL_TRUNC, "device name from pci.ids",
+			     COL_STR },
+	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC, "vendor and device names", COL_STR },
+	[COL_REV] = { "REV", 3, 0, "revision, 2 hex digits", COL_STR },
+	[COL_DRIVER] = { "DRIVER", 10, 0, "bound driver (null when unbound)", COL_STR },
+	[COL_OVERRIDE] = { "OVERRIDE", 10, 0, "driver_override (null when unset)", COL_STR },
+	[COL_VIABLE] = { "VIABLE", 6, 0, "the device's group can be used by VFIO", COL_BOOL },
+	[COL_BLOCKS] = { "BLOCKS", 6, 0, "this device keeps its group from being viable",
+			 COL_BOOL },
+	[COL_PARENT] = { "PARENT", 12, 0, "upstream bridge", COL_STR },
+	[COL_BRIDGE] = { "BRIDGE", 6, 0, "the device is a PCI bridge", COL_BOOL },
+	[COL_RESET] = { "RESET", 8, 0, "reset methods the kernel can use", COL_STR },
+	[COL_BOOTVGA] = { "BOOTVGA", 7, 0, "the firmware's boot display", COL_BOOL },
+	[COL_NUMA] = { "NUMA", 4, SCOLS_FL_RIGHT, "NUMA node", COL_NUM },
+	[COL_PHYSFN] = { "PHYSFN", 12, 0, "SR-IOV physical function of a VF", COL_STR },
+};
+
+static const int default_columns[] = {
+	COL_GROUP, COL_SLOT, COL_ID, COL_CLASSNAME, COL_NAME, COL_DRIVER, COL_VIABLE,
+};
+static const int default_tree_columns[] = {
+	COL_SLOT, COL_GROUP, COL_ID, COL_NAME, COL_DRIVER,
+};
+
+enum { F_GPU = 1, F_USB = 2, F_NET = 4, F_STORAGE = 8, F_AUDIO = 16 };
+
+struct groups_opts {
+	struct outopts out;
+	unsigned int classes;
+	struct vfd_devspec *specs;
+	size_t nspecs;
+};
+
+static void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " vfio-doctor groups [options] [DEVICE...]\n"
+	      "\nList IOMMU groups, their devices, and whether VFIO can use each group.\n"
+	      "DEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device; the groups that hold a\n"
+	      "matching device are shown whole.\n"
+	      "\nOptions:\n"
+	      " -J, --json              use JSON output format\n"
+	      " -o, --output <list>     output columns (+<list> adds to the defaults)\n"
+	      " -O, --output-all        output all columns\n"
+	      " -H, --list-columns      list the available columns\n"
+	      " -n, --noheadings        don't print headings\n"
+	      " -r, --raw               use raw output format\n"
+	      " -P, --pairs             use key=\"value\" output format\n"
+	      " -t, --tree              show the PCI topology (like lspci -t) with groups\n"
+	      "     --gpu               only groups with a display controller\n"
+	      "     --usb               only groups with a USB controller\n"
+	      "     --net               only groups with a network controller\n"
+	      "     --storage           only groups with a storage controller\n"
+	      "     --audio             only groups with an audio device\n"
+	      "\n"
+	      " -h, --help              display this help\n"
+	      "\nFor more details see vfio-doctor(8).\n", stdout);
+}
+
+static bool class_match(unsigned int classes, uint32_t c)
+{
+	return ((classes & F_GPU) && vfd_class_is_display(c)) ||
+	       ((classes & F_USB) && vfd_class_is_usb(c)) ||
+	       ((classes & F_NET) && vfd_class_is_network(c)) ||
+	       ((classes & F_STORAGE) && vfd_class_is_storage(c)) ||
+	       ((classes & F_AUDIO) && vfd_class_is_audio(c));
+}
+
+static bool device_selected(const struct groups_opts *o, const struct vfd_pcidev *d)
+{
+	bool any_filter = o->classes || o->nspecs;
+
+	if (!any_filter)
+		return true;
+	if (o->classes && class_match(o->classes, vfd_pcidev_get_class(d)))
+		return true;
+	for (size_t i = 0; i < o->nspecs; i++) {
+		const struct vfd_devspec *s = &o->specs[i];
+		char slot[16];
+
+		if (s->by_id) {
+			if (vfd_pcidev_get_vendor(d) == s->vendor && vfd_pcidev_get_device(d) == s->device)
+				return true;
+		} else {
+			vfd_bdf_format(&s->bdf, slot, sizeof(slot));
+			if (strcmp(slot, vfd_pcidev_get_slot(d)) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* lsblk's booleans: 1 and 0 in tables, true and false in JSON */
+static const char *yesno(bool b)
+{
+	return b ? "1" : "0";
+}
+
+/* the cell text of one device column; buf for formatted values */
+static const char *device_cell(struct vfd_host *host, struct vfd_pcidev *d, int col, bool viable,
+			       char *buf, size_t size)
+{
+	unsigned int kv = vfd_host_kernel_version(host);
+	const char *s;
+
+	switch (col) {
+	case COL_GROUP:
+		if (vfd_pcidev_get_group(d) < 0)
+			return NULL;
+		snprintf(buf, size, "%d", vfd_pcidev_get_group(d));
+		return buf;
+	case COL_SLOT:
+		return vfd_pcidev_get_slot(d);
+	case COL_ID:
+		snprintf(buf, size, "%04x:%04x", vfd_pcidev_get_vendor(d), vfd_pcidev_get_device(d));
+		return buf;
+	case COL_VENDOR:
+		snprintf(buf, size, "%04x", vfd_pcidev_get_vendor(d));
+		return buf;
+	case COL_DEVICE:
+		snprintf(buf, size, "%04x", vfd_pcidev_get_device(d));
+		return buf;
+	case COL_SVENDOR:
+		snprintf(buf, size, "%04x", vfd_pcidev_get_subsys_vendor(d));
+		return buf;
+	case COL_SDEVICE:
+		snprintf(buf, size, "%04x", vfd_pcidev_get_subsys_device(d));
+		return buf;
+	case COL_CLASS:
+		snprintf(buf, size, "%06x", vfd_pcidev_get_class(d));
+		return buf;
+	case COL_CLASSNAME:
+		s = vfd_host_class_name(host, vfd_pcidev_get_class(d));
+		if (!s) {
+			snprintf(buf, size, "Class %04x", vfd_pcidev_get_class(d) >> 8);
+			return buf;
+		}
+		return s;
+	case COL_VENDORNAME:
+		return vfd_host_vendor_name(host, vfd_pcidev_get_vendor(d));
+	case COL_DEVICENAME:
+		return vfd_host_device_name(host, vfd_pcidev_get_vendor(d), vfd_pcidev_get_device(d));
+	case COL_NAME: {
+		const char *v = vfd_host_vendor_name(host, vfd_pcidev_get_vendor(d));
+		const char *dn = vfd_host_device_name(host, vfd_pcidev_get_vendor(d),
+						      vfd_pcidev_get_device(d));
+
+		/* without pci.ids, show the IDs as lspci does */
+		if (!v)
+			snprintf(buf, size, "Device %04x:%04x", vfd_pcidev_get_vendor(d),
+				 vfd_pcidev_get_device(d));
+		else if (!dn)
+			snprintf(buf, size, "%s Device %04x", v, vfd_pcidev_get_device(d));
+		else
+			snprintf(buf, size, "%s %s", v, dn);
+		return buf;
+	}
+	case COL_REV:
+		snprintf(buf, size, "%02x", vfd_pcidev_get_revision(d));
+		return buf;
+	case COL_DRIVER:
+		return vfd_pcidev_get_driver(d);
+	case COL_OVERRIDE:
+		return vfd_pcidev_get_driver_override(d);
+	case COL_VIABLE:
+		/* without a group VFIO cannot use the device at all */
+		return yesno(vfd_pcidev_get_group(d) >= 0 && viable);
+	case COL_BLOCKS:
+		return vfd_pcidev_get_group(d) < 0 ? NULL : yesno(!vfd_pcidev_is_viability_ok(d, kv));
+	case COL_PARENT:
+		return vfd_pcidev_get_parent(d);
+	case COL_BRIDGE:
+		return yesno(vfd_pcidev_is_bridge(d));
+	case COL_RESET:
+		return vfd_pcidev_get_reset_method(d);
+	case COL_BOOTVGA:
+		if (vfd_pcidev_get_boot_vga(d) < 0)
+			return NULL;
+		return yesno(vfd_pcidev_get_boot_vga(d) == 1);
+	case COL_NUMA:
+		if (vfd_pcidev_get_numa_node(d) < 0)
+			return NULL;
+		snprintf(buf, size, "%d", vfd_pcidev_get_numa_node(d));
+		return buf;
+	case COL_PHYSFN:
+		return vfd_pcidev_get_physfn(d);
+	}
+	return NULL;
+}
+
+static struct libscols_table *make_table(const struct outopts *o)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return NULL;
+	scols_table_enable_json(tb, o->json);
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_export(tb, o->pairs);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_colors(tb, o->color);
+	scols_table_set_name(tb, o->tree ? "pcidevices" : "iommugroups");
+	for (size_t i = 0; i < o->ncolumns; i++) {
+		const struct colinfo *ci = &columns[o->columns[i]];
+		int flags = ci->flags;
+		struct libscols_column *cl;
+
+		/* the hierarchy: the topology with --tree, groups and children in JSON */
+		if (i == 0 && (o->tree || o->json))
+			flags |= SCOLS_FL_TREE;
+		cl = scols_table_new_column(tb, ci->name, ci->whint, flags);
+		if (!cl) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+		if (o->json)
+			scols_column_set_json_type(cl, ci->type == COL_NUM ? SCOLS_JSON_NUMBER
+						   : ci->type == COL_BOOL ? SCOLS_JSON_BOOLEAN
+						   : SCOLS_JSON_STRING);
+	}
+	return tb;
+}
+
+static int fill_line(struct vfd_host *host, const struct outopts *o, struct libscols_line *ln,
+		     struct vfd_pcidev *d, bool viable)
+{
+	for (size_t i = 0; i < o->ncolumns; i++) {
+		char buf[512];
+		const char *s = device_cell(host, d, o->columns[i], viable, buf, sizeof(buf));
+
+		if (s && scols_line_set_data(ln, i, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* the group rows: one parent line per group, devices as children */
+static int add_groups(struct vfd_host *host, const struct groups_opts *go, struct libscols_table *tb)
+{
+	const struct outopts *o = &go->out;
+	size_t ngroups = vfd_host_count_groups(host);
+
+	for (size_t gi = 0; gi < ngroups; gi++) {
+		struct vfd_group *g = vfd_host_group(host, gi);
+		size_t n = vfd_group_count_devices(g);
+		bool selected = false, viable;
+		struct libscols_line *parent;
+
+		for (size_t i = 0; i < n && !selected; i++)
+			selected = device_selected(go, vfd_group_device(g, i));
+		if (!selected)
+			continue;
+		viable = vfd_group_is_viable(host, g);
+		/* tables list devices flat, each with its group; JSON nests them */
+		parent = o->json ? scols_table_new_line(tb, NULL) : NULL;
+		if (o->json && !parent)
+			return -1;
+		/* the group line: its number and viability, the rest empty */
+		for (size_t i = 0; parent && i < o->ncolumns; i++) {
+			char buf[32];
+
+			if (o->columns[i] == COL_GROUP) {
+				snprintf(buf, sizeof(buf), "%d", vfd_group_get_number(g));
+				scols_line_set_data(parent, i, buf);
+			} else if (o->columns[i] == COL_VIABLE) {
+				scols_line_set_data(parent, i, yesno(viable));
+			}
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct libscols_line *ln = scols_table_new_line(tb, parent);
+
+			if (!ln || fill_line(host, o, ln, vfd_group_device(g, i), viable) < 0)
+				return -1;
+		}
+	}
+	/* devices without a group (no IOMMU): one parent with a null group */
+	{
+		struct libscols_line *parent = NULL;
+
+		for (size_t i = 0; i < vfd_host_count_devices(host); i++) {
+			struct vfd_pcidev *d = vfd_host_device(host, i);
+			struct libscols_line *ln;
+
+			if (vfd_pcidev_get_group(d) >= 0 || !device_selected(go, d))
+				continue;
+			if (!parent && o->json) {
+				parent = scols_table_new_line(tb, NULL);
+				if (!parent)
+					return -1;
+			}
+			ln = scols_table_new_line(tb, parent);
+			if (!ln || fill_line(host, o, ln, d, false) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* the topology: each device under its parent bridge */
+static int add_tree(struct vfd_host *host, const struct groups_opts *go, struct libscols_table *tb)
+{
+	size_t n = vfd_host_count_devices(host);
+	struct libscols_line **lines = calloc(n ? n : 1, sizeof(*lines));
+	int r = 0;
+
+	if (!lines)
+		return -1;
+	/* parents sort before children (a bridge's bus number is lower), but be safe */
+	for (int pass = 0; pass < 32 && r == 0; pass++) {
+		bool progress = false, pending = false;
+
+		for (size_t i = 0; i < n; i++) {
+			struct vfd_pcidev *d = vfd_host_device(host, i);
+			const char *ps = vfd_pcidev_get_parent(d);
+			struct vfd_pcidev *p = ps ? vfd_host_find(host, ps) : NULL;
+			struct libscols_line *pl = NULL;
+
+			if (lines[i])
+				continue;
+			if (p) {
+				pl = lines[vfd_host_index(host, p)];
+				if (!pl) {
+					pending = true;
+					continue;
+				}
+			}
+			lines[i] = scols_table_new_line(tb, pl);
+			if (!lines[i] || fill_line(host, &go->out, lines[i], d,
+						   vfd_pcidev_get_group(d) >= 0 &&
+						   vfd_group_is_viable(host,
+							vfd_host_find_group(host, vfd_pcidev_get_group(d)))) < 0) {
+				r = -1;
+				break;
+			}
+			progress = true;
+		}
+		if (!pending || !progress)
+			break;
+	}
+	free(lines);
+	return r;
+}
+
+int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_GPU = 256, OPT_USB, OPT_NET, OPT_STORAGE, OPT_AUDIO };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, 'O' },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "pairs", no_argument, NULL, 'P' },
+		{ "tree", no_argument, NULL, 't' },
+		{ "gpu", no_argument, NULL, OPT_GPU },
+		{ "usb", no_argument, NULL, OPT_USB },
+		{ "net", no_argument, NULL, OPT_NET },
+		{ "storage", no_argument, NULL, OPT_STORAGE },
+		{ "audio", no_argument, NULL, OPT_AUDIO },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct groups_opts go = { 0 };
+	struct libscols_table *tb = NULL;
+	struct vfd_host *host = NULL;
+	int c, rc = EXIT_TROUBLE;
+
+	while ((c = getopt_long(argc, argv, "Jo:OHnrPth", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			go.out.json = true;
+			break;
+		case 'o':
+			go.out.output = optarg;
+			break;
+		case 'O':
+			go.out.output_all = true;
+			break;
+		case 'H':
+			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
+			return EXIT_CLEAN;
+		case 'n':
+			go.out.noheadings = true;
+			break;
+		case 'r':
+			go.out.raw = true;
+			break;
+		case 'P':
+			go.out.pairs = true;
+			break;
+		case 't':
+			go.out.tree = true;
+			break;
+		case OPT_GPU:
+			go.classes |= F_GPU;
+			break;
+		case OPT_USB:
+			go.classes |= F_USB;
+			break;
+		case OPT_NET:
+			go.classes |= F_NET;
+			break;
+		case OPT_STORAGE:
+			go.classes |= F_STORAGE;
+			break;
+		case OPT_AUDIO:
+			go.classes |= F_AUDIO;
+			break;
+		case 'h':
+			usage();
+			return EXIT_CLEAN;
+		default:
+			return cmd_usage_error("groups ");
+		}
+	}
+	if (go.out.tree ? columns_select(&go.out, columns, sizeof(columns) / sizeof(columns[0]),
+					 default_tree_columns,
+					 sizeof(default_tree_columns) / sizeof(int))
+			: columns_select(&go.out, columns, sizeof(columns) / sizeof(columns[0]),
+					 default_columns, sizeof(default_columns) / sizeof(int)))
+		return EXIT_TROUBLE;
+	go.nspecs = (size_t)(argc - optind);
+	go.specs = calloc(go.nspecs ? go.nspecs : 1, sizeof(*go.specs));
+	if (!go.specs)
+		return EXIT_TROUBLE;
+	for (size_t i = 0; i < go.nspecs; i++) {
+		if (vfd_devspec_parse(argv[optind + (int)i], &go.specs[i]) < 0) {
+			cmd_bad_device(argv[optind + (int)i]);
+			goto out;
+		}
+	}
+	go.out.color = want_color() && !go.out.json && !go.out.raw && !go.out.pairs;
+	host = cmd_open_host(ctx);
+	if (!host)
+		goto out;
+	for (size_t i = 0; i < go.nspecs; i++) {
+		size_t idx;
+
+		if (vfd_host_lookup(host, &go.specs[i], &idx) < 0) {
+			warnx_("no PCI device matches '%s'", argv[optind + (int)i]);
+			goto out;
+		}
+	}
+	tb = make_table(&go.out);
+	if (!tb || (go.out.tree ? add_tree(host, &go, tb) : add_groups(host, &go, tb)) < 0) {
+		warnx_("out of memory building the table");
+		goto out;
+	}
+	scols_print_table(tb);
+	rc = EXIT_CLEAN;
+out:
+	scols_unref_table(tb);
+	vfd_host_free(host);
+	free(go.specs);
+	return rc;
+}

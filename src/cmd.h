@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The subcommand interface: each cmd-*.c provides one run function. */
+#ifndef VFD_CMD_H
+#define VFD_CMD_H
+
+#include "vfd.h"
+
+/* exit statuses, documented in the man page */
+#define EXIT_CLEAN 0	/* nothing to report */
+#define EXIT_WARN 1	/* warnings */
+#define EXIT_TROUBLE 2	/* failures, bad usage, or the tool could not do its job */
+
+struct cmd_ctx {
+	const char *sysroot;	/* --sysroot DIR, or NULL for the live host */
+};
+
+/* open the root and scan the host; print one error line and return NULL on failure */
+struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx);
+/* one line naming a device argument of the wrong form, with the forms expected */
+void cmd_bad_device(const char *arg);
+/* print "Try 'vfio-doctor CMD --help'" and return EXIT_TROUBLE */
+int cmd_usage_error(const char *cmd);
+
+int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv);
+
+#endif

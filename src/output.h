@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared output helpers of the CLI: columns, colour, JSON strings. */
+#ifndef VFD_OUTPUT_H
+#define VFD_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum coltype { COL_STR, COL_NUM, COL_BOOL, COL_ARRAY };
+
+struct colinfo {
+	const char *name;	/* header and, lower-cased, the JSON key */
+	double whint;		/* libsmartcols width hint */
+	int flags;		/* SCOLS_FL_* */
+	const char *help;	/* one line for --list-columns */
+	enum coltype type;
+};
+
+#define MAX_COLUMNS 64
+
+struct outopts {
+	bool json, raw, pairs, noheadings, tree, color, verbose;
+	int columns[MAX_COLUMNS];
+	size_t ncolumns;
+	const char *output;	/* -o argument, or NULL */
+	bool output_all;
+};
+
+/*
+ * Resolve "-o LIST" ("+LIST" appends to the defaults) against @table into
+ * o->columns. @defaults are the default column indexes. Returns 0 or -1 after
+ * printing an error naming the unknown column.
+ */
+int columns_select(struct outopts *o, const struct colinfo *table, size_t n,
+		   const int *defaults, size_t ndefaults);
+/* print the column table for -H/--list-columns */
+void columns_list(const struct colinfo *table, size_t n);
+
+/* colour on a terminal, never with NO_COLOR set */
+bool want_color(void);
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_GREEN "\033[32m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RESET "\033[0m"
+
+/* JSON string with escapes, or null for NULL */
+void json_str(FILE *out, const char *s);
+
+/* error helpers in the err(3) manner, prefixed with the program name */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor: find and fix what stops a PCI device from being passed to a
+ * VM with vfio-pci. This file only dispatches: global options, then one
+ * subcommand from the table.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "output.h"
+
+struct subcommand {
+	const char *name;
+	int (*run)(const struct cmd_ctx *ctx, int argc, char **argv);
+	const char *help;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "check", cmd_check, "diagnose the host layer by layer (the main job)" },
+	{ "groups", cmd_groups, "list IOMMU groups, their devices and viability" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " vfio-doctor [options] <command> [command options]\n"
+	      "\nFind and fix what stops a PCI device from being passed through to a VM.\n"
+	      "\nCommands:\n", out);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, " %-10s %s\n", subcommands[i].name, subcommands[i].help);
+	fputs("\nOptions:\n"
+	      " -s, --sysroot <dir>  read sys/, proc/, dev/ and etc/ below <dir> (a snapshot)\n"
+	      "\n"
+	      " -h, --help           display this help\n"
+	      " -V, --version        display version\n"
+	      "\nRun 'vfio-doctor <command> --help' for the options of a command.\n"
+	      "For more details see vfio-doctor(8).\n", out);
+}
+
+static __attribute__((format(printf, 3, 0))) void host_log(void *data, int priority,
+							      const char *fmt, va_list ap)
+{
+	(void)data;
+	fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx)
+{
+	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
+	struct vfd_root *root = vfd_root_new(dir);
+	struct vfd_host *host;
+
+	if (!root) {
+		if (errno == ENOTDIR && ctx->sysroot)
+			warnx_("sysroot '%s' is not a sysroot: expected a directory holding sys/ "
+			       "(and proc/, dev/), as written by 'vfio-doctor snapshot'", dir);
+		else
+			warnx_("cannot open %s '%s': %s", ctx->sysroot ? "sysroot" : "root", dir,
+			       strerror(errno));
+		return NULL;
+	}
+	vfd_root_set_log_fn(root, host_log, NULL);
+	host = vfd_host_new(root);
+	if (!host) {
+		if (errno == ENOENT)
+			warnx_("cannot read '%s%ssys/bus/pci/devices': no PCI bus in this %s", dir,
+			       dir[strlen(dir) - 1] == '/' ? "" : "/",
+			       ctx->sysroot ? "sysroot" : "system");
+		else
+			warnx_("cannot read '%s%ssys/bus/pci/devices': %s", dir,
+			       dir[strlen(dir) - 1] == '/' ? "" : "/", strerror(errno));
+	}
+	vfd_root_unref(root);
+	return host;
+}
+
+void cmd_bad_device(const char *arg)
+{
+	warnx_("invalid device '%s': expected a PCI address DDDD:BB:DD.F or BB:DD.F "
+	       "(e.g. 0000:01:00.0) or vendor:device IDs (e.g. 10de:1f06)", arg);
+}
+
+int cmd_usage_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'vfio-doctor %s--help' for more information.\n", cmd ? cmd : "");
+	return EXIT_TROUBLE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd_ctx ctx = { 0 };
+	int c;
+
+	/* '+': stop at the subcommand; its options are its own */
+	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			ctx.sysroot = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_CLEAN;
+		case 'V':
+			printf("vfio-doctor %s\n", VFD_VERSION);
+			return EXIT_CLEAN;
+		default:
+			return cmd_usage_error(NULL);
+		}
+	}
+	if (optind >= argc) {
+		warnx_("no command given");
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(argv[optind], subcommands[i].name) == 0) {
+			char **sub = argv + optind;
+			int subc = argc - optind;
+
+			optind = 0;	/* reset getopt for the subcommand */
+			return subcommands[i].run(&ctx, subc, sub);
+		}
+	}
+	warnx_("unknown command '%s'", argv[optind]);
+	return cmd_usage_error(NULL);
+}

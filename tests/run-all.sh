@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Every test of `make test`: unit, CLI, fixture and fuzz tests in the normal
+# and the ASan+UBSan builds, then the real-kernel scenarios once (normal
+# build). Ends with one line: "N passed, N failed, N skipped".
+# usage: run-all.sh NORMAL_BUILD_DIR ASAN_BUILD_DIR
+set -u
+normal=$1 asan=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+passed=0 failed=0 skipped=0
+
+# add the counts of one meson test run from its summary
+count_meson() {
+	log=$1
+	p=$(sed -n 's/^Ok:[[:space:]]*\([0-9]*\).*/\1/p' "$log" | tail -1)
+	x=$(sed -n 's/^Expected Fail:[[:space:]]*\([0-9]*\).*/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^Fail:[[:space:]]*\([0-9]*\).*/\1/p' "$log" | tail -1)
+	u=$(sed -n 's/^Unexpected Pass:[[:space:]]*\([0-9]*\).*/\1/p' "$log" | tail -1)
+	t=$(sed -n 's/^Timeout:[[:space:]]*\([0-9]*\).*/\1/p' "$log" | tail -1)
+	s=$(sed -n 's/^Skipped:[[:space:]]*\([0-9]*\).*/\1/p' "$log" | tail -1)
+	passed=$((passed + ${p:-0} + ${x:-0}))
+	failed=$((failed + ${f:-0} + ${u:-0} + ${t:-0}))
+	skipped=$((skipped + ${s:-0}))
+	if [ -z "$p" ] && [ -z "$f" ]; then failed=$((failed + 1)); fi
+}
+
+for dir in "$normal" "$asan"; do
+	echo "== meson test in $dir"
+	# ASan: fail on leaks too; UBSan: any report is fatal
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C "$dir" --print-errorlogs >"$dir/test-run.log" 2>&1
+	cat "$dir/test-run.log"
+	count_meson "$dir/test-run.log"
+done
+
+echo "== real-kernel scenarios"
+if [ -x "$top/tests/vm/run.sh" ]; then
+	VFD_BUILD="$normal" "$top/tests/vm/run.sh" >"$normal/vm-run.log" 2>&1
+	cat "$normal/vm-run.log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$normal/vm-run.log" | tail -1)
+	if [ -n "$line" ]; then
+		passed=$((passed + $(echo "$line" | sed 's/^\([0-9]*\) passed.*/\1/')))
+		failed=$((failed + $(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')))
+		s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+		skipped=$((skipped + ${s:-0}))
+	else
+		echo "real-kernel scenarios printed no summary"
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

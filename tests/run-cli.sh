@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Command-line behaviour: help, bad input, exit statuses, colour.
+# usage: run-cli.sh VFIO_DOCTOR
+set -u
+vd=$1
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/tap.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# status CODE NAME CMD...: the command exits with CODE
+status() {
+	code=$1 name=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$code" ]; then ok "$name"; else
+		not_ok "$name (exit $rc, expected $code)"
+		sed 's/^/# /' "$tmp/err"
+	fi
+}
+# one_line NAME PATTERN: stderr of the last status call is one line matching PATTERN
+one_line() {
+	if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$2" "$tmp/err"; then ok "$1"; else
+		not_ok "$1"
+		sed 's/^/# /' "$tmp/err"
+	fi
+}
+
+status 0 "--help" "$vd" --help
+status 0 "--version" "$vd" --version
+for cmd in check groups; do
+	status 0 "$cmd --help" "$vd" "$cmd" --help
+	if grep -q "Usage:" "$tmp/out" && grep -q "vfio-doctor(8)" "$tmp/out"; then
+		ok "$cmd --help has usage and man pointer"
+	else
+		not_ok "$cmd --help has usage and man pointer"
+	fi
+	status 0 "$cmd --list-columns" "$vd" "$cmd" -H
+done
+status 2 "no command" "$vd"
+status 2 "unknown command" "$vd" frobnicate
+status 2 "unknown option" "$vd" groups --frob
+
+# bad device arguments: one line naming the argument and the forms expected
+for bad in 1:2:3 gpu 0000:01:00.8 10de:1f0; do
+	status 2 "groups rejects '$bad'" "$vd" groups "$bad"
+	one_line "groups '$bad' error names the forms" "invalid device '$bad': expected"
+	status 2 "check rejects '$bad'" "$vd" check "$bad"
+	one_line "check '$bad' error names the forms" "invalid device '$bad': expected"
+done
+
+# bad sysroots
+status 2 "missing sysroot" "$vd" --sysroot "$tmp/nope" groups
+one_line "missing sysroot error" "cannot open sysroot '$tmp/nope'"
+mkdir "$tmp/empty"
+status 2 "sysroot without sys/" "$vd" --sysroot "$tmp/empty" check
+one_line "non-sysroot error" "is not a sysroot"
+mkdir -p "$tmp/nopci/sys"
+status 2 "sysroot without a PCI bus" "$vd" --sysroot "$tmp/nopci" groups
+one_line "no PCI bus error" "no PCI bus in this sysroot"
+: >"$tmp/file"
+status 2 "sysroot that is a file" "$vd" --sysroot "$tmp/file" groups
+one_line "file sysroot error" "is not a sysroot"
+
+# bad columns
+status 2 "unknown column" "$vd" --sysroot "$tmp/nopci" groups -o SLOT,BOGUS
+one_line "unknown column error" "unknown column 'BOGUS'"
+
+# a device that is not there
+mkdir -p "$tmp/one/sys/bus/pci/devices"
+status 2 "absent device" "$vd" --sysroot "$tmp/one" check 0000:09:00.0
+one_line "absent device error" "no PCI device matches '0000:09:00.0'"
+
+# no colour when not a terminal, and never with NO_COLOR
+"$vd" --sysroot "$tmp/one" check >"$tmp/out" 2>&1
+if grep -q "$(printf '\033')" "$tmp/out"; then not_ok "no colour into a pipe"; else
+	ok "no colour into a pipe"; fi
+if command -v script >/dev/null 2>&1; then
+	NO_COLOR=1 script -qec "$vd --sysroot $tmp/one check" /dev/null >"$tmp/out" 2>&1
+	if grep -q "$(printf '\033\\[3')" "$tmp/out"; then not_ok "NO_COLOR honoured on a tty"; else
+		ok "NO_COLOR honoured on a tty"; fi
+	script -qec "$vd --sysroot $tmp/one check" /dev/null >"$tmp/out" 2>&1
+	if grep -q "$(printf '\033\\[')" "$tmp/out"; then ok "colour on a tty"; else
+		not_ok "colour on a tty"; fi
+else
+	skip "NO_COLOR honoured on a tty (no script(1))"
+	skip "colour on a tty (no script(1))"
+fi
+tap_done
