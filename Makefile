@@ -4,7 +4,7 @@
 #   make test   unit, fixture, fuzz and real-kernel tests, normal and ASan+UBSan builds
 
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
-	pci.ids
+	libarchive-dev pci.ids
 TEST_DEPS := scdoc clang libclang-rt-dev libcmocka-dev xz-utils jq \
 	qemu-system-x86 busybox-static cpio kmod zstd
 NORMAL := build/normal

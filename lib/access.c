@@ -53,7 +53,7 @@ static bool name_of(const char *text, unsigned int id, char *buf, size_t size)
 char *describe_node(struct vfd_root *root, const struct stat *st)
 {
 	char *passwd = NULL, *group = NULL;
-	char owner[64], grp[64], mode[11];
+	char owner[64], grp[64], mode[10];
 	const char *rwx = "rwxrwxrwx";
 
 	vfd_root_read_filef(root, 1 << 20, &passwd, NULL, "etc/passwd");
@@ -62,10 +62,10 @@ char *describe_node(struct vfd_root *root, const struct stat *st)
 		snprintf(owner, sizeof(owner), "%u", (unsigned int)st->st_uid);
 	if (!group || !name_of(group, st->st_gid, grp, sizeof(grp)))
 		snprintf(grp, sizeof(grp), "%u", (unsigned int)st->st_gid);
-	mode[0] = S_ISCHR(st->st_mode) ? 'c' : S_ISDIR(st->st_mode) ? 'd' : '-';
+	/* permissions only: a snapshot stores nodes as plain files */
 	for (int i = 0; i < 9; i++)
-		mode[i + 1] = (st->st_mode & (0400u >> i)) ? rwx[i] : '-';
-	mode[10] = '\0';
+		mode[i] = (st->st_mode & (0400u >> i)) ? rwx[i] : '-';
+	mode[9] = '\0';
 	free(passwd);
 	free(group);
 	return xasprintf("%s %s:%s", mode, owner, grp);

@@ -416,6 +416,22 @@ struct vfd_check_opts {
 int vfd_check_run(struct vfd_host *host, const struct vfd_check_opts *opts,
 		  struct vfd_report *report);
 
+/* ------------------------------------------------------- snapshot */
+
+enum vfd_snapshot_compress { VFD_SNAPSHOT_NONE, VFD_SNAPSHOT_GZIP, VFD_SNAPSHOT_XZ };
+
+struct vfd_snapshot_opts {
+	bool redact;			/* serial numbers and the host name */
+	enum vfd_snapshot_compress compress;
+};
+
+/*
+ * vfd_snapshot_write - write what check and groups read from @root as a
+ * sysroot tarball to @fd. Missing files are left out; nothing is written
+ * outside @fd. Returns 0, -EIO when the archive cannot be written, -ENOMEM.
+ */
+int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_opts *opts);
+
 /* ----------------------------------------------------------- misc */
 
 void vfd_strv_free(char **strv);

@@ -23,5 +23,6 @@ int cmd_usage_error(const char *cmd);
 
 int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "check", cmd_check, "diagnose the host layer by layer (the main job)" },
 	{ "groups", cmd_groups, "list IOMMU groups, their devices and viability" },
+	{ "snapshot", cmd_snapshot, "capture this host as a sysroot tarball for --sysroot" },
 };
 
 static void usage(FILE *out)

@@ -73,6 +73,20 @@ mkdir -p "$tmp/one/sys/bus/pci/devices"
 status 2 "absent device" "$vd" --sysroot "$tmp/one" check 0000:09:00.0
 one_line "absent device error" "no PCI device matches '0000:09:00.0'"
 
+# snapshot: atomic file, no clobbering, names it understands
+status 0 "snapshot of a sysroot" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/s.tar.xz"
+if tar -tJf "$tmp/s.tar.xz" | grep -q '^sys/bus/pci/devices/$'; then ok "snapshot holds the PCI bus"; else
+	not_ok "snapshot holds the PCI bus"; fi
+status 2 "snapshot refuses to overwrite" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/s.tar.xz"
+one_line "snapshot overwrite error" "exists: use --force"
+status 0 "snapshot --force overwrites" "$vd" --sysroot "$tmp/one" snapshot -f -o "$tmp/s.tar.xz"
+status 2 "snapshot rejects an unknown suffix" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/s.zip"
+one_line "snapshot suffix error" "expected a name ending in .tar.xz"
+status 2 "snapshot into a missing directory" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/no/s.tar"
+one_line "snapshot directory error" "cannot create"
+if ls "$tmp"/s.tar.xz.* >/dev/null 2>&1; then not_ok "no temporary file left"; else
+	ok "no temporary file left"; fi
+
 # no colour when not a terminal, and never with NO_COLOR
 "$vd" --sysroot "$tmp/one" check >"$tmp/out" 2>&1
 if grep -q "$(printf '\033')" "$tmp/out"; then not_ok "no colour into a pipe"; else

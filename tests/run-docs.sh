@@ -20,6 +20,7 @@ for cmd in $cmds; do
 		if grep -q -- "$opt\b" "$comp"; then ok "completion: $cmd $opt"; else
 			not_ok "completion: $cmd $opt"; fi
 	done
+	"$vd" "$cmd" --help | grep -q -- --list-columns || continue
 	for col in $("$vd" "$cmd" -H | awk '{print $1}'); do
 		if grep -qw "$col" "$man"; then ok "man: $cmd column $col"; else
 			not_ok "man: $cmd column $col"; fi

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor snapshot: capture what check and groups read into a sysroot
+ * tarball, for bug reports and test fixtures. The file is written to a
+ * temporary name beside the target and renamed, so it is whole or absent.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "output.h"
+
+static void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " vfio-doctor snapshot [options]\n"
+	      "\nWrite what 'check' and 'groups' read (sysfs attributes and links, config\n"
+	      "space, kernel command line, module state, the kernel log, /dev/vfio nodes)\n"
+	      "as a tarball that 'vfio-doctor --sysroot DIR' replays once unpacked.\n"
+	      "Serial numbers and the host name are redacted.\n"
+	      "\nOptions:\n"
+	      " -o, --output <file>     write to <file> (.tar.xz, .tar.gz or .tar; '-' for\n"
+	      "                         standard output, the default when it is not a terminal)\n"
+	      " -f, --force             replace <file> if it exists\n"
+	      "     --no-redact         keep serial numbers and the host name\n"
+	      "\n"
+	      " -h, --help              display this help\n"
+	      "\nFor more details see vfio-doctor(8).\n", stdout);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t l = strlen(s), n = strlen(suffix);
+
+	return l >= n && strcmp(s + l - n, suffix) == 0;
+}
+
+int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_NO_REDACT = 256 };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "no-redact", no_argument, NULL, OPT_NO_REDACT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vfd_snapshot_opts opts = { .redact = true, .compress = VFD_SNAPSHOT_XZ };
+	const char *file = NULL;
+	char tmp[PATH_MAX];
+	struct vfd_host *host;
+	bool force = false;
+	int c, fd, r;
+
+	while ((c = getopt_long(argc, argv, "o:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			file = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case OPT_NO_REDACT:
+			opts.redact = false;
+			break;
+		case 'h':
+			usage();
+			return EXIT_CLEAN;
+		default:
+			return cmd_usage_error("snapshot ");
+		}
+	}
+	if (optind < argc) {
+		warnx_("unexpected argument '%s': snapshot takes no devices", argv[optind]);
+		return EXIT_TROUBLE;
+	}
+	if (!file || strcmp(file, "-") == 0) {
+		if (isatty(STDOUT_FILENO)) {
+			warnx_("refusing to write a tarball to a terminal: use -o FILE");
+			return EXIT_TROUBLE;
+		}
+		file = NULL;
+	} else if (ends_with(file, ".tar")) {
+		opts.compress = VFD_SNAPSHOT_NONE;
+	} else if (ends_with(file, ".tar.gz") || ends_with(file, ".tgz")) {
+		opts.compress = VFD_SNAPSHOT_GZIP;
+	} else if (!ends_with(file, ".tar.xz") && !ends_with(file, ".txz")) {
+		warnx_("invalid output name '%s': expected a name ending in .tar.xz, .tar.gz or .tar",
+		       file);
+		return EXIT_TROUBLE;
+	}
+	if (file && !force && access(file, F_OK) == 0) {
+		warnx_("'%s' exists: use --force to replace it", file);
+		return EXIT_TROUBLE;
+	}
+	/* the same checks as every command: a sysroot must be one */
+	host = cmd_open_host(ctx);
+	if (!host)
+		return EXIT_TROUBLE;
+	if (file) {
+		if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
+			warnx_("output name '%s' is too long", file);
+			vfd_host_free(host);
+			return EXIT_TROUBLE;
+		}
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			warnx_("cannot create '%s': %s", tmp, strerror(errno));
+			vfd_host_free(host);
+			return EXIT_TROUBLE;
+		}
+		fchmod(fd, 0644);
+	} else {
+		fd = STDOUT_FILENO;
+	}
+	r = vfd_snapshot_write(vfd_host_get_root(host), fd, &opts);
+	vfd_host_free(host);
+	if (file) {
+		if (r == 0 && fsync(fd) < 0)
+			r = -errno;
+		if (close(fd) < 0 && r == 0)
+			r = -errno;
+		if (r == 0 && rename(tmp, file) < 0)
+			r = -errno;
+		if (r < 0)
+			unlink(tmp);
+	}
+	if (r < 0) {
+		warnx_("cannot write snapshot '%s': %s", file ? file : "-", strerror(-r));
+		return EXIT_TROUBLE;
+	}
+	return EXIT_CLEAN;
+}
