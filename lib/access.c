@@ -126,17 +126,24 @@ int user_can_open(struct vfd_root *root, const char *user, const struct stat *st
 		return -ESRCH;
 	}
 	/* read and write are both needed: QEMU opens the nodes O_RDWR */
-	if (uid == 0)
+	if (uid == 0) {
 		*can = true;
-	else if (st->st_uid == uid)
+	} else if (st->st_uid == uid) {
 		*can = (st->st_mode & 0600) == 0600;
-	else if (in_group(group, st->st_gid, user, gid))
+		if (!*can)
+			*why = xasprintf("%s owns the node but the owner bits lack read and write",
+					 user);
+	} else if (in_group(group, st->st_gid, user, gid)) {
 		*can = (st->st_mode & 0060) == 0060;
-	else
+		if (!*can)
+			*why = xasprintf("%s is in the node's group but the group bits lack read "
+					 "and write", user);
+	} else {
 		*can = (st->st_mode & 0006) == 0006;
-	if (!*can)
-		*why = xasprintf("%s needs read and write permission: it is neither the owner "
-				 "nor, with group access, a member of the node's group", user);
+		if (!*can)
+			*why = xasprintf("%s is neither the owner nor in the node's group, and "
+					 "others may not read and write", user);
+	}
 	free(group);
 	return 0;
 }

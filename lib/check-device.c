@@ -149,6 +149,7 @@ static void device_node(struct check_ctx *ctx, struct vfd_pcidev *d)
 	const char *drv = vfd_pcidev_get_driver(d);
 	int group = vfd_pcidev_get_group(d);
 	struct vfd_finding *f;
+	char path[32];
 	struct stat st;
 	char *node;
 
@@ -171,28 +172,11 @@ static void device_node(struct check_ctx *ctx, struct vfd_pcidev *d)
 	f = report_add(ctx->report, "device.node", "device", VFD_OK, slot, "/dev/vfio/%d present (%s)",
 		       group, node ? node : "?");
 	finding_evidence(f, "/dev/vfio/%d: %s", group, node ? node : "?");
-	if (ctx->opts && ctx->opts->user) {
-		bool can = false;
-		char *why = NULL;
-		int r = user_can_open(ctx->root, ctx->opts->user, &st, &can, &why);
-
-		if (r == 0 && !can) {
-			f->status = VFD_WARN;
-			free(f->summary);
-			f->summary = xasprintf("%s cannot open /dev/vfio/%d (%s)", ctx->opts->user,
-					       group, node ? node : "?");
-			if (why)
-				finding_evidence(f, "%s", why);
-			finding_fix(f, "libvirt with managed='yes' sets this up itself; for plain "
-				       "QEMU: chown %s /dev/vfio/%d (or a udev rule: "
-				       "SUBSYSTEM==\"vfio\", OWNER=\"%s\")", ctx->opts->user, group,
-				    ctx->opts->user);
-		} else if (r == 0) {
-			finding_evidence(f, "%s may open it (read and write)", ctx->opts->user);
-		} else if (r == -ESRCH) {
-			finding_evidence(f, "user %s not found in /etc/passwd", ctx->opts->user);
-		}
-		free(why);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	if (finding_user_access(ctx, f, &st, path, node)) {
+		finding_fix(f, "libvirt with managed='yes' sets this up itself; for plain QEMU: "
+			       "chown %s /dev/vfio/%d, or a udev rule: SUBSYSTEM==\"vfio\", "
+			       "OWNER=\"%s\"", ctx->opts->user, group, ctx->opts->user);
 	}
 	free(node);
 }

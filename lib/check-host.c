@@ -80,23 +80,9 @@ void check_platform(struct check_ctx *ctx)
 		f = report_add(ctx->report, "platform.kvm", "platform", VFD_OK, NULL,
 			       "/dev/kvm present (%s)", node ? node : "?");
 		finding_evidence(f, "/dev/kvm: %s", node ? node : "?");
-		if (ctx->opts && ctx->opts->user) {
-			bool can = false;
-			char *why = NULL;
-			int r = user_can_open(ctx->root, ctx->opts->user, &st, &can, &why);
-
-			if (r == 0 && !can) {
-				f->status = VFD_WARN;
-				free(f->summary);
-				f->summary = xasprintf("%s cannot open /dev/kvm (%s)", ctx->opts->user,
-						       node ? node : "?");
-				finding_evidence(f, "%s", why ? why : "");
-				finding_fix(f, "usermod -aG kvm %s (then log in again)", ctx->opts->user);
-			} else if (r == -ESRCH) {
-				finding_evidence(f, "user %s not found in /etc/passwd", ctx->opts->user);
-			}
-			free(why);
-		}
+		if (finding_user_access(ctx, f, &st, "/dev/kvm", node))
+			finding_fix(f, "usermod -aG %s %s (then log in again)",
+				    st.st_gid ? "kvm" : "root", ctx->opts->user);
 		free(node);
 	} else {
 		const char *mod = is_intel(ctx) ? "kvm_intel" : is_amd(ctx) ? "kvm_amd" : "kvm";

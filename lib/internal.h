@@ -85,6 +85,14 @@ int user_can_open(struct vfd_root *root, const char *user, const struct stat *st
 /* "crw-rw---- root:kvm" for evidence (caller frees) */
 char *describe_node(struct vfd_root *root, const struct stat *st);
 
+/*
+ * With --user: may that account open @path (stat @st, described as @node)?
+ * When not, @f becomes a warning naming the user; returns true then, so the
+ * caller adds the fix that fits the node.
+ */
+bool finding_user_access(struct check_ctx *ctx, struct vfd_finding *f, const struct stat *st,
+			 const char *path, const char *node);
+
 /* quote a kernel log line as evidence: "kernel log: <text>" */
 void finding_kmsg(struct vfd_finding *f, const struct vfd_kmsg_line *line);
 

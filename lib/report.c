@@ -95,32 +95,36 @@ struct vfd_finding *report_add(struct vfd_report *report, const char *id, const 
 	return f;
 }
 
-void finding_evidence(struct vfd_finding *f, const char *fmt, ...)
+static __attribute__((format(printf, 2, 0))) void strv_vappend(char ***strv, const char *fmt,
+								va_list ap)
 {
 	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	strv_append(strv, s);
+}
+
+void finding_evidence(struct vfd_finding *f, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	strv_vappend(&f->evidence, fmt, ap);
 	va_end(ap);
-	strv_append(&f->evidence, s);
 }
 
 void finding_fix(struct vfd_finding *f, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	strv_vappend(&f->fix, fmt, ap);
 	va_end(ap);
-	strv_append(&f->fix, s);
 }
 
 void finding_fix_steps(struct vfd_finding *f, char **steps)

@@ -279,35 +279,50 @@ int vfd_root_readf_str(struct vfd_root *root, char **out, const char *fmt, ...)
 	return r;
 }
 
-int vfd_root_readf_u64(struct vfd_root *root, uint64_t *out, const char *fmt, ...)
+/* read one attribute and parse it with @parse */
+static __attribute__((format(printf, 4, 0))) int vread_num(struct vfd_root *root,
+							    int (*parse)(const char *, void *),
+							    void *out, const char *fmt, va_list ap)
 {
 	char *s = NULL;
+	int r = vread_str(root, &s, fmt, ap);
+
+	if (r < 0)
+		return r;
+	r = parse(s, out);
+	free(s);
+	return r;
+}
+
+static int parse_u64(const char *s, void *out)
+{
+	return vfd_parse_u64(s, out);
+}
+
+static int parse_s64(const char *s, void *out)
+{
+	return vfd_parse_s64(s, out);
+}
+
+int vfd_root_readf_u64(struct vfd_root *root, uint64_t *out, const char *fmt, ...)
+{
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vread_str(root, &s, fmt, ap);
+	r = vread_num(root, parse_u64, out, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	r = vfd_parse_u64(s, out);
-	free(s);
 	return r;
 }
 
 int vfd_root_readf_s64(struct vfd_root *root, int64_t *out, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vread_str(root, &s, fmt, ap);
+	r = vread_num(root, parse_s64, out, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	r = vfd_parse_s64(s, out);
-	free(s);
 	return r;
 }
 
