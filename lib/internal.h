@@ -93,6 +93,20 @@ char *describe_node(struct vfd_root *root, const struct stat *st);
 bool finding_user_access(struct check_ctx *ctx, struct vfd_finding *f, const struct stat *st,
 			 const char *path, const char *node);
 
+/*
+ * root.c: entries of a directory opened once with vfd_root_openf() (@dfd, at
+ * @dir below the root); symlinked entries and paths still go through the root.
+ * Each returns 0 (read_child: the length read) or a negative errno.
+ */
+int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
+		    int flags);
+/* one attribute, newline stripped, NUL-terminated in @buf */
+int root_read_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
+		    char *buf, size_t size);
+/* the target of the link @name (caller frees) */
+int root_readlink_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
+			char **out);
+
 /* quote a kernel log line as evidence: "kernel log: <text>" */
 void finding_kmsg(struct vfd_finding *f, const struct vfd_kmsg_line *line);
 

@@ -33,6 +33,8 @@ struct vfd_root {
 	vfd_log_fn log_fn;
 	void *log_data;
 	int log_priority;
+	vfd_write_fn write_fn;
+	void *write_data;
 };
 
 struct vfd_root *vfd_root_new(const char *prefix)
@@ -451,6 +453,53 @@ bool vfd_root_existsf(struct vfd_root *root, const char *fmt, ...)
 	return true;
 }
 
+void vfd_root_set_write_fn(struct vfd_root *root, vfd_write_fn fn, void *data)
+{
+	root->write_fn = fn;
+	root->write_data = data;
+}
+
+/* sysfs takes one write() per value; a short write is an error */
+static int write_live(struct vfd_root *root, const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = vfd_root_openat(root, path, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int vfd_root_writef(struct vfd_root *root, const char *value, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vformat(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	if (root->write_fn)
+		return root->write_fn(root->write_data, relative(path), value);
+	/* a snapshot is evidence, not a machine: never write into it */
+	if (!root->live)
+		return -EROFS;
+	return write_live(root, path, value);
+}
+
 int vfd_parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
@@ -495,4 +544,69 @@ int vfd_parse_s64(const char *s, int64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/*
+ * Directory-relative access for scans that read several entries of one
+ * directory: the caller opens the directory once with vfd_root_openf()
+ * (O_PATH | O_DIRECTORY) and reads its entries with one short lookup each
+ * instead of a walk from the root per entry. Only a plain name is looked up
+ * that way; a name with a slash, or an entry that is itself a symlink, is
+ * opened from the root as before, so links still resolve inside it.
+ */
+int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
+		    int flags)
+{
+	int fd;
+
+	if (dfd >= 0 && !strchr(name, '/')) {
+		fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		if (errno != ELOOP)
+			return -errno;
+	}
+	return vfd_root_openf(root, flags, "%s/%s", dir, name);
+}
+
+int root_read_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
+		    char *buf, size_t size)
+{
+	ssize_t n;
+	int fd, r;
+
+	if (size < 2)
+		return -EINVAL;
+	fd = root_open_child(root, dfd, dir, name, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	/* as vfd_root_readf_str: the attribute's trailing newline is not the value */
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int root_readlink_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
+			char **out)
+{
+	char target[PATH_MAX];
+	ssize_t n;
+
+	/* readlink never follows the last component: only the directory must be safe */
+	if (dfd < 0 || strchr(name, '/'))
+		return vfd_root_readlinkf(root, out, "%s/%s", dir, name);
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	*out = strdup(target);
+	return *out ? 0 : -ENOMEM;
 }

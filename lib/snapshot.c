@@ -21,6 +21,8 @@
 #include "internal.h"
 
 #define ATTR_MAX (1u << 20)
+/* module indexes: a truncated index is a corrupt one, so allow them room */
+#define INDEX_MAX (64u << 20)
 
 struct snap {
 	struct vfd_root *root;
@@ -140,8 +142,8 @@ static void add_symlink(struct snap *s, const char *path, const char *target)
 	archive_entry_free(e);
 }
 
-/* copy one file as it is; a missing file is not an error */
-static void copy_file(struct snap *s, const char *path)
+/* copy one file as it is, up to @max bytes; a missing file is not an error */
+static void copy_file_max(struct snap *s, const char *path, size_t max)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -149,10 +151,15 @@ static void copy_file(struct snap *s, const char *path)
 
 	if (vfd_root_statf(s->root, &st, "%s", path) < 0 || S_ISDIR(st.st_mode))
 		return;
-	if (vfd_root_read_filef(s->root, ATTR_MAX, &buf, &len, "%s", path) < 0)
+	if (vfd_root_read_filef(s->root, max, &buf, &len, "%s", path) < 0)
 		return;
 	add_data(s, path, buf, len, st.st_mode, st.st_uid, st.st_gid);
 	free(buf);
+}
+
+static void copy_file(struct snap *s, const char *path)
+{
+	copy_file_max(s, path, ATTR_MAX);
 }
 
 /* a device node or any file whose presence, mode and owner are what counts */
@@ -415,10 +422,10 @@ static void snap_modules(struct snap *s)
 static void snap_module_tree(struct snap *s, const char *release)
 {
 	static const char *const bases[] = { "lib/modules", "usr/lib/modules" };
+	/* lookups by module name need only these; aliases and symbols are large */
 	static const char *const files[] = {
-		"modules.dep", "modules.dep.bin", "modules.alias", "modules.alias.bin",
-		"modules.builtin", "modules.builtin.bin", "modules.builtin.modinfo",
-		"modules.symbols.bin", "modules.softdep", "modules.order",
+		"modules.dep", "modules.dep.bin", "modules.builtin", "modules.builtin.bin",
+		"modules.builtin.modinfo", "modules.softdep",
 	};
 
 	for (size_t b = 0; release && b < ARRAY_SIZE(bases); b++) {
@@ -429,7 +436,7 @@ static void snap_module_tree(struct snap *s, const char *release)
 			continue;
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 			snprintf(path, sizeof(path), "%s/%s/%s", bases[b], release, files[i]);
-			copy_file(s, path);
+			copy_file_max(s, path, INDEX_MAX);
 		}
 		return;
 	}

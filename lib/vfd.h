@@ -42,6 +42,18 @@ const char *vfd_root_get_prefix(const struct vfd_root *root);
 /* Library diagnostics go only here (priority as syslog; VFD_DEBUG=1 shows all). */
 void vfd_root_set_log_fn(struct vfd_root *root, vfd_log_fn fn, void *data);
 
+/*
+ * Writes (sysfs attributes): on the live host they go to the kernel; in a
+ * sysroot they are refused with -EROFS unless a write function is set, which
+ * is how tests put a model of the kernel behind a fixture tree. @path is
+ * relative to the root.
+ */
+typedef int (*vfd_write_fn)(void *data, const char *path, const char *value);
+void vfd_root_set_write_fn(struct vfd_root *root, vfd_write_fn fn, void *data);
+/* write @value (one write(2)) to the file; 0 or -errno as the kernel returned it */
+int vfd_root_writef(struct vfd_root *root, const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* open a path inside the root; returns an fd or -errno */
 int vfd_root_openat(struct vfd_root *root, const char *path, int flags);
 int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)

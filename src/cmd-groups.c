@@ -52,6 +52,11 @@ static const struct colinfo columns[] = {
 static const int default_columns[] = {
 	COL_GROUP, COL_SLOT, COL_ID, COL_CLASSNAME, COL_NAME, COL_DRIVER, COL_VIABLE,
 };
+/* JSON always carries the keys the man page promises for every device object */
+static const int default_json_columns[] = {
+	COL_GROUP, COL_SLOT, COL_VENDOR, COL_DEVICE, COL_CLASS, COL_CLASSNAME, COL_NAME,
+	COL_DRIVER, COL_VIABLE,
+};
 static const int default_tree_columns[] = {
 	COL_SLOT, COL_GROUP, COL_ID, COL_NAME, COL_DRIVER,
 };
@@ -448,12 +453,16 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_usage_error("groups ");
 		}
 	}
-	if (go.out.tree ? columns_select(&go.out, columns, sizeof(columns) / sizeof(columns[0]),
-					 default_tree_columns,
-					 sizeof(default_tree_columns) / sizeof(int))
-			: columns_select(&go.out, columns, sizeof(columns) / sizeof(columns[0]),
-					 default_columns, sizeof(default_columns) / sizeof(int)))
-		return EXIT_TROUBLE;
+	{
+		const int *defaults = go.out.tree ? default_tree_columns
+				      : go.out.json ? default_json_columns : default_columns;
+		size_t ndefaults = go.out.tree ? ARRAY_LEN(default_tree_columns)
+				   : go.out.json ? ARRAY_LEN(default_json_columns)
+				   : ARRAY_LEN(default_columns);
+
+		if (columns_select(&go.out, columns, ARRAY_LEN(columns), defaults, ndefaults) < 0)
+			return EXIT_TROUBLE;
+	}
 	go.nspecs = (size_t)(argc - optind);
 	go.specs = calloc(go.nspecs ? go.nspecs : 1, sizeof(*go.specs));
 	if (!go.specs)

@@ -18,6 +18,7 @@ struct colinfo {
 };
 
 #define MAX_COLUMNS 64
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 struct outopts {
 	bool json, raw, pairs, noheadings, tree, color, verbose;

@@ -1,0 +1,134 @@
+#!/bin/bash
+# Boot the real-kernel VM scenarios and report TAP.
+#
+#   tests/vm/run.sh [SCENARIO...]        (default: every tests/vm/scenarios/*.sh)
+#
+# Each scenario boots a Debian kernel under QEMU TCG with the host's root shared
+# read-only, runs tests/vm/guest.sh inside, then checks on the host what the guest
+# collected (build/vm/out/<scenario>/). Scenarios whose kernel can't be fetched, or all
+# of them when QEMU or a static busybox is missing, are skipped, not failed.
+# A scenario, tests/vm/scenarios/NAME.sh, is bash sourced on both sides and sets:
+#   VM_KERNEL     6.1 or 6.12 (see fetch-kernels.sh)
+#   VM_MACHINE    QEMU -machine value (default q35)
+#   VM_APPEND     kernel command line additions
+#   VM_MODULES    modules /init loads, in this order, dependencies first
+#   VM_QEMU_ARGS  array of extra QEMU arguments (IOMMU first, then the topology)
+#   guest_main    optional; runs in the guest (helpers: lib/guest-lib.sh), default
+#                 "truth boot; tool boot"
+#   host_check    runs on the host in build/vm/out/NAME (helpers: lib/assert.sh)
+# Knobs: VFD_VM_TIMEOUT, VFD_VM_MEM (see boot.sh), VFD_VM_VERBOSE=1 prints every
+# assertion, not only failures.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/vm/boot.sh source-path=SCRIPTDIR
+. "$here/boot.sh"
+
+if [ $# -gt 0 ]; then
+    names=("$@")
+else
+    names=()
+    for f in "$here"/scenarios/*.sh; do
+        n=${f##*/}
+        names+=("${n%.sh}")
+    done
+fi
+for n in "${names[@]}"; do
+    [ -f "$here/scenarios/$n.sh" ] || { echo "run.sh: no scenario '$n' in tests/vm/scenarios" >&2; exit 2; }
+done
+
+# Scenario settings without running anything: a subshell sources the file and prints.
+# shellcheck disable=SC1090
+scenario_var() { (. "$here/scenarios/$1.sh" && eval "printf '%s\n' \"\${$2}\""); }
+
+mkdir -p "$vm_build/out"
+log="$vm_build/run.log"
+: > "$log"
+echo "1..${#names[@]}"
+
+skip_all=
+command -v "${VFD_VM_QEMU:-qemu-system-x86_64}" >/dev/null || skip_all="qemu-system-x86_64 not installed"
+if [ -z "$skip_all" ]; then
+    bb=$(command -v busybox || true)
+    if [ -z "$bb" ] || LC_ALL=C ldd "$bb" >/dev/null 2>&1; then skip_all="no static busybox (busybox-static)"; fi
+fi
+command -v jq >/dev/null || skip_all=${skip_all:-"jq not installed"}
+
+# Fetch each kernel series once; an unfetchable one skips its scenarios.
+declare -A kdir_of=() kskip=() initrd_of=()
+if [ -z "$skip_all" ]; then
+    for n in "${names[@]}"; do
+        k=$(scenario_var "$n" VM_KERNEL)
+        [ -n "${kdir_of[$k]:-}${kskip[$k]:-}" ] && continue
+        if "$here/fetch-kernels.sh" "$k" >> "$log" 2>&1 && kdir_of[$k]=$(vm_kernel_dir "$k"); then
+            echo "# kernel $k: $(cat "${kdir_of[$k]}/.fetched")"
+            # Same module set for every scenario of a kernel, so one initramfs serves all.
+            mods=()
+            for f in "$here"/scenarios/*.sh; do
+                n2=${f##*/}; n2=${n2%.sh}
+                [ "$(scenario_var "$n2" VM_KERNEL)" = "$k" ] || continue
+                # shellcheck disable=SC2207
+                mods+=($(scenario_var "$n2" VM_MODULES))
+            done
+            if ! initrd_of[$k]=$(vm_initramfs "${kdir_of[$k]}" "${mods[@]}" 2>> "$log"); then
+                kskip[$k]="initramfs for $k could not be built (see build/vm/run.log)"
+                unset "kdir_of[$k]"
+            fi
+        else
+            kskip[$k]="kernel $k could not be fetched (offline?)"
+            unset "kdir_of[$k]"
+        fi
+    done
+fi
+
+passed=0 failed=0 skipped=0 i=0
+for n in "${names[@]}"; do
+    i=$((i + 1))
+    k=$(scenario_var "$n" VM_KERNEL)
+    reason=${skip_all:-${kskip[$k]:-}}
+    if [ -n "$reason" ]; then
+        echo "ok $i - $n # SKIP $reason"
+        skipped=$((skipped + 1))
+        continue
+    fi
+    res="$vm_build/out/.$n.result"
+    rm -f "$res"
+    rc=0
+    # A subshell per scenario keeps one scenario's definitions out of the next.
+    (
+        # shellcheck disable=SC1090
+        . "$here/scenarios/$n.sh"
+        # shellcheck source=tests/vm/lib/assert.sh
+        . "$here/lib/assert.sh"
+        # For host_check: the guest kernel's unpacked package and its module tree.
+        VM_KDIR=${kdir_of[$k]}
+        # shellcheck disable=SC2034 # read by host_check
+        VM_MODDIR=$(vm_moddir "$VM_KDIR")
+        ok=1
+        vm_boot "$n" "${kdir_of[$k]}" "${initrd_of[$k]}" "${VM_MACHINE:-q35}" \
+            "${VM_APPEND:-}" "${VM_MODULES:-}" "${VM_QEMU_ARGS[@]}" || ok=
+        printf '%s %s\n' "$VM_BOOT_S" "$VM_TOTAL_S" > "$res"
+        [ -n "$ok" ] || exit 1
+        cd "$vm_build/out/$n"
+        host_check || VM_FAILS=$((VM_FAILS + 1))
+        [ "$VM_FAILS" -eq 0 ]
+    ) > "$vm_build/out/.$n.log" 2>&1 || rc=$?
+    read -r boot total < "$res" 2>/dev/null || { boot=-; total=-; }
+    times="boot ${boot}s, total ${total}s"
+    if [ $rc -eq 0 ]; then
+        echo "ok $i - $n # $times"
+        passed=$((passed + 1))
+        [ -n "${VFD_VM_VERBOSE:-}" ] && sed 's/^/# /' "$vm_build/out/.$n.log"
+    else
+        echo "not ok $i - $n # $times"
+        failed=$((failed + 1))
+        if [ -n "${VFD_VM_VERBOSE:-}" ]; then
+            sed 's/^/# /' "$vm_build/out/.$n.log"
+        else
+            grep -v '^pass: ' "$vm_build/out/.$n.log" | sed 's/^/# /'
+        fi
+    fi
+    cat "$vm_build/out/.$n.log" >> "$log"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

@@ -1,0 +1,60 @@
+# shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# Intel VT-d: an emulated DMAR with interrupt remapping, one e1000e behind a PCIe root
+# port. The kernel must give the NIC its own group, and the handbook's driver_override
+# dance must move it to vfio-pci and create /dev/vfio/<group>.
+VM_KERNEL=6.1
+VM_MACHINE=q35,kernel-irqchip=split   # intremap=on wants the split irqchip
+VM_APPEND="intel_iommu=on"
+# kvm_amd: -cpu max under TCG is an AMD CPU with SVM, so the guest gets a /dev/kvm as a host would.
+VM_MODULES="kvm_amd e1000e vfio vfio_iommu_type1 vfio_pci"
+# The IOMMU first: QEMU wants it created before the devices it translates for.
+VM_QEMU_ARGS=(
+    -device intel-iommu,intremap=on,caching-mode=on
+    -device pcie-root-port,id=rp1,chassis=1
+    -device e1000e,bus=rp1
+)
+
+guest_main() {
+    local bdf
+    truth boot
+    tool boot
+    bdf=$(slot_of 8086:10d3) || { echo "guest: no e1000e"; return 1; }
+    bind_vfio "$bdf" || echo "guest: binding $bdf to vfio-pci failed (see bind.log)"
+    truth bound
+    tool bound
+    tool_run "$VFD_OUT/tool/bound" check-nic check "$bdf" -J
+}
+
+host_check() {
+    local nic g
+    nic=$(slot_by_id boot 8086:10d3)
+    g=$(group_of boot "$nic")
+    expect "ACPI DMAR table present" has_acpi boot DMAR
+    expect "/sys/class/iommu has dmar0" has_class_iommu boot 'dmar[0-9]+'
+    expect "kernel log: DMAR-IR remapping enabled" log_has boot 'DMAR-IR: Enabled IRQ remapping'
+    expect "e1000e ($nic) is in an IOMMU group" in_a_group boot "$nic"
+    expect "e1000e driver bound at boot" is_driver boot "$nic" e1000e
+    expect "/dev/kvm present" eval '! grep -qx absent truth/boot/dev-kvm.txt'
+    expect "after bind: $nic driven by vfio-pci" is_driver bound "$nic" vfio-pci
+    expect "after bind: /dev/vfio/$g exists" vfio_node bound "$g"
+    if tool_ran boot; then
+        expect "groups -J matches the kernel (boot)" groups_match_truth boot
+        expect "groups -J matches the kernel (bound)" groups_match_truth bound
+    fi
+    if tool_ran boot; then
+        expect "check: the IOMMU is on (DMAR, dmar0)" finding_is boot iommu.enabled ok
+        expect "check: quotes the kernel's VT-d line" finding_says boot iommu.enabled evidence \
+            'kernel log: DMAR: Intel\(R\) Virtualization Technology for Directed I/O'
+        expect "check: interrupt remapping from the kernel log" finding_says boot \
+            iommu.interrupt-remapping evidence 'DMAR-IR: Enabled IRQ remapping'
+        expect "check: the ICH9 functions share group of $(group_of boot 0000:00:1f.2)" \
+            same_group boot 0000:00:1f.0 0000:00:1f.2
+        expect "check of the bound e1000e is green (exit 0, no warn or fail)" no_problems bound check-nic
+        expect "check: device.group ok for $nic" finding_is bound device.group ok "$nic" check-nic
+        expect "check: device.driver ok for $nic" finding_is bound device.driver ok "$nic" check-nic
+        expect "check: /dev/vfio/$g found" finding_says bound device.node summary "/dev/vfio/$g present" check-nic
+        expect "check without devices finds the vfio-pci device itself" finding_is bound device.driver ok "$nic"
+        expect "snapshot replays the same (boot)" replay_matches boot
+        expect "snapshot replays the same (bound)" replay_matches bound
+    fi
+}
