@@ -346,6 +346,10 @@ static void iommu_cmdline(struct check_ctx *ctx)
 			   "kernel command line unknown: /proc/cmdline is not readable");
 		return;
 	}
+	/* "off" words are iommu.enabled's to report: never call them harmless here */
+	if (value_has(cmdline_get(ctx, "intel_iommu"), "off") ||
+	    value_has(cmdline_get(ctx, "amd_iommu"), "off") || (iommu && value_has(iommu, "off")))
+		said = true;
 	iommu_option_words(ctx, "intel_iommu", VFD_OPT_INTEL, "DMAR", &said);
 	iommu_option_words(ctx, "amd_iommu", VFD_OPT_AMD, "AMD-Vi", &said);
 	if (iommu && value_has(iommu, "pt")) {

@@ -64,15 +64,16 @@ vm_boot() {
     VM_BOOT_S=-; VM_TOTAL_S=-
     rel=$(vm_release "$kdir")
     moddir=$(vm_moddir "$kdir") || { echo "no module tree in $kdir" >&2; return 1; }
-    case "$vm_repo" in *[[:space:]]*)
-        echo "the repository path must not contain spaces (it goes on the kernel command line)" >&2
+    case "$vm_repo" in *[[:space:]\']*)
+        echo "the repository path must not contain spaces or quotes" >&2
         return 1 ;;
     esac
     rm -rf "$out"
     mkdir -p "$out"
 
     local cmdline="console=ttyS0 panic=-1 loglevel=${VFD_VM_LOGLEVEL:-7}"
-    cmdline+=" vfd.repo=$vm_repo vfd.script=tests/vm/guest.sh vfd.scenario=$name"
+    cmdline+=" vfd.scenario=$name"
+    printf 'repo=%s\nscript=tests/vm/guest.sh\n' "$vm_repo" > "$out/vm-args"
     [ -n "$modules" ] && cmdline+=" vfd.modules=${modules// /,}"
     [ -n "$append" ] && cmdline+=" $append"
     printf '%s\n' "$cmdline" > "$out/host-cmdline"

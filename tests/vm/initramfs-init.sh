@@ -5,8 +5,8 @@
 # Reaches the host's root over 9p, puts a tmpfs overlay on it so the guest may write
 # without touching the host, and runs one scenario script in a chroot of it. Kernel
 # command line:
-#   vfd.repo=DIR        the repository, same absolute path as on the host
-#   vfd.script=PATH     script to run, relative to vfd.repo
+#   (repo= and script= come from the file vm-args in the out share: the repository,
+#   same absolute path as on the host, and the script to run relative to it)
 #   vfd.scenario=NAME   passed to the script as $VFD_SCENARIO
 #   vfd.modules=a,b,c   modules to insmod (with their dependencies) before the script
 # 9p tags: hostroot (host /, read-only), out (results, writable), modules (the kernel's
@@ -67,8 +67,6 @@ load() {
 : > /run/modules.log
 for m in $(cat /etc/vfd/boot-modules); do load "$m"; done
 
-repo=$(arg repo) || fail "no vfd.repo= on the command line"
-script=$(arg script) || fail "no vfd.script= on the command line"
 scenario=$(arg scenario) || scenario=
 mods=$(arg modules) || mods=
 
@@ -101,6 +99,12 @@ mount -t tmpfs -o mode=755 tmpfs /mnt/root/run
 mkdir -p "$OUT"
 mount9p out "$OUT" $p9 || fail "mount 9p out"
 out_ok=1
+# The repository path comes through the out share, not the command line, so that no
+# path of the host lands in the guest's kernel log (snapshots of it become fixtures).
+repo=$(sed -n 's/^repo=//p' "$OUT/vm-args") || repo=
+script=$(sed -n 's/^script=//p' "$OUT/vm-args") || script=
+[ -n "$repo" ] || fail "no repo= in vm-args of the out share"
+[ -n "$script" ] || fail "no script= in vm-args of the out share"
 
 mount -t proc proc /mnt/root/proc
 mount -t sysfs sysfs /mnt/root/sys
