@@ -6,7 +6,7 @@
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
 	libarchive-dev pci.ids
 TEST_DEPS := scdoc clang libclang-rt-dev libcmocka-dev xz-utils jq \
-	qemu-system-x86 busybox-static cpio kmod zstd
+	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios
 NORMAL := build/normal
 ASAN := build/asan
 

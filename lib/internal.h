@@ -74,6 +74,17 @@ void check_iommu(struct check_ctx *ctx);
 void check_modules(struct check_ctx *ctx);
 int check_devices(struct check_ctx *ctx);
 
+/* the bound driver's name for messages */
+static inline const char *driver_name_or_none(const struct vfd_pcidev *d)
+{
+	const char *drv = vfd_pcidev_get_driver(d);
+
+	return drv ? drv : "no driver";
+}
+
+/* root.c: tests put a kernel model behind a sysroot with a write function */
+bool vfd_root_has_write_fn(const struct vfd_root *root);
+
 /* usage.c: the per-host cache of what the host uses each device for */
 struct usage_index;
 struct usage_index **host_usage(struct vfd_host *host);

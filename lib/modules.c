@@ -142,6 +142,34 @@ char *vfd_modules_param(struct vfd_modules *mods, const char *name, const char *
 	return s;
 }
 
+int vfd_modules_load(struct vfd_modules *mods, const char *name)
+{
+	struct kmod_list *list = NULL, *it;
+	int r = -ENOENT;
+
+	if (!vfd_root_is_live(mods->root))
+		return -EROFS;
+	switch (vfd_modules_state(mods, name)) {
+	case VFD_MODULE_LOADED:
+	case VFD_MODULE_BUILTIN:
+		return 0;
+	default:
+		break;
+	}
+	if (!mods->kmod || kmod_module_new_from_lookup(mods->kmod, name, &list) < 0)
+		return -ENOENT;
+	kmod_list_foreach(it, list) {
+		struct kmod_module *m = kmod_module_get_module(it);
+
+		r = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
+		kmod_module_unref(m);
+		if (r == 0)
+			break;
+	}
+	kmod_module_unref_list(list);
+	return r > 0 ? -EINVAL : r;
+}
+
 const char *vfd_module_state_name(enum vfd_module_state state)
 {
 	switch (state) {

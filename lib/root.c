@@ -459,6 +459,11 @@ void vfd_root_set_write_fn(struct vfd_root *root, vfd_write_fn fn, void *data)
 	root->write_data = data;
 }
 
+bool vfd_root_has_write_fn(const struct vfd_root *root)
+{
+	return root->write_fn != NULL;
+}
+
 /* sysfs takes one write() per value; a short write is an error */
 static int write_live(struct vfd_root *root, const char *path, const char *value)
 {

@@ -24,5 +24,9 @@ int cmd_usage_error(const char *cmd);
 int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_bind(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unbind(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_restore(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv);
 
 #endif

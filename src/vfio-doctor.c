@@ -24,6 +24,10 @@ static const struct subcommand subcommands[] = {
 	{ "check", cmd_check, "diagnose the host layer by layer (the main job)" },
 	{ "groups", cmd_groups, "list IOMMU groups, their devices and viability" },
 	{ "snapshot", cmd_snapshot, "capture this host as a sysroot tarball for --sysroot" },
+	{ "bind", cmd_bind, "give devices to vfio-pci, safely (driver_override)" },
+	{ "unbind", cmd_unbind, "give devices back to their previous drivers" },
+	{ "restore", cmd_restore, "give back every device bind changed" },
+	{ "rom", cmd_rom, "parse a PCI option ROM (VBIOS) or dump a device's ROM" },
 };
 
 static void usage(FILE *out)

@@ -140,7 +140,7 @@ void tree_device(const char *dir, const char *path, uint16_t vendor, uint16_t de
 		target[0] = '\0';
 		for (const char *p = path; p; p = strchr(p + 1, '/'))
 			strcat(target, "../");
-		snprintf(gl, sizeof(gl), "%skernel/iommu_groups/%d", target, group);
+		snprintf(gl, sizeof(gl), "%s../kernel/iommu_groups/%d", target, group);
 		symlink(gl, link);
 	}
 }

@@ -20,6 +20,10 @@ guest_main() {
     tool boot
     e1000=$(slot_of 8086:100e) || { echo "guest: no e1000"; return 1; }
     tool_run "$VFD_OUT/tool/boot" check-e1000 check "$e1000" -J
+    tool_run "$VFD_OUT/tool/boot" bind-one bind "$e1000"
+    truth refused
+    tool_run "$VFD_OUT/tool/boot" bind-group bind --group "$e1000"
+    truth grouped
 }
 
 host_check() {
@@ -39,5 +43,15 @@ host_check() {
         expect "check blames the conventional PCI bridge" finding_says boot device.group evidence \
             'conventional PCI bridge' check-e1000
         expect "snapshot replays the same" replay_matches boot
+        expect "bind of the e1000 alone is refused (exit 2)" exit_is boot bind-one 2
+        expect "the refusal names the rtl8139 as the blocker" grep -q \
+            "$rtl is bound to 8139cp (blocks the group)" tool/boot/bind-one.out
+        expect "after the refusal both NICs keep their drivers" eval \
+            'is_driver refused "$e1000" e1000 && is_driver refused "$rtl" 8139cp'
+        expect "bind --group exited 0" exit_is boot bind-group 0
+        expect "after bind --group: e1000 on vfio-pci" is_driver grouped "$e1000" vfio-pci
+        expect "after bind --group: rtl8139 on vfio-pci" is_driver grouped "$rtl" vfio-pci
+        expect "after bind --group: /dev/vfio/$(group_of boot "$e1000")" vfio_node grouped \
+            "$(group_of boot "$e1000")"
     fi
 }

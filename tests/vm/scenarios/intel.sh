@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
 # Intel VT-d: an emulated DMAR with interrupt remapping, one e1000e behind a PCIe root
-# port. The kernel must give the NIC its own group, and the handbook's driver_override
-# dance must move it to vfio-pci and create /dev/vfio/<group>.
+# port. The kernel must give the NIC its own group; `vfio-doctor bind` must move it to
+# vfio-pci and create /dev/vfio/<group>, `unbind` and `restore` must give it back.
 VM_KERNEL=6.1
 VM_MACHINE=q35,kernel-irqchip=split   # intremap=on wants the split irqchip
 VM_APPEND="intel_iommu=on"
@@ -19,10 +19,17 @@ guest_main() {
     truth boot
     tool boot
     bdf=$(slot_of 8086:10d3) || { echo "guest: no e1000e"; return 1; }
-    bind_vfio "$bdf" || echo "guest: binding $bdf to vfio-pci failed (see bind.log)"
+    tool_run "$VFD_OUT/tool/boot" bind-dry bind --dry-run "$bdf"
+    tool_run "$VFD_OUT/tool/boot" bind bind "$bdf"
     truth bound
     tool bound
     tool_run "$VFD_OUT/tool/bound" check-nic check "$bdf" -J
+    tool_run "$VFD_OUT/tool/bound" unbind unbind "$bdf"
+    truth unbound
+    mkdir -p "$VFD_OUT/tool/unbound"
+    tool_run "$VFD_OUT/tool/unbound" bind bind "$bdf"
+    tool_run "$VFD_OUT/tool/unbound" restore restore
+    truth restored
 }
 
 host_check() {
@@ -35,8 +42,17 @@ host_check() {
     expect "e1000e ($nic) is in an IOMMU group" in_a_group boot "$nic"
     expect "e1000e driver bound at boot" is_driver boot "$nic" e1000e
     expect "/dev/kvm present" eval '! grep -qx absent truth/boot/dev-kvm.txt'
+    expect "bind --dry-run changed nothing" is_driver boot "$nic" e1000e
+    expect "bind --dry-run shows the driver_override write" grep -q \
+        "echo vfio-pci > /sys/bus/pci/devices/$nic/driver_override" tool/boot/bind-dry.out
+    expect "vfio-doctor bind exited 0" exit_is boot bind 0
     expect "after bind: $nic driven by vfio-pci" is_driver bound "$nic" vfio-pci
     expect "after bind: /dev/vfio/$g exists" vfio_node bound "$g"
+    expect "vfio-doctor unbind exited 0" exit_is bound unbind 0
+    expect "after unbind: e1000e is back" is_driver unbound "$nic" e1000e
+    expect "bind again exited 0" exit_is unbound bind 0
+    expect "vfio-doctor restore exited 0" exit_is unbound restore 0
+    expect "after restore: e1000e is back" is_driver restored "$nic" e1000e
     if tool_ran boot; then
         expect "groups -J matches the kernel (boot)" groups_match_truth boot
         expect "groups -J matches the kernel (bound)" groups_match_truth bound

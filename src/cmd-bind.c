@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor bind / unbind / restore: show the plan, refuse what would cost
+ * the host a disk, a network or its display, and run the rest as a
+ * transaction (the library undoes it on failure).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+
+enum bind_mode { MODE_BIND, MODE_UNBIND, MODE_RESTORE };
+
+static const char *const mode_names[] = { "bind", "unbind", "restore" };
+
+static void usage(enum bind_mode mode)
+{
+	switch (mode) {
+	case MODE_BIND:
+		fputs("\nUsage:\n"
+		      " vfio-doctor bind [options] DEVICE...\n"
+		      "\nGive devices to vfio-pci with driver_override and drivers_probe (per device,\n"
+		      "so identical devices elsewhere are untouched). The previous driver is recorded\n"
+		      "under /run/vfio-doctor; 'unbind' and 'restore' give it back.\n"
+		      "\nOptions:\n"
+		      " -g, --group             bind every non-bridge device of the devices' groups\n"
+		      "     --allow-nonviable   bind even if the group stays non-viable\n"
+		      " -f, --force             bind devices the host is using (disk, network, display)\n"
+		      " -n, --dry-run           show the plan and what it would refuse; change nothing\n", stdout);
+		break;
+	case MODE_UNBIND:
+		fputs("\nUsage:\n"
+		      " vfio-doctor unbind [options] DEVICE...\n"
+		      "\nGive devices back to the driver they had before 'bind' (from its record), or,\n"
+		      "without a record, to the driver the kernel picks; driver_override is put back.\n"
+		      "\nOptions:\n"
+		      " -n, --dry-run           show the plan; change nothing\n", stdout);
+		break;
+	case MODE_RESTORE:
+		fputs("\nUsage:\n"
+		      " vfio-doctor restore [options] [DEVICE...]\n"
+		      "\nGive back every device 'bind' recorded (or only the DEVICEs named).\n"
+		      "\nOptions:\n"
+		      " -n, --dry-run           show the plan; change nothing\n", stdout);
+		break;
+	}
+	fputs("\n -h, --help              display this help\n"
+	      "\nDEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device (every match).\n"
+	      "Exit status: 0 done, 2 refused, failed (and rolled back) or bad usage.\n"
+	      "For more details see vfio-doctor(8).\n", stdout);
+}
+
+/* the step as the shell line a user could type */
+static void print_step(const struct vfd_step *s, const char *prefix)
+{
+	const char *v = s->value;
+
+	if (strcmp(v, "\n") == 0)
+		printf("%secho > /%s\n", prefix, s->path);
+	else
+		printf("%secho %s > /%s\n", prefix, v, s->path);
+}
+
+static void print_problems(const struct vfd_report *rep, bool color)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+		const char *c = f->status == VFD_FAIL ? C_RED : f->status == VFD_WARN ? C_YELLOW : "";
+
+		printf("%s%-4s%s  %s\n", color ? c : "", vfd_status_name(f->status),
+		       color ? C_RESET : "", f->summary);
+		for (char **e = f->evidence; e && *e; e++)
+			printf("        %s\n", *e);
+		for (char **x = f->fix; x && *x; x++)
+			printf("        fix: %s\n", *x);
+	}
+}
+
+static void print_plan(const struct vfd_plan *plan, enum bind_mode mode)
+{
+	for (size_t t = 0; t < plan->ntargets; t++) {
+		const struct vfd_target *tg = &plan->targets[t];
+
+		if (mode == MODE_BIND)
+			printf("%s: %s -> vfio-pci\n", tg->slot, tg->driver ? tg->driver : "no driver");
+		else
+			printf("%s: %s -> previous driver\n", tg->slot,
+			       tg->driver ? tg->driver : "no driver");
+		for (size_t i = 0; i < plan->nsteps; i++)
+			if (strcmp(plan->steps[i].slot, tg->slot) == 0)
+				print_step(&plan->steps[i], "  ");
+	}
+}
+
+static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum bind_mode mode)
+{
+	enum { OPT_ALLOW = 256 };
+	static const struct option longopts[] = {
+		{ "group", no_argument, NULL, 'g' },
+		{ "allow-nonviable", no_argument, NULL, OPT_ALLOW },
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *shortopts = mode == MODE_BIND ? "gfnh" : "nh";
+	struct vfd_bind_opts opts = { 0 };
+	struct vfd_apply_result res = { 0 };
+	struct vfd_plan plan = { 0 };
+	struct vfd_host *host = NULL;
+	bool dry = false, color = want_color();
+	sigset_t block, old;
+	int c, r, rc = EXIT_TROUBLE;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			opts.group = true;
+			break;
+		case OPT_ALLOW:
+			if (mode != MODE_BIND)
+				return cmd_usage_error(mode_names[mode]);
+			opts.allow_nonviable = true;
+			break;
+		case 'f':
+			opts.force = true;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		case 'h':
+			usage(mode);
+			return EXIT_CLEAN;
+		default:
+			fprintf(stderr, "Try 'vfio-doctor %s --help' for more information.\n",
+				mode_names[mode]);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc && mode != MODE_RESTORE) {
+		warnx_("%s: no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device",
+		       mode_names[mode]);
+		return EXIT_TROUBLE;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct vfd_devspec spec;
+
+		if (vfd_devspec_parse(argv[i], &spec) < 0) {
+			cmd_bad_device(argv[i]);
+			return EXIT_TROUBLE;
+		}
+	}
+	host = cmd_open_host(ctx);
+	if (!host)
+		return EXIT_TROUBLE;
+	if (mode == MODE_BIND)
+		r = vfd_plan_bind(host, (const char *const *)(argv + optind), &opts, &plan);
+	else
+		r = vfd_plan_restore(host, optind < argc ? (const char *const *)(argv + optind) : NULL,
+				     &plan);
+	if (r == -ENODEV) {
+		for (int i = optind; i < argc; i++) {
+			struct vfd_devspec spec;
+			size_t idx;
+
+			if (vfd_devspec_parse(argv[i], &spec) == 0 &&
+			    vfd_host_lookup(host, &spec, &idx) < 0)
+				warnx_("no PCI device matches '%s'", argv[i]);
+		}
+		goto out;
+	}
+	if (r < 0) {
+		warnx_("%s: cannot plan: %s", mode_names[mode], strerror(-r));
+		goto out;
+	}
+	print_problems(&plan.problems, color);
+	if (!plan.nsteps) {
+		printf("nothing to do\n");
+		rc = plan.refused ? EXIT_TROUBLE : EXIT_CLEAN;
+		goto out;
+	}
+	print_plan(&plan, mode);
+	if (plan.refused) {
+		warnx_("%s refused: see the problems above (nothing was changed)", mode_names[mode]);
+		goto out;
+	}
+	if (dry) {
+		printf("dry run: nothing was changed\n");
+		rc = EXIT_CLEAN;
+		goto out;
+	}
+	/* a ^C in the middle must not leave half a binding: hold signals until done */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	r = vfd_plan_apply(host, &plan, &res);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0) {
+		if (res.failed < plan.nsteps && res.done < plan.nsteps) {
+			const struct vfd_step *s = &plan.steps[res.failed];
+
+			warnx_("step %zu failed: echo %s > /%s: %s", res.failed + 1,
+			       strcmp(s->value, "\n") ? s->value : "", s->path,
+			       vfd_step_strerror(s->kind, -r));
+		} else {
+			warnx_("%s failed: %s", mode_names[mode], res.detail ? res.detail : strerror(-r));
+		}
+		if (res.detail && res.failed < plan.nsteps)
+			fprintf(stderr, "%s\n", res.detail);
+		if (res.rolled_back)
+			fprintf(stderr, res.rollback_err ? "rollback incomplete: %s\n"
+					: "rolled back: the devices are as they were%s\n",
+				res.rollback_err ? strerror(-res.rollback_err) : "");
+		goto out;
+	}
+	for (size_t t = 0; t < plan.ntargets; t++) {
+		if (mode == MODE_BIND)
+			printf("%s: bound to vfio-pci (/dev/vfio/%d)\n", plan.targets[t].slot,
+			       plan.targets[t].group);
+		else
+			printf("%s: given back\n", plan.targets[t].slot);
+	}
+	rc = EXIT_CLEAN;
+out:
+	vfd_apply_result_clear(&res);
+	vfd_plan_clear(&plan);
+	vfd_host_free(host);
+	return rc;
+}
+
+int cmd_bind(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_bind_any(ctx, argc, argv, MODE_BIND);
+}
+
+int cmd_unbind(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_bind_any(ctx, argc, argv, MODE_UNBIND);
+}
+
+int cmd_restore(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_bind_any(ctx, argc, argv, MODE_RESTORE);
+}

@@ -1,0 +1,1020 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor rom: parse a PCI option ROM (a GPU's VBIOS) and judge whether a
+ * guest's firmware can use it, or read a device's ROM through sysfs into a
+ * file. The library parses and reads; this file only decides the wording.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "output.h"
+
+/* PCI ROM BARs decode at most 16 MiB; leave room for tool headers */
+#define ROM_MAX_SIZE (32u << 20)
+#define MAX_NOTES 32
+
+struct note {
+	const char *id;			/* stable: a problem name or one of this file's */
+	enum vfd_status status;
+	char text[320];
+	char detail[320];		/* the numbers behind it, or "" */
+	char fix[320];			/* what to do, or "" */
+};
+
+/* the device a ROM belongs to, when known */
+struct target {
+	bool known;			/* IDs known */
+	bool from_device;		/* the ROM was read from this device */
+	char slot[16];			/* "" when only IDs were given */
+	uint16_t vendor, device;
+	uint32_t class_code;
+	int boot_vga;			/* 1, 0, or -1 when unknown */
+	char driver[64];		/* "" when unbound or unknown */
+};
+
+struct rom_report {
+	const char *source;		/* file name or slot */
+	struct vfd_rom_info info;
+	struct target dev;
+	struct note notes[MAX_NOTES];
+	size_t n;
+};
+
+struct rom_opts {
+	bool json, force, dry_run, color;
+	const char *output;		/* dump: -o FILE */
+	const char *device;		/* info FILE: --device DEV */
+};
+
+static void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " vfio-doctor rom info [options] <file>|<device>\n"
+	      " vfio-doctor rom dump [options] <device> -o <file>\n"
+	      "\nParse a PCI option ROM (a GPU's VBIOS): every image in it, its checksum\n"
+	      "and EFI driver, and whether SeaBIOS and OVMF can use it. 'dump' reads a\n"
+	      "device's ROM through sysfs into <file>, then parses it. <device> is\n"
+	      "DDDD:BB:DD.F, BB:DD.F or vendor:device.\n"
+	      "\nOptions:\n"
+	      " -J, --json              use JSON output format\n"
+	      " -d, --device <device>   info <file>: the device the ROM is meant for\n"
+	      " -o, --output <file>     dump: write the ROM to <file>\n"
+	      " -f, --force             dump: replace <file> if it exists\n"
+	      "     --dry-run           dump: print the sysfs reads and writes, change nothing\n"
+	      "\n"
+	      " -h, --help              display this help\n"
+	      "\nFor more details see vfio-doctor(8).\n", stdout);
+}
+
+/* ---------------------------------------------------------- notes */
+
+static __attribute__((format(printf, 4, 5))) struct note *
+add_note(struct rom_report *rep, const char *id, enum vfd_status status, const char *fmt, ...)
+{
+	struct note *n;
+	va_list ap;
+
+	if (rep->n == MAX_NOTES)
+		return NULL;
+	n = &rep->notes[rep->n++];
+	memset(n, 0, sizeof(*n));
+	n->id = id;
+	n->status = status;
+	va_start(ap, fmt);
+	vsnprintf(n->text, sizeof(n->text), fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* the first image carrying @bit, or NULL */
+static const struct vfd_rom_image *image_with(const struct vfd_rom_info *info, unsigned int bit,
+					      size_t *index)
+{
+	for (size_t i = 0; i < info->n_images; i++) {
+		if (info->images[i].problems & bit) {
+			*index = i;
+			return &info->images[i];
+		}
+	}
+	return NULL;
+}
+
+/* the numbers and the fix for one problem of the parse */
+static void describe_problem(const struct rom_report *rep, unsigned int bit, struct note *n)
+{
+	const struct vfd_rom_info *info = &rep->info;
+	size_t i = 0;
+	const struct vfd_rom_image *img = image_with(info, bit, &i);
+
+	switch (bit) {
+	case VFD_ROM_EMPTY:
+		snprintf(n->detail, sizeof(n->detail), "%zu bytes, none of them ROM data",
+			 info->size);
+		break;
+	case VFD_ROM_NO_SIGNATURE:
+		snprintf(n->detail, sizeof(n->detail),
+			 "expected 55 AA at offset 0, found %02x %02x", info->first_word & 0xff,
+			 info->first_word >> 8);
+		break;
+	case VFD_ROM_VENDOR_HEADER:
+		snprintf(n->detail, sizeof(n->detail), "%zu bytes before the first image%s",
+			 info->start, info->nvidia_header ? " (an NVIDIA \"NVGI\" header)" : "");
+		snprintf(n->fix, sizeof(n->fix),
+			 "strip them: dd if=in.rom of=out.rom bs=1 skip=%zu  "
+			 "(or: tail -c +%zu in.rom > out.rom)", info->start, info->start + 1);
+		break;
+	case VFD_ROM_BAD_PCIR:
+		if (img)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu at 0x%zx: pointer 0x%04x leads to %s", i + 1,
+				 img->offset, img->pcir_offset,
+				 img->pcir_offset < 0x1a ? "the ROM header itself"
+				 : img->offset + img->pcir_offset + 0x18 > info->size
+				 ? "beyond the end of the data" : "no \"PCIR\" signature");
+		break;
+	case VFD_ROM_PCIR_UNALIGNED:
+		if (img)
+			snprintf(n->detail, sizeof(n->detail), "image %zu: PCIR at +0x%x", i + 1,
+				 img->pcir_offset);
+		break;
+	case VFD_ROM_ZERO_LENGTH:
+		if (img)
+			snprintf(n->detail, sizeof(n->detail), "image %zu at 0x%zx: %s is 0",
+				 i + 1, img->offset, img->length ? "initialization size"
+				 : "image length");
+		break;
+	case VFD_ROM_TRUNCATED:
+		if (img && !img->has_pcir)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu at 0x%zx: the header is cut after %zu bytes", i + 1,
+				 img->offset, info->size - img->offset);
+		else if (img)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu at 0x%zx needs %zu bytes; %zu are there", i + 1,
+				 img->offset, img->length > img->init_size ? img->length
+				 : img->init_size, info->size - img->offset);
+		snprintf(n->fix, sizeof(n->fix),
+			 "dump it again from a card that is not the boot display, or use the "
+			 "card vendor's ROM file");
+		break;
+	case VFD_ROM_BAD_CHECKSUM:
+		if (img)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu: the %zu bytes sum to 0x%02x, not 0", i + 1,
+				 img->init_size, img->checksum);
+		snprintf(n->fix, sizeof(n->fix),
+			 "use an unmodified dump; a boot GPU's shadowed ROM is changed by POST");
+		break;
+	case VFD_ROM_OVERLAP:
+		if (img)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu: length %zu, PCIR at +0x%x, initialization size %zu",
+				 i + 1, img->length, img->pcir_offset, img->init_size);
+		break;
+	case VFD_ROM_BAD_EFI:
+		if (img && !img->efi)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu at 0x%zx: code type EFI without the 0x0EF1 signature",
+				 i + 1, img->offset);
+		else if (img)
+			snprintf(n->detail, sizeof(n->detail),
+				 "image %zu at 0x%zx: driver offset 0x%x", i + 1, img->offset,
+				 img->efi_image_offset);
+		break;
+	case VFD_ROM_NO_LAST:
+		snprintf(n->detail, sizeof(n->detail), "the chain stops at offset 0x%zx of %zu",
+			 info->end, info->size);
+		break;
+	case VFD_ROM_TOO_MANY_IMAGES:
+		snprintf(n->detail, sizeof(n->detail), "%d images read", VFD_ROM_MAX_IMAGES);
+		break;
+	case VFD_ROM_TRAILING:
+		snprintf(n->detail, sizeof(n->detail), "%zu bytes after offset 0x%zx",
+			 info->trailing, info->end);
+		snprintf(n->fix, sizeof(n->fix),
+			 "keep only the images: head -c %zu in.rom > out.rom", info->end);
+		break;
+	}
+}
+
+static bool is_display(uint32_t class_code)
+{
+	return (class_code >> 16) == 0x03;
+}
+
+/* the image a firmware would use: first x86 image, or first EFI one for @machine */
+static const struct vfd_rom_image *find_image(const struct vfd_rom_info *info, bool efi,
+					      size_t *index)
+{
+	for (size_t i = 0; i < info->n_images; i++) {
+		const struct vfd_rom_image *img = &info->images[i];
+
+		if (!img->has_pcir)
+			continue;
+		if ((efi && img->efi) || (!efi && img->code_type == VFD_ROM_CODE_X86)) {
+			*index = i;
+			return img;
+		}
+	}
+	return NULL;
+}
+
+/* the first image with a PCI data structure: the IDs the ROM names */
+static const struct vfd_rom_image *named_image(const struct vfd_rom_info *info)
+{
+	for (size_t i = 0; i < info->n_images; i++)
+		if (info->images[i].has_pcir)
+			return &info->images[i];
+	return NULL;
+}
+
+static void build_notes(struct rom_report *rep)
+{
+	const struct vfd_rom_info *info = &rep->info;
+	const struct target *dev = &rep->dev;
+	bool gpu = is_display(dev->class_code);
+	const struct vfd_rom_image *named;
+
+	for (unsigned int bit = 1; bit && bit <= VFD_ROM_LAST_PROBLEM; bit <<= 1) {
+		struct note *n;
+
+		if (!(info->problems & bit))
+			continue;
+		n = add_note(rep, vfd_rom_problem_name(bit), vfd_rom_problem_status(bit), "%s",
+			     vfd_rom_problem_text(bit));
+		if (n)
+			describe_problem(rep, bit, n);
+	}
+	for (size_t i = 0; i < info->n_images && !gpu; i++)
+		gpu = info->images[i].has_pcir && is_display(info->images[i].class_code);
+	named = named_image(info);
+	if (dev->known && named && !vfd_rom_claims_device(info, dev->vendor, dev->device)) {
+		struct note *n = add_note(rep, "wrong-device", VFD_FAIL,
+					  "the ROM is not for this device: SeaBIOS runs only an "
+					  "image naming the device's IDs, and the driver may "
+					  "refuse it");
+
+		if (n) {
+			snprintf(n->detail, sizeof(n->detail), "the ROM names %04x:%04x; %s%s is "
+				 "%04x:%04x", named->vendor, named->device,
+				 dev->slot[0] ? "device " : "the device", dev->slot, dev->vendor,
+				 dev->device);
+			snprintf(n->fix, sizeof(n->fix),
+				 "use the ROM of this exact card (same vendor:device and board)");
+		}
+	}
+	if (gpu && info->n_images && !vfd_rom_has_uefi(info, VFD_EFI_MACHINE_X64) &&
+	    !(info->problems & (VFD_ROM_EMPTY | VFD_ROM_NO_SIGNATURE))) {
+		struct note *n = add_note(rep, "no-efi-x64", VFD_WARN,
+					  "no usable EFI driver for x64 (GOP): under OVMF the "
+					  "screen stays black until the guest's own driver loads");
+
+		if (n)
+			snprintf(n->fix, sizeof(n->fix),
+				 "use SeaBIOS for this guest, or a ROM from the card vendor "
+				 "with a UEFI (GOP) image");
+	}
+	if (dev->from_device && dev->boot_vga == 1) {
+		struct note *n = add_note(rep, "boot-vga", VFD_WARN,
+					  "this is the boot GPU: the kernel returns the copy the "
+					  "firmware shadowed at 0xC0000, which POST may have "
+					  "changed or cut short");
+
+		if (n)
+			snprintf(n->fix, sizeof(n->fix),
+				 "dump it with another GPU as the boot display, or use the "
+				 "card vendor's ROM file");
+	}
+	if (dev->from_device && strcmp(dev->driver, "vfio-pci") == 0 &&
+	    vfd_rom_status(info) == VFD_FAIL)
+		add_note(rep, "vfio-pci-in-use", VFD_INFO,
+			 "the device is bound to vfio-pci: while a guest uses it, its ROM reads "
+			 "back as errors or garbage; stop the guest and dump again");
+}
+
+static enum vfd_status worst(const struct rom_report *rep)
+{
+	enum vfd_status w = VFD_OK;
+
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->notes[i].status > w && rep->notes[i].status != VFD_SKIP)
+			w = rep->notes[i].status;
+	return w == VFD_INFO ? VFD_OK : w;
+}
+
+static int exit_status(enum vfd_status s)
+{
+	return s == VFD_FAIL ? EXIT_TROUBLE : s == VFD_WARN ? EXIT_WARN : EXIT_CLEAN;
+}
+
+/* --------------------------------------------------------- output */
+
+static const char *status_color(enum vfd_status s)
+{
+	return s == VFD_FAIL ? C_RED : s == VFD_WARN ? C_YELLOW : s == VFD_OK ? C_GREEN : "";
+}
+
+/* code types as people say them */
+static const char *code_type_label(uint8_t code_type)
+{
+	switch (code_type) {
+	case VFD_ROM_CODE_X86:
+		return "x86 (legacy BIOS)";
+	case VFD_ROM_CODE_OPENFIRMWARE:
+		return "Open Firmware";
+	case VFD_ROM_CODE_PARISC:
+		return "HP PA-RISC";
+	case VFD_ROM_CODE_EFI:
+		return "EFI";
+	}
+	return NULL;
+}
+
+static void print_image_text(const struct vfd_rom_image *img, size_t i)
+{
+	const char *type = code_type_label(img->code_type);
+
+	printf(" image %zu at 0x%zx: ", i + 1, img->offset);
+	if (!img->has_pcir) {
+		printf("55 AA, no PCI data structure\n");
+		return;
+	}
+	if (type)
+		printf("%s", type);
+	else
+		printf("code type 0x%02x", img->code_type);
+	printf(", %zu bytes, %04x:%04x, class %06x%s\n", img->length, img->vendor, img->device,
+	       img->class_code, img->last ? ", last" : "");
+	printf("   PCIR at +0x%x (revision %u), code revision 0x%04x", img->pcir_offset,
+	       img->pcir_revision, img->code_revision);
+	if (img->n_device_list) {
+		printf(", device list");
+		for (size_t j = 0; j < img->n_device_list; j++)
+			printf(" %04x", img->device_list[j]);
+	}
+	putchar('\n');
+	if (img->code_type == VFD_ROM_CODE_X86) {
+		if (img->checksum_known)
+			printf("   checksum %s over %zu bytes\n", img->checksum ? "wrong" : "ok",
+			       img->init_size);
+		else
+			printf("   checksum not checked\n");
+	} else if (img->efi) {
+		const char *sub = vfd_efi_subsystem_name(img->efi_subsystem);
+		const char *mach = vfd_efi_machine_name(img->efi_machine);
+
+		printf("   EFI ");
+		if (sub)
+			printf("%s", sub);
+		else
+			printf("subsystem %u", img->efi_subsystem);
+		if (mach)
+			printf(" for %s", mach);
+		else
+			printf(" for machine 0x%04x", img->efi_machine);
+		printf(", %s, driver at +0x%x\n", img->efi_compression ? "compressed"
+		       : "not compressed", img->efi_image_offset);
+	}
+}
+
+/* "yes (image 2: EFI boot-service-driver for x64)" or "no: ..." */
+static void print_verdict(const struct vfd_rom_info *info, bool efi, bool header)
+{
+	int ok = efi ? vfd_rom_uefi_image(info, VFD_EFI_MACHINE_X64)
+		     : vfd_rom_legacy_image(info);
+	const struct vfd_rom_image *img;
+	const char *mach;
+	size_t i = 0;
+
+	if (ok >= 0) {
+		img = &info->images[ok];
+		printf("%s (image %d", header ? "not as it is; yes once the header is stripped"
+		       : "yes", ok + 1);
+		if (efi)
+			printf(": EFI %s for %s", vfd_efi_subsystem_name(img->efi_subsystem),
+			       vfd_efi_machine_name(img->efi_machine));
+		printf(")\n");
+		return;
+	}
+	img = find_image(info, efi, &i);
+	mach = img ? vfd_efi_machine_name(img->efi_machine) : NULL;
+	if (!img)
+		printf("no: %s\n", efi ? "no EFI image" : "no x86 (legacy BIOS) image");
+	else if (efi && !(img->problems & ~VFD_ROM_PCIR_UNALIGNED) &&
+		 img->efi_machine != VFD_EFI_MACHINE_X64 && mach)
+		printf("no: the EFI image (image %zu) is for %s\n", i + 1, mach);
+	else if (efi && !(img->problems & ~VFD_ROM_PCIR_UNALIGNED) &&
+		 img->efi_machine != VFD_EFI_MACHINE_X64)
+		printf("no: the EFI image (image %zu) is for another machine\n", i + 1);
+	else if (efi && !(img->problems & ~VFD_ROM_PCIR_UNALIGNED))
+		printf("no: the EFI image (image %zu) is not a driver\n", i + 1);
+	else
+		printf("no: image %zu is damaged (see below)\n", i + 1);
+}
+
+static void print_text(const struct rom_report *rep, const struct rom_opts *o)
+{
+	const struct vfd_rom_info *info = &rep->info;
+	bool header = info->problems & VFD_ROM_VENDOR_HEADER;
+	enum vfd_status w = worst(rep);
+
+	printf("%s: %zu bytes, %zu image%s", rep->source, info->size, info->n_images,
+	       info->n_images == 1 ? "" : "s");
+	if (info->start)
+		printf(", first at offset %zu", info->start);
+	putchar('\n');
+	for (size_t i = 0; i < info->n_images; i++)
+		print_image_text(&info->images[i], i);
+	if (info->complete || (info->problems & VFD_ROM_NO_LAST)) {
+		if (info->trailing)
+			printf(" after the last image: %zu bytes%s\n", info->trailing,
+			       info->trailing_padding ? " of padding" : "");
+		else
+			printf(" after the last image: nothing\n");
+	}
+	putchar('\n');
+	printf("SeaBIOS (legacy BIOS): ");
+	print_verdict(info, false, header);
+	printf("OVMF (UEFI, x64):      ");
+	print_verdict(info, true, header);
+	if (rep->dev.known) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "device%s%s:", rep->dev.slot[0] ? " " : "",
+			 rep->dev.slot);
+		printf("%-23s%04x:%04x, %s\n", label, rep->dev.vendor, rep->dev.device,
+		       !named_image(info) ? "no image to compare"
+		       : vfd_rom_claims_device(info, rep->dev.vendor, rep->dev.device)
+		       ? "named by the ROM" : "NOT named by the ROM");
+	}
+	if (rep->n) {
+		printf("\nfindings:\n");
+		for (size_t i = 0; i < rep->n; i++) {
+			const struct note *n = &rep->notes[i];
+
+			printf(" %s%-4s%s %s: %s\n", o->color ? status_color(n->status) : "",
+			       vfd_status_name(n->status), o->color ? C_RESET : "", n->id,
+			       n->text);
+			if (n->detail[0])
+				printf("      %s\n", n->detail);
+			if (n->fix[0])
+				printf("      fix: %s\n", n->fix);
+		}
+	}
+	printf("\nstatus: %s%s%s\n", o->color ? status_color(w) : "", vfd_status_name(w),
+	       o->color ? C_RESET : "");
+}
+
+static void json_hex(const char *key, unsigned int v, int digits, bool comma)
+{
+	printf("\"%s\": \"%0*x\"%s", key, digits, v, comma ? ", " : "");
+}
+
+static void print_image_json(const struct vfd_rom_image *img)
+{
+	bool first = true;
+
+	printf("{\"offset\": %zu, \"length\": %zu, \"pcir\": %s", img->offset, img->length,
+	       img->has_pcir ? "true" : "false");
+	if (img->has_pcir) {
+		printf(", \"pcir_offset\": %u, \"pcir_revision\": %u, ", img->pcir_offset,
+		       img->pcir_revision);
+		json_hex("vendor", img->vendor, 4, true);
+		json_hex("device", img->device, 4, true);
+		printf("\"device_list\": [");
+		for (size_t j = 0; j < img->n_device_list; j++)
+			printf("%s\"%04x\"", j ? ", " : "", img->device_list[j]);
+		printf("], ");
+		json_hex("class", img->class_code, 6, true);
+		printf("\"code_type\": %u, \"code_type_name\": ", img->code_type);
+		json_str(stdout, vfd_rom_code_type_name(img->code_type));
+		printf(", \"code_revision\": %u, \"last\": %s", img->code_revision,
+		       img->last ? "true" : "false");
+	}
+	if (img->has_pcir && img->code_type == VFD_ROM_CODE_X86) {
+		printf(", \"init_size\": %zu, \"checksum_ok\": %s", img->init_size,
+		       !img->checksum_known ? "null" : img->checksum ? "false" : "true");
+	}
+	if (img->efi) {
+		printf(", \"efi\": {\"subsystem\": %u, \"subsystem_name\": ", img->efi_subsystem);
+		json_str(stdout, vfd_efi_subsystem_name(img->efi_subsystem));
+		printf(", ");
+		json_hex("machine", img->efi_machine, 4, true);
+		printf("\"machine_name\": ");
+		json_str(stdout, vfd_efi_machine_name(img->efi_machine));
+		printf(", \"compressed\": %s, \"image_offset\": %u, \"init_size\": %zu}",
+		       img->efi_compression ? "true" : "false", img->efi_image_offset,
+		       img->init_size);
+	} else if (img->has_pcir && img->code_type == VFD_ROM_CODE_EFI) {
+		printf(", \"efi\": null");
+	}
+	printf(", \"problems\": [");
+	for (unsigned int bit = 1; bit && bit <= VFD_ROM_LAST_PROBLEM; bit <<= 1) {
+		if (!(img->problems & bit))
+			continue;
+		printf("%s", first ? "" : ", ");
+		json_str(stdout, vfd_rom_problem_name(bit));
+		first = false;
+	}
+	printf("]}");
+}
+
+static void print_json(const struct rom_report *rep)
+{
+	const struct vfd_rom_info *info = &rep->info;
+	const struct target *dev = &rep->dev;
+
+	printf("{\n   \"rom\": {\n      \"source\": ");
+	json_str(stdout, rep->source);
+	printf(",\n      \"size\": %zu, \"start\": %zu, \"end\": %zu, \"complete\": %s, "
+	       "\"trailing\": %zu, \"trailing_padding\": %s, \"nvidia_header\": %s,\n",
+	       info->size, info->start, info->end, info->complete ? "true" : "false",
+	       info->trailing, info->trailing_padding ? "true" : "false",
+	       info->nvidia_header ? "true" : "false");
+	printf("      \"images\": [");
+	for (size_t i = 0; i < info->n_images; i++) {
+		printf("%s\n         ", i ? "," : "");
+		print_image_json(&info->images[i]);
+	}
+	printf("%s],\n", info->n_images ? "\n      " : "");
+	printf("      \"seabios\": %s, \"ovmf\": %s,\n",
+	       vfd_rom_has_legacy(info) ? "true" : "false",
+	       vfd_rom_has_uefi(info, VFD_EFI_MACHINE_X64) ? "true" : "false");
+	printf("      \"device\": ");
+	if (!dev->known) {
+		printf("null,\n");
+	} else {
+		printf("{\"slot\": ");
+		json_str(stdout, dev->slot[0] ? dev->slot : NULL);
+		printf(", ");
+		json_hex("vendor", dev->vendor, 4, true);
+		json_hex("device", dev->device, 4, true);
+		printf("\"claimed\": %s},\n",
+		       vfd_rom_claims_device(info, dev->vendor, dev->device) ? "true" : "false");
+	}
+	printf("      \"status\": \"%s\",\n      \"findings\": [", vfd_status_name(worst(rep)));
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct note *n = &rep->notes[i];
+
+		printf("%s\n         {\"id\": ", i ? "," : "");
+		json_str(stdout, n->id);
+		printf(", \"status\": \"%s\", \"summary\": ", vfd_status_name(n->status));
+		json_str(stdout, n->text);
+		printf(", \"detail\": ");
+		json_str(stdout, n->detail[0] ? n->detail : NULL);
+		printf(", \"fix\": ");
+		json_str(stdout, n->fix[0] ? n->fix : NULL);
+		printf("}");
+	}
+	printf("%s]\n   }\n}\n", rep->n ? "\n      " : "");
+}
+
+static int report(struct rom_report *rep, const uint8_t *buf, size_t len,
+		  const struct rom_opts *o)
+{
+	vfd_rom_parse(buf, len, &rep->info);
+	build_notes(rep);
+	if (o->json)
+		print_json(rep);
+	else
+		print_text(rep, o);
+	return exit_status(worst(rep));
+}
+
+/* ---------------------------------------------------------- input */
+
+static int read_rom_file(const char *path, uint8_t **out, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		warnx_("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		warnx_("cannot read '%s': expected a ROM image file", path);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > ROM_MAX_SIZE) {
+		warnx_("'%s' is too large for an option ROM: %jd bytes, at most %u", path,
+		       (intmax_t)st.st_size, ROM_MAX_SIZE);
+		close(fd);
+		return -1;
+	}
+	buf = malloc((size_t)st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		warnx_("out of memory reading '%s'", path);
+		return -1;
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			warnx_("cannot read '%s': %s", path, got < 0 ? strerror(errno)
+			       : "file shrank while reading");
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		n += (size_t)got;
+	}
+	close(fd);
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static void fill_target(struct target *t, struct vfd_pcidev *d)
+{
+	const char *drv = vfd_pcidev_get_driver(d);
+
+	t->known = true;
+	snprintf(t->slot, sizeof(t->slot), "%s", vfd_pcidev_get_slot(d));
+	t->vendor = vfd_pcidev_get_vendor(d);
+	t->device = vfd_pcidev_get_device(d);
+	t->class_code = vfd_pcidev_get_class(d);
+	t->boot_vga = vfd_pcidev_get_boot_vga(d);
+	snprintf(t->driver, sizeof(t->driver), "%s", drv ? drv : "");
+}
+
+/* one device for @arg, or NULL after one error line (several matches included) */
+static struct vfd_pcidev *find_device(struct vfd_host *host, const char *arg)
+{
+	struct vfd_devspec spec;
+	size_t idx, other;
+
+	if (vfd_devspec_parse(arg, &spec) < 0) {
+		cmd_bad_device(arg);
+		return NULL;
+	}
+	if (vfd_host_lookup(host, &spec, &idx) < 0) {
+		warnx_("no PCI device matches '%s'", arg);
+		return NULL;
+	}
+	if (spec.by_id && vfd_host_lookup_next(host, &spec, idx + 1, &other) == 0) {
+		warnx_("'%s' matches several devices (%s, %s, ...): name one by its address",
+		       arg, vfd_pcidev_get_slot(vfd_host_device(host, idx)),
+		       vfd_pcidev_get_slot(vfd_host_device(host, other)));
+		return NULL;
+	}
+	return vfd_host_device(host, idx);
+}
+
+/* the kernel's own words about this device's ROM, as hints */
+static void print_kmsg_hints(struct vfd_host *host, const char *slot)
+{
+	struct vfd_kmsg kmsg = { 0 };
+	const struct vfd_kmsg_line *line;
+	size_t pos = 0;
+
+	if (vfd_kmsg_read(vfd_host_get_root(host), &kmsg) < 0)
+		return;
+	while ((line = vfd_kmsg_find(&kmsg, "PCI ROM", &pos)))
+		if (strstr(line->text, slot))
+			fprintf(stderr, "  kernel log: %s\n", line->text);
+	vfd_kmsg_clear(&kmsg);
+}
+
+static void explain_read_error(struct vfd_host *host, const struct target *t, const char *path,
+			       int r, unsigned int flags)
+{
+	if (flags & VFD_ROM_READ_LEFT_ON) {
+		warnx_("cannot switch the ROM of %s off again: %s; run: echo 0 > %s", t->slot,
+		       strerror(-r), path);
+		return;
+	}
+	switch (r) {
+	case -ENOENT:
+		warnx_("cannot read the ROM of %s: '%s' does not exist (the device has no "
+		       "expansion ROM, or this sysroot holds no saved image)", t->slot, path);
+		return;
+	case -EACCES:
+	case -EPERM:
+		warnx_("cannot read '%s': %s (run as root)", path, strerror(-r));
+		return;
+	case -EFBIG:
+		warnx_("cannot read '%s': larger than %u bytes, not an option ROM", path,
+		       ROM_MAX_SIZE);
+		return;
+	}
+	warnx_("cannot read the ROM of %s ('%s'): %s", t->slot, path, strerror(-r));
+	if (r != -EIO)
+		return;
+	fputs("  The kernel found no valid ROM behind the BAR, or the device did not answer:\n"
+	      "  - no 55 AA signature (the kernel logs \"Invalid PCI ROM header signature\"):\n"
+	      "    the card exposes no ROM, or only a shadow copy;\n", stderr);
+	if (t->boot_vga == 1)
+		fputs("  - this is the boot GPU: its ROM is the firmware's shadow copy, often\n"
+		      "    invalid; dump it with another GPU as the boot display;\n", stderr);
+	if (strcmp(t->driver, "vfio-pci") == 0)
+		fputs("  - it is bound to vfio-pci: if a guest is running on it, stop the guest\n"
+		      "    and dump again;\n", stderr);
+	fputs("  - the device is asleep (D3cold) or was reset badly: rebind its driver or\n"
+	      "    reboot the host, then dump again.\n", stderr);
+	print_kmsg_hints(host, t->slot);
+}
+
+/* read the ROM of @arg on the root of @ctx; fills @t; 0 or -1 after an error */
+static int read_device_rom(const struct cmd_ctx *ctx, const char *arg, struct target *t,
+			   uint8_t **buf, size_t *len)
+{
+	struct vfd_host *host = cmd_open_host(ctx);
+	struct vfd_pcidev *d;
+	unsigned int flags = 0;
+	char path[PATH_MAX];
+	int r;
+
+	if (!host)
+		return -1;
+	d = find_device(host, arg);
+	if (!d) {
+		vfd_host_free(host);
+		return -1;
+	}
+	fill_target(t, d);
+	t->from_device = true;
+	snprintf(path, sizeof(path), "%s%ssys/bus/pci/devices/%s/rom",
+		 ctx->sysroot ? ctx->sysroot : "/",
+		 ctx->sysroot && ctx->sysroot[strlen(ctx->sysroot) - 1] != '/' ? "/" : "",
+		 t->slot);
+	r = vfd_rom_read(vfd_host_get_root(host), t->slot, ROM_MAX_SIZE, buf, len, &flags);
+	if (r < 0)
+		explain_read_error(host, t, path, r, flags);
+	vfd_host_free(host);
+	return r < 0 ? -1 : 0;
+}
+
+/* --device for a file: IDs alone, or a device looked up on the root */
+static int target_from_arg(const struct cmd_ctx *ctx, const char *arg, struct target *t)
+{
+	struct vfd_devspec spec;
+	struct vfd_host *host;
+	struct vfd_pcidev *d;
+
+	if (vfd_devspec_parse(arg, &spec) < 0) {
+		cmd_bad_device(arg);
+		return -1;
+	}
+	if (spec.by_id) {
+		t->known = true;
+		t->vendor = spec.vendor;
+		t->device = spec.device;
+		t->boot_vga = -1;
+		return 0;
+	}
+	host = cmd_open_host(ctx);
+	if (!host)
+		return -1;
+	d = find_device(host, arg);
+	if (d)
+		fill_target(t, d);
+	vfd_host_free(host);
+	return d ? 0 : -1;
+}
+
+/* a file when it names one (or looks like a path), otherwise a device */
+static bool is_file_arg(const char *arg)
+{
+	struct vfd_devspec spec;
+
+	if (strchr(arg, '/') || access(arg, F_OK) == 0)
+		return true;
+	return vfd_devspec_parse(arg, &spec) < 0;
+}
+
+static int rom_info(const struct cmd_ctx *ctx, const struct rom_opts *o, const char *arg)
+{
+	struct rom_report *rep = calloc(1, sizeof(*rep));
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = EXIT_TROUBLE;
+
+	if (!rep)
+		return EXIT_TROUBLE;
+	rep->dev.boot_vga = -1;
+	rep->source = arg;
+	if (is_file_arg(arg)) {
+		if (o->device && target_from_arg(ctx, o->device, &rep->dev) < 0)
+			goto out;
+		if (read_rom_file(arg, &buf, &len) < 0)
+			goto out;
+	} else {
+		if (o->device) {
+			warnx_("--device is for a ROM file; '%s' is already a device", arg);
+			goto out;
+		}
+		if (read_device_rom(ctx, arg, &rep->dev, &buf, &len) < 0)
+			goto out;
+		rep->source = rep->dev.slot;
+	}
+	rc = report(rep, buf, len, o);
+out:
+	free(buf);
+	free(rep);
+	return rc;
+}
+
+/* ----------------------------------------------------------- dump */
+
+/* write @buf to @file through a temporary file renamed into place */
+static int write_atomic(const char *file, const uint8_t *buf, size_t len)
+{
+	sigset_t block, saved;
+	char tmp[PATH_MAX];
+	size_t done = 0;
+	int fd, r = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
+		warnx_("output name '%s' is too long", file);
+		return -1;
+	}
+	/* no half-written temporary file left behind by ^C */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		warnx_("cannot create '%s': %s", tmp, strerror(errno));
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		return -1;
+	}
+	fchmod(fd, 0644);
+	while (done < len && r == 0) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		else
+			done += (size_t)n;
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, file) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		warnx_("cannot write '%s': %s", file, strerror(-r));
+	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return r < 0 ? -1 : 0;
+}
+
+static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const char *arg)
+{
+	struct rom_report *rep;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = EXIT_TROUBLE;
+
+	if (!o->output) {
+		warnx_("rom dump needs -o FILE: where to write the ROM");
+		return cmd_usage_error("rom ");
+	}
+	if (o->device) {
+		warnx_("--device is for 'rom info FILE'; 'rom dump' reads '%s' itself", arg);
+		return EXIT_TROUBLE;
+	}
+	/* refuse before touching the device */
+	if (!o->force && access(o->output, F_OK) == 0) {
+		warnx_("'%s' exists: use --force to replace it", o->output);
+		return EXIT_TROUBLE;
+	}
+	rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return EXIT_TROUBLE;
+	rep->dev.boot_vga = -1;
+	if (o->dry_run) {
+		struct vfd_host *host = cmd_open_host(ctx);
+		struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
+
+		if (d) {
+			const char *slot = vfd_pcidev_get_slot(d);
+
+			if (ctx->sysroot) {
+				printf("copy %s/sys/bus/pci/devices/%s/rom to %s (a saved image: "
+				       "nothing is written into the sysroot)\n", ctx->sysroot, slot,
+				       o->output);
+			} else {
+				printf("echo 1 > /sys/bus/pci/devices/%s/rom   (only if the ROM "
+				       "is off)\n", slot);
+				printf("cat /sys/bus/pci/devices/%s/rom > %s.XXXXXX\n", slot,
+				       o->output);
+				printf("echo 0 > /sys/bus/pci/devices/%s/rom   (only if it was "
+				       "off)\n", slot);
+				printf("mv %s.XXXXXX %s\n", o->output, o->output);
+			}
+			rc = EXIT_CLEAN;
+		}
+		vfd_host_free(host);
+		free(rep);
+		return rc;
+	}
+	if (read_device_rom(ctx, arg, &rep->dev, &buf, &len) < 0)
+		goto out;
+	if (write_atomic(o->output, buf, len) < 0)
+		goto out;
+	rep->source = o->output;
+	if (!o->json)
+		printf("wrote %zu bytes from %s to %s\n\n", len, rep->dev.slot, o->output);
+	rc = report(rep, buf, len, o);
+out:
+	free(buf);
+	free(rep);
+	return rc;
+}
+
+int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_DRY_RUN = 256 };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rom_opts o = { 0 };
+	const char *verb, *arg;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "Jd:o:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o.json = true;
+			break;
+		case 'd':
+			o.device = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case OPT_DRY_RUN:
+			o.dry_run = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_CLEAN;
+		default:
+			return cmd_usage_error("rom ");
+		}
+	}
+	if (optind >= argc) {
+		warnx_("rom needs 'info' or 'dump'");
+		return cmd_usage_error("rom ");
+	}
+	verb = argv[optind++];
+	if (strcmp(verb, "info") != 0 && strcmp(verb, "dump") != 0) {
+		warnx_("unknown rom command '%s': expected 'info' or 'dump'", verb);
+		return cmd_usage_error("rom ");
+	}
+	if (optind >= argc) {
+		warnx_("rom %s needs %s", verb, strcmp(verb, "info") == 0
+		       ? "a ROM file or a device" : "a device");
+		return cmd_usage_error("rom ");
+	}
+	arg = argv[optind++];
+	if (optind < argc) {
+		warnx_("unexpected argument '%s': rom %s takes one %s", argv[optind], verb,
+		       strcmp(verb, "info") == 0 ? "file or device" : "device");
+		return EXIT_TROUBLE;
+	}
+	o.color = want_color() && !o.json;
+	if (strcmp(verb, "info") == 0) {
+		if (o.output || o.force || o.dry_run) {
+			warnx_("-o, --force and --dry-run are for 'rom dump'");
+			return EXIT_TROUBLE;
+		}
+		return rom_info(ctx, &o, arg);
+	}
+	return rom_dump(ctx, &o, arg);
+}
