@@ -28,6 +28,7 @@ for dir in "$normal" "$asan"; do
 	echo "== meson test in $dir"
 	# ASan: fail on leaks too; UBSan: any report is fatal
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C "$dir" --print-errorlogs >"$dir/test-run.log" 2>&1
 	cat "$dir/test-run.log"
