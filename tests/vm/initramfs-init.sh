@@ -112,7 +112,7 @@ mount -t devtmpfs devtmpfs /mnt/root/dev
 mkdir -p /mnt/root/dev/pts /mnt/root/dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /mnt/root/dev/pts
 mount -t tmpfs tmpfs /mnt/root/dev/shm
-mount -t tmpfs tmpfs /mnt/root/tmp
+# /tmp stays the overlay (already writable): a repository cloned under /tmp must show
 
 # The guest kernel's modules where kmod, modinfo and the tool look for them.
 mount9p modules /mnt/modules ro,$p9,cache=loose || fail "mount 9p modules"
