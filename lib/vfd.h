@@ -683,6 +683,568 @@ const char *vfd_efi_machine_name(uint16_t machine);
 int vfd_rom_read(struct vfd_root *root, const char *slot, size_t max, uint8_t **buf,
 		 size_t *len, unsigned int *flags);
 
+/* ---------------------------------------------------- knowledge base */
+
+/*
+ * The knowledge base of log messages: data/messages.kb, compiled in, or a
+ * file given with --kb. Each entry describes one message of the kernel, QEMU,
+ * libvirt or a guest: patterns that recognise it in a log line, what it
+ * means, its causes (each with the check findings that confirm or rule it
+ * out) and the fix. The format is documented at the top of the file.
+ */
+struct vfd_kb;
+
+/* what a placeholder of a pattern captured */
+enum vfd_kb_value_type {
+	VFD_KB_SLOT,		/* %slot%: a PCI address, stored as DDDD:BB:DD.F */
+	VFD_KB_GROUP,		/* %group%: an IOMMU group number */
+	VFD_KB_ERRNO,		/* %errno%: "-22", or strerror() text */
+	VFD_KB_BAR,		/* %bar%: a BAR or region number */
+	VFD_KB_PROCESS,		/* %process%: a command name */
+	VFD_KB_PATH,		/* %path%: a file name */
+	VFD_KB_NUM,		/* %num%: any decimal number (pid, size, count) */
+	VFD_KB_WORD,		/* %word%: a driver name, a hex value, one token */
+	VFD_KB_ANY,		/* %any%: any text */
+};
+
+#define VFD_KB_MAX_VALUES 8
+
+/* one condition: finding @finding has one of the statuses (bits 1 << enum vfd_status) */
+struct vfd_kb_cond {
+	char *finding;
+	unsigned int statuses;
+};
+
+/* conditions that must all hold */
+struct vfd_kb_check {
+	struct vfd_kb_cond *conds;
+	size_t n;
+};
+
+struct vfd_kb_cause {
+	char *text;
+	char *verify;			/* a manual step, may hold placeholders; or NULL */
+	struct vfd_kb_check *checks;	/* any one of them confirms the cause */
+	size_t n_checks;
+};
+
+struct vfd_kb_pattern_text {
+	char *text;			/* the pattern as written */
+	char *versions;			/* where this wording is used, or NULL */
+};
+
+/* An entry; every field is owned by the knowledge base and read-only. */
+struct vfd_kb_entry {
+	char *id;			/* stable, dotted: "qemu.group-not-viable" */
+	char *layer;			/* kernel, qemu, libvirt, sysfs, guest, distro */
+	char *title;			/* one line */
+	char *meaning;			/* a paragraph */
+	bool harmless;			/* looks alarming, is not */
+	bool wrapper;			/* only carries another message: matched last */
+	char **sources;			/* "repo:path:function", NULL-terminated */
+	size_t n_sources;
+	struct vfd_kb_pattern_text *patterns;
+	size_t n_patterns;
+	struct vfd_kb_cause *causes;
+	size_t n_causes;
+	char **fixes;			/* NULL-terminated, may hold placeholders */
+	size_t n_fixes;
+};
+
+/* where parsing stopped: line 0 when the problem is not on one line */
+struct vfd_kb_error {
+	unsigned int line;
+	char message[192];
+};
+
+/*
+ * vfd_kb_parse - read a knowledge base held in memory
+ * @buf, @len: the text (at most 4 MiB); nothing of it is kept.
+ * @err: filled with the line and a sentence on failure (may be NULL).
+ * Returns: 0 with a new *out (free with vfd_kb_free), -EINVAL for a malformed
+ *          file, -EFBIG for one too large, -ENOMEM.
+ */
+int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb_error *err);
+/* the compiled-in data/messages.kb, parsed (as vfd_kb_parse) */
+int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_kb_error *err);
+/* the text of the compiled-in knowledge base */
+const char *vfd_kb_builtin_text(size_t *len);
+void vfd_kb_free(struct vfd_kb *kb);
+size_t vfd_kb_count(const struct vfd_kb *kb);
+/* entry @index in file order, or NULL */
+const struct vfd_kb_entry *vfd_kb_entry(const struct vfd_kb *kb, size_t index);
+/* the entry with this id, or NULL */
+const struct vfd_kb_entry *vfd_kb_find(const struct vfd_kb *kb, const char *id);
+/* position of @entry (one of @kb's) in file order */
+size_t vfd_kb_entry_index(const struct vfd_kb *kb, const struct vfd_kb_entry *entry);
+/* "slot", "group", ... */
+const char *vfd_kb_value_name(enum vfd_kb_value_type type);
+
+struct vfd_kb_value {
+	enum vfd_kb_value_type type;
+	char text[96];			/* truncated when longer */
+};
+
+struct vfd_kb_match {
+	const struct vfd_kb_entry *entry;
+	size_t pattern;			/* which of the entry's patterns matched */
+	size_t start, end;		/* the message within the line */
+	size_t n_values;
+	struct vfd_kb_value values[VFD_KB_MAX_VALUES];
+	bool slot_from_prefix;		/* the slot value came from the line's prefix */
+};
+
+/*
+ * vfd_kb_match - recognise one log line (without its newline)
+ * Patterns may match anywhere in the line, so log prefixes need no
+ * stripping. When several entries match, the most specific pattern wins
+ * (most literal characters); entries marked wrapper lose to any other. A
+ * message that names no device gets the last full PCI address before it in
+ * the line (the kernel's "vfio-pci 0000:01:00.0: " prefix, QEMU's host=).
+ * Time is linear in @len; only the first 64 KiB are looked at. Uses scratch
+ * space in @kb: one thread at a time.
+ * Returns: 1 with @m filled, 0 when nothing matches, -EINVAL.
+ */
+int vfd_kb_match(struct vfd_kb *kb, const char *line, size_t len, struct vfd_kb_match *m);
+/* the first value of @type in @m, or NULL */
+const char *vfd_kb_match_value(const struct vfd_kb_match *m, enum vfd_kb_value_type type);
+/*
+ * vfd_kb_expand - @text (a fix or verify step) with %slot%, %group%, ... replaced
+ * by the values of @m; a missing value shows as <slot>. Caller frees; NULL on ENOMEM.
+ */
+char *vfd_kb_expand(const char *text, const struct vfd_kb_match *m);
+
+/* ---------------------------------------------------------- explain */
+
+/*
+ * Explaining a log: feed it line by line; matching lines are gathered into
+ * distinct problems (one entry and the same identifying values: slot, group,
+ * errno, BAR, process, path, word; %num% and %any% values such as pids and
+ * addresses do not split problems). Memory stays bounded: at most
+ * VFD_EXPLAIN_MAX_PROBLEMS problems are kept, further ones only counted.
+ */
+struct vfd_explain;
+
+#define VFD_EXPLAIN_MAX_PROBLEMS 4096
+
+enum vfd_verdict_state {
+	VFD_CAUSE_UNCHECKED,	/* no check covers this cause (see its verify step) */
+	VFD_CAUSE_UNKNOWN,	/* the checks it needs were skipped or did not run */
+	VFD_CAUSE_HOLDS,	/* the checks confirm it on this host */
+	VFD_CAUSE_RULED_OUT,	/* the checks contradict it on this host */
+};
+
+struct vfd_verdict {
+	enum vfd_verdict_state state;
+	char **evidence;	/* "finding (status): summary" and its evidence; NULL-terminated */
+};
+
+struct vfd_problem {
+	const struct vfd_kb_entry *entry;
+	struct vfd_kb_match match;	/* of the first line */
+	char *line;			/* the first line, at most 512 bytes */
+	uint64_t count;			/* lines that matched */
+	uint64_t first_lineno;		/* 1-based */
+	char device[16];		/* the device checked, "" when none */
+	bool diagnosed;
+	char *device_note;		/* why no device was checked, or NULL */
+	struct vfd_verdict *verdicts;	/* one per cause of the entry, after diagnosis */
+};
+
+/* A new accumulator using @kb (not owned; must outlive it), or NULL (ENOMEM). */
+struct vfd_explain *vfd_explain_new(struct vfd_kb *kb);
+void vfd_explain_free(struct vfd_explain *ex);
+/*
+ * vfd_explain_feed - one line of the log, without its newline
+ * Returns: 1 a problem line, 2 a harmless line, 0 no match, -ENOMEM.
+ */
+int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len);
+/* distinct problems (harmless ones included), in order of first appearance */
+size_t vfd_explain_count(const struct vfd_explain *ex);
+const struct vfd_problem *vfd_explain_problem(const struct vfd_explain *ex, size_t index);
+/* lines fed, lines matched, and problems dropped past the limit */
+void vfd_explain_stats(const struct vfd_explain *ex, uint64_t *lines, uint64_t *matched,
+		       uint64_t *dropped);
+/*
+ * vfd_explain_diagnose - run the checks each problem's causes name
+ * Runs vfd_check_run once per device involved (the slot a message names, or
+ * a device of the group it names) and once for the host, and sets each
+ * cause's verdict. Harmless problems are left alone.
+ * Returns: 0 or -ENOMEM.
+ */
+int vfd_explain_diagnose(struct vfd_explain *ex, struct vfd_host *host);
+/* "not checked", "unknown", "holds", "ruled out" */
+const char *vfd_verdict_name(enum vfd_verdict_state state);
+/*
+ * true when @text looks like a message about passthrough: vfio, the IOMMU
+ * (DMAR, AMD-Vi), interrupt remapping, KVM, VGA arbitration, PCIe ports and
+ * AER (for `watch`; lines the knowledge base matches count too)
+ */
+bool vfd_explain_is_relevant(const char *text);
+
+/* ------------------------------------------------------ accounts, limits */
+
+#define VFD_UNLIMITED UINT64_MAX
+#define VFD_ACCOUNT_MAX_GROUPS 64
+
+/* A user as etc/passwd and etc/group of the root describe it (no NSS). */
+struct vfd_account {
+	char name[64];
+	unsigned int uid, gid;
+	size_t ngroups;				/* the primary group first */
+	unsigned int gids[VFD_ACCOUNT_MAX_GROUPS];
+	char group_names[VFD_ACCOUNT_MAX_GROUPS][64];	/* "" when etc/group lacks it */
+};
+
+/*
+ * vfd_account_parse - find @name in a passwd text and its groups in a group
+ * text (@group may be NULL): the primary group, then every group listing the
+ * user as a member. Returns 0, -ESRCH when the user is not there, -EINVAL.
+ */
+int vfd_account_parse(const char *passwd, const char *group, const char *name,
+		      struct vfd_account *out);
+/* the same from etc/passwd and etc/group of @root; -ENOENT without etc/passwd */
+int vfd_account_lookup(struct vfd_root *root, const char *name, struct vfd_account *out);
+/* the name of @uid into @buf ("uid N" when unknown); 0 or -ESRCH / -ENOENT */
+int vfd_account_name(struct vfd_root *root, unsigned int uid, char *buf, size_t size);
+
+/* The memlock limit pam_limits would set for an account at login. */
+struct vfd_memlock_conf {
+	bool soft_set, hard_set;
+	uint64_t soft, hard;		/* bytes, VFD_UNLIMITED for unlimited */
+	int soft_prio, hard_prio;	/* pam_limits precedence: 0 user, 1 group, 4 "*" */
+	char soft_file[96], hard_file[96];	/* where each was set, relative to the root */
+	unsigned int soft_line, hard_line;
+	bool no_limits;			/* a "<domain> -" line: pam_limits sets no limit */
+	char no_limits_file[96];
+	unsigned int no_limits_line;
+	unsigned int files_read;
+};
+
+void vfd_memlock_conf_init(struct vfd_memlock_conf *c);
+/*
+ * vfd_limits_parse - apply one limits.conf text to @c for @acct, as
+ * pam_limits does: "user", "@group", "*", "uid:uid" and "@gid:gid" domains;
+ * soft, hard or "-"; values in KiB or unlimited/infinity/-1; a more specific
+ * domain beats a less specific one whatever the order, equal ones: the later
+ * wins. Lines it cannot use are skipped, as pam_limits skips them.
+ * @file names the text in @c (may be NULL).
+ * Returns: 1 when a "<domain> -" line applies (pam_limits stops there), 0, -EINVAL.
+ */
+int vfd_limits_parse(const char *buf, size_t len, const char *file,
+		     const struct vfd_account *acct, struct vfd_memlock_conf *c);
+/* etc/security/limits.conf, then etc/security/limits.d/ *.conf in name order */
+int vfd_limits_read(struct vfd_root *root, const struct vfd_account *acct,
+		    struct vfd_memlock_conf *c);
+
+/* What proc/meminfo says; bit k of found is set for each field read (in order). */
+struct vfd_meminfo {
+	uint64_t total, available;	/* bytes */
+	uint64_t hp_total, hp_free;	/* huge pages of the default size */
+	uint64_t hp_size;		/* bytes */
+	unsigned int found;
+};
+
+/* vfd_meminfo_parse - the fields above from a meminfo text; 0 or -EINVAL */
+int vfd_meminfo_parse(const char *buf, size_t len, struct vfd_meminfo *out);
+/*
+ * vfd_parse_size - "8G", "8GiB", "512M", "4096" (a bare number is MiB, as QEMU's
+ * -m), "1048576B". Units are binary. Returns 0, -EINVAL, -ERANGE.
+ */
+int vfd_parse_size(const char *s, uint64_t *bytes);
+/* "1 MiB", "1.5 GiB", "unlimited" */
+void vfd_format_size(uint64_t bytes, char *buf, size_t size);
+
+/* ------------------------------------------------------------ preflight */
+
+/*
+ * Preflight: open a device through the VFIO API as QEMU does, one system call
+ * a step, without starting a VM, and explain every failing step. Opening the
+ * device resets it (vfio-pci does that on every open and close): never run
+ * it on a device a VM is using (the kernel refuses that with EBUSY anyway).
+ */
+enum vfd_pf_step_id {
+	VFD_PF_DEVICE,		/* sysfs: the device exists */
+	VFD_PF_IOMMU_GROUP,	/* sysfs: its iommu_group link */
+	VFD_PF_DRIVER,		/* sysfs: bound to vfio-pci (or a vfio variant) */
+	VFD_PF_AS_USER,		/* take the --as-user credentials in a child */
+	VFD_PF_OPEN_GROUP,	/* legacy: open /dev/vfio/N */
+	VFD_PF_GROUP_STATUS,
+	VFD_PF_OPEN_CONTAINER,	/* open /dev/vfio/vfio */
+	VFD_PF_API_VERSION,
+	VFD_PF_CHECK_EXTENSION,
+	VFD_PF_SET_CONTAINER,
+	VFD_PF_SET_IOMMU,
+	VFD_PF_IOMMU_INFO,
+	VFD_PF_MAP_DMA,
+	VFD_PF_GET_DEVICE_FD,
+	VFD_PF_DEVICE_INFO,
+	VFD_PF_REGION_INFO,
+	VFD_PF_IRQ_INFO,
+	VFD_PF_RESET,
+	VFD_PF_UNMAP_DMA,
+	VFD_PF_OPEN_CDEV,	/* iommufd: open /dev/vfio/devices/vfioN */
+	VFD_PF_OPEN_IOMMUFD,	/* open /dev/iommu */
+	VFD_PF_BIND_IOMMUFD,
+	VFD_PF_IOAS_ALLOC,
+	VFD_PF_ATTACH_PT,
+	VFD_PF_IOAS_MAP,
+	VFD_PF_IOAS_UNMAP,
+	VFD_PF_MEMLOCK,		/* RLIMIT_MEMLOCK against the guest's RAM */
+	VFD_PF_HUGEPAGES,
+	VFD_PF_N_STEPS
+};
+
+enum vfd_pf_path {
+	VFD_PF_HOST,		/* sysfs, credentials, limits */
+	VFD_PF_LEGACY,		/* group + container (/dev/vfio/N, /dev/vfio/vfio) */
+	VFD_PF_IOMMUFD,		/* device cdev + /dev/iommu (kernel 6.6+, QEMU -object iommufd) */
+};
+
+struct vfd_pf_step {
+	enum vfd_pf_step_id id;
+	enum vfd_pf_path path;
+	enum vfd_status status;
+	int err;			/* errno of the failed call, 0 otherwise */
+	bool syscall;			/* @call is a system call and @ret what it returned */
+	long long ret;
+	char call[128];			/* "ioctl(group, VFIO_GROUP_GET_STATUS)" */
+	char result[192];		/* what came back: "viable", "BAR0: 128 KiB rw mmap" */
+	const char *meaning;		/* why it failed (static), NULL when it did not */
+	char **fix;			/* NULL-terminated, owned; NULL when none */
+	char **evidence;		/* NULL-terminated, owned: what else was read */
+};
+
+#define VFD_PF_MAX_HUGEPAGE_SIZES 4
+
+struct vfd_pf_memory {
+	uint64_t guest;			/* --memory, 0 when not given */
+	bool rlimit_known;		/* the two below hold (live host) */
+	uint64_t memlock_soft, memlock_hard;	/* of the process that mapped; VFD_UNLIMITED */
+	bool cap_ipc_lock;		/* that process is exempt from the limit */
+	bool conf_read;			/* limits.conf was read for the --as-user account */
+	struct vfd_memlock_conf conf;
+	bool meminfo_read;
+	struct vfd_meminfo meminfo;
+	size_t n_hugepages;
+	struct {
+		uint64_t size, total, free;	/* page size in bytes, page counts */
+	} hugepages[VFD_PF_MAX_HUGEPAGE_SIZES];
+};
+
+struct vfd_preflight {
+	char slot[16];
+	int group;			/* -1 when the device has none */
+	char *driver;			/* bound driver, NULL when none */
+	char user[64];			/* whose credentials the steps ran with */
+	bool live;			/* false in a sysroot: no system call was made */
+	enum vfd_status legacy, iommufd;	/* worst step of each path; VFD_SKIP: not run */
+	struct vfd_pf_step *steps;
+	size_t n, cap;
+	struct vfd_pf_memory memory;
+};
+
+struct vfd_preflight_opts {
+	const char *as_user;		/* run the VFIO steps as this account (needs root) */
+	uint64_t memory;		/* guest RAM in bytes to check the limits against; 0 */
+	bool reset;			/* also VFIO_DEVICE_RESET where the device offers it */
+};
+
+/*
+ * vfd_preflight_run - the VFIO sequence of QEMU for the device @slot
+ * ("DDDD:BB:DD.F"): legacy group and container (open the group, its status,
+ * the container, API version, type1 extension, SET_CONTAINER, SET_IOMMU,
+ * IOMMU info, a DMA map of 1 MiB, the device fd, its info, regions and IRQs,
+ * the reset with opts->reset, the unmap), then the iommufd path where the
+ * kernel has /dev/iommu and the device a vfio-dev cdev. Everything opened is
+ * closed and unmapped again, in reverse order, on every path. With
+ * opts->as_user the steps run in a child with that account's uid, gid and
+ * groups, and its memlock limit from limits.conf is read. In a sysroot only
+ * sysfs and the limits are read; the VFIO steps are skipped.
+ * Returns: 0 (how each step went is in @out: free with vfd_preflight_clear),
+ *          -ENODEV when there is no such device, -EINVAL, -ENOMEM.
+ */
+int vfd_preflight_run(struct vfd_host *host, const char *slot,
+		      const struct vfd_preflight_opts *opts, struct vfd_preflight *out);
+void vfd_preflight_clear(struct vfd_preflight *pf);
+/* worst status of all steps (skip and info count as ok) */
+enum vfd_status vfd_preflight_worst(const struct vfd_preflight *pf);
+/* the first step that failed, or NULL */
+const struct vfd_pf_step *vfd_preflight_first_failure(const struct vfd_preflight *pf);
+/* stable step names: "open-group", "map-dma", ...; path names: "host", "legacy", "iommufd" */
+const char *vfd_pf_step_name(enum vfd_pf_step_id id);
+const char *vfd_pf_path_name(enum vfd_pf_path path);
+/*
+ * vfd_pf_explain - what errno @err means at step @id, from the kernel's
+ * drivers/vfio, and the fix. @err 0 is the call that succeeded with a bad
+ * answer (a group that is not viable, no type1 extension). The texts may
+ * hold %slot%, %group%, %user%, %driver% (see vfd_pf_expand). Pure.
+ * Returns: true when the table knows the pair; otherwise false with a
+ *          generic meaning and *fix NULL.
+ */
+bool vfd_pf_explain(enum vfd_pf_step_id id, int err, const char **meaning, const char **fix);
+/* @text with the placeholders replaced (NULL values become <slot>, ...); caller frees */
+char *vfd_pf_expand(const char *text, const char *slot, int group, const char *user,
+		    const char *driver);
+
+/* ----------------------------------------------------------- guest */
+
+/*
+ * Android property files (build.prop, default.prop: "key=value", '#'
+ * comments) and `getprop` output ("[key]: [value]"). Parsing into the same
+ * store again lets a later source override an earlier one, as Android's init
+ * does when it loads /system, then /vendor, then /odm.
+ */
+struct vfd_prop {
+	char *key;
+	char *value;
+	const char *source;	/* the name given to vfd_props_parse; owned by the store */
+};
+
+struct vfd_props {
+	struct vfd_prop *v;
+	size_t n, cap;
+	char **sources;		/* every source name given, NULL-terminated */
+	size_t dropped;		/* entries left out past VFD_PROPS_MAX */
+};
+
+#define VFD_PROPS_MAX 8192
+
+enum vfd_props_format { VFD_PROPS_FILE, VFD_PROPS_GETPROP };
+
+/*
+ * vfd_props_parse - add the properties held in @buf (@len bytes, not
+ * NUL-terminated; nothing of it is kept) to @props, named @source in
+ * evidence. Malformed lines and illegal keys are skipped, as init skips them.
+ * Returns: the number of properties taken (>= 0), -ENOMEM (@props keeps what
+ *          was added), -EINVAL for NULLs.
+ */
+int vfd_props_parse(struct vfd_props *props, const char *buf, size_t len,
+		    enum vfd_props_format format, const char *source);
+/* the value of @key (and where it was set, when @source is not NULL), or NULL */
+const char *vfd_props_get(const struct vfd_props *props, const char *key, const char **source);
+void vfd_props_clear(struct vfd_props *props);
+
+/*
+ * vfd_getprop_run - run Android's getprop (@path, NULL for /system/bin/getprop)
+ * and add its output to @props as source "getprop". The program is killed
+ * when it has not finished within @timeout_ms (0: 3000).
+ * Returns: 0, -ENOENT when there is no such program, -ETIME after a timeout,
+ *          -EIO when it failed, -ENOMEM.
+ */
+int vfd_getprop_run(const char *path, unsigned int timeout_ms, struct vfd_props *props);
+
+/* The kernel's "Direct firmware load for NAME failed with error N" line. */
+struct vfd_fw_failure {
+	char name[256];		/* the file asked for, relative to the firmware dirs */
+	int err;		/* negative errno */
+	char driver[32];	/* from the "driver 0000:01:00.0: " prefix, "" when none */
+	char slot[16];		/* the device of that prefix when it is PCI, "" otherwise */
+};
+
+/*
+ * vfd_fw_failure_parse - recognise a firmware load failure in one kernel
+ * log message (without its timestamp). Returns 1 with @out filled, 0 when
+ * @text is no such message or the name does not fit, -EINVAL for NULLs.
+ */
+int vfd_fw_failure_parse(const char *text, struct vfd_fw_failure *out);
+
+struct vfd_guest_opts {
+	const struct vfd_devspec *expect;	/* --expect IDs (by_id), or NULL */
+	size_t n_expect;
+	const char *getprop;		/* getprop program; NULL for /system/bin/getprop */
+	unsigned int getprop_timeout_ms;	/* 0: 3000 */
+};
+
+struct vfd_guest_info {
+	bool android;
+	char *system;		/* "Android 11 (model)", "Linux" */
+	char *kernel;		/* release, or NULL when unknown */
+};
+
+/*
+ * vfd_guest_run - the diagnosis run inside a guest (layer "guest"): the
+ * passed-through devices on its PCI bus (every device the hypervisor did not
+ * emulate, or those matching @opts->expect), their drivers and, when none
+ * claimed one, whether the kernel has a module for it (modules.alias); for
+ * GPUs their DRM nodes; firmware load failures and driver errors in the
+ * kernel log; a virtual display that is primary; on Android the graphics
+ * stack chosen by the property files and, on the live system, getprop.
+ * What could not be read (not root) becomes a finding, not an error.
+ * @info: filled for the header (free with vfd_guest_info_clear); may be NULL.
+ * Returns: 0, -EINVAL, -ENOMEM.
+ */
+int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
+		  struct vfd_guest_info *info, struct vfd_report *report);
+void vfd_guest_info_clear(struct vfd_guest_info *info);
+
+/* -------------------------------------------------------- persist */
+
+/*
+ * persist: make bindings survive a reboot by editing configuration files
+ * (a udev rule, /etc/modprobe.d, the initramfs generator's configuration, the
+ * kernel command line). What it set up is recorded in
+ * etc/vfio-doctor/persist.state, so a later run adds to it and an undo takes
+ * exactly that out again.
+ */
+struct vfd_persist_opts {
+	bool by_id;		/* "options vfio-pci ids=" instead of a udev rule per address */
+	bool undo;		/* take the named devices out again (every one when none named) */
+	bool force;		/* persist devices the host is using */
+};
+
+enum vfd_change_kind { VFD_CHANGE_CREATE, VFD_CHANGE_MODIFY, VFD_CHANGE_REMOVE };
+
+/* one file the plan writes, creates or removes */
+struct vfd_file_change {
+	char *path;		/* relative to the root: "etc/default/grub" */
+	enum vfd_change_kind kind;
+	char *old_text;		/* NULL when created */
+	size_t old_len;
+	char *new_text;		/* NULL when removed */
+	size_t new_len;
+	unsigned int mode;	/* the file's mode (kept when modified) */
+	bool backup;		/* save old_text as PATH.vfio-doctor.bak before writing */
+	bool drop_backup;	/* remove PATH.vfio-doctor.bak once done (the file is given back) */
+	char *why;		/* one line: what the change is for */
+};
+
+struct vfd_persist_plan {
+	struct vfd_file_change *changes;	/* only files that change, in display order */
+	size_t nchanges;
+	/* refusals (bind's), files that cannot be parsed (left untouched), IDs other
+	 * devices share, what is built in */
+	struct vfd_report problems;
+	bool refused;		/* a problem stops the whole plan (see --force) */
+	char **devices;		/* what is persisted once applied, one line a device */
+	char **commands;	/* to run afterwards: rebuild the initramfs, the boot menu */
+};
+
+/*
+ * vfd_plan_persist - plan the file changes that bind @devices (device
+ * arguments, NULL-terminated) to vfio-pci at every boot, added to what an
+ * earlier run set up; with @opts->undo, taking them (or, with no device,
+ * everything) out again. The host's use of each device is judged as
+ * vfd_plan_bind judges it. A file that cannot be parsed becomes a failure in
+ * plan->problems and is left out; the rest of the plan stands.
+ * Returns 0, -EINVAL for a bad device argument, -ENODEV for one that matches
+ * nothing, -ENOMEM.
+ */
+int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
+		     const struct vfd_persist_opts *opts, struct vfd_persist_plan *plan);
+/*
+ * vfd_persist_apply - write the plan: each file atomically (vfd_root_write_file),
+ * a backup first where the change says so; when one write fails, every file
+ * written before is put back. @failed (may be NULL) gets the index of the
+ * failing change. Returns 0, -EPERM for a refused plan, -EROFS in a sysroot
+ * without a write function, or the errno of the failing write.
+ */
+int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan,
+		      size_t *failed);
+void vfd_persist_plan_clear(struct vfd_persist_plan *plan);
+/* the change as a unified diff ("" when none; caller frees; NULL on ENOMEM) */
+char *vfd_file_change_diff(const struct vfd_file_change *change);
+
 /* ----------------------------------------------------------- misc */
 
 void vfd_strv_free(char **strv);

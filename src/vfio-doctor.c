@@ -27,6 +27,8 @@ static const struct subcommand subcommands[] = {
 	{ "bind", cmd_bind, "give devices to vfio-pci, safely (driver_override)" },
 	{ "unbind", cmd_unbind, "give devices back to their previous drivers" },
 	{ "restore", cmd_restore, "give back every device bind changed" },
+	{ "explain", cmd_explain, "explain the passthrough errors in a log, checked on this host" },
+	{ "watch", cmd_watch, "follow the kernel log and explain passthrough messages" },
 	{ "rom", cmd_rom, "parse a PCI option ROM (VBIOS) or dump a device's ROM" },
 };
 

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Explaining a log: the lines the knowledge base recognises, gathered into
+ * distinct problems, then each problem's causes judged against the host by
+ * the checks of vfd_check_run(): a cause holds when the findings it names
+ * have the statuses it lists, and is ruled out when they have others.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "internal.h"
+
+#define LINE_KEEP	512		/* bytes of a problem's first line kept */
+#define TABLE_SIZE	(2 * VFD_EXPLAIN_MAX_PROBLEMS)	/* open addressing, power of two */
+#define EVIDENCE_LINES	4		/* evidence lines quoted per finding */
+
+struct vfd_explain {
+	struct vfd_kb *kb;
+	struct vfd_problem *problems;
+	char **keys;			/* the identity of each problem */
+	uint64_t *hashes;
+	size_t n, cap;
+	int32_t table[TABLE_SIZE];	/* problem index + 1, 0 empty */
+	ssize_t *last_of_entry;		/* per entry: its latest problem, -1 none */
+	uint64_t lines, matched, dropped;
+};
+
+struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
+{
+	struct vfd_explain *ex = calloc(1, sizeof(*ex));
+	size_t n = vfd_kb_count(kb);
+
+	if (!ex)
+		return NULL;
+	ex->kb = kb;
+	ex->last_of_entry = malloc((n + 1) * sizeof(*ex->last_of_entry));
+	if (!ex->last_of_entry) {
+		free(ex);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		ex->last_of_entry[i] = -1;
+	return ex;
+}
+
+static void verdicts_free(struct vfd_problem *p)
+{
+	for (size_t i = 0; p->verdicts && i < p->entry->n_causes; i++)
+		vfd_strv_free(p->verdicts[i].evidence);
+	free(p->verdicts);
+	p->verdicts = NULL;
+	free(p->device_note);
+	p->device_note = NULL;
+}
+
+void vfd_explain_free(struct vfd_explain *ex)
+{
+	if (!ex)
+		return;
+	for (size_t i = 0; i < ex->n; i++) {
+		verdicts_free(&ex->problems[i]);
+		free(ex->problems[i].line);
+		free(ex->keys[i]);
+	}
+	free(ex->problems);
+	free(ex->keys);
+	free(ex->hashes);
+	free(ex->last_of_entry);
+	free(ex);
+}
+
+/* values that tell one occurrence from another; counts and addresses do not */
+static bool identifying(enum vfd_kb_value_type t)
+{
+	return t != VFD_KB_NUM && t != VFD_KB_ANY;
+}
+
+static char *problem_key(const struct vfd_kb_match *m, size_t *n_ident)
+{
+	size_t len = strlen(m->entry->id) + 1;
+	char *key, *p;
+
+	*n_ident = 0;
+	for (size_t i = 0; i < m->n_values; i++)
+		if (identifying(m->values[i].type))
+			len += strlen(m->values[i].text) + 3;
+	key = malloc(len);
+	if (!key)
+		return NULL;
+	p = stpcpy(key, m->entry->id);
+	for (size_t i = 0; i < m->n_values; i++) {
+		if (!identifying(m->values[i].type))
+			continue;
+		*p++ = '\x1f';
+		*p++ = (char)('a' + m->values[i].type);
+		*p++ = '=';
+		p = stpcpy(p, m->values[i].text);
+		(*n_ident)++;
+	}
+	return key;
+}
+
+/* FNV-1a */
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static ssize_t lookup(const struct vfd_explain *ex, const char *key, uint64_t h, size_t *slot)
+{
+	size_t i = h & (TABLE_SIZE - 1);
+
+	for (;;) {
+		int32_t v = ex->table[i];
+
+		if (v == 0) {
+			*slot = i;
+			return -1;
+		}
+		if (ex->hashes[v - 1] == h && strcmp(ex->keys[v - 1], key) == 0)
+			return v - 1;
+		i = (i + 1) & (TABLE_SIZE - 1);
+	}
+}
+
+int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
+{
+	struct vfd_kb_match m;
+	struct vfd_problem *p;
+	size_t n_ident, slot = 0, ei;
+	uint64_t h;
+	ssize_t found;
+	char *key;
+	int r;
+
+	ex->lines++;
+	r = vfd_kb_match(ex->kb, line, len, &m);
+	if (r <= 0)
+		return r;
+	ex->matched++;
+	ei = vfd_kb_entry_index(ex->kb, m.entry);
+	key = problem_key(&m, &n_ident);
+	if (!key)
+		return -ENOMEM;
+	h = hash(key);
+	found = lookup(ex, key, h, &slot);
+	/* a line with no values of its own (a hint line) belongs to the latest problem */
+	if (found < 0 && n_ident == 0 && ex->last_of_entry[ei] >= 0)
+		found = ex->last_of_entry[ei];
+	if (found >= 0) {
+		free(key);
+		ex->problems[found].count++;
+		ex->last_of_entry[ei] = found;
+		return m.entry->harmless ? 2 : 1;
+	}
+	if (ex->n == VFD_EXPLAIN_MAX_PROBLEMS) {
+		free(key);
+		ex->dropped++;
+		return m.entry->harmless ? 2 : 1;
+	}
+	if (ex->n == ex->cap) {
+		size_t ncap = ex->cap ? ex->cap * 2 : 16;
+		struct vfd_problem *np = realloc(ex->problems, ncap * sizeof(*np));
+		char **nk;
+		uint64_t *nh;
+
+		if (np)
+			ex->problems = np;
+		nk = np ? realloc(ex->keys, ncap * sizeof(*nk)) : NULL;
+		if (nk)
+			ex->keys = nk;
+		nh = nk ? realloc(ex->hashes, ncap * sizeof(*nh)) : NULL;
+		if (!nh) {
+			free(key);
+			return -ENOMEM;
+		}
+		ex->hashes = nh;
+		ex->cap = ncap;
+	}
+	p = &ex->problems[ex->n];
+	memset(p, 0, sizeof(*p));
+	p->entry = m.entry;
+	p->match = m;
+	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
+	if (!p->line) {
+		free(key);
+		return -ENOMEM;
+	}
+	p->count = 1;
+	p->first_lineno = ex->lines;
+	ex->keys[ex->n] = key;
+	ex->hashes[ex->n] = h;
+	ex->table[slot] = (int32_t)ex->n + 1;
+	ex->last_of_entry[ei] = (ssize_t)ex->n;
+	ex->n++;
+	return m.entry->harmless ? 2 : 1;
+}
+
+size_t vfd_explain_count(const struct vfd_explain *ex)
+{
+	return ex ? ex->n : 0;
+}
+
+const struct vfd_problem *vfd_explain_problem(const struct vfd_explain *ex, size_t index)
+{
+	return ex && index < ex->n ? &ex->problems[index] : NULL;
+}
+
+void vfd_explain_stats(const struct vfd_explain *ex, uint64_t *lines, uint64_t *matched,
+		       uint64_t *dropped)
+{
+	if (lines)
+		*lines = ex->lines;
+	if (matched)
+		*matched = ex->matched;
+	if (dropped)
+		*dropped = ex->dropped;
+}
+
+const char *vfd_verdict_name(enum vfd_verdict_state state)
+{
+	switch (state) {
+	case VFD_CAUSE_UNCHECKED:
+		return "not checked";
+	case VFD_CAUSE_UNKNOWN:
+		return "unknown";
+	case VFD_CAUSE_HOLDS:
+		return "holds";
+	case VFD_CAUSE_RULED_OUT:
+		return "ruled out";
+	}
+	return "unknown";
+}
+
+/* --------------------------------------------------------- diagnosis */
+
+/* one check report per device ("" for the host alone) */
+struct report_cache {
+	char device[16];
+	struct vfd_report report;
+	int err;
+};
+
+struct diag {
+	struct vfd_host *host;
+	struct report_cache *cache;
+	size_t n, cap;
+};
+
+static struct report_cache *report_for(struct diag *d, const char *device)
+{
+	struct vfd_check_opts opts = { 0 };
+	const char *devs[2] = { device, NULL };
+	struct report_cache *c;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->cache[i].device, device) == 0)
+			return &d->cache[i];
+	if (d->n == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 8;
+		struct report_cache *nc = realloc(d->cache, ncap * sizeof(*nc));
+
+		if (!nc)
+			return NULL;
+		d->cache = nc;
+		d->cap = ncap;
+	}
+	c = &d->cache[d->n++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->device, sizeof(c->device), "%s", device);
+	if (*device)
+		opts.devices = devs;
+	c->err = vfd_check_run(d->host, &opts, &c->report);
+	return c;
+}
+
+/* the device a problem is about, on this host; "" when none */
+static void pick_device(struct vfd_problem *p, struct vfd_host *host)
+{
+	const char *slot = vfd_kb_match_value(&p->match, VFD_KB_SLOT);
+	const char *group = vfd_kb_match_value(&p->match, VFD_KB_GROUP);
+	int64_t g;
+
+	p->device[0] = '\0';
+	if (slot) {
+		if (vfd_host_find(host, slot))
+			snprintf(p->device, sizeof(p->device), "%s", slot);
+		else
+			p->device_note = xasprintf("%s is not present on this host: a log from "
+						   "another machine? (replay its snapshot with "
+						   "--sysroot)", slot);
+		return;
+	}
+	if (group && vfd_parse_s64(group, &g) == 0 && g >= 0 && g <= INT32_MAX) {
+		struct vfd_group *grp = vfd_host_find_group(host, (int)g);
+
+		/* the first endpoint of the group stands for it */
+		for (size_t i = 0; grp && i < vfd_group_count_devices(grp); i++) {
+			struct vfd_pcidev *dev = vfd_group_device(grp, i);
+
+			if (!vfd_pcidev_is_bridge(dev)) {
+				snprintf(p->device, sizeof(p->device), "%s", vfd_pcidev_get_slot(dev));
+				return;
+			}
+		}
+		p->device_note = xasprintf("IOMMU group %s has no endpoint on this host", group);
+	}
+}
+
+enum tri { T_UNKNOWN, T_TRUE, T_FALSE };
+
+static const struct vfd_finding *find_finding(const struct vfd_report *rep, const char *id,
+					      const char *device)
+{
+	bool per_device = strncmp(id, "device.", 7) == 0;
+
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+
+		if (strcmp(f->id, id) != 0)
+			continue;
+		if (per_device && (!*device || !f->device || strcmp(f->device, device) != 0))
+			continue;
+		return f;
+	}
+	return NULL;
+}
+
+static void quote_finding(struct strv_builder *ev, const struct vfd_finding *f)
+{
+	size_t n = 0;
+
+	strv_addf(ev, "%s (%s): %s", f->id, vfd_status_name(f->status), f->summary);
+	for (char **e = f->evidence; e && *e && n < EVIDENCE_LINES; e++, n++)
+		strv_addf(ev, "  %s", *e);
+}
+
+/*
+ * Some findings exist only when something is wrong (device.boot-vga,
+ * device.siblings, the command-line warnings). When the check that would
+ * report one ran and said nothing, its condition is false, not unknown.
+ */
+static bool check_ran(const struct vfd_report *rep, const char *id, const char *device)
+{
+	bool cmdline = strncmp(id, "iommu.cmdline-", 14) == 0 ||
+		       strcmp(id, "iommu.acs-override") == 0;
+	bool any = false;
+
+	if (strncmp(id, "device.", 7) == 0 && !*device)
+		return false;
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+
+		if (strncmp(id, "device.", 7) == 0) {
+			if (f->device && strcmp(f->device, device) == 0 &&
+			    strncmp(f->id, "device.", 7) == 0)
+				return true;
+		} else if (cmdline) {
+			if (strcmp(f->id, "iommu.cmdline") == 0 && f->status == VFD_SKIP)
+				return false;
+			if (strncmp(f->id, "iommu.", 6) == 0)
+				any = true;
+		}
+	}
+	return any;
+}
+
+static enum tri eval_check(const struct vfd_kb_check *check, const struct vfd_report *rep,
+			   const char *device, struct strv_builder *ev)
+{
+	enum tri result = T_TRUE;
+
+	for (size_t i = 0; i < check->n; i++) {
+		const struct vfd_kb_cond *c = &check->conds[i];
+		const struct vfd_finding *f = find_finding(rep, c->finding, device);
+
+		if (!f && check_ran(rep, c->finding, device)) {
+			strv_addf(ev, "%s: not reported (the check found nothing to say)",
+				  c->finding);
+			result = T_FALSE;
+			continue;
+		}
+		if (!f || f->status == VFD_SKIP) {
+			if (result == T_TRUE)
+				result = T_UNKNOWN;
+			continue;
+		}
+		quote_finding(ev, f);
+		if (!(c->statuses & (1u << f->status)))
+			result = T_FALSE;
+	}
+	return result;
+}
+
+static int judge(struct vfd_problem *p, const struct vfd_report *rep)
+{
+	const struct vfd_kb_entry *e = p->entry;
+
+	p->verdicts = calloc(e->n_causes ? e->n_causes : 1, sizeof(*p->verdicts));
+	if (!p->verdicts)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->n_causes; i++) {
+		const struct vfd_kb_cause *c = &e->causes[i];
+		struct strv_builder hold = { 0 }, against = { 0 };
+		bool any_true = false, all_false = c->n_checks > 0;
+
+		for (size_t k = 0; rep && k < c->n_checks; k++) {
+			struct strv_builder ev = { 0 };
+			enum tri t = eval_check(&c->checks[k], rep, p->device, &ev);
+			char **lines = strv_take(&ev);
+
+			if (t == T_TRUE && !any_true) {
+				any_true = true;
+				for (char **l = lines; l && *l; l++)
+					strv_addf(&hold, "%s", *l);
+			} else if (t != T_TRUE) {
+				for (char **l = lines; l && *l; l++)
+					strv_addf(&against, "%s", *l);
+			}
+			if (t != T_FALSE)
+				all_false = false;
+			vfd_strv_free(lines);
+		}
+		if (!rep)
+			all_false = false;
+		if (c->n_checks == 0)
+			p->verdicts[i].state = VFD_CAUSE_UNCHECKED;
+		else if (any_true)
+			p->verdicts[i].state = VFD_CAUSE_HOLDS;
+		else if (all_false)
+			p->verdicts[i].state = VFD_CAUSE_RULED_OUT;
+		else
+			p->verdicts[i].state = VFD_CAUSE_UNKNOWN;
+		p->verdicts[i].evidence = strv_take(any_true ? &hold : &against);
+		strv_builder_clear(any_true ? &against : &hold);
+		if (!p->verdicts[i].evidence)
+			return -ENOMEM;
+	}
+	p->diagnosed = true;
+	return 0;
+}
+
+int vfd_explain_diagnose(struct vfd_explain *ex, struct vfd_host *host)
+{
+	struct diag d = { .host = host };
+	int r = 0;
+
+	for (size_t i = 0; i < ex->n && r == 0; i++) {
+		struct vfd_problem *p = &ex->problems[i];
+		struct report_cache *c;
+
+		if (p->entry->harmless)
+			continue;
+		verdicts_free(p);
+		pick_device(p, host);
+		/* a device this host does not have: the log is from elsewhere, judge nothing */
+		if (vfd_kb_match_value(&p->match, VFD_KB_SLOT) && !p->device[0]) {
+			r = judge(p, NULL);
+			continue;
+		}
+		c = report_for(&d, p->device);
+		if (!c) {
+			r = -ENOMEM;
+			break;
+		}
+		if (c->err == -ENOMEM) {
+			r = -ENOMEM;
+			break;
+		}
+		r = judge(p, c->err < 0 ? NULL : &c->report);
+	}
+	for (size_t i = 0; i < d.n; i++)
+		vfd_report_clear(&d.cache[i].report);
+	free(d.cache);
+	return r;
+}
+
+bool vfd_explain_is_relevant(const char *text)
+{
+	/* not every PCI or KVM line: enumeration and kvm-clock lines would drown the rest */
+	static const char *const words[] = {
+		"vfio", "iommu", "dmar", "amd-vi", "ivrs", "remapping", "kvm:", "kvm_intel",
+		"kvm_amd", "vgaarb", "pcieport", "aer:", "pcie bus error",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcasestr(text, words[i]))
+			return true;
+	return false;
+}

@@ -1,0 +1,191 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# explain and watch from the command line: the corpus through the CLI (the ids
+# of -J against the expectations), inputs (file, -, --dmesg, --journal),
+# bad input, --kb, checks against a small sysroot, and watch on DIR/dev/kmsg.
+# usage: run-explain.sh VFIO_DOCTOR
+set -u
+vd=$1
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tap.sh"
+corpus=$here/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# status CODE NAME CMD...: the command exits with CODE
+status() {
+	code=$1 name=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$code" ]; then ok "$name"; else
+		not_ok "$name (exit $rc, expected $code)"
+		sed 's/^/# /' "$tmp/err"
+	fi
+}
+one_line() {
+	if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$2" "$tmp/err"; then ok "$1"; else
+		not_ok "$1"
+		sed 's/^/# /' "$tmp/err"
+	fi
+}
+has() {
+	if grep -q -- "$2" "$tmp/out"; then ok "$1"; else
+		not_ok "$1"
+		sed 's/^/# /' "$tmp/out" | head -20
+	fi
+}
+lacks() {
+	if grep -q -- "$2" "$tmp/out"; then
+		not_ok "$1"
+		grep -- "$2" "$tmp/out" | sed 's/^/# /' | head -5
+	else ok "$1"; fi
+}
+
+for cmd in explain watch; do
+	status 0 "$cmd --help" "$vd" "$cmd" --help
+	has "$cmd --help has usage" "^Usage:"
+	has "$cmd --help points to the man page" "vfio-doctor(8)"
+done
+
+# every corpus file through the CLI: the set of ids must be the expected one
+if command -v jq >/dev/null; then
+	for f in "$corpus"/*.txt; do
+		name=${f##*/}
+		grep -v '^#' "$f" | cut -f2- >"$tmp/log"
+		grep -v '^#' "$f" | cut -f1 | cut -d';' -f1 | grep -vx -- - | sort -u >"$tmp/want"
+		"$vd" explain --no-checks -v -J "$tmp/log" >"$tmp/json" 2>"$tmp/err"
+		rc=$?
+		jq -r '.problems[].id' "$tmp/json" | sort -u >"$tmp/got"
+		if [ "$rc" -le 1 ] && cmp -s "$tmp/want" "$tmp/got"; then
+			ok "explain -J $name: the expected entries"
+		else
+			not_ok "explain -J $name: the expected entries (exit $rc)"
+			diff "$tmp/want" "$tmp/got" | sed 's/^/# /'
+		fi
+	done
+	n=$(grep -v '^#' "$corpus/qemu.txt" | cut -f2- | "$vd" explain --no-checks -J | jq '.lines')
+	want=$(grep -vc '^#' "$corpus/qemu.txt")
+	if [ "$n" = "$want" ]; then ok "explain -J counts the lines read"; else
+		not_ok "explain -J counts the lines read ($n, expected $want)"; fi
+else
+	skip "explain -J on the corpus (jq not installed)"
+fi
+
+# text output: meaning, causes, fix; harmless lines only with -v
+printf '%s\n' "noise" \
+	"qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: group 1 is not viable" \
+	"Please ensure all devices within the iommu_group are bound to their vfio bus driver." \
+	"[    0.742699] pci 0000:01:00.0: Adding to iommu group 14" >"$tmp/log"
+status 1 "explain finds a problem (exit 1)" "$vd" explain --no-checks "$tmp/log"
+has "explain names the entry" "^qemu.group-not-viable: "
+has "explain counts the hint line with its message" "line 2 (2 lines)"
+has "explain prints the causes" "^  causes:"
+has "explain expands the fix" "group 1 that is not a bridge"
+lacks "explain hides harmless lines" "kernel.iommu-group-added"
+has "explain mentions the harmless line" "1 harmless message (shown with -v)"
+status 1 "explain -v" "$vd" explain --no-checks -v "$tmp/log"
+has "explain -v shows harmless lines" "^kernel.iommu-group-added: "
+status 1 "explain from standard input" sh -c "\"$vd\" explain --no-checks <\"$tmp/log\""
+status 1 "explain -" sh -c "\"$vd\" explain --no-checks - <\"$tmp/log\""
+printf 'nothing\nto see here\n' >"$tmp/clean"
+status 0 "explain on a clean log (exit 0)" "$vd" explain --no-checks "$tmp/clean"
+has "explain says nothing was found" "no known problem in 2 lines"
+: >"$tmp/empty"
+status 0 "explain on an empty log" "$vd" explain --no-checks "$tmp/empty"
+
+# an overlong line is cut, its start still explained, memory bounded
+{
+	printf 'vfio-pci: probe of 0000:01:00.0 failed with error -22 '
+	head -c 200000 /dev/zero | tr '\0' 'x'
+	printf '\nvfio_iommu_type1_attach_group: No interrupt remapping support.  Use the module param "allow_unsafe_interrupts" to enable VFIO IOMMU support on this platform\n'
+} >"$tmp/long"
+status 1 "explain survives a 200 kB line" "$vd" explain --no-checks "$tmp/long"
+has "the start of a long line is explained" "^kernel.vfio-probe-einval"
+has "the line after a long line is read" "^kernel.no-interrupt-remapping"
+has "a long line counts as one line" "in 2 lines"
+
+# bad input: one clear line, exit 2
+status 2 "explain on a missing file" "$vd" explain "$tmp/nope"
+one_line "missing file error" "cannot open log '$tmp/nope'"
+status 2 "explain on a directory" "$vd" explain "$tmp"
+one_line "directory error" "is a directory"
+status 2 "explain FILE and --dmesg" "$vd" explain --dmesg "$tmp/log"
+grep -q "not several" "$tmp/err" && ok "FILE and --dmesg error" || not_ok "FILE and --dmesg error"
+status 2 "explain with two files" "$vd" explain "$tmp/log" "$tmp/log"
+status 2 "explain --journal without journalctl" env PATH="$tmp/nobin" "$vd" explain --journal
+one_line "journalctl missing error" "journalctl not found"
+status 2 "explain --journal with --sysroot" "$vd" --sysroot "$tmp" explain --journal
+status 2 "explain with an unknown option" "$vd" explain --frob
+
+# --kb: a file of one's own, and broken ones
+cat >"$tmp/my.kb" <<'KB'
+format: 1
+
+id: kernel.custom
+layer: kernel
+title: a message of my own
+source: linux:x.c:f
+match: frobnicator %slot% melted
+meaning: the frobnicator melted
+cause: heat
+fix: cool it down
+KB
+echo "frobnicator 0000:03:00.0 melted" >"$tmp/frob"
+status 1 "explain --kb FILE" "$vd" explain --no-checks --kb "$tmp/my.kb" "$tmp/frob"
+has "explain uses the given knowledge base" "^kernel.custom: a message of my own"
+printf 'id: kernel.bad\nlayer: firmware\n' >"$tmp/bad.kb"
+status 2 "explain --kb with a bad file" "$vd" explain --kb "$tmp/bad.kb" "$tmp/frob"
+one_line "bad knowledge base error names file and line" "knowledge base '$tmp/bad.kb', line 2: layer 'firmware'"
+status 2 "explain --kb with a missing file" "$vd" explain --kb "$tmp/nope.kb" "$tmp/frob"
+one_line "missing knowledge base error" "cannot open knowledge base '$tmp/nope.kb'"
+
+# checks against a sysroot: a device the host lacks is not judged; --dmesg reads dev/kmsg
+mkdir -p "$tmp/root/sys/bus/pci/devices" "$tmp/root/sys/kernel/iommu_groups" "$tmp/root/proc" \
+	"$tmp/root/dev"
+echo "BOOT_IMAGE=/vmlinuz intel_iommu=on" >"$tmp/root/proc/cmdline"
+printf '%s\n' "6,1,100,-;DMAR: IOMMU enabled" \
+	"3,2,3141592,-;vfio-pci 0000:01:00.0: probe with driver vfio-pci failed with error -22" \
+	" SUBSYSTEM=pci" \
+	"6,3,3200000,-;e1000e 0000:00:19.0 eno1: NIC Link is Up 1000 Mbps Full Duplex" \
+	"4,4,5000000,-;vfio_iommu_type1_attach_group: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform" \
+	>"$tmp/root/dev/kmsg"
+status 1 "explain --dmesg in a sysroot" "$vd" --sysroot "$tmp/root" explain --dmesg
+has "explain --dmesg explains dev/kmsg" "^kernel.vfio-probe-einval"
+has "a device absent from the sysroot is named" "0000:01:00.0 is not present"
+if command -v jq >/dev/null; then
+	"$vd" --sysroot "$tmp/root" explain --dmesg -J >"$tmp/json" 2>/dev/null
+	if [ "$(jq -r '.checked' "$tmp/json")" = true ] &&
+	   [ "$(jq -r '.problems[] | select(.id == "kernel.no-interrupt-remapping") | .causes[0].verdict' "$tmp/json")" = unknown ]; then
+		ok "explain -J reports the verdicts of the checks"
+	else
+		not_ok "explain -J reports the verdicts of the checks"
+		sed 's/^/# /' "$tmp/json" | head -40
+	fi
+else
+	skip "explain -J verdicts (jq not installed)"
+fi
+status 2 "explain --dmesg on a sysroot without a log" "$vd" --sysroot "$tmp" explain --dmesg
+
+# watch in a sysroot reads dev/kmsg once and keeps the passthrough messages
+mkdir -p "$tmp/sys"
+status 0 "watch in a sysroot" "$vd" --sysroot "$tmp/root" watch
+has "watch prints passthrough messages" "vfio-pci 0000:01:00.0: probe with driver vfio-pci"
+has "watch annotates them" "-> kernel.vfio-probe-einval"
+has "watch marks harmless ones" "kernel.dmar-iommu-enabled: .*(harmless)"
+has "watch prints the timestamp" "^\[    3.141592\]"
+lacks "watch drops unrelated messages" "NIC Link is Up"
+if command -v jq >/dev/null; then
+	"$vd" --sysroot "$tmp/root" watch -J >"$tmp/out" 2>/dev/null
+	if [ "$(jq -s 'length' "$tmp/out")" = 3 ] &&
+	   [ "$(jq -s -r '.[1].id' "$tmp/out")" = kernel.vfio-probe-einval ]; then
+		ok "watch -J writes one object per message"
+	else
+		not_ok "watch -J writes one object per message"
+		sed 's/^/# /' "$tmp/out"
+	fi
+fi
+status 2 "watch takes no arguments" "$vd" --sysroot "$tmp/root" watch extra
+status 2 "watch in a sysroot without a log" "$vd" --sysroot "$tmp" watch
+one_line "watch missing log error" "cannot read the kernel log"
+tap_done

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer target: the log-line matcher with the built-in knowledge base,
+ * and the explain accumulator over the same input split into lines. The
+ * matcher must stay linear: a slow unit fails with -timeout.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct vfd_kb *kb;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	struct vfd_explain *ex;
+	struct vfd_kb_match m;
+
+	if (!kb) {
+		struct vfd_kb_error err;
+
+		if (vfd_kb_new_builtin(&kb, &err) < 0)
+			abort();
+	}
+	/* the whole input as one line */
+	if (vfd_kb_match(kb, p, size, &m) == 1) {
+		char *fix = vfd_kb_expand(m.entry->n_fixes ? m.entry->fixes[0] : "%slot%", &m);
+
+		free(fix);
+		if (m.start > m.end || m.end > size)
+			abort();
+	}
+	/* and line by line through explain */
+	ex = vfd_explain_new(kb);
+	while (ex && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		vfd_explain_feed(ex, p, len);
+		p += len + 1;
+	}
+	vfd_explain_free(ex);
+	return 0;
+}
