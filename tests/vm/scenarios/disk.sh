@@ -12,7 +12,7 @@ if [ -z "${VFD_OUT:-}" ] && [ ! -s "$vm_disk" ]; then
     # host side only: an ext2 image holding one known file
     src=$(mktemp -d)
     echo "vfio-doctor test data" > "$src/hello.txt"
-    mke2fs -q -F -t ext2 -d "$src" "$vm_disk" 8M
+    mke2fs -q -F -t ext2 -d "$src" "$vm_disk" 8M >/dev/null
     rm -rf "$src"
 fi
 VM_QEMU_ARGS=(
