@@ -393,16 +393,18 @@ static void iommu_cmdline(struct check_ctx *ctx)
 
 static void iommu_irq_remapping(struct check_ctx *ctx)
 {
+	/* the drivers' own words: intel/irq_remapping.c, amd/init.c */
 	static const char *const on[] = {
 		"DMAR-IR: Enabled IRQ remapping", "AMD-Vi: Interrupt remapping enabled",
 	};
-	static const char *const off[] = {
-		"IRQ remapping was disabled", "DMAR-IR: Not enabling", "x2apic: IRQ remapping doesn't support",
-	};
 	char *unsafe = vfd_modules_param(ctx->mods, "vfio_iommu_type1", "allow_unsafe_interrupts");
-	const struct vfd_kmsg_line *l = NULL;
+	const char *intremap = cmdline_get(ctx, "intremap");
+	bool off_cmdline = vfd_cmdline_has(ctx->cmdline, ctx->n_cmdline, "nointremap") ||
+			   (intremap && value_has(intremap, "off"));
+	const struct vfd_kmsg_line *l = NULL, *refused;
 	struct vfd_finding *f;
 	char *interrupts = NULL;
+	bool allowed = unsafe && (unsafe[0] == 'Y' || unsafe[0] == '1');
 
 	if (!ctx->iommu_active) {
 		report_add(ctx->report, "iommu.interrupt-remapping", "iommu", VFD_SKIP, NULL,
@@ -410,7 +412,7 @@ static void iommu_irq_remapping(struct check_ctx *ctx)
 		free(unsafe);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(on) && !l; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(on) && !l && !off_cmdline; i++)
 		l = vfd_kmsg_find(&ctx->kmsg, on[i], NULL);
 	if (l) {
 		f = report_add(ctx->report, "iommu.interrupt-remapping", "iommu", VFD_OK, NULL,
@@ -419,18 +421,17 @@ static void iommu_irq_remapping(struct check_ctx *ctx)
 		free(unsafe);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(off) && !l; i++)
-		l = vfd_kmsg_find(&ctx->kmsg, off[i], NULL);
+	/* vfio_iommu_type1 says this when it refused a group for lack of it */
+	refused = vfd_kmsg_find(&ctx->kmsg, "No interrupt remapping support", NULL);
 	/* without the log, IR- chip names in /proc/interrupts still tell */
 	vfd_root_read_filef(ctx->root, 1 << 22, &interrupts, NULL, "proc/interrupts");
-	if (!l && interrupts && strstr(interrupts, "IR-")) {
+	if (!off_cmdline && !refused && interrupts && strstr(interrupts, "IR-")) {
 		f = report_add(ctx->report, "iommu.interrupt-remapping", "iommu", VFD_OK, NULL,
 			       "interrupt remapping enabled");
 		finding_evidence(f, "/proc/interrupts: IR- interrupt chips in use");
-	} else if (l || (ctx->kmsg_err == 0 && ctx->kmsg.n > 0)) {
-		bool allowed = unsafe && (unsafe[0] == 'Y' || unsafe[0] == '1');
-		/* a line that says so, or a log and interrupt table that show none */
-		bool sure = l || interrupts;
+	} else if (off_cmdline || refused || (ctx->kmsg_err == 0 && ctx->kmsg.n > 0)) {
+		/* a line or option that says so, or a log and interrupt table that show none */
+		bool sure = off_cmdline || refused || interrupts;
 
 		f = report_add(ctx->report, "iommu.interrupt-remapping", "iommu",
 			       allowed || !sure ? VFD_WARN : VFD_FAIL, NULL,
@@ -438,16 +439,22 @@ static void iommu_irq_remapping(struct check_ctx *ctx)
 					 "allow_unsafe_interrupts is set"
 				       : "no interrupt remapping: VFIO refuses to attach devices "
 					 "unless allow_unsafe_interrupts is set");
-		if (l)
-			finding_kmsg(f, l);
-		else
+		if (off_cmdline)
+			finding_evidence(f, "/proc/cmdline: %s", intremap ? "intremap=off" : "nointremap");
+		if (refused)
+			finding_kmsg(f, refused);
+		if (!off_cmdline && !refused)
 			finding_evidence(f, "kernel log: no 'Enabled IRQ remapping' or 'Interrupt "
 					    "remapping enabled' line");
 		if (unsafe)
 			finding_evidence(f, "/sys/module/vfio_iommu_type1/parameters/"
 					    "allow_unsafe_interrupts: %s", unsafe);
-		finding_fix(f, "enable interrupt remapping in the firmware (often part of the VT-d "
-			       "or IOMMU switch) and remove intremap=off / nointremap if present");
+		if (off_cmdline)
+			finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, NULL,
+							   intremap ? "intremap=off" : "nointremap"));
+		else
+			finding_fix(f, "enable interrupt remapping in the firmware (often part of the "
+				       "VT-d or IOMMU switch)");
 		if (!allowed)
 			finding_fix(f, "last resort, unsafe: options vfio_iommu_type1 "
 				       "allow_unsafe_interrupts=1 in /etc/modprobe.d/vfio.conf");
