@@ -262,6 +262,8 @@ static void check_one(struct check_ctx *ctx, struct vfd_pcidev *d)
 	device_reset(ctx, d);
 	device_boot_vga(ctx, d);
 	device_siblings(ctx, d);
+	if (ctx->opts && ctx->opts->preflight)
+		check_preflight(ctx, d);
 }
 
 int check_devices(struct check_ctx *ctx)

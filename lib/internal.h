@@ -73,6 +73,16 @@ void check_firmware(struct check_ctx *ctx);
 void check_iommu(struct check_ctx *ctx);
 void check_modules(struct check_ctx *ctx);
 int check_devices(struct check_ctx *ctx);
+/* preflight.c: with --preflight, fold vfd_preflight_run() of @d into the report */
+void check_preflight(struct check_ctx *ctx, struct vfd_pcidev *d);
+/*
+ * preflight.c: the IOVA to map @size bytes at, from a VFIO_IOMMU_GET_INFO
+ * answer of @len bytes: @want when a usable range holds it, else the lowest
+ * page-aligned start that fits. Returns 0 (*iova set), -ENOSPC when no range
+ * fits, -EINVAL for a malformed capability chain.
+ */
+int preflight_pick_iova(const void *info, size_t len, uint64_t want, uint64_t size,
+			uint64_t *iova, unsigned int *nranges);
 
 /* the bound driver's name for messages */
 static inline const char *driver_name_or_none(const struct vfd_pcidev *d)

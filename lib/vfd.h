@@ -429,6 +429,7 @@ void vfd_report_clear(struct vfd_report *report);
 struct vfd_check_opts {
 	const char *const *devices;	/* device arguments, NULL-terminated, or NULL */
 	const char *user;		/* --user NAME for node access, or NULL */
+	bool preflight;			/* also open each device through VFIO (vfd_preflight_run) */
 };
 
 /*
@@ -921,6 +922,7 @@ struct vfd_memlock_conf {
 	unsigned int files_read;
 };
 
+/* nothing set yet: both limits at the lowest precedence */
 void vfd_memlock_conf_init(struct vfd_memlock_conf *c);
 /*
  * vfd_limits_parse - apply one limits.conf text to @c for @acct, as
@@ -1066,6 +1068,7 @@ struct vfd_preflight_opts {
  */
 int vfd_preflight_run(struct vfd_host *host, const char *slot,
 		      const struct vfd_preflight_opts *opts, struct vfd_preflight *out);
+/* free what vfd_preflight_run() filled in; NULL-safe */
 void vfd_preflight_clear(struct vfd_preflight *pf);
 /* worst status of all steps (skip and info count as ok) */
 enum vfd_status vfd_preflight_worst(const struct vfd_preflight *pf);

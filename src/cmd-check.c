@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <libsmartcols.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ static void usage(void)
 	      "node, reset and siblings. DEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device.\n"
 	      "\nOptions:\n"
 	      " -u, --user <name>       also check that <name> (the QEMU user) can open the nodes\n"
+	      "     --preflight         also open each device through VFIO as QEMU would (resets\n"
+	      "                           it; as <name> with --user; see 'vfio-doctor preflight')\n"
 	      " -v, --verbose           show the evidence of every finding, not only problems\n"
 	      " -J, --json              use JSON output format\n"
 	      " -o, --output <list>     print a table with these columns (+<list> adds)\n"
@@ -235,8 +238,10 @@ fail:
 
 int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 {
+	enum { OPT_PREFLIGHT = CHAR_MAX + 32 };
 	static const struct option longopts[] = {
 		{ "user", required_argument, NULL, 'u' },
+		{ "preflight", no_argument, NULL, OPT_PREFLIGHT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -259,6 +264,9 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'u':
 			copts.user = optarg;
+			break;
+		case OPT_PREFLIGHT:
+			copts.preflight = true;
 			break;
 		case 'v':
 			o.verbose = true;

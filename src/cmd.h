@@ -28,6 +28,7 @@ int cmd_bind(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_unbind(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_restore(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv);
 /* the built-in knowledge base, or the one in @path; NULL after one error line */

@@ -29,6 +29,7 @@ static const struct subcommand subcommands[] = {
 	{ "restore", cmd_restore, "give back every device bind changed" },
 	{ "explain", cmd_explain, "explain the passthrough errors in a log, checked on this host" },
 	{ "watch", cmd_watch, "follow the kernel log and explain passthrough messages" },
+	{ "preflight", cmd_preflight, "open a device through VFIO as QEMU would, step by step" },
 	{ "rom", cmd_rom, "parse a PCI option ROM (VBIOS) or dump a device's ROM" },
 };
 
