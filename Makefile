@@ -2,15 +2,22 @@
 # Thin wrapper: install what is missing (Debian), build with meson, run.
 #   make run    full `vfio-doctor check` of this host
 #   make test   unit, fixture, fuzz and real-kernel tests, normal and ASan+UBSan builds
+#   make bench  time vfio-doctor against lspci and the handbook loop (bench/run; long)
 
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
-	libarchive-dev pci.ids
-TEST_DEPS := scdoc clang libclang-rt-dev libcmocka-dev xz-utils jq \
-	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios
+	libarchive-dev pci.ids libxml2-dev
+TEST_DEPS := scdoc e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
+	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
+	prometheus ansible-core
+# make static: musl-gcc for the one-file `vfio-doctor guest` pushed into Android guests
+STATIC_DEPS := musl-tools
+# make bench: the chart, the syscall counts, peak RSS, and lspci to compare with
+BENCH_DEPS := gnuplot-nox strace time pciutils
 NORMAL := build/normal
 ASAN := build/asan
+STATIC := build/static
 
-.PHONY: all run test deps test-deps build build-asan vm-test clean
+.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench
 
 all: build
 
@@ -33,6 +40,22 @@ build: deps $(NORMAL)/build.ninja
 build-asan: test-deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
+static-deps:
+	@tools/ensure-deps $(BUILD_DEPS) $(STATIC_DEPS)
+
+# musl's headers lack the kernel's (linux/openat2.h): these three, found after musl's
+$(STATIC)/build.ninja:
+	mkdir -p $(STATIC)-headers
+	ln -sfn /usr/include/linux /usr/include/asm-generic \
+		/usr/include/$$(gcc -print-multiarch)/asm $(STATIC)-headers/
+	CC=musl-gcc meson setup $(STATIC) -Dguest_only=true --buildtype=minsize -Db_pie=false \
+		-Ddebug=false "-Dc_args=['-idirafter','$(CURDIR)/$(STATIC)-headers']"
+
+static: static-deps $(STATIC)/build.ninja
+	ninja -C $(STATIC)
+	@file $(STATIC)/vfio-doctor | grep -q 'statically linked' || \
+		{ echo "$(STATIC)/vfio-doctor is not statically linked" >&2; exit 1; }
+
 run: build
 	@$(NORMAL)/vfio-doctor check; rc=$$?; \
 	echo "vfio-doctor check exited with $$rc (0 all ok, 1 warnings, 2 failures)"; \
@@ -41,10 +64,15 @@ run: build
 test: test-deps $(NORMAL)/build.ninja
 	ninja -C $(NORMAL)
 	$(MAKE) --no-print-directory build-asan
+	$(MAKE) --no-print-directory static
 	tests/run-all.sh $(NORMAL) $(ASAN)
+
+bench: build
+	@tools/ensure-deps $(BENCH_DEPS)
+	bench/run
 
 vm-test: build
 	tests/vm/run.sh
 
 clean:
-	rm -rf $(NORMAL) $(ASAN)
+	rm -rf $(NORMAL) $(ASAN) $(STATIC) $(STATIC)-headers

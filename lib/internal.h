@@ -128,6 +128,26 @@ int root_read_child(struct vfd_root *root, int dfd, const char *dir, const char 
 int root_readlink_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
 			char **out);
 
+/* pciids.c: the pci.ids list, accepted only where libpci accepts all of it */
+enum {
+	PCIIDS_UNKNOWN = 1, PCIIDS_VENDOR, PCIIDS_DEVICE, PCIIDS_SUBSYSTEM, PCIIDS_GEN_SUBSYSTEM,
+	PCIIDS_CLASS, PCIIDS_SUBCLASS, PCIIDS_PROGIF,
+};
+struct pciids;
+/* index @buf (kept, not copied); NULL + EINVAL where libpci would report an error */
+struct pciids *pciids_parse(const char *buf, size_t size);
+void pciids_free(struct pciids *ids);
+/* the name of an entry (@len bytes, not NUL-terminated), or NULL when not listed */
+const char *pciids_lookup(const struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
+			  unsigned int id3, size_t *len);
+/* read the list file whole (the tool's data, not the host's: not below the sysroot) */
+int pciids_read_file(const char *path, char **buf, size_t *size);
+/* release what pciids_read_file() returned */
+void pciids_free_file(char *buf, size_t size);
+
+/* pci.c: vendor and device from a PCI modalias ("pci:v00008086d000010EDsv..."); 0 or -errno */
+int modalias_pci_ids(const char *s, uint16_t *vendor, uint16_t *device);
+
 /* quote a kernel log line as evidence: "kernel log: <text>" */
 void finding_kmsg(struct vfd_finding *f, const struct vfd_kmsg_line *line);
 

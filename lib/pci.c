@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The host model: every PCI function under sys/bus/pci/devices and the IOMMU
- * groups they form. The scan reads, per function, one symlink for the
- * topology, the first 64 bytes of config space for all IDs (instead of six
- * attribute files), and the driver and iommu_group links. Everything else is
- * read on first use and kept.
+ * groups they form. The scan opens each function's directory once and reads
+ * from it the first 64 bytes of config space for all IDs (instead of six
+ * attribute files), and the driver and iommu_group links. Everything else,
+ * the topology link included, is read on first use and kept: hosts with
+ * thousands of SR-IOV functions make every system call per function count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +26,7 @@
 #define LAZY_PHYSFN	0x10
 #define LAZY_CONFIG	0x20
 #define LAZY_VFS	0x40
+#define LAZY_PARENT	0x80
 
 struct vfd_pcidev {
 	struct vfd_host *host;
@@ -34,7 +36,7 @@ struct vfd_pcidev {
 	uint8_t revision;
 	uint8_t header_type;	/* raw byte: bit 7 is multi-function */
 	int group;
-	char *driver;
+	const char *driver;	/* the host's copy */
 	char *parent;
 	unsigned int loaded;	/* LAZY_* already read */
 	char *driver_override;
@@ -49,8 +51,8 @@ struct vfd_pcidev {
 
 struct vfd_group {
 	int number;
-	size_t n, cap;
-	struct vfd_pcidev **devices;
+	size_t n;
+	struct vfd_pcidev **devices;	/* a slice of the host's members */
 };
 
 struct vfd_host {
@@ -59,10 +61,20 @@ struct vfd_host {
 	size_t n;
 	struct vfd_group *groups;
 	size_t n_groups;
+	struct vfd_pcidev **members;	/* every group's devices, group after group */
+	char **drivers;		/* driver names, one copy each (devices point here) */
+	size_t n_drivers;
+	int busfd;		/* sys/bus/pci/devices, for the topology links */
 	bool release_read;
 	char *release;
+	bool version_read;
+	unsigned int version;
 	struct pci_access *pacc;
 	bool pacc_failed;
+	bool ids_tried;
+	struct pciids *ids;	/* the fast reader of libpci's list, when it took the file */
+	char *ids_buf;
+	size_t ids_size;
 	struct usage_index *usage;
 	char namebuf[3][256];
 };
@@ -109,23 +121,76 @@ static uint16_t le16(const uint8_t *b)
 	return (uint16_t)(b[0] | b[1] << 8);
 }
 
-/* One attribute as a hex number; 0 when unreadable. */
-static unsigned int read_hex_attr(struct vfd_root *root, const char *slot, const char *attr)
+/* One attribute of the device directory @dfd as a hex number; 0 when unreadable. */
+static unsigned int read_hex_attr(struct vfd_root *root, int dfd, const char *dir,
+				  const char *attr)
 {
+	char buf[4096];
 	uint64_t v = 0;
 
-	if (vfd_root_readf_u64(root, &v, "sys/bus/pci/devices/%s/%s", slot, attr) < 0)
+	if (root_read_child(root, dfd, dir, attr, buf, sizeof(buf)) < 0 ||
+	    vfd_parse_u64(buf, &v) < 0)
 		return 0;
 	return (unsigned int)v;
 }
 
-static void load_ids(struct vfd_root *root, struct vfd_pcidev *d)
+static int hex_digits(const char *s, int n, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (unsigned int)(c - '0');
+		else if (c >= 'A' && c <= 'F')
+			v = v << 4 | (unsigned int)(c - 'A' + 10);
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (unsigned int)(c - 'a' + 10);
+		else
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int modalias_pci_ids(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	unsigned int v, d;
+
+	/* drivers/pci/pci-sysfs.c: "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X" */
+	if (strncmp(s, "pci:v", 5) != 0 || hex_digits(s + 5, 8, &v) < 0 || s[13] != 'd' ||
+	    hex_digits(s + 14, 8, &d) < 0 || strncmp(s + 22, "sv", 2) != 0)
+		return -EINVAL;
+	if (v > 0xffff || d > 0xffff)
+		return -ERANGE;
+	*vendor = (uint16_t)v;
+	*device = (uint16_t)d;
+	return 0;
+}
+
+static void ids_from_config(struct vfd_pcidev *d, const uint8_t *cfg, ssize_t n)
+{
+	d->revision = cfg[0x08];
+	d->class_code = (uint32_t)cfg[0x09] | (uint32_t)cfg[0x0a] << 8 |
+			(uint32_t)cfg[0x0b] << 16;
+	d->header_type = cfg[0x0e];
+	if ((cfg[0x0e] & 0x7f) == 0) {
+		d->subsys_vendor = le16(cfg + 0x2c);
+		d->subsys_device = le16(cfg + 0x2e);
+	} else if ((cfg[0x0e] & 0x7f) == 2 && n >= 0x44) {
+		d->subsys_vendor = le16(cfg + 0x40);
+		d->subsys_device = le16(cfg + 0x42);
+	}
+}
+
+static void load_ids(struct vfd_root *root, struct vfd_pcidev *d, int dfd, const char *dir)
 {
 	uint8_t cfg[72];
 	ssize_t n = -1;
 	int fd;
 
-	fd = vfd_root_openf(root, O_RDONLY, "sys/bus/pci/devices/%s/config", d->slot);
+	fd = dfd >= 0 ? root_open_child(root, dfd, dir, "config", O_RDONLY) : dfd;
 	if (fd >= 0) {
 		n = pread(fd, cfg, sizeof(cfg), 0);
 		close(fd);
@@ -133,26 +198,34 @@ static void load_ids(struct vfd_root *root, struct vfd_pcidev *d)
 	if (n >= 0x30 && le16(cfg) != 0xffff) {
 		d->vendor = le16(cfg + 0x00);
 		d->device = le16(cfg + 0x02);
-		d->revision = cfg[0x08];
-		d->class_code = (uint32_t)cfg[0x09] | (uint32_t)cfg[0x0a] << 8 |
-				(uint32_t)cfg[0x0b] << 16;
-		d->header_type = cfg[0x0e];
-		if ((cfg[0x0e] & 0x7f) == 0) {
-			d->subsys_vendor = le16(cfg + 0x2c);
-			d->subsys_device = le16(cfg + 0x2e);
-		} else if ((cfg[0x0e] & 0x7f) == 2 && n >= 0x44) {
-			d->subsys_vendor = le16(cfg + 0x40);
-			d->subsys_device = le16(cfg + 0x42);
-		}
+		ids_from_config(d, cfg, n);
 		return;
 	}
-	/* config unreadable: the attribute files hold the same values */
-	d->vendor = (uint16_t)read_hex_attr(root, d->slot, "vendor");
-	d->device = (uint16_t)read_hex_attr(root, d->slot, "device");
-	d->subsys_vendor = (uint16_t)read_hex_attr(root, d->slot, "subsystem_vendor");
-	d->subsys_device = (uint16_t)read_hex_attr(root, d->slot, "subsystem_device");
-	d->class_code = read_hex_attr(root, d->slot, "class") & 0xffffff;
-	d->revision = (uint8_t)read_hex_attr(root, d->slot, "revision");
+	if (dfd < 0)
+		return;
+	/*
+	 * A VF's vendor and device registers read all ones (SR-IOV 3.4.1.1) while
+	 * the rest of its header is real: only the IDs come from the kernel, which
+	 * took them from the PF. modalias holds both in one read.
+	 */
+	if (n >= 0x30 && (cfg[0x09] & cfg[0x0a] & cfg[0x0b]) != 0xff) {
+		char alias[256];
+
+		if (root_read_child(root, dfd, dir, "modalias", alias, sizeof(alias)) < 0 ||
+		    modalias_pci_ids(alias, &d->vendor, &d->device) < 0) {
+			d->vendor = (uint16_t)read_hex_attr(root, dfd, dir, "vendor");
+			d->device = (uint16_t)read_hex_attr(root, dfd, dir, "device");
+		}
+		ids_from_config(d, cfg, n);
+		return;
+	}
+	/* config unreadable (or all ones): the attribute files hold the same values */
+	d->vendor = (uint16_t)read_hex_attr(root, dfd, dir, "vendor");
+	d->device = (uint16_t)read_hex_attr(root, dfd, dir, "device");
+	d->subsys_vendor = (uint16_t)read_hex_attr(root, dfd, dir, "subsystem_vendor");
+	d->subsys_device = (uint16_t)read_hex_attr(root, dfd, dir, "subsystem_device");
+	d->class_code = read_hex_attr(root, dfd, dir, "class") & 0xffffff;
+	d->revision = (uint8_t)read_hex_attr(root, dfd, dir, "revision");
 	/* a bridge's class is 0x0604/0x0607; without config that is all we know */
 	if ((d->class_code >> 8) == 0x0604 || (d->class_code >> 8) == 0x0609)
 		d->header_type = 1;
@@ -160,84 +233,72 @@ static void load_ids(struct vfd_root *root, struct vfd_pcidev *d)
 		d->header_type = 2;
 }
 
+/* thousands of functions share a handful of drivers: keep one copy of each name */
+static const char *intern_driver(struct vfd_host *host, const char *name)
+{
+	char **nd, *copy;
+
+	for (size_t i = 0; i < host->n_drivers; i++)
+		if (strcmp(host->drivers[i], name) == 0)
+			return host->drivers[i];
+	copy = strdup(name);
+	nd = copy ? realloc(host->drivers, (host->n_drivers + 1) * sizeof(*nd)) : NULL;
+	if (!nd) {
+		free(copy);
+		return NULL;
+	}
+	host->drivers = nd;
+	host->drivers[host->n_drivers++] = copy;
+	return copy;
+}
+
 static int scan_device(struct vfd_host *host, struct vfd_pcidev *d)
 {
 	struct vfd_root *root = host->root;
-	char *target = NULL, *group = NULL;
+	char *group = NULL, *target = NULL;
+	char dir[48];
 	int64_t g;
-	int r;
+	int dfd, r;
 
 	d->host = host;
 	d->group = -1;
 	d->boot_vga = -1;
 	d->numa_node = -1;
-	/* devices/SLOT -> ../../../devices/pci0000:00/0000:00:1c.0/SLOT */
-	if (vfd_root_readlinkf(root, &target, "sys/bus/pci/devices/%s", d->slot) == 0) {
-		d->parent = parent_from_link(target);
-		free(target);
-	}
-	load_ids(root, d);
+	snprintf(dir, sizeof(dir), "sys/bus/pci/devices/%s", d->slot);
+	/* devices/SLOT -> ../../../devices/pci0000:00/0000:00:1c.0/SLOT: walk it once */
+	dfd = vfd_root_openf(root, O_PATH | O_DIRECTORY, "%s", dir);
+	load_ids(root, d, dfd, dir);
 	/* driver -> ../../../bus/pci/drivers/e1000e */
-	r = vfd_root_readlinkf_base(root, &d->driver, "sys/bus/pci/devices/%s/driver", d->slot);
-	if (r < 0 && r != -ENOENT)
+	r = dfd < 0 ? dfd : root_readlink_child(root, dfd, dir, "driver", &target);
+	if (r == 0) {
+		const char *base = strrchr(target, '/');
+
+		d->driver = intern_driver(host, base ? base + 1 : target);
+		free(target);
+	} else if (r != -ENOENT) {
 		vfd_dbg(root, "%s: driver link: %s", d->slot, strerror(-r));
+	}
 	/* iommu_group -> ../../../kernel/iommu_groups/12 */
-	if (vfd_root_readlinkf_base(root, &group, "sys/bus/pci/devices/%s/iommu_group",
-				    d->slot) == 0) {
-		if (vfd_parse_s64(group, &g) == 0 && g >= 0 && g < INT32_MAX)
+	if (dfd >= 0 && root_readlink_child(root, dfd, dir, "iommu_group", &group) == 0) {
+		const char *base = strrchr(group, '/');
+
+		if (vfd_parse_s64(base ? base + 1 : group, &g) == 0 && g >= 0 && g < INT32_MAX)
 			d->group = (int)g;
 		free(group);
 	}
-	return 0;
-}
-
-static struct vfd_group *group_get(struct vfd_host *host, int number, size_t *cap)
-{
-	struct vfd_group *g;
-
-	/* devices of one group are usually adjacent: check the last one first */
-	if (host->n_groups && host->groups[host->n_groups - 1].number == number)
-		return &host->groups[host->n_groups - 1];
-	for (size_t i = 0; i < host->n_groups; i++)
-		if (host->groups[i].number == number)
-			return &host->groups[i];
-	if (host->n_groups == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 32;
-		struct vfd_group *ng = realloc(host->groups, ncap * sizeof(*ng));
-
-		if (!ng)
-			return NULL;
-		host->groups = ng;
-		*cap = ncap;
-	}
-	g = &host->groups[host->n_groups++];
-	memset(g, 0, sizeof(*g));
-	g->number = number;
-	return g;
-}
-
-static int group_add(struct vfd_group *g, struct vfd_pcidev *d)
-{
-	if (g->n == g->cap) {
-		size_t ncap = g->cap ? g->cap * 2 : 4;
-		struct vfd_pcidev **nd = realloc(g->devices, ncap * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		g->devices = nd;
-		g->cap = ncap;
-	}
-	g->devices[g->n++] = d;
+	if (dfd >= 0)
+		close(dfd);
 	return 0;
 }
 
 /*
  * Group numbers are dense and small, so a number -> index table keeps
- * assembly linear even with thousands of groups.
+ * assembly linear even with thousands of groups; the members of all groups
+ * share one array, in scan order within each group.
  */
 static int build_groups(struct vfd_host *host)
 {
-	size_t cap = 0;
+	size_t ng = 0, off = 0;
 	int max = -1;
 	int *index;
 
@@ -252,24 +313,38 @@ static int build_groups(struct vfd_host *host)
 	for (int i = 0; i <= max; i++)
 		index[i] = -1;
 	for (size_t i = 0; i < host->n; i++) {
-		struct vfd_pcidev *d = &host->devices[i];
-		struct vfd_group *g;
+		int g = host->devices[i].group;
 
-		if (d->group < 0)
-			continue;
-		if (index[d->group] < 0) {
-			g = group_get(host, d->group, &cap);
-			if (!g) {
-				free(index);
-				return -ENOMEM;
-			}
-			index[d->group] = (int)(host->n_groups - 1);
-		} else {
-			g = &host->groups[index[d->group]];
+		if (g >= 0 && index[g] < 0)
+			index[g] = (int)ng++;
+	}
+	host->groups = calloc(ng, sizeof(*host->groups));
+	host->members = malloc(host->n * sizeof(*host->members));
+	if (!host->groups || !host->members) {
+		free(index);
+		return -ENOMEM;
+	}
+	host->n_groups = ng;
+	for (size_t i = 0; i < host->n; i++) {
+		int g = host->devices[i].group;
+
+		if (g >= 0) {
+			host->groups[index[g]].number = g;
+			host->groups[index[g]].n++;
 		}
-		if (group_add(g, d) < 0) {
-			free(index);
-			return -ENOMEM;
+	}
+	for (size_t i = 0; i < ng; i++) {
+		host->groups[i].devices = host->members + off;
+		off += host->groups[i].n;
+		host->groups[i].n = 0;
+	}
+	for (size_t i = 0; i < host->n; i++) {
+		struct vfd_pcidev *d = &host->devices[i];
+
+		if (d->group >= 0) {
+			struct vfd_group *grp = &host->groups[index[d->group]];
+
+			grp->devices[grp->n++] = d;
 		}
 	}
 	free(index);
@@ -294,6 +369,7 @@ struct vfd_host *vfd_host_new(struct vfd_root *root)
 		return NULL;
 	}
 	host->root = vfd_root_ref(root);
+	host->busfd = vfd_root_openf(root, O_PATH | O_DIRECTORY, "sys/bus/pci/devices");
 	while ((de = readdir(dir))) {
 		struct vfd_bdf bdf;
 		struct vfd_pcidev *d;
@@ -338,7 +414,6 @@ struct vfd_host *vfd_host_new(struct vfd_root *root)
 
 static void pcidev_clear(struct vfd_pcidev *d)
 {
-	free(d->driver);
 	free(d->parent);
 	free(d->driver_override);
 	free(d->reset_method);
@@ -352,12 +427,18 @@ void vfd_host_free(struct vfd_host *host)
 		return;
 	for (size_t i = 0; i < host->n; i++)
 		pcidev_clear(&host->devices[i]);
-	for (size_t i = 0; i < host->n_groups; i++)
-		free(host->groups[i].devices);
 	free(host->groups);
+	free(host->members);
+	for (size_t i = 0; i < host->n_drivers; i++)
+		free(host->drivers[i]);
+	free(host->drivers);
 	free(host->devices);
 	free(host->release);
 	usage_index_free(host->usage);
+	pciids_free(host->ids);
+	pciids_free_file(host->ids_buf, host->ids_size);
+	if (host->busfd >= 0)
+		close(host->busfd);
 	if (host->pacc)
 		pci_cleanup(host->pacc);
 	vfd_root_unref(host->root);
@@ -447,12 +528,16 @@ const char *vfd_host_get_release(struct vfd_host *host)
 
 unsigned int vfd_host_kernel_version(struct vfd_host *host)
 {
-	const char *rel = vfd_host_get_release(host);
-	unsigned int major = 0, minor = 0;
+	/* asked once per group and per table cell: parse the release once */
+	if (!host->version_read) {
+		const char *rel = vfd_host_get_release(host);
+		unsigned int major = 0, minor = 0;
 
-	if (!rel || sscanf(rel, "%u.%u", &major, &minor) != 2)
-		return 0;
-	return major * 65536 + minor * 256;
+		host->version_read = true;
+		if (rel && sscanf(rel, "%u.%u", &major, &minor) == 2)
+			host->version = major * 65536 + minor * 256;
+	}
+	return host->version;
 }
 
 size_t vfd_host_count_groups(const struct vfd_host *host)
@@ -535,22 +620,93 @@ static const char *lookup(struct vfd_host *host, int slot, int flags, ...)
 }
 
 /*
+ * The same list libpci would read, indexed by pciids.c; NULL when that reader
+ * refuses the file (libpci then answers, as it always did).
+ */
+static struct pciids *fast_ids(struct vfd_host *host)
+{
+	struct pci_access *a;
+	size_t size;
+	char *buf;
+
+	if (host->ids_tried)
+		return host->ids;
+	host->ids_tried = true;
+	a = name_access(host);
+	if (!a || !a->id_file_name)
+		return NULL;
+	/* as libpci opens it: NAME, or, where that fails, NAME without ".gz" */
+	if (pciids_read_file(a->id_file_name, &buf, &size) < 0) {
+		size_t len = strlen(a->id_file_name);
+		char *plain;
+		int r;
+
+		if (len < 3 || strcmp(a->id_file_name + len - 3, ".gz") != 0)
+			return NULL;
+		plain = strndup(a->id_file_name, len - 3);
+		r = plain ? pciids_read_file(plain, &buf, &size) : -ENOMEM;
+		free(plain);
+		if (r < 0)
+			return NULL;
+	}
+	host->ids = pciids_parse(buf, size);
+	if (host->ids) {
+		host->ids_buf = buf;
+		host->ids_size = size;
+	} else {
+		pciids_free_file(buf, size);
+	}
+	return host->ids;
+}
+
+/* a listed name as libpci's format_name() writes it, "..." where it is cut */
+static const char *fast_name(struct vfd_host *host, int slot, int cat, unsigned int id1,
+			     unsigned int id2)
+{
+	struct pciids *ids = fast_ids(host);
+	char *buf = host->namebuf[slot];
+	size_t size = sizeof(host->namebuf[slot]), len;
+	const char *name;
+	int n;
+
+	if (!ids)
+		return NULL;
+	name = pciids_lookup(ids, cat, id1, id2, 0, &len);
+	if (!name)
+		return NULL;
+	n = snprintf(buf, size, "%.*s", (int)len, name);
+	if (n >= 0 && (size_t)n >= size)
+		buf[size - 2] = buf[size - 3] = buf[size - 4] = '.';
+	return buf;
+}
+
+/*
  * The names live in a buffer per kind (vendor, device, class) that the next
- * lookup of the same kind reuses: copy them before asking for another.
+ * lookup of the same kind reuses: copy them before asking for another. A name
+ * the list lacks goes to libpci, which also asks the udev hwdb.
  */
 const char *vfd_host_vendor_name(struct vfd_host *host, uint16_t vendor)
 {
-	return lookup(host, 0, PCI_LOOKUP_VENDOR, (unsigned int)vendor);
+	const char *s = fast_name(host, 0, PCIIDS_VENDOR, vendor, 0);
+
+	return s ? s : lookup(host, 0, PCI_LOOKUP_VENDOR, (unsigned int)vendor);
 }
 
 const char *vfd_host_device_name(struct vfd_host *host, uint16_t vendor, uint16_t device)
 {
-	return lookup(host, 1, PCI_LOOKUP_DEVICE, (unsigned int)vendor, (unsigned int)device);
+	const char *s = fast_name(host, 1, PCIIDS_DEVICE, vendor, device);
+
+	return s ? s : lookup(host, 1, PCI_LOOKUP_DEVICE, (unsigned int)vendor,
+			      (unsigned int)device);
 }
 
 const char *vfd_host_class_name(struct vfd_host *host, uint32_t class_code)
 {
-	return lookup(host, 2, PCI_LOOKUP_CLASS, (unsigned int)(class_code >> 8));
+	/* the subclass name; a class-only name is libpci's, after it tried the hwdb */
+	const char *s = fast_name(host, 2, PCIIDS_SUBCLASS, (class_code >> 16) & 0xff,
+				  (class_code >> 8) & 0xff);
+
+	return s ? s : lookup(host, 2, PCI_LOOKUP_CLASS, (unsigned int)(class_code >> 8));
 }
 
 int vfd_group_get_number(const struct vfd_group *group)
@@ -628,8 +784,23 @@ int vfd_pcidev_get_group(const struct vfd_pcidev *dev)
 	return dev->group;
 }
 
-const char *vfd_pcidev_get_parent(const struct vfd_pcidev *dev)
+const char *vfd_pcidev_get_parent(const struct vfd_pcidev *cdev)
 {
+	/* read on first use; the cache is not part of the device's value */
+	struct vfd_pcidev *dev = (struct vfd_pcidev *)cdev;
+
+	if (!(dev->loaded & LAZY_PARENT)) {
+		struct vfd_host *host = dev->host;
+		char *target = NULL;
+
+		dev->loaded |= LAZY_PARENT;
+		/* devices/SLOT -> ../../../devices/pci0000:00/0000:00:1c.0/SLOT */
+		if (root_readlink_child(host->root, host->busfd, "sys/bus/pci/devices", dev->slot,
+					&target) == 0) {
+			dev->parent = parent_from_link(target);
+			free(target);
+		}
+	}
 	return dev->parent;
 }
 

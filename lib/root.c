@@ -152,9 +152,18 @@ int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 		};
 
-		fd = (int)syscall(SYS_openat2, root->dirfd, rel, &how, sizeof(how));
-		if (fd >= 0)
-			return fd;
+		/*
+		 * A rename anywhere on the system while a ".." is walked makes the
+		 * kernel give up with EAGAIN rather than risk an escape; sysfs links
+		 * are all "../../..", so on a busy host this happens: try again.
+		 */
+		for (int tries = 0; tries < 64; tries++) {
+			fd = (int)syscall(SYS_openat2, root->dirfd, rel, &how, sizeof(how));
+			if (fd >= 0)
+				return fd;
+			if (errno != EAGAIN)
+				break;
+		}
 		if (errno != ENOSYS)
 			return -errno;
 		root->have_openat2 = false;

@@ -4,7 +4,10 @@
  * input classes link each class device to its place in the device tree
  * ("../../devices/pci0000:00/0000:00:1f.2/ata1/.../block/sda"), so one pass
  * over each class, with mountinfo, swaps and the routing table read once,
- * tells for every PCI function what depends on it.
+ * tells for every PCI function what depends on it. A host with thousands of
+ * VF interfaces pays one readlink per class device; what an interface is
+ * doing (operstate, addresses, routes) is read only for the devices asked
+ * about.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,13 +22,15 @@
 struct usage_entry {
 	char *path;		/* class device's link target: the device-tree path */
 	enum vfd_use_kind kind;
-	char *what;
+	char *what;		/* NULL: no use (an interface that is down) */
 	char *evidence;
+	char *ifname;		/* a network interface not looked at yet */
 };
 
 struct usage_index {
 	struct usage_entry *e;
 	size_t n, cap;
+	char *route, *inet6;	/* proc/net/route and if_inet6, for the interfaces */
 };
 
 void usage_index_free(struct usage_index *idx)
@@ -36,36 +41,68 @@ void usage_index_free(struct usage_index *idx)
 		free(idx->e[i].path);
 		free(idx->e[i].what);
 		free(idx->e[i].evidence);
+		free(idx->e[i].ifname);
 	}
 	free(idx->e);
+	free(idx->route);
+	free(idx->inet6);
 	free(idx);
 }
 
-static void add(struct usage_index *idx, const char *path, enum vfd_use_kind kind, char *what,
-		char *evidence)
+static struct usage_entry *grow(struct usage_index *idx)
 {
-	if (!what || !evidence)
-		goto drop;
 	if (idx->n == idx->cap) {
 		size_t ncap = idx->cap ? idx->cap * 2 : 16;
 		struct usage_entry *ne = realloc(idx->e, ncap * sizeof(*ne));
 
 		if (!ne)
-			goto drop;
+			return NULL;
 		idx->e = ne;
 		idx->cap = ncap;
 	}
-	idx->e[idx->n].path = strdup(path);
-	if (!idx->e[idx->n].path)
+	memset(&idx->e[idx->n], 0, sizeof(idx->e[idx->n]));
+	return &idx->e[idx->n];
+}
+
+static void add(struct usage_index *idx, const char *path, enum vfd_use_kind kind, char *what,
+		char *evidence)
+{
+	struct usage_entry *e;
+
+	if (!what || !evidence)
 		goto drop;
-	idx->e[idx->n].kind = kind;
-	idx->e[idx->n].what = what;
-	idx->e[idx->n].evidence = evidence;
+	e = grow(idx);
+	if (!e)
+		goto drop;
+	e->path = strdup(path);
+	if (!e->path)
+		goto drop;
+	e->kind = kind;
+	e->what = what;
+	e->evidence = evidence;
 	idx->n++;
 	return;
 drop:
 	free(what);
 	free(evidence);
+}
+
+/* a network interface below @path, looked at when its device is asked about */
+static void add_netif(struct usage_index *idx, const char *path, const char *ifname)
+{
+	struct usage_entry *e = grow(idx);
+
+	if (!e)
+		return;
+	e->path = strdup(path);
+	e->ifname = strdup(ifname);
+	if (!e->path || !e->ifname) {
+		free(e->path);
+		free(e->ifname);
+		return;
+	}
+	e->kind = VFD_USE_NETIF;
+	idx->n++;
 }
 
 /* mountinfo: "36 35 8:2 / /home rw,... - ext4 /dev/sda2 rw" */
@@ -126,7 +163,8 @@ static void scan_block(struct vfd_root *root, struct usage_index *idx)
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (vfd_root_readlinkf(root, &target, "sys/class/block/%s", de->d_name) < 0)
+		if (root_readlink_child(root, dirfd(dir), "sys/class/block", de->d_name,
+					&target) < 0)
 			continue;
 		if (!strstr(target, "/pci")) {
 			free(target);
@@ -223,60 +261,68 @@ static bool has_ipv6_global(const char *if_inet6, const char *ifname)
 
 static void scan_net(struct vfd_root *root, struct usage_index *idx)
 {
-	char *route = NULL, *inet6 = NULL;
 	struct dirent *de;
 	DIR *dir;
 
 	dir = vfd_root_opendirf(root, "sys/class/net");
 	if (!dir)
 		return;
-	vfd_root_read_filef(root, 1 << 20, &route, NULL, "proc/net/route");
-	vfd_root_read_filef(root, 1 << 20, &inet6, NULL, "proc/net/if_inet6");
+	vfd_root_read_filef(root, 1 << 20, &idx->route, NULL, "proc/net/route");
+	vfd_root_read_filef(root, 1 << 20, &idx->inet6, NULL, "proc/net/if_inet6");
 	while ((de = readdir(dir))) {
-		char *target = NULL, *oper = NULL, *v4;
-		bool route_default, v6;
+		char *target = NULL;
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (vfd_root_readlinkf(root, &target, "sys/class/net/%s", de->d_name) < 0)
+		if (root_readlink_child(root, dirfd(dir), "sys/class/net", de->d_name, &target) < 0)
 			continue;
-		if (!strstr(target, "/pci")) {
-			free(target);
-			continue;
-		}
-		vfd_root_readf_str(root, &oper, "sys/class/net/%s/operstate", de->d_name);
-		if (oper && strcmp(oper, "up") == 0) {
-			v4 = ipv4_addresses(root, de->d_name);
-			route_default = has_default_route(route, de->d_name);
-			v6 = has_ipv6_global(inet6, de->d_name);
-			add(idx, target, VFD_USE_NETIF,
-			    xasprintf("network interface %s is up%s%s%s%s", de->d_name,
-				      v4 ? " with " : "", v4 ? v4 : "",
-				      v6 ? " with a global IPv6 address" : "",
-				      route_default ? " and carries the default route" : ""),
-			    xasprintf("/sys/class/net/%s/operstate: up", de->d_name));
-			free(v4);
-		}
-		free(oper);
+		if (strstr(target, "/pci"))
+			add_netif(idx, target, de->d_name);
 		free(target);
 	}
 	closedir(dir);
-	free(route);
-	free(inet6);
+}
+
+/* is the interface of @e up, and with what? Fills what and evidence, or leaves none */
+static void resolve_netif(struct vfd_root *root, struct usage_index *idx, struct usage_entry *e)
+{
+	const char *name = e->ifname;
+	char *oper = NULL, *v4;
+	bool route_default, v6;
+
+	vfd_root_readf_str(root, &oper, "sys/class/net/%s/operstate", name);
+	if (oper && strcmp(oper, "up") == 0) {
+		v4 = ipv4_addresses(root, name);
+		route_default = has_default_route(idx->route, name);
+		v6 = has_ipv6_global(idx->inet6, name);
+		e->what = xasprintf("network interface %s is up%s%s%s%s", name, v4 ? " with " : "",
+				    v4 ? v4 : "", v6 ? " with a global IPv6 address" : "",
+				    route_default ? " and carries the default route" : "");
+		e->evidence = xasprintf("/sys/class/net/%s/operstate: up", name);
+		if (!e->what || !e->evidence) {
+			free(e->what);
+			free(e->evidence);
+			e->what = e->evidence = NULL;
+		}
+		free(v4);
+	}
+	free(oper);
+	free(e->ifname);
+	e->ifname = NULL;
 }
 
 static void scan_display(struct vfd_root *root, struct usage_index *idx)
 {
 	static const struct {
-		const char *cls, *prefix, *label;
+		const char *cls, *dir, *prefix, *label;
 	} classes[] = {
-		{ "drm", "card", "DRM device" },
-		{ "graphics", "fb", "framebuffer" },
+		{ "drm", "sys/class/drm", "card", "DRM device" },
+		{ "graphics", "sys/class/graphics", "fb", "framebuffer" },
 	};
 
 	for (size_t c = 0; c < ARRAY_SIZE(classes); c++) {
 		struct dirent *de;
-		DIR *dir = vfd_root_opendirf(root, "sys/class/%s", classes[c].cls);
+		DIR *dir = vfd_root_opendirf(root, "%s", classes[c].dir);
 
 		if (!dir)
 			continue;
@@ -288,8 +334,8 @@ static void scan_display(struct vfd_root *root, struct usage_index *idx)
 			    strchr(de->d_name, '-'))
 				continue;
 			/* card0 -> ../../devices/pci0000:00/0000:00:02.0/drm/card0 */
-			if (vfd_root_readlinkf(root, &target, "sys/class/%s/%s", classes[c].cls,
-					       de->d_name) == 0 && strstr(target, "/pci"))
+			if (root_readlink_child(root, dirfd(dir), classes[c].dir, de->d_name,
+						&target) == 0 && strstr(target, "/pci"))
 				add(idx, target, VFD_USE_DISPLAY,
 				    xasprintf("%s %s drives a display", classes[c].label, de->d_name),
 				    xasprintf("/sys/class/%s/%s", classes[c].cls, de->d_name));
@@ -311,8 +357,8 @@ static void scan_input(struct vfd_root *root, struct usage_index *idx)
 
 		if (strncmp(de->d_name, "input", 5) != 0)
 			continue;
-		if (vfd_root_readlinkf(root, &target, "sys/class/input/%s", de->d_name) == 0 &&
-		    strstr(target, "/pci")) {
+		if (root_readlink_child(root, dirfd(dir), "sys/class/input", de->d_name,
+					&target) == 0 && strstr(target, "/pci")) {
 			vfd_root_readf_str(root, &name, "sys/class/input/%s/name", de->d_name);
 			add(idx, target, VFD_USE_INPUT,
 			    xasprintf("input device '%s' (%s)", name ? name : "?", de->d_name),
@@ -385,7 +431,11 @@ int vfd_host_device_uses(struct vfd_host *host, const struct vfd_pcidev *dev,
 	for (size_t i = 0; i < (*slot)->n && r == 0; i++) {
 		struct usage_entry *e = &(*slot)->e[i];
 
-		if (path_below(e->path, bdf))
+		if (!path_below(e->path, bdf))
+			continue;
+		if (e->ifname)
+			resolve_netif(vfd_host_get_root(host), *slot, e);
+		if (e->what)
 			r = push_use(uses, &n, &cap, e->kind, e->what, e->evidence);
 	}
 	/* the firmware console lives on the boot VGA device */

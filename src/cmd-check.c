@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <libsmartcols.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,10 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "findings.h"
+#include "outfile.h"
 #include "output.h"
+#include "render-prometheus.h"
 
 /* bumped when a key changes meaning or disappears; additions keep it */
 #define CHECK_JSON_SCHEMA 1
@@ -45,7 +47,9 @@ static void usage(void)
 	      "     --preflight         also open each device through VFIO as QEMU would (resets\n"
 	      "                           it; as <name> with --user; see 'vfio-doctor preflight')\n"
 	      " -v, --verbose           show the evidence of every finding, not only problems\n"
-	      " -J, --json              use JSON output format\n"
+	      " -J, --json              use JSON output format (--format json)\n"
+	      "     --format <name>     text, json, or prometheus (node_exporter metrics)\n"
+	      "     --output-file <file>  write json or prometheus output to <file> atomically\n"
 	      " -o, --output <list>     print a table with these columns (+<list> adds)\n"
 	      " -O, --output-all        print a table with all columns\n"
 	      " -H, --list-columns      list the available columns\n"
@@ -59,78 +63,20 @@ static void usage(void)
 
 static const char *const layers[] = { "platform", "firmware", "iommu", "modules", "device" };
 
-static const char *status_color(enum vfd_status s)
-{
-	switch (s) {
-	case VFD_OK:
-		return C_GREEN;
-	case VFD_WARN:
-		return C_YELLOW;
-	case VFD_FAIL:
-		return C_RED;
-	default:
-		return C_DIM;
-	}
-}
-
 static void print_text(struct vfd_host *host, const struct vfd_report *rep, const struct outopts *o,
 		       const struct vfd_system *sys)
 {
 	const char *rel = vfd_host_get_release(host);
-	size_t counts[5] = { 0 };
 
 	printf("vfio-doctor check: %s, kernel %s, %s\n",
 	       sys->pretty_name ? sys->pretty_name : vfd_distro_name(sys->distro),
 	       rel ? rel : "unknown", vfd_bootloader_name(sys->boot));
-	for (size_t l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
-		bool header = false;
-
-		for (size_t i = 0; i < rep->n; i++) {
-			const struct vfd_finding *f = &rep->findings[i];
-			bool detail = o->verbose || f->status == VFD_WARN || f->status == VFD_FAIL;
-
-			if (strcmp(f->layer, layers[l]) != 0)
-				continue;
-			if (!header) {
-				printf("\n%s%s%s\n", o->color ? C_BOLD : "", layers[l],
-				       o->color ? C_RESET : "");
-				header = true;
-			}
-			counts[f->status]++;
-			printf("  %s%-4s%s  %s%s%s%s\n", o->color ? status_color(f->status) : "",
-			       vfd_status_name(f->status), o->color ? C_RESET : "",
-			       f->device ? f->device : "", f->device ? ": " : "", f->summary,
-			       o->verbose ? "" : "");
-			if (o->verbose)
-				printf("        %sid: %s%s\n", o->color ? C_DIM : "", f->id,
-				       o->color ? C_RESET : "");
-			for (char **e = f->evidence; detail && e && *e; e++)
-				printf("        %s%s%s\n", o->color ? C_DIM : "", *e,
-				       o->color ? C_RESET : "");
-			for (char **x = f->fix; detail && x && *x; x++)
-				printf("        fix: %s\n", *x);
-		}
-	}
-	printf("\n%zu ok, %zu info, %zu warn, %zu fail, %zu skipped\n", counts[VFD_OK],
-	       counts[VFD_INFO], counts[VFD_WARN], counts[VFD_FAIL], counts[VFD_SKIP]);
+	findings_print_text(stdout, rep, layers, ARRAY_LEN(layers), o);
 }
 
-static void json_strv(FILE *out, char **v)
-{
-	fputc('[', out);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		json_str(out, v[i]);
-	}
-	fputc(']', out);
-}
-
-static void print_json(struct vfd_host *host, const struct vfd_report *rep,
+static void print_json(FILE *out, struct vfd_host *host, const struct vfd_report *rep,
 		       const struct vfd_system *sys)
 {
-	FILE *out = stdout;
-
 	fprintf(out, "{\n   \"schema\": %d,\n   \"version\": ", CHECK_JSON_SCHEMA);
 	json_str(out, VFD_VERSION);
 	fputs(",\n   \"kernel\": ", out);
@@ -141,28 +87,9 @@ static void print_json(struct vfd_host *host, const struct vfd_report *rep,
 	json_str(out, sys->boot == VFD_BOOT_UNKNOWN ? NULL : vfd_bootloader_name(sys->boot));
 	fputs(",\n   \"status\": ", out);
 	json_str(out, vfd_status_name(vfd_report_worst(rep)));
-	fputs(",\n   \"findings\": [", out);
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct vfd_finding *f = &rep->findings[i];
-
-		fputs(i ? ",\n      {" : "\n      {", out);
-		fputs("\"id\": ", out);
-		json_str(out, f->id);
-		fputs(", \"layer\": ", out);
-		json_str(out, f->layer);
-		fputs(", \"status\": ", out);
-		json_str(out, vfd_status_name(f->status));
-		fputs(", \"device\": ", out);
-		json_str(out, f->device);
-		fputs(",\n       \"summary\": ", out);
-		json_str(out, f->summary);
-		fputs(",\n       \"evidence\": ", out);
-		json_strv(out, f->evidence);
-		fputs(",\n       \"fix\": ", out);
-		json_strv(out, f->fix);
-		fputc('}', out);
-	}
-	fputs(rep->n ? "\n   ]\n}\n" : "]\n}\n", out);
+	fputs(",\n   \"findings\": ", out);
+	findings_print_json(out, rep);
+	fputs("\n}\n", out);
 }
 
 /* join a list with newlines: libsmartcols wraps multi-line cells */
@@ -238,6 +165,7 @@ fail:
 
 int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 {
+	enum { OPT_FORMAT = CHAR_MAX + 1, OPT_OUTPUT_FILE };
 	enum { OPT_PREFLIGHT = CHAR_MAX + 32 };
 	static const struct option longopts[] = {
 		{ "user", required_argument, NULL, 'u' },
@@ -249,9 +177,15 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "list-columns", no_argument, NULL, 'H' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *ofile = NULL;
+	bool prom = false;
+	struct outfile of;
+	FILE *out = stdout;
 	struct vfd_check_opts copts = { 0 };
 	struct vfd_report report = { 0 };
 	struct vfd_system sys = { 0 };
@@ -273,6 +207,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			o.json = true;
+			prom = false;
 			break;
 		case 'o':
 			o.output = optarg;
@@ -292,12 +227,29 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 			o.raw = true;
 			table = true;
 			break;
+		case OPT_FORMAT:
+			o.json = strcmp(optarg, "json") == 0;
+			prom = strcmp(optarg, "prometheus") == 0;
+			if (!o.json && !prom && strcmp(optarg, "text") != 0) {
+				warnx_("invalid format '%s': expected text, json or prometheus",
+				       optarg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case OPT_OUTPUT_FILE:
+			ofile = optarg;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
 		default:
 			return cmd_usage_error("check ");
 		}
+	}
+	if (ofile && !o.json && !prom) {
+		warnx_("--output-file '%s' needs --format json (-J) or --format prometheus",
+		       ofile);
+		return EXIT_TROUBLE;
 	}
 	if (table && columns_select(&o, columns, sizeof(columns) / sizeof(columns[0]),
 				    default_columns, sizeof(default_columns) / sizeof(int)) < 0)
@@ -311,7 +263,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	copts.devices = (const char *const *)(argv + optind);
-	o.color = want_color() && !o.json && !table;
+	o.color = want_color() && !o.json && !prom && !table;
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;
@@ -332,12 +284,35 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	vfd_system_detect(vfd_host_get_root(host), &sys);
-	if (o.json)
-		print_json(host, &report, &sys);
-	else if (table)
+	if (ofile) {
+		r = outfile_open(&of, ofile);
+		if (r < 0) {
+			warnx_("cannot write '%s': %s", ofile, strerror(-r));
+			goto out;
+		}
+		out = of.fp;
+	}
+	if (prom) {
+		struct prom_meta meta = { .version = VFD_VERSION,
+					  .kernel = vfd_host_get_release(host) };
+
+		if (sys.distro != VFD_DISTRO_UNKNOWN)
+			meta.distribution = vfd_distro_name(sys.distro);
+		if (sys.boot != VFD_BOOT_UNKNOWN)
+			meta.bootloader = vfd_bootloader_name(sys.boot);
+		prom_render(out, &report, &meta);
+	} else if (o.json) {
+		print_json(out, host, &report, &sys);
+	} else if (table) {
 		print_table(&report, &o);
-	else
+	} else {
 		print_text(host, &report, &o, &sys);
+	}
+	r = ofile ? outfile_commit(&of) : 0;
+	if (r < 0) {
+		warnx_("cannot write '%s': %s", ofile, strerror(-r));
+		goto out;
+	}
 	switch (vfd_report_worst(&report)) {
 	case VFD_FAIL:
 		rc = EXIT_TROUBLE;

@@ -27,11 +27,19 @@ int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_bind(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_unbind(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_restore(const struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv);
 /* the built-in knowledge base, or the one in @path; NULL after one error line */
 struct vfd_kb *cmd_load_kb(const char *path);
+int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv);
+/* VM configuration: cmd-vmconfig.c generates it, cmd-lint.c checks it */
+int cmd_qemu_args(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_libvirt_xml(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv);
+/* inside a VM; also the static build's only command (src/main-guest.c) */
+int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -27,10 +27,16 @@ static const struct subcommand subcommands[] = {
 	{ "bind", cmd_bind, "give devices to vfio-pci, safely (driver_override)" },
 	{ "unbind", cmd_unbind, "give devices back to their previous drivers" },
 	{ "restore", cmd_restore, "give back every device bind changed" },
+	{ "persist", cmd_persist, "bind devices to vfio-pci at every boot (or --undo it)" },
 	{ "explain", cmd_explain, "explain the passthrough errors in a log, checked on this host" },
 	{ "watch", cmd_watch, "follow the kernel log and explain passthrough messages" },
-	{ "preflight", cmd_preflight, "open a device through VFIO as QEMU would, step by step" },
 	{ "rom", cmd_rom, "parse a PCI option ROM (VBIOS) or dump a device's ROM" },
+	{ "preflight", cmd_preflight, "open a device through VFIO as QEMU would, step by step" },
+	{ "qemu-args", cmd_qemu_args, "QEMU -device arguments for devices and their siblings" },
+	{ "libvirt-xml", cmd_libvirt_xml, "libvirt <hostdev> elements for devices and siblings" },
+	{ "vm", cmd_vm, "a complete guest definition (--preset android)" },
+	{ "lint", cmd_lint, "check a libvirt domain or QEMU command line against the host" },
+	{ "guest", cmd_guest, "run inside a VM: is the passed-through device seen and working" },
 };
 
 static void usage(FILE *out)

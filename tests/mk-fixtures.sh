@@ -30,6 +30,7 @@ map=(
     "virtio-iommu virtio/boot"
     "pci-bridge-shared bridge/boot"
     "vfio-unloaded nomods/boot"
+    "gpu-audio-vfio qemu-args/bound"
 )
 
 ninja -C build/normal >/dev/null

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel command line editors: /etc/default/grub, which grub-mkconfig sources
+ * as shell (GRUB_CMDLINE_LINUX for every entry, GRUB_CMDLINE_LINUX_DEFAULT for
+ * the normal ones), and /etc/kernel/cmdline, which kernel-install copies into
+ * the boot entries as it is. Only the words concerned change.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "persist.h"
+
+#define VAR_ALL "GRUB_CMDLINE_LINUX"
+#define VAR_DEFAULT "GRUB_CMDLINE_LINUX_DEFAULT"
+
+/* does the word @w give what @tok asks for? */
+static bool word_has(const char *w, const char *tok)
+{
+	const char *eq = strchr(tok, '=');
+	size_t kl, vl;
+
+	if (strcmp(w, tok) == 0)
+		return true;
+	if (!eq)
+		return false;
+	kl = (size_t)(eq - tok) + 1;
+	vl = strlen(eq + 1);
+	if (strncmp(w, tok, kl) != 0)
+		return false;
+	/* KEY=a,b,c: one of the comma-separated values */
+	for (const char *p = w + kl; *p;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		if (n == vl && strncmp(p, eq + 1, n) == 0)
+			return true;
+		p = c ? c + 1 : p + n;
+	}
+	return false;
+}
+
+static bool in_list(const char *const *list, const char *w)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, w) == 0)
+			return true;
+	return false;
+}
+
+static __attribute__((format(printf, 3, 4))) void set_err(struct edit_error *err,
+							     unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* the words to drop from @v; -EINVAL when one cannot be cut out alone */
+static int mark_drops(const struct shvalue *v, const char *var, const struct cmdline_edit *e,
+		      bool *drop, struct strv_builder *removed, struct edit_error *err)
+{
+	for (size_t i = 0; i < v->nwords; i++) {
+		if (!in_list(e->remove, v->words[i].text))
+			continue;
+		if (!v->words[i].plain) {
+			if (err) {
+				err->line = v->line;
+				snprintf(err->msg, sizeof(err->msg),
+					 "%s: '%s' is quoted in parts; cannot remove it alone", var,
+					 v->words[i].text);
+			}
+			return -EINVAL;
+		}
+		drop[i] = true;
+		strv_addf(removed, "%s", v->words[i].text);
+	}
+	return 0;
+}
+
+/* is @tok given by a word that stays? */
+static bool kept_has(const struct shvalue *v, const bool *drop, const char *tok)
+{
+	for (size_t i = 0; v && i < v->nwords; i++)
+		if (!drop[i] && word_has(v->words[i].text, tok))
+			return true;
+	return false;
+}
+
+/* the byte before @pos once the splices are applied (skipping cut ranges) */
+static int byte_before(const char *text, const struct splices *sp, size_t pos)
+{
+	size_t p = pos;
+
+	for (bool moved = true; moved && p > 0;) {
+		moved = false;
+		for (size_t i = 0; i < sp->n; i++) {
+			if (sp->v[i].start < p && p <= sp->v[i].end && !*sp->v[i].with) {
+				p = sp->v[i].start;
+				moved = true;
+			}
+		}
+	}
+	return p > 0 ? (unsigned char)text[p - 1] : -1;
+}
+
+static bool blank_or_nl(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int take_lists(struct strv_builder *add, struct strv_builder *rem, char ***added,
+		      char ***removed)
+{
+	if (add->oom || rem->oom) {
+		strv_builder_clear(add);
+		strv_builder_clear(rem);
+		return -ENOMEM;
+	}
+	if (added)
+		*added = strv_take(add);
+	else
+		strv_builder_clear(add);
+	if (removed)
+		*removed = strv_take(rem);
+	else
+		strv_builder_clear(rem);
+	return 0;
+}
+
+int grub_get(const char *text, size_t len, const char *var, char ***words,
+	     struct edit_error *err)
+{
+	struct strv_builder b = { 0 };
+	struct shvalue v;
+	int r = sh_find_assign(text, len, var, &v, err);
+
+	*words = NULL;
+	if (r <= 0)
+		return r ? r : -ENOENT;
+	for (size_t i = 0; i < v.nwords; i++)
+		strv_addf(&b, "%s", v.words[i].text);
+	sh_value_clear(&v);
+	if (b.oom) {
+		strv_builder_clear(&b);
+		return -ENOMEM;
+	}
+	*words = strv_take(&b);
+	return 0;
+}
+
+int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
+	      size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+{
+	struct strv_builder add = { 0 }, rem = { 0 };
+	struct shvalue all, def;
+	struct splices sp = { 0 };
+	bool *drop_all = NULL, *drop_def = NULL;
+	const char *eol = text_eol(text, len);
+	int has_all, has_def, r;
+
+	*out = NULL;
+	has_all = sh_find_assign(text, len, VAR_ALL, &all, err);
+	if (has_all < 0)
+		return has_all;
+	has_def = sh_find_assign(text, len, VAR_DEFAULT, &def, err);
+	if (has_def < 0) {
+		sh_value_clear(&all);
+		return has_def;
+	}
+	r = -EINVAL;
+	if (all.array || def.array) {
+		set_err(err, all.array ? all.line : def.line, "%s is an array, not a string",
+			all.array ? VAR_ALL : VAR_DEFAULT);
+		goto out;
+	}
+	drop_all = calloc(all.nwords + 1, sizeof(bool));
+	drop_def = calloc(def.nwords + 1, sizeof(bool));
+	if (!drop_all || !drop_def) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (mark_drops(&all, VAR_ALL, e, drop_all, &rem, err) < 0 ||
+	    mark_drops(&def, VAR_DEFAULT, e, drop_def, &rem, err) < 0)
+		goto out;
+	for (const char *const *t = e->add; t && *t; t++) {
+		if (!kept_has(&all, drop_all, *t) && !kept_has(&def, drop_def, *t) &&
+		    !in_list((const char *const *)add.v, *t))
+			strv_addf(&add, "%s", *t);
+	}
+	if (add.oom) {
+		r = -ENOMEM;
+		goto out;
+	}
+	sh_cut_words(text, all.start, all.end, all.words, all.nwords, drop_all, &sp);
+	if (add.n && has_def && !def.quoted_end) {
+		/* unquoted (or empty) value: quote it, so the new words stay in it */
+		struct tbuf b = { 0 };
+		bool first = true;
+		char *esc;
+
+		tbuf_adds(&b, "\"");
+		for (size_t i = 0; i < def.nwords; i++) {
+			if (drop_def[i])
+				continue;
+			esc = sh_dquote_escape(def.words[i].text);
+			tbuf_addf(&b, "%s%s", first ? "" : " ", esc ? esc : "");
+			free(esc);
+			first = false;
+		}
+		for (size_t i = 0; i < add.n; i++) {
+			tbuf_addf(&b, "%s%s", first ? "" : " ", add.v[i]);
+			first = false;
+		}
+		tbuf_adds(&b, "\"");
+		esc = tbuf_take(&b, NULL);
+		splices_add(&sp, def.start, def.end, esc);
+		if (!esc)
+			sp.oom = true;
+		free(esc);
+	} else {
+		sh_cut_words(text, def.start, def.end, def.words, def.nwords, drop_def, &sp);
+	}
+	if (add.n && has_def && def.quoted_end) {
+		struct tbuf b = { 0 };
+		bool kept = false;
+		char *s;
+
+		for (size_t i = 0; i < def.nwords; i++)
+			kept |= !drop_def[i];
+		for (size_t i = 0; i < add.n; i++) {
+			bool space = i > 0 || (kept && !blank_or_nl(byte_before(text, &sp, def.close)));
+
+			tbuf_addf(&b, "%s%s", space ? " " : "", add.v[i]);
+		}
+		s = tbuf_take(&b, NULL);
+		splices_add(&sp, def.close, def.close, s);
+		if (!s)
+			sp.oom = true;
+		free(s);
+	} else if (add.n && !has_def) {
+		struct tbuf b = { 0 };
+		char *s;
+
+		if (len && text[len - 1] != '\n')
+			tbuf_adds(&b, eol);
+		tbuf_adds(&b, VAR_DEFAULT "=\"");
+		for (size_t i = 0; i < add.n; i++)
+			tbuf_addf(&b, "%s%s", i ? " " : "", add.v[i]);
+		tbuf_addf(&b, "\"%s", eol);
+		s = tbuf_take(&b, NULL);
+		splices_add(&sp, len, len, s);
+		if (!s)
+			sp.oom = true;
+		free(s);
+	}
+	*out = splices_apply(&sp, text, len, out_len);
+	r = *out ? take_lists(&add, &rem, added, removed) : -ENOMEM;
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+	}
+out:
+	strv_builder_clear(&add);
+	strv_builder_clear(&rem);
+	splices_clear(&sp);
+	free(drop_all);
+	free(drop_def);
+	sh_value_clear(&all);
+	sh_value_clear(&def);
+	return r;
+}
+
+/* the words of a kernel command line file, double quotes grouping */
+static int kcmdline_words(const char *text, size_t len, struct shvalue *v)
+{
+	for (size_t i = 0; i < len;) {
+		struct shword *nw;
+		struct tbuf b = { 0 };
+		size_t start;
+		bool quoted = false, plain = true;
+
+		if (strchr(" \t\n\r\f\v", text[i]) && text[i]) {
+			i++;
+			continue;
+		}
+		start = i;
+		for (; i < len && (quoted || !(strchr(" \t\n\r\f\v", text[i]) && text[i])); i++) {
+			if (text[i] == '"') {
+				quoted = !quoted;
+				plain = false;
+				continue;
+			}
+			tbuf_add(&b, text + i, 1);
+		}
+		if (quoted) {
+			tbuf_clear(&b);
+			return -EINVAL;
+		}
+		nw = realloc(v->words, (v->nwords + 1) * sizeof(*nw));
+		if (!nw) {
+			tbuf_clear(&b);
+			return -ENOMEM;
+		}
+		v->words = nw;
+		nw[v->nwords].text = tbuf_take(&b, NULL);
+		if (!nw[v->nwords].text)
+			return -ENOMEM;
+		nw[v->nwords].start = start;
+		nw[v->nwords].end = i;
+		nw[v->nwords].plain = plain;
+		v->nwords++;
+	}
+	return 0;
+}
+
+int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
+		  size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+{
+	struct strv_builder add = { 0 }, rem = { 0 };
+	struct shvalue v = { 0 };
+	struct splices sp = { 0 };
+	bool *drop = NULL;
+	int r;
+
+	*out = NULL;
+	r = kcmdline_words(text, len, &v);
+	if (r == -EINVAL && err) {
+		err->line = 1;
+		snprintf(err->msg, sizeof(err->msg), "unterminated double quote");
+	}
+	if (r < 0)
+		goto out;
+	r = -ENOMEM;
+	drop = calloc(v.nwords + 1, sizeof(bool));
+	if (!drop)
+		goto out;
+	v.line = 1;
+	r = mark_drops(&v, "/etc/kernel/cmdline", e, drop, &rem, err);
+	if (r < 0)
+		goto out;
+	for (const char *const *t = e->add; t && *t; t++)
+		if (!kept_has(&v, drop, *t) && !in_list((const char *const *)add.v, *t))
+			strv_addf(&add, "%s", *t);
+	sh_cut_words(text, 0, len, v.words, v.nwords, drop, &sp);
+	if (add.n) {
+		struct tbuf b = { 0 };
+		size_t at = 0;
+		bool kept = false;
+		char *s;
+
+		for (size_t i = 0; i < v.nwords; i++) {
+			if (!drop[i]) {
+				at = v.words[i].end;
+				kept = true;
+			}
+		}
+		if (!kept && v.nwords)
+			at = v.words[0].start;
+		for (size_t i = 0; i < add.n; i++)
+			tbuf_addf(&b, "%s%s", i || kept ? " " : "", add.v[i]);
+		if (!len)
+			tbuf_adds(&b, "\n");
+		s = tbuf_take(&b, NULL);
+		splices_add(&sp, at, at, s);
+		if (!s)
+			sp.oom = true;
+		free(s);
+	}
+	*out = splices_apply(&sp, text, len, out_len);
+	r = *out ? take_lists(&add, &rem, added, removed) : -ENOMEM;
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+	}
+out:
+	strv_builder_clear(&add);
+	strv_builder_clear(&rem);
+	splices_clear(&sp);
+	free(drop);
+	sh_value_clear(&v);
+	return r;
+}

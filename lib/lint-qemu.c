@@ -1,0 +1,874 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reading a QEMU command line as users keep it: a shell script or a file of
+ * arguments, with quotes, backslash-newline continuations and comments. The
+ * words are split as a POSIX shell would (without expansions: "$vars" stays
+ * as written), the qemu-system-* command is picked out, and its options are
+ * read with QEMU's own rules: "key=value" lists whose commas are doubled
+ * inside values, or a JSON object for -device.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vm-internal.h"
+
+struct word {
+	char *s;
+	unsigned int line;
+	bool sep;		/* an unquoted command separator, not a word */
+};
+
+struct words {
+	struct word *v;
+	size_t n, cap;
+};
+
+static void words_clear(struct words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].s);
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
+static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool sep)
+{
+	char *s;
+
+	if (w->n == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 64;
+		struct word *nv = realloc(w->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		w->v = nv;
+		w->cap = ncap;
+	}
+	s = sep ? strdup(";") : sbuf_take(cur);
+	if (!s)
+		return -ENOMEM;
+	w->v[w->n++] = (struct word){ s, line, sep };
+	return 0;
+}
+
+static void seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+}
+
+/* shell words and command separators of @buf */
+static int shell_split(const char *buf, size_t len, struct words *out, struct vfd_vm_error *err)
+{
+	struct sbuf cur = { 0 };
+	unsigned int line = 1, wline = 1;
+	bool inword = false;
+	size_t i = 0;
+	int r = 0;
+
+#define ADDC(c) do { char c_[2] = { (char)(c), 0 }; sbuf_add(&cur, c_); } while (0)
+#define START() do { if (!inword) { inword = true; wline = line; } } while (0)
+#define END() do { if (inword) { r = words_push(out, &cur, wline, false); inword = false; \
+	if (r < 0) goto fail; } } while (0)
+	while (i < len) {
+		char c = buf[i];
+
+		if (c == '\0') {
+			seterr(err, line, "a NUL byte: not a text file");
+			r = -EINVAL;
+			goto fail;
+		}
+		if (c == '\\' && i + 1 < len && buf[i + 1] == '\n') {
+			/* a continuation: both characters vanish */
+			i += 2;
+			line++;
+			continue;
+		}
+		if (c == '\\' && i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n') {
+			i += 3;
+			line++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			END();
+			i++;
+			continue;
+		}
+		if (c == '\n' || c == ';' || c == '|' ||
+		    (c == '&' && !(inword && cur.len && strchr("<>", cur.s[cur.len - 1])))) {
+			END();
+			if (c == '\n')
+				line++;
+			if (out->n && !out->v[out->n - 1].sep) {
+				r = words_push(out, &cur, line, true);
+				if (r < 0)
+					goto fail;
+			}
+			i++;
+			continue;
+		}
+		if (c == '#' && !inword) {
+			while (i < len && buf[i] != '\n')
+				i++;
+			continue;
+		}
+		START();
+		if (c == '\\') {
+			if (i + 1 < len)
+				ADDC(buf[i + 1]);
+			i += 2;
+			continue;
+		}
+		if (c == '\'') {
+			unsigned int at = line;
+
+			for (i++; i < len && buf[i] != '\''; i++) {
+				line += buf[i] == '\n';
+				ADDC(buf[i]);
+			}
+			if (i >= len) {
+				seterr(err, at, "unterminated single quote");
+				r = -EINVAL;
+				goto fail;
+			}
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			unsigned int at = line;
+
+			for (i++; i < len && buf[i] != '"'; i++) {
+				if (buf[i] == '\\' && i + 1 < len && strchr("$`\"\\\n", buf[i + 1])) {
+					i++;
+					if (buf[i] == '\n') {
+						line++;
+						continue;
+					}
+				}
+				line += buf[i] == '\n';
+				ADDC(buf[i]);
+			}
+			if (i >= len) {
+				seterr(err, at, "unterminated double quote");
+				r = -EINVAL;
+				goto fail;
+			}
+			i++;
+			continue;
+		}
+		ADDC(c);
+		i++;
+	}
+	END();
+	if (cur.oom)
+		r = -ENOMEM;
+fail:
+	free(cur.s);
+	return r;
+#undef ADDC
+#undef START
+#undef END
+}
+
+/* ------------------------------------------------------- QemuOpts */
+
+struct kv {
+	char *key, *value;	/* value NULL for a bare word */
+};
+
+struct kvs {
+	struct kv *v;
+	size_t n;
+};
+
+static void kvs_clear(struct kvs *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].key);
+		free(k->v[i].value);
+	}
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+static int kvs_add(struct kvs *k, char *key, char *value)
+{
+	struct kv *nv;
+
+	if (!key) {
+		free(value);
+		return -ENOMEM;
+	}
+	nv = realloc(k->v, (k->n + 1) * sizeof(*nv));
+	if (!nv) {
+		free(key);
+		free(value);
+		return -ENOMEM;
+	}
+	k->v = nv;
+	k->v[k->n++] = (struct kv){ key, value };
+	return 0;
+}
+
+/* "a,b=c,,d,e=f" -> a; b="c,d"; e="f" (QEMU's ",," is a literal comma) */
+static int opts_split(const char *s, struct kvs *out)
+{
+	while (*s) {
+		struct sbuf part = { 0 };
+		char *text, *eq;
+		int r;
+
+		for (; *s; s++) {
+			if (*s == ',') {
+				if (s[1] != ',')
+					break;
+				s++;
+			}
+			char c[2] = { *s, 0 };
+
+			sbuf_add(&part, c);
+		}
+		if (*s == ',')
+			s++;
+		text = sbuf_take(&part);
+		if (!text)
+			return -ENOMEM;
+		eq = strchr(text, '=');
+		if (eq) {
+			*eq = '\0';
+			r = kvs_add(out, strdup(text), strdup(eq + 1));
+		} else {
+			r = kvs_add(out, strdup(text), NULL);
+		}
+		free(text);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- JSON */
+
+struct json {
+	const char *p, *end;
+	int depth;
+};
+
+static void json_ws(struct json *j)
+{
+	while (j->p < j->end && isspace((unsigned char)*j->p))
+		j->p++;
+}
+
+/* a string at j->p (after its opening quote is checked), or NULL */
+static char *json_string(struct json *j)
+{
+	struct sbuf b = { 0 };
+
+	if (j->p >= j->end || *j->p != '"')
+		return NULL;
+	for (j->p++; j->p < j->end && *j->p != '"'; j->p++) {
+		char c = *j->p;
+
+		if ((unsigned char)c < 0x20) {
+			free(b.s);
+			return NULL;
+		}
+		if (c == '\\') {
+			if (++j->p >= j->end)
+				break;
+			switch (*j->p) {
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case 'u':
+				/* \uXXXX: kept as '?', nothing here needs non-ASCII */
+				for (int k = 0; k < 4; k++)
+					if (++j->p >= j->end || !isxdigit((unsigned char)*j->p)) {
+						free(b.s);
+						return NULL;
+					}
+				c = '?';
+				break;
+			case '"':
+			case '\\':
+			case '/':
+				c = *j->p;
+				break;
+			default:
+				free(b.s);
+				return NULL;
+			}
+		}
+		char s[2] = { c, 0 };
+
+		sbuf_add(&b, s);
+	}
+	if (j->p >= j->end) {
+		free(b.s);
+		return NULL;
+	}
+	j->p++;
+	return sbuf_take(&b);
+}
+
+static int json_skip(struct json *j);
+
+/* any value; scalars come back as text ("on"/"off" for booleans), others as NULL */
+static int json_value(struct json *j, char **text)
+{
+	*text = NULL;
+	json_ws(j);
+	if (j->p >= j->end)
+		return -EINVAL;
+	if (*j->p == '"') {
+		*text = json_string(j);
+		return *text ? 0 : -EINVAL;
+	}
+	if (*j->p == '{' || *j->p == '[')
+		return json_skip(j);
+	if (j->end - j->p >= 4 && memcmp(j->p, "true", 4) == 0) {
+		j->p += 4;
+		*text = strdup("on");
+		return *text ? 0 : -ENOMEM;
+	}
+	if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
+		j->p += 5;
+		*text = strdup("off");
+		return *text ? 0 : -ENOMEM;
+	}
+	if (j->end - j->p >= 4 && memcmp(j->p, "null", 4) == 0) {
+		j->p += 4;
+		return 0;
+	}
+	if (*j->p == '-' || isdigit((unsigned char)*j->p)) {
+		const char *s = j->p;
+
+		while (j->p < j->end && strchr("0123456789+-.eE", *j->p))
+			j->p++;
+		*text = strndup(s, (size_t)(j->p - s));
+		return *text ? 0 : -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+/* a nested object or array, skipped with a bound on the depth */
+static int json_skip(struct json *j)
+{
+	char close = *j->p == '{' ? '}' : ']';
+	bool obj = close == '}';
+	char *t;
+	int r;
+
+	if (++j->depth > 16)
+		return -EINVAL;
+	j->p++;
+	json_ws(j);
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;;) {
+		json_ws(j);
+		if (obj) {
+			t = json_string(j);
+			if (!t)
+				return -EINVAL;
+			free(t);
+			json_ws(j);
+			if (j->p >= j->end || *j->p != ':')
+				return -EINVAL;
+			j->p++;
+		}
+		r = json_value(j, &t);
+		free(t);
+		if (r < 0)
+			return r;
+		json_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			j->depth--;
+			return 0;
+		}
+		return -EINVAL;
+	}
+}
+
+/* {"driver": "vfio-pci", "host": "...", ...} -> the driver first, then the keys */
+static int json_object(const char *s, struct kvs *out)
+{
+	struct json j = { s, s + strlen(s), 0 };
+	struct kvs keys = { 0 };
+	char *driver = NULL;
+	int r = -EINVAL;
+
+	json_ws(&j);
+	if (j.p >= j.end || *j.p != '{')
+		return -EINVAL;
+	j.p++;
+	json_ws(&j);
+	if (j.p < j.end && *j.p == '}') {
+		j.p++;
+		goto done;
+	}
+	for (;;) {
+		char *key, *val;
+
+		json_ws(&j);
+		key = json_string(&j);
+		if (!key)
+			goto fail;
+		json_ws(&j);
+		if (j.p >= j.end || *j.p != ':') {
+			free(key);
+			goto fail;
+		}
+		j.p++;
+		r = json_value(&j, &val);
+		if (r < 0) {
+			free(key);
+			goto fail;
+		}
+		r = -EINVAL;
+		if (strcmp(key, "driver") == 0 && val && !driver) {
+			driver = val;
+			free(key);
+		} else if (val) {
+			r = kvs_add(&keys, key, val);
+			if (r < 0)
+				goto fail;
+			r = -EINVAL;
+		} else {
+			free(key);
+		}
+		json_ws(&j);
+		if (j.p < j.end && *j.p == ',') {
+			j.p++;
+			continue;
+		}
+		if (j.p < j.end && *j.p == '}') {
+			j.p++;
+			break;
+		}
+		goto fail;
+	}
+done:
+	json_ws(&j);
+	if (j.p != j.end)
+		goto fail;
+	/* the driver goes first, as a bare word, as in the key=value form */
+	r = kvs_add(out, driver ? driver : strdup(""), NULL);
+	driver = NULL;
+	for (size_t i = 0; r == 0 && i < keys.n; i++) {
+		r = kvs_add(out, keys.v[i].key, keys.v[i].value);
+		keys.v[i].key = keys.v[i].value = NULL;
+	}
+fail:
+	free(driver);
+	kvs_clear(&keys);
+	return r;
+}
+
+/* ------------------------------------------------------- options */
+
+static const char *kv_get(const struct kvs *k, const char *key)
+{
+	const char *v = NULL;
+
+	/* QEMU takes the last of repeated keys */
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].value && strcmp(k->v[i].key, key) == 0)
+			v = k->v[i].value;
+	return v;
+}
+
+static int qemu_bool(const char *v)
+{
+	if (!v)
+		return -1;
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "y"))
+		return 1;
+	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "n"))
+		return 0;
+	return -1;
+}
+
+/* options that take no argument; every other option takes one */
+static bool is_flag(const char *o)
+{
+	static const char *const flags[] = {
+		"S", "s", "nodefaults", "enable-kvm", "no-reboot", "no-shutdown", "nographic",
+		"daemonize", "snapshot", "no-hpet", "no-acpi", "full-screen", "usb",
+		"no-user-config", "no-fd-bootchk", "no-frame", "no-quit", "alt-grab",
+		"ctrl-grab", "win2k-hack", "singlestep", "one-insn-per-tb", "preconfig",
+		"enable-fips", "only-migratable", "no-kvm", "h", "help", "version", "curses",
+		"semihosting", "enable-sync-profile", "no-kvm-irqchip",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+		if (strcmp(o, flags[i]) == 0)
+			return true;
+	return false;
+}
+
+/* a hugetlbfs mount by its usual names (/dev/hugepages, /dev/hugepages1G, .../hugetlbfs) */
+static bool is_huge_path(const char *path)
+{
+	return strstr(path, "hugepages") || strstr(path, "hugetlb");
+}
+
+static bool looks_like_firmware_efi(const char *path)
+{
+	return strstr(path, "OVMF") || strstr(path, "ovmf") || strstr(path, "edk2") ||
+	       strstr(path, "OVMF_CODE") || strstr(path, "AAVMF");
+}
+
+/* "0x1f.2", "1f.2", "3" -> slot, function (QEMU reads them in hex) */
+static bool parse_addr(const char *s, unsigned int *slot, unsigned int *fn)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return false;
+	v = strtoul(s, &end, 16);
+	if (end == s || v > 31)
+		return false;
+	*slot = (unsigned int)v;
+	*fn = 0;
+	if (*end == '.') {
+		s = end + 1;
+		v = strtoul(s, &end, 16);
+		if (end == s || v > 7)
+			return false;
+		*fn = (unsigned int)v;
+	}
+	return *end == '\0';
+}
+
+static int add_hostdev(struct vfd_vm_conf *c, const struct kvs *k, unsigned int line)
+{
+	struct vfd_vm_hostdev *h, *nv;
+	const char *host = kv_get(k, "host"), *sysfs = kv_get(k, "sysfsdev"), *v;
+
+	if (c->n_hostdevs >= VFD_VM_MAX_HOSTDEVS)
+		return -E2BIG;
+	nv = realloc(c->hostdevs, (c->n_hostdevs + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	c->hostdevs = nv;
+	h = &c->hostdevs[c->n_hostdevs++];
+	memset(h, 0, sizeof(*h));
+	h->managed = -1;
+	h->rombar = -1;
+	h->line = line;
+	/* sysfsdev=/sys/bus/pci/devices/0000:01:00.0 names the device by its path */
+	if (!host && sysfs) {
+		const char *base = strrchr(sysfs, '/');
+
+		host = base ? base + 1 : sysfs;
+	}
+	if (host) {
+		h->host_text = strdup(host);
+		if (!h->host_text)
+			return -ENOMEM;
+		h->has_host = vfd_bdf_parse(host, &h->host) == 0;
+	}
+	v = kv_get(k, "romfile");
+	if (v) {
+		h->romfile = strdup(v);
+		if (!h->romfile)
+			return -ENOMEM;
+	}
+	v = kv_get(k, "rombar");
+	if (v)
+		h->rombar = strcmp(v, "0") == 0 ? 0 : 1;
+	h->x_vga = qemu_bool(kv_get(k, "x-vga")) == 1;
+	h->multifunction = qemu_bool(kv_get(k, "multifunction")) == 1;
+	h->has_guest_addr = parse_addr(kv_get(k, "addr"), &h->guest_slot, &h->guest_fn);
+	v = kv_get(k, "bus");
+	if (v) {
+		h->guest_bus = strdup(v);
+		if (!h->guest_bus)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool is_display_device(const char *driver)
+{
+	static const char *const vga[] = {
+		"VGA", "qxl-vga", "virtio-vga", "virtio-vga-gl", "cirrus-vga", "bochs-display",
+		"ati-vga", "vmware-svga", "secondary-vga", "virtio-gpu-pci", "ramfb",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(vga); i++)
+		if (strcmp(driver, vga[i]) == 0)
+			return true;
+	return false;
+}
+
+struct qstate {
+	bool nodefaults, vga_none;
+	char **ids;		/* -device id= of each hostdev, to apply -set */
+	size_t n_ids;
+};
+
+static int set_str(char **dst, const char *v)
+{
+	char *s = v ? strdup(v) : NULL;
+
+	if (v && !s)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *opt,
+			const char *arg, unsigned int line, struct vfd_vm_error *err)
+{
+	struct kvs k = { 0 };
+	const char *v;
+	int r = 0;
+
+	if (!strcmp(opt, "device")) {
+		const char *driver;
+
+		r = arg[0] == '{' ? json_object(arg, &k) : opts_split(arg, &k);
+		if (r == -EINVAL) {
+			seterr(err, line, "-device '%.60s': malformed JSON object", arg);
+			goto out;
+		}
+		if (r < 0 || !k.n)
+			goto out;
+		driver = k.v[0].key;
+		if (!strcmp(driver, "vfio-pci") || !strcmp(driver, "vfio-pci-nohotplug")) {
+			r = add_hostdev(c, &k, line);
+			if (r == -E2BIG) {
+				seterr(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);
+				r = -EINVAL;
+			}
+			if (r == 0) {
+				char **n = realloc(st->ids, (st->n_ids + 1) * sizeof(*n));
+
+				if (!n) {
+					r = -ENOMEM;
+					goto out;
+				}
+				st->ids = n;
+				v = kv_get(&k, "id");
+				st->ids[st->n_ids++] = v ? strdup(v) : NULL;
+			}
+		} else if (is_display_device(driver)) {
+			c->emulated_vga = true;
+		}
+	} else if (!strcmp(opt, "machine") || !strcmp(opt, "M")) {
+		r = opts_split(arg, &k);
+		if (r < 0)
+			goto out;
+		v = kv_get(&k, "type");
+		if (!v && k.n && !k.v[0].value)
+			v = k.v[0].key;
+		if (v) {
+			r = set_str(&c->machine, v);
+			c->machine_type = vfd_vm_machine_parse(v);
+		}
+	} else if (!strcmp(opt, "bios")) {
+		c->firmware = looks_like_firmware_efi(arg) ? VFD_FIRMWARE_EFI : VFD_FIRMWARE_BIOS;
+		r = set_str(&c->firmware_path, arg);
+	} else if (!strcmp(opt, "pflash")) {
+		c->firmware = VFD_FIRMWARE_EFI;
+		if (!c->firmware_path)
+			r = set_str(&c->firmware_path, arg);
+	} else if (!strcmp(opt, "drive")) {
+		r = opts_split(arg, &k);
+		if (r < 0)
+			goto out;
+		v = kv_get(&k, "if");
+		if (v && !strcmp(v, "pflash")) {
+			c->firmware = VFD_FIRMWARE_EFI;
+			if (!c->firmware_path && kv_get(&k, "file"))
+				r = set_str(&c->firmware_path, kv_get(&k, "file"));
+		}
+	} else if (!strcmp(opt, "m")) {
+		r = opts_split(arg, &k);
+		if (r < 0)
+			goto out;
+		v = kv_get(&k, "size");
+		if (!v && k.n && !k.v[0].value)
+			v = k.v[0].key;
+		/* a bare number is MiB */
+		if (v && vfd_parse_size(v, &c->memory) < 0) {
+			seterr(err, line, "-m '%.60s': not a size", arg);
+			r = -EINVAL;
+		}
+	} else if (!strcmp(opt, "mem-path")) {
+		c->hugepages = is_huge_path(arg);
+	} else if (!strcmp(opt, "object")) {
+		r = opts_split(arg, &k);
+		if (r < 0 || !k.n)
+			goto out;
+		if (!strcmp(k.v[0].key, "memory-backend-file") && kv_get(&k, "mem-path") &&
+		    is_huge_path(kv_get(&k, "mem-path")))
+			c->hugepages = true;
+		if (!strcmp(k.v[0].key, "memory-backend-memfd") &&
+		    qemu_bool(kv_get(&k, "hugetlb")) == 1) {
+			c->hugepages = true;
+			v = kv_get(&k, "hugetlbsize");
+			if (v)
+				vfd_parse_size(v, &c->hugepage_size);
+		}
+	} else if (!strcmp(opt, "overcommit")) {
+		r = opts_split(arg, &k);
+		if (r == 0 && qemu_bool(kv_get(&k, "mem-lock")) == 1)
+			c->locked = true;
+	} else if (!strcmp(opt, "realtime")) {
+		r = opts_split(arg, &k);
+		if (r == 0 && qemu_bool(kv_get(&k, "mlock")) == 1)
+			c->locked = true;
+	} else if (!strcmp(opt, "vga")) {
+		st->vga_none = !strcmp(arg, "none");
+		c->emulated_vga |= !st->vga_none;
+	} else if (!strcmp(opt, "name")) {
+		r = opts_split(arg, &k);
+		if (r < 0)
+			goto out;
+		v = kv_get(&k, "guest");
+		if (!v && k.n && !k.v[0].value)
+			v = k.v[0].key;
+		r = set_str(&c->name, v);
+	} else if (!strcmp(opt, "set")) {
+		/* -set device.ID.x-vga=on */
+		const char *dot = strncmp(arg, "device.", 7) == 0 ? strchr(arg + 7, '.') : NULL;
+
+		if (dot && !strncmp(dot + 1, "x-vga=", 6) && qemu_bool(dot + 7) == 1)
+			for (size_t i = 0; i < c->n_hostdevs && i < st->n_ids; i++)
+				if (st->ids[i] && strlen(st->ids[i]) == (size_t)(dot - arg - 7) &&
+				    !strncmp(st->ids[i], arg + 7, (size_t)(dot - arg - 7)))
+					c->hostdevs[i].x_vga = true;
+	}
+out:
+	kvs_clear(&k);
+	return r;
+}
+
+static bool is_qemu_binary(const char *w)
+{
+	const char *base = strrchr(w, '/');
+
+	base = base ? base + 1 : w;
+	return !strncmp(base, "qemu-system-", 12) || !strcmp(base, "qemu-kvm") ||
+	       !strcmp(base, "kvm");
+}
+
+int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
+		      struct vfd_vm_error *err)
+{
+	struct words w = { 0 };
+	struct qstate st = { 0 };
+	size_t start = 0, end = 0;
+	bool found = false;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->source = VFD_VM_SOURCE_QEMU;
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (len > VFD_VM_MAX_INPUT) {
+		seterr(err, 0, "larger than %u MiB: not a command line", VFD_VM_MAX_INPUT >> 20);
+		return -EFBIG;
+	}
+	r = shell_split(buf, len, &w, err);
+	if (r < 0)
+		goto out;
+	/* the command that runs QEMU; else, a file of bare options */
+	for (size_t i = 0; i < w.n && !found; i++) {
+		if (!w.v[i].sep && is_qemu_binary(w.v[i].s)) {
+			start = i + 1;
+			found = true;
+		}
+	}
+	if (found) {
+		for (end = start; end < w.n && !w.v[end].sep; end++)
+			;
+	} else if (w.n && w.v[0].s[0] == '-') {
+		start = 0;
+		end = w.n;
+	} else {
+		seterr(err, w.n ? w.v[0].line : 0, "no qemu-system-* command and no QEMU options");
+		r = -EINVAL;
+		goto out;
+	}
+	/* QEMU's defaults before the options: pc machine, SeaBIOS, a std VGA */
+	out->firmware = VFD_FIRMWARE_BIOS;
+	for (size_t i = start; i < end; i++) {
+		const char *o = w.v[i].s;
+
+		if (w.v[i].sep)
+			continue;
+		/* a bare word is a disk image (QEMU's -hda shorthand) */
+		if (o[0] != '-' || !o[1])
+			continue;
+		o += o[1] == '-' ? 2 : 1;
+		if (!strcmp(o, "nodefaults")) {
+			st.nodefaults = true;
+			continue;
+		}
+		if (is_flag(o))
+			continue;
+		if (i + 1 >= end || w.v[i + 1].sep) {
+			seterr(err, w.v[i].line, "-%s needs an argument", o);
+			r = -EINVAL;
+			goto out;
+		}
+		r = apply_option(out, &st, o, w.v[i + 1].s, w.v[i].line, err);
+		if (r < 0) {
+			if (r == -EINVAL && err && !err->message[0])
+				seterr(err, w.v[i].line, "-%s: cannot read '%.60s'", o, w.v[i + 1].s);
+			goto out;
+		}
+		i++;
+	}
+	if (!st.nodefaults && !st.vga_none)
+		out->emulated_vga = true;
+	if (!out->machine)
+		out->machine_type = VFD_MACHINE_I440FX;
+out:
+	for (size_t i = 0; i < st.n_ids; i++)
+		free(st.ids[i]);
+	free(st.ids);
+	words_clear(&w);
+	if (r < 0)
+		vfd_vm_conf_clear(out);
+	return r;
+}

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lint: a VM definition (libvirt domain or QEMU command line, already read
+ * into struct vfd_vm_conf) checked against the host it will run on. Every
+ * host fact comes through the root, so a sysroot answers for its own host.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vm-internal.h"
+
+int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_vm_error *err)
+{
+	size_t i = 0;
+
+	/* a UTF-8 byte order mark, then blanks, then '<' for XML */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	if (i < len && buf[i] == '<')
+		return vfd_vm_parse_libvirt(buf, len, out, err);
+	return vfd_vm_parse_qemu(buf, len, out, err);
+}
+
+void vfd_vm_conf_clear(struct vfd_vm_conf *c)
+{
+	for (size_t i = 0; i < c->n_hostdevs; i++) {
+		free(c->hostdevs[i].host_text);
+		free(c->hostdevs[i].romfile);
+		free(c->hostdevs[i].guest_bus);
+	}
+	free(c->hostdevs);
+	free(c->name);
+	free(c->machine);
+	free(c->firmware_path);
+	memset(c, 0, sizeof(*c));
+}
+
+struct lint {
+	struct vfd_host *host;
+	struct vfd_root *root;
+	const struct vfd_vm_conf *c;
+	struct vfd_report *rep;
+	const char *user;
+	const char *what;		/* "the domain", "the command line" */
+	struct vfd_pcidev **devs;	/* per hostdev: the host device, or NULL */
+};
+
+static char *fmt_size(uint64_t bytes)
+{
+	char buf[32];
+
+	vfd_format_size(bytes, buf, sizeof(buf));
+	return strdup(buf);
+}
+
+static bool has_express(struct vfd_pcidev *d)
+{
+	size_t len = 0;
+	const uint8_t *cfg = vfd_pcidev_get_config(d, &len);
+
+	return cfg && vfd_config_find_cap(cfg, len, PCI_CAP_ID_EXP) > 0;
+}
+
+static bool is_passed(const struct lint *l, const struct vfd_pcidev *d)
+{
+	for (size_t i = 0; i < l->c->n_hostdevs; i++)
+		if (l->devs[i] == d)
+			return true;
+	return false;
+}
+
+static void lint_summary(struct lint *l)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_finding *f;
+	char *mem = c->memory ? fmt_size(c->memory) : NULL;
+
+	f = report_add(l->rep, "vm.definition", "vm", VFD_INFO, NULL,
+		       "%s%s%s%s: machine %s, firmware %s, memory %s, %zu passed-through device%s",
+		       c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt domain" : "QEMU command line",
+		       c->name ? " '" : "", c->name ? c->name : "", c->name ? "'" : "",
+		       c->machine ? c->machine : "pc (QEMU's default)",
+		       vfd_vm_firmware_name(c->firmware), mem ? mem : "not given", c->n_hostdevs,
+		       c->n_hostdevs == 1 ? "" : "s");
+	if (c->firmware_path)
+		finding_evidence(f, "firmware: %s", c->firmware_path);
+	free(mem);
+}
+
+static void lint_machine(struct lint *l)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_finding *f = NULL;
+
+	if (c->machine_type == VFD_MACHINE_Q35) {
+		report_add(l->rep, "vm.machine", "vm", VFD_OK, NULL,
+			   "machine %s: PCI Express, devices keep their PCIe capability", c->machine);
+		return;
+	}
+	if (c->machine_type != VFD_MACHINE_I440FX) {
+		report_add(l->rep, "vm.machine", "vm", VFD_INFO, NULL,
+			   "machine %s: not an x86 PC machine type, not checked",
+			   c->machine ? c->machine : "unknown");
+		return;
+	}
+	for (size_t i = 0; i < c->n_hostdevs; i++) {
+		struct vfd_pcidev *d = l->devs[i];
+
+		if (!d || !(vfd_class_is_display(vfd_pcidev_get_class(d)) || has_express(d)))
+			continue;
+		if (!f) {
+			f = report_add(l->rep, "vm.machine", "vm", VFD_WARN, NULL,
+				       "machine %s (i440fx) has no PCI Express bus: the passed "
+				       "PCIe devices appear as conventional PCI, without their "
+				       "link, which GPU drivers read",
+				       c->machine ? c->machine : "pc");
+			finding_fix(f, c->source == VFD_VM_SOURCE_LIBVIRT
+				       ? "make a new domain with machine='q35' (changing the machine "
+					 "of an existing one re-addresses every device)"
+				       : "use -machine q35 and a pcie-root-port per device "
+					 "(vfio-doctor qemu-args)");
+		}
+		finding_evidence(f, "%s: %s%s", vfd_pcidev_get_slot(d),
+				 vfd_class_is_display(vfd_pcidev_get_class(d)) ? "display controller"
+				 : "PCIe device",
+				 has_express(d) ? " with a PCI Express capability" : "");
+	}
+	if (!f)
+		report_add(l->rep, "vm.machine", "vm", VFD_OK, NULL,
+			   "machine %s (i440fx): no PCIe device is passed", c->machine ? c->machine
+			   : "pc");
+}
+
+/* the device's ROM where it can be read without writing: a sysroot's saved copy */
+static int device_rom(struct lint *l, struct vfd_pcidev *d, struct vfd_rom_info *info)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	/* lint writes nothing: on the live host the ROM would have to be switched on */
+	if (vfd_root_is_live(l->root))
+		return -EPERM;
+	r = vfd_rom_read(l->root, vfd_pcidev_get_slot(d), 16u << 20, &buf, &len, NULL);
+	if (r < 0)
+		return r;
+	vfd_rom_parse(buf, len, info);
+	free(buf);
+	return 0;
+}
+
+static void lint_firmware(struct lint *l)
+{
+	const struct vfd_vm_conf *c = l->c;
+
+	for (size_t i = 0; i < c->n_hostdevs; i++) {
+		const struct vfd_vm_hostdev *h = &c->hostdevs[i];
+		struct vfd_pcidev *d = l->devs[i];
+		const char *slot = d ? vfd_pcidev_get_slot(d) : NULL;
+		struct vfd_rom_info *info;
+		struct vfd_finding *f;
+		int r;
+
+		if (!d || !vfd_class_is_display(vfd_pcidev_get_class(d)))
+			continue;
+		/* a romfile is checked against the firmware with the hostdev (vm.romfile) */
+		if (h->romfile)
+			continue;
+		if (h->rombar == 0) {
+			f = report_add(l->rep, "vm.firmware", "vm",
+				       c->firmware == VFD_FIRMWARE_BIOS ? VFD_WARN : VFD_INFO, slot,
+				       "the GPU's ROM is hidden (rombar off): %s cannot start it, the "
+				       "screen stays dark until the guest's driver loads",
+				       c->firmware == VFD_FIRMWARE_BIOS ? "SeaBIOS" : "OVMF");
+			continue;
+		}
+		info = calloc(1, sizeof(*info));
+		if (!info)
+			return;
+		r = device_rom(l, d, info);
+		if (r == -EPERM) {
+			f = report_add(l->rep, "vm.firmware", "vm", VFD_INFO, slot,
+				       "firmware %s; the GPU's ROM was not read (lint does not switch "
+				       "ROMs on)", vfd_vm_firmware_name(c->firmware));
+			finding_fix(f, "vfio-doctor rom dump %s -o gpu.rom, then give it as "
+				       "romfile to see what the firmware can run", slot);
+		} else if (r < 0) {
+			report_add(l->rep, "vm.firmware", "vm", VFD_INFO, slot,
+				   "firmware %s; the GPU has no readable ROM in this snapshot",
+				   vfd_vm_firmware_name(c->firmware));
+		} else if (c->firmware == VFD_FIRMWARE_BIOS && !vfd_rom_has_legacy(info)) {
+			f = report_add(l->rep, "vm.firmware", "vm", VFD_FAIL, slot,
+				       "SeaBIOS needs the legacy x86 image of the GPU's ROM, and this "
+				       "ROM has none%s: the guest needs OVMF",
+				       vfd_rom_has_uefi(info, VFD_EFI_MACHINE_X64) ? " (UEFI only)"
+				       : "");
+			finding_fix(f, c->source == VFD_VM_SOURCE_LIBVIRT
+				       ? "<os firmware='efi'> (new domain, q35)"
+				       : "boot OVMF: -drive if=pflash,... (vfio-doctor vm)");
+		} else if (c->firmware == VFD_FIRMWARE_EFI &&
+			   !vfd_rom_has_uefi(info, VFD_EFI_MACHINE_X64)) {
+			f = report_add(l->rep, "vm.firmware", "vm", VFD_WARN, slot,
+				       "OVMF needs an EFI image in the GPU's ROM and this ROM has "
+				       "none: no picture until the guest's driver loads");
+			finding_fix(f, "use a ROM with a UEFI GOP image as romfile, or SeaBIOS");
+		} else {
+			report_add(l->rep, "vm.firmware", "vm", VFD_OK, slot,
+				   "firmware %s can run the GPU's ROM",
+				   vfd_vm_firmware_name(c->firmware));
+		}
+		free(info);
+	}
+}
+
+static void lint_exists(struct lint *l, size_t i)
+{
+	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	struct vfd_finding *f;
+	char slot[16];
+
+	if (!h->has_host) {
+		f = report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, NULL,
+			       "hostdev address '%s' is not a PCI address",
+			       h->host_text ? h->host_text : "(none)");
+		if (h->line)
+			finding_evidence(f, "line %u", h->line);
+		return;
+	}
+	vfd_bdf_format(&h->host, slot, sizeof(slot));
+	for (size_t j = 0; j < i; j++)
+		if (l->c->hostdevs[j].has_host && !memcmp(&l->c->hostdevs[j].host, &h->host,
+							 sizeof(h->host))) {
+			report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, slot, "passed twice");
+			return;
+		}
+	l->devs[i] = vfd_host_find(l->host, slot);
+	if (!l->devs[i]) {
+		f = report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, slot,
+			       "no such PCI device on this host");
+		if (h->line)
+			finding_evidence(f, "line %u: %s", h->line, h->host_text);
+		finding_evidence(f, "sys/bus/pci/devices/%s: absent", slot);
+		finding_fix(f, "vfio-doctor groups: find the device's address on this host");
+		return;
+	}
+	if (vfd_pcidev_is_bridge(l->devs[i])) {
+		report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, slot,
+			   "a PCI bridge: vfio-pci does not take bridges");
+		l->devs[i] = NULL;
+		return;
+	}
+	report_add(l->rep, "vm.hostdev", "vm", VFD_OK, slot, "present: %04x:%04x, class %06x",
+		   vfd_pcidev_get_vendor(l->devs[i]), vfd_pcidev_get_device(l->devs[i]),
+		   vfd_pcidev_get_class(l->devs[i]));
+}
+
+static void lint_driver(struct lint *l, size_t i)
+{
+	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	struct vfd_pcidev *d = l->devs[i];
+	const char *slot = vfd_pcidev_get_slot(d);
+	const char *drv = vfd_pcidev_get_driver(d);
+	struct vfd_finding *f;
+
+	if (drv && !strcmp(drv, "vfio-pci")) {
+		report_add(l->rep, "vm.hostdev-driver", "vm", VFD_OK, slot, "bound to vfio-pci");
+		return;
+	}
+	if (h->managed == 1) {
+		report_add(l->rep, "vm.hostdev-driver", "vm", VFD_OK, slot,
+			   "bound to %s; managed='yes': libvirt binds it to vfio-pci at start",
+			   drv ? drv : "no driver");
+		return;
+	}
+	f = report_add(l->rep, "vm.hostdev-driver", "vm", VFD_FAIL, slot,
+		       "bound to %s, not vfio-pci, and %s", drv ? drv : "no driver",
+		       h->managed == 0 ? "managed='no' leaves the binding to you"
+		       : "QEMU does not bind devices itself");
+	finding_evidence(f, "sys/bus/pci/devices/%s/driver: %s", slot, drv ? drv : "none");
+	finding_fix(f, "vfio-doctor bind %s", slot);
+	if (h->managed == 0)
+		finding_fix(f, "or let libvirt do it: <hostdev ... managed='yes'>");
+}
+
+/* the guest slot of hostdev @i as "bus/slot", for comparing placements */
+static bool guest_place(const struct vfd_vm_hostdev *h, char *buf, size_t size)
+{
+	if (!h->has_guest_addr)
+		return false;
+	snprintf(buf, size, "%s/%u", h->guest_bus ? h->guest_bus : "", h->guest_slot);
+	return true;
+}
+
+static void lint_siblings(struct lint *l, size_t i)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_pcidev *d = l->devs[i];
+	const char *slot = vfd_pcidev_get_slot(d);
+	size_t n = vfd_host_count_devices(l->host);
+	struct vfd_finding *f = NULL;
+	bool together = true, any = false, fn0_multi = false;
+	char here[64], there[64];
+
+	if (vfd_pcidev_get_physfn(d))
+		return;
+	for (size_t j = 0; j < n; j++) {
+		struct vfd_pcidev *s = vfd_host_device(l->host, j);
+		uint32_t cls = vfd_pcidev_get_class(s);
+
+		if (s == d || strncmp(vfd_pcidev_get_slot(s), slot, 10) != 0 ||
+		    vfd_pcidev_is_bridge(s) || vfd_pcidev_get_physfn(s))
+			continue;
+		any = true;
+		if (is_passed(l, s))
+			continue;
+		if (!f) {
+			f = report_add(l->rep, "vm.siblings", "vm", VFD_WARN, slot,
+				       "passed without the other functions of its slot");
+			finding_fix(f, "pass them too, in the same guest slot: vfio-doctor %s %s",
+				    c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt-xml" : "qemu-args",
+				    slot);
+		}
+		finding_evidence(f, "%s: %s (class %06x), bound to %s", vfd_pcidev_get_slot(s),
+				 vfd_class_is_audio(cls) ? "audio function (HDMI/DP audio)"
+				 : vfd_class_is_usb(cls) ? "USB controller (USB-C on the card)"
+				 : "function", cls, driver_name_or_none(s));
+	}
+	if (f || !any)
+		return;
+	/* all there: are they one multi-function device in the guest? Once, at function 0 */
+	for (size_t j = 0; j < c->n_hostdevs; j++)
+		if (l->devs[j] && l->devs[j] != d && !strncmp(vfd_pcidev_get_slot(l->devs[j]),
+							      slot, 10) && j < i)
+			return;
+	if (!guest_place(&c->hostdevs[i], here, sizeof(here)))
+		together = false;
+	for (size_t j = 0; j < c->n_hostdevs && together; j++) {
+		if (!l->devs[j] || strncmp(vfd_pcidev_get_slot(l->devs[j]), slot, 10))
+			continue;
+		if (!guest_place(&c->hostdevs[j], there, sizeof(there)) || strcmp(here, there))
+			together = false;
+		if (c->hostdevs[j].guest_fn == 0 && c->hostdevs[j].multifunction)
+			fn0_multi = true;
+	}
+	if (together && fn0_multi) {
+		report_add(l->rep, "vm.siblings", "vm", VFD_OK, slot,
+			   "the functions of %.10s are one multi-function device in the guest",
+			   slot);
+		return;
+	}
+	f = report_add(l->rep, "vm.siblings", "vm", VFD_WARN, slot,
+		       "the functions of %.10s are passed but %s", slot,
+		       together ? "function 0 lacks multifunction='on'"
+		       : "not placed in one guest slot");
+	finding_evidence(f, "on the host they are one device; a guest driver (HDMI audio next "
+			    "to its GPU) may expect the same");
+	finding_fix(f, "give them the same guest bus and slot, functions as on the host, "
+		       "multifunction='on' on function 0 (vfio-doctor %s)",
+		    c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt-xml" : "qemu-args");
+}
+
+static void lint_groups(struct lint *l)
+{
+	size_t ng = vfd_host_count_groups(l->host);
+	unsigned int kv = vfd_host_kernel_version(l->host);
+
+	for (size_t g = 0; g < ng; g++) {
+		struct vfd_group *grp = vfd_host_group(l->host, g);
+		size_t nd = vfd_group_count_devices(grp);
+		struct vfd_finding *f = NULL, *u = NULL;
+		bool used = false;
+
+		for (size_t i = 0; i < nd && !used; i++)
+			used = is_passed(l, vfd_group_device(grp, i));
+		if (!used)
+			continue;
+		for (size_t i = 0; i < nd; i++) {
+			struct vfd_pcidev *s = vfd_group_device(grp, i);
+			const char *ss = vfd_pcidev_get_slot(s);
+
+			if (is_passed(l, s) || vfd_pcidev_is_bridge(s))
+				continue;
+			if (!vfd_pcidev_is_viability_ok(s, kv)) {
+				if (!f) {
+					f = report_add(l->rep, "vm.group", "vm", VFD_FAIL, NULL,
+						       "IOMMU group %d is not viable: QEMU cannot "
+						       "open it while a host driver holds a member",
+						       vfd_group_get_number(grp));
+					finding_fix(f, "pass the whole group, or bind the rest: "
+						       "vfio-doctor bind --group %s", ss);
+				}
+				finding_evidence(f, "%s: bound to %s, not passed", ss,
+						 driver_name_or_none(s));
+				continue;
+			}
+			if (!u)
+				u = report_add(l->rep, "vm.group", "vm", VFD_INFO, NULL,
+					       "IOMMU group %d has devices this guest leaves unused; "
+					       "no other guest can have them while it runs",
+					       vfd_group_get_number(grp));
+			finding_evidence(u, "%s: %s, not passed", ss, driver_name_or_none(s));
+		}
+		if (!f && !u)
+			report_add(l->rep, "vm.group", "vm", VFD_OK, NULL,
+				   "IOMMU group %d is passed whole", vfd_group_get_number(grp));
+	}
+}
+
+static void lint_xvga(struct lint *l, size_t i)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_pcidev *d = l->devs[i];
+	const char *slot = vfd_pcidev_get_slot(d);
+	uint32_t cls = vfd_pcidev_get_class(d);
+	struct vfd_finding *f;
+
+	if (!c->hostdevs[i].x_vga)
+		return;
+	if (!class_is_vga(cls)) {
+		f = report_add(l->rep, "vm.x-vga", "vm", VFD_FAIL, slot,
+			       "x-vga on a device that is not VGA-compatible: QEMU stops with "
+			       "\"device does not support requested feature x-vga\"");
+		finding_evidence(f, "%s: class %06x (x-vga needs 0300xx)", slot, cls);
+		finding_fix(f, "remove x-vga from this device");
+		return;
+	}
+	if (vm_vga_disabled(l->root)) {
+		f = report_add(l->rep, "vm.x-vga", "vm", VFD_FAIL, slot,
+			       "x-vga, but vfio-pci runs with disable_vga=1 and offers no VGA region");
+		finding_evidence(f, "sys/module/vfio_pci/parameters/disable_vga: Y");
+		finding_fix(f, "remove disable_vga from the vfio-pci options, or x-vga");
+		return;
+	}
+	if (c->firmware == VFD_FIRMWARE_EFI) {
+		f = report_add(l->rep, "vm.x-vga", "vm", VFD_WARN, slot,
+			       "x-vga with OVMF: UEFI guests do not use the legacy VGA ranges; it "
+			       "only adds VGA arbitration on the host");
+		finding_fix(f, "remove x-vga (it is for SeaBIOS guests that use the card's "
+			       "VGA BIOS)");
+		return;
+	}
+	if (c->emulated_vga) {
+		f = report_add(l->rep, "vm.x-vga", "vm", VFD_WARN, slot,
+			       "x-vga next to an emulated display device: both claim the legacy "
+			       "VGA ranges");
+		finding_fix(f, c->source == VFD_VM_SOURCE_LIBVIRT ? "<video><model type='none'/>"
+			       : "-vga none (or -nodefaults)");
+		return;
+	}
+	report_add(l->rep, "vm.x-vga", "vm", VFD_OK, slot,
+		   "x-vga on a VGA device with SeaBIOS: the card's VGA BIOS drives the console");
+}
+
+static void lint_memlock(struct lint *l)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_memlock_conf mc;
+	struct vfd_account acct;
+	struct vfd_finding *f;
+	char *mem, *lim;
+	uint64_t limit;
+	const char *from;
+	int r;
+
+	if (!c->n_hostdevs || !c->memory)
+		return;
+	mem = fmt_size(c->memory);
+	if (c->source == VFD_VM_SOURCE_LIBVIRT) {
+		if (c->hard_limit && c->hard_limit < c->memory) {
+			lim = fmt_size(c->hard_limit);
+			f = report_add(l->rep, "vm.memlock", "vm", VFD_FAIL, NULL,
+				       "<hard_limit> %s is below the guest's memory %s: libvirt "
+				       "makes it the memlock limit and VFIO cannot pin the memory",
+				       lim ? lim : "?", mem ? mem : "?");
+			finding_fix(f, "raise <memtune><hard_limit> to the memory plus 1 GiB, or "
+				       "remove it");
+			free(lim);
+		} else {
+			f = report_add(l->rep, "vm.memlock", "vm", VFD_OK, NULL,
+				       "libvirt raises the memlock limit of QEMU itself for a domain "
+				       "with hostdevs: to %s", c->hard_limit ? "<hard_limit>"
+				       : c->locked ? "unlimited (<locked/>, no <hard_limit>)"
+				       : "the guest's memory plus 1 GiB");
+			finding_evidence(f, "limits.conf does not apply: libvirtd starts QEMU "
+					    "without a PAM session");
+		}
+		free(mem);
+		return;
+	}
+	r = vfd_account_lookup(l->root, l->user, &acct);
+	if (r < 0) {
+		f = report_add(l->rep, "vm.memlock", "vm", VFD_SKIP, NULL,
+			       "memlock limit not checked: user %s is not in etc/passwd", l->user);
+		finding_fix(f, "name the account that runs QEMU: vfio-doctor lint --user NAME");
+		free(mem);
+		return;
+	}
+	if (acct.uid == 0) {
+		report_add(l->rep, "vm.memlock", "vm", VFD_OK, NULL,
+			   "QEMU runs as root: CAP_IPC_LOCK lifts the memlock limit");
+		free(mem);
+		return;
+	}
+	r = vfd_limits_read(l->root, &acct, &mc);
+	/* the kernel's default RLIMIT_MEMLOCK: 8 MiB since 5.16, 64 KiB before */
+	limit = vfd_host_kernel_version(l->host) >= (5u << 16 | 16u << 8) ? 8ull << 20 : 64ull << 10;
+	from = "the kernel's default";
+	if (r >= 0 && !mc.no_limits && mc.soft_set) {
+		limit = mc.soft;
+		from = mc.soft_file;
+	} else if (r >= 0 && !mc.no_limits && mc.hard_set && mc.hard < limit) {
+		limit = mc.hard;
+		from = mc.hard_file;
+	}
+	lim = fmt_size(limit);
+	if (limit != VFD_UNLIMITED && limit < c->memory) {
+		f = report_add(l->rep, "vm.memlock", "vm", VFD_FAIL, NULL,
+			       "the guest's memory %s is over the memlock limit %s of %s: VFIO "
+			       "pins every guest page and the mapping fails", mem ? mem : "?",
+			       lim ? lim : "?", l->user);
+		if (mc.soft_set)
+			finding_evidence(f, "%s:%u: soft memlock for %s", mc.soft_file, mc.soft_line,
+					 l->user);
+		else
+			finding_evidence(f, "no memlock entry for %s in etc/security/limits.conf or "
+					    "limits.d: %s applies", l->user, from);
+		finding_evidence(f, "limits.conf applies to PAM sessions (a login shell); a "
+				    "systemd service has its own LimitMEMLOCK=");
+		finding_fix(f, "echo '%s - memlock unlimited' > /etc/security/limits.d/"
+			       "90-vfio.conf, then log in again", l->user);
+	} else {
+		f = report_add(l->rep, "vm.memlock", "vm", VFD_OK, NULL,
+			       "memlock limit of %s is %s, enough for %s", l->user, lim ? lim : "?",
+			       mem ? mem : "?");
+		finding_evidence(f, "set by %s", from);
+	}
+	free(lim);
+	free(mem);
+}
+
+static void lint_hugepages(struct lint *l)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_meminfo mi = { 0 };
+	struct vfd_finding *f;
+	uint64_t size = c->hugepage_size, total = 0, free_pages = 0;
+	char *buf = NULL, *sz, *mem;
+	size_t len = 0;
+	bool have = false;
+
+	if (!c->hugepages)
+		return;
+	if (vfd_root_read_filef(l->root, 1 << 20, &buf, &len, "proc/meminfo") == 0)
+		vfd_meminfo_parse(buf, len, &mi);
+	free(buf);
+	if (!size)
+		size = mi.hp_size;
+	if (size) {
+		have = vfd_root_readf_u64(l->root, &total,
+					  "sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages",
+					  (unsigned long long)(size >> 10)) == 0;
+		vfd_root_readf_u64(l->root, &free_pages,
+				   "sys/kernel/mm/hugepages/hugepages-%llukB/free_hugepages",
+				   (unsigned long long)(size >> 10));
+	}
+	if (!have && size && size == mi.hp_size && (mi.found & (1u << 2))) {
+		total = mi.hp_total;
+		free_pages = mi.hp_free;
+		have = true;
+	}
+	sz = fmt_size(size);
+	mem = c->memory ? fmt_size(c->memory) : NULL;
+	if (!have) {
+		f = report_add(l->rep, "vm.hugepages", "vm", VFD_FAIL, NULL,
+			       "hugepages requested, but the host has no %s pages",
+			       size ? sz : "huge");
+		finding_evidence(f, "sys/kernel/mm/hugepages/hugepages-%llukB: absent",
+				 (unsigned long long)(size >> 10));
+	} else if (c->memory && total * size < c->memory) {
+		f = report_add(l->rep, "vm.hugepages", "vm", VFD_FAIL, NULL,
+			       "hugepages requested, but only %llu pages of %s are reserved, less "
+			       "than the guest's %s", (unsigned long long)total, sz ? sz : "?",
+			       mem ? mem : "?");
+		finding_evidence(f, "sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages: %llu",
+				 (unsigned long long)(size >> 10), (unsigned long long)total);
+		finding_fix(f, "echo %llu > /sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages "
+			       "(or hugepages=%llu on the kernel command line)",
+			    (unsigned long long)((c->memory + size - 1) / size),
+			    (unsigned long long)(size >> 10),
+			    (unsigned long long)((c->memory + size - 1) / size));
+	} else if (c->memory && free_pages * size < c->memory) {
+		f = report_add(l->rep, "vm.hugepages", "vm", VFD_WARN, NULL,
+			       "%llu pages of %s are reserved but only %llu are free now, less "
+			       "than the guest's %s", (unsigned long long)total, sz ? sz : "?",
+			       (unsigned long long)free_pages, mem ? mem : "?");
+		finding_evidence(f, "sys/kernel/mm/hugepages/hugepages-%llukB/free_hugepages: %llu",
+				 (unsigned long long)(size >> 10), (unsigned long long)free_pages);
+	} else {
+		report_add(l->rep, "vm.hugepages", "vm", VFD_OK, NULL,
+			   "%llu pages of %s reserved, %llu free", (unsigned long long)total,
+			   sz ? sz : "?", (unsigned long long)free_pages);
+	}
+	free(sz);
+	free(mem);
+}
+
+int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *conf,
+		const struct vfd_lint_opts *opts, struct vfd_report *report)
+{
+	struct lint l = {
+		.host = host,
+		.root = vfd_host_get_root(host),
+		.c = conf,
+		.rep = report,
+	};
+
+	l.user = vm_user(l.root, opts ? opts->user : NULL);
+	l.devs = calloc(conf->n_hostdevs + 1, sizeof(*l.devs));
+	if (!l.devs)
+		return -ENOMEM;
+	lint_summary(&l);
+	for (size_t i = 0; i < conf->n_hostdevs; i++)
+		lint_exists(&l, i);
+	lint_machine(&l);
+	lint_firmware(&l);
+	for (size_t i = 0; i < conf->n_hostdevs; i++) {
+		if (!l.devs[i])
+			continue;
+		lint_driver(&l, i);
+		lint_siblings(&l, i);
+		if (conf->hostdevs[i].romfile) {
+			int r = vm_check_romfile(l.root, l.user, conf->hostdevs[i].romfile, l.devs[i],
+						 conf->firmware, "vm.romfile", report);
+
+			if (r < 0 && r != -ENOENT) {
+				free(l.devs);
+				return r;
+			}
+		}
+		lint_xvga(&l, i);
+	}
+	lint_groups(&l);
+	lint_memlock(&l);
+	lint_hugepages(&l);
+	free(l.devs);
+	return 0;
+}

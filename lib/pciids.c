@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A fast reader of the pci.ids list for the name columns.
+ *
+ * libpci parses the whole list into a hash of separately allocated entries on
+ * its first name lookup: about 20 ms and 36,000 lines for a table that needs
+ * a dozen names. This reader takes the same file in one read and indexes it
+ * in place (no copies of the names), in a few milliseconds.
+ *
+ * It must give exactly libpci's answers, so it accepts exactly what libpci's
+ * parser accepts (lib/names-parse.c in pciutils: lines read in chunks of at
+ * most 1023 bytes, one trailing blank dropped, tabs for nesting, C/S/RFU
+ * blocks, no duplicate keys) and refuses the whole file otherwise; the caller
+ * then lets libpci do the lookup, errors and all. A name the list lacks also
+ * goes to libpci, which may find it in the udev hwdb.
+ *
+ * Subsystem entries, half the list, are checked but not indexed: nothing here
+ * looks them up, and as vendors and devices are unique a duplicate subsystem
+ * can only sit in the same device's block, so each block is checked alone.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* libpci reads lines with a 1024-byte buffer: 1023 bytes and the NUL */
+#define LINE_MAX_BYTES	1023
+
+/* 16 bytes a slot: on a virtual machine every page touched costs a fault */
+struct slot {
+	uint64_t ids;		/* id1, id2, id3, id4, 16 bits each */
+	uint32_t meta;		/* category << 16 | name length; 0 marks an empty slot */
+	uint32_t off;		/* the name's offset in the buffer */
+};
+
+struct pciids {
+	const char *buf;
+	size_t size;
+	struct slot *slots;
+	size_t mask;		/* slots - 1, a power of two */
+};
+
+/*
+ * Zeroed memory with its pages mapped at once: one system call instead of a
+ * page fault every 4 KiB, which is most of the cost on a virtual machine.
+ */
+static void *map_zeroed(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static uint64_t key(int id[4])
+{
+	return (uint64_t)id[0] << 48 | (uint64_t)id[1] << 32 | (uint64_t)id[2] << 16 |
+	       (uint64_t)id[3];
+}
+
+static size_t hash(int cat, uint64_t k)
+{
+	uint64_t h = (k ^ (uint64_t)cat << 59) * 0x9e3779b97f4a7c15ull;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (size_t)(h ^ h >> 32);
+}
+
+static struct slot *find(const struct pciids *ids, int cat, uint64_t k)
+{
+	for (size_t i = hash(cat, k) & ids->mask;; i = (i + 1) & ids->mask) {
+		struct slot *s = &ids->slots[i];
+
+		/* the category is never 0, so a used slot's meta is never 0 */
+		if (!s->meta || (s->ids == k && (int)(s->meta >> 16) == cat))
+			return s;
+	}
+}
+
+static int hexn(const char *p, int n)
+{
+	int v = 0;
+
+	while (n--) {
+		char c = *p++;
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v << 4 | (c - 'A' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* the subsystem IDs of the current device block */
+struct block {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* the block is over: a subsystem listed twice in it is libpci's "Duplicate entry" */
+static int block_end(struct block *b)
+{
+	int r = 0;
+
+	if (b->n > 1) {
+		qsort(b->v, b->n, sizeof(*b->v), cmp_u32);
+		for (size_t i = 1; i < b->n && !r; i++)
+			if (b->v[i] == b->v[i - 1])
+				r = -EINVAL;
+	}
+	b->n = 0;
+	return r;
+}
+
+static int block_add(struct block *b, uint32_t v)
+{
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 64;
+		uint32_t *nv = realloc(b->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		b->v = nv;
+		b->cap = ncap;
+	}
+	b->v[b->n++] = v;
+	return 0;
+}
+
+/*
+ * One line of @len bytes, NUL-terminated in @line (at most LINE_MAX_BYTES),
+ * starting at @off in the buffer. Returns 0, or -EINVAL where libpci stops
+ * with an error.
+ */
+static int parse_line(struct pciids *ids, char *line, size_t len, size_t off, int *cat,
+		      int id[4], size_t *used, struct block *block)
+{
+	char *p = line, *end = line + len;
+	int nest, r;
+	struct slot *s;
+	uint64_t k;
+
+	if (end > line && blank(end[-1]))
+		*--end = '\0';
+	while (blank(*p))
+		p++;
+	if (!*p || *p == '#')
+		return 0;
+	for (p = line; *p == '\t'; p++)
+		;
+	nest = (int)(p - line);
+	if (nest < 2) {
+		r = block_end(block);
+		if (r < 0)
+			return r;
+	}
+	if (nest == 0) {
+		if (p[0] == 'C' && p[1] == ' ') {
+			id[0] = hexn(p + 2, 2);
+			if (id[0] < 0 || !blank(p[4]))
+				return -EINVAL;
+			*cat = PCIIDS_CLASS;
+			p += 5;
+		} else if (p[0] == 'S' && p[1] == ' ') {
+			/* generic subsystems of a vendor listed before */
+			id[0] = hexn(p + 2, 4);
+			if (id[0] < 0 || p[6])
+				return -EINVAL;
+			if (!find(ids, PCIIDS_VENDOR, (uint64_t)id[0] << 48)->meta)
+				return -EINVAL;
+			*cat = PCIIDS_GEN_SUBSYSTEM;
+			return 0;
+		} else if (p[0] >= 'A' && p[0] <= 'Z' && p[1] == ' ') {
+			/* a block kind reserved for later: skipped with its lines */
+			*cat = PCIIDS_UNKNOWN;
+			return 0;
+		} else {
+			id[0] = hexn(p, 4);
+			if (id[0] < 0 || !blank(p[4]))
+				return -EINVAL;
+			*cat = PCIIDS_VENDOR;
+			p += 5;
+		}
+		id[1] = id[2] = id[3] = 0;
+	} else if (*cat == PCIIDS_UNKNOWN) {
+		return 0;
+	} else if (nest == 1) {
+		switch (*cat) {
+		case PCIIDS_VENDOR:
+		case PCIIDS_DEVICE:
+		case PCIIDS_SUBSYSTEM:
+		case PCIIDS_GEN_SUBSYSTEM:
+			id[1] = hexn(p, 4);
+			if (id[1] < 0 || !blank(p[4]))
+				return -EINVAL;
+			p += 5;
+			if (*cat != PCIIDS_GEN_SUBSYSTEM)
+				*cat = PCIIDS_DEVICE;
+			break;
+		case PCIIDS_CLASS:
+		case PCIIDS_SUBCLASS:
+		case PCIIDS_PROGIF:
+			id[1] = hexn(p, 2);
+			if (id[1] < 0 || !blank(p[2]))
+				return -EINVAL;
+			p += 3;
+			*cat = PCIIDS_SUBCLASS;
+			break;
+		default:
+			return -EINVAL;
+		}
+		id[2] = id[3] = 0;
+	} else if (nest == 2) {
+		switch (*cat) {
+		case PCIIDS_DEVICE:
+		case PCIIDS_SUBSYSTEM:
+			id[2] = hexn(p, 4);
+			if (id[2] < 0 || !blank(p[4]))
+				return -EINVAL;
+			id[3] = hexn(p + 5, 4);
+			if (id[3] < 0 || !blank(p[9]))
+				return -EINVAL;
+			p += 10;
+			*cat = PCIIDS_SUBSYSTEM;
+			break;
+		case PCIIDS_CLASS:
+		case PCIIDS_SUBCLASS:
+		case PCIIDS_PROGIF:
+			id[2] = hexn(p, 2);
+			if (id[2] < 0 || !blank(p[2]))
+				return -EINVAL;
+			p += 3;
+			*cat = PCIIDS_PROGIF;
+			id[3] = 0;
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else {
+		return -EINVAL;
+	}
+	while (blank(*p))
+		p++;
+	if (!*p)
+		return -EINVAL;
+	if (*cat == PCIIDS_SUBSYSTEM)
+		return block_add(block, (uint32_t)id[2] << 16 | (uint32_t)id[3]);
+	k = key(id);
+	s = find(ids, *cat, k);
+	if (s->meta)
+		return -EINVAL;		/* a duplicate entry */
+	/* keep a free slot: at most one entry a line, and more slots than lines */
+	if (++*used > ids->mask)
+		return -E2BIG;
+	s->ids = k;
+	s->meta = (uint32_t)*cat << 16 | (uint32_t)(end - p);
+	s->off = (uint32_t)(off + (size_t)(p - line));
+	return 0;
+}
+
+struct pciids *pciids_parse(const char *buf, size_t size)
+{
+	struct pciids *ids;
+	size_t lines = 1, nslots = 64, used = 0, pos = 0;
+	int cat = -1, id[4] = { 0, 0, 0, 0 };
+	struct block block = { NULL, 0, 0 };
+	bool classes = false;
+
+	/* offsets are kept in 32 bits; a gzip file is libpci's to read */
+	if (size > UINT32_MAX / 2 || (size >= 2 && (uint8_t)buf[0] == 0x1f &&
+				      (uint8_t)buf[1] == 0x8b)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/*
+	 * Entries to index: at most a line each, less the subsystem lines (two tabs)
+	 * before the first class block, which cannot be anything that is indexed.
+	 */
+	for (const char *p = buf; (p = memchr(p, '\n', size - (size_t)(p - buf))); p++) {
+		size_t left = size - (size_t)(p - buf);
+
+		if (left > 2 && p[1] == 'C' && p[2] == ' ')
+			classes = true;
+		else if (!classes && left > 2 && p[1] == '\t' && p[2] == '\t')
+			continue;
+		lines++;
+	}
+	/* a load of at most 3/4: short probes, and a small table */
+	while (nslots / 4 * 3 < lines)
+		nslots *= 2;
+	ids = calloc(1, sizeof(*ids));
+	if (!ids)
+		return NULL;
+	ids->buf = buf;
+	ids->size = size;
+	ids->mask = nslots - 1;
+	ids->slots = map_zeroed(nslots * sizeof(*ids->slots));
+	if (!ids->slots) {
+		free(ids);
+		return NULL;
+	}
+	while (pos < size) {
+		char line[LINE_MAX_BYTES + 1];
+		size_t avail = size - pos, n, lend;
+		const char *nl;
+		bool eof;
+		int r;
+
+		/* what one fgets() of libpci returns, and whether it hit the end */
+		n = avail < LINE_MAX_BYTES ? avail : LINE_MAX_BYTES;
+		nl = memchr(buf + pos, '\n', n);
+		if (nl) {
+			n = (size_t)(nl - (buf + pos)) + 1;
+			eof = false;
+		} else {
+			eof = avail < LINE_MAX_BYTES;
+		}
+		/* the line ends at the first newline, carriage return or NUL */
+		lend = nl ? (size_t)(nl - (buf + pos)) : n;
+		for (const char *c = buf + pos; c < buf + pos + lend; c++) {
+			if (*c == '\r' || *c == '\0') {
+				lend = (size_t)(c - (buf + pos));
+				break;
+			}
+		}
+		if ((lend == n || buf[pos + lend] == '\0') && !eof) {
+			errno = EINVAL;	/* "Line too long" */
+			goto fail;
+		}
+		memcpy(line, buf + pos, lend);
+		line[lend] = '\0';
+		r = parse_line(ids, line, lend, pos, &cat, id, &used, &block);
+		if (r < 0) {
+			errno = -r;
+			goto fail;
+		}
+		pos += n;
+	}
+	if (block_end(&block) < 0) {
+		errno = EINVAL;
+		goto fail;
+	}
+	free(block.v);
+	return ids;
+fail:
+	free(block.v);
+	pciids_free(ids);
+	return NULL;
+}
+
+void pciids_free(struct pciids *ids)
+{
+	if (!ids)
+		return;
+	munmap(ids->slots, (ids->mask + 1) * sizeof(*ids->slots));
+	free(ids);
+}
+
+const char *pciids_lookup(const struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
+			  unsigned int id3, size_t *len)
+{
+	const struct slot *s;
+	int id[4] = { (int)id1, (int)id2, (int)id3, 0 };
+
+	if (id1 > 0xffff || id2 > 0xffff || id3 > 0xffff)
+		return NULL;
+	s = find(ids, cat, key(id));
+	if (!s->meta)
+		return NULL;
+	*len = s->meta & 0xffff;
+	return ids->buf + s->off;
+}
+
+int pciids_read_file(const char *path, char **out, size_t *size)
+{
+	struct stat st;
+	size_t n = 0;
+	char *buf;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 26)) {
+		close(fd);
+		return -EINVAL;
+	}
+	buf = map_zeroed((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* one read for the whole list (libpci reads it 4 KiB at a time) */
+	while (n < (size_t)st.st_size) {
+		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = -errno;
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	/* a list that changed size while read is not worth the trouble: libpci reads it */
+	if (r == 0 && n != (size_t)st.st_size)
+		r = -EAGAIN;
+	if (r < 0) {
+		munmap(buf, (size_t)st.st_size + 1);
+		return r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*size = n;
+	return 0;
+}
+
+void pciids_free_file(char *buf, size_t size)
+{
+	if (buf)
+		munmap(buf, size + 1);
+}

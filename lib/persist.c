@@ -1,0 +1,1839 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * persist: make vfio-pci bindings survive a reboot. The plan is a list of
+ * file changes, each with the old and the new text, computed by the pure
+ * editors (edit.c, shell.c, grub.c, modprobe.c, initramfs.c) from what the
+ * host shows; applying it writes every file atomically, with the previous
+ * content kept beside it as FILE.vfio-doctor.bak, and undoes what was
+ * written when a write fails.
+ *
+ * What persist set up is recorded in /etc/vfio-doctor/persist.state (under
+ * /etc because it must outlive a reboot): the devices with how they are
+ * bound, every file it manages with the hash of the content it left there,
+ * and the command line words and array elements it added or removed. A later
+ * run adds devices to that set; --undo takes devices out, and once none is
+ * left gives every file back: the backup when the file still holds exactly
+ * what persist wrote (byte for byte the previous content), otherwise a
+ * reverse edit of persist's own words and block, so edits made since by
+ * someone else survive.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "persist.h"
+
+#define STATE_PATH "etc/vfio-doctor/persist.state"
+#define RULE_PATH "etc/udev/rules.d/60-vfio-doctor.rules"
+#define HOOK_PATH "etc/initramfs-tools/hooks/vfio-doctor"
+#define DRACUT_PATH "etc/dracut.conf.d/vfio-doctor.conf"
+#define MODPROBE_PATH "etc/modprobe.d/vfio.conf"
+#define ITMODULES_PATH "etc/initramfs-tools/modules"
+#define MKINITCPIO_PATH "etc/mkinitcpio.conf"
+#define GRUB_PATH "etc/default/grub"
+#define KCMDLINE_PATH "etc/kernel/cmdline"
+#define BAK_SUFFIX ".vfio-doctor.bak"
+#define MAX_FILE (1u << 20)
+
+#define GRUB_KEY "GRUB_CMDLINE_LINUX_DEFAULT"
+#define WRITTEN_BY "# Written by vfio-doctor persist; remove with: vfio-doctor persist --undo\n"
+#define KCMDLINE_KEY "-"
+
+/* loaded early in every initramfs: the IOMMU backend with vfio-pci */
+static const char *const vfio_modules[] = { "vfio", "vfio_iommu_type1", "vfio_pci", NULL };
+/* the Arch wiki's order for MODULES=: vfio-pci first, ahead of any GPU driver listed */
+static const char *const mkinitcpio_modules[] = { "vfio_pci", "vfio", "vfio_iommu_type1", NULL };
+/* words that keep the IOMMU off or that the kernel does not know (check's iommu layer) */
+static const char *const cmdline_remove[] = {
+	"intel_iommu=off", "amd_iommu=off", "iommu=off", "amd_iommu=on", NULL,
+};
+
+enum file_kind { FK_OWNED, FK_BLOCK, FK_TOKENS, FK_STATE };
+
+static const struct {
+	const char *path;
+	enum file_kind kind;
+} known_files[] = {
+	{ RULE_PATH, FK_OWNED },	{ HOOK_PATH, FK_OWNED },
+	{ DRACUT_PATH, FK_OWNED },	{ MODPROBE_PATH, FK_BLOCK },
+	{ ITMODULES_PATH, FK_BLOCK },	{ MKINITCPIO_PATH, FK_TOKENS },
+	{ GRUB_PATH, FK_TOKENS },	{ KCMDLINE_PATH, FK_TOKENS },
+};
+
+static int dev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pdev *)a)->slot, ((const struct pdev *)b)->slot);
+}
+
+/* ------------------------------------------------------------- work */
+
+enum generator { GEN_NONE, GEN_INITRAMFS_TOOLS, GEN_DRACUT, GEN_MKINITCPIO };
+
+struct work {
+	struct vfd_host *host;
+	struct vfd_root *root;
+	struct vfd_persist_plan *plan;
+	const struct vfd_persist_opts *opts;
+	struct pstate old, now;
+	struct vfd_system sys;
+	struct vfd_modules *mods;
+	bool vfio_builtin;
+	enum generator gen;
+	bool any_address, any_id;
+	char **visited;		/* files this run decided about */
+	size_t nvisited;
+	bool initramfs_changed, boot_changed;
+	int err;		/* the first allocation failure */
+};
+
+/* one of the plan's problems (layer "persist"); NULL on ENOMEM */
+static __attribute__((format(printf, 5, 6))) struct vfd_finding *
+problem(struct work *w, const char *id, enum vfd_status status, const char *device,
+	const char *fmt, ...)
+{
+	struct vfd_finding *f;
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	f = report_add(&w->plan->problems, id, "persist", status, device, "%s", text);
+	free(text);
+	return f;
+}
+
+static void visit(struct work *w, const char *path)
+{
+	char **nv = realloc(w->visited, (w->nvisited + 2) * sizeof(*nv));
+
+	if (!nv) {
+		w->err = -ENOMEM;
+		return;
+	}
+	w->visited = nv;
+	nv[w->nvisited] = strdup(path);
+	if (!nv[w->nvisited])
+		w->err = -ENOMEM;
+	else
+		w->nvisited++;
+	nv[w->nvisited] = NULL;
+}
+
+static bool visited(const struct work *w, const char *path)
+{
+	for (size_t i = 0; i < w->nvisited; i++)
+		if (strcmp(w->visited[i], path) == 0)
+			return true;
+	return false;
+}
+
+static enum file_kind kind_of(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_files); i++)
+		if (strcmp(known_files[i].path, path) == 0)
+			return known_files[i].kind;
+	return FK_STATE;
+}
+
+/* writes of configuration files are allowed on the live host and in test trees */
+static bool may_write(struct vfd_root *root)
+{
+	return vfd_root_is_live(root) || vfd_root_has_write_fn(root);
+}
+
+/* a file below the root: 1 read, 0 missing, or -errno */
+static int read_file(struct vfd_root *root, const char *path, char **text, size_t *len,
+		     unsigned int *mode)
+{
+	struct stat st;
+	int r;
+
+	*text = NULL;
+	*len = 0;
+	r = vfd_root_read_filef(root, MAX_FILE + 1, text, len, "%s", path);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (*len > MAX_FILE) {
+		free(*text);
+		*text = NULL;
+		return -EFBIG;
+	}
+	if (mode) {
+		*mode = 0644;
+		if (vfd_root_statf(root, &st, "%s", path) == 0)
+			*mode = st.st_mode & 07777;
+	}
+	return 1;
+}
+
+static bool only_blank(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", t[i]) || !t[i])
+			return false;
+	return true;
+}
+
+static void problem_edit(struct work *w, const char *path, const struct edit_error *e,
+			 int r)
+{
+	struct vfd_finding *f;
+
+	if (r == -ENOMEM) {
+		w->err = r;
+		return;
+	}
+	if (r == -EINVAL && e->line)
+		f = problem(w, "persist.unparsable", VFD_FAIL, NULL,
+			    "/%s: line %u: %s; the file is left untouched", path, e->line, e->msg);
+	else if (r == -EINVAL)
+		f = problem(w, "persist.unparsable", VFD_FAIL, NULL,
+			    "/%s: %s; the file is left untouched", path, e->msg);
+	else
+		f = problem(w, "persist.unreadable", VFD_FAIL, NULL,
+			    "cannot read '/%s': %s; the file is left untouched", path, strerror(-r));
+	if (f)
+		finding_fix(f, "fix the file (or make the change shown below by hand), then run "
+			       "vfio-doctor persist again");
+}
+
+static int add_change(struct work *w, const char *path, char *old, size_t oldlen, bool existed,
+		      char *new, size_t newlen, unsigned int mode, bool backup, bool drop_backup,
+		      const char *why)
+{
+	struct vfd_persist_plan *p = w->plan;
+	struct vfd_file_change *nc = realloc(p->changes, (p->nchanges + 1) * sizeof(*nc)), *c;
+
+	if (!nc)
+		return -ENOMEM;
+	p->changes = nc;
+	c = &p->changes[p->nchanges];
+	memset(c, 0, sizeof(*c));
+	c->path = strdup(path);
+	c->why = strdup(why);
+	if (!c->path || !c->why) {
+		free(c->path);
+		free(c->why);
+		return -ENOMEM;
+	}
+	c->kind = !existed ? VFD_CHANGE_CREATE : new ? VFD_CHANGE_MODIFY : VFD_CHANGE_REMOVE;
+	c->old_text = existed ? old : NULL;
+	c->old_len = existed ? oldlen : 0;
+	if (!existed)
+		free(old);
+	c->new_text = new;
+	c->new_len = newlen;
+	c->mode = mode;
+	c->backup = backup;
+	c->drop_backup = drop_backup;
+	p->nchanges++;
+	if (kind_of(path) != FK_STATE) {
+		if (strcmp(path, GRUB_PATH) == 0 || strcmp(path, KCMDLINE_PATH) == 0)
+			w->boot_changed = true;
+		else
+			w->initramfs_changed = true;
+	}
+	return 0;
+}
+
+/*
+ * The end of one file's decision: @new (NULL: the file should not exist) from
+ * @old. Records the change and what the state says of the file afterwards.
+ * Takes @old and @new.
+ */
+static void settle_any(struct work *w, const char *path, bool existed, char *old,
+		       size_t oldlen, unsigned int oldmode, char *new, size_t newlen,
+		       unsigned int newmode, const char *why, bool releasing)
+{
+	const struct pfile *prev = pstate_file(&w->old, path);
+	bool created = prev ? prev->created : !existed;
+	bool ok = prev ? prev->hash_ok && existed && text_hash(old, oldlen) == prev->hash : true;
+	int r;
+
+	visit(w, path);
+	/* a file persist made that holds nothing else any more goes */
+	if (new && created && only_blank(new, newlen) && kind_of(path) != FK_TOKENS) {
+		free(new);
+		new = NULL;
+	}
+	if (!new && !existed) {
+		free(old);
+		return;
+	}
+	if (new && existed && newlen == oldlen && memcmp(new, old, oldlen) == 0) {
+		free(new);
+		free(old);
+		if (prev && !releasing)
+			pstate_add_file(&w->now, path, created, ok, prev->hash);
+		return;
+	}
+	if (new && !releasing)
+		pstate_add_file(&w->now, path, created, ok, text_hash(new, newlen));
+	r = add_change(w, path, old, oldlen, existed, new, newlen, existed ? oldmode : newmode,
+		       existed && !prev && !releasing,
+		       prev && !prev->created && (releasing || !new), why);
+	if (r < 0) {
+		free(old);
+		free(new);
+		w->err = r;
+	}
+}
+
+static void settle(struct work *w, const char *path, bool existed, char *old, size_t oldlen,
+		   unsigned int oldmode, char *new, size_t newlen, unsigned int newmode,
+		   const char *why)
+{
+	settle_any(w, path, existed, old, oldlen, oldmode, new, newlen, newmode, why, false);
+}
+
+/* keep a file out of this run: its state stays as it was */
+static void keep(struct work *w, const char *path)
+{
+	const struct pfile *prev = pstate_file(&w->old, path);
+
+	visit(w, path);
+	if (prev) {
+		pstate_add_file(&w->now, path, prev->created, prev->hash_ok, prev->hash);
+		pstate_copy_tokens(&w->now, &w->old, path);
+	}
+}
+
+/*
+ * Edit the tokens of (@path, @key): persist wants @want there and the words
+ * of @user_remove gone. Tokens it added before and wants no more go too.
+ * Runs @edit, then moves the records into the new state.
+ */
+typedef int (*token_editor)(const char *text, size_t len, const char *key,
+			    const char *const *add, const char *const *remove, char **out,
+			    size_t *out_len, char ***added, char ***removed,
+			    struct edit_error *err);
+
+static int edit_tokens_any(struct work *w, const char *path, const char *key, token_editor ed,
+			   const char *text, size_t len, const char *const *want,
+			   const char *const *user_remove, char **out, size_t *out_len,
+			   char ***did_add, char ***did_remove, struct edit_error *err)
+{
+	char **old_plus = pstate_tokens(&w->old, path, key, true);
+	struct strv_builder rm = { 0 };
+	char **added = NULL, **removed = NULL;
+	int r;
+
+	if (!old_plus)
+		return -ENOMEM;
+	for (const char *const *t = user_remove; t && *t; t++)
+		strv_addf(&rm, "%s", *t);
+	for (char **t = old_plus; *t; t++) {
+		bool wanted = false;
+
+		for (const char *const *x = want; x && *x; x++)
+			wanted |= strcmp(*x, *t) == 0;
+		if (!wanted)
+			strv_addf(&rm, "%s", *t);
+	}
+	if (rm.oom) {
+		vfd_strv_free(old_plus);
+		strv_builder_clear(&rm);
+		return -ENOMEM;
+	}
+	r = ed(text, len, key, want, (const char *const *)rm.v, out, out_len, &added, &removed,
+	       err);
+	if (r == 0) {
+		/* the new records: what persist added and still wants, what it removed */
+		for (char **t = old_plus; *t; t++)
+			for (const char *const *x = want; x && *x; x++)
+				if (strcmp(*x, *t) == 0)
+					pstate_add_token(&w->now, path, key, *t, true);
+		for (char **t = added; t && *t; t++)
+			pstate_add_token(&w->now, path, key, *t, true);
+		for (size_t i = 0; i < w->old.ntoks; i++) {
+			const struct ptoken *t = &w->old.toks[i];
+
+			if (!t->added && strcmp(t->path, path) == 0 && strcmp(t->key, key) == 0)
+				pstate_add_token(&w->now, path, key, t->token, false);
+		}
+		for (char **t = removed; t && *t; t++) {
+			bool ours = false;
+
+			for (char **o = old_plus; *o; o++)
+				ours |= strcmp(*o, *t) == 0;
+			if (!ours)
+				pstate_add_token(&w->now, path, key, *t, false);
+		}
+	}
+	if (did_add) {
+		*did_add = added;
+		added = NULL;
+	}
+	if (did_remove) {
+		*did_remove = removed;
+		removed = NULL;
+	}
+	vfd_strv_free(added);
+	vfd_strv_free(removed);
+	vfd_strv_free(old_plus);
+	strv_builder_clear(&rm);
+	return r;
+}
+
+static int edit_tokens(struct work *w, const char *path, const char *key, token_editor ed,
+		       const char *text, size_t len, const char *const *want,
+		       const char *const *user_remove, char **out, size_t *out_len,
+		       struct edit_error *err)
+{
+	return edit_tokens_any(w, path, key, ed, text, len, want, user_remove, out, out_len, NULL,
+			       NULL, err);
+}
+
+static int grub_editor(const char *text, size_t len, const char *key, const char *const *add,
+		       const char *const *remove, char **out, size_t *out_len, char ***added,
+		       char ***removed, struct edit_error *err)
+{
+	struct cmdline_edit e = { add, remove };
+
+	(void)key;
+	return grub_edit(text, len, &e, out, out_len, added, removed, err);
+}
+
+static int kcmdline_editor(const char *text, size_t len, const char *key,
+			   const char *const *add, const char *const *remove, char **out,
+			   size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+{
+	struct cmdline_edit e = { add, remove };
+
+	(void)key;
+	return kcmdline_edit(text, len, &e, out, out_len, added, removed, err);
+}
+
+static int modules_editor(const char *text, size_t len, const char *key,
+			  const char *const *add, const char *const *remove, char **out,
+			  size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+{
+	struct array_edit e = { .name = key, .remove = remove, .modules = true };
+
+	e.prepend = add;
+	return shell_array_edit(text, len, &e, out, out_len, added, removed, err);
+}
+
+static int files_editor(const char *text, size_t len, const char *key, const char *const *add,
+			const char *const *remove, char **out, size_t *out_len, char ***added,
+			char ***removed, struct edit_error *err)
+{
+	struct array_edit e = { .name = key, .remove = remove };
+
+	e.append = add;
+	return shell_array_edit(text, len, &e, out, out_len, added, removed, err);
+}
+
+static token_editor editor_for(const char *path, const char *key)
+{
+	if (strcmp(path, GRUB_PATH) == 0)
+		return grub_editor;
+	if (strcmp(path, KCMDLINE_PATH) == 0)
+		return kcmdline_editor;
+	return strcmp(key, "MODULES") == 0 ? modules_editor : files_editor;
+}
+
+/*
+ * Give a file back: the backup when the file is still what persist left,
+ * otherwise persist's own block, words or file taken out.
+ */
+static void release(struct work *w, const struct pfile *pf)
+{
+	char *text = NULL, *bak = NULL, *out = NULL;
+	size_t len = 0, blen = 0, olen = 0;
+	unsigned int mode = 0644;
+	struct edit_error e = { 0 };
+	int r = read_file(w->root, pf->path, &text, &len, &mode);
+
+	visit(w, pf->path);
+	if (r <= 0) {
+		/* gone already: nothing to give back, but say so if unreadable */
+		if (r < 0)
+			problem_edit(w, pf->path, &e, r);
+		if (r < 0)
+			keep(w, pf->path);
+		return;
+	}
+	if (pf->hash_ok && text_hash(text, len) == pf->hash) {
+		char bpath[PATH_MAX];
+
+		if (pf->created) {
+			settle_any(w, pf->path, true, text, len, mode, NULL, 0, 0,
+				   "remove what vfio-doctor persist created", true);
+			return;
+		}
+		snprintf(bpath, sizeof(bpath), "%s" BAK_SUFFIX, pf->path);
+		if (read_file(w->root, bpath, &bak, &blen, NULL) == 1) {
+			settle_any(w, pf->path, true, text, len, mode, bak, blen, mode,
+				   "put back the content it had before vfio-doctor persist", true);
+			return;
+		}
+	}
+	switch (kind_of(pf->path)) {
+	case FK_OWNED:
+		settle_any(w, pf->path, true, text, len, mode, NULL, 0, 0,
+			   "remove what vfio-doctor persist created", true);
+		return;
+	case FK_BLOCK:
+		r = block_set(text, len, NULL, &out, &olen, &e);
+		break;
+	case FK_TOKENS: {
+		static const char *const keys[] = { GRUB_KEY, KCMDLINE_KEY, "MODULES", "FILES" };
+
+		out = malloc(len + 1);
+		if (!out) {
+			r = -ENOMEM;
+			break;
+		}
+		memcpy(out, text, len);
+		out[len] = '\0';
+		olen = len;
+		r = 0;
+		for (size_t k = 0; k < ARRAY_SIZE(keys) && r == 0; k++) {
+			char **plus = pstate_tokens(&w->old, pf->path, keys[k], true);
+			char **minus = pstate_tokens(&w->old, pf->path, keys[k], false);
+			char *next = NULL;
+			size_t nlen = 0;
+
+			if (!plus || !minus) {
+				r = -ENOMEM;
+			} else if (plus[0] || minus[0]) {
+				r = editor_for(pf->path, keys[k])(out, olen, keys[k],
+								  (const char *const *)minus,
+								  (const char *const *)plus, &next,
+								  &nlen, NULL, NULL, &e);
+				if (r == 0) {
+					free(out);
+					out = next;
+					olen = nlen;
+				}
+			}
+			vfd_strv_free(plus);
+			vfd_strv_free(minus);
+		}
+		break;
+	}
+	default:
+		r = 0;
+		free(text);
+		return;
+	}
+	if (r < 0) {
+		free(out);
+		free(text);
+		problem_edit(w, pf->path, &e, r);
+		keep(w, pf->path);
+		return;
+	}
+	settle_any(w, pf->path, true, text, len, mode, out, olen, mode,
+		   "take out what vfio-doctor persist added", true);
+}
+
+/* ---------------------------------------------------------- devices */
+
+/* the module behind a PCI driver: drivers/NAME/module -> .../module/MODULE */
+static char *driver_module(struct vfd_root *root, const char *drv)
+{
+	char *m = NULL;
+
+	if (vfd_root_readlinkf_base(root, &m, "sys/bus/pci/drivers/%s/module", drv) == 0)
+		return m;
+	m = strdup(drv);
+	for (char *p = m; p && *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return m;
+}
+
+static void add_module(struct strv_builder *b, const char *m)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (module_name_eq(b->v[i], m))
+			return;
+	strv_addf(b, "%s", m);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The host drivers vfio-pci must load before: the device's driver now (or,
+ * when bind moved it, the one bind recorded) and the drivers of its kind
+ * (GPUs by vendor, HD audio). Built-in ones are left out: a softdep cannot
+ * order what is never loaded.
+ */
+static char **native_modules(struct work *w, struct vfd_pcidev *d)
+{
+	struct strv_builder b = { 0 };
+	struct vfd_binding_record rec;
+	const char *drv = vfd_pcidev_get_driver(d);
+	uint32_t cls = vfd_pcidev_get_class(d);
+	uint16_t vendor = vfd_pcidev_get_vendor(d);
+	const char *names[3] = { NULL, NULL, NULL };
+	bool have_rec = vfd_record_load(w->root, vfd_pcidev_get_slot(d), &rec) == 0;
+
+	names[0] = drv;
+	names[1] = have_rec ? rec.driver : NULL;
+	for (size_t i = 0; i < 2; i++) {
+		char *m;
+
+		if (!names[i] || strcmp(names[i], "vfio-pci") == 0 ||
+		    strcmp(names[i], "pci-stub") == 0 || strcmp(names[i], "pcieport") == 0)
+			continue;
+		m = driver_module(w->root, names[i]);
+		if (!m) {
+			b.oom = true;
+			continue;
+		}
+		if (w->mods && vfd_modules_state(w->mods, m) == VFD_MODULE_BUILTIN) {
+			const char *slot = vfd_pcidev_get_slot(d);
+			struct vfd_finding *f;
+
+			f = problem(w, "persist.driver-builtin", VFD_INFO, slot,
+				    "%s: its driver %s is built into the kernel and binds first at "
+				    "boot; the udev rule takes the device from it", slot, names[i]);
+
+			if (f)
+				finding_evidence(f, "/sys/module/%s: built in", m);
+		} else {
+			add_module(&b, m);
+		}
+		free(m);
+	}
+	if (have_rec)
+		vfd_record_clear(&rec);
+	if (vfd_class_is_display(cls)) {
+		/* the drivers that claim GPUs of this vendor (nvidia: the proprietary one) */
+		if (vendor == 0x10de) {
+			add_module(&b, "nouveau");
+			add_module(&b, "nvidia");
+		} else if (vendor == 0x1002) {
+			add_module(&b, "amdgpu");
+			add_module(&b, "radeon");
+		} else if (vendor == 0x8086) {
+			add_module(&b, "i915");
+			add_module(&b, "xe");
+		}
+	} else if (vfd_class_is_audio(cls) && (cls >> 8) == 0x0403) {
+		add_module(&b, "snd_hda_intel");
+	}
+	if (b.oom) {
+		strv_builder_clear(&b);
+		return NULL;
+	}
+	if (b.n)
+		qsort(b.v, b.n, sizeof(*b.v), str_cmp);
+	return strv_take(&b);
+}
+
+/* the devices an argument names: an address, or every device with those IDs */
+static int resolve_arg(struct vfd_host *host, const char *arg, struct vfd_pcidev ***list,
+		       size_t *n)
+{
+	struct vfd_devspec spec;
+	size_t idx = 0, start = 0;
+	bool any = false;
+
+	if (vfd_devspec_parse(arg, &spec) < 0)
+		return -EINVAL;
+	while (vfd_host_lookup_next(host, &spec, start, &idx) == 0) {
+		struct vfd_pcidev **nl = realloc(*list, (*n + 1) * sizeof(*nl));
+
+		if (!nl)
+			return -ENOMEM;
+		*list = nl;
+		(*list)[(*n)++] = vfd_host_device(host, idx);
+		start = idx + 1;
+		any = true;
+	}
+	return any ? 0 : -ENODEV;
+}
+
+/* bind's refusals for the devices to persist, as persist's problems */
+static int judge_devices(struct work *w, const char *const *devices)
+{
+	struct vfd_bind_opts bo = { .allow_nonviable = true, .force = w->opts->force };
+	struct vfd_plan bp;
+	int r = vfd_plan_bind(w->host, devices, &bo, &bp);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < bp.problems.n; i++) {
+		const struct vfd_finding *s = &bp.problems.findings[i];
+		struct vfd_finding *f;
+		char *id;
+
+		if (strcmp(s->id, "bind.already") == 0)
+			continue;
+		id = xasprintf("persist.%s", strncmp(s->id, "bind.", 5) == 0 ? s->id + 5 : s->id);
+		f = problem(w, id ? id : "persist.device", s->status, s->device, "%s", s->summary);
+		free(id);
+		for (char **e = s->evidence; f && e && *e; e++)
+			finding_evidence(f, "%s", *e);
+		for (char **x = s->fix; f && x && *x; x++)
+			finding_fix(f, "%s", *x);
+	}
+	w->plan->refused |= bp.refused;
+	vfd_plan_clear(&bp);
+	return 0;
+}
+
+static int take_devices(struct work *w, const char *const *devices)
+{
+	struct vfd_pcidev **list = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t a = 0; devices && devices[a] && r == 0; a++)
+		r = resolve_arg(w->host, devices[a], &list, &n);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct pdev *p = pstate_add_dev(&w->now, vfd_pcidev_get_slot(list[i]));
+
+		if (!p) {
+			r = -ENOMEM;
+			break;
+		}
+		p->by_id = w->opts->by_id;
+		p->vendor = vfd_pcidev_get_vendor(list[i]);
+		p->device = vfd_pcidev_get_device(list[i]);
+		p->mods = native_modules(w, list[i]);
+		if (!p->mods)
+			r = -ENOMEM;
+	}
+	free(list);
+	return r;
+}
+
+/* --by-id takes every device with the IDs: name the ones not meant */
+static void warn_shared(struct work *w)
+{
+	for (size_t i = 0; i < w->now.ndevs; i++) {
+		const struct pdev *d = &w->now.devs[i];
+		bool seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			seen |= w->now.devs[k].by_id && w->now.devs[k].vendor == d->vendor &&
+				w->now.devs[k].device == d->device;
+		if (!d->by_id || seen)
+			continue;
+		for (size_t k = 0; k < vfd_host_count_devices(w->host); k++) {
+			struct vfd_pcidev *h = vfd_host_device(w->host, k);
+			const char *name;
+			struct vfd_finding *f;
+
+			if (vfd_pcidev_get_vendor(h) != d->vendor ||
+			    vfd_pcidev_get_device(h) != d->device ||
+			    pstate_dev(&w->now, vfd_pcidev_get_slot(h)))
+				continue;
+			name = vfd_host_device_name(w->host, d->vendor, d->device);
+			f = problem(w, "persist.shared-ids", VFD_WARN, vfd_pcidev_get_slot(h),
+				    "options vfio-pci ids=%04x:%04x also gives %s to vfio-pci at "
+				    "boot (%s, now on %s)", d->vendor, d->device,
+				    vfd_pcidev_get_slot(h), name ? name : "the same model",
+				    driver_name_or_none(h));
+			if (f)
+				finding_fix(f, "persist by address instead (without --by-id): the "
+					       "udev rule names %s alone", d->slot);
+		}
+	}
+}
+
+/* --undo DEVICE...: the recorded devices an argument names */
+static int drop_devices(struct work *w, const char *const *devices)
+{
+	for (size_t a = 0; devices && devices[a]; a++) {
+		struct vfd_devspec spec;
+		char slot[16];
+		bool any = false;
+
+		if (vfd_devspec_parse(devices[a], &spec) < 0)
+			return -EINVAL;
+		vfd_bdf_format(&spec.bdf, slot, sizeof(slot));
+		for (size_t i = w->now.ndevs; i-- > 0;) {
+			const struct pdev *p = &w->now.devs[i];
+
+			if (spec.by_id ? p->vendor == spec.vendor && p->device == spec.device
+				       : strcmp(p->slot, slot) == 0) {
+				pstate_drop_dev(&w->now, i);
+				any = true;
+			}
+		}
+		if (!any) {
+			struct vfd_finding *f;
+
+			f = problem(w, "persist.not-persisted", VFD_FAIL, NULL,
+				    "'%s' is not persisted: nothing to undo for it", devices[a]);
+
+			if (f)
+				finding_evidence(f, "/" STATE_PATH ": no such device");
+			w->plan->refused = true;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- content */
+
+static char *render_rule(const struct pstate *s)
+{
+	struct tbuf b = { 0 };
+
+	tbuf_adds(&b, WRITTEN_BY
+		      "# One line per PCI device, matched by address as the kernel adds it: no\n"
+		      "# driver but vfio-pci may take it (driver_override), vfio-pci is loaded,\n"
+		      "# and the device is probed again, leaving a driver that got it first.\n");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		if (s->devs[i].by_id)
+			continue;
+		/* udev: ATTR{} is written while the rules are read, RUN runs after all */
+		tbuf_addf(&b, "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
+			      "ATTR{driver_override}=\"vfio-pci\", "
+			      "RUN{builtin}+=\"kmod load vfio_pci\", "
+			      "RUN+=\"/bin/sh -c '[ -e /sys/bus/pci/drivers/vfio-pci/%%k ] || "
+			      "{ [ ! -e /sys/bus/pci/devices/%%k/driver ] || "
+			      "echo %%k > /sys/bus/pci/devices/%%k/driver/unbind; "
+			      "echo %%k > /sys/bus/pci/drivers_probe; }'\"\n", s->devs[i].slot);
+	}
+	return tbuf_take(&b, NULL);
+}
+
+static const char hook_text[] =
+	"#!/bin/sh\n"
+	WRITTEN_BY
+	"# Puts its udev rule into the initramfs, so that the devices it names go to\n"
+	"# vfio-pci before a host driver loaded there can take them.\n"
+	"[ \"$1\" = prereqs ] && exit 0\n"
+	". /usr/share/initramfs-tools/hook-functions\n"
+	"mkdir -p \"$DESTDIR/etc/udev/rules.d\"\n"
+	"cp -p /" RULE_PATH " \"$DESTDIR/etc/udev/rules.d/\"\n";
+
+static char *render_dracut(bool mods, bool rule)
+{
+	static const char mods_text[] =
+		"# vfio-pci and its IOMMU backend in the initramfs, loaded early (the\n"
+		"# softdeps of /etc/modprobe.d order them before the host drivers).\n"
+		"force_drivers+=\" vfio vfio_iommu_type1 vfio_pci \"\n";
+	static const char rule_text[] =
+		"# The udev rule that gives the devices to vfio-pci, in the initramfs.\n"
+		"install_items+=\" /" RULE_PATH " \"\n";
+
+	return xasprintf(WRITTEN_BY "%s%s", mods ? mods_text : "", rule ? rule_text : "");
+}
+
+static void strv_push_unique(char ***v, const char *s)
+{
+	size_t n = vfd_strv_len(*v);
+	char **nv;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	nv = realloc(*v, (n + 2) * sizeof(*nv));
+	if (!nv)
+		return;
+	*v = nv;
+	nv[n] = strdup(s);
+	nv[n + (nv[n] != NULL)] = NULL;
+}
+
+/* modprobe.d files in name order, for what they already say */
+static int modprobe_others(struct work *w, struct modprobe_info *info, char **later_ids)
+{
+	struct dirent *de;
+	DIR *dir = vfd_root_opendirf(w->root, "etc/modprobe.d");
+	char **names = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	*later_ids = NULL;
+	while (dir && (de = readdir(dir))) {
+		size_t l = strlen(de->d_name);
+		char **nn;
+
+		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0 || de->d_name[0] == '.')
+			continue;
+		nn = realloc(names, (n + 2) * sizeof(*nn));
+		if (!nn) {
+			r = -ENOMEM;
+			break;
+		}
+		names = nn;
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			r = -ENOMEM;
+			break;
+		}
+		names[++n] = NULL;
+	}
+	if (dir)
+		closedir(dir);
+	if (n)
+		qsort(names, n, sizeof(*names), str_cmp);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct modprobe_info one = { 0 };
+		struct edit_error e = { 0 };
+		char *text = NULL, *path = xasprintf("etc/modprobe.d/%s", names[i]);
+		size_t len = 0;
+
+		if (!path) {
+			r = -ENOMEM;
+			break;
+		}
+		if (read_file(w->root, path, &text, &len, NULL) == 1 &&
+		    modprobe_parse(text, len, &one, &e) == 0) {
+			for (char **m = one.softdeps; m && *m; m++)
+				strv_push_unique(&info->softdeps, *m);
+			for (char **m = one.softdeps_vfio; m && *m; m++)
+				strv_push_unique(&info->softdeps_vfio, *m);
+			for (char **m = one.vfio_ids; m && *m; m++)
+				strv_push_unique(&info->vfio_ids, *m);
+			/* a file read after vfio.conf overrides its ids= */
+			if (one.vfio_ids && strcmp(names[i], "vfio.conf") > 0 && !*later_ids)
+				*later_ids = strdup(path);
+		}
+		modprobe_info_clear(&one);
+		free(text);
+		free(path);
+	}
+	vfd_strv_free(names);
+	return r;
+}
+
+/* ------------------------------------------------------------ steps */
+
+static void forget_tokens(struct pstate *s, const char *path)
+{
+	for (size_t i = s->ntoks; i-- > 0;) {
+		if (strcmp(s->toks[i].path, path) != 0)
+			continue;
+		free(s->toks[i].path);
+		free(s->toks[i].key);
+		free(s->toks[i].token);
+		memmove(&s->toks[i], &s->toks[i + 1], (s->ntoks - i - 1) * sizeof(*s->toks));
+		s->ntoks--;
+	}
+}
+
+/* @text when @want (an allocation failure is remembered), else NULL; takes @text */
+static char *wanted(struct work *w, bool want, char *text)
+{
+	if (!want) {
+		free(text);
+		return NULL;
+	}
+	if (!text)
+		w->err = -ENOMEM;
+	return text;
+}
+
+/* a whole file persist owns: @new, or none when NULL (takes @new) */
+static void step_owned(struct work *w, const char *path, char *new, unsigned int mode,
+		       const char *why)
+{
+	char *old = NULL;
+	size_t len = 0;
+	unsigned int omode = mode;
+	struct edit_error e = { 0 };
+	int r;
+
+	if (w->err) {
+		free(new);
+		return;
+	}
+	r = read_file(w->root, path, &old, &len, &omode);
+	if (r < 0) {
+		free(new);
+		problem_edit(w, path, &e, r);
+		keep(w, path);
+		return;
+	}
+	settle(w, path, r == 1, old, len, omode, new, new ? strlen(new) : 0, mode, why);
+}
+
+/* persist's block in a file others own too, holding @lines (none: no block) */
+static void step_block(struct work *w, const char *path, char **lines, const char *why)
+{
+	char *old = NULL, *out = NULL;
+	size_t len = 0, olen = 0;
+	unsigned int mode = 0644;
+	struct edit_error e = { 0 };
+	int r = read_file(w->root, path, &old, &len, &mode);
+
+	if (r >= 0)
+		r = block_set(old ? old : "", len, (const char *const *)lines, &out, &olen, &e);
+	if (r < 0) {
+		free(old);
+		problem_edit(w, path, &e, r);
+		keep(w, path);
+		return;
+	}
+	settle(w, path, old != NULL, old, len, mode, out, olen, 0644, why);
+}
+
+static void join_into(struct tbuf *b, char **v, const char *sep)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		tbuf_addf(b, "%s%s", i ? sep : "", v[i]);
+}
+
+static void step_modprobe(struct work *w)
+{
+	struct strv_builder lines = { 0 }, mods = { 0 }, ids = { 0 };
+	struct modprobe_info info = { 0 };
+	char *later = NULL, *why;
+	struct tbuf wb = { 0 };
+	int r = 0;
+
+	if (!w->vfio_builtin && w->now.ndevs)
+		r = modprobe_others(w, &info, &later);
+	if (r < 0) {
+		w->err = r;
+		return;
+	}
+	for (size_t i = 0; !w->vfio_builtin && i < w->now.ndevs; i++)
+		for (char **m = w->now.devs[i].mods; m && *m; m++)
+			add_module(&mods, *m);
+	if (mods.n)
+		qsort(mods.v, mods.n, sizeof(*mods.v), str_cmp);
+	for (size_t i = 0; i < mods.n; i++) {
+		bool vfio = false, other = false;
+
+		for (char **m = info.softdeps_vfio; m && *m; m++)
+			vfio |= module_name_eq(*m, mods.v[i]);
+		for (char **m = info.softdeps; m && *m; m++)
+			other |= module_name_eq(*m, mods.v[i]);
+		if (vfio)
+			continue;
+		if (other) {
+			struct vfd_finding *f;
+
+			f = problem(w, "persist.softdep-conflict", VFD_WARN, NULL,
+				    "%s already has a softdep line without vfio-pci: a second one "
+				    "would not add to it", mods.v[i]);
+
+			if (f)
+				finding_fix(f, "add vfio-pci to the pre: list of the softdep %s line "
+					       "in /etc/modprobe.d", mods.v[i]);
+			continue;
+		}
+		strv_addf(&lines, "softdep %s pre: vfio-pci", mods.v[i]);
+	}
+	if (w->any_id && !w->vfio_builtin) {
+		struct tbuf b = { 0 };
+
+		/* one ids= for all: a later ids= line replaces an earlier one */
+		for (char **id = info.vfio_ids; id && *id; id++)
+			strv_addf(&ids, "%s", *id);
+		for (size_t i = 0; i < w->now.ndevs; i++) {
+			char id[16];
+			bool seen = false;
+
+			if (!w->now.devs[i].by_id)
+				continue;
+			snprintf(id, sizeof(id), "%04x:%04x", w->now.devs[i].vendor,
+				 w->now.devs[i].device);
+			for (size_t k = 0; k < ids.n; k++)
+				seen |= strcasecmp(ids.v[k], id) == 0;
+			if (!seen)
+				strv_addf(&ids, "%s", id);
+		}
+		tbuf_adds(&b, "options vfio-pci ids=");
+		join_into(&b, ids.v, ",");
+		{
+			char *line = tbuf_take(&b, NULL);
+
+			if (line)
+				strv_addf(&lines, "%s", line);
+			else
+				lines.oom = true;
+			free(line);
+		}
+		if (later) {
+			struct vfd_finding *f;
+
+			f = problem(w, "persist.ids-override", VFD_WARN, NULL,
+				    "/%s is read after /" MODPROBE_PATH " and sets vfio-pci ids= "
+				    "too: its list replaces this one", later);
+
+			if (f)
+				finding_fix(f, "keep one 'options vfio-pci ids=' line");
+		}
+	}
+	if (mods.n) {
+		tbuf_adds(&wb, "modprobe: load vfio-pci before ");
+		join_into(&wb, mods.v, ", ");
+	}
+	if (ids.n) {
+		tbuf_addf(&wb, "%soptions vfio-pci ids=", mods.n ? "; " : "modprobe: ");
+		join_into(&wb, ids.v, ",");
+	}
+	if (!mods.n && !ids.n)
+		tbuf_adds(&wb, "modprobe: nothing for vfio-pci any more");
+	why = tbuf_take(&wb, NULL);
+	if (lines.oom || !why)
+		w->err = -ENOMEM;
+	else
+		step_block(w, MODPROBE_PATH, lines.v, why);
+	free(why);
+	free(later);
+	strv_builder_clear(&lines);
+	strv_builder_clear(&mods);
+	strv_builder_clear(&ids);
+	modprobe_info_clear(&info);
+}
+
+static void step_initramfs_tools(struct work *w, bool want, bool rule)
+{
+	struct strv_builder lines = { 0 };
+	char *text = NULL, *outside = NULL, **names = NULL;
+	size_t len = 0, olen = 0;
+	struct edit_error e = { 0 };
+
+	/* the modules the file already lists outside persist's block stay as they are */
+	if (want && read_file(w->root, ITMODULES_PATH, &text, &len, NULL) == 1 &&
+	    block_set(text, len, NULL, &outside, &olen, &e) == 0)
+		modules_file_names(outside, olen, &names);
+	for (const char *const *m = vfio_modules; want && *m; m++) {
+		bool listed = false;
+
+		for (char **n = names; n && *n; n++)
+			listed |= module_name_eq(*n, *m);
+		if (!listed)
+			strv_addf(&lines, "%s", *m);
+	}
+	if (lines.oom)
+		w->err = -ENOMEM;
+	else
+		step_block(w, ITMODULES_PATH, lines.v, "initramfs-tools: load vfio-pci early");
+	strv_builder_clear(&lines);
+	vfd_strv_free(names);
+	free(text);
+	free(outside);
+	step_owned(w, HOOK_PATH, wanted(w, rule, strdup(hook_text)), 0755,
+		   "initramfs-tools: put the udev rule into the initramfs");
+}
+
+static void step_mkinitcpio(struct work *w, bool want, bool rule)
+{
+	static const char *const rule_file[] = { "/" RULE_PATH, NULL };
+	char *old = NULL, *mid = NULL, *out = NULL, **hooks = NULL;
+	size_t len = 0, mlen = 0, olen = 0;
+	unsigned int mode = 0644;
+	struct edit_error e = { 0 };
+	int r = read_file(w->root, MKINITCPIO_PATH, &old, &len, &mode);
+
+	if (r == 0) {
+		if (want || rule)
+			problem(w, "persist.no-initramfs-config", VFD_WARN, NULL,
+				"mkinitcpio is installed but /" MKINITCPIO_PATH " is missing: add "
+				"vfio_pci vfio vfio_iommu_type1 to MODULES by hand");
+		keep(w, MKINITCPIO_PATH);
+		return;
+	}
+	if (r > 0)
+		r = edit_tokens(w, MKINITCPIO_PATH, "MODULES", modules_editor, old, len,
+				want ? mkinitcpio_modules : NULL, NULL, &mid, &mlen, &e);
+	if (r >= 0)
+		r = edit_tokens(w, MKINITCPIO_PATH, "FILES", files_editor, mid, mlen,
+				rule ? rule_file : NULL, NULL, &out, &olen, &e);
+	free(mid);
+	if (r < 0) {
+		free(old);
+		forget_tokens(&w->now, MKINITCPIO_PATH);
+		problem_edit(w, MKINITCPIO_PATH, &e, r);
+		keep(w, MKINITCPIO_PATH);
+		return;
+	}
+	if ((want || rule) && shell_array_get(out, olen, "HOOKS", &hooks, NULL) == 0) {
+		bool modconf = false, udev = false;
+
+		for (char **h = hooks; *h; h++) {
+			modconf |= strcmp(*h, "modconf") == 0;
+			udev |= strcmp(*h, "udev") == 0 || strcmp(*h, "systemd") == 0;
+		}
+		if (!modconf && want)
+			problem(w, "persist.mkinitcpio-hooks", VFD_WARN, NULL,
+				"HOOKS in /" MKINITCPIO_PATH " has no modconf: the softdeps of "
+				"/etc/modprobe.d stay out of the initramfs");
+		if (!udev && rule)
+			problem(w, "persist.mkinitcpio-hooks", VFD_WARN, NULL,
+				"HOOKS in /" MKINITCPIO_PATH " has neither udev nor systemd: the "
+				"udev rule does not run in the initramfs");
+		vfd_strv_free(hooks);
+	}
+	settle(w, MKINITCPIO_PATH, true, old, len, mode, out, olen, mode,
+	       want ? "mkinitcpio: vfio-pci first in MODULES"
+		    : rule ? "mkinitcpio: the udev rule in FILES"
+			   : "mkinitcpio: take out what persist added");
+}
+
+/* the IOMMU words the command line needs, with why (the check layer's reasoning) */
+static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
+{
+	const char *rel = vfd_host_get_release(w->host);
+	char *config = NULL, *proc = NULL;
+	struct vfd_cmdline_token *t = NULL;
+	int n = 0;
+	bool on_now = false;
+
+	*why = NULL;
+	if (!vfd_root_existsf(w->root, "sys/firmware/acpi/tables/DMAR"))
+		return;
+	if (rel && vfd_root_read_filef(w->root, 1 << 22, &config, NULL, "boot/config-%s",
+				       rel) == 0 &&
+	    (strstr(config, "\nCONFIG_INTEL_IOMMU_DEFAULT_ON=y") ||
+	     strstr(config, "\nCONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y"))) {
+		free(config);
+		return;
+	}
+	free(config);
+	if (vfd_root_readf_str(w->root, &proc, "proc/cmdline") == 0)
+		n = vfd_cmdline_split(proc, &t);
+	for (int i = 0; i < n; i++)
+		if (strcmp(t[i].key, "intel_iommu") == 0 && t[i].value &&
+		    (strcmp(t[i].value, "on") == 0 || strncmp(t[i].value, "on,", 3) == 0 ||
+		     strstr(t[i].value, ",on")))
+			on_now = true;
+	vfd_cmdline_free(t, n > 0 ? n : 0);
+	free(proc);
+	/* on without being asked: the kernel's default is on */
+	if (vfd_host_count_groups(w->host) > 0 && !on_now)
+		return;
+	strv_addf(add, "intel_iommu=on");
+	*why = strdup("ACPI DMAR table; this kernel does not turn the Intel IOMMU on by itself");
+}
+
+/* a command line for /etc/kernel/cmdline from the running one, as kernel-install makes it */
+static char *seed_kcmdline(struct work *w)
+{
+	struct tbuf b = { 0 };
+	char *proc = NULL;
+	bool first = true;
+
+	if (vfd_root_read_filef(w->root, 1 << 16, &proc, NULL, "proc/cmdline") < 0)
+		return NULL;
+	/* words as written (quotes kept); only the loader's own are left out */
+	for (char *p = proc, *s; (s = strsep(&p, " \t\n"));) {
+		if (!*s || strncmp(s, "BOOT_IMAGE=", 11) == 0 || strncmp(s, "initrd=", 7) == 0)
+			continue;
+		tbuf_addf(&b, "%s%s", first ? "" : " ", s);
+		first = false;
+	}
+	tbuf_adds(&b, "\n");
+	free(proc);
+	return tbuf_take(&b, NULL);
+}
+
+static bool mentions_any(const char *text, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (memmem(text, len, *words, strlen(*words)))
+			return true;
+	return false;
+}
+
+/* grub-mkconfig reads /etc/default/grub.d/\*.cfg after the file: a value there wins */
+static void warn_grub_dropins(struct work *w)
+{
+	struct dirent *de;
+	DIR *dir = vfd_root_opendirf(w->root, "etc/default/grub.d");
+
+	while (dir && (de = readdir(dir))) {
+		size_t l = strlen(de->d_name);
+		char *text = NULL;
+		size_t len = 0;
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".cfg") != 0)
+			continue;
+		if (vfd_root_read_filef(w->root, MAX_FILE, &text, &len, "etc/default/grub.d/%s",
+					de->d_name) == 0 &&
+		    memmem(text, len, GRUB_KEY "=", strlen(GRUB_KEY) + 1)) {
+			struct vfd_finding *f;
+
+			f = problem(w, "persist.grub-dropin", VFD_WARN, NULL,
+				    "/etc/default/grub.d/%s sets " GRUB_KEY " after /" GRUB_PATH
+				    ": its value replaces the one edited there", de->d_name);
+
+			if (f)
+				finding_fix(f, "make the same change in /etc/default/grub.d/%s",
+					    de->d_name);
+		}
+		free(text);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+static void step_cmdline(struct work *w)
+{
+	struct strv_builder want = { 0 };
+	const char *const *rm = w->now.ndevs ? cmdline_remove : NULL;
+	const char *path, *key;
+	char *why = NULL, *old = NULL, *out = NULL, **added = NULL, **removed = NULL;
+	size_t len = 0, olen = 0;
+	unsigned int mode = 0644;
+	struct edit_error e = { 0 };
+	bool existed;
+	int r;
+
+	if (w->now.ndevs)
+		cmdline_wants(w, &want, &why);
+	if (want.oom) {
+		w->err = -ENOMEM;
+		goto out;
+	}
+	if (w->sys.boot == VFD_BOOT_GRUB) {
+		path = GRUB_PATH;
+		key = GRUB_KEY;
+		if (w->now.ndevs)
+			warn_grub_dropins(w);
+	} else if (w->sys.boot == VFD_BOOT_SYSTEMD_BOOT) {
+		path = KCMDLINE_PATH;
+		key = KCMDLINE_KEY;
+	} else {
+		struct vfd_finding *f;
+
+		if (!want.n)
+			goto out;
+		f = problem(w, "persist.no-bootloader", VFD_WARN, NULL,
+			    "no bootloader configuration found (/" GRUB_PATH ", /" KCMDLINE_PATH
+			    "): add %s to the kernel command line by hand", want.v[0]);
+		if (f)
+			finding_evidence(f, "%s", why);
+		goto out;
+	}
+	r = read_file(w->root, path, &old, &len, &mode);
+	existed = r == 1;
+	if (r == 0 && strcmp(path, KCMDLINE_PATH) == 0 && (want.n || pstate_file(&w->old, path))) {
+		old = seed_kcmdline(w);
+		len = old ? strlen(old) : 0;
+		if (!old)
+			r = -ENOENT;
+	}
+	if (r < 0) {
+		problem_edit(w, path, &e, r);
+		keep(w, path);
+		goto out;
+	}
+	if (!old)
+		goto out;
+	r = edit_tokens_any(w, path, key, editor_for(path, key), old, len,
+			    (const char *const *)want.v, rm, &out, &olen, &added, &removed, &e);
+	if (r < 0) {
+		forget_tokens(&w->now, path);
+		/* nothing wanted and nothing persist's: an unreadable file is not our business */
+		if (r == -EINVAL && !want.n && !pstate_file(&w->old, path) &&
+		    !mentions_any(old, len, cmdline_remove)) {
+			free(old);
+			goto out;
+		}
+		free(old);
+		problem_edit(w, path, &e, r);
+		keep(w, path);
+		goto out;
+	}
+	if (!existed) {
+		/* the seed is what kernel-install used so far: the file is new */
+		free(old);
+		old = NULL;
+		len = 0;
+	}
+	{
+		struct tbuf b = { 0 };
+		char *text;
+
+		tbuf_adds(&b, "kernel command line:");
+		if (added && added[0]) {
+			tbuf_adds(&b, " add ");
+			join_into(&b, added, " ");
+			if (why)
+				tbuf_addf(&b, " (%s)", why);
+		}
+		if (removed && removed[0]) {
+			tbuf_addf(&b, "%s remove ", added && added[0] ? ";" : "");
+			join_into(&b, removed, " ");
+		}
+		if ((!added || !added[0]) && (!removed || !removed[0]))
+			tbuf_adds(&b, " IOMMU options");
+		text = tbuf_take(&b, NULL);
+		settle(w, path, existed, old, len, mode, out, olen, 0644,
+		       text ? text : "kernel command line");
+		free(text);
+	}
+out:
+	vfd_strv_free(added);
+	vfd_strv_free(removed);
+	free(why);
+	strv_builder_clear(&want);
+}
+
+static enum generator detect_generator(struct work *w)
+{
+	static const struct {
+		const char *path;
+		enum generator gen;
+	} bins[] = {
+		{ "usr/sbin/update-initramfs", GEN_INITRAMFS_TOOLS },
+		{ "sbin/update-initramfs", GEN_INITRAMFS_TOOLS },
+		{ "usr/bin/dracut", GEN_DRACUT }, { "usr/sbin/dracut", GEN_DRACUT },
+		{ "sbin/dracut", GEN_DRACUT }, { "usr/bin/mkinitcpio", GEN_MKINITCPIO },
+	}, confs[] = {
+		{ "etc/initramfs-tools", GEN_INITRAMFS_TOOLS }, { "etc/dracut.conf.d", GEN_DRACUT },
+		{ "etc/dracut.conf", GEN_DRACUT }, { "etc/mkinitcpio.conf", GEN_MKINITCPIO },
+	};
+	static const enum generator by_distro[] = {
+		[VFD_DISTRO_UNKNOWN] = GEN_NONE, [VFD_DISTRO_DEBIAN] = GEN_INITRAMFS_TOOLS,
+		[VFD_DISTRO_FEDORA] = GEN_DRACUT, [VFD_DISTRO_ARCH] = GEN_MKINITCPIO,
+	};
+	bool found[4] = { false };
+	int count = 0;
+
+	/* the installed tool is the best evidence; its configuration the next best */
+	for (size_t i = 0; i < ARRAY_SIZE(bins); i++)
+		if (!found[bins[i].gen] && vfd_root_existsf(w->root, "%s", bins[i].path)) {
+			found[bins[i].gen] = true;
+			count++;
+		}
+	for (size_t i = 0; !count && i < ARRAY_SIZE(confs); i++)
+		if (!found[confs[i].gen] && vfd_root_existsf(w->root, "%s", confs[i].path)) {
+			found[confs[i].gen] = true;
+			count++;
+		}
+	if (count > 1 && found[by_distro[w->sys.distro]])
+		return by_distro[w->sys.distro];
+	for (int g = GEN_INITRAMFS_TOOLS; g <= GEN_MKINITCPIO; g++)
+		if (found[g])
+			return (enum generator)g;
+	return GEN_NONE;
+}
+
+static const char *grub_update(const struct vfd_system *sys)
+{
+	switch (sys->distro) {
+	case VFD_DISTRO_DEBIAN:
+		return "update-grub";
+	case VFD_DISTRO_FEDORA:
+		return "grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline";
+	case VFD_DISTRO_ARCH:
+		return "grub-mkconfig -o /boot/grub/grub.cfg";
+	default:
+		return "update-grub (or: grub-mkconfig -o /boot/grub/grub.cfg)";
+	}
+}
+
+static void step_state(struct work *w, char *old, size_t oldlen, bool existed)
+{
+	char *new = NULL;
+	int r;
+
+	if (w->now.ndevs || w->now.nfiles) {
+		new = pstate_render(&w->now);
+		if (!new) {
+			free(old);
+			w->err = -ENOMEM;
+			return;
+		}
+	}
+	if ((!new && !existed) ||
+	    (new && existed && strlen(new) == oldlen && memcmp(new, old, oldlen) == 0)) {
+		free(new);
+		free(old);
+		return;
+	}
+	r = add_change(w, STATE_PATH, old, oldlen, existed, new, new ? strlen(new) : 0, 0644,
+		       false, false, new ? "the record of what persist set up (for --undo)"
+					 : "the record of what persist set up: nothing is left");
+	if (r < 0) {
+		free(old);
+		free(new);
+		w->err = r;
+	}
+}
+
+static void describe(struct work *w)
+{
+	struct strv_builder cmds = { 0 }, devs = { 0 };
+
+	for (size_t i = 0; i < w->now.ndevs; i++) {
+		const struct pdev *d = &w->now.devs[i];
+		struct tbuf b = { 0 };
+		char *s;
+
+		tbuf_addf(&b, "%s (%04x:%04x) by %s", d->slot, d->vendor, d->device,
+			  d->by_id ? "ID (options vfio-pci ids=)" : "address (udev rule)");
+		if (d->mods && d->mods[0] && !w->vfio_builtin) {
+			tbuf_adds(&b, "; vfio-pci loads before ");
+			join_into(&b, d->mods, ", ");
+		}
+		s = tbuf_take(&b, NULL);
+		if (s)
+			strv_addf(&devs, "%s", s);
+		else
+			devs.oom = true;
+		free(s);
+	}
+	if (w->initramfs_changed) {
+		switch (w->gen) {
+		case GEN_INITRAMFS_TOOLS:
+			strv_addf(&cmds, "update-initramfs -u");
+			break;
+		case GEN_DRACUT:
+			strv_addf(&cmds, "dracut -f");
+			break;
+		case GEN_MKINITCPIO:
+			strv_addf(&cmds, "mkinitcpio -P");
+			break;
+		default:
+			break;
+		}
+	}
+	if (w->boot_changed) {
+		if (w->sys.boot == VFD_BOOT_SYSTEMD_BOOT)
+			strv_addf(&cmds, "kernel-install add \"$(uname -r)\" "
+					 "\"/lib/modules/$(uname -r)/vmlinuz\"");
+		else
+			strv_addf(&cmds, "%s", grub_update(&w->sys));
+	}
+	if (w->plan->nchanges)
+		strv_addf(&cmds, "reboot");
+	if (cmds.oom || devs.oom) {
+		strv_builder_clear(&cmds);
+		strv_builder_clear(&devs);
+		w->err = -ENOMEM;
+		return;
+	}
+	w->plan->commands = strv_take(&cmds);
+	w->plan->devices = strv_take(&devs);
+}
+
+int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
+		     const struct vfd_persist_opts *opts, struct vfd_persist_plan *plan)
+{
+	static const struct vfd_persist_opts none = { 0 };
+	struct work w = { .host = host, .root = vfd_host_get_root(host), .plan = plan };
+	char *stext = NULL;
+	size_t slen = 0;
+	unsigned int line = 0;
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	w.opts = opts ? opts : &none;
+	for (size_t a = 0; devices && devices[a]; a++) {
+		struct vfd_devspec spec;
+
+		if (vfd_devspec_parse(devices[a], &spec) < 0)
+			return -EINVAL;
+	}
+	r = read_file(w.root, STATE_PATH, &stext, &slen, NULL);
+	if (r == 1)
+		r = pstate_parse(stext, slen, &w.old, &line);
+	if (r < 0) {
+		struct vfd_finding *f = line
+			? problem(&w, "persist.state", VFD_FAIL, NULL,
+				  "/" STATE_PATH ": line %u is not what persist writes", line)
+			: problem(&w, "persist.state", VFD_FAIL, NULL,
+				  "cannot read '/" STATE_PATH "': %s", strerror(-r));
+
+		if (f)
+			finding_fix(f, "restore the file from /" STATE_PATH BAK_SUFFIX
+				       " or the files it names by hand");
+		plan->refused = true;
+		free(stext);
+		pstate_clear(&w.old);
+		return r == -ENOMEM ? r : 0;
+	}
+	for (size_t i = 0; i < w.old.ndevs; i++) {
+		struct pdev *d = pstate_add_dev(&w.now, w.old.devs[i].slot);
+
+		if (!d)
+			break;
+		d->by_id = w.old.devs[i].by_id;
+		d->vendor = w.old.devs[i].vendor;
+		d->device = w.old.devs[i].device;
+		for (char **m = w.old.devs[i].mods; m && *m; m++)
+			strv_push_unique(&d->mods, *m);
+	}
+	r = w.now.oom ? -ENOMEM : 0;
+	if (r == 0 && w.opts->undo) {
+		if (!w.old.ndevs && !w.old.nfiles) {
+			problem(&w, "persist.nothing", VFD_INFO, NULL,
+				"nothing to undo: vfio-doctor persist has set up nothing here");
+			goto done;
+		}
+		if (devices && devices[0])
+			r = drop_devices(&w, devices);
+		else
+			while (w.now.ndevs)
+				pstate_drop_dev(&w.now, w.now.ndevs - 1);
+	} else if (r == 0) {
+		r = judge_devices(&w, devices);
+		if (r == 0)
+			r = take_devices(&w, devices);
+	}
+	if (r < 0 || plan->refused)
+		goto done;
+	if (w.now.ndevs)
+		qsort(w.now.devs, w.now.ndevs, sizeof(*w.now.devs), dev_cmp);
+	for (size_t i = 0; i < w.now.ndevs; i++) {
+		w.any_address |= !w.now.devs[i].by_id;
+		w.any_id |= w.now.devs[i].by_id;
+	}
+	if (w.any_id)
+		warn_shared(&w);
+	vfd_system_detect(w.root, &w.sys);
+	w.gen = detect_generator(&w);
+	if (w.now.ndevs) {
+		bool want;
+
+		w.mods = vfd_modules_new(w.root, vfd_host_get_release(host));
+		w.vfio_builtin = w.mods &&
+				 vfd_modules_state(w.mods, "vfio_pci") == VFD_MODULE_BUILTIN;
+		if (w.vfio_builtin && w.any_id) {
+			struct vfd_finding *f;
+
+			f = problem(&w, "persist.builtin-ids", VFD_FAIL, NULL,
+				    "vfio-pci is built into this kernel: 'options vfio-pci ids=' in "
+				    "modprobe.d is never read");
+
+			if (f)
+				finding_fix(f, "persist by address (without --by-id), or put "
+					       "vfio-pci.ids= on the kernel command line");
+			plan->refused = true;
+			goto done;
+		}
+		if (w.vfio_builtin)
+			problem(&w, "persist.builtin", VFD_INFO, NULL,
+				"vfio-pci is built into this kernel (modules.builtin): it is there "
+				"before any driver, no softdep or initramfs module is needed");
+		if (w.gen == GEN_NONE && !w.vfio_builtin)
+			problem(&w, "persist.no-initramfs", VFD_INFO, NULL,
+				"no initramfs generator found (initramfs-tools, dracut, mkinitcpio): "
+				"vfio-pci loads from the root file system");
+		step_owned(&w, RULE_PATH, wanted(&w, w.any_address, render_rule(&w.now)), 0644,
+			   "udev rule: give the devices to vfio-pci by address at boot");
+		step_modprobe(&w);
+		want = !w.vfio_builtin;
+		switch (w.gen) {
+		case GEN_INITRAMFS_TOOLS:
+			step_initramfs_tools(&w, want, w.any_address);
+			break;
+		case GEN_DRACUT:
+			step_owned(&w, DRACUT_PATH, wanted(&w, want || w.any_address,
+							   render_dracut(want, w.any_address)),
+				   0644, w.any_address
+				   ? "dracut: vfio-pci and the udev rule in the initramfs"
+				   : "dracut: vfio-pci in the initramfs, loaded early");
+			break;
+		case GEN_MKINITCPIO:
+			step_mkinitcpio(&w, want, w.any_address);
+			break;
+		default:
+			break;
+		}
+		step_cmdline(&w);
+	}
+	/* whatever persist managed and this run did not decide about goes back */
+	for (size_t i = 0; i < w.old.nfiles && w.err == 0; i++)
+		if (!visited(&w, w.old.files[i].path))
+			release(&w, &w.old.files[i]);
+	if (w.err == 0) {
+		step_state(&w, stext, slen, stext != NULL);
+		stext = NULL;
+	}
+	if (w.err == 0)
+		describe(&w);
+	r = w.err;
+done:
+	free(stext);
+	for (size_t i = 0; i < w.nvisited; i++)
+		free(w.visited[i]);
+	free(w.visited);
+	vfd_modules_free(w.mods);
+	vfd_system_clear(&w.sys);
+	pstate_clear(&w.old);
+	pstate_clear(&w.now);
+	if (r < 0)
+		vfd_persist_plan_clear(plan);
+	return r;
+}
+
+void vfd_persist_plan_clear(struct vfd_persist_plan *plan)
+{
+	for (size_t i = 0; i < plan->nchanges; i++) {
+		free(plan->changes[i].path);
+		free(plan->changes[i].old_text);
+		free(plan->changes[i].new_text);
+		free(plan->changes[i].why);
+	}
+	free(plan->changes);
+	vfd_report_clear(&plan->problems);
+	vfd_strv_free(plan->devices);
+	vfd_strv_free(plan->commands);
+	memset(plan, 0, sizeof(*plan));
+}
+
+char *vfd_file_change_diff(const struct vfd_file_change *c)
+{
+	char *name = xasprintf("/%s", c->path);
+	char *d;
+
+	if (!name)
+		return NULL;
+	d = unified_diff(c->kind == VFD_CHANGE_CREATE ? NULL : name, c->old_text ? c->old_text : "",
+			 c->old_len, c->kind == VFD_CHANGE_REMOVE ? NULL : name,
+			 c->new_text ? c->new_text : "", c->new_len);
+	free(name);
+	return d;
+}
+
+/* ------------------------------------------------------------ apply */
+
+static int root_unlink(struct vfd_root *root, const char *path, int flags)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int dfd, r = 0;
+
+	if (!may_write(root))
+		return -EROFS;
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return -EINVAL;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	dfd = vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd == -ENOENT ? 0 : dfd;
+	if (unlinkat(dfd, slash + 1, flags) < 0 && errno != ENOENT)
+		r = -errno;
+	close(dfd);
+	return r;
+}
+
+static char *bak_path(const char *path)
+{
+	return xasprintf("%s" BAK_SUFFIX, path);
+}
+
+/* put one change back; the first error wins */
+static int undo_change(struct vfd_root *root, const struct vfd_file_change *c, bool baked)
+{
+	int r;
+
+	if (c->kind == VFD_CHANGE_CREATE)
+		r = root_unlink(root, c->path, 0);
+	else
+		r = vfd_root_write_file(root, c->path, c->old_text, c->old_len, c->mode);
+	if (baked) {
+		char *bak = bak_path(c->path);
+		int rb = bak ? root_unlink(root, bak, 0) : -ENOMEM;
+
+		free(bak);
+		if (r == 0)
+			r = rb;
+	}
+	return r;
+}
+
+int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan,
+		      size_t *failed)
+{
+	struct vfd_root *root = vfd_host_get_root(host);
+	size_t n = plan->nchanges, *order, k = 0;
+	bool *baked;
+	int r = 0;
+
+	if (failed)
+		*failed = n;
+	if (plan->refused)
+		return -EPERM;
+	if (!n)
+		return 0;
+	if (!may_write(root))
+		return -EROFS;
+	order = calloc(n, sizeof(*order));
+	baked = calloc(n, sizeof(*baked));
+	if (!order || !baked) {
+		free(order);
+		free(baked);
+		return -ENOMEM;
+	}
+	/* the record first when it grows, last when it goes: a crash leaves a way back */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 &&
+		    plan->changes[i].kind != VFD_CHANGE_REMOVE)
+			order[k++] = i;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(plan->changes[i].path, STATE_PATH) != 0)
+			order[k++] = i;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 &&
+		    plan->changes[i].kind == VFD_CHANGE_REMOVE)
+			order[k++] = i;
+	for (k = 0; k < n; k++) {
+		const struct vfd_file_change *c = &plan->changes[order[k]];
+
+		if (c->backup) {
+			char *bak = bak_path(c->path);
+
+			r = bak ? vfd_root_write_file(root, bak, c->old_text, c->old_len, c->mode)
+				: -ENOMEM;
+			free(bak);
+			if (r < 0)
+				break;
+			baked[order[k]] = true;
+		}
+		if (c->kind == VFD_CHANGE_REMOVE)
+			r = root_unlink(root, c->path, 0);
+		else
+			r = vfd_root_write_file(root, c->path, c->new_text, c->new_len, c->mode);
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		if (failed)
+			*failed = order[k];
+		if (baked[order[k]]) {
+			char *bak = bak_path(plan->changes[order[k]].path);
+
+			if (bak)
+				root_unlink(root, bak, 0);
+			free(bak);
+		}
+		while (k-- > 0)
+			undo_change(root, &plan->changes[order[k]], baked[order[k]]);
+		free(order);
+		free(baked);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vfd_file_change *c = &plan->changes[i];
+
+		if (c->drop_backup) {
+			char *bak = bak_path(c->path);
+
+			if (bak)
+				root_unlink(root, bak, 0);
+			free(bak);
+		}
+		/* the record's directory is persist's own too */
+		if (strcmp(c->path, STATE_PATH) == 0 && c->kind == VFD_CHANGE_REMOVE)
+			root_unlink(root, "etc/vfio-doctor", AT_REMOVEDIR);
+	}
+	free(order);
+	free(baked);
+	return 0;
+}

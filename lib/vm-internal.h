@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared by the VM configuration files (vm-*.c, lint-*.c); not public. */
+#ifndef VFD_VM_INTERNAL_H
+#define VFD_VM_INTERNAL_H
+
+#include "internal.h"
+#include "vfd-vm.h"
+
+/* a growing string; on allocation failure ->oom is set and adds do nothing */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+void sbuf_add(struct sbuf *b, const char *s);
+void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the string (caller frees), NULL when out of memory; the buffer is emptied */
+char *sbuf_take(struct sbuf *b);
+
+/* class 03 00: a VGA-compatible display controller (the only kind with VGA ranges) */
+static inline bool class_is_vga(uint32_t class_code)
+{
+	return (class_code >> 8) == 0x0300;
+}
+
+/* the QEMU user given, or the distribution's */
+const char *vm_user(struct vfd_root *root, const char *user);
+
+/*
+ * May @user read the host file @path (absolute) in @root: search permission
+ * on every directory above it and read permission on it? 0 with *can and, when
+ * not, *why (caller frees); -ENOENT when the file or a directory is missing,
+ * -ESRCH when the user is not in etc/passwd.
+ */
+int vm_user_can_read(struct vfd_root *root, const char *user, const char *path, bool *can,
+		     char **why);
+
+/*
+ * Findings about a ROM file for the device @dev (or NULL) under @firmware:
+ * exists, readable by @user, parses, names the device, has an image the
+ * firmware runs. @id is the finding id; @device the slot for the finding.
+ * Returns -ENOENT when the file is missing (a fail finding is added), else 0.
+ */
+int vm_check_romfile(struct vfd_root *root, const char *user, const char *path,
+		     const struct vfd_pcidev *dev, enum vfd_vm_firmware firmware, const char *id,
+		     struct vfd_report *report);
+
+/* vfio-pci's disable_vga parameter is set: the VGA region is never offered */
+bool vm_vga_disabled(struct vfd_root *root);
+
+/* vm-qemu.c: a shell word, quoted when needed */
+void shell_quote(struct sbuf *b, const char *w);
+/* a QEMU option value with its commas doubled (caller frees) */
+char *qemu_opt_escape(const char *v);
+/* the -device lines of a set, appended to @out */
+void qemu_add_devset(struct sbuf *out, const struct vfd_vm_devset *set,
+		     const struct vfd_vm_opts *opts);
+
+/* vm-libvirt.c: the controllers and hostdevs of a set, into a <devices> node (libxml2) */
+struct _xmlNode;
+int libvirt_add_devset(struct _xmlNode *devices, const struct vfd_vm_devset *set,
+		       const struct vfd_vm_opts *opts);
+/* a <qemu:override> setting x-vga on each hostdev that has it, or NULL when none */
+struct _xmlNode *libvirt_xvga_override(const struct vfd_vm_devset *set);
+/* @node as indented XML text and a newline (caller frees), NULL on ENOMEM */
+struct _xmlDoc;
+char *libvirt_node_string(struct _xmlDoc *doc, struct _xmlNode *node);
+
+/* the root ports' QEMU ids: "vfd-rp<index>" */
+#define VM_PORT_PREFIX "vfd-rp"
+
+#endif

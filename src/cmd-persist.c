@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfio-doctor persist: make the vfio-pci binding of devices survive a reboot.
+ * The library plans every file change; this prints the problems, the changes
+ * as unified diffs (--dry-run) or what was written, and the commands left to
+ * run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+
+static void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " vfio-doctor persist [options] DEVICE...\n"
+	      " vfio-doctor persist --undo [options] [DEVICE...]\n"
+	      "\nMake devices go to vfio-pci at every boot: a udev rule per address (identical\n"
+	      "devices elsewhere are untouched), softdeps so vfio-pci loads before the host\n"
+	      "driver, vfio-pci in the initramfs, the IOMMU options on the kernel command line.\n"
+	      "Each file is written atomically; its previous content stays in\n"
+	      "FILE.vfio-doctor.bak. Running it again changes nothing.\n"
+	      "\nOptions:\n"
+	      "     --by-id             bind by vendor:device (options vfio-pci ids=): every\n"
+	      "                           device with those IDs goes to vfio-pci\n"
+	      " -u, --undo              take the devices named (all when none) out again and\n"
+	      "                           give the files back\n"
+	      " -f, --force             persist devices the host is using (disk, network, display)\n"
+	      " -n, --dry-run           show every change as a unified diff; change nothing\n"
+	      "\n -h, --help              display this help\n"
+	      "\nDEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device (every match).\n"
+	      "Exit status: 0 done (or nothing to do), 1 done with warnings, 2 refused, a file\n"
+	      "left untouched, or bad usage.\n"
+	      "For more details see vfio-doctor(8).\n", stdout);
+}
+
+static void print_problems(const struct vfd_report *rep, bool color)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+		const char *c = f->status == VFD_FAIL ? C_RED : f->status == VFD_WARN ? C_YELLOW : "";
+
+		printf("%s%-4s%s  %s\n", color ? c : "", vfd_status_name(f->status),
+		       color ? C_RESET : "", f->summary);
+		for (char **e = f->evidence; e && *e; e++)
+			printf("        %s\n", *e);
+		for (char **x = f->fix; x && *x; x++)
+			printf("        fix: %s\n", *x);
+	}
+}
+
+static void print_diff(const char *diff, bool color)
+{
+	for (const char *p = diff; *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		const char *c = "";
+
+		if (color && (*p == '+' || *p == '-') && strncmp(p, "+++ ", 4) && strncmp(p, "--- ", 4))
+			c = *p == '+' ? C_GREEN : C_RED;
+		else if (color && *p == '@')
+			c = C_DIM;
+		printf("%s%.*s%s\n", c, n, p, *c ? C_RESET : "");
+		p = nl ? nl + 1 : p + n;
+	}
+}
+
+static int exit_for(const struct vfd_report *rep)
+{
+	switch (vfd_report_worst(rep)) {
+	case VFD_FAIL:
+		return EXIT_TROUBLE;
+	case VFD_WARN:
+		return EXIT_WARN;
+	default:
+		return EXIT_CLEAN;
+	}
+}
+
+int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_BY_ID = 256 };
+	static const struct option longopts[] = {
+		{ "by-id", no_argument, NULL, OPT_BY_ID },
+		{ "undo", no_argument, NULL, 'u' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vfd_persist_opts opts = { 0 };
+	struct vfd_persist_plan plan = { 0 };
+	struct vfd_host *host = NULL;
+	bool dry = false, color = want_color();
+	sigset_t block, old;
+	size_t failed = 0;
+	int c, r, rc = EXIT_TROUBLE;
+
+	while ((c = getopt_long(argc, argv, "ufnh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BY_ID:
+			opts.by_id = true;
+			break;
+		case 'u':
+			opts.undo = true;
+			break;
+		case 'f':
+			opts.force = true;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_CLEAN;
+		default:
+			return cmd_usage_error("persist ");
+		}
+	}
+	if (optind >= argc && !opts.undo) {
+		warnx_("persist: no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
+		return EXIT_TROUBLE;
+	}
+	if (opts.undo && opts.by_id) {
+		warnx_("persist: --by-id and --undo do not go together: --undo takes out what "
+		       "was persisted, however it was bound");
+		return EXIT_TROUBLE;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct vfd_devspec spec;
+
+		if (vfd_devspec_parse(argv[i], &spec) < 0) {
+			cmd_bad_device(argv[i]);
+			return EXIT_TROUBLE;
+		}
+	}
+	host = cmd_open_host(ctx);
+	if (!host)
+		return EXIT_TROUBLE;
+	r = vfd_plan_persist(host, optind < argc ? (const char *const *)(argv + optind) : NULL,
+			     &opts, &plan);
+	if (r == -ENODEV) {
+		for (int i = optind; i < argc; i++) {
+			struct vfd_devspec spec;
+			size_t idx;
+
+			if (vfd_devspec_parse(argv[i], &spec) == 0 &&
+			    vfd_host_lookup(host, &spec, &idx) < 0)
+				warnx_("no PCI device matches '%s'", argv[i]);
+		}
+		goto out;
+	}
+	if (r < 0) {
+		warnx_("persist: cannot plan: %s", strerror(-r));
+		goto out;
+	}
+	print_problems(&plan.problems, color);
+	if (plan.refused) {
+		warnx_("persist refused: see the problems above (nothing was changed)");
+		goto out;
+	}
+	if (!plan.nchanges) {
+		if (plan.devices && plan.devices[0]) {
+			printf("nothing to change: already persisted\n");
+			for (char **d = plan.devices; *d; d++)
+				printf("  %s\n", *d);
+		} else {
+			printf("nothing to change\n");
+		}
+		rc = exit_for(&plan.problems);
+		goto out;
+	}
+	if (dry) {
+		for (size_t i = 0; i < plan.nchanges; i++) {
+			char *d = vfd_file_change_diff(&plan.changes[i]);
+
+			printf("# %s\n", plan.changes[i].why);
+			if (d)
+				print_diff(d, color);
+			free(d);
+		}
+		for (char **d = plan.devices; d && *d; d++)
+			printf("%s %s\n", d == plan.devices ? "persisted:" : "          ", *d);
+		for (char **x = plan.commands; x && *x; x++)
+			printf("%s %s\n", x == plan.commands ? "then run:" : "         ", *x);
+		printf("dry run: nothing was changed\n");
+		rc = exit_for(&plan.problems);
+		goto out;
+	}
+	/* a ^C between two files must not leave half a configuration */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	r = vfd_persist_apply(host, &plan, &failed);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r == -EROFS) {
+		warnx_("persist: a sysroot is a snapshot and cannot be changed: use --dry-run to "
+		       "see the changes");
+		goto out;
+	}
+	if (r < 0) {
+		if (failed < plan.nchanges)
+			warnx_("cannot write '/%s': %s", plan.changes[failed].path, strerror(-r));
+		else
+			warnx_("persist failed: %s", strerror(-r));
+		fprintf(stderr, "rolled back: the files are as they were\n");
+		goto out;
+	}
+	for (size_t i = 0; i < plan.nchanges; i++) {
+		const struct vfd_file_change *ch = &plan.changes[i];
+
+		if (ch->kind == VFD_CHANGE_CREATE)
+			printf("created /%s\n", ch->path);
+		else if (ch->kind == VFD_CHANGE_REMOVE)
+			printf("removed /%s\n", ch->path);
+		else if (ch->backup)
+			printf("changed /%s (the previous content is in /%s.vfio-doctor.bak)\n",
+			       ch->path, ch->path);
+		else
+			printf("changed /%s\n", ch->path);
+	}
+	for (char **d = plan.devices; d && *d; d++)
+		printf("%s %s\n", d == plan.devices ? "persisted:" : "          ", *d);
+	if (!plan.devices || !plan.devices[0])
+		printf("nothing is persisted any more\n");
+	for (char **x = plan.commands; x && *x; x++)
+		printf("%s %s\n", x == plan.commands ? "now run:" : "        ", *x);
+	rc = exit_for(&plan.problems);
+out:
+	vfd_persist_plan_clear(&plan);
+	vfd_host_free(host);
+	return rc;
+}

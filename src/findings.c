@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Findings as text (grouped by layer) and as the JSON array of check -J: the
+ * one renderer of check and guest. Plain stdio, so the static guest build
+ * has it too.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "findings.h"
+
+static const char *status_color(enum vfd_status s)
+{
+	switch (s) {
+	case VFD_OK:
+		return C_GREEN;
+	case VFD_WARN:
+		return C_YELLOW;
+	case VFD_FAIL:
+		return C_RED;
+	default:
+		return C_DIM;
+	}
+}
+
+void findings_print_text(FILE *out, const struct vfd_report *rep, const char *const *layers,
+			 size_t nlayers, const struct outopts *o)
+{
+	size_t counts[VFD_SKIP + 1] = { 0 };
+
+	for (size_t l = 0; l < nlayers; l++) {
+		bool header = false;
+
+		for (size_t i = 0; i < rep->n; i++) {
+			const struct vfd_finding *f = &rep->findings[i];
+			bool detail = o->verbose || f->status == VFD_WARN || f->status == VFD_FAIL;
+
+			if (strcmp(f->layer, layers[l]) != 0)
+				continue;
+			if (!header) {
+				fprintf(out, "\n%s%s%s\n", o->color ? C_BOLD : "", layers[l],
+					o->color ? C_RESET : "");
+				header = true;
+			}
+			if ((size_t)f->status < ARRAY_LEN(counts))
+				counts[f->status]++;
+			fprintf(out, "  %s%-4s%s  %s%s%s\n", o->color ? status_color(f->status) : "",
+				vfd_status_name(f->status), o->color ? C_RESET : "",
+				f->device ? f->device : "", f->device ? ": " : "", f->summary);
+			if (o->verbose)
+				fprintf(out, "        %sid: %s%s\n", o->color ? C_DIM : "", f->id,
+					o->color ? C_RESET : "");
+			for (char **e = f->evidence; detail && e && *e; e++)
+				fprintf(out, "        %s%s%s\n", o->color ? C_DIM : "", *e,
+					o->color ? C_RESET : "");
+			for (char **x = f->fix; detail && x && *x; x++)
+				fprintf(out, "        fix: %s\n", *x);
+		}
+	}
+	fprintf(out, "\n%zu ok, %zu info, %zu warn, %zu fail, %zu skipped\n", counts[VFD_OK],
+		counts[VFD_INFO], counts[VFD_WARN], counts[VFD_FAIL], counts[VFD_SKIP]);
+}
+
+static void json_strv(FILE *out, char **v)
+{
+	fputc('[', out);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			fputs(", ", out);
+		json_str(out, v[i]);
+	}
+	fputc(']', out);
+}
+
+void findings_print_json(FILE *out, const struct vfd_report *rep)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+
+		fputs(i ? ",\n      {" : "\n      {", out);
+		fputs("\"id\": ", out);
+		json_str(out, f->id);
+		fputs(", \"layer\": ", out);
+		json_str(out, f->layer);
+		fputs(", \"status\": ", out);
+		json_str(out, vfd_status_name(f->status));
+		fputs(", \"device\": ", out);
+		json_str(out, f->device);
+		fputs(",\n       \"summary\": ", out);
+		json_str(out, f->summary);
+		fputs(",\n       \"evidence\": ", out);
+		json_strv(out, f->evidence);
+		fputs(",\n       \"fix\": ", out);
+		json_strv(out, f->fix);
+		fputc('}', out);
+	}
+	fputs(rep->n ? "\n   ]" : "]", out);
+}
+
+int findings_exit_status(const struct vfd_report *rep)
+{
+	switch (vfd_report_worst(rep)) {
+	case VFD_FAIL:
+		return EXIT_TROUBLE;
+	case VFD_WARN:
+		return EXIT_WARN;
+	default:
+		return EXIT_CLEAN;
+	}
+}

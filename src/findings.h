@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Rendering a report of findings, shared by check and guest (no libsmartcols here). */
+#ifndef VFD_FINDINGS_H
+#define VFD_FINDINGS_H
+
+#include <stdio.h>
+
+#include "output.h"
+#include "vfd.h"
+
+/*
+ * The text report: a section per layer in the order of @layers (findings of
+ * other layers are not shown), then the line counting each status. Evidence
+ * and fixes of warnings and failures always, of the rest with o->verbose.
+ */
+void findings_print_text(FILE *out, const struct vfd_report *rep, const char *const *layers,
+			 size_t nlayers, const struct outopts *o);
+/* the findings as the JSON array check -J writes, from '[' to ']' */
+void findings_print_json(FILE *out, const struct vfd_report *rep);
+/* the exit status for the worst finding: EXIT_TROUBLE, EXIT_WARN or EXIT_CLEAN */
+int findings_exit_status(const struct vfd_report *rep);
+
+#endif

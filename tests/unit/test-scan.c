@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The host scan's sources for a function's IDs: config space, the modalias
+ * of a VF (whose ID registers read all ones), the attribute files when config
+ * is unreadable; and the topology link read on first use.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tree.h"
+#include "vfd.h"
+
+#define PF "pci0000:00/0000:00:03.0/0000:02:00.0"
+#define VF1 "pci0000:00/0000:00:03.0/0000:02:10.0"
+#define VF2 "pci0000:00/0000:00:03.0/0000:02:10.2"
+#define DEAD "pci0000:00/0000:00:03.0/0000:02:00.1"
+
+static void attr(const char *dir, const char *path, const char *name, const char *text)
+{
+	char rel[512];
+
+	snprintf(rel, sizeof(rel), "sys/devices/%s/%s", path, name);
+	tree_file(dir, rel, text);
+}
+
+static struct vfd_host *open_host(const char *dir, struct vfd_root **root)
+{
+	struct vfd_host *host;
+
+	*root = vfd_root_new(dir);
+	assert_non_null(*root);
+	host = vfd_host_new(*root);
+	assert_non_null(host);
+	return host;
+}
+
+static void vf_ids(void **state)
+{
+	char *dir = tree_new();
+	struct vfd_root *root;
+	struct vfd_host *host;
+	struct vfd_pcidev *d;
+
+	(void)state;
+	tree_device(dir, "pci0000:00/0000:00:03.0", 0x8086, 0x2030, 0x060400, 1, 4, true,
+		    "pcieport", 1);
+	tree_device(dir, PF, 0x8086, 0x10fb, 0x020000, 0x80, 0, false, "ixgbe", 2);
+	/* VFs: config says 0xffff, the kernel's modalias and attributes say who they are */
+	tree_device(dir, VF1, 0xffff, 0xffff, 0x020000, 0, 0, false, "ixgbevf", 3);
+	attr(dir, VF1, "modalias", "pci:v00008086d000010EDsv00008086sd0000000Cbc02sc00i00\n");
+	attr(dir, VF1, "vendor", "0x1111\n");
+	attr(dir, VF1, "device", "0x2222\n");
+	tree_device(dir, VF2, 0xffff, 0xffff, 0x020000, 0, 0, false, "vfio-pci", 4);
+	attr(dir, VF2, "vendor", "0x8086\n");
+	attr(dir, VF2, "device", "0x10ed\n");
+	host = open_host(dir, &root);
+
+	d = vfd_host_find(host, "0000:02:10.0");
+	assert_non_null(d);
+	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
+	assert_int_equal(vfd_pcidev_get_device(d), 0x10ed);
+	assert_int_equal(vfd_pcidev_get_class(d), 0x020000);
+	assert_string_equal(vfd_pcidev_get_driver(d), "ixgbevf");
+	assert_int_equal(vfd_pcidev_get_group(d), 3);
+	/* no modalias: the two ID attributes */
+	d = vfd_host_find(host, "0000:02:10.2");
+	assert_non_null(d);
+	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
+	assert_int_equal(vfd_pcidev_get_device(d), 0x10ed);
+	assert_int_equal(vfd_pcidev_get_class(d), 0x020000);
+	assert_string_equal(vfd_pcidev_get_driver(d), "vfio-pci");
+	/* the topology link, read when asked */
+	assert_string_equal(vfd_pcidev_get_parent(d), "0000:00:03.0");
+	assert_null(vfd_pcidev_get_parent(vfd_host_find(host, "0000:00:03.0")));
+	vfd_host_free(host);
+	vfd_root_unref(root);
+	tree_free(dir);
+}
+
+static void dead_config(void **state)
+{
+	char *dir = tree_new();
+	struct vfd_root *root;
+	struct vfd_host *host;
+	struct vfd_pcidev *d;
+
+	(void)state;
+	/* a function gone to all ones (surprise removal): everything from the attributes */
+	tree_device(dir, DEAD, 0xffff, 0xffff, 0xffffff, 0xff, -1, false, NULL, 5);
+	attr(dir, DEAD, "vendor", "0x8086\n");
+	attr(dir, DEAD, "device", "0x10fb\n");
+	attr(dir, DEAD, "subsystem_vendor", "0x8086\n");
+	attr(dir, DEAD, "subsystem_device", "0x0003\n");
+	attr(dir, DEAD, "class", "0x020000\n");
+	attr(dir, DEAD, "revision", "0x01\n");
+	attr(dir, DEAD, "modalias", "pci:v00008086d000010FBsv00008086sd00000003bc02sc00i00\n");
+	host = open_host(dir, &root);
+	d = vfd_host_find(host, "0000:02:00.1");
+	assert_non_null(d);
+	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
+	assert_int_equal(vfd_pcidev_get_device(d), 0x10fb);
+	assert_int_equal(vfd_pcidev_get_subsys_device(d), 0x0003);
+	assert_int_equal(vfd_pcidev_get_class(d), 0x020000);
+	assert_int_equal(vfd_pcidev_get_revision(d), 0x01);
+	assert_false(vfd_pcidev_is_bridge(d));
+	assert_null(vfd_pcidev_get_driver(d));
+	vfd_host_free(host);
+	vfd_root_unref(root);
+	tree_free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vf_ids),
+		cmocka_unit_test(dead_config),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
