@@ -311,6 +311,85 @@ static void resolve_netif(struct vfd_root *root, struct usage_index *idx, struct
 	e->ifname = NULL;
 }
 
+/* one /proc/PID: which of its fds are DRM nodes of @nodes (name -> device path) */
+static void scan_pid_dri(struct vfd_root *root, struct usage_index *idx, const char *pid,
+			 char **names, char **paths, size_t n)
+{
+	struct dirent *fd;
+	char *comm = NULL;
+	DIR *fds = vfd_root_opendirf(root, "proc/%s/fd", pid);
+
+	while (fds && (fd = readdir(fds))) {
+		char *target = NULL;
+		const char *node;
+
+		if (fd->d_name[0] == '.' ||
+		    vfd_root_readlinkf(root, &target, "proc/%s/fd/%s", pid, fd->d_name) < 0)
+			continue;
+		node = strncmp(target, "/dev/dri/", 9) == 0 ? target + 9 : NULL;
+		for (size_t i = 0; node && i < n; i++) {
+			if (strcmp(names[i], node) != 0)
+				continue;
+			if (!comm)
+				vfd_root_readf_str(root, &comm, "proc/%s/comm", pid);
+			add(idx, paths[i], VFD_USE_DISPLAY,
+			    xasprintf("process %s (pid %s) holds /dev/dri/%s", comm ? comm : "?", pid,
+				      node),
+			    xasprintf("/proc/%s/fd/%s -> %s", pid, fd->d_name, target));
+			break;
+		}
+		free(target);
+	}
+	if (fds)
+		closedir(fds);
+	free(comm);
+}
+
+/*
+ * Display servers and other DRM clients: processes holding /dev/dri nodes
+ * (card* and renderD*) of a PCI device, named so the user knows what to stop.
+ */
+static void scan_drm_clients(struct vfd_root *root, struct usage_index *idx)
+{
+	char *names[64], *paths[64];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dir = vfd_root_opendirf(root, "sys/class/drm");
+
+	while (dir && (de = readdir(dir)) && n < ARRAY_SIZE(names)) {
+		char *target = NULL;
+
+		if ((strncmp(de->d_name, "card", 4) != 0 && strncmp(de->d_name, "renderD", 7) != 0) ||
+		    strchr(de->d_name, '-'))
+			continue;
+		if (vfd_root_readlinkf(root, &target, "sys/class/drm/%s", de->d_name) == 0 &&
+		    strstr(target, "/pci")) {
+			names[n] = strdup(de->d_name);
+			paths[n] = target;
+			if (names[n])
+				n++;
+			else
+				free(target);
+		} else {
+			free(target);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	if (n) {
+		dir = vfd_root_opendirf(root, "proc");
+		while (dir && (de = readdir(dir)))
+			if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+				scan_pid_dri(root, idx, de->d_name, names, paths, n);
+		if (dir)
+			closedir(dir);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+		free(paths[i]);
+	}
+}
+
 static void scan_display(struct vfd_root *root, struct usage_index *idx)
 {
 	static const struct {
@@ -379,6 +458,7 @@ static struct usage_index *usage_index_build(struct vfd_root *root)
 	scan_block(root, idx);
 	scan_net(root, idx);
 	scan_display(root, idx);
+	scan_drm_clients(root, idx);
 	scan_input(root, idx);
 	return idx;
 }

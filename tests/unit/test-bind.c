@@ -208,6 +208,38 @@ static void mounted_disk_refused(void **state)
 	close_fx(&fx);
 }
 
+/* a GPU whose DRM node a display server holds: refused, with the process named */
+static void display_server_refused(void **state)
+{
+	static const char *const gpu[] = { "0000:00:02.0", NULL };
+	struct vfd_bind_opts opts = { 0 };
+	struct vfd_plan plan;
+	struct fx fx = { 0 };
+	char link[4096];
+	bool named = false;
+
+	fx.dir = tree_new();
+	tree_device(fx.dir, "pci0000:00/0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, -1, false,
+		    "bochs-drm", 4);
+	tree_file(fx.dir, "sys/devices/pci0000:00/0000:00:02.0/drm/card0/dev", "226:0\n");
+	tree_file(fx.dir, "sys/class/drm/.keep", "");
+	snprintf(link, sizeof(link), "%s/sys/class/drm/card0", fx.dir);
+	assert_int_equal(symlink("../../devices/pci0000:00/0000:00:02.0/drm/card0", link), 0);
+	tree_file(fx.dir, "proc/4242/comm", "Xorg\n");
+	tree_file(fx.dir, "proc/4242/fd/.keep", "");
+	snprintf(link, sizeof(link), "%s/proc/4242/fd/7", fx.dir);
+	assert_int_equal(symlink("/dev/dri/card0", link), 0);
+	open_fx(&fx);
+	assert_int_equal(vfd_plan_bind(fx.host, gpu, &opts, &plan), 0);
+	assert_true(plan.refused);
+	assert_string_equal(plan.problems.findings[0].id, "bind.in-use");
+	for (char **e = plan.problems.findings[0].evidence; *e; e++)
+		named |= strstr(*e, "process Xorg (pid 4242) holds /dev/dri/card0") != NULL;
+	assert_true(named);
+	vfd_plan_clear(&plan);
+	close_fx(&fx);
+}
+
 /* two NICs behind a conventional PCI bridge: one alone is refused, --group works */
 static void shared_group(void **state)
 {
@@ -332,6 +364,7 @@ int main(void)
 		cmocka_unit_test(rollback_each_step),
 		cmocka_unit_test(probe_that_does_not_bind),
 		cmocka_unit_test(mounted_disk_refused),
+		cmocka_unit_test(display_server_refused),
 		cmocka_unit_test(shared_group),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(sysroot_is_read_only),

@@ -66,6 +66,9 @@ host_check() {
         eval '[ "$(cat gen/args-unbound.rc)" = 1 ]'
     expect "QEMU refuses the e1000e still on e1000e" nested_failed unbound
     expect "QEMU's error names the device" nested_err_has unbound "$nic"
+    expect "vfio-doctor explain decodes QEMU's real error (no group node)" eval \
+        '"$VFD_HOST_TOOL" explain -J --no-checks nested/unbound.err > nested/unbound.explain.json;
+         jq -e "[.problems[].id] | index(\"qemu.group-enoent\")" nested/unbound.explain.json >/dev/null'
     expect "bind of the e1000e exited 0" eval '[ "$(cat gen/bind-nic.rc)" = 0 ]'
     expect "bind --group of the VGA card exited 0" eval '[ "$(cat gen/bind-vga.rc)" = 0 ]'
     expect "after bind: VGA on vfio-pci" is_driver bound "$vga" vfio-pci
