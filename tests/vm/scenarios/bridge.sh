@@ -22,6 +22,12 @@ guest_main() {
     tool_run "$VFD_OUT/tool/boot" check-e1000 check "$e1000" -J
     tool_run "$VFD_OUT/tool/boot" bind-one bind "$e1000"
     truth refused
+    # QEMU's own word on a group that is not viable, for explain to decode
+    tool_run "$VFD_OUT/tool/boot" bind-nonviable bind --allow-nonviable "$e1000"
+    qemu-system-x86_64 -S -nodefaults -display none -machine q35 -accel tcg -m 64 \
+        -device "vfio-pci,host=$e1000" -qmp stdio < /dev/null \
+        > "$VFD_OUT/tool/boot/nested-nonviable.out" 2> "$VFD_OUT/tool/boot/nested-nonviable.err" ||
+        true
     tool_run "$VFD_OUT/tool/boot" bind-group bind --group "$e1000"
     truth grouped
 }
@@ -48,6 +54,14 @@ host_check() {
             "$rtl is bound to 8139cp (blocks the group)" tool/boot/bind-one.out
         expect "after the refusal both NICs keep their drivers" eval \
             'is_driver refused "$e1000" e1000 && is_driver refused "$rtl" 8139cp'
+        expect "bind --allow-nonviable exited 0" exit_is boot bind-nonviable 0
+        expect "nested QEMU refuses the non-viable group" grep -q "is not viable" \
+            tool/boot/nested-nonviable.err
+        expect "vfio-doctor explain decodes QEMU's real 'not viable' error" eval \
+            '"$VFD_HOST_TOOL" explain -J --no-checks tool/boot/nested-nonviable.err \
+                > tool/boot/nested-nonviable.explain.json;
+             jq -e "[.problems[].id] | index(\"qemu.group-not-viable\")" \
+                tool/boot/nested-nonviable.explain.json >/dev/null'
         expect "bind --group exited 0" exit_is boot bind-group 0
         expect "after bind --group: e1000 on vfio-pci" is_driver grouped "$e1000" vfio-pci
         expect "after bind --group: rtl8139 on vfio-pci" is_driver grouped "$rtl" vfio-pci
