@@ -19,6 +19,13 @@ guest_main() {
     truth boot
     tool boot
     bdf=$(slot_of 8086:10d3) || { echo "guest: no e1000e"; return 1; }
+    # the NIC's option ROM through sysfs (QEMU gives the e1000e efi-e1000e.rom)
+    tool_run "$VFD_OUT/tool/boot" rom-dump rom dump "$bdf" -o "$VFD_OUT/tool/boot/e1000e.rom"
+    if dd if="/sys/bus/pci/devices/$bdf/rom" of=/dev/null bs=1 count=1 2>/dev/null; then
+        echo on > "$VFD_OUT/tool/boot/rom-after"
+    else
+        echo off > "$VFD_OUT/tool/boot/rom-after"
+    fi
     tool_run "$VFD_OUT/tool/boot" bind-dry bind --dry-run "$bdf"
     tool_run "$VFD_OUT/tool/boot" bind bind "$bdf"
     truth bound
@@ -42,6 +49,14 @@ host_check() {
     expect "e1000e ($nic) is in an IOMMU group" in_a_group boot "$nic"
     expect "e1000e driver bound at boot" is_driver boot "$nic" e1000e
     expect "/dev/kvm present" eval '! grep -qx absent truth/boot/dev-kvm.txt'
+    expect "rom dump of the e1000e exited 0" exit_is boot rom-dump 0
+    expect "the dumped ROM is QEMU's efi-e1000e.rom, byte for byte" \
+        cmp -s tool/boot/e1000e.rom /usr/lib/ipxe/qemu/efi-e1000e.rom
+    expect "the rom attribute is switched off again after the dump" \
+        grep -qx off tool/boot/rom-after
+    expect "rom info of the dump: legacy and EFI images" eval \
+        '"$VFD_HOST_TOOL" rom info -J tool/boot/e1000e.rom |
+         jq -e ".rom.ovmf and .rom.seabios" >/dev/null'
     expect "bind --dry-run changed nothing" is_driver boot "$nic" e1000e
     expect "bind --dry-run shows the driver_override write" grep -q \
         "echo vfio-pci > /sys/bus/pci/devices/$nic/driver_override" tool/boot/bind-dry.out
