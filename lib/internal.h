@@ -138,7 +138,7 @@ struct pciids;
 struct pciids *pciids_parse(const char *buf, size_t size);
 void pciids_free(struct pciids *ids);
 /* the name of an entry (@len bytes, not NUL-terminated), or NULL when not listed */
-const char *pciids_lookup(const struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
+const char *pciids_lookup(struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
 			  unsigned int id3, size_t *len);
 /* read the list file whole (the tool's data, not the host's: not below the sysroot) */
 int pciids_read_file(const char *path, char **buf, size_t *size);

@@ -28,6 +28,13 @@
 #define LAZY_VFS	0x40
 #define LAZY_PARENT	0x80
 
+#define PCI_EXT_CAP_ID_SRIOV	0x10
+#define PCI_SRIOV_CTRL		0x08	/* bit 0: VF Enable */
+#define PCI_SRIOV_NUM_VF	0x10
+#define PCI_SRIOV_VF_OFFSET	0x14
+#define PCI_SRIOV_VF_STRIDE	0x16
+#define PCI_SRIOV_VF_DID	0x1a
+
 struct vfd_pcidev {
 	struct vfd_host *host;
 	char slot[16];
@@ -35,6 +42,8 @@ struct vfd_pcidev {
 	uint32_t class_code;
 	uint8_t revision;
 	uint8_t header_type;	/* raw byte: bit 7 is multi-function */
+	bool vf_like;		/* its ID registers read all ones: a VF */
+	bool ids_pending;	/* vendor and device of such a one still to be found */
 	int group;
 	const char *driver;	/* the host's copy */
 	char *parent;
@@ -209,13 +218,9 @@ static void load_ids(struct vfd_root *root, struct vfd_pcidev *d, int dfd, const
 	 * took them from the PF. modalias holds both in one read.
 	 */
 	if (n >= 0x30 && (cfg[0x09] & cfg[0x0a] & cfg[0x0b]) != 0xff) {
-		char alias[256];
-
-		if (root_read_child(root, dfd, dir, "modalias", alias, sizeof(alias)) < 0 ||
-		    modalias_pci_ids(alias, &d->vendor, &d->device) < 0) {
-			d->vendor = (uint16_t)read_hex_attr(root, dfd, dir, "vendor");
-			d->device = (uint16_t)read_hex_attr(root, dfd, dir, "device");
-		}
+		/* resolve_vf_ids() finds them once every function is scanned */
+		d->vf_like = true;
+		d->ids_pending = true;
 		ids_from_config(d, cfg, n);
 		return;
 	}
@@ -231,6 +236,84 @@ static void load_ids(struct vfd_root *root, struct vfd_pcidev *d, int dfd, const
 		d->header_type = 1;
 	else if ((d->class_code >> 8) == 0x0607)
 		d->header_type = 2;
+}
+
+/* the IDs of a VF the PFs did not account for: modalias, or the two attributes */
+static void vf_ids_from_sysfs(struct vfd_host *host, struct vfd_pcidev *d)
+{
+	char dir[48], alias[256];
+
+	snprintf(dir, sizeof(dir), "sys/bus/pci/devices/%s", d->slot);
+	if (root_read_child(host->root, -1, dir, "modalias", alias, sizeof(alias)) < 0 ||
+	    modalias_pci_ids(alias, &d->vendor, &d->device) < 0) {
+		d->vendor = (uint16_t)read_hex_attr(host->root, -1, dir, "vendor");
+		d->device = (uint16_t)read_hex_attr(host->root, -1, dir, "device");
+	}
+}
+
+/*
+ * The kernel names a VF after its PF: the PF's vendor and the VF Device ID of
+ * its SR-IOV capability (drivers/pci/iov.c), at the routing IDs the capability
+ * gives: PF + First VF Offset + n * VF Stride, for n below NumVFs. One config
+ * read per PF instead of a file per VF; a VF no PF accounts for (a PF whose
+ * extended config is unreadable without root, say) reads its modalias.
+ */
+static void resolve_vf_ids(struct vfd_host *host)
+{
+	size_t pending = 0;
+
+	for (size_t i = 0; i < host->n; i++)
+		pending += host->devices[i].ids_pending;
+	for (size_t i = 0; i < host->n && pending; i++) {
+		struct vfd_pcidev *pf = &host->devices[i];
+		unsigned int num, offset, stride, rid;
+		struct vfd_bdf bdf;
+		uint8_t *cfg = NULL;
+		size_t len = 0;
+		int pos;
+
+		if (pf->vf_like || (pf->header_type & 0x7f) != 0)
+			continue;
+		/* read, not kept: a host has hundreds of endpoints that are no PF */
+		if (vfd_root_read_filef(host->root, 4096, (char **)&cfg, &len,
+					"sys/bus/pci/devices/%s/config", pf->slot) < 0)
+			continue;
+		pos = vfd_config_find_ext_cap(cfg, len, PCI_EXT_CAP_ID_SRIOV);
+		if (pos < 0 || (size_t)pos + PCI_SRIOV_VF_DID + 2 > len ||
+		    !(le16(cfg + pos + PCI_SRIOV_CTRL) & 1) || vfd_bdf_parse(pf->slot, &bdf) < 0) {
+			free(cfg);
+			continue;
+		}
+		num = le16(cfg + pos + PCI_SRIOV_NUM_VF);
+		offset = le16(cfg + pos + PCI_SRIOV_VF_OFFSET);
+		stride = le16(cfg + pos + PCI_SRIOV_VF_STRIDE);
+		rid = (unsigned int)bdf.bus << 8 | (unsigned int)bdf.dev << 3 | (unsigned int)bdf.fn;
+		for (unsigned int k = 0; k < num; k++) {
+			unsigned int vf_rid = rid + offset + stride * k;
+			struct vfd_pcidev *vf;
+			char slot[16];
+
+			if (vf_rid > 0xffff)
+				break;
+			snprintf(slot, sizeof(slot), "%04x:%02x:%02x.%x", (unsigned int)bdf.domain,
+				 vf_rid >> 8, (vf_rid >> 3) & 0x1f, vf_rid & 7);
+			vf = vfd_host_find(host, slot);
+			if (!vf || !vf->ids_pending)
+				continue;
+			vf->vendor = pf->vendor;
+			vf->device = le16(cfg + pos + PCI_SRIOV_VF_DID);
+			vf->ids_pending = false;
+			pending--;
+		}
+		free(cfg);
+	}
+	for (size_t i = 0; i < host->n && pending; i++) {
+		if (host->devices[i].ids_pending) {
+			vf_ids_from_sysfs(host, &host->devices[i]);
+			host->devices[i].ids_pending = false;
+			pending--;
+		}
+	}
 }
 
 /* thousands of functions share a handful of drivers: keep one copy of each name */
@@ -402,6 +485,7 @@ struct vfd_host *vfd_host_new(struct vfd_root *root)
 			qsort(host->devices, host->n, sizeof(*host->devices), cmp_slot);
 		for (size_t i = 0; i < host->n; i++)
 			scan_device(host, &host->devices[i]);
+		resolve_vf_ids(host);
 		r = build_groups(host);
 	}
 	if (r < 0) {

@@ -14,9 +14,12 @@
  * then lets libpci do the lookup, errors and all. A name the list lacks also
  * goes to libpci, which may find it in the udev hwdb.
  *
- * Subsystem entries, half the list, are checked but not indexed: nothing here
- * looks them up, and as vendors and devices are unique a duplicate subsystem
- * can only sit in the same device's block, so each block is checked alone.
+ * Only vendors and classes go into the hash (a few thousand entries, a table
+ * that stays in cache). Devices and subsystems, nine lines in ten, are checked
+ * block by block: as vendors are unique, a duplicate device can only sit in
+ * its vendor's block, and a duplicate subsystem in its device's block. A
+ * device's name is found by walking its vendor's block, once per device asked
+ * for: a table asks for the same few devices again and again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,11 +42,22 @@ struct slot {
 	uint32_t off;		/* the name's offset in the buffer */
 };
 
+/* device names already looked up: vendor << 16 | device */
+#define CACHE_SIZE	64
+
+struct cached {
+	uint32_t key;
+	uint32_t off;
+	uint16_t len;
+	bool used, found;
+};
+
 struct pciids {
 	const char *buf;
 	size_t size;
 	struct slot *slots;
 	size_t mask;		/* slots - 1, a power of two */
+	struct cached cache[CACHE_SIZE];
 };
 
 /*
@@ -108,7 +122,7 @@ static bool blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* the subsystem IDs of the current device block */
+/* the IDs seen in the current vendor's (or device's) block */
 struct block {
 	uint32_t *v;
 	size_t n, cap;
@@ -121,7 +135,7 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* the block is over: a subsystem listed twice in it is libpci's "Duplicate entry" */
+/* the block is over: an ID listed twice in it is libpci's "Duplicate entry" */
 static int block_end(struct block *b)
 {
 	int r = 0;
@@ -157,7 +171,7 @@ static int block_add(struct block *b, uint32_t v)
  * with an error.
  */
 static int parse_line(struct pciids *ids, char *line, size_t len, size_t off, int *cat,
-		      int id[4], size_t *used, struct block *block)
+		      int id[4], size_t *used, struct block *devices, struct block *subsystems)
 {
 	char *p = line, *end = line + len;
 	int nest, r;
@@ -174,7 +188,12 @@ static int parse_line(struct pciids *ids, char *line, size_t len, size_t off, in
 		;
 	nest = (int)(p - line);
 	if (nest < 2) {
-		r = block_end(block);
+		r = block_end(subsystems);
+		if (r < 0)
+			return r;
+	}
+	if (nest == 0) {
+		r = block_end(devices);
 		if (r < 0)
 			return r;
 	}
@@ -268,7 +287,9 @@ static int parse_line(struct pciids *ids, char *line, size_t len, size_t off, in
 	if (!*p)
 		return -EINVAL;
 	if (*cat == PCIIDS_SUBSYSTEM)
-		return block_add(block, (uint32_t)id[2] << 16 | (uint32_t)id[3]);
+		return block_add(subsystems, (uint32_t)id[2] << 16 | (uint32_t)id[3]);
+	if (*cat == PCIIDS_DEVICE)
+		return block_add(devices, (uint32_t)id[1]);
 	k = key(id);
 	s = find(ids, *cat, k);
 	if (s->meta)
@@ -287,8 +308,8 @@ struct pciids *pciids_parse(const char *buf, size_t size)
 	struct pciids *ids;
 	size_t lines = 1, nslots = 64, used = 0, pos = 0;
 	int cat = -1, id[4] = { 0, 0, 0, 0 };
-	struct block block = { NULL, 0, 0 };
-	bool classes = false;
+	struct block devices = { NULL, 0, 0 }, subsystems = { NULL, 0, 0 };
+	bool hashed = false;
 
 	/* offsets are kept in 32 bits; a gzip file is libpci's to read */
 	if (size > UINT32_MAX / 2 || (size >= 2 && (uint8_t)buf[0] == 0x1f &&
@@ -297,17 +318,22 @@ struct pciids *pciids_parse(const char *buf, size_t size)
 		return NULL;
 	}
 	/*
-	 * Entries to index: at most a line each, less the subsystem lines (two tabs)
-	 * before the first class block, which cannot be anything that is indexed.
+	 * Entries to hash, at most: the top-level lines, and the nested lines of
+	 * class and generic subsystem blocks. Too few slots only means the list
+	 * goes to libpci (E2BIG below), so a rough count will do.
 	 */
-	for (const char *p = buf; (p = memchr(p, '\n', size - (size_t)(p - buf))); p++) {
-		size_t left = size - (size_t)(p - buf);
+	for (const char *p = buf; p < buf + size;) {
+		const char *nl = memchr(p, '\n', size - (size_t)(p - buf));
 
-		if (left > 2 && p[1] == 'C' && p[2] == ' ')
-			classes = true;
-		else if (!classes && left > 2 && p[1] == '\t' && p[2] == '\t')
-			continue;
-		lines++;
+		if (*p != '\t' && *p != ' ' && *p != '#' && *p != '\n' && *p != '\r') {
+			hashed = (*p == 'C' || *p == 'S') && p + 1 < buf + size && p[1] == ' ';
+			lines++;
+		} else if (*p == '\t' && hashed) {
+			lines++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
 	/* a load of at most 3/4: short probes, and a small table */
 	while (nslots / 4 * 3 < lines)
@@ -353,21 +379,23 @@ struct pciids *pciids_parse(const char *buf, size_t size)
 		}
 		memcpy(line, buf + pos, lend);
 		line[lend] = '\0';
-		r = parse_line(ids, line, lend, pos, &cat, id, &used, &block);
+		r = parse_line(ids, line, lend, pos, &cat, id, &used, &devices, &subsystems);
 		if (r < 0) {
 			errno = -r;
 			goto fail;
 		}
 		pos += n;
 	}
-	if (block_end(&block) < 0) {
+	if (block_end(&subsystems) < 0 || block_end(&devices) < 0) {
 		errno = EINVAL;
 		goto fail;
 	}
-	free(block.v);
+	free(devices.v);
+	free(subsystems.v);
 	return ids;
 fail:
-	free(block.v);
+	free(devices.v);
+	free(subsystems.v);
 	pciids_free(ids);
 	return NULL;
 }
@@ -380,7 +408,56 @@ void pciids_free(struct pciids *ids)
 	free(ids);
 }
 
-const char *pciids_lookup(const struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
+/*
+ * The line at @pos, as parse_line() saw it: its text up to the first newline,
+ * carriage return or NUL, one trailing blank dropped. Returns the length and
+ * sets @next to the following line. The list was accepted, so every line fits.
+ */
+static size_t line_at(const struct pciids *ids, size_t pos, size_t *next)
+{
+	const char *p = ids->buf + pos, *end = ids->buf + ids->size;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	size_t len;
+
+	*next = nl ? (size_t)(nl - ids->buf) + 1 : ids->size;
+	for (len = 0; p + len < (nl ? nl : end); len++)
+		if (p[len] == '\r' || p[len] == '\0')
+			break;
+	if (len && blank(p[len - 1]))
+		len--;
+	return len;
+}
+
+/* a device's name: its line in the vendor's block */
+static const char *find_device(const struct pciids *ids, const struct slot *vendor,
+			       unsigned int device, size_t *len)
+{
+	size_t pos;
+
+	/* the block starts after the vendor's line */
+	line_at(ids, vendor->off, &pos);
+	while (pos < ids->size) {
+		const char *p = ids->buf + pos, *q;
+		size_t next, n = line_at(ids, pos, &next);
+
+		pos = next;
+		for (q = p; q < p + n && blank(*q); q++)
+			;
+		if (q == p + n || *q == '#')
+			continue;
+		if (p[0] != '\t')
+			return NULL;		/* the next top-level entry: not listed */
+		if (p[1] == '\t' || hexn(p + 1, 4) != (int)device)
+			continue;
+		for (q = p + 5; blank(*q); q++)
+			;
+		*len = n - (size_t)(q - p);
+		return q;
+	}
+	return NULL;
+}
+
+const char *pciids_lookup(struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
 			  unsigned int id3, size_t *len)
 {
 	const struct slot *s;
@@ -388,6 +465,25 @@ const char *pciids_lookup(const struct pciids *ids, int cat, unsigned int id1, u
 
 	if (id1 > 0xffff || id2 > 0xffff || id3 > 0xffff)
 		return NULL;
+	if (cat == PCIIDS_DEVICE) {
+		uint32_t k = id1 << 16 | id2;
+		struct cached *c = &ids->cache[(k * 0x9e3779b9u) >> 26];
+		const char *name;
+
+		if (c->used && c->key == k) {
+			*len = c->len;
+			return c->found ? ids->buf + c->off : NULL;
+		}
+		id[1] = 0;
+		s = find(ids, PCIIDS_VENDOR, key(id));
+		name = s->meta ? find_device(ids, s, id2, len) : NULL;
+		c->used = true;
+		c->key = k;
+		c->found = name != NULL;
+		c->off = name ? (uint32_t)(name - ids->buf) : 0;
+		c->len = name ? (uint16_t)*len : 0;
+		return name;
+	}
 	s = find(ids, cat, key(id));
 	if (!s->meta)
 		return NULL;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The host scan's sources for a function's IDs: config space, the modalias
- * of a VF (whose ID registers read all ones), the attribute files when config
- * is unreadable; and the topology link read on first use.
+ * The host scan's sources for a function's IDs: config space; for a VF (whose
+ * ID registers read all ones) its PF's SR-IOV capability, else its modalias or
+ * the two ID attributes; the attribute files when config is unreadable; and
+ * the topology link read on first use.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +31,39 @@ static void attr(const char *dir, const char *path, const char *name, const char
 	tree_file(dir, rel, text);
 }
 
+/* give the PF at @path an enabled SR-IOV capability at 0x100: @num VFs from 02:10.0 */
+static void add_sriov(const char *dir, const char *path, int num)
+{
+	char file[512];
+	uint8_t cfg[4096];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/sys/devices/%s/config", dir, path);
+	f = fopen(file, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fread(cfg, 1, sizeof(cfg), f), sizeof(cfg));
+	memset(cfg + 0x100, 0, 0x40);
+	cfg[0x100] = 0x10;		/* SR-IOV, version 1, last */
+	cfg[0x102] = 0x01;
+	cfg[0x108] = 0x09;		/* VF Enable, VF MSE */
+	cfg[0x110] = (uint8_t)num;	/* NumVFs */
+	cfg[0x114] = 0x80;		/* First VF Offset: 02:00.0 + 0x80 = 02:10.0 */
+	cfg[0x116] = 0x02;		/* VF Stride */
+	cfg[0x11a] = 0xed;		/* VF Device ID 0x10ed */
+	cfg[0x11b] = 0x10;
+	rewind(f);
+	assert_int_equal(fwrite(cfg, 1, sizeof(cfg), f), sizeof(cfg));
+	fclose(f);
+}
+
+/* a root port (group 1) and below it the PF 02:00.0 (group 2) */
+static void add_port_and_pf(const char *dir)
+{
+	tree_device(dir, "pci0000:00/0000:00:03.0", 0x8086, 0x2030, 0x060400, 1, 4, true,
+		    "pcieport", 1);
+	tree_device(dir, PF, 0x8086, 0x10fb, 0x020000, 0x80, 0, false, "ixgbe", 2);
+}
+
 static struct vfd_host *open_host(const char *dir, struct vfd_root **root)
 {
 	struct vfd_host *host;
@@ -49,9 +83,7 @@ static void vf_ids(void **state)
 	struct vfd_pcidev *d;
 
 	(void)state;
-	tree_device(dir, "pci0000:00/0000:00:03.0", 0x8086, 0x2030, 0x060400, 1, 4, true,
-		    "pcieport", 1);
-	tree_device(dir, PF, 0x8086, 0x10fb, 0x020000, 0x80, 0, false, "ixgbe", 2);
+	add_port_and_pf(dir);
 	/* VFs: config says 0xffff, the kernel's modalias and attributes say who they are */
 	tree_device(dir, VF1, 0xffff, 0xffff, 0x020000, 0, 0, false, "ixgbevf", 3);
 	attr(dir, VF1, "modalias", "pci:v00008086d000010EDsv00008086sd0000000Cbc02sc00i00\n");
@@ -79,6 +111,40 @@ static void vf_ids(void **state)
 	/* the topology link, read when asked */
 	assert_string_equal(vfd_pcidev_get_parent(d), "0000:00:03.0");
 	assert_null(vfd_pcidev_get_parent(vfd_host_find(host, "0000:00:03.0")));
+	vfd_host_free(host);
+	vfd_root_unref(root);
+	tree_free(dir);
+}
+
+/* the PF's SR-IOV capability names its VFs; one it does not cover reads its modalias */
+static void vf_ids_from_pf(void **state)
+{
+	char *dir = tree_new();
+	struct vfd_root *root;
+	struct vfd_host *host;
+	struct vfd_pcidev *d;
+
+	(void)state;
+	add_port_and_pf(dir);
+	add_sriov(dir, PF, 2);
+	tree_device(dir, VF1, 0xffff, 0xffff, 0x020000, 0, 0, false, "ixgbevf", 3);
+	tree_device(dir, VF2, 0xffff, 0xffff, 0x020000, 0, 0, false, "ixgbevf", 4);
+	tree_device(dir, "pci0000:00/0000:00:03.0/0000:02:10.4", 0xffff, 0xffff, 0x020000, 0, 0,
+		    false, NULL, 5);
+	attr(dir, "pci0000:00/0000:00:03.0/0000:02:10.4", "modalias",
+	     "pci:v00008086d00001515sv00008086sd00000000bc02sc00i00\n");
+	host = open_host(dir, &root);
+	d = vfd_host_find(host, "0000:02:10.0");
+	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
+	assert_int_equal(vfd_pcidev_get_device(d), 0x10ed);
+	d = vfd_host_find(host, "0000:02:10.2");
+	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
+	assert_int_equal(vfd_pcidev_get_device(d), 0x10ed);
+	assert_int_equal(vfd_pcidev_get_class(d), 0x020000);
+	/* NumVFs is 2: the third is not the PF's, its modalias says what it is */
+	d = vfd_host_find(host, "0000:02:10.4");
+	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
+	assert_int_equal(vfd_pcidev_get_device(d), 0x1515);
 	vfd_host_free(host);
 	vfd_root_unref(root);
 	tree_free(dir);
@@ -120,6 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vf_ids),
+		cmocka_unit_test(vf_ids_from_pf),
 		cmocka_unit_test(dead_config),
 	};
 

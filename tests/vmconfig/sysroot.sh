@@ -44,7 +44,7 @@ vmc_sysroot() {
 	tarball="$vmc_fixtures/$base.tar.xz"
 	[ -e "$tarball" ] || return 1
 	mkdir -p "$dir"
-	tar -xJf "$tarball" -C "$dir" || return 1
+	tar -xJf "$tarball" -C "$dir" || { rm -rf "$dir"; return 1; }
 	mkdir -p "$dir/usr/share/OVMF" "$dir/rom"
 	: >"$dir/usr/share/OVMF/OVMF_CODE_4M.fd"
 	: >"$dir/usr/share/OVMF/OVMF_VARS_4M.fd"
@@ -57,7 +57,8 @@ vmc_sysroot() {
 		rest=${rest#+}
 		v=${rest%%+*}
 		rest=${rest#"$v"}
-		vmc_variant "$dir" "$v" || return 1
+		# a variant this machine cannot make leaves no half-made copy for the next case
+		vmc_variant "$dir" "$v" || { rm -rf "$dir"; return 1; }
 	done
 	echo "$dir"
 }
