@@ -44,6 +44,7 @@ struct vfd_pcidev {
 	uint8_t header_type;	/* raw byte: bit 7 is multi-function */
 	bool vf_like;		/* its ID registers read all ones: a VF */
 	bool ids_pending;	/* vendor and device of such a one still to be found */
+	bool driver_listed;	/* its driver came from the drivers' directories */
 	int group;
 	const char *driver;	/* the host's copy */
 	char *parent;
@@ -335,6 +336,72 @@ static const char *intern_driver(struct vfd_host *host, const char *name)
 	return copy;
 }
 
+/*
+ * The driver core links both ways when it binds: SLOT/driver -> the driver's
+ * directory, and drivers/NAME/SLOT -> the device. On a host with many more
+ * functions than drivers, a listing of each driver's directory (open, two
+ * getdents, close) costs less than a readlink per function; the functions
+ * no listing names (unbound, or a snapshot without the back links) read
+ * their own link as before.
+ */
+static void drivers_from_listing(struct vfd_host *host)
+{
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	DIR *top;
+
+	top = vfd_root_opendirf(host->root, "sys/bus/pci/drivers");
+	if (!top)
+		return;
+	while ((de = readdir(top))) {
+		char **nn;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			nn = realloc(names, cap * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n])
+			break;
+		n++;
+	}
+	closedir(top);
+	/* four calls a driver against one a function: worth it only when they are many */
+	if (host->n >= 4 * n) {
+		for (size_t i = 0; i < n; i++) {
+			DIR *dir = vfd_root_opendirf(host->root, "sys/bus/pci/drivers/%s", names[i]);
+			const char *driver = NULL;
+
+			while (dir && (de = readdir(dir))) {
+				struct vfd_pcidev *d;
+
+				if (de->d_type != DT_LNK && de->d_type != DT_UNKNOWN)
+					continue;
+				d = vfd_host_find(host, de->d_name);
+				if (!d || d->driver_listed)
+					continue;
+				if (!driver)
+					driver = intern_driver(host, names[i]);
+				if (!driver)
+					break;
+				d->driver = driver;
+				d->driver_listed = true;
+			}
+			if (dir)
+				closedir(dir);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static int scan_device(struct vfd_host *host, struct vfd_pcidev *d)
 {
 	struct vfd_root *root = host->root;
@@ -352,13 +419,16 @@ static int scan_device(struct vfd_host *host, struct vfd_pcidev *d)
 	dfd = vfd_root_openf(root, O_PATH | O_DIRECTORY, "%s", dir);
 	load_ids(root, d, dfd, dir);
 	/* driver -> ../../../bus/pci/drivers/e1000e */
-	r = dfd < 0 ? dfd : root_readlink_child(root, dfd, dir, "driver", &target);
+	if (d->driver_listed)
+		r = 1;
+	else
+		r = dfd < 0 ? dfd : root_readlink_child(root, dfd, dir, "driver", &target);
 	if (r == 0) {
 		const char *base = strrchr(target, '/');
 
 		d->driver = intern_driver(host, base ? base + 1 : target);
 		free(target);
-	} else if (r != -ENOENT) {
+	} else if (r < 0 && r != -ENOENT) {
 		vfd_dbg(root, "%s: driver link: %s", d->slot, strerror(-r));
 	}
 	/* iommu_group -> ../../../kernel/iommu_groups/12 */
@@ -483,6 +553,7 @@ struct vfd_host *vfd_host_new(struct vfd_root *root)
 	if (r == 0) {
 		if (host->n)
 			qsort(host->devices, host->n, sizeof(*host->devices), cmp_slot);
+		drivers_from_listing(host);
 		for (size_t i = 0; i < host->n; i++)
 			scan_device(host, &host->devices[i]);
 		resolve_vf_ids(host);

@@ -309,7 +309,7 @@ struct pciids *pciids_parse(const char *buf, size_t size)
 	size_t lines = 1, nslots = 64, used = 0, pos = 0;
 	int cat = -1, id[4] = { 0, 0, 0, 0 };
 	struct block devices = { NULL, 0, 0 }, subsystems = { NULL, 0, 0 };
-	bool hashed = false;
+	bool hashed = false, odd_bytes;
 
 	/* offsets are kept in 32 bits; a gzip file is libpci's to read */
 	if (size > UINT32_MAX / 2 || (size >= 2 && (uint8_t)buf[0] == 0x1f &&
@@ -349,6 +349,8 @@ struct pciids *pciids_parse(const char *buf, size_t size)
 		free(ids);
 		return NULL;
 	}
+	/* a list without carriage returns and NULs (all there are) needs no search for them */
+	odd_bytes = memchr(buf, '\r', size) || memchr(buf, '\0', size);
 	while (pos < size) {
 		char line[LINE_MAX_BYTES + 1];
 		size_t avail = size - pos, n, lend;
@@ -367,7 +369,7 @@ struct pciids *pciids_parse(const char *buf, size_t size)
 		}
 		/* the line ends at the first newline, carriage return or NUL */
 		lend = nl ? (size_t)(nl - (buf + pos)) : n;
-		for (const char *c = buf + pos; c < buf + pos + lend; c++) {
+		for (const char *c = buf + pos; odd_bytes && c < buf + pos + lend; c++) {
 			if (*c == '\r' || *c == '\0') {
 				lend = (size_t)(c - (buf + pos));
 				break;
@@ -428,31 +430,39 @@ static size_t line_at(const struct pciids *ids, size_t pos, size_t *next)
 	return len;
 }
 
-/* a device's name: its line in the vendor's block */
+/*
+ * A device's name: its line in the vendor's block. Most lines are skipped on
+ * their first bytes (a subsystem, another device); only the match, and a line
+ * that may end the block, are looked at whole.
+ */
 static const char *find_device(const struct pciids *ids, const struct slot *vendor,
 			       unsigned int device, size_t *len)
 {
+	const char *end = ids->buf + ids->size;
 	size_t pos;
 
 	/* the block starts after the vendor's line */
 	line_at(ids, vendor->off, &pos);
 	while (pos < ids->size) {
-		const char *p = ids->buf + pos, *q;
-		size_t next, n = line_at(ids, pos, &next);
+		const char *p = ids->buf + pos, *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+		size_t n;
 
-		pos = next;
+		if (p[0] == '\t') {
+			pos = nl ? (size_t)(nl - ids->buf) + 1 : ids->size;
+			if (end - p < 5 || p[1] == '\t' || hexn(p + 1, 4) != (int)device)
+				continue;
+			n = line_at(ids, (size_t)(p - ids->buf), &pos);
+			for (q = p + 5; blank(*q); q++)
+				;
+			*len = n - (size_t)(q - p);
+			return q;
+		}
+		/* a blank or comment line goes on; anything else is the next top-level entry */
+		n = line_at(ids, pos, &pos);
 		for (q = p; q < p + n && blank(*q); q++)
 			;
-		if (q == p + n || *q == '#')
-			continue;
-		if (p[0] != '\t')
-			return NULL;		/* the next top-level entry: not listed */
-		if (p[1] == '\t' || hexn(p + 1, 4) != (int)device)
-			continue;
-		for (q = p + 5; blank(*q); q++)
-			;
-		*len = n - (size_t)(q - p);
-		return q;
+		if (q != p + n && *q != '#')
+			return NULL;
 	}
 	return NULL;
 }

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "tree.h"
@@ -150,6 +152,67 @@ static void vf_ids_from_pf(void **state)
 	tree_free(dir);
 }
 
+/* drivers/NAME/SLOT, the link the driver core makes beside SLOT/driver */
+static void back_link(const char *dir, const char *driver, const char *slot)
+{
+	char link[512];
+
+	snprintf(link, sizeof(link), "%s/sys/bus/pci/drivers/%s", dir, driver);
+	mkdir(link, 0755);
+	snprintf(link, sizeof(link), "%s/sys/bus/pci/drivers/%s/%s", dir, driver, slot);
+	assert_int_equal(symlink("../../../../devices/pci0000:00/0000:00:03.0", link), 0);
+}
+
+/*
+ * With many more functions than drivers the scan lists the drivers'
+ * directories instead of reading a link per function: a function only a
+ * listing names (a snapshot taken while it was being bound) gets its driver
+ * that way; with few functions a driver each, the function's own link counts.
+ */
+static void drivers_listed(void **state)
+{
+	for (int many = 1; many >= 0; many--) {
+		char *dir = tree_new();
+		struct vfd_root *root;
+		struct vfd_host *host;
+
+		(void)state;
+		add_port_and_pf(dir);
+		for (int i = 1; i <= 10; i++) {
+			char path[128];
+
+			snprintf(path, sizeof(path), "pci0000:00/0000:00:03.0/0000:02:%02x.0", i);
+			tree_device(dir, path, 0x8086, 0x10ed, 0x020000, 0, 0, false,
+				    i == 1 ? NULL : "ixgbevf", 2 + i);
+		}
+		back_link(dir, "ixgbevf", "0000:02:01.0");
+		back_link(dir, "ixgbevf", "0000:02:02.0");
+		if (!many) {
+			/* 6 drivers for 12 functions */
+			back_link(dir, "nvme", "0000:09:00.0");
+			back_link(dir, "xhci_hcd", "0000:09:00.1");
+			back_link(dir, "snd_hda_intel", "0000:09:00.2");
+		}
+		host = open_host(dir, &root);
+		assert_int_equal(vfd_host_count_devices(host), 12);
+		if (many)
+			assert_string_equal(vfd_pcidev_get_driver(vfd_host_find(host, "0000:02:01.0")),
+					    "ixgbevf");
+		else
+			assert_null(vfd_pcidev_get_driver(vfd_host_find(host, "0000:02:01.0")));
+		/* the others the same either way, listed or not */
+		assert_string_equal(vfd_pcidev_get_driver(vfd_host_find(host, "0000:02:02.0")),
+				    "ixgbevf");
+		assert_string_equal(vfd_pcidev_get_driver(vfd_host_find(host, "0000:02:0a.0")),
+				    "ixgbevf");
+		assert_string_equal(vfd_pcidev_get_driver(vfd_host_find(host, "0000:02:00.0")),
+				    "ixgbe");
+		vfd_host_free(host);
+		vfd_root_unref(root);
+		tree_free(dir);
+	}
+}
+
 static void dead_config(void **state)
 {
 	char *dir = tree_new();
@@ -187,6 +250,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vf_ids),
 		cmocka_unit_test(vf_ids_from_pf),
+		cmocka_unit_test(drivers_listed),
 		cmocka_unit_test(dead_config),
 	};
 
