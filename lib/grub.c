@@ -137,27 +137,6 @@ static int take_lists(struct strv_builder *add, struct strv_builder *rem, char *
 	return 0;
 }
 
-int grub_get(const char *text, size_t len, const char *var, char ***words,
-	     struct edit_error *err)
-{
-	struct strv_builder b = { 0 };
-	struct shvalue v;
-	int r = sh_find_assign(text, len, var, &v, err);
-
-	*words = NULL;
-	if (r <= 0)
-		return r ? r : -ENOENT;
-	for (size_t i = 0; i < v.nwords; i++)
-		strv_addf(&b, "%s", v.words[i].text);
-	sh_value_clear(&v);
-	if (b.oom) {
-		strv_builder_clear(&b);
-		return -ENOMEM;
-	}
-	*words = strv_take(&b);
-	return 0;
-}
-
 int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
 	      size_t *out_len, char ***added, char ***removed, struct edit_error *err)
 {

@@ -52,27 +52,6 @@ static bool listed(const struct array_edit *e, const char *const *list, const ch
 	return false;
 }
 
-int shell_array_get(const char *text, size_t len, const char *name, char ***words,
-		    struct edit_error *err)
-{
-	struct strv_builder b = { 0 };
-	struct shvalue v;
-	int r = sh_find_assign(text, len, name, &v, err);
-
-	*words = NULL;
-	if (r <= 0)
-		return r ? r : -ENOENT;
-	for (size_t i = 0; i < v.nwords; i++)
-		strv_addf(&b, "%s", v.words[i].text);
-	sh_value_clear(&v);
-	if (b.oom) {
-		strv_builder_clear(&b);
-		return -ENOMEM;
-	}
-	*words = strv_take(&b);
-	return 0;
-}
-
 /* the byte at @pos once the cut ranges of @sp are skipped, -1 at the end */
 static int byte_after(const char *text, size_t len, const struct splices *sp, size_t pos)
 {

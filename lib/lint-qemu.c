@@ -54,21 +54,6 @@ static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool
 	return 0;
 }
 
-static void seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-}
-
 /* shell words and command separators of @buf */
 static int shell_split(const char *buf, size_t len, struct words *out, struct vfd_vm_error *err)
 {
@@ -86,7 +71,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 		char c = buf[i];
 
 		if (c == '\0') {
-			seterr(err, line, "a NUL byte: not a text file");
+			vm_seterr(err, line, "a NUL byte: not a text file");
 			r = -EINVAL;
 			goto fail;
 		}
@@ -139,7 +124,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 				ADDC(buf[i]);
 			}
 			if (i >= len) {
-				seterr(err, at, "unterminated single quote");
+				vm_seterr(err, at, "unterminated single quote");
 				r = -EINVAL;
 				goto fail;
 			}
@@ -161,7 +146,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 				ADDC(buf[i]);
 			}
 			if (i >= len) {
-				seterr(err, at, "unterminated double quote");
+				vm_seterr(err, at, "unterminated double quote");
 				r = -EINVAL;
 				goto fail;
 			}
@@ -666,7 +651,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 
 		r = arg[0] == '{' ? json_object(arg, &k) : opts_split(arg, &k);
 		if (r == -EINVAL) {
-			seterr(err, line, "-device '%.60s': malformed JSON object", arg);
+			vm_seterr(err, line, "-device '%.60s': malformed JSON object", arg);
 			goto out;
 		}
 		if (r < 0 || !k.n)
@@ -675,7 +660,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 		if (!strcmp(driver, "vfio-pci") || !strcmp(driver, "vfio-pci-nohotplug")) {
 			r = add_hostdev(c, &k, line);
 			if (r == -E2BIG) {
-				seterr(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);
+				vm_seterr(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);
 				r = -EINVAL;
 			}
 			if (r == 0) {
@@ -729,7 +714,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 			v = k.v[0].key;
 		/* a bare number is MiB */
 		if (v && vfd_parse_size(v, &c->memory) < 0) {
-			seterr(err, line, "-m '%.60s': not a size", arg);
+			vm_seterr(err, line, "-m '%.60s': not a size", arg);
 			r = -EINVAL;
 		}
 	} else if (!strcmp(opt, "mem-path")) {
@@ -805,7 +790,7 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (len > VFD_VM_MAX_INPUT) {
-		seterr(err, 0, "larger than %u MiB: not a command line", VFD_VM_MAX_INPUT >> 20);
+		vm_seterr(err, 0, "larger than %u MiB: not a command line", VFD_VM_MAX_INPUT >> 20);
 		return -EFBIG;
 	}
 	r = shell_split(buf, len, &w, err);
@@ -825,7 +810,7 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		start = 0;
 		end = w.n;
 	} else {
-		seterr(err, w.n ? w.v[0].line : 0, "no qemu-system-* command and no QEMU options");
+		vm_seterr(err, w.n ? w.v[0].line : 0, "no qemu-system-* command and no QEMU options");
 		r = -EINVAL;
 		goto out;
 	}
@@ -847,14 +832,14 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		if (is_flag(o))
 			continue;
 		if (i + 1 >= end || w.v[i + 1].sep) {
-			seterr(err, w.v[i].line, "-%s needs an argument", o);
+			vm_seterr(err, w.v[i].line, "-%s needs an argument", o);
 			r = -EINVAL;
 			goto out;
 		}
 		r = apply_option(out, &st, o, w.v[i + 1].s, w.v[i].line, err);
 		if (r < 0) {
 			if (r == -EINVAL && err && !err->message[0])
-				seterr(err, w.v[i].line, "-%s: cannot read '%.60s'", o, w.v[i + 1].s);
+				vm_seterr(err, w.v[i].line, "-%s: cannot read '%.60s'", o, w.v[i + 1].s);
 			goto out;
 		}
 		i++;

@@ -18,21 +18,6 @@
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
-static void seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-}
-
 static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
 	(void)url;
@@ -66,12 +51,12 @@ static int refuse(const char *buf, size_t len, struct vfd_vm_error *err)
 		const char *p = memmem(buf, len, bad[i].needle, strlen(bad[i].needle));
 
 		if (p) {
-			seterr(err, line_at(buf, (size_t)(p - buf)), "%s", bad[i].why);
+			vm_seterr(err, line_at(buf, (size_t)(p - buf)), "%s", bad[i].why);
 			return -EINVAL;
 		}
 	}
 	if (memchr(buf, '\0', len)) {
-		seterr(err, line_at(buf, (size_t)((const char *)memchr(buf, '\0', len) - buf)),
+		vm_seterr(err, line_at(buf, (size_t)((const char *)memchr(buf, '\0', len) - buf)),
 		       "a NUL byte: not a text file");
 		return -EINVAL;
 	}
@@ -340,7 +325,7 @@ static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_vm_erro
 	c->name = text(first(dom, "name"));
 	n = first(dom, "memory");
 	if (n && scaled(n, &c->memory) < 0) {
-		seterr(err, (unsigned int)xmlGetLineNo(n), "<memory>: not a size");
+		vm_seterr(err, (unsigned int)xmlGetLineNo(n), "<memory>: not a size");
 		return -EINVAL;
 	}
 	mb = first(dom, "memoryBacking");
@@ -401,7 +386,7 @@ static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_vm_erro
 				continue;
 			r = add_hostdev(c, d, &aliases);
 			if (r == -E2BIG) {
-				seterr(err, (unsigned int)xmlGetLineNo(d), "more than %d hostdevs",
+				vm_seterr(err, (unsigned int)xmlGetLineNo(d), "more than %d hostdevs",
 				       VFD_VM_MAX_HOSTDEVS);
 				r = -EINVAL;
 			}
@@ -437,7 +422,7 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (len > VFD_VM_MAX_INPUT) {
-		seterr(err, 0, "larger than %u MiB: not a domain", VFD_VM_MAX_INPUT >> 20);
+		vm_seterr(err, 0, "larger than %u MiB: not a domain", VFD_VM_MAX_INPUT >> 20);
 		return -EFBIG;
 	}
 	r = refuse(buf, len, err);
@@ -460,7 +445,7 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 			snprintf(msg, sizeof(msg), "%s", e->message);
 			msg[strcspn(msg, "\n")] = '\0';
 		}
-		seterr(err, e && e->line > 0 ? (unsigned int)e->line : 0, "not well-formed XML: %s",
+		vm_seterr(err, e && e->line > 0 ? (unsigned int)e->line : 0, "not well-formed XML: %s",
 		       msg);
 		xmlFreeParserCtxt(ctxt);
 		return -EINVAL;
@@ -468,15 +453,15 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 	xmlFreeParserCtxt(ctxt);
 	root = xmlDocGetRootElement(doc);
 	if (doc->intSubset || doc->extSubset) {
-		seterr(err, 1, "a DOCTYPE: libvirt domains have none, and it is not read");
+		vm_seterr(err, 1, "a DOCTYPE: libvirt domains have none, and it is not read");
 		r = -EINVAL;
 	} else if (!root || !is(root, "domain")) {
-		seterr(err, root ? (unsigned int)xmlGetLineNo(root) : 0,
+		vm_seterr(err, root ? (unsigned int)xmlGetLineNo(root) : 0,
 		       "the root element is <%s>, not <domain>",
 		       root ? (const char *)root->name : "?");
 		r = -EINVAL;
 	} else if (depth(root, VFD_VM_MAX_DEPTH, &deep)) {
-		seterr(err, deep ? (unsigned int)xmlGetLineNo(deep) : 0,
+		vm_seterr(err, deep ? (unsigned int)xmlGetLineNo(deep) : 0,
 		       "elements nested more than %d deep", VFD_VM_MAX_DEPTH);
 		r = -EINVAL;
 	} else {

@@ -1158,7 +1158,7 @@ static void step_mkinitcpio(struct work *w, bool want, bool rule)
 		keep(w, MKINITCPIO_PATH);
 		return;
 	}
-	if ((want || rule) && shell_array_get(out, olen, "HOOKS", &hooks, NULL) == 0) {
+	if ((want || rule) && sh_get_words(out, olen, "HOOKS", &hooks, NULL) == 0) {
 		bool modconf = false, udev = false;
 
 		for (char **h = hooks; *h; h++) {

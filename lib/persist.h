@@ -125,6 +125,12 @@ struct shvalue {
  */
 int sh_find_assign(const char *text, size_t len, const char *name, struct shvalue *v,
 		   struct edit_error *err);
+/*
+ * The words of the last assignment of @var (a plain variable or an array),
+ * unquoted; caller frees. -ENOENT when there is none.
+ */
+int sh_get_words(const char *text, size_t len, const char *var, char ***words,
+		 struct edit_error *err);
 void sh_value_clear(struct shvalue *v);
 /* a literal written inside double quotes: \ " $ ` escaped (caller frees) */
 char *sh_dquote_escape(const char *s);
@@ -162,9 +168,6 @@ struct cmdline_edit {
  */
 int grub_edit(const char *text, size_t len, const struct cmdline_edit *edit, char **out,
 	      size_t *out_len, char ***added, char ***removed, struct edit_error *err);
-/* the words of the last assignment of @var, unquoted (caller frees); -ENOENT when none */
-int grub_get(const char *text, size_t len, const char *var, char ***words,
-	     struct edit_error *err);
 
 /*
  * kcmdline_edit - /etc/kernel/cmdline (kernel-install, systemd-boot): the
@@ -219,9 +222,6 @@ struct array_edit {
 
 int shell_array_edit(const char *text, size_t len, const struct array_edit *edit, char **out,
 		     size_t *out_len, char ***added, char ***removed, struct edit_error *err);
-/* the words of the last assignment of array @name (caller frees); -ENOENT when none */
-int shell_array_get(const char *text, size_t len, const char *name, char ***words,
-		    struct edit_error *err);
 
 /* --------------------------------------------------- persist-state.c */
 

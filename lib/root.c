@@ -172,18 +172,25 @@ int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
+/* open the formatted path: an fd, or -errno (-ENAMETOOLONG for a path too long) */
+static __attribute__((format(printf, 3, 0))) int vopenf(struct vfd_root *root, int flags,
+							 const char *fmt, va_list ap)
 {
 	char path[PATH_MAX];
+	int r = vformat(path, sizeof(path), fmt, ap);
+
+	return r < 0 ? r : vfd_root_openat(root, path, flags);
+}
+
+int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
+{
 	va_list ap;
-	int r;
+	int fd;
 
 	va_start(ap, fmt);
-	r = vformat(path, sizeof(path), fmt, ap);
+	fd = vopenf(root, flags, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	return vfd_root_openat(root, path, flags);
+	return fd;
 }
 
 /* Read at most max bytes of an open fd into a new NUL-terminated buffer. */
@@ -233,16 +240,12 @@ static int read_all(int fd, size_t max, char **out, size_t *len)
 int vfd_root_read_filef(struct vfd_root *root, size_t max, char **out, size_t *len,
 			const char *fmt, ...)
 {
-	char path[PATH_MAX];
 	va_list ap;
 	int fd, r;
 
 	va_start(ap, fmt);
-	r = vformat(path, sizeof(path), fmt, ap);
+	fd = vopenf(root, O_RDONLY, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	fd = vfd_root_openat(root, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	r = read_all(fd, max, out, len);
@@ -253,15 +256,11 @@ int vfd_root_read_filef(struct vfd_root *root, size_t max, char **out, size_t *l
 static __attribute__((format(printf, 3, 0))) int vread_str(struct vfd_root *root, char **out,
 							    const char *fmt, va_list ap)
 {
-	char path[PATH_MAX];
 	char buf[4096];
 	ssize_t n;
 	int fd, r;
 
-	r = vformat(path, sizeof(path), fmt, ap);
-	if (r < 0)
-		return r;
-	fd = vfd_root_openat(root, path, O_RDONLY);
+	fd = vopenf(root, O_RDONLY, fmt, ap);
 	if (fd < 0)
 		return fd;
 	do
@@ -399,19 +398,13 @@ int vfd_root_readlinkf_base(struct vfd_root *root, char **out, const char *fmt, 
 
 DIR *vfd_root_opendirf(struct vfd_root *root, const char *fmt, ...)
 {
-	char path[PATH_MAX];
 	va_list ap;
 	DIR *dir;
 	int fd, r;
 
 	va_start(ap, fmt);
-	r = vformat(path, sizeof(path), fmt, ap);
+	fd = vopenf(root, O_RDONLY | O_DIRECTORY, fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		errno = -r;
-		return NULL;
-	}
-	fd = vfd_root_openat(root, path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0) {
 		errno = -fd;
 		return NULL;
@@ -427,16 +420,12 @@ DIR *vfd_root_opendirf(struct vfd_root *root, const char *fmt, ...)
 
 int vfd_root_statf(struct vfd_root *root, struct stat *st, const char *fmt, ...)
 {
-	char path[PATH_MAX];
 	va_list ap;
 	int fd, r;
 
 	va_start(ap, fmt);
-	r = vformat(path, sizeof(path), fmt, ap);
+	fd = vopenf(root, O_PATH, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	fd = vfd_root_openat(root, path, O_PATH);
 	if (fd < 0)
 		return fd;
 	r = fstat(fd, st) < 0 ? -errno : 0;
@@ -446,16 +435,12 @@ int vfd_root_statf(struct vfd_root *root, struct stat *st, const char *fmt, ...)
 
 bool vfd_root_existsf(struct vfd_root *root, const char *fmt, ...)
 {
-	char path[PATH_MAX];
 	va_list ap;
-	int fd, r;
+	int fd;
 
 	va_start(ap, fmt);
-	r = vformat(path, sizeof(path), fmt, ap);
+	fd = vopenf(root, O_PATH, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return false;
-	fd = vfd_root_openat(root, path, O_PATH);
 	if (fd < 0)
 		return false;
 	close(fd);
@@ -514,6 +499,16 @@ int vfd_root_writef(struct vfd_root *root, const char *value, const char *fmt, .
 	return write_live(root, path, value);
 }
 
+/* a number was read from @s up to @end, and only blanks and a newline follow it */
+static bool number_ends(const char *s, const char *end)
+{
+	if (end == s)
+		return false;
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	return *end == '\0';
+}
+
 int vfd_parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
@@ -529,11 +524,7 @@ int vfd_parse_u64(const char *s, uint64_t *out)
 	v = strtoull(s, &end, 0);
 	if (errno)
 		return -errno;
-	if (end == s)
-		return -EINVAL;
-	while (*end == ' ' || *end == '\t' || *end == '\n')
-		end++;
-	if (*end)
+	if (!number_ends(s, end))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -550,11 +541,7 @@ int vfd_parse_s64(const char *s, int64_t *out)
 	v = strtoll(s, &end, 0);
 	if (errno)
 		return -errno;
-	if (end == s)
-		return -EINVAL;
-	while (*end == ' ' || *end == '\t' || *end == '\n')
-		end++;
-	if (*end)
+	if (!number_ends(s, end))
 		return -EINVAL;
 	*out = v;
 	return 0;

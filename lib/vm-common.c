@@ -7,10 +7,23 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vm-internal.h"
+
+void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+}
 
 /* ------------------------------------------------------------ sbuf */
 

@@ -18,6 +18,10 @@ void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(print
 /* the string (caller frees), NULL when out of memory; the buffer is emptied */
 char *sbuf_take(struct sbuf *b);
 
+/* fill @err (when not NULL): the line a parser stopped at, and why */
+void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* class 03 00: a VGA-compatible display controller (the only kind with VGA ranges) */
 static inline bool class_is_vga(uint32_t class_code)
 {
@@ -65,6 +69,9 @@ int libvirt_add_devset(struct _xmlNode *devices, const struct vfd_vm_devset *set
 struct _xmlNode *libvirt_xvga_override(const struct vfd_vm_devset *set);
 /* @node as indented XML text and a newline (caller frees), NULL on ENOMEM */
 struct _xmlDoc;
+/* set attribute @name of @node (when not NULL) to the formatted value */
+void xml_propf(struct _xmlNode *node, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 char *libvirt_node_string(struct _xmlDoc *doc, struct _xmlNode *node);
 
 /* the root ports' QEMU ids: "vfd-rp<index>" */

@@ -21,34 +21,18 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name)
 	return parent ? xmlNewChild(parent, NULL, BAD_CAST name, NULL) : NULL;
 }
 
-static void attr(xmlNodePtr node, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void attr(xmlNodePtr node, const char *name, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	if (!node)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	xmlNewProp(node, BAD_CAST name, BAD_CAST buf);
-}
-
 static void pci_address(xmlNodePtr parent, unsigned int bus, unsigned int slot, unsigned int fn,
 			bool multifunction)
 {
 	xmlNodePtr a = child(parent, "address");
 
-	attr(a, "type", "pci");
-	attr(a, "domain", "0x0000");
-	attr(a, "bus", "0x%02x", bus);
-	attr(a, "slot", "0x%02x", slot);
-	attr(a, "function", "0x%x", fn);
+	xml_propf(a, "type", "pci");
+	xml_propf(a, "domain", "0x0000");
+	xml_propf(a, "bus", "0x%02x", bus);
+	xml_propf(a, "slot", "0x%02x", slot);
+	xml_propf(a, "function", "0x%x", fn);
 	if (multifunction)
-		attr(a, "multifunction", "on");
+		xml_propf(a, "multifunction", "on");
 }
 
 /* i440fx: the bus the devices sit on directly, from --bus (a number), 0 by default */
@@ -71,12 +55,12 @@ int libvirt_add_devset(xmlNodePtr devices, const struct vfd_vm_devset *set,
 		const struct vfd_vm_unit *unit = &set->units[u];
 		xmlNodePtr c = child(devices, "controller"), t;
 
-		attr(c, "type", "pci");
-		attr(c, "index", "%u", unit->index);
-		attr(c, "model", "pcie-root-port");
+		xml_propf(c, "type", "pci");
+		xml_propf(c, "index", "%u", unit->index);
+		xml_propf(c, "model", "pcie-root-port");
 		t = child(c, "target");
-		attr(t, "chassis", "%u", unit->index);
-		attr(t, "port", "0x%x", unit->index);
+		xml_propf(t, "chassis", "%u", unit->index);
+		xml_propf(t, "port", "0x%x", unit->index);
 		pci_address(c, 0, unit->slot, 0, false);
 	}
 	for (size_t u = 0; u < set->n; u++) {
@@ -89,20 +73,20 @@ int libvirt_add_devset(xmlNodePtr devices, const struct vfd_vm_devset *set,
 
 			if (vfd_bdf_parse(f->slot, &bdf) < 0)
 				return -EINVAL;
-			attr(h, "mode", "subsystem");
-			attr(h, "type", "pci");
-			attr(h, "managed", "yes");
+			xml_propf(h, "mode", "subsystem");
+			xml_propf(h, "type", "pci");
+			xml_propf(h, "managed", "yes");
 			s = child(h, "source");
 			a = child(s, "address");
-			attr(a, "domain", "0x%04x", bdf.domain);
-			attr(a, "bus", "0x%02x", bdf.bus);
-			attr(a, "slot", "0x%02x", bdf.dev);
-			attr(a, "function", "0x%x", bdf.fn);
+			xml_propf(a, "domain", "0x%04x", bdf.domain);
+			xml_propf(a, "bus", "0x%02x", bdf.bus);
+			xml_propf(a, "slot", "0x%02x", bdf.dev);
+			xml_propf(a, "function", "0x%x", bdf.fn);
 			/* a user alias ("ua-" prefix) is how <qemu:override> finds the device */
 			if (f->x_vga)
-				attr(child(h, "alias"), "name", "ua-vfd-hostdev%u", id);
+				xml_propf(child(h, "alias"), "name", "ua-vfd-hostdev%u", id);
 			if (f->romfile)
-				attr(child(h, "rom"), "file", "%s", f->romfile);
+				xml_propf(child(h, "rom"), "file", "%s", f->romfile);
 			if (q35)
 				pci_address(h, unit->index, 0, f->fn, f->fn == 0 && unit->n > 1);
 			else
@@ -136,18 +120,31 @@ xmlNodePtr libvirt_xvga_override(const struct vfd_vm_devset *set)
 				xmlSetNs(o, ns);
 			}
 			d = xmlNewChild(o, ns, BAD_CAST "device", NULL);
-			attr(d, "alias", "ua-vfd-hostdev%u", id);
+			xml_propf(d, "alias", "ua-vfd-hostdev%u", id);
 			fe = d ? xmlNewChild(d, ns, BAD_CAST "frontend", NULL) : NULL;
 			p = fe ? xmlNewChild(fe, ns, BAD_CAST "property", NULL) : NULL;
-			attr(p, "name", "x-vga");
-			attr(p, "type", "bool");
-			attr(p, "value", "true");
+			xml_propf(p, "name", "x-vga");
+			xml_propf(p, "type", "bool");
+			xml_propf(p, "value", "true");
 		}
 	}
 	return o;
 }
 
 /* the node serialised with two-space indentation, plus a newline */
+void xml_propf(xmlNodePtr node, const char *name, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!node)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	xmlNewProp(node, BAD_CAST name, BAD_CAST buf);
+}
+
 char *libvirt_node_string(xmlDocPtr doc, xmlNodePtr node)
 {
 	xmlBufferPtr buf = xmlBufferCreate();

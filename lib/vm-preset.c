@@ -251,40 +251,24 @@ static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *text)
 	return parent ? xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST text) : NULL;
 }
 
-static void prop(xmlNodePtr node, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void prop(xmlNodePtr node, const char *name, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	if (!node)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	xmlNewProp(node, BAD_CAST name, BAD_CAST buf);
-}
-
 /* a pcie-root-port controller; returns its index (the bus of what plugs into it) */
 static unsigned int libvirt_port(xmlNodePtr devices, struct preset *p)
 {
 	unsigned int index = p->next_index++, slot = p->next_slot++;
 	xmlNodePtr c = el(devices, "controller", NULL), t, a;
 
-	prop(c, "type", "pci");
-	prop(c, "index", "%u", index);
-	prop(c, "model", "pcie-root-port");
+	xml_propf(c, "type", "pci");
+	xml_propf(c, "index", "%u", index);
+	xml_propf(c, "model", "pcie-root-port");
 	t = el(c, "target", NULL);
-	prop(t, "chassis", "%u", index);
-	prop(t, "port", "0x%x", index);
+	xml_propf(t, "chassis", "%u", index);
+	xml_propf(t, "port", "0x%x", index);
 	a = el(c, "address", NULL);
-	prop(a, "type", "pci");
-	prop(a, "domain", "0x0000");
-	prop(a, "bus", "0x00");
-	prop(a, "slot", "0x%02x", slot);
-	prop(a, "function", "0x0");
+	xml_propf(a, "type", "pci");
+	xml_propf(a, "domain", "0x0000");
+	xml_propf(a, "bus", "0x00");
+	xml_propf(a, "slot", "0x%02x", slot);
+	xml_propf(a, "function", "0x0");
 	return index;
 }
 
@@ -292,11 +276,11 @@ static void bus_address(xmlNodePtr dev, unsigned int bus)
 {
 	xmlNodePtr a = el(dev, "address", NULL);
 
-	prop(a, "type", "pci");
-	prop(a, "domain", "0x0000");
-	prop(a, "bus", "0x%02x", bus);
-	prop(a, "slot", "0x00");
-	prop(a, "function", "0x0");
+	xml_propf(a, "type", "pci");
+	xml_propf(a, "domain", "0x0000");
+	xml_propf(a, "bus", "0x%02x", bus);
+	xml_propf(a, "slot", "0x00");
+	xml_propf(a, "function", "0x0");
 }
 
 static char *libvirt_domain(struct preset *p)
@@ -314,7 +298,7 @@ static char *libvirt_domain(struct preset *p)
 	}
 	xmlDocSetRootElement(doc, dom);
 	xmlIndentTreeOutput = 1;
-	prop(dom, "type", "kvm");
+	xml_propf(dom, "type", "kvm");
 	el(dom, "name", p->name);
 	desc = xasprintf("Android-x86 / BlissOS guest with the GPU %s as its display, written "
 			 "by vfio-doctor %s. Why each element is there: vfio-doctor(8), "
@@ -325,69 +309,69 @@ static char *libvirt_domain(struct preset *p)
 		char num[32];
 
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(p->memory >> 10));
-		prop(el(dom, "memory", num), "unit", "KiB");
+		xml_propf(el(dom, "memory", num), "unit", "KiB");
 		/* VFIO pins all guest memory: lock it, and say how much may be locked */
 		el(el(dom, "memoryBacking", NULL), "locked", NULL);
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)((p->memory + GiB) >> 10));
-		prop(el(el(dom, "memtune", NULL), "hard_limit", num), "unit", "KiB");
+		xml_propf(el(el(dom, "memtune", NULL), "hard_limit", num), "unit", "KiB");
 		snprintf(num, sizeof(num), "%u", p->cpus);
-		prop(el(dom, "vcpu", num), "placement", "static");
+		xml_propf(el(dom, "vcpu", num), "placement", "static");
 	}
 	os = el(dom, "os", NULL);
 	n = el(os, "type", "hvm");
-	prop(n, "arch", "x86_64");
-	prop(n, "machine", "q35");
+	xml_propf(n, "arch", "x86_64");
+	xml_propf(n, "machine", "q35");
 	n = el(os, "loader", p->code);
-	prop(n, "readonly", "yes");
-	prop(n, "type", "pflash");
-	prop(el(os, "nvram", p->vars), "template", "%s", p->vars_template);
+	xml_propf(n, "readonly", "yes");
+	xml_propf(n, "type", "pflash");
+	xml_propf(el(os, "nvram", p->vars), "template", "%s", p->vars_template);
 	n = el(dom, "features", NULL);
 	el(n, "acpi", NULL);
 	el(n, "apic", NULL);
 	n = el(dom, "cpu", NULL);
-	prop(n, "mode", "host-passthrough");
-	prop(n, "check", "none");
-	prop(el(dom, "clock", NULL), "offset", "utc");
+	xml_propf(n, "mode", "host-passthrough");
+	xml_propf(n, "check", "none");
+	xml_propf(el(dom, "clock", NULL), "offset", "utc");
 	el(dom, "on_poweroff", "destroy");
 	el(dom, "on_reboot", "restart");
 	el(dom, "on_crash", "destroy");
 	devices = el(dom, "devices", NULL);
 	n = el(devices, "controller", NULL);
-	prop(n, "type", "pci");
-	prop(n, "index", "0");
-	prop(n, "model", "pcie-root");
+	xml_propf(n, "type", "pci");
+	xml_propf(n, "index", "0");
+	xml_propf(n, "model", "pcie-root");
 	if (libvirt_add_devset(devices, &p->set, &p->dev) < 0)
 		goto out;
 	if (o->disk) {
 		unsigned int port = p->iso ? 0 : libvirt_port(devices, p);
 
 		disk = el(devices, "disk", NULL);
-		prop(disk, "type", "file");
-		prop(disk, "device", p->iso ? "cdrom" : "disk");
+		xml_propf(disk, "type", "file");
+		xml_propf(disk, "device", p->iso ? "cdrom" : "disk");
 		n = el(disk, "driver", NULL);
-		prop(n, "name", "qemu");
-		prop(n, "type", "%s", p->disk_format);
-		prop(el(disk, "source", NULL), "file", "%s", o->disk);
+		xml_propf(n, "name", "qemu");
+		xml_propf(n, "type", "%s", p->disk_format);
+		xml_propf(el(disk, "source", NULL), "file", "%s", o->disk);
 		n = el(disk, "target", NULL);
-		prop(n, "dev", p->iso ? "sda" : "vda");
-		prop(n, "bus", p->iso ? "sata" : "virtio");
+		xml_propf(n, "dev", p->iso ? "sda" : "vda");
+		xml_propf(n, "bus", p->iso ? "sata" : "virtio");
 		if (p->iso)
 			el(disk, "readonly", NULL);
-		prop(el(disk, "boot", NULL), "order", "1");
+		xml_propf(el(disk, "boot", NULL), "order", "1");
 		if (!p->iso)
 			bus_address(disk, port);
 	}
 	net_port = libvirt_port(devices, p);
 	n = el(devices, "interface", NULL);
-	prop(n, "type", "network");
-	prop(el(n, "source", NULL), "network", "default");
-	prop(el(n, "model", NULL), "type", "virtio");
+	xml_propf(n, "type", "network");
+	xml_propf(el(n, "source", NULL), "network", "default");
+	xml_propf(el(n, "model", NULL), "type", "virtio");
 	bus_address(n, net_port);
 	n = el(devices, "serial", NULL);
-	prop(n, "type", "pty");
+	xml_propf(n, "type", "pty");
 	n = el(devices, "video", NULL);
-	prop(el(n, "model", NULL), "type", "none");
-	prop(el(devices, "memballoon", NULL), "model", "none");
+	xml_propf(el(n, "model", NULL), "type", "none");
+	xml_propf(el(devices, "memballoon", NULL), "model", "none");
 	over = libvirt_xvga_override(&p->set);
 	if (over)
 		xmlAddChild(dom, over);

@@ -147,14 +147,8 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		       mode_names[mode]);
 		return EXIT_TROUBLE;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct vfd_devspec spec;
-
-		if (vfd_devspec_parse(argv[i], &spec) < 0) {
-			cmd_bad_device(argv[i]);
-			return EXIT_TROUBLE;
-		}
-	}
+	if (!cmd_devices_valid(argc, argv, optind))
+		return EXIT_TROUBLE;
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;
@@ -164,14 +158,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		r = vfd_plan_restore(host, optind < argc ? (const char *const *)(argv + optind) : NULL,
 				     &plan);
 	if (r == -ENODEV) {
-		for (int i = optind; i < argc; i++) {
-			struct vfd_devspec spec;
-			size_t idx;
-
-			if (vfd_devspec_parse(argv[i], &spec) == 0 &&
-			    vfd_host_lookup(host, &spec, &idx) < 0)
-				warnx_("no PCI device matches '%s'", argv[i]);
-		}
+		cmd_report_unmatched(host, argc, argv, optind);
 		goto out;
 	}
 	if (r < 0) {

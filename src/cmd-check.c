@@ -15,6 +15,7 @@
 #include "findings.h"
 #include "outfile.h"
 #include "output.h"
+#include "table.h"
 #include "render-prometheus.h"
 
 /* bumped when a key changes meaning or disappears; additions keep it */
@@ -77,90 +78,46 @@ static void print_text(struct vfd_host *host, const struct vfd_report *rep, cons
 static void print_json(FILE *out, struct vfd_host *host, const struct vfd_report *rep,
 		       const struct vfd_system *sys)
 {
-	fprintf(out, "{\n   \"schema\": %d,\n   \"version\": ", CHECK_JSON_SCHEMA);
-	json_str(out, VFD_VERSION);
-	fputs(",\n   \"kernel\": ", out);
-	json_str(out, vfd_host_get_release(host));
-	fputs(",\n   \"distribution\": ", out);
-	json_str(out, sys->distro == VFD_DISTRO_UNKNOWN ? NULL : vfd_distro_name(sys->distro));
-	fputs(",\n   \"bootloader\": ", out);
-	json_str(out, sys->boot == VFD_BOOT_UNKNOWN ? NULL : vfd_bootloader_name(sys->boot));
-	fputs(",\n   \"status\": ", out);
-	json_str(out, vfd_status_name(vfd_report_worst(rep)));
-	fputs(",\n   \"findings\": ", out);
-	findings_print_json(out, rep);
-	fputs("\n}\n", out);
+	findings_json_begin(out, CHECK_JSON_SCHEMA);
+	findings_json_field(out, "kernel", vfd_host_get_release(host));
+	findings_json_field(out, "distribution", sys->distro == VFD_DISTRO_UNKNOWN ? NULL :
+			    vfd_distro_name(sys->distro));
+	findings_json_field(out, "bootloader", sys->boot == VFD_BOOT_UNKNOWN ? NULL :
+			    vfd_bootloader_name(sys->boot));
+	findings_json_end(out, rep);
 }
 
-/* join a list with newlines: libsmartcols wraps multi-line cells */
-static char *join_lines(char **v)
+static const char *finding_cell(const void *data, size_t row, int col, char *buf, size_t size,
+				bool *owned)
 {
-	size_t len = 1;
-	char *s;
+	const struct vfd_finding *f = &((const struct vfd_report *)data)->findings[row];
 
-	for (size_t i = 0; v && v[i]; i++)
-		len += strlen(v[i]) + 1;
-	s = calloc(1, len);
-	for (size_t i = 0; s && v && v[i]; i++) {
-		if (i)
-			strcat(s, "\n");
-		strcat(s, v[i]);
+	(void)buf;
+	(void)size;
+	switch (col) {
+	case COL_SEVERITY:
+		return vfd_status_name(f->status);
+	case COL_CHECK:
+		return f->id;
+	case COL_LAYER:
+		return f->layer;
+	case COL_DEVICE:
+		return f->device;
+	case COL_MESSAGE:
+		return f->summary;
+	case COL_HINT:
+		*owned = true;
+		return join_lines(f->fix);
+	case COL_EVIDENCE:
+		*owned = true;
+		return join_lines(f->evidence);
 	}
-	return s;
+	return NULL;
 }
 
 static int print_table(const struct vfd_report *rep, const struct outopts *o)
 {
-	struct libscols_table *tb = scols_new_table();
-
-	if (!tb)
-		return -1;
-	scols_table_enable_raw(tb, o->raw);
-	scols_table_enable_noheadings(tb, o->noheadings);
-	for (size_t i = 0; i < o->ncolumns; i++) {
-		const struct colinfo *ci = &columns[o->columns[i]];
-
-		if (!scols_table_new_column(tb, ci->name, ci->whint, ci->flags))
-			goto fail;
-	}
-	for (size_t r = 0; r < rep->n; r++) {
-		const struct vfd_finding *f = &rep->findings[r];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln)
-			goto fail;
-		for (size_t i = 0; i < o->ncolumns; i++) {
-			switch (o->columns[i]) {
-			case COL_SEVERITY:
-				scols_line_set_data(ln, i, vfd_status_name(f->status));
-				break;
-			case COL_CHECK:
-				scols_line_set_data(ln, i, f->id);
-				break;
-			case COL_LAYER:
-				scols_line_set_data(ln, i, f->layer);
-				break;
-			case COL_DEVICE:
-				scols_line_set_data(ln, i, f->device);
-				break;
-			case COL_MESSAGE:
-				scols_line_set_data(ln, i, f->summary);
-				break;
-			case COL_HINT:
-				scols_line_refer_data(ln, i, join_lines(f->fix));
-				break;
-			case COL_EVIDENCE:
-				scols_line_refer_data(ln, i, join_lines(f->evidence));
-				break;
-			}
-		}
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return 0;
-fail:
-	scols_unref_table(tb);
-	return -1;
+	return table_print(o, columns, rep->n, finding_cell, rep);
 }
 
 int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
@@ -254,14 +211,8 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	if (table && columns_select(&o, columns, sizeof(columns) / sizeof(columns[0]),
 				    default_columns, sizeof(default_columns) / sizeof(int)) < 0)
 		return EXIT_TROUBLE;
-	for (int i = optind; i < argc; i++) {
-		struct vfd_devspec spec;
-
-		if (vfd_devspec_parse(argv[i], &spec) < 0) {
-			cmd_bad_device(argv[i]);
-			return EXIT_TROUBLE;
-		}
-	}
+	if (!cmd_devices_valid(argc, argv, optind))
+		return EXIT_TROUBLE;
 	copts.devices = (const char *const *)(argv + optind);
 	o.color = want_color() && !o.json && !prom && !table;
 	host = cmd_open_host(ctx);
@@ -269,14 +220,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		return EXIT_TROUBLE;
 	r = vfd_check_run(host, &copts, &report);
 	if (r == -ENODEV) {
-		for (int i = optind; i < argc; i++) {
-			struct vfd_devspec spec;
-			size_t idx;
-
-			if (vfd_devspec_parse(argv[i], &spec) == 0 &&
-			    vfd_host_lookup(host, &spec, &idx) < 0)
-				warnx_("no PCI device matches '%s'", argv[i]);
-		}
+		cmd_report_unmatched(host, argc, argv, optind);
 		goto out;
 	}
 	if (r < 0) {
@@ -313,16 +257,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		warnx_("cannot write '%s': %s", ofile, strerror(-r));
 		goto out;
 	}
-	switch (vfd_report_worst(&report)) {
-	case VFD_FAIL:
-		rc = EXIT_TROUBLE;
-		break;
-	case VFD_WARN:
-		rc = EXIT_WARN;
-		break;
-	default:
-		rc = EXIT_CLEAN;
-	}
+	rc = findings_exit_status(&report);
 out:
 	vfd_system_clear(&sys);
 	vfd_report_clear(&report);

@@ -60,18 +60,11 @@ static void print_json(const struct vfd_guest_info *info, const struct vfd_repor
 {
 	FILE *out = stdout;
 
-	fprintf(out, "{\n   \"schema\": %d,\n   \"version\": ", GUEST_JSON_SCHEMA);
-	json_str(out, VFD_VERSION);
-	fputs(",\n   \"kernel\": ", out);
-	json_str(out, info->kernel);
-	fputs(",\n   \"system\": ", out);
-	json_str(out, info->system);
+	findings_json_begin(out, GUEST_JSON_SCHEMA);
+	findings_json_field(out, "kernel", info->kernel);
+	findings_json_field(out, "system", info->system);
 	fprintf(out, ",\n   \"android\": %s", info->android ? "true" : "false");
-	fputs(",\n   \"status\": ", out);
-	json_str(out, vfd_status_name(vfd_report_worst(rep)));
-	fputs(",\n   \"findings\": ", out);
-	findings_print_json(out, rep);
-	fputs("\n}\n", out);
+	findings_json_end(out, rep);
 }
 
 int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)

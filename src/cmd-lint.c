@@ -98,17 +98,11 @@ nomem:
 static void print_json(const char *file, const struct vfd_vm_conf *conf,
 		       const struct vfd_report *rep)
 {
-	printf("{\n   \"schema\": %d,\n   \"version\": ", LINT_JSON_SCHEMA);
-	json_str(stdout, VFD_VERSION);
-	fputs(",\n   \"file\": ", stdout);
-	json_str(stdout, file);
-	fputs(",\n   \"source\": ", stdout);
-	json_str(stdout, conf->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt" : "qemu");
-	fputs(",\n   \"status\": ", stdout);
-	json_str(stdout, vfd_status_name(vfd_report_worst(rep)));
-	fputs(",\n   \"findings\": ", stdout);
-	findings_print_json(stdout, rep);
-	fputs("\n}\n", stdout);
+	findings_json_begin(stdout, LINT_JSON_SCHEMA);
+	findings_json_field(stdout, "file", file);
+	findings_json_field(stdout, "source",
+			    conf->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt" : "qemu");
+	findings_json_end(stdout, rep);
 }
 
 int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)

@@ -131,28 +131,15 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		       "was persisted, however it was bound");
 		return EXIT_TROUBLE;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct vfd_devspec spec;
-
-		if (vfd_devspec_parse(argv[i], &spec) < 0) {
-			cmd_bad_device(argv[i]);
-			return EXIT_TROUBLE;
-		}
-	}
+	if (!cmd_devices_valid(argc, argv, optind))
+		return EXIT_TROUBLE;
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;
 	r = vfd_plan_persist(host, optind < argc ? (const char *const *)(argv + optind) : NULL,
 			     &opts, &plan);
 	if (r == -ENODEV) {
-		for (int i = optind; i < argc; i++) {
-			struct vfd_devspec spec;
-			size_t idx;
-
-			if (vfd_devspec_parse(argv[i], &spec) == 0 &&
-			    vfd_host_lookup(host, &spec, &idx) < 0)
-				warnx_("no PCI device matches '%s'", argv[i]);
-		}
+		cmd_report_unmatched(host, argc, argv, optind);
 		goto out;
 	}
 	if (r < 0) {

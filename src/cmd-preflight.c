@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "output.h"
+#include "table.h"
 
 /* bumped when a key changes meaning or disappears; additions keep it */
 #define PREFLIGHT_JSON_SCHEMA 1
@@ -294,86 +295,44 @@ static void print_json(const struct vfd_preflight *pf)
 	fputs("]}\n}\n", out);
 }
 
-/* join a list with newlines: libsmartcols wraps multi-line cells */
-static char *join_lines(char **v)
+static const char *step_cell(const void *data, size_t row, int col, char *buf, size_t size,
+			     bool *owned)
 {
-	size_t len = 1;
-	char *s;
+	const struct vfd_preflight *pf = data;
+	const struct vfd_pf_step *st = &pf->steps[row];
 
-	for (size_t i = 0; v && v[i]; i++)
-		len += strlen(v[i]) + 1;
-	s = calloc(1, len);
-	for (size_t i = 0; s && v && v[i]; i++) {
-		if (i)
-			strcat(s, "\n");
-		strcat(s, v[i]);
+	switch (col) {
+	case COL_STATUS:
+		return vfd_status_name(st->status);
+	case COL_STEP:
+		return vfd_pf_step_name(st->id);
+	case COL_PATH:
+		return vfd_pf_path_name(st->path);
+	case COL_CALL:
+		return st->call;
+	case COL_RETURN:
+		snprintf(buf, size, "%lld", st->ret);
+		return st->syscall ? buf : NULL;
+	case COL_ERRNO:
+		return errname(st->err);
+	case COL_RESULT:
+		return st->result;
+	case COL_MEANING:
+		*owned = true;
+		return meaning_of(pf, st);
+	case COL_FIX:
+		*owned = true;
+		return join_lines(st->fix);
+	case COL_EVIDENCE:
+		*owned = true;
+		return join_lines(st->evidence);
 	}
-	return s;
+	return NULL;
 }
 
 static int print_table(const struct vfd_preflight *pf, const struct outopts *o)
 {
-	struct libscols_table *tb = scols_new_table();
-
-	if (!tb)
-		return -1;
-	scols_table_enable_raw(tb, o->raw);
-	scols_table_enable_noheadings(tb, o->noheadings);
-	for (size_t i = 0; i < o->ncolumns; i++) {
-		const struct colinfo *ci = &columns[o->columns[i]];
-
-		if (!scols_table_new_column(tb, ci->name, ci->whint, ci->flags))
-			goto fail;
-	}
-	for (size_t r = 0; r < pf->n; r++) {
-		const struct vfd_pf_step *st = &pf->steps[r];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		char ret[32];
-
-		if (!ln)
-			goto fail;
-		for (size_t i = 0; i < o->ncolumns; i++) {
-			switch (o->columns[i]) {
-			case COL_STATUS:
-				scols_line_set_data(ln, i, vfd_status_name(st->status));
-				break;
-			case COL_STEP:
-				scols_line_set_data(ln, i, vfd_pf_step_name(st->id));
-				break;
-			case COL_PATH:
-				scols_line_set_data(ln, i, vfd_pf_path_name(st->path));
-				break;
-			case COL_CALL:
-				scols_line_set_data(ln, i, st->call);
-				break;
-			case COL_RETURN:
-				snprintf(ret, sizeof(ret), "%lld", st->ret);
-				scols_line_set_data(ln, i, st->syscall ? ret : NULL);
-				break;
-			case COL_ERRNO:
-				scols_line_set_data(ln, i, errname(st->err));
-				break;
-			case COL_RESULT:
-				scols_line_set_data(ln, i, st->result);
-				break;
-			case COL_MEANING:
-				scols_line_refer_data(ln, i, meaning_of(pf, st));
-				break;
-			case COL_FIX:
-				scols_line_refer_data(ln, i, join_lines(st->fix));
-				break;
-			case COL_EVIDENCE:
-				scols_line_refer_data(ln, i, join_lines(st->evidence));
-				break;
-			}
-		}
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return 0;
-fail:
-	scols_unref_table(tb);
-	return -1;
+	return table_print(o, columns, pf->n, step_cell, pf);
 }
 
 int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)

@@ -258,14 +258,9 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 		free(romfile);
 		return cmd_usage_error(try);
 	}
-	for (int i = optind; i < argc; i++) {
-		struct vfd_devspec spec;
-
-		if (vfd_devspec_parse(argv[i], &spec) < 0) {
-			cmd_bad_device(argv[i]);
-			free(romfile);
-			return EXIT_TROUBLE;
-		}
+	if (!cmd_devices_valid(argc, argv, optind)) {
+		free(romfile);
+		return EXIT_TROUBLE;
 	}
 	opts.romfile = romfile;
 	host = cmd_open_host(ctx);

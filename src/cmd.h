@@ -3,6 +3,8 @@
 #ifndef VFD_CMD_H
 #define VFD_CMD_H
 
+#include <stdbool.h>
+
 #include "vfd.h"
 
 /* exit statuses, documented in the man page */
@@ -18,6 +20,10 @@ struct cmd_ctx {
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx);
 /* one line naming a device argument of the wrong form, with the forms expected */
 void cmd_bad_device(const char *arg);
+/* whether argv[first..argc) are all device arguments; one cmd_bad_device() line if not */
+bool cmd_devices_valid(int argc, char **argv, int first);
+/* one line for each of argv[first..argc) that no PCI function of @host matches */
+void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first);
 /* print "Try 'vfio-doctor CMD --help'" and return EXIT_TROUBLE */
 int cmd_usage_error(const char *cmd);
 

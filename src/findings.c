@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "findings.h"
 
 static const char *status_color(enum vfd_status s)
@@ -108,4 +109,24 @@ int findings_exit_status(const struct vfd_report *rep)
 	default:
 		return EXIT_CLEAN;
 	}
+}
+
+void findings_json_begin(FILE *out, int schema)
+{
+	fprintf(out, "{\n   \"schema\": %d", schema);
+	findings_json_field(out, "version", VFD_VERSION);
+}
+
+void findings_json_field(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, ",\n   \"%s\": ", key);
+	json_str(out, value);
+}
+
+void findings_json_end(FILE *out, const struct vfd_report *rep)
+{
+	findings_json_field(out, "status", vfd_status_name(vfd_report_worst(rep)));
+	fputs(",\n   \"findings\": ", out);
+	findings_print_json(out, rep);
+	fputs("\n}\n", out);
 }

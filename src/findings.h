@@ -17,6 +17,15 @@ void findings_print_text(FILE *out, const struct vfd_report *rep, const char *co
 			 size_t nlayers, const struct outopts *o);
 /* the findings as the JSON array check -J writes, from '[' to ']' */
 void findings_print_json(FILE *out, const struct vfd_report *rep);
+/*
+ * A report as one JSON document: findings_json_begin() writes the opening
+ * brace, the schema and the tool's version, findings_json_field() a string
+ * member (null for NULL) of the command's own, findings_json_end() the status,
+ * the findings and the closing brace.
+ */
+void findings_json_begin(FILE *out, int schema);
+void findings_json_field(FILE *out, const char *key, const char *value);
+void findings_json_end(FILE *out, const struct vfd_report *rep);
 /* the exit status for the worst finding: EXIT_TROUBLE, EXIT_WARN or EXIT_CLEAN */
 int findings_exit_status(const struct vfd_report *rep);
 

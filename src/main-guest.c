@@ -4,19 +4,12 @@
  * command line as vfio-doctor, with only the guest subcommand, so that one
  * binary with no libraries can be pushed into an Android guest.
  */
-#include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "config.h"
+#include "dispatch.h"
 #include "output.h"
-
-int cmd_usage_error(const char *cmd)
-{
-	fprintf(stderr, "Try 'vfio-doctor %s--help' for more information.\n", cmd ? cmd : "");
-	return EXIT_TROUBLE;
-}
 
 static void usage(FILE *out)
 {
@@ -36,41 +29,16 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	static const struct subcommand commands[] = {
+		{ "guest", cmd_guest, "check a passed-through device from inside the VM" },
 	};
-	struct cmd_ctx ctx = { 0 };
-	int c;
+	static const struct program prog = {
+		.commands = commands,
+		.n_commands = ARRAY_LEN(commands),
+		.version = "vfio-doctor " VFD_VERSION " (static, guest only)",
+		.only = ": this static build has only 'guest'",
+		.usage = usage,
+	};
 
-	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			ctx.sysroot = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_CLEAN;
-		case 'V':
-			printf("vfio-doctor %s (static, guest only)\n", VFD_VERSION);
-			return EXIT_CLEAN;
-		default:
-			return cmd_usage_error(NULL);
-		}
-	}
-	if (optind >= argc) {
-		warnx_("no command given: this build has only 'guest'");
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
-	if (strcmp(argv[optind], "guest") != 0) {
-		warnx_("unknown command '%s': this static build has only 'guest'", argv[optind]);
-		return cmd_usage_error(NULL);
-	}
-	argv += optind;
-	argc -= optind;
-	optind = 0;	/* reset getopt for the subcommand */
-	return cmd_guest(&ctx, argc, argv);
+	return dispatch(&prog, argc, argv);
 }

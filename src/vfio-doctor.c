@@ -12,13 +12,8 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "dispatch.h"
 #include "output.h"
-
-struct subcommand {
-	const char *name;
-	int (*run)(const struct cmd_ctx *ctx, int argc, char **argv);
-	const char *help;
-};
 
 static const struct subcommand subcommands[] = {
 	{ "check", cmd_check, "diagnose the host layer by layer (the main job)" },
@@ -101,53 +96,38 @@ void cmd_bad_device(const char *arg)
 	       "(e.g. 0000:01:00.0) or vendor:device IDs (e.g. 10de:1f06)", arg);
 }
 
-int cmd_usage_error(const char *cmd)
+bool cmd_devices_valid(int argc, char **argv, int first)
 {
-	fprintf(stderr, "Try 'vfio-doctor %s--help' for more information.\n", cmd ? cmd : "");
-	return EXIT_TROUBLE;
+	for (int i = first; i < argc; i++) {
+		struct vfd_devspec spec;
+
+		if (vfd_devspec_parse(argv[i], &spec) < 0) {
+			cmd_bad_device(argv[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first)
+{
+	for (int i = first; i < argc; i++) {
+		struct vfd_devspec spec;
+		size_t idx;
+
+		if (vfd_devspec_parse(argv[i], &spec) == 0 && vfd_host_lookup(host, &spec, &idx) < 0)
+			warnx_("no PCI device matches '%s'", argv[i]);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	static const struct program prog = {
+		.commands = subcommands,
+		.n_commands = ARRAY_LEN(subcommands),
+		.version = "vfio-doctor " VFD_VERSION,
+		.usage = usage,
 	};
-	struct cmd_ctx ctx = { 0 };
-	int c;
 
-	/* '+': stop at the subcommand; its options are its own */
-	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			ctx.sysroot = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_CLEAN;
-		case 'V':
-			printf("vfio-doctor %s\n", VFD_VERSION);
-			return EXIT_CLEAN;
-		default:
-			return cmd_usage_error(NULL);
-		}
-	}
-	if (optind >= argc) {
-		warnx_("no command given");
-		usage(stderr);
-		return EXIT_TROUBLE;
-	}
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (strcmp(argv[optind], subcommands[i].name) == 0) {
-			char **sub = argv + optind;
-			int subc = argc - optind;
-
-			optind = 0;	/* reset getopt for the subcommand */
-			return subcommands[i].run(&ctx, subc, sub);
-		}
-	}
-	warnx_("unknown command '%s'", argv[optind]);
-	return cmd_usage_error(NULL);
+	return dispatch(&prog, argc, argv);
 }

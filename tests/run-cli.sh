@@ -7,26 +7,8 @@ vd=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tap.sh"
 tmp=$(mktemp -d)
+tap_out=$tmp
 trap 'rm -rf "$tmp"' EXIT
-
-# status CODE NAME CMD...: the command exits with CODE
-status() {
-	code=$1 name=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq "$code" ]; then ok "$name"; else
-		not_ok "$name (exit $rc, expected $code)"
-		sed 's/^/# /' "$tmp/err"
-	fi
-}
-# one_line NAME PATTERN: stderr of the last status call is one line matching PATTERN
-one_line() {
-	if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$2" "$tmp/err"; then ok "$1"; else
-		not_ok "$1"
-		sed 's/^/# /' "$tmp/err"
-	fi
-}
 
 status 0 "--help" "$vd" --help
 status 0 "--version" "$vd" --version

@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export LC_ALL=C TZ=UTC NO_COLOR=1
 unset VFD_COLUMNS VFD_DEBUG
 work=$(mktemp -d)
+tap_out=$work
 trap 'rm -rf "$work"' EXIT
 umask 022
 promtool=$(command -v promtool)
@@ -68,24 +69,6 @@ if [ ! -d "$root" ] || [ ! -d "$warnroot" ]; then
 	tap_done
 	exit
 fi
-# status CODE NAME CMD...: the command exits with CODE
-status() {
-	code=$1 name=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	rc=$?
-	if [ "$rc" -eq "$code" ]; then ok "$name"; else
-		not_ok "$name (exit $rc, expected $code)"
-		sed 's/^/# /' "$work/err"
-	fi
-}
-# one_line NAME PATTERN: stderr of the last status call is one line matching PATTERN
-one_line() {
-	if [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q -- "$2" "$work/err"; then ok "$1"; else
-		not_ok "$1"
-		sed 's/^/# /' "$work/err"
-	fi
-}
 
 mkdir "$work/textfile"
 prom="$work/textfile/vfio_doctor.prom"

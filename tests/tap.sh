@@ -21,6 +21,25 @@ check() {
 	shift
 	if "$@" >/dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
 }
+# status CODE NAME CMD...: the command exits with CODE; what it wrote is left in
+# $tap_out/out and $tap_out/err (tap_out: the script's scratch directory)
+status() {
+	code=$1 name=$2
+	shift 2
+	"$@" >"$tap_out/out" 2>"$tap_out/err"
+	rc=$?
+	if [ "$rc" -eq "$code" ]; then ok "$name"; else
+		not_ok "$name (exit $rc, expected $code)"
+		sed 's/^/# /' "$tap_out/err"
+	fi
+}
+# one_line NAME PATTERN: stderr of the last status call is one line matching PATTERN
+one_line() {
+	if [ "$(wc -l <"$tap_out/err")" -eq 1 ] && grep -q -- "$2" "$tap_out/err"; then ok "$1"; else
+		not_ok "$1"
+		sed 's/^/# /' "$tap_out/err"
+	fi
+}
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	final(grub_edit, text, size);
 	final(kcmdline_edit, text, size);
-	if (grub_get(text, size, "GRUB_CMDLINE_LINUX", &words, NULL) == 0)
+	if (sh_get_words(text, size, "GRUB_CMDLINE_LINUX", &words, NULL) == 0)
 		vfd_strv_free(words);
 	free(text);
 	return 0;

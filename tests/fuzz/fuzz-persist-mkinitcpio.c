@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	final(text, size, &m);
 	final(text, size, &f);
-	if (shell_array_get(text, size, "HOOKS", &words, NULL) == 0)
+	if (sh_get_words(text, size, "HOOKS", &words, NULL) == 0)
 		vfd_strv_free(words);
 	free(text);
 	return 0;

@@ -13,6 +13,7 @@ top=$(cd "$here/../.." && pwd)
 export LC_ALL=C TZ=UTC NO_COLOR=1
 unset VFD_DEBUG
 work=$(mktemp -d)
+tap_out=$work
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 
@@ -50,23 +51,6 @@ golden() {
 bin=$vd label=normal
 golden
 
-# bad input: one line naming the argument and what was expected, exit 2
-status() {
-	code=$1 name=$2
-	shift 2
-	"$@" >"$work/out" 2>"$work/err"
-	rc=$?
-	if [ "$rc" -eq "$code" ]; then ok "$name"; else
-		not_ok "$name (exit $rc, expected $code)"
-		sed 's/^/# /' "$work/err"
-	fi
-}
-one_line() {
-	if [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q -- "$2" "$work/err"; then ok "$1"; else
-		not_ok "$1"
-		sed 's/^/# /' "$work/err"
-	fi
-}
 status 0 "guest --help" "$vd" guest --help
 if grep -q "Usage:" "$work/out" && grep -q "vfio-doctor(8)" "$work/out"; then
 	ok "guest --help has usage and man pointer"

@@ -414,7 +414,7 @@ static void mkinitcpio_remove_and_errors(void **state)
 	assert_null(out);
 	out = edit_array("MODULES=($EXTRA)\n", "MODULES", mk_mods, NULL, NULL, &r);
 	assert_int_equal(r, -EINVAL);
-	assert_int_equal(shell_array_get("HOOKS=(base udev modconf)\n", 25, "HOOKS", &hooks, NULL), 0);
+	assert_int_equal(sh_get_words("HOOKS=(base udev modconf)\n", 25, "HOOKS", &hooks, NULL), 0);
 	assert_int_equal(vfd_strv_len(hooks), 3);
 	vfd_strv_free(hooks);
 }
