@@ -84,6 +84,25 @@ void tbuf_clear(struct tbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+unsigned int text_eols_before_append(const char *text, size_t len)
+{
+	unsigned int n = 0;
+	size_t end = len, slashes = 0;
+
+	if (!len)
+		return 0;
+	if (text[end - 1] == '\n') {
+		end--;
+		if (end && text[end - 1] == '\r')
+			end--;
+	} else {
+		n++;
+	}
+	while (slashes < end && text[end - 1 - slashes] == '\\')
+		slashes++;
+	return n + (slashes % 2);
+}
+
 const char *text_eol(const char *text, size_t len)
 {
 	const char *nl = memchr(text, '\n', len);
@@ -251,7 +270,7 @@ int block_set(const char *text, size_t len, const char *const *lines, char **out
 	tbuf_add(&b, text, start);
 	if (!empty) {
 		/* a file whose last line has no newline gets one before the block */
-		if (r == 0 && len && text[len - 1] != '\n')
+		for (unsigned int i = r == 0 ? text_eols_before_append(text, len) : 0; i; i--)
 			tbuf_adds(&b, eol);
 		tbuf_addf(&b, "%s (remove with: vfio-doctor persist --undo)%s", BLOCK_BEGIN, eol);
 		for (const char *const *l = lines; *l; l++)

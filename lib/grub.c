@@ -230,7 +230,7 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 		struct tbuf b = { 0 };
 		char *s;
 
-		if (len && text[len - 1] != '\n')
+		for (unsigned int i = text_eols_before_append(text, len); i; i--)
 			tbuf_adds(&b, eol);
 		tbuf_adds(&b, VAR_DEFAULT "=\"");
 		for (size_t i = 0; i < add.n; i++)

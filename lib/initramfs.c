@@ -216,7 +216,7 @@ int shell_array_edit(const char *text, size_t len, const struct array_edit *e, c
 		bool first = true;
 		char *s;
 
-		if (len && text[len - 1] != '\n')
+		for (unsigned int i = text_eols_before_append(text, len); i; i--)
 			tbuf_adds(&b, eol);
 		tbuf_addf(&b, "%s=(", e->name);
 		for (size_t i = 0; i < front.n; i++, first = false)

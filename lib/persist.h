@@ -37,6 +37,13 @@ void tbuf_clear(struct tbuf *b);
 
 /* the line ending a text uses: "\r\n" when its first line ends so, else "\n" */
 const char *text_eol(const char *text, size_t len);
+/*
+ * How many line endings must come before a line appended to @text so that it
+ * starts a line of its own: one when the last line has no newline, one more
+ * when the last line ends in a backslash that continues it onto the next (the
+ * shell and modprobe.d both join such lines; an empty line ends the join).
+ */
+unsigned int text_eols_before_append(const char *text, size_t len);
 /* FNV-1a 64 of the text, as the state file records it */
 uint64_t text_hash(const char *text, size_t len);
 

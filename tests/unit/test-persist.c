@@ -102,6 +102,11 @@ static void block_new_and_replace(void **state)
 	free(out);
 	free(out2);
 	free(out3);
+	/* modprobe.d joins a line ending in a backslash (here without its newline) with the next */
+	assert_int_equal(block_set("options kvm \\\n", 13, one, &out, &len, NULL), 0);
+	assert_string_equal(out, "options kvm \\\n\n"
+			    BLOCK_BEGIN " (remove with: vfio-doctor persist --undo)\ny\n" BLOCK_END "\n");
+	free(out);
 	/* an empty file: just the block */
 	assert_int_equal(block_set("", 0, one, &out, &len, NULL), 0);
 	assert_int_equal(strncmp(out, BLOCK_BEGIN, strlen(BLOCK_BEGIN)), 0);
@@ -187,6 +192,17 @@ static void grub_continuation(void **state)
 	grub_case("GRUB_X=\"a\nGRUB_CMDLINE_LINUX_DEFAULT=nope\"\nGRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
 		  "GRUB_X=\"a\nGRUB_CMDLINE_LINUX_DEFAULT=nope\"\n"
 		  "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
+	/*
+	 * a last line the shell continues (found by the fuzzer): an empty line
+	 * first, or the added assignment would be part of the value before it
+	 */
+	grub_case("GRUB_CMDLINE_LINUX=a\\\\\\\r\n",
+		  "GRUB_CMDLINE_LINUX=a\\\\\\\r\n\r\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\r\n");
+	grub_case("GRUB_CMDLINE_LINUX=a\\\n",
+		  "GRUB_CMDLINE_LINUX=a\\\n\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
+	/* an even run of backslashes is backslashes: no continuation */
+	grub_case("GRUB_CMDLINE_LINUX=a\\\\\n",
+		  "GRUB_CMDLINE_LINUX=a\\\\\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
 }
 
 static void grub_existing_options(void **state)
