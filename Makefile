@@ -6,9 +6,10 @@
 
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
 	libarchive-dev pci.ids libxml2-dev
+# (pciutils: lspci reads the benchmark's generated hosts beside vfio-doctor in a test)
 TEST_DEPS := scdoc e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
-	prometheus ansible-core
+	prometheus ansible-core pciutils
 # make static: musl-gcc for the one-file `vfio-doctor guest` pushed into Android guests
 STATIC_DEPS := musl-tools
 # make bench: the chart, the syscall counts, peak RSS, and lspci to compare with
