@@ -4,6 +4,7 @@
  * the static guest-only build alike: the two must read the same command line.
  */
 #include <getopt.h>
+#include <locale.h>
 #include <string.h>
 
 #include "dispatch.h"
@@ -26,6 +27,14 @@ int dispatch(const struct program *prog, int argc, char **argv)
 	struct cmd_ctx ctx = { 0 };
 	int c;
 
+	/*
+	 * The user's locale, as util-linux tools take it: names from pci.ids in
+	 * UTF-8 and tree lines drawn with box characters where the terminal's
+	 * locale says UTF-8. Numbers stay in the C format: JSON and the Prometheus
+	 * text need a dot.
+	 */
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
 	/* '+': stop at the subcommand; its options are its own */
 	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
 		switch (c) {

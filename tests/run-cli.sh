@@ -84,4 +84,24 @@ else
 	skip "NO_COLOR honoured on a tty (no script(1))"
 	skip "colour on a tty (no script(1))"
 fi
+# the user's locale: tree lines in box characters under UTF-8, JSON the same either way
+mkdir -p "$tmp/fx"
+if tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$tmp/fx" 2>/dev/null; then
+	LC_ALL=C "$vd" --sysroot "$tmp/fx" groups --tree -o SLOT >"$tmp/c" 2>&1
+	LC_ALL=C.UTF-8 "$vd" --sysroot "$tmp/fx" groups --tree -o SLOT >"$tmp/utf8" 2>&1
+	if grep -q '`-' "$tmp/c" && ! grep -q '└─' "$tmp/c" && grep -q '└─' "$tmp/utf8"; then
+		ok "groups --tree: ASCII lines in C, box lines under C.UTF-8"
+	else
+		not_ok "groups --tree and the locale"
+		sed 's/^/# /' "$tmp/c" "$tmp/utf8" | head -20
+	fi
+	LC_ALL=C "$vd" --sysroot "$tmp/fx" groups -J >"$tmp/c" 2>&1
+	LC_ALL=C.UTF-8 "$vd" --sysroot "$tmp/fx" groups -J >"$tmp/utf8" 2>&1
+	if cmp -s "$tmp/c" "$tmp/utf8"; then ok "groups -J: the same in C and C.UTF-8"; else
+		not_ok "groups -J differs between C and C.UTF-8"
+	fi
+else
+	skip "locale: no fixture intel-vtd"
+	skip "locale: no fixture intel-vtd"
+fi
 tap_done
