@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "dlib.h"
 #include "vm-internal.h"
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -421,6 +422,10 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 	out->source = VFD_VM_SOURCE_LIBVIRT;
 	if (err)
 		memset(err, 0, sizeof(*err));
+	if (vfd_dl_libxml2() < 0) {
+		vm_seterr(err, 0, "cannot load libxml2: %s", vfd_dl_error());
+		return -ELIBACC;
+	}
 	if (len > VFD_VM_MAX_INPUT) {
 		vm_seterr(err, 0, "larger than %u MiB: not a domain", VFD_VM_MAX_INPUT >> 20);
 		return -EFBIG;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dlib.h"
 #include "internal.h"
 
 #define ATTR_MAX (1u << 20)
@@ -657,6 +658,8 @@ int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_
 	DIR *dir;
 	int r;
 
+	if (vfd_dl_libarchive() < 0)
+		return -ELIBACC;
 	s.ar = archive_write_new();
 	if (!s.ar)
 		return -ENOMEM;

@@ -12,6 +12,7 @@
 
 #include <libxml/tree.h>
 
+#include "dlib.h"
 #include "vm-internal.h"
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -160,12 +161,17 @@ char *libvirt_node_string(xmlDocPtr doc, xmlNodePtr node)
 
 char *vfd_vm_libvirt_devices(const struct vfd_vm_devset *set, const struct vfd_vm_opts *opts)
 {
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNodePtr devices = doc ? xmlNewNode(NULL, BAD_CAST "devices") : NULL;
-	xmlNodePtr over;
+	xmlDocPtr doc;
+	xmlNodePtr devices, over;
 	struct sbuf b = { 0 };
 	char *s;
 
+	if (vfd_dl_libxml2() < 0) {
+		errno = ELIBACC;
+		return NULL;
+	}
+	doc = xmlNewDoc(BAD_CAST "1.0");
+	devices = doc ? xmlNewNode(NULL, BAD_CAST "devices") : NULL;
 	if (!devices) {
 		xmlFreeDoc(doc);
 		return NULL;

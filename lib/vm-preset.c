@@ -11,6 +11,7 @@
 
 #include <libxml/tree.h>
 
+#include "dlib.h"
 #include "config.h"
 #include "vm-internal.h"
 
@@ -394,6 +395,11 @@ int vfd_vm_preset(struct vfd_host *host, const struct vfd_vm_preset_opts *o, cha
 		err[0] = '\0';
 	if (!o->preset || strcmp(o->preset, "android") != 0 || !o->gpu)
 		return -EINVAL;
+	if (vfd_dl_libxml2() < 0) {
+		if (err && errsize)
+			snprintf(err, errsize, "cannot load libxml2: %s", vfd_dl_error());
+		return -ELIBACC;
+	}
 	p.name = o->name ? o->name : "android";
 	p.memory = o->memory ? o->memory : 8 * GiB;
 	p.cpus = o->cpus ? o->cpus : 4;
