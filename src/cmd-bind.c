@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "findings.h"
 #include "output.h"
 
 enum bind_mode { MODE_BIND, MODE_UNBIND, MODE_RESTORE };
@@ -64,21 +65,6 @@ static void print_step(const struct vfd_step *s, const char *prefix)
 		printf("%secho > /%s\n", prefix, s->path);
 	else
 		printf("%secho %s > /%s\n", prefix, v, s->path);
-}
-
-static void print_problems(const struct vfd_report *rep, bool color)
-{
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct vfd_finding *f = &rep->findings[i];
-		const char *c = f->status == VFD_FAIL ? C_RED : f->status == VFD_WARN ? C_YELLOW : "";
-
-		printf("%s%-4s%s  %s\n", color ? c : "", vfd_status_name(f->status),
-		       color ? C_RESET : "", f->summary);
-		for (char **e = f->evidence; e && *e; e++)
-			printf("        %s\n", *e);
-		for (char **x = f->fix; x && *x; x++)
-			printf("        fix: %s\n", *x);
-	}
 }
 
 static void print_plan(const struct vfd_plan *plan, enum bind_mode mode)
@@ -165,7 +151,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		warnx_("%s: cannot plan: %s", mode_names[mode], strerror(-r));
 		goto out;
 	}
-	print_problems(&plan.problems, color);
+	findings_print_problems(stdout, &plan.problems, color);
 	if (!plan.nsteps) {
 		printf("nothing to do\n");
 		rc = plan.refused ? EXIT_TROUBLE : EXIT_CLEAN;

@@ -422,17 +422,6 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 
 /* ----------------------------------------------------------- JSON */
 
-static void json_strv(char **v)
-{
-	fputc('[', stdout);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", stdout);
-		json_str(stdout, v[i]);
-	}
-	fputc(']', stdout);
-}
-
 static void json_problem(const struct vfd_problem *p, bool checked)
 {
 	const struct vfd_kb_entry *e = p->entry;
@@ -462,7 +451,7 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 	fputs(",\n       \"meaning\": ", stdout);
 	json_str(stdout, e->meaning);
 	fputs(",\n       \"sources\": ", stdout);
-	json_strv(e->sources);
+	json_strv(stdout, e->sources);
 	fputs(",\n       \"causes\": [", stdout);
 	for (size_t i = 0; i < e->n_causes; i++) {
 		const struct vfd_kb_cause *c = &e->causes[i];
@@ -504,7 +493,7 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 		fputs("], \"verify\": ", stdout);
 		json_str(stdout, verify);
 		fputs(", \"evidence\": ", stdout);
-		json_strv(p->verdicts ? p->verdicts[i].evidence : NULL);
+		json_strv(stdout, p->verdicts ? p->verdicts[i].evidence : NULL);
 		fputc('}', stdout);
 		free(verify);
 	}

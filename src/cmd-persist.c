@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "findings.h"
 #include "output.h"
 
 static void usage(void)
@@ -37,21 +38,6 @@ static void usage(void)
 	      "Exit status: 0 done (or nothing to do), 1 done with warnings, 2 refused, a file\n"
 	      "left untouched, or bad usage.\n"
 	      "For more details see vfio-doctor(8).\n", stdout);
-}
-
-static void print_problems(const struct vfd_report *rep, bool color)
-{
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct vfd_finding *f = &rep->findings[i];
-		const char *c = f->status == VFD_FAIL ? C_RED : f->status == VFD_WARN ? C_YELLOW : "";
-
-		printf("%s%-4s%s  %s\n", color ? c : "", vfd_status_name(f->status),
-		       color ? C_RESET : "", f->summary);
-		for (char **e = f->evidence; e && *e; e++)
-			printf("        %s\n", *e);
-		for (char **x = f->fix; x && *x; x++)
-			printf("        fix: %s\n", *x);
-	}
 }
 
 static void print_diff(const char *diff, bool color)
@@ -146,7 +132,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		warnx_("persist: cannot plan: %s", strerror(-r));
 		goto out;
 	}
-	print_problems(&plan.problems, color);
+	findings_print_problems(stdout, &plan.problems, color);
 	if (plan.refused) {
 		warnx_("persist refused: see the problems above (nothing was changed)");
 		goto out;

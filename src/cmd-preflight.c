@@ -188,17 +188,6 @@ static void print_text(const struct vfd_preflight *pf, const struct outopts *o)
 	       counts[VFD_INFO], counts[VFD_WARN], counts[VFD_FAIL], counts[VFD_SKIP]);
 }
 
-static void json_strv(FILE *out, char **v)
-{
-	fputc('[', out);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		json_str(out, v[i]);
-	}
-	fputc(']', out);
-}
-
 static void json_size(FILE *out, const char *key, uint64_t v, bool known)
 {
 	fprintf(out, "\"%s\": ", key);

@@ -62,17 +62,6 @@ void findings_print_text(FILE *out, const struct vfd_report *rep, const char *co
 		counts[VFD_INFO], counts[VFD_WARN], counts[VFD_FAIL], counts[VFD_SKIP]);
 }
 
-static void json_strv(FILE *out, char **v)
-{
-	fputc('[', out);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		json_str(out, v[i]);
-	}
-	fputc(']', out);
-}
-
 void findings_print_json(FILE *out, const struct vfd_report *rep)
 {
 	fputc('[', out);
@@ -129,4 +118,19 @@ void findings_json_end(FILE *out, const struct vfd_report *rep)
 	fputs(",\n   \"findings\": ", out);
 	findings_print_json(out, rep);
 	fputs("\n}\n", out);
+}
+
+void findings_print_problems(FILE *out, const struct vfd_report *rep, bool color)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct vfd_finding *f = &rep->findings[i];
+		const char *c = f->status == VFD_FAIL ? C_RED : f->status == VFD_WARN ? C_YELLOW : "";
+
+		fprintf(out, "%s%-4s%s  %s\n", color ? c : "", vfd_status_name(f->status),
+			color ? C_RESET : "", f->summary);
+		for (char **e = f->evidence; e && *e; e++)
+			fprintf(out, "        %s\n", *e);
+		for (char **x = f->fix; x && *x; x++)
+			fprintf(out, "        fix: %s\n", *x);
+	}
 }

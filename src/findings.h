@@ -15,6 +15,9 @@
  */
 void findings_print_text(FILE *out, const struct vfd_report *rep, const char *const *layers,
 			 size_t nlayers, const struct outopts *o);
+/* a plan's problems, as bind and persist list them before acting: each with its
+ * evidence and fixes, status in colour when @color */
+void findings_print_problems(FILE *out, const struct vfd_report *rep, bool color);
 /* the findings as the JSON array check -J writes, from '[' to ']' */
 void findings_print_json(FILE *out, const struct vfd_report *rep);
 /*

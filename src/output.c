@@ -118,3 +118,14 @@ void json_str(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void json_strv(FILE *out, char *const *v)
+{
+	fputc('[', out);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			fputs(", ", out);
+		json_str(out, v[i]);
+	}
+	fputc(']', out);
+}

@@ -49,6 +49,8 @@ bool want_color(void);
 
 /* JSON string with escapes, or null for NULL */
 void json_str(FILE *out, const char *s);
+/* a NULL-terminated list as a JSON array of strings ([] for NULL) */
+void json_strv(FILE *out, char *const *v);
 
 /* error helpers in the err(3) manner, prefixed with the program name */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

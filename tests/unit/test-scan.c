@@ -66,17 +66,6 @@ static void add_port_and_pf(const char *dir)
 	tree_device(dir, PF, 0x8086, 0x10fb, 0x020000, 0x80, 0, false, "ixgbe", 2);
 }
 
-static struct vfd_host *open_host(const char *dir, struct vfd_root **root)
-{
-	struct vfd_host *host;
-
-	*root = vfd_root_new(dir);
-	assert_non_null(*root);
-	host = vfd_host_new(*root);
-	assert_non_null(host);
-	return host;
-}
-
 static void vf_ids(void **state)
 {
 	char *dir = tree_new();
@@ -94,7 +83,7 @@ static void vf_ids(void **state)
 	tree_device(dir, VF2, 0xffff, 0xffff, 0x020000, 0, 0, false, "vfio-pci", 4);
 	attr(dir, VF2, "vendor", "0x8086\n");
 	attr(dir, VF2, "device", "0x10ed\n");
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 
 	d = vfd_host_find(host, "0000:02:10.0");
 	assert_non_null(d);
@@ -135,7 +124,7 @@ static void vf_ids_from_pf(void **state)
 		    false, NULL, 5);
 	attr(dir, "pci0000:00/0000:00:03.0/0000:02:10.4", "modalias",
 	     "pci:v00008086d00001515sv00008086sd00000000bc02sc00i00\n");
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	d = vfd_host_find(host, "0000:02:10.0");
 	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);
 	assert_int_equal(vfd_pcidev_get_device(d), 0x10ed);
@@ -193,7 +182,7 @@ static void drivers_listed(void **state)
 			back_link(dir, "xhci_hcd", "0000:09:00.1");
 			back_link(dir, "snd_hda_intel", "0000:09:00.2");
 		}
-		host = open_host(dir, &root);
+		host = tree_open_host(dir, &root);
 		assert_int_equal(vfd_host_count_devices(host), 12);
 		if (many)
 			assert_string_equal(vfd_pcidev_get_driver(vfd_host_find(host, "0000:02:01.0")),
@@ -230,7 +219,7 @@ static void dead_config(void **state)
 	attr(dir, DEAD, "class", "0x020000\n");
 	attr(dir, DEAD, "revision", "0x01\n");
 	attr(dir, DEAD, "modalias", "pci:v00008086d000010FBsv00008086sd00000003bc02sc00i00\n");
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	d = vfd_host_find(host, "0000:02:00.1");
 	assert_non_null(d);
 	assert_int_equal(vfd_pcidev_get_vendor(d), 0x8086);

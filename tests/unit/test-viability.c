@@ -24,17 +24,6 @@ static void driver_rule(void **state)
 	assert_false(vfd_driver_allows_shared_dma("shpchp"));
 }
 
-static struct vfd_host *open_host(const char *dir, struct vfd_root **root)
-{
-	struct vfd_host *host;
-
-	*root = vfd_root_new(dir);
-	assert_non_null(*root);
-	host = vfd_host_new(*root);
-	assert_non_null(host);
-	return host;
-}
-
 /* a GPU and its HDMI audio in one group: the audio driver blocks */
 static void gpu_with_audio(void **state)
 {
@@ -49,7 +38,7 @@ static void gpu_with_audio(void **state)
 		    0, false, "vfio-pci", 1);
 	tree_device(dir, "pci0000:00/0000:00:01.0/0000:01:00.1", 0x10de, 0x10f9, 0x040300, 0x80,
 		    0, false, "snd_hda_intel", 1);
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	assert_int_equal(vfd_host_count_devices(host), 3);
 	assert_int_equal(vfd_host_count_groups(host), 1);
 	g = vfd_host_find_group(host, 1);
@@ -78,7 +67,7 @@ static void gpu_with_audio(void **state)
 		    0, false, "vfio-pci", 1);
 	tree_device(dir, "pci0000:00/0000:00:01.0/0000:01:00.1", 0x10de, 0x10f9, 0x040300, 0x80,
 		    0, false, NULL, 1);
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	assert_true(vfd_group_is_viable(host, vfd_host_find_group(host, 1)));
 	vfd_host_free(host);
 	vfd_root_unref(root);
@@ -102,7 +91,7 @@ static void pci_bridge(void **state)
 		    0x020000, 0, -1, false, "e1000", 5);
 	tree_device(dir, "pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:02.0", 0x10ec, 0x8139,
 		    0x020000, 0, -1, false, "vfio-pci", 5);
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	g = vfd_host_find_group(host, 5);
 	assert_false(vfd_group_is_viable(host, g));
 	assert_int_equal(vfd_group_share_reason(host, g, culprit, sizeof(culprit)),
@@ -125,7 +114,7 @@ static void old_kernel_bridges(void **state)
 
 	tree_device(dir, "pci0000:00/0000:00:1e.0", 0x8086, 0x244e, 0x060401, 1, -1, false,
 		    "shpchp", 2);
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	bridge = vfd_host_find(host, "0000:00:1e.0");
 	assert_true(vfd_pcidev_is_viability_ok(bridge, 5u << 16 | 4u << 8));
 	assert_false(vfd_pcidev_is_viability_ok(bridge, 6u << 16 | 1u << 8));
@@ -144,7 +133,7 @@ static void no_iommu(void **state)
 
 	tree_device(dir, "pci0000:00/0000:00:02.0", 0x8086, 0x10d3, 0x020000, 0, 0, false,
 		    "e1000e", -1);
-	host = open_host(dir, &root);
+	host = tree_open_host(dir, &root);
 	assert_int_equal(vfd_host_count_groups(host), 0);
 	assert_int_equal(vfd_pcidev_get_group(vfd_host_find(host, "0000:00:02.0")), -1);
 	assert_int_equal(vfd_pcidev_get_vendor(vfd_host_find(host, "0000:00:02.0")), 0x8086);

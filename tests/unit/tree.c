@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tree.h"
+#include "vfd.h"
 
 static void mkdirs(const char *path)
 {
@@ -143,4 +144,17 @@ void tree_device(const char *dir, const char *path, uint16_t vendor, uint16_t de
 		snprintf(gl, sizeof(gl), "%s../kernel/iommu_groups/%d", target, group);
 		symlink(gl, link);
 	}
+}
+
+struct vfd_host *tree_open_host(const char *dir, struct vfd_root **root)
+{
+	struct vfd_host *host;
+
+	*root = vfd_root_new(dir);
+	if (!*root)
+		abort();
+	host = vfd_host_new(*root);
+	if (!host)
+		abort();
+	return host;
 }

@@ -21,6 +21,10 @@ void tree_free(char *dir);
 void tree_device(const char *dir, const char *path, uint16_t vendor, uint16_t device,
 		 uint32_t class_code, int header, int pcie_type, bool acs, const char *driver,
 		 int group);
+/* the host scan of the tree (the test fails if either step does); free both */
+struct vfd_root;
+struct vfd_host;
+struct vfd_host *tree_open_host(const char *dir, struct vfd_root **root);
 /* write @text into @rel below the tree, making directories */
 void tree_file(const char *dir, const char *rel, const char *text);
 
