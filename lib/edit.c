@@ -91,13 +91,13 @@ unsigned int text_eols_before_append(const char *text, size_t len)
 
 	if (!len)
 		return 0;
-	if (text[end - 1] == '\n') {
+	if (text[end - 1] == '\n')
 		end--;
-		if (end && text[end - 1] == '\r')
-			end--;
-	} else {
+	else
 		n++;
-	}
+	/* "\r\n" ends a line too, and so does a last '\r' once a newline follows it */
+	if (end && text[end - 1] == '\r')
+		end--;
 	while (slashes < end && text[end - 1 - slashes] == '\\')
 		slashes++;
 	return n + (slashes % 2);

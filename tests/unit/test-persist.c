@@ -200,6 +200,9 @@ static void grub_continuation(void **state)
 		  "GRUB_CMDLINE_LINUX=a\\\\\\\r\n\r\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\r\n");
 	grub_case("GRUB_CMDLINE_LINUX=a\\\n",
 		  "GRUB_CMDLINE_LINUX=a\\\n\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
+	/* no newline at the end: the one added would make "\\\r" a continuation */
+	grub_case("\nGRUB_CMDLINE_LINUX=\\\r",
+		  "\nGRUB_CMDLINE_LINUX=\\\r\n\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
 	/* an even run of backslashes is backslashes: no continuation */
 	grub_case("GRUB_CMDLINE_LINUX=a\\\\\n",
 		  "GRUB_CMDLINE_LINUX=a\\\\\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
