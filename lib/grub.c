@@ -137,6 +137,68 @@ static int take_lists(struct strv_builder *add, struct strv_builder *rem, char *
 	return 0;
 }
 
+/* @out with "GRUB_CMDLINE_LINUX_DEFAULT=..." appended on a line of its own */
+static char *append_default(char *out, size_t *out_len, const char *eol,
+			    const struct strv_builder *add)
+{
+	struct tbuf b = { 0 };
+
+	tbuf_add(&b, out, *out_len);
+	for (unsigned int i = text_eols_before_append(out, *out_len); i; i--)
+		tbuf_adds(&b, eol);
+	free(out);
+	tbuf_adds(&b, VAR_DEFAULT "=\"");
+	for (size_t i = 0; i < add->n; i++)
+		tbuf_addf(&b, "%s%s", i ? " " : "", add->v[i]);
+	tbuf_addf(&b, "\"%s", eol);
+	return tbuf_take(&b, out_len);
+}
+
+/* do the words of @var in @text equal the kept words of @v, then @extra? */
+static bool reads_as(const char *text, size_t len, const char *var, const struct shvalue *v,
+		     const bool *drop, char *const *extra, size_t nextra)
+{
+	char **got = NULL;
+	size_t k = 0;
+	bool same;
+	int r = sh_get_words(text, len, var, &got, NULL);
+
+	if (r == -ENOENT) {
+		same = nextra == 0;
+		for (size_t i = 0; same && i < v->nwords; i++)
+			same = drop[i];
+		return same;
+	}
+	if (r < 0 || !got)
+		return false;
+	same = true;
+	for (size_t i = 0; same && i < v->nwords; i++)
+		if (!drop[i])
+			same = got[k] && strcmp(got[k++], v->words[i].text) == 0;
+	for (size_t i = 0; same && i < nextra; i++)
+		same = got[k] && strcmp(got[k++], extra[i]) == 0;
+	same = same && !got[k];
+	vfd_strv_free(got);
+	return same;
+}
+
+/*
+ * The edit only cuts and adds whole words, so its result must read back as
+ * the kept words plus the added ones. A file where it would not (escapes
+ * that join lines once a word is cut, say) is left for the user to edit.
+ */
+static bool edit_reads_back(const char *out, size_t olen, const struct shvalue *all,
+			    const bool *drop_all, const struct shvalue *def, const bool *drop_def,
+			    const struct strv_builder *add, struct edit_error *err)
+{
+	if (reads_as(out, olen, VAR_ALL, all, drop_all, NULL, 0) &&
+	    reads_as(out, olen, VAR_DEFAULT, def, drop_def, add->v, add->n))
+		return true;
+	set_err(err, all->line ? all->line : def->line,
+		"the edited file would not read back as intended; edit it by hand");
+	return false;
+}
+
 int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
 	      size_t *out_len, char ***added, char ***removed, struct edit_error *err)
 {
@@ -145,6 +207,7 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 	struct splices sp = { 0 };
 	bool *drop_all = NULL, *drop_def = NULL;
 	const char *eol = text_eol(text, len);
+	size_t olen = 0;
 	int has_all, has_def, r;
 
 	*out = NULL;
@@ -226,24 +289,17 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 		if (!s)
 			sp.oom = true;
 		free(s);
-	} else if (add.n && !has_def) {
-		struct tbuf b = { 0 };
-		char *s;
-
-		for (unsigned int i = text_eols_before_append(text, len); i; i--)
-			tbuf_adds(&b, eol);
-		tbuf_adds(&b, VAR_DEFAULT "=\"");
-		for (size_t i = 0; i < add.n; i++)
-			tbuf_addf(&b, "%s%s", i ? " " : "", add.v[i]);
-		tbuf_addf(&b, "\"%s", eol);
-		s = tbuf_take(&b, NULL);
-		splices_add(&sp, len, len, s);
-		if (!s)
-			sp.oom = true;
-		free(s);
 	}
-	*out = splices_apply(&sp, text, len, out_len);
-	r = *out ? take_lists(&add, &rem, added, removed) : -ENOMEM;
+	*out = splices_apply(&sp, text, len, &olen);
+	/* a new GRUB_CMDLINE_LINUX_DEFAULT goes after the edited text, whose end may have changed */
+	if (*out && add.n && !has_def)
+		*out = append_default(*out, &olen, eol, &add);
+	if (out_len)
+		*out_len = olen;
+	if (*out && !edit_reads_back(*out, olen, &all, drop_all, &def, drop_def, &add, err))
+		r = -EINVAL;
+	else
+		r = *out ? take_lists(&add, &rem, added, removed) : -ENOMEM;
 	if (r < 0) {
 		free(*out);
 		*out = NULL;

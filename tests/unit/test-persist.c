@@ -203,6 +203,9 @@ static void grub_continuation(void **state)
 	/* no newline at the end: the one added would make "\\\r" a continuation */
 	grub_case("\nGRUB_CMDLINE_LINUX=\\\r",
 		  "\nGRUB_CMDLINE_LINUX=\\\r\n\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
+	/* cutting the last word leaves a backslash last: the newline added continues it */
+	grub_case("\nGRUB_CMDLINE_LINUX=\\\riommu=off",
+		  "\nGRUB_CMDLINE_LINUX=\\\r\n\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
 	/* an even run of backslashes is backslashes: no continuation */
 	grub_case("GRUB_CMDLINE_LINUX=a\\\\\n",
 		  "GRUB_CMDLINE_LINUX=a\\\\\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n");
@@ -257,6 +260,9 @@ static void grub_unparsable(void **state)
 	grub_fails("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet amd_\"'iommu=on'\n", 1, "quoted in parts");
 	/* another variable's unterminated quote: nothing after it can be trusted */
 	grub_fails("GRUB_X='a\nGRUB_CMDLINE_LINUX_DEFAULT=\"\"\n", 1, "unterminated single quote");
+	/* cutting the word after an escaped '\r' would join the next line to the value */
+	grub_fails("GRUB_CMDLINE_LINUX=a\\\riommu=off\nGRUB_TIMEOUT=5\n", 1,
+		   "would not read back as intended");
 }
 
 static void grub_reverse(void **state)
