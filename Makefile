@@ -2,6 +2,7 @@
 # Thin wrapper: install what is missing (Debian), build with meson, run.
 #   make run    full `vfio-doctor check` of this host
 #   make test   unit, fixture, fuzz and real-kernel tests, normal and ASan+UBSan builds
+#   make fuzz   every fuzz target with a random seed, VFD_FUZZ_SECONDS (300) each
 #   make bench  time vfio-doctor against lspci and the handbook loop (bench/run; long)
 
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
@@ -18,7 +19,7 @@ NORMAL := build/normal
 ASAN := build/asan
 STATIC := build/static
 
-.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench
+.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench fuzz
 
 all: build
 
@@ -67,6 +68,9 @@ test: test-deps $(NORMAL)/build.ninja
 	$(MAKE) --no-print-directory build-asan
 	$(MAKE) --no-print-directory static
 	tests/run-all.sh $(NORMAL) $(ASAN)
+
+fuzz: build-asan
+	tests/fuzz/explore.sh $(ASAN)
 
 bench: build
 	@tools/ensure-deps $(BENCH_DEPS)
