@@ -253,18 +253,19 @@ int vfd_root_read_filef(struct vfd_root *root, size_t max, char **out, size_t *l
 	return r;
 }
 
-static __attribute__((format(printf, 3, 0))) int vread_str(struct vfd_root *root, char **out,
-							    const char *fmt, va_list ap)
+/*
+ * One attribute from @fd (closed here; a negative @fd is passed through) into
+ * @buf as a string: its length, or -errno.
+ */
+static int read_value(int fd, char *buf, size_t size)
 {
-	char buf[4096];
 	ssize_t n;
-	int fd, r;
+	int r;
 
-	fd = vopenf(root, O_RDONLY, fmt, ap);
 	if (fd < 0)
 		return fd;
 	do
-		n = read(fd, buf, sizeof(buf) - 1);
+		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);
 	r = n < 0 ? -errno : 0;
 	close(fd);
@@ -274,6 +275,17 @@ static __attribute__((format(printf, 3, 0))) int vread_str(struct vfd_root *root
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
 	buf[n] = '\0';
+	return (int)n;
+}
+
+static __attribute__((format(printf, 3, 0))) int vread_str(struct vfd_root *root, char **out,
+							    const char *fmt, va_list ap)
+{
+	char buf[4096];
+	int r = read_value(vopenf(root, O_RDONLY, fmt, ap), buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
 	*out = strdup(buf);
 	return *out ? 0 : -ENOMEM;
 }
@@ -573,26 +585,9 @@ int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char 
 int root_read_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
 		    char *buf, size_t size)
 {
-	ssize_t n;
-	int fd, r;
-
 	if (size < 2)
 		return -EINVAL;
-	fd = root_open_child(root, dfd, dir, name, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	do
-		n = read(fd, buf, size - 1);
-	while (n < 0 && errno == EINTR);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	/* as vfd_root_readf_str: the attribute's trailing newline is not the value */
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	return (int)n;
+	return read_value(root_open_child(root, dfd, dir, name, O_RDONLY), buf, size);
 }
 
 int root_readlink_child(struct vfd_root *root, int dfd, const char *dir, const char *name,

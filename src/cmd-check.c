@@ -166,24 +166,9 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 			o.json = true;
 			prom = false;
 			break;
-		case 'o':
-			o.output = optarg;
-			table = true;
-			break;
-		case 'O':
-			o.output_all = true;
-			table = true;
-			break;
 		case 'H':
 			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
 			return EXIT_CLEAN;
-		case 'n':
-			o.noheadings = true;
-			break;
-		case 'r':
-			o.raw = true;
-			table = true;
-			break;
 		case OPT_FORMAT:
 			o.json = strcmp(optarg, "json") == 0;
 			prom = strcmp(optarg, "prometheus") == 0;
@@ -200,6 +185,8 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
+			if (outopts_option(&o, c, optarg, &table))
+				break;
 			return cmd_usage_error("check ");
 		}
 	}

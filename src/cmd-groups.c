@@ -407,30 +407,9 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "Jo:OHnrPth", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'J':
-			go.out.json = true;
-			break;
-		case 'o':
-			go.out.output = optarg;
-			break;
-		case 'O':
-			go.out.output_all = true;
-			break;
 		case 'H':
 			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
 			return EXIT_CLEAN;
-		case 'n':
-			go.out.noheadings = true;
-			break;
-		case 'r':
-			go.out.raw = true;
-			break;
-		case 'P':
-			go.out.pairs = true;
-			break;
-		case 't':
-			go.out.tree = true;
-			break;
 		case OPT_GPU:
 			go.classes |= F_GPU;
 			break;
@@ -450,6 +429,8 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
+			if (outopts_option(&go.out, c, optarg, NULL))
+				break;
 			return cmd_usage_error("groups ");
 		}
 	}

@@ -369,31 +369,15 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 		case 'v':
 			o.verbose = true;
 			break;
-		case 'J':
-			o.json = true;
-			break;
-		case 'o':
-			o.output = optarg;
-			table = true;
-			break;
-		case 'O':
-			o.output_all = true;
-			table = true;
-			break;
 		case 'H':
 			columns_list(columns, ARRAY_LEN(columns));
 			return EXIT_CLEAN;
-		case 'n':
-			o.noheadings = true;
-			break;
-		case 'r':
-			o.raw = true;
-			table = true;
-			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
 		default:
+			if (outopts_option(&o, c, optarg, &table))
+				break;
 			return cmd_usage_error("preflight ");
 		}
 	}

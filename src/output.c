@@ -76,6 +76,43 @@ void columns_list(const struct colinfo *table, size_t n)
 		printf("%12s  %-10s %s\n", table[i].name, types[table[i].type], table[i].help);
 }
 
+bool outopts_option(struct outopts *o, int opt, const char *arg, bool *table)
+{
+	bool asks_table = false;
+
+	switch (opt) {
+	case 'J':
+		o->json = true;
+		break;
+	case 'o':
+		o->output = arg;
+		asks_table = true;
+		break;
+	case 'O':
+		o->output_all = true;
+		asks_table = true;
+		break;
+	case 'n':
+		o->noheadings = true;
+		break;
+	case 'r':
+		o->raw = true;
+		asks_table = true;
+		break;
+	case 'P':
+		o->pairs = true;
+		break;
+	case 't':
+		o->tree = true;
+		break;
+	default:
+		return false;
+	}
+	if (asks_table && table)
+		*table = true;
+	return true;
+}
+
 bool want_color(void)
 {
 	const char *nc = getenv("NO_COLOR");

@@ -37,6 +37,13 @@ int columns_select(struct outopts *o, const struct colinfo *table, size_t n,
 		   const int *defaults, size_t ndefaults);
 /* print the column table for -H/--list-columns */
 void columns_list(const struct colinfo *table, size_t n);
+/*
+ * Take one of the listing options the table commands share: -J, -o, -O, -n,
+ * -r, -P and -t (each command's getopt string says which it offers). -o, -O
+ * and -r ask for the table even where the command's default is prose; that
+ * goes to @table when it is not NULL. Returns false for any other option.
+ */
+bool outopts_option(struct outopts *o, int opt, const char *arg, bool *table);
 
 /* colour on a terminal, never with NO_COLOR set */
 bool want_color(void);
