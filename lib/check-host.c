@@ -513,6 +513,17 @@ void check_modules(struct check_ctx *ctx)
 				       "(every distribution kernel is)");
 			break;
 		default:
+			if (vfd_modules_tree_error(ctx->mods)) {
+				f = report_add(ctx->report, id, "modules", VFD_WARN, NULL,
+					       "%s is not loaded, and the module tree for %s "
+					       "could not be read to tell whether it can be",
+					       modules[i], rel ? rel : "this kernel");
+				finding_evidence(f, "/proc/modules: no %s", modules[i]);
+				finding_evidence(f, "module tree: %s",
+						 vfd_modules_tree_error(ctx->mods));
+				finding_fix(f, "modprobe %s", modules[i]);
+				break;
+			}
 			f = report_add(ctx->report, id, "modules", VFD_WARN, NULL,
 				       "%s is not loaded, and no module tree for %s was found to "
 				       "tell whether it can be", modules[i], rel ? rel : "this kernel");

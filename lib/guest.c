@@ -18,8 +18,9 @@
 #include <unistd.h>
 #ifndef VFD_NO_KMOD
 #include <libkmod.h>
-#endif
 
+#include "dlib.h"
+#endif
 #include "internal.h"
 
 #define LAYER "guest"
@@ -519,8 +520,9 @@ static void find_tree(struct gctx *g)
 		char *abs = xasprintf("%s/%s", strcmp(prefix, "/") == 0 ? "" : prefix, g->tree.dir);
 		const char *empty = NULL;
 
-		/* no modprobe.d: its aliases do not make a driver exist */
-		if (abs)
+		/* no modprobe.d: its aliases do not make a driver exist; without
+		 * libkmod, modules.alias is read as text below */
+		if (abs && vfd_dl_libkmod() == 0)
 			g->tree.kmod = kmod_new(abs, &empty);
 		if (g->tree.kmod)
 			kmod_set_log_fn(g->tree.kmod, kmod_quiet, NULL);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dlib.h"
 #include "internal.h"
 
 struct vfd_modules {
@@ -18,6 +19,7 @@ struct vfd_modules {
 	struct kmod_ctx *kmod;
 	char *tree;		/* module tree path relative to the root, or NULL */
 	char *proc_modules;	/* contents of proc/modules, or NULL */
+	char tree_error[160];	/* why the tree exists but cannot be read, or "" */
 };
 
 static void kmod_quiet(void *data, int priority, const char *file, int line, const char *fn,
@@ -49,7 +51,12 @@ struct vfd_modules *vfd_modules_new(struct vfd_root *root, const char *release)
 			const char *empty = NULL;
 
 			/* no config: modprobe.d aliases do not change what exists */
-			mods->kmod = kmod_new(dir, &empty);
+			if (vfd_dl_libkmod() < 0)
+				snprintf(mods->tree_error, sizeof(mods->tree_error),
+					 "cannot load libkmod: %s", vfd_dl_error());
+			else if (!(mods->kmod = kmod_new(dir, &empty)))
+				snprintf(mods->tree_error, sizeof(mods->tree_error),
+					 "libkmod cannot read its index");
 			if (mods->kmod)
 				kmod_set_log_fn(mods->kmod, kmod_quiet, NULL);
 		}
@@ -73,6 +80,11 @@ void vfd_modules_free(struct vfd_modules *mods)
 const char *vfd_modules_tree(const struct vfd_modules *mods)
 {
 	return mods->kmod ? mods->tree : NULL;
+}
+
+const char *vfd_modules_tree_error(const struct vfd_modules *mods)
+{
+	return mods->tree && !mods->kmod && mods->tree_error[0] ? mods->tree_error : NULL;
 }
 
 /* module names use '_' in /sys/module and /proc/modules */
@@ -156,7 +168,9 @@ int vfd_modules_load(struct vfd_modules *mods, const char *name)
 	default:
 		break;
 	}
-	if (!mods->kmod || kmod_module_new_from_lookup(mods->kmod, name, &list) < 0)
+	if (!mods->kmod)
+		return mods->tree_error[0] ? -ELIBACC : -ENOENT;
+	if (kmod_module_new_from_lookup(mods->kmod, name, &list) < 0)
 		return -ENOENT;
 	kmod_list_foreach(it, list) {
 		struct kmod_module *m = kmod_module_get_module(it);

@@ -368,8 +368,10 @@ struct vfd_modules;
 struct vfd_modules *vfd_modules_new(struct vfd_root *root, const char *release);
 void vfd_modules_free(struct vfd_modules *mods);
 enum vfd_module_state vfd_modules_state(struct vfd_modules *mods, const char *name);
-/* the module tree used, or NULL when none was found */
+/* the module tree used, or NULL when none was found or it could not be read */
 const char *vfd_modules_tree(const struct vfd_modules *mods);
+/* why a module tree that exists could not be read (libkmod missing, say), or NULL */
+const char *vfd_modules_tree_error(const struct vfd_modules *mods);
 /* value of /sys/module/NAME/parameters/PARAM (caller frees) or NULL */
 char *vfd_modules_param(struct vfd_modules *mods, const char *name, const char *param);
 const char *vfd_module_state_name(enum vfd_module_state state);

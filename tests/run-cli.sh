@@ -104,11 +104,12 @@ else
 	skip "locale: no fixture intel-vtd"
 	skip "locale: no fixture intel-vtd"
 fi
-# libxml2 and libarchive are loaded when first needed: one that cannot be loaded is named
-# in one line by the commands that need it, and the others do not notice
+# libxml2, libarchive and libkmod are loaded when first needed: one that cannot be loaded
+# is named by the commands that need it, and the others do not notice
 mkdir -p "$tmp/badlib"
 : >"$tmp/badlib/libxml2.so.2"
 : >"$tmp/badlib/libarchive.so.13"
+: >"$tmp/badlib/libkmod.so.2"
 printf '<domain type="kvm"><name>x</name></domain>\n' >"$tmp/d.xml"
 # (no leak check there: the sanitizers' symbolizer would load the broken libxml2 too)
 nolib() {
@@ -122,8 +123,27 @@ if [ -d "$tmp/fx/sys" ]; then
 	one_line "snapshot says a library is missing" "shared library"
 	[ ! -e "$tmp/nolib.tar.xz" ] && ok "snapshot: nothing written" ||
 		not_ok "snapshot: a file was left"
-	status 0 "groups needs neither" nolib "$vd" --sysroot "$tmp/fx" groups
+	status 0 "groups needs none of them" nolib "$vd" --sysroot "$tmp/fx" groups
 else
 	for i in 1 2 3 4 5 6; do skip "lazy libraries: no fixture intel-vtd"; done
+fi
+# without libkmod an unloaded module is unknown, and said to be so for that reason,
+# not for a missing module tree (this one has the tree)
+mkdir -p "$tmp/unloaded"
+if tar -xJf "$here/fixtures/vfio-unloaded.tar.xz" -C "$tmp/unloaded" 2>/dev/null; then
+	status 2 "check without a loadable libkmod" nolib "$vd" --sysroot "$tmp/unloaded" \
+		check -o CHECK,SEVERITY,MESSAGE
+	if grep -q "modules.vfio_pci *warn .*module tree .*could not be read" "$tap_out/out" &&
+		! grep -q "no module tree" "$tap_out/out"; then
+		ok "check: the module tree could not be read"
+	else
+		not_ok "check: the module tree could not be read"
+		sed 's/^/# /' "$tap_out/out"
+	fi
+	"$vd" --sysroot "$tmp/unloaded" check -o CHECK,SEVERITY >"$tmp/kmod"
+	grep -q "modules.vfio_pci *fail" "$tmp/kmod" && ok "check with libkmod: vfio_pci available" ||
+		not_ok "check with libkmod: vfio_pci available"
+else
+	for i in 1 2 3; do skip "libkmod: no fixture vfio-unloaded"; done
 fi
 tap_done
