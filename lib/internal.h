@@ -140,8 +140,10 @@ void pciids_free(struct pciids *ids);
 /* the name of an entry (@len bytes, not NUL-terminated), or NULL when not listed */
 const char *pciids_lookup(struct pciids *ids, int cat, unsigned int id1, unsigned int id2,
 			  unsigned int id3, size_t *len);
-/* read the list file whole (the tool's data, not the host's: not below the sysroot) */
+/* map the list file, NUL after its end (the tool's data, not the host's: not below the sysroot) */
 int pciids_read_file(const char *path, char **buf, size_t *size);
+/* once indexed: hand the file's pages back; lookups fault in the few they read */
+void pciids_drop_pages(char *buf, size_t size);
 /* release what pciids_read_file() returned */
 void pciids_free_file(char *buf, size_t size);
 

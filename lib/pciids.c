@@ -4,8 +4,8 @@
  *
  * libpci parses the whole list into a hash of separately allocated entries on
  * its first name lookup: about 20 ms and 36,000 lines for a table that needs
- * a dozen names. This reader takes the same file in one read and indexes it
- * in place (no copies of the names), in a few milliseconds.
+ * a dozen names. This reader maps the same file and indexes it in place (no
+ * copies of the names), in a few milliseconds.
  *
  * It must give exactly libpci's answers, so it accepts exactly what libpci's
  * parser accepts (lib/names-parse.c in pciutils: lines read in chunks of at
@@ -501,51 +501,52 @@ const char *pciids_lookup(struct pciids *ids, int cat, unsigned int id1, unsigne
 	return ids->buf + s->off;
 }
 
+/*
+ * The list is mapped, not read: its pages come from the page cache without a
+ * copy, and once indexed they can be handed back (pciids_drop_pages), the few
+ * a lookup needs coming back on their own. An anonymous page under the file
+ * mapping's end gives the NUL after the last byte even when the size is a
+ * multiple of the page size. pci.ids is replaced by rename (update-pciids,
+ * dpkg), never truncated in place, which is what a mapping could not survive.
+ */
 int pciids_read_file(const char *path, char **out, size_t *size)
 {
 	struct stat st;
-	size_t n = 0;
 	char *buf;
-	int fd, r = 0;
+	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 26)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 26) ||
+	    st.st_size == 0) {
 		close(fd);
 		return -EINVAL;
 	}
-	buf = map_zeroed((size_t)st.st_size + 1);
-	if (!buf) {
+	buf = mmap(NULL, (size_t)st.st_size + 1, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
 		close(fd);
 		return -ENOMEM;
 	}
-	/* one read for the whole list (libpci reads it 4 KiB at a time) */
-	while (n < (size_t)st.st_size) {
-		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+	if (mmap(buf, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd,
+		 0) == MAP_FAILED) {
+		int r = -errno;
 
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			break;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	/* a list that changed size while read is not worth the trouble: libpci reads it */
-	if (r == 0 && n != (size_t)st.st_size)
-		r = -EAGAIN;
-	if (r < 0) {
 		munmap(buf, (size_t)st.st_size + 1);
+		close(fd);
 		return r;
 	}
-	buf[n] = '\0';
+	close(fd);
 	*out = buf;
-	*size = n;
+	*size = (size_t)st.st_size;
 	return 0;
+}
+
+void pciids_drop_pages(char *buf, size_t size)
+{
+	/* a private file mapping never written to: the pages refault from the file */
+	if (buf)
+		madvise(buf, size, MADV_DONTNEED);
 }
 
 void pciids_free_file(char *buf, size_t size)

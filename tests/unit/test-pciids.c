@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -313,6 +314,8 @@ static void installed_list_same_as_libpci(void **state)
 	}
 	ids = pciids_parse(buf, size);
 	assert_non_null(ids);
+	/* as the host scan does: the pages go back once indexed, lookups fault them in */
+	pciids_drop_pages(buf, size);
 	a->error = pci_fail;
 	a->warning = pci_silent;
 	a->debug = pci_silent;
@@ -352,6 +355,52 @@ static void installed_list_same_as_libpci(void **state)
 	pciids_free_file(buf, size);
 }
 
+/* a list whose size is a multiple of the page size still ends in a NUL */
+static void mapped_list_page_sized(void **state)
+{
+	static const char head[] = "8086  Intel Corporation\n"
+				   "\t10ed  82599 Ethernet Controller Virtual Function\n";
+	char path[] = "/tmp/vfd-pciids-XXXXXX", *buf = NULL;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size = 0, len = 0, n;
+	struct pciids *ids;
+	const char *name;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, head, sizeof(head) - 1), (ssize_t)sizeof(head) - 1);
+	/* comment lines up to the page's end, the last one cut to fit */
+	for (n = sizeof(head) - 1; n < page; n += 64) {
+		char line[64];
+		size_t k = page - n < sizeof(line) ? page - n : sizeof(line);
+
+		memset(line, '#', k);
+		line[k - 1] = '\n';
+		assert_int_equal(write(fd, line, k), (ssize_t)k);
+	}
+	close(fd);
+	assert_int_equal(pciids_read_file(path, &buf, &size), 0);
+	unlink(path);
+	assert_int_equal(size, page);
+	assert_int_equal(buf[size], '\0');
+	ids = pciids_parse(buf, size);
+	assert_non_null(ids);
+	pciids_drop_pages(buf, size);
+	name = pciids_lookup(ids, PCIIDS_DEVICE, 0x8086, 0x10ed, 0, &len);
+	assert_non_null(name);
+	assert_int_equal(len, strlen("82599 Ethernet Controller Virtual Function"));
+	assert_memory_equal(name, "82599 Ethernet Controller Virtual Function", len);
+	pciids_free(ids);
+	pciids_free_file(buf, size);
+	/* an empty list is refused: libpci answers then */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pciids_read_file(path, &buf, &size), -EINVAL);
+	unlink(path);
+}
+
 static void modalias(void **state)
 {
 	uint16_t v = 0, d = 0;
@@ -377,6 +426,7 @@ int main(void)
 		cmocka_unit_test(rejected),
 		cmocka_unit_test(same_as_libpci),
 		cmocka_unit_test(installed_list_same_as_libpci),
+		cmocka_unit_test(mapped_list_page_sized),
 		cmocka_unit_test(modalias),
 	};
 
