@@ -3,9 +3,9 @@
  * libxml2, libarchive and libkmod, loaded on first use (lib/dlib.c). Between
  * them they bring in ICU, libstdc++, libcrypto, libzstd and liblzma: 3 to 4 ms
  * and 5 MiB of resident memory for every run of a command that never reads
- * XML, writes a tarball or looks up a module (`groups` on a large host, say). A file that uses them
- * includes this header after the libraries' own: their names then call the
- * loaded symbols, loading on the first call.
+ * XML, writes a tarball or looks up a module (`groups` on a large host, say).
+ * A file that uses them includes this header after the libraries' own: their
+ * names then call the loaded symbols, loading on the first call.
  */
 #ifndef VFD_DLIB_H
 #define VFD_DLIB_H

@@ -84,7 +84,8 @@ const char *vfd_modules_tree(const struct vfd_modules *mods)
 
 const char *vfd_modules_tree_error(const struct vfd_modules *mods)
 {
-	return mods->tree && !mods->kmod && mods->tree_error[0] ? mods->tree_error : NULL;
+	/* set only where a tree exists and libkmod did not open it */
+	return mods->tree_error[0] ? mods->tree_error : NULL;
 }
 
 /* module names use '_' in /sys/module and /proc/modules */
