@@ -20,6 +20,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +58,13 @@ static const char *const cmdline_remove[] = {
 
 enum file_kind { FK_OWNED, FK_BLOCK, FK_TOKENS, FK_STATE };
 
-static const struct {
+/*
+ * Every file persist writes, and how: the one list of them. persist.state may
+ * name these and no other (persist_target_known), and --undo gives back only
+ * these. A new target is one line here; a '*' in an entry matches within one
+ * path component (fnmatch(3) FNM_PATHNAME), for families of drop-in files.
+ */
+static const struct known_file {
 	const char *path;
 	enum file_kind kind;
 } known_files[] = {
@@ -65,6 +73,24 @@ static const struct {
 	{ ITMODULES_PATH, FK_BLOCK },	{ MKINITCPIO_PATH, FK_TOKENS },
 	{ GRUB_PATH, FK_TOKENS },	{ KCMDLINE_PATH, FK_TOKENS },
 };
+
+static const struct known_file *known_file(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_files); i++) {
+		const char *k = known_files[i].path;
+
+		if (strchr(k, '*') ? fnmatch(k, path, FNM_PATHNAME | FNM_PERIOD) == 0
+				   : strcmp(k, path) == 0)
+			return &known_files[i];
+	}
+	return NULL;
+}
+
+/* may persist.state name @path (relative to the root)? */
+static bool persist_target_known(const char *path)
+{
+	return known_file(path) != NULL;
+}
 
 static int dev_cmp(const void *a, const void *b)
 {
@@ -139,10 +165,9 @@ static bool visited(const struct work *w, const char *path)
 
 static enum file_kind kind_of(const char *path)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(known_files); i++)
-		if (strcmp(known_files[i].path, path) == 0)
-			return known_files[i].kind;
-	return FK_STATE;
+	const struct known_file *k = known_file(path);
+
+	return k ? k->kind : FK_STATE;
 }
 
 /* writes of configuration files are allowed on the live host and in test trees */
@@ -1556,6 +1581,25 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		pstate_clear(&w.old);
 		return r == -ENOMEM ? r : 0;
 	}
+	/* the record names files to rewrite and remove: only those persist writes */
+	for (size_t i = 0; i < w.old.nfiles + w.old.ntoks; i++) {
+		const char *path = i < w.old.nfiles ? w.old.files[i].path
+						    : w.old.toks[i - w.old.nfiles].path;
+		struct vfd_finding *f;
+
+		if (persist_target_known(path))
+			continue;
+		f = problem(&w, "persist.state", VFD_FAIL, NULL,
+			    "/" STATE_PATH " names '/%s', which is not a file persist writes; "
+			    "nothing is changed", path);
+		if (f)
+			finding_fix(f, "check who wrote /" STATE_PATH "; remove the line (or the "
+				       "file, then undo persist's changes by hand)");
+		plan->refused = true;
+		free(stext);
+		pstate_clear(&w.old);
+		return 0;
+	}
 	for (size_t i = 0; i < w.old.ndevs; i++) {
 		struct pdev *d = pstate_add_dev(&w.now, w.old.devs[i].slot);
 
@@ -1717,6 +1761,7 @@ static int root_unlink(struct vfd_root *root, const char *path, int flags)
 	dfd = vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
 	if (dfd < 0)
 		return dfd == -ENOENT ? 0 : dfd;
+	vfd_test_step("unlink", slash + 1);
 	if (unlinkat(dfd, slash + 1, flags) < 0 && errno != ENOENT)
 		r = -errno;
 	close(dfd);
@@ -1728,6 +1773,19 @@ static char *bak_path(const char *path)
 	return xasprintf("%s" BAK_SUFFIX, path);
 }
 
+/*
+ * A configuration file is edited where it really is: through a link to its
+ * target (root_edit_file), so /etc/default/grub -> grub.d/real stays a link.
+ * The record and the backups are persist's own files, written in place.
+ */
+static int write_text(struct vfd_root *root, const char *path, const char *text, size_t len,
+		      unsigned int mode)
+{
+	if (kind_of(path) == FK_STATE)
+		return vfd_root_write_file(root, path, text, len, mode);
+	return root_edit_file(root, path, text, len, mode);
+}
+
 /* put one change back; the first error wins */
 static int undo_change(struct vfd_root *root, const struct vfd_file_change *c, bool baked)
 {
@@ -1736,7 +1794,7 @@ static int undo_change(struct vfd_root *root, const struct vfd_file_change *c, b
 	if (c->kind == VFD_CHANGE_CREATE)
 		r = root_unlink(root, c->path, 0);
 	else
-		r = vfd_root_write_file(root, c->path, c->old_text, c->old_len, c->mode);
+		r = write_text(root, c->path, c->old_text, c->old_len, c->mode);
 	if (baked) {
 		char *bak = bak_path(c->path);
 		int rb = bak ? root_unlink(root, bak, 0) : -ENOMEM;
@@ -1748,12 +1806,32 @@ static int undo_change(struct vfd_root *root, const struct vfd_file_change *c, b
 	return r;
 }
 
+static bool is_state_removal(const struct vfd_file_change *c)
+{
+	return strcmp(c->path, STATE_PATH) == 0 && c->kind == VFD_CHANGE_REMOVE;
+}
+
+/* backups no longer needed, dropped before the record goes (a crash leaves the record) */
+static void drop_backups(struct vfd_root *root, const struct vfd_persist_plan *plan)
+{
+	for (size_t i = 0; i < plan->nchanges; i++) {
+		char *bak;
+
+		if (!plan->changes[i].drop_backup)
+			continue;
+		bak = bak_path(plan->changes[i].path);
+		if (bak)
+			root_unlink(root, bak, 0);
+		free(bak);
+	}
+}
+
 int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan,
 		      size_t *failed)
 {
 	struct vfd_root *root = vfd_host_get_root(host);
 	size_t n = plan->nchanges, *order, k = 0;
-	bool *baked;
+	bool *baked, dropped = false;
 	int r = 0;
 
 	if (failed)
@@ -1773,19 +1851,21 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 	}
 	/* the record first when it grows, last when it goes: a crash leaves a way back */
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 &&
-		    plan->changes[i].kind != VFD_CHANGE_REMOVE)
+		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 && !is_state_removal(&plan->changes[i]))
 			order[k++] = i;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(plan->changes[i].path, STATE_PATH) != 0)
 			order[k++] = i;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 &&
-		    plan->changes[i].kind == VFD_CHANGE_REMOVE)
+		if (is_state_removal(&plan->changes[i]))
 			order[k++] = i;
 	for (k = 0; k < n; k++) {
 		const struct vfd_file_change *c = &plan->changes[order[k]];
 
+		if (is_state_removal(c) && !dropped) {
+			drop_backups(root, plan);
+			dropped = true;
+		}
 		if (c->backup) {
 			char *bak = bak_path(c->path);
 
@@ -1799,7 +1879,7 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 		if (c->kind == VFD_CHANGE_REMOVE)
 			r = root_unlink(root, c->path, 0);
 		else
-			r = vfd_root_write_file(root, c->path, c->new_text, c->new_len, c->mode);
+			r = write_text(root, c->path, c->new_text, c->new_len, c->mode);
 		if (r < 0)
 			break;
 	}
@@ -1819,20 +1899,12 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 		free(baked);
 		return r;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct vfd_file_change *c = &plan->changes[i];
-
-		if (c->drop_backup) {
-			char *bak = bak_path(c->path);
-
-			if (bak)
-				root_unlink(root, bak, 0);
-			free(bak);
-		}
+	if (!dropped)
+		drop_backups(root, plan);
+	for (size_t i = 0; i < n; i++)
 		/* the record's directory is persist's own too */
-		if (strcmp(c->path, STATE_PATH) == 0 && c->kind == VFD_CHANGE_REMOVE)
+		if (is_state_removal(&plan->changes[i]))
 			root_unlink(root, "etc/vfio-doctor", AT_REMOVEDIR);
-	}
 	free(order);
 	free(baked);
 	return 0;
