@@ -115,6 +115,7 @@ struct work {
 	char **visited;		/* files this run decided about */
 	size_t nvisited;
 	bool initramfs_changed, boot_changed;
+	size_t cleanups;	/* changes that only clear what an interrupted run left */
 	int err;		/* the first allocation failure */
 };
 
@@ -168,6 +169,11 @@ static enum file_kind kind_of(const char *path)
 	const struct known_file *k = known_file(path);
 
 	return k ? k->kind : FK_STATE;
+}
+
+static char *bak_path(const char *path)
+{
+	return xasprintf("%s" BAK_SUFFIX, path);
 }
 
 /* writes of configuration files are allowed on the live host and in test trees */
@@ -273,6 +279,76 @@ static int add_change(struct work *w, const char *path, char *old, size_t oldlen
 	return 0;
 }
 
+static bool bak_exists(struct work *w, const char *path)
+{
+	char *bpath = bak_path(path);
+	bool there = bpath && vfd_root_existsf(w->root, "%s", bpath);
+
+	free(bpath);
+	return there;
+}
+
+/*
+ * Did a run stop between the backup of @path and its write? Then the file
+ * still holds what the backup holds, byte for byte.
+ */
+static bool never_written(struct work *w, const char *path, const char *text, size_t len)
+{
+	char *bpath = bak_path(path), *bak = NULL;
+	size_t blen = 0;
+	bool same;
+
+	same = bpath && read_file(w->root, bpath, &bak, &blen, NULL) == 1 && blen == len &&
+	       memcmp(bak, text, len) == 0;
+	free(bak);
+	free(bpath);
+	return same;
+}
+
+/*
+ * A configuration file that is a link is edited at its target, which must
+ * lie inside the root and outside a read-only store: refuse the plan
+ * otherwise, naming the file.
+ */
+static bool links_writable(struct work *w, const char *path)
+{
+	struct vfd_finding *f = NULL;
+	char *real = NULL;
+	int r;
+
+	if (kind_of(path) == FK_STATE)
+		return true;
+	r = root_resolve_links(w->root, path, &real);
+	free(real);
+	if (r == 0 || r == -ENOENT)
+		return true;
+	if (r == -ENOMEM) {
+		w->err = r;
+		return false;
+	}
+	if (r == -EXDEV)
+		f = problem(w, "persist.link", VFD_FAIL, NULL,
+			    "/%s is a link whose target lies outside the root: persist edits a "
+			    "link's target and will not write there; nothing is changed", path);
+	else if (r == -EROFS)
+		f = problem(w, "persist.link", VFD_FAIL, NULL,
+			    "/%s is a link into a read-only store (/nix/store, /gnu/store); "
+			    "nothing is changed", path);
+	else
+		f = problem(w, "persist.link", VFD_FAIL, NULL,
+			    "cannot follow the links of /%s: %s; nothing is changed", path,
+			    strerror(-r));
+	if (f)
+		finding_fix(f, r == -EROFS
+			       ? "make the change in the configuration that generates the file "
+				 "(on NixOS: boot.kernelParams, boot.initrd.kernelModules, "
+				 "boot.extraModprobeConfig)"
+			       : "make the change shown below by hand, or replace the link by the "
+				 "file it should be");
+	w->plan->refused = true;
+	return false;
+}
+
 /*
  * The end of one file's decision: @new (NULL: the file should not exist) from
  * @old. Records the change and what the state says of the file afterwards.
@@ -284,7 +360,20 @@ static void settle_any(struct work *w, const char *path, bool existed, char *old
 {
 	const struct pfile *prev = pstate_file(&w->old, path);
 	bool created = prev ? prev->created : !existed;
-	bool ok = prev ? prev->hash_ok && existed && text_hash(old, oldlen) == prev->hash : true;
+	/*
+	 * A file that was there gets a backup the first time persist writes it, and
+	 * again when a run was stopped before making it (the record names the file,
+	 * no backup is there).
+	 */
+	bool backup = existed && !releasing && (!prev || (!prev->created && !bak_exists(w, path)));
+	/*
+	 * Is the file, once written, what the record says? Yes when it is new, just
+	 * backed up, or still what persist left (or what the backup holds: a run
+	 * stopped between the backup and the write). No when someone changed it.
+	 */
+	bool ok = !prev || !existed || backup ||
+		  (prev->hash_ok && (text_hash(old, oldlen) == prev->hash ||
+				     (!prev->created && never_written(w, path, old, oldlen))));
 	int r;
 
 	visit(w, path);
@@ -304,11 +393,15 @@ static void settle_any(struct work *w, const char *path, bool existed, char *old
 			pstate_add_file(&w->now, path, created, ok, prev->hash);
 		return;
 	}
+	if (new && !links_writable(w, path)) {
+		free(old);
+		free(new);
+		return;
+	}
 	if (new && !releasing)
 		pstate_add_file(&w->now, path, created, ok, text_hash(new, newlen));
 	r = add_change(w, path, old, oldlen, existed, new, newlen, existed ? oldmode : newmode,
-		       existed && !prev && !releasing,
-		       prev && !prev->created && (releasing || !new), why);
+		       backup, prev && !prev->created && (releasing || !new), why);
 	if (r < 0) {
 		free(old);
 		free(new);
@@ -470,6 +563,102 @@ static token_editor editor_for(const char *path, const char *key)
 	return strcmp(key, "MODULES") == 0 ? modules_editor : files_editor;
 }
 
+/* a file only an interrupted run left behind: planned for removal */
+static void drop_leftover(struct work *w, const char *path, const char *why)
+{
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int mode = 0644;
+	int r;
+
+	if (visited(w, path))
+		return;
+	visit(w, path);
+	r = read_file(w->root, path, &text, &len, &mode);
+	if (r <= 0) {
+		free(text);
+		return;
+	}
+	r = add_change(w, path, text, len, true, NULL, 0, mode, false, false, why);
+	if (r < 0) {
+		free(text);
+		w->err = r;
+		return;
+	}
+	w->cleanups++;
+}
+
+/* ".NAME.PID.tmp" of a process that is gone: what write_atomic (state.c) left */
+static bool stale_temporary(const char *name, const char *base_pattern)
+{
+	char inner[NAME_MAX + 1], pat[NAME_MAX + 1], *dot, *end;
+	size_t n = strlen(name);
+	long pid;
+
+	if (n < 7 || name[0] != '.' || strcmp(name + n - 4, ".tmp") != 0 || n - 5 >= sizeof(inner))
+		return false;
+	memcpy(inner, name + 1, n - 5);
+	inner[n - 5] = '\0';
+	dot = strrchr(inner, '.');
+	if (!dot || !dot[1])
+		return false;
+	pid = strtol(dot + 1, &end, 10);
+	if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		return false;
+	*dot = '\0';
+	if (fnmatch(base_pattern, inner, FNM_PERIOD) == 0)
+		return true;
+	snprintf(pat, sizeof(pat), "%s" BAK_SUFFIX, base_pattern);
+	return fnmatch(pat, inner, FNM_PERIOD) == 0;
+}
+
+/* the temporary files of @entry's directory (a path or a pattern of known_files) */
+static void scan_temporaries(struct work *w, const char *entry)
+{
+	const char *slash = strrchr(entry, '/');
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (!slash || (size_t)(slash - entry) >= sizeof(dir))
+		return;
+	memcpy(dir, entry, (size_t)(slash - entry));
+	dir[slash - entry] = '\0';
+	d = vfd_root_opendirf(w->root, "%s", dir);
+	while (d && (de = readdir(d)) && !w->err) {
+		char *path;
+
+		if (!stale_temporary(de->d_name, slash + 1))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (!path)
+			w->err = -ENOMEM;
+		else
+			drop_leftover(w, path, "remove a temporary file of a run that was stopped");
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * What a run killed mid-way leaves besides its record: temporary files beside
+ * every file persist writes (and beside the targets of links among them).
+ */
+static void scan_leftovers(struct work *w)
+{
+	for (size_t i = 0; i <= ARRAY_SIZE(known_files) && !w->err; i++) {
+		const char *entry = i < ARRAY_SIZE(known_files) ? known_files[i].path : STATE_PATH;
+		char *real = NULL;
+
+		scan_temporaries(w, entry);
+		if (!strchr(entry, '*') && root_resolve_links(w->root, entry, &real) == 0 &&
+		    strcmp(real, entry) != 0)
+			scan_temporaries(w, real);
+		free(real);
+	}
+}
+
 /*
  * Give a file back: the backup when the file is still what persist left,
  * otherwise persist's own block, words or file taken out.
@@ -505,6 +694,19 @@ static void release(struct work *w, const struct pfile *pf)
 				   "put back the content it had before vfio-doctor persist", true);
 			return;
 		}
+	}
+	if (!pf->created && never_written(w, pf->path, text, len)) {
+		/* a run stopped after the backup: the file is as it was, the backup goes */
+		char *bpath = bak_path(pf->path);
+
+		free(text);
+		if (bpath)
+			drop_leftover(w, bpath, "remove the backup of a run that stopped before "
+					       "changing the file");
+		else
+			w->err = -ENOMEM;
+		free(bpath);
+		return;
 	}
 	switch (kind_of(pf->path)) {
 	case FK_OWNED:
@@ -1533,7 +1735,7 @@ static void describe(struct work *w)
 		else
 			strv_addf(&cmds, "%s", grub_update(&w->sys));
 	}
-	if (w->plan->nchanges)
+	if (w->plan->nchanges > w->cleanups)
 		strv_addf(&cmds, "reboot");
 	if (cmds.oom || devs.oom) {
 		strv_builder_clear(&cmds);
@@ -1612,10 +1814,16 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			strv_push_unique(&d->mods, *m);
 	}
 	r = w.now.oom ? -ENOMEM : 0;
+	if (r == 0)
+		scan_leftovers(&w);
+	if (r == 0 && w.err)
+		r = w.err;
 	if (r == 0 && w.opts->undo) {
 		if (!w.old.ndevs && !w.old.nfiles) {
-			problem(&w, "persist.nothing", VFD_INFO, NULL,
-				"nothing to undo: vfio-doctor persist has set up nothing here");
+			if (!w.cleanups)
+				problem(&w, "persist.nothing", VFD_INFO, NULL,
+					"nothing to undo: vfio-doctor persist has set up nothing "
+					"here");
 			goto done;
 		}
 		if (devices && devices[0])
@@ -1766,11 +1974,6 @@ static int root_unlink(struct vfd_root *root, const char *path, int flags)
 		r = -errno;
 	close(dfd);
 	return r;
-}
-
-static char *bak_path(const char *path)
-{
-	return xasprintf("%s" BAK_SUFFIX, path);
 }
 
 /*
