@@ -314,7 +314,7 @@ static int plan_restore_device(struct vfd_host *host, struct vfd_plan *plan, str
 		struct vfd_finding *f = report_add(&plan->problems, "restore.record", "device",
 						   VFD_FAIL, slot,
 						   "/run/vfio-doctor/bindings/%s: the recorded driver "
-						   "is not a driver name (a directory of "
+						   "or override is not a driver name (a directory of "
 						   "/sys/bus/pci/drivers); the record is not used",
 						   slot);
 
