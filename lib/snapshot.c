@@ -222,6 +222,11 @@ static char *resolve(const char *dir, const char *target)
 		strcat(out, seg);
 	}
 	free(copy);
+	/* a link that climbs to the top (or past it) names no device: nothing to copy */
+	if (!*out) {
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 

@@ -494,9 +494,23 @@ static void release_cannot_climb(void **state)
 	tree_file(dir, "proc/sys/kernel/osrelease", "..\n");
 	tree_file(dir, "lib/modules.dep", "kernel/x.ko:\n");
 	tree_file(dir, "lib/modules/6.1.0/modules.dep", "kernel/y.ko:\n");
+	/* a class link that climbs past the top names no member either */
+	tree_file(dir, "operstate", "up\n");
+	{
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/sys/class", dir);
+		mkdir(path, 0755);
+		snprintf(path, sizeof(path), "%s/sys/class/net", dir);
+		mkdir(path, 0755);
+		snprintf(path, sizeof(path), "%s/sys/class/net/evil", dir);
+		assert_int_equal(symlink("../../../../../../..", path), 0);
+	}
 	snapshot_tmp(dir, file);
 	everything(file, &names, &all, &len);
 	must_lack(names, "..");
+	must_lack(names, "\n/");
+	assert_true(names[0] != '/');
 	must_lack(all, "kernel/x.ko");
 	free(names);
 	free(all);
