@@ -39,7 +39,77 @@ struct snap {
 	char *hostname;
 	int err;
 	time_t now;
+	/* interfaces named after their MAC (enx..., wlx...) and the names they get */
+	char ifnames[32][2][16];
+	size_t nifnames;
 };
+
+/*
+ * systemd's MAC-based interface names (systemd.net-naming-scheme(7), "x"
+ * followed by the 12 hex digits of the address): en, wl or ww, then "x".
+ */
+static bool mac_named(const char *name)
+{
+	if (strlen(name) != 15 || name[2] != 'x' ||
+	    (strncmp(name, "en", 2) != 0 && strncmp(name, "wl", 2) != 0 &&
+	     strncmp(name, "ww", 2) != 0))
+		return false;
+	for (int i = 3; i < 15; i++)
+		if (!strchr("0123456789abcdef", name[i]))
+			return false;
+	return true;
+}
+
+/* give every MAC-named interface a stand-in of the same length: enx000000000001, ... */
+static void collect_ifnames(struct snap *s)
+{
+	DIR *dir = vfd_root_opendirf(s->root, "sys/class/net");
+	struct dirent *de;
+
+	while (s->opts->redact && dir && (de = readdir(dir)))
+		if (mac_named(de->d_name) && s->nifnames < ARRAY_SIZE(s->ifnames)) {
+			memcpy(s->ifnames[s->nifnames][0], de->d_name, 16);
+			snprintf(s->ifnames[s->nifnames][1], 16, "%.3s%012zx", de->d_name,
+				 s->nifnames + 1);
+			s->nifnames++;
+		}
+	if (dir)
+		closedir(dir);
+}
+
+static size_t replace_all(char *buf, size_t len, const char *what, const char *with);
+
+/* @text with the stand-ins for MAC-named interfaces (same length); a copy when changed */
+static const char *rename_ifs(const struct snap *s, const char *text, size_t len, char **copy)
+{
+	*copy = NULL;
+	for (size_t i = 0; i < s->nifnames; i++) {
+		if (!memmem(*copy ? *copy : text, len, s->ifnames[i][0], 15))
+			continue;
+		if (!*copy) {
+			*copy = malloc(len + 1);
+			if (!*copy)
+				return text;
+			memcpy(*copy, text, len);
+			(*copy)[len] = '\0';
+		}
+		replace_all(*copy, len, s->ifnames[i][0], s->ifnames[i][1]);
+	}
+	return *copy ? *copy : text;
+}
+
+static void entry_names(const struct snap *s, struct archive_entry *e, const char *path,
+			const char *target)
+{
+	char *p, *t;
+
+	archive_entry_set_pathname(e, rename_ifs(s, path, strlen(path), &p));
+	if (target)
+		archive_entry_set_symlink(e, rename_ifs(s, target, strlen(target), &t));
+	free(p);
+	if (target)
+		free(t);
+}
 
 static bool dir_seen(struct snap *s, const char *path)
 {
@@ -90,7 +160,7 @@ static void add_dir(struct snap *s, const char *path)
 	}
 	s->ndirs++;
 	e = archive_entry_new();
-	archive_entry_set_pathname(e, path);
+	entry_names(s, e, path, NULL);
 	archive_entry_set_filetype(e, AE_IFDIR);
 	archive_entry_set_perm(e, 0755);
 	archive_entry_set_mtime(e, s->now, 0);
@@ -117,10 +187,12 @@ static void add_data(struct snap *s, const char *path, const void *data, size_t 
 		     unsigned int mode, unsigned int uid, unsigned int gid)
 {
 	struct archive_entry *e;
+	char *renamed;
 
 	add_parent(s, path);
+	data = rename_ifs(s, data, len, &renamed);
 	e = archive_entry_new();
-	archive_entry_set_pathname(e, path);
+	entry_names(s, e, path, NULL);
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, mode & 07777);
 	archive_entry_set_uid(e, uid);
@@ -131,6 +203,7 @@ static void add_data(struct snap *s, const char *path, const void *data, size_t 
 	if (!s->err && len && archive_write_data(s->ar, data, len) != (la_ssize_t)len)
 		s->err = -EIO;
 	archive_entry_free(e);
+	free(renamed);
 }
 
 static void add_symlink(struct snap *s, const char *path, const char *target)
@@ -139,10 +212,9 @@ static void add_symlink(struct snap *s, const char *path, const char *target)
 
 	add_parent(s, path);
 	e = archive_entry_new();
-	archive_entry_set_pathname(e, path);
+	entry_names(s, e, path, target);
 	archive_entry_set_filetype(e, AE_IFLNK);
 	archive_entry_set_perm(e, 0777);
-	archive_entry_set_symlink(e, target);
 	archive_entry_set_mtime(e, s->now, 0);
 	write_header(s, e);
 	archive_entry_free(e);
@@ -1027,6 +1099,7 @@ int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_
 		return -EIO;
 	}
 	vfd_root_readf_str(root, &s.hostname, "proc/sys/kernel/hostname");
+	collect_ifnames(&s);
 	vfd_root_readf_str(root, &release, "proc/sys/kernel/osrelease");
 	/* the release names members (boot/config-R, lib/modules/R): one plain name only */
 	if (release && !release_valid(release)) {

@@ -518,6 +518,48 @@ static void release_cannot_climb(void **state)
 	tree_free(dir);
 }
 
+/* interfaces named after their MAC get stand-ins, the same in every file */
+static void mac_named_interfaces(void **state)
+{
+	char *dir = tree_new();
+	char file[] = "/tmp/vfd-snap-XXXXXX";
+	char path[4096], *names, *all, *route;
+	size_t len;
+
+	(void)state;
+	tree_file(dir, "sys/devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/net/"
+		  "enx525400abcdef/operstate", "up\n");
+	snprintf(path, sizeof(path), "%s/sys/class", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/class/net", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/class/net/enx525400abcdef", dir);
+	assert_int_equal(symlink("../../devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/net/"
+				 "enx525400abcdef", path), 0);
+	tree_file(dir, "dev/kmsg", "6,1,10,-;r8152 2-1:1.0 enx525400abcdef: renamed from eth0\n");
+	tree_file(dir, "proc/net/route", "Iface\tDestination\tGateway \tFlags\n"
+		  "enx525400abcdef\t00000000\t0102A8C0\t0003\n");
+	tree_file(dir, "proc/net/if_inet6",
+		  "fe80000000000000505400fffeabcdef 02 40 20 80 enx525400abcdef\n");
+	snapshot_tmp(dir, file);
+	everything(file, &names, &all, &len);
+	must_lack(names, "525400abcdef");
+	must_lack(all, "525400abcdef");
+	must_lack(all, "abcdef");
+	must_have(names, "sys/class/net/enx000000000001\n");
+	must_have(names, "/net/enx000000000001/operstate\n");
+	must_have(all, "/net/enx000000000001\n");
+	must_have(all, "r8152 2-1:1.0 enx000000000001: renamed from eth0");
+	route = member(file, "proc/net/route", &len);
+	assert_non_null(route);
+	must_have(route, "\nenx000000000001\t00000000\t00000000\t0003\n");
+	free(route);
+	free(names);
+	free(all);
+	unlink(file);
+	tree_free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +572,7 @@ int main(void)
 		cmocka_unit_test(routes_and_mounts_reduced),
 		cmocka_unit_test(non_ascii_names),
 		cmocka_unit_test(release_cannot_climb),
+		cmocka_unit_test(mac_named_interfaces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
