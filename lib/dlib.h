@@ -71,14 +71,11 @@ VFD_DL_XML(VFD_DL_DECLARE)
 	X(archive_entry_set_uid) X(archive_write_add_filter_gzip) \
 	X(archive_write_add_filter_xz) X(archive_write_close) X(archive_write_data) \
 	X(archive_write_free) X(archive_write_header) X(archive_write_new) \
-	X(archive_write_open_fd) X(archive_write_set_format_option) \
-	X(archive_write_set_format_pax_restricted)
+	X(archive_write_open_fd) X(archive_write_set_format_pax_restricted)
 #define VFD_DL_DECLARE(sym) extern __typeof__(sym) *dl_##sym;
 VFD_DL_ARCHIVE(VFD_DL_DECLARE)
 #undef VFD_DL_DECLARE
 #define archive_entry_free VFD_DL_CALL(libarchive, archive_entry_free)
-#define archive_write_set_format_option \
-	VFD_DL_CALL(libarchive, archive_write_set_format_option)
 #define archive_entry_new VFD_DL_CALL(libarchive, archive_entry_new)
 #define archive_entry_set_filetype VFD_DL_CALL(libarchive, archive_entry_set_filetype)
 #define archive_entry_set_gid VFD_DL_CALL(libarchive, archive_entry_set_gid)

@@ -101,14 +101,13 @@ static const char *rename_ifs(const struct snap *s, const char *text, size_t len
 static void entry_names(const struct snap *s, struct archive_entry *e, const char *path,
 			const char *target)
 {
-	char *p, *t;
+	char *p, *t = NULL;
 
 	archive_entry_set_pathname(e, rename_ifs(s, path, strlen(path), &p));
 	if (target)
 		archive_entry_set_symlink(e, rename_ifs(s, target, strlen(target), &t));
 	free(p);
-	if (target)
-		free(t);
+	free(t);
 }
 
 static bool dir_seen(struct snap *s, const char *path)
@@ -123,7 +122,13 @@ static void write_header(struct snap *s, struct archive_entry *e)
 {
 	if (s->err)
 		return;
-	if (archive_write_header(s->ar, e) != ARCHIVE_OK)
+	/*
+	 * ARCHIVE_WARN: a name the locale cannot turn into UTF-8 (any byte above
+	 * 0x7f under LC_ALL=C; an interface may be called anything) went in as its
+	 * raw bytes, with a "hdrcharset=BINARY" pax record for that member alone
+	 * (archive_write_set_format_pax.c); the member is whole
+	 */
+	if (archive_write_header(s->ar, e) < ARCHIVE_WARN)
 		s->err = -EIO;
 }
 
@@ -1084,12 +1089,6 @@ int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_
 	if (!s.ar)
 		return -ENOMEM;
 	archive_write_set_format_pax_restricted(s.ar);
-	/*
-	 * names are bytes (an interface may be called anything): written as they
-	 * are, not converted through the locale's character set, which fails on
-	 * any byte above 0x7f under LC_ALL=C (archive_write_set_format_pax.c)
-	 */
-	archive_write_set_format_option(s.ar, "pax", "hdrcharset", "BINARY");
 	if (opts->compress == VFD_SNAPSHOT_XZ)
 		archive_write_add_filter_xz(s.ar);
 	else if (opts->compress == VFD_SNAPSHOT_GZIP)

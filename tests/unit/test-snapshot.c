@@ -50,6 +50,13 @@ static char *serial_tree(void)
 	return dir;
 }
 
+/* a member's name: UTF-8 names do not convert to the C locale's ASCII, read them as UTF-8 */
+static const char *entry_name(struct archive_entry *e)
+{
+	return archive_entry_pathname(e) ? archive_entry_pathname(e)
+					 : archive_entry_pathname_utf8(e);
+}
+
 /* the contents of @name in the archive at @path (caller frees), or NULL */
 static char *member(const char *path, const char *name, size_t *len)
 {
@@ -61,7 +68,7 @@ static char *member(const char *path, const char *name, size_t *len)
 	archive_read_support_filter_all(a);
 	assert_int_equal(archive_read_open_filename(a, path, 16384), ARCHIVE_OK);
 	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-		if (strcmp(archive_entry_pathname(e), name) != 0)
+		if (strcmp(entry_name(e), name) != 0)
 			continue;
 		*len = (size_t)archive_entry_size(e);
 		out = calloc(1, *len + 1);
@@ -166,9 +173,10 @@ static void everything(const char *path, char **names, char **contents, size_t *
 		char buf[8192];
 		la_ssize_t r;
 
-		fprintf(n, "%s\n", archive_entry_pathname(e));
-		if (archive_entry_symlink(e))
-			fprintf(c, "%s\n", archive_entry_symlink(e));
+		fprintf(n, "%s\n", entry_name(e));
+		if (archive_entry_symlink(e) || archive_entry_symlink_utf8(e))
+			fprintf(c, "%s\n", archive_entry_symlink(e) ? archive_entry_symlink(e)
+								    : archive_entry_symlink_utf8(e));
 		while ((r = archive_read_data(a, buf, sizeof(buf))) > 0)
 			fwrite(buf, 1, (size_t)r, c);
 		fputc('\n', c);
