@@ -3,9 +3,11 @@
  * persist: make vfio-pci bindings survive a reboot. The plan is a list of
  * file changes, each with the old and the new text, computed by the pure
  * editors (edit.c, shell.c, grub.c, modprobe.c, initramfs.c) from what the
- * host shows; applying it writes every file atomically, with the previous
- * content kept beside it as FILE.vfio-doctor.bak, and undoes what was
- * written when a write fails.
+ * host shows; applying it writes every file atomically (a link's target,
+ * owner and mode kept: root_edit_file), with the previous content kept beside
+ * it as FILE.vfio-doctor.bak, and undoes what was written when a write fails.
+ * A run killed part way is finished by the next one (never_written,
+ * scan_leftovers).
  *
  * What persist set up is recorded in /etc/vfio-doctor/persist.state (under
  * /etc because it must outlive a reboot): the devices with how they are
