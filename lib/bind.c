@@ -306,9 +306,25 @@ static int plan_restore_device(struct vfd_host *host, struct vfd_plan *plan, str
 	const char *slot = vfd_pcidev_get_slot(d);
 	const char *cur = vfd_pcidev_get_driver(d);
 	struct vfd_binding_record rec;
-	bool have = vfd_record_load(root, slot, &rec) == 0;
+	int r = vfd_record_load(root, slot, &rec);
+	bool have = r == 0;
 	const char *prev = have ? rec.driver : NULL;
-	int r;
+
+	if (r == -EBADMSG) {
+		struct vfd_finding *f = report_add(&plan->problems, "restore.record", "device",
+						   VFD_FAIL, slot,
+						   "/run/vfio-doctor/bindings/%s: the recorded driver "
+						   "or override is not a driver name (a directory of "
+						   "/sys/bus/pci/drivers); the record is not used",
+						   slot);
+
+		if (f)
+			finding_fix(f, "remove /run/vfio-doctor/bindings/%s and bind the device "
+				       "to its driver by hand", slot);
+		vfd_record_clear(&rec);
+		plan->refused = true;
+		return 0;
+	}
 
 	if (!have && !on_vfio(d) && !vfd_pcidev_get_driver_override(d)) {
 		report_add(&plan->problems, "restore.nothing", "device", VFD_INFO, slot,

@@ -68,6 +68,19 @@ status 2 "snapshot into a missing directory" "$vd" --sysroot "$tmp/one" snapshot
 one_line "snapshot directory error" "cannot create"
 if ls "$tmp"/s.tar.xz.* >/dev/null 2>&1; then not_ok "no temporary file left"; else
 	ok "no temporary file left"; fi
+# an interface named in UTF-8, snapshot under LC_ALL=C: written, not EIO
+ifname=$(printf 'wl\303\251n0')
+mkdir -p "$tmp/one/sys/class/net" "$tmp/one/sys/devices/virtual/net/$ifname"
+echo up >"$tmp/one/sys/devices/virtual/net/$ifname/operstate"
+ln -s "../../devices/virtual/net/$ifname" "$tmp/one/sys/class/net/$ifname"
+status 0 "snapshot of a non-ASCII interface name under LC_ALL=C" \
+	env LC_ALL=C "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/u.tar"
+if tar --quoting-style=literal -tf "$tmp/u.tar" 2>/dev/null | grep -q "^sys/class/net/$ifname\$"; then
+	ok "the non-ASCII name is in the snapshot"
+else
+	not_ok "the non-ASCII name is in the snapshot"
+fi
+rm -r "$tmp/one/sys/class/net/$ifname" "$tmp/one/sys/devices/virtual/net/$ifname"
 
 # no colour when not a terminal, and never with NO_COLOR
 "$vd" --sysroot "$tmp/one" check >"$tmp/out" 2>&1

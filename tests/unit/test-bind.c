@@ -357,6 +357,54 @@ static void errno_words(void **state)
 	assert_non_null(strstr(vfd_step_strerror(VFD_STEP_BIND, EINVAL), "rejected"));
 }
 
+/* a planted record whose driver climbs out of sys/bus/pci/drivers is refused */
+static void hostile_record_refused(void **state)
+{
+	static const char *const bad[] = {
+		"../../../../etc", "..", ".", "e1000e/../../x", "e1000e\nunbind", "e 1000",
+		"\x1b[31m", "",
+	};
+	struct vfd_binding_record rec;
+	struct vfd_apply_result res;
+	struct vfd_plan plan;
+	struct fx fx = { 0 };
+	char text[256];
+
+	(void)state;
+	nic_tree(&fx);
+	open_fx(&fx);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "slot=" NIC "\ndriver=%s\noverride=\n", bad[i]);
+		tree_file(fx.dir, "run/vfio-doctor/bindings/" NIC, text);
+		if (!*bad[i] || strchr(bad[i], '\n')) {
+			/* no driver (or a line that is not one): nothing to trust, nothing refused */
+			assert_int_equal(vfd_record_load(fx.root, NIC, &rec), 0);
+			vfd_record_clear(&rec);
+			continue;
+		}
+		assert_int_equal(vfd_record_load(fx.root, NIC, &rec), -EBADMSG);
+		vfd_record_clear(&rec);
+		assert_int_equal(vfd_plan_restore(fx.host, nic_arg, &plan), 0);
+		assert_true(plan.refused);
+		assert_int_equal(plan.nsteps, 0);
+		assert_int_equal(plan.problems.n, 1);
+		assert_string_equal(plan.problems.findings[0].id, "restore.record");
+		assert_int_equal(vfd_plan_apply(fx.host, &plan, &res), -EPERM);
+		vfd_plan_clear(&plan);
+		vfd_apply_result_clear(&res);
+		assert_string_equal(kmodel_driver(fx.dir, NIC), "e1000e");
+	}
+	/* an override that is not a driver name either */
+	tree_file(fx.dir, "run/vfio-doctor/bindings/" NIC,
+		  "slot=" NIC "\ndriver=e1000e\noverride=../x\n");
+	assert_int_equal(vfd_record_load(fx.root, NIC, &rec), -EBADMSG);
+	vfd_record_clear(&rec);
+	assert_true(vfd_driver_name_valid("vfio-pci"));
+	assert_true(vfd_driver_name_valid("snd_hda_intel"));
+	assert_false(vfd_driver_name_valid("a/b"));
+	close_fx(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +417,7 @@ int main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(sysroot_is_read_only),
 		cmocka_unit_test(errno_words),
+		cmocka_unit_test(hostile_record_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
