@@ -49,9 +49,13 @@ bool vfd_vm_is_pve(const char *buf, size_t len)
 	while (i < len) {
 		const char *eol = memchr(buf + i, '\n', len - i);
 		size_t n = eol ? (size_t)(eol - (buf + i)) : len - i;
-		size_t k;
+		size_t k, blanks = 0;
 
-		if (n && buf[i] != '#' && strspn(buf + i, " \t\r") < n) {
+		/* the buffer is not a C string: every scan stays within the line */
+		while (blanks < n && (buf[i + blanks] == ' ' || buf[i + blanks] == '\t' ||
+				      buf[i + blanks] == '\r'))
+			blanks++;
+		if (n && buf[i] != '#' && blanks < n) {
 			k = key_len(buf + i, n);
 			return k && (k + 1 == n || buf[i + k + 1] == ' ' || buf[i + k + 1] == '\t');
 		}
