@@ -297,6 +297,141 @@ static void lint_exists(struct lint *l, size_t i)
 		   vfd_pcidev_get_class(l->devs[i]));
 }
 
+/* a Proxmox cluster mapping's device on this node */
+struct mapping {
+	struct vfd_bdf bdf;
+	bool all;			/* a path without a function: the whole slot */
+	unsigned int vendor, device;	/* id= (0 when not given) */
+	char node[64], path[64];
+};
+
+/* this host's node name: the short host name (PVE::INotify::nodename) */
+static int node_name(struct vfd_root *root, char *buf, size_t size)
+{
+	char *text = NULL;
+	size_t n;
+
+	if (vfd_root_readf_str(root, &text, "etc/hostname") < 0)
+		return -ENOENT;
+	n = strcspn(text, ".\n \t");
+	snprintf(buf, size, "%.*s", (int)n, text);
+	free(text);
+	return n ? 0 : -ENOENT;
+}
+
+/*
+ * Resolve mapping @name from etc/pve/mapping/pci.cfg, a PVE::SectionConfig
+ * file (pve-guest-common PVE/Mapping/PCI.pm): a line with the mapping's id,
+ * then indented "map node=N,path=P[;P2...],id=VVVV:DDDD,..." lines, one per
+ * node; the first path of this node's map that the host has is used.
+ * Returns 0; -ENOENT (no file), -ESRCH (no such mapping), -EHOSTUNREACH (no
+ * map for this node, or its name unknown), -ENODEV (none of its paths here).
+ */
+static int resolve_mapping(struct vfd_host *host, const char *name, struct mapping *m)
+{
+	struct vfd_root *root = vfd_host_get_root(host);
+	char *text = NULL, *save = NULL, node[64];
+	bool in = false, seen = false, mine = false;
+	int r = -ESRCH;
+
+	memset(m, 0, sizeof(*m));
+	if (vfd_root_read_filef(root, 1 << 20, &text, NULL, "etc/pve/mapping/pci.cfg") < 0)
+		return -ENOENT;
+	if (node_name(root, node, sizeof(node)) < 0)
+		node[0] = '\0';
+	for (char *line = strtok_r(text, "\n", &save); line && !mine;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = line + strspn(line, " \t"), *props, *psave = NULL;
+
+		if (p == line) {
+			line[strcspn(line, " \t\r")] = '\0';
+			in = !strcmp(line, name);
+			seen |= in;
+			continue;
+		}
+		if (!in || strncmp(p, "map", 3) || (p[3] != ' ' && p[3] != '\t'))
+			continue;
+		props = p + 4 + strspn(p + 4, " \t");
+		memset(m, 0, sizeof(*m));
+		for (char *kv = strtok_r(props, ",\r", &psave); kv; kv = strtok_r(NULL, ",\r", &psave)) {
+			if (!strncmp(kv, "node=", 5))
+				snprintf(m->node, sizeof(m->node), "%s", kv + 5);
+			else if (!strncmp(kv, "path=", 5))
+				snprintf(m->path, sizeof(m->path), "%s", kv + 5);
+			else if (!strncmp(kv, "id=", 3))
+				sscanf(kv + 3, "%4x:%4x", &m->vendor, &m->device);
+		}
+		mine = node[0] && !strcmp(m->node, node);
+	}
+	free(text);
+	if (!seen)
+		return -ESRCH;
+	if (!mine)
+		return -EHOSTUNREACH;
+	/* path: "0000:01:00.0" or "0000:01:00", several joined by ';' */
+	r = -ENODEV;
+	for (char *alt = strtok_r(m->path, ";", &save); alt && r; alt = strtok_r(NULL, ";", &save)) {
+		char full[32], slot[16];
+
+		m->all = !strchr(alt, '.');
+		snprintf(full, sizeof(full), "%s%s", alt, m->all ? ".0" : "");
+		if (vfd_bdf_parse(full, &m->bdf) < 0)
+			continue;
+		vfd_bdf_format(&m->bdf, slot, sizeof(slot));
+		if (vfd_host_find(host, slot))
+			r = 0;
+	}
+	return r;
+}
+
+/*
+ * a Proxmox mapping: which device it is on this node, or why it is none.
+ * Returns false when Proxmox would refuse it (its device is not linted).
+ */
+static bool lint_mapping(struct lint *l, size_t i)
+{
+	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	struct vfd_finding *f;
+	struct vfd_pcidev *d;
+	struct mapping m;
+	char slot[16];
+	int r = resolve_mapping(l->host, h->mapping, &m);
+
+	if (r < 0) {
+		f = report_add(l->rep, "vm.mapping", "vm", r == -ENOENT ? VFD_SKIP : VFD_FAIL, NULL,
+			       "hostpci mapping %s: %s", h->mapping,
+			       r == -ENOENT ? "no etc/pve/mapping/pci.cfg here: its device is not "
+					      "checked"
+			       : r == -ESRCH ? "no such mapping: Proxmox refuses to start the guest"
+			       : r == -EHOSTUNREACH ? "no map for this node (etc/hostname): Proxmox "
+						      "refuses to start the guest here"
+			       : "none of its paths is on this host");
+		finding_evidence(f, "line %u", h->line);
+		if (r != -ENOENT && r != -ESRCH)
+			finding_evidence(f, "etc/pve/mapping/pci.cfg: %s: node %s, path %s", h->mapping,
+					 m.node[0] ? m.node : "?", m.path[0] ? m.path : "?");
+		return false;
+	}
+	vfd_bdf_format(&m.bdf, slot, sizeof(slot));
+	d = vfd_host_find(l->host, slot);
+	/* PVE::Mapping::PCI::assert_valid: the device must still carry the id */
+	if (d && m.vendor && (vfd_pcidev_get_vendor(d) != m.vendor ||
+			      vfd_pcidev_get_device(d) != m.device)) {
+		f = report_add(l->rep, "vm.mapping", "vm", VFD_FAIL, slot,
+			       "hostpci mapping %s expects %04x:%04x here, the device is %04x:%04x: "
+			       "Proxmox refuses to start (\"PCI device mapping invalid\")",
+			       h->mapping, m.vendor, m.device, vfd_pcidev_get_vendor(d),
+			       vfd_pcidev_get_device(d));
+		finding_fix(f, "update the mapping (Datacenter > Resource Mappings)");
+		return false;
+	}
+	f = report_add(l->rep, "vm.mapping", "vm", VFD_INFO, slot,
+		       "hostpci mapping %s is %s%s on node %s", h->mapping, m.all ? "the slot of " : "",
+		       slot, m.node);
+	finding_evidence(f, "etc/pve/mapping/pci.cfg: map node=%s,path=%s", m.node, m.path);
+	return true;
+}
+
 /* the parents of mediated devices and their types, as evidence (sys/class/mdev_bus) */
 static void mdev_parents(struct lint *l, struct vfd_finding *f)
 {
@@ -815,14 +950,24 @@ static struct vfd_vm_hostdev *expand_functions(struct vfd_host *host, const stru
 	struct vfd_vm_hostdev *v;
 
 	for (size_t i = 0; i < c->n_hostdevs; i++)
-		if (c->hostdevs[i].all_functions && c->hostdevs[i].has_host)
+		if ((c->hostdevs[i].all_functions && c->hostdevs[i].has_host) ||
+		    c->hostdevs[i].mapping)
 			cap += 8;
 	v = calloc(cap, sizeof(*v));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < c->n_hostdevs; i++) {
-		const struct vfd_vm_hostdev *h = &c->hostdevs[i];
+		struct vfd_vm_hostdev mapped = c->hostdevs[i];
+		const struct vfd_vm_hostdev *h = &mapped;
+		struct mapping m;
 		bool first = true;
+
+		/* a mapping that resolves here is linted as its device (the mapping kept) */
+		if (h->mapping && resolve_mapping(host, h->mapping, &m) == 0) {
+			mapped.has_host = true;
+			mapped.host = m.bdf;
+			mapped.all_functions = m.all;
+		}
 
 		/* an mdev is made of the one device (Proxmox refuses several) */
 		for (size_t j = 0; h->all_functions && h->has_host && !h->mdev_type && j < ndev;
@@ -868,6 +1013,7 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *given,
 		const struct vfd_lint_opts *opts, struct vfd_report *report)
 {
 	struct vfd_vm_conf expanded = *given, *conf = &expanded;
+	bool mapped_ok = true;
 	struct lint l = {
 		.host = host,
 		.root = vfd_host_get_root(host),
@@ -890,21 +1036,17 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *given,
 
 		if (h->mdev) {
 			lint_mdev(&l, i);
-		} else if (h->mdev_type && h->has_host) {
-			lint_mdev_type(&l, i);
-		} else if (h->mapping) {
-			struct vfd_finding *f;
-
-			/* the devices of a mapping are chosen per node when the guest starts */
-			f = report_add(report, "vm.hostdev", "vm", VFD_SKIP, NULL,
-				       "hostdev %s: a Proxmox cluster mapping, its devices are "
-				       "not checked", h->host_text);
-			finding_evidence(f, "line %u", h->line);
-			finding_fix(f, "lint with the device's address instead (pvesh get "
-				       "/cluster/mapping/pci/%s)", h->mapping);
-		} else {
-			lint_exists(&l, i);
+			continue;
 		}
+		/* the first function of a mapped slot speaks for the mapping */
+		if (h->mapping && h->guest_fn == 0)
+			mapped_ok = lint_mapping(&l, i);
+		if (h->mapping && (!h->has_host || !mapped_ok))
+			continue;
+		if (h->mdev_type && h->has_host)
+			lint_mdev_type(&l, i);
+		else
+			lint_exists(&l, i);
 	}
 	lint_machine(&l);
 	lint_firmware(&l);

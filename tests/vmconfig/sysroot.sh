@@ -129,6 +129,18 @@ vmc_variant() {
 		ln -s ../../devices/pci0000:00/0000:00:12.0 "$d/sys/class/mdev_bus/0000:00:12.0"
 		ln -s ../mdev_supported_types/i915-GVTg_V5_4 "$d/$p/$u/mdev_type"
 		ln -s "../../../devices/pci0000:00/0000:00:12.0/$u" "$d/sys/bus/mdev/devices/$u" ;;
+	pve-mapping)
+		# Proxmox cluster mappings (pve-guest-common PVE/Mapping/PCI.pm, a
+		# SectionConfig: the id, then one indented "map" line per node) on node pve1
+		mkdir -p "$d/etc/pve/mapping"
+		echo pve1 >"$d/etc/hostname"
+		printf '%s\n' 'someNic' \
+			'	map id=8086:10d3,iommugroup=6,node=pve1,path=0000:01:00.0' \
+			'	map id=8086:10d3,node=pve2,path=0000:03:00.0' \
+			'	description the e1000e' '' \
+			'otherNode' '	map id=8086:10d3,node=pve2,path=0000:01:00.0' '' \
+			'changed' '	map id=10de:2204,node=pve1,path=0000:01:00' \
+			>"$d/etc/pve/mapping/pci.cfg" ;;
 	pve-kvm-rom)
 		# Proxmox reads hostpciN romfile= below /usr/share/kvm (qemu-server PCI.pm)
 		src=$(vmc_rom_src vgabios-stdvga.bin)
