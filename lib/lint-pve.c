@@ -114,6 +114,8 @@ static int pve_bool(const char *v)
 
 struct pve_state {
 	bool vga_set, x_vga_any;
+	unsigned int pcie_line;		/* the first hostpciN with pcie=1, 0 none */
+	char pcie_key[16];
 };
 
 static struct vfd_vm_hostdev *new_hostdev(struct vfd_vm_conf *c)
@@ -228,6 +230,10 @@ static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key,
 			if (!h->mdev_type)
 				return -ENOMEM;
 		}
+	}
+	if (pve_bool(prop_get(p, n, "pcie")) == 1 && !st->pcie_line) {
+		st->pcie_line = line;
+		snprintf(st->pcie_key, sizeof(st->pcie_key), "%s", key);
 	}
 	v = prop_get(p, n, "driver");
 	for (size_t i = first; v && !strcmp(v, "keep") && i < c->n_hostdevs; i++)
@@ -414,6 +420,15 @@ int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
 		/* x-vga=1 turns the emulated display off unless vga: is set */
 		if (st.x_vga_any && !st.vga_set)
 			out->emulated_vga = false;
+		/* PCI.pm parse_hostpci_devices: pcie=1 without q35 stops the start */
+		if (st.pcie_line && out->machine_type != VFD_MACHINE_Q35) {
+			out->start_error = xasprintf("%s: pcie=1 needs a q35 machine: Proxmox "
+						     "refuses to start (\"q35 machine model is not "
+						     "enabled\")", st.pcie_key);
+			out->start_error_line = st.pcie_line;
+			if (!out->start_error)
+				r = -ENOMEM;
+		}
 	}
 	if (r < 0) {
 		if (r == -EINVAL && err && !err->message[0])

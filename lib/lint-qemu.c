@@ -741,7 +741,10 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 		if (r < 0 || !k.n)
 			goto out;
 		driver = k.v[0].key;
-		if (!strcmp(driver, "vfio-pci") || !strcmp(driver, "vfio-pci-nohotplug")) {
+		/* s390's vfio-ccw and vfio-ap take a mediated device too (sysfsdev=) */
+		if (!strcmp(driver, "vfio-pci") || !strcmp(driver, "vfio-pci-nohotplug") ||
+		    ((!strcmp(driver, "vfio-ccw") || !strcmp(driver, "vfio-ap")) &&
+		     kv_get(&k, "sysfsdev"))) {
 			r = add_hostdev(c, &k, line);
 			if (r == -E2BIG) {
 				vm_seterr(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);

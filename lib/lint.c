@@ -44,6 +44,7 @@ void vfd_vm_conf_clear(struct vfd_vm_conf *c)
 	free(c->machine);
 	free(c->firmware_path);
 	free(c->bad_option);
+	free(c->start_error);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -109,6 +110,10 @@ static void lint_summary(struct lint *l)
 	if (c->firmware_path)
 		finding_evidence(f, "firmware: %s", c->firmware_path);
 	free(mem);
+	if (c->start_error) {
+		f = report_add(l->rep, "vm.proxmox", "vm", VFD_FAIL, NULL, "%s", c->start_error);
+		finding_evidence(f, "line %u", c->start_error_line);
+	}
 	if (c->bad_option) {
 		/* vl.c lookup_opt: error_report("invalid option") and exit */
 		f = report_add(l->rep, "vm.qemu-option", "vm", VFD_FAIL, NULL,

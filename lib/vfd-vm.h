@@ -195,6 +195,9 @@ struct vfd_vm_conf {
 	char *bad_option;		/* QEMU: the first option that is in no QEMU version's
 					   option table, or NULL */
 	unsigned int bad_option_line;
+	char *start_error;		/* Proxmox: why qemu-server would refuse to start
+					   the guest (its own message), or NULL */
+	unsigned int start_error_line;
 	struct vfd_vm_hostdev *hostdevs;
 	size_t n_hostdevs;
 };
