@@ -194,7 +194,7 @@ static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key,
 		h->guest_bus = xasprintf("%s", key);
 		h->guest_slot = index;
 		h->guest_fn = (unsigned int)count;
-		if (!h->host_text || !h->guest_bus) {
+		if (!h->host_text || !h->guest_bus || (!host && !h->mapping)) {
 			free(ids);
 			return -ENOMEM;
 		}
@@ -333,8 +333,9 @@ static int pve_line(struct vfd_vm_conf *c, struct pve_state *st, const char *key
 	}
 	if (!strcmp(key, "vga")) {
 		st->vga_set = true;
+		/* none, or serial0..3 (a serial console instead): no display device */
 		v = prop_get(p, n, "type");
-		c->emulated_vga = !v || strcmp(v, "none") != 0;
+		c->emulated_vga = !v || (strcmp(v, "none") != 0 && strncmp(v, "serial", 6) != 0);
 		return 0;
 	}
 	/* hugepages: 2 or 1024 MiB pages, or any (1 GiB where possible) */
