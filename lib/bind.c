@@ -254,12 +254,20 @@ int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 		const char *slot = vfd_pcidev_get_slot(d);
 		struct vfd_group *g = vfd_host_find_group(host, vfd_pcidev_get_group(d));
 		struct vfd_finding *f;
+		const char *why, *why_id;
 
-		if (vfd_pcidev_is_bridge(d)) {
-			/* vfio_pci_core_register_device refuses non-normal headers (-EINVAL) */
-			f = report_add(&plan->problems, "bind.bridge", "device", VFD_FAIL, slot,
-				       "%s is a bridge: vfio-pci does not take bridges", slot);
-			finding_fix(f, "bind the devices behind it instead");
+		why = vfd_pcidev_unassignable(d, &why_id);
+		if (why) {
+			char id[32];
+
+			/* bind.bridge, bind.host-bridge: refused whatever the options */
+			snprintf(id, sizeof(id), "bind.%s", why_id);
+			f = report_add(&plan->problems, id, "device", VFD_FAIL, slot,
+				       "refusing %s: %s", slot, why);
+			finding_fix(f, vfd_pcidev_is_bridge(d)
+				       ? "bind the devices behind it instead"
+				       : "leave it to the host: pass only the endpoints of its "
+					 "group (vfio-doctor groups)");
 			plan->refused = true;
 			continue;
 		}
@@ -276,8 +284,11 @@ int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 			for (size_t m = 0; m < vfd_group_count_devices(g) && r == 0; m++) {
 				struct vfd_pcidev *member = vfd_group_device(g, m);
 
-				/* bridges stay on pcieport, which does not block viability */
-				if (vfd_pcidev_is_bridge(member) || on_vfio(member) ||
+				/*
+				 * bridges stay on pcieport and host bridges driverless: neither
+				 * blocks viability, and vfio-pci cannot or should not have them
+				 */
+				if (vfd_pcidev_unassignable(member, &why_id) || on_vfio(member) ||
 				    has_target(plan, vfd_pcidev_get_slot(member)))
 					continue;
 				r = plan_bind_device(plan, member);

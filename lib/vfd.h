@@ -197,6 +197,12 @@ uint8_t vfd_pcidev_get_revision(const struct vfd_pcidev *dev);
 int vfd_pcidev_get_header_type(const struct vfd_pcidev *dev);
 bool vfd_pcidev_is_multifunction(const struct vfd_pcidev *dev);
 bool vfd_pcidev_is_bridge(const struct vfd_pcidev *dev);
+/*
+ * vfd_pcidev_unassignable - why @dev cannot be given to a guest, or NULL
+ * when nothing in its header or class forbids it. *@id is set to the finding
+ * id of the reason ("bridge", "host-bridge"). The string is static.
+ */
+const char *vfd_pcidev_unassignable(const struct vfd_pcidev *dev, const char **id);
 /* bound driver name, or NULL when unbound */
 const char *vfd_pcidev_get_driver(const struct vfd_pcidev *dev);
 /* IOMMU group number, or -1 when the device has none */

@@ -113,9 +113,30 @@ if tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$tmp/fx" 2>/dev/null; then
 	if cmp -s "$tmp/c" "$tmp/utf8"; then ok "groups -J: the same in C and C.UTF-8"; else
 		not_ok "groups -J differs between C and C.UTF-8"
 	fi
+	# a host bridge (class 0600, header type 0: vfio-pci would take it) is never
+	# bound, with or without --group, and check offers no binding for it
+	"$vd" --sysroot "$tmp/fx" bind --dry-run 0000:00:00.0 >"$tmp/o" 2>&1
+	rc=$?
+	"$vd" --sysroot "$tmp/fx" bind --dry-run --group 0000:00:00.0 >>"$tmp/o" 2>&1
+	rc=$rc$?
+	if [ "$rc" = 22 ] && [ "$(grep -c 'refusing 0000:00:00.0: a host bridge' "$tmp/o")" = 2 ] &&
+		! grep -q driver_override "$tmp/o"
+	then
+		ok "bind refuses a host bridge, with --group too, and plans nothing"
+	else
+		not_ok "bind refuses a host bridge (exit $rc)"
+		sed 's/^/# /' "$tmp/o" | head -20
+	fi
+	"$vd" --sysroot "$tmp/fx" check -v 0000:00:00.0 >"$tmp/o" 2>&1
+	if grep -q 'device.assignable' "$tmp/o" && ! grep -q 'driver_override\|vfio-doctor bind' "$tmp/o"
+	then
+		ok "check of a host bridge: cannot be passed, no bind offered"
+	else
+		not_ok "check of a host bridge"
+		sed 's/^/# /' "$tmp/o" | head -30
+	fi
 else
-	skip "locale: no fixture intel-vtd"
-	skip "locale: no fixture intel-vtd"
+	for i in 1 2 3 4; do skip "locale, host bridge: no fixture intel-vtd"; done
 fi
 # libxml2, libarchive and libkmod are loaded when first needed: one that cannot be loaded
 # is named by the commands that need it, and the others do not notice

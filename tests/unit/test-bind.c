@@ -324,6 +324,35 @@ static void refusals(void **state)
 	vfd_plan_clear(&plan);
 	close_fx(&fx);
 
+	/*
+	 * a host bridge has a normal header, so vfio-pci would take it, but it is
+	 * refused by name; --group leaves one that shares the group (AMD's "dummy
+	 * host bridges" sit in the groups of their root ports) and binds the rest
+	 */
+	fx.dir = tree_new();
+	tree_device(fx.dir, "pci0000:00/0000:00:01.0", 0x1022, 0x1482, 0x060000, 0, -1, false,
+		    NULL, 2);
+	tree_device(fx.dir, "pci0000:00/" NIC, 0x8086, 0x10d3, 0x020000, 0, 0, false, "e1000e", 2);
+	tree_file(fx.dir, "sys/devices/pci0000:00/" NIC "/driver_override", "(null)\n");
+	open_fx(&fx);
+	{
+		static const char *const host_bridge[] = { "0000:00:01.0", NULL };
+		static const char *const nic[] = { NIC, NULL };
+		struct vfd_bind_opts group = { .group = true };
+
+		assert_int_equal(vfd_plan_bind(fx.host, host_bridge, &opts, &plan), 0);
+		assert_true(plan.refused);
+		assert_string_equal(plan.problems.findings[0].id, "bind.host-bridge");
+		assert_int_equal(plan.nsteps, 0);
+		vfd_plan_clear(&plan);
+		assert_int_equal(vfd_plan_bind(fx.host, nic, &group, &plan), 0);
+		assert_false(plan.refused);
+		assert_int_equal(plan.ntargets, 1);
+		assert_string_equal(plan.targets[0].slot, NIC);
+		vfd_plan_clear(&plan);
+	}
+	close_fx(&fx);
+
 	/* no IOMMU group: vfio-pci would fail to probe */
 	fx.dir = tree_new();
 	tree_device(fx.dir, "pci0000:00/" NIC, 0x8086, 0x10d3, 0x020000, 0, 0, false, "e1000e", -1);
