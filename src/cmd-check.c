@@ -69,9 +69,17 @@ static void print_text(struct vfd_host *host, const struct vfd_report *rep, cons
 {
 	const char *rel = vfd_host_get_release(host);
 
-	printf("vfio-doctor check: %s, kernel %s, %s\n",
-	       sys->pretty_name ? sys->pretty_name : vfd_distro_name(sys->distro),
-	       rel ? rel : "unknown", vfd_bootloader_name(sys->boot));
+	const char *plat = vfd_system_platform_name(sys);
+	const char *pretty = sys->pretty_name;
+
+	/* the platform first when os-release does not name it (Proxmox VE says Debian) */
+	if (plat && pretty && !strstr(pretty, plat))
+		printf("vfio-doctor check: %s (%s), kernel %s, %s\n", plat, pretty,
+		       rel ? rel : "unknown", vfd_system_boot_desc(sys));
+	else
+		printf("vfio-doctor check: %s, kernel %s, %s\n",
+		       pretty ? pretty : plat ? plat : "unknown platform", rel ? rel : "unknown",
+		       vfd_system_boot_desc(sys));
 	findings_print_text(stdout, rep, layers, ARRAY_LEN(layers), o);
 }
 

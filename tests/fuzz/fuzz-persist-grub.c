@@ -18,9 +18,12 @@ static const char *const rm[] = { "amd_iommu=on", "iommu=off", "intel_iommu=off"
 typedef int (*editor)(const char *, size_t, const struct cmdline_edit *, char **, size_t *,
 		      char ***, char ***, struct edit_error *);
 
-static void final(editor ed, const char *text, size_t len)
+/* @to_all: the words go to GRUB_CMDLINE_LINUX (grubby's platforms) */
+static void final_to(editor ed, const char *text, size_t len, bool to_all)
 {
-	struct cmdline_edit e = { add, rm }, back = { rm + 0, add };
+	struct cmdline_edit e = { .add = add, .remove = rm }, back = { .add = rm + 0, .remove = add };
+
+	e.to_all = back.to_all = to_all;
 	char *out = NULL, *again = NULL, *undo = NULL;
 	size_t olen = 0, alen = 0, ulen = 0;
 	char **added = NULL, **removed = NULL;
@@ -41,6 +44,12 @@ static void final(editor ed, const char *text, size_t len)
 	free(undo);
 	vfd_strv_free(added);
 	vfd_strv_free(removed);
+}
+
+static void final(editor ed, const char *text, size_t len)
+{
+	final_to(ed, text, len, false);
+	final_to(ed, text, len, true);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

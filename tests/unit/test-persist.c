@@ -34,7 +34,7 @@ static const char *srcdir;
 static char *edit_grub(const char *in, const char *const *add, const char *const *rm,
 		       int *r, struct edit_error *e)
 {
-	struct cmdline_edit ed = { add, rm };
+	struct cmdline_edit ed = { .add = add, .remove = rm };
 	char *out = NULL;
 
 	memset(e, 0, sizeof(*e));
@@ -268,7 +268,7 @@ static void grub_unparsable(void **state)
 static void grub_reverse(void **state)
 {
 	static const char *const back[] = { "amd_iommu=on", NULL };
-	struct cmdline_edit ed = { back, on };
+	struct cmdline_edit ed = { .add = back, .remove = on };
 	const char *in = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n";
 	char *out = NULL, **added = NULL, **removed = NULL;
 	int r;
@@ -302,7 +302,7 @@ static void kcmdline_cases(void **state)
 		  "root=/dev/sda2 acpi_osi=\"Windows 2015\" intel_iommu=on\n" },
 		{ "intel_iommu=on,sm_on rw\n", "intel_iommu=on,sm_on rw\n" },
 	};
-	struct cmdline_edit ed = { on, bad };
+	struct cmdline_edit ed = { .add = on, .remove = bad };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
