@@ -285,10 +285,18 @@ static void iommu_enabled(struct check_ctx *ctx)
 		finding_evidence(f, "/proc/cmdline: %s", ctx->cmdline_raw);
 		kmsg_evidence(ctx, f, "DMAR: IOMMU disabled", 1);
 		finding_evidence(f, "/sys/kernel/iommu_groups: empty");
-		finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, NULL, tok));
 		if (strcmp(tok, "intel_iommu=off") == 0) {
-			finding_fix(f, "and, unless this kernel enables it by default, add "
-				       "intel_iommu=on the same way");
+			char *ev = NULL;
+			/* without it the IOMMU stays off unless the kernel's config turns it on */
+			int def = intel_default_on(ctx, &ev);
+
+			if (ev)
+				finding_evidence(f, "%s", ev);
+			free(ev);
+			finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, def == 1 ? NULL
+								   : "intel_iommu=on", tok));
+		} else {
+			finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, NULL, tok));
 		}
 		return;
 	}

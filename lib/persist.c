@@ -868,6 +868,19 @@ static int drop_devices(struct work *w, const char *const *devices)
 
 /* ---------------------------------------------------------- content */
 
+/* the udev rule line for one device, ending in a newline */
+static void rule_line(struct tbuf *b, const char *slot)
+{
+	/* udev: ATTR{} is written while the rules are read, RUN runs after all */
+	tbuf_addf(b, "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
+		     "ATTR{driver_override}=\"vfio-pci\", "
+		     "RUN{builtin}+=\"kmod load vfio_pci\", "
+		     "RUN+=\"/bin/sh -c '[ -e /sys/bus/pci/drivers/vfio-pci/%%k ] || "
+		     "{ [ ! -e /sys/bus/pci/devices/%%k/driver ] || "
+		     "echo %%k > /sys/bus/pci/devices/%%k/driver/unbind; "
+		     "echo %%k > /sys/bus/pci/drivers_probe; }'\"\n", slot);
+}
+
 static char *render_rule(const struct pstate *s)
 {
 	struct tbuf b = { 0 };
@@ -876,18 +889,9 @@ static char *render_rule(const struct pstate *s)
 		      "# One line per PCI device, matched by address as the kernel adds it: no\n"
 		      "# driver but vfio-pci may take it (driver_override), vfio-pci is loaded,\n"
 		      "# and the device is probed again, leaving a driver that got it first.\n");
-	for (size_t i = 0; i < s->ndevs; i++) {
-		if (s->devs[i].by_id)
-			continue;
-		/* udev: ATTR{} is written while the rules are read, RUN runs after all */
-		tbuf_addf(&b, "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
-			      "ATTR{driver_override}=\"vfio-pci\", "
-			      "RUN{builtin}+=\"kmod load vfio_pci\", "
-			      "RUN+=\"/bin/sh -c '[ -e /sys/bus/pci/drivers/vfio-pci/%%k ] || "
-			      "{ [ ! -e /sys/bus/pci/devices/%%k/driver ] || "
-			      "echo %%k > /sys/bus/pci/devices/%%k/driver/unbind; "
-			      "echo %%k > /sys/bus/pci/drivers_probe; }'\"\n", s->devs[i].slot);
-	}
+	for (size_t i = 0; i < s->ndevs; i++)
+		if (!s->devs[i].by_id)
+			rule_line(&b, s->devs[i].slot);
 	return tbuf_take(&b, NULL);
 }
 
@@ -1738,12 +1742,17 @@ static void print_only(struct work *w)
 		if (s && *s)
 			strv_addf(&lines, "boot.extraModprobeConfig = \"%s\";", s);
 		free(s);
+		/* the same rule as persist's udev file, in a Nix '' string (no '' or ${ in it) */
+		tbuf_clear(&b);
 		for (size_t i = 0; i < w->now.ndevs; i++)
 			if (!w->now.devs[i].by_id)
-				strv_addf(&lines, "services.udev.extraRules = ''ACTION==\"add\", "
-						  "SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
-						  "ATTR{driver_override}=\"vfio-pci\"'';",
-					  w->now.devs[i].slot);
+				rule_line(&b, w->now.devs[i].slot);
+		s = tbuf_take(&b, NULL);
+		if (s && *s) {
+			s[strlen(s) - 1] = '\0';
+			strv_addf(&lines, "services.udev.extraRules = ''%s'';", s);
+		}
+		free(s);
 		for (size_t i = 0; i < w->cmd_removed.n; i++)
 			strv_addf(&lines, "take \"%s\" out of boot.kernelParams", w->cmd_removed.v[i]);
 		f = problem(w, "persist.nixos", VFD_INFO, NULL,
@@ -1932,6 +1941,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	/* the platform decides which files hold what (lib/platform.c) */
 	vfd_system_detect(w.root, &w.sys);
 	etc_never = platform_never(&w.sys, VFD_NEVER_ETC);
+	plan->by_hand = etc_never;
 	for (size_t i = 0; i < w.old.ndevs; i++) {
 		struct pdev *d = pstate_add_dev(&w.now, w.old.devs[i].slot);
 

@@ -184,7 +184,7 @@ static bool detect_arch(struct vfd_root *root, const struct osrel *os)
  * Fedora and SUSE packages). The order is the order of detection.
  */
 static const struct vfd_platform platforms[] = {
-	{ .id = "unraid", .name = "Unraid", .detect = detect_unraid,
+	{ .id = "unraid", .announce = true, .name = "Unraid", .detect = detect_unraid,
 	  .family = VFD_DISTRO_UNKNOWN, .kargs = VFD_KARGS_SYSLINUX,
 	  .initramfs = VFD_INITRAMFS_NONE,
 	  /* its root file system is unpacked into RAM at every boot */
@@ -194,15 +194,15 @@ static const struct vfd_platform platforms[] = {
 	  .initramfs = VFD_INITRAMFS_NIXOS,
 	  /* /etc is generated from configuration.nix, much of it links into the store */
 	  .never = VFD_NEVER_ETC | VFD_NEVER_GRUB_DEFAULT },
-	{ .id = "proxmox", .name = "Proxmox VE", .detect = detect_proxmox,
+	{ .id = "proxmox", .announce = true, .name = "Proxmox VE", .detect = detect_proxmox,
 	  .family = VFD_DISTRO_DEBIAN, .kargs = VFD_KARGS_GRUB,
 	  .initramfs = VFD_INITRAMFS_TOOLS, .grub_update = "update-grub" },
-	{ .id = "bootc", .name = "bootc image", .detect = detect_bootc,
+	{ .id = "bootc", .announce = true, .name = "bootc", .detect = detect_bootc,
 	  .family = VFD_DISTRO_FEDORA, .kargs = VFD_KARGS_BOOTC,
 	  .initramfs = VFD_INITRAMFS_IMAGE,
 	  .never = VFD_NEVER_GRUB_DEFAULT | VFD_NEVER_INITRAMFS_FILES },
 	/* rpm-ostree(1): kargs; initramfs --enable --arg; initramfs-etc --track */
-	{ .id = "rpm-ostree", .name = "image-based (rpm-ostree)", .detect = detect_ostree,
+	{ .id = "rpm-ostree", .announce = true, .name = "rpm-ostree", .detect = detect_ostree,
 	  .family = VFD_DISTRO_FEDORA, .kargs = VFD_KARGS_RPM_OSTREE,
 	  .initramfs = VFD_INITRAMFS_RPM_OSTREE,
 	  .never = VFD_NEVER_GRUB_DEFAULT | VFD_NEVER_INITRAMFS_FILES },
@@ -524,7 +524,9 @@ const char *vfd_bootloader_name(enum vfd_bootloader boot)
 
 const char *vfd_system_platform_name(const struct vfd_system *sys)
 {
-	return sys->platform ? sys->platform->name : NULL;
+	if (!sys->platform || (sys->pretty_name && !sys->platform->announce))
+		return NULL;
+	return sys->platform->name;
 }
 
 const char *vfd_system_boot_desc(const struct vfd_system *sys)
@@ -633,68 +635,92 @@ char *platform_nix_list(const char *attr, const char *const *words)
 	return tbuf_take(&b, NULL);
 }
 
+/* "remove 'R' from WHERE", "add 'A' to WHERE", or both in one step */
+static void edit_steps(struct strv_builder *b, const char *add, const char *remove,
+		       const char *from, const char *to)
+{
+	if (remove)
+		strv_addf(b, "remove '%s' from %s", remove, from);
+	if (add)
+		strv_addf(b, "add '%s' to %s", add, to);
+}
+
 char **vfd_system_cmdline_fix(const struct vfd_system *sys, const char *add, const char *remove)
 {
 	struct strv_builder b = { 0 };
-	const char *what = add ? add : remove;
-	const char *verb = add ? "add" : "remove";
-	const char *to = add ? "to" : "from";
+	char *where = NULL, *from = NULL;
 
 	switch (sys->kargs) {
 	case VFD_KARGS_GRUBBY:
 		/* grubby edits every BLS entry and GRUB_CMDLINE_LINUX together */
-		strv_addf(&b, "grubby --update-kernel=ALL --%s='%s'", add ? "args" : "remove-args",
-			  what);
+		strv_addf(&b, "grubby --update-kernel=ALL%s%s%s%s%s%s",
+			  add ? " --args='" : "", add ? add : "", add ? "'" : "",
+			  remove ? " --remove-args='" : "", remove ? remove : "", remove ? "'" : "");
 		break;
 	case VFD_KARGS_GRUB: {
 		const char *var = remove ? platform_grub_var_with(sys, remove) : NULL;
 
-		strv_addf(&b, "%s '%s' %s %s in /etc/default/grub", verb, what, to,
-			  var ? var : "GRUB_CMDLINE_LINUX_DEFAULT");
+		from = xasprintf("%s in /etc/default/grub", var ? var : "GRUB_CMDLINE_LINUX_DEFAULT");
+		edit_steps(&b, add, remove, from ? from : "/etc/default/grub",
+			   "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub");
 		strv_addf(&b, "%s", platform_grub_update(sys));
 		break;
 	}
 	case VFD_KARGS_KCMDLINE:
-		strv_addf(&b, "%s '%s' %s the line in /etc/kernel/cmdline", verb, what, to);
+		edit_steps(&b, add, remove, "the line in /etc/kernel/cmdline",
+			   "the line in /etc/kernel/cmdline");
 		strv_addf(&b, "%s", platform_kcmdline_refresh(sys));
 		break;
 	case VFD_KARGS_ENTRIES:
-		strv_addf(&b, "%s '%s' %s the options line of every /%s/*.conf", verb, what, to,
-			  sys->entries_dir);
+		where = xasprintf("the options line of every /%s/*.conf", sys->entries_dir);
+		edit_steps(&b, add, remove, where ? where : "the entries",
+			   where ? where : "the entries");
 		break;
 	case VFD_KARGS_KERNELSTUB:
-		strv_addf(&b, "kernelstub %s '%s'", add ? "-a" : "-d", what);
+		if (remove)
+			strv_addf(&b, "kernelstub -d '%s'", remove);
+		if (add)
+			strv_addf(&b, "kernelstub -a '%s'", add);
 		break;
 	case VFD_KARGS_RPM_OSTREE:
-		strv_addf(&b, "rpm-ostree kargs --%s='%s'", add ? "append" : "delete", what);
+		strv_addf(&b, "rpm-ostree kargs%s%s%s%s%s%s", remove ? " --delete='" : "",
+			  remove ? remove : "", remove ? "'" : "", add ? " --append='" : "",
+			  add ? add : "", add ? "'" : "");
 		break;
 	case VFD_KARGS_BOOTC:
+		if (remove)
+			strv_addf(&b, "remove '%s' from the image's /usr/lib/bootc/kargs.d files "
+				      "(or: rpm-ostree kargs --delete='%s')", remove, remove);
 		if (add)
 			strv_addf(&b, "in the image: a file /usr/lib/bootc/kargs.d/50-vfio.toml "
-				      "with kargs = [\"%s\"]; then bootc upgrade", what);
-		else
-			strv_addf(&b, "remove '%s' from the image's /usr/lib/bootc/kargs.d files "
-				      "(or: rpm-ostree kargs --delete='%s')", what, what);
+				      "with kargs = [\"%s\"]", add);
+		strv_addf(&b, "bootc upgrade");
 		break;
 	case VFD_KARGS_NIXOS:
-		strv_addf(&b, "%s \"%s\" %s boot.kernelParams in /etc/nixos/configuration.nix",
-			  verb, what, to);
+		edit_steps(&b, add, remove, "boot.kernelParams in /etc/nixos/configuration.nix",
+			   "boot.kernelParams in /etc/nixos/configuration.nix");
 		strv_addf(&b, "nixos-rebuild boot");
 		break;
 	case VFD_KARGS_SYSLINUX:
-		strv_addf(&b, "%s '%s' %s the append line of the default label in "
-			      "/boot/syslinux/syslinux.cfg (Main > Flash > Syslinux Configuration)",
-			  verb, what, to);
+		where = strdup("the append line of the default label in /boot/syslinux/syslinux.cfg "
+			       "(Main > Flash > Syslinux Configuration)");
+		edit_steps(&b, add, remove, where ? where : "syslinux.cfg",
+			   where ? where : "syslinux.cfg");
 		break;
 	default:
 		/* nothing says how this host boots: name the ways, pick none */
-		strv_addf(&b, "%s '%s' %s the kernel command line in your bootloader's "
-			      "configuration (no /etc/default/grub, /etc/kernel/cmdline or "
-			      "systemd-boot loader was found to name it), then regenerate what it "
-			      "boots from", verb, what, to);
+		where = strdup("the kernel command line in your bootloader's configuration (no "
+			       "/etc/default/grub, /etc/kernel/cmdline or systemd-boot loader was "
+			       "found to name it), then regenerate what it boots from");
+		edit_steps(&b, remove ? NULL : add, remove, where ? where : "the kernel command line",
+			   where ? where : "the kernel command line");
+		if (add && remove)
+			strv_addf(&b, "add '%s' there the same way", add);
 		break;
 	}
 	strv_addf(&b, "reboot");
+	free(where);
+	free(from);
 	if (b.oom) {
 		strv_builder_clear(&b);
 		return NULL;

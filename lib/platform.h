@@ -30,6 +30,7 @@ struct vfd_platform {
 	enum vfd_initramfs initramfs;	/* its own generator */
 	const char *grub_update;	/* /etc/default/grub -> grub.cfg, or NULL */
 	unsigned int never;		/* VFD_NEVER_* */
+	bool announce;			/* os-release does not name it: the header does */
 };
 
 /* the GRUB variable of /etc/default/grub whose value holds @word, or NULL */

@@ -428,7 +428,10 @@ void vfd_system_clear(struct vfd_system *sys);
 /* distribution and bootloader names for display */
 const char *vfd_distro_name(enum vfd_distro distro);
 const char *vfd_bootloader_name(enum vfd_bootloader boot);
-/* the platform's name ("Proxmox VE"), or NULL when not recognised */
+/*
+ * The platform's name where os-release does not give it ("Proxmox VE" on
+ * Debian's os-release, Unraid, rpm-ostree, bootc), else NULL.
+ */
 const char *vfd_system_platform_name(const struct vfd_system *sys);
 /* how the command line is set, for the header: "systemd-boot (proxmox-boot-tool)" */
 const char *vfd_system_boot_desc(const struct vfd_system *sys);
@@ -1258,6 +1261,8 @@ struct vfd_persist_plan {
 	 * devices share, what is built in */
 	struct vfd_report problems;
 	bool refused;		/* a problem stops the whole plan (see --force) */
+	bool by_hand;		/* the platform takes no file (NixOS, Unraid): the problems
+				   hold the lines to put in place */
 	char **devices;		/* what is persisted once applied, one line a device */
 	char **commands;	/* to run afterwards: rebuild the initramfs, the boot menu */
 };

@@ -73,7 +73,7 @@ static void print_text(struct vfd_host *host, const struct vfd_report *rep, cons
 	const char *pretty = sys->pretty_name;
 
 	/* the platform first when os-release does not name it (Proxmox VE says Debian) */
-	if (plat && pretty && !strstr(pretty, plat))
+	if (plat && pretty)
 		printf("vfio-doctor check: %s (%s), kernel %s, %s\n", plat, pretty,
 		       rel ? rel : "unknown", vfd_system_boot_desc(sys));
 	else

@@ -138,13 +138,21 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!plan.nchanges) {
-		if (plan.devices && plan.devices[0]) {
+		if (plan.by_hand && plan.devices && plan.devices[0]) {
+			/* NixOS, Unraid: the lines above are the change, made by the user */
+			printf("persist writes no file on this platform: put the lines above in "
+			       "place\n");
+			for (char **d = plan.devices; *d; d++)
+				printf("  %s\n", *d);
+		} else if (plan.devices && plan.devices[0]) {
 			printf("nothing to change: already persisted\n");
 			for (char **d = plan.devices; *d; d++)
 				printf("  %s\n", *d);
 		} else {
 			printf("nothing to change\n");
 		}
+		for (char **x = plan.commands; x && *x; x++)
+			printf("%s %s\n", x == plan.commands ? "then run:" : "         ", *x);
 		rc = exit_for(&plan.problems);
 		goto out;
 	}

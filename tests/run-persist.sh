@@ -8,10 +8,7 @@ set -u
 vd=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tap.sh"
-export LC_ALL=C TZ=UTC NO_COLOR=1
-unset VFD_DEBUG
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 root=$tmp/root
 mkdir -p "$root"
 if ! tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$root"; then
