@@ -468,7 +468,7 @@ int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *
 	bool **drops = NULL;
 	size_t nlines = 0, at = 0;
 	struct splices sp = { 0 };
-	bool have_at = false, kept_any = false;
+	bool have_at = false, kept_any = false, lead = false;
 	unsigned int lineno = 0;
 	int r = -ENOMEM;
 
@@ -546,8 +546,11 @@ int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *
 				at = lines[l].words[i].end;
 				kept_any = true;
 			}
-		if (!kept_any && lines[l].nwords)
-			at = lines[l].words[0].start;
+		/* all cut: the blank after "options" goes with the first word, so start there */
+		if (!kept_any && lines[l].nwords) {
+			at = lines[l].start;
+			lead = true;
+		}
 	}
 	if (add.n) {
 		struct tbuf b = { 0 };
@@ -558,9 +561,9 @@ int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *
 				tbuf_adds(&b, text_eol(text, len));
 			tbuf_adds(&b, "options");
 		}
-		/* "options" is followed by a blank, so an emptied line has one before @at */
+		/* "options" is followed by a blank, so a line without words has one before @at */
 		for (size_t i = 0; i < add.n; i++)
-			tbuf_addf(&b, "%s%s", i || kept_any || !have_at ? " " : "", add.v[i]);
+			tbuf_addf(&b, "%s%s", i || kept_any || lead || !have_at ? " " : "", add.v[i]);
 		if (!have_at)
 			tbuf_adds(&b, text_eol(text, len));
 		splice_tbuf(&sp, at, at, &b);

@@ -246,11 +246,9 @@ static const struct vfd_platform platforms[] = {
 /* systemd-boot's entries: the ESP at /efi, /boot or /boot/efi (bootctl(1)) */
 static char *find_entries(struct vfd_root *root)
 {
-	static const char *const dirs[] = {
-		"boot/loader/entries", "efi/loader/entries", "boot/efi/loader/entries",
-	};
+	const char *const *dirs = platform_entry_dirs;
 
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (size_t i = 0; dirs[i]; i++) {
 		DIR *d = vfd_root_opendirf(root, "%s", dirs[i]);
 		struct dirent *de;
 		bool any = false;
@@ -456,6 +454,40 @@ static void detect_guest(struct vfd_root *root, struct vfd_system *sys)
 		free(text);
 	}
 }
+
+/*
+ * Every path detection reads besides os-release, for `snapshot`: a tree taken
+ * on a host must be recognised as that host was. Files whose text counts, then
+ * files and directories whose presence counts.
+ */
+static const char *const platform_texts[] = {
+	"etc/unraid-version", "etc/kernel/proxmox-boot-uuids", "etc/kernelstub/configuration",
+	"etc/mkinitcpio.conf", "etc/booster.yaml", "etc/initramfs-tools/modules",
+	"boot/loader/loader.conf", "efi/loader/loader.conf", "boot/efi/loader/loader.conf",
+	"boot/syslinux/syslinux.cfg", "boot/config/vfio-pci.cfg", "run/systemd/container",
+	"sys/class/dmi/id/sys_vendor", "sys/hypervisor/type", NULL,
+};
+static const char *const platform_marks[] = {
+	"etc/NIXOS", "etc/pve", "usr/share/pve-manager", "usr/bin/pveversion", "run/ostree-booted",
+	"sysroot/ostree", "ostree", "usr/lib/bootc/kargs.d", ".dockerenv", "run/.containerenv",
+	"usr/sbin/grubby", "usr/bin/grubby", "usr/sbin/update-initramfs", "sbin/update-initramfs",
+	"usr/bin/dracut", "usr/sbin/dracut", "sbin/dracut", "usr/bin/mkinitcpio", "usr/bin/booster",
+	"etc/initramfs-tools", "etc/dracut.conf.d", "etc/dracut.conf", NULL,
+};
+
+const char *const *platform_text_paths(void)
+{
+	return platform_texts;
+}
+
+const char *const *platform_mark_paths(void)
+{
+	return platform_marks;
+}
+
+const char *const platform_entry_dirs[] = {
+	"boot/loader/entries", "efi/loader/entries", "boot/efi/loader/entries", NULL,
+};
 
 int vfd_system_detect(struct vfd_root *root, struct vfd_system *out)
 {

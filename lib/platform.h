@@ -44,6 +44,12 @@ const char *platform_initramfs_update(const struct vfd_system *sys);
 /* "attr = [ "a" "b" ];" for configuration.nix (caller frees) */
 char *platform_nix_list(const char *attr, const char *const *words);
 
+/* for snapshot: files detection reads, files and directories whose presence counts */
+const char *const *platform_text_paths(void);
+const char *const *platform_mark_paths(void);
+/* where systemd-boot entries are looked for (NULL-terminated) */
+extern const char *const platform_entry_dirs[];
+
 static inline bool platform_never(const struct vfd_system *sys, unsigned int what)
 {
 	return sys->platform && (sys->platform->never & what);

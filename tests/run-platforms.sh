@@ -84,5 +84,26 @@ for tree in "$here"/platforms/*.tree; do
 	after=$(cd "$root" && find etc boot -type f 2>/dev/null | sort | xargs cat 2>/dev/null | cksum)
 	if [ "$before" = "$after" ]; then ok "$name: the tree is untouched"; else
 		not_ok "$name: the tree is untouched"; fi
+	# a snapshot of the tree is recognised as the tree was: same check, same plan
+	mkdir "$tmp/snap-$name"
+	if "$vd" --sysroot "$root" snapshot -f -o "$tmp/$name.tar" >/dev/null 2>&1 &&
+		tar -xf "$tmp/$name.tar" -C "$tmp/snap-$name"; then
+		"$vd" --sysroot "$tmp/snap-$name" check >"$tmp/snap.out" 2>&1
+		echo "exit $?" >>"$tmp/snap.out"
+		# shellcheck disable=SC2086
+		"$vd" --sysroot "$tmp/snap-$name" persist --dry-run $args >>"$tmp/snap.out" 2>&1
+		echo "exit $?" >>"$tmp/snap.out"
+		cat "$here/expected/platforms/$name-check" "$here/expected/platforms/$name-persist" \
+			>"$tmp/want.out"
+		if diff -u "$tmp/want.out" "$tmp/snap.out" >"$tmp/diff"; then
+			ok "$name: its snapshot reads the same"
+		else
+			not_ok "$name: its snapshot reads the same"
+			sed 's/^/# /' "$tmp/diff" | head -30
+		fi
+	else
+		not_ok "$name: snapshot"
+	fi
+	rm -rf "$tmp/snap-$name" "$tmp/$name.tar" "$root"
 done
 tap_done
