@@ -1265,8 +1265,16 @@ static void step_mkinitcpio(struct work *w, bool want, bool rule)
 			   : "mkinitcpio: take out what persist added");
 }
 
-/* the IOMMU words the command line needs, with why (the check layer's reasoning) */
-static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
+/*
+ * The IOMMU words the command line needs, with why (the check layer's
+ * reasoning). Intel: intel_iommu=on unless this kernel turns the IOMMU on by
+ * itself (CONFIG_INTEL_IOMMU_DEFAULT_ON, drivers/iommu/intel/Kconfig: default y
+ * upstream, off in some distribution kernels). AMD: nothing; the AMD IOMMU
+ * starts whenever the firmware has an IVRS table, amd_iommu= only takes "off"
+ * and tuning words (Documentation/admin-guide/kernel-parameters.txt), so an
+ * amd_iommu=on is removed instead.
+ */
+static void iommu_wants(struct work *w, struct strv_builder *add, char **why)
 {
 	const char *rel = vfd_host_get_release(w->host);
 	char *config = NULL, *proc = NULL;
@@ -1299,6 +1307,24 @@ static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
 		return;
 	strv_addf(add, "intel_iommu=on");
 	*why = strdup("ACPI DMAR table; this kernel does not turn the Intel IOMMU on by itself");
+}
+
+/*
+ * iommu=pt (the host's own devices bypass translation) is a choice, not a fix:
+ * only with --iommu-pt, and kept by later runs once persist added it.
+ */
+static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
+{
+	bool pt = w->opts->iommu_pt;
+
+	iommu_wants(w, add, why);
+	for (size_t i = 0; i < w->old.ntoks && !pt; i++)
+		pt = w->old.toks[i].added && strcmp(w->old.toks[i].token, "iommu=pt") == 0;
+	if (!pt)
+		return;
+	strv_addf(add, "iommu=pt");
+	if (!*why)
+		*why = strdup("asked for with --iommu-pt");
 }
 
 /* a command line for /etc/kernel/cmdline from the running one, as kernel-install makes it */
@@ -1535,6 +1561,14 @@ static void step_cmdline(struct work *w)
 			warn_grub_dropins(w);
 		cmdline_file(w, GRUB_PATH, w->sys.kargs == VFD_KARGS_GRUBBY ? GRUB_KEY_ALL : GRUB_KEY,
 			     &want, why);
+		/*
+		 * Fedora's kernel-install plugin 20-grub takes a new kernel's options
+		 * from /etc/kernel/cmdline where the installer wrote one: keep it in step
+		 * (never created here).
+		 */
+		if (w->sys.kargs == VFD_KARGS_GRUBBY &&
+		    (vfd_root_existsf(w->root, KCMDLINE_PATH) || pstate_file(&w->old, KCMDLINE_PATH)))
+			cmdline_file(w, KCMDLINE_PATH, KCMDLINE_KEY, &want, why);
 		break;
 	case VFD_KARGS_KCMDLINE:
 		cmdline_file(w, KCMDLINE_PATH, KCMDLINE_KEY, &want, why);

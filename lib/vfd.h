@@ -1236,6 +1236,7 @@ struct vfd_persist_opts {
 	bool by_id;		/* "options vfio-pci ids=" instead of a udev rule per address */
 	bool undo;		/* take the named devices out again (every one when none named) */
 	bool force;		/* persist devices the host is using */
+	bool iommu_pt;		/* add iommu=pt to the kernel command line */
 };
 
 enum vfd_change_kind { VFD_CHANGE_CREATE, VFD_CHANGE_MODIFY, VFD_CHANGE_REMOVE };

@@ -818,6 +818,9 @@ static void golden_fedora(void **state)
 		  "GRUB_ENABLE_BLSCFG=true\n");
 	snprintf(path, sizeof(path), "%s/etc/dracut.conf.d", fx.dir);
 	assert_int_equal(mkdir(path, 0755), 0);
+	/* anaconda writes it for kernel-install's 20-grub plugin */
+	tree_file(fx.dir, "etc/kernel/cmdline", "root=/dev/mapper/fedora-root ro rd.lvm.lv=fedora/root "
+		  "rhgb quiet\n");
 	tree_file(fx.dir, "etc/modprobe.d/nvidia.conf", "options nvidia NVreg_PreserveVideoMemoryAllocations=1\n");
 	tree_file(fx.dir, "sys/firmware/acpi/tables/DMAR", "DMAR");
 	tree_file(fx.dir, "proc/cmdline", "BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=/dev/mapper/fedora-root "
@@ -1033,6 +1036,17 @@ static void rollback_on_failure(void **state)
 	close_fx(&fx);
 }
 
+/* plan and apply in one step; the plan must be applied whole */
+static void plan_apply(struct fx *fx, const char *const *devices,
+		       const struct vfd_persist_opts *opts)
+{
+	struct vfd_persist_plan p;
+
+	assert_int_equal(vfd_plan_persist(fx->host, devices, opts, &p), 0);
+	assert_int_equal(vfd_persist_apply(fx->host, &p, NULL), 0);
+	vfd_persist_plan_clear(&p);
+}
+
 /* --undo of one device keeps the other; the last one gives everything back */
 static void partial_undo(void **state)
 {
@@ -1046,12 +1060,8 @@ static void partial_undo(void **state)
 	debian_tree(&fx);
 	before = snapshot_etc(fx.dir);
 	open_fx(&fx);
-	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
-	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), 0);
-	vfd_persist_plan_clear(&p);
-	assert_int_equal(vfd_plan_persist(fx.host, one, &undo, &p), 0);
-	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), 0);
-	vfd_persist_plan_clear(&p);
+	plan_apply(&fx, gpu_args, &none);
+	plan_apply(&fx, one, &undo);
 	text = read_tree(fx.dir, "etc/udev/rules.d/60-vfio-doctor.rules");
 	assert_non_null(strstr(text, GPU));
 	assert_null(strstr(text, AUDIO));
@@ -1064,9 +1074,7 @@ static void partial_undo(void **state)
 	assert_true(p.refused);
 	assert_true(has_problem(&p, "persist.not-persisted", AUDIO));
 	vfd_persist_plan_clear(&p);
-	assert_int_equal(vfd_plan_persist(fx.host, NULL, &undo, &p), 0);
-	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), 0);
-	vfd_persist_plan_clear(&p);
+	plan_apply(&fx, NULL, &undo);
 	text = snapshot_etc(fx.dir);
 	assert_string_equal(text, before);
 	free(text);
@@ -1195,6 +1203,35 @@ static void golden_proxmox_kcmdline(void **state)
 	close_fx(&fx);
 }
 
+/* --iommu-pt: added once, kept by a later run without it, taken out by --undo */
+static void iommu_pt_sticks(void **state)
+{
+	static const struct vfd_persist_opts pt = { .iommu_pt = true }, none = { 0 },
+					     undo = { .undo = true };
+	struct fx fx = { 0 };
+	struct vfd_persist_plan p;
+	char *before, *after;
+
+	(void)state;
+	debian_tree(&fx);
+	before = snapshot_etc(fx.dir);
+	open_fx(&fx);
+	plan_apply(&fx, gpu_args, &pt);
+	after = snapshot_etc(fx.dir);
+	assert_non_null(strstr(after, "iommu=pt"));
+	free(after);
+	rescan(&fx);
+	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
+	assert_int_equal(p.nchanges, 0);
+	vfd_persist_plan_clear(&p);
+	plan_apply(&fx, NULL, &undo);
+	after = snapshot_etc(fx.dir);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	close_fx(&fx);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1221,6 +1258,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(golden_arch),
 		cmocka_unit_test(golden_arch_entries_iommu_off),
 		cmocka_unit_test(golden_proxmox_kcmdline),
+		cmocka_unit_test(iommu_pt_sticks),
 		cmocka_unit_test(by_id_names_shared),
 		cmocka_unit_test(grub_dropin_warns),
 		cmocka_unit_test(unparsable_left_untouched),
