@@ -322,6 +322,16 @@ static void detect_boot(struct vfd_root *root, struct vfd_system *sys)
 			return;
 		}
 	}
+	/*
+	 * openSUSE with systemd-boot or grub2-bls: sdbootutil writes the entries from
+	 * /etc/kernel/cmdline (sdbootutil's README, "Adjusting kernel boot parameters")
+	 */
+	if (p && strcmp(p->id, "opensuse") == 0 && kcmdline &&
+	    vfd_root_existsf(root, "usr/bin/sdbootutil")) {
+		sys->kargs = VFD_KARGS_KCMDLINE;
+		sys->boot = VFD_BOOT_SYSTEMD_BOOT;
+		return;
+	}
 	if (p && strcmp(p->id, "arch") == 0 && !grub) {
 		/* without kernel-install the entries are the user's, edited as they are */
 		sys->entries_dir = find_entries(root);
@@ -472,7 +482,7 @@ static const char *const platform_marks[] = {
 	"sysroot/ostree", "ostree", "usr/lib/bootc/kargs.d", ".dockerenv", "run/.containerenv",
 	"usr/sbin/grubby", "usr/bin/grubby", "usr/sbin/update-initramfs", "sbin/update-initramfs",
 	"usr/bin/dracut", "usr/sbin/dracut", "sbin/dracut", "usr/bin/mkinitcpio", "usr/bin/booster",
-	"etc/initramfs-tools", "etc/dracut.conf.d", "etc/dracut.conf", NULL,
+	"usr/bin/sdbootutil", "etc/initramfs-tools", "etc/dracut.conf.d", "etc/dracut.conf", NULL,
 };
 
 const char *const *platform_text_paths(void)
