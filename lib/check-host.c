@@ -52,19 +52,20 @@ static bool guest_fix(struct check_ctx *ctx, struct vfd_finding *f, bool iommu)
 	if (!ctx->sys.guest)
 		return false;
 	finding_evidence(f, "%s", ctx->sys.guest_why ? ctx->sys.guest_why : "a guest");
-	if (iommu) {
+	if (ctx->sys.container) {
+		finding_fix(f, "this is a container: the kernel, its IOMMU and KVM are the host's; "
+			       "fix them on the host, bind the devices there, and pass /dev/vfio "
+			       "(and /dev/kvm) into the container");
+	} else if (iommu) {
 		finding_fix(f, "this system is a guest: the hypervisor must give it a virtual "
 			       "IOMMU (QEMU: -machine q35,kernel-irqchip=split -device "
 			       "intel-iommu,intremap=on,caching-mode=on, or -device amd-iommu, or "
 			       "-device virtio-iommu-pci; libvirt: <iommu model='intel'> with "
 			       "<driver intremap='on' caching_mode='on'/>)");
-		finding_fix(f, "a container cannot have its own IOMMU: pass /dev/vfio from the host, "
-			       "where the devices are bound");
 	} else {
 		finding_fix(f, "this system is a guest: the hypervisor must expose virtualization "
 			       "(QEMU: -cpu host with nested=1 for kvm_intel/kvm_amd on the host; "
-			       "libvirt: <cpu mode='host-passthrough'>); a container uses the "
-			       "host's /dev/kvm");
+			       "libvirt: <cpu mode='host-passthrough'>)");
 	}
 	return true;
 }

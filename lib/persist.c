@@ -1999,6 +1999,17 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		else
 			while (w.now.ndevs)
 				pstate_drop_dev(&w.now, w.now.ndevs - 1);
+	} else if (r == 0 && w.sys.container) {
+		struct vfd_finding *f = problem(&w, "persist.container", VFD_FAIL, NULL,
+						"this is a container: the kernel it runs and its "
+						"boot configuration are the host's");
+
+		if (f) {
+			finding_evidence(f, "%s", w.sys.guest_why);
+			finding_fix(f, "run vfio-doctor persist on the host, and pass /dev/vfio "
+				       "into the container");
+		}
+		plan->refused = true;
 	} else if (r == 0) {
 		r = judge_devices(&w, devices);
 		if (r == 0)

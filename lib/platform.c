@@ -416,14 +416,14 @@ static void detect_guest(struct vfd_root *root, struct vfd_system *sys)
 		".dockerenv", "run/.containerenv", "run/systemd/container",
 	};
 	static const char *const dmi_vendors[] = {
-		"QEMU", "KVM", "VMware", "innotek", "Xen", "Bochs", "Parallels", "Amazon EC2",
-		"Google",
+		/* not "Amazon EC2": its .metal instances are bare hosts with the same vendor */
+		"QEMU", "KVM", "VMware", "innotek", "Xen", "Bochs", "Parallels", "Google",
 	};
 	char *text = NULL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(markers); i++)
 		if (vfd_root_existsf(root, "%s", markers[i])) {
-			sys->guest = true;
+			sys->guest = sys->container = true;
 			sys->guest_why = xasprintf("/%s: present (a container)", markers[i]);
 			return;
 		}

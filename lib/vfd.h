@@ -419,6 +419,7 @@ struct vfd_system {
 	char *grub_text;	/* /etc/default/grub as read, for which variable holds a word */
 	bool pbt;		/* Proxmox: proxmox-boot-tool keeps the ESPs */
 	bool guest;		/* a VM or a container (hypervisor flag, DMI, marker files) */
+	bool container;		/* ... a container: the kernel and its boot are the host's */
 	char *guest_why;	/* what showed it */
 };
 
