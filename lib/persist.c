@@ -1682,14 +1682,14 @@ static void boot_commands(struct work *w, struct strv_builder *cmds)
 			strv_addf(cmds, "%s", platform_kcmdline_refresh(&w->sys));
 		return;
 	case VFD_KARGS_KERNELSTUB:
-		if (add->n) {
-			s = quoted_words(add);
-			strv_addf(cmds, "kernelstub -a %s", s ? s : "");
-			free(s);
-		}
 		if (rem->n) {
 			s = quoted_words(rem);
 			strv_addf(cmds, "kernelstub -d %s", s ? s : "");
+			free(s);
+		}
+		if (add->n) {
+			s = quoted_words(add);
+			strv_addf(cmds, "kernelstub -a %s", s ? s : "");
 			free(s);
 		}
 		return;
@@ -1990,8 +1990,12 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	r = w.now.oom ? -ENOMEM : 0;
 	if (r == 0 && w.opts->undo) {
 		if (!w.old.ndevs && !w.old.nfiles) {
-			problem(&w, "persist.nothing", VFD_INFO, NULL,
-				"nothing to undo: vfio-doctor persist has set up nothing here");
+			if (etc_never)
+				print_only(&w);
+			else
+				problem(&w, "persist.nothing", VFD_INFO, NULL,
+					"nothing to undo: vfio-doctor persist has set up nothing "
+					"here");
 			goto done;
 		}
 		if (devices && devices[0])
@@ -2083,8 +2087,6 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			bootc_steps(&w);
 	} else if (w.now.ndevs) {
 		step_cmdline(&w);
-		print_only(&w);
-	} else if (etc_never && w.opts->undo) {
 		print_only(&w);
 	}
 	if (w.opts->undo && !w.now.ndevs)
