@@ -37,6 +37,7 @@
 #define MODPROBE_PATH "etc/modprobe.d/vfio.conf"
 #define ITMODULES_PATH "etc/initramfs-tools/modules"
 #define MKINITCPIO_PATH "etc/mkinitcpio.conf"
+#define BOOSTER_PATH "etc/booster.yaml"
 #define GRUB_PATH "etc/default/grub"
 #define KCMDLINE_PATH "etc/kernel/cmdline"
 #define BAK_SUFFIX ".vfio-doctor.bak"
@@ -72,6 +73,7 @@ static const struct {
 	{ RULE_PATH, FK_OWNED },	{ HOOK_PATH, FK_OWNED },
 	{ DRACUT_PATH, FK_OWNED },	{ MODPROBE_PATH, FK_BLOCK },
 	{ ITMODULES_PATH, FK_BLOCK },	{ MKINITCPIO_PATH, FK_TOKENS },
+	{ BOOSTER_PATH, FK_BLOCK },
 	{ GRUB_PATH, FK_TOKENS },	{ KCMDLINE_PATH, FK_TOKENS },
 };
 
@@ -716,21 +718,6 @@ static bool iommu_comes_on(struct work *w)
 	       vfd_root_existsf(w->root, "sys/firmware/acpi/tables/IVRS");
 }
 
-/* booster (Arch): its /etc/booster.yaml is YAML persist does not edit */
-static void booster_note(struct work *w)
-{
-	struct vfd_finding *f = problem(w, "persist.booster", VFD_INFO, NULL,
-					"booster builds the initramfs: vfio-pci must be loaded "
-					"early there too");
-
-	/* booster's manual: modules_force_load, then regenerate_images */
-	if (f) {
-		finding_fix(f, "add 'modules_force_load: vfio_pci,vfio,vfio_iommu_type1' to "
-			       "/etc/booster.yaml");
-		finding_fix(f, "/usr/lib/booster/regenerate_images");
-	}
-}
-
 /* bind's refusals for the devices to persist, as persist's problems */
 static int judge_devices(struct work *w, const char *const *devices)
 {
@@ -1209,6 +1196,42 @@ static void step_initramfs_tools(struct work *w, bool want, bool rule)
 	free(outside);
 	step_owned(w, HOOK_PATH, wanted(w, rule, strdup(hook_text)), 0755,
 		   "initramfs-tools: put the udev rule into the initramfs");
+}
+
+/*
+ * booster (Arch) reads /etc/booster.yaml; its modules_force_load key lists the
+ * modules loaded in the initramfs before anything else (booster(1)). persist
+ * owns a block holding that key, unless the user's part of the file sets it
+ * already: YAML takes a key once, so then the user adds the modules.
+ */
+static void step_booster(struct work *w, bool want)
+{
+	static const char *const line[] = {
+		"modules_force_load: vfio_pci,vfio,vfio_iommu_type1", NULL,
+	};
+	char *text = NULL, *outside = NULL;
+	size_t len = 0, olen = 0;
+	struct edit_error e = { 0 };
+	bool theirs = false;
+
+	if (read_file(w->root, BOOSTER_PATH, &text, &len, NULL) == 1 &&
+	    block_set(text, len, NULL, &outside, &olen, &e) == 0)
+		for (const char *p = outside; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+			theirs |= strncmp(p, "modules_force_load:", 19) == 0;
+	free(text);
+	free(outside);
+	if (theirs && want) {
+		struct vfd_finding *f = problem(w, "persist.booster", VFD_WARN, NULL,
+						"/" BOOSTER_PATH " sets modules_force_load itself: "
+						"vfio-pci is not added to it");
+
+		if (f)
+			finding_fix(f, "add vfio_pci,vfio,vfio_iommu_type1 to the front of its "
+				       "modules_force_load list, then /usr/lib/booster/regenerate_images");
+		keep(w, BOOSTER_PATH);
+		return;
+	}
+	step_block(w, BOOSTER_PATH, want ? (char **)line : NULL, "booster: load vfio-pci early");
 }
 
 static void step_mkinitcpio(struct work *w, bool want, bool rule)
@@ -2076,8 +2099,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			step_mkinitcpio(&w, want, w.any_address);
 			break;
 		case VFD_INITRAMFS_BOOSTER:
-			if (want)
-				booster_note(&w);
+			step_booster(&w, want);
 			break;
 		default:
 			break;

@@ -1232,6 +1232,34 @@ static void iommu_pt_sticks(void **state)
 	close_fx(&fx);
 }
 
+/* Arch with booster: persist's block in /etc/booster.yaml, unless the key is the user's */
+static void golden_booster(void **state)
+{
+	static const struct vfd_persist_opts none = { 0 };
+	struct fx fx = { 0 };
+	struct vfd_persist_plan p;
+
+	(void)state;
+	gpu(&fx, 0x1002, 0x73bf, 0xab28, "amdgpu", "snd_hda_intel");
+	tree_file(fx.dir, "etc/os-release", "NAME=\"Arch Linux\"\nID=arch\n");
+	tree_file(fx.dir, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"loglevel=3 quiet\"\n");
+	tree_file(fx.dir, "etc/booster.yaml", "compression: zstd\n");
+	tree_file(fx.dir, "usr/bin/booster", "");
+	tree_file(fx.dir, "sys/firmware/acpi/tables/IVRS", "IVRS");
+	tree_file(fx.dir, "proc/cmdline", "BOOT_IMAGE=/vmlinuz-linux root=UUID=0a34 rw quiet\n");
+	cycle(&fx, "booster", gpu_args, &none);
+	vfd_host_free(fx.host);
+	vfd_root_unref(fx.root);
+	tree_file(fx.dir, "etc/booster.yaml", "modules_force_load: amdgpu\n");
+	open_fx(&fx);
+	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
+	assert_true(has_problem(&p, "persist.booster", NULL));
+	for (size_t i = 0; i < p.nchanges; i++)
+		assert_string_not_equal(p.changes[i].path, "etc/booster.yaml");
+	vfd_persist_plan_clear(&p);
+	close_fx(&fx);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1259,6 +1287,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(golden_arch_entries_iommu_off),
 		cmocka_unit_test(golden_proxmox_kcmdline),
 		cmocka_unit_test(iommu_pt_sticks),
+		cmocka_unit_test(golden_booster),
 		cmocka_unit_test(by_id_names_shared),
 		cmocka_unit_test(grub_dropin_warns),
 		cmocka_unit_test(unparsable_left_untouched),
