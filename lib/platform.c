@@ -571,6 +571,11 @@ const char *vfd_system_platform_name(const struct vfd_system *sys)
 	return sys->platform->name;
 }
 
+const char *vfd_system_platform_id(const struct vfd_system *sys)
+{
+	return sys->platform ? sys->platform->id : NULL;
+}
+
 const char *vfd_system_boot_desc(const struct vfd_system *sys)
 {
 	switch (sys->kargs) {

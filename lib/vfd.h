@@ -434,6 +434,8 @@ const char *vfd_bootloader_name(enum vfd_bootloader boot);
  * Debian's os-release, Unraid, rpm-ostree, bootc), else NULL.
  */
 const char *vfd_system_platform_name(const struct vfd_system *sys);
+/* the platform's short name for scripts ("proxmox", "fedora", "nixos"), or NULL */
+const char *vfd_system_platform_id(const struct vfd_system *sys);
 /* how the command line is set, for the header: "systemd-boot (proxmox-boot-tool)" */
 const char *vfd_system_boot_desc(const struct vfd_system *sys);
 /*

@@ -90,6 +90,7 @@ static void print_json(FILE *out, struct vfd_host *host, const struct vfd_report
 	findings_json_field(out, "kernel", vfd_host_get_release(host));
 	findings_json_field(out, "distribution", sys->distro == VFD_DISTRO_UNKNOWN ? NULL :
 			    vfd_distro_name(sys->distro));
+	findings_json_field(out, "platform", vfd_system_platform_id(sys));
 	findings_json_field(out, "bootloader", sys->boot == VFD_BOOT_UNKNOWN ? NULL :
 			    vfd_bootloader_name(sys->boot));
 	findings_json_end(out, rep);
