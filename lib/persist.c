@@ -1569,6 +1569,7 @@ static void cmdline_by_tool(struct work *w, const struct strv_builder *want)
 static void step_cmdline(struct work *w)
 {
 	struct strv_builder want = { 0 };
+	enum vfd_kargs kargs;
 	char *why = NULL;
 
 	if (w->now.ndevs)
@@ -1577,7 +1578,12 @@ static void step_cmdline(struct work *w)
 		w->err = -ENOMEM;
 		goto out;
 	}
-	switch (w->sys.kargs) {
+	kargs = w->sys.kargs;
+	/* the table's word over the files: a platform that never reads it is not told */
+	if ((kargs == VFD_KARGS_GRUB || kargs == VFD_KARGS_GRUBBY) &&
+	    platform_never(&w->sys, VFD_NEVER_GRUB_DEFAULT))
+		kargs = VFD_KARGS_NONE;
+	switch (kargs) {
 	case VFD_KARGS_GRUB:
 	case VFD_KARGS_GRUBBY:
 		if (w->now.ndevs)
@@ -2084,7 +2090,9 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		step_owned(&w, RULE_PATH, wanted(&w, w.any_address, render_rule(&w.now)), 0644,
 			   "udev rule: give the devices to vfio-pci by address at boot");
 		step_modprobe(&w);
-		switch (w.sys.initramfs) {
+		/* the platform's table says which generators' files it never reads */
+		switch (platform_never(&w.sys, VFD_NEVER_INITRAMFS_FILES) ? VFD_INITRAMFS_NONE
+									     : w.sys.initramfs) {
 		case VFD_INITRAMFS_TOOLS:
 			step_initramfs_tools(&w, want, w.any_address);
 			break;

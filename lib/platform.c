@@ -194,9 +194,14 @@ static const struct vfd_platform platforms[] = {
 	  .initramfs = VFD_INITRAMFS_NIXOS,
 	  /* /etc is generated from configuration.nix, much of it links into the store */
 	  .never = VFD_NEVER_ETC | VFD_NEVER_GRUB_DEFAULT },
+	/*
+	 * Proxmox VE admin guide, "Host Bootloader": GRUB (update-grub), or
+	 * proxmox-boot-tool keeping the ESPs (detect_boot); initramfs-tools as Debian
+	 */
 	{ .id = "proxmox", .announce = true, .name = "Proxmox VE", .detect = detect_proxmox,
 	  .family = VFD_DISTRO_DEBIAN, .kargs = VFD_KARGS_GRUB,
 	  .initramfs = VFD_INITRAMFS_TOOLS, .grub_update = "update-grub" },
+	/* bootc docs, "Kernel arguments" and "Initramfs": both are built into the image */
 	{ .id = "bootc", .announce = true, .name = "bootc", .detect = detect_bootc,
 	  .family = VFD_DISTRO_FEDORA, .kargs = VFD_KARGS_BOOTC,
 	  .initramfs = VFD_INITRAMFS_IMAGE,
@@ -210,6 +215,12 @@ static const struct vfd_platform platforms[] = {
 	{ .id = "pop", .name = "Pop!_OS", .detect = detect_popos,
 	  .family = VFD_DISTRO_DEBIAN, .kargs = VFD_KARGS_KERNELSTUB,
 	  .initramfs = VFD_INITRAMFS_TOOLS, .grub_update = "update-grub" },
+	/*
+	 * Debian and Ubuntu: grub-pc's postinst installs /etc/default/grub from
+	 * grub2-common's template, update-grub (grub2-common) writes grub.cfg;
+	 * initramfs-tools reads /etc/initramfs-tools/modules and hooks/ (its
+	 * initramfs-tools(7)).
+	 */
 	{ .id = "ubuntu", .name = "Ubuntu", .detect = detect_ubuntu,
 	  .family = VFD_DISTRO_DEBIAN, .kargs = VFD_KARGS_GRUB,
 	  .initramfs = VFD_INITRAMFS_TOOLS, .grub_update = "update-grub" },
@@ -231,7 +242,10 @@ static const struct vfd_platform platforms[] = {
 	  .family = VFD_DISTRO_FEDORA, .kargs = VFD_KARGS_GRUBBY,
 	  .initramfs = VFD_INITRAMFS_DRACUT,
 	  .grub_update = "grub2-mkconfig -o /boot/grub2/grub.cfg" },
-	/* openSUSE: GRUB 2 and dracut; sdbootutil for systemd-boot installs */
+	/*
+	 * openSUSE: GRUB 2 (the grub2 package's grub2-mkconfig) and dracut; with
+	 * systemd-boot or grub2-bls, sdbootutil (detect_boot)
+	 */
 	{ .id = "opensuse", .name = "openSUSE", .detect = detect_opensuse,
 	  .family = VFD_DISTRO_UNKNOWN, .kargs = VFD_KARGS_GRUB,
 	  .initramfs = VFD_INITRAMFS_DRACUT,
