@@ -254,12 +254,20 @@ int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 		const char *slot = vfd_pcidev_get_slot(d);
 		struct vfd_group *g = vfd_host_find_group(host, vfd_pcidev_get_group(d));
 		struct vfd_finding *f;
+		const char *why, *why_id;
 
-		if (vfd_pcidev_is_bridge(d)) {
-			/* vfio_pci_core_register_device refuses non-normal headers (-EINVAL) */
-			f = report_add(&plan->problems, "bind.bridge", "device", VFD_FAIL, slot,
-				       "%s is a bridge: vfio-pci does not take bridges", slot);
-			finding_fix(f, "bind the devices behind it instead");
+		why = vfd_pcidev_unassignable(d, &why_id);
+		if (why) {
+			char id[32];
+
+			/* bind.bridge, bind.host-bridge: refused whatever the options */
+			snprintf(id, sizeof(id), "bind.%s", why_id);
+			f = report_add(&plan->problems, id, "device", VFD_FAIL, slot,
+				       "refusing %s: %s", slot, why);
+			finding_fix(f, vfd_pcidev_is_bridge(d)
+				       ? "bind the devices behind it instead"
+				       : "leave it to the host: pass only the endpoints of its "
+					 "group (vfio-doctor groups)");
 			plan->refused = true;
 			continue;
 		}
@@ -276,8 +284,11 @@ int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 			for (size_t m = 0; m < vfd_group_count_devices(g) && r == 0; m++) {
 				struct vfd_pcidev *member = vfd_group_device(g, m);
 
-				/* bridges stay on pcieport, which does not block viability */
-				if (vfd_pcidev_is_bridge(member) || on_vfio(member) ||
+				/*
+				 * bridges stay on pcieport and host bridges driverless: neither
+				 * blocks viability, and vfio-pci cannot or should not have them
+				 */
+				if (vfd_pcidev_unassignable(member, &why_id) || on_vfio(member) ||
 				    has_target(plan, vfd_pcidev_get_slot(member)))
 					continue;
 				r = plan_bind_device(plan, member);
@@ -306,9 +317,25 @@ static int plan_restore_device(struct vfd_host *host, struct vfd_plan *plan, str
 	const char *slot = vfd_pcidev_get_slot(d);
 	const char *cur = vfd_pcidev_get_driver(d);
 	struct vfd_binding_record rec;
-	bool have = vfd_record_load(root, slot, &rec) == 0;
+	int r = vfd_record_load(root, slot, &rec);
+	bool have = r == 0;
 	const char *prev = have ? rec.driver : NULL;
-	int r;
+
+	if (r == -EBADMSG) {
+		struct vfd_finding *f = report_add(&plan->problems, "restore.record", "device",
+						   VFD_FAIL, slot,
+						   "/run/vfio-doctor/bindings/%s: the recorded driver "
+						   "or override is not a driver name (a directory of "
+						   "/sys/bus/pci/drivers); the record is not used",
+						   slot);
+
+		if (f)
+			finding_fix(f, "remove /run/vfio-doctor/bindings/%s and bind the device "
+				       "to its driver by hand", slot);
+		vfd_record_clear(&rec);
+		plan->refused = true;
+		return 0;
+	}
 
 	if (!have && !on_vfio(d) && !vfd_pcidev_get_driver_override(d)) {
 		report_add(&plan->problems, "restore.nothing", "device", VFD_INFO, slot,

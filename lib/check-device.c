@@ -54,6 +54,7 @@ static void device_group(struct check_ctx *ctx, struct vfd_pcidev *d)
 	unsigned int kv = vfd_host_kernel_version(ctx->host);
 	enum vfd_share_reason reason;
 	struct vfd_finding *f;
+	const char *why;
 	char culprit[16];
 	size_t blockers = 0;
 
@@ -102,7 +103,7 @@ static void device_group(struct check_ctx *ctx, struct vfd_pcidev *d)
 			finding_evidence(f, "%s: releasing it would cost the host: %s (%s)", ms,
 					 uses[u].what, uses[u].evidence);
 		vfd_uses_free(uses, n > 0 ? n : 0);
-		if (m != d)
+		if (m != d && !vfd_pcidev_unassignable(m, &why))
 			fix_bind(f, m);
 	}
 	if (share_text(reason))
@@ -277,6 +278,19 @@ static void device_siblings(struct check_ctx *ctx, struct vfd_pcidev *d)
 
 static void check_one(struct check_ctx *ctx, struct vfd_pcidev *d)
 {
+	const char *why_id, *why = vfd_pcidev_unassignable(d, &why_id);
+	struct vfd_finding *f;
+
+	/* no binding or group advice for what no guest can have (bind refuses it too) */
+	if (why) {
+		f = report_add(ctx->report, "device.assignable", "device", VFD_FAIL,
+			       vfd_pcidev_get_slot(d), "cannot be passed through: %s", why);
+		finding_evidence(f, "/sys/bus/pci/devices/%s/class: 0x%06x, header type %d",
+				 vfd_pcidev_get_slot(d), vfd_pcidev_get_class(d),
+				 vfd_pcidev_get_header_type(d));
+		finding_fix(f, "pass the endpoints instead (vfio-doctor groups --tree)");
+		return;
+	}
 	device_group(ctx, d);
 	device_driver(ctx, d);
 	device_node(ctx, d);

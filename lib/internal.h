@@ -39,6 +39,40 @@ void strv_builder_clear(struct strv_builder *b);
 /* asprintf that returns NULL on failure */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * redact.c: what a snapshot leaves out (vfio-doctor(8), SNAPSHOT). Each returns a
+ * new NUL-terminated text (caller frees) and its length in *@out_len; NULL on ENOMEM.
+ * redact_cmdline - a kernel command line (or a file of GRUB_CMDLINE_* lines):
+ * values of keys that carry credentials, host names or addresses become
+ * "REDACTED", kept keys (IOMMU, VFIO, KVM, PCI, ...) stay as they are.
+ * redact_log - one kernel log record: the command line it echoes as above,
+ * hardware addresses, IPv4 and IPv6 addresses and serial numbers.
+ */
+char *redact_cmdline(const char *text, size_t len, size_t *out_len);
+char *redact_log(const char *text, size_t len, size_t *out_len);
+
+/* limits.c: field @n (0-based) of the passwd-style line [p, end): start and *@len, or NULL */
+const char *colon_span(const char *p, const char *end, int n, size_t *len);
+
+/*
+ * state.c: root_resolve_links - @path (relative to the root) with every link
+ * in it followed inside the root, as the kernel would (caller frees *@out).
+ * -EXDEV when a link climbs above the root, -EROFS when the file lies in a
+ * read-only store (nix/store, gnu/store), -ELOOP after 40 links.
+ * root_edit_file - vfd_root_write_file() on the file @path resolves to: a link
+ * stays a link and its target is edited (owner, group and mode kept).
+ */
+int root_resolve_links(struct vfd_root *root, const char *path, char **out);
+int root_edit_file(struct vfd_root *root, const char *path, const char *data, size_t len,
+		   unsigned int mode);
+/*
+ * Test hook: called at each step of a file write (a temporary made, written,
+ * renamed) and before each unlink of persist, so that tests can stop the
+ * process at any one of them. NULL outside tests.
+ */
+extern void (*vfd_test_step_hook)(const char *what, const char *path);
+void vfd_test_step(const char *what, const char *path);
+
 /* Findings: add one with its evidence and fixes taken from builders. */
 struct vfd_finding *report_add(struct vfd_report *report, const char *id, const char *layer,
 			       enum vfd_status status, const char *device,

@@ -19,21 +19,28 @@
 
 /* ------------------------------------------------------------ accounts */
 
-/* field @n (0-based) of the colon-separated line [p, end) into buf; false if absent */
-static bool colon_field(const char *p, const char *end, int n, char *buf, size_t size)
+const char *colon_span(const char *p, const char *end, int n, size_t *len)
 {
 	const char *q;
-	size_t l;
 
 	for (int i = 0; i < n; i++) {
 		p = memchr(p, ':', (size_t)(end - p));
 		if (!p)
-			return false;
+			return NULL;
 		p++;
 	}
 	q = memchr(p, ':', (size_t)(end - p));
-	l = (size_t)((q ? q : end) - p);
-	if (l >= size)
+	*len = (size_t)((q ? q : end) - p);
+	return p;
+}
+
+/* field @n (0-based) of the colon-separated line [p, end) into buf; false if absent */
+static bool colon_field(const char *p, const char *end, int n, char *buf, size_t size)
+{
+	size_t l;
+
+	p = colon_span(p, end, n, &l);
+	if (!p || l >= size)
 		return false;
 	memcpy(buf, p, l);
 	buf[l] = '\0';

@@ -19,6 +19,7 @@ struct word {
 	char *s;
 	unsigned int line;
 	bool sep;		/* an unquoted command separator, not a word */
+	bool nl;		/* the separator is a newline */
 };
 
 struct words {
@@ -34,7 +35,7 @@ static void words_clear(struct words *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool sep)
+static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool sep, bool nl)
 {
 	char *s;
 
@@ -50,7 +51,7 @@ static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool
 	s = sep ? strdup(";") : sbuf_take(cur);
 	if (!s)
 		return -ENOMEM;
-	w->v[w->n++] = (struct word){ s, line, sep };
+	w->v[w->n++] = (struct word){ s, line, sep, sep && nl };
 	return 0;
 }
 
@@ -65,7 +66,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 
 #define ADDC(c) do { char c_[2] = { (char)(c), 0 }; sbuf_add(&cur, c_); } while (0)
 #define START() do { if (!inword) { inword = true; wline = line; } } while (0)
-#define END() do { if (inword) { r = words_push(out, &cur, wline, false); inword = false; \
+#define END() do { if (inword) { r = words_push(out, &cur, wline, false, false); inword = false; \
 	if (r < 0) goto fail; } } while (0)
 	while (i < len) {
 		char c = buf[i];
@@ -97,7 +98,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 			if (c == '\n')
 				line++;
 			if (out->n && !out->v[out->n - 1].sep) {
-				r = words_push(out, &cur, line, true);
+				r = words_push(out, &cur, line, true, c == '\n');
 				if (r < 0)
 					goto fail;
 			}
@@ -507,22 +508,52 @@ static int qemu_bool(const char *v)
 	return -1;
 }
 
-/* options that take no argument; every other option takes one */
-static bool is_flag(const char *o)
-{
-	static const char *const flags[] = {
-		"S", "s", "nodefaults", "enable-kvm", "no-reboot", "no-shutdown", "nographic",
-		"daemonize", "snapshot", "no-hpet", "no-acpi", "full-screen", "usb",
-		"no-user-config", "no-fd-bootchk", "no-frame", "no-quit", "alt-grab",
-		"ctrl-grab", "win2k-hack", "singlestep", "one-insn-per-tb", "preconfig",
-		"enable-fips", "only-migratable", "no-kvm", "h", "help", "version", "curses",
-		"semihosting", "enable-sync-profile", "no-kvm-irqchip",
-	};
+/*
+ * QEMU's option table, compiled in from data/qemu-options.tsv (written by
+ * tools/qemu-options-table from qemu-options.hx of several QEMU versions):
+ * "NAME<TAB>arg|none<TAB>VERSIONS" lines. QEMU reads the next word as the
+ * option's value exactly when its DEF() says HAS_ARG (vl.c, lookup_opt).
+ */
+extern const char vfd_qemu_options_data[];
+extern const size_t vfd_qemu_options_size;
 
-	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
-		if (strcmp(o, flags[i]) == 0)
-			return true;
-	return false;
+int vfd_vm_qemu_option_arg(const char *name)
+{
+	const char *p = vfd_qemu_options_data, *end = p + vfd_qemu_options_size;
+	size_t n = strlen(name);
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (!eol)
+			eol = end;
+		if (*p != '#' && (size_t)(eol - p) > n + 4 && !memcmp(p, name, n) && p[n] == '\t')
+			return !memcmp(p + n + 1, "arg", 3) && (p[n + 4] == '\t' || p + n + 4 == eol);
+		p = eol + 1;
+	}
+	return -ENOENT;
+}
+
+const char *vfd_vm_qemu_versions(void)
+{
+	static const char key[] = "# QEMU versions: ";
+	static char versions[128];
+	const char *p, *eol;
+	size_t n;
+
+	if (versions[0])
+		return versions;
+	p = memmem(vfd_qemu_options_data, vfd_qemu_options_size, key, sizeof(key) - 1);
+	if (!p)
+		return "?";
+	p += sizeof(key) - 1;
+	eol = memchr(p, '\n', vfd_qemu_options_size - (size_t)(p - vfd_qemu_options_data));
+	n = eol ? (size_t)(eol - p) : strlen(p);
+	if (n >= sizeof(versions))
+		n = sizeof(versions) - 1;
+	memcpy(versions, p, n);
+	versions[n] = '\0';
+	return versions;
 }
 
 /* a hugetlbfs mount by its usual names (/dev/hugepages, /dev/hugepages1G, .../hugetlbfs) */
@@ -576,11 +607,19 @@ static int add_hostdev(struct vfd_vm_conf *c, const struct kvs *k, unsigned int 
 	h->managed = -1;
 	h->rombar = -1;
 	h->line = line;
-	/* sysfsdev=/sys/bus/pci/devices/0000:01:00.0 names the device by its path */
+	/*
+	 * sysfsdev=/sys/bus/pci/devices/0000:01:00.0 names the device by its path;
+	 * sysfsdev=/sys/bus/mdev/devices/UUID a mediated device (what Proxmox
+	 * gives for hostpciN with mdev=, qemu-server PVE/QemuServer/PCI.pm)
+	 */
 	if (!host && sysfs) {
 		const char *base = strrchr(sysfs, '/');
 
 		host = base ? base + 1 : sysfs;
+		if (vm_is_uuid(host)) {
+			h->mdev = strdup(host);
+			return h->mdev ? 0 : -ENOMEM;
+		}
 	}
 	if (host) {
 		h->host_text = strdup(host);
@@ -622,11 +661,56 @@ static bool is_display_device(const char *driver)
 	return false;
 }
 
+/* a -blockdev node: its file name, or the node below it */
+struct node {
+	char *name, *filename, *file;
+};
+
 struct qstate {
 	bool nodefaults, vga_none;
 	char **ids;		/* -device id= of each hostdev, to apply -set */
 	size_t n_ids;
+	char *pflash0;		/* -machine pflash0=NODE: the firmware's block node */
+	struct node *nodes;
+	size_t n_nodes;
 };
+
+static int add_node(struct qstate *st, const struct kvs *k)
+{
+	const char *name = kv_get(k, "node-name");
+	const char *file = kv_get(k, "file") ? kv_get(k, "file") : kv_get(k, "file.filename");
+	struct node *nv, *n;
+
+	if (!name)
+		return 0;
+	nv = realloc(st->nodes, (st->n_nodes + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	st->nodes = nv;
+	n = &st->nodes[st->n_nodes++];
+	n->name = strdup(name);
+	n->filename = kv_get(k, "filename") ? strdup(kv_get(k, "filename")) : NULL;
+	n->file = file ? strdup(file) : NULL;
+	return n->name ? 0 : -ENOMEM;
+}
+
+/* the file under a block node: node -> file node -> ... -> filename (bounded) */
+static const char *node_filename(const struct qstate *st, const char *name)
+{
+	for (int hops = 0; name && hops < 8; hops++) {
+		const struct node *n = NULL;
+
+		for (size_t i = 0; i < st->n_nodes; i++)
+			if (!strcmp(st->nodes[i].name, name))
+				n = &st->nodes[i];
+		if (!n)
+			return NULL;
+		if (n->filename)
+			return n->filename;
+		name = n->file;
+	}
+	return NULL;
+}
 
 static int set_str(char **dst, const char *v)
 {
@@ -657,7 +741,10 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 		if (r < 0 || !k.n)
 			goto out;
 		driver = k.v[0].key;
-		if (!strcmp(driver, "vfio-pci") || !strcmp(driver, "vfio-pci-nohotplug")) {
+		/* s390's vfio-ccw and vfio-ap take a mediated device too (sysfsdev=) */
+		if (!strcmp(driver, "vfio-pci") || !strcmp(driver, "vfio-pci-nohotplug") ||
+		    ((!strcmp(driver, "vfio-ccw") || !strcmp(driver, "vfio-ap")) &&
+		     kv_get(&k, "sysfsdev"))) {
 			r = add_hostdev(c, &k, line);
 			if (r == -E2BIG) {
 				vm_seterr(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);
@@ -688,6 +775,17 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 			r = set_str(&c->machine, v);
 			c->machine_type = vfd_vm_machine_parse(v);
 		}
+		/* pflash0=NODE: the firmware image as a -blockdev node (libvirt 7.x on) */
+		if (r == 0 && kv_get(&k, "pflash0"))
+			r = set_str(&st->pflash0, kv_get(&k, "pflash0"));
+	} else if (!strcmp(opt, "blockdev")) {
+		r = arg[0] == '{' ? json_object(arg, &k) : opts_split(arg, &k);
+		if (r == -EINVAL) {
+			vm_seterr(err, line, "-blockdev '%.60s': malformed JSON object", arg);
+			goto out;
+		}
+		if (r == 0)
+			r = add_node(st, &k);
 	} else if (!strcmp(opt, "bios")) {
 		c->firmware = looks_like_firmware_efi(arg) ? VFD_FIRMWARE_EFI : VFD_FIRMWARE_BIOS;
 		r = set_str(&c->firmware_path, arg);
@@ -783,7 +881,7 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 	struct qstate st = { 0 };
 	size_t start = 0, end = 0;
 	bool found = false;
-	int r;
+	int r, kind;
 
 	memset(out, 0, sizeof(*out));
 	out->source = VFD_VM_SOURCE_QEMU;
@@ -804,8 +902,14 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		}
 	}
 	if (found) {
-		for (end = start; end < w.n && !w.v[end].sep; end++)
-			;
+		/*
+		 * to the end of its command; a line that begins with an option goes on
+		 * with it (files of one option a line, without backslashes)
+		 */
+		for (end = start; end < w.n; end++)
+			if (w.v[end].sep && !(w.v[end].nl && end + 1 < w.n && !w.v[end + 1].sep &&
+					      w.v[end + 1].s[0] == '-'))
+				break;
 	} else if (w.n && w.v[0].s[0] == '-') {
 		start = 0;
 		end = w.n;
@@ -825,12 +929,23 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		if (o[0] != '-' || !o[1])
 			continue;
 		o += o[1] == '-' ? 2 : 1;
-		if (!strcmp(o, "nodefaults")) {
-			st.nodefaults = true;
+		kind = vfd_vm_qemu_option_arg(o);
+		if (kind == 0) {
+			st.nodefaults |= !strcmp(o, "nodefaults");
 			continue;
 		}
-		if (is_flag(o))
+		if (kind < 0) {
+			/* QEMU stops at it ("invalid option"); what follows is still read */
+			if (!out->bad_option) {
+				out->bad_option = strdup(o);
+				out->bad_option_line = w.v[i].line;
+				if (!out->bad_option) {
+					r = -ENOMEM;
+					goto out;
+				}
+			}
 			continue;
+		}
 		if (i + 1 >= end || w.v[i + 1].sep) {
 			vm_seterr(err, w.v[i].line, "-%s needs an argument", o);
 			r = -EINVAL;
@@ -846,12 +961,26 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 	}
 	if (!st.nodefaults && !st.vga_none)
 		out->emulated_vga = true;
+	/* on x86 a flash device at pflash0 holds the firmware: OVMF (SeaBIOS is -bios) */
+	if (st.pflash0) {
+		const char *file = node_filename(&st, st.pflash0);
+
+		out->firmware = VFD_FIRMWARE_EFI;
+		r = set_str(&out->firmware_path, file ? file : st.pflash0);
+	}
 	if (!out->machine)
 		out->machine_type = VFD_MACHINE_I440FX;
 out:
 	for (size_t i = 0; i < st.n_ids; i++)
 		free(st.ids[i]);
 	free(st.ids);
+	for (size_t i = 0; i < st.n_nodes; i++) {
+		free(st.nodes[i].name);
+		free(st.nodes[i].filename);
+		free(st.nodes[i].file);
+	}
+	free(st.nodes);
+	free(st.pflash0);
 	words_clear(&w);
 	if (r < 0)
 		vfd_vm_conf_clear(out);

@@ -217,6 +217,20 @@ static int add_hostdev(struct vfd_vm_conf *c, xmlNodePtr h, char ***aliases)
 	v = get(h, "managed");
 	d->managed = yes(v);
 	free(v);
+	d->interface = is(h, "interface");
+	/* type='mdev': <source><address uuid='...'/> names a mediated device */
+	v = is(h, "hostdev") ? get(h, "type") : NULL;
+	if (v && !strcmp(v, "mdev")) {
+		free(v);
+		d->mdev = get(a, "uuid");
+		if (!d->mdev)
+			d->mdev = strdup("");
+		if (!d->mdev)
+			return -ENOMEM;
+		a = NULL;
+	} else {
+		free(v);
+	}
 	if (a) {
 		v = get(a, "domain");
 		b = get(a, "bus");
@@ -377,9 +391,18 @@ static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_vm_erro
 	}
 	devs = first(dom, "devices");
 	for (xmlNodePtr d = devs ? devs->children : NULL; d; d = d->next) {
-		if (is(d, "hostdev")) {
+		if (is(d, "hostdev") || is(d, "interface")) {
 			char *mode = get(d, "mode"), *type = get(d, "type");
-			bool pci = type && !strcmp(type, "pci") && (!mode || !strcmp(mode, "subsystem"));
+			/*
+			 * <hostdev mode='subsystem' type='pci'> or type='mdev' (a mediated
+			 * device, model vfio-pci, vfio-ccw or vfio-ap); <interface
+			 * type='hostdev'>: an SR-IOV VF given as a NIC, a PCI hostdev
+			 * with a MAC address (libvirt formatdomain, "PCI Passthrough")
+			 */
+			bool pci = is(d, "interface")
+				   ? type && !strcmp(type, "hostdev")
+				   : type && (!strcmp(type, "pci") || !strcmp(type, "mdev")) &&
+				     (!mode || !strcmp(mode, "subsystem"));
 
 			free(mode);
 			free(type);

@@ -5,8 +5,10 @@
  * host fact comes through the root, so a sysroot answers for its own host.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm-internal.h"
@@ -22,6 +24,8 @@ int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vf
 		i++;
 	if (i < len && buf[i] == '<')
 		return vfd_vm_parse_libvirt(buf, len, out, err);
+	if (vfd_vm_is_pve(buf, len))
+		return vfd_vm_parse_pve(buf, len, out, err);
 	return vfd_vm_parse_qemu(buf, len, out, err);
 }
 
@@ -31,11 +35,16 @@ void vfd_vm_conf_clear(struct vfd_vm_conf *c)
 		free(c->hostdevs[i].host_text);
 		free(c->hostdevs[i].romfile);
 		free(c->hostdevs[i].guest_bus);
+		free(c->hostdevs[i].mdev);
+		free(c->hostdevs[i].mdev_type);
+		free(c->hostdevs[i].mapping);
 	}
 	free(c->hostdevs);
 	free(c->name);
 	free(c->machine);
 	free(c->firmware_path);
+	free(c->bad_option);
+	free(c->start_error);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -48,6 +57,19 @@ struct lint {
 	const char *what;		/* "the domain", "the command line" */
 	struct vfd_pcidev **devs;	/* per hostdev: the host device, or NULL */
 };
+
+static const char *source_name(const struct vfd_vm_conf *c)
+{
+	return c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt domain"
+	       : c->source == VFD_VM_SOURCE_PVE ? "Proxmox VM configuration"
+	       : "QEMU command line";
+}
+
+/* the generator whose output places a slot's functions right, for fixes */
+static const char *generator(const struct vfd_vm_conf *c)
+{
+	return c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt-xml" : "qemu-args";
+}
 
 static char *fmt_size(uint64_t bytes)
 {
@@ -81,14 +103,27 @@ static void lint_summary(struct lint *l)
 
 	f = report_add(l->rep, "vm.definition", "vm", VFD_INFO, NULL,
 		       "%s%s%s%s: machine %s, firmware %s, memory %s, %zu passed-through device%s",
-		       c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt domain" : "QEMU command line",
-		       c->name ? " '" : "", c->name ? c->name : "", c->name ? "'" : "",
+		       source_name(c), c->name ? " '" : "", c->name ? c->name : "", c->name ? "'" : "",
 		       c->machine ? c->machine : "pc (QEMU's default)",
 		       vfd_vm_firmware_name(c->firmware), mem ? mem : "not given", c->n_hostdevs,
 		       c->n_hostdevs == 1 ? "" : "s");
 	if (c->firmware_path)
 		finding_evidence(f, "firmware: %s", c->firmware_path);
 	free(mem);
+	if (c->start_error) {
+		f = report_add(l->rep, "vm.proxmox", "vm", VFD_FAIL, NULL, "%s", c->start_error);
+		finding_evidence(f, "line %u", c->start_error_line);
+	}
+	if (c->bad_option) {
+		/* vl.c lookup_opt: error_report("invalid option") and exit */
+		f = report_add(l->rep, "vm.qemu-option", "vm", VFD_FAIL, NULL,
+			       "-%s is an option of no QEMU version from %s: QEMU stops with "
+			       "\"-%s: invalid option\"", c->bad_option, vfd_vm_qemu_versions(),
+			       c->bad_option);
+		finding_evidence(f, "line %u", c->bad_option_line);
+		finding_fix(f, "remove it or correct its name (qemu-system-x86_64 -help lists "
+			       "the options)");
+	}
 }
 
 static void lint_machine(struct lint *l)
@@ -121,6 +156,9 @@ static void lint_machine(struct lint *l)
 			finding_fix(f, c->source == VFD_VM_SOURCE_LIBVIRT
 				       ? "make a new domain with machine='q35' (changing the machine "
 					 "of an existing one re-addresses every device)"
+				       : c->source == VFD_VM_SOURCE_PVE
+				       ? "machine: q35 and pcie=1 on each hostpciN (qm set ID "
+					 "--machine q35); the guest sees its devices move"
 				       : "use -machine q35 and a pcie-root-port per device "
 					 "(vfio-doctor qemu-args)");
 		}
@@ -200,6 +238,8 @@ static void lint_firmware(struct lint *l)
 				       : "");
 			finding_fix(f, c->source == VFD_VM_SOURCE_LIBVIRT
 				       ? "<os firmware='efi'> (new domain, q35)"
+				       : c->source == VFD_VM_SOURCE_PVE
+				       ? "bios: ovmf, with an efidisk0 for its variables"
 				       : "boot OVMF: -drive if=pflash,... (vfio-doctor vm)");
 		} else if (c->firmware == VFD_FIRMWARE_EFI &&
 			   !vfd_rom_has_uefi(info, VFD_EFI_MACHINE_X64)) {
@@ -219,6 +259,7 @@ static void lint_firmware(struct lint *l)
 static void lint_exists(struct lint *l, size_t i)
 {
 	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	const char *why, *why_id;
 	struct vfd_finding *f;
 	char slot[16];
 
@@ -232,8 +273,8 @@ static void lint_exists(struct lint *l, size_t i)
 	}
 	vfd_bdf_format(&h->host, slot, sizeof(slot));
 	for (size_t j = 0; j < i; j++)
-		if (l->c->hostdevs[j].has_host && !memcmp(&l->c->hostdevs[j].host, &h->host,
-							 sizeof(h->host))) {
+		if (l->c->hostdevs[j].has_host && !l->c->hostdevs[j].mdev_type &&
+		    !memcmp(&l->c->hostdevs[j].host, &h->host, sizeof(h->host))) {
 			report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, slot, "passed twice");
 			return;
 		}
@@ -247,15 +288,281 @@ static void lint_exists(struct lint *l, size_t i)
 		finding_fix(f, "vfio-doctor groups: find the device's address on this host");
 		return;
 	}
-	if (vfd_pcidev_is_bridge(l->devs[i])) {
-		report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, slot,
-			   "a PCI bridge: vfio-pci does not take bridges");
+	why = vfd_pcidev_unassignable(l->devs[i], &why_id);
+	if (why) {
+		/* no bind fix: bind refuses it too */
+		f = report_add(l->rep, "vm.hostdev", "vm", VFD_FAIL, slot, "cannot be passed: %s",
+			       why);
+		finding_fix(f, "remove it from the definition; pass the endpoints of its group");
 		l->devs[i] = NULL;
 		return;
 	}
 	report_add(l->rep, "vm.hostdev", "vm", VFD_OK, slot, "present: %04x:%04x, class %06x",
 		   vfd_pcidev_get_vendor(l->devs[i]), vfd_pcidev_get_device(l->devs[i]),
 		   vfd_pcidev_get_class(l->devs[i]));
+}
+
+/* a Proxmox cluster mapping's device on this node */
+struct mapping {
+	struct vfd_bdf bdf;
+	bool all;			/* a path without a function: the whole slot */
+	unsigned int vendor, device;	/* id= (0 when not given) */
+	char node[64], path[64];
+};
+
+/* this host's node name: the short host name (PVE::INotify::nodename) */
+static int node_name(struct vfd_root *root, char *buf, size_t size)
+{
+	char *text = NULL;
+	size_t n;
+
+	if (vfd_root_readf_str(root, &text, "etc/hostname") < 0)
+		return -ENOENT;
+	n = strcspn(text, ".\n \t");
+	snprintf(buf, size, "%.*s", (int)n, text);
+	free(text);
+	return n ? 0 : -ENOENT;
+}
+
+/*
+ * Resolve mapping @name from etc/pve/mapping/pci.cfg, a PVE::SectionConfig
+ * file (pve-guest-common PVE/Mapping/PCI.pm): a line with the mapping's id,
+ * then indented "map node=N,path=P[;P2...],id=VVVV:DDDD,..." lines, one per
+ * node; the first path of this node's map that the host has is used.
+ * Returns 0; -ENOENT (no file), -ESRCH (no such mapping), -EHOSTUNREACH (no
+ * map for this node, or its name unknown), -ENODEV (none of its paths here).
+ */
+static int resolve_mapping(struct vfd_host *host, const char *name, struct mapping *m)
+{
+	struct vfd_root *root = vfd_host_get_root(host);
+	char *text = NULL, *save = NULL, node[64];
+	bool in = false, seen = false, mine = false;
+	int r = -ESRCH;
+
+	memset(m, 0, sizeof(*m));
+	if (vfd_root_read_filef(root, 1 << 20, &text, NULL, "etc/pve/mapping/pci.cfg") < 0)
+		return -ENOENT;
+	if (node_name(root, node, sizeof(node)) < 0)
+		node[0] = '\0';
+	for (char *line = strtok_r(text, "\n", &save); line && !mine;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = line + strspn(line, " \t"), *props, *psave = NULL;
+
+		if (p == line) {
+			line[strcspn(line, " \t\r")] = '\0';
+			in = !strcmp(line, name);
+			seen |= in;
+			continue;
+		}
+		if (!in || strncmp(p, "map", 3) || (p[3] != ' ' && p[3] != '\t'))
+			continue;
+		props = p + 4 + strspn(p + 4, " \t");
+		memset(m, 0, sizeof(*m));
+		for (char *kv = strtok_r(props, ",\r", &psave); kv; kv = strtok_r(NULL, ",\r", &psave)) {
+			if (!strncmp(kv, "node=", 5))
+				snprintf(m->node, sizeof(m->node), "%s", kv + 5);
+			else if (!strncmp(kv, "path=", 5))
+				snprintf(m->path, sizeof(m->path), "%s", kv + 5);
+			else if (!strncmp(kv, "id=", 3))
+				sscanf(kv + 3, "%4x:%4x", &m->vendor, &m->device);
+		}
+		mine = node[0] && !strcmp(m->node, node);
+	}
+	free(text);
+	if (!seen)
+		return -ESRCH;
+	if (!mine)
+		return -EHOSTUNREACH;
+	/* path: "0000:01:00.0" or "0000:01:00", several joined by ';' */
+	r = -ENODEV;
+	for (char *alt = strtok_r(m->path, ";", &save); alt && r; alt = strtok_r(NULL, ";", &save)) {
+		char full[32], slot[16];
+
+		m->all = !strchr(alt, '.');
+		snprintf(full, sizeof(full), "%s%s", alt, m->all ? ".0" : "");
+		if (vfd_bdf_parse(full, &m->bdf) < 0)
+			continue;
+		vfd_bdf_format(&m->bdf, slot, sizeof(slot));
+		if (vfd_host_find(host, slot))
+			r = 0;
+	}
+	return r;
+}
+
+/*
+ * a Proxmox mapping: which device it is on this node, or why it is none.
+ * Returns false when Proxmox would refuse it (its device is not linted).
+ */
+static bool lint_mapping(struct lint *l, size_t i)
+{
+	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	struct vfd_finding *f;
+	struct vfd_pcidev *d;
+	struct mapping m;
+	char slot[16];
+	int r = resolve_mapping(l->host, h->mapping, &m);
+
+	if (r < 0) {
+		f = report_add(l->rep, "vm.mapping", "vm", r == -ENOENT ? VFD_SKIP : VFD_FAIL, NULL,
+			       "hostpci mapping %s: %s", h->mapping,
+			       r == -ENOENT ? "no etc/pve/mapping/pci.cfg here: its device is not "
+					      "checked"
+			       : r == -ESRCH ? "no such mapping: Proxmox refuses to start the guest"
+			       : r == -EHOSTUNREACH ? "no map for this node (etc/hostname): Proxmox "
+						      "refuses to start the guest here"
+			       : "none of its paths is on this host");
+		finding_evidence(f, "line %u", h->line);
+		if (r != -ENOENT && r != -ESRCH)
+			finding_evidence(f, "etc/pve/mapping/pci.cfg: %s: node %s, path %s", h->mapping,
+					 m.node[0] ? m.node : "?", m.path[0] ? m.path : "?");
+		return false;
+	}
+	vfd_bdf_format(&m.bdf, slot, sizeof(slot));
+	d = vfd_host_find(l->host, slot);
+	/* PVE::Mapping::PCI::assert_valid: the device must still carry the id */
+	if (d && m.vendor && (vfd_pcidev_get_vendor(d) != m.vendor ||
+			      vfd_pcidev_get_device(d) != m.device)) {
+		f = report_add(l->rep, "vm.mapping", "vm", VFD_FAIL, slot,
+			       "hostpci mapping %s expects %04x:%04x here, the device is %04x:%04x: "
+			       "Proxmox refuses to start (\"PCI device mapping invalid\")",
+			       h->mapping, m.vendor, m.device, vfd_pcidev_get_vendor(d),
+			       vfd_pcidev_get_device(d));
+		finding_fix(f, "update the mapping (Datacenter > Resource Mappings)");
+		return false;
+	}
+	f = report_add(l->rep, "vm.mapping", "vm", VFD_INFO, slot,
+		       "hostpci mapping %s is %s%s on node %s", h->mapping, m.all ? "the slot of " : "",
+		       slot, m.node);
+	finding_evidence(f, "etc/pve/mapping/pci.cfg: map node=%s,path=%s", m.node, m.path);
+	return true;
+}
+
+/* the parents of mediated devices and their types, as evidence (sys/class/mdev_bus) */
+static void mdev_parents(struct lint *l, struct vfd_finding *f)
+{
+	DIR *d = vfd_root_opendirf(l->root, "sys/class/mdev_bus");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < 16) {
+		DIR *t;
+		struct dirent *te;
+		struct sbuf types = { 0 };
+
+		if (e->d_name[0] == '.')
+			continue;
+		t = vfd_root_opendirf(l->root, "sys/class/mdev_bus/%s/mdev_supported_types",
+				      e->d_name);
+		while (t && (te = readdir(t)))
+			if (te->d_name[0] != '.')
+				sbuf_addf(&types, "%s%s", types.len ? ", " : "", te->d_name);
+		if (t)
+			closedir(t);
+		finding_evidence(f, "sys/class/mdev_bus/%s: types %s", e->d_name,
+				 types.s ? types.s : "none");
+		free(types.s);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		finding_evidence(f, "sys/class/mdev_bus: no device of this host offers mediated "
+				    "devices");
+}
+
+/* a mediated device named by its UUID: it must exist when the guest starts */
+static void lint_mdev(struct lint *l, size_t i)
+{
+	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	char *target = NULL, *type = NULL, *name = NULL, *parent = NULL, *p;
+	struct vfd_pcidev *pd = NULL;
+	struct vfd_finding *f;
+
+	if (!vm_is_uuid(h->mdev)) {
+		f = report_add(l->rep, "vm.mdev", "vm", VFD_FAIL, NULL,
+			       "mediated device '%s' is not a UUID (8-4-4-4-12 hex digits)",
+			       h->mdev);
+		if (h->line)
+			finding_evidence(f, "line %u", h->line);
+		return;
+	}
+	if (vfd_root_readlinkf(l->root, &target, "sys/bus/mdev/devices/%s", h->mdev) < 0) {
+		f = report_add(l->rep, "vm.mdev", "vm", VFD_FAIL, NULL,
+			       "mediated device %s does not exist on this host: QEMU cannot open "
+			       "it", h->mdev);
+		if (h->line)
+			finding_evidence(f, "line %u", h->line);
+		finding_evidence(f, "sys/bus/mdev/devices/%s: absent", h->mdev);
+		mdev_parents(l, f);
+		finding_fix(f, "create it before the guest starts: echo %s > /sys/class/mdev_bus/"
+			       "PARENT/mdev_supported_types/TYPE/create (or mdevctl)", h->mdev);
+		return;
+	}
+	/* mdev/devices/UUID -> ../../../devices/pci0000:00/0000:00:02.0/UUID */
+	p = strrchr(target, '/');
+	if (p) {
+		*p = '\0';
+		p = strrchr(target, '/');
+		parent = strdup(p ? p + 1 : target);
+	}
+	pd = parent ? vfd_host_find(l->host, parent) : NULL;
+	vfd_root_readlinkf_base(l->root, &type, "sys/bus/mdev/devices/%s/mdev_type", h->mdev);
+	vfd_root_readf_str(l->root, &name, "sys/bus/mdev/devices/%s/mdev_type/name", h->mdev);
+	f = report_add(l->rep, "vm.mdev", "vm", VFD_OK, pd ? vfd_pcidev_get_slot(pd) : NULL,
+		       "mediated device %s: type %s%s%s%s of %s, bound to %s", h->mdev,
+		       type ? type : "unknown", name ? " (" : "", name ? name : "", name ? ")" : "",
+		       parent ? parent : "an unknown parent", pd ? driver_name_or_none(pd) : "?");
+	finding_evidence(f, "sys/bus/mdev/devices/%s -> %s/%s", h->mdev, target, h->mdev);
+	free(target);
+	free(type);
+	free(name);
+	free(parent);
+}
+
+/* Proxmox mdev=TYPE: an instance of TYPE of the device is made at start */
+static void lint_mdev_type(struct lint *l, size_t i)
+{
+	const struct vfd_vm_hostdev *h = &l->c->hostdevs[i];
+	struct vfd_pcidev *d;
+	struct vfd_finding *f;
+	uint64_t avail = 0;
+	char slot[16];
+
+	vfd_bdf_format(&h->host, slot, sizeof(slot));
+	d = vfd_host_find(l->host, slot);
+	if (!d) {
+		f = report_add(l->rep, "vm.mdev", "vm", VFD_FAIL, slot,
+			       "no such PCI device on this host to make a %s mediated device of",
+			       h->mdev_type);
+		finding_evidence(f, "sys/bus/pci/devices/%s: absent", slot);
+		return;
+	}
+	if (!vfd_root_existsf(l->root, "sys/bus/pci/devices/%s/mdev_supported_types/%s", slot,
+			      h->mdev_type)) {
+		f = report_add(l->rep, "vm.mdev", "vm", VFD_FAIL, slot,
+			       "offers no mediated device type %s (bound to %s)", h->mdev_type,
+			       driver_name_or_none(d));
+		finding_evidence(f, "sys/bus/pci/devices/%s/mdev_supported_types/%s: absent", slot,
+				 h->mdev_type);
+		mdev_parents(l, f);
+		finding_fix(f, "use a type the device offers, with the driver that offers it "
+			       "(i915 GVT-g, NVIDIA vGPU)");
+		return;
+	}
+	if (vfd_root_readf_u64(l->root, &avail,
+			       "sys/bus/pci/devices/%s/mdev_supported_types/%s/available_instances",
+			       slot, h->mdev_type) == 0 && avail == 0) {
+		f = report_add(l->rep, "vm.mdev", "vm", VFD_FAIL, slot,
+			       "no instance of mediated device type %s is left: Proxmox cannot "
+			       "make one at start", h->mdev_type);
+		finding_evidence(f, "sys/bus/pci/devices/%s/mdev_supported_types/%s/"
+				    "available_instances: 0", slot, h->mdev_type);
+		finding_fix(f, "stop a guest that uses one, or pick a smaller type");
+		return;
+	}
+	report_add(l->rep, "vm.mdev", "vm", VFD_OK, slot,
+		   "mediated device type %s: Proxmox makes an instance at start (%llu available)",
+		   h->mdev_type, (unsigned long long)avail);
 }
 
 static void lint_driver(struct lint *l, size_t i)
@@ -272,17 +579,23 @@ static void lint_driver(struct lint *l, size_t i)
 	}
 	if (h->managed == 1) {
 		report_add(l->rep, "vm.hostdev-driver", "vm", VFD_OK, slot,
-			   "bound to %s; managed='yes': libvirt binds it to vfio-pci at start",
+			   l->c->source == VFD_VM_SOURCE_PVE
+			   ? "bound to %s; Proxmox binds it to vfio-pci at start"
+			   : "bound to %s; managed='yes': libvirt binds it to vfio-pci at start",
 			   drv ? drv : "no driver");
 		return;
 	}
 	f = report_add(l->rep, "vm.hostdev-driver", "vm", VFD_FAIL, slot,
 		       "bound to %s, not vfio-pci, and %s", drv ? drv : "no driver",
-		       h->managed == 0 ? "managed='no' leaves the binding to you"
+		       l->c->source == VFD_VM_SOURCE_PVE ? "driver=keep leaves it there"
+		       : h->managed == 0 ? "managed='no' leaves the binding to you"
 		       : "QEMU does not bind devices itself");
 	finding_evidence(f, "sys/bus/pci/devices/%s/driver: %s", slot, drv ? drv : "none");
 	finding_fix(f, "vfio-doctor bind %s", slot);
-	if (h->managed == 0)
+	if (h->managed == 0 && l->c->source == VFD_VM_SOURCE_PVE)
+		finding_fix(f, "or drop driver=keep from the hostpci line: Proxmox then binds it "
+			       "at start");
+	else if (h->managed == 0)
 		finding_fix(f, "or let libvirt do it: <hostdev ... managed='yes'>");
 }
 
@@ -320,9 +633,12 @@ static void lint_siblings(struct lint *l, size_t i)
 		if (!f) {
 			f = report_add(l->rep, "vm.siblings", "vm", VFD_WARN, slot,
 				       "passed without the other functions of its slot");
-			finding_fix(f, "pass them too, in the same guest slot: vfio-doctor %s %s",
-				    c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt-xml" : "qemu-args",
-				    slot);
+			if (c->source == VFD_VM_SOURCE_PVE)
+				finding_fix(f, "name the slot without a function, which passes "
+					       "every function as one device: hostpciN: %.10s", slot);
+			else
+				finding_fix(f, "pass them too, in the same guest slot: "
+					       "vfio-doctor %s %s", generator(c), slot);
 		}
 		finding_evidence(f, "%s: %s (class %06x), bound to %s", vfd_pcidev_get_slot(s),
 				 vfd_class_is_audio(cls) ? "audio function (HDMI/DP audio)"
@@ -358,9 +674,12 @@ static void lint_siblings(struct lint *l, size_t i)
 		       : "not placed in one guest slot");
 	finding_evidence(f, "on the host they are one device; a guest driver (HDMI audio next "
 			    "to its GPU) may expect the same");
-	finding_fix(f, "give them the same guest bus and slot, functions as on the host, "
-		       "multifunction='on' on function 0 (vfio-doctor %s)",
-		    c->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt-xml" : "qemu-args");
+	if (c->source == VFD_VM_SOURCE_PVE)
+		finding_fix(f, "one hostpciN line for the slot, without a function: "
+			       "hostpciN: %.10s", slot);
+	else
+		finding_fix(f, "give them the same guest bus and slot, functions as on the host, "
+			       "multifunction='on' on function 0 (vfio-doctor %s)", generator(c));
 }
 
 static void lint_groups(struct lint *l)
@@ -372,6 +691,7 @@ static void lint_groups(struct lint *l)
 		struct vfd_group *grp = vfd_host_group(l->host, g);
 		size_t nd = vfd_group_count_devices(grp);
 		struct vfd_finding *f = NULL, *u = NULL;
+		const char *why;
 		bool used = false;
 
 		for (size_t i = 0; i < nd && !used; i++)
@@ -382,7 +702,7 @@ static void lint_groups(struct lint *l)
 			struct vfd_pcidev *s = vfd_group_device(grp, i);
 			const char *ss = vfd_pcidev_get_slot(s);
 
-			if (is_passed(l, s) || vfd_pcidev_is_bridge(s))
+			if (is_passed(l, s) || vfd_pcidev_unassignable(s, &why))
 				continue;
 			if (!vfd_pcidev_is_viability_ok(s, kv)) {
 				if (!f) {
@@ -448,6 +768,7 @@ static void lint_xvga(struct lint *l, size_t i)
 			       "x-vga next to an emulated display device: both claim the legacy "
 			       "VGA ranges");
 		finding_fix(f, c->source == VFD_VM_SOURCE_LIBVIRT ? "<video><model type='none'/>"
+			       : c->source == VFD_VM_SOURCE_PVE ? "vga: none"
 			       : "-vga none (or -nodefaults)");
 		return;
 	}
@@ -488,6 +809,13 @@ static void lint_memlock(struct lint *l)
 			finding_evidence(f, "limits.conf does not apply: libvirtd starts QEMU "
 					    "without a PAM session");
 		}
+		free(mem);
+		return;
+	}
+	if (c->source == VFD_VM_SOURCE_PVE) {
+		/* qemu-server starts every guest's QEMU as root */
+		report_add(l->rep, "vm.memlock", "vm", VFD_OK, NULL,
+			   "Proxmox runs QEMU as root: CAP_IPC_LOCK lifts the memlock limit");
 		free(mem);
 		return;
 	}
@@ -608,9 +936,89 @@ static void lint_hugepages(struct lint *l)
 	free(mem);
 }
 
-int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *conf,
+static bool same_slot_bdf(const struct vfd_bdf *a, const struct vfd_bdf *b)
+{
+	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev;
+}
+
+/*
+ * Proxmox: a hostpciN address without a function means every function of the
+ * slot as the host has them at start (PCI.pm parse_hostpci, SysFSTools lspci),
+ * all in one guest slot, numbered in order, multifunction on the first
+ * (print_hostpci_devices). The copy shares the strings of @c: free only the
+ * array. Returns NULL on ENOMEM.
+ */
+static struct vfd_vm_hostdev *expand_functions(struct vfd_host *host, const struct vfd_vm_conf *c,
+					       size_t *count)
+{
+	size_t ndev = vfd_host_count_devices(host), cap = c->n_hostdevs + 1, k = 0;
+	struct vfd_vm_hostdev *v;
+
+	for (size_t i = 0; i < c->n_hostdevs; i++)
+		if ((c->hostdevs[i].all_functions && c->hostdevs[i].has_host) ||
+		    c->hostdevs[i].mapping)
+			cap += 8;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < c->n_hostdevs; i++) {
+		struct vfd_vm_hostdev mapped = c->hostdevs[i];
+		const struct vfd_vm_hostdev *h = &mapped;
+		struct mapping m;
+		bool first = true;
+
+		/* a mapping that resolves here is linted as its device (the mapping kept) */
+		if (h->mapping && resolve_mapping(host, h->mapping, &m) == 0) {
+			mapped.has_host = true;
+			mapped.host = m.bdf;
+			mapped.all_functions = m.all;
+		}
+
+		/* an mdev is made of the one device (Proxmox refuses several) */
+		for (size_t j = 0; h->all_functions && h->has_host && !h->mdev_type && j < ndev;
+		     j++) {
+			struct vfd_bdf b;
+
+			if (vfd_bdf_parse(vfd_pcidev_get_slot(vfd_host_device(host, j)), &b) < 0 ||
+			    !same_slot_bdf(&b, &h->host))
+				continue;
+			v[k] = *h;
+			v[k].host.fn = b.fn;
+			if (!first) {
+				v[k].romfile = NULL;
+				v[k].rombar = -1;
+				v[k].x_vga = false;
+			}
+			first = false;
+			k++;
+		}
+		/* none there: kept as written, lint_exists says so */
+		if (first)
+			v[k++] = *h;
+	}
+	for (size_t a = 0; a < k; a++) {
+		size_t before = 0, all = 0;
+
+		if (!v[a].guest_bus || strncmp(v[a].guest_bus, "hostpci", 7) || v[a].mdev)
+			continue;
+		for (size_t b = 0; b < k; b++) {
+			if (!v[b].guest_bus || strcmp(v[a].guest_bus, v[b].guest_bus))
+				continue;
+			before += b < a;
+			all++;
+		}
+		v[a].guest_fn = (unsigned int)before;
+		v[a].multifunction = before == 0 && all > 1;
+	}
+	*count = k;
+	return v;
+}
+
+int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *given,
 		const struct vfd_lint_opts *opts, struct vfd_report *report)
 {
+	struct vfd_vm_conf expanded = *given, *conf = &expanded;
+	bool mapped_ok = true;
 	struct lint l = {
 		.host = host,
 		.root = vfd_host_get_root(host),
@@ -619,12 +1027,32 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *conf,
 	};
 
 	l.user = vm_user(l.root, opts ? opts->user : NULL);
-	l.devs = calloc(conf->n_hostdevs + 1, sizeof(*l.devs));
-	if (!l.devs)
+	expanded.hostdevs = expand_functions(host, given, &expanded.n_hostdevs);
+	if (!expanded.hostdevs)
 		return -ENOMEM;
+	l.devs = calloc(conf->n_hostdevs + 1, sizeof(*l.devs));
+	if (!l.devs) {
+		free(expanded.hostdevs);
+		return -ENOMEM;
+	}
 	lint_summary(&l);
-	for (size_t i = 0; i < conf->n_hostdevs; i++)
-		lint_exists(&l, i);
+	for (size_t i = 0; i < conf->n_hostdevs; i++) {
+		const struct vfd_vm_hostdev *h = &conf->hostdevs[i];
+
+		if (h->mdev) {
+			lint_mdev(&l, i);
+			continue;
+		}
+		/* the first function of a mapped slot speaks for the mapping */
+		if (h->mapping && h->guest_fn == 0)
+			mapped_ok = lint_mapping(&l, i);
+		if (h->mapping && (!h->has_host || !mapped_ok))
+			continue;
+		if (h->mdev_type && h->has_host)
+			lint_mdev_type(&l, i);
+		else
+			lint_exists(&l, i);
+	}
 	lint_machine(&l);
 	lint_firmware(&l);
 	for (size_t i = 0; i < conf->n_hostdevs; i++) {
@@ -638,6 +1066,7 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *conf,
 
 			if (r < 0 && r != -ENOENT) {
 				free(l.devs);
+				free(expanded.hostdevs);
 				return r;
 			}
 		}
@@ -647,5 +1076,6 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *conf,
 	lint_memlock(&l);
 	lint_hugepages(&l);
 	free(l.devs);
+	free(expanded.hostdevs);
 	return 0;
 }

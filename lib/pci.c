@@ -932,6 +932,39 @@ bool vfd_pcidev_is_bridge(const struct vfd_pcidev *dev)
 	return (dev->header_type & 0x7f) == 1 || (dev->header_type & 0x7f) == 2;
 }
 
+const char *vfd_pcidev_unassignable(const struct vfd_pcidev *dev, const char **id)
+{
+	/*
+	 * vfio-pci refuses every function whose header is not type 0 (a PCI-to-PCI
+	 * or CardBus bridge): vfio_pci_probe in drivers/vfio/pci/vfio_pci.c before
+	 * 5.15, vfio_pci_core_register_device in vfio_pci_core.c since, both
+	 * "if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) return -EINVAL"
+	 */
+	if (vfd_pcidev_is_bridge(dev)) {
+		*id = "bridge";
+		return (dev->header_type & 0x7f) == 2
+		       ? "a CardBus bridge (header type 2): vfio-pci refuses every device whose "
+			 "header is not type 0 (its probe fails with -22)"
+		       : "a PCI bridge (header type 1): vfio-pci refuses every device whose "
+			 "header is not type 0 (its probe fails with -22)";
+	}
+	/*
+	 * A host bridge (class 06 00) has a type 0 header, so vfio-pci would take
+	 * it, but it is the root complex's own function: it leads nowhere a guest
+	 * could use, and AMD boards put "dummy host bridges" into the groups of
+	 * their root ports, where binding them only hides what the group holds.
+	 * Without a driver it does not block its group's viability.
+	 */
+	if ((dev->class_code >> 8) == 0x0600) {
+		*id = "host-bridge";
+		return "a host bridge (class 0600): the root complex's own function, nothing a "
+		       "guest can use; it stays with the host and, with no driver, does not "
+		       "keep its group from being viable";
+	}
+	*id = NULL;
+	return NULL;
+}
+
 const char *vfd_pcidev_get_driver(const struct vfd_pcidev *dev)
 {
 	return dev->driver;

@@ -3,9 +3,11 @@
  * persist: make vfio-pci bindings survive a reboot. The plan is a list of
  * file changes, each with the old and the new text, computed by the pure
  * editors (edit.c, shell.c, grub.c, modprobe.c, initramfs.c) from what the
- * host shows; applying it writes every file atomically, with the previous
- * content kept beside it as FILE.vfio-doctor.bak, and undoes what was
- * written when a write fails.
+ * host shows; applying it writes every file atomically (a link's target,
+ * owner and mode kept: root_edit_file), with the previous content kept beside
+ * it as FILE.vfio-doctor.bak, and undoes what was written when a write fails.
+ * A run killed part way is finished by the next one (never_written,
+ * scan_leftovers).
  *
  * What persist set up is recorded in /etc/vfio-doctor/persist.state (under
  * /etc because it must outlive a reboot): the devices with how they are
@@ -20,6 +22,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +70,13 @@ static const char *const cmdline_remove[] = {
 
 enum file_kind { FK_OWNED, FK_BLOCK, FK_TOKENS, FK_STATE };
 
-static const struct {
+/*
+ * Every file persist writes, and how: the one list of them. persist.state may
+ * name these and no other (persist_target_known), and --undo gives back only
+ * these. A new target is one line here; a '*' in an entry matches within one
+ * path component (fnmatch(3) FNM_PATHNAME), for families of drop-in files.
+ */
+static const struct known_file {
 	const char *path;
 	enum file_kind kind;
 } known_files[] = {
@@ -75,7 +85,29 @@ static const struct {
 	{ ITMODULES_PATH, FK_BLOCK },	{ MKINITCPIO_PATH, FK_TOKENS },
 	{ BOOSTER_PATH, FK_BLOCK },
 	{ GRUB_PATH, FK_TOKENS },	{ KCMDLINE_PATH, FK_TOKENS },
+	/* systemd-boot entries on the ESP (platform_entry_dirs), their options line */
+	{ "boot/loader/entries/*.conf", FK_TOKENS },
+	{ "efi/loader/entries/*.conf", FK_TOKENS },
+	{ "boot/efi/loader/entries/*.conf", FK_TOKENS },
 };
+
+static const struct known_file *known_file(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_files); i++) {
+		const char *k = known_files[i].path;
+
+		if (strchr(k, '*') ? fnmatch(k, path, FNM_PATHNAME | FNM_PERIOD) == 0
+				   : strcmp(k, path) == 0)
+			return &known_files[i];
+	}
+	return NULL;
+}
+
+/* may persist.state name @path (relative to the root)? */
+static bool persist_target_known(const char *path)
+{
+	return known_file(path) != NULL;
+}
 
 static int dev_cmp(const void *a, const void *b)
 {
@@ -100,6 +132,7 @@ struct work {
 	char **visited;		/* files this run decided about */
 	size_t nvisited;
 	bool initramfs_changed, boot_changed;
+	size_t cleanups;	/* changes that only clear what an interrupted run left */
 	int err;		/* the first allocation failure */
 };
 
@@ -148,27 +181,30 @@ static bool visited(const struct work *w, const char *path)
 	return false;
 }
 
-/* a systemd-boot entry below the ESP: .../loader/entries/NAME.conf */
+static enum file_kind kind_of(const char *path)
+{
+	const struct known_file *k = known_file(path);
+
+	return k ? k->kind : FK_STATE;
+}
+
+/* a systemd-boot entry below the ESP: one of the loader/entries patterns */
 static bool is_entry(const char *path)
 {
 	const char *e = strstr(path, "loader/entries/");
-	size_t l = strlen(path);
 
-	return e && l > 5 && strcmp(path + l - 5, ".conf") == 0 && !strchr(e + 15, '/');
-}
-
-static enum file_kind kind_of(const char *path)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(known_files); i++)
-		if (strcmp(known_files[i].path, path) == 0)
-			return known_files[i].kind;
-	return is_entry(path) ? FK_TOKENS : FK_STATE;
+	return e && known_file(path) != NULL;
 }
 
 /* a file that holds the kernel command line */
 static bool is_cmdline_file(const char *path)
 {
 	return strcmp(path, GRUB_PATH) == 0 || strcmp(path, KCMDLINE_PATH) == 0 || is_entry(path);
+}
+
+static char *bak_path(const char *path)
+{
+	return xasprintf("%s" BAK_SUFFIX, path);
 }
 
 /* writes of configuration files are allowed on the live host and in test trees */
@@ -274,6 +310,76 @@ static int add_change(struct work *w, const char *path, char *old, size_t oldlen
 	return 0;
 }
 
+static bool bak_exists(struct work *w, const char *path)
+{
+	char *bpath = bak_path(path);
+	bool there = bpath && vfd_root_existsf(w->root, "%s", bpath);
+
+	free(bpath);
+	return there;
+}
+
+/*
+ * Did a run stop between the backup of @path and its write? Then the file
+ * still holds what the backup holds, byte for byte.
+ */
+static bool never_written(struct work *w, const char *path, const char *text, size_t len)
+{
+	char *bpath = bak_path(path), *bak = NULL;
+	size_t blen = 0;
+	bool same;
+
+	same = bpath && read_file(w->root, bpath, &bak, &blen, NULL) == 1 && blen == len &&
+	       memcmp(bak, text, len) == 0;
+	free(bak);
+	free(bpath);
+	return same;
+}
+
+/*
+ * A configuration file that is a link is edited at its target, which must
+ * lie inside the root and outside a read-only store: refuse the plan
+ * otherwise, naming the file.
+ */
+static bool links_writable(struct work *w, const char *path)
+{
+	struct vfd_finding *f = NULL;
+	char *real = NULL;
+	int r;
+
+	if (kind_of(path) == FK_STATE)
+		return true;
+	r = root_resolve_links(w->root, path, &real);
+	free(real);
+	if (r == 0 || r == -ENOENT)
+		return true;
+	if (r == -ENOMEM) {
+		w->err = r;
+		return false;
+	}
+	if (r == -EXDEV)
+		f = problem(w, "persist.link", VFD_FAIL, NULL,
+			    "/%s is a link whose target lies outside the root: persist edits a "
+			    "link's target and will not write there; nothing is changed", path);
+	else if (r == -EROFS)
+		f = problem(w, "persist.link", VFD_FAIL, NULL,
+			    "/%s is a link into a read-only store (/nix/store, /gnu/store); "
+			    "nothing is changed", path);
+	else
+		f = problem(w, "persist.link", VFD_FAIL, NULL,
+			    "cannot follow the links of /%s: %s; nothing is changed", path,
+			    strerror(-r));
+	if (f)
+		finding_fix(f, r == -EROFS
+			       ? "make the change in the configuration that generates the file "
+				 "(on NixOS: boot.kernelParams, boot.initrd.kernelModules, "
+				 "boot.extraModprobeConfig)"
+			       : "make the change shown below by hand, or replace the link by the "
+				 "file it should be");
+	w->plan->refused = true;
+	return false;
+}
+
 /*
  * The end of one file's decision: @new (NULL: the file should not exist) from
  * @old. Records the change and what the state says of the file afterwards.
@@ -285,7 +391,20 @@ static void settle_any(struct work *w, const char *path, bool existed, char *old
 {
 	const struct pfile *prev = pstate_file(&w->old, path);
 	bool created = prev ? prev->created : !existed;
-	bool ok = prev ? prev->hash_ok && existed && text_hash(old, oldlen) == prev->hash : true;
+	/*
+	 * A file that was there gets a backup the first time persist writes it, and
+	 * again when a run was stopped before making it (the record names the file,
+	 * no backup is there).
+	 */
+	bool backup = existed && !releasing && (!prev || (!prev->created && !bak_exists(w, path)));
+	/*
+	 * Is the file, once written, what the record says? Yes when it is new, just
+	 * backed up, or still what persist left (or what the backup holds: a run
+	 * stopped between the backup and the write). No when someone changed it.
+	 */
+	bool ok = !prev || !existed || backup ||
+		  (prev->hash_ok && (text_hash(old, oldlen) == prev->hash ||
+				     (!prev->created && never_written(w, path, old, oldlen))));
 	int r;
 
 	visit(w, path);
@@ -305,11 +424,15 @@ static void settle_any(struct work *w, const char *path, bool existed, char *old
 			pstate_add_file(&w->now, path, created, ok, prev->hash);
 		return;
 	}
+	if (new && !links_writable(w, path)) {
+		free(old);
+		free(new);
+		return;
+	}
 	if (new && !releasing)
 		pstate_add_file(&w->now, path, created, ok, text_hash(new, newlen));
 	r = add_change(w, path, old, oldlen, existed, new, newlen, existed ? oldmode : newmode,
-		       existed && !prev && !releasing,
-		       prev && !prev->created && (releasing || !new), why);
+		       backup, prev && !prev->created && (releasing || !new), why);
 	if (r < 0) {
 		free(old);
 		free(new);
@@ -484,6 +607,102 @@ static token_editor editor_for(const char *path, const char *key)
 	return strcmp(key, "MODULES") == 0 ? modules_editor : files_editor;
 }
 
+/* a file only an interrupted run left behind: planned for removal */
+static void drop_leftover(struct work *w, const char *path, const char *why)
+{
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int mode = 0644;
+	int r;
+
+	if (visited(w, path))
+		return;
+	visit(w, path);
+	r = read_file(w->root, path, &text, &len, &mode);
+	if (r <= 0) {
+		free(text);
+		return;
+	}
+	r = add_change(w, path, text, len, true, NULL, 0, mode, false, false, why);
+	if (r < 0) {
+		free(text);
+		w->err = r;
+		return;
+	}
+	w->cleanups++;
+}
+
+/* ".NAME.PID.tmp" of a process that is gone: what write_atomic (state.c) left */
+static bool stale_temporary(const char *name, const char *base_pattern)
+{
+	char inner[NAME_MAX + 1], pat[NAME_MAX + 1], *dot, *end;
+	size_t n = strlen(name);
+	long pid;
+
+	if (n < 7 || name[0] != '.' || strcmp(name + n - 4, ".tmp") != 0 || n - 5 >= sizeof(inner))
+		return false;
+	memcpy(inner, name + 1, n - 5);
+	inner[n - 5] = '\0';
+	dot = strrchr(inner, '.');
+	if (!dot || !dot[1])
+		return false;
+	pid = strtol(dot + 1, &end, 10);
+	if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		return false;
+	*dot = '\0';
+	if (fnmatch(base_pattern, inner, FNM_PERIOD) == 0)
+		return true;
+	snprintf(pat, sizeof(pat), "%s" BAK_SUFFIX, base_pattern);
+	return fnmatch(pat, inner, FNM_PERIOD) == 0;
+}
+
+/* the temporary files of @entry's directory (a path or a pattern of known_files) */
+static void scan_temporaries(struct work *w, const char *entry)
+{
+	const char *slash = strrchr(entry, '/');
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (!slash || (size_t)(slash - entry) >= sizeof(dir))
+		return;
+	memcpy(dir, entry, (size_t)(slash - entry));
+	dir[slash - entry] = '\0';
+	d = vfd_root_opendirf(w->root, "%s", dir);
+	while (d && (de = readdir(d)) && !w->err) {
+		char *path;
+
+		if (!stale_temporary(de->d_name, slash + 1))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (!path)
+			w->err = -ENOMEM;
+		else
+			drop_leftover(w, path, "remove a temporary file of a run that was stopped");
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * What a run killed mid-way leaves besides its record: temporary files beside
+ * every file persist writes (and beside the targets of links among them).
+ */
+static void scan_leftovers(struct work *w)
+{
+	for (size_t i = 0; i <= ARRAY_SIZE(known_files) && !w->err; i++) {
+		const char *entry = i < ARRAY_SIZE(known_files) ? known_files[i].path : STATE_PATH;
+		char *real = NULL;
+
+		scan_temporaries(w, entry);
+		if (!strchr(entry, '*') && root_resolve_links(w->root, entry, &real) == 0 &&
+		    strcmp(real, entry) != 0)
+			scan_temporaries(w, real);
+		free(real);
+	}
+}
+
 /*
  * Give a file back: the backup when the file is still what persist left,
  * otherwise persist's own block, words or file taken out.
@@ -519,6 +738,19 @@ static void release(struct work *w, const struct pfile *pf)
 				   "put back the content it had before vfio-doctor persist", true);
 			return;
 		}
+	}
+	if (!pf->created && never_written(w, pf->path, text, len)) {
+		/* a run stopped after the backup: the file is as it was, the backup goes */
+		char *bpath = bak_path(pf->path);
+
+		free(text);
+		if (bpath)
+			drop_leftover(w, bpath, "remove the backup of a run that stopped before "
+					       "changing the file");
+		else
+			w->err = -ENOMEM;
+		free(bpath);
+		return;
 	}
 	switch (kind_of(pf->path)) {
 	case FK_OWNED:
@@ -1919,7 +2151,7 @@ static void describe(struct work *w)
 	boot_commands(w, &cmds);
 	if (w->sys.kargs == VFD_KARGS_NIXOS && w->now.ndevs)
 		strv_addf(&cmds, "nixos-rebuild boot");
-	if (w->plan->nchanges || cmds.n > before ||
+	if (w->plan->nchanges > w->cleanups || cmds.n > before ||
 	    (w->now.ndevs && (w->sys.kargs == VFD_KARGS_NIXOS ||
 			      w->sys.kargs == VFD_KARGS_SYSLINUX)))
 		strv_addf(&cmds, "reboot");
@@ -2001,6 +2233,25 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		pstate_clear(&w.old);
 		return r == -ENOMEM ? r : 0;
 	}
+	/* the record names files to rewrite and remove: only those persist writes */
+	for (size_t i = 0; i < w.old.nfiles + w.old.ntoks; i++) {
+		const char *path = i < w.old.nfiles ? w.old.files[i].path
+						    : w.old.toks[i - w.old.nfiles].path;
+		struct vfd_finding *f;
+
+		if (persist_target_known(path))
+			continue;
+		f = problem(&w, "persist.state", VFD_FAIL, NULL,
+			    "/" STATE_PATH " names '/%s', which is not a file persist writes; "
+			    "nothing is changed", path);
+		if (f)
+			finding_fix(f, "check who wrote /" STATE_PATH "; remove the line (or the "
+				       "file, then undo persist's changes by hand)");
+		plan->refused = true;
+		free(stext);
+		pstate_clear(&w.old);
+		return 0;
+	}
 	/* the platform decides which files hold what (lib/platform.c) */
 	vfd_system_detect(w.root, &w.sys);
 	etc_never = platform_never(&w.sys, VFD_NEVER_ETC);
@@ -2017,11 +2268,15 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			strv_push_unique(&d->mods, *m);
 	}
 	r = w.now.oom ? -ENOMEM : 0;
+	if (r == 0)
+		scan_leftovers(&w);
+	if (r == 0 && w.err)
+		r = w.err;
 	if (r == 0 && w.opts->undo) {
 		if (!w.old.ndevs && !w.old.nfiles) {
 			if (etc_never)
 				print_only(&w);
-			else
+			else if (!w.cleanups)
 				problem(&w, "persist.nothing", VFD_INFO, NULL,
 					"nothing to undo: vfio-doctor persist has set up nothing "
 					"here");
@@ -2195,15 +2450,24 @@ static int root_unlink(struct vfd_root *root, const char *path, int flags)
 	dfd = vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
 	if (dfd < 0)
 		return dfd == -ENOENT ? 0 : dfd;
+	vfd_test_step("unlink", slash + 1);
 	if (unlinkat(dfd, slash + 1, flags) < 0 && errno != ENOENT)
 		r = -errno;
 	close(dfd);
 	return r;
 }
 
-static char *bak_path(const char *path)
+/*
+ * A configuration file is edited where it really is: through a link to its
+ * target (root_edit_file), so /etc/default/grub -> grub.d/real stays a link.
+ * The record and the backups are persist's own files, written in place.
+ */
+static int write_text(struct vfd_root *root, const char *path, const char *text, size_t len,
+		      unsigned int mode)
 {
-	return xasprintf("%s" BAK_SUFFIX, path);
+	if (kind_of(path) == FK_STATE)
+		return vfd_root_write_file(root, path, text, len, mode);
+	return root_edit_file(root, path, text, len, mode);
 }
 
 /* put one change back; the first error wins */
@@ -2214,7 +2478,7 @@ static int undo_change(struct vfd_root *root, const struct vfd_file_change *c, b
 	if (c->kind == VFD_CHANGE_CREATE)
 		r = root_unlink(root, c->path, 0);
 	else
-		r = vfd_root_write_file(root, c->path, c->old_text, c->old_len, c->mode);
+		r = write_text(root, c->path, c->old_text, c->old_len, c->mode);
 	if (baked) {
 		char *bak = bak_path(c->path);
 		int rb = bak ? root_unlink(root, bak, 0) : -ENOMEM;
@@ -2226,12 +2490,32 @@ static int undo_change(struct vfd_root *root, const struct vfd_file_change *c, b
 	return r;
 }
 
+static bool is_state_removal(const struct vfd_file_change *c)
+{
+	return strcmp(c->path, STATE_PATH) == 0 && c->kind == VFD_CHANGE_REMOVE;
+}
+
+/* backups no longer needed, dropped before the record goes (a crash leaves the record) */
+static void drop_backups(struct vfd_root *root, const struct vfd_persist_plan *plan)
+{
+	for (size_t i = 0; i < plan->nchanges; i++) {
+		char *bak;
+
+		if (!plan->changes[i].drop_backup)
+			continue;
+		bak = bak_path(plan->changes[i].path);
+		if (bak)
+			root_unlink(root, bak, 0);
+		free(bak);
+	}
+}
+
 int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan,
 		      size_t *failed)
 {
 	struct vfd_root *root = vfd_host_get_root(host);
 	size_t n = plan->nchanges, *order, k = 0;
-	bool *baked;
+	bool *baked, dropped = false;
 	int r = 0;
 
 	if (failed)
@@ -2251,19 +2535,21 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 	}
 	/* the record first when it grows, last when it goes: a crash leaves a way back */
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 &&
-		    plan->changes[i].kind != VFD_CHANGE_REMOVE)
+		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 && !is_state_removal(&plan->changes[i]))
 			order[k++] = i;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(plan->changes[i].path, STATE_PATH) != 0)
 			order[k++] = i;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(plan->changes[i].path, STATE_PATH) == 0 &&
-		    plan->changes[i].kind == VFD_CHANGE_REMOVE)
+		if (is_state_removal(&plan->changes[i]))
 			order[k++] = i;
 	for (k = 0; k < n; k++) {
 		const struct vfd_file_change *c = &plan->changes[order[k]];
 
+		if (is_state_removal(c) && !dropped) {
+			drop_backups(root, plan);
+			dropped = true;
+		}
 		if (c->backup) {
 			char *bak = bak_path(c->path);
 
@@ -2277,7 +2563,7 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 		if (c->kind == VFD_CHANGE_REMOVE)
 			r = root_unlink(root, c->path, 0);
 		else
-			r = vfd_root_write_file(root, c->path, c->new_text, c->new_len, c->mode);
+			r = write_text(root, c->path, c->new_text, c->new_len, c->mode);
 		if (r < 0)
 			break;
 	}
@@ -2297,20 +2583,12 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 		free(baked);
 		return r;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct vfd_file_change *c = &plan->changes[i];
-
-		if (c->drop_backup) {
-			char *bak = bak_path(c->path);
-
-			if (bak)
-				root_unlink(root, bak, 0);
-			free(bak);
-		}
+	if (!dropped)
+		drop_backups(root, plan);
+	for (size_t i = 0; i < n; i++)
 		/* the record's directory is persist's own too */
-		if (strcmp(c->path, STATE_PATH) == 0 && c->kind == VFD_CHANGE_REMOVE)
+		if (is_state_removal(&plan->changes[i]))
 			root_unlink(root, "etc/vfio-doctor", AT_REMOVEDIR);
-	}
 	free(order);
 	free(baked);
 	return 0;

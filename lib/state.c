@@ -54,33 +54,40 @@ int vfd_root_mkdirs(struct vfd_root *root, const char *path)
 	return r;
 }
 
-int vfd_root_write_file(struct vfd_root *root, const char *path, const char *data, size_t len,
+void (*vfd_test_step_hook)(const char *what, const char *path);
+
+void vfd_test_step(const char *what, const char *path)
+{
+	if (vfd_test_step_hook)
+		vfd_test_step_hook(what, path);
+}
+
+/*
+ * Write @data to @base in @dfd through a temporary file renamed over it. An
+ * existing file keeps its owner, group and mode (a file someone made 0444 or
+ * gave to a user stays so); a new one gets @mode whatever the umask. The
+ * directory is synced after the rename, so the new name is on disk too.
+ */
+static int write_atomic(int dfd, const char *base, const char *data, size_t len,
 			unsigned int mode)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int dfd, fd, r = 0;
+	char tmp[PATH_MAX];
+	struct stat old;
+	bool existed = fstatat(dfd, base, &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+		       S_ISREG(old.st_mode);
+	int fd, sfd, r = 0;
 	ssize_t n;
 
-	if (!may_write_files(root))
-		return -EROFS;
-	if (!slash || (size_t)(slash - path) >= sizeof(dir))
-		return -EINVAL;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	r = vfd_root_mkdirs(root, dir);
-	if (r < 0)
-		return r;
-	dfd = vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
-	if (dfd < 0)
-		return dfd;
-	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", slash + 1, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
+	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", base, (int)getpid());
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	vfd_test_step("temporary", base);
+	if (fchmod(fd, existed ? old.st_mode & 07777 : mode & 07777) < 0)
 		r = -errno;
-		close(dfd);
-		return r;
-	}
+	if (r == 0 && existed && (old.st_uid != geteuid() || old.st_gid != getegid()) &&
+	    fchown(fd, old.st_uid, old.st_gid) < 0)
+		r = -errno;
 	for (size_t off = 0; off < len && r == 0;) {
 		n = write(fd, data + off, len - off);
 		if (n < 0 && errno != EINTR)
@@ -92,12 +99,148 @@ int vfd_root_write_file(struct vfd_root *root, const char *path, const char *dat
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	if (r == 0)
+		vfd_test_step("written", base);
 	/* rename is the commit: the file is whole or not there */
-	if (r == 0 && renameat(dfd, tmp, dfd, slash + 1) < 0)
+	if (r == 0 && renameat(dfd, tmp, dfd, base) < 0)
 		r = -errno;
-	if (r < 0)
+	if (r < 0) {
 		unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	vfd_test_step("renamed", base);
+	sfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sfd < 0 || fsync(sfd) < 0)
+		r = -errno;
+	if (sfd >= 0)
+		close(sfd);
+	return r;
+}
+
+/* @path's directory, opened inside the root (made as needed); its base in *@base */
+static int open_parent(struct vfd_root *root, const char *path, char *dir, size_t size,
+		       const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	int r;
+
+	if (!slash || (size_t)(slash - path) >= size)
+		return -EINVAL;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	*base = slash + 1;
+	r = vfd_root_mkdirs(root, dir);
+	if (r < 0)
+		return r;
+	return vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
+}
+
+int vfd_root_write_file(struct vfd_root *root, const char *path, const char *data, size_t len,
+			unsigned int mode)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	int dfd, r;
+
+	if (!may_write_files(root))
+		return -EROFS;
+	dfd = open_parent(root, path, dir, sizeof(dir), &base);
+	if (dfd < 0)
+		return dfd;
+	r = write_atomic(dfd, base, data, len, mode);
 	close(dfd);
+	return r;
+}
+
+/* the stores whose files are links into read-only trees (NixOS, Guix) */
+static bool in_readonly_store(const char *path)
+{
+	return strncmp(path, "nix/store/", 10) == 0 || strncmp(path, "gnu/store/", 10) == 0;
+}
+
+int root_resolve_links(struct vfd_root *root, const char *path, char **out)
+{
+	char done[PATH_MAX] = "", rest[PATH_MAX], next[PATH_MAX];
+	unsigned int hops = 0;
+
+	*out = NULL;
+	if (snprintf(rest, sizeof(rest), "%s", path) >= (int)sizeof(rest))
+		return -ENAMETOOLONG;
+	while (*rest) {
+		char *slash = strchr(rest, '/'), comp[NAME_MAX + 1], cand[PATH_MAX];
+		size_t cl = slash ? (size_t)(slash - rest) : strlen(rest);
+		char *target = NULL;
+		int r;
+
+		if (cl > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(comp, rest, cl);
+		comp[cl] = '\0';
+		memmove(rest, rest + cl + (slash ? 1 : 0), strlen(rest + cl + (slash ? 1 : 0)) + 1);
+		if (!*comp || strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *up = strrchr(done, '/');
+
+			/* ".." at the top would leave the root */
+			if (!*done)
+				return -EXDEV;
+			if (up)
+				*up = '\0';
+			else
+				*done = '\0';
+			continue;
+		}
+		if (snprintf(cand, sizeof(cand), "%s%s%s", done, *done ? "/" : "", comp) >=
+		    (int)sizeof(cand))
+			return -ENAMETOOLONG;
+		r = vfd_root_readlinkf(root, &target, "%s", cand);
+		/* a directory reached through a link must be there: no directories made behind one */
+		if (r == -ENOENT && hops && *rest)
+			return -ENOENT;
+		if (r == -EINVAL || r == -ENOENT) {
+			/* not a link (or not there yet): the path goes on from here */
+			memcpy(done, cand, strlen(cand) + 1);
+			continue;
+		}
+		if (r < 0)
+			return r;
+		/* the kernel's limit on links followed in one lookup (fs/namei.c MAXSYMLINKS) */
+		if (++hops > 40) {
+			free(target);
+			return -ELOOP;
+		}
+		if (snprintf(next, sizeof(next), "%s%s%s", target, *rest ? "/" : "", rest) >=
+		    (int)sizeof(next)) {
+			free(target);
+			return -ENAMETOOLONG;
+		}
+		/* an absolute target starts again at the root's top */
+		if (*target == '/')
+			*done = '\0';
+		free(target);
+		memcpy(rest, next, strlen(next) + 1);
+	}
+	if (!*done)
+		return -EINVAL;
+	if (in_readonly_store(done))
+		return -EROFS;
+	*out = strdup(done);
+	return *out ? 0 : -ENOMEM;
+}
+
+int root_edit_file(struct vfd_root *root, const char *path, const char *data, size_t len,
+		   unsigned int mode)
+{
+	char *real = NULL;
+	int r;
+
+	if (!may_write_files(root))
+		return -EROFS;
+	r = root_resolve_links(root, path, &real);
+	if (r == 0)
+		r = vfd_root_write_file(root, real, data, len, mode);
+	free(real);
 	return r;
 }
 
@@ -134,6 +277,19 @@ static char *record_value(const char *text, const char *key)
 	return NULL;
 }
 
+bool vfd_driver_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* NAME_MAX bounds a sysfs directory name (fs/sysfs/dir.c, kernfs) */
+	if (!n || n > 255 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '/' || name[i] <= ' ' || name[i] > '~')
+			return false;
+	return true;
+}
+
 int vfd_record_load(struct vfd_root *root, const char *slot, struct vfd_binding_record *rec)
 {
 	struct vfd_bdf bdf;
@@ -150,6 +306,9 @@ int vfd_record_load(struct vfd_root *root, const char *slot, struct vfd_binding_
 	rec->driver = record_value(text, "driver");
 	rec->override = record_value(text, "override");
 	free(text);
+	if ((rec->driver && !vfd_driver_name_valid(rec->driver)) ||
+	    (rec->override && !vfd_driver_name_valid(rec->override)))
+		return -EBADMSG;
 	return 0;
 }
 

@@ -153,7 +153,7 @@ int vfd_vm_preset(struct vfd_host *host, const struct vfd_vm_preset_opts *opts, 
 #define VFD_VM_MAX_DEPTH	32		/* XML element nesting */
 #define VFD_VM_MAX_HOSTDEVS	256
 
-enum vfd_vm_source { VFD_VM_SOURCE_LIBVIRT, VFD_VM_SOURCE_QEMU };
+enum vfd_vm_source { VFD_VM_SOURCE_LIBVIRT, VFD_VM_SOURCE_QEMU, VFD_VM_SOURCE_PVE };
 
 /* a passed-through device as the definition says it */
 struct vfd_vm_hostdev {
@@ -169,6 +169,14 @@ struct vfd_vm_hostdev {
 	char *guest_bus;		/* QEMU bus id or libvirt bus number, or NULL */
 	unsigned int guest_slot, guest_fn;
 	unsigned int line;		/* line of the file, 0 when unknown */
+	bool interface;			/* libvirt <interface type='hostdev'> (an SR-IOV VF NIC) */
+	char *mdev;			/* a mediated device's UUID (sysfsdev= under
+					   /sys/bus/mdev/devices, libvirt type='mdev'), or NULL */
+	char *mdev_type;		/* Proxmox mdev=TYPE: an instance of this type of the
+					   device @host is made at start, or NULL */
+	bool all_functions;		/* Proxmox: @host named without a function: every
+					   function of the slot, as one multi-function device */
+	char *mapping;			/* Proxmox mapping=NAME (cluster-wide mapping), or NULL */
 };
 
 struct vfd_vm_conf {
@@ -184,6 +192,12 @@ struct vfd_vm_conf {
 	bool locked;			/* <locked/>, mem-lock=on, mlock=on */
 	uint64_t hard_limit;		/* libvirt <memtune><hard_limit>, bytes, 0 none */
 	bool emulated_vga;		/* an emulated display device besides */
+	char *bad_option;		/* QEMU: the first option that is in no QEMU version's
+					   option table, or NULL */
+	unsigned int bad_option_line;
+	char *start_error;		/* Proxmox: why qemu-server would refuse to start
+					   the guest (its own message), or NULL */
+	unsigned int start_error_line;
 	struct vfd_vm_hostdev *hostdevs;
 	size_t n_hostdevs;
 };
@@ -211,7 +225,26 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
  */
 int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		      struct vfd_vm_error *err);
-/* either, by the first character that is not blank: '<' is XML */
+/*
+ * vfd_vm_parse_pve - read a Proxmox VE VM configuration held in memory
+ * (/etc/pve/qemu-server/ID.conf: "key: value" lines; snapshot, pending and
+ * special sections after the current configuration are skipped): hostpciN,
+ * machine, bios, memory, hugepages, vga, and the QEMU options of args:.
+ * Returns as vfd_vm_parse_libvirt.
+ */
+int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
+		     struct vfd_vm_error *err);
+/* true when @buf reads as a Proxmox VM configuration ("key: value" lines) */
+bool vfd_vm_is_pve(const char *buf, size_t len);
+/* the QEMU versions whose option tables lint knows ("5.2 7.2 ...", static) */
+const char *vfd_vm_qemu_versions(void);
+/*
+ * vfd_vm_qemu_option_arg - does QEMU option @name (without its dash) take a
+ * value? From QEMU's option table (data/qemu-options.tsv). Returns 1 when it
+ * takes one, 0 when not, -ENOENT when no QEMU version known has it.
+ */
+int vfd_vm_qemu_option_arg(const char *name);
+/* any of the three, by content: '<' first is XML; "key: value" lines are Proxmox */
 int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_vm_error *err);
 void vfd_vm_conf_clear(struct vfd_vm_conf *conf);
 

@@ -197,6 +197,12 @@ uint8_t vfd_pcidev_get_revision(const struct vfd_pcidev *dev);
 int vfd_pcidev_get_header_type(const struct vfd_pcidev *dev);
 bool vfd_pcidev_is_multifunction(const struct vfd_pcidev *dev);
 bool vfd_pcidev_is_bridge(const struct vfd_pcidev *dev);
+/*
+ * vfd_pcidev_unassignable - why @dev cannot be given to a guest, or NULL
+ * when nothing in its header or class forbids it. *@id is set to the finding
+ * id of the reason ("bridge", "host-bridge"). The string is static.
+ */
+const char *vfd_pcidev_unassignable(const struct vfd_pcidev *dev, const char **id);
 /* bound driver name, or NULL when unbound */
 const char *vfd_pcidev_get_driver(const struct vfd_pcidev *dev);
 /* IOMMU group number, or -1 when the device has none */
@@ -497,9 +503,18 @@ struct vfd_binding_record {
 
 /* 1 written, 0 kept (a record already there wins: it holds the original driver), -errno */
 int vfd_record_save(struct vfd_root *root, const struct vfd_binding_record *rec);
-/* -ENOENT when there is no record for @slot */
+/*
+ * -ENOENT when there is no record for @slot; -EBADMSG when its driver or
+ * override is not a driver name (vfd_driver_name_valid): a record is never
+ * trusted to name a path
+ */
 int vfd_record_load(struct vfd_root *root, const char *slot, struct vfd_binding_record *rec);
 void vfd_record_clear(struct vfd_binding_record *rec);
+/*
+ * A PCI driver's name as sysfs shows it (a directory of sys/bus/pci/drivers):
+ * 1 to 255 printable ASCII bytes, no '/' or blank, not "." or "..".
+ */
+bool vfd_driver_name_valid(const char *name);
 int vfd_record_remove(struct vfd_root *root, const char *slot);
 /* every recorded slot, a NULL-terminated list (caller frees with vfd_strv_free) */
 int vfd_record_list(struct vfd_root *root, char ***slots);

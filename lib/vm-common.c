@@ -80,6 +80,17 @@ char *sbuf_take(struct sbuf *b)
 	return s;
 }
 
+bool vm_is_uuid(const char *s)
+{
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return s[36] == '\0';
+}
+
 /* ----------------------------------------------------------- names */
 
 const char *vfd_vm_machine_name(enum vfd_vm_machine machine)
@@ -110,13 +121,33 @@ const char *vfd_vm_firmware_name(enum vfd_vm_firmware firmware)
 
 enum vfd_vm_machine vfd_vm_machine_parse(const char *type)
 {
+	char base[64];
+	size_t n;
+	char *plus;
+
 	if (!type || !*type)
 		return VFD_MACHINE_UNKNOWN;
-	/* QEMU's x86 machine types: q35, pc-q35-X.Y; pc, pc-i440fx-X.Y */
-	if (strcmp(type, "q35") == 0 || strncmp(type, "pc-q35-", 7) == 0)
+	/*
+	 * Proxmox pins its own builds of the versioned types: "pc-q35-8.1+pve0",
+	 * "pc-i440fx-5.1+pve0", with ".pxe" for its iPXE ROM variant
+	 * (qemu-server PVE/QemuServer/Machine.pm, the machine type pattern); the
+	 * suffixes do not change the chipset
+	 */
+	n = strlen(type);
+	if (n >= sizeof(base))
+		return VFD_MACHINE_OTHER;
+	memcpy(base, type, n + 1);
+	if (n > 4 && !strcmp(base + n - 4, ".pxe"))
+		base[n - 4] = '\0';
+	plus = strstr(base, "+pve");
+	if (plus && plus[4] && strspn(plus + 4, "0123456789") == strlen(plus + 4))
+		*plus = '\0';
+	/* QEMU's x86 machine types: q35, pc-q35-X.Y; pc, pc-i440fx-X.Y (and pc-X.Y, old) */
+	if (strcmp(base, "q35") == 0 || strncmp(base, "pc-q35-", 7) == 0)
 		return VFD_MACHINE_Q35;
-	if (strcmp(type, "pc") == 0 || strncmp(type, "pc-i440fx-", 10) == 0 ||
-	    strcmp(type, "i440fx") == 0)
+	if (strcmp(base, "pc") == 0 || strncmp(base, "pc-i440fx-", 10) == 0 ||
+	    strcmp(base, "i440fx") == 0 ||
+	    (strncmp(base, "pc-", 3) == 0 && base[3] >= '0' && base[3] <= '9'))
 		return VFD_MACHINE_I440FX;
 	return VFD_MACHINE_OTHER;
 }

@@ -91,6 +91,7 @@ static bool is_vf(struct vfd_pcidev *d)
 static int close_picks(struct vfd_host *host, struct picks *p)
 {
 	size_t ndev = vfd_host_count_devices(host);
+	const char *why;
 	int r;
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -100,7 +101,8 @@ static int close_picks(struct vfd_host *host, struct picks *p)
 		for (size_t j = 0; j < ndev && !is_vf(d); j++) {
 			struct vfd_pcidev *s = vfd_host_device(host, j);
 
-			if (s == d || !same_slot(s, d) || vfd_pcidev_is_bridge(s) || is_vf(s))
+			if (s == d || !same_slot(s, d) || vfd_pcidev_unassignable(s, &why) ||
+			    is_vf(s))
 				continue;
 			r = picks_add(p, s, false,
 				      xasprintf("another function of the slot of %s",
@@ -113,7 +115,9 @@ static int close_picks(struct vfd_host *host, struct picks *p)
 		for (size_t j = 0; j < ndev; j++) {
 			struct vfd_pcidev *s = vfd_host_device(host, j);
 
-			if (s == d || vfd_pcidev_get_group(s) != g || vfd_pcidev_is_bridge(s))
+			/* bridges and host bridges stay: nothing a guest can take */
+			if (s == d || vfd_pcidev_get_group(s) != g ||
+			    vfd_pcidev_unassignable(s, &why))
 				continue;
 			r = picks_add(p, s, false, xasprintf("in IOMMU group %d with %s", g,
 							     vfd_pcidev_get_slot(d)));
@@ -322,6 +326,7 @@ int vfd_vm_devset_build(struct vfd_host *host, const char *const *devices,
 			struct vfd_report *notes)
 {
 	struct picks p = { 0 };
+	const char *why;
 	int r = 0;
 
 	memset(set, 0, sizeof(*set));
@@ -338,7 +343,7 @@ int vfd_vm_devset_build(struct vfd_host *host, const char *const *devices,
 			struct vfd_pcidev *d = vfd_host_device(host, idx);
 
 			/* vfio-pci refuses bridges; their devices must be named instead */
-			if (vfd_pcidev_is_bridge(d)) {
+			if (vfd_pcidev_unassignable(d, &why)) {
 				r = -EISDIR;
 				goto out;
 			}

@@ -28,6 +28,9 @@ static inline bool class_is_vga(uint32_t class_code)
 	return (class_code >> 8) == 0x0300;
 }
 
+/* @s is a UUID as sysfs names mediated devices: 8-4-4-4-12 hex digits */
+bool vm_is_uuid(const char *s);
+
 /* the QEMU user given, or the distribution's */
 const char *vm_user(struct vfd_root *root, const char *user);
 

@@ -24,10 +24,12 @@ static void usage(void)
 {
 	fputs("\nUsage:\n"
 	      " vfio-doctor lint [options] FILE\n"
-	      "\nCheck a libvirt domain XML or a file holding a QEMU command line (a script,\n"
-	      "or bare options) against this host: machine type, firmware and the GPU's ROM,\n"
-	      "each passed device (exists, bound, siblings, group, romfile, x-vga), the\n"
-	      "memlock limit and hugepages. FILE '-' reads standard input.\n"
+	      "\nCheck a VM definition against this host: a libvirt domain XML, a Proxmox VM\n"
+	      "configuration (/etc/pve/qemu-server/ID.conf), or a file holding a QEMU command\n"
+	      "line (a script, 'qm showcmd' output, or bare options, one a line or not):\n"
+	      "machine type, firmware and the GPU's ROM, each passed device (exists, can be\n"
+	      "passed, bound, siblings, group, romfile, x-vga; mediated devices), the memlock\n"
+	      "limit and hugepages. FILE '-' reads standard input.\n"
 	      "\nOptions:\n"
 	      " -u, --user <name>       the account QEMU runs as (default: libvirt-qemu or qemu)\n"
 	      " -v, --verbose           show the evidence of every finding, not only problems\n"
@@ -101,7 +103,8 @@ static void print_json(const char *file, const struct vfd_vm_conf *conf,
 	findings_json_begin(stdout, LINT_JSON_SCHEMA);
 	findings_json_field(stdout, "file", file);
 	findings_json_field(stdout, "source",
-			    conf->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt" : "qemu");
+			    conf->source == VFD_VM_SOURCE_LIBVIRT ? "libvirt"
+			    : conf->source == VFD_VM_SOURCE_PVE ? "proxmox" : "qemu");
 	findings_json_end(stdout, rep);
 }
 
@@ -145,7 +148,8 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		warnx_("lint: expected one FILE (a libvirt domain XML or a QEMU command line)");
+		warnx_("lint: expected one FILE (a libvirt domain XML, a Proxmox VM configuration "
+		       "or a QEMU command line)");
 		return cmd_usage_error("lint ");
 	}
 	file = argv[optind];
@@ -183,6 +187,7 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		printf("vfio-doctor lint: %s (%s)\n", file,
 		       conf.source == VFD_VM_SOURCE_LIBVIRT ? "libvirt domain"
+		       : conf.source == VFD_VM_SOURCE_PVE ? "Proxmox VM configuration"
 		       : "QEMU command line");
 		findings_print_text(stdout, &report, layers, 1, &o);
 	}

@@ -138,6 +138,7 @@ static void build_error(struct vfd_host *host, int r, char *const *devices,
 {
 	for (size_t i = 0; devices[i]; i++) {
 		struct vfd_devspec spec;
+		const char *why;
 		size_t idx;
 
 		if (vfd_devspec_parse(devices[i], &spec) < 0)
@@ -150,6 +151,12 @@ static void build_error(struct vfd_host *host, int r, char *const *devices,
 		    vfd_pcidev_is_bridge(vfd_host_device(host, idx))) {
 			warnx_("'%s' is a PCI bridge: vfio-pci does not take bridges; name the "
 			       "devices behind it", devices[i]);
+			return;
+		}
+		if (r == -EISDIR && vfd_host_lookup(host, &spec, &idx) == 0 &&
+		    vfd_pcidev_unassignable(vfd_host_device(host, idx), &why)) {
+			warnx_("'%s' cannot be passed through: %s", devices[i],
+			       vfd_pcidev_unassignable(vfd_host_device(host, idx), &why));
 			return;
 		}
 	}

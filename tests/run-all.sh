@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every test of `make test`: unit, CLI, fixture and fuzz tests in the normal
-# and the ASan+UBSan builds, then the real-kernel scenarios once (normal
-# build). Ends with one line: "N passed, N failed, N skipped".
+# and the ASan+UBSan builds, the held-out scores of explain (a report), then
+# the real-kernel scenarios once (normal build). Ends with one line:
+# "N passed, N failed, N skipped".
 # usage: run-all.sh NORMAL_BUILD_DIR ASAN_BUILD_DIR
 set -u
 normal=$1 asan=$2
@@ -34,6 +35,16 @@ for dir in "$normal" "$asan"; do
 	cat "$dir/test-run.log"
 	count_meson "$dir/test-run.log"
 done
+
+# the held-out sets of explain: a report (the scores never fail the run; a
+# crash of explain or a malformed set does), see tests/explain/heldout/README.md
+echo "== held-out sets of explain (normal build)"
+if "$top/tests/explain/heldout/score" "$normal/vfio-doctor"; then
+	passed=$((passed + 1))
+else
+	echo "held-out scoring failed: explain crashed or a set is malformed"
+	failed=$((failed + 1))
+fi
 
 echo "== real-kernel scenarios"
 if [ -x "$top/tests/vm/run.sh" ]; then

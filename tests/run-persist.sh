@@ -80,5 +80,24 @@ status 2 "bad device argument" "invalid device 'gpu'" --sysroot "$root" persist 
 status 2 "absent device" "no PCI device matches '0000:09:00.0'" --sysroot "$root" persist \
 	0000:09:00.0
 status 2 "a bridge is refused" "persist refused" --sysroot "$root" persist --dry-run 0000:00:01.0
+# a planted record naming a file persist never writes: refused, nothing changed
+mkdir -p "$root/etc/vfio-doctor"
+printf 'device %s address 8086:10d3 -\nfile /etc/shadow created 0000000000000001\n' "$nic" \
+	>"$root/etc/vfio-doctor/persist.state"
+status 2 "a planted persist.state line is refused" "names '/etc/shadow', which is not a file" \
+	--sysroot "$root" persist --undo --dry-run
+rm -r "$root/etc/vfio-doctor"
+# restore: a binding record whose driver climbs out of sysfs is refused
+mkdir -p "$root/run/vfio-doctor/bindings"
+printf 'slot=%s\ndriver=../../../../etc\noverride=\n' "$nic" >"$root/run/vfio-doctor/bindings/$nic"
+"$vd" --sysroot "$root" restore --dry-run >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "is not a driver name" "$tmp/out"; then
+	ok "restore refuses a record naming a path"
+else
+	not_ok "restore refuses a record naming a path (exit $rc)"
+	sed 's/^/# /' "$tmp/out" "$tmp/err" | head -10
+fi
+rm -r "$root/run"
 status 0 "--help" "For more details see vfio-doctor(8)" persist --help
 tap_done

@@ -324,6 +324,35 @@ static void refusals(void **state)
 	vfd_plan_clear(&plan);
 	close_fx(&fx);
 
+	/*
+	 * a host bridge has a normal header, so vfio-pci would take it, but it is
+	 * refused by name; --group leaves one that shares the group (AMD's "dummy
+	 * host bridges" sit in the groups of their root ports) and binds the rest
+	 */
+	fx.dir = tree_new();
+	tree_device(fx.dir, "pci0000:00/0000:00:01.0", 0x1022, 0x1482, 0x060000, 0, -1, false,
+		    NULL, 2);
+	tree_device(fx.dir, "pci0000:00/" NIC, 0x8086, 0x10d3, 0x020000, 0, 0, false, "e1000e", 2);
+	tree_file(fx.dir, "sys/devices/pci0000:00/" NIC "/driver_override", "(null)\n");
+	open_fx(&fx);
+	{
+		static const char *const host_bridge[] = { "0000:00:01.0", NULL };
+		static const char *const nic[] = { NIC, NULL };
+		struct vfd_bind_opts group = { .group = true };
+
+		assert_int_equal(vfd_plan_bind(fx.host, host_bridge, &opts, &plan), 0);
+		assert_true(plan.refused);
+		assert_string_equal(plan.problems.findings[0].id, "bind.host-bridge");
+		assert_int_equal(plan.nsteps, 0);
+		vfd_plan_clear(&plan);
+		assert_int_equal(vfd_plan_bind(fx.host, nic, &group, &plan), 0);
+		assert_false(plan.refused);
+		assert_int_equal(plan.ntargets, 1);
+		assert_string_equal(plan.targets[0].slot, NIC);
+		vfd_plan_clear(&plan);
+	}
+	close_fx(&fx);
+
 	/* no IOMMU group: vfio-pci would fail to probe */
 	fx.dir = tree_new();
 	tree_device(fx.dir, "pci0000:00/" NIC, 0x8086, 0x10d3, 0x020000, 0, 0, false, "e1000e", -1);
@@ -357,6 +386,54 @@ static void errno_words(void **state)
 	assert_non_null(strstr(vfd_step_strerror(VFD_STEP_BIND, EINVAL), "rejected"));
 }
 
+/* a planted record whose driver climbs out of sys/bus/pci/drivers is refused */
+static void hostile_record_refused(void **state)
+{
+	static const char *const bad[] = {
+		"../../../../etc", "..", ".", "e1000e/../../x", "e1000e\nunbind", "e 1000",
+		"\x1b[31m", "",
+	};
+	struct vfd_binding_record rec;
+	struct vfd_apply_result res;
+	struct vfd_plan plan;
+	struct fx fx = { 0 };
+	char text[256];
+
+	(void)state;
+	nic_tree(&fx);
+	open_fx(&fx);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "slot=" NIC "\ndriver=%s\noverride=\n", bad[i]);
+		tree_file(fx.dir, "run/vfio-doctor/bindings/" NIC, text);
+		if (!*bad[i] || strchr(bad[i], '\n')) {
+			/* no driver (or a line that is not one): nothing to trust, nothing refused */
+			assert_int_equal(vfd_record_load(fx.root, NIC, &rec), 0);
+			vfd_record_clear(&rec);
+			continue;
+		}
+		assert_int_equal(vfd_record_load(fx.root, NIC, &rec), -EBADMSG);
+		vfd_record_clear(&rec);
+		assert_int_equal(vfd_plan_restore(fx.host, nic_arg, &plan), 0);
+		assert_true(plan.refused);
+		assert_int_equal(plan.nsteps, 0);
+		assert_int_equal(plan.problems.n, 1);
+		assert_string_equal(plan.problems.findings[0].id, "restore.record");
+		assert_int_equal(vfd_plan_apply(fx.host, &plan, &res), -EPERM);
+		vfd_plan_clear(&plan);
+		vfd_apply_result_clear(&res);
+		assert_string_equal(kmodel_driver(fx.dir, NIC), "e1000e");
+	}
+	/* an override that is not a driver name either */
+	tree_file(fx.dir, "run/vfio-doctor/bindings/" NIC,
+		  "slot=" NIC "\ndriver=e1000e\noverride=../x\n");
+	assert_int_equal(vfd_record_load(fx.root, NIC, &rec), -EBADMSG);
+	vfd_record_clear(&rec);
+	assert_true(vfd_driver_name_valid("vfio-pci"));
+	assert_true(vfd_driver_name_valid("snd_hda_intel"));
+	assert_false(vfd_driver_name_valid("a/b"));
+	close_fx(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +446,7 @@ int main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(sysroot_is_read_only),
 		cmocka_unit_test(errno_words),
+		cmocka_unit_test(hostile_record_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

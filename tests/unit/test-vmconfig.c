@@ -220,6 +220,15 @@ static void machine_names(void **state)
 	assert_int_equal(vfd_vm_machine_parse("pc"), VFD_MACHINE_I440FX);
 	assert_int_equal(vfd_vm_machine_parse("pc-i440fx-2.12"), VFD_MACHINE_I440FX);
 	assert_int_equal(vfd_vm_machine_parse("virt"), VFD_MACHINE_OTHER);
+	/* Proxmox's pinned builds: the +pveN and .pxe suffixes keep the chipset */
+	assert_int_equal(vfd_vm_machine_parse("q35+pve0"), VFD_MACHINE_Q35);
+	assert_int_equal(vfd_vm_machine_parse("pc-q35-8.1+pve0"), VFD_MACHINE_Q35);
+	assert_int_equal(vfd_vm_machine_parse("pc-q35-9.2+pve1.pxe"), VFD_MACHINE_Q35);
+	assert_int_equal(vfd_vm_machine_parse("pc-i440fx-5.1+pve0"), VFD_MACHINE_I440FX);
+	assert_int_equal(vfd_vm_machine_parse("pc-i440fx-8.0.pxe"), VFD_MACHINE_I440FX);
+	assert_int_equal(vfd_vm_machine_parse("pc-2.3"), VFD_MACHINE_I440FX);
+	assert_int_equal(vfd_vm_machine_parse("virt-8.1+pve0"), VFD_MACHINE_OTHER);
+	assert_int_equal(vfd_vm_machine_parse("q35+pve"), VFD_MACHINE_OTHER);
 	assert_int_equal(vfd_vm_machine_parse(NULL), VFD_MACHINE_UNKNOWN);
 	assert_string_equal(vfd_vm_firmware_name(VFD_FIRMWARE_EFI), "efi");
 }

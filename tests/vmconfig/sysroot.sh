@@ -111,6 +111,42 @@ vmc_variant() {
 	vga-disabled)
 		mkdir -p "$d/sys/module/vfio_pci/parameters"
 		echo Y >"$d/sys/module/vfio_pci/parameters/disable_vga" ;;
+	mdev | mdev-full)
+		# a parent of mediated devices as the kernel lays it out
+		# (Documentation/driver-api/vfio-mediated-device.rst): its types under
+		# mdev_supported_types, a link in class/mdev_bus, and one created device
+		# under bus/mdev/devices. The layout does not depend on the parent's
+		# driver (i915 GVT-g, NVIDIA vGPU); 0000:00:12.0 stands in for it here.
+		p=sys/devices/pci0000:00/0000:00:12.0
+		t=$p/mdev_supported_types/i915-GVTg_V5_4
+		u=4b20d080-1b54-4048-85b3-a6a62d165c01
+		mkdir -p "$d/$t" "$d/sys/class/mdev_bus" "$d/sys/bus/mdev/devices" "$d/$p/$u"
+		echo GVTg_V5_4 >"$d/$t/name"
+		echo vfio-pci >"$d/$t/device_api"
+		if [ "$2" = mdev ]; then echo 2 >"$d/$t/available_instances"
+		else echo 0 >"$d/$t/available_instances"; fi
+		: >"$d/$t/create"
+		ln -s ../../devices/pci0000:00/0000:00:12.0 "$d/sys/class/mdev_bus/0000:00:12.0"
+		ln -s ../mdev_supported_types/i915-GVTg_V5_4 "$d/$p/$u/mdev_type"
+		ln -s "../../../devices/pci0000:00/0000:00:12.0/$u" "$d/sys/bus/mdev/devices/$u" ;;
+	pve-mapping)
+		# Proxmox cluster mappings (pve-guest-common PVE/Mapping/PCI.pm, a
+		# SectionConfig: the id, then one indented "map" line per node) on node pve1
+		mkdir -p "$d/etc/pve/mapping"
+		echo pve1 >"$d/etc/hostname"
+		printf '%s\n' 'someNic' \
+			'	map id=8086:10d3,iommugroup=6,node=pve1,path=0000:01:00.0' \
+			'	map id=8086:10d3,node=pve2,path=0000:03:00.0' \
+			'	description the e1000e' '' \
+			'otherNode' '	map id=8086:10d3,node=pve2,path=0000:01:00.0' '' \
+			'changed' '	map id=10de:2204,node=pve1,path=0000:01:00' \
+			>"$d/etc/pve/mapping/pci.cfg" ;;
+	pve-kvm-rom)
+		# Proxmox reads hostpciN romfile= below /usr/share/kvm (qemu-server PCI.pm)
+		src=$(vmc_rom_src vgabios-stdvga.bin)
+		[ -r "$src" ] || return 1
+		mkdir -p "$d/usr/share/kvm"
+		cp "$src" "$d/usr/share/kvm/vbios.bin" && chmod 0644 "$d/usr/share/kvm/vbios.bin" ;;
 	*)
 		echo "unknown sysroot variant '$2'" >&2
 		return 1 ;;
