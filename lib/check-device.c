@@ -213,6 +213,7 @@ static void device_reset(struct check_ctx *ctx, struct vfd_pcidev *d)
 
 static void device_boot_vga(struct check_ctx *ctx, struct vfd_pcidev *d)
 {
+	unsigned int kv = vfd_host_kernel_version(ctx->host);
 	const char *slot = vfd_pcidev_get_slot(d);
 	struct vfd_finding *f;
 
@@ -222,9 +223,29 @@ static void device_boot_vga(struct check_ctx *ctx, struct vfd_pcidev *d)
 		       "%s is the boot VGA device: the host console and firmware framebuffer "
 		       "live there", slot);
 	finding_evidence(f, "/sys/bus/pci/devices/%s/boot_vga: 1", slot);
-	finding_fix(f, "use another GPU (or the integrated one) for the host console, or add "
-		       "video=efifb:off to the kernel command line and expect no host display; "
-		       "the guest may need a clean ROM file (romfile=)");
+	if (kv >= KERNEL_6_0) {
+		/*
+		 * vfio_pci_core.c vfio_pci_vga_init() (since 6.0) calls
+		 * aperture_remove_conflicting_pci_devices(): binding a VGA device to
+		 * vfio-pci removes the firmware framebuffer (efifb, simpledrm) on it.
+		 */
+		finding_evidence(f, "kernel %u.%u: vfio-pci releases the firmware framebuffer "
+				    "itself when it takes a VGA device", kv >> 16, (kv >> 8) & 0xff);
+		finding_fix(f, "use another GPU (or the integrated one) for the host console, or "
+			       "bind it to vfio-pci at boot (vfio-doctor persist) and expect no host "
+			       "display; no video= option is needed on this kernel; the guest may "
+			       "need a clean ROM file (romfile=)");
+	} else if (kv >= KERNEL_5_15) {
+		/* 5.15 moved sysfb to drivers/firmware: simpledrm, not efifb, may hold it */
+		finding_fix(f, "use another GPU (or the integrated one) for the host console, or "
+			       "add initcall_blacklist=sysfb_init to the kernel command line "
+			       "(video=efifb:off does not stop simpledrm) and expect no host "
+			       "display; the guest may need a clean ROM file (romfile=)");
+	} else {
+		finding_fix(f, "use another GPU (or the integrated one) for the host console, or "
+			       "add video=efifb:off to the kernel command line and expect no host "
+			       "display; the guest may need a clean ROM file (romfile=)");
+	}
 }
 
 /* other functions of the same slot that must go to the guest too */

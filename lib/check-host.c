@@ -41,6 +41,35 @@ static const char *iommu_switch(const struct check_ctx *ctx)
 	return "VT-d (Intel) or IOMMU/AMD-Vi (AMD)";
 }
 
+/*
+ * Inside a VM the hypervisor gives the guest its CPU features and its IOMMU:
+ * a firmware setup switch on this side does not exist. The vIOMMU options are
+ * QEMU's (docs/system/devices/... intel-iommu: intremap needs the split irqchip,
+ * caching-mode lets vfio in the guest map memory) and libvirt's <iommu>.
+ */
+static bool guest_fix(struct check_ctx *ctx, struct vfd_finding *f, bool iommu)
+{
+	if (!ctx->sys.guest)
+		return false;
+	finding_evidence(f, "%s", ctx->sys.guest_why ? ctx->sys.guest_why : "a guest");
+	if (ctx->sys.container) {
+		finding_fix(f, "this is a container: the kernel, its IOMMU and KVM are the host's; "
+			       "fix them on the host, bind the devices there, and pass /dev/vfio "
+			       "(and /dev/kvm) into the container");
+	} else if (iommu) {
+		finding_fix(f, "this system is a guest: the hypervisor must give it a virtual "
+			       "IOMMU (QEMU: -machine q35,kernel-irqchip=split -device "
+			       "intel-iommu,intremap=on,caching-mode=on, or -device amd-iommu, or "
+			       "-device virtio-iommu-pci; libvirt: <iommu model='intel'> with "
+			       "<driver intremap='on' caching_mode='on'/>)");
+	} else {
+		finding_fix(f, "this system is a guest: the hypervisor must expose virtualization "
+			       "(QEMU: -cpu host with nested=1 for kvm_intel/kvm_amd on the host; "
+			       "libvirt: <cpu mode='host-passthrough'>)");
+	}
+	return true;
+}
+
 static void kmsg_evidence(struct check_ctx *ctx, struct vfd_finding *f, const char *needle,
 			  int max)
 {
@@ -56,6 +85,14 @@ void check_platform(struct check_ctx *ctx)
 	struct vfd_finding *f;
 	struct stat st;
 
+	if (!ctx->sys.platform) {
+		f = report_add(ctx->report, "platform.distribution", "platform", VFD_INFO, NULL,
+			       "platform not recognised: the fixes below are generic steps, "
+			       "adapt them to how this system boots");
+		finding_evidence(f, "/etc/os-release: %s", ctx->sys.pretty_name
+				 ? ctx->sys.pretty_name : "missing or without PRETTY_NAME");
+	}
+
 	if (!ctx->cpu_vendor && !ctx->cpu_vmx && !ctx->cpu_svm) {
 		f = report_add(ctx->report, "platform.cpu", "platform", VFD_SKIP, NULL,
 			       "CPU flags unknown: /proc/cpuinfo is not readable");
@@ -70,8 +107,9 @@ void check_platform(struct check_ctx *ctx)
 			       "CPU virtualization is not available: no vmx or svm flag");
 		finding_evidence(f, "/proc/cpuinfo: neither vmx nor svm among the flags, vendor %s",
 				 ctx->cpu_vendor ? ctx->cpu_vendor : "unknown");
-		finding_fix(f, "enable %s in the firmware setup (or, in a VM, expose it: "
-			       "-cpu host with nested virtualization)", virt_switch(ctx));
+		if (!guest_fix(ctx, f, false))
+			finding_fix(f, "enable %s in the firmware setup (or, in a VM, expose it: "
+				       "-cpu host with nested virtualization)", virt_switch(ctx));
 	}
 
 	if (vfd_root_statf(ctx->root, &st, "dev/kvm") == 0) {
@@ -92,8 +130,11 @@ void check_platform(struct check_ctx *ctx)
 			       "/dev/kvm is missing: KVM is not available");
 		finding_evidence(f, "/dev/kvm: not found");
 		finding_evidence(f, "module %s: %s", mod, vfd_module_state_name(s));
-		if (!ctx->cpu_vmx && !ctx->cpu_svm)
-			finding_fix(f, "enable %s in the firmware setup first", virt_switch(ctx));
+		if (!ctx->cpu_vmx && !ctx->cpu_svm) {
+			if (!guest_fix(ctx, f, false))
+				finding_fix(f, "enable %s in the firmware setup first",
+					    virt_switch(ctx));
+		}
 		else
 			finding_fix_steps(f, vfd_system_module_fix(&ctx->sys, mod));
 	}
@@ -144,6 +185,8 @@ void check_firmware(struct check_ctx *ctx)
 		       "the firmware describes no IOMMU (no DMAR, IVRS or VIOT ACPI table)");
 	finding_evidence(f, "/sys/firmware/acpi/tables: no DMAR, IVRS or VIOT");
 	finding_evidence(f, "CPU vendor: %s", ctx->cpu_vendor ? ctx->cpu_vendor : "unknown");
+	if (guest_fix(ctx, f, true))
+		return;
 	finding_fix(f, "enable %s in the firmware setup; if the setup has no such switch, the "
 		       "board or firmware does not support an IOMMU", iommu_switch(ctx));
 	finding_fix(f, "in a QEMU VM: add -device intel-iommu,intremap=on,caching-mode=on (q35, "
@@ -243,10 +286,18 @@ static void iommu_enabled(struct check_ctx *ctx)
 		finding_evidence(f, "/proc/cmdline: %s", ctx->cmdline_raw);
 		kmsg_evidence(ctx, f, "DMAR: IOMMU disabled", 1);
 		finding_evidence(f, "/sys/kernel/iommu_groups: empty");
-		finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, NULL, tok));
 		if (strcmp(tok, "intel_iommu=off") == 0) {
-			finding_fix(f, "and, unless this kernel enables it by default, add "
-				       "intel_iommu=on the same way");
+			char *ev = NULL;
+			/* without it the IOMMU stays off unless the kernel's config turns it on */
+			int def = intel_default_on(ctx, &ev);
+
+			if (ev)
+				finding_evidence(f, "%s", ev);
+			free(ev);
+			finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, def == 1 ? NULL
+								   : "intel_iommu=on", tok));
+		} else {
+			finding_fix_steps(f, vfd_system_cmdline_fix(&ctx->sys, NULL, tok));
 		}
 		return;
 	}
@@ -288,8 +339,9 @@ static void iommu_enabled(struct check_ctx *ctx)
 		       "no IOMMU: no groups, and the firmware describes no IOMMU");
 	finding_evidence(f, "/sys/kernel/iommu_groups: empty");
 	finding_evidence(f, "/sys/class/iommu: %s", *units ? units : "empty");
-	finding_fix(f, "enable %s in the firmware setup (see firmware.iommu-table)",
-		    iommu_switch(ctx));
+	if (!guest_fix(ctx, f, true))
+		finding_fix(f, "enable %s in the firmware setup (see firmware.iommu-table)",
+			    iommu_switch(ctx));
 }
 
 /* unknown words in intel_iommu= / amd_iommu=, with the kernel's own answer */

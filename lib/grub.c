@@ -137,9 +137,9 @@ static int take_lists(struct strv_builder *add, struct strv_builder *rem, char *
 	return 0;
 }
 
-/* @out with "GRUB_CMDLINE_LINUX_DEFAULT=..." appended on a line of its own */
-static char *append_default(char *out, size_t *out_len, const char *eol,
-			    const struct strv_builder *add)
+/* @out with "VAR=..." appended on a line of its own */
+static char *append_var(char *out, size_t *out_len, const char *eol, const char *var,
+			const struct strv_builder *add)
 {
 	struct tbuf b = { 0 };
 
@@ -147,7 +147,7 @@ static char *append_default(char *out, size_t *out_len, const char *eol,
 	for (unsigned int i = text_eols_before_append(out, *out_len); i; i--)
 		tbuf_adds(&b, eol);
 	free(out);
-	tbuf_adds(&b, VAR_DEFAULT "=\"");
+	tbuf_addf(&b, "%s=\"", var);
 	for (size_t i = 0; i < add->n; i++)
 		tbuf_addf(&b, "%s%s", i ? " " : "", add->v[i]);
 	tbuf_addf(&b, "\"%s", eol);
@@ -189,10 +189,12 @@ static bool reads_as(const char *text, size_t len, const char *var, const struct
  */
 static bool edit_reads_back(const char *out, size_t olen, const struct shvalue *all,
 			    const bool *drop_all, const struct shvalue *def, const bool *drop_def,
-			    const struct strv_builder *add, struct edit_error *err)
+			    const struct strv_builder *add, bool to_all, struct edit_error *err)
 {
-	if (reads_as(out, olen, VAR_ALL, all, drop_all, NULL, 0) &&
-	    reads_as(out, olen, VAR_DEFAULT, def, drop_def, add->v, add->n))
+	if (reads_as(out, olen, VAR_ALL, all, drop_all, to_all ? add->v : NULL,
+		     to_all ? add->n : 0) &&
+	    reads_as(out, olen, VAR_DEFAULT, def, drop_def, to_all ? NULL : add->v,
+		     to_all ? 0 : add->n))
 		return true;
 	set_err(err, all->line ? all->line : def->line,
 		"the edited file would not read back as intended; edit it by hand");
@@ -205,10 +207,11 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 	struct strv_builder add = { 0 }, rem = { 0 };
 	struct shvalue all, def;
 	struct splices sp = { 0 };
-	bool *drop_all = NULL, *drop_def = NULL;
+	bool *drop_all = NULL, *drop_def = NULL, *tdrop;
+	struct shvalue *tv;
 	const char *eol = text_eol(text, len);
 	size_t olen = 0;
-	int has_all, has_def, r;
+	int has_all, has_def, has_t, r;
 
 	*out = NULL;
 	has_all = sh_find_assign(text, len, VAR_ALL, &all, err);
@@ -243,18 +246,25 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 		r = -ENOMEM;
 		goto out;
 	}
-	sh_cut_words(text, all.start, all.end, all.words, all.nwords, drop_all, &sp);
-	if (add.n && has_def && !def.quoted_end) {
+	/* the words go to one variable (@e->to_all: GRUB_CMDLINE_LINUX); the other is only cut */
+	tv = e->to_all ? &all : &def;
+	tdrop = e->to_all ? drop_all : drop_def;
+	has_t = e->to_all ? has_all : has_def;
+	if (e->to_all)
+		sh_cut_words(text, def.start, def.end, def.words, def.nwords, drop_def, &sp);
+	else
+		sh_cut_words(text, all.start, all.end, all.words, all.nwords, drop_all, &sp);
+	if (add.n && has_t && !tv->quoted_end) {
 		/* unquoted (or empty) value: quote it, so the new words stay in it */
 		struct tbuf b = { 0 };
 		bool first = true;
 		char *esc;
 
 		tbuf_adds(&b, "\"");
-		for (size_t i = 0; i < def.nwords; i++) {
-			if (drop_def[i])
+		for (size_t i = 0; i < tv->nwords; i++) {
+			if (tdrop[i])
 				continue;
-			esc = sh_dquote_escape(def.words[i].text);
+			esc = sh_dquote_escape(tv->words[i].text);
 			tbuf_addf(&b, "%s%s", first ? "" : " ", esc ? esc : "");
 			free(esc);
 			first = false;
@@ -265,38 +275,39 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 		}
 		tbuf_adds(&b, "\"");
 		esc = tbuf_take(&b, NULL);
-		splices_add(&sp, def.start, def.end, esc);
+		splices_add(&sp, tv->start, tv->end, esc);
 		if (!esc)
 			sp.oom = true;
 		free(esc);
 	} else {
-		sh_cut_words(text, def.start, def.end, def.words, def.nwords, drop_def, &sp);
+		sh_cut_words(text, tv->start, tv->end, tv->words, tv->nwords, tdrop, &sp);
 	}
-	if (add.n && has_def && def.quoted_end) {
+	if (add.n && has_t && tv->quoted_end) {
 		struct tbuf b = { 0 };
 		bool kept = false;
 		char *s;
 
-		for (size_t i = 0; i < def.nwords; i++)
-			kept |= !drop_def[i];
+		for (size_t i = 0; i < tv->nwords; i++)
+			kept |= !tdrop[i];
 		for (size_t i = 0; i < add.n; i++) {
-			bool space = i > 0 || (kept && !blank_or_nl(byte_before(text, &sp, def.close)));
+			bool space = i > 0 || (kept && !blank_or_nl(byte_before(text, &sp, tv->close)));
 
 			tbuf_addf(&b, "%s%s", space ? " " : "", add.v[i]);
 		}
 		s = tbuf_take(&b, NULL);
-		splices_add(&sp, def.close, def.close, s);
+		splices_add(&sp, tv->close, tv->close, s);
 		if (!s)
 			sp.oom = true;
 		free(s);
 	}
 	*out = splices_apply(&sp, text, len, &olen);
 	/* a new GRUB_CMDLINE_LINUX_DEFAULT goes after the edited text, whose end may have changed */
-	if (*out && add.n && !has_def)
-		*out = append_default(*out, &olen, eol, &add);
+	if (*out && add.n && !has_t)
+		*out = append_var(*out, &olen, eol, e->to_all ? VAR_ALL : VAR_DEFAULT, &add);
 	if (out_len)
 		*out_len = olen;
-	if (*out && !edit_reads_back(*out, olen, &all, drop_all, &def, drop_def, &add, err))
+	if (*out && !edit_reads_back(*out, olen, &all, drop_all, &def, drop_def, &add, e->to_all,
+					   err))
 		r = -EINVAL;
 	else
 		r = *out ? take_lists(&add, &rem, added, removed) : -ENOMEM;
@@ -312,6 +323,33 @@ out:
 	free(drop_def);
 	sh_value_clear(&all);
 	sh_value_clear(&def);
+	return r;
+}
+
+/* replace [start, end) with what @b holds (an allocation failure is remembered) */
+static void splice_tbuf(struct splices *sp, size_t start, size_t end, struct tbuf *b)
+{
+	char *s = tbuf_take(b, NULL);
+
+	splices_add(sp, start, end, s);
+	if (!s)
+		sp->oom = true;
+	free(s);
+}
+
+/* the edited text and the lists of what was added and removed (NULL text on failure) */
+static int apply_edit(struct splices *sp, const char *text, size_t len, struct strv_builder *add,
+		      struct strv_builder *rem, char **out, size_t *out_len, char ***added,
+		      char ***removed)
+{
+	int r;
+
+	*out = splices_apply(sp, text, len, out_len);
+	r = *out ? take_lists(add, rem, added, removed) : -ENOMEM;
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+	}
 	return r;
 }
 
@@ -391,7 +429,6 @@ int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *e, ch
 		struct tbuf b = { 0 };
 		size_t at = 0;
 		bool kept = false;
-		char *s;
 
 		for (size_t i = 0; i < v.nwords; i++) {
 			if (!drop[i]) {
@@ -405,23 +442,142 @@ int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *e, ch
 			tbuf_addf(&b, "%s%s", i || kept ? " " : "", add.v[i]);
 		if (!len)
 			tbuf_adds(&b, "\n");
-		s = tbuf_take(&b, NULL);
-		splices_add(&sp, at, at, s);
-		if (!s)
-			sp.oom = true;
-		free(s);
+		splice_tbuf(&sp, at, at, &b);
 	}
-	*out = splices_apply(&sp, text, len, out_len);
-	r = *out ? take_lists(&add, &rem, added, removed) : -ENOMEM;
-	if (r < 0) {
-		free(*out);
-		*out = NULL;
-	}
+	r = apply_edit(&sp, text, len, &add, &rem, out, out_len, added, removed);
 out:
 	strv_builder_clear(&add);
 	strv_builder_clear(&rem);
 	splices_clear(&sp);
 	free(drop);
 	sh_value_clear(&v);
+	return r;
+}
+
+/*
+ * A systemd-boot entry (Boot Loader Specification, type #1): "key value"
+ * lines; every "options" line adds to the command line, in order. Words go
+ * after the last kept word of the last options line (a new options line when
+ * there is none); removals apply to all of them.
+ */
+int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
+		       size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+{
+	struct strv_builder add = { 0 }, rem = { 0 };
+	struct shvalue *lines = NULL;
+	bool **drops = NULL;
+	size_t nlines = 0, at = 0;
+	struct splices sp = { 0 };
+	bool have_at = false, kept_any = false, lead = false;
+	unsigned int lineno = 0;
+	int r = -ENOMEM;
+
+	*out = NULL;
+	for (size_t p = 0; p < len;) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		size_t end = nl ? (size_t)(nl - text) : len, v = p, vend = end;
+		struct shvalue *nv;
+		void *nd;
+
+		lineno++;
+		while (v < end && (text[v] == ' ' || text[v] == '\t'))
+			v++;
+		if (end - v < 8 || memcmp(text + v, "options", 7) != 0 ||
+		    (text[v + 7] != ' ' && text[v + 7] != '\t')) {
+			p = nl ? end + 1 : len;
+			continue;
+		}
+		v += 7;
+		if (vend > v && text[vend - 1] == '\r')
+			vend--;
+		nv = realloc(lines, (nlines + 1) * sizeof(*nv));
+		if (!nv)
+			goto out;
+		lines = nv;
+		nd = realloc(drops, (nlines + 1) * sizeof(*drops));
+		if (!nd)
+			goto out;
+		drops = nd;
+		memset(&lines[nlines], 0, sizeof(*lines));
+		drops[nlines] = NULL;
+		nlines++;
+		r = kcmdline_words(text + v, vend - v, &lines[nlines - 1]);
+		if (r == -EINVAL)
+			set_err(err, lineno, "options: unterminated double quote");
+		if (r < 0)
+			goto out;
+		r = -ENOMEM;
+		lines[nlines - 1].line = lineno;
+		lines[nlines - 1].start = v;
+		lines[nlines - 1].end = vend;
+		for (size_t i = 0; i < lines[nlines - 1].nwords; i++) {
+			lines[nlines - 1].words[i].start += v;
+			lines[nlines - 1].words[i].end += v;
+		}
+		drops[nlines - 1] = calloc(lines[nlines - 1].nwords + 1, sizeof(bool));
+		if (!drops[nlines - 1])
+			goto out;
+		p = nl ? end + 1 : len;
+	}
+	for (size_t l = 0; l < nlines; l++) {
+		r = mark_drops(&lines[l], "options", e, drops[l], &rem, err);
+		if (r < 0)
+			goto out;
+	}
+	r = -ENOMEM;
+	for (const char *const *t = e->add; t && *t; t++) {
+		bool has = in_list((const char *const *)add.v, *t);
+
+		for (size_t l = 0; l < nlines && !has; l++)
+			has = kept_has(&lines[l], drops[l], *t);
+		if (!has)
+			strv_addf(&add, "%s", *t);
+	}
+	for (size_t l = 0; l < nlines; l++) {
+		sh_cut_words(text, lines[l].start, lines[l].end, lines[l].words, lines[l].nwords,
+			     drops[l], &sp);
+		if (l + 1 < nlines)
+			continue;
+		/* the words go after the last kept word of the last options line */
+		at = lines[l].end;
+		have_at = true;
+		for (size_t i = 0; i < lines[l].nwords; i++)
+			if (!drops[l][i]) {
+				at = lines[l].words[i].end;
+				kept_any = true;
+			}
+		/* all cut: the blank after "options" goes with the first word, so start there */
+		if (!kept_any && lines[l].nwords) {
+			at = lines[l].start;
+			lead = true;
+		}
+	}
+	if (add.n) {
+		struct tbuf b = { 0 };
+
+		if (!have_at) {
+			at = len;
+			for (unsigned int i = text_eols_before_append(text, len); i; i--)
+				tbuf_adds(&b, text_eol(text, len));
+			tbuf_adds(&b, "options");
+		}
+		/* "options" is followed by a blank, so a line without words has one before @at */
+		for (size_t i = 0; i < add.n; i++)
+			tbuf_addf(&b, "%s%s", i || kept_any || lead || !have_at ? " " : "", add.v[i]);
+		if (!have_at)
+			tbuf_adds(&b, text_eol(text, len));
+		splice_tbuf(&sp, at, at, &b);
+	}
+	r = apply_edit(&sp, text, len, &add, &rem, out, out_len, added, removed);
+out:
+	for (size_t l = 0; l < nlines; l++) {
+		sh_value_clear(&lines[l]);
+		free(drops ? drops[l] : NULL);
+	}
+	free(lines);
+	free(drops);
+	strv_builder_clear(&add);
+	strv_builder_clear(&rem);
+	splices_clear(&sp);
 	return r;
 }

@@ -84,6 +84,11 @@ void finding_fix(struct vfd_finding *f, const char *fmt, ...)
 /* move a whole list of steps into the fix (takes ownership of @steps) */
 void finding_fix_steps(struct vfd_finding *f, char **steps);
 
+/* kernel versions as vfd_host_kernel_version() gives them */
+#define KERNEL_5_15 (5u << 16 | 15u << 8)
+#define KERNEL_6_0 (6u << 16)
+#define KERNEL_6_2 (6u << 16 | 2u << 8)
+
 /* The context every layer check gets. */
 struct check_ctx {
 	struct vfd_host *host;

@@ -9,7 +9,9 @@
  * file persist manages, whether persist made it, and the FNV-1a 64 hash of
  * what persist left in it ("-" once someone else changed it); a command line
  * word or array element persist added (+) or removed (-) under KEY
- * (GRUB_CMDLINE_LINUX_DEFAULT, MODULES, FILES, or "-" for /etc/kernel/cmdline).
+ * (GRUB_CMDLINE_LINUX_DEFAULT, GRUB_CMDLINE_LINUX where grubby keeps the words,
+ * MODULES, FILES, "options" for a systemd-boot entry, or "-" for
+ * /etc/kernel/cmdline).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -32,6 +32,7 @@
 
 #include "internal.h"
 #include "persist.h"
+#include "platform.h"
 
 #define STATE_PATH "etc/vfio-doctor/persist.state"
 #define RULE_PATH "etc/udev/rules.d/60-vfio-doctor.rules"
@@ -40,16 +41,25 @@
 #define MODPROBE_PATH "etc/modprobe.d/vfio.conf"
 #define ITMODULES_PATH "etc/initramfs-tools/modules"
 #define MKINITCPIO_PATH "etc/mkinitcpio.conf"
+#define BOOSTER_PATH "etc/booster.yaml"
 #define GRUB_PATH "etc/default/grub"
 #define KCMDLINE_PATH "etc/kernel/cmdline"
 #define BAK_SUFFIX ".vfio-doctor.bak"
 #define MAX_FILE (1u << 20)
 
 #define GRUB_KEY "GRUB_CMDLINE_LINUX_DEFAULT"
+#define GRUB_KEY_ALL "GRUB_CMDLINE_LINUX"
+#define ENTRY_KEY "options"
 #define WRITTEN_BY "# Written by vfio-doctor persist; remove with: vfio-doctor persist --undo\n"
 #define KCMDLINE_KEY "-"
 
-/* loaded early in every initramfs: the IOMMU backend with vfio-pci */
+/*
+ * Loaded early in every initramfs: the IOMMU backend with vfio-pci. Never
+ * vfio_virqfd: before 6.2 it is a module vfio_pci depends on, which every
+ * generator adds by itself (modules.dep), and since 6.2 it is part of vfio
+ * ("vfio: Fold vfd_virqfd.ko into vfio.ko"), where naming it breaks mkinitcpio
+ * and dracut builds.
+ */
 static const char *const vfio_modules[] = { "vfio", "vfio_iommu_type1", "vfio_pci", NULL };
 /* the Arch wiki's order for MODULES=: vfio-pci first, ahead of any GPU driver listed */
 static const char *const mkinitcpio_modules[] = { "vfio_pci", "vfio", "vfio_iommu_type1", NULL };
@@ -73,7 +83,12 @@ static const struct known_file {
 	{ RULE_PATH, FK_OWNED },	{ HOOK_PATH, FK_OWNED },
 	{ DRACUT_PATH, FK_OWNED },	{ MODPROBE_PATH, FK_BLOCK },
 	{ ITMODULES_PATH, FK_BLOCK },	{ MKINITCPIO_PATH, FK_TOKENS },
+	{ BOOSTER_PATH, FK_BLOCK },
 	{ GRUB_PATH, FK_TOKENS },	{ KCMDLINE_PATH, FK_TOKENS },
+	/* systemd-boot entries on the ESP (platform_entry_dirs), their options line */
+	{ "boot/loader/entries/*.conf", FK_TOKENS },
+	{ "efi/loader/entries/*.conf", FK_TOKENS },
+	{ "boot/efi/loader/entries/*.conf", FK_TOKENS },
 };
 
 static const struct known_file *known_file(const char *path)
@@ -101,8 +116,6 @@ static int dev_cmp(const void *a, const void *b)
 
 /* ------------------------------------------------------------- work */
 
-enum generator { GEN_NONE, GEN_INITRAMFS_TOOLS, GEN_DRACUT, GEN_MKINITCPIO };
-
 struct work {
 	struct vfd_host *host;
 	struct vfd_root *root;
@@ -112,7 +125,9 @@ struct work {
 	struct vfd_system sys;
 	struct vfd_modules *mods;
 	bool vfio_builtin;
-	enum generator gen;
+	/* the command line words the edits added and removed, or a tool must (describe) */
+	struct strv_builder cmd_added, cmd_removed;
+	char *cmd_why;
 	bool any_address, any_id;
 	char **visited;		/* files this run decided about */
 	size_t nvisited;
@@ -171,6 +186,20 @@ static enum file_kind kind_of(const char *path)
 	const struct known_file *k = known_file(path);
 
 	return k ? k->kind : FK_STATE;
+}
+
+/* a systemd-boot entry below the ESP: one of the loader/entries patterns */
+static bool is_entry(const char *path)
+{
+	const char *e = strstr(path, "loader/entries/");
+
+	return e && known_file(path) != NULL;
+}
+
+/* a file that holds the kernel command line */
+static bool is_cmdline_file(const char *path)
+{
+	return strcmp(path, GRUB_PATH) == 0 || strcmp(path, KCMDLINE_PATH) == 0 || is_entry(path);
 }
 
 static char *bak_path(const char *path)
@@ -273,7 +302,7 @@ static int add_change(struct work *w, const char *path, char *old, size_t oldlen
 	c->drop_backup = drop_backup;
 	p->nchanges++;
 	if (kind_of(path) != FK_STATE) {
-		if (strcmp(path, GRUB_PATH) == 0 || strcmp(path, KCMDLINE_PATH) == 0)
+		if (is_cmdline_file(path))
 			w->boot_changed = true;
 		else
 			w->initramfs_changed = true;
@@ -520,9 +549,10 @@ static int grub_editor(const char *text, size_t len, const char *key, const char
 		       const char *const *remove, char **out, size_t *out_len, char ***added,
 		       char ***removed, struct edit_error *err)
 {
-	struct cmdline_edit e = { add, remove };
+	struct cmdline_edit e = { .add = add, .remove = remove };
 
-	(void)key;
+	/* grubby's platforms keep the words in GRUB_CMDLINE_LINUX, where grubby puts them */
+	e.to_all = strcmp(key, GRUB_KEY_ALL) == 0;
 	return grub_edit(text, len, &e, out, out_len, added, removed, err);
 }
 
@@ -530,10 +560,20 @@ static int kcmdline_editor(const char *text, size_t len, const char *key,
 			   const char *const *add, const char *const *remove, char **out,
 			   size_t *out_len, char ***added, char ***removed, struct edit_error *err)
 {
-	struct cmdline_edit e = { add, remove };
+	struct cmdline_edit e = { .add = add, .remove = remove };
 
 	(void)key;
 	return kcmdline_edit(text, len, &e, out, out_len, added, removed, err);
+}
+
+static int entry_editor(const char *text, size_t len, const char *key, const char *const *add,
+			const char *const *remove, char **out, size_t *out_len, char ***added,
+			char ***removed, struct edit_error *err)
+{
+	struct cmdline_edit e = { .add = add, .remove = remove };
+
+	(void)key;
+	return entry_options_edit(text, len, &e, out, out_len, added, removed, err);
 }
 
 static int modules_editor(const char *text, size_t len, const char *key,
@@ -562,6 +602,8 @@ static token_editor editor_for(const char *path, const char *key)
 		return grub_editor;
 	if (strcmp(path, KCMDLINE_PATH) == 0)
 		return kcmdline_editor;
+	if (is_entry(path))
+		return entry_editor;
 	return strcmp(key, "MODULES") == 0 ? modules_editor : files_editor;
 }
 
@@ -719,7 +761,9 @@ static void release(struct work *w, const struct pfile *pf)
 		r = block_set(text, len, NULL, &out, &olen, &e);
 		break;
 	case FK_TOKENS: {
-		static const char *const keys[] = { GRUB_KEY, KCMDLINE_KEY, "MODULES", "FILES" };
+		static const char *const keys[] = {
+			GRUB_KEY, GRUB_KEY_ALL, KCMDLINE_KEY, ENTRY_KEY, "MODULES", "FILES",
+		};
 
 		out = malloc(len + 1);
 		if (!out) {
@@ -892,11 +936,26 @@ static int resolve_arg(struct vfd_host *host, const char *arg, struct vfd_pcidev
 	return any ? 0 : -ENODEV;
 }
 
+/*
+ * No group at all, and the firmware describes an IOMMU that the command line
+ * keeps off (or this kernel does not turn on by itself): the one case where
+ * persist must go on, since the edit that fixes it is its own. Not where no
+ * file or tool holds the command line.
+ */
+static bool iommu_comes_on(struct work *w)
+{
+	if (vfd_host_count_groups(w->host) > 0 || w->sys.kargs == VFD_KARGS_NONE)
+		return false;
+	return vfd_root_existsf(w->root, "sys/firmware/acpi/tables/DMAR") ||
+	       vfd_root_existsf(w->root, "sys/firmware/acpi/tables/IVRS");
+}
+
 /* bind's refusals for the devices to persist, as persist's problems */
 static int judge_devices(struct work *w, const char *const *devices)
 {
 	struct vfd_bind_opts bo = { .allow_nonviable = true, .force = w->opts->force };
 	struct vfd_plan bp;
+	bool kept_fail = false;
 	int r = vfd_plan_bind(w->host, devices, &bo, &bp);
 
 	if (r < 0)
@@ -908,6 +967,17 @@ static int judge_devices(struct work *w, const char *const *devices)
 
 		if (strcmp(s->id, "bind.already") == 0)
 			continue;
+		if (strcmp(s->id, "bind.no-group") == 0 && iommu_comes_on(w)) {
+			/* the group appears once the command line below turns the IOMMU on */
+			f = problem(w, "persist.no-group-yet", VFD_WARN, s->device,
+				    "%s has no IOMMU group yet: the IOMMU is off now; the kernel "
+				    "command line below turns it on, and vfio-pci takes the device "
+				    "after the reboot", s->device);
+			if (f)
+				finding_fix(f, "after the reboot: vfio-doctor check %s", s->device);
+			continue;
+		}
+		kept_fail |= s->status == VFD_FAIL;
 		id = xasprintf("persist.%s", strncmp(s->id, "bind.", 5) == 0 ? s->id + 5 : s->id);
 		f = problem(w, id ? id : "persist.device", s->status, s->device, "%s", s->summary);
 		free(id);
@@ -916,7 +986,7 @@ static int judge_devices(struct work *w, const char *const *devices)
 		for (char **x = s->fix; f && x && *x; x++)
 			finding_fix(f, "%s", *x);
 	}
-	w->plan->refused |= bp.refused;
+	w->plan->refused |= bp.refused && kept_fail;
 	vfd_plan_clear(&bp);
 	return 0;
 }
@@ -1017,6 +1087,19 @@ static int drop_devices(struct work *w, const char *const *devices)
 
 /* ---------------------------------------------------------- content */
 
+/* the udev rule line for one device, ending in a newline */
+static void rule_line(struct tbuf *b, const char *slot)
+{
+	/* udev: ATTR{} is written while the rules are read, RUN runs after all */
+	tbuf_addf(b, "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
+		     "ATTR{driver_override}=\"vfio-pci\", "
+		     "RUN{builtin}+=\"kmod load vfio_pci\", "
+		     "RUN+=\"/bin/sh -c '[ -e /sys/bus/pci/drivers/vfio-pci/%%k ] || "
+		     "{ [ ! -e /sys/bus/pci/devices/%%k/driver ] || "
+		     "echo %%k > /sys/bus/pci/devices/%%k/driver/unbind; "
+		     "echo %%k > /sys/bus/pci/drivers_probe; }'\"\n", slot);
+}
+
 static char *render_rule(const struct pstate *s)
 {
 	struct tbuf b = { 0 };
@@ -1025,18 +1108,9 @@ static char *render_rule(const struct pstate *s)
 		      "# One line per PCI device, matched by address as the kernel adds it: no\n"
 		      "# driver but vfio-pci may take it (driver_override), vfio-pci is loaded,\n"
 		      "# and the device is probed again, leaving a driver that got it first.\n");
-	for (size_t i = 0; i < s->ndevs; i++) {
-		if (s->devs[i].by_id)
-			continue;
-		/* udev: ATTR{} is written while the rules are read, RUN runs after all */
-		tbuf_addf(&b, "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
-			      "ATTR{driver_override}=\"vfio-pci\", "
-			      "RUN{builtin}+=\"kmod load vfio_pci\", "
-			      "RUN+=\"/bin/sh -c '[ -e /sys/bus/pci/drivers/vfio-pci/%%k ] || "
-			      "{ [ ! -e /sys/bus/pci/devices/%%k/driver ] || "
-			      "echo %%k > /sys/bus/pci/devices/%%k/driver/unbind; "
-			      "echo %%k > /sys/bus/pci/drivers_probe; }'\"\n", s->devs[i].slot);
-	}
+	for (size_t i = 0; i < s->ndevs; i++)
+		if (!s->devs[i].by_id)
+			rule_line(&b, s->devs[i].slot);
 	return tbuf_take(&b, NULL);
 }
 
@@ -1356,6 +1430,42 @@ static void step_initramfs_tools(struct work *w, bool want, bool rule)
 		   "initramfs-tools: put the udev rule into the initramfs");
 }
 
+/*
+ * booster (Arch) reads /etc/booster.yaml; its modules_force_load key lists the
+ * modules loaded in the initramfs before anything else (booster(1)). persist
+ * owns a block holding that key, unless the user's part of the file sets it
+ * already: YAML takes a key once, so then the user adds the modules.
+ */
+static void step_booster(struct work *w, bool want)
+{
+	static const char *const line[] = {
+		"modules_force_load: vfio_pci,vfio,vfio_iommu_type1", NULL,
+	};
+	char *text = NULL, *outside = NULL;
+	size_t len = 0, olen = 0;
+	struct edit_error e = { 0 };
+	bool theirs = false;
+
+	if (read_file(w->root, BOOSTER_PATH, &text, &len, NULL) == 1 &&
+	    block_set(text, len, NULL, &outside, &olen, &e) == 0)
+		for (const char *p = outside; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+			theirs |= strncmp(p, "modules_force_load:", 19) == 0;
+	free(text);
+	free(outside);
+	if (theirs && want) {
+		struct vfd_finding *f = problem(w, "persist.booster", VFD_WARN, NULL,
+						"/" BOOSTER_PATH " sets modules_force_load itself: "
+						"vfio-pci is not added to it");
+
+		if (f)
+			finding_fix(f, "add vfio_pci,vfio,vfio_iommu_type1 to the front of its "
+				       "modules_force_load list, then /usr/lib/booster/regenerate_images");
+		keep(w, BOOSTER_PATH);
+		return;
+	}
+	step_block(w, BOOSTER_PATH, want ? (char **)line : NULL, "booster: load vfio-pci early");
+}
+
 static void step_mkinitcpio(struct work *w, bool want, bool rule)
 {
 	static const char *const rule_file[] = { "/" RULE_PATH, NULL };
@@ -1410,8 +1520,16 @@ static void step_mkinitcpio(struct work *w, bool want, bool rule)
 			   : "mkinitcpio: take out what persist added");
 }
 
-/* the IOMMU words the command line needs, with why (the check layer's reasoning) */
-static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
+/*
+ * The IOMMU words the command line needs, with why (the check layer's
+ * reasoning). Intel: intel_iommu=on unless this kernel turns the IOMMU on by
+ * itself (CONFIG_INTEL_IOMMU_DEFAULT_ON, drivers/iommu/intel/Kconfig: default y
+ * upstream, off in some distribution kernels). AMD: nothing; the AMD IOMMU
+ * starts whenever the firmware has an IVRS table, amd_iommu= only takes "off"
+ * and tuning words (Documentation/admin-guide/kernel-parameters.txt), so an
+ * amd_iommu=on is removed instead.
+ */
+static void iommu_wants(struct work *w, struct strv_builder *add, char **why)
 {
 	const char *rel = vfd_host_get_release(w->host);
 	char *config = NULL, *proc = NULL;
@@ -1444,6 +1562,24 @@ static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
 		return;
 	strv_addf(add, "intel_iommu=on");
 	*why = strdup("ACPI DMAR table; this kernel does not turn the Intel IOMMU on by itself");
+}
+
+/*
+ * iommu=pt (the host's own devices bypass translation) is a choice, not a fix:
+ * only with --iommu-pt, and kept by later runs once persist added it.
+ */
+static void cmdline_wants(struct work *w, struct strv_builder *add, char **why)
+{
+	bool pt = w->opts->iommu_pt;
+
+	iommu_wants(w, add, why);
+	for (size_t i = 0; i < w->old.ntoks && !pt; i++)
+		pt = w->old.toks[i].added && strcmp(w->old.toks[i].token, "iommu=pt") == 0;
+	if (!pt)
+		return;
+	strv_addf(add, "iommu=pt");
+	if (!*why)
+		*why = strdup("asked for with --iommu-pt");
 }
 
 /* a command line for /etc/kernel/cmdline from the running one, as kernel-install makes it */
@@ -1507,47 +1643,34 @@ static void warn_grub_dropins(struct work *w)
 		closedir(dir);
 }
 
-static void step_cmdline(struct work *w)
+/* record what a command line file edit did, for the commands that follow it */
+static void note_words(struct strv_builder *b, char **words)
 {
-	struct strv_builder want = { 0 };
+	for (char **t = words; t && *t; t++) {
+		bool seen = false;
+
+		for (size_t i = 0; i < b->n; i++)
+			seen |= strcmp(b->v[i], *t) == 0;
+		if (!seen)
+			strv_addf(b, "%s", *t);
+	}
+}
+
+/* one file holding the command line: @want added, the words that keep the IOMMU off removed */
+static void cmdline_file(struct work *w, const char *path, const char *key,
+			 const struct strv_builder *want, const char *why)
+{
 	const char *const *rm = w->now.ndevs ? cmdline_remove : NULL;
-	const char *path, *key;
-	char *why = NULL, *old = NULL, *out = NULL, **added = NULL, **removed = NULL;
+	char *old = NULL, *out = NULL, **added = NULL, **removed = NULL;
 	size_t len = 0, olen = 0;
 	unsigned int mode = 0644;
 	struct edit_error e = { 0 };
 	bool existed;
 	int r;
 
-	if (w->now.ndevs)
-		cmdline_wants(w, &want, &why);
-	if (want.oom) {
-		w->err = -ENOMEM;
-		goto out;
-	}
-	if (w->sys.boot == VFD_BOOT_GRUB) {
-		path = GRUB_PATH;
-		key = GRUB_KEY;
-		if (w->now.ndevs)
-			warn_grub_dropins(w);
-	} else if (w->sys.boot == VFD_BOOT_SYSTEMD_BOOT) {
-		path = KCMDLINE_PATH;
-		key = KCMDLINE_KEY;
-	} else {
-		struct vfd_finding *f;
-
-		if (!want.n)
-			goto out;
-		f = problem(w, "persist.no-bootloader", VFD_WARN, NULL,
-			    "no bootloader configuration found (/" GRUB_PATH ", /" KCMDLINE_PATH
-			    "): add %s to the kernel command line by hand", want.v[0]);
-		if (f)
-			finding_evidence(f, "%s", why);
-		goto out;
-	}
 	r = read_file(w->root, path, &old, &len, &mode);
 	existed = r == 1;
-	if (r == 0 && strcmp(path, KCMDLINE_PATH) == 0 && (want.n || pstate_file(&w->old, path))) {
+	if (r == 0 && strcmp(path, KCMDLINE_PATH) == 0 && (want->n || pstate_file(&w->old, path))) {
 		old = seed_kcmdline(w);
 		len = old ? strlen(old) : 0;
 		if (!old)
@@ -1556,24 +1679,24 @@ static void step_cmdline(struct work *w)
 	if (r < 0) {
 		problem_edit(w, path, &e, r);
 		keep(w, path);
-		goto out;
+		return;
 	}
 	if (!old)
-		goto out;
+		return;
 	r = edit_tokens_any(w, path, key, editor_for(path, key), old, len,
-			    (const char *const *)want.v, rm, &out, &olen, &added, &removed, &e);
+			    (const char *const *)want->v, rm, &out, &olen, &added, &removed, &e);
 	if (r < 0) {
 		forget_tokens(&w->now, path);
 		/* nothing wanted and nothing persist's: an unreadable file is not our business */
-		if (r == -EINVAL && !want.n && !pstate_file(&w->old, path) &&
+		if (r == -EINVAL && !want->n && !pstate_file(&w->old, path) &&
 		    !mentions_any(old, len, cmdline_remove)) {
 			free(old);
-			goto out;
+			return;
 		}
 		free(old);
 		problem_edit(w, path, &e, r);
 		keep(w, path);
-		goto out;
+		return;
 	}
 	if (!existed) {
 		/* the seed is what kernel-install used so far: the file is new */
@@ -1581,6 +1704,8 @@ static void step_cmdline(struct work *w)
 		old = NULL;
 		len = 0;
 	}
+	note_words(&w->cmd_added, added);
+	note_words(&w->cmd_removed, removed);
 	{
 		struct tbuf b = { 0 };
 		char *text;
@@ -1603,65 +1728,139 @@ static void step_cmdline(struct work *w)
 		       text ? text : "kernel command line");
 		free(text);
 	}
-out:
 	vfd_strv_free(added);
 	vfd_strv_free(removed);
+}
+
+/* every systemd-boot entry, as grubby's ALL: each one boots with its own options */
+static void cmdline_entries(struct work *w, const struct strv_builder *want, const char *why)
+{
+	struct strv_builder names = { 0 };
+	DIR *dir = vfd_root_opendirf(w->root, "%s", w->sys.entries_dir);
+	struct dirent *de;
+
+	while (dir && (de = readdir(dir))) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] != '.' && l > 5 && strcmp(de->d_name + l - 5, ".conf") == 0)
+			strv_addf(&names, "%s/%s", w->sys.entries_dir, de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	if (names.oom) {
+		w->err = -ENOMEM;
+		strv_builder_clear(&names);
+		return;
+	}
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), str_cmp);
+	for (size_t i = 0; i < names.n && !w->err; i++)
+		cmdline_file(w, names.v[i], ENTRY_KEY, want, why);
+	strv_builder_clear(&names);
+}
+
+/*
+ * Platforms whose command line a tool keeps (kernelstub, rpm-ostree, bootc,
+ * NixOS, Unraid): nothing to edit here; describe() gives the words to the
+ * tool. The running command line says what is there already.
+ */
+static void cmdline_by_tool(struct work *w, const struct strv_builder *want)
+{
+	struct vfd_cmdline_token *t = NULL;
+	char *proc = NULL;
+	int n = 0;
+
+	if (vfd_root_readf_str(w->root, &proc, "proc/cmdline") == 0)
+		n = vfd_cmdline_split(proc, &t);
+	for (size_t i = 0; i < want->n; i++) {
+		bool there = false;
+
+		for (int k = 0; k < n && !there; k++) {
+			char *word = t[k].value ? xasprintf("%s=%s", t[k].key, t[k].value)
+						: strdup(t[k].key);
+
+			there = word && strcmp(word, want->v[i]) == 0;
+			free(word);
+		}
+		if (!there)
+			strv_addf(&w->cmd_added, "%s", want->v[i]);
+	}
+	for (const char *const *r = cmdline_remove; w->now.ndevs && *r; r++)
+		for (int k = 0; k < n; k++) {
+			char *word = t[k].value ? xasprintf("%s=%s", t[k].key, t[k].value)
+						: strdup(t[k].key);
+
+			if (word && strcmp(word, *r) == 0)
+				note_words(&w->cmd_removed, (char *[]){ word, NULL });
+			free(word);
+		}
+	vfd_cmdline_free(t, n > 0 ? n : 0);
+	free(proc);
+}
+
+static void step_cmdline(struct work *w)
+{
+	struct strv_builder want = { 0 };
+	enum vfd_kargs kargs;
+	char *why = NULL;
+
+	if (w->now.ndevs)
+		cmdline_wants(w, &want, &why);
+	if (want.oom) {
+		w->err = -ENOMEM;
+		goto out;
+	}
+	kargs = w->sys.kargs;
+	/* the table's word over the files: a platform that never reads it is not told */
+	if ((kargs == VFD_KARGS_GRUB || kargs == VFD_KARGS_GRUBBY) &&
+	    platform_never(&w->sys, VFD_NEVER_GRUB_DEFAULT))
+		kargs = VFD_KARGS_NONE;
+	switch (kargs) {
+	case VFD_KARGS_GRUB:
+	case VFD_KARGS_GRUBBY:
+		if (w->now.ndevs)
+			warn_grub_dropins(w);
+		cmdline_file(w, GRUB_PATH, w->sys.kargs == VFD_KARGS_GRUBBY ? GRUB_KEY_ALL : GRUB_KEY,
+			     &want, why);
+		/*
+		 * Fedora's kernel-install plugin 20-grub takes a new kernel's options
+		 * from /etc/kernel/cmdline where the installer wrote one: keep it in step
+		 * (never created here).
+		 */
+		if (w->sys.kargs == VFD_KARGS_GRUBBY &&
+		    (vfd_root_existsf(w->root, KCMDLINE_PATH) || pstate_file(&w->old, KCMDLINE_PATH)))
+			cmdline_file(w, KCMDLINE_PATH, KCMDLINE_KEY, &want, why);
+		break;
+	case VFD_KARGS_KCMDLINE:
+		cmdline_file(w, KCMDLINE_PATH, KCMDLINE_KEY, &want, why);
+		break;
+	case VFD_KARGS_ENTRIES:
+		cmdline_entries(w, &want, why);
+		break;
+	case VFD_KARGS_NONE: {
+		struct vfd_finding *f;
+
+		if (!want.n)
+			break;
+		f = problem(w, "persist.no-bootloader", VFD_WARN, NULL,
+			    "no bootloader configuration found (/" GRUB_PATH ", /" KCMDLINE_PATH
+			    ", systemd-boot entries): add %s to the kernel command line by hand",
+			    want.v[0]);
+		if (f)
+			finding_evidence(f, "%s", why);
+		break;
+	}
+	default:
+		cmdline_by_tool(w, &want);
+		if (why && w->cmd_added.n)
+			w->cmd_why = strdup(why);
+		break;
+	}
+	if (w->cmd_added.oom || w->cmd_removed.oom)
+		w->err = -ENOMEM;
+out:
 	free(why);
 	strv_builder_clear(&want);
-}
-
-static enum generator detect_generator(struct work *w)
-{
-	static const struct {
-		const char *path;
-		enum generator gen;
-	} bins[] = {
-		{ "usr/sbin/update-initramfs", GEN_INITRAMFS_TOOLS },
-		{ "sbin/update-initramfs", GEN_INITRAMFS_TOOLS },
-		{ "usr/bin/dracut", GEN_DRACUT }, { "usr/sbin/dracut", GEN_DRACUT },
-		{ "sbin/dracut", GEN_DRACUT }, { "usr/bin/mkinitcpio", GEN_MKINITCPIO },
-	}, confs[] = {
-		{ "etc/initramfs-tools", GEN_INITRAMFS_TOOLS }, { "etc/dracut.conf.d", GEN_DRACUT },
-		{ "etc/dracut.conf", GEN_DRACUT }, { "etc/mkinitcpio.conf", GEN_MKINITCPIO },
-	};
-	static const enum generator by_distro[] = {
-		[VFD_DISTRO_UNKNOWN] = GEN_NONE, [VFD_DISTRO_DEBIAN] = GEN_INITRAMFS_TOOLS,
-		[VFD_DISTRO_FEDORA] = GEN_DRACUT, [VFD_DISTRO_ARCH] = GEN_MKINITCPIO,
-	};
-	bool found[4] = { false };
-	int count = 0;
-
-	/* the installed tool is the best evidence; its configuration the next best */
-	for (size_t i = 0; i < ARRAY_SIZE(bins); i++)
-		if (!found[bins[i].gen] && vfd_root_existsf(w->root, "%s", bins[i].path)) {
-			found[bins[i].gen] = true;
-			count++;
-		}
-	for (size_t i = 0; !count && i < ARRAY_SIZE(confs); i++)
-		if (!found[confs[i].gen] && vfd_root_existsf(w->root, "%s", confs[i].path)) {
-			found[confs[i].gen] = true;
-			count++;
-		}
-	if (count > 1 && found[by_distro[w->sys.distro]])
-		return by_distro[w->sys.distro];
-	for (int g = GEN_INITRAMFS_TOOLS; g <= GEN_MKINITCPIO; g++)
-		if (found[g])
-			return (enum generator)g;
-	return GEN_NONE;
-}
-
-static const char *grub_update(const struct vfd_system *sys)
-{
-	switch (sys->distro) {
-	case VFD_DISTRO_DEBIAN:
-		return "update-grub";
-	case VFD_DISTRO_FEDORA:
-		return "grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline";
-	case VFD_DISTRO_ARCH:
-		return "grub-mkconfig -o /boot/grub/grub.cfg";
-	default:
-		return "update-grub (or: grub-mkconfig -o /boot/grub/grub.cfg)";
-	}
 }
 
 static void step_state(struct work *w, char *old, size_t oldlen, bool existed)
@@ -1693,9 +1892,235 @@ static void step_state(struct work *w, char *old, size_t oldlen, bool existed)
 	}
 }
 
+/* "--flag=a --flag=b" for each word of @v */
+static void flags_into(struct tbuf *b, const char *flag, const struct strv_builder *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		tbuf_addf(b, " %s='%s'", flag, v->v[i]);
+}
+
+/* the words in one quoted list: 'a b' */
+static char *quoted_words(const struct strv_builder *v)
+{
+	struct tbuf b = { 0 };
+
+	tbuf_adds(&b, "'");
+	join_into(&b, v->v, " ");
+	tbuf_adds(&b, "'");
+	return tbuf_take(&b, NULL);
+}
+
+/* the commands that make the kernel command line edit (or the tool's words) take effect */
+static void boot_commands(struct work *w, struct strv_builder *cmds)
+{
+	const struct strv_builder *add = &w->cmd_added, *rem = &w->cmd_removed;
+	struct tbuf b = { 0 };
+	char *s;
+
+	switch (w->sys.kargs) {
+	case VFD_KARGS_GRUB:
+		if (w->boot_changed)
+			strv_addf(cmds, "%s", platform_grub_update(&w->sys));
+		return;
+	case VFD_KARGS_GRUBBY:
+		/* /etc/default/grub is for new kernels; grubby puts the words into every entry */
+		if (!add->n && !rem->n)
+			return;
+		tbuf_adds(&b, "grubby --update-kernel=ALL");
+		if (add->n) {
+			s = quoted_words(add);
+			tbuf_addf(&b, " --args=%s", s ? s : "");
+			free(s);
+		}
+		if (rem->n) {
+			s = quoted_words(rem);
+			tbuf_addf(&b, " --remove-args=%s", s ? s : "");
+			free(s);
+		}
+		break;
+	case VFD_KARGS_KCMDLINE:
+		if (w->boot_changed)
+			strv_addf(cmds, "%s", platform_kcmdline_refresh(&w->sys));
+		return;
+	case VFD_KARGS_KERNELSTUB:
+		if (rem->n) {
+			s = quoted_words(rem);
+			strv_addf(cmds, "kernelstub -d %s", s ? s : "");
+			free(s);
+		}
+		if (add->n) {
+			s = quoted_words(add);
+			strv_addf(cmds, "kernelstub -a %s", s ? s : "");
+			free(s);
+		}
+		return;
+	case VFD_KARGS_RPM_OSTREE:
+		if (!add->n && !rem->n)
+			return;
+		tbuf_adds(&b, "rpm-ostree kargs");
+		flags_into(&b, "--append", add);
+		flags_into(&b, "--delete", rem);
+		break;
+	default:
+		return;
+	}
+	s = tbuf_take(&b, NULL);
+	if (s)
+		strv_addf(cmds, "%s", s);
+	else
+		cmds->oom = true;
+	free(s);
+}
+
+/*
+ * rpm-ostree builds the initramfs on the host only when told to (rpm-ostree(1):
+ * initramfs --enable, its --arg handed to dracut, and initramfs-etc --track to
+ * carry /etc files into it); /etc/dracut.conf.d is not read for the image's one.
+ */
+static void ostree_initramfs_commands(struct work *w, struct strv_builder *cmds)
+{
+	bool had = w->old.ndevs > 0;
+
+	if (w->now.ndevs && !w->vfio_builtin)
+		strv_addf(cmds, "rpm-ostree initramfs --enable --arg=--force-drivers "
+				"--arg='vfio vfio_iommu_type1 vfio_pci'");
+	if (w->now.ndevs)
+		strv_addf(cmds, "rpm-ostree initramfs-etc --track=/" MODPROBE_PATH "%s",
+			  w->any_address ? " --track=/" RULE_PATH : "");
+	else if (had)
+		strv_addf(cmds, "rpm-ostree initramfs-etc --untrack=/" MODPROBE_PATH
+				" --untrack=/" RULE_PATH);
+}
+
+/*
+ * NixOS and Unraid take no file from persist: NixOS builds /etc from
+ * configuration.nix, Unraid unpacks its root into RAM at each boot. The same
+ * setup is given as the lines to put where the platform reads them.
+ */
+static void print_only(struct work *w)
+{
+	struct strv_builder lines = { 0 }, mods = { 0 }, ids = { 0 };
+	struct vfd_finding *f;
+	char *s;
+
+	if (!w->now.ndevs) {
+		f = problem(w, "persist.by-hand", VFD_INFO, NULL,
+			    "%s keeps no file of persist's: take out the lines you added for "
+			    "vfio-doctor by hand", w->sys.platform->name);
+		return;
+	}
+	for (size_t i = 0; i < w->now.ndevs; i++)
+		for (char **m = w->now.devs[i].mods; m && *m; m++)
+			add_module(&mods, *m);
+	for (size_t i = 0; i < w->now.ndevs; i++)
+		if (w->now.devs[i].by_id || w->sys.kargs == VFD_KARGS_SYSLINUX)
+			strv_addf(&ids, "%04x:%04x", w->now.devs[i].vendor, w->now.devs[i].device);
+	if (w->sys.kargs == VFD_KARGS_NIXOS) {
+		/* NixOS options: boot.kernelParams, boot.initrd.kernelModules, boot.extraModprobeConfig */
+		struct tbuf b = { 0 };
+
+		s = platform_nix_list("boot.kernelParams", (const char *const *)w->cmd_added.v);
+		if (w->cmd_added.n && s)
+			strv_addf(&lines, "%s", s);
+		free(s);
+		s = platform_nix_list("boot.initrd.kernelModules", vfio_modules);
+		if (s && !w->vfio_builtin)
+			strv_addf(&lines, "%s", s);
+		free(s);
+		for (size_t i = 0; !w->vfio_builtin && i < mods.n; i++)
+			tbuf_addf(&b, "%ssoftdep %s pre: vfio-pci", b.len ? "\\n" : "", mods.v[i]);
+		if (ids.n) {
+			tbuf_addf(&b, "%soptions vfio-pci ids=", b.len ? "\\n" : "");
+			join_into(&b, ids.v, ",");
+		}
+		s = tbuf_take(&b, NULL);
+		if (s && *s)
+			strv_addf(&lines, "boot.extraModprobeConfig = \"%s\";", s);
+		free(s);
+		/* the same rule as persist's udev file, in a Nix '' string (no '' or ${ in it) */
+		tbuf_clear(&b);
+		for (size_t i = 0; i < w->now.ndevs; i++)
+			if (!w->now.devs[i].by_id)
+				rule_line(&b, w->now.devs[i].slot);
+		s = tbuf_take(&b, NULL);
+		if (s && *s) {
+			s[strlen(s) - 1] = '\0';
+			strv_addf(&lines, "services.udev.extraRules = ''%s'';", s);
+		}
+		free(s);
+		for (size_t i = 0; i < w->cmd_removed.n; i++)
+			strv_addf(&lines, "take \"%s\" out of boot.kernelParams", w->cmd_removed.v[i]);
+		f = problem(w, "persist.nixos", VFD_INFO, NULL,
+			    "NixOS builds /etc from its configuration: put these lines into "
+			    "/etc/nixos/configuration.nix (persist writes no file here)");
+	} else {
+		/*
+		 * Unraid 6.9+: /boot/config/vfio-pci.cfg holds BIND=ADDRESS|VENDOR:DEVICE
+		 * entries, bound to vfio-pci early in boot (Tools > System Devices writes
+		 * it); the kernel command line is the append line of syslinux.cfg.
+		 */
+		struct tbuf b = { 0 };
+
+		tbuf_adds(&b, "BIND=");
+		for (size_t i = 0; i < w->now.ndevs; i++)
+			tbuf_addf(&b, "%s%s|%04x:%04x", i ? " " : "", w->now.devs[i].slot,
+				  w->now.devs[i].vendor, w->now.devs[i].device);
+		s = tbuf_take(&b, NULL);
+		if (s)
+			strv_addf(&lines, "/boot/config/vfio-pci.cfg: %s", s);
+		free(s);
+		for (size_t i = 0; i < w->cmd_added.n; i++)
+			strv_addf(&lines, "/boot/syslinux/syslinux.cfg: add %s to the append line of "
+					  "the default label", w->cmd_added.v[i]);
+		for (size_t i = 0; i < w->cmd_removed.n; i++)
+			strv_addf(&lines, "/boot/syslinux/syslinux.cfg: remove %s from the append "
+					  "line", w->cmd_removed.v[i]);
+		f = problem(w, "persist.unraid", VFD_INFO, NULL,
+			    "Unraid rebuilds /etc at every boot: its settings live on the flash "
+			    "device under /boot (persist writes no file here)");
+	}
+	for (size_t i = 0; f && i < lines.n; i++)
+		finding_fix(f, "%s", lines.v[i]);
+	if (lines.oom || mods.oom || ids.oom)
+		w->err = -ENOMEM;
+	strv_builder_clear(&lines);
+	strv_builder_clear(&mods);
+	strv_builder_clear(&ids);
+}
+
+/* bootc: the kernel arguments and the initramfs are the image's */
+static void bootc_steps(struct work *w)
+{
+	struct vfd_finding *f;
+	struct tbuf b = { 0 };
+	char *s;
+
+	if (!w->now.ndevs || (!w->cmd_added.n && w->vfio_builtin))
+		return;
+	f = problem(w, "persist.bootc", VFD_INFO, NULL,
+		    "a bootc host boots its image's kernel arguments and initramfs: build "
+		    "them into the image");
+	if (!f)
+		return;
+	if (w->cmd_added.n) {
+		tbuf_adds(&b, "kargs = [");
+		for (size_t i = 0; i < w->cmd_added.n; i++)
+			tbuf_addf(&b, "%s\"%s\"", i ? ", " : "", w->cmd_added.v[i]);
+		tbuf_adds(&b, "]");
+		s = tbuf_take(&b, NULL);
+		finding_fix(f, "/usr/lib/bootc/kargs.d/50-vfio.toml: %s", s ? s : "");
+		free(s);
+	}
+	if (!w->vfio_builtin)
+		finding_fix(f, "/usr/lib/dracut/dracut.conf.d/50-vfio.conf: force_drivers+=\" vfio "
+			       "vfio_iommu_type1 vfio_pci \" (then dracut in the image build)");
+	finding_fix(f, "then: bootc upgrade (or bootc switch to the new image)");
+}
+
 static void describe(struct work *w)
 {
 	struct strv_builder cmds = { 0 }, devs = { 0 };
+	size_t before;
 
 	for (size_t i = 0; i < w->now.ndevs; i++) {
 		const struct pdev *d = &w->now.devs[i];
@@ -1703,8 +2128,11 @@ static void describe(struct work *w)
 		char *s;
 
 		tbuf_addf(&b, "%s (%04x:%04x) by %s", d->slot, d->vendor, d->device,
-			  d->by_id ? "ID (options vfio-pci ids=)" : "address (udev rule)");
-		if (d->mods && d->mods[0] && !w->vfio_builtin) {
+			  w->sys.kargs == VFD_KARGS_NIXOS ? "the lines above"
+			  : w->sys.kargs == VFD_KARGS_SYSLINUX ? "vfio-pci.cfg (BIND=)"
+			  : d->by_id ? "ID (options vfio-pci ids=)" : "address (udev rule)");
+		if (d->mods && d->mods[0] && !w->vfio_builtin &&
+		    w->sys.kargs != VFD_KARGS_SYSLINUX) {
 			tbuf_adds(&b, "; vfio-pci loads before ");
 			join_into(&b, d->mods, ", ");
 		}
@@ -1715,29 +2143,17 @@ static void describe(struct work *w)
 			devs.oom = true;
 		free(s);
 	}
-	if (w->initramfs_changed) {
-		switch (w->gen) {
-		case GEN_INITRAMFS_TOOLS:
-			strv_addf(&cmds, "update-initramfs -u");
-			break;
-		case GEN_DRACUT:
-			strv_addf(&cmds, "dracut -f");
-			break;
-		case GEN_MKINITCPIO:
-			strv_addf(&cmds, "mkinitcpio -P");
-			break;
-		default:
-			break;
-		}
-	}
-	if (w->boot_changed) {
-		if (w->sys.boot == VFD_BOOT_SYSTEMD_BOOT)
-			strv_addf(&cmds, "kernel-install add \"$(uname -r)\" "
-					 "\"/lib/modules/$(uname -r)/vmlinuz\"");
-		else
-			strv_addf(&cmds, "%s", grub_update(&w->sys));
-	}
-	if (w->plan->nchanges > w->cleanups)
+	if (w->initramfs_changed && platform_initramfs_update(&w->sys))
+		strv_addf(&cmds, "%s", platform_initramfs_update(&w->sys));
+	if (w->sys.initramfs == VFD_INITRAMFS_RPM_OSTREE)
+		ostree_initramfs_commands(w, &cmds);
+	before = cmds.n;
+	boot_commands(w, &cmds);
+	if (w->sys.kargs == VFD_KARGS_NIXOS && w->now.ndevs)
+		strv_addf(&cmds, "nixos-rebuild boot");
+	if (w->plan->nchanges > w->cleanups || cmds.n > before ||
+	    (w->now.ndevs && (w->sys.kargs == VFD_KARGS_NIXOS ||
+			      w->sys.kargs == VFD_KARGS_SYSLINUX)))
 		strv_addf(&cmds, "reboot");
 	if (cmds.oom || devs.oom) {
 		strv_builder_clear(&cmds);
@@ -1749,6 +2165,37 @@ static void describe(struct work *w)
 	w->plan->devices = strv_take(&devs);
 }
 
+/*
+ * --undo where a tool keeps the command line: persist recorded no words there,
+ * so name the ones it would have asked for that the running kernel has.
+ */
+static void tool_undo_note(struct work *w)
+{
+	const char *how = NULL;
+	char *proc = NULL;
+
+	switch (w->sys.kargs) {
+	case VFD_KARGS_KERNELSTUB:
+		how = "kernelstub -d 'intel_iommu=on'";
+		break;
+	case VFD_KARGS_RPM_OSTREE:
+		how = "rpm-ostree kargs --delete='intel_iommu=on'";
+		break;
+	default:
+		return;
+	}
+	if (vfd_root_readf_str(w->root, &proc, "proc/cmdline") == 0 &&
+	    strstr(proc, "intel_iommu=on")) {
+		struct vfd_finding *f = problem(w, "persist.cmdline-kept", VFD_INFO, NULL,
+						"intel_iommu=on stays on the kernel command line: "
+						"%s keeps it, not persist", w->sys.platform->name);
+
+		if (f)
+			finding_fix(f, "if nothing else needs it: %s", how);
+	}
+	free(proc);
+}
+
 int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		     const struct vfd_persist_opts *opts, struct vfd_persist_plan *plan)
 {
@@ -1757,6 +2204,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	char *stext = NULL;
 	size_t slen = 0;
 	unsigned int line = 0;
+	bool etc_never;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
@@ -1804,6 +2252,10 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		pstate_clear(&w.old);
 		return 0;
 	}
+	/* the platform decides which files hold what (lib/platform.c) */
+	vfd_system_detect(w.root, &w.sys);
+	etc_never = platform_never(&w.sys, VFD_NEVER_ETC);
+	plan->by_hand = etc_never;
 	for (size_t i = 0; i < w.old.ndevs; i++) {
 		struct pdev *d = pstate_add_dev(&w.now, w.old.devs[i].slot);
 
@@ -1822,7 +2274,9 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		r = w.err;
 	if (r == 0 && w.opts->undo) {
 		if (!w.old.ndevs && !w.old.nfiles) {
-			if (!w.cleanups)
+			if (etc_never)
+				print_only(&w);
+			else if (!w.cleanups)
 				problem(&w, "persist.nothing", VFD_INFO, NULL,
 					"nothing to undo: vfio-doctor persist has set up nothing "
 					"here");
@@ -1833,6 +2287,17 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		else
 			while (w.now.ndevs)
 				pstate_drop_dev(&w.now, w.now.ndevs - 1);
+	} else if (r == 0 && w.sys.container) {
+		struct vfd_finding *f = problem(&w, "persist.container", VFD_FAIL, NULL,
+						"this is a container: the kernel it runs and its "
+						"boot configuration are the host's");
+
+		if (f) {
+			finding_evidence(f, "%s", w.sys.guest_why);
+			finding_fix(f, "run vfio-doctor persist on the host, and pass /dev/vfio "
+				       "into the container");
+		}
+		plan->refused = true;
 	} else if (r == 0) {
 		r = judge_devices(&w, devices);
 		if (r == 0)
@@ -1848,11 +2313,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	}
 	if (w.any_id)
 		warn_shared(&w);
-	vfd_system_detect(w.root, &w.sys);
-	w.gen = detect_generator(&w);
 	if (w.now.ndevs) {
-		bool want;
-
 		w.mods = vfd_modules_new(w.root, vfd_host_get_release(host));
 		w.vfio_builtin = w.mods &&
 				 vfd_modules_state(w.mods, "vfio_pci") == VFD_MODULE_BUILTIN;
@@ -1873,38 +2334,53 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			problem(&w, "persist.builtin", VFD_INFO, NULL,
 				"vfio-pci is built into this kernel (modules.builtin): it is there "
 				"before any driver, no softdep or initramfs module is needed");
-		if (w.gen == GEN_NONE && !w.vfio_builtin)
+		if (w.sys.initramfs == VFD_INITRAMFS_NONE && !w.vfio_builtin && !etc_never)
 			problem(&w, "persist.no-initramfs", VFD_INFO, NULL,
-				"no initramfs generator found (initramfs-tools, dracut, mkinitcpio): "
-				"vfio-pci loads from the root file system");
+				"no initramfs generator found (initramfs-tools, dracut, mkinitcpio, "
+				"booster): vfio-pci loads from the root file system");
+	}
+	if (w.now.ndevs && !etc_never) {
+		bool want = !w.vfio_builtin;
+
 		step_owned(&w, RULE_PATH, wanted(&w, w.any_address, render_rule(&w.now)), 0644,
 			   "udev rule: give the devices to vfio-pci by address at boot");
 		step_modprobe(&w);
-		want = !w.vfio_builtin;
-		switch (w.gen) {
-		case GEN_INITRAMFS_TOOLS:
+		/* the platform's table says which generators' files it never reads */
+		switch (platform_never(&w.sys, VFD_NEVER_INITRAMFS_FILES) ? VFD_INITRAMFS_NONE
+									     : w.sys.initramfs) {
+		case VFD_INITRAMFS_TOOLS:
 			step_initramfs_tools(&w, want, w.any_address);
 			break;
-		case GEN_DRACUT:
+		case VFD_INITRAMFS_DRACUT:
 			step_owned(&w, DRACUT_PATH, wanted(&w, want || w.any_address,
 							   render_dracut(want, w.any_address)),
 				   0644, w.any_address
 				   ? "dracut: vfio-pci and the udev rule in the initramfs"
 				   : "dracut: vfio-pci in the initramfs, loaded early");
 			break;
-		case GEN_MKINITCPIO:
+		case VFD_INITRAMFS_MKINITCPIO:
 			step_mkinitcpio(&w, want, w.any_address);
+			break;
+		case VFD_INITRAMFS_BOOSTER:
+			step_booster(&w, want);
 			break;
 		default:
 			break;
 		}
 		step_cmdline(&w);
+		if (w.sys.kargs == VFD_KARGS_BOOTC)
+			bootc_steps(&w);
+	} else if (w.now.ndevs) {
+		step_cmdline(&w);
+		print_only(&w);
 	}
+	if (w.opts->undo && !w.now.ndevs)
+		tool_undo_note(&w);
 	/* whatever persist managed and this run did not decide about goes back */
 	for (size_t i = 0; i < w.old.nfiles && w.err == 0; i++)
 		if (!visited(&w, w.old.files[i].path))
 			release(&w, &w.old.files[i]);
-	if (w.err == 0) {
+	if (w.err == 0 && !etc_never) {
 		step_state(&w, stext, slen, stext != NULL);
 		stext = NULL;
 	}
@@ -1918,6 +2394,9 @@ done:
 	free(w.visited);
 	vfd_modules_free(w.mods);
 	vfd_system_clear(&w.sys);
+	strv_builder_clear(&w.cmd_added);
+	strv_builder_clear(&w.cmd_removed);
+	free(w.cmd_why);
 	pstate_clear(&w.old);
 	pstate_clear(&w.now);
 	if (r < 0)

@@ -161,13 +161,14 @@ void sh_cut_words(const char *text, size_t vstart, size_t vend, const struct shw
 struct cmdline_edit {
 	const char *const *add;
 	const char *const *remove;
+	bool to_all;		/* grub_edit: add to GRUB_CMDLINE_LINUX (grubby's variable) */
 };
 
 /*
  * grub_edit - /etc/default/grub: looks at GRUB_CMDLINE_LINUX and
  * GRUB_CMDLINE_LINUX_DEFAULT (the last assignment of each, as the shell
- * would), removes from both, adds to GRUB_CMDLINE_LINUX_DEFAULT (a new line
- * when the file has none). Only the words concerned change: quoting, comments,
+ * would), removes from both, adds to GRUB_CMDLINE_LINUX_DEFAULT, or with
+ * @edit->to_all to GRUB_CMDLINE_LINUX (a new line when the file has none). Only the words concerned change: quoting, comments,
  * continuation lines and the other lines are kept. A value the tool cannot
  * know without running the shell ($VAR, `cmd`), an unterminated quote, or a
  * word to remove that is quoted in parts is an error: -EINVAL with @err.
@@ -184,6 +185,16 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *edit, cha
  */
 int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *edit, char **out,
 		  size_t *out_len, char ***added, char ***removed, struct edit_error *err);
+
+/*
+ * entry_options_edit - a systemd-boot loader entry (Boot Loader Specification
+ * type #1): removes from every "options" line, adds after the last kept word
+ * of the last one (a new "options" line when there is none). Other lines are
+ * kept byte for byte. Returns as grub_edit.
+ */
+int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *edit,
+		       char **out, size_t *out_len, char ***added, char ***removed,
+		       struct edit_error *err);
 
 /* ------------------------------------------------------- modprobe.c */
 

@@ -24,6 +24,7 @@
 #include "dlib.h"
 #include "internal.h"
 #include "persist.h"
+#include "platform.h"
 #include "vfd-vm.h"
 
 #define ATTR_MAX (1u << 20)
@@ -1049,6 +1050,39 @@ static void snap_dev(struct snap *s)
 	closedir(dir);
 }
 
+/* what lib/platform.c recognises a platform by, and the loader entries it edits */
+static void snap_platform(struct snap *s)
+{
+	struct stat st;
+
+	for (const char *const *p = platform_text_paths(); *p; p++)
+		copy_file(s, *p);
+	for (const char *const *p = platform_mark_paths(); *p; p++) {
+		if (vfd_root_statf(s->root, &st, "%s", *p) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			add_dir(s, *p);
+		else
+			copy_node(s, *p);
+	}
+	for (const char *const *d = platform_entry_dirs; *d; d++) {
+		DIR *dir = vfd_root_opendirf(s->root, "%s", *d);
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir))) {
+			size_t l = strlen(de->d_name);
+			char path[512];
+
+			if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", *d, de->d_name);
+			copy_file(s, path);
+		}
+		if (dir)
+			closedir(dir);
+	}
+}
+
 /*
  * A kernel release as uname(2) gives it: at most 64 printable bytes, no '/',
  * not "." or "..", so that "lib/modules/R" stays one directory below.
@@ -1155,6 +1189,7 @@ int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_
 	/* mountinfo of the snapshotting process stands for the host's */
 	copy_filtered(&s, NULL, "proc/self/mountinfo", mountinfo_line);
 	snap_cpuinfo(&s);
+	snap_platform(&s);
 	snap_if_inet6(&s);
 	snap_accounts(&s);
 	snap_kconfig(&s, release);

@@ -384,15 +384,49 @@ const char *vfd_module_state_name(enum vfd_module_state state);
 /* load @name and its dependencies (live host only): 0, -ENOENT, -EPERM... */
 int vfd_modules_load(struct vfd_modules *mods, const char *name);
 
-/* ------------------------------------------------------- distro */
+/* ------------------------------------------------------- platform */
 
 enum vfd_distro { VFD_DISTRO_UNKNOWN, VFD_DISTRO_DEBIAN, VFD_DISTRO_FEDORA, VFD_DISTRO_ARCH };
-enum vfd_bootloader { VFD_BOOT_UNKNOWN, VFD_BOOT_GRUB, VFD_BOOT_SYSTEMD_BOOT };
+enum vfd_bootloader {
+	VFD_BOOT_UNKNOWN, VFD_BOOT_GRUB, VFD_BOOT_SYSTEMD_BOOT, VFD_BOOT_SYSLINUX,
+};
+
+/* how the platform keeps the kernel command line (lib/platform.c has the table) */
+enum vfd_kargs {
+	VFD_KARGS_NONE,		/* not known: generic steps only */
+	VFD_KARGS_GRUB,		/* /etc/default/grub, then the platform's grub update */
+	VFD_KARGS_GRUBBY,	/* /etc/default/grub and grubby --update-kernel=ALL (BLS) */
+	VFD_KARGS_KCMDLINE,	/* /etc/kernel/cmdline, then the platform's refresh */
+	VFD_KARGS_ENTRIES,	/* the options line of ESP/loader/entries/\*.conf */
+	VFD_KARGS_KERNELSTUB,	/* kernelstub -a / -d (Pop!_OS) */
+	VFD_KARGS_RPM_OSTREE,	/* rpm-ostree kargs (Silverblue, Kinoite, CoreOS) */
+	VFD_KARGS_BOOTC,	/* kargs.d files in the bootc image */
+	VFD_KARGS_NIXOS,	/* boot.kernelParams in configuration.nix */
+	VFD_KARGS_SYSLINUX,	/* the append line of /boot/syslinux/syslinux.cfg (Unraid) */
+};
+
+/* what builds the initramfs */
+enum vfd_initramfs {
+	VFD_INITRAMFS_NONE, VFD_INITRAMFS_TOOLS, VFD_INITRAMFS_DRACUT, VFD_INITRAMFS_MKINITCPIO,
+	VFD_INITRAMFS_BOOSTER, VFD_INITRAMFS_RPM_OSTREE, VFD_INITRAMFS_IMAGE,
+	VFD_INITRAMFS_NIXOS,
+};
+
+struct vfd_platform;
 
 struct vfd_system {
 	enum vfd_distro distro;
 	enum vfd_bootloader boot;
 	char *pretty_name;	/* os-release PRETTY_NAME, or NULL */
+	const struct vfd_platform *platform;	/* NULL: not recognised */
+	enum vfd_kargs kargs;
+	enum vfd_initramfs initramfs;
+	char *entries_dir;	/* VFD_KARGS_ENTRIES: "boot/loader/entries" (below the root) */
+	char *grub_text;	/* /etc/default/grub as read, for which variable holds a word */
+	bool pbt;		/* Proxmox: proxmox-boot-tool keeps the ESPs */
+	bool guest;		/* a VM or a container (hypervisor flag, DMI, marker files) */
+	bool container;		/* ... a container: the kernel and its boot are the host's */
+	char *guest_why;	/* what showed it */
 };
 
 /* from etc/os-release and the bootloader files in the root */
@@ -401,6 +435,15 @@ void vfd_system_clear(struct vfd_system *sys);
 /* distribution and bootloader names for display */
 const char *vfd_distro_name(enum vfd_distro distro);
 const char *vfd_bootloader_name(enum vfd_bootloader boot);
+/*
+ * The platform's name where os-release does not give it ("Proxmox VE" on
+ * Debian's os-release, Unraid, rpm-ostree, bootc), else NULL.
+ */
+const char *vfd_system_platform_name(const struct vfd_system *sys);
+/* the platform's short name for scripts ("proxmox", "fedora", "nixos"), or NULL */
+const char *vfd_system_platform_id(const struct vfd_system *sys);
+/* how the command line is set, for the header: "systemd-boot (proxmox-boot-tool)" */
+const char *vfd_system_boot_desc(const struct vfd_system *sys);
 /*
  * The exact steps to add (@add) or remove kernel parameters persistently, one
  * command a string, in a new list (caller frees with vfd_strv_free).
@@ -1211,6 +1254,7 @@ struct vfd_persist_opts {
 	bool by_id;		/* "options vfio-pci ids=" instead of a udev rule per address */
 	bool undo;		/* take the named devices out again (every one when none named) */
 	bool force;		/* persist devices the host is using */
+	bool iommu_pt;		/* add iommu=pt to the kernel command line */
 };
 
 enum vfd_change_kind { VFD_CHANGE_CREATE, VFD_CHANGE_MODIFY, VFD_CHANGE_REMOVE };
@@ -1236,6 +1280,8 @@ struct vfd_persist_plan {
 	 * devices share, what is built in */
 	struct vfd_report problems;
 	bool refused;		/* a problem stops the whole plan (see --force) */
+	bool by_hand;		/* the platform takes no file (NixOS, Unraid): the problems
+				   hold the lines to put in place */
 	char **devices;		/* what is persisted once applied, one line a device */
 	char **commands;	/* to run afterwards: rebuild the initramfs, the boot menu */
 };

@@ -69,9 +69,17 @@ static void print_text(struct vfd_host *host, const struct vfd_report *rep, cons
 {
 	const char *rel = vfd_host_get_release(host);
 
-	printf("vfio-doctor check: %s, kernel %s, %s\n",
-	       sys->pretty_name ? sys->pretty_name : vfd_distro_name(sys->distro),
-	       rel ? rel : "unknown", vfd_bootloader_name(sys->boot));
+	const char *plat = vfd_system_platform_name(sys);
+	const char *pretty = sys->pretty_name;
+
+	/* the platform first when os-release does not name it (Proxmox VE says Debian) */
+	if (plat && pretty)
+		printf("vfio-doctor check: %s (%s), kernel %s, %s\n", plat, pretty,
+		       rel ? rel : "unknown", vfd_system_boot_desc(sys));
+	else
+		printf("vfio-doctor check: %s, kernel %s, %s\n",
+		       pretty ? pretty : plat ? plat : "unknown platform", rel ? rel : "unknown",
+		       vfd_system_boot_desc(sys));
 	findings_print_text(stdout, rep, layers, ARRAY_LEN(layers), o);
 }
 
@@ -82,6 +90,7 @@ static void print_json(FILE *out, struct vfd_host *host, const struct vfd_report
 	findings_json_field(out, "kernel", vfd_host_get_release(host));
 	findings_json_field(out, "distribution", sys->distro == VFD_DISTRO_UNKNOWN ? NULL :
 			    vfd_distro_name(sys->distro));
+	findings_json_field(out, "platform", vfd_system_platform_id(sys));
 	findings_json_field(out, "bootloader", sys->boot == VFD_BOOT_UNKNOWN ? NULL :
 			    vfd_bootloader_name(sys->boot));
 	findings_json_end(out, rep);

@@ -32,6 +32,7 @@ static void usage(void)
 	      " -u, --undo              take the devices named (all when none) out again and\n"
 	      "                           give the files back\n"
 	      " -f, --force             persist devices the host is using (disk, network, display)\n"
+	      "     --iommu-pt          add iommu=pt to the kernel command line as well\n"
 	      " -n, --dry-run           show every change as a unified diff; change nothing\n"
 	      "\n -h, --help              display this help\n"
 	      "\nDEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device (every match).\n"
@@ -70,9 +71,10 @@ static int exit_for(const struct vfd_report *rep)
 
 int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_BY_ID = 256 };
+	enum { OPT_BY_ID = 256, OPT_IOMMU_PT };
 	static const struct option longopts[] = {
 		{ "by-id", no_argument, NULL, OPT_BY_ID },
+		{ "iommu-pt", no_argument, NULL, OPT_IOMMU_PT },
 		{ "undo", no_argument, NULL, 'u' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -89,6 +91,9 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "ufnh", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_IOMMU_PT:
+			opts.iommu_pt = true;
+			break;
 		case OPT_BY_ID:
 			opts.by_id = true;
 			break;
@@ -117,6 +122,11 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		       "was persisted, however it was bound");
 		return EXIT_TROUBLE;
 	}
+	if (opts.undo && opts.iommu_pt) {
+		warnx_("persist: --iommu-pt and --undo do not go together: --undo takes out "
+		       "iommu=pt with the rest of what persist added");
+		return EXIT_TROUBLE;
+	}
 	if (!cmd_devices_valid(argc, argv, optind))
 		return EXIT_TROUBLE;
 	host = cmd_open_host(ctx);
@@ -138,13 +148,21 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!plan.nchanges) {
-		if (plan.devices && plan.devices[0]) {
+		if (plan.by_hand && plan.devices && plan.devices[0]) {
+			/* NixOS, Unraid: the lines above are the change, made by the user */
+			printf("persist writes no file on this platform: put the lines above in "
+			       "place\n");
+			for (char **d = plan.devices; *d; d++)
+				printf("  %s\n", *d);
+		} else if (plan.devices && plan.devices[0]) {
 			printf("nothing to change: already persisted\n");
 			for (char **d = plan.devices; *d; d++)
 				printf("  %s\n", *d);
 		} else {
 			printf("nothing to change\n");
 		}
+		for (char **x = plan.commands; x && *x; x++)
+			printf("%s %s\n", x == plan.commands ? "then run:" : "         ", *x);
 		rc = exit_for(&plan.problems);
 		goto out;
 	}

@@ -8,10 +8,7 @@ set -u
 vd=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tap.sh"
-export LC_ALL=C TZ=UTC NO_COLOR=1
-unset VFD_DEBUG
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 root=$tmp/root
 mkdir -p "$root"
 if ! tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$root"; then
@@ -68,6 +65,7 @@ status() {
 before=$(cd "$root" && find etc -type f | sort | xargs cat | cksum)
 golden dry-run --dry-run "$nic"
 golden dry-run-by-id --dry-run --by-id 8086:10d3
+golden dry-run-iommu-pt --dry-run --iommu-pt "$nic"
 status 2 "persist refuses to write into a sysroot" "cannot be changed: use --dry-run" \
 	--sysroot "$root" persist "$nic"
 after=$(cd "$root" && find etc -type f | sort | xargs cat | cksum)
@@ -76,6 +74,8 @@ if [ "$before" = "$after" ]; then ok "the sysroot's /etc is untouched"; else
 status 0 "--undo with nothing persisted" "nothing to undo" --sysroot "$root" persist --undo
 status 2 "no device" "no device given" --sysroot "$root" persist
 status 2 "--by-id with --undo" "do not go together" --sysroot "$root" persist --by-id --undo
+status 2 "--iommu-pt with --undo" "do not go together" --sysroot "$root" persist --iommu-pt \
+	--undo
 status 2 "bad device argument" "invalid device 'gpu'" --sysroot "$root" persist gpu
 status 2 "absent device" "no PCI device matches '0000:09:00.0'" --sysroot "$root" persist \
 	0000:09:00.0

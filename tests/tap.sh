@@ -44,3 +44,11 @@ tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+# tap_scratch: the C locale and UTC for stable output, no debug log, and a
+# scratch directory $tmp removed on exit
+tap_scratch() {
+	export LC_ALL=C TZ=UTC NO_COLOR=1
+	unset VFD_DEBUG
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+}

@@ -37,7 +37,7 @@ static const char *srcdir;
 static char *edit_grub(const char *in, const char *const *add, const char *const *rm,
 		       int *r, struct edit_error *e)
 {
-	struct cmdline_edit ed = { add, rm };
+	struct cmdline_edit ed = { .add = add, .remove = rm };
 	char *out = NULL;
 
 	memset(e, 0, sizeof(*e));
@@ -271,7 +271,7 @@ static void grub_unparsable(void **state)
 static void grub_reverse(void **state)
 {
 	static const char *const back[] = { "amd_iommu=on", NULL };
-	struct cmdline_edit ed = { back, on };
+	struct cmdline_edit ed = { .add = back, .remove = on };
 	const char *in = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n";
 	char *out = NULL, **added = NULL, **removed = NULL;
 	int r;
@@ -290,11 +290,34 @@ static void grub_reverse(void **state)
 
 /* ------------------------------------------------------ kernel/cmdline */
 
+struct edit_case {
+	const char *in, *out;
+};
+
+typedef int (*cmdline_editor)(const char *, size_t, const struct cmdline_edit *, char **,
+			      size_t *, char ***, char ***, struct edit_error *);
+
+/* each input edited to its output, and the output edited again left as it is */
+static void edit_cases(cmdline_editor ed, const struct edit_case *cases, size_t n)
+{
+	struct cmdline_edit e = { .add = on, .remove = bad };
+
+	for (size_t i = 0; i < n; i++) {
+		char *out = NULL, *again = NULL;
+
+		assert_int_equal(ed(cases[i].in, strlen(cases[i].in), &e, &out, NULL, NULL, NULL,
+				    NULL), 0);
+		assert_string_equal(out, cases[i].out);
+		assert_int_equal(ed(out, strlen(out), &e, &again, NULL, NULL, NULL, NULL), 0);
+		assert_string_equal(again, out);
+		free(out);
+		free(again);
+	}
+}
+
 static void kcmdline_cases(void **state)
 {
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
+	static const struct edit_case cases[] = {
 		{ "root=UUID=0a1b rw quiet\n", "root=UUID=0a1b rw quiet intel_iommu=on\n" },
 		{ "root=UUID=0a1b rw quiet", "root=UUID=0a1b rw quiet intel_iommu=on" },
 		{ "root=/dev/sda2 amd_iommu=on quiet\r\n", "root=/dev/sda2 quiet intel_iommu=on\r\n" },
@@ -305,20 +328,71 @@ static void kcmdline_cases(void **state)
 		  "root=/dev/sda2 acpi_osi=\"Windows 2015\" intel_iommu=on\n" },
 		{ "intel_iommu=on,sm_on rw\n", "intel_iommu=on,sm_on rw\n" },
 	};
-	struct cmdline_edit ed = { on, bad };
+
+	(void)state;
+	edit_cases(kcmdline_edit, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* loader entries (BLS type #1): every options line, words after the last one's */
+static void entry_cases(void **state)
+{
+	static const struct edit_case cases[] = {
+		{ "title Arch Linux\nlinux /vmlinuz-linux\noptions root=UUID=0a1b rw\n",
+		  "title Arch Linux\nlinux /vmlinuz-linux\noptions root=UUID=0a1b rw intel_iommu=on\n" },
+		{ "options  root=/dev/sda2 intel_iommu=off quiet\r\ninitrd /initrd\r\n",
+		  "options  root=/dev/sda2 quiet intel_iommu=on\r\ninitrd /initrd\r\n" },
+		/* two options lines: removal from both, the word after the last */
+		{ "options root=/dev/sda2 iommu=off\noptions quiet\n",
+		  "options root=/dev/sda2\noptions quiet intel_iommu=on\n" },
+		/* already given by the first line: nothing added */
+		{ "options intel_iommu=on\noptions quiet\n", "options intel_iommu=on\noptions quiet\n" },
+		/* no options line: a new one at the end */
+		{ "title x\nlinux /vmlinuz", "title x\nlinux /vmlinuz\noptions intel_iommu=on\n" },
+		{ "options intel_iommu=off\n", "options intel_iommu=on\n" },
+		{ "options \n", "options intel_iommu=on\n" },
+		/* "optionsX" and a comment are not the options key */
+		{ "# options x\noptionsfoo y\n", "# options x\noptionsfoo y\noptions intel_iommu=on\n" },
+		{ "options acpi_osi=\"Windows 2015\" rw\n",
+		  "options acpi_osi=\"Windows 2015\" rw intel_iommu=on\n" },
+	};
+	struct cmdline_edit ed = { .add = on, .remove = bad };
+
+	(void)state;
+	edit_cases(entry_options_edit, cases, sizeof(cases) / sizeof(cases[0]));
+	{
+		struct edit_error e = { 0 };
+		char *out = NULL;
+
+		assert_int_equal(entry_options_edit("title t\noptions a=\"b\n", 20, &ed, &out, NULL,
+						    NULL, NULL, &e), -EINVAL);
+		assert_int_equal(e.line, 2);
+		assert_null(out);
+	}
+}
+
+/* grubby's platforms: the words go into GRUB_CMDLINE_LINUX */
+static void grub_to_all(void **state)
+{
+	struct cmdline_edit ed = { .add = on, .remove = bad, .to_all = true };
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "GRUB_CMDLINE_LINUX=\"rhgb quiet\"\n", "GRUB_CMDLINE_LINUX=\"rhgb quiet intel_iommu=on\"\n" },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off\"\n",
+		  "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\nGRUB_CMDLINE_LINUX=\"intel_iommu=on\"\n" },
+		{ "GRUB_CMDLINE_LINUX=rhgb\n", "GRUB_CMDLINE_LINUX=\"rhgb intel_iommu=on\"\n" },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n",
+		  "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on\"\n" },
+	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *out = NULL, *again = NULL;
+		char *out = NULL;
 
-		assert_int_equal(kcmdline_edit(cases[i].in, strlen(cases[i].in), &ed, &out, NULL,
-					       NULL, NULL, NULL), 0);
+		assert_int_equal(grub_edit(cases[i].in, strlen(cases[i].in), &ed, &out, NULL, NULL,
+					   NULL, NULL), 0);
 		assert_string_equal(out, cases[i].out);
-		assert_int_equal(kcmdline_edit(out, strlen(out), &ed, &again, NULL, NULL, NULL,
-					       NULL), 0);
-		assert_string_equal(again, out);
 		free(out);
-		free(again);
 	}
 }
 
@@ -572,6 +646,7 @@ static char *snapshot_etc(const char *dir)
 	FILE *f = open_memstream(&all, &len);
 
 	snap_walk(dir, "etc", &v, &n);
+	snap_walk(dir, "boot", &v, &n);
 	if (n)
 		qsort(v, n, sizeof(*v), str_cmp);
 	for (size_t i = 0; i < n; i++)
@@ -746,6 +821,9 @@ static void golden_fedora(void **state)
 		  "GRUB_ENABLE_BLSCFG=true\n");
 	snprintf(path, sizeof(path), "%s/etc/dracut.conf.d", fx.dir);
 	assert_int_equal(mkdir(path, 0755), 0);
+	/* anaconda writes it for kernel-install's 20-grub plugin */
+	tree_file(fx.dir, "etc/kernel/cmdline", "root=/dev/mapper/fedora-root ro rd.lvm.lv=fedora/root "
+		  "rhgb quiet\n");
 	tree_file(fx.dir, "etc/modprobe.d/nvidia.conf", "options nvidia NVreg_PreserveVideoMemoryAllocations=1\n");
 	tree_file(fx.dir, "sys/firmware/acpi/tables/DMAR", "DMAR");
 	tree_file(fx.dir, "proc/cmdline", "BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=/dev/mapper/fedora-root "
@@ -961,6 +1039,17 @@ static void rollback_on_failure(void **state)
 	close_fx(&fx);
 }
 
+/* plan and apply in one step; the plan must be applied whole */
+static void plan_apply(struct fx *fx, const char *const *devices,
+		       const struct vfd_persist_opts *opts)
+{
+	struct vfd_persist_plan p;
+
+	assert_int_equal(vfd_plan_persist(fx->host, devices, opts, &p), 0);
+	assert_int_equal(vfd_persist_apply(fx->host, &p, NULL), 0);
+	vfd_persist_plan_clear(&p);
+}
+
 /* --undo of one device keeps the other; the last one gives everything back */
 static void partial_undo(void **state)
 {
@@ -974,12 +1063,8 @@ static void partial_undo(void **state)
 	debian_tree(&fx);
 	before = snapshot_etc(fx.dir);
 	open_fx(&fx);
-	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
-	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), 0);
-	vfd_persist_plan_clear(&p);
-	assert_int_equal(vfd_plan_persist(fx.host, one, &undo, &p), 0);
-	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), 0);
-	vfd_persist_plan_clear(&p);
+	plan_apply(&fx, gpu_args, &none);
+	plan_apply(&fx, one, &undo);
 	text = read_tree(fx.dir, "etc/udev/rules.d/60-vfio-doctor.rules");
 	assert_non_null(strstr(text, GPU));
 	assert_null(strstr(text, AUDIO));
@@ -992,9 +1077,7 @@ static void partial_undo(void **state)
 	assert_true(p.refused);
 	assert_true(has_problem(&p, "persist.not-persisted", AUDIO));
 	vfd_persist_plan_clear(&p);
-	assert_int_equal(vfd_plan_persist(fx.host, NULL, &undo, &p), 0);
-	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), 0);
-	vfd_persist_plan_clear(&p);
+	plan_apply(&fx, NULL, &undo);
 	text = snapshot_etc(fx.dir);
 	assert_string_equal(text, before);
 	free(text);
@@ -1056,6 +1139,130 @@ static void refusals(void **state)
 	vfd_root_unref(ro);
 	close_fx(&fx);
 }
+
+/*
+ * Arch with systemd-boot and the IOMMU off on the command line: no group yet,
+ * yet persist goes on; it edits the options line of every entry on the ESP and
+ * --undo gives them back.
+ */
+static void golden_arch_entries_iommu_off(void **state)
+{
+	static const struct vfd_persist_opts none = { 0 };
+	struct fx fx = { 0 };
+	struct vfd_persist_plan p;
+
+	(void)state;
+	fx.dir = tree_new();
+	tree_device(fx.dir, "pci0000:00/" PORT, 0x8086, 0x1901, 0x060400, 1, 4, true, "pcieport",
+		    -1);
+	tree_device(fx.dir, "pci0000:00/" PORT "/" GPU, 0x1002, 0x73bf, 0x030000, 0, 0, false,
+		    "amdgpu", -1);
+	tree_device(fx.dir, "pci0000:00/" PORT "/" AUDIO, 0x1002, 0xab28, 0x040300, 0, 0, false,
+		    "snd_hda_intel", -1);
+	tree_file(fx.dir, "etc/os-release", "NAME=\"Arch Linux\"\nID=arch\n");
+	tree_file(fx.dir, "boot/loader/loader.conf", "default arch.conf\n");
+	tree_file(fx.dir, "boot/loader/entries/arch.conf",
+		  "title   Arch Linux\nlinux   /vmlinuz-linux\ninitrd  /initramfs-linux.img\n"
+		  "options root=UUID=0a34 rw intel_iommu=off\n");
+	tree_file(fx.dir, "boot/loader/entries/arch-fallback.conf",
+		  "title   Arch Linux (fallback initramfs)\nlinux   /vmlinuz-linux\n"
+		  "initrd  /initramfs-linux-fallback.img\noptions root=UUID=0a34 rw intel_iommu=off\n");
+	tree_file(fx.dir, "etc/mkinitcpio.conf", "MODULES=()\nBINARIES=()\nFILES=()\n"
+		  "HOOKS=(base udev autodetect microcode modconf kms block filesystems fsck)\n");
+	tree_file(fx.dir, "usr/bin/mkinitcpio", "");
+	tree_file(fx.dir, "sys/firmware/acpi/tables/DMAR", "DMAR");
+	tree_file(fx.dir, "proc/cmdline", "initrd=\\initramfs-linux.img root=UUID=0a34 rw "
+		  "intel_iommu=off\n");
+	open_fx(&fx);
+	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
+	assert_false(p.refused);
+	assert_true(has_problem(&p, "persist.no-group-yet", GPU));
+	vfd_persist_plan_clear(&p);
+	vfd_host_free(fx.host);
+	vfd_root_unref(fx.root);
+	cycle(&fx, "arch-entries", gpu_args, &none);
+	close_fx(&fx);
+}
+
+/* Proxmox VE on ZFS with UEFI: /etc/kernel/cmdline, then proxmox-boot-tool refresh */
+static void golden_proxmox_kcmdline(void **state)
+{
+	static const struct vfd_persist_opts none = { 0 };
+	struct fx fx = { 0 };
+
+	(void)state;
+	gpu(&fx, 0x10de, 0x1f06, 0x10f9, "nouveau", "snd_hda_intel");
+	tree_file(fx.dir, "etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+		  "ID=debian\n");
+	tree_file(fx.dir, "etc/pve/.version", "");
+	tree_file(fx.dir, "etc/kernel/proxmox-boot-uuids", "5A1B-3C2D\n");
+	tree_file(fx.dir, "etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs\n");
+	tree_file(fx.dir, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+	tree_file(fx.dir, "etc/initramfs-tools/modules", "# modules\n");
+	tree_file(fx.dir, "sys/firmware/acpi/tables/DMAR", "DMAR");
+	tree_file(fx.dir, "proc/cmdline", "initrd=\\EFI\\proxmox\\6.8.12-1-pve\\initrd.img-6.8.12-1-pve "
+		  "root=ZFS=rpool/ROOT/pve-1 boot=zfs\n");
+	cycle(&fx, "proxmox", gpu_args, &none);
+	close_fx(&fx);
+}
+
+/* --iommu-pt: added once, kept by a later run without it, taken out by --undo */
+static void iommu_pt_sticks(void **state)
+{
+	static const struct vfd_persist_opts pt = { .iommu_pt = true }, none = { 0 },
+					     undo = { .undo = true };
+	struct fx fx = { 0 };
+	struct vfd_persist_plan p;
+	char *before, *after;
+
+	(void)state;
+	debian_tree(&fx);
+	before = snapshot_etc(fx.dir);
+	open_fx(&fx);
+	plan_apply(&fx, gpu_args, &pt);
+	after = snapshot_etc(fx.dir);
+	assert_non_null(strstr(after, "iommu=pt"));
+	free(after);
+	rescan(&fx);
+	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
+	assert_int_equal(p.nchanges, 0);
+	vfd_persist_plan_clear(&p);
+	plan_apply(&fx, NULL, &undo);
+	after = snapshot_etc(fx.dir);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	close_fx(&fx);
+}
+
+/* Arch with booster: persist's block in /etc/booster.yaml, unless the key is the user's */
+static void golden_booster(void **state)
+{
+	static const struct vfd_persist_opts none = { 0 };
+	struct fx fx = { 0 };
+	struct vfd_persist_plan p;
+
+	(void)state;
+	gpu(&fx, 0x1002, 0x73bf, 0xab28, "amdgpu", "snd_hda_intel");
+	tree_file(fx.dir, "etc/os-release", "NAME=\"Arch Linux\"\nID=arch\n");
+	tree_file(fx.dir, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"loglevel=3 quiet\"\n");
+	tree_file(fx.dir, "etc/booster.yaml", "compression: zstd\n");
+	tree_file(fx.dir, "usr/bin/booster", "");
+	tree_file(fx.dir, "sys/firmware/acpi/tables/IVRS", "IVRS");
+	tree_file(fx.dir, "proc/cmdline", "BOOT_IMAGE=/vmlinuz-linux root=UUID=0a34 rw quiet\n");
+	cycle(&fx, "booster", gpu_args, &none);
+	vfd_host_free(fx.host);
+	vfd_root_unref(fx.root);
+	tree_file(fx.dir, "etc/booster.yaml", "modules_force_load: amdgpu\n");
+	open_fx(&fx);
+	assert_int_equal(vfd_plan_persist(fx.host, gpu_args, &none, &p), 0);
+	assert_true(has_problem(&p, "persist.booster", NULL));
+	for (size_t i = 0; i < p.nchanges; i++)
+		assert_string_not_equal(p.changes[i].path, "etc/booster.yaml");
+	vfd_persist_plan_clear(&p);
+	close_fx(&fx);
+}
+
 
 static void link_at(const char *dir, const char *rel, const char *target)
 {
@@ -1394,6 +1601,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(grub_unparsable),
 		cmocka_unit_test(grub_reverse),
 		cmocka_unit_test(kcmdline_cases),
+		cmocka_unit_test(entry_cases),
+		cmocka_unit_test(grub_to_all),
 		cmocka_unit_test(modprobe_reads),
 		cmocka_unit_test(modules_file),
 		cmocka_unit_test(mkinitcpio_arrays),
@@ -1402,6 +1611,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(golden_debian),
 		cmocka_unit_test(golden_fedora),
 		cmocka_unit_test(golden_arch),
+		cmocka_unit_test(golden_arch_entries_iommu_off),
+		cmocka_unit_test(golden_proxmox_kcmdline),
+		cmocka_unit_test(iommu_pt_sticks),
+		cmocka_unit_test(golden_booster),
 		cmocka_unit_test(by_id_names_shared),
 		cmocka_unit_test(grub_dropin_warns),
 		cmocka_unit_test(unparsable_left_untouched),
