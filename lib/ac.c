@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Aho-Corasick over a set of literal words (Aho and Corasick, "Efficient
+ * string matching", CACM 1975): a trie of the words, each state's failure
+ * link (the longest proper suffix of its path that is also a path), and
+ * from those a complete transition table, so that the scan reads each byte
+ * once and does one table load per byte whatever the number of words.
+ *
+ * The table is dense over the byte classes that occur in the words (every
+ * other byte is class 0 and leads back towards the root), and holds row
+ * offsets rather than states, with the top bit marking the states where a
+ * word ends (here or on the suffix chain), so the scan loop is one load, one
+ * mask and one test per byte.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ac.h"
+
+#define AC_HIT		0x80000000u
+#define AC_MAX_TABLE	(1u << 24)	/* transition entries: 64 MiB at most */
+
+struct vfd_ac {
+	char **words;			/* lower case, as added */
+	size_t *lens;
+	size_t n_words, cap_words, total;
+	bool built;
+
+	uint8_t cls[256];		/* byte -> class, 0 for bytes in no word */
+	size_t nclass;
+	uint32_t *scan;			/* [state * nclass + class]: next row | AC_HIT */
+	int32_t *out;			/* per state: a word ending there, -1 none */
+	int32_t *out_next;		/* per word: the next word ending in the same state */
+	uint32_t *dict;			/* per state: the next state on its suffix chain
+					   where a word ends, 0 none */
+	size_t states;
+
+	/* scratch of a scan */
+	uint32_t *seen;			/* per state: the scan that reported it */
+	uint32_t stamp;
+	uint32_t *hits;
+};
+
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+struct vfd_ac *vfd_ac_new(void)
+{
+	return calloc(1, sizeof(struct vfd_ac));
+}
+
+void vfd_ac_free(struct vfd_ac *ac)
+{
+	if (!ac)
+		return;
+	for (size_t i = 0; i < ac->n_words; i++)
+		free(ac->words[i]);
+	free(ac->words);
+	free(ac->lens);
+	free(ac->scan);
+	free(ac->out);
+	free(ac->out_next);
+	free(ac->dict);
+	free(ac->seen);
+	free(ac->hits);
+	free(ac);
+}
+
+size_t vfd_ac_count(const struct vfd_ac *ac)
+{
+	return ac ? ac->n_words : 0;
+}
+
+int vfd_ac_add(struct vfd_ac *ac, const char *word, size_t len)
+{
+	char *w;
+
+	if (!ac || ac->built || !word || len == 0)
+		return -EINVAL;
+	if (ac->total + len >= AC_MAX_TABLE || ac->n_words >= INT32_MAX)
+		return -E2BIG;
+	if (ac->n_words == ac->cap_words) {
+		size_t ncap = ac->cap_words ? ac->cap_words * 2 : 64;
+		char **nw = realloc(ac->words, ncap * sizeof(*nw));
+		size_t *nl;
+
+		if (!nw)
+			return -ENOMEM;
+		ac->words = nw;
+		nl = realloc(ac->lens, ncap * sizeof(*nl));
+		if (!nl)
+			return -ENOMEM;
+		ac->lens = nl;
+		ac->cap_words = ncap;
+	}
+	w = malloc(len);
+	if (!w)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++)
+		w[i] = (char)fold((unsigned char)word[i]);
+	ac->words[ac->n_words] = w;
+	ac->lens[ac->n_words] = len;
+	ac->total += len;
+	return (int)ac->n_words++;
+}
+
+/* the trie of the words; *next is [state * nclass + class], 0 = no edge yet */
+static int build_trie(struct vfd_ac *ac, uint32_t *next)
+{
+	size_t nclass = ac->nclass;
+
+	ac->states = 1;
+	for (size_t i = 0; i < ac->n_words; i++) {
+		size_t s = 0;
+
+		for (size_t k = 0; k < ac->lens[i]; k++) {
+			uint32_t *t = &next[s * nclass + ac->cls[(unsigned char)ac->words[i][k]]];
+
+			if (!*t)
+				*t = (uint32_t)ac->states++;
+			s = *t;
+		}
+		ac->out_next[i] = ac->out[s];
+		ac->out[s] = (int32_t)i;
+	}
+	return 0;
+}
+
+/* breadth first: each state's failure link, then its missing edges through it */
+static int link_states(struct vfd_ac *ac, uint32_t *next)
+{
+	size_t nclass = ac->nclass, qh = 0, qt = 0;
+	uint32_t *fail = calloc(ac->states, sizeof(*fail));
+	uint32_t *queue = malloc(ac->states * sizeof(*queue));
+
+	if (!fail || !queue) {
+		free(fail);
+		free(queue);
+		return -ENOMEM;
+	}
+	for (size_t c = 1; c < nclass; c++)
+		if (next[c])
+			queue[qt++] = next[c];
+	while (qh < qt) {
+		uint32_t s = queue[qh++];
+
+		ac->dict[s] = ac->out[fail[s]] >= 0 ? fail[s] : ac->dict[fail[s]];
+		for (size_t c = 1; c < nclass; c++) {
+			uint32_t *t = &next[(size_t)s * nclass + c];
+
+			if (*t) {
+				fail[*t] = next[(size_t)fail[s] * nclass + c];
+				queue[qt++] = *t;
+			} else {
+				*t = next[(size_t)fail[s] * nclass + c];
+			}
+		}
+	}
+	free(fail);
+	free(queue);
+	return 0;
+}
+
+int vfd_ac_build(struct vfd_ac *ac)
+{
+	size_t nclass = 1, max_states;
+	uint32_t *next;
+	int r;
+
+	if (!ac || ac->built)
+		return -EINVAL;
+	memset(ac->cls, 0, sizeof(ac->cls));
+	for (size_t i = 0; i < ac->n_words; i++)
+		for (size_t k = 0; k < ac->lens[i]; k++) {
+			unsigned char b = (unsigned char)ac->words[i][k];
+
+			if (!ac->cls[b])
+				ac->cls[b] = (uint8_t)nclass++;
+		}
+	/* upper-case input takes the edges of its lower-case letter */
+	for (int c = 'A'; c <= 'Z'; c++)
+		ac->cls[c] = ac->cls[c + 32];
+	ac->nclass = nclass;
+	max_states = ac->total + 1;
+	if (max_states * nclass > AC_MAX_TABLE)
+		return -E2BIG;
+	next = calloc(max_states * nclass, sizeof(*next));
+	ac->out = malloc(max_states * sizeof(*ac->out));
+	ac->dict = calloc(max_states, sizeof(*ac->dict));
+	ac->out_next = malloc((ac->n_words + 1) * sizeof(*ac->out_next));
+	ac->seen = calloc(max_states, sizeof(*ac->seen));
+	ac->hits = malloc((ac->n_words + 1) * sizeof(*ac->hits));
+	if (!next || !ac->out || !ac->dict || !ac->out_next || !ac->seen || !ac->hits) {
+		free(next);
+		return -ENOMEM;
+	}
+	for (size_t s = 0; s < max_states; s++)
+		ac->out[s] = -1;
+	r = build_trie(ac, next);
+	if (r == 0)
+		r = link_states(ac, next);
+	if (r < 0) {
+		free(next);
+		return r;
+	}
+	/* the scan table: rows as offsets, AC_HIT where some word ends */
+	for (size_t i = 0; i < ac->states * nclass; i++) {
+		uint32_t t = next[i];
+
+		next[i] = (uint32_t)(t * nclass) | (ac->out[t] >= 0 || ac->dict[t] ? AC_HIT : 0);
+	}
+	ac->scan = realloc(next, ac->states * nclass * sizeof(*next));
+	if (!ac->scan)
+		ac->scan = next;
+	ac->built = true;
+	return 0;
+}
+
+size_t vfd_ac_scan(struct vfd_ac *ac, const char *text, size_t len, const uint32_t **ids)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const uint32_t *scan;
+	const uint8_t *cls;
+	uint32_t off = 0;
+	size_t n = 0;
+
+	*ids = NULL;
+	if (!ac || !ac->built)
+		return 0;
+	*ids = ac->hits;
+	if (++ac->stamp == 0) {
+		memset(ac->seen, 0, ac->states * sizeof(*ac->seen));
+		ac->stamp = 1;
+	}
+	scan = ac->scan;
+	cls = ac->cls;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t next = scan[off + cls[s[i]]];
+
+		off = next & ~AC_HIT;
+		if (!(next & AC_HIT))
+			continue;
+		/* each state reports its words once a scan; its chain was walked with it */
+		for (uint32_t st = off / (uint32_t)ac->nclass; st && ac->seen[st] != ac->stamp;
+		     st = ac->dict[st]) {
+			ac->seen[st] = ac->stamp;
+			for (int32_t o = ac->out[st]; o >= 0; o = ac->out_next[o])
+				ac->hits[n++] = (uint32_t)o;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The classifier of unknown lines, as the knowledge base's prefilter sees it. */
+#ifndef VFD_EXPLAIN_UNKNOWN_H
+#define VFD_EXPLAIN_UNKNOWN_H
+
+#include <stddef.h>
+
+/*
+ * the words the classifier looks for (lower case, at most 64): the knowledge
+ * base puts them in its automaton and reports word i as bit i of the hints
+ */
+const char *const *vfd_unknown_words(size_t *n);
+
+#endif
