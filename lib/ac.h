@@ -31,6 +31,22 @@ int vfd_ac_add(struct vfd_ac *ac, const char *word, size_t len);
  * Returns: 0, -E2BIG when the table would pass its size limit, -ENOMEM.
  */
 int vfd_ac_build(struct vfd_ac *ac);
+/*
+ * vfd_ac_gate - make word @id (four bytes or more) a gate: once an automaton
+ * has gates, a scan reports words only in a text that holds four bytes of
+ * some gate word (its rarest window; a hashed test of every 4-byte window, cheaper
+ * than the automaton's pass, rejects the other texts first). For callers that
+ * need some word of a set before they care about the others.
+ * Returns: 0, -EINVAL for an unknown or short word or after the build.
+ */
+int vfd_ac_gate(struct vfd_ac *ac, uint32_t id);
+/*
+ * vfd_ac_rarest_window - the 4-byte window of @word least likely in a log
+ * line, by a table of how common each byte is in English and log text
+ * @offset: set to where the window starts.
+ * Returns: its score, lower is rarer (~0 for a word shorter than four bytes).
+ */
+unsigned int vfd_ac_rarest_window(const char *word, size_t len, size_t *offset);
 /* number of words added */
 size_t vfd_ac_count(const struct vfd_ac *ac);
 /*

@@ -126,6 +126,18 @@ static struct {
 	uint64_t pci;
 } masks;
 
+bool vfd_unknown_word_gates(size_t i)
+{
+	/*
+	 * a line is relevant only with a thing word, a failure word (next to a
+	 * PCI address) or a program word (with trouble): vfd_unknown_classify
+	 */
+	return i < ARRAY_SIZE(words) &&
+	       (words[i].kind == W_THING || words[i].kind == W_PROGRAM ||
+		strcmp(words[i].text, "fail") == 0 || strcmp(words[i].text, "error") == 0 ||
+		strcmp(words[i].text, "unable") == 0);
+}
+
 static uint64_t bit_of(const char *text)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)

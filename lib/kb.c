@@ -5,8 +5,8 @@
  * programs, and a matcher for one log line.
  *
  * Matching costs time linear in the line: one Aho-Corasick pass over the line
- * (ac.c) finds the literal words of every pattern, and only the patterns all
- * of whose words occur in it run, as a Pike VM (every thread advances one
+ * (kb-prefilter.c, ac.c) finds the literal words of every pattern, and only
+ * the patterns all of whose words occur in it run, as a Pike VM (every thread advances one
  * character at a time in lockstep; threads in the same state merge, so
  * nothing ever backtracks). The same pass finds the words that the
  * classifier of lines the knowledge base does not know looks for
@@ -21,9 +21,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ac.h"
 #include "explain-unknown.h"
 #include "internal.h"
+#include "kb-prefilter.h"
 
 /* the file generated from data/messages.kb by tools/kb-embed.c */
 extern const char vfd_kb_builtin_data[];
@@ -146,20 +146,10 @@ struct vfd_kb {
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;
 
-	/*
-	 * The prefilter: one automaton over the words of all patterns, then the
-	 * classifier's words. Word w of the automaton belongs to pattern
-	 * word_pattern[w] (bit word_bit[w] of its words), or, where word_pattern
-	 * is -1, is the classifier's word number word_bit[w].
-	 */
-	struct vfd_ac *ac;
-	int32_t *word_pattern;
-	uint8_t *word_bit;
+	/* the words of all patterns and of the classifier of unknown lines */
+	struct kb_prefilter *prefilter;
 
 	/* scratch for matching: not thread-safe, one line at a time */
-	uint32_t stamp;
-	uint32_t *seen_stamp;		/* per pattern: the line its words were last seen in */
-	uint32_t *seen_words;		/* ... and which of them */
 	size_t *cands;
 	uint32_t steps;			/* VM steps left for this line */
 	struct thread *tl[2];
@@ -611,41 +601,20 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 /* every pattern's words, then the classifier's, into one automaton */
 static int prefilter_build(struct vfd_kb *kb)
 {
-	size_t n_unknown = 0, total = 0;
+	size_t n_unknown = 0;
 	const char *const *unknown = vfd_unknown_words(&n_unknown);
 	int r = 0;
 
-	for (size_t i = 0; i < kb->n_patterns; i++)
-		total += kb->patterns[i].n_words;
-	total += n_unknown;
-	kb->ac = vfd_ac_new();
-	kb->word_pattern = malloc((total + 1) * sizeof(*kb->word_pattern));
-	kb->word_bit = malloc(total + 1);
-	if (!kb->ac || !kb->word_pattern || !kb->word_bit)
+	kb->prefilter = kb_prefilter_new();
+	if (!kb->prefilter)
 		return -ENOMEM;
-	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++) {
-		const struct kb_pattern *p = &kb->patterns[i];
-		size_t off = 0;
-
-		for (uint8_t w = 0; w < p->n_words && r >= 0; w++) {
-			size_t wl = strlen(p->keyword + off);
-
-			r = vfd_ac_add(kb->ac, p->keyword + off, wl);
-			if (r >= 0) {
-				kb->word_pattern[r] = (int32_t)i;
-				kb->word_bit[r] = w;
-			}
-			off += wl + 1;
-		}
-	}
-	for (size_t i = 0; i < n_unknown && r >= 0; i++) {
-		r = vfd_ac_add(kb->ac, unknown[i], strlen(unknown[i]));
-		if (r >= 0) {
-			kb->word_pattern[r] = -1;
-			kb->word_bit[r] = (uint8_t)i;
-		}
-	}
-	return r < 0 ? r : vfd_ac_build(kb->ac);
+	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++)
+		r = kb_prefilter_add_pattern(kb->prefilter, i, kb->patterns[i].keyword,
+					     kb->patterns[i].n_words);
+	for (size_t i = 0; i < n_unknown && r >= 0; i++)
+		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
+					  vfd_unknown_word_gates(i));
+	return r < 0 ? r : kb_prefilter_build(kb->prefilter);
 }
 
 /* -------------------------------------------------------- the parser */
@@ -1102,13 +1071,11 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 {
 	size_t n = kb->max_prog + 1;
 
-	kb->seen_stamp = calloc(kb->n_patterns + 1, sizeof(*kb->seen_stamp));
-	kb->seen_words = calloc(kb->n_patterns + 1, sizeof(*kb->seen_words));
 	kb->cands = malloc((kb->n_patterns + 1) * sizeof(*kb->cands));
 	kb->tl[0] = malloc(n * sizeof(struct thread));
 	kb->tl[1] = malloc(n * sizeof(struct thread));
 	kb->mark = calloc(n, sizeof(*kb->mark));
-	if (!kb->seen_stamp || !kb->seen_words || !kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark)
+	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark)
 		return -ENOMEM;
 	return 0;
 }
@@ -1217,11 +1184,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 		free(kb->patterns[i].keyword);
 	}
 	free(kb->patterns);
-	vfd_ac_free(kb->ac);
-	free(kb->word_pattern);
-	free(kb->word_bit);
-	free(kb->seen_stamp);
-	free(kb->seen_words);
+	kb_prefilter_free(kb->prefilter);
 	free(kb->cands);
 	free(kb->tl[0]);
 	free(kb->tl[1]);
@@ -1360,41 +1323,6 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
-/*
- * the patterns all of whose words occur in the line, into kb->cands; the
- * classifier's words found go to m->hints
- */
-static size_t candidates(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
-{
-	const uint32_t *words;
-	size_t n = vfd_ac_scan(kb->ac, text, len, &words), n_cands = 0;
-
-	if (++kb->stamp == 0) {
-		memset(kb->seen_stamp, 0, (kb->n_patterns + 1) * sizeof(*kb->seen_stamp));
-		kb->stamp = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		int32_t pi = kb->word_pattern[words[i]];
-		const struct kb_pattern *p;
-
-		if (pi < 0) {
-			m->hints |= UINT64_C(1) << kb->word_bit[words[i]];
-			continue;
-		}
-		p = &kb->patterns[pi];
-		if (kb->seen_stamp[pi] != kb->stamp) {
-			kb->seen_stamp[pi] = kb->stamp;
-			kb->seen_words[pi] = 0;
-		}
-		kb->seen_words[pi] |= UINT32_C(1) << kb->word_bit[words[i]];
-		/* each word is reported once a line: "all seen" happens once */
-		if (kb->seen_words[pi] == (UINT32_C(1) << p->n_words) - 1 ||
-		    (p->n_words == 32 && kb->seen_words[pi] == UINT32_MAX))
-			kb->cands[n_cands++] = (size_t)pi;
-	}
-	return n_cands;
-}
-
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
@@ -1417,7 +1345,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
 	}
-	n_cands = candidates(kb, text, len, m);
+	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands, &m->hints);
 	kb->steps = KB_STEP_BUDGET;
 	for (size_t c = 0; c < n_cands; c++) {
 		const struct kb_pattern *p = &kb->patterns[kb->cands[c]];
