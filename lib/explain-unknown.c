@@ -288,7 +288,8 @@ static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, cons
 		/* syslog/journal: "Mmm dd hh:mm:ss host ident[pid]: " */
 		if (end - p >= 16 && p[3] == ' ' && p[9] == ':' && p[12] == ':' &&
 		    p[0] >= 'A' && p[0] <= 'Z') {
-			const char *host = memchr(p + 15, ' ', (size_t)(end - p - 15));
+			const char *host = end - p > 16 ? memchr(p + 16, ' ', (size_t)(end - p - 16))
+							 : NULL;
 			const char *id, *colon;
 
 			if (!host)
