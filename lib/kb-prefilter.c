@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The knowledge base's prefilter. Every literal word (four bytes or more) of
+ * The knowledge base's prefilter. Every literal word (three bytes or more) of
  * every pattern must occur in a line the pattern matches, so the Pike VM of
  * kb.c runs only on lines that hold all of a pattern's words.
  *
- * Each pattern has a primary word: of its words, the one least likely in a
+ * Each pattern has a primary word: of its words of four bytes or more (every
+ * pattern has one, kb.c sees to it), the one least likely in a
  * log line by the letters of its rarest 4-byte window (ac.c), then the one
  * fewest patterns share (a word many patterns use, "failed", "device", is
  * common in logs as well), then the longer one. One automaton (ac.c) holds
@@ -176,7 +177,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		pf->cap_patterns = ncap;
 	}
 	for (size_t k = 0; k < n_words; k++) {
-		int64_t id = strlen(words) >= 4 ? intern(pf, words) : -EINVAL;
+		int64_t id = *words ? intern(pf, words) : -EINVAL;
 
 		if (id < 0)
 			return (int)id;

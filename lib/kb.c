@@ -35,6 +35,7 @@ extern const size_t vfd_kb_builtin_size;
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
 #define KEYWORD_MAX	8		/* ... and at most this much of it: a small automaton */
 #define WORDS_MAX	32		/* words of a pattern the prefilter requires */
+#define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 /*
  * VM steps (thread additions and advances) for all the patterns tried on one
  * line: ordinary lines need a few thousand; the cap stops patterns built of
@@ -297,8 +298,9 @@ static void set_error(struct vfd_kb_error *err, unsigned int line, const char *f
 }
 
 /*
- * note a literal word of the pattern: the prefilter requires each one of four
- * characters or more (the first WORDS_MAX distinct ones, cut to KEYWORD_MAX)
+ * note a literal word of the pattern: the prefilter requires each one of three
+ * characters or more (the first WORDS_MAX distinct ones, cut to KEYWORD_MAX;
+ * the last place is kept for a word of KEYWORD_MIN, which every pattern has)
  */
 static int keep_word(struct kb_pattern *p, const char *word, size_t len)
 {
@@ -307,7 +309,8 @@ static int keep_word(struct kb_pattern *p, const char *word, size_t len)
 
 	if (len > p->longest)
 		p->longest = len;
-	if (len < KEYWORD_MIN || p->n_words == WORDS_MAX)
+	if (len < WORD_MIN || p->n_words == WORDS_MAX ||
+	    (len < KEYWORD_MIN && p->n_words == WORDS_MAX - 1))
 		return 0;
 	for (size_t i = 0; i < cut; i++)
 		k[i] = (char)lower((unsigned char)word[i]);

@@ -175,7 +175,7 @@ static void against_plain_search(void **state)
 					want |= UINT64_C(1) << i;
 			got = found(ac, text);
 			if (any_gate && !(want & any_gate))
-				/* no gate word: nothing, or (a Bloom false positive) everything */
+				/* no gate word: nothing, or (a false positive of the filter) everything */
 				assert_true(got == 0 || got == want);
 			else
 				assert_int_equal(got, want);
