@@ -449,7 +449,7 @@ static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_add
 	if (!out->program && kernel)
 		out->program = "linux";
 	/* Proxmox's qemu-server dies with this sentence (PVE/QemuServer.pm) */
-	if (!out->program && (hints & masks.no_iommu) && strstr(msg, "please activate it")) {
+	if (!out->program && (hints & masks.no_iommu) && memmem(msg, mlen, "please activate it", 18)) {
 		out->program = "proxmox";
 		out->subsystem = "qemu-server";
 	}
