@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A multi-word literal search (Aho-Corasick): every word of a fixed set is
- * found in one pass over a text, ASCII case ignored. Internal to libvfd; the
- * knowledge base uses it as the prefilter of its patterns and of the
- * classifier of lines it does not know.
+ * found in one pass over a text, ASCII case ignored. It is a prefilter:
+ * bytes that vfd_ac_class_of() puts in one class are not told apart (all
+ * digits are alike, and all rare punctuation), so a word may also be
+ * reported where a text holds it with other digits; a word that is there is
+ * never missed. Internal to libvfd; the knowledge base uses it as the
+ * prefilter of its patterns and of the classifier of lines it does not know.
  */
 #ifndef VFD_AC_H
 #define VFD_AC_H
@@ -34,9 +37,10 @@ int vfd_ac_build(struct vfd_ac *ac);
 /*
  * vfd_ac_gate - make word @id (four bytes or more) a gate: once an automaton
  * has gates, a scan reports words only in a text that holds four bytes of
- * some gate word (its rarest window; a hashed test of every 4-byte window, cheaper
- * than the automaton's pass, rejects the other texts first). For callers that
- * need some word of a set before they care about the others.
+ * some gate word (its rarest window) as they are, ASCII case aside: a hashed
+ * test of every 4-byte window, cheaper than the automaton's pass, rejects
+ * the other texts first. For callers that need some word of a set before
+ * they care about the others.
  * Returns: 0, -EINVAL for an unknown or short word or after the build.
  */
 int vfd_ac_gate(struct vfd_ac *ac, uint32_t id);
@@ -47,6 +51,13 @@ int vfd_ac_gate(struct vfd_ac *ac, uint32_t id);
  * Returns: its score, lower is rarer (~0 for a word shorter than four bytes).
  */
 unsigned int vfd_ac_rarest_window(const char *word, size_t len, size_t *offset);
+/*
+ * the byte @c stands for in the automaton: letters in lower case, '0' for
+ * every digit, 1 for every byte other than a letter, a digit or one of
+ * " -_:./()[]=,"; a text holds a word as far as the automaton can tell when
+ * it holds the word with every byte mapped so
+ */
+unsigned char vfd_ac_class_of(unsigned char c);
 /* number of words added */
 size_t vfd_ac_count(const struct vfd_ac *ac);
 /*

@@ -33,7 +33,7 @@ extern const size_t vfd_kb_builtin_size;
 #define KB_LINE_MAX	4096		/* longest line of a KB file */
 #define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
-#define KEYWORD_MAX	8		/* ... and at most this much of it: a small automaton */
+#define KEYWORD_MAX	6		/* ... and at most this much of it: a small automaton */
 #define WORDS_MAX	32		/* words of a pattern the prefilter requires */
 #define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 /*
@@ -134,6 +134,8 @@ struct kb_pattern {
 	size_t longest;			/* the longest literal word */
 	unsigned int literal_chars;	/* how specific the pattern is */
 	bool first[256];		/* bytes a match can start with */
+	char lead[8];			/* the literal text a match starts with, lower case */
+	uint8_t lead_len;
 };
 
 struct thread {
@@ -476,6 +478,12 @@ static int compile_pattern(struct kb_pattern *p, const char *text, struct vfd_kb
 	if (r < 0)
 		return r;
 	first_set(p, 0);
+	/* the literal characters before the first blank or placeholder */
+	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
+	       text[p->lead_len] != '%' && text[p->lead_len] != ' ' && text[p->lead_len] != '\t') {
+		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
+		p->lead_len++;
+	}
 	if (p->longest < KEYWORD_MIN) {
 		set_error(err, line, "pattern needs a literal word of at least %d characters "
 			  "(the prefilter looks for it)", KEYWORD_MIN);
@@ -537,6 +545,18 @@ static void next_gen(struct vfd_kb *kb)
 	}
 }
 
+/* can a match of @p start at @pos? its first byte, then its leading literal text */
+static bool can_start(const struct kb_pattern *p, const unsigned char *line, size_t len,
+		      size_t pos)
+{
+	if (!p->first[line[pos]] || len - pos < p->lead_len)
+		return false;
+	for (uint8_t k = 1; k < p->lead_len; k++)
+		if (lower(line[pos + k]) != (unsigned char)p->lead[k])
+			return false;
+	return true;
+}
+
 /*
  * leftmost match of @p in the line; 1 with the captures, 0 none, -E2BIG when
  * the line's step budget ran out first
@@ -554,7 +574,7 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 			/* no thread alive: jump to where a match could start */
 			if (matched)
 				break;
-			while (pos < len && !p->first[line[pos]])
+			while (pos < len && !can_start(p, line, len, pos))
 				pos++;
 			if (pos >= len)
 				break;
@@ -588,7 +608,7 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 		if (pos >= len)
 			break;
 		/* a new start at the next position, least preferred: leftmost wins */
-		if (!matched && pos + 1 < len && p->first[line[pos + 1]])
+		if (!matched && pos + 1 < len && can_start(p, line, len, pos + 1))
 			add_thread(kb, p, nl, &nn, 0, zero, line, len, pos + 1);
 		tmp = cl;
 		cl = nl;
