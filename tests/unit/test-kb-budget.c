@@ -20,10 +20,10 @@
 
 #define PATTERNS 300
 
-/* PATTERNS entries, each "vfio %any% alpha %any% beta ... %any% theta" */
-static struct vfd_kb *greedy_kb(void)
+/* PATTERNS entries, each "vfio %any% alpha %any% beta ... %any% omegaN" */
+static struct vfd_kb *greedy_kb_as(const char *kind)
 {
-	size_t cap = PATTERNS * 200 + 64, n = 0;
+	size_t cap = PATTERNS * 220 + 64, n = 0;
 	char *text = malloc(cap);
 	struct vfd_kb_error err;
 	struct vfd_kb *kb = NULL;
@@ -35,10 +35,18 @@ static struct vfd_kb *greedy_kb(void)
 				      "id: kernel.greedy-%d\nlayer: kernel\ntitle: t\nsource: s\n"
 				      "match: vfio %%any%% alpha %%any%% beta %%any%% gamma %%any%% "
 				      "delta %%any%% epsilon %%any%% zeta %%any%% theta %%any%% "
-				      "omega%d\nmeaning: m\ncause: c\nfix: f\n\n", i, i % 10);
-	assert_int_equal(vfd_kb_parse(text, n, &kb, &err), 0);
+				      "omega%d\nmeaning: m\ncause: c\nfix: f\n%s\n", i, i % 10, kind);
+	vfd_kb_parse(text, n, &kb, &err);
 	free(text);
 	return kb;
+}
+
+/* with "kind:" when the parser asks for it (the format gained it alongside) */
+static struct vfd_kb *greedy_kb(void)
+{
+	struct vfd_kb *kb = greedy_kb_as("");
+
+	return kb ? kb : greedy_kb_as("kind: config\n");
 }
 
 static double now(void)
@@ -53,7 +61,7 @@ static void long_line(void **state)
 {
 	static const char words[] = "vfio alpha beta gamma delta epsilon zeta theta omega1 ";
 	struct vfd_kb *kb = greedy_kb();
-	struct vfd_explain *ex = vfd_explain_new(kb);
+	struct vfd_explain *ex;
 	size_t len = 60000;
 	char *line = malloc(len + 1);
 	struct vfd_kb_match m;
@@ -61,6 +69,8 @@ static void long_line(void **state)
 	double start;
 
 	(void)state;
+	assert_non_null(kb);
+	ex = vfd_explain_new(kb);
 	assert_non_null(line);
 	for (size_t i = 0; i < len; i++)
 		line[i] = words[i % (sizeof(words) - 1)];

@@ -4,9 +4,13 @@
  * lines of issue 15 that were answered "no known problem" are unknown, with
  * the program they come from; ordinary lines are not; informational lines
  * about the IOMMU are kept apart from problems; repeats are counted once.
- * The lines go through the built-in knowledge base, whose prefilter finds
- * the classifier's words, as explain does.
+ * The classifier is fed the hints as the knowledge base's prefilter would
+ * find them, but by a plain search here, so the test does not depend on what
+ * the knowledge base knows (it grows: lines unknown today are entries
+ * tomorrow). explain is driven with a knowledge base of one entry that none of
+ * the lines match.
  */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,16 +21,43 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "explain-unknown.h"
 #include "vfd.h"
 
 static struct vfd_kb *kb;
 
+/*
+ * one entry about a message none of the lines hold; "kind:" is given when the
+ * parser asks for it (the knowledge base format gained it alongside)
+ */
 static int setup(void **state)
 {
+	static const char entry[] = "format: 1\n\nid: kernel.test-only\nlayer: kernel\n"
+				    "title: t\nsource: linux:x.c:f\nmatch: frobnicator melted\n"
+				    "meaning: m\ncause: c\nfix: f\n%s";
 	struct vfd_kb_error err;
+	char text[512];
+	int n;
 
 	(void)state;
-	return vfd_kb_new_builtin(&kb, &err);
+	n = snprintf(text, sizeof(text), entry, "");
+	if (vfd_kb_parse(text, (size_t)n, &kb, &err) == 0)
+		return 0;
+	n = snprintf(text, sizeof(text), entry, "kind: config\n");
+	return vfd_kb_parse(text, (size_t)n, &kb, &err);
+}
+
+/* the classifier's words in @line, ASCII case ignored: its hints */
+static uint64_t hints_of(const char *line)
+{
+	size_t n;
+	const char *const *words = vfd_unknown_words(&n);
+	uint64_t hints = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcasestr(line, words[i]))
+			hints |= UINT64_C(1) << i;
+	return hints;
 }
 
 static int teardown(void **state)
@@ -36,16 +67,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* classify @line as explain does: only when no entry matches it */
+/* classify @line as explain does when no entry matches it */
 static bool classify(const char *line, struct vfd_unknown_class *c)
 {
-	struct vfd_kb_match m;
-
-	if (vfd_kb_match(kb, line, strlen(line), &m) != 0) {
-		print_error("'%s' matched %s\n", line, m.entry->id);
-		return false;
-	}
-	return vfd_unknown_classify(line, strlen(line), m.hints, c);
+	return vfd_unknown_classify(line, strlen(line), hints_of(line), c);
 }
 
 struct want {
@@ -120,10 +145,7 @@ static void not_passthrough(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		struct vfd_kb_match m;
-
-		vfd_kb_match(kb, lines[i], strlen(lines[i]), &m);
-		if (!m.entry && vfd_unknown_classify(lines[i], strlen(lines[i]), m.hints, &c)) {
+		if (classify(lines[i], &c)) {
 			print_error("'%s' is unknown (%s, %s)\n", lines[i], c.program, c.subsystem);
 			assert_false(c.problem);
 		}
@@ -158,7 +180,7 @@ static void accumulated(void **state)
 		"[    2.500000] DMAR-IR: Failed to enable irq remapping. You are vulnerable.",
 		"[    3.000000] DMAR: No ATSR found",
 		"[    4.000000] e1000e 0000:00:19.0 eno1: NIC Link is Up",
-		"[    5.000000] vfio-pci: probe of 0000:01:00.0 failed with error -22",
+		"[    5.000000] frobnicator melted",
 	};
 	static const int want[] = { 3, 3, 4, 0, 1 };
 
