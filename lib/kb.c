@@ -1346,6 +1346,25 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
+/*
+ * the candidates with the most literal text first: dedicated entries before
+ * the wrappers and families that say less, so that once one matched, those
+ * that rank below it are skipped without running (they could not win)
+ */
+static void most_specific_first(struct vfd_kb *kb, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t c = kb->cands[i], j = i;
+
+		while (j > 0 && kb->patterns[kb->cands[j - 1]].literal_chars <
+				kb->patterns[c].literal_chars) {
+			kb->cands[j] = kb->cands[j - 1];
+			j--;
+		}
+		kb->cands[j] = c;
+	}
+}
+
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
@@ -1369,6 +1388,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		m->incomplete = true;
 	}
 	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands, &m->hints);
+	most_specific_first(kb, n_cands);
 	kb->steps = KB_STEP_BUDGET;
 	for (size_t c = 0; c < n_cands; c++) {
 		const struct kb_pattern *p = &kb->patterns[kb->cands[c]];
