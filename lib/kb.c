@@ -6,9 +6,9 @@
  *
  * Matching costs time linear in the line: one Aho-Corasick pass over the line
  * (kb-prefilter.c, ac.c) finds the literal words of every pattern, and only
- * the patterns all of whose words occur in it run, as a Pike VM (every thread advances one
- * character at a time in lockstep; threads in the same state merge, so
- * nothing ever backtracks). The same pass finds the words that the
+ * the patterns all of whose words occur in it run, as a Pike VM (every
+ * thread advances one character at a time in lockstep; threads in the same
+ * state merge, so nothing ever backtracks). The same pass finds the words that the
  * classifier of lines the knowledge base does not know looks for
  * (explain-unknown.c). The VM's work on one line is capped (KB_STEP_BUDGET):
  * a line that reaches the cap is reported as not fully examined. Patterns are
@@ -125,8 +125,8 @@ struct kb_pattern {
 	uint8_t n_values;
 	uint8_t types[VFD_KB_MAX_VALUES];
 	/*
-	 * the prefilter's keys: every literal word of four characters or more
-	 * (cut to KEYWORD_MAX, lower case), each NUL-terminated, one after another
+	 * the prefilter's keys: the literal words of three characters or more
+	 * (see keep_word), each NUL-terminated, one after another
 	 */
 	char *keyword;
 	size_t keyword_len;
@@ -480,7 +480,7 @@ static int compile_pattern(struct kb_pattern *p, const char *text, struct vfd_kb
 	first_set(p, 0);
 	/* the literal characters before the first blank or placeholder */
 	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
-	       text[p->lead_len] != '%' && text[p->lead_len] != ' ' && text[p->lead_len] != '\t') {
+	       !strchr("% \t", text[p->lead_len])) {
 		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
 		p->lead_len++;
 	}
