@@ -3,7 +3,9 @@
  * Explaining a log: the lines the knowledge base recognises, gathered into
  * distinct problems, then each problem's causes judged against the host by
  * the checks of vfd_check_run(): a cause holds when the findings it names
- * have the statuses it lists, and is ruled out when they have others.
+ * have the statuses it lists, and is ruled out when they have others. Lines
+ * that match no entry but name passthrough things are kept as unknown
+ * (explain-unknown.c), so that no log reads as clean for want of an entry.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +18,7 @@
 #define LINE_KEEP	512		/* bytes of a problem's first line kept */
 #define TABLE_SIZE	(2 * VFD_EXPLAIN_MAX_PROBLEMS)	/* open addressing, power of two */
 #define EVIDENCE_LINES	4		/* evidence lines quoted per finding */
+#define UNKNOWN_TABLE	(2 * VFD_EXPLAIN_MAX_UNKNOWN)	/* open addressing, power of two */
 
 struct vfd_explain {
 	struct vfd_kb *kb;
@@ -26,6 +29,12 @@ struct vfd_explain {
 	int32_t table[TABLE_SIZE];	/* problem index + 1, 0 empty */
 	ssize_t *last_of_entry;		/* per entry: its latest problem, -1 none */
 	uint64_t lines, matched, dropped;
+
+	struct vfd_unknown *unknown;	/* distinct lines not understood */
+	uint64_t *unknown_hashes;
+	size_t n_unknown;
+	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
+	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -70,6 +79,10 @@ void vfd_explain_free(struct vfd_explain *ex)
 	free(ex->keys);
 	free(ex->hashes);
 	free(ex->last_of_entry);
+	for (size_t i = 0; i < ex->n_unknown; i++)
+		free(ex->unknown[i].line);
+	free(ex->unknown);
+	free(ex->unknown_hashes);
 	free(ex);
 }
 
@@ -133,6 +146,92 @@ static ssize_t lookup(const struct vfd_explain *ex, const char *key, uint64_t h,
 	}
 }
 
+/* FNV-1a of the line with each run of digits as one '#': timestamps, pids and
+   addresses do not make a line distinct */
+static uint64_t shape_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	bool digits = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool d = c >= '0' && c <= '9';
+
+		if (d && digits)
+			continue;
+		digits = d;
+		h ^= d ? '#' : c;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* a line no entry matched: kept when it names passthrough things */
+static int feed_unknown(struct vfd_explain *ex, const char *line, size_t len, uint64_t hints)
+{
+	struct vfd_unknown_class class;
+	struct vfd_unknown *u;
+	uint64_t h;
+	size_t i;
+
+	if (!vfd_unknown_classify(line, len, hints, &class))
+		return 0;
+	if (class.problem)
+		ex->unknown_problems++;
+	else
+		ex->unknown_info++;
+	h = shape_hash(line, len);
+	for (i = h & (UNKNOWN_TABLE - 1); ex->unknown_table[i]; i = (i + 1) & (UNKNOWN_TABLE - 1)) {
+		if (ex->unknown_hashes[ex->unknown_table[i] - 1] == h) {
+			ex->unknown[ex->unknown_table[i] - 1].count++;
+			return class.problem ? 3 : 4;
+		}
+	}
+	if (ex->n_unknown == VFD_EXPLAIN_MAX_UNKNOWN) {
+		ex->unknown_dropped++;
+		return class.problem ? 3 : 4;
+	}
+	if (!ex->unknown) {
+		ex->unknown = calloc(VFD_EXPLAIN_MAX_UNKNOWN, sizeof(*ex->unknown));
+		ex->unknown_hashes = calloc(VFD_EXPLAIN_MAX_UNKNOWN, sizeof(*ex->unknown_hashes));
+		if (!ex->unknown || !ex->unknown_hashes)
+			return -ENOMEM;
+	}
+	u = &ex->unknown[ex->n_unknown];
+	u->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
+	if (!u->line)
+		return -ENOMEM;
+	u->class = class;
+	u->count = 1;
+	u->first_lineno = ex->lines;
+	ex->unknown_hashes[ex->n_unknown] = h;
+	ex->unknown_table[i] = (int32_t)++ex->n_unknown;
+	return class.problem ? 3 : 4;
+}
+
+size_t vfd_explain_unknown_count(const struct vfd_explain *ex)
+{
+	return ex ? ex->n_unknown : 0;
+}
+
+const struct vfd_unknown *vfd_explain_unknown(const struct vfd_explain *ex, size_t index)
+{
+	return ex && index < ex->n_unknown ? &ex->unknown[index] : NULL;
+}
+
+void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
+			       uint64_t *info, uint64_t *dropped, uint64_t *incomplete)
+{
+	if (problems)
+		*problems = ex->unknown_problems;
+	if (info)
+		*info = ex->unknown_info;
+	if (dropped)
+		*dropped = ex->unknown_dropped;
+	if (incomplete)
+		*incomplete = ex->incomplete;
+}
+
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 {
 	struct vfd_kb_match m;
@@ -145,7 +244,11 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 
 	ex->lines++;
 	r = vfd_kb_match(ex->kb, line, len, &m);
-	if (r <= 0)
+	if (m.incomplete)
+		ex->incomplete++;
+	if (r == 0)
+		return feed_unknown(ex, line, len, m.hints);
+	if (r < 0)
 		return r;
 	ex->matched++;
 	ei = vfd_kb_entry_index(ex->kb, m.entry);

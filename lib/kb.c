@@ -4,10 +4,14 @@
  * parser for its stanza format, a compiler from message patterns to small
  * programs, and a matcher for one log line.
  *
- * Matching costs time linear in the line: an Aho-Corasick pass over the line
- * finds the few patterns whose rarest word occurs in it, and only those run,
- * as a Pike VM (every thread advances one character at a time in lockstep;
- * threads in the same state merge, so nothing ever backtracks). Patterns are
+ * Matching costs time linear in the line: one Aho-Corasick pass over the line
+ * (kb-prefilter.c, ac.c) finds the literal words of every pattern, and only
+ * the patterns all of whose words occur in it run, as a Pike VM (every
+ * thread advances one character at a time in lockstep; threads in the same
+ * state merge, so nothing ever backtracks). The same pass finds the words that the
+ * classifier of lines the knowledge base does not know looks for
+ * (explain-unknown.c). The VM's work on one line is capped (KB_STEP_BUDGET):
+ * a line that reaches the cap is reported as not fully examined. Patterns are
  * unanchored: the log prefixes in front of a message (timestamps, host names,
  * "kernel:", QEMU's "-device ...:", libvirt's wrapping) are simply skipped.
  */
@@ -17,7 +21,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "explain-unknown.h"
 #include "internal.h"
+#include "kb-prefilter.h"
 
 /* the file generated from data/messages.kb by tools/kb-embed.c */
 extern const char vfd_kb_builtin_data[];
@@ -27,13 +33,19 @@ extern const size_t vfd_kb_builtin_size;
 #define KB_LINE_MAX	4096		/* longest line of a KB file */
 #define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
-#define KEYWORD_MAX	8		/* ... and at most this much of it: a small automaton */
+#define KEYWORD_MAX	6		/* ... and at most this much of it: a small automaton */
+#define WORDS_MAX	32		/* words of a pattern the prefilter requires */
+#define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
+/*
+ * VM steps (thread additions and advances) for all the patterns tried on one
+ * line: ordinary lines need a few thousand; the cap stops patterns built of
+ * many %any% on a line of 64 KiB after some milliseconds, not minutes.
+ */
+#define KB_STEP_BUDGET	(1u << 22)
 #define MATCH_LINE_MAX	65535u		/* a log line is matched on this many bytes */
 /* capture slots: two per placeholder, then the start and end of the whole match */
 #define CAP_N		(2 * VFD_KB_MAX_VALUES + 2)
 #define CAP_START	(2 * VFD_KB_MAX_VALUES)
-/* in the scan table: the state ends a keyword (itself or on its suffix chain) */
-#define AC_HIT		0x80000000u
 
 /* ------------------------------------------------------------ classes */
 
@@ -112,9 +124,18 @@ struct kb_pattern {
 	size_t index;			/* which match: line of its entry */
 	uint8_t n_values;
 	uint8_t types[VFD_KB_MAX_VALUES];
-	char *keyword;			/* longest literal word, lower case: the prefilter key */
+	/*
+	 * the prefilter's keys: the literal words of three characters or more
+	 * (see keep_word), each NUL-terminated, one after another
+	 */
+	char *keyword;
+	size_t keyword_len;
+	uint8_t n_words;
+	size_t longest;			/* the longest literal word */
 	unsigned int literal_chars;	/* how specific the pattern is */
 	bool first[256];		/* bytes a match can start with */
+	char lead[8];			/* the literal text a match starts with, lower case */
+	uint8_t lead_len;
 };
 
 struct thread {
@@ -128,21 +149,12 @@ struct vfd_kb {
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;
 
-	/* Aho-Corasick automaton over the keywords, a dense table per state */
-	uint8_t ac_class[256];		/* byte (lower-cased) -> input class, 0 = none */
-	size_t ac_nclass;
-	uint16_t *ac_next;		/* [state * ac_nclass + class]: the next state */
-	uint32_t *ac_scan;		/* the same as row offsets, AC_HIT on states with output */
-	int32_t *ac_out;		/* first index into ac_list for a state, -1 none */
-	uint16_t *ac_dict;		/* next state on the suffix chain with output, 0 none */
-	size_t ac_states;
-	int32_t *ac_list_pattern, *ac_list_next;
-	size_t ac_list_n;
+	/* the words of all patterns and of the classifier of unknown lines */
+	struct kb_prefilter *prefilter;
 
 	/* scratch for matching: not thread-safe, one line at a time */
-	uint32_t stamp;
-	uint32_t *cand_stamp;		/* per pattern: stamp of the line it was a candidate */
 	size_t *cands;
+	uint32_t steps;			/* VM steps left for this line */
 	struct thread *tl[2];
 	uint32_t *mark;			/* per pc: list generation */
 	uint32_t gen;
@@ -287,20 +299,34 @@ static void set_error(struct vfd_kb_error *err, unsigned int line, const char *f
 	va_end(ap);
 }
 
-/* note the literal word ending at @end if it is the longest so far */
+/*
+ * note a literal word of the pattern: the prefilter requires each one of three
+ * characters or more (the first WORDS_MAX distinct ones, cut to KEYWORD_MAX;
+ * the last place is kept for a word of KEYWORD_MIN, which every pattern has)
+ */
 static int keep_word(struct kb_pattern *p, const char *word, size_t len)
 {
-	char *k;
+	size_t cut = len > KEYWORD_MAX ? KEYWORD_MAX : len;
+	char k[KEYWORD_MAX + 1], *nk;
 
-	if (len == 0 || (p->keyword && strlen(p->keyword) >= len))
+	if (len > p->longest)
+		p->longest = len;
+	if (len < WORD_MIN || p->n_words == WORDS_MAX ||
+	    (len < KEYWORD_MIN && p->n_words == WORDS_MAX - 1))
 		return 0;
-	k = strndup(word, len);
-	if (!k)
+	for (size_t i = 0; i < cut; i++)
+		k[i] = (char)lower((unsigned char)word[i]);
+	k[cut] = '\0';
+	for (size_t off = 0; off < p->keyword_len; off += strlen(p->keyword + off) + 1)
+		if (strcmp(p->keyword + off, k) == 0)
+			return 0;
+	nk = realloc(p->keyword, p->keyword_len + cut + 1);
+	if (!nk)
 		return -ENOMEM;
-	for (size_t i = 0; i < len; i++)
-		k[i] = (char)lower((unsigned char)k[i]);
-	free(p->keyword);
-	p->keyword = k;
+	memcpy(nk + p->keyword_len, k, cut + 1);
+	p->keyword = nk;
+	p->keyword_len += cut + 1;
+	p->n_words++;
 	return 0;
 }
 
@@ -452,14 +478,17 @@ static int compile_pattern(struct kb_pattern *p, const char *text, struct vfd_kb
 	if (r < 0)
 		return r;
 	first_set(p, 0);
-	if (!p->keyword || strlen(p->keyword) < KEYWORD_MIN) {
+	/* the literal characters before the first blank or placeholder */
+	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
+	       !strchr("% \t", text[p->lead_len])) {
+		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
+		p->lead_len++;
+	}
+	if (p->longest < KEYWORD_MIN) {
 		set_error(err, line, "pattern needs a literal word of at least %d characters "
 			  "(the prefilter looks for it)", KEYWORD_MIN);
 		return -EINVAL;
 	}
-	/* a part of the word is as good a test and keeps the automaton in cache */
-	if (strlen(p->keyword) > KEYWORD_MAX)
-		p->keyword[KEYWORD_MAX] = '\0';
 	return 0;
 }
 
@@ -471,8 +500,9 @@ static void add_thread(struct vfd_kb *kb, const struct kb_pattern *p, struct thr
 {
 	const struct inst *in;
 
-	if (kb->mark[pc] == kb->gen)
+	if (kb->mark[pc] == kb->gen || kb->steps == 0)
 		return;
+	kb->steps--;
 	kb->mark[pc] = kb->gen;
 	in = &p->prog[pc];
 	switch (in->op) {
@@ -515,7 +545,22 @@ static void next_gen(struct vfd_kb *kb)
 	}
 }
 
-/* leftmost match of @p in the line; 1 with the captures, 0 none */
+/* can a match of @p start at @pos? its first byte, then its leading literal text */
+static bool can_start(const struct kb_pattern *p, const unsigned char *line, size_t len,
+		      size_t pos)
+{
+	if (!p->first[line[pos]] || len - pos < p->lead_len)
+		return false;
+	for (uint8_t k = 1; k < p->lead_len; k++)
+		if (lower(line[pos + k]) != (unsigned char)p->lead[k])
+			return false;
+	return true;
+}
+
+/*
+ * leftmost match of @p in the line; 1 with the captures, 0 none, -E2BIG when
+ * the line's step budget ran out first
+ */
 static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsigned char *line,
 		       size_t len, uint16_t *out)
 {
@@ -529,7 +574,7 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 			/* no thread alive: jump to where a match could start */
 			if (matched)
 				break;
-			while (pos < len && !p->first[line[pos]])
+			while (pos < len && !can_start(p, line, len, pos))
 				pos++;
 			if (pos >= len)
 				break;
@@ -557,10 +602,13 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 				add_thread(kb, p, nl, &nn, (uint16_t)(cl[t].pc + 1), cl[t].cap, line,
 					   len, pos + 1);
 		}
+		if (kb->steps < nc)
+			return -E2BIG;
+		kb->steps -= (uint32_t)nc;
 		if (pos >= len)
 			break;
 		/* a new start at the next position, least preferred: leftmost wins */
-		if (!matched && pos + 1 < len && p->first[line[pos + 1]])
+		if (!matched && pos + 1 < len && can_start(p, line, len, pos + 1))
 			add_thread(kb, p, nl, &nn, 0, zero, line, len, pos + 1);
 		tmp = cl;
 		cl = nl;
@@ -573,101 +621,23 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 
 /* -------------------------------------------------- the prefilter */
 
-static int ac_build(struct vfd_kb *kb)
+/* every pattern's words, then the classifier's, into one automaton */
+static int prefilter_build(struct vfd_kb *kb)
 {
-	size_t total = 1, nclass = 1;
-	uint16_t *fail = NULL, *queue = NULL;
-	size_t qh = 0, qt = 0;
+	size_t n_unknown = 0;
+	const char *const *unknown = vfd_unknown_words(&n_unknown);
+	int r = 0;
 
-	memset(kb->ac_class, 0, sizeof(kb->ac_class));
-	for (size_t i = 0; i < kb->n_patterns; i++) {
-		for (const char *c = kb->patterns[i].keyword; *c; c++) {
-			unsigned char b = (unsigned char)*c;
-
-			if (!kb->ac_class[b])
-				kb->ac_class[b] = (uint8_t)nclass++;
-			total++;
-		}
-	}
-	if (total > 65535 || nclass > 255)
-		return -E2BIG;
-	/* upper-case input reaches the same class as lower-case */
-	for (int c = 'A'; c <= 'Z'; c++)
-		kb->ac_class[c] = kb->ac_class[c + 32];
-	kb->ac_nclass = nclass;
-	kb->ac_next = calloc(total * nclass, sizeof(*kb->ac_next));
-	kb->ac_out = malloc(total * sizeof(*kb->ac_out));
-	kb->ac_dict = calloc(total, sizeof(*kb->ac_dict));
-	kb->ac_list_pattern = malloc(kb->n_patterns * sizeof(int32_t) + 1);
-	kb->ac_list_next = malloc(kb->n_patterns * sizeof(int32_t) + 1);
-	fail = calloc(total, sizeof(*fail));
-	queue = malloc(total * sizeof(*queue));
-	if (!kb->ac_next || !kb->ac_out || !kb->ac_dict || !kb->ac_list_pattern ||
-	    !kb->ac_list_next || !fail || !queue) {
-		free(fail);
-		free(queue);
+	kb->prefilter = kb_prefilter_new();
+	if (!kb->prefilter)
 		return -ENOMEM;
-	}
-	for (size_t s = 0; s < total; s++)
-		kb->ac_out[s] = -1;
-	/* the trie; state 0 is the root, 0 in ac_next means "no edge yet" */
-	kb->ac_states = 1;
-	for (size_t i = 0; i < kb->n_patterns; i++) {
-		size_t s = 0;
-
-		for (const char *c = kb->patterns[i].keyword; *c; c++) {
-			size_t cl = kb->ac_class[(unsigned char)*c];
-			uint16_t *next = &kb->ac_next[s * nclass + cl];
-
-			if (!*next)
-				*next = (uint16_t)kb->ac_states++;
-			s = *next;
-		}
-		kb->ac_list_pattern[kb->ac_list_n] = (int32_t)i;
-		kb->ac_list_next[kb->ac_list_n] = kb->ac_out[s];
-		kb->ac_out[s] = (int32_t)kb->ac_list_n++;
-	}
-	/* breadth first: failure links, then the full transition table */
-	for (size_t cl = 1; cl < nclass; cl++) {
-		uint16_t t = kb->ac_next[cl];
-
-		if (t) {
-			fail[t] = 0;
-			queue[qt++] = t;
-		}
-	}
-	while (qh < qt) {
-		uint16_t s = queue[qh++];
-
-		kb->ac_dict[s] = kb->ac_out[fail[s]] >= 0 ? fail[s] : kb->ac_dict[fail[s]];
-		for (size_t cl = 1; cl < nclass; cl++) {
-			uint16_t *t = &kb->ac_next[(size_t)s * nclass + cl];
-
-			if (*t) {
-				fail[*t] = kb->ac_next[(size_t)fail[s] * nclass + cl];
-				queue[qt++] = *t;
-			} else {
-				*t = kb->ac_next[(size_t)fail[s] * nclass + cl];
-			}
-		}
-	}
-	/*
-	 * The table scanned per byte holds row offsets rather than states (no
-	 * multiplication in the loop) and marks the states whose outputs need a
-	 * look (one test per byte).
-	 */
-	free(fail);
-	free(queue);
-	kb->ac_scan = malloc(kb->ac_states * nclass * sizeof(*kb->ac_scan));
-	if (!kb->ac_scan)
-		return -ENOMEM;
-	for (size_t i = 0; i < kb->ac_states * nclass; i++) {
-		uint16_t t = kb->ac_next[i];
-
-		kb->ac_scan[i] = (uint32_t)(t * nclass) |
-				 (kb->ac_out[t] >= 0 || kb->ac_dict[t] ? AC_HIT : 0);
-	}
-	return 0;
+	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++)
+		r = kb_prefilter_add_pattern(kb->prefilter, i, kb->patterns[i].keyword,
+					     kb->patterns[i].n_words);
+	for (size_t i = 0; i < n_unknown && r >= 0; i++)
+		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
+					  vfd_unknown_word_gates(i));
+	return r < 0 ? r : kb_prefilter_build(kb->prefilter);
 }
 
 /* -------------------------------------------------------- the parser */
@@ -1124,12 +1094,11 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 {
 	size_t n = kb->max_prog + 1;
 
-	kb->cand_stamp = calloc(kb->n_patterns + 1, sizeof(*kb->cand_stamp));
 	kb->cands = malloc((kb->n_patterns + 1) * sizeof(*kb->cands));
 	kb->tl[0] = malloc(n * sizeof(struct thread));
 	kb->tl[1] = malloc(n * sizeof(struct thread));
 	kb->mark = calloc(n, sizeof(*kb->mark));
-	if (!kb->cand_stamp || !kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark)
+	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark)
 		return -ENOMEM;
 	return 0;
 }
@@ -1196,7 +1165,7 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb
 		r = -EINVAL;
 	}
 	if (r == 0) {
-		r = ac_build(kb);
+		r = prefilter_build(kb);
 		if (r == -E2BIG) {
 			set_error(err, 0, "too many patterns for the prefilter");
 			r = -EINVAL;
@@ -1238,13 +1207,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 		free(kb->patterns[i].keyword);
 	}
 	free(kb->patterns);
-	free(kb->ac_next);
-	free(kb->ac_scan);
-	free(kb->ac_out);
-	free(kb->ac_dict);
-	free(kb->ac_list_pattern);
-	free(kb->ac_list_next);
-	free(kb->cand_stamp);
+	kb_prefilter_free(kb->prefilter);
 	free(kb->cands);
 	free(kb->tl[0]);
 	free(kb->tl[1]);
@@ -1383,55 +1346,66 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
+/*
+ * the candidates with the most literal text first: dedicated entries before
+ * the wrappers and families that say less, so that once one matched, those
+ * that rank below it are skipped without running (they could not win)
+ */
+static void most_specific_first(struct vfd_kb *kb, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t c = kb->cands[i], j = i;
+
+		while (j > 0 && kb->patterns[kb->cands[j - 1]].literal_chars <
+				kb->patterns[c].literal_chars) {
+			kb->cands[j] = kb->cands[j - 1];
+			j--;
+		}
+		kb->cands[j] = c;
+	}
+}
+
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
 	uint16_t cap[CAP_N], best_cap[CAP_N];
 	const struct kb_pattern *best = NULL;
 	unsigned long best_score = 0;
-	size_t n_cands = 0;
-	uint16_t state = 0;
+	size_t n_cands;
 
-	memset(m, 0, sizeof(*m));
+	/* the values are filled as they are found: only the head needs clearing */
+	m->entry = NULL;
+	m->pattern = 0;
+	m->start = m->end = 0;
+	m->n_values = 0;
+	m->slot_from_prefix = false;
+	m->hints = 0;
+	m->incomplete = false;
 	if (!kb || (!text && len))
 		return -EINVAL;
-	if (len > MATCH_LINE_MAX)
+	if (len > MATCH_LINE_MAX) {
 		len = MATCH_LINE_MAX;
-	if (++kb->stamp == 0) {
-		memset(kb->cand_stamp, 0, (kb->n_patterns + 1) * sizeof(*kb->cand_stamp));
-		kb->stamp = 1;
+		m->incomplete = true;
 	}
-	const uint32_t *scan = kb->ac_scan;
-	const uint8_t *cls = kb->ac_class;
-	uint32_t off = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		uint32_t next = scan[off + cls[line[i]]];
-
-		off = next & ~AC_HIT;
-		if (!(next & AC_HIT))
-			continue;
-		state = (uint16_t)(off / kb->ac_nclass);
-		for (uint16_t s = state; s; s = kb->ac_dict[s]) {
-			for (int32_t o = kb->ac_out[s]; o >= 0; o = kb->ac_list_next[o]) {
-				int32_t pi = kb->ac_list_pattern[o];
-
-				if (kb->cand_stamp[pi] != kb->stamp) {
-					kb->cand_stamp[pi] = kb->stamp;
-					kb->cands[n_cands++] = (size_t)pi;
-				}
-			}
-		}
-	}
+	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands, &m->hints);
+	most_specific_first(kb, n_cands);
+	kb->steps = KB_STEP_BUDGET;
 	for (size_t c = 0; c < n_cands; c++) {
 		const struct kb_pattern *p = &kb->patterns[kb->cands[c]];
 		const struct vfd_kb_entry *e = &kb->entries[p->entry];
 		unsigned long score;
+		int r;
 
 		/* a wrapper only when nothing else matches */
 		if (best && e->wrapper && !kb->entries[best->entry].wrapper)
 			continue;
-		if (!run_pattern(kb, p, line, len, cap))
+		r = run_pattern(kb, p, line, len, cap);
+		if (r < 0 || kb->steps == 0) {
+			/* out of budget: what matched so far stands, the rest is unknown */
+			m->incomplete = true;
+			break;
+		}
+		if (r == 0)
 			continue;
 		/*
 		 * the message that starts first in the line, then the most specific

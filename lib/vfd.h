@@ -853,6 +853,14 @@ struct vfd_kb_match {
 	size_t n_values;
 	struct vfd_kb_value values[VFD_KB_MAX_VALUES];
 	bool slot_from_prefix;		/* the slot value came from the line's prefix */
+	/*
+	 * the words of the classifier of unknown lines found in the line (bit i:
+	 * its word i), for vfd_unknown_classify(); set whether or not it matched
+	 */
+	uint64_t hints;
+	/* the line was not fully examined: longer than 64 KiB, or the matcher's
+	   work limit per line ran out (a pattern may match that was not tried) */
+	bool incomplete;
 };
 
 /*
@@ -917,7 +925,9 @@ struct vfd_explain *vfd_explain_new(struct vfd_kb *kb);
 void vfd_explain_free(struct vfd_explain *ex);
 /*
  * vfd_explain_feed - one line of the log, without its newline
- * Returns: 1 a problem line, 2 a harmless line, 0 no match, -ENOMEM.
+ * Returns: 1 a problem line, 2 a harmless line, 3 a line not understood that
+ *          reports trouble about passthrough (see vfd_unknown_classify),
+ *          4 an informational one, 0 a line about something else, -ENOMEM.
  */
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len);
 /* distinct problems (harmless ones included), in order of first appearance */
@@ -934,6 +944,52 @@ void vfd_explain_stats(const struct vfd_explain *ex, uint64_t *lines, uint64_t *
  * Returns: 0 or -ENOMEM.
  */
 int vfd_explain_diagnose(struct vfd_explain *ex, struct vfd_host *host);
+/*
+ * Lines the knowledge base does not know but that name passthrough things
+ * (vfio, the IOMMU, DMAR, AMD-Vi, hostdev, an IOMMU group, a PCI address
+ * next to a failure, DPDK's EAL, libxl, NVRM ...): kept apart, so that a log
+ * is never called clean for want of an entry.
+ */
+struct vfd_unknown_class {
+	const char *program;	/* "linux", "qemu", "libvirt", "dpdk", "xen", "nvidia",
+				   "dracut", "mkinitcpio", "initramfs-tools", "proxmox",
+				   "crosvm", "cloud-hypervisor", or "unknown"; static */
+	const char *subsystem;	/* "vfio-pci", "intel-iommu (DMAR)", ...; static */
+	bool problem;		/* it reports trouble (a failure, error, refusal...);
+				   false: an informational line */
+};
+
+/*
+ * vfd_unknown_classify - does @line, which no entry matched, name passthrough
+ * things, and where does it most likely come from?
+ * @hints: the hints of the line's vfd_kb_match() (the classifier's words it
+ *         holds, found by the knowledge base's prefilter).
+ * Returns: true with *out filled, false for a line about something else.
+ */
+bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
+			  struct vfd_unknown_class *out);
+
+#define VFD_EXPLAIN_MAX_UNKNOWN 1024
+
+/* a distinct line not understood (lines that differ only in numbers are one) */
+struct vfd_unknown {
+	struct vfd_unknown_class class;
+	char *line;			/* the first line, at most 512 bytes */
+	uint64_t count;
+	uint64_t first_lineno;		/* 1-based */
+};
+
+/* distinct unknown lines kept (problems and informational ones), in order */
+size_t vfd_explain_unknown_count(const struct vfd_explain *ex);
+const struct vfd_unknown *vfd_explain_unknown(const struct vfd_explain *ex, size_t index);
+/*
+ * lines not understood that report trouble, informational ones, those past
+ * VFD_EXPLAIN_MAX_UNKNOWN (counted only), and lines not fully examined
+ * (longer than the matcher reads, or past its work limit per line)
+ */
+void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
+			       uint64_t *info, uint64_t *dropped, uint64_t *incomplete);
+
 /* "not checked", "unknown", "holds", "ruled out" */
 const char *vfd_verdict_name(enum vfd_verdict_state state);
 /*

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,18 +40,20 @@ static void usage(void)
 	      " vfio-doctor explain [options] [FILE|-]\n"
 	      "\nRead a log and explain every message about passthrough it holds: what it\n"
 	      "means, which of its causes hold on this host (per the checks of 'check'),\n"
-	      "and the fix. Lines that match nothing are skipped. FILE defaults to\n"
-	      "standard input.\n"
+	      "and the fix. Lines about passthrough that the knowledge base does not know\n"
+	      "are listed as UNKNOWN, with the program they likely come from; other lines\n"
+	      "are skipped. FILE defaults to standard input.\n"
 	      "\nOptions:\n"
 	      "     --journal         read the kernel messages of this boot (journalctl -k -b)\n"
 	      "     --dmesg           read the kernel log (/dev/kmsg, or dev/kmsg of --sysroot)\n"
 	      "     --kb <file>       use this knowledge base instead of the built-in one\n"
 	      "     --no-checks       explain only; do not look at the host\n"
-	      " -v, --verbose         also show lines recognised as harmless\n"
+	      " -v, --verbose         also show harmless lines and informational unknown ones\n"
 	      " -J, --json            use JSON output format\n"
 	      "\n"
 	      " -h, --help            display this help\n"
-	      "\nExit status: 0 no problem found, 1 problems found, 2 error.\n"
+	      "\nExit status: 0 no problem found and every passthrough line understood,\n"
+	      "1 problems found or lines not understood (UNKNOWN), 2 error.\n"
 	      "For more details see vfio-doctor(8).\n", stdout);
 }
 
@@ -240,11 +243,33 @@ static bool in_path(const char *prog)
 	return found;
 }
 
+/* the first line of what @fd (a file at its end) holds, at most @size bytes */
+static void first_line(int fd, char *buf, size_t size)
+{
+	ssize_t got = pread(fd, buf, size - 1, 0);
+	char *nl;
+
+	buf[got > 0 ? got : 0] = '\0';
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+}
+
+/*
+ * journalctl -k -b: a journal that is missing, or that this user may not
+ * read, is an error, not an empty log. journalctl says so on standard error
+ * ("No journal files were found.", "Hint: You are currently not seeing
+ * messages from other users and the system.") and may still exit 0 with no
+ * entries; the kernel writes dozens of lines at every boot, so none at all
+ * means the journal could not be read.
+ */
 static int feed_journal(struct vfd_explain *ex)
 {
-	char *const args[] = { "journalctl", "-k", "-b", "--no-pager", "-o", "short", NULL };
+	char *const args[] = { "journalctl", "-k", "-b", "--no-pager", "-q", "-o", "short", NULL };
 	posix_spawn_file_actions_t fa;
-	int pipefd[2], status, r;
+	int pipefd[2], errfd, status, r;
+	uint64_t before, after;
+	char why[256];
 	pid_t pid;
 
 	if (!in_path("journalctl")) {
@@ -252,28 +277,44 @@ static int feed_journal(struct vfd_explain *ex)
 		       "file or use --dmesg instead)");
 		return -ENOENT;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	errfd = memfd_create("journalctl-stderr", MFD_CLOEXEC);
+	if (errfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
 		warnx_("cannot run journalctl: %s", strerror(errno));
+		if (errfd >= 0)
+			close(errfd);
 		return -errno;
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
 	r = posix_spawnp(&pid, "journalctl", &fa, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pipefd[1]);
 	if (r != 0) {
 		warnx_("cannot run journalctl: %s", strerror(r));
 		close(pipefd[0]);
+		close(errfd);
 		return -r;
 	}
+	vfd_explain_stats(ex, &before, NULL, NULL);
 	r = feed_fd(ex, pipefd[0], "journalctl -k -b");
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	vfd_explain_stats(ex, &after, NULL, NULL);
+	first_line(errfd, why, sizeof(why));
+	close(errfd);
 	if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		warnx_("journalctl -k -b failed (exit status %d)",
-		       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		warnx_("cannot read the journal: journalctl -k -b failed (exit status %d)%s%s",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+		       why[0] ? ": " : "", why);
 		return -EIO;
+	}
+	if (r == 0 && after == before) {
+		warnx_("cannot read the journal: journalctl -k -b gave no kernel messages (%s)",
+		       why[0] ? why : "no journal of this boot, or no permission to read it: "
+				      "run as root or in group systemd-journal, or use --dmesg");
+		return -ENODATA;
 	}
 	return r;
 }
@@ -291,11 +332,19 @@ static int feed_dmesg(struct vfd_explain *ex, const struct cmd_ctx *ctx)
 		return -errno;
 	}
 	r = vfd_kmsg_read(root, &k);
+	/* a live kernel always has records: none means they were kept from us */
+	if (r == 0 && k.n == 0 && vfd_root_is_live(root))
+		r = -ENODATA;
 	vfd_root_unref(root);
 	if (r < 0) {
 		if (r == -EPERM || r == -EACCES)
-			warnx_("cannot read the kernel log '%s%sdev/kmsg': %s (run as root)", dir,
+			warnx_("cannot read the kernel log '%s%sdev/kmsg': %s (run as root, or set "
+			       "kernel.dmesg_restrict=0)", dir,
 			       dir[strlen(dir) - 1] == '/' ? "" : "/", strerror(-r));
+		else if (r == -ENODATA)
+			warnx_("cannot read the kernel log '%s%sdev/kmsg': it gave no records "
+			       "(a container without the host's log?)", dir,
+			       dir[strlen(dir) - 1] == '/' ? "" : "/");
 		else
 			warnx_("cannot read the kernel log '%s%sdev/kmsg': %s", dir,
 			       dir[strlen(dir) - 1] == '/' ? "" : "/", strerror(-r));
@@ -420,6 +469,24 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 	putchar('\n');
 }
 
+#define REPORT_HOW "run 'vfio-doctor snapshot' and attach its file and this line to a bug report"
+
+static void print_unknown(const struct vfd_unknown *u, bool color)
+{
+	printf("%sUNKNOWN%s: %s\n", color ? C_BOLD : "", color ? C_RESET : "",
+	       u->class.problem ? "a line about passthrough that the knowledge base does not know"
+			       : "an informational line about passthrough the knowledge base "
+				 "does not know");
+	printf("  line %llu", (unsigned long long)u->first_lineno);
+	if (u->count > 1)
+		printf(" (%llu lines)", (unsigned long long)u->count);
+	printf(": %s\n", u->line);
+	printf("  likely from: %s, %s\n", u->class.program, u->class.subsystem);
+	if (u->class.problem)
+		printf("  report: %s\n", REPORT_HOW);
+	putchar('\n');
+}
+
 /* ----------------------------------------------------------- JSON */
 
 static void json_problem(const struct vfd_problem *p, bool checked)
@@ -509,17 +576,49 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 	fputs("]}", stdout);
 }
 
+static void json_unknown(const struct vfd_explain *ex, bool verbose)
+{
+	bool first = true;
+
+	fputs(",\n   \"unknown\": [", stdout);
+	for (size_t i = 0; i < vfd_explain_unknown_count(ex); i++) {
+		const struct vfd_unknown *u = vfd_explain_unknown(ex, i);
+
+		if (!u->class.problem && !verbose)
+			continue;
+		fputs(first ? "\n      {\"line\": " : ",\n      {\"line\": ", stdout);
+		json_str(stdout, u->line);
+		printf(", \"line_number\": %llu, \"count\": %llu,\n       \"program\": ",
+		       (unsigned long long)u->first_lineno, (unsigned long long)u->count);
+		json_str(stdout, u->class.program);
+		fputs(", \"subsystem\": ", stdout);
+		json_str(stdout, u->class.subsystem);
+		printf(", \"problem\": %s, \"report\": ", u->class.problem ? "true" : "false");
+		json_str(stdout, u->class.problem ? REPORT_HOW : NULL);
+		fputc('}', stdout);
+		first = false;
+	}
+	fputs(first ? "]" : "\n   ]", stdout);
+}
+
 static void print_json(const struct vfd_explain *ex, bool checked, bool verbose)
 {
-	uint64_t lines, matched, dropped;
+	uint64_t lines, matched, dropped, unknown, info, unknown_dropped, incomplete;
 	bool first = true;
 
 	vfd_explain_stats(ex, &lines, &matched, &dropped);
+	vfd_explain_unknown_stats(ex, &unknown, &info, &unknown_dropped, &incomplete);
 	printf("{\n   \"schema\": %d,\n   \"version\": ", EXPLAIN_JSON_SCHEMA);
 	json_str(stdout, VFD_VERSION);
 	printf(",\n   \"lines\": %llu, \"matched\": %llu, \"dropped\": %llu, \"checked\": %s,\n"
-	       "   \"problems\": [", (unsigned long long)lines, (unsigned long long)matched,
-	       (unsigned long long)dropped, checked ? "true" : "false");
+	       "   \"not_understood\": %llu, \"unknown_informational\": %llu, "
+	       "\"unknown_dropped\": %llu, \"incomplete\": %llu",
+	       (unsigned long long)lines, (unsigned long long)matched,
+	       (unsigned long long)dropped, checked ? "true" : "false",
+	       (unsigned long long)unknown, (unsigned long long)info,
+	       (unsigned long long)unknown_dropped, (unsigned long long)incomplete);
+	json_unknown(ex, verbose);
+	fputs(",\n   \"problems\": [", stdout);
 	for (size_t i = 0; i < vfd_explain_count(ex); i++) {
 		const struct vfd_problem *p = vfd_explain_problem(ex, i);
 
@@ -553,7 +652,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct vfd_host *host = NULL;
 	struct vfd_kb *kb = NULL;
 	size_t problems = 0, harmless = 0;
-	uint64_t lines, matched, dropped;
+	uint64_t lines, matched, dropped, unknown, info, unknown_dropped, incomplete;
 	int c, r, rc = EXIT_TROUBLE;
 	bool color;
 
@@ -648,6 +747,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	vfd_explain_stats(ex, &lines, &matched, &dropped);
+	vfd_explain_unknown_stats(ex, &unknown, &info, &unknown_dropped, &incomplete);
 	color = want_color() && !json;
 	if (json) {
 		print_json(ex, checks && problems, verbose);
@@ -659,11 +759,33 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 				continue;
 			print_problem(p, checks && !p->entry->harmless, color);
 		}
+		for (size_t i = 0; i < vfd_explain_unknown_count(ex); i++) {
+			const struct vfd_unknown *u = vfd_explain_unknown(ex, i);
+
+			if (u->class.problem || verbose)
+				print_unknown(u, color);
+		}
+		/* never "no known problem" while lines were not understood */
 		if (problems)
 			printf("%zu problem%s", problems, problems == 1 ? "" : "s");
-		else
+		if (problems && unknown)
+			printf(", ");
+		if (unknown)
+			printf("%llu line%s not understood (UNKNOWN)", (unsigned long long)unknown,
+			       unknown == 1 ? "" : "s");
+		if (!problems && !unknown)
 			printf("no known problem");
 		printf(" in %llu line%s", (unsigned long long)lines, lines == 1 ? "" : "s");
+		if (incomplete)
+			printf("; %llu line%s not fully examined (the matcher's work limit per line)",
+			       (unsigned long long)incomplete, incomplete == 1 ? "" : "s");
+		if (info)
+			printf("; %llu informational line%s about passthrough not in the knowledge "
+			       "base%s", (unsigned long long)info, info == 1 ? "" : "s",
+			       verbose ? "" : " (shown with -v)");
+		if (unknown_dropped)
+			printf("; %llu further unknown lines not kept (limit %d)",
+			       (unsigned long long)unknown_dropped, VFD_EXPLAIN_MAX_UNKNOWN);
 		if (harmless)
 			printf("; %zu harmless message%s%s", harmless, harmless == 1 ? "" : "s",
 			       verbose ? "" : " (shown with -v)");
@@ -672,7 +794,8 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 			       (unsigned long long)dropped, VFD_EXPLAIN_MAX_PROBLEMS);
 		printf("\n");
 	}
-	rc = problems || dropped ? EXIT_WARN : EXIT_CLEAN;
+	/* lines not understood, or not fully examined, are no all-clear either */
+	rc = problems || dropped || unknown || incomplete ? EXIT_WARN : EXIT_CLEAN;
 out:
 	vfd_host_free(host);
 	vfd_explain_free(ex);

@@ -36,8 +36,9 @@ static void usage(void)
 	fputs("\nUsage:\n"
 	      " vfio-doctor watch [options]\n"
 	      "\nFollow the kernel log and print the messages about vfio, the IOMMU, PCI and\n"
-	      "KVM as they arrive, each with what it means, until interrupted. With\n"
-	      "--sysroot, print those of DIR/dev/kmsg once.\n"
+	      "KVM as they arrive, each with what it means, until interrupted; those the\n"
+	      "knowledge base does not know are marked UNKNOWN. With --sysroot, print\n"
+	      "those of DIR/dev/kmsg once.\n"
 	      "\nOptions:\n"
 	      "     --since-boot      first replay the messages already in the log\n"
 	      "     --kb <file>       use this knowledge base instead of the built-in one\n"
@@ -56,9 +57,12 @@ struct watch {
 static void show(struct watch *w, const struct vfd_kmsg_line *l)
 {
 	struct vfd_kb_match m;
-	bool matched = vfd_kb_match(w->kb, l->text, strlen(l->text), &m) == 1;
+	size_t len = strlen(l->text);
+	bool matched = vfd_kb_match(w->kb, l->text, len, &m) == 1;
+	struct vfd_unknown_class u;
+	bool unknown = !matched && vfd_unknown_classify(l->text, len, m.hints, &u);
 
-	if (!matched && !vfd_explain_is_relevant(l->text))
+	if (!matched && !unknown && !vfd_explain_is_relevant(l->text))
 		return;
 	if (w->json) {
 		printf("{\"usec\": %llu, \"level\": %d, \"text\": ", (unsigned long long)l->usec,
@@ -68,8 +72,19 @@ static void show(struct watch *w, const struct vfd_kmsg_line *l)
 		json_str(stdout, matched ? m.entry->id : NULL);
 		fputs(", \"title\": ", stdout);
 		json_str(stdout, matched ? m.entry->title : NULL);
-		printf(", \"harmless\": %s}\n", !matched ? "null" : m.entry->harmless ? "true"
-											: "false");
+		printf(", \"harmless\": %s", !matched ? "null" : m.entry->harmless ? "true"
+										       : "false");
+		fputs(", \"unknown\": ", stdout);
+		if (unknown) {
+			fputs("{\"program\": ", stdout);
+			json_str(stdout, u.program);
+			fputs(", \"subsystem\": ", stdout);
+			json_str(stdout, u.subsystem);
+			printf(", \"problem\": %s}", u.problem ? "true" : "false");
+		} else {
+			fputs("null", stdout);
+		}
+		fputs("}\n", stdout);
 	} else {
 		printf("[%5llu.%06llu] %s\n", (unsigned long long)(l->usec / 1000000),
 		       (unsigned long long)(l->usec % 1000000), l->text);
@@ -77,6 +92,12 @@ static void show(struct watch *w, const struct vfd_kmsg_line *l)
 			printf("    %s-> %s: %s%s%s\n",
 			       w->color ? (m.entry->harmless ? C_DIM : C_YELLOW) : "", m.entry->id,
 			       m.entry->title, m.entry->harmless ? " (harmless)" : "",
+			       w->color ? C_RESET : "");
+		else if (unknown)
+			printf("    %s-> UNKNOWN%s: not in the knowledge base; likely from %s, %s%s%s\n",
+			       w->color && u.problem ? C_YELLOW : w->color ? C_DIM : "",
+			       u.problem ? "" : " (informational)", u.program, u.subsystem,
+			       u.problem ? " (report: 'vfio-doctor snapshot' and this line)" : "",
 			       w->color ? C_RESET : "");
 	}
 	fflush(stdout);

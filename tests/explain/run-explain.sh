@@ -102,6 +102,105 @@ one_line "journalctl missing error" "journalctl not found"
 status 2 "explain --journal with --sysroot" "$vd" --sysroot "$tmp" explain --journal
 status 2 "explain with an unknown option" "$vd" explain --frob
 
+# a knowledge base of one entry that none of the lines below match, so that the
+# tests of unknown lines do not depend on what the built-in one knows (it
+# grows); "kind:" is added when the parser asks for it
+cat >"$tmp/tiny.kb" <<'KB'
+format: 1
+
+id: kernel.test-only
+layer: kernel
+title: t
+source: linux:x.c:f
+match: frobnicator melted
+meaning: m
+cause: c
+fix: f
+KB
+echo "frobnicator melted" >"$tmp/frob-melted"
+if "$vd" explain --no-checks --kb "$tmp/tiny.kb" "$tmp/frob-melted" 2>&1 | grep -q "no 'kind:'"; then
+	echo "kind: config" >>"$tmp/tiny.kb"
+	kind_line="kind: config"
+else
+	kind_line=
+fi
+tiny="--kb $tmp/tiny.kb"
+
+# no false all-clear: lines about passthrough that no entry knows are UNKNOWN
+printf '%s\n' "noise" \
+	"[    1.5] DMAR-IR: Failed to enable irq remapping. You are vulnerable to irq-injection attacks." \
+	"[    9.5] DMAR-IR: Failed to enable irq remapping. You are vulnerable to irq-injection attacks." \
+	"EAL: 0000:44:00.3 VFIO group is not viable! Not all devices in IOMMU group bound to VFIO or unbound" \
+	"[    0.5] DMAR: No ATSR found" >"$tmp/unknown"
+status 1 "explain: lines not understood are no all-clear (exit 1)" "$vd" explain --no-checks $tiny "$tmp/unknown"
+lacks "explain never says no known problem beside unknown lines" "no known problem"
+has "explain lists an unknown line" "^UNKNOWN: a line about passthrough"
+has "explain counts a repeated unknown line once" "line 2 (2 lines): .*DMAR-IR: Failed to enable"
+has "explain names the likely program and subsystem" "likely from: linux, intel interrupt remapping (DMAR-IR)"
+has "explain names DPDK for EAL lines" "likely from: dpdk"
+has "explain says how to report an unknown line" "vfio-doctor snapshot"
+has "explain sums up the unknown lines" "^3 lines not understood (UNKNOWN) in 5 lines"
+lacks "informational unknown lines are hidden without -v" "No ATSR found"
+has "informational unknown lines are counted" "1 informational line about passthrough"
+status 1 "explain -v on unknown lines" "$vd" explain --no-checks -v $tiny "$tmp/unknown"
+has "explain -v shows informational unknown lines" "line 5: .*DMAR: No ATSR found"
+printf '%s\n' "[    0.5] DMAR: No ATSR found" "nothing else" >"$tmp/info"
+status 0 "informational unknown lines alone leave exit 0" "$vd" explain --no-checks $tiny "$tmp/info"
+if command -v jq >/dev/null; then
+	"$vd" explain --no-checks -J $tiny "$tmp/unknown" >"$tmp/json" 2>/dev/null
+	if [ "$(jq -r '.not_understood' "$tmp/json")" = 3 ] &&
+	   [ "$(jq -r '.unknown | length' "$tmp/json")" = 2 ] &&
+	   [ "$(jq -r '.unknown[0].program' "$tmp/json")" = linux ] &&
+	   [ "$(jq -r '.unknown[0].count' "$tmp/json")" = 2 ] &&
+	   [ "$(jq -r '.unknown[1].subsystem' "$tmp/json")" = "EAL (dpdk device access)" ] &&
+	   jq -e '.unknown[0].line | test("DMAR-IR")' "$tmp/json" >/dev/null; then
+		ok "explain -J has the unknown lines"
+	else
+		not_ok "explain -J has the unknown lines"
+		sed 's/^/# /' "$tmp/json" | head -30
+	fi
+	"$vd" explain --no-checks -v -J $tiny "$tmp/unknown" >"$tmp/json" 2>/dev/null
+	if [ "$(jq -r '[.unknown[] | select(.problem == false)] | length' "$tmp/json")" = 1 ]; then
+		ok "explain -v -J has the informational unknown lines"
+	else
+		not_ok "explain -v -J has the informational unknown lines"
+	fi
+else
+	skip "explain -J unknown lines (jq not installed)"
+fi
+
+# the matcher's work per line is bounded: patterns full of %any% on a long line
+{
+	echo "format: 1"
+	i=0
+	while [ $i -lt 300 ]; do
+		printf '\nid: kernel.greedy-%d\nlayer: kernel\ntitle: t\nsource: s\n' $i
+		printf 'match: vfio %%any%% alpha %%any%% beta %%any%% gamma %%any%% delta %%any%% '
+		printf 'epsilon %%any%% zeta %%any%% theta %%any%% omega%d\n' $((i % 10))
+		printf 'meaning: m\ncause: c\nfix: f\n%s\n' "$kind_line"
+		i=$((i + 1))
+	done
+} >"$tmp/greedy.kb"
+awk 'BEGIN { for (i = 0; i < 300; i++) printf "vfio alpha beta gamma delta epsilon zeta theta omega1 "; print "" }' \
+	>"$tmp/greedy.log"
+status 1 "explain --kb of greedy patterns finishes" timeout 20 "$vd" explain --no-checks \
+	--kb "$tmp/greedy.kb" "$tmp/greedy.log"
+has "a line past the work limit is reported" "1 line not fully examined"
+
+# no journal, no permission: an error, not an empty log
+mkdir -p "$tmp/fakebin"
+printf '#!/bin/sh\necho "No journal files were found." >&2\nexit 0\n' >"$tmp/fakebin/journalctl"
+chmod +x "$tmp/fakebin/journalctl"
+status 2 "explain --journal with no journal (exit 2)" env PATH="$tmp/fakebin:$PATH" "$vd" explain --journal
+one_line "no journal error names the reason" "cannot read the journal: .*No journal files were found"
+printf '#!/bin/sh\necho "Failed to open journal: Permission denied" >&2\nexit 1\n' >"$tmp/fakebin/journalctl"
+status 2 "explain --journal when journalctl fails (exit 2)" env PATH="$tmp/fakebin:$PATH" "$vd" explain --journal
+one_line "failing journalctl error" "journalctl -k -b failed (exit status 1): Failed to open journal: Permission denied"
+printf '#!/bin/sh\nprintf "%%s\\n" "Dec 05 18:00:01 host kernel: DMAR-IR: Failed to enable irq remapping."\n' \
+	>"$tmp/fakebin/journalctl"
+status 1 "explain --journal reads journalctl's lines" env PATH="$tmp/fakebin:$PATH" "$vd" explain --journal --no-checks $tiny
+has "explain --journal finds the unknown line" "^UNKNOWN: "
+
 # --kb: a file of one's own, and broken ones
 cat >"$tmp/my.kb" <<'KB'
 format: 1
@@ -133,6 +232,7 @@ printf '%s\n' "6,1,100,-;DMAR: IOMMU enabled" \
 	" SUBSYSTEM=pci" \
 	"6,3,3200000,-;e1000e 0000:00:19.0 eno1: NIC Link is Up 1000 Mbps Full Duplex" \
 	"4,4,5000000,-;vfio_iommu_type1_attach_group: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform" \
+	"3,5,6000000,-;DMAR-IR: Failed to enable irq remapping. You are vulnerable to irq-injection attacks." \
 	>"$tmp/root/dev/kmsg"
 status 1 "explain --dmesg in a sysroot" "$vd" --sysroot "$tmp/root" explain --dmesg
 has "explain --dmesg explains dev/kmsg" "^kernel.vfio-probe-einval"
@@ -150,6 +250,16 @@ else
 	skip "explain -J verdicts (jq not installed)"
 fi
 status 2 "explain --dmesg on a sysroot without a log" "$vd" --sysroot "$tmp" explain --dmesg
+mkdir -p "$tmp/nolog/sys"
+status 2 "explain --dmesg on a sysroot without dev/kmsg" "$vd" --sysroot "$tmp/nolog" explain --dmesg
+one_line "no kernel log error names the file" "cannot read the kernel log '$tmp/nolog/dev/kmsg'"
+if [ "$(id -u)" -ne 0 ] && [ -r /proc/sys/kernel/dmesg_restrict ] &&
+   [ "$(cat /proc/sys/kernel/dmesg_restrict)" = 1 ]; then
+	status 2 "explain --dmesg without permission (exit 2)" "$vd" explain --dmesg
+	one_line "no permission error" "dmesg_restrict"
+else
+	skip "explain --dmesg without permission (root, or dmesg_restrict is 0)"
+fi
 
 # watch in a sysroot reads dev/kmsg once and keeps the passthrough messages
 mkdir -p "$tmp/sys"
@@ -159,13 +269,23 @@ has "watch annotates them" "-> kernel.vfio-probe-einval"
 has "watch marks harmless ones" "kernel.dmar-iommu-enabled: .*(harmless)"
 has "watch prints the timestamp" "^\[    3.141592\]"
 lacks "watch drops unrelated messages" "NIC Link is Up"
+status 0 "watch in a sysroot with a knowledge base of its own" "$vd" --sysroot "$tmp/root" watch $tiny
+has "watch marks unknown passthrough lines" "-> UNKNOWN: not in the knowledge base; likely from linux, intel interrupt remapping"
 if command -v jq >/dev/null; then
 	"$vd" --sysroot "$tmp/root" watch -J >"$tmp/out" 2>/dev/null
-	if [ "$(jq -s 'length' "$tmp/out")" = 3 ] &&
+	if [ "$(jq -s 'length' "$tmp/out")" = 4 ] &&
 	   [ "$(jq -s -r '.[1].id' "$tmp/out")" = kernel.vfio-probe-einval ]; then
 		ok "watch -J writes one object per message"
 	else
 		not_ok "watch -J writes one object per message"
+		sed 's/^/# /' "$tmp/out"
+	fi
+	"$vd" --sysroot "$tmp/root" watch -J $tiny >"$tmp/out" 2>/dev/null
+	if [ "$(jq -s -r '.[3].unknown.program' "$tmp/out")" = linux ] &&
+	   [ "$(jq -s -r '.[3].unknown.problem' "$tmp/out")" = true ]; then
+		ok "watch -J marks unknown lines"
+	else
+		not_ok "watch -J marks unknown lines"
 		sed 's/^/# /' "$tmp/out"
 	fi
 fi

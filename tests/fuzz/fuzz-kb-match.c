@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the log-line matcher with the built-in knowledge base,
- * and the explain accumulator over the same input split into lines. The
- * matcher must stay linear: a slow unit fails with -timeout.
+ * and the explain accumulator over the same input split into lines (which
+ * runs the classifier of unknown lines on what no entry matches), and the
+ * classifier on the whole input with every word hint set (its prefix reader
+ * and address search on anything). The matcher must stay linear: a slow unit
+ * fails with -timeout.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		free(fix);
 		if (m.start > m.end || m.end > size)
+			abort();
+	}
+	/* the classifier, with every hint, as if each of its words were there */
+	{
+		struct vfd_unknown_class c;
+
+		if (vfd_unknown_classify(p, size, ~UINT64_C(0), &c) &&
+		    (!c.program || !c.subsystem || !c.problem))
+			abort();
+		if (vfd_unknown_classify(p, size, m.hints, &c) && (!c.program || !c.subsystem))
 			abort();
 	}
 	/* and line by line through explain */

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The classifier of lines the knowledge base does not know. A log whose
+ * problem lines are all unknown must not read as clean: a line that names a
+ * passthrough thing (vfio, the IOMMU, DMAR, AMD-Vi, IVRS, interrupt
+ * remapping, hostdev), or a PCI address next to a failure, or comes from a
+ * program that only speaks of devices (DPDK's EAL, libxl, NVIDIA's NVRM, the
+ * QEMU and libvirt of a VM with a device), is unknown; with a word of
+ * trouble it is a problem, without one it is informational (the boot
+ * messages of an IOMMU that works).
+ *
+ * The words are found by the knowledge base's own prefilter (kb.c puts them
+ * into its automaton and hands them over as the hints of a match), so lines
+ * that hold none of them cost nothing here. Where the line comes from is read
+ * from its prefix: the kernel's driver prefixes ("DMAR:", "AMD-Vi:",
+ * "vfio-pci 0000:01:00.0:"), QEMU's program name, libvirt's "error:" and log
+ * format, "EAL:", "libxl:", "NVRM:", the initramfs tools' own, and the
+ * timestamps of dmesg, /dev/kmsg and the journal.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <strings.h>
+
+#include "explain-unknown.h"
+#include "internal.h"
+
+enum word_kind {
+	W_THING,	/* names passthrough: relevant on its own */
+	W_PROGRAM,	/* a program about devices: relevant with trouble */
+	W_CONTEXT,	/* a device word: makes a QEMU/libvirt/libxl error relevant */
+	W_TROUBLE,	/* something went wrong */
+};
+
+struct word {
+	const char *text;		/* lower case */
+	enum word_kind kind;
+	const char *subsystem;		/* W_THING: what it names */
+};
+
+/*
+ * Order matters for the subsystem: the first thing word of the line names
+ * it, so the specific ones (vfio, DMAR, AMD-Vi) come before "iommu".
+ */
+static const struct word words[] = {
+	{ "vfio", W_THING, "vfio" },
+	{ "dmar", W_THING, "intel-iommu (DMAR)" },
+	{ "amd-vi", W_THING, "amd-iommu (AMD-Vi)" },
+	{ "ivrs", W_THING, "amd-iommu (IVRS table)" },
+	{ "remapping", W_THING, "interrupt remapping" },
+	{ "hostdev", W_THING, "hostdev" },
+	{ "iommu", W_THING, "iommu" },
+	{ "eal:", W_PROGRAM, NULL },
+	{ "libxl", W_PROGRAM, NULL },
+	{ "nvrm", W_PROGRAM, NULL },
+	{ "qemu", W_PROGRAM, NULL },
+	{ "kvm:", W_PROGRAM, NULL },
+	{ "libvirt", W_PROGRAM, NULL },
+	{ "internal error", W_PROGRAM, NULL },
+	{ "pci", W_CONTEXT, NULL },
+	{ "device", W_CONTEXT, NULL },
+	{ "fail", W_TROUBLE, NULL },
+	{ "error", W_TROUBLE, NULL },
+	{ "unable", W_TROUBLE, NULL },
+	{ "cannot", W_TROUBLE, NULL },
+	{ "can't", W_TROUBLE, NULL },
+	{ "could not", W_TROUBLE, NULL },
+	{ "couldn't", W_TROUBLE, NULL },
+	{ "not viable", W_TROUBLE, NULL },
+	{ "not supported", W_TROUBLE, NULL },
+	{ "unsupported", W_TROUBLE, NULL },
+	{ "not found", W_TROUBLE, NULL },
+	{ "not present", W_TROUBLE, NULL },
+	{ "not available", W_TROUBLE, NULL },
+	{ "no iommu", W_TROUBLE, NULL },
+	{ "not detected", W_TROUBLE, NULL },
+	{ "invalid", W_TROUBLE, NULL },
+	{ "denied", W_TROUBLE, NULL },
+	{ "refused", W_TROUBLE, NULL },
+	{ "reject", W_TROUBLE, NULL },
+	{ "busy", W_TROUBLE, NULL },
+	{ "timeout", W_TROUBLE, NULL },
+	{ "timed out", W_TROUBLE, NULL },
+	{ "assert", W_TROUBLE, NULL },
+	{ "bug]", W_TROUBLE, NULL },	/* "[Firmware Bug]:" */
+	{ "bug:", W_TROUBLE, NULL },	/* "BUG: unable to handle" */
+	{ "broken", W_TROUBLE, NULL },
+	{ " fault", W_TROUBLE, NULL },	/* not "default" */
+	{ "page_fault", W_TROUBLE, NULL },
+	{ "disabled", W_TROUBLE, NULL },
+	{ "vulnerable", W_TROUBLE, NULL },
+	{ "warning", W_TROUBLE, NULL },
+	{ "abort", W_TROUBLE, NULL },
+	{ "mismatch", W_TROUBLE, NULL },
+	{ "corrupt", W_TROUBLE, NULL },
+	{ "missing", W_TROUBLE, NULL },
+	{ "non-zero", W_TROUBLE, NULL },
+	{ "violation", W_TROUBLE, NULL },
+	{ "illegal", W_TROUBLE, NULL },
+	{ "overflow", W_TROUBLE, NULL },
+	{ "exceed", W_TROUBLE, NULL },
+	{ "too many", W_TROUBLE, NULL },
+	{ "unexpected", W_TROUBLE, NULL },
+	{ "conflict", W_TROUBLE, NULL },
+};
+
+_Static_assert(ARRAY_SIZE(words) <= 64, "the hints are a 64-bit mask");
+
+const char *const *vfd_unknown_words(size_t *n)
+{
+	static const char *texts[ARRAY_SIZE(words)];
+
+	if (!texts[0])
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			texts[i] = words[i].text;
+	*n = ARRAY_SIZE(words);
+	return texts;
+}
+
+/* the masks of the hints, by kind and for the words the rules name */
+static struct {
+	bool ready;
+	uint64_t kind[W_TROUBLE + 1];
+	uint64_t failure;		/* fail, error, unable: "a PCI address next to ..." */
+	uint64_t device_programs;	/* EAL, NVRM: programs that speak only of devices */
+	uint64_t no_iommu;
+	uint64_t pci;
+} masks;
+
+bool vfd_unknown_word_gates(size_t i)
+{
+	/*
+	 * a line is relevant only with a thing word, a failure word (next to a
+	 * PCI address) or a program word (with trouble): vfd_unknown_classify
+	 */
+	return i < ARRAY_SIZE(words) &&
+	       (words[i].kind == W_THING || words[i].kind == W_PROGRAM ||
+		strcmp(words[i].text, "fail") == 0 || strcmp(words[i].text, "error") == 0 ||
+		strcmp(words[i].text, "unable") == 0);
+}
+
+static uint64_t bit_of(const char *text)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(words[i].text, text) == 0)
+			return UINT64_C(1) << i;
+	return 0;
+}
+
+static void masks_init(void)
+{
+	if (masks.ready)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		masks.kind[words[i].kind] |= UINT64_C(1) << i;
+	masks.failure = bit_of("fail") | bit_of("error") | bit_of("unable");
+	masks.device_programs = bit_of("eal:") | bit_of("nvrm");
+	masks.no_iommu = bit_of("no iommu");
+	masks.pci = bit_of("pci");
+	masks.ready = true;
+}
+
+static bool hexc(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* @s[0..len) matches @shape: 'h' a hex digit, 'o' 0-7, other bytes themselves */
+static bool shaped(const char *s, size_t len, const char *shape)
+{
+	size_t n = strlen(shape);
+
+	if (len < n)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		char c = s[k];
+
+		if (shape[k] == 'h' ? !hexc(c) : shape[k] == 'o' ? !(c >= '0' && c <= '7')
+								 : c != shape[k])
+			return false;
+	}
+	return len == n || !hexc(s[n]);
+}
+
+/* a PCI address: DDDD:BB:DD.F, or BB:DD.F in brackets, parentheses or after "=" */
+static bool has_pci_address(const char *line, size_t len)
+{
+	for (size_t i = 0; i + 7 <= len; i++) {
+		char before = i ? line[i - 1] : ' ';
+
+		if (hexc(before) || before == ':' || before == '.')
+			continue;
+		if (shaped(line + i, len - i, "hhhh:hh:hh.o"))
+			return true;
+		if ((before == '[' || before == '(' || before == '=' || before == ' ') &&
+		    shaped(line + i, len - i, "hh:hh.o"))
+			return true;
+	}
+	return false;
+}
+
+static bool starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && strncmp(s, prefix, n) == 0;
+}
+
+static bool starts_ci(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && strncasecmp(s, prefix, n) == 0;
+}
+
+/*
+ * The message after the log's own prefixes: a /dev/kmsg record head
+ * "6,123,456789,-;", dmesg's "[  12.345678] ", the journal's "Mmm dd
+ * hh:mm:ss host ident[pid]: ", an ISO timestamp "2024-05-01T12:00:00.1Z "
+ * or libvirt's "2024-05-01 12:00:00.123+0000: 1234: error : ". *kernel tells
+ * whether a prefix said the kernel wrote it; *ident is the journal's ident.
+ */
+static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
+				  size_t *ident_len)
+{
+	const char *end = s + *len;
+	bool again = true;
+
+	*kernel = false;
+	*ident = NULL;
+	*ident_len = 0;
+	while (again && s < end) {
+		const char *p = s;
+
+		again = false;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		/* /dev/kmsg: "level,seq,usec,flags;" */
+		if (p < end && *p >= '0' && *p <= '9') {
+			const char *q = p;
+			int commas = 0;
+
+			while (q < end && ((*q >= '0' && *q <= '9') || *q == ',' || *q == '-' ||
+					   *q == 'c'))
+				commas += *q++ == ',';
+			if (q < end && *q == ';' && commas >= 2) {
+				s = q + 1;
+				*kernel = true;
+				again = true;
+				continue;
+			}
+		}
+		/* dmesg: "[ 1.234567]" */
+		if (p < end && *p == '[') {
+			const char *q = p + 1;
+
+			while (q < end && (*q == ' ' || (*q >= '0' && *q <= '9') || *q == '.'))
+				q++;
+			if (q < end && *q == ']' && q > p + 1) {
+				s = q + 1;
+				*kernel = true;
+				again = true;
+				continue;
+			}
+		}
+		/* an ISO date, with a time: "2024-05-01T12:00:00.123Z" or "2024-05-01 12:..." */
+		if (end - p >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
+		    p[13] == ':' && p[16] == ':') {
+			const char *q = p + 19;
+
+			while (q < end && *q != ' ')
+				q++;
+			s = q;
+			again = true;
+			continue;
+		}
+		/* libvirt's log: "1234: error : " after its timestamp */
+		if (p < end && *p >= '0' && *p <= '9') {
+			const char *q = p;
+
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (end - q >= 2 && q[0] == ':' && q[1] == ' ') {
+				s = q + 2;
+				again = true;
+				continue;
+			}
+		}
+		/* syslog/journal: "Mmm dd hh:mm:ss host ident[pid]: " */
+		if (end - p >= 16 && p[3] == ' ' && p[9] == ':' && p[12] == ':' &&
+		    p[0] >= 'A' && p[0] <= 'Z') {
+			const char *host = end - p > 16 ? memchr(p + 16, ' ', (size_t)(end - p - 16))
+							 : NULL;
+			const char *id, *colon;
+
+			if (!host)
+				break;
+			id = host + 1;
+			colon = memchr(id, ':', (size_t)(end - id));
+			if (!colon || memchr(id, ' ', (size_t)(colon - id)))
+				break;
+			*ident = id;
+			*ident_len = (size_t)(colon - id);
+			if (memchr(id, '[', *ident_len))
+				*ident_len = (size_t)((const char *)memchr(id, '[', *ident_len) - id);
+			if (*ident_len == 6 && strncmp(id, "kernel", 6) == 0)
+				*kernel = true;
+			s = colon + 1;
+			again = true;
+			continue;
+		}
+		s = p;
+	}
+	while (s < end && *s == ' ')
+		s++;
+	*len = (size_t)(end - s);
+	return s;
+}
+
+struct origin {
+	const char *prefix;		/* at the start of the message */
+	bool ci;			/* compared ignoring case */
+	const char *program;
+	const char *subsystem;		/* NULL: from the words of the line */
+};
+
+/* from the most specific prefix to the least */
+static const struct origin origins[] = {
+	{ "DMAR-IR:", false, "linux", "intel interrupt remapping (DMAR-IR)" },
+	{ "DMAR:", false, "linux", "intel-iommu (DMAR)" },
+	{ "AMD-Vi:", false, "linux", "amd-iommu (AMD-Vi)" },
+	{ "iommu:", false, "linux", "iommu core" },
+	{ "vfio-pci ", false, "linux", "vfio-pci" },
+	{ "vfio-pci:", false, "linux", "vfio-pci" },
+	{ "vfio_pci", false, "linux", "vfio-pci" },
+	{ "vfio_iommu_type1", false, "linux", "vfio iommu type1" },
+	{ "vfio", false, "linux", "vfio" },
+	{ "VFIO - ", false, "linux", "vfio" },
+	{ "pcieport ", false, "linux", "pci core (PCIe port)" },
+	{ "pci ", false, "linux", "pci core" },
+	{ "PCI:", false, "linux", "pci core" },
+	{ "NVRM:", false, "nvidia", "NVRM (nvidia driver)" },
+	{ "EAL:", false, "dpdk", "EAL (dpdk device access)" },
+	{ "libxl:", false, "xen", "libxl pci" },
+	{ "qemu-system-", false, "qemu", NULL },
+	{ "qemu-kvm:", false, "qemu", NULL },
+	{ "kvm:", false, "qemu", NULL },	/* QEMU's name under Proxmox and RHEL */
+	{ "crosvm", false, "crosvm", NULL },
+	{ "cloud-hypervisor", false, "cloud-hypervisor", NULL },
+	{ "TASK ERROR:", false, "proxmox", "qemu-server" },
+	{ "error: internal error", false, "libvirt", "hostdev" },
+	{ "error:", false, "libvirt", "hostdev" },
+	{ "error :", false, "libvirt", "hostdev" },
+	{ "warning :", false, "libvirt", "hostdev" },
+	{ "libvirt", true, "libvirt", "hostdev" },
+	{ "dracut", false, "dracut", "initramfs modules" },
+	{ "==> ERROR", false, "mkinitcpio", "initramfs modules" },
+	{ "==> WARNING", false, "mkinitcpio", "initramfs modules" },
+	{ "mkinitcpio", false, "mkinitcpio", "initramfs modules" },
+	{ "update-initramfs", false, "initramfs-tools", "initramfs modules" },
+	{ "W: ", false, "initramfs-tools", "initramfs modules" },
+	{ "E: ", false, "initramfs-tools", "initramfs modules" },
+};
+
+/* journal idents that name the program */
+static const struct origin idents[] = {
+	{ "libvirtd", false, "libvirt", "hostdev" },
+	{ "virtqemud", false, "libvirt", "hostdev" },
+	{ "qemu-system-", false, "qemu", NULL },
+	{ "pvedaemon", false, "proxmox", "qemu-server" },
+	{ "qm", false, "proxmox", "qemu-server" },
+	{ "xl", false, "xen", "libxl pci" },
+	{ "dracut", false, "dracut", "initramfs modules" },
+};
+
+/* the subsystem the first thing word names, or the device kind */
+static const char *subsystem_of(uint64_t hints, bool pci_address)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (words[i].kind == W_THING && (hints & (UINT64_C(1) << i)))
+			return words[i].subsystem;
+	return pci_address || (hints & masks.pci) ? "pci" : "unknown";
+}
+
+/*
+ * QEMU's hw/vfio reports many errors as "function(args) failed: ..."
+ * (vfio_region_write, vfio_dma_map): a call shape the kernel does not print
+ */
+static bool qemu_call(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (!starts(s, len, "vfio_"))
+		return false;
+	while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+			   s[i] == '_'))
+		i++;
+	return i < len && s[i] == '(';
+}
+
+/* a driver's dev_err prefix: "e1000e 0000:00:19.0: " -> linux, "e1000e" */
+static bool driver_prefix(const char *s, size_t len, size_t *name_len)
+{
+	const char *sp = memchr(s, ' ', len);
+	size_t n = sp ? (size_t)(sp - s) : 0;
+
+	if (!sp || n == 0 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '-'))
+			return false;
+	*name_len = n;
+	return shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o") || shaped(sp + 1, len - n - 1,
+									"hhhh:hh:hh.o:");
+}
+
+static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_address,
+		      struct vfd_unknown_class *out)
+{
+	const char *ident, *msg;
+	size_t ident_len, mlen = len, dlen;
+	bool kernel;
+
+	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	out->program = NULL;
+	out->subsystem = NULL;
+	if (qemu_call(msg, mlen)) {
+		out->program = "qemu";
+		out->subsystem = "vfio (hw/vfio)";
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(origins) && !out->program; i++) {
+		const struct origin *o = &origins[i];
+
+		if (o->ci ? starts_ci(msg, mlen, o->prefix) : starts(msg, mlen, o->prefix)) {
+			out->program = o->program;
+			out->subsystem = o->subsystem;
+		}
+	}
+	for (size_t i = 0; ident && i < ARRAY_SIZE(idents) && !out->program; i++)
+		if (starts(ident, ident_len, idents[i].prefix)) {
+			out->program = idents[i].program;
+			out->subsystem = idents[i].subsystem;
+		}
+	if (!out->program && driver_prefix(msg, mlen, &dlen)) {
+		/* the name is in the line, not static: give the kind */
+		out->program = "linux";
+		out->subsystem = "pci driver";
+	}
+	if (!out->program && kernel)
+		out->program = "linux";
+	/* Proxmox's qemu-server dies with this sentence (PVE/QemuServer.pm) */
+	if (!out->program && (hints & masks.no_iommu) && memmem(msg, mlen, "please activate it", 18)) {
+		out->program = "proxmox";
+		out->subsystem = "qemu-server";
+	}
+	if (!out->program)
+		out->program = "unknown";
+	if (!out->subsystem)
+		out->subsystem = subsystem_of(hints, pci_address);
+}
+
+bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
+			  struct vfd_unknown_class *out)
+{
+	uint64_t thing, program, context, trouble;
+	bool relevant = false, pci = false;
+
+	masks_init();
+	thing = hints & masks.kind[W_THING];
+	trouble = hints & masks.kind[W_TROUBLE];
+	memset(out, 0, sizeof(*out));
+	if (!line || !(thing || trouble))
+		return false;
+	program = hints & masks.kind[W_PROGRAM];
+	context = hints & masks.kind[W_CONTEXT];
+	if (trouble)
+		pci = has_pci_address(line, len);
+	if (thing)
+		relevant = true;
+	/* a failure next to a PCI address: a device of the kind passed through */
+	else if (pci && (hints & masks.failure))
+		relevant = true;
+	/* DPDK and NVRM speak only of devices; QEMU, libvirt and libxl of much else */
+	else if (trouble && program)
+		relevant = (hints & masks.device_programs) || pci || context;
+	if (!relevant)
+		return false;
+	out->problem = trouble != 0;
+	origin_of(line, len, hints, pci || (!trouble && has_pci_address(line, len)), out);
+	return true;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The knowledge base's prefilter: which patterns can match a line, and which
+ * words of the classifier of unknown lines it holds, in one pass (kb-prefilter.c).
+ */
+#ifndef VFD_KB_PREFILTER_H
+#define VFD_KB_PREFILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kb_prefilter;
+
+struct kb_prefilter *kb_prefilter_new(void);
+void kb_prefilter_free(struct kb_prefilter *pf);
+/*
+ * pattern number @pattern (0, 1, 2 ... in order) requires each of @n_words
+ * words (@words: each NUL-terminated, one after another, lower case; one of
+ * them four bytes or more); 0, -EINVAL, -ENOMEM
+ */
+int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char *words,
+			     size_t n_words);
+/*
+ * a word of the classifier, reported as bit @bit (< 64) of the hints; @gate:
+ * the classifier needs one of its gate words before it looks at the others
+ * (a gate word has four bytes or more)
+ */
+int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned int bit,
+			  bool gate);
+/* after the last add; 0, -E2BIG (too large), -ENOMEM */
+int kb_prefilter_build(struct kb_prefilter *pf);
+/*
+ * the patterns all of whose words occur in @line, into @cands (room for
+ * every pattern), and the classifier's words found, as *hints
+ * Returns: the number of candidates.
+ */
+size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
+			uint64_t *hints);
+
+#endif
