@@ -55,7 +55,11 @@ static __attribute__((format(printf, 3, 0))) void host_log(void *data, int prior
 							      const char *fmt, va_list ap)
 {
 	(void)data;
-	fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
+	/* syslog levels: a warning is for the user, the rest for whoever debugs */
+	if (priority <= 4)
+		fputs("vfio-doctor: ", stderr);
+	else
+		fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
