@@ -369,7 +369,7 @@ static int check_opened(struct vfd_root *root, const char *dir, const char *name
 		return -VFD_ENOTREG;
 	}
 	/* the caller did not ask for O_NONBLOCK: a device node reads as it expects */
-	if (!(flags & O_NONBLOCK) && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+	if (!(flags & (O_NONBLOCK | O_PATH)) && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
 	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
 		int r = -errno;
 
@@ -440,6 +440,18 @@ int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
 	if (flags & O_PATH)
 		return open_resolved(root, rel, flags);
 	fd = open_resolved(root, rel, flags | O_NONBLOCK);
+	/* open() answers ENXIO for a socket (and a FIFO opened O_WRONLY): say what it is */
+	if (fd == -ENXIO) {
+		int pfd = open_resolved(root, rel, O_PATH);
+
+		if (pfd >= 0) {
+			fd = check_opened(root, NULL, rel, pfd, O_PATH);
+			if (fd >= 0) {
+				close(fd);
+				fd = -ENXIO;
+			}
+		}
+	}
 	return fd < 0 ? fd : check_opened(root, NULL, rel, fd, flags);
 }
 

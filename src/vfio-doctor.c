@@ -64,10 +64,19 @@ static __attribute__((format(printf, 3, 0))) void host_log(void *data, int prior
 	fputc('\n', stderr);
 }
 
+struct vfd_root *cmd_root_new(const char *dir)
+{
+	struct vfd_root *root = vfd_root_new(dir);
+
+	if (root)
+		vfd_root_set_log_fn(root, host_log, NULL);
+	return root;
+}
+
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx)
 {
 	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
-	struct vfd_root *root = vfd_root_new(dir);
+	struct vfd_root *root = cmd_root_new(dir);
 	struct vfd_host *host;
 
 	if (!root) {
@@ -79,7 +88,6 @@ struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx)
 			       strerror(errno));
 		return NULL;
 	}
-	vfd_root_set_log_fn(root, host_log, NULL);
 	host = vfd_host_new(root);
 	if (!host) {
 		if (errno == ENOENT)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../unit/tree.h"
 
@@ -49,8 +50,24 @@ static int chain_tree(const char *dir, long n)
 	return 0;
 }
 
+/* the directories tree_new() would make, in a directory of the caller's choosing */
+static void skeleton(const char *dir)
+{
+	static const char *const dirs[] = { "", "/sys", "/sys/bus", "/sys/bus/pci",
+		"/sys/bus/pci/devices", "/sys/kernel", "/sys/kernel/iommu_groups" };
+	char path[4096];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", dir, dirs[i]);
+		mkdir(path, 0755);
+	}
+	tree_file(dir, "proc/sys/kernel/osrelease", "6.1.0-test\n");
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3)
+		skeleton(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "group") == 0)
 		return group_tree(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "chain") == 0)

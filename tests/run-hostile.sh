@@ -1,0 +1,190 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Hostile sysroots: what a stranger's snapshot can hold must not leave the
+# tree, hang a command, loop, blow up the output or reach the terminal raw.
+# usage: run-hostile.sh VFIO_DOCTOR NO_OPENAT2 MK_TREE
+set -u
+vd=$1 no_openat2=$2 mk_tree=$3
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/tap.sh"
+tmp=$(mktemp -d)
+tap_out=$tmp
+trap 'rm -rf "$tmp"' EXIT
+# every command runs under a timeout: a hang is a failure, not a stuck suite
+limit=20
+
+# run NAME CMD...: the command ends by itself (no timeout, no signal)
+ends() {
+	name=$1
+	shift
+	timeout $limit "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ "$rc" -lt 124 ]; then ok "$name (exit $rc)"; else
+		not_ok "$name (exit $rc: hung or crashed)"
+		sed 's/^/# /' "$tmp/err"
+	fi
+}
+# err_has NAME PATTERN: the last command's stderr matches
+err_has() {
+	if grep -q -- "$2" "$tmp/err"; then ok "$1"; else
+		not_ok "$1"
+		sed 's/^/# /' "$tmp/err"
+	fi
+}
+
+# ------------------------------------------------------------ confinement
+# A sysroot whose links point out of it, absolutely and with "../" past its
+# top. What they name must resolve inside the tree, with openat2 and without
+# (a seccomp filter answering ENOSYS, as on kernels before 5.6, or EPERM).
+secret=HOSTSECRET$$
+mkdir -p "$tmp/outside/etc" "$tmp/outside/proc"
+echo "$secret" >"$tmp/outside/secret"
+printf 'NAME="%s"\nID=%s\n' "$secret" "$secret" >"$tmp/outside/etc/os-release"
+echo "BOOT_IMAGE=/vmlinuz $secret" >"$tmp/outside/proc/cmdline"
+conf=$tmp/conf
+"$mk_tree" group "$conf"
+mkdir -p "$conf/etc" "$conf/proc" "$conf/dev"
+depth=$(echo "$conf" | tr -cd / | wc -c)
+ups=$(i=0; while [ $i -le "$depth" ]; do printf '../'; i=$((i + 1)); done)
+# absolute: read as the sysroot's own /outside/..., which is not there
+ln -s "$tmp/outside/etc/os-release" "$conf/etc/os-release"
+# relative, climbing past the top of the tree into the host's directory
+ln -s "../${ups}${tmp#/}/outside/proc/cmdline" "$conf/proc/cmdline"
+ln -s "/../../../../${tmp#/}/outside/secret" "$conf/dev/kmsg"
+# a directory link out, with the ACPI tables below it
+mkdir -p "$conf/sys/firmware"
+ln -s "$ups${tmp#/}/outside" "$conf/sys/firmware/acpi"
+for how in openat2 ENOSYS EPERM; do
+	case $how in
+	openat2) run= ;;
+	ENOSYS) run=$no_openat2 ;;
+	EPERM) run="$no_openat2 -EPERM" ;;
+	esac
+	if [ -n "$run" ] && ! $run true 2>/dev/null; then
+		skip "confinement without openat2 ($how): no seccomp filter here"
+		continue
+	fi
+	for c in "check -v 0000:01:00.0" "check -J" "explain --dmesg" "persist -n 0000:01:00.0" \
+		"groups -O -J"; do
+		# shellcheck disable=SC2086
+		ends "$how: $c ends" $run "$vd" --sysroot "$conf" $c
+		if cat "$tmp/out" "$tmp/err" | grep -q "$secret"; then
+			not_ok "$how: $c reads nothing outside the sysroot"
+			grep "$secret" "$tmp/out" "$tmp/err" | sed 's/^/# /'
+		else
+			ok "$how: $c reads nothing outside the sysroot"
+		fi
+	done
+	# the snapshot of such a tree carries nothing of the host either
+	rm -f "$tmp/conf.tar"
+	$run "$vd" --sysroot "$conf" snapshot -o "$tmp/conf.tar" >/dev/null 2>&1
+	if [ -s "$tmp/conf.tar" ] && ! tar -xOf "$tmp/conf.tar" 2>/dev/null | grep -q "$secret"; then
+		ok "$how: a snapshot of the tree holds nothing from outside it"
+	else
+		not_ok "$how: a snapshot of the tree holds nothing from outside it"
+	fi
+done
+
+# ------------------------------------------------------------ not files
+# FIFOs where files are expected: nobody writes them, so a read would wait
+# for ever. Every command must finish and name what it refused.
+ff=$tmp/fifo
+"$mk_tree" group "$ff"
+mkdir -p "$ff/proc" "$ff/dev" "$ff/etc"
+mkfifo "$ff/proc/cmdline" "$ff/dev/kmsg" "$ff/etc/os-release" "$tmp/rom.fifo"
+cfg=$ff/sys/devices/pci0000:00/0000:00:01.0/0000:00:02.0/0000:01:00.0/config
+rm "$cfg" && mkfifo "$cfg"
+for c in "groups" "groups -t -J" "check" "check -v 0000:01:00.0" "check -J 0000:01:00.0" \
+	"check --format prometheus" "explain --dmesg" "watch --since-boot" \
+	"qemu-args 0000:01:00.0" "libvirt-xml 0000:01:00.0" "preflight 0000:01:00.0" \
+	"persist -n 0000:01:00.0" "bind -n 0000:01:00.0" "vm --preset android --gpu 0000:01:00.0" \
+	"snapshot -o $tmp/fifo.tar" "rom info $tmp/rom.fifo"; do
+	# shellcheck disable=SC2086
+	ends "FIFOs: $c ends" "$vd" --sysroot "$ff" $c
+	case $c in
+	rom*) err_has "FIFOs: $c says what it expected" "expected a ROM image file" ;;
+	explain*|watch*) err_has "FIFOs: $c names the FIFO" "dev/kmsg' is a FIFO, not a regular file" ;;
+	*) err_has "FIFOs: $c names the FIFO" "config' is a FIFO, not a regular file" ;;
+	esac
+done
+"$vd" --sysroot "$ff" check -v 0000:01:00.0 >/dev/null 2>"$tmp/err"
+if [ "$(grep -c "proc/cmdline' is a FIFO" "$tmp/err")" -eq 1 ]; then
+	ok "FIFOs: each refused file is named once"
+else
+	not_ok "FIFOs: each refused file is named once"
+	sed 's/^/# /' "$tmp/err"
+fi
+# a socket and a device node in a sysroot are refused the same way
+sk=$tmp/sock
+"$mk_tree" group "$sk"
+mkdir -p "$sk/dev" "$sk/proc"
+if python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+	"$sk/proc/cmdline" 2>/dev/null; then
+	ends "socket: check ends" "$vd" --sysroot "$sk" check -v
+	err_has "socket: check names the socket" "proc/cmdline' is a socket"
+else
+	skip "socket: no python3 to make one"
+fi
+if mknod "$sk/dev/kmsg" c 1 3 2>/dev/null; then
+	ends "device node: explain --dmesg ends" "$vd" --sysroot "$sk" explain --dmesg
+	err_has "device node: a sysroot's dev/kmsg must be a file" \
+		"dev/kmsg' is a character device, not a regular file"
+else
+	skip "device node: mknod needs root"
+fi
+
+# ------------------------------------------------------------ cycles
+# Two bridges each other's parent: the group code walks up from the endpoints
+# to find the port without ACS, and must stop.
+cy=$tmp/cycle
+"$mk_tree" group "$cy"
+mkdir -p "$cy/sys/devices/pci0000:00/0000:00:02.0"
+cp -r "$cy/sys/devices/pci0000:00/0000:00:01.0" "$cy/sys/devices/pci0000:00/0000:00:02.0/"
+ln -sfn ../../../devices/pci0000:00/0000:00:02.0/0000:00:01.0 \
+	"$cy/sys/bus/pci/devices/0000:00:01.0"
+for c in "groups -t" "groups -t -J" "check 0000:01:00.0" "check -J 0000:01:00.0" \
+	"check --format prometheus 0000:01:00.0"; do
+	# shellcheck disable=SC2086
+	ends "cycle: $c ends" "$vd" --sysroot "$cy" $c
+	if [ "$(grep -c 'broken PCI topology' "$tmp/err")" -eq 1 ] &&
+		grep -q "0000:00:01.0 and its parents lead back to it through 0000:00:02.0" "$tmp/err"; then
+		ok "cycle: $c names the broken link in one line"
+	else
+		not_ok "cycle: $c names the broken link in one line"
+		sed 's/^/# /' "$tmp/err"
+	fi
+done
+"$vd" --sysroot "$cy" groups -t -o SLOT >"$tmp/out" 2>/dev/null
+if [ "$(grep -c '0000:0' "$tmp/out")" -eq 4 ]; then ok "cycle: groups -t lists every device"; else
+	not_ok "cycle: groups -t lists every device"
+	sed 's/^/# /' "$tmp/out"
+fi
+
+# ------------------------------------------------------------ long chains
+# A chain of thousands of bridges: the output grows with the tree, not with
+# its square (each level of indentation would cost every line below it).
+for n in 1500 3000; do
+	"$mk_tree" chain "$tmp/chain$n" $n
+	timeout 120 "$vd" --sysroot "$tmp/chain$n" groups -t -J 2>"$tmp/err" | wc -c >"$tmp/size$n"
+done
+s1=$(cat "$tmp/size1500") s2=$(cat "$tmp/size3000")
+echo "# groups -t -J: $s1 bytes for 1,500 functions, $s2 for 3,000"
+# linear: twice the functions, at most a little over twice the bytes, and
+# under 4 KiB a function (it was 243 MB for 3,000)
+if [ "$s2" -gt 0 ] && [ $((s2 * 10)) -le $((s1 * 22)) ] && [ "$s2" -le $((3000 * 4096)) ]; then
+	ok "chain: groups -t -J grows linearly"
+else
+	not_ok "chain: groups -t -J grows linearly ($s1 -> $s2 bytes)"
+fi
+if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "more than 256 functions deep" "$tmp/err"; then
+	ok "chain: a chain deeper than the bus numbers allow is named once"
+else
+	not_ok "chain: a chain deeper than the bus numbers allow is named once"
+	sed 's/^/# /' "$tmp/err"
+fi
+"$vd" --sysroot "$tmp/chain3000" groups -t -o SLOT,PARENT -r >"$tmp/out" 2>/dev/null
+if [ "$(wc -l <"$tmp/out")" -eq 3001 ]; then ok "chain: every function listed"; else
+	not_ok "chain: every function listed ($(wc -l <"$tmp/out") lines)"
+fi
+
+tap_done
