@@ -681,8 +681,27 @@ const char *vfd_host_get_release(struct vfd_host *host)
 			if (uname(&u) == 0)
 				host->release = strdup(u.release);
 		}
+		/* it becomes a path (lib/modules/RELEASE, boot/config-RELEASE) */
+		if (host->release && !vfd_release_is_valid(host->release)) {
+			vfd_log(host->root, 4, "proc/sys/kernel/osrelease is not a kernel release "
+				"(expected letters, digits and . _ + ~ -): ignored");
+			free(host->release);
+			host->release = NULL;
+		}
 	}
 	return host->release;
+}
+
+bool vfd_release_is_valid(const char *release)
+{
+	size_t len = strlen(release);
+
+	/* struct new_utsname keeps 64 bytes and a NUL (include/uapi/linux/utsname.h) */
+	if (len == 0 || len > 64 || strstr(release, ".."))
+		return false;
+	/* what KERNELRELEASE is made of: version, EXTRAVERSION, LOCALVERSION */
+	return strspn(release, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789._+~-") == len;
 }
 
 unsigned int vfd_host_kernel_version(struct vfd_host *host)

@@ -867,6 +867,60 @@ int vfd_parse_s64(const char *s, int64_t *out)
 	return 0;
 }
 
+/* the path the kernel gives an open fd, read through /proc/self/fd */
+static int fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	/* an unreachable or deleted directory is no path to hand on */
+	return buf[0] == '/' && !strstr(buf, " (deleted)") ? 0 : -ENOENT;
+}
+
+int root_real_dir(struct vfd_root *root, const char *rel, const char *const *files, char **out)
+{
+	char top[PATH_MAX], dir[PATH_MAX];
+	size_t tlen;
+	int dfd, r;
+
+	dfd = vfd_root_openat(root, rel, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd;
+	/* the directory as resolved inside the root, then below the root's own path */
+	r = fd_path(dfd, dir, sizeof(dir));
+	if (r == 0)
+		r = fd_path(root->dirfd, top, sizeof(top));
+	tlen = strlen(top);
+	if (r == 0 && !(strcmp(top, "/") == 0 ||
+			(strncmp(dir, top, tlen) == 0 && (dir[tlen] == '/' || !dir[tlen]))))
+		r = -EXDEV;
+	for (size_t i = 0; r == 0 && files && files[i]; i++) {
+		struct stat st;
+
+		if (fstatat(dfd, files[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode))
+			r = -ELOOP;
+		else if (!S_ISREG(st.st_mode))
+			r = -VFD_ENOTREG;
+		if (r < 0)
+			vfd_log(root, 4, "'%s/%s' is a %s, not a regular file: not read", rel,
+				files[i], file_kind(st.st_mode));
+	}
+	close(dfd);
+	if (r < 0)
+		return r;
+	*out = strdup(dir);
+	return *out ? 0 : -ENOMEM;
+}
+
 /*
  * Directory-relative access for scans that read several entries of one
  * directory: the caller opens the directory once with vfd_root_openf()

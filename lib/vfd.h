@@ -193,8 +193,17 @@ int vfd_host_lookup(const struct vfd_host *host, const struct vfd_devspec *spec,
 int vfd_host_lookup_next(const struct vfd_host *host, const struct vfd_devspec *spec,
 			 size_t start, size_t *index);
 
-/* kernel release (proc/sys/kernel/osrelease), or NULL; owned by host */
+/*
+ * kernel release (proc/sys/kernel/osrelease), or NULL (also for one that is
+ * not a release: see vfd_release_is_valid()); owned by host
+ */
 const char *vfd_host_get_release(struct vfd_host *host);
+/*
+ * @release can be a kernel release and a path component: 1 to 64 letters,
+ * digits and ". _ + ~ -", no "..". A sysroot's osrelease names directories
+ * (lib/modules/RELEASE, boot/config-RELEASE), so "../../.." must not pass.
+ */
+bool vfd_release_is_valid(const char *release);
 /* kernel version as major*65536+minor*256, or 0 when unknown */
 unsigned int vfd_host_kernel_version(struct vfd_host *host);
 

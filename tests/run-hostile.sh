@@ -187,4 +187,55 @@ if [ "$(wc -l <"$tmp/out")" -eq 3001 ]; then ok "chain: every function listed"; 
 	not_ok "chain: every function listed ($(wc -l <"$tmp/out") lines)"
 fi
 
+# ------------------------------------------------------------ osrelease, libkmod
+# libkmod opens its index by path with plain open(): the path it is given must
+# be the tree's own. The fixture has vfio_pci available in its module tree;
+# moved out of the sysroot, it must no longer be found.
+fixtures=$here/fixtures
+if [ -f "$fixtures/vfio-unloaded.tar.xz" ]; then
+	km=$tmp/km
+	mkdir -p "$km" "$tmp/mods"
+	tar -xJf "$fixtures/vfio-unloaded.tar.xz" -C "$km"
+	rel=$(cat "$km/proc/sys/kernel/osrelease")
+	mv "$km/lib/modules/$rel" "$tmp/mods/$rel"
+	# inside: an empty stand-in where the confined lookup lands
+	mkdir -p "$km/mods/$rel"
+	: >"$km/mods/$rel/modules.dep.bin"
+	# "../../../mods/REL": below the root it is mods/REL, from the prefix it is outside
+	echo "../../../mods/$rel" >"$km/proc/sys/kernel/osrelease"
+	ends "osrelease ../../..: check ends" "$vd" --sysroot "$km" check -v
+	err_has "osrelease ../../..: named as not a kernel release" \
+		"osrelease is not a kernel release"
+	if grep -q "vfio_pci is available" "$tmp/out"; then
+		not_ok "osrelease ../../..: libkmod reads no module tree outside the sysroot"
+	else
+		ok "osrelease ../../..: libkmod reads no module tree outside the sysroot"
+	fi
+	# the tree in its place, its index links one ".." past the top: below the
+	# root they reach the stand-in, followed from the prefix the tree outside
+	echo "$rel" >"$km/proc/sys/kernel/osrelease"
+	mkdir -p "$km/lib/modules/$rel"
+	for f in "$tmp/mods/$rel"/modules.*; do
+		ln -s "../../../../mods/$rel/$(basename "$f")" "$km/lib/modules/$rel/$(basename "$f")"
+	done
+	ends "index links: check ends" "$vd" --sysroot "$km" check -v
+	err_has "index links: named" "modules.dep' is a symbolic link, not a regular file"
+	if grep -q "vfio_pci is available" "$tmp/out"; then
+		not_ok "index links: libkmod does not follow them out of the sysroot"
+	else
+		ok "index links: libkmod does not follow them out of the sysroot"
+	fi
+	# the same tree as plain files: found (the test above can fail)
+	rm -r "$km/lib/modules/$rel"
+	cp -r "$tmp/mods/$rel" "$km/lib/modules/$rel"
+	"$vd" --sysroot "$km" check -v >"$tmp/out" 2>&1
+	if grep -q "vfio_pci is available" "$tmp/out"; then
+		ok "module tree inside the sysroot: vfio_pci found"
+	else
+		not_ok "module tree inside the sysroot: vfio_pci found"
+	fi
+else
+	for i in 1 2 3 4 5 6 7; do skip "libkmod: no fixture vfio-unloaded"; done
+fi
+
 tap_done
