@@ -576,6 +576,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();

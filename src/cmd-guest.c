@@ -104,6 +104,7 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			o.json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();

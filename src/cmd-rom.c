@@ -969,6 +969,7 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'J':
 			o.json = true;
+			output_set_json(true);
 			break;
 		case 'd':
 			o.device = optarg;

@@ -200,6 +200,7 @@ int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			w.json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();

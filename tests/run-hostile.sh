@@ -238,4 +238,73 @@ else
 	for i in 1 2 3 4 5 6 7; do skip "libkmod: no fixture vfio-unloaded"; done
 fi
 
+# ------------------------------------------------------------ escapes
+# ESC, BEL and 0xff in a driver name, the command line, os-release and the
+# kernel log: on the terminal as \x1b, \x07, \xff, never raw; JSON valid UTF-8.
+es=$tmp/esc
+"$mk_tree" group "$es"
+mkdir -p "$es/proc" "$es/etc" "$es/dev"
+E=$(printf '\033') B=$(printf '\007') X=$(printf '\377') U=$(printf 'caf\303\251')
+printf 'BOOT_IMAGE=/vmlinuz intel_iommu=on %s]0;title%s %s %s[2J\n' "$E" "$B" "$X" "$E" \
+	>"$es/proc/cmdline"
+printf 'NAME="Evil%s[31mOS%s"\nPRETTY_NAME="Evil %s]0;t%s %s %s"\nID=evil\n' \
+	"$E" "$X" "$E" "$B" "$X" "$U" >"$es/etc/os-release"
+line="vfio-pci 0000:01:00.0: $E]0;x$B BAR 0: can't reserve [mem 0xf0000000-0xf0ffffff 64bit pref] $U $X"
+printf '[    1.000000] %s\n' "$line" >"$es/dev/kmsg"
+printf '%s\n' "$line" >"$tmp/esc.log"
+drv="nv$E[31mdia$X"
+mkdir -p "$es/sys/bus/pci/drivers/$drv"
+ln -sfn "../../../../../../bus/pci/drivers/$drv" \
+	"$es/sys/devices/pci0000:00/0000:00:01.0/0000:00:02.0/0000:01:00.0/driver"
+utf8=$(locale -a 2>/dev/null | grep -i -m1 -E '^(C|en_US)\.utf-?8$')
+for loc in C $utf8; do
+	for c in "check -v 0000:01:00.0" "explain $tmp/esc.log" "explain --dmesg" \
+		"watch --since-boot" "bind -n 0000:01:00.0" "persist -n 0000:01:00.0" \
+		"qemu-args 0000:01:00.0" "libvirt-xml 0000:01:00.0" "preflight 0000:01:00.0" \
+		"groups"; do
+		# shellcheck disable=SC2086
+		LC_ALL=$loc timeout $limit "$vd" --sysroot "$es" $c >"$tmp/out" 2>&1 </dev/null
+		# the outside text got through (escaped), and nothing raw did
+		if ! grep -q -F '\x1b' "$tmp/out"; then
+			not_ok "$loc: $c prints the escaped text"
+			sed 's/^/# /' "$tmp/out" | cat -v | head -20
+		elif LC_ALL=C grep -q -a "[$E$B$X]" "$tmp/out"; then
+			not_ok "$loc: $c writes no raw control or invalid byte"
+			LC_ALL=C grep -a -n "[$E$B$X]" "$tmp/out" | cat -v | sed 's/^/# /' | head
+		elif [ "$loc" = C ] && LC_ALL=C grep -q -a -P '[\x80-\xff]' "$tmp/out"; then
+			not_ok "$loc: $c writes only ASCII under the C locale"
+		else
+			ok "$loc: $c escapes what came from outside"
+		fi
+	done
+	# under UTF-8 valid characters stay as they are
+	if [ "$loc" != C ]; then
+		LC_ALL=$loc "$vd" --sysroot "$es" explain "$tmp/esc.log" >"$tmp/out" 2>&1
+		if grep -q "$U" "$tmp/out"; then ok "$loc: valid UTF-8 kept"; else
+			not_ok "$loc: valid UTF-8 kept"; fi
+	fi
+	for c in "check -J 0000:01:00.0" "groups -J" "groups -t -J" "explain -J $tmp/esc.log" \
+		"watch -J --since-boot" "check --format prometheus 0000:01:00.0"; do
+		# shellcheck disable=SC2086
+		LC_ALL=$loc timeout $limit "$vd" --sysroot "$es" $c >"$tmp/out" 2>/dev/null </dev/null
+		case $c in
+		*prometheus*) valid=true ;;
+		*) valid="jq -e . $tmp/out" ;;
+		esac
+		if iconv -f UTF-8 -t UTF-8 "$tmp/out" >/dev/null 2>&1 && $valid >/dev/null 2>&1 &&
+			! LC_ALL=C grep -q -a "[$E$B]" "$tmp/out" && [ -s "$tmp/out" ]; then
+			ok "$loc: $c is valid UTF-8 (and JSON)"
+		else
+			not_ok "$loc: $c is valid UTF-8 (and JSON)"
+		fi
+	done
+done
+# 0xff in JSON is U+FFFD, the replacement character (as the man page says)
+"$vd" --sysroot "$es" explain -J "$tmp/esc.log" >"$tmp/out" 2>/dev/null
+if jq -r '.. | strings' "$tmp/out" 2>/dev/null | grep -q "$(printf '\357\277\275')"; then
+	ok "JSON: an invalid byte becomes U+FFFD"
+else
+	not_ok "JSON: an invalid byte becomes U+FFFD"
+fi
+
 tap_done
