@@ -307,4 +307,26 @@ else
 	not_ok "JSON: an invalid byte becomes U+FFFD"
 fi
 
+# ------------------------------------------------------------ lint limits
+# 200,000 attributes on one element took libxml2 over a minute (its duplicate
+# check is pairwise); 200,000 elements cost memory. Both are refused at once.
+awk 'BEGIN { printf "<domain type=\"kvm\""; for (i = 0; i < 200000; i++) printf " a%d=\"x\"", i;
+	print "><name>x</name></domain>" }' >"$tmp/attrs.xml"
+awk 'BEGIN { printf "<domain type=\"kvm\"><name>x</name>"; for (i = 0; i < 200000; i++)
+	printf "<e a=\"1\"/>"; print "</domain>" }' >"$tmp/elems.xml"
+for f in attrs elems; do
+	start=$(date +%s)
+	status 2 "lint: $f.xml refused" timeout 10 "$vd" --sysroot "$es" lint "$tmp/$f.xml"
+	case $f in
+	attrs) one_line "lint: $f.xml error" "$f.xml:1: more than 64 attributes on one element" ;;
+	elems) one_line "lint: $f.xml error" "$f.xml:1: more than 20000 elements" ;;
+	esac
+	if [ $(($(date +%s) - start)) -le 2 ]; then ok "lint: $f.xml refused within 2 s"; else
+		not_ok "lint: $f.xml refused within 2 s"; fi
+done
+# a quoted '>' or '=' is not markup: a domain with them still reads
+printf '<domain type="kvm"><name>a=b&gt;c</name><description>x="1" y="2"</description>%s</domain>\n' \
+	"<memory unit='KiB'>1048576</memory>" >"$tmp/ok.xml"
+status 0 "lint: an ordinary domain still reads" "$vd" --sysroot "$es" lint "$tmp/ok.xml"
+
 tap_done
