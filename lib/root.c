@@ -4,9 +4,11 @@
  *
  * Every path is relative to one directory fd opened at construction, so a
  * sysroot (a snapshot tree) and the live host are read by the same code.
- * Links are resolved inside the root with openat2(RESOLVE_IN_ROOT) where the
- * kernel has it; otherwise plain openat(), which is still correct for the
- * relative links sysfs uses.
+ * In a sysroot, links are resolved inside the root: with openat2
+ * (RESOLVE_IN_ROOT) where the kernel has it, otherwise by a walk a component
+ * at a time that reads each link and resolves it here (open_confined()). A
+ * sysroot is a stranger's tree: nothing it names may lead out of it, and no
+ * FIFO in it may block a read.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
