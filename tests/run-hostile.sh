@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 tap_out=$tmp
 trap 'rm -rf "$tmp"' EXIT
 # every command runs under a timeout: a hang is a failure, not a stuck suite
-limit=20
+limit=${VFD_TEST_TIMEOUT:-20}
 
 # run NAME CMD...: the command ends by itself (no timeout, no signal)
 ends() {

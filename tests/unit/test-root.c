@@ -255,6 +255,28 @@ static void live_root_opens_devices(void **state)
 	vfd_root_unref(root);
 }
 
+static void release_names(void **state)
+{
+	static const char *const good[] = { "6.1.0-18-amd64", "4.18.0-513.el8.x86_64",
+					    "6.6.10-arch1-1", "6.1.0+", "5.15.0~rc1" };
+	static const char *const bad[] = { "", "..", "../../..", "6.1/../..", "6.1 x", "a/b",
+					   "6.1\n", "6..1", "\033[2J" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(vfd_release_is_valid(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(vfd_release_is_valid(bad[i]));
+	/* 64 bytes is the most struct new_utsname keeps */
+	char longest[66];
+
+	memset(longest, '1', 65);
+	longest[65] = '\0';
+	assert_false(vfd_release_is_valid(longest));
+	longest[64] = '\0';
+	assert_true(vfd_release_is_valid(longest));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(readlink_dirs_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(not_files_refused, setup, teardown),
 		cmocka_unit_test(live_root_opens_devices),
+		cmocka_unit_test(release_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
