@@ -77,7 +77,7 @@ for how in openat2 ENOSYS EPERM; do
 	done
 	# the snapshot of such a tree carries nothing of the host either
 	rm -f "$tmp/conf.tar"
-	$run "$vd" --sysroot "$conf" snapshot -o "$tmp/conf.tar" >/dev/null 2>&1
+	timeout $limit $run "$vd" --sysroot "$conf" snapshot -o "$tmp/conf.tar" >/dev/null 2>&1
 	if [ -s "$tmp/conf.tar" ] && ! tar -xOf "$tmp/conf.tar" 2>/dev/null | grep -q "$secret"; then
 		ok "$how: a snapshot of the tree holds nothing from outside it"
 	else
@@ -107,7 +107,7 @@ for c in "groups" "groups -t -J" "check" "check -v 0000:01:00.0" "check -J 0000:
 	*) err_has "FIFOs: $c names the FIFO" "config' is a FIFO, not a regular file" ;;
 	esac
 done
-"$vd" --sysroot "$ff" check -v 0000:01:00.0 >/dev/null 2>"$tmp/err"
+timeout $limit "$vd" --sysroot "$ff" check -v 0000:01:00.0 >/dev/null 2>"$tmp/err"
 if [ "$(grep -c "proc/cmdline' is a FIFO" "$tmp/err")" -eq 1 ]; then
 	ok "FIFOs: each refused file is named once"
 else
@@ -154,7 +154,7 @@ for c in "groups -t" "groups -t -J" "check 0000:01:00.0" "check -J 0000:01:00.0"
 		sed 's/^/# /' "$tmp/err"
 	fi
 done
-"$vd" --sysroot "$cy" groups -t -o SLOT >"$tmp/out" 2>/dev/null
+timeout $limit "$vd" --sysroot "$cy" groups -t -o SLOT >"$tmp/out" 2>/dev/null
 if [ "$(grep -c '0000:0' "$tmp/out")" -eq 4 ]; then ok "cycle: groups -t lists every device"; else
 	not_ok "cycle: groups -t lists every device"
 	sed 's/^/# /' "$tmp/out"
@@ -182,7 +182,7 @@ else
 	not_ok "chain: a chain deeper than the bus numbers allow is named once"
 	sed 's/^/# /' "$tmp/err"
 fi
-"$vd" --sysroot "$tmp/chain3000" groups -t -o SLOT,PARENT -r >"$tmp/out" 2>/dev/null
+timeout 120 "$vd" --sysroot "$tmp/chain3000" groups -t -o SLOT,PARENT -r >"$tmp/out" 2>/dev/null
 if [ "$(wc -l <"$tmp/out")" -eq 3001 ]; then ok "chain: every function listed"; else
 	not_ok "chain: every function listed ($(wc -l <"$tmp/out") lines)"
 fi
@@ -228,7 +228,7 @@ if [ -f "$fixtures/vfio-unloaded.tar.xz" ]; then
 	# the same tree as plain files: found (the test above can fail)
 	rm -r "$km/lib/modules/$rel"
 	cp -r "$tmp/mods/$rel" "$km/lib/modules/$rel"
-	"$vd" --sysroot "$km" check -v >"$tmp/out" 2>&1
+	timeout $limit "$vd" --sysroot "$km" check -v >"$tmp/out" 2>&1
 	if grep -q "vfio_pci is available" "$tmp/out"; then
 		ok "module tree inside the sysroot: vfio_pci found"
 	else
@@ -279,7 +279,7 @@ for loc in C $utf8; do
 	done
 	# under UTF-8 valid characters stay as they are
 	if [ "$loc" != C ]; then
-		LC_ALL=$loc "$vd" --sysroot "$es" explain "$tmp/esc.log" >"$tmp/out" 2>&1
+		LC_ALL=$loc timeout $limit "$vd" --sysroot "$es" explain "$tmp/esc.log" >"$tmp/out" 2>&1
 		if grep -q "$U" "$tmp/out"; then ok "$loc: valid UTF-8 kept"; else
 			not_ok "$loc: valid UTF-8 kept"; fi
 	fi
@@ -300,7 +300,7 @@ for loc in C $utf8; do
 	done
 done
 # 0xff in JSON is U+FFFD, the replacement character (as the man page says)
-"$vd" --sysroot "$es" explain -J "$tmp/esc.log" >"$tmp/out" 2>/dev/null
+timeout $limit "$vd" --sysroot "$es" explain -J "$tmp/esc.log" >"$tmp/out" 2>/dev/null
 if jq -r '.. | strings' "$tmp/out" 2>/dev/null | grep -q "$(printf '\357\277\275')"; then
 	ok "JSON: an invalid byte becomes U+FFFD"
 else
