@@ -95,7 +95,7 @@ static int has_acs(struct vfd_pcidev *dev)
 enum vfd_share_reason vfd_group_share_reason(struct vfd_host *host, const struct vfd_group *group,
 					     char *slot, size_t size)
 {
-	size_t endpoints = 0;
+	size_t endpoints = 0, up_hops = 0;
 	struct vfd_pcidev *first = NULL;
 	bool one_slot = true;
 
@@ -141,7 +141,8 @@ enum vfd_share_reason vfd_group_share_reason(struct vfd_host *host, const struct
 		return f0 && has_acs(f0) < 0 ? VFD_SHARE_UNKNOWN : VFD_SHARE_MULTIFUNCTION;
 	}
 	/* the nearest upstream port of the first endpoint that lacks ACS */
-	for (const char *up = vfd_pcidev_get_parent(first); up;) {
+	/* the host ends every parent walk (VFD_PCI_MAX_DEPTH); the bound says so here too */
+	for (const char *up = vfd_pcidev_get_parent(first); up && up_hops < VFD_PCI_MAX_DEPTH; up_hops++) {
 		struct vfd_pcidev *b = vfd_host_find(host, up);
 		int acs;
 

@@ -516,10 +516,11 @@ static void find_tree(struct gctx *g)
 		return;
 #ifndef VFD_NO_KMOD
 	if (vfd_root_existsf(g->root, "%s/modules.alias.bin", g->tree.dir)) {
-		const char *prefix = vfd_root_get_prefix(g->root);
-		char *abs = xasprintf("%s/%s", strcmp(prefix, "/") == 0 ? "" : prefix, g->tree.dir);
+		char *abs = NULL;
 		const char *empty = NULL;
 
+		/* libkmod opens by path: the tree's real one, and only plain files in it */
+		root_real_dir(g->root, g->tree.dir, kmod_files, &abs);
 		/* no modprobe.d: its aliases do not make a driver exist; without
 		 * libkmod, modules.alias is read as text below */
 		if (abs && vfd_dl_libkmod() == 0)
@@ -1667,6 +1668,11 @@ int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 
 		if (uname(&u) == 0)
 			g.release = strdup(u.release);
+	}
+	/* it names the module directory: a stranger's "../.." is no release */
+	if (g.release && !vfd_release_is_valid(g.release)) {
+		free(g.release);
+		g.release = NULL;
 	}
 	if (vfd_root_readf_str(root, &g.cmdline_raw, "proc/cmdline") == 0) {
 		g.n_cmdline = vfd_cmdline_split(g.cmdline_raw, &g.cmdline);

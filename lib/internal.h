@@ -158,6 +158,16 @@ bool finding_user_access(struct check_ctx *ctx, struct vfd_finding *f, const str
  * @dir below the root); symlinked entries and paths still go through the root.
  * Each returns 0 (read_child: the length read) or a negative errno.
  */
+/*
+ * For a library that opens files by path itself (libkmod): the real absolute
+ * path of the directory @rel inside the root, with no link left in it, where
+ * each of @files (NULL-terminated) is a regular file or absent. *out is new
+ * (caller frees). -ELOOP when one of @files is a link, -VFD_ENOTREG when it
+ * is something else, -EXDEV when the directory is not below the root.
+ */
+int root_real_dir(struct vfd_root *root, const char *rel, const char *const *files, char **out);
+/* the files libkmod opens in a module tree (modules.c) */
+extern const char *const kmod_files[];
 int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
 		    int flags);
 /* one attribute, newline stripped, NUL-terminated in @buf */

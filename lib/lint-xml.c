@@ -64,6 +64,54 @@ static int refuse(const char *buf, size_t len, struct vfd_vm_error *err)
 	return 0;
 }
 
+/*
+ * libxml2 checks an element's attributes for duplicates pair by pair
+ * (parser.c, xmlParseStartTag2), so 200,000 attributes on one element cost
+ * minutes; elements cost memory. A libvirt domain has a few hundred elements
+ * of a dozen attributes at most: count both before the parser sees the
+ * buffer. The count is rough (markup in comments counts too), which only
+ * errs towards refusing.
+ */
+#define MAX_ELEMENTS		20000
+#define MAX_ATTRIBUTES		64	/* on one element */
+
+static int too_many(const char *buf, size_t len, struct vfd_vm_error *err)
+{
+	size_t elements = 0, attrs = 0, tag = 0;
+	bool in_tag = false;
+	char quote = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (in_tag) {
+			if (c == '"' || c == '\'')
+				quote = c;
+			else if (c == '>')
+				in_tag = false;
+			else if (c == '=' && ++attrs > MAX_ATTRIBUTES) {
+				vm_seterr(err, line_at(buf, tag), "more than %d attributes on one "
+					  "element: not a domain", MAX_ATTRIBUTES);
+				return -E2BIG;
+			}
+		} else if (c == '<' && i + 1 < len && buf[i + 1] != '/' && buf[i + 1] != '!' &&
+			   buf[i + 1] != '?') {
+			in_tag = true;
+			attrs = 0;
+			tag = i;
+			if (++elements > MAX_ELEMENTS) {
+				vm_seterr(err, line_at(buf, i), "more than %d elements: not a domain",
+					  MAX_ELEMENTS);
+				return -E2BIG;
+			}
+		}
+	}
+	return 0;
+}
+
 /* deepest element nesting below @n, stopping past @limit */
 static int depth(xmlNodePtr n, int limit, xmlNodePtr *deep)
 {
@@ -454,6 +502,8 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 		return -EFBIG;
 	}
 	r = refuse(buf, len, err);
+	if (r == 0)
+		r = too_many(buf, len, err);
 	if (r < 0)
 		return r;
 	ctxt = xmlNewParserCtxt();

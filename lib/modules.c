@@ -28,6 +28,27 @@ static void kmod_quiet(void *data, int priority, const char *file, int line, con
 	(void)data, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
 }
 
+/*
+ * What libkmod opens by path in a module tree (libkmod/libkmod.c index_files[],
+ * libkmod-module.c for modules.builtin.modinfo, the text forms it falls back
+ * to). It opens them with plain open(), so in a sysroot it is handed the
+ * tree's real path (no link in it, below the root) and only when none of
+ * these is a link or anything but a file: nothing it reads leaves the tree.
+ *
+ * One read is not ours to steer: kmod_new() parses the running kernel's
+ * /proc/cmdline for "MODULE.PARAM=" options and "modprobe.blacklist="
+ * (libkmod-config.c, kmod_config_parse_kcmdline), whatever the tree. We ask
+ * libkmod only which modules exist and where (kmod_module_new_from_lookup,
+ * _get_name, _get_path), never for options or the blacklist, so nothing of
+ * the host's command line reaches what a sysroot's report says.
+ */
+const char *const kmod_files[] = {
+	"modules.dep", "modules.dep.bin", "modules.alias", "modules.alias.bin",
+	"modules.symbols", "modules.symbols.bin", "modules.builtin", "modules.builtin.bin",
+	"modules.builtin.alias.bin", "modules.builtin.modinfo", "modules.softdep",
+	"modules.weakdep", "modules.devname", NULL,
+};
+
 struct vfd_modules *vfd_modules_new(struct vfd_root *root, const char *release)
 {
 	static const char *const bases[] = { "lib/modules", "usr/lib/modules" };
@@ -44,9 +65,11 @@ struct vfd_modules *vfd_modules_new(struct vfd_root *root, const char *release)
 			mods->tree = xasprintf("%s/%s", bases[i], release);
 	}
 	if (mods->tree) {
-		char *dir = xasprintf("%s/%s", strcmp(vfd_root_get_prefix(root), "/") == 0
-				      ? "" : vfd_root_get_prefix(root), mods->tree);
+		char *dir = NULL;
 
+		if (root_real_dir(root, mods->tree, kmod_files, &dir) < 0)
+			snprintf(mods->tree_error, sizeof(mods->tree_error),
+				 "'%s' is not a module tree libkmod may read", mods->tree);
 		if (dir) {
 			const char *empty = NULL;
 

@@ -4,9 +4,11 @@
  *
  * Every path is relative to one directory fd opened at construction, so a
  * sysroot (a snapshot tree) and the live host are read by the same code.
- * Links are resolved inside the root with openat2(RESOLVE_IN_ROOT) where the
- * kernel has it; otherwise plain openat(), which is still correct for the
- * relative links sysfs uses.
+ * In a sysroot, links are resolved inside the root: with openat2
+ * (RESOLVE_IN_ROOT) where the kernel has it, otherwise by a walk a component
+ * at a time that reads each link and resolves it here (open_confined()). A
+ * sysroot is a stranger's tree: nothing it names may lead out of it, and no
+ * FIFO in it may block a read.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -35,6 +37,9 @@ struct vfd_root {
 	int log_priority;
 	vfd_write_fn write_fn;
 	void *write_data;
+	/* the files refused as not regular, so that each is named once */
+	char *refused[16];
+	size_t n_refused;
 };
 
 struct vfd_root *vfd_root_new(const char *prefix)
@@ -50,7 +55,8 @@ struct vfd_root *vfd_root_new(const char *prefix)
 	root->refcount = 1;
 	root->live = strcmp(dir, "/") == 0;
 	root->have_openat2 = true;
-	root->log_priority = 3;
+	/* warnings (a file refused as not regular) by default, all with VFD_DEBUG */
+	root->log_priority = 4;
 	env = getenv("VFD_DEBUG");
 	if (env && *env)
 		root->log_priority = 7;
@@ -90,6 +96,8 @@ void vfd_root_unref(struct vfd_root *root)
 	if (!root || --root->refcount > 0)
 		return;
 	close(root->dirfd);
+	for (size_t i = 0; i < root->n_refused; i++)
+		free(root->refused[i]);
 	free(root->prefix);
 	free(root);
 }
@@ -141,12 +149,266 @@ static __attribute__((format(printf, 3, 0))) int vformat(char *buf, size_t size,
 	return 0;
 }
 
-int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
+/*
+ * Without openat2 (kernels before 5.6, seccomp profiles that answer ENOSYS
+ * or EPERM) walk @rel one component at a time, never letting the kernel
+ * follow a link: each link's text is read and walked from here, an absolute
+ * one from the root, and ".." stops at the root. That is RESOLVE_IN_ROOT done
+ * in user space (fs/namei.c: nd_jump_root(), follow_dotdot() clamped at
+ * nd->root; MAXSYMLINKS is 40 in include/linux/namei.h).
+ */
+#define ROOT_MAX_LINKS 40
+
+/*
+ * Open again the directory @cur, a path of plain directories below the root
+ * walked before: a component at a time with O_NOFOLLOW, since one of them may
+ * have been swapped for a link since.
+ */
+static int reopen_walked(int rootfd, const char *cur)
 {
-	const char *rel = relative(path);
+	char copy[PATH_MAX];
+	char *save = NULL, *name;
+	int fd = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	snprintf(copy, sizeof(copy), "%s", cur);
+	for (name = strtok_r(copy, "/", &save); name && fd >= 0;
+	     name = strtok_r(NULL, "/", &save)) {
+		int next = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		close(fd);
+		fd = next;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_confined(int rootfd, const char *rel, int flags)
+{
+	/* what is still to walk, and the plain directories walked so far */
+	char rest[PATH_MAX], cur[PATH_MAX] = "";
+	size_t curlen = 0;
+	int links = 0, dfd;
+
+	if (strlen(rel) >= sizeof(rest))
+		return -ENAMETOOLONG;
+	strcpy(rest, rel);
+	dfd = reopen_walked(rootfd, "");
+	if (dfd < 0)
+		return dfd;
+	for (;;) {
+		char name[NAME_MAX + 1], target[PATH_MAX];
+		char *p = rest, *end;
+		size_t len;
+		bool last;
+		struct stat st;
+		ssize_t n;
+		int fd;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		len = (size_t)(end - p);
+		if (len > NAME_MAX) {
+			close(dfd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		while (*end == '/')
+			end++;
+		last = *end == '\0';
+		memmove(rest, end, strlen(end) + 1);
+		if (len == 0 || strcmp(name, ".") == 0) {
+			if (!last)
+				continue;
+			fd = openat(dfd, ".", flags | O_CLOEXEC);
+			close(dfd);
+			return fd < 0 ? -errno : fd;
+		}
+		if (strcmp(name, "..") == 0) {
+			char *slash = strrchr(cur, '/');
+
+			/* ".." of the root is the root */
+			curlen = slash ? (size_t)(slash - cur) : 0;
+			cur[curlen] = '\0';
+			close(dfd);
+			dfd = reopen_walked(rootfd, cur);
+			if (dfd < 0)
+				return dfd;
+			if (last) {
+				fd = openat(dfd, ".", flags | O_CLOEXEC);
+				close(dfd);
+				return fd < 0 ? -errno : fd;
+			}
+			continue;
+		}
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			int r = -errno;
+
+			/* a file the caller creates is not there yet */
+			if (r == -ENOENT && last && (flags & O_CREAT)) {
+				fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+				close(dfd);
+				return fd < 0 ? -errno : fd;
+			}
+			close(dfd);
+			return r;
+		}
+		if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+			size_t tlen, rlen = strlen(rest);
+
+			if (++links > ROOT_MAX_LINKS) {
+				close(dfd);
+				return -ELOOP;
+			}
+			n = readlinkat(dfd, name, target, sizeof(target) - 1);
+			if (n < 0) {
+				int r = -errno;
+
+				close(dfd);
+				return r;
+			}
+			tlen = (size_t)n;
+			target[tlen] = '\0';
+			if (tlen + 1 + rlen >= sizeof(rest)) {
+				close(dfd);
+				return -ENAMETOOLONG;
+			}
+			/* the link's text comes first, then what was left of the path */
+			memmove(rest + tlen + 1, rest, rlen + 1);
+			memcpy(rest, target, tlen);
+			rest[tlen] = rlen ? '/' : '\0';
+			if (target[0] == '/') {
+				cur[0] = '\0';
+				curlen = 0;
+				close(dfd);
+				dfd = reopen_walked(rootfd, "");
+				if (dfd < 0)
+					return dfd;
+			}
+			continue;
+		}
+		if (last) {
+			fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+			close(dfd);
+			return fd < 0 ? -errno : fd;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			close(dfd);
+			return -ENOTDIR;
+		}
+		fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		if (fd < 0)
+			return -errno;
+		dfd = fd;
+		if (curlen + 1 + len >= sizeof(cur)) {
+			close(dfd);
+			return -ENAMETOOLONG;
+		}
+		if (curlen)
+			cur[curlen++] = '/';
+		memcpy(cur + curlen, name, len + 1);
+		curlen += len;
+	}
+}
+
+/* the kind of a file that is not a regular file or a directory, for messages */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "FIFO";
+	if (S_ISSOCK(mode))
+		return "socket";
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	if (S_ISLNK(mode))
+		return "symbolic link";
+	return "special file";
+}
+
+/* name a refused file once: a scan asks for the same attribute again and again */
+static void log_refused(struct vfd_root *root, const char *dir, const char *name, mode_t mode)
+{
+	char rel[PATH_MAX];
+	size_t i, plen = strlen(root->prefix);
+
+	snprintf(rel, sizeof(rel), "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
+	for (i = 0; i < root->n_refused; i++)
+		if (strcmp(root->refused[i], rel) == 0)
+			return;
+	if (i < ARRAY_SIZE(root->refused)) {
+		root->refused[i] = strdup(rel);
+		if (root->refused[i])
+			root->n_refused++;
+	}
+	vfd_log(root, 4, "'%s%s%s' is a %s, not a regular file: not read", root->prefix,
+		plen && root->prefix[plen - 1] == '/' ? "" : "/", rel, file_kind(mode));
+}
+
+/*
+ * A FIFO where a file is expected would block open() and read() for ever, a
+ * socket cannot be read, and a device node in a sysroot would be read on the
+ * machine looking at the tree, not on the one it came from (the sysroot keeps
+ * device nodes as plain files). Only the live root opens device nodes.
+ */
+static int check_opened(struct vfd_root *root, const char *dir, const char *name, int fd,
+			int flags)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+	    (!root->live && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))) {
+		log_refused(root, dir, name, st.st_mode);
+		close(fd);
+		return -VFD_ENOTREG;
+	}
+	/* the caller did not ask for O_NONBLOCK: a device node reads as it expects */
+	if (!(flags & (O_NONBLOCK | O_PATH)) && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* openat2 is there, or the kernel or a seccomp profile refuses it outright */
+static bool openat2_refused(int dirfd, int err)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	int fd;
 
-	if (root->have_openat2 && !root->live) {
+	if (err == ENOSYS)
+		return true;
+	if (err != EPERM)
+		return false;
+	/* EPERM may be the file's own answer: ask again for the root itself */
+	fd = (int)syscall(SYS_openat2, dirfd, ".", &how, sizeof(how));
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EPERM || errno == ENOSYS;
+}
+
+static int open_resolved(struct vfd_root *root, const char *rel, int flags)
+{
+	int fd;
+
+	if (root->live) {
+		fd = openat(root->dirfd, rel, flags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (root->have_openat2) {
 		struct open_how how = {
 			.flags = (uint64_t)(flags | O_CLOEXEC),
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
@@ -164,12 +426,35 @@ int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
 			if (errno != EAGAIN)
 				break;
 		}
-		if (errno != ENOSYS)
+		if (!openat2_refused(root->dirfd, errno))
 			return -errno;
 		root->have_openat2 = false;
 	}
-	fd = openat(root->dirfd, rel, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return open_confined(root->dirfd, rel, flags);
+}
+
+int vfd_root_openat(struct vfd_root *root, const char *path, int flags)
+{
+	const char *rel = relative(path);
+	int fd;
+
+	/* O_PATH opens nothing: there is nothing to block on or to check */
+	if (flags & O_PATH)
+		return open_resolved(root, rel, flags);
+	fd = open_resolved(root, rel, flags | O_NONBLOCK);
+	/* open() answers ENXIO for a socket (and a FIFO opened O_WRONLY): say what it is */
+	if (fd == -ENXIO) {
+		int pfd = open_resolved(root, rel, O_PATH);
+
+		if (pfd >= 0) {
+			fd = check_opened(root, NULL, rel, pfd, O_PATH);
+			if (fd >= 0) {
+				close(fd);
+				fd = -ENXIO;
+			}
+		}
+	}
+	return fd < 0 ? fd : check_opened(root, NULL, rel, fd, flags);
 }
 
 /* open the formatted path: an fd, or -errno (-ENAMETOOLONG for a path too long) */
@@ -193,12 +478,32 @@ int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
 	return fd;
 }
 
+/*
+ * Where a file's content is read, only a regular file will do: sysfs
+ * attributes, procfs files and a sysroot's stand-ins all are; a directory or a
+ * device node there (a live /dev/kmsg is read by its own reader) is not.
+ */
+static int expect_regular(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -VFD_ENOTREG;
+}
+
 /* Read at most max bytes of an open fd into a new NUL-terminated buffer. */
 static int read_all(int fd, size_t max, char **out, size_t *len)
 {
 	size_t cap = 4096 < max ? 4096 : max, n = 0;
-	char *buf = malloc(cap + 1);
+	char *buf;
+	int r = expect_regular(fd);
 
+	if (r < 0)
+		return r;
+	buf = malloc(cap + 1);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
@@ -264,6 +569,11 @@ static int read_value(int fd, char *buf, size_t size)
 
 	if (fd < 0)
 		return fd;
+	r = expect_regular(fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	do
 		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);
@@ -362,7 +672,7 @@ int vfd_root_readlinkf(struct vfd_root *root, char **out, const char *fmt, ...)
 	if (r < 0)
 		return r;
 	rel = relative(path);
-	if (!root->live && root->have_openat2 && strchr(rel, '/')) {
+	if (!root->live && strchr(rel, '/')) {
 		/* resolve the directories inside the root, read the last link */
 		char *slash = strrchr(rel, '/');
 		char dir[PATH_MAX];
@@ -559,6 +869,60 @@ int vfd_parse_s64(const char *s, int64_t *out)
 	return 0;
 }
 
+/* the path the kernel gives an open fd, read through /proc/self/fd */
+static int fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	/* an unreachable or deleted directory is no path to hand on */
+	return buf[0] == '/' && !strstr(buf, " (deleted)") ? 0 : -ENOENT;
+}
+
+int root_real_dir(struct vfd_root *root, const char *rel, const char *const *files, char **out)
+{
+	char top[PATH_MAX], dir[PATH_MAX];
+	size_t tlen;
+	int dfd, r;
+
+	dfd = vfd_root_openat(root, rel, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd;
+	/* the directory as resolved inside the root, then below the root's own path */
+	r = fd_path(dfd, dir, sizeof(dir));
+	if (r == 0)
+		r = fd_path(root->dirfd, top, sizeof(top));
+	tlen = strlen(top);
+	if (r == 0 && !(strcmp(top, "/") == 0 ||
+			(strncmp(dir, top, tlen) == 0 && (dir[tlen] == '/' || !dir[tlen]))))
+		r = -EXDEV;
+	for (size_t i = 0; r == 0 && files && files[i]; i++) {
+		struct stat st;
+
+		if (fstatat(dfd, files[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode))
+			r = -ELOOP;
+		else if (!S_ISREG(st.st_mode))
+			r = -VFD_ENOTREG;
+		if (r < 0)
+			vfd_log(root, 4, "'%s/%s' is a %s, not a regular file: not read", rel,
+				files[i], file_kind(st.st_mode));
+	}
+	close(dfd);
+	if (r < 0)
+		return r;
+	*out = strdup(dir);
+	return *out ? 0 : -ENOMEM;
+}
+
 /*
  * Directory-relative access for scans that read several entries of one
  * directory: the caller opens the directory once with vfd_root_openf()
@@ -572,10 +936,10 @@ int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char 
 {
 	int fd;
 
-	if (dfd >= 0 && !strchr(name, '/')) {
-		fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd >= 0 && !strchr(name, '/') && !(flags & O_PATH)) {
+		fd = openat(dfd, name, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0)
-			return fd;
+			return check_opened(root, dir, name, fd, flags);
 		if (errno != ELOOP)
 			return -errno;
 	}

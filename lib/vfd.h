@@ -10,6 +10,7 @@
 #define VFD_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,7 +65,16 @@ int vfd_root_write_file(struct vfd_root *root, const char *path, const char *dat
 			unsigned int mode);
 int vfd_root_mkdirs(struct vfd_root *root, const char *path);
 
-/* open a path inside the root; returns an fd or -errno */
+/*
+ * Open a path inside the root; returns an fd or -errno. In a sysroot every
+ * link resolves inside it, with openat2(RESOLVE_IN_ROOT) or, where the kernel
+ * or a seccomp profile refuses openat2, by a walk a component at a time
+ * (at most 40 links, ".." stops at the root). Never blocks on a FIFO: a FIFO
+ * or socket, or a device node in a sysroot, is -VFD_ENOTREG (each such path
+ * logged once, at priority 4). The readers below take only regular files (-EISDIR for a
+ * directory, -VFD_ENOTREG for anything else).
+ */
+#define VFD_ENOTREG EINVAL
 int vfd_root_openat(struct vfd_root *root, const char *path, int flags);
 int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -158,6 +168,18 @@ struct vfd_host *vfd_host_new(struct vfd_root *root);
 void vfd_host_free(struct vfd_host *host);
 struct vfd_root *vfd_host_get_root(const struct vfd_host *host);
 
+/*
+ * The deepest path from a root bus, in functions: every bridge on it takes a
+ * bus number of its own, and there are 256. Parent links that form a cycle or
+ * go deeper are dropped (vfd_pcidev_get_parent() returns NULL for that device),
+ * so every walk up the tree ends.
+ */
+#define VFD_PCI_MAX_DEPTH 256
+/*
+ * What was wrong with the sysroot's parent links (the first fault, one line,
+ * owned by the host), or NULL for a sound tree. Reads the topology on first use.
+ */
+const char *vfd_host_get_topology_error(struct vfd_host *host);
 size_t vfd_host_count_devices(const struct vfd_host *host);
 /* devices sorted by address; index < count */
 struct vfd_pcidev *vfd_host_device(const struct vfd_host *host, size_t index);
@@ -171,8 +193,17 @@ int vfd_host_lookup(const struct vfd_host *host, const struct vfd_devspec *spec,
 int vfd_host_lookup_next(const struct vfd_host *host, const struct vfd_devspec *spec,
 			 size_t start, size_t *index);
 
-/* kernel release (proc/sys/kernel/osrelease), or NULL; owned by host */
+/*
+ * kernel release (proc/sys/kernel/osrelease), or NULL (also for one that is
+ * not a release: see vfd_release_is_valid()); owned by host
+ */
 const char *vfd_host_get_release(struct vfd_host *host);
+/*
+ * @release can be a kernel release and a path component: 1 to 64 letters,
+ * digits and ". _ + ~ -", no "..". A sysroot's osrelease names directories
+ * (lib/modules/RELEASE, boot/config-RELEASE), so "../../.." must not pass.
+ */
+bool vfd_release_is_valid(const char *release);
 /* kernel version as major*65536+minor*256, or 0 when unknown */
 unsigned int vfd_host_kernel_version(struct vfd_host *host);
 

@@ -174,6 +174,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		case 'J':
 			o.json = true;
 			prom = false;
+			output_set_json(true);
 			break;
 		case 'H':
 			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
@@ -181,6 +182,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		case OPT_FORMAT:
 			o.json = strcmp(optarg, "json") == 0;
 			prom = strcmp(optarg, "prometheus") == 0;
+			output_set_json(o.json || prom);
 			if (!o.json && !prom && strcmp(optarg, "text") != 0) {
 				warnx_("invalid format '%s': expected text, json or prometheus",
 				       optarg);

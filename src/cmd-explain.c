@@ -322,7 +322,7 @@ static int feed_journal(struct vfd_explain *ex)
 static int feed_dmesg(struct vfd_explain *ex, const struct cmd_ctx *ctx)
 {
 	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
-	struct vfd_root *root = vfd_root_new(dir);
+	struct vfd_root *root = cmd_root_new(dir);
 	struct vfd_kmsg k;
 	int r;
 
@@ -675,6 +675,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();

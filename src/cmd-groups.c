@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <libsmartcols.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,48 +336,67 @@ static int add_groups(struct vfd_host *host, const struct groups_opts *go, struc
 	return 0;
 }
 
+/*
+ * How deep the tree is drawn. Below it, functions are drawn beside each other
+ * under their ancestor at this depth (PARENT still names the real parent):
+ * each level costs every line below it a level of indentation, so a chain of
+ * thousands (a stranger's sysroot; real hosts are a dozen deep) would make the
+ * output grow as the square of the tree. Capped, it grows as the tree.
+ */
+#define TREE_MAX_DEPTH 32
+
 /* the topology: each device under its parent bridge */
 static int add_tree(struct vfd_host *host, const struct groups_opts *go, struct libscols_table *tb)
 {
 	size_t n = vfd_host_count_devices(host);
-	struct libscols_line **lines = calloc(n ? n : 1, sizeof(*lines));
-	int r = 0;
+	size_t alloc = n ? n : 1;
+	/* its line; the line its children go under; its drawn depth; a walk's stack */
+	struct libscols_line **lines = calloc(alloc, sizeof(*lines));
+	struct libscols_line **holder = calloc(alloc, sizeof(*holder));
+	size_t *depth = calloc(alloc, sizeof(*depth));
+	size_t *path = calloc(alloc, sizeof(*path));
+	int r = -1;
 
-	if (!lines)
-		return -1;
-	/* parents sort before children (a bridge's bus number is lower), but be safe */
-	for (int pass = 0; pass < 32 && r == 0; pass++) {
-		bool progress = false, pending = false;
+	if (!lines || !holder || !depth || !path)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0, up = i;
 
-		for (size_t i = 0; i < n; i++) {
-			struct vfd_pcidev *d = vfd_host_device(host, i);
-			const char *ps = vfd_pcidev_get_parent(d);
+		/* the ancestors not drawn yet; the library ends every parent walk */
+		while (up != SIZE_MAX && !lines[up] && len < n) {
+			const char *ps = vfd_pcidev_get_parent(vfd_host_device(host, up));
 			struct vfd_pcidev *p = ps ? vfd_host_find(host, ps) : NULL;
-			struct libscols_line *pl = NULL;
 
-			if (lines[i])
-				continue;
-			if (p) {
-				pl = lines[vfd_host_index(host, p)];
-				if (!pl) {
-					pending = true;
-					continue;
-				}
-			}
-			lines[i] = scols_table_new_line(tb, pl);
-			if (!lines[i] || fill_line(host, &go->out, lines[i], d,
-						   vfd_pcidev_get_group(d) >= 0 &&
-						   vfd_group_is_viable(host,
-							vfd_host_find_group(host, vfd_pcidev_get_group(d)))) < 0) {
-				r = -1;
-				break;
-			}
-			progress = true;
+			path[len++] = up;
+			up = p ? vfd_host_index(host, p) : SIZE_MAX;
 		}
-		if (!pending || !progress)
-			break;
+		if (up != SIZE_MAX && !lines[up])
+			up = SIZE_MAX;
+		/* then draw them from the top down */
+		while (len > 0) {
+			size_t k = path[--len];
+			struct vfd_pcidev *d = vfd_host_device(host, k);
+			struct libscols_line *pl = up == SIZE_MAX ? NULL : holder[up];
+			int g = vfd_pcidev_get_group(d);
+
+			depth[k] = up == SIZE_MAX ? 0 : depth[up] + 1;
+			if (depth[k] > TREE_MAX_DEPTH)
+				depth[k] = TREE_MAX_DEPTH;
+			lines[k] = scols_table_new_line(tb, pl);
+			if (!lines[k] ||
+			    fill_line(host, &go->out, lines[k], d,
+				      g >= 0 && vfd_group_is_viable(host, vfd_host_find_group(host, g))) < 0)
+				goto out;
+			holder[k] = depth[k] < TREE_MAX_DEPTH ? lines[k] : pl;
+			up = k;
+		}
 	}
+	r = 0;
+out:
 	free(lines);
+	free(holder);
+	free(depth);
+	free(path);
 	return r;
 }
 

@@ -43,7 +43,7 @@ static void usage(void)
 static struct vfd_root *open_root(const struct cmd_ctx *ctx)
 {
 	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
-	struct vfd_root *root = vfd_root_new(dir);
+	struct vfd_root *root = cmd_root_new(dir);
 
 	if (root)
 		return root;
@@ -104,6 +104,7 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			o.json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();

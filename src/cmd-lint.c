@@ -139,6 +139,7 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			o.json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();

@@ -601,7 +601,8 @@ static int read_rom_file(const char *path, uint8_t **out, size_t *len)
 	size_t n = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO given as the image must not wait for a writer */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		warnx_("cannot open '%s': %s", path, strerror(errno));
 		return -1;
@@ -968,6 +969,7 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'J':
 			o.json = true;
+			output_set_json(true);
 			break;
 		case 'd':
 			o.device = optarg;

@@ -221,6 +221,7 @@ int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'J':
 			w.json = true;
+			output_set_json(true);
 			break;
 		case 'h':
 			usage();
@@ -233,7 +234,7 @@ int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv)
 		warnx_("watch: unexpected argument '%s' (watch takes only options)", argv[optind]);
 		return cmd_usage_error("watch ");
 	}
-	root = vfd_root_new(dir);
+	root = cmd_root_new(dir);
 	if (!root) {
 		if (errno == ENOTDIR && ctx->sysroot)
 			warnx_("sysroot '%s' is not a sysroot: expected a directory holding sys/ "

@@ -18,6 +18,8 @@ struct cmd_ctx {
 
 /* open the root and scan the host; print one error line and return NULL on failure */
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx);
+/* vfd_root_new() whose warnings (a file refused as not regular) reach stderr */
+struct vfd_root *cmd_root_new(const char *dir);
 /* one line naming a device argument of the wrong form, with the forms expected */
 void cmd_bad_device(const char *arg);
 /* whether argv[first..argc) are all device arguments; one cmd_bad_device() line if not */

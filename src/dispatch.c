@@ -35,6 +35,8 @@ int dispatch(const struct program *prog, int argc, char **argv)
 	 */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
+	/* from here on, what is printed is escaped for the terminal (output.c) */
+	output_init();
 	/* '+': stop at the subcommand; its options are its own */
 	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
 		switch (c) {

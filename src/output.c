@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Output helpers: column selection (lsblk -o), colour, JSON strings. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +86,7 @@ bool outopts_option(struct outopts *o, int opt, const char *arg, bool *table)
 	switch (opt) {
 	case 'J':
 		o->json = true;
+		output_set_json(true);
 		break;
 	case 'o':
 		o->output = arg;
@@ -147,10 +151,21 @@ void json_str(FILE *out, const char *s)
 			fputs("\\r", out);
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(out, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				fputc(*p, out);
+			} else {
+				/* JSON is UTF-8 (RFC 8259 8.1): a byte that is not becomes U+FFFD */
+				int len = utf8_seq_len(p, strlen((const char *)p));
+
+				if (len > 0) {
+					fwrite(p, 1, (size_t)len, out);
+					p += len - 1;
+				} else {
+					fputs("\\ufffd", out);
+				}
+			}
 		}
 	}
 	fputc('"', out);
@@ -165,4 +180,239 @@ void json_strv(FILE *out, char *const *v)
 		json_str(out, v[i]);
 	}
 	fputc(']', out);
+}
+
+/*
+ * Text from outside (device and driver names, command lines, os-release, log
+ * lines, file names) reaches the terminal through one filter: stdout and
+ * stderr are streams whose bytes pass through safe_write() before write(2).
+ * A printer cannot forget to escape, and nothing printed needs to be known
+ * in advance.
+ *
+ * Text (the default): tabs and newlines pass, every other control byte and
+ * DEL is written "\x1b" style (as util-linux's mbs_safe_encode does), and so
+ * is each byte outside ASCII unless the locale's character set is UTF-8 and
+ * the bytes form valid UTF-8 that is not a C1 control (U+0080..U+009F, which
+ * terminals read as escapes, CSI among them). The colour sequences this
+ * program writes (SGR: ESC [ digits and ';' m) pass where colour is on, that
+ * is on a terminal without NO_COLOR; where it is off there are none of ours,
+ * and every ESC is escaped.
+ *
+ * JSON and the Prometheus text (output_set_json()): the writers escape what
+ * their formats need; bytes that are not valid UTF-8 become U+FFFD, the
+ * replacement character, so the document is valid UTF-8 in every locale.
+ */
+struct safe_stream {
+	int fd;
+	bool utf8;		/* machine output: only invalid UTF-8 is replaced */
+	bool sgr_ok;		/* our colour sequences pass */
+	unsigned char pend[16];	/* an escape or UTF-8 sequence cut by a buffer's end */
+	size_t npend;
+};
+
+static struct safe_stream safe_out = { .fd = STDOUT_FILENO };
+static struct safe_stream safe_err = { .fd = STDERR_FILENO };
+static bool locale_utf8;
+
+/* length of the UTF-8 sequence at @p: > 0 valid, 0 invalid, -1 cut short */
+int utf8_seq_len(const unsigned char *p, size_t n)
+{
+	int len;
+	unsigned int cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, past U+10FFFF (RFC 3629 section 3) */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* an SGR sequence at @p: its length, 0 if it is none, -1 if cut short */
+static int sgr_len(const unsigned char *p, size_t n)
+{
+	size_t i = 2;
+
+	if (n < 2)
+		return -1;
+	if (p[1] != '[')
+		return 0;
+	for (; i < n && i < sizeof(safe_out.pend); i++) {
+		if (p[i] == 'm')
+			return (int)i + 1;
+		if (!(p[i] == ';' || (p[i] >= '0' && p[i] <= '9')))
+			return 0;
+	}
+	return i < sizeof(safe_out.pend) ? -1 : 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* escape @n bytes of @in (the pending ones first) into @out; returns bytes used from @in */
+static size_t safe_encode(struct safe_stream *s, const unsigned char *in, size_t n, char *out,
+			  size_t *olen)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		unsigned char c = in[i];
+		int len = 1;
+
+		if (c == '\033' && !s->utf8) {
+			len = sgr_len(in + i, n - i);
+			if (len < 0)
+				break;
+			if (len > 0 && s->sgr_ok) {
+				memcpy(out + o, in + i, (size_t)len);
+				o += (size_t)len;
+				i += (size_t)len;
+				continue;
+			}
+			len = 1;
+			o += (size_t)sprintf(out + o, "\\x%02x", c);
+		} else if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+			out[o++] = (char)c;
+		} else if (c < 0x80) {
+			o += (size_t)sprintf(out + o, s->utf8 ? "\\u%04x" : "\\x%02x", c);
+		} else {
+			len = utf8_seq_len(in + i, n - i);
+			if (len < 0)
+				break;
+			if (len > 0 && (s->utf8 || (locale_utf8 && !(c == 0xc2 && in[i + 1] < 0xa0)))) {
+				memcpy(out + o, in + i, (size_t)len);
+				o += (size_t)len;
+			} else if (s->utf8) {
+				/* U+FFFD for the one byte that cannot start a character */
+				memcpy(out + o, "\xef\xbf\xbd", 3);
+				o += 3;
+				len = 1;
+			} else {
+				/* each byte of the sequence, or the one invalid byte */
+				if (len == 0)
+					len = 1;
+				for (int k = 0; k < len; k++)
+					o += (size_t)sprintf(out + o, "\\x%02x", in[i + (size_t)k]);
+			}
+		}
+		i += (size_t)len;
+	}
+	*olen = o;
+	return i;
+}
+
+static ssize_t safe_write(void *cookie, const char *buf, size_t size)
+{
+	struct safe_stream *s = cookie;
+	/* worst case: every byte becomes four ("\x1b"), pending bytes included */
+	size_t cap = (size + sizeof(s->pend)) * 4 + 1, used, olen;
+	unsigned char *in = malloc(size + s->npend);
+	char *out = malloc(cap);
+	int r = 0;
+
+	if (!in || !out) {
+		free(in);
+		free(out);
+		/* no memory to escape: write nothing rather than something raw */
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(in, s->pend, s->npend);
+	memcpy(in + s->npend, buf, size);
+	used = safe_encode(s, in, size + s->npend, out, &olen);
+	/* keep a cut sequence for the next write (SGR and UTF-8 ones fit in pend) */
+	s->npend = size + s->npend - used;
+	memcpy(s->pend, in + used, s->npend);
+	if (olen)
+		r = write_all(s->fd, out, olen);
+	free(in);
+	free(out);
+	return r < 0 ? -1 : (ssize_t)size;
+}
+
+/* a sequence cut at the very end of the output is written escaped */
+static int safe_close(void *cookie)
+{
+	struct safe_stream *s = cookie;
+	char out[sizeof(s->pend) * 4];
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->npend; i++)
+		o += (size_t)sprintf(out + o, "\\x%02x", s->pend[i]);
+	s->npend = 0;
+	return o ? write_all(s->fd, out, o) : 0;
+}
+
+static FILE *safe_stream_open(struct safe_stream *s, int mode)
+{
+	static const cookie_io_functions_t io = { .write = safe_write, .close = safe_close };
+	FILE *f = fopencookie(s, "w", io);
+
+	if (f)
+		setvbuf(f, NULL, mode, BUFSIZ);
+	return f;
+}
+
+static void safe_streams_flush(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	safe_close(&safe_out);
+	safe_close(&safe_err);
+}
+
+void output_init(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	bool color_env = !(nc && *nc);
+	FILE *out, *err;
+
+	locale_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	safe_out.sgr_ok = color_env && isatty(STDOUT_FILENO);
+	safe_err.sgr_ok = color_env && isatty(STDERR_FILENO);
+	out = safe_stream_open(&safe_out, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
+	err = safe_stream_open(&safe_err, _IONBF);
+	/* without the filter the output would be raw: better no output than that */
+	if (!out || !err) {
+		fputs("vfio-doctor: out of memory\n", stderr);
+		exit(2);
+	}
+	fflush(stdout);
+	stdout = out;
+	stderr = err;
+	atexit(safe_streams_flush);
+}
+
+void output_set_json(bool machine)
+{
+	fflush(stdout);
+	safe_out.utf8 = machine;
 }

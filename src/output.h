@@ -54,6 +54,16 @@ bool want_color(void);
 #define C_DIM "\033[2m"
 #define C_RESET "\033[0m"
 
+/*
+ * Route stdout and stderr through the escaping filter (output.c explains
+ * what it does); once, after setlocale(). output_set_json() switches stdout
+ * to machine output: JSON or the Prometheus text, kept valid UTF-8.
+ */
+void output_init(void);
+void output_set_json(bool machine);
+/* the length of the UTF-8 sequence at @p: > 0 valid, 0 invalid, -1 cut short */
+int utf8_seq_len(const unsigned char *p, size_t n);
+
 /* JSON string with escapes, or null for NULL */
 void json_str(FILE *out, const char *s);
 /* a NULL-terminated list as a JSON array of strings ([] for NULL) */

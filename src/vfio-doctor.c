@@ -55,15 +55,28 @@ static __attribute__((format(printf, 3, 0))) void host_log(void *data, int prior
 							      const char *fmt, va_list ap)
 {
 	(void)data;
-	fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
+	/* syslog levels: a warning is for the user, the rest for whoever debugs */
+	if (priority <= 4)
+		fputs("vfio-doctor: ", stderr);
+	else
+		fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+struct vfd_root *cmd_root_new(const char *dir)
+{
+	struct vfd_root *root = vfd_root_new(dir);
+
+	if (root)
+		vfd_root_set_log_fn(root, host_log, NULL);
+	return root;
 }
 
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx)
 {
 	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
-	struct vfd_root *root = vfd_root_new(dir);
+	struct vfd_root *root = cmd_root_new(dir);
 	struct vfd_host *host;
 
 	if (!root) {
@@ -75,7 +88,6 @@ struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx)
 			       strerror(errno));
 		return NULL;
 	}
-	vfd_root_set_log_fn(root, host_log, NULL);
 	host = vfd_host_new(root);
 	if (!host) {
 		if (errno == ENOENT)

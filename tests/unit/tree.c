@@ -43,6 +43,19 @@ void tree_file(const char *dir, const char *rel, const char *text)
 	}
 }
 
+void tree_link(const char *dir, const char *rel, const char *target)
+{
+	char path[4096], parent[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(parent, sizeof(parent), "%s", path);
+	*strrchr(parent, '/') = '\0';
+	mkdirs(parent);
+	unlink(path);
+	if (symlink(target, path) < 0)
+		abort();
+}
+
 char *tree_new(void)
 {
 	char tmpl[] = "/tmp/vfd-tree-XXXXXX";

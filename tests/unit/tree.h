@@ -27,5 +27,7 @@ struct vfd_host;
 struct vfd_host *tree_open_host(const char *dir, struct vfd_root **root);
 /* write @text into @rel below the tree, making directories */
 void tree_file(const char *dir, const char *rel, const char *text);
+/* make @rel below the tree a symbolic link to @target, making directories */
+void tree_link(const char *dir, const char *rel, const char *target);
 
 #endif
