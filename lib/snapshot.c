@@ -1083,22 +1083,6 @@ static void snap_platform(struct snap *s)
 	}
 }
 
-/*
- * A kernel release as uname(2) gives it: at most 64 printable bytes, no '/',
- * not "." or "..", so that "lib/modules/R" stays one directory below.
- */
-static bool release_valid(const char *r)
-{
-	size_t n = strlen(r);
-
-	if (!n || n > 64 || strcmp(r, ".") == 0 || strcmp(r, "..") == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (r[i] == '/' || r[i] <= ' ' || r[i] > '~')
-			return false;
-	return true;
-}
-
 int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_opts *opts)
 {
 	static const char *const block_attrs[] = { "dev", NULL };
@@ -1135,7 +1119,7 @@ int vfd_snapshot_write(struct vfd_root *root, int fd, const struct vfd_snapshot_
 	collect_ifnames(&s);
 	vfd_root_readf_str(root, &release, "proc/sys/kernel/osrelease");
 	/* the release names members (boot/config-R, lib/modules/R): one plain name only */
-	if (release && !release_valid(release)) {
+	if (release && !vfd_release_is_valid(release)) {
 		free(release);
 		release = NULL;
 	}
