@@ -94,6 +94,10 @@ mount -t tmpfs -o mode=755 tmpfs /mnt/rw
 mkdir -p /mnt/rw/upper /mnt/rw/work
 mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work \
     overlay /mnt/root || fail "mount overlay"
+# The host's root may be a container's (/.dockerenv, /run/.containerenv): this guest
+# is a virtual machine with a kernel of its own, not a container. Hide the marker in
+# the overlay (a whiteout in the tmpfs; the host is untouched).
+rm -f /mnt/root/.dockerenv /mnt/root/run/.containerenv
 
 mount -t tmpfs -o mode=755 tmpfs /mnt/root/run
 mkdir -p "$OUT"
