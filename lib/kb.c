@@ -691,6 +691,12 @@ static void stanza_clear(struct stanza *s)
 }
 
 static const char *const layers[] = { "kernel", "qemu", "libvirt", "sysfs", "guest", "distro" };
+/* the cause kinds of SPEC-15 (the held-out sets are labelled with them) */
+const char *const vfd_kb_kinds[] = {
+	"iommu-off", "irq-remap", "group-viability", "device-busy", "binding", "module", "reset",
+	"rom", "bar-resource", "dma-mapping", "permission", "firmware-bug", "config",
+	"guest-driver", "harmless", NULL,
+};
 static const char *const status_words[] = { "ok", "info", "warn", "fail", "skip" };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -822,6 +828,29 @@ static bool yes_no(const char *v, bool *out)
 	return true;
 }
 
+/* kind: one of vfd_kb_kinds, once */
+static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_kb_error *err)
+{
+	size_t k;
+
+	if (e->kind) {
+		set_error(err, f->line, "'kind' given twice in one entry");
+		return -EINVAL;
+	}
+	for (k = 0; vfd_kb_kinds[k]; k++)
+		if (strcmp(f->value, vfd_kb_kinds[k]) == 0)
+			break;
+	if (!vfd_kb_kinds[k]) {
+		set_error(err, f->line, "kind '%.40s': expected one of iommu-off, irq-remap, "
+			  "group-viability, device-busy, binding, module, reset, rom, bar-resource, "
+			  "dma-mapping, permission, firmware-bug, config, guest-driver, harmless",
+			  f->value);
+		return -EINVAL;
+	}
+	e->kind = vfd_kb_kinds[k];
+	return 0;
+}
+
 static int set_once(char **field, const struct field *f, struct vfd_kb_error *err)
 {
 	if (*field) {
@@ -945,8 +974,12 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 			r = push_str(&e.sources, &e.n_sources, f->value);
 		} else if (strcmp(f->key, "fix") == 0) {
 			r = push_str(&e.fixes, &e.n_fixes, f->value);
-		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0) {
-			bool *flag = f->key[0] == 'h' ? &e.harmless : &e.wrapper;
+		} else if (strcmp(f->key, "kind") == 0) {
+			r = set_kind(&e, f, err);
+		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||
+			   strcmp(f->key, "family") == 0) {
+			bool *flag = f->key[0] == 'h' ? &e.harmless : f->key[0] == 'w' ? &e.wrapper
+											 : &e.family;
 
 			if (!yes_no(f->value, flag)) {
 				set_error(err, f->line, "%s: expected yes or no", f->key);
@@ -993,12 +1026,21 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 	}
 	if (r == 0) {
 		const char *missing = !e.layer ? "layer" : !e.title ? "title" : !e.meaning ? "meaning"
-				      : !e.n_sources ? "source" : !e.n_patterns ? "match"
+				      : !e.kind ? "kind" : !e.n_sources ? "source"
+				      : !e.n_patterns ? "match"
 				      : !e.harmless && !e.n_causes ? "cause"
 				      : !e.harmless && !e.n_fixes ? "fix" : NULL;
 
 		if (missing) {
 			set_error(err, s->f[0].line, "entry '%s' has no '%s:'", e.id, missing);
+			r = -EINVAL;
+		} else if (e.harmless != (strcmp(e.kind, "harmless") == 0)) {
+			set_error(err, s->f[0].line, "entry '%s': 'harmless: yes' and 'kind: "
+				  "harmless' go together", e.id);
+			r = -EINVAL;
+		} else if (e.wrapper && e.family) {
+			set_error(err, s->f[0].line, "entry '%s' is both a wrapper and a family",
+				  e.id);
 			r = -EINVAL;
 		}
 	}
@@ -1383,6 +1425,12 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
+/* wrapper 0 < family 1 < dedicated 2 */
+static unsigned int entry_rank(const struct vfd_kb_entry *e)
+{
+	return e->wrapper ? 0 : e->family ? 1 : 2;
+}
+
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
@@ -1428,16 +1476,16 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		const struct vfd_kb_entry *e = &kb->entries[p->entry];
 		unsigned long score;
 
-		/* a wrapper only when nothing else matches */
-		if (best && e->wrapper && !kb->entries[best->entry].wrapper)
+		/* a wrapper only when nothing else matches, a family when no dedicated entry */
+		if (best && entry_rank(e) < entry_rank(&kb->entries[best->entry]))
 			continue;
 		if (!run_pattern(kb, p, line, len, cap))
 			continue;
 		/*
-		 * the message that starts first in the line, then the most specific
-		 * pattern, then the earlier entry
+		 * the rank, then the message that starts first in the line, then the
+		 * most specific pattern, then the earlier entry
 		 */
-		score = ((unsigned long)!e->wrapper << 40) |
+		score = ((unsigned long)entry_rank(e) << 40) |
 			((unsigned long)(MATCH_LINE_MAX - cap[CAP_START]) << 16) | p->literal_chars;
 		if (best && (score < best_score ||
 			     (score == best_score && (p->entry > best->entry ||

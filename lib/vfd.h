@@ -742,8 +742,10 @@ struct vfd_kb_entry {
 	char *layer;			/* kernel, qemu, libvirt, sysfs, guest, distro */
 	char *title;			/* one line */
 	char *meaning;			/* a paragraph */
+	const char *kind;		/* cause kind: "iommu-off", "binding", ... (vfd_kb_kinds) */
 	bool harmless;			/* looks alarming, is not */
 	bool wrapper;			/* only carries another message: matched last */
+	bool family;			/* covers a whole family: loses to dedicated entries */
 	char **sources;			/* "repo:path:function", NULL-terminated */
 	size_t n_sources;
 	struct vfd_kb_pattern_text *patterns;
@@ -782,6 +784,8 @@ const struct vfd_kb_entry *vfd_kb_find(const struct vfd_kb *kb, const char *id);
 size_t vfd_kb_entry_index(const struct vfd_kb *kb, const struct vfd_kb_entry *entry);
 /* "slot", "group", ... */
 const char *vfd_kb_value_name(enum vfd_kb_value_type type);
+/* the cause kinds an entry's kind: may name, NULL-terminated (SPEC-15's taxonomy) */
+extern const char *const vfd_kb_kinds[];
 
 struct vfd_kb_value {
 	enum vfd_kb_value_type type;
@@ -800,8 +804,10 @@ struct vfd_kb_match {
 /*
  * vfd_kb_match - recognise one log line (without its newline)
  * Patterns may match anywhere in the line, so log prefixes need no
- * stripping. When several entries match, the most specific pattern wins
- * (most literal characters); entries marked wrapper lose to any other. A
+ * stripping. When several entries match, entries rank wrapper < family <
+ * dedicated (a wrapper loses to any other entry, a family entry to any
+ * dedicated one); within a rank the message that starts first wins, then the
+ * most specific pattern (most literal characters). A
  * message that names no device gets the last full PCI address before it in
  * the line (the kernel's "vfio-pci 0000:01:00.0: " prefix, QEMU's host=).
  * Time is linear in @len; only the first 64 KiB are looked at. Uses scratch
