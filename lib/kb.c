@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The knowledge base of log messages (data/messages.kb, compiled in): a
+ * The knowledge base of log messages (data/kb/NN-NAME.kb joined, compiled in): a
  * parser for its stanza format, a compiler from message patterns to small
  * programs, and a matcher for one log line.
  *
@@ -19,7 +19,7 @@
 
 #include "internal.h"
 
-/* the file generated from data/messages.kb by tools/kb-embed.c */
+/* the file generated from data/kb/NN-NAME.kb by tools/kb-embed.c */
 extern const char vfd_kb_builtin_data[];
 extern const size_t vfd_kb_builtin_size;
 

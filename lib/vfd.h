@@ -689,7 +689,7 @@ int vfd_rom_read(struct vfd_root *root, const char *slot, size_t max, uint8_t **
 /* ---------------------------------------------------- knowledge base */
 
 /*
- * The knowledge base of log messages: data/messages.kb, compiled in, or a
+ * The knowledge base of log messages: data/kb/NN-NAME.kb joined, compiled in, or a
  * file given with --kb. Each entry describes one message of the kernel, QEMU,
  * libvirt or a guest: patterns that recognise it in a log line, what it
  * means, its causes (each with the check findings that confirm or rule it
@@ -770,7 +770,7 @@ struct vfd_kb_error {
  *          file, -EFBIG for one too large, -ENOMEM.
  */
 int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb_error *err);
-/* the compiled-in data/messages.kb, parsed (as vfd_kb_parse) */
+/* the compiled-in knowledge base (data/kb/NN-NAME.kb), parsed (as vfd_kb_parse) */
 int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_kb_error *err);
 /* the text of the compiled-in knowledge base */
 const char *vfd_kb_builtin_text(size_t *len);

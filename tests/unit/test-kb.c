@@ -3,7 +3,7 @@
  * The knowledge base: its parser (good files, every kind of malformed file),
  * the pattern matcher (placeholders, log prefixes, case, blanks, word
  * boundaries, which entry wins), value extraction and expansion, and the
- * built-in data/messages.kb (its finding ids must be ones check produces).
+ * built-in one, data/kb/NN-NAME.kb (its finding ids must be ones check produces).
  */
 #include <setjmp.h>
 #include <stdarg.h>
