@@ -690,7 +690,10 @@ static void stanza_clear(struct stanza *s)
 	s->n = 0;
 }
 
-static const char *const layers[] = { "kernel", "qemu", "libvirt", "sysfs", "guest", "distro" };
+static const char *const layers[] = {
+	"kernel", "qemu", "libvirt", "sysfs", "guest", "distro", "xen", "dpdk", "crosvm",
+	"cloud-hypervisor", "initramfs",
+};
 /* the cause kinds of SPEC-15 (the held-out sets are labelled with them) */
 const char *const vfd_kb_kinds[] = {
 	"iommu-off", "irq-remap", "group-viability", "device-busy", "binding", "module", "reset",
@@ -960,8 +963,9 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 				if (strcmp(f->value, layers[k]) == 0)
 					break;
 			if (k == ARRAY_SIZE(layers)) {
-				set_error(err, f->line, "layer '%s': expected kernel, qemu, libvirt, "
-					  "sysfs, guest or distro", f->value);
+				set_error(err, f->line, "layer '%.40s': expected kernel, qemu, libvirt, "
+					  "sysfs, guest, distro, xen, dpdk, crosvm, cloud-hypervisor or "
+					  "initramfs", f->value);
 				r = -EINVAL;
 			} else {
 				r = set_once(&e.layer, f, err);

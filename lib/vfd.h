@@ -739,7 +739,7 @@ struct vfd_kb_pattern_text {
 /* An entry; every field is owned by the knowledge base and read-only. */
 struct vfd_kb_entry {
 	char *id;			/* stable, dotted: "qemu.group-not-viable" */
-	char *layer;			/* kernel, qemu, libvirt, sysfs, guest, distro */
+	char *layer;			/* kernel, qemu, libvirt, sysfs, guest, distro, xen, ... */
 	char *title;			/* one line */
 	char *meaning;			/* a paragraph */
 	const char *kind;		/* cause kind: "iommu-off", "binding", ... (vfd_kb_kinds) */
