@@ -173,7 +173,7 @@ static bool device_context(const char *prev)
 {
 	static const char *const tails[] = { "device ", "vfio ", "host ", "dev ", "pci ",
 					     "slot ", "function ", "host=", "device=", "bdf ",
-					     "address " };
+					     "address ", "vf " };
 
 	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++)
 		if (ends_with(prev, tails[i]))
@@ -194,6 +194,7 @@ static const char *driver_of(const char *file)
 	static const struct {
 		const char *part, *driver;
 	} map[] = {
+		{ "virtio-iommu", "virtio_iommu" },
 		{ "drivers/vfio/pci", "vfio-pci" }, { "drivers/gpu/drm/amd", "amdgpu" },
 		{ "drivers/gpu/drm/i915", "i915" }, { "drivers/gpu/drm/xe", "xe" },
 		{ "drivers/gpu/drm/nouveau", "nouveau" }, { "pcie/portdrv", "pcieport" },
@@ -243,8 +244,9 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		return p;
 	}
 	if (index == 1 && c->start == 3 && c->spec == 's' && strncmp(fmt, "%s %s: ", 7) == 0) {
-		p.kind = S_SLOT;
-		strcpy(p.text, "0000:01:00.0");
+		/* the device's name: a PCI address, or a virtio device's "virtioN" */
+		p.kind = strstr(file, "virtio") ? S_WORD : S_SLOT;
+		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
 		return p;
 	}
 	switch (c->spec) {
@@ -646,7 +648,7 @@ int main(int argc, char **argv)
 		else if (!missing_mode && problem && !all)
 			printf("# not covered: %s %s %s:%s: %s\n", col[0], col[1], col[3], col[4],
 			       line);
-		else if (!missing_mode && family_problem)
+		else if (!missing_mode && !problem && family_problem)
 			printf("# info taken for a problem by a family entry: %s %s:%s: %s\n",
 			       col[0], col[3], col[4], line);
 	}
