@@ -37,37 +37,89 @@
 static const char *const header =
 	"program\tlevel\tversions\tfile\tfunction\tcall\tformat";
 
-/* the prefixes a program's lines carry in real logs; every one is tried */
+/*
+ * The prefixes a program's lines carry in real logs; every one is tried. A
+ * row applies when its program matches and its file part (a path prefix) and
+ * level, where given, do; the first row that applies wins.
+ *  - QEMU: an error set while a -device option is realized (error_setg) is
+ *    printed after that option, bare and as libvirt wraps it; error_report
+ *    and warn_report at run time carry only the program name.
+ *  - libvirt: virsh prints "error: " before the message (which starts with
+ *    the error code's text), libvirtd's log "error : function:line : ".
+ *  - Proxmox: die() ends a task with "TASK ERROR: ", warn() writes "WARN: ".
+ *  - crosvm and cloud-hypervisor: their loggers' own prefixes per level.
+ */
 struct program_prefixes {
-	const char *program;
+	const char *program, *file, *level;
 	const char *prefixes[4];
 };
 
+#define QEMU_DEVICE(dev)							\
+	"qemu-system-x86_64: -device " dev ": ",				\
+	"error: internal error: qemu unexpectedly closed the monitor: "	\
+	"2026-12-05T10:00:00.123456Z qemu-system-x86_64: -device "		\
+	"{\"driver\":\"" dev "\",\"id\":\"dev0\"}: "
+
 static const struct program_prefixes all_prefixes[] = {
-	{ "linux", { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
-	{ "nvidia", { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
-	{ "qemu", { "qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: ",
-		    "error: internal error: qemu unexpectedly closed the monitor: "
-		    "2026-12-05T10:00:00.123456Z qemu-system-x86_64: -device "
-		    "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.0\",\"id\":\"hostdev0\"}: " } },
-	{ "libvirt", { "error: internal error: ",
-		       "2026-12-05 10:00:00.000+0000: 1234: error : virPCIDeviceDetach:1234 : " } },
-	{ "proxmox", { "TASK ERROR: ", "Dec 05 10:00:00 host pvedaemon[1234]: " } },
-	{ "xen", { "", "Dec 05 10:00:00 host xl[1234]: " } },
-	{ "dpdk", { "", "Dec 05 10:00:00 host dpdk-testpmd[1234]: " } },
-	{ "crosvm", { "[2026-12-05T10:00:00.000000000+00:00 ERROR devices::vfio] " } },
-	{ "cloud-hypervisor", { "cloud-hypervisor: 1.234567ms: <vmm> ERROR:vmm/src/lib.rs:1234 -- " } },
-	{ "dracut", { "", "Dec 05 10:00:00 host dracut[1234]: " } },
-	{ "mkinitcpio", { "" } },
-	{ "initramfs-tools", { "", "update-initramfs: " } },
+	{ "linux", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "nvidia", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "libvirt", NULL, "error", { "error: ", "2026-12-05 10:00:00.000+0000: 1234: error : "
+				      "virHostdevPreparePCIDevices:1234 : " } },
+	{ "libvirt", NULL, "warning", { "2026-12-05 10:00:00.000+0000: 1234: warning : "
+					"virHostdevPreparePCIDevices:1234 : " } },
+	{ "libvirt", NULL, NULL, { "2026-12-05 10:00:00.000+0000: 1234: info : "
+				   "virHostdevPreparePCIDevices:1234 : " } },
+	{ "proxmox", NULL, "error", { "TASK ERROR: " } },
+	{ "proxmox", NULL, NULL, { "WARN: " } },
+	{ "xen", NULL, NULL, { "", "Dec 05 10:00:00 host xl[1234]: " } },
+	{ "dpdk", NULL, NULL, { "", "Dec 05 10:00:00 host dpdk-testpmd[1234]: " } },
+	{ "crosvm", NULL, "error",
+	  { "[2026-12-05T10:00:00.000000000+00:00 ERROR devices::vfio] " } },
+	{ "crosvm", NULL, "warning",
+	  { "[2026-12-05T10:00:00.000000000+00:00 WARN devices::vfio] " } },
+	{ "crosvm", NULL, NULL, { "[2026-12-05T10:00:00.000000000+00:00 INFO devices::vfio] " } },
+	{ "cloud-hypervisor", NULL, "error",
+	  { "cloud-hypervisor: 1.234567ms: <vmm> ERROR:vmm/src/lib.rs:1234 -- " } },
+	{ "cloud-hypervisor", NULL, "warning",
+	  { "cloud-hypervisor: 1.234567ms: <vmm> WARN:vmm/src/lib.rs:1234 -- " } },
+	{ "cloud-hypervisor", NULL, NULL,
+	  { "cloud-hypervisor: 1.234567ms: <vmm> INFO:vmm/src/lib.rs:1234 -- " } },
+	{ "dracut", NULL, NULL, { "", "Dec 05 10:00:00 host dracut[1234]: " } },
+	{ "mkinitcpio", NULL, NULL, { "" } },
+	{ "initramfs-tools", NULL, NULL, { "", "update-initramfs: " } },
 };
 
 static const char *const fallback_prefixes[] = { "", NULL };
 
-static const char *const *prefixes_of(const char *program)
+/* QEMU: the device a file implements, for errors set while it is realized */
+static const struct program_prefixes qemu_devices[] = {
+	{ "qemu", "hw/i386/intel_iommu", NULL, { QEMU_DEVICE("intel-iommu") } },
+	{ "qemu", "hw/i386/amd_iommu", NULL, { QEMU_DEVICE("amd-iommu") } },
+	{ "qemu", "hw/virtio/virtio-iommu", NULL, { QEMU_DEVICE("virtio-iommu-pci") } },
+	{ "qemu", "hw/", NULL, { QEMU_DEVICE("vfio-pci,host=0000:01:00.0") } },
+};
+
+static const char *const qemu_runtime[] = { "qemu-system-x86_64: ", NULL };
+static const char *const qemu_hw_error[] = { "qemu: hardware error: ", NULL };
+static const char *const *prefixes_of(const char *program, const char *level, const char *file,
+				      const char *call)
 {
+	if (strcmp(program, "qemu") == 0) {
+		/* hints go on lines of their own; hw_error() names itself */
+		if (strcmp(call, "error_append_hint") == 0 || strcmp(call, "fprintf") == 0)
+			return fallback_prefixes;
+		if (strcmp(call, "hw_error") == 0)
+			return qemu_hw_error;
+		if (strncmp(call, "error_setg", 10) != 0 && strcmp(call, "error_prepend") != 0)
+			return qemu_runtime;
+		for (size_t i = 0; i < sizeof(qemu_devices) / sizeof(*qemu_devices); i++)
+			if (strncmp(file, qemu_devices[i].file, strlen(qemu_devices[i].file)) == 0)
+				return qemu_devices[i].prefixes;
+		return qemu_runtime;
+	}
 	for (size_t i = 0; i < sizeof(all_prefixes) / sizeof(*all_prefixes); i++)
-		if (strcmp(all_prefixes[i].program, program) == 0)
+		if (strcmp(all_prefixes[i].program, program) == 0 &&
+		    (!all_prefixes[i].level || strcmp(all_prefixes[i].level, level) == 0))
 			return all_prefixes[i].prefixes;
 	return fallback_prefixes;
 }
@@ -231,7 +283,8 @@ static void hex(char *out, size_t size, unsigned long long v, int width, bool al
 }
 
 /* the sample value for conversion @c of @fmt, given what came before */
-static struct piece sample(const char *fmt, const struct conv *c, size_t index, const char *file)
+static struct piece sample(const char *fmt, const struct conv *c, size_t index, const char *file,
+			   const char *function)
 {
 	struct piece p = { S_TEXT, "" };
 	char prev[40];
@@ -249,6 +302,13 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
 		return p;
 	}
+	/* "%s: ..." at the start, or "[drm:%s]": the function's name (__func__) */
+	if (c->spec == 's' && strcmp(function, "-") != 0 &&
+	    ((c->start == 0 && fmt[c->len] == ':') || ends_with(prev, "[drm:"))) {
+		p.kind = S_WORD;
+		snprintf(p.text, sizeof(p.text), "%s", function);
+		return p;
+	}
 	switch (c->spec) {
 	case '%':
 		p.kind = S_LITERAL;
@@ -263,10 +323,10 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 			strcpy(p.text, "0000:01:00.0");
 		} else if (ends_with(prev, "'") || ends_with(prev, "\"") || ends_with(prev, "/")) {
 			p.kind = S_WORD;
-			strcpy(p.text, "vfio0");
+			strcpy(p.text, "item0");
 		} else {
 			p.kind = S_TEXT;
-			strcpy(p.text, "vfio_example");
+			strcpy(p.text, "sample_name");
 		}
 		return p;
 	case 'm':
@@ -414,8 +474,8 @@ static void unescape(char *s)
  * The message as a log shows it (in @line) and, in @pattern, a knowledge base
  * pattern for it: the dev_* prefix dropped, values as placeholders.
  */
-static void instantiate(const char *fmt, const char *file, char *line, size_t lsize,
-			char *pattern, size_t psize)
+static void instantiate(const char *fmt, const char *file, const char *function, char *line,
+			size_t lsize, char *pattern, size_t psize)
 {
 	size_t ln = 0, pn = 0, index = 0, values = 0;
 	bool dev_prefix = strncmp(fmt, "%s %s: ", 7) == 0;
@@ -444,7 +504,7 @@ static void instantiate(const char *fmt, const char *file, char *line, size_t ls
 			continue;
 		}
 		c = parse_conv(fmt, i);
-		p = sample(fmt, &c, index, file);
+		p = sample(fmt, &c, index, file, function);
 		ln += (size_t)snprintf(line + ln, lsize - ln, "%s", p.text);
 		if (!(dev_prefix && i < 7)) {
 			switch (p.kind) {
@@ -608,10 +668,10 @@ int main(int argc, char **argv)
 		}
 		unescape(col[6]);
 		trim_newlines(col[6]);
-		instantiate(col[6], col[3], line, sizeof(line), pattern, sizeof(pattern));
+		instantiate(col[6], col[3], col[4], line, sizeof(line), pattern, sizeof(pattern));
 		problem = strcmp(col[1], "error") == 0 || strcmp(col[1], "warning") == 0;
 		t = tally_of(col[0]);
-		prefixes = prefixes_of(col[0]);
+		prefixes = prefixes_of(col[0], col[1], col[3], col[5]);
 		for (size_t p = 0; p < 4 && prefixes[p]; p++) {
 			const struct vfd_kb_entry *e = judge_message(kb, prefixes[p], line);
 
