@@ -195,14 +195,17 @@ static bool ends_with(const char *s, const char *tail)
 	return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
-/* words that make a following number an error code */
+/* the words right before a number that make it an error code */
 static bool error_context(const char *prev)
 {
-	static const char *const words[] = { "err", "fail", "ret", "rc", "status", "errno",
-					     "error code", "returned", "result" };
+	static const char *const tails[] = { "error ", "err ", "err=", "err: ", "err:", "ret ", "ret=",
+					     "rc=", "rc ", "returned ", "failed: ", "failed with error ",
+					     "failed with ", "errno ", "errno=", "error: ", "error=",
+					     "error:", "failure ", "status ", "ret: ", "failed ",
+					     "error code ", "err -", "(err " };
 
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (strstr(prev, words[i]))
+	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++)
+		if (ends_with(prev, tails[i]))
 			return true;
 	return false;
 }
@@ -225,7 +228,7 @@ static bool device_context(const char *prev)
 {
 	static const char *const tails[] = { "device ", "vfio ", "host ", "dev ", "pci ",
 					     "slot ", "function ", "host=", "device=", "bdf ",
-					     "address ", "vf " };
+					     "address ", "vf ", "mmap ", "device at " };
 
 	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++)
 		if (ends_with(prev, tails[i]))
@@ -302,11 +305,18 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
 		return p;
 	}
-	/* "%s: ..." at the start, or "[drm:%s]": the function's name (__func__) */
+	/* "%s: ...", "%s(...)" at the start, or "[drm:%s]": the function's name (__func__) */
 	if (c->spec == 's' && strcmp(function, "-") != 0 &&
-	    ((c->start == 0 && fmt[c->len] == ':') || ends_with(prev, "[drm:"))) {
+	    ((c->start == 0 && (fmt[c->len] == ':' || fmt[c->len] == '(')) ||
+	     ends_with(prev, "[drm:"))) {
 		p.kind = S_WORD;
 		snprintf(p.text, sizeof(p.text), "%s", function);
+		return p;
+	}
+	/* QEMU's "%s(%s...": the function, then the device's name */
+	if (c->spec == 's' && index == 1 && strncmp(fmt, "%s(%s", 5) == 0) {
+		p.kind = S_SLOT;
+		strcpy(p.text, "0000:01:00.0");
 		return p;
 	}
 	switch (c->spec) {
