@@ -21,6 +21,8 @@
  *        test-coverage --missing CATALOGUE the formats not covered, each with the
  *                                          line it was tried as and a suggested
  *                                          pattern (a help for writing entries)
+ *        test-coverage --list CATALOGUE    every format: program, level, the entry
+ *                                          and kind that match it, the line tried
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -628,7 +630,8 @@ static bool split_row(char *row, char **col)
 int main(int argc, char **argv)
 {
 	bool missing_mode = argc == 3 && strcmp(argv[1], "--missing") == 0;
-	const char *path = argc == 2 ? argv[1] : missing_mode ? argv[2] : NULL;
+	bool list_mode = argc == 3 && strcmp(argv[1], "--list") == 0;
+	const char *path = argc == 2 ? argv[1] : missing_mode || list_mode ? argv[2] : NULL;
 	struct vfd_kb_error err;
 	struct vfd_kb *kb;
 	char *row = NULL;
@@ -638,7 +641,7 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (!path) {
-		fprintf(stderr, "usage: test-coverage [--missing] CATALOGUE\n");
+		fprintf(stderr, "usage: test-coverage [--missing|--list] CATALOGUE\n");
 		return 2;
 	}
 	f = fopen(path, "r");
@@ -710,6 +713,13 @@ int main(int argc, char **argv)
 			else
 				t->info_unmatched++;
 		}
+		if (list_mode) {
+			const struct vfd_kb_entry *e = judge_message(kb, prefixes[0], line);
+
+			printf("%s\t%s\t%s\t%s\t%s\n", col[0], col[1], e ? e->id : "-",
+			       e ? e->kind : "-", line);
+			continue;
+		}
 		if (missing_mode && ((problem && !all) || (!problem && family_problem)))
 			printf("%s\t%s\t%s:%s\t%s\n\tline:    %s\n\tpattern: %s%s\n", col[0],
 			       col[1], col[3], col[4],
@@ -724,7 +734,7 @@ int main(int argc, char **argv)
 	}
 	free(row);
 	fclose(f);
-	if (missing_mode) {
+	if (missing_mode || list_mode) {
 		vfd_kb_free(kb);
 		return 0;
 	}
