@@ -1042,6 +1042,11 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 			set_error(err, s->f[0].line, "entry '%s': 'harmless: yes' and 'kind: "
 				  "harmless' go together", e.id);
 			r = -EINVAL;
+		} else if (e.family && e.harmless) {
+			/* a family covers messages not known one by one: never an all-clear */
+			set_error(err, s->f[0].line, "entry '%s': a family entry cannot be "
+				  "harmless", e.id);
+			r = -EINVAL;
 		} else if (e.wrapper && e.family) {
 			set_error(err, s->f[0].line, "entry '%s' is both a wrapper and a family",
 				  e.id);

@@ -22,7 +22,8 @@
  *                                          line it was tried as and a suggested
  *                                          pattern (a help for writing entries)
  *        test-coverage --list CATALOGUE    every format: program, level, the entry
- *                                          and kind that match it, the line tried
+ *                                          and kind that match it, the line tried, a
+ *                                          suggested pattern, file:function
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -307,9 +308,13 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
 		return p;
 	}
-	/* "%s: ...", "%s(...)" at the start, or "[drm:%s]": the function's name (__func__) */
+	/*
+	 * "%s: ...", "%s(...)" at the start or right after the dev_* prefix, or
+	 * "[drm:%s]": the function's name (__func__)
+	 */
 	if (c->spec == 's' && strcmp(function, "-") != 0 &&
-	    ((c->start == 0 && (fmt[c->len] == ':' || fmt[c->len] == '(')) ||
+	    (((c->start == 0 || (c->start == 7 && strncmp(fmt, "%s %s: ", 7) == 0)) &&
+	      (fmt[c->start + c->len] == ':' || fmt[c->start + c->len] == '(')) ||
 	     ends_with(prev, "[drm:"))) {
 		p.kind = S_WORD;
 		snprintf(p.text, sizeof(p.text), "%s", function);
@@ -716,8 +721,9 @@ int main(int argc, char **argv)
 		if (list_mode) {
 			const struct vfd_kb_entry *e = judge_message(kb, prefixes[0], line);
 
-			printf("%s\t%s\t%s\t%s\t%s\n", col[0], col[1], e ? e->id : "-",
-			       e ? e->kind : "-", line);
+			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s:%s\n", col[0], col[1], e ? e->id : "-",
+			       e ? e->kind : "-", line, has_keyword(pattern) ? pattern : "-", col[3],
+			       col[4]);
 			continue;
 		}
 		if (missing_mode && ((problem && !all) || (!problem && family_problem)))

@@ -155,6 +155,9 @@ static void parser_bad(void **state)
 		  "match: some text\nmeaning: m\ncause: c\nfix: f\n", 1, "go together");
 	parse_bad(ENTRY("kernel.a", "match: some text\nfamily: yes\nwrapper: yes\n"), 1,
 		  "both a wrapper and a family");
+	parse_bad("id: kernel.a\nlayer: kernel\nkind: harmless\nharmless: yes\nfamily: yes\n"
+		  "title: t\nsource: s\nmatch: some text\nmeaning: m\n", 1,
+		  "a family entry cannot be harmless");
 	{
 		char big[5000];
 
