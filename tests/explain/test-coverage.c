@@ -332,7 +332,10 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		strcpy(p.text, "%");
 		return p;
 	case 's':
-		if (errno_text_context(prev)) {
+		/* "...: %s" at the very end is strerror() nearly always (QEMU, libvirt) */
+		if (errno_text_context(prev) ||
+		    (ends_with(prev, ": ") && fmt[c->start + c->len] == '\0' && index > 0 &&
+		     strncmp(fmt, "%s %s: ", 7) != 0)) {
 			p.kind = S_ERRNO_TEXT;
 			strcpy(p.text, "Invalid argument");
 		} else if (device_context(prev)) {
