@@ -49,10 +49,12 @@ check_shape() {
 
 # The checker itself: a good sample passes, and each kind of damage is refused.
 good=$tap_out/good.tsv
-printf 'program\tlevel\tversions\tfile\tfunction\tcall\tformat\n' >"$good"
-printf 'linux\terror\t5.10,6.1\tdrivers/vfio/vfio.c\tvfio_group_open\tpr_err\tvfio: %%s\n' >>"$good"
-printf 'linux\twarning\t6.1\tdrivers/vfio/vfio.c\tvfio_group_open\tpr_warn\tvfio: z\n' >>"$good"
-printf 'qemu\tinfo\t7.2\thw/vfio/pci.c\t-\terror_report\tvfio %%s: x\n' >>"$good"
+{
+	printf 'program\tlevel\tversions\tfile\tfunction\tcall\tformat\n'
+	printf 'linux\terror\t5.10,6.1\tdrivers/vfio/vfio.c\tvfio_group_open\tpr_err\tvfio: %%s\n'
+	printf 'linux\twarning\t6.1\tdrivers/vfio/vfio.c\tvfio_group_open\tpr_warn\tvfio: z\n'
+	printf 'qemu\tinfo\t7.2\thw/vfio/pci.c\t-\terror_report\tvfio %%s: x\n'
+} >"$good"
 status 0 "checker accepts a well-formed sample" check_shape "$good"
 damage() {
 	name=$1 script=$2
@@ -75,10 +77,8 @@ else
 	status 0 "$(basename "$catalogue") has the catalogue's shape" check_shape "$catalogue"
 	rows=$(($(wc -l <"$catalogue") - 1))
 	echo "# $rows formats"
-	for p in $(cut -f1 "$catalogue" | sed 1d | sort -u); do
-		echo "# $p: $(awk -F '\t' -v p="$p" '$1 == p { n[$2]++ } END {
-			printf "error %d, warning %d, info %d", n["error"], n["warning"], n["info"] }' \
-			"$catalogue")"
-	done
+	awk -F '\t' 'NR > 1 { n[$1 " " $2]++; p[$1] = 1 } END {
+		for (q in p) printf "# %s: error %d, warning %d, info %d\n", q,
+			n[q " error"], n[q " warning"], n[q " info"] }' "$catalogue" | sort
 fi
 tap_done
