@@ -527,6 +527,9 @@ struct vfd_bind_opts {
  */
 int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 		  const struct vfd_bind_opts *opts, struct vfd_plan *plan);
+/* the same for devices already resolved (lib/select.h), @n of them */
+int vfd_plan_bind_devices(struct vfd_host *host, struct vfd_pcidev *const *devices, size_t n,
+			  const struct vfd_bind_opts *opts, struct vfd_plan *plan);
 /*
  * vfd_plan_restore - plan giving devices back: to the driver in their record,
  * or, without a record, to whatever driver the kernel picks; driver_override
