@@ -31,6 +31,7 @@ static const struct subcommand subcommands[] = {
 	{ "libvirt-xml", cmd_libvirt_xml, "libvirt <hostdev> elements for devices and siblings" },
 	{ "vm", cmd_vm, "a complete guest definition (--preset android)" },
 	{ "lint", cmd_lint, "check a libvirt domain or QEMU command line against the host" },
+	{ "trial", cmd_trial, "prove a passthrough end to end in a throwaway VM" },
 	{ "guest", cmd_guest, "run inside a VM: is the passed-through device seen and working" },
 };
 
