@@ -1382,9 +1382,13 @@ static void finding_drm(struct gctx *g, struct gdev *d)
 			       "old for render nodes");
 		return;
 	}
-	f->summary = xasprintf("%zu card and %zu render node%s for the GPU (%s), %zu of %zu "
-			       "connectors connected", cards, renders, renders == 1 ? "" : "s",
-			       d->driver, connected, nconn);
+	if (nconn)
+		f->summary = xasprintf("%zu card and %zu render node%s for the GPU (%s), %zu of %zu "
+				       "connectors connected", cards, renders,
+				       renders == 1 ? "" : "s", d->driver, connected, nconn);
+	else
+		f->summary = xasprintf("%zu card and %zu render node%s for the GPU (%s)", cards,
+				       renders, renders == 1 ? "" : "s", d->driver);
 }
 
 static bool is_nic(const struct gdev *d)

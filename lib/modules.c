@@ -283,7 +283,7 @@ int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
 {
 	struct collect c = { .v = *files, .n = *n };
 	struct kmod_list *list = NULL, *it;
-	int r = 0;
+	int r = 0, matched = 0;
 
 	if (!mods->kmod)
 		return mods->tree_error[0] ? -ELIBACC : -ENOENT;
@@ -295,9 +295,10 @@ int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
 		if (r == 0)
 			r = collect_module(&c, m);
 		kmod_module_unref(m);
+		matched++;
 	}
 	kmod_module_unref_list(list);
 	*files = c.v;
 	*n = c.n;
-	return r;
+	return r < 0 ? r : matched;
 }

@@ -95,6 +95,9 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 	f = report_add(out, "trial.qemu", LAYER, VFD_FAIL, NULL,
 		       run->exit_status > 0 ? "QEMU failed before the guest booted (exit status %d)"
 		       : "QEMU ended before the guest booted", run->exit_status);
+	if (run->timed_out)
+		finding_evidence(f, "stopped after the timeout (%.0f s) with nothing on the guest's "
+				 "console", run->seconds);
 	decode_lines(run->kb, f, "qemu", run->qemu_stderr, true);
 }
 

@@ -283,6 +283,11 @@ int vfd_trial_find_modules(struct vfd_root *root, const char *release,
 				       devs[i].slot) < 0)
 			continue;
 		r = vfd_modules_for_alias(m, alias, mods, n_mods);
+		if (r == 0 && notes)
+			report_add(notes, "trial.module", "trial", VFD_WARN, devs[i].slot,
+				   "no module of this kernel matches %s %04x:%04x (%s): unless a "
+				   "driver is built in, the guest will not drive it", devs[i].slot,
+				   devs[i].vendor, devs[i].device, alias);
 		if (r < 0 && r != -ENOMEM && notes)
 			report_add(notes, "trial.module", "trial", VFD_WARN, devs[i].slot,
 				   "no module could be looked up for %s: %s", alias,

@@ -395,8 +395,8 @@ struct vfd_module_file {
  * vfd_modules_for_alias - the modules whose aliases match @modalias (a
  * device's sys/.../modalias), each after its dependencies, appended to
  * *@files (*@n entries) unless already there.
- * Returns: 0 (nothing added when no module matches), -ENOENT without a
- *          module tree, -ELIBACC when libkmod cannot be loaded, -ENOMEM.
+ * Returns: the number of modules matching (0: none, nothing added), -ENOENT
+ *          without a module tree, -ELIBACC when libkmod cannot be loaded, -ENOMEM.
  */
 int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
 			  struct vfd_module_file **files, size_t *n);

@@ -244,6 +244,7 @@ static void print_vm(const struct trial *t)
 		printf(" %s%s", t->mods[i].name, t->mods[i].path ? "" : " (built in)");
 	printf("%s\n", t->n_mods ? "" : " none found");
 	printf("timeout: %u s%s\n", t->timeout, t->twice ? ", twice" : "");
+	findings_print_problems(stdout, &t->notes, want_color());
 }
 
 /* ------------------------------------------------------------ a run */
@@ -443,7 +444,6 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	char tmpl[] = "/tmp/vfio-doctor-trial.XXXXXX", *initrd = NULL, *append = NULL;
 	char console[PATH_MAX], replog[PATH_MAX], errlog[PATH_MAX], dbg[PATH_MAX];
 	char vars[PATH_MAX], **argv = NULL, **host_log = NULL;
-	const char *tmpdir = getenv("TMPDIR");
 	struct vfd_trial_run run = { .devs = t->devs, .n_devs = t->sel.n, .kb = t->kb };
 	struct vfd_vm_devset set = { 0 };
 	struct vfd_report vmnotes = { 0 };
@@ -455,7 +455,6 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	pid_t pid;
 	int r;
 
-	(void)tmpdir;
 	/* mkdtemp makes it 0700: the initramfs and the transcripts stay private */
 	dir = mkdtemp(tmpl);
 	if (!dir)
