@@ -101,6 +101,57 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 	decode_lines(run->kb, f, "qemu", run->qemu_stderr, true);
 }
 
+/*
+ * SeaBIOS's enumeration on its debug console: "PCI: init bdf=01:00.0
+ * id=8086:10d3" per function (src/fw/pciinit.c), and the option ROMs it ran
+ * ("Running option rom at c000:0003", src/optionroms.c).
+ */
+static void judge_firmware(const struct vfd_trial_run *run, struct vfd_report *out)
+{
+	const char *log = run->firmware_log;
+	struct vfd_finding *f;
+	size_t missing = 0;
+
+	if (!log || !*log) {
+		f = report_add(out, "trial.firmware", LAYER, VFD_SKIP, NULL, "%s",
+			       "the firmware's enumeration was not read (OVMF, or no debug console)");
+		return;
+	}
+	f = report_add(out, "trial.firmware", LAYER, VFD_OK, NULL, "%s",
+		       "SeaBIOS enumerated every device given");
+	for (size_t d = 0; d < run->n_devs; d++) {
+		char id[24];
+		const char *hit;
+
+		snprintf(id, sizeof(id), " id=%04x:%04x", run->devs[d].vendor, run->devs[d].device);
+		hit = strstr(log, id);
+		if (hit) {
+			const char *bol = hit;
+
+			while (bol > log && bol[-1] != '\n')
+				bol--;
+			finding_evidence(f, "seabios: %.*s", (int)(hit - bol) + (int)strlen(id), bol);
+		} else {
+			finding_evidence(f, "seabios: no \"PCI: init\" line for%s", id);
+			missing++;
+		}
+	}
+	for (const char *p = strstr(log, "Running option rom"); p;
+	     p = strstr(p + 1, "Running option rom")) {
+		const char *nl = strchr(p, '\n');
+
+		finding_evidence(f, "seabios: %.*s", nl ? (int)(nl - p) : 40, p);
+	}
+	if (missing) {
+		free(f->summary);
+		f->summary = xasprintf("SeaBIOS did not enumerate %zu of the %zu devices given",
+				       missing, run->n_devs);
+		f->status = VFD_FAIL;
+		finding_fix(f, "a device the firmware cannot see is not assigned to the VM: see "
+			       "QEMU's output and the host's log");
+	}
+}
+
 static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out)
 {
 	const char *c = run->console ? run->console : "";
@@ -298,6 +349,8 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 	size_t first = out->n;
 
 	judge_qemu(run, out, booted);
+	if (run->started && (booted || run->firmware_log))
+		judge_firmware(run, out);
 	if (run->started && (booted || run->report) && judge_kernel(run, out)) {
 		if (text && vfd_json_parse(text, strlen(text), &doc) == 0)
 			findings = vfd_json_get(&doc, "findings");

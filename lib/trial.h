@@ -88,6 +88,7 @@ struct vfd_trial_run {
 	const char *qemu_stderr;	/* may be NULL */
 	const char *console;		/* ttyS0 transcript, may be NULL */
 	const char *report;		/* ttyS1 transcript, may be NULL */
+	const char *firmware_log;	/* SeaBIOS's debug console, NULL when not read (OVMF) */
 	const char *const *host_log;	/* host kernel lines during the run, NULL-terminated */
 	const struct vfd_trial_dev *devs;
 	size_t n_devs;
@@ -96,7 +97,7 @@ struct vfd_trial_run {
 
 /*
  * vfd_trial_judge - the findings of one run, layer by layer (ids
- * trial.qemu, trial.kernel, trial.report, trial.devices, trial.driver,
+ * trial.qemu, trial.firmware, trial.kernel, trial.report, trial.devices, trial.driver,
  * trial.function, trial.host-log), followed by the guest's own findings.
  * @first_broken: set to the id of the first failing layer, or NULL.
  * Returns: 0, -ENOMEM.

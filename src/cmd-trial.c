@@ -449,7 +449,7 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	struct vfd_report vmnotes = { 0 };
 	struct vfd_vm_opts vmopts = { .machine = VFD_MACHINE_Q35, .firmware = t->firmware,
 				      .slot = -1 };
-	char *dir, *qerr = NULL, *cons = NULL, *rep = NULL;
+	char *dir, *qerr = NULL, *cons = NULL, *rep = NULL, *fwlog = NULL;
 	const char **slots = NULL;
 	uint64_t since;
 	pid_t pid;
@@ -509,12 +509,15 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	qerr = read_text(dir, "qemu.stderr");
 	cons = read_text(dir, "console.txt");
 	rep = read_text(dir, "report.txt");
+	if (t->firmware != VFD_FIRMWARE_EFI)
+		fwlog = read_text(dir, "debugcon.txt");
 	/* exec failure is reported by the child on stderr with status 127 */
 	if (run.exit_status == 127 && qerr && strstr(qerr, "cannot execute"))
 		run.started = false;
 	run.qemu_stderr = qerr;
 	run.console = cons;
 	run.report = rep;
+	run.firmware_log = fwlog;
 	run.host_log = (const char *const *)host_log;
 	r = vfd_trial_judge(&run, report, broken);
 	if (r == 0)
@@ -527,6 +530,7 @@ out:
 	free(qerr);
 	free(cons);
 	free(rep);
+	free(fwlog);
 	vfd_strv_free(argv);
 	vfd_strv_free(host_log);
 	vfd_vm_devset_clear(&set);

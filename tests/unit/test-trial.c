@@ -345,6 +345,37 @@ static void judge_broken_layers(void **state)
 	vfd_kb_free(kb);
 }
 
+static void judge_firmware(void **state)
+{
+	char report[4096];
+	struct vfd_trial_run run = { .started = true, .console = console_ok, .report = report,
+				     .devs = &nic, .n_devs = 1 };
+	struct vfd_report rep = { 0 };
+	const struct vfd_finding *f;
+	const char *broken = NULL;
+
+	snprintf(report, sizeof(report), nic_report, "ok", "up");
+	/* SeaBIOS's debug console lists the NIC behind its root port */
+	run.firmware_log = "=== PCI device probing ===\nPCI: init bdf=00:00.0 id=8086:29c0\n"
+			   "PCI: init bdf=01:00.0 id=8086:10d3\nScan for VGA option rom\n";
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	f = find(&rep, "trial.firmware");
+	assert_int_equal(f->status, VFD_OK);
+	assert_string_equal(f->evidence[0], "seabios: PCI: init bdf=01:00.0 id=8086:10d3");
+	vfd_report_clear(&rep);
+	/* not enumerated: the firmware layer is the first broken one */
+	run.firmware_log = "PCI: init bdf=00:00.0 id=8086:29c0\n";
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.firmware");
+	vfd_report_clear(&rep);
+	/* OVMF: not read, skipped */
+	run.firmware_log = NULL;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_int_equal(find(&rep, "trial.firmware")->status, VFD_SKIP);
+	assert_null(broken);
+	vfd_report_clear(&rep);
+}
+
 static void json_reader(void **state)
 {
 	static const char *const bad[] = { "", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01",
@@ -372,6 +403,7 @@ int main(void)
 		cmocka_unit_test(qemu_command_line),
 		cmocka_unit_test(judge_works),
 		cmocka_unit_test(judge_broken_layers),
+		cmocka_unit_test(judge_firmware),
 		cmocka_unit_test(json_reader),
 	};
 
