@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,25 @@ char *vfd_trial_extract_report(const char *transcript)
 			*o++ = *p;
 	*o = '\0';
 	return out;
+}
+
+/* a finding's verdict changed once the evidence is in: new status and summary */
+static void restate(struct vfd_finding *f, enum vfd_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void restate(struct vfd_finding *f, enum vfd_status status, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	f->status = status;
+	if (s) {
+		free(f->summary);
+		f->summary = s;
+	}
 }
 
 /* each line of @text that the knowledge base knows, as evidence with its title */
@@ -143,10 +163,8 @@ static void judge_firmware(const struct vfd_trial_run *run, struct vfd_report *o
 		finding_evidence(f, "seabios: %.*s", nl ? (int)(nl - p) : 40, p);
 	}
 	if (missing) {
-		free(f->summary);
-		f->summary = xasprintf("SeaBIOS did not enumerate %zu of the %zu devices given",
-				       missing, run->n_devs);
-		f->status = VFD_FAIL;
+		restate(f, VFD_FAIL, "SeaBIOS did not enumerate %zu of the %zu devices given",
+			missing, run->n_devs);
 		finding_fix(f, "a device the firmware cannot see is not assigned to the VM: see "
 			       "QEMU's output and the host's log");
 	}
@@ -248,11 +266,8 @@ static enum vfd_status judge_layer(struct vfd_report *out, const struct vfd_json
 		}
 		total += n;
 	}
-	f->status = worst;
-	if (worst != VFD_OK) {
-		free(f->summary);
-		f->summary = strdup(bad_text);
-	}
+	if (worst != VFD_OK)
+		restate(f, worst, "%s", bad_text);
 	if (!total)
 		f->status = VFD_SKIP;
 	return f->status;
@@ -309,10 +324,8 @@ static void judge_devices(const struct vfd_trial_run *run, struct vfd_report *ou
 		missing += lost;
 	}
 	if (missing) {
-		free(f->summary);
-		f->summary = xasprintf("%zu of the %zu devices given are not on the guest's PCI bus",
-				       missing, run->n_devs);
-		f->status = VFD_FAIL;
+		restate(f, VFD_FAIL, "%zu of the %zu devices given are not on the guest's PCI bus",
+			missing, run->n_devs);
 		finding_fix(f, "see QEMU's output and the host's log below: the device was not "
 			       "assigned");
 	}
@@ -328,10 +341,8 @@ static void judge_host_log(const struct vfd_trial_run *run, struct vfd_report *o
 	for (size_t i = 0; run->host_log && run->host_log[i]; i++)
 		known += decode_lines(run->kb, f, "host", run->host_log[i], false);
 	if (known) {
-		free(f->summary);
-		f->summary = xasprintf("the host's kernel log has %zu known problem line%s during "
-				       "the trial", known, known == 1 ? "" : "s");
-		f->status = VFD_WARN;
+		restate(f, VFD_WARN, "the host's kernel log has %zu known problem line%s during the "
+			"trial", known, known == 1 ? "" : "s");
 	}
 }
 
