@@ -95,7 +95,7 @@ static size_t decode_lines(struct vfd_kb *kb, struct vfd_finding *f, const char 
 	return shown;
 }
 
-static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, bool booted)
+static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, bool up)
 {
 	struct vfd_finding *f;
 
@@ -104,7 +104,7 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 		decode_lines(run->kb, f, "qemu", run->qemu_stderr, true);
 		return;
 	}
-	if (booted) {
+	if (up) {
 		f = report_add(out, "trial.qemu", LAYER, VFD_OK, NULL,
 			       "QEMU started the VM and opened the devices (%.0f s)", run->seconds);
 		if (run->qemu_stderr && *run->qemu_stderr &&
@@ -170,24 +170,34 @@ static void judge_firmware(const struct vfd_trial_run *run, struct vfd_report *o
 	}
 }
 
+/* booted: the kernel's banner (when not quiet) or /init's first line */
+static bool booted(const char *console)
+{
+	return console && (strstr(console, "Linux version ") ||
+			   strstr(console, "vfio-doctor-init: started"));
+}
+
 static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out)
 {
 	const char *c = run->console ? run->console : "";
 	const char *ver = strstr(c, "Linux version ");
+	const char *init = strstr(c, "vfio-doctor-init: started");
 	struct vfd_finding *f;
-	bool init = strstr(c, "vfio-doctor-init: started") != NULL;
 
-	if (ver && init) {
-		const char *nl = strchr(ver, '\n');
-
-		f = report_add(out, "trial.kernel", LAYER, VFD_OK, NULL,
+	if (init) {
+		f = report_add(out, "trial.kernel", LAYER, VFD_OK, NULL, "%s",
 			       "the guest kernel booted and ran the trial's /init");
-		finding_evidence(f, "console: %.*s", nl ? (int)(nl - ver) : 80, ver);
+		if (ver) {
+			const char *nl = strchr(ver, '\n');
+
+			finding_evidence(f, "console: %.*s", nl ? (int)(nl - ver) : 80, ver);
+		}
+		finding_evidence(f, "console: vfio-doctor-init: started");
 		return true;
 	}
 	f = report_add(out, "trial.kernel", LAYER, VFD_FAIL, NULL, "%s",
 		       ver ? "the guest kernel booted but did not run the trial's /init"
-			   : "the guest kernel did not boot (nothing on its console)");
+			   : "the guest kernel did not reach the trial's /init");
 	if (strstr(c, "Kernel panic")) {
 		const char *p = strstr(c, "Kernel panic");
 		const char *nl = strchr(p, '\n');
@@ -356,13 +366,13 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 	const struct vfd_json *findings = NULL;
 	char *text = vfd_trial_extract_report(run->report);
 	struct vfd_finding *f;
-	bool booted = run->console && strstr(run->console, "Linux version ");
+	bool up = booted(run->console);
 	size_t first = out->n;
 
-	judge_qemu(run, out, booted);
-	if (run->started && (booted || run->firmware_log))
+	judge_qemu(run, out, up);
+	if (run->started && (up || run->firmware_log))
 		judge_firmware(run, out);
-	if (run->started && (booted || run->report) && judge_kernel(run, out)) {
+	if (run->started && (up || run->report) && judge_kernel(run, out)) {
 		if (text && vfd_json_parse(text, strlen(text), &doc) == 0)
 			findings = vfd_json_get(&doc, "findings");
 		if (!findings || findings->type != VFD_JSON_ARRAY) {

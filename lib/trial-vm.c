@@ -115,8 +115,12 @@ char **vfd_trial_qemu_argv(const struct vfd_trial_vm *vm)
 	strv_addf(&b, "-initrd");
 	strv_addf(&b, "%s", vm->initrd);
 	strv_addf(&b, "-append");
-	/* panic=-1 with -no-reboot: a guest that panics ends QEMU at once */
-	strv_addf(&b, "console=ttyS0 panic=-1 rdinit=/init%s%s",
+	/*
+	 * panic=-1 with -no-reboot: a guest that panics ends QEMU at once; quiet:
+	 * warnings and errors only on the console, each line through an emulated
+	 * UART costs (the guest's report carries its own kernel log)
+	 */
+	strv_addf(&b, "console=ttyS0 quiet panic=-1 rdinit=/init%s%s",
 		  vm->append_extra ? " " : "", vm->append_extra ? vm->append_extra : "");
 	if (vm->devices) {
 		devices = vfd_vm_qemu_args(vm->devices, &opts);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -340,7 +341,7 @@ static double now(void)
 /* QEMU with stdin from /dev/null and its output to @errpath; the pid, or -errno */
 static pid_t spawn(char **argv, const char *errpath)
 {
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 
 	if (pid < 0)
 		return -errno;
@@ -349,6 +350,13 @@ static pid_t spawn(char **argv, const char *errpath)
 		int err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		sigset_t none;
 
+		/*
+		 * a trial killed with SIGKILL takes its VM along: QEMU holding the
+		 * device would make `restore` wait on vfio-pci's unbind
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (null < 0 || err < 0)

@@ -220,7 +220,7 @@ static void qemu_command_line(void **state)
 	assert_true(argv_has(argv, "-kernel", "/k"));
 	assert_true(argv_has(argv, "-initrd", "/i"));
 	assert_true(argv_has(argv, "-append",
-			     "console=ttyS0 panic=-1 rdinit=/init vfd.expect=8086:10d3"));
+			     "console=ttyS0 quiet panic=-1 rdinit=/init vfd.expect=8086:10d3"));
 	/* no disk and no drive in TCG with SeaBIOS */
 	assert_false(argv_has(argv, "-drive", NULL));
 	assert_false(argv_has(argv, "-hda", NULL));
@@ -336,7 +336,15 @@ static void judge_broken_layers(void **state)
 	assert_string_equal(broken, "trial.devices");
 	vfd_report_clear(&rep);
 
-	/* a console without a kernel: broken at the kernel */
+	/* a quiet kernel: /init's line alone shows that it booted */
+	run.console = "vfio-doctor-init: started\n";
+	run.report = NULL;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_int_equal(find(&rep, "trial.kernel")->status, VFD_OK);
+	assert_string_equal(broken, "trial.report");
+	vfd_report_clear(&rep);
+
+	/* a console without a kernel: broken at QEMU */
 	run.console = "SeaBIOS (version 1.16)\n";
 	run.report = NULL;
 	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);

@@ -4,7 +4,8 @@
 # QEMU (TCG inside TCG) that boots the same 6.1 kernel with the trial's own initramfs; the
 # guest's /init must see the NIC with its MAC and link up, and the e1000e must be back on
 # e1000e afterwards. Also: the root port is refused, a QEMU that is not there is a clear
-# error, --dry-run changes nothing.
+# error, --dry-run changes nothing; a trial stopped with SIGTERM while its VM runs gives
+# the device back, one killed with SIGKILL leaves bind's record and `restore` uses it.
 VM_KERNEL=6.1
 VM_MACHINE=q35,kernel-irqchip=split
 VM_APPEND="intel_iommu=on"
@@ -18,6 +19,18 @@ VM_QEMU_ARGS=(
     -device e1000e,bus=rp1,netdev=n0,mac=52:54:00:aa:bb:cc
     -netdev user,id=n0,restrict=on
 )
+
+driver_now() { local l; l=$(readlink "/sys/bus/pci/devices/$1/driver") && echo "${l##*/}" || echo none; }
+
+# wait_bound SLOT: until the trial has put it on vfio-pci (at most 60 s)
+wait_bound() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [ "$(driver_now "$1")" = vfio-pci ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
 
 guest_main() {
     local nic port kernel d="$VFD_OUT/tool/trial"
@@ -35,6 +48,26 @@ guest_main() {
     tool_run "$d" trial trial -J --kernel "$kernel" --timeout 420 "$nic"
     truth after
     ls /run/vfio-doctor/bindings > "$d/records-after" 2>/dev/null || true
+    # SIGTERM while the VM runs: the VM is stopped and the device given back
+    local pid rc
+    "$VFD_TOOL" trial -J --kernel "$kernel" --timeout 420 "$nic" > "$d/term.out" 2> "$d/term.err" &
+    pid=$!
+    wait_bound "$nic" && sleep 5
+    kill -TERM "$pid" || true
+    rc=0; wait "$pid" || rc=$?
+    echo "$rc" > "$d/term.rc"
+    driver_now "$nic" > "$d/term-driver"
+    # SIGKILL: nothing can give the device back, bind's record stays for restore
+    "$VFD_TOOL" trial --kernel "$kernel" --timeout 420 "$nic" > /dev/null 2>&1 &
+    pid=$!
+    wait_bound "$nic" && sleep 5
+    kill -KILL "$pid" || true
+    wait "$pid" || true
+    ls /run/vfio-doctor/bindings > "$d/kill-records" 2>/dev/null || true
+    driver_now "$nic" > "$d/kill-driver"
+    # its QEMU dies with it (PR_SET_PDEATHSIG): restore must not wait on the device
+    tool_run "$d" restore restore
+    driver_now "$nic" > "$d/restore-driver"
 }
 
 host_check() {
@@ -59,4 +92,14 @@ host_check() {
     expect "given back (JSON)" jq -e '.given_back == true' tool/trial/trial.out
     expect "after: the e1000e back on e1000e" is_driver after "$nic" e1000e
     expect "after: no binding record left" eval '! [ -s tool/trial/records-after ]'
+    expect "SIGTERM: the trial exits 2" eval '[ "$(cat tool/trial/term.rc)" = 2 ]'
+    expect "SIGTERM: said in the report" jq -e '[.findings[].id] | index("trial.interrupted")' \
+        tool/trial/term.out
+    expect "SIGTERM: given back (JSON)" jq -e '.given_back == true' tool/trial/term.out
+    expect "SIGTERM: the e1000e back on e1000e" grep -qx e1000e tool/trial/term-driver
+    expect "SIGKILL: the device stays on vfio-pci" grep -qx vfio-pci tool/trial/kill-driver
+    expect "SIGKILL: bind's record is left" grep -qx "$nic" tool/trial/kill-records
+    expect "restore after SIGKILL exited 0" exit_is trial restore 0
+    expect "restore after SIGKILL: the e1000e back on e1000e" \
+        grep -qx e1000e tool/trial/restore-driver
 }
