@@ -112,6 +112,11 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 			f->status = VFD_WARN;
 		return;
 	}
+	if (run->interrupted) {
+		report_add(out, "trial.qemu", LAYER, VFD_SKIP, NULL, "%s",
+			   "QEMU was stopped (SIGINT or SIGTERM) before the guest booted");
+		return;
+	}
 	f = report_add(out, "trial.qemu", LAYER, VFD_FAIL, NULL,
 		       run->exit_status > 0 ? "QEMU failed before the guest booted (exit status %d)"
 		       : "QEMU ended before the guest booted", run->exit_status);
@@ -369,10 +374,13 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 	bool up = booted(run->console);
 	size_t first = out->n;
 
+	if (run->interrupted)
+		report_add(out, "trial.interrupted", LAYER, VFD_FAIL, NULL, "%s",
+			   "the trial was interrupted (SIGINT or SIGTERM): the VM was stopped");
 	judge_qemu(run, out, up);
 	if (run->started && (up || run->firmware_log))
 		judge_firmware(run, out);
-	if (run->started && (up || run->report) && judge_kernel(run, out)) {
+	if (run->started && (up || (run->report && *run->report)) && judge_kernel(run, out)) {
 		if (text && vfd_json_parse(text, strlen(text), &doc) == 0)
 			findings = vfd_json_get(&doc, "findings");
 		if (!findings || findings->type != VFD_JSON_ARRAY) {
@@ -396,10 +404,6 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 		}
 	}
 	judge_host_log(run, out);
-	if (run->interrupted) {
-		f = report_add(out, "trial.interrupted", LAYER, VFD_FAIL, NULL, "%s",
-			       "the trial was interrupted (SIGINT or SIGTERM)");
-	}
 	if (first_broken) {
 		*first_broken = NULL;
 		for (size_t i = first; i < out->n && !*first_broken; i++)

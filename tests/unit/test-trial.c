@@ -344,6 +344,18 @@ static void judge_broken_layers(void **state)
 	assert_string_equal(broken, "trial.report");
 	vfd_report_clear(&rep);
 
+	/* stopped by a signal before the guest booted: that, not QEMU, is named */
+	run.console = "";
+	run.report = "";
+	run.timed_out = false;
+	run.interrupted = true;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.interrupted");
+	assert_int_equal(find(&rep, "trial.qemu")->status, VFD_SKIP);
+	assert_null(find(&rep, "trial.kernel"));
+	vfd_report_clear(&rep);
+	run.interrupted = false;
+
 	/* a console without a kernel: broken at QEMU */
 	run.console = "SeaBIOS (version 1.16)\n";
 	run.report = NULL;
