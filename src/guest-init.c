@@ -172,7 +172,7 @@ static size_t links_up(bool raise)
 		    strlen(de->d_name) >= IFNAMSIZ)
 			continue;
 		if (raise && s >= 0) {
-			snprintf(ifr.ifr_name, IFNAMSIZ, "%s", de->d_name);
+			snprintf(ifr.ifr_name, IFNAMSIZ, "%.*s", IFNAMSIZ - 1, de->d_name);
 			if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
 				ifr.ifr_flags |= IFF_UP;
 				if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
