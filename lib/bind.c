@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "select.h"
 
 #define VFIO_DRIVER "vfio-pci"
 
@@ -107,44 +108,6 @@ static int add_target(struct vfd_plan *plan, struct vfd_pcidev *d, const char *p
 	return 0;
 }
 
-/* resolve the device arguments into the host's devices, all matches of IDs */
-static int resolve(struct vfd_host *host, const char *const *devices, struct vfd_pcidev ***out,
-		   size_t *n)
-{
-	struct vfd_pcidev **list = NULL;
-	size_t count = 0;
-
-	for (size_t a = 0; devices && devices[a]; a++) {
-		struct vfd_devspec spec;
-		size_t idx = 0, start = 0;
-		bool any = false;
-
-		if (vfd_devspec_parse(devices[a], &spec) < 0) {
-			free(list);
-			return -EINVAL;
-		}
-		while (vfd_host_lookup_next(host, &spec, start, &idx) == 0) {
-			struct vfd_pcidev **nl = realloc(list, (count + 1) * sizeof(*nl));
-
-			if (!nl) {
-				free(list);
-				return -ENOMEM;
-			}
-			list = nl;
-			list[count++] = vfd_host_device(host, idx);
-			start = idx + 1;
-			any = true;
-		}
-		if (!any) {
-			free(list);
-			return -ENODEV;
-		}
-	}
-	*out = list;
-	*n = count;
-	return 0;
-}
-
 static bool on_vfio(const struct vfd_pcidev *d)
 {
 	const char *drv = vfd_pcidev_get_driver(d);
@@ -173,110 +136,56 @@ static int plan_bind_device(struct vfd_plan *plan, struct vfd_pcidev *d)
 	return r;
 }
 
-/* the host's use of @d: a refusal unless forced */
-static void judge_uses(struct vfd_host *host, struct vfd_plan *plan, struct vfd_pcidev *d,
-		       bool force)
+/* the slots the plan moves, for the group judgement */
+static bool judge_groups(struct vfd_host *host, struct vfd_plan *plan,
+			 const struct vfd_take_opts *take)
 {
-	struct vfd_use *uses = NULL;
-	struct vfd_finding *f;
-	int n = vfd_host_device_uses(host, d, &uses);
+	const char **taken = calloc(plan->ntargets + 1, sizeof(*taken));
+	bool ok;
 
-	if (n <= 0)
-		return;
-	f = report_add(&plan->problems, "bind.in-use", "device", force ? VFD_WARN : VFD_FAIL,
-		       vfd_pcidev_get_slot(d), "%s the host is using %s (%s)",
-		       force ? "binding anyway (--force):" : "refusing:", vfd_pcidev_get_slot(d),
-		       driver_name_or_none(d));
-	for (int i = 0; i < n; i++)
-		finding_evidence(f, "%s (%s)", uses[i].what, uses[i].evidence);
-	if (!force) {
-		finding_fix(f, "stop using it first (unmount, swapoff, take the interface down, "
-			       "move the console), or pass --force if you accept losing it");
-		plan->refused = true;
-	}
-	vfd_uses_free(uses, n);
-}
-
-/* after binding the targets, would each touched group be viable? */
-static void judge_groups(struct vfd_host *host, struct vfd_plan *plan, bool allow)
-{
-	unsigned int kv = vfd_host_kernel_version(host);
-
-	for (size_t t = 0; t < plan->ntargets; t++) {
-		struct vfd_group *g = vfd_host_find_group(host, plan->targets[t].group);
-		struct vfd_finding *f = NULL;
-		bool seen = false;
-
-		/* judge each group once */
-		for (size_t u = 0; u < t; u++)
-			seen |= plan->targets[u].group == plan->targets[t].group;
-		if (!g || seen)
-			continue;
-		for (size_t i = 0; i < vfd_group_count_devices(g); i++) {
-			struct vfd_pcidev *m = vfd_group_device(g, i);
-
-			if (has_target(plan, vfd_pcidev_get_slot(m)) ||
-			    vfd_pcidev_is_viability_ok(m, kv))
-				continue;
-			if (!f)
-				f = report_add(&plan->problems, "bind.group-not-viable", "device",
-					       allow ? VFD_WARN : VFD_FAIL, plan->targets[t].slot,
-					       "IOMMU group %d would stay non-viable: QEMU will fail "
-					       "with \"group %d is not viable\"", vfd_group_get_number(g),
-					       vfd_group_get_number(g));
-			finding_evidence(f, "%s is bound to %s (blocks the group)",
-					 vfd_pcidev_get_slot(m), driver_name_or_none(m));
-		}
-		if (f && !allow) {
-			finding_fix(f, "bind the whole group: vfio-doctor bind --group %s",
-				    plan->targets[t].slot);
-			finding_fix(f, "or bind anyway with --allow-nonviable (the device cannot be "
-				       "used by a VM until the group is viable)");
-			plan->refused = true;
-		}
-	}
+	if (!taken)
+		return false;
+	for (size_t t = 0; t < plan->ntargets; t++)
+		taken[t] = plan->targets[t].slot;
+	ok = vfd_take_judge_groups(host, taken, plan->ntargets, take, &plan->problems);
+	free(taken);
+	return ok;
 }
 
 int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 		  const struct vfd_bind_opts *opts, struct vfd_plan *plan)
 {
-	struct vfd_pcidev **named = NULL;
-	size_t n = 0;
+	struct vfd_selection sel;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
-	plan->driver = VFIO_DRIVER;
-	r = resolve(host, devices, &named, &n);
+	r = vfd_select(host, devices, VFD_EXPAND_NONE, &sel);
 	if (r < 0)
 		return r;
+	r = vfd_plan_bind_devices(host, sel.devs, sel.n, opts, plan);
+	vfd_selection_clear(&sel);
+	return r;
+}
+
+int vfd_plan_bind_devices(struct vfd_host *host, struct vfd_pcidev *const *named, size_t n,
+			  const struct vfd_bind_opts *opts, struct vfd_plan *plan)
+{
+	struct vfd_take_opts take = {
+		.prefix = "bind",
+		.force = opts && opts->force,
+		.allow_nonviable = (opts && opts->allow_nonviable) || (opts && opts->group),
+	};
+	int r = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->driver = VFIO_DRIVER;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct vfd_pcidev *d = named[i];
 		const char *slot = vfd_pcidev_get_slot(d);
 		struct vfd_group *g = vfd_host_find_group(host, vfd_pcidev_get_group(d));
-		struct vfd_finding *f;
-		const char *why, *why_id;
+		const char *why_id;
 
-		why = vfd_pcidev_unassignable(d, &why_id);
-		if (why) {
-			char id[32];
-
-			/* bind.bridge, bind.host-bridge: refused whatever the options */
-			snprintf(id, sizeof(id), "bind.%s", why_id);
-			f = report_add(&plan->problems, id, "device", VFD_FAIL, slot,
-				       "refusing %s: %s", slot, why);
-			finding_fix(f, vfd_pcidev_is_bridge(d)
-				       ? "bind the devices behind it instead"
-				       : "leave it to the host: pass only the endpoints of its "
-					 "group (vfio-doctor groups)");
-			plan->refused = true;
-			continue;
-		}
-		if (!g) {
-			/* without a group vfio-pci's probe fails with -22 */
-			f = report_add(&plan->problems, "bind.no-group", "device", VFD_FAIL, slot,
-				       "%s has no IOMMU group: vfio-pci would fail to probe it "
-				       "(error -22)", slot);
-			finding_fix(f, "enable the IOMMU first (vfio-doctor check)");
+		if (!vfd_take_judge_device(host, d, &take, &plan->problems)) {
 			plan->refused = true;
 			continue;
 		}
@@ -300,13 +209,14 @@ int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 			r = plan_bind_device(plan, d);
 		}
 	}
-	free(named);
 	if (r < 0)
 		return r;
 	for (size_t t = 0; t < plan->ntargets; t++)
-		judge_uses(host, plan, vfd_host_find(host, plan->targets[t].slot),
-			   opts && opts->force);
-	judge_groups(host, plan, (opts && opts->allow_nonviable) || (opts && opts->group));
+		if (!vfd_take_judge_use(host, vfd_host_find(host, plan->targets[t].slot), &take,
+					&plan->problems))
+			plan->refused = true;
+	if (!judge_groups(host, plan, &take))
+		plan->refused = true;
 	return 0;
 }
 
@@ -365,9 +275,8 @@ static int plan_restore_device(struct vfd_host *host, struct vfd_plan *plan, str
 
 int vfd_plan_restore(struct vfd_host *host, const char *const *devices, struct vfd_plan *plan)
 {
-	struct vfd_pcidev **list = NULL;
+	struct vfd_selection sel;
 	char **recorded = NULL;
-	size_t n = 0;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
@@ -378,10 +287,10 @@ int vfd_plan_restore(struct vfd_host *host, const char *const *devices, struct v
 			return r;
 		devices = (const char *const *)recorded;
 	}
-	r = resolve(host, devices, &list, &n);
-	for (size_t i = 0; r == 0 && i < n; i++)
-		r = plan_restore_device(host, plan, list[i]);
-	free(list);
+	r = vfd_select(host, devices, VFD_EXPAND_NONE, &sel);
+	for (size_t i = 0; r == 0 && i < sel.n; i++)
+		r = plan_restore_device(host, plan, sel.devs[i]);
+	vfd_selection_clear(&sel);
 	vfd_strv_free(recorded);
 	return r;
 }

@@ -71,7 +71,10 @@ VFD_DL_XML(VFD_DL_DECLARE)
 	X(archive_entry_set_uid) X(archive_write_add_filter_gzip) \
 	X(archive_write_add_filter_xz) X(archive_write_close) X(archive_write_data) \
 	X(archive_write_free) X(archive_write_header) X(archive_write_new) \
-	X(archive_write_open_fd) X(archive_write_set_format_pax_restricted)
+	X(archive_write_open_fd) X(archive_write_set_format_pax_restricted) \
+	X(archive_read_new) X(archive_read_support_filter_all) \
+	X(archive_read_support_format_raw) X(archive_read_open_memory) \
+	X(archive_read_next_header) X(archive_read_data) X(archive_read_free)
 #define VFD_DL_DECLARE(sym) extern __typeof__(sym) *dl_##sym;
 VFD_DL_ARCHIVE(VFD_DL_DECLARE)
 #undef VFD_DL_DECLARE
@@ -95,6 +98,13 @@ VFD_DL_ARCHIVE(VFD_DL_DECLARE)
 #define archive_write_open_fd VFD_DL_CALL(libarchive, archive_write_open_fd)
 #define archive_write_set_format_pax_restricted \
 	VFD_DL_CALL(libarchive, archive_write_set_format_pax_restricted)
+#define archive_read_new VFD_DL_CALL(libarchive, archive_read_new)
+#define archive_read_support_filter_all VFD_DL_CALL(libarchive, archive_read_support_filter_all)
+#define archive_read_support_format_raw VFD_DL_CALL(libarchive, archive_read_support_format_raw)
+#define archive_read_open_memory VFD_DL_CALL(libarchive, archive_read_open_memory)
+#define archive_read_next_header VFD_DL_CALL(libarchive, archive_read_next_header)
+#define archive_read_data VFD_DL_CALL(libarchive, archive_read_data)
+#define archive_read_free VFD_DL_CALL(libarchive, archive_read_free)
 #endif
 
 #ifdef _LIBKMOD_H_
@@ -102,7 +112,9 @@ VFD_DL_ARCHIVE(VFD_DL_DECLARE)
 	X(kmod_list_next) X(kmod_module_get_module) X(kmod_module_get_name) \
 	X(kmod_module_get_path) X(kmod_module_new_from_lookup) \
 	X(kmod_module_probe_insert_module) X(kmod_module_unref) X(kmod_module_unref_list) \
-	X(kmod_new) X(kmod_set_log_fn) X(kmod_unref)
+	X(kmod_new) X(kmod_set_log_fn) X(kmod_unref) X(kmod_module_get_dependencies) \
+	X(kmod_module_get_info) X(kmod_module_info_get_key) X(kmod_module_info_get_value) \
+	X(kmod_module_info_free_list) X(kmod_module_new_from_name)
 #define VFD_DL_DECLARE(sym) extern __typeof__(sym) *dl_##sym;
 VFD_DL_KMOD(VFD_DL_DECLARE)
 #undef VFD_DL_DECLARE
@@ -117,6 +129,12 @@ VFD_DL_KMOD(VFD_DL_DECLARE)
 #define kmod_new VFD_DL_CALL(libkmod, kmod_new)
 #define kmod_set_log_fn VFD_DL_CALL(libkmod, kmod_set_log_fn)
 #define kmod_unref VFD_DL_CALL(libkmod, kmod_unref)
+#define kmod_module_get_dependencies VFD_DL_CALL(libkmod, kmod_module_get_dependencies)
+#define kmod_module_get_info VFD_DL_CALL(libkmod, kmod_module_get_info)
+#define kmod_module_info_get_key VFD_DL_CALL(libkmod, kmod_module_info_get_key)
+#define kmod_module_info_get_value VFD_DL_CALL(libkmod, kmod_module_info_get_value)
+#define kmod_module_info_free_list VFD_DL_CALL(libkmod, kmod_module_info_free_list)
+#define kmod_module_new_from_name VFD_DL_CALL(libkmod, kmod_module_new_from_name)
 #endif
 
 #endif

@@ -1301,10 +1301,39 @@ static void finding_firmware(struct gctx *g, size_t i, const char *slot)
 	}
 }
 
+/* the connectors of DRM card @card: card0-Virtual-1/status "connected" (drm_sysfs.c) */
+static void connectors(struct gctx *g, struct vfd_finding *f, const char *card, size_t *n,
+		       size_t *connected)
+{
+	size_t len = strlen(card);
+	struct dirent *de;
+	DIR *dir = vfd_root_opendirf(g->root, "sys/class/drm");
+
+	while (dir && (de = readdir(dir))) {
+		char *status = NULL, *modes = NULL;
+
+		if (strncmp(de->d_name, card, len) != 0 || de->d_name[len] != '-')
+			continue;
+		(*n)++;
+		vfd_root_readf_str(g->root, &status, "sys/class/drm/%s/status", de->d_name);
+		vfd_root_readf_str(g->root, &modes, "sys/class/drm/%s/modes", de->d_name);
+		if (status && strcmp(status, "connected") == 0)
+			(*connected)++;
+		if (modes && strchr(modes, '\n'))
+			*strchr(modes, '\n') = '\0';
+		finding_evidence(f, "connector %s: %s%s%s", de->d_name, status ? status : "unknown",
+				 modes && *modes ? ", first mode " : "", modes ? modes : "");
+		free(status);
+		free(modes);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static void finding_drm(struct gctx *g, struct gdev *d)
 {
 	struct vfd_finding *f;
-	size_t cards = 0, renders = 0, missing = 0;
+	size_t cards = 0, renders = 0, missing = 0, nconn = 0, connected = 0;
 
 	if (!d->driver)
 		return;
@@ -1322,6 +1351,8 @@ static void finding_drm(struct gctx *g, struct gdev *d)
 		finding_evidence(f, "/sys/class/drm/%s is below %s (%s); /dev/dri/%s %s", m->name,
 				 m->slot, m->driver ? m->driver : "no driver", m->name,
 				 m->node ? "present" : "absent");
+		if (m->name[0] == 'c')
+			connectors(g, f, m->name, &nconn, &connected);
 	}
 	free(f->summary);
 	if (!cards && !renders) {
@@ -1352,8 +1383,80 @@ static void finding_drm(struct gctx *g, struct gdev *d)
 			       "old for render nodes");
 		return;
 	}
-	f->summary = xasprintf("%zu card and %zu render node%s for the GPU (%s)", cards, renders,
-			       renders == 1 ? "" : "s", d->driver);
+	if (nconn)
+		f->summary = xasprintf("%zu card and %zu render node%s for the GPU (%s), %zu of %zu "
+				       "connectors connected", cards, renders,
+				       renders == 1 ? "" : "s", d->driver, connected, nconn);
+	else
+		f->summary = xasprintf("%zu card and %zu render node%s for the GPU (%s)", cards,
+				       renders, renders == 1 ? "" : "s", d->driver);
+}
+
+static bool is_nic(const struct gdev *d)
+{
+	return (d->class_code >> 16) == 0x02;
+}
+
+/* one network interface of @d: its MAC and its link (net/core/net-sysfs.c) */
+static void finding_netif(struct gctx *g, struct gdev *d, const char *ifname)
+{
+	char *mac = NULL, *carrier = NULL, *oper = NULL, *speed = NULL;
+	struct vfd_finding *f;
+	bool up, fast;
+
+	vfd_root_readf_str(g->root, &mac, "sys/class/net/%s/address", ifname);
+	/* carrier reads EINVAL while the interface is down */
+	vfd_root_readf_str(g->root, &carrier, "sys/class/net/%s/carrier", ifname);
+	vfd_root_readf_str(g->root, &oper, "sys/class/net/%s/operstate", ifname);
+	vfd_root_readf_str(g->root, &speed, "sys/class/net/%s/speed", ifname);
+	up = carrier && strcmp(carrier, "1") == 0;
+	fast = up && speed && atoi(speed) > 0;
+	f = report_add(g->rep, "guest.net", LAYER, up ? VFD_OK : VFD_WARN, d->slot,
+		       "%s (%s): MAC %s, link %s%s%s%s", ifname, d->driver, mac ? mac : "unknown",
+		       up ? "up" : "down", fast ? ", " : "", fast ? speed : "", fast ? " Mb/s" : "");
+	finding_evidence(f, "/sys/class/net/%s/address: %s", ifname, mac ? mac : "unreadable");
+	finding_evidence(f, "/sys/class/net/%s/carrier: %s", ifname,
+			 carrier ? carrier : "unreadable (interface down)");
+	finding_evidence(f, "/sys/class/net/%s/operstate: %s", ifname, oper ? oper : "unreadable");
+	if (!up)
+		finding_fix(f, "ip link set %s up; then check the cable or the virtual network "
+			       "behind the device", ifname);
+	free(mac);
+	free(carrier);
+	free(oper);
+	free(speed);
+}
+
+static void finding_net(struct gctx *g, struct gdev *d)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dir;
+
+	if (!d->driver)
+		return;
+	dir = vfd_root_opendirf(g->root, "sys/class/net");
+	while (dir && (de = readdir(dir))) {
+		char slot[16];
+
+		if (de->d_name[0] == '.')
+			continue;
+		class_slot(g, "net", de->d_name, slot);
+		if (strcmp(slot, d->slot) != 0)
+			continue;
+		finding_netif(g, d, de->d_name);
+		n++;
+	}
+	if (dir)
+		closedir(dir);
+	if (!n) {
+		struct vfd_finding *f = report_add(g->rep, "guest.net", LAYER, VFD_FAIL, d->slot,
+						   "%s drives the NIC but made no network "
+						   "interface (/sys/class/net)", d->driver);
+
+		finding_fix(f, "the driver stopped before registering: see guest.driver-errors "
+			       "and the kernel log");
+	}
 }
 
 static void finding_cmdline(struct gctx *g, bool gpu)
@@ -1710,6 +1813,8 @@ int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 				finding_firmware(&g, j, d->slot);
 		if (is_gpu(d))
 			finding_drm(&g, d);
+		if (is_nic(d))
+			finding_net(&g, d);
 	}
 	for (size_t j = 0; j < g.n_fw; j++)
 		if (!g.fw_done[j])

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "vm-internal.h"
 
 struct word {
@@ -247,240 +248,48 @@ static int opts_split(const char *s, struct kvs *out)
 
 /* ---------------------------------------------------------- JSON */
 
-struct json {
-	const char *p, *end;
-	int depth;
-};
-
-static void json_ws(struct json *j)
+/* a scalar member as the key=value form would hold it; NULL for null, objects, arrays */
+static char *json_text(const struct vfd_json *v)
 {
-	while (j->p < j->end && isspace((unsigned char)*j->p))
-		j->p++;
-}
-
-/* a string at j->p (after its opening quote is checked), or NULL */
-static char *json_string(struct json *j)
-{
-	struct sbuf b = { 0 };
-
-	if (j->p >= j->end || *j->p != '"')
+	switch (v->type) {
+	case VFD_JSON_STRING:
+		return strdup(v->string);
+	case VFD_JSON_BOOL:
+		return strdup(v->boolean ? "on" : "off");
+	case VFD_JSON_NUMBER:
+		return xasprintf("%.17g", v->number);
+	default:
 		return NULL;
-	for (j->p++; j->p < j->end && *j->p != '"'; j->p++) {
-		char c = *j->p;
-
-		if ((unsigned char)c < 0x20) {
-			free(b.s);
-			return NULL;
-		}
-		if (c == '\\') {
-			if (++j->p >= j->end)
-				break;
-			switch (*j->p) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 'b':
-				c = '\b';
-				break;
-			case 'f':
-				c = '\f';
-				break;
-			case 'u':
-				/* \uXXXX: kept as '?', nothing here needs non-ASCII */
-				for (int k = 0; k < 4; k++)
-					if (++j->p >= j->end || !isxdigit((unsigned char)*j->p)) {
-						free(b.s);
-						return NULL;
-					}
-				c = '?';
-				break;
-			case '"':
-			case '\\':
-			case '/':
-				c = *j->p;
-				break;
-			default:
-				free(b.s);
-				return NULL;
-			}
-		}
-		char s[2] = { c, 0 };
-
-		sbuf_add(&b, s);
-	}
-	if (j->p >= j->end) {
-		free(b.s);
-		return NULL;
-	}
-	j->p++;
-	return sbuf_take(&b);
-}
-
-static int json_skip(struct json *j);
-
-/* any value; scalars come back as text ("on"/"off" for booleans), others as NULL */
-static int json_value(struct json *j, char **text)
-{
-	*text = NULL;
-	json_ws(j);
-	if (j->p >= j->end)
-		return -EINVAL;
-	if (*j->p == '"') {
-		*text = json_string(j);
-		return *text ? 0 : -EINVAL;
-	}
-	if (*j->p == '{' || *j->p == '[')
-		return json_skip(j);
-	if (j->end - j->p >= 4 && memcmp(j->p, "true", 4) == 0) {
-		j->p += 4;
-		*text = strdup("on");
-		return *text ? 0 : -ENOMEM;
-	}
-	if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
-		j->p += 5;
-		*text = strdup("off");
-		return *text ? 0 : -ENOMEM;
-	}
-	if (j->end - j->p >= 4 && memcmp(j->p, "null", 4) == 0) {
-		j->p += 4;
-		return 0;
-	}
-	if (*j->p == '-' || isdigit((unsigned char)*j->p)) {
-		const char *s = j->p;
-
-		while (j->p < j->end && strchr("0123456789+-.eE", *j->p))
-			j->p++;
-		*text = strndup(s, (size_t)(j->p - s));
-		return *text ? 0 : -ENOMEM;
-	}
-	return -EINVAL;
-}
-
-/* a nested object or array, skipped with a bound on the depth */
-static int json_skip(struct json *j)
-{
-	char close = *j->p == '{' ? '}' : ']';
-	bool obj = close == '}';
-	char *t;
-	int r;
-
-	if (++j->depth > 16)
-		return -EINVAL;
-	j->p++;
-	json_ws(j);
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
-		j->depth--;
-		return 0;
-	}
-	for (;;) {
-		json_ws(j);
-		if (obj) {
-			t = json_string(j);
-			if (!t)
-				return -EINVAL;
-			free(t);
-			json_ws(j);
-			if (j->p >= j->end || *j->p != ':')
-				return -EINVAL;
-			j->p++;
-		}
-		r = json_value(j, &t);
-		free(t);
-		if (r < 0)
-			return r;
-		json_ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->end && *j->p == close) {
-			j->p++;
-			j->depth--;
-			return 0;
-		}
-		return -EINVAL;
 	}
 }
 
 /* {"driver": "vfio-pci", "host": "...", ...} -> the driver first, then the keys */
 static int json_object(const char *s, struct kvs *out)
 {
-	struct json j = { s, s + strlen(s), 0 };
-	struct kvs keys = { 0 };
-	char *driver = NULL;
-	int r = -EINVAL;
+	struct vfd_json doc;
+	const char *driver;
+	int r = vfd_json_parse(s, strlen(s), &doc);
 
-	json_ws(&j);
-	if (j.p >= j.end || *j.p != '{')
+	if (r < 0)
+		return r == -ENOMEM ? r : -EINVAL;
+	if (doc.type != VFD_JSON_OBJECT) {
+		vfd_json_clear(&doc);
 		return -EINVAL;
-	j.p++;
-	json_ws(&j);
-	if (j.p < j.end && *j.p == '}') {
-		j.p++;
-		goto done;
 	}
-	for (;;) {
-		char *key, *val;
-
-		json_ws(&j);
-		key = json_string(&j);
-		if (!key)
-			goto fail;
-		json_ws(&j);
-		if (j.p >= j.end || *j.p != ':') {
-			free(key);
-			goto fail;
-		}
-		j.p++;
-		r = json_value(&j, &val);
-		if (r < 0) {
-			free(key);
-			goto fail;
-		}
-		r = -EINVAL;
-		if (strcmp(key, "driver") == 0 && val && !driver) {
-			driver = val;
-			free(key);
-		} else if (val) {
-			r = kvs_add(&keys, key, val);
-			if (r < 0)
-				goto fail;
-			r = -EINVAL;
-		} else {
-			free(key);
-		}
-		json_ws(&j);
-		if (j.p < j.end && *j.p == ',') {
-			j.p++;
-			continue;
-		}
-		if (j.p < j.end && *j.p == '}') {
-			j.p++;
-			break;
-		}
-		goto fail;
-	}
-done:
-	json_ws(&j);
-	if (j.p != j.end)
-		goto fail;
 	/* the driver goes first, as a bare word, as in the key=value form */
-	r = kvs_add(out, driver ? driver : strdup(""), NULL);
-	driver = NULL;
-	for (size_t i = 0; r == 0 && i < keys.n; i++) {
-		r = kvs_add(out, keys.v[i].key, keys.v[i].value);
-		keys.v[i].key = keys.v[i].value = NULL;
+	driver = vfd_json_get_str(&doc, "driver");
+	r = kvs_add(out, strdup(driver ? driver : ""), NULL);
+	for (size_t i = 0; r == 0 && i < doc.n; i++) {
+		char *val;
+
+		if (strcmp(doc.keys[i], "driver") == 0 && doc.items[i].type == VFD_JSON_STRING &&
+		    doc.items[i].string == driver)
+			continue;
+		val = json_text(&doc.items[i]);
+		if (val)
+			r = kvs_add(out, strdup(doc.keys[i]), val);
 	}
-fail:
-	free(driver);
-	kvs_clear(&keys);
+	vfd_json_clear(&doc);
 	return r;
 }
 

@@ -223,3 +223,105 @@ const char *vfd_module_state_name(enum vfd_module_state state)
 		return "unknown";
 	}
 }
+
+void vfd_module_files_free(struct vfd_module_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].name);
+		free(files[i].path);
+		vfd_strv_free(files[i].firmware);
+	}
+	free(files);
+}
+
+struct collect {
+	struct vfd_module_file *v;
+	size_t n;
+	int depth;
+};
+
+static bool collected(const struct collect *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* the firmware files a module names (modinfo's "firmware" keys) */
+static char **module_firmware(struct kmod_module *m)
+{
+	struct kmod_list *info = NULL, *it;
+	struct strv_builder b = { 0 };
+
+	if (kmod_module_get_info(m, &info) < 0)
+		return strv_take(&b);
+	kmod_list_foreach(it, info) {
+		if (strcmp(kmod_module_info_get_key(it), "firmware") == 0)
+			strv_addf(&b, "%s", kmod_module_info_get_value(it));
+	}
+	kmod_module_info_free_list(info);
+	return strv_take(&b);
+}
+
+/* @m after its dependencies (modules.dep), each once; built-in ones have no file */
+static int collect_module(struct collect *c, struct kmod_module *m)
+{
+	struct kmod_list *deps, *it;
+	struct vfd_module_file *nv, *f;
+	const char *name = kmod_module_get_name(m), *path = kmod_module_get_path(m);
+	int r = 0;
+
+	if (collected(c, name) || c->depth > 32)
+		return 0;
+	c->depth++;
+	deps = kmod_module_get_dependencies(m);
+	kmod_list_foreach(it, deps) {
+		struct kmod_module *d = kmod_module_get_module(it);
+
+		if (r == 0)
+			r = collect_module(c, d);
+		kmod_module_unref(d);
+	}
+	kmod_module_unref_list(deps);
+	c->depth--;
+	if (r < 0 || collected(c, name))
+		return r;
+	nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	c->v = nv;
+	f = &c->v[c->n++];
+	memset(f, 0, sizeof(*f));
+	f->name = strdup(name);
+	f->path = path ? strdup(path) : NULL;
+	f->firmware = module_firmware(m);
+	if (!f->name || (path && !f->path) || !f->firmware)
+		return -ENOMEM;
+	return 0;
+}
+
+int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
+			  struct vfd_module_file **files, size_t *n)
+{
+	struct collect c = { .v = *files, .n = *n };
+	struct kmod_list *list = NULL, *it;
+	int r = 0, matched = 0;
+
+	if (!mods->kmod)
+		return mods->tree_error[0] ? -ELIBACC : -ENOENT;
+	if (kmod_module_new_from_lookup(mods->kmod, modalias, &list) < 0)
+		return -ENOENT;
+	kmod_list_foreach(it, list) {
+		struct kmod_module *m = kmod_module_get_module(it);
+
+		if (r == 0)
+			r = collect_module(&c, m);
+		kmod_module_unref(m);
+		matched++;
+	}
+	kmod_module_unref_list(list);
+	*files = c.v;
+	*n = c.n;
+	return r < 0 ? r : matched;
+}

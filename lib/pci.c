@@ -692,18 +692,6 @@ const char *vfd_host_get_release(struct vfd_host *host)
 	return host->release;
 }
 
-bool vfd_release_is_valid(const char *release)
-{
-	size_t len = strlen(release);
-
-	/* struct new_utsname keeps 64 bytes and a NUL (include/uapi/linux/utsname.h) */
-	if (len == 0 || len > 64 || strstr(release, ".."))
-		return false;
-	/* what KERNELRELEASE is made of: version, EXTRAVERSION, LOCALVERSION */
-	return strspn(release, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		      "0123456789._+~-") == len;
-}
-
 unsigned int vfd_host_kernel_version(struct vfd_host *host)
 {
 	/* asked once per group and per table cell: parse the release once */

@@ -161,3 +161,20 @@ void vfd_report_clear(struct vfd_report *report)
 	free(report->findings);
 	memset(report, 0, sizeof(*report));
 }
+
+int vfd_report_append(struct vfd_report *dst, const struct vfd_report *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct vfd_finding *s = &src->findings[i];
+		struct vfd_finding *f = report_add(dst, s->id, s->layer, s->status, s->device, "%s",
+						   s->summary);
+
+		if (!f)
+			return -ENOMEM;
+		for (char **e = s->evidence; e && *e; e++)
+			finding_evidence(f, "%s", *e);
+		for (char **x = s->fix; x && *x; x++)
+			finding_fix(f, "%s", *x);
+	}
+	return 0;
+}

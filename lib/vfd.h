@@ -415,6 +415,24 @@ const char *vfd_module_state_name(enum vfd_module_state state);
 /* load @name and its dependencies (live host only): 0, -ENOENT, -EPERM... */
 int vfd_modules_load(struct vfd_modules *mods, const char *name);
 
+/* A module file that a device needs, for an initramfs. */
+struct vfd_module_file {
+	char *name;		/* "e1000e" */
+	char *path;		/* its .ko (maybe .ko.xz, .ko.zst) on this machine; NULL: built in */
+	char **firmware;	/* the firmware files it names, NULL-terminated */
+};
+
+/*
+ * vfd_modules_for_alias - the modules whose aliases match @modalias (a
+ * device's sys/.../modalias), each after its dependencies, appended to
+ * *@files (*@n entries) unless already there.
+ * Returns: the number of modules matching (0: none, nothing added), -ENOENT
+ *          without a module tree, -ELIBACC when libkmod cannot be loaded, -ENOMEM.
+ */
+int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
+			  struct vfd_module_file **files, size_t *n);
+void vfd_module_files_free(struct vfd_module_file *files, size_t n);
+
 /* ------------------------------------------------------- platform */
 
 enum vfd_distro { VFD_DISTRO_UNKNOWN, VFD_DISTRO_DEBIAN, VFD_DISTRO_FEDORA, VFD_DISTRO_ARCH };
@@ -507,6 +525,8 @@ const char *vfd_status_name(enum vfd_status status);
 /* worst status of the report (skip and info count as ok) */
 enum vfd_status vfd_report_worst(const struct vfd_report *report);
 void vfd_report_clear(struct vfd_report *report);
+/* a copy of every finding of @src at the end of @dst: 0 or -ENOMEM */
+int vfd_report_append(struct vfd_report *dst, const struct vfd_report *src);
 
 struct vfd_check_opts {
 	const char *const *devices;	/* device arguments, NULL-terminated, or NULL */
@@ -601,6 +621,9 @@ struct vfd_bind_opts {
  */
 int vfd_plan_bind(struct vfd_host *host, const char *const *devices,
 		  const struct vfd_bind_opts *opts, struct vfd_plan *plan);
+/* the same for devices already resolved (lib/select.h), @n of them */
+int vfd_plan_bind_devices(struct vfd_host *host, struct vfd_pcidev *const *devices, size_t n,
+			  const struct vfd_bind_opts *opts, struct vfd_plan *plan);
 /*
  * vfd_plan_restore - plan giving devices back: to the driver in their record,
  * or, without a record, to whatever driver the kernel picks; driver_override

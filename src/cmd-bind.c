@@ -67,12 +67,12 @@ static void print_step(const struct vfd_step *s, const char *prefix)
 		printf("%secho %s > /%s\n", prefix, v, s->path);
 }
 
-static void print_plan(const struct vfd_plan *plan, enum bind_mode mode)
+void cmd_print_plan(const struct vfd_plan *plan, bool to_vfio)
 {
 	for (size_t t = 0; t < plan->ntargets; t++) {
 		const struct vfd_target *tg = &plan->targets[t];
 
-		if (mode == MODE_BIND)
+		if (to_vfio)
 			printf("%s: %s -> vfio-pci\n", tg->slot, tg->driver ? tg->driver : "no driver");
 		else
 			printf("%s: %s -> previous driver\n", tg->slot,
@@ -81,6 +81,22 @@ static void print_plan(const struct vfd_plan *plan, enum bind_mode mode)
 			if (strcmp(plan->steps[i].slot, tg->slot) == 0)
 				print_step(&plan->steps[i], "  ");
 	}
+}
+
+int cmd_apply_plan(struct vfd_host *host, struct vfd_plan *plan, struct vfd_apply_result *res)
+{
+	sigset_t block, old;
+	int r;
+
+	/* a ^C in the middle must not leave half a binding: hold signals until done */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	r = vfd_plan_apply(host, plan, res);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum bind_mode mode)
@@ -100,7 +116,6 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 	struct vfd_plan plan = { 0 };
 	struct vfd_host *host = NULL;
 	bool dry = false, color = want_color();
-	sigset_t block, old;
 	int c, r, rc = EXIT_TROUBLE;
 
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -157,7 +172,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		rc = plan.refused ? EXIT_TROUBLE : EXIT_CLEAN;
 		goto out;
 	}
-	print_plan(&plan, mode);
+	cmd_print_plan(&plan, mode == MODE_BIND);
 	if (plan.refused) {
 		warnx_("%s refused: see the problems above (nothing was changed)", mode_names[mode]);
 		goto out;
@@ -167,14 +182,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		rc = EXIT_CLEAN;
 		goto out;
 	}
-	/* a ^C in the middle must not leave half a binding: hold signals until done */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	r = vfd_plan_apply(host, &plan, &res);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	r = cmd_apply_plan(host, &plan, &res);
 	if (r < 0) {
 		if (res.failed < plan.nsteps && res.done < plan.nsteps) {
 			const struct vfd_step *s = &plan.steps[res.failed];

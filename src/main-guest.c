@@ -2,13 +2,16 @@
 /*
  * The static build's main (make static, meson -Dguest_only=true): the same
  * command line as vfio-doctor, with only the guest subcommand, so that one
- * binary with no libraries can be pushed into an Android guest.
+ * binary with no libraries can be pushed into an Android guest. Run by the
+ * kernel as process 1, it is the trial's /init (src/guest-init.c).
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
 #include "dispatch.h"
+#include "guest-init.h"
 #include "output.h"
 
 static void usage(FILE *out)
@@ -40,5 +43,7 @@ int main(int argc, char **argv)
 		.usage = usage,
 	};
 
+	if (getpid() == 1)
+		guest_init();
 	return dispatch(&prog, argc, argv);
 }

@@ -406,9 +406,18 @@ void output_init(void)
 		exit(2);
 	}
 	fflush(stdout);
+#ifdef __GLIBC__
 	stdout = out;
 	stderr = err;
 	atexit(safe_streams_flush);
+#else
+	/*
+	 * musl declares stdout and stderr const (make static, the Android guest
+	 * build): there the streams stay as they are and print unfiltered
+	 */
+	fclose(out);
+	fclose(err);
+#endif
 }
 
 void output_set_json(bool machine)

@@ -31,6 +31,7 @@ static const struct subcommand subcommands[] = {
 	{ "libvirt-xml", cmd_libvirt_xml, "libvirt <hostdev> elements for devices and siblings" },
 	{ "vm", cmd_vm, "a complete guest definition (--preset android)" },
 	{ "lint", cmd_lint, "check a libvirt domain or QEMU command line against the host" },
+	{ "trial", cmd_trial, "prove a passthrough end to end in a throwaway VM" },
 	{ "guest", cmd_guest, "run inside a VM: is the passed-through device seen and working" },
 };
 
@@ -49,28 +50,6 @@ static void usage(FILE *out)
 	      " -V, --version        display version\n"
 	      "\nRun 'vfio-doctor <command> --help' for the options of a command.\n"
 	      "For more details see vfio-doctor(8).\n", out);
-}
-
-static __attribute__((format(printf, 3, 0))) void host_log(void *data, int priority,
-							      const char *fmt, va_list ap)
-{
-	(void)data;
-	/* syslog levels: a warning is for the user, the rest for whoever debugs */
-	if (priority <= 4)
-		fputs("vfio-doctor: ", stderr);
-	else
-		fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-struct vfd_root *cmd_root_new(const char *dir)
-{
-	struct vfd_root *root = vfd_root_new(dir);
-
-	if (root)
-		vfd_root_set_log_fn(root, host_log, NULL);
-	return root;
 }
 
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx)

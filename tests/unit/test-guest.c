@@ -289,6 +289,72 @@ static void only_emulated(void **state)
 	tree_free(dir);
 }
 
+/* a class device (net/eth0, drm/card0) below @slot, linked from sys/class as the kernel links it */
+static void class_dev(const char *dir, const char *cls, const char *name, const char *slot)
+{
+	char rel[256], link[512], target[256];
+
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/%s/%s/uevent", slot, cls, name);
+	tree_file(dir, rel, "");
+	snprintf(rel, sizeof(rel), "sys/class/%s/.keep", cls);
+	tree_file(dir, rel, "");
+	snprintf(link, sizeof(link), "%s/sys/class/%s/%s", dir, cls, name);
+	snprintf(target, sizeof(target), "../../devices/pci0000:00/%s/%s/%s", slot, cls, name);
+	assert_int_equal(symlink(target, link), 0);
+}
+
+static void nic_and_gpu_work(void **state)
+{
+	char *dir = tree_new();
+	struct vfd_report rep;
+	const struct vfd_finding *f;
+
+	/* an e1000e with its link up, an igb with no cable, an r8169 with no interface */
+	tree_device(dir, "pci0000:00/0000:00:07.0", 0x8086, 0x10d3, 0x020000, 0, -1, false,
+		    "e1000e", -1);
+	class_dev(dir, "net", "eth0", "0000:00:07.0");
+	tree_file(dir, "sys/class/net/eth0/address", "52:54:00:aa:bb:cc\n");
+	tree_file(dir, "sys/class/net/eth0/carrier", "1\n");
+	tree_file(dir, "sys/class/net/eth0/operstate", "up\n");
+	tree_file(dir, "sys/class/net/eth0/speed", "1000\n");
+	tree_device(dir, "pci0000:00/0000:00:08.0", 0x8086, 0x1533, 0x020000, 0, -1, false, "igb",
+		    -1);
+	class_dev(dir, "net", "eth1", "0000:00:08.0");
+	tree_file(dir, "sys/class/net/eth1/address", "52:54:00:00:00:01\n");
+	tree_file(dir, "sys/class/net/eth1/carrier", "0\n");
+	tree_device(dir, "pci0000:00/0000:00:09.0", 0x10ec, 0x8168, 0x020000, 0, -1, false,
+		    "r8169", -1);
+	/* a GPU with a card node and a connected connector */
+	tree_device(dir, "pci0000:00/0000:00:0a.0", 0x1002, 0x67df, 0x030000, 0, -1, false,
+		    "amdgpu", -1);
+	class_dev(dir, "drm", "card0", "0000:00:0a.0");
+	class_dev(dir, "drm", "renderD128", "0000:00:0a.0");
+	class_dev(dir, "drm", "card0-DP-1", "0000:00:0a.0");
+	tree_file(dir, "sys/class/drm/card0-DP-1/status", "connected\n");
+	tree_file(dir, "sys/class/drm/card0-DP-1/modes", "2560x1440\n1920x1080\n");
+	tree_file(dir, "dev/dri/card0", "");
+	tree_file(dir, "dev/dri/renderD128", "");
+	rep = run(dir, NULL);
+	f = find(&rep, "guest.net", "0000:00:07.0");
+	assert_non_null(f);
+	assert_int_equal(f->status, VFD_OK);
+	assert_string_equal(f->summary, "eth0 (e1000e): MAC 52:54:00:aa:bb:cc, link up, 1000 Mb/s");
+	f = find(&rep, "guest.net", "0000:00:08.0");
+	assert_non_null(f);
+	assert_int_equal(f->status, VFD_WARN);
+	assert_true(says(f, "link down"));
+	f = find(&rep, "guest.net", "0000:00:09.0");
+	assert_non_null(f);
+	assert_int_equal(f->status, VFD_FAIL);
+	assert_true(says(f, "made no network interface"));
+	f = find(&rep, "guest.drm", "0000:00:0a.0");
+	assert_non_null(f);
+	assert_true(says(f, "1 of 1 connectors connected"));
+	assert_true(says(f, "connector card0-DP-1: connected, first mode 2560x1440"));
+	vfd_report_clear(&rep);
+	tree_free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +365,7 @@ int main(void)
 		cmocka_unit_test(getprop_run),
 		cmocka_unit_test(modules_alias),
 		cmocka_unit_test(only_emulated),
+		cmocka_unit_test(nic_and_gpu_work),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The trial's initramfs, written without an external tool: the static guest
+ * build as /init, the device's modules and their firmware. The kernel
+ * unpacks it into its rootfs and runs /init (init/initramfs.c,
+ * init/main.c:kernel_init); /dev/console must exist before anything is
+ * mounted, for init's standard streams (console_on_rootfs).
+ */
+#define _GNU_SOURCE
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "dlib.h"
+#include "internal.h"
+#include "trial.h"
+
+#define MODULE_MAX (256u << 20)
+#define FIRMWARE_MAX (64u << 20)
+
+/* a whole file of this machine, at most @max bytes */
+static int slurp(const char *path, size_t max, char **out, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		close(fd);
+		return -EIO;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		free(buf);
+		return -EIO;
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/*
+ * A compressed module, decompressed: the guest kernel may lack
+ * CONFIG_MODULE_DECOMPRESS, and finit_module then takes only plain ELF.
+ */
+static int decompress(const char *data, size_t len, char **out, size_t *out_len)
+{
+	struct archive_entry *entry;
+	struct archive *a;
+	size_t cap = len * 4 + 4096, n = 0;
+	char *buf;
+	int r = -EIO;
+
+	if (vfd_dl_libarchive() < 0)
+		return -ELIBACC;
+	a = archive_read_new();
+	if (!a)
+		return -ENOMEM;
+	buf = malloc(cap);
+	if (!buf) {
+		archive_read_free(a);
+		return -ENOMEM;
+	}
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_memory(a, data, len) == ARCHIVE_OK &&
+	    archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+		for (;;) {
+			la_ssize_t got;
+
+			if (n == cap) {
+				char *nb = cap < MODULE_MAX ? realloc(buf, cap * 2) : NULL;
+
+				if (!nb)
+					break;
+				buf = nb;
+				cap *= 2;
+			}
+			got = archive_read_data(a, buf + n, cap - n);
+			if (got < 0)
+				break;
+			if (got == 0) {
+				r = 0;
+				break;
+			}
+			n += (size_t)got;
+		}
+	}
+	archive_read_free(a);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*out_len = n;
+	return 0;
+}
+
+static int add_module(struct vfd_cpio *c, const struct vfd_module_file *m, struct strv_builder *order)
+{
+	char *data = NULL, *plain = NULL, *name;
+	size_t len = 0, plain_len = 0;
+	int r = slurp(m->path, MODULE_MAX, &data, &len);
+
+	if (r < 0)
+		return -EIO;
+	if (ends_with(m->path, ".ko.xz") || ends_with(m->path, ".ko.zst") ||
+	    ends_with(m->path, ".ko.gz")) {
+		r = decompress(data, len, &plain, &plain_len);
+		free(data);
+		if (r < 0)
+			return r == -ENOMEM ? r : -EIO;
+		data = plain;
+		len = plain_len;
+	}
+	name = xasprintf("lib/modules/%s.ko", m->name);
+	r = name ? vfd_cpio_file(c, name, 0644, data, len) : -ENOMEM;
+	if (r == 0)
+		strv_addf(order, "/%s", name);
+	free(name);
+	free(data);
+	return r;
+}
+
+/* lib/firmware/NAME, or the compressed forms the firmware loader also takes */
+static int add_firmware(struct vfd_cpio *c, struct vfd_root *root, const char *fw,
+			const char *module, struct vfd_report *notes)
+{
+	static const char *const suffixes[] = { "", ".zst", ".xz" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		char *data = NULL, *name;
+		size_t len = 0;
+		int r;
+
+		if (vfd_root_read_filef(root, FIRMWARE_MAX, &data, &len, "lib/firmware/%s%s", fw,
+					suffixes[i]) < 0)
+			continue;
+		name = xasprintf("lib/firmware/%s%s", fw, suffixes[i]);
+		r = name ? vfd_cpio_file(c, name, 0644, data, len) : -ENOMEM;
+		free(name);
+		free(data);
+		return r;
+	}
+	if (notes)
+		report_add(notes, "trial.firmware", "trial", VFD_INFO, NULL,
+			   "firmware %s named by %s is not in /lib/firmware: left out", fw, module);
+	return 0;
+}
+
+/* the parent directories of lib/firmware/a/b.bin, each once */
+static int add_parents(struct vfd_cpio *c, const char *path, struct strv_builder *made)
+{
+	char *dup = strdup(path);
+	int r = 0;
+
+	if (!dup)
+		return -ENOMEM;
+	for (char *p = strchr(dup, '/'); p && r == 0; p = strchr(p + 1, '/')) {
+		bool seen = false;
+
+		*p = '\0';
+		for (size_t i = 0; i < made->n; i++)
+			seen |= strcmp(made->v[i], dup) == 0;
+		if (!seen) {
+			r = vfd_cpio_dir(c, dup);
+			strv_addf(made, "%s", dup);
+		}
+		*p = '/';
+	}
+	free(dup);
+	return r;
+}
+
+int vfd_trial_write_initramfs(int fd, const struct vfd_trial_initrd *in,
+			      struct vfd_report *notes)
+{
+	static const char *const dirs[] = { "dev", "proc", "sys", "etc", "lib", "lib/modules",
+					    "lib/firmware" };
+	struct strv_builder order = { 0 }, made = { 0 };
+	struct vfd_cpio c;
+	char *init = NULL, *list = NULL;
+	size_t init_len = 0, list_len = 0;
+	int r;
+
+	r = slurp(in->init, MODULE_MAX, &init, &init_len);
+	if (r < 0)
+		return r == -ENOMEM ? r : -ENOENT;
+	vfd_cpio_init(&c, fd);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && r == 0; i++) {
+		r = vfd_cpio_dir(&c, dirs[i]);
+		strv_addf(&made, "%s", dirs[i]);
+	}
+	/* devices.txt: 5,1 console; 4,64 and 4,65 the first two 8250 ports */
+	if (r == 0)
+		r = vfd_cpio_chardev(&c, "dev/console", 5, 1);
+	if (r == 0)
+		r = vfd_cpio_file(&c, "init", 0755, init, init_len);
+	for (size_t i = 0; i < in->n_mods && r == 0; i++) {
+		const struct vfd_module_file *m = &in->mods[i];
+
+		if (!m->path) {
+			if (notes)
+				report_add(notes, "trial.module", "trial", VFD_INFO, NULL,
+					   "%s is built into the kernel", m->name);
+			continue;
+		}
+		r = add_module(&c, m, &order);
+		for (char **fw = m->firmware; r == 0 && fw && *fw; fw++) {
+			char *path = xasprintf("lib/firmware/%s", *fw);
+
+			r = path ? add_parents(&c, path, &made) : -ENOMEM;
+			free(path);
+			if (r == 0)
+				r = add_firmware(&c, in->root, *fw, m->name, notes);
+		}
+	}
+	if (r == 0) {
+		for (size_t i = 0; i < order.n; i++)
+			list_len += strlen(order.v[i]) + 1;
+		list = calloc(1, list_len + 1);
+		if (!list)
+			r = -ENOMEM;
+		for (size_t i = 0; list && i < order.n; i++) {
+			strcat(list, order.v[i]);
+			strcat(list, "\n");
+		}
+	}
+	if (r == 0)
+		r = vfd_cpio_file(&c, VFD_TRIAL_MODULE_LIST, 0644, list, list_len);
+	if (r == 0)
+		r = vfd_cpio_finish(&c);
+	free(list);
+	free(init);
+	strv_builder_clear(&order);
+	strv_builder_clear(&made);
+	return r;
+}
+
+int vfd_trial_find_modules(struct vfd_root *root, const char *release,
+			   const struct vfd_trial_dev *devs, size_t n,
+			   struct vfd_module_file **mods, size_t *n_mods, struct vfd_report *notes)
+{
+	struct vfd_modules *m = vfd_modules_new(root, release);
+	int r = 0;
+
+	if (!m)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && r != -ENOMEM; i++) {
+		char *alias = NULL;
+
+		if (vfd_root_readf_str(root, &alias, "sys/bus/pci/devices/%s/modalias",
+				       devs[i].slot) < 0)
+			continue;
+		r = vfd_modules_for_alias(m, alias, mods, n_mods);
+		if (r == 0 && notes)
+			report_add(notes, "trial.module", "trial", VFD_WARN, devs[i].slot,
+				   "no module of this kernel matches %s %04x:%04x (%s): unless a "
+				   "driver is built in, the guest will not drive it", devs[i].slot,
+				   devs[i].vendor, devs[i].device, alias);
+		if (r < 0 && r != -ENOMEM && notes)
+			report_add(notes, "trial.module", "trial", VFD_WARN, devs[i].slot,
+				   "no module could be looked up for %s: %s", alias,
+				   r == -ELIBACC ? "libkmod cannot be loaded" :
+				   r == -ENOENT ? "no module tree for this kernel" : strerror(-r));
+		free(alias);
+	}
+	vfd_modules_free(m);
+	return r == -ENOMEM ? r : 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vfio-doctor trial: prove a passthrough end to end in a throwaway VM. The
+ * library part: the guest's initramfs (lib/trial.c), QEMU's command line
+ * (lib/trial-vm.c), and reading the VM's transcripts back into a judgement
+ * layer by layer (lib/trial-judge.c). Binding, the process and the signals
+ * are the command's (src/cmd-trial.c).
+ */
+#ifndef VFD_TRIAL_H
+#define VFD_TRIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfd.h"
+#include "vfd-vm.h"
+
+/* One device given to the trial VM. */
+struct vfd_trial_dev {
+	char slot[16];
+	uint16_t vendor, device;
+	uint32_t class_code;
+};
+
+/* ------------------------------------------------------- initramfs */
+
+/*
+ * vfd_trial_find_modules - the modules the devices' modaliases resolve to in
+ * the module tree of @release in @root (libkmod), each after its
+ * dependencies. A device whose modules cannot be looked up becomes a
+ * warning of layer "trial" in @notes.
+ * Returns: 0, -ENOMEM.
+ */
+int vfd_trial_find_modules(struct vfd_root *root, const char *release,
+			   const struct vfd_trial_dev *devs, size_t n,
+			   struct vfd_module_file **mods, size_t *n_mods, struct vfd_report *notes);
+
+struct vfd_trial_initrd {
+	const char *init;			/* the static guest build, a path here */
+	const struct vfd_module_file *mods;	/* in load order */
+	size_t n_mods;
+	struct vfd_root *root;			/* where lib/firmware is looked up */
+};
+
+/*
+ * vfd_trial_write_initramfs - a newc cpio (lib/cpio.h) on @fd: /init, the
+ * directories and console nodes it needs, the modules (decompressed with
+ * libarchive when they are .ko.xz/.ko.zst/.ko.gz) under lib/modules/ with
+ * their load order in etc/vfio-doctor-modules, and the firmware files the
+ * modules name that the root has under lib/firmware.
+ * @notes: what was left out (firmware not found, a built-in module) as
+ *         findings of layer "trial"; may be NULL.
+ * Returns: 0, -ENOENT when @in->init is missing, -EIO for a module that
+ *          cannot be read or decompressed, -ENOMEM, or a write error.
+ */
+int vfd_trial_write_initramfs(int fd, const struct vfd_trial_initrd *in,
+			      struct vfd_report *notes);
+
+/* -------------------------------------------------------------- VM */
+
+struct vfd_trial_vm {
+	const char *qemu;		/* qemu-system-x86_64 path */
+	bool kvm;			/* -accel kvm, else tcg */
+	enum vfd_vm_firmware firmware;	/* BIOS: SeaBIOS; EFI: the pflash files below */
+	const char *ovmf_code, *ovmf_vars;	/* EFI: code (read-only) and a private vars copy */
+	unsigned int memory_mb;
+	const char *kernel, *initrd;
+	const char *console_log;	/* ttyS0 goes here */
+	const char *report_log;		/* ttyS1: the guest's report */
+	const char *debugcon_log;	/* SeaBIOS debug console (0x402), or NULL */
+	const char *append_extra;	/* vfd.expect=..., or NULL */
+	const struct vfd_vm_devset *devices;
+};
+
+/* the argument vector (NULL-terminated, vfd_strv_free), or NULL (ENOMEM) */
+char **vfd_trial_qemu_argv(const struct vfd_trial_vm *vm);
+
+/* ----------------------------------------------------------- judge */
+
+/* What one run left behind. */
+struct vfd_trial_run {
+	bool started;			/* QEMU was executed */
+	bool timed_out;
+	bool interrupted;		/* SIGINT/SIGTERM ended it */
+	int exit_status;		/* QEMU's, -1 when killed by a signal */
+	double seconds;
+	const char *qemu_stderr;	/* may be NULL */
+	const char *console;		/* ttyS0 transcript, may be NULL */
+	const char *report;		/* ttyS1 transcript, may be NULL */
+	const char *firmware_log;	/* SeaBIOS's debug console, NULL when not read (OVMF) */
+	const char *const *host_log;	/* host kernel lines during the run, NULL-terminated */
+	const struct vfd_trial_dev *devs;
+	size_t n_devs;
+	struct vfd_kb *kb;		/* decodes QEMU's errors and the host's log; may be NULL */
+};
+
+/*
+ * vfd_trial_judge - the findings of one run, layer by layer (ids
+ * trial.qemu, trial.firmware, trial.kernel, trial.report, trial.devices, trial.driver,
+ * trial.function, trial.host-log), followed by the guest's own findings.
+ * @first_broken: set to the id of the first failing layer, or NULL.
+ * Returns: 0, -ENOMEM.
+ */
+int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
+		    const char **first_broken);
+
+/*
+ * vfd_trial_extract_report - the text between the guest's markers in a
+ * serial transcript (carriage returns dropped), or NULL when the markers are
+ * missing (caller frees).
+ */
+char *vfd_trial_extract_report(const char *transcript);
+
+#define VFD_TRIAL_MARK_BEGIN "----- vfio-doctor trial report begin -----"
+#define VFD_TRIAL_MARK_END "----- vfio-doctor trial report end -----"
+#define VFD_TRIAL_MODULE_LIST "etc/vfio-doctor-modules"
+
+#endif

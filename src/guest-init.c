@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The trial's /init: the static guest build of vfio-doctor run by the kernel
+ * as process 1 in the throwaway VM. It mounts what `guest` reads, loads the
+ * modules the host put in the initramfs, waits for the drivers and the
+ * links, runs `guest -J` with the expected IDs onto the second serial port
+ * between markers, and powers the VM off. Its own progress goes to the
+ * console (ttyS0), which the host keeps as evidence.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <linux/reboot.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "guest-init.h"
+#include "output.h"
+#include "trial-proto.h"
+#include "trial.h"
+
+#define MAX_EXPECT 32
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(TRIAL_INIT_PREFIX, stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void mount_one(const char *src, const char *dir, const char *type)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, 0, NULL) < 0 && errno != EBUSY)
+		say("mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+static char *read_small(const char *path)
+{
+	char *buf = malloc(65536);
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !buf) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return NULL;
+	}
+	n = read(fd, buf, 65535);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* "key=value" from /proc/cmdline into @out, "" when absent */
+static void cmdline_value(const char *cmdline, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+
+	out[0] = '\0';
+	for (const char *p = cmdline; p && *p; p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t n = strcspn(p + klen + 1, " \n");
+
+			snprintf(out, size, "%.*s", (int)n, p + klen + 1);
+			return;
+		}
+	}
+}
+
+static void load_modules(void)
+{
+	char *list = read_small("/" VFD_TRIAL_MODULE_LIST), *save = NULL;
+
+	if (!list) {
+		say("no module list: nothing loaded");
+		return;
+	}
+	for (char *path = strtok_r(list, "\n", &save); path; path = strtok_r(NULL, "\n", &save)) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		/* finit_module(2): the kernel reads the module from the file */
+		if (fd < 0)
+			say("module %s: %s", path, strerror(errno));
+		else if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+			say("module %s: %s", path, strerror(errno));
+		else
+			say("module %s loaded", path);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(list);
+}
+
+static bool id_bound(const char *slot, const char *want)
+{
+	char path[300], *v, *d;
+	char id[16];
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", slot);
+	v = read_small(path);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", slot);
+	d = read_small(path);
+	if (v && d && strlen(v) >= 6 && strlen(d) >= 6) {
+		snprintf(id, sizeof(id), "%.4s:%.4s", v + 2, d + 2);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", slot);
+		ok = strcmp(id, want) == 0 && access(path, F_OK) == 0;
+	}
+	free(v);
+	free(d);
+	return ok;
+}
+
+/* every expected ID has a device with a driver */
+static bool all_bound(char ids[][16], size_t n)
+{
+	size_t found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		DIR *dir = opendir("/sys/bus/pci/devices");
+		struct dirent *de;
+		bool hit = false;
+
+		while (dir && !hit && (de = readdir(dir)))
+			hit = de->d_name[0] != '.' && id_bound(de->d_name, ids[i]);
+		if (dir)
+			closedir(dir);
+		found += hit;
+	}
+	return found == n;
+}
+
+/* IFF_UP on every interface but lo: carrier is only reported on an interface that is up */
+static size_t links_up(bool raise)
+{
+	DIR *dir = opendir("/sys/class/net");
+	struct dirent *de;
+	size_t down = 0;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	while (dir && (de = readdir(dir))) {
+		char path[300], *carrier;
+		struct ifreq ifr = { 0 };
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "lo") == 0 ||
+		    strlen(de->d_name) >= IFNAMSIZ)
+			continue;
+		if (raise && s >= 0) {
+			snprintf(ifr.ifr_name, IFNAMSIZ, "%.*s", IFNAMSIZ - 1, de->d_name);
+			if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+				ifr.ifr_flags |= IFF_UP;
+				if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+					say("ip link set %s up: %s", de->d_name, strerror(errno));
+			}
+		}
+		snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", de->d_name);
+		carrier = read_small(path);
+		down += !carrier || carrier[0] != '1';
+		free(carrier);
+	}
+	if (dir)
+		closedir(dir);
+	if (s >= 0)
+		close(s);
+	return down;
+}
+
+static void wait_until(unsigned int seconds, char ids[][16], size_t n)
+{
+	time_t end = time(NULL) + seconds;
+
+	while (!all_bound(ids, n) && time(NULL) < end)
+		usleep(200000);
+	say("drivers: %s", all_bound(ids, n) ? "every expected device is bound" :
+	    "not every expected device is bound");
+	links_up(true);
+	while (links_up(false) && time(NULL) < end)
+		usleep(200000);
+}
+
+static void report(char ids[][16], size_t n)
+{
+	char *argv[2 + 2 * MAX_EXPECT + 1];
+	struct cmd_ctx ctx = { 0 };
+	int argc = 0, fd, saved;
+
+	argv[argc++] = "guest";
+	argv[argc++] = "-J";
+	for (size_t i = 0; i < n; i++) {
+		argv[argc++] = "-e";
+		argv[argc++] = ids[i];
+	}
+	argv[argc] = NULL;
+	fflush(stdout);
+	fd = open(TRIAL_REPORT_TTY, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		say("%s: %s: the report goes to the console", TRIAL_REPORT_TTY, strerror(errno));
+		fd = dup(STDOUT_FILENO);
+	}
+	saved = dup(STDOUT_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+	printf("\n%s\n", VFD_TRIAL_MARK_BEGIN);
+	fflush(stdout);
+	optind = 0;
+	cmd_guest(&ctx, argc, argv);
+	printf("%s\n", VFD_TRIAL_MARK_END);
+	fflush(stdout);
+	fsync(STDOUT_FILENO);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+void guest_init(void)
+{
+	char ids[MAX_EXPECT][16], expect[512], wait_s[16], *cmdline, *save = NULL;
+	unsigned int wait = 20;
+	size_t n = 0;
+
+	mount_one("proc", "/proc", "proc");
+	mount_one("sysfs", "/sys", "sysfs");
+	mount_one("devtmpfs", "/dev", "devtmpfs");
+	say("started");
+	cmdline = read_small("/proc/cmdline");
+	cmdline_value(cmdline, TRIAL_ARG_EXPECT, expect, sizeof(expect));
+	cmdline_value(cmdline, TRIAL_ARG_WAIT, wait_s, sizeof(wait_s));
+	if (wait_s[0])
+		wait = (unsigned int)strtoul(wait_s, NULL, 10);
+	for (char *id = strtok_r(expect, ",", &save); id && n < MAX_EXPECT;
+	     id = strtok_r(NULL, ",", &save))
+		snprintf(ids[n++], sizeof(ids[0]), "%.9s", id);
+	free(cmdline);
+	load_modules();
+	wait_until(wait, ids, n);
+	report(ids, n);
+	say("powering off");
+	sync();
+	reboot(LINUX_REBOOT_CMD_POWER_OFF);
+	/* process 1 must not return: the kernel would panic */
+	for (;;)
+		pause();
+}

@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vfio-doctor trial against fixture sysroots: the plan and --dry-run, the
+# refusals (a bridge, a group that would stay non-viable), what is missing (QEMU,
+# the kernel), bad input. The VM itself runs in tests/vm/scenarios/trial.sh.
+# usage: run-trial.sh VFIO_DOCTOR
+set -u
+vd=$1
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/tap.sh"
+tmp=$(mktemp -d)
+tap_out=$tmp
+trap 'rm -rf "$tmp"' EXIT
+
+for f in intel-vtd pci-bridge-shared; do
+	mkdir "$tmp/$f"
+	tar -xJf "$here/fixtures/$f.tar.xz" -C "$tmp/$f"
+done
+vtd=$tmp/intel-vtd
+shared=$tmp/pci-bridge-shared
+: >"$tmp/vmlinuz"
+# a QEMU that a dry run finds but never runs: the test needs no QEMU installed
+mkdir "$tmp/fakebin"
+printf '#!/bin/sh\nexit 1\n' >"$tmp/fakebin/qemu-system-x86_64"
+chmod +x "$tmp/fakebin/qemu-system-x86_64"
+PATH=$tmp/fakebin:$PATH
+export PATH
+# the QEMU of a machine without one: a name that is nowhere
+noqemu=$tmp/bin/qemu-system-x86_64
+
+status 0 "trial --help" "$vd" trial --help
+grep -q "vfio-doctor(8)" "$tmp/out" && ok "trial --help names the man page" ||
+	not_ok "trial --help names the man page"
+
+# the e1000e on e1000e: bind's plan, printed, nothing changed
+status 0 "dry run of the e1000e" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/vmlinuz" 01:00.0
+grep -q "^0000:01:00.0: e1000e -> vfio-pci" "$tmp/out" && ok "dry run prints bind's plan" ||
+	not_ok "dry run prints bind's plan"
+grep -q "echo 0000:01:00.0 > /sys/bus/pci/drivers/e1000e/unbind" "$tmp/out" &&
+	ok "dry run prints the unbind step" || not_ok "dry run prints the unbind step"
+grep -q "^dry run: nothing was changed" "$tmp/out" && ok "dry run says nothing changed" ||
+	not_ok "dry run says nothing changed"
+grep -q "^kernel: $tmp/vmlinuz" "$tmp/out" && ok "dry run names the kernel" ||
+	not_ok "dry run names the kernel"
+grep -q "^init: .*vfio-doctor-guest" "$tmp/out" && ok "dry run names the static guest build" ||
+	not_ok "dry run names the static guest build"
+# the fixture's module tree has no e1000e: said, not hidden
+grep -q "no module of this kernel matches 0000:01:00.0 8086:10d3" "$tmp/out" &&
+	ok "a kernel without the device's module is said" ||
+	not_ok "a kernel without the device's module is said"
+# the sysroot is unchanged: no record, no override written
+[ ! -e "$vtd/run/vfio-doctor" ] && ok "dry run wrote no record" || not_ok "dry run wrote no record"
+
+# by IDs: the same device
+status 0 "dry run by vendor:device" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/vmlinuz" 8086:10d3
+grep -q "0000:01:00.0 8086:10d3" "$tmp/out" && ok "IDs resolve to the device" ||
+	not_ok "IDs resolve to the device"
+
+# a slot's other functions come along: the LPC, SATA and SMBus functions of 00:1f
+status 0 "dry run of one function of a multi-function slot" "$vd" --sysroot "$vtd" trial -n \
+	--kernel "$tmp/vmlinuz" 00:1f.2
+[ "$(grep -c "(function of the same slot)" "$tmp/out")" = 2 ] &&
+	ok "the slot's two other functions come along" || not_ok "the slot's two other functions come along"
+
+# refusals: a bridge, a group that would stay non-viable; exit 2, nothing changed
+status 2 "a bridge is refused" "$vd" --sysroot "$shared" trial -n --kernel "$tmp/vmlinuz" 01:00.0
+grep -q "refusing 0000:01:00.0: a PCI bridge" "$tmp/out" && ok "... as a bridge" ||
+	not_ok "... as a bridge"
+one_line "... with one error line" "trial refused: see the problems above"
+status 2 "a non-viable group is refused" "$vd" --sysroot "$shared" trial -n --kernel "$tmp/vmlinuz" \
+	02:01.0
+grep -q "IOMMU group 6 would stay non-viable" "$tmp/out" && ok "... naming the group" ||
+	not_ok "... naming the group"
+grep -q "0000:02:02.0 is bound to 8139cp (blocks the group)" "$tmp/out" &&
+	ok "... and the device that blocks it" || not_ok "... and the device that blocks it"
+
+# what is missing: QEMU, the kernel
+status 2 "QEMU missing" "$vd" --sysroot "$vtd" trial -n --qemu "$noqemu" --kernel "$tmp/vmlinuz" 01:00.0
+one_line "... is one clear line" "trial: $noqemu not found: install QEMU"
+status 2 "QEMU missing from PATH" env PATH="$tmp/bin" "$vd" --sysroot "$vtd" trial -n \
+	--kernel "$tmp/vmlinuz" 01:00.0
+one_line "... names PATH" "qemu-system-x86_64 not found in PATH"
+status 2 "kernel missing" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/nope" 01:00.0
+one_line "... is one clear line" "cannot read the guest kernel $tmp/nope"
+
+# a sysroot cannot run a VM
+status 2 "a sysroot without --dry-run" "$vd" --sysroot "$vtd" trial --kernel "$tmp/vmlinuz" 01:00.0
+one_line "... says to use --dry-run" "cannot run a VM: use --dry-run"
+
+# bad input: one line each
+status 2 "no device" "$vd" --sysroot "$vtd" trial
+grep -q "no device given" "$tmp/err" && ok "... says so" || not_ok "... says so"
+status 2 "malformed device" "$vd" --sysroot "$vtd" trial -n 01:00
+one_line "... names it" "invalid device '01:00': expected"
+status 2 "absent device" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/vmlinuz" 01:00.0 09:00.0
+one_line "... names the argument that matched nothing" "no PCI device matches '09:00.0'"
+status 2 "bad --firmware" "$vd" --sysroot "$vtd" trial -n --firmware coreboot 01:00.0
+one_line "... names the choices" "invalid --firmware 'coreboot': expected seabios or ovmf"
+status 2 "bad --timeout" "$vd" --sysroot "$vtd" trial -n --timeout 3s 01:00.0
+one_line "... names the range" "invalid --timeout '3s': expected seconds from 10 to 86400"
+tap_done

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The trial's pieces that need no VM: the newc writer and reader, the
+ * initramfs (its entries read back), QEMU's command line, and the judgement
+ * of serial transcripts as a guest would send them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cpio.h"
+#include "json.h"
+#include "trial.h"
+#include "vfd.h"
+
+/* the whole of a file descriptor's file */
+static uint8_t *slurp_fd(int fd, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	assert_int_equal(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+static int tmpfile_fd(char *path)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static void cpio_round_trip(void **state)
+{
+	char path[] = "/tmp/vfd-test-cpio.XXXXXX";
+	int fd = tmpfile_fd(path);
+	struct vfd_cpio c;
+	struct vfd_cpio_entry e;
+	size_t len, pos = 0;
+	uint8_t *buf;
+
+	vfd_cpio_init(&c, fd);
+	assert_int_equal(vfd_cpio_dir(&c, "dev"), 0);
+	assert_int_equal(vfd_cpio_chardev(&c, "dev/console", 5, 1), 0);
+	assert_int_equal(vfd_cpio_file(&c, "a", 0755, "xyz", 3), 0);
+	assert_int_equal(vfd_cpio_file(&c, "empty", 0644, NULL, 0), 0);
+	assert_int_equal(vfd_cpio_finish(&c), 0);
+	buf = slurp_fd(fd, &len);
+	/* every entry starts on a 4-byte boundary, the whole too */
+	assert_int_equal(len % 4, 0);
+	assert_memory_equal(buf, "070701", 6);
+	assert_int_equal(vfd_cpio_next(buf, len, &pos, &e), 1);
+	assert_string_equal(e.name, "dev");
+	assert_int_equal(e.mode, S_IFDIR | 0755);
+	assert_int_equal(vfd_cpio_next(buf, len, &pos, &e), 1);
+	assert_string_equal(e.name, "dev/console");
+	assert_int_equal(e.mode & S_IFMT, S_IFCHR);
+	assert_int_equal(e.rdev_major, 5);
+	assert_int_equal(e.rdev_minor, 1);
+	assert_int_equal(vfd_cpio_next(buf, len, &pos, &e), 1);
+	assert_string_equal(e.name, "a");
+	assert_int_equal(e.size, 3);
+	assert_memory_equal(e.data, "xyz", 3);
+	assert_int_equal(e.mode, S_IFREG | 0755);
+	assert_int_equal(pos % 4, 0);
+	assert_int_equal(vfd_cpio_next(buf, len, &pos, &e), 1);
+	assert_string_equal(e.name, "empty");
+	assert_int_equal(vfd_cpio_next(buf, len, &pos, &e), 0);
+	/* cut short: refused, not read past the end */
+	pos = 0;
+	assert_int_equal(vfd_cpio_next(buf, 100, &pos, &e), -EBADMSG);
+	free(buf);
+	close(fd);
+	unlink(path);
+}
+
+/* find @name in the archive; its entry in @e */
+static bool archive_has(const uint8_t *buf, size_t len, const char *name,
+			struct vfd_cpio_entry *e)
+{
+	size_t pos = 0;
+
+	while (vfd_cpio_next(buf, len, &pos, e) == 1)
+		if (strcmp(e->name, name) == 0)
+			return true;
+	return false;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void initramfs_contents(void **state)
+{
+	char dir[] = "/tmp/vfd-test-initrd.XXXXXX", init[512], ko[512], out[] =
+		"/tmp/vfd-test-initrd-out.XXXXXX", fwdir[512], fw[1100];
+	char *fw_names[] = { "vendor/fw.bin", "missing.bin", NULL };
+	char *no_fw[] = { NULL };
+	struct vfd_module_file mods[] = {
+		{ .name = "dep", .path = ko, .firmware = no_fw },
+		{ .name = "builtin_one", .path = NULL, .firmware = no_fw },
+		{ .name = "drv", .path = ko, .firmware = fw_names },
+	};
+	struct vfd_report notes = { 0 };
+	struct vfd_cpio_entry e;
+	struct vfd_root *root;
+	uint8_t *buf;
+	size_t len;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(init, sizeof(init), "%s/init-binary", dir);
+	snprintf(ko, sizeof(ko), "%s/mod.ko", dir);
+	write_file(init, "#!init\n");
+	write_file(ko, "\177ELF module\n");
+	snprintf(fwdir, sizeof(fwdir), "%s/lib/firmware/vendor", dir);
+	assert_int_equal(system(NULL) != 0, 1);
+	snprintf(fw, sizeof(fw), "mkdir -p %s %s/sys", fwdir, dir);
+	assert_int_equal(system(fw), 0);
+	snprintf(fw, sizeof(fw), "%s/fw.bin", fwdir);
+	write_file(fw, "FW");
+	root = vfd_root_new(dir);
+	assert_non_null(root);
+	fd = tmpfile_fd(out);
+	{
+		struct vfd_trial_initrd in = { .init = init, .mods = mods, .n_mods = 3,
+					       .root = root };
+
+		assert_int_equal(vfd_trial_write_initramfs(fd, &in, &notes), 0);
+	}
+	buf = slurp_fd(fd, &len);
+	assert_true(archive_has(buf, len, "init", &e));
+	assert_int_equal(e.mode, S_IFREG | 0755);
+	assert_memory_equal(e.data, "#!init\n", 7);
+	assert_true(archive_has(buf, len, "dev/console", &e));
+	assert_true(archive_has(buf, len, "lib/modules/dep.ko", &e));
+	assert_true(archive_has(buf, len, "lib/modules/drv.ko", &e));
+	assert_false(archive_has(buf, len, "lib/modules/builtin_one.ko", &e));
+	assert_true(archive_has(buf, len, "lib/firmware/vendor", &e));
+	assert_int_equal(e.mode & S_IFMT, S_IFDIR);
+	assert_true(archive_has(buf, len, "lib/firmware/vendor/fw.bin", &e));
+	assert_memory_equal(e.data, "FW", 2);
+	/* the load order: dependencies first, built-in ones left out */
+	assert_true(archive_has(buf, len, VFD_TRIAL_MODULE_LIST, &e));
+	assert_int_equal(e.size, strlen("/lib/modules/dep.ko\n/lib/modules/drv.ko\n"));
+	assert_memory_equal(e.data, "/lib/modules/dep.ko\n/lib/modules/drv.ko\n", e.size);
+	/* what was left out is said */
+	assert_int_equal(notes.n, 2);
+	assert_non_null(strstr(notes.findings[0].summary, "builtin_one"));
+	assert_non_null(strstr(notes.findings[1].summary, "missing.bin"));
+	free(buf);
+	close(fd);
+	unlink(out);
+	vfd_report_clear(&notes);
+	/* no init: a clear error, not an archive without /init */
+	{
+		struct vfd_trial_initrd in = { .init = "/nonexistent/init", .root = root };
+		char out2[] = "/tmp/vfd-test-initrd-out.XXXXXX";
+
+		fd = tmpfile_fd(out2);
+		assert_int_equal(vfd_trial_write_initramfs(fd, &in, NULL), -ENOENT);
+		close(fd);
+		unlink(out2);
+	}
+	vfd_root_unref(root);
+	snprintf(fw, sizeof(fw), "rm -rf %s", dir);
+	assert_int_equal(system(fw), 0);
+}
+
+static bool argv_has(char **argv, const char *a, const char *b)
+{
+	for (size_t i = 0; argv[i] && argv[i + 1]; i++)
+		if (strcmp(argv[i], a) == 0 && (!b || strcmp(argv[i + 1], b) == 0))
+			return true;
+	return false;
+}
+
+static void qemu_command_line(void **state)
+{
+	struct vfd_vm_func funcs[] = { { .slot = "0000:01:00.0", .vendor = 0x8086,
+					 .device = 0x10d3, .named = true } };
+	struct vfd_vm_unit unit = { .funcs = funcs, .n = 1, .slot = 0x10 };
+	struct vfd_vm_devset set = { .units = &unit, .n = 1 };
+	struct vfd_trial_vm vm = {
+		.qemu = "/usr/bin/qemu-system-x86_64", .kvm = false,
+		.firmware = VFD_FIRMWARE_BIOS, .kernel = "/k", .initrd = "/i",
+		.console_log = "/d/console.txt", .report_log = "/d/report.txt",
+		.append_extra = "vfd.expect=8086:10d3", .devices = &set,
+	};
+	char **argv = vfd_trial_qemu_argv(&vm);
+	bool vfio = false;
+
+	assert_non_null(argv);
+	assert_string_equal(argv[0], "/usr/bin/qemu-system-x86_64");
+	assert_true(argv_has(argv, "-machine", "q35,accel=tcg"));
+	assert_true(argv_has(argv, "-nodefaults", NULL));
+	assert_true(argv_has(argv, "-nic", "none"));
+	assert_true(argv_has(argv, "-serial", "file:/d/console.txt"));
+	assert_true(argv_has(argv, "-serial", "file:/d/report.txt"));
+	assert_true(argv_has(argv, "-kernel", "/k"));
+	assert_true(argv_has(argv, "-initrd", "/i"));
+	assert_true(argv_has(argv, "-append",
+			     "console=ttyS0 quiet panic=-1 rdinit=/init vfd.expect=8086:10d3"));
+	/* no disk and no drive in TCG with SeaBIOS */
+	assert_false(argv_has(argv, "-drive", NULL));
+	assert_false(argv_has(argv, "-hda", NULL));
+	for (size_t i = 0; argv[i]; i++)
+		vfio |= strncmp(argv[i], "vfio-pci,host=0000:01:00.0,", 27) == 0 &&
+			strcmp(argv[i - 1], "-device") == 0;
+	assert_true(vfio);
+	vfd_strv_free(argv);
+}
+
+/* a guest report as /init sends it, with the carriage returns of the tty */
+static const char nic_report[] =
+	"noise\r\n" VFD_TRIAL_MARK_BEGIN "\r\n"
+	"{\r\n   \"schema\": 1,\r\n   \"version\": \"0.1.0\",\r\n   \"status\": \"ok\",\r\n"
+	"   \"findings\": [\r\n"
+	"{\"id\": \"guest.driver\", \"layer\": \"guest\", \"status\": \"ok\", \"device\": "
+	"\"0000:00:01.0\", \"summary\": \"Intel NIC 8086:10d3 driven by e1000e\", \"evidence\": "
+	"[\"/sys/bus/pci/devices/0000:00:01.0/driver -> e1000e\"], \"fix\": []},\r\n"
+	"{\"id\": \"guest.net\", \"layer\": \"guest\", \"status\": \"%s\", \"device\": "
+	"\"0000:00:01.0\", \"summary\": \"eth0 (e1000e): MAC 52:54:00:aa:bb:cc, link %s\", "
+	"\"evidence\": [\"/sys/class/net/eth0/carrier: 1\"], \"fix\": []}\r\n"
+	"]\r\n}\r\n" VFD_TRIAL_MARK_END "\r\n";
+
+static const char console_ok[] =
+	"Linux version 6.1.0-57-amd64 (debian-kernel@lists.debian.org)\n"
+	"vfio-doctor-init: started\n";
+
+static const struct vfd_trial_dev nic = { .slot = "0000:01:00.0", .vendor = 0x8086,
+					  .device = 0x10d3, .class_code = 0x020000 };
+
+static const struct vfd_finding *find(const struct vfd_report *rep, const char *id)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (strcmp(rep->findings[i].id, id) == 0)
+			return &rep->findings[i];
+	return NULL;
+}
+
+static void judge_works(void **state)
+{
+	char report[4096];
+	struct vfd_trial_run run = { .started = true, .console = console_ok, .report = report,
+				     .devs = &nic, .n_devs = 1 };
+	struct vfd_report rep = { 0 };
+	const char *broken = "x";
+
+	snprintf(report, sizeof(report), nic_report, "ok", "up, 1000 Mb/s");
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_null(broken);
+	assert_int_equal(find(&rep, "trial.qemu")->status, VFD_OK);
+	assert_int_equal(find(&rep, "trial.kernel")->status, VFD_OK);
+	assert_int_equal(find(&rep, "trial.report")->status, VFD_OK);
+	assert_int_equal(find(&rep, "trial.devices")->status, VFD_OK);
+	assert_int_equal(find(&rep, "trial.driver")->status, VFD_OK);
+	assert_int_equal(find(&rep, "trial.function")->status, VFD_OK);
+	/* the guest's findings follow, as the guest wrote them */
+	assert_string_equal(find(&rep, "guest.net")->layer, "guest");
+	assert_non_null(strstr(find(&rep, "guest.net")->summary, "52:54:00:aa:bb:cc"));
+	assert_int_equal(vfd_report_worst(&rep), VFD_OK);
+	vfd_report_clear(&rep);
+
+	/* link down: works with a warning at the function layer */
+	snprintf(report, sizeof(report), nic_report, "warn", "down");
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_null(broken);
+	assert_int_equal(find(&rep, "trial.function")->status, VFD_WARN);
+	assert_int_equal(vfd_report_worst(&rep), VFD_WARN);
+	vfd_report_clear(&rep);
+}
+
+static void judge_broken_layers(void **state)
+{
+	struct vfd_trial_run run = { .started = true, .exit_status = 1, .devs = &nic, .n_devs = 1,
+				     .qemu_stderr = "qemu-system-x86_64: -device vfio-pci,host="
+						    "0000:01:00.0: vfio 0000:01:00.0: group 7 is "
+						    "not viable\n" };
+	struct vfd_report rep = { 0 };
+	struct vfd_kb_error err;
+	const char *broken = NULL;
+	struct vfd_kb *kb = NULL;
+
+	/* QEMU refused: the first broken layer is QEMU, its error decoded */
+	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
+	run.kb = kb;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.qemu");
+	assert_null(find(&rep, "trial.kernel"));
+	{
+		const struct vfd_finding *f = find(&rep, "trial.qemu");
+		bool decoded = false;
+
+		for (char **e = f->evidence; *e; e++)
+			decoded |= strstr(*e, "explain ") != NULL;
+		assert_true(decoded);
+	}
+	vfd_report_clear(&rep);
+
+	/* the kernel booted, /init never reported: broken at the report */
+	run.exit_status = 0;
+	run.qemu_stderr = NULL;
+	run.console = console_ok;
+	run.report = "garbage without markers";
+	run.timed_out = true;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.report");
+	vfd_report_clear(&rep);
+
+	/* the report is there but the device is not on the guest's bus */
+	run.report = VFD_TRIAL_MARK_BEGIN "\n{\"findings\": [{\"id\": \"guest.devices\", "
+		     "\"status\": \"fail\", \"summary\": \"no device 8086:10d3 on the guest's "
+		     "PCI bus\"}]}\n" VFD_TRIAL_MARK_END "\n";
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.devices");
+	vfd_report_clear(&rep);
+
+	/* a quiet kernel: /init's line alone shows that it booted */
+	run.console = "vfio-doctor-init: started\n";
+	run.report = NULL;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_int_equal(find(&rep, "trial.kernel")->status, VFD_OK);
+	assert_string_equal(broken, "trial.report");
+	vfd_report_clear(&rep);
+
+	/* stopped by a signal before the guest booted: that, not QEMU, is named */
+	run.console = "";
+	run.report = "";
+	run.timed_out = false;
+	run.interrupted = true;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.interrupted");
+	assert_int_equal(find(&rep, "trial.qemu")->status, VFD_SKIP);
+	assert_null(find(&rep, "trial.kernel"));
+	vfd_report_clear(&rep);
+	run.interrupted = false;
+
+	/* a console without a kernel: broken at QEMU */
+	run.console = "SeaBIOS (version 1.16)\n";
+	run.report = NULL;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.qemu");
+	vfd_report_clear(&rep);
+	vfd_kb_free(kb);
+}
+
+static void judge_firmware(void **state)
+{
+	char report[4096];
+	struct vfd_trial_run run = { .started = true, .console = console_ok, .report = report,
+				     .devs = &nic, .n_devs = 1 };
+	struct vfd_report rep = { 0 };
+	const struct vfd_finding *f;
+	const char *broken = NULL;
+
+	snprintf(report, sizeof(report), nic_report, "ok", "up");
+	/* SeaBIOS's debug console lists the NIC behind its root port */
+	run.firmware_log = "=== PCI device probing ===\nPCI: init bdf=00:00.0 id=8086:29c0\n"
+			   "PCI: init bdf=01:00.0 id=8086:10d3\nScan for VGA option rom\n";
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	f = find(&rep, "trial.firmware");
+	assert_int_equal(f->status, VFD_OK);
+	assert_string_equal(f->evidence[0], "seabios: PCI: init bdf=01:00.0 id=8086:10d3");
+	vfd_report_clear(&rep);
+	/* not enumerated: the firmware layer is the first broken one */
+	run.firmware_log = "PCI: init bdf=00:00.0 id=8086:29c0\n";
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.firmware");
+	vfd_report_clear(&rep);
+	/* OVMF: not read, skipped */
+	run.firmware_log = NULL;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_int_equal(find(&rep, "trial.firmware")->status, VFD_SKIP);
+	assert_null(broken);
+	vfd_report_clear(&rep);
+}
+
+static void json_reader(void **state)
+{
+	static const char *const bad[] = { "", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01",
+					   "\"\\ud800\"", "[1] x", "\"\\u0000\"", "tru" };
+	const char *text = " {\"a\": [1, -2.5e1, true, null], \"b\": \"x\\u00e9\\n\"} ";
+	struct vfd_json v;
+
+	assert_int_equal(vfd_json_parse(text, strlen(text), &v), 0);
+	assert_int_equal(v.type, VFD_JSON_OBJECT);
+	assert_int_equal(vfd_json_get(&v, "a")->n, 4);
+	assert_true(vfd_json_get(&v, "a")->items[1].number == -25.0);
+	assert_string_equal(vfd_json_get_str(&v, "b"), "x\xc3\xa9\n");
+	assert_null(vfd_json_get(&v, "c"));
+	vfd_json_clear(&v);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (vfd_json_parse(bad[i], strlen(bad[i]), &v) != -EBADMSG)
+			fail_msg("accepted '%s'", bad[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cpio_round_trip),
+		cmocka_unit_test(initramfs_contents),
+		cmocka_unit_test(qemu_command_line),
+		cmocka_unit_test(judge_works),
+		cmocka_unit_test(judge_broken_layers),
+		cmocka_unit_test(judge_firmware),
+		cmocka_unit_test(json_reader),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
