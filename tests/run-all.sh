@@ -36,15 +36,20 @@ for dir in "$normal" "$asan"; do
 	count_meson "$dir/test-run.log"
 done
 
-# the held-out sets of explain: a report (the scores never fail the run; a
-# crash of explain or a malformed set does), see tests/explain/heldout/README.md
-echo "== held-out sets of explain (normal build)"
-if "$top/tests/explain/heldout/score" "$normal/vfio-doctor"; then
-	passed=$((passed + 1))
-else
-	echo "held-out scoring failed: explain crashed or a set is malformed"
-	failed=$((failed + 1))
-fi
+# held_out TITLE SCORER: a held-out set scored as a report: the scores never
+# fail the run; a crash of vfio-doctor or a malformed set does
+held_out() {
+	echo "== held-out $1 (normal build)"
+	if "$2" "$normal/vfio-doctor"; then
+		passed=$((passed + 1))
+	else
+		echo "held-out $1: vfio-doctor crashed or the set is malformed"
+		failed=$((failed + 1))
+	fi
+}
+# see tests/explain/heldout/README.md and tests/platforms-heldout/README.md
+held_out "sets of explain" "$top/tests/explain/heldout/score"
+held_out "platform trees" "$top/tests/platforms-heldout/score"
 
 echo "== real-kernel scenarios"
 if [ -x "$top/tests/vm/run.sh" ]; then
