@@ -257,6 +257,33 @@ static const struct vfd_platform platforms[] = {
 	  .grub_update = "grub-mkconfig -o /boot/grub/grub.cfg" },
 };
 
+#define EFI_SECURE_BOOT_VAR \
+	"sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
+/*
+ * Whether proxmox-boot-tool boots this host with systemd-boot: pve-installer
+ * writes /etc/kernel/cmdline on every ZFS install, but the tool sets the ESPs
+ * up for systemd-boot only when booted by UEFI without Secure Boot, and for
+ * GRUB otherwise (Proxmox VE admin guide, "Host Bootloader"), whose command
+ * line is /etc/default/grub. The kernel makes sys/firmware/efi on a UEFI boot
+ * (drivers/firmware/efi/efi.c); the SecureBoot variable is 4 bytes of
+ * attributes and then 1 when it is on (efivarfs, UEFI spec 3.3).
+ */
+static bool sdboot_firmware(struct vfd_root *root)
+{
+	char *var = NULL;
+	size_t len = 0;
+	bool secure;
+
+	if (!vfd_root_existsf(root, "sys/firmware/efi"))
+		return false;
+	if (vfd_root_read_filef(root, 64, &var, &len, EFI_SECURE_BOOT_VAR) < 0)
+		return true;
+	secure = len >= 5 && var[4] == 1;
+	free(var);
+	return !secure;
+}
+
 /* systemd-boot's entries: the ESP at /efi, /boot or /boot/efi (bootctl(1)) */
 static char *find_entries(struct vfd_root *root)
 {
@@ -330,7 +357,7 @@ static void detect_boot(struct vfd_root *root, struct vfd_system *sys)
 		 * /etc/default/grub; `proxmox-boot-tool refresh` copies either out.
 		 */
 		sys->pbt = vfd_root_existsf(root, "etc/kernel/proxmox-boot-uuids");
-		if (kcmdline && (sys->pbt || !grub)) {
+		if (kcmdline && ((sys->pbt && sdboot_firmware(root)) || !grub)) {
 			sys->kargs = VFD_KARGS_KCMDLINE;
 			sys->boot = VFD_BOOT_SYSTEMD_BOOT;
 			return;
@@ -489,10 +516,10 @@ static const char *const platform_texts[] = {
 	"etc/mkinitcpio.conf", "etc/booster.yaml", "etc/initramfs-tools/modules",
 	"boot/loader/loader.conf", "efi/loader/loader.conf", "boot/efi/loader/loader.conf",
 	"boot/syslinux/syslinux.cfg", "boot/config/vfio-pci.cfg", "run/systemd/container",
-	"sys/class/dmi/id/sys_vendor", "sys/hypervisor/type", NULL,
+	"sys/class/dmi/id/sys_vendor", "sys/hypervisor/type", EFI_SECURE_BOOT_VAR, NULL,
 };
 static const char *const platform_marks[] = {
-	"etc/NIXOS", "etc/pve", "usr/share/pve-manager", "usr/bin/pveversion", "run/ostree-booted",
+	"sys/firmware/efi", "etc/NIXOS", "etc/pve", "usr/share/pve-manager", "usr/bin/pveversion", "run/ostree-booted",
 	"sysroot/ostree", "ostree", "usr/lib/bootc/kargs.d", ".dockerenv", "run/.containerenv",
 	"usr/sbin/grubby", "usr/bin/grubby", "usr/sbin/update-initramfs", "sbin/update-initramfs",
 	"usr/bin/dracut", "usr/sbin/dracut", "sbin/dracut", "usr/bin/mkinitcpio", "usr/bin/booster",
