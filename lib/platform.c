@@ -679,16 +679,19 @@ const char *platform_kcmdline_refresh(const struct vfd_system *sys)
 	/* openSUSE's sdbootutil writes the entries from /etc/kernel/cmdline */
 	if (sys->platform && strcmp(sys->platform->id, "opensuse") == 0)
 		return "sdbootutil update-all-entries";
-	return "kernel-install add \"$(uname -r)\" \"/lib/modules/$(uname -r)/vmlinuz\"";
+	/* every installed kernel's entry, not only the running one's (kernel-install(8)) */
+	return "for k in /usr/lib/modules/*/vmlinuz; do kernel-install add "
+	       "\"$(basename \"${k%/vmlinuz}\")\" \"$k\"; done";
 }
 
 const char *platform_initramfs_update(const struct vfd_system *sys)
 {
 	switch (sys->initramfs) {
+	/* the images of every installed kernel: the next boot may not be this one's */
 	case VFD_INITRAMFS_TOOLS:
-		return "update-initramfs -u";
+		return "update-initramfs -u -k all";
 	case VFD_INITRAMFS_DRACUT:
-		return "dracut -f";
+		return "dracut --regenerate-all --force";
 	case VFD_INITRAMFS_MKINITCPIO:
 		return "mkinitcpio -P";
 	case VFD_INITRAMFS_BOOSTER:
