@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The knowledge base of log messages (data/messages.kb, compiled in): a
+ * The knowledge base of log messages (data/kb/NN-NAME.kb joined, compiled in): a
  * parser for its stanza format, a compiler from message patterns to small
  * programs, and a matcher for one log line.
  *
@@ -25,7 +25,7 @@
 #include "internal.h"
 #include "kb-prefilter.h"
 
-/* the file generated from data/messages.kb by tools/kb-embed.c */
+/* the file generated from data/kb/NN-NAME.kb by tools/kb-embed.c */
 extern const char vfd_kb_builtin_data[];
 extern const size_t vfd_kb_builtin_size;
 
@@ -660,7 +660,16 @@ static void stanza_clear(struct stanza *s)
 	s->n = 0;
 }
 
-static const char *const layers[] = { "kernel", "qemu", "libvirt", "sysfs", "guest", "distro" };
+static const char *const layers[] = {
+	"kernel", "qemu", "libvirt", "sysfs", "guest", "distro", "xen", "dpdk", "crosvm",
+	"cloud-hypervisor", "initramfs",
+};
+/* the cause kinds of SPEC-15 (the held-out sets are labelled with them) */
+const char *const vfd_kb_kinds[] = {
+	"iommu-off", "irq-remap", "group-viability", "device-busy", "binding", "module", "reset",
+	"rom", "bar-resource", "dma-mapping", "permission", "firmware-bug", "config",
+	"guest-driver", "harmless", NULL,
+};
 static const char *const status_words[] = { "ok", "info", "warn", "fail", "skip" };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -792,6 +801,29 @@ static bool yes_no(const char *v, bool *out)
 	return true;
 }
 
+/* kind: one of vfd_kb_kinds, once */
+static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_kb_error *err)
+{
+	size_t k;
+
+	if (e->kind) {
+		set_error(err, f->line, "'kind' given twice in one entry");
+		return -EINVAL;
+	}
+	for (k = 0; vfd_kb_kinds[k]; k++)
+		if (strcmp(f->value, vfd_kb_kinds[k]) == 0)
+			break;
+	if (!vfd_kb_kinds[k]) {
+		set_error(err, f->line, "kind '%.40s': expected one of iommu-off, irq-remap, "
+			  "group-viability, device-busy, binding, module, reset, rom, bar-resource, "
+			  "dma-mapping, permission, firmware-bug, config, guest-driver, harmless",
+			  f->value);
+		return -EINVAL;
+	}
+	e->kind = vfd_kb_kinds[k];
+	return 0;
+}
+
 static int set_once(char **field, const struct field *f, struct vfd_kb_error *err)
 {
 	if (*field) {
@@ -901,8 +933,9 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 				if (strcmp(f->value, layers[k]) == 0)
 					break;
 			if (k == ARRAY_SIZE(layers)) {
-				set_error(err, f->line, "layer '%s': expected kernel, qemu, libvirt, "
-					  "sysfs, guest or distro", f->value);
+				set_error(err, f->line, "layer '%.40s': expected kernel, qemu, libvirt, "
+					  "sysfs, guest, distro, xen, dpdk, crosvm, cloud-hypervisor or "
+					  "initramfs", f->value);
 				r = -EINVAL;
 			} else {
 				r = set_once(&e.layer, f, err);
@@ -915,8 +948,12 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 			r = push_str(&e.sources, &e.n_sources, f->value);
 		} else if (strcmp(f->key, "fix") == 0) {
 			r = push_str(&e.fixes, &e.n_fixes, f->value);
-		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0) {
-			bool *flag = f->key[0] == 'h' ? &e.harmless : &e.wrapper;
+		} else if (strcmp(f->key, "kind") == 0) {
+			r = set_kind(&e, f, err);
+		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||
+			   strcmp(f->key, "family") == 0) {
+			bool *flag = f->key[0] == 'h' ? &e.harmless : f->key[0] == 'w' ? &e.wrapper
+											 : &e.family;
 
 			if (!yes_no(f->value, flag)) {
 				set_error(err, f->line, "%s: expected yes or no", f->key);
@@ -963,12 +1000,26 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 	}
 	if (r == 0) {
 		const char *missing = !e.layer ? "layer" : !e.title ? "title" : !e.meaning ? "meaning"
-				      : !e.n_sources ? "source" : !e.n_patterns ? "match"
+				      : !e.kind ? "kind" : !e.n_sources ? "source"
+				      : !e.n_patterns ? "match"
 				      : !e.harmless && !e.n_causes ? "cause"
 				      : !e.harmless && !e.n_fixes ? "fix" : NULL;
 
 		if (missing) {
 			set_error(err, s->f[0].line, "entry '%s' has no '%s:'", e.id, missing);
+			r = -EINVAL;
+		} else if (e.harmless != (strcmp(e.kind, "harmless") == 0)) {
+			set_error(err, s->f[0].line, "entry '%s': 'harmless: yes' and 'kind: "
+				  "harmless' go together", e.id);
+			r = -EINVAL;
+		} else if (e.family && e.harmless) {
+			/* a family covers messages not known one by one: never an all-clear */
+			set_error(err, s->f[0].line, "entry '%s': a family entry cannot be "
+				  "harmless", e.id);
+			r = -EINVAL;
+		} else if (e.wrapper && e.family) {
+			set_error(err, s->f[0].line, "entry '%s' is both a wrapper and a family",
+				  e.id);
 			r = -EINVAL;
 		}
 	}
@@ -1346,18 +1397,33 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
+/* wrapper 0 < family 1 < dedicated 2 */
+static unsigned int entry_rank(const struct vfd_kb_entry *e)
+{
+	return e->wrapper ? 0 : e->family ? 1 : 2;
+}
+
+/* how a candidate ranks before it runs: its entry's rank, then its literal text */
+static unsigned long cand_order(const struct vfd_kb *kb, size_t c)
+{
+	const struct kb_pattern *p = &kb->patterns[c];
+
+	return ((unsigned long)entry_rank(&kb->entries[p->entry]) << 32) | p->literal_chars;
+}
+
 /*
- * the candidates with the most literal text first: dedicated entries before
- * the wrappers and families that say less, so that once one matched, those
- * that rank below it are skipped without running (they could not win)
+ * the candidates with the highest rank and most literal text first: dedicated
+ * entries before the wrappers and families that say less, so that once one
+ * matched, those that rank below it are skipped without running (they could
+ * not win)
  */
 static void most_specific_first(struct vfd_kb *kb, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
 		size_t c = kb->cands[i], j = i;
+		unsigned long key = cand_order(kb, c);
 
-		while (j > 0 && kb->patterns[kb->cands[j - 1]].literal_chars <
-				kb->patterns[c].literal_chars) {
+		while (j > 0 && cand_order(kb, kb->cands[j - 1]) < key) {
 			kb->cands[j] = kb->cands[j - 1];
 			j--;
 		}
@@ -1396,8 +1462,8 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		unsigned long score;
 		int r;
 
-		/* a wrapper only when nothing else matches */
-		if (best && e->wrapper && !kb->entries[best->entry].wrapper)
+		/* a wrapper only when nothing else matches, a family when no dedicated entry */
+		if (best && entry_rank(e) < entry_rank(&kb->entries[best->entry]))
 			continue;
 		r = run_pattern(kb, p, line, len, cap);
 		if (r < 0 || kb->steps == 0) {
@@ -1408,10 +1474,10 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		if (r == 0)
 			continue;
 		/*
-		 * the message that starts first in the line, then the most specific
-		 * pattern, then the earlier entry
+		 * the rank, then the message that starts first in the line, then the
+		 * most specific pattern, then the earlier entry
 		 */
-		score = ((unsigned long)!e->wrapper << 40) |
+		score = ((unsigned long)entry_rank(e) << 40) |
 			((unsigned long)(MATCH_LINE_MAX - cap[CAP_START]) << 16) | p->literal_chars;
 		if (best && (score < best_score ||
 			     (score == best_score && (p->entry > best->entry ||

@@ -747,7 +747,7 @@ int vfd_rom_read(struct vfd_root *root, const char *slot, size_t max, uint8_t **
 /* ---------------------------------------------------- knowledge base */
 
 /*
- * The knowledge base of log messages: data/messages.kb, compiled in, or a
+ * The knowledge base of log messages: data/kb/NN-NAME.kb joined, compiled in, or a
  * file given with --kb. Each entry describes one message of the kernel, QEMU,
  * libvirt or a guest: patterns that recognise it in a log line, what it
  * means, its causes (each with the check findings that confirm or rule it
@@ -797,11 +797,13 @@ struct vfd_kb_pattern_text {
 /* An entry; every field is owned by the knowledge base and read-only. */
 struct vfd_kb_entry {
 	char *id;			/* stable, dotted: "qemu.group-not-viable" */
-	char *layer;			/* kernel, qemu, libvirt, sysfs, guest, distro */
+	char *layer;			/* kernel, qemu, libvirt, sysfs, guest, distro, xen, ... */
 	char *title;			/* one line */
 	char *meaning;			/* a paragraph */
+	const char *kind;		/* cause kind: "iommu-off", "binding", ... (vfd_kb_kinds) */
 	bool harmless;			/* looks alarming, is not */
 	bool wrapper;			/* only carries another message: matched last */
+	bool family;			/* covers a whole family: loses to dedicated entries */
 	char **sources;			/* "repo:path:function", NULL-terminated */
 	size_t n_sources;
 	struct vfd_kb_pattern_text *patterns;
@@ -826,7 +828,7 @@ struct vfd_kb_error {
  *          file, -EFBIG for one too large, -ENOMEM.
  */
 int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb_error *err);
-/* the compiled-in data/messages.kb, parsed (as vfd_kb_parse) */
+/* the compiled-in knowledge base (data/kb/NN-NAME.kb), parsed (as vfd_kb_parse) */
 int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_kb_error *err);
 /* the text of the compiled-in knowledge base */
 const char *vfd_kb_builtin_text(size_t *len);
@@ -840,6 +842,8 @@ const struct vfd_kb_entry *vfd_kb_find(const struct vfd_kb *kb, const char *id);
 size_t vfd_kb_entry_index(const struct vfd_kb *kb, const struct vfd_kb_entry *entry);
 /* "slot", "group", ... */
 const char *vfd_kb_value_name(enum vfd_kb_value_type type);
+/* the cause kinds an entry's kind: may name, NULL-terminated (SPEC-15's taxonomy) */
+extern const char *const vfd_kb_kinds[];
 
 struct vfd_kb_value {
 	enum vfd_kb_value_type type;
@@ -866,8 +870,10 @@ struct vfd_kb_match {
 /*
  * vfd_kb_match - recognise one log line (without its newline)
  * Patterns may match anywhere in the line, so log prefixes need no
- * stripping. When several entries match, the most specific pattern wins
- * (most literal characters); entries marked wrapper lose to any other. A
+ * stripping. When several entries match, entries rank wrapper < family <
+ * dedicated (a wrapper loses to any other entry, a family entry to any
+ * dedicated one); within a rank the message that starts first wins, then the
+ * most specific pattern (most literal characters). A
  * message that names no device gets the last full PCI address before it in
  * the line (the kernel's "vfio-pci 0000:01:00.0: " prefix, QEMU's host=).
  * Time is linear in @len; only the first 64 KiB are looked at. Uses scratch

@@ -70,6 +70,8 @@ static void show(struct watch *w, const struct vfd_kmsg_line *l)
 		json_str(stdout, l->text);
 		fputs(", \"id\": ", stdout);
 		json_str(stdout, matched ? m.entry->id : NULL);
+		fputs(", \"kind\": ", stdout);
+		json_str(stdout, matched ? m.entry->kind : NULL);
 		fputs(", \"title\": ", stdout);
 		json_str(stdout, matched ? m.entry->title : NULL);
 		printf(", \"harmless\": %s", !matched ? "null" : m.entry->harmless ? "true"

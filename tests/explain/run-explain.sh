@@ -48,6 +48,13 @@ if command -v jq >/dev/null; then
 			diff "$tmp/want" "$tmp/got" | sed 's/^/# /'
 		fi
 	done
+	# every problem carries its entry's kind, one of the taxonomy
+	kinds="iommu-off irq-remap group-viability device-busy binding module reset rom bar-resource dma-mapping permission firmware-bug config guest-driver harmless"
+	bad=$(jq -r '.problems[].kind' "$tmp/json" | while read -r k; do
+		case " $kinds " in *" $k "*) ;; *) echo "$k" ;; esac; done)
+	if [ -z "$bad" ] && [ "$(jq '[.problems[] | select(.kind == null)] | length' "$tmp/json")" = 0 ]; then
+		ok "explain -J gives every problem its kind"
+	else not_ok "explain -J gives every problem its kind ($bad)"; fi
 	n=$(grep -v '^#' "$corpus/qemu.txt" | cut -f2- | "$vd" explain --no-checks -J | jq '.lines')
 	want=$(grep -vc '^#' "$corpus/qemu.txt")
 	if [ "$n" = "$want" ]; then ok "explain -J counts the lines read"; else
@@ -63,6 +70,7 @@ printf '%s\n' "noise" \
 	"[    0.742699] pci 0000:01:00.0: Adding to iommu group 14" >"$tmp/log"
 status 1 "explain finds a problem (exit 1)" "$vd" explain --no-checks "$tmp/log"
 has "explain names the entry" "^qemu.group-not-viable: "
+has "explain names the kind of cause" "^  kind: group-viability"
 has "explain counts the hint line with its message" "line 2 (2 lines)"
 has "explain prints the causes" "^  causes:"
 has "explain expands the fix" "group 1 that is not a bridge"
@@ -207,6 +215,7 @@ format: 1
 
 id: kernel.custom
 layer: kernel
+kind: reset
 title: a message of my own
 source: linux:x.c:f
 match: frobnicator %slot% melted

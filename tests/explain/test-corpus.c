@@ -16,23 +16,7 @@
 #include <string.h>
 
 #include "vfd.h"
-
-static unsigned int n_test, n_failed;
-
-static void result(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void result(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", ++n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		n_failed++;
-}
+#include "tap-result.h"
 
 static enum vfd_kb_value_type value_type(const char *name)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target: the knowledge base parser (data/messages.kb format, as
+ * libFuzzer target: the knowledge base parser (the format of data/kb/NN-NAME.kb, as
  * loaded with --kb) and, when a file parses, matching a line with it.
  */
 #include "vfd.h"

@@ -3,7 +3,7 @@
  * The knowledge base: its parser (good files, every kind of malformed file),
  * the pattern matcher (placeholders, log prefixes, case, blanks, word
  * boundaries, which entry wins), value extraction and expansion, and the
- * built-in data/messages.kb (its finding ids must be ones check produces).
+ * built-in one, data/kb/NN-NAME.kb (its finding ids must be ones check produces).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 #include "vfd.h"
 
-#define ENTRY(id, extra) "id: " id "\nlayer: kernel\ntitle: t\nsource: linux:a.c:f\n" \
+#define ENTRY(id, extra) "id: " id "\nlayer: kernel\nkind: binding\ntitle: t\nsource: linux:a.c:f\n" \
 	extra "meaning: m\ncause: c\nfix: f\n\n"
 
 static struct vfd_kb *parse_ok(const char *text)
@@ -54,6 +54,7 @@ static void parser_good(void **state)
 		"\n"
 		"id: kernel.one\n"
 		"layer: kernel\n"
+		"kind: iommu-off\n"
 		"title: the first\n"
 		"source: linux:a.c:f\n"
 		"source: linux:b.c:g\n"
@@ -71,6 +72,7 @@ static void parser_good(void **state)
 		"\r\n"
 		"id: kernel.two\n"
 		"layer: kernel\n"
+		"kind: harmless\n"
 		"title: harmless\n"
 		"source: linux:c.c:h\n"
 		"match: nothing wrong here\n"
@@ -95,7 +97,10 @@ static void parser_good(void **state)
 	assert_string_equal(e->causes[0].verify, "cat /x/%slot%");
 	assert_int_equal(e->causes[1].n_checks, 0);
 	assert_false(e->harmless);
+	assert_false(e->family);
+	assert_string_equal(e->kind, "iommu-off");
 	assert_true(vfd_kb_find(kb, "kernel.two")->harmless);
+	assert_string_equal(vfd_kb_find(kb, "kernel.two")->kind, "harmless");
 	assert_ptr_equal(vfd_kb_entry(kb, 1), vfd_kb_find(kb, "kernel.two"));
 	assert_null(vfd_kb_entry(kb, 2));
 	assert_null(vfd_kb_find(kb, "kernel.three"));
@@ -114,9 +119,9 @@ static void parser_bad(void **state)
 	parse_bad("id:\n", 1, "has no value");
 	parse_bad("  continued\n", 1, "continuation line");
 	parse_bad("format: 2\n\n" ENTRY("kernel.a", "match: some text\n"), 1, "format '2'");
-	parse_bad(ENTRY("kernel.a", "match: some text\n") "format: 1\n", 10, "first stanza");
+	parse_bad(ENTRY("kernel.a", "match: some text\n") "format: 1\n", 11, "first stanza");
 	parse_bad(ENTRY("kernel.a", "match: some text\n") ENTRY("kernel.a", "match: more text\n"),
-		  10, "used twice");
+		  11, "used twice");
 	parse_bad("id: kernel.a\nlayer: firmware\n", 2, "layer 'firmware'");
 	parse_bad("id: kernel.a\nbogus: 1\n", 2, "unknown key 'bogus'");
 	parse_bad("id: kernel.a\ntitle: a\ntitle: b\n", 3, "given twice");
@@ -135,10 +140,24 @@ static void parser_bad(void **state)
 	parse_bad("id: kernel.a\nmatch: words %num% %num% %num% %num% %num% %num% %num% %num% "
 		  "%num%\n", 2, "more than 8 placeholders");
 	parse_bad("id: kernel.a\nmatch: some text\n  more\n", 3, "must fit on its 'match:'");
-	parse_bad("id: kernel.a\nlayer: kernel\ntitle: t\nsource: s\nmatch: some text\n"
+	parse_bad("id: kernel.a\nlayer: kernel\nkind: rom\ntitle: t\nsource: s\nmatch: some text\n"
 		  "meaning: m\n", 1, "has no 'cause:'");
-	parse_bad("id: kernel.a\nlayer: kernel\ntitle: t\nsource: s\nmeaning: m\n", 1,
+	parse_bad("id: kernel.a\nlayer: kernel\nkind: rom\ntitle: t\nsource: s\nmeaning: m\n", 1,
 		  "has no 'match:'");
+	/* kind: required, from the taxonomy, once, and harmless only with harmless: yes */
+	parse_bad("id: kernel.a\nlayer: kernel\ntitle: t\nsource: s\nmatch: some text\n"
+		  "meaning: m\ncause: c\nfix: f\n", 1, "has no 'kind:'");
+	parse_bad("id: kernel.a\nlayer: kernel\nkind: iommu\n", 3, "kind 'iommu'");
+	parse_bad("id: kernel.a\nkind: rom\nkind: reset\n", 3, "given twice");
+	parse_bad("id: kernel.a\nfamily: perhaps\n", 2, "yes or no");
+	parse_bad(ENTRY("kernel.a", "match: some text\nharmless: yes\n"), 1, "go together");
+	parse_bad("id: kernel.a\nlayer: kernel\nkind: harmless\ntitle: t\nsource: s\n"
+		  "match: some text\nmeaning: m\ncause: c\nfix: f\n", 1, "go together");
+	parse_bad(ENTRY("kernel.a", "match: some text\nfamily: yes\nwrapper: yes\n"), 1,
+		  "both a wrapper and a family");
+	parse_bad("id: kernel.a\nlayer: kernel\nkind: harmless\nharmless: yes\nfamily: yes\n"
+		  "title: t\nsource: s\nmatch: some text\nmeaning: m\n", 1,
+		  "a family entry cannot be harmless");
 	{
 		char big[5000];
 
@@ -344,6 +363,28 @@ static void matcher_rules(void **state)
 	vfd_kb_free(kb);
 }
 
+/* wrapper < family < dedicated, whatever the position in the line */
+static void matcher_family(void **state)
+{
+	struct vfd_kb *kb = parse_ok(
+		ENTRY("libvirt.wrap", "wrapper: yes\nmatch: unexpectedly closed the monitor\n")
+		ENTRY("kernel.vfio-pci-family", "family: yes\nmatch: vfio-pci %slot%: %any%\n")
+		ENTRY("kernel.dedicated", "match: Refused to change power state\n"));
+	const struct vfd_kb_match *m;
+
+	m = match(kb, "[ 1.0] vfio-pci 0000:01:00.0: Refused to change power state from D0");
+	assert_string_equal(m->entry->id, "kernel.dedicated");
+	assert_true(vfd_kb_find(kb, "kernel.vfio-pci-family")->family);
+	m = match(kb, "[ 1.0] vfio-pci 0000:01:00.0: something never seen before");
+	assert_string_equal(m->entry->id, "kernel.vfio-pci-family");
+	assert_string_equal(vfd_kb_match_value(m, VFD_KB_SLOT), "0000:01:00.0");
+	assert_string_equal(vfd_kb_match_value(m, VFD_KB_ANY), "something never seen before");
+	expect(kb, "qemu unexpectedly closed the monitor: vfio-pci 0000:01:00.0: boom",
+	       "kernel.vfio-pci-family");
+	expect(kb, "qemu unexpectedly closed the monitor: boom", "libvirt.wrap");
+	vfd_kb_free(kb);
+}
+
 static void expand(void **state)
 {
 	struct vfd_kb *kb = small_kb();
@@ -417,6 +458,7 @@ int main(void)
 		cmocka_unit_test(matcher_prefixes),
 		cmocka_unit_test(matcher_values),
 		cmocka_unit_test(matcher_rules),
+		cmocka_unit_test(matcher_family),
 		cmocka_unit_test(expand),
 		cmocka_unit_test(builtin),
 	};
