@@ -5,17 +5,31 @@
  * kb.c runs only on lines that hold all of a pattern's words.
  *
  * Each pattern has a primary word: of its words of four bytes or more (every
- * pattern has one, kb.c sees to it), the one least likely in a
- * log line by the letters of its rarest 4-byte window (ac.c), then the one
- * fewest patterns share (a word many patterns use, "failed", "device", is
- * common in logs as well), then the longer one. One automaton (ac.c) holds
- * all the words and those of the classifier of unknown lines, and finds them
- * all in one pass; the primaries, and the classifier's words that make a
- * line relevant, are its gates: a line without a 4-byte window of any gate
- * word is dropped by a cheap test before the automaton reads it. A pattern
- * is a candidate when its primary is in the line and each of its other
- * words too.
+ * pattern has one, kb.c sees to it), the one least likely in a log line by
+ * the letters of its rarest 4-byte window (ac.c), then the one fewest
+ * patterns share (a word many patterns use, "failed", "device", is common in
+ * logs as well), then the longer one. The primaries, and the classifier's
+ * words that make a line relevant (explain-unknown.c), are the gates.
+ *
+ * A line is read once, one 4-byte window at a time: each window is hashed
+ * into a bit set of the gates' kept windows (2^20 bits, 128 KiB, in the L2
+ * cache; the probes are independent of each other, so the CPU runs them in
+ * parallel, where an automaton is a chain of dependent loads), and only a
+ * window whose bit is set is looked up in an exact table of the kept
+ * windows and checked against the gate words that keep it. So the gates a
+ * line holds are known without an automaton. Then only the few patterns
+ * whose primary is there are looked at: each of their other words is
+ * searched for in the line (once a line, remembered; not at all when the
+ * line lacks the word's first or last trigram, by a stamped table of the
+ * line's hashed trigrams), and a pattern with all of them is a candidate. The classifier's other words are searched for
+ * only when one of its gates is there: without one it finds nothing
+ * relevant (vfd_unknown_classify).
+ *
+ * Words are compared as ac.c's automaton does (vfd_ac_class_of: ASCII case
+ * ignored, all digits alike, all rare bytes alike), so a word is never
+ * missed and a line may hold it with other digits.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +37,17 @@
 #include "ac.h"
 #include "kb-prefilter.h"
 
+#define GATE_BITS	20		/* the bit set of the kept windows: 2^20 bits */
+#define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
+#define TRI_BITS	12		/* the trigrams of a line: 2^12 stamps, 8 KiB */
+
+/* a gate word that keeps a window: the word and where the window starts in it */
+struct gate_entry {
+	uint32_t word;
+	uint32_t offset;
+};
+
 struct kb_prefilter {
-	struct vfd_ac *ac;
 
 	/* distinct words, in the order first added; the automaton's ids are these */
 	char **words;
@@ -41,10 +64,30 @@ struct kb_prefilter {
 
 	/* after the build: per word, the patterns it is the primary of */
 	uint32_t *prim_start, *prim_list;
+	/* per word: its text mapped by vfd_ac_class_of, and its length */
+	unsigned char **mapped;
+	uint32_t *lens;
+	bool *is_gate;			/* per word: a primary or a gate of the classifier */
+	bool any_hint;			/* the classifier has words */
+
+	/* the gates: a bit per kept window, then the exact table of the windows */
+	uint64_t *bits;
+	uint32_t *win_key;		/* open addressing: window (FOLD4), 0 empty */
+	uint32_t *win_start;		/* per slot: its entries, gates[win_start .. win_end) */
+	uint32_t *win_end;
+	size_t win_size;		/* a power of two */
+	struct gate_entry *gates;
 
 	/* scratch of a run */
-	uint32_t *seen;			/* per word: the run that found it */
+	uint32_t *seen;			/* per word: the run that looked for it */
+	bool *present;			/* per word, when seen: in the line */
+	uint32_t *found;		/* the gate words of the line */
+	unsigned char *line;		/* the line, mapped (KB_PREFILTER_LINE_MAX) */
 	uint32_t stamp;
+	/* per hashed trigram of the mapped line: the run that saw it last */
+	uint16_t tri[1u << TRI_BITS];
+	uint16_t tri_stamp;
+	unsigned char cls[256];		/* vfd_ac_class_of as a table */
 };
 
 struct kb_prefilter *kb_prefilter_new(void)
@@ -53,9 +96,8 @@ struct kb_prefilter *kb_prefilter_new(void)
 
 	if (!pf)
 		return NULL;
-	pf->ac = vfd_ac_new();
 	pf->pw_start = calloc(1, sizeof(*pf->pw_start));
-	if (!pf->ac || !pf->pw_start) {
+	if (!pf->pw_start) {
 		kb_prefilter_free(pf);
 		return NULL;
 	}
@@ -67,9 +109,22 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 {
 	if (!pf)
 		return;
-	vfd_ac_free(pf->ac);
-	for (size_t i = 0; i < pf->n_words; i++)
+	for (size_t i = 0; i < pf->n_words; i++) {
 		free(pf->words[i]);
+		if (pf->mapped)
+			free(pf->mapped[i]);
+	}
+	free(pf->mapped);
+	free(pf->lens);
+	free(pf->is_gate);
+	free(pf->bits);
+	free(pf->win_key);
+	free(pf->win_start);
+	free(pf->win_end);
+	free(pf->gates);
+	free(pf->present);
+	free(pf->found);
+	free(pf->line);
 	free(pf->words);
 	free(pf->users);
 	free(pf->hint);
@@ -235,69 +290,258 @@ static uint32_t primary(const struct kb_prefilter *pf, size_t p)
 	return best;
 }
 
+/* the bit of a 4-byte window, case folded (multiplicative hashing, Knuth) */
+static inline uint32_t window_bit(uint32_t x)
+{
+	return (x * 0x9e3779b1u) >> (32 - GATE_BITS);
+}
+
+static inline uint32_t window_at(const unsigned char *s)
+{
+	uint32_t x;
+
+	memcpy(&x, s, 4);
+	return x | FOLD4;
+}
+
+/* the slot of window @key in the exact table: its own, or the empty one to take */
+static size_t window_slot(const struct kb_prefilter *pf, uint32_t key)
+{
+	size_t i = (key * 0x9e3779b1u) & (pf->win_size - 1);
+
+	while (pf->win_key[i] && pf->win_key[i] != key)
+		i = (i + 1) & (pf->win_size - 1);
+	return i;
+}
+
+/*
+ * the gates' kept windows: the bit set, and the exact table with the gate
+ * words of each window grouped together (a counting sort by slot)
+ */
+static int build_gates(struct kb_prefilter *pf)
+{
+	size_t n_gates = 0, k = 0;
+	uint32_t *slot_of;
+
+	for (size_t w = 0; w < pf->n_words; w++)
+		n_gates += pf->is_gate[w];
+	pf->win_size = 16;
+	while (pf->win_size < 2 * n_gates + 2)
+		pf->win_size *= 2;
+	pf->bits = calloc((1u << GATE_BITS) / 64, sizeof(*pf->bits));
+	pf->win_key = calloc(pf->win_size, sizeof(*pf->win_key));
+	pf->win_start = calloc(pf->win_size + 1, sizeof(*pf->win_start));
+	pf->win_end = calloc(pf->win_size, sizeof(*pf->win_end));
+	pf->gates = malloc((n_gates + 1) * sizeof(*pf->gates));
+	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
+	if (!pf->bits || !pf->win_key || !pf->win_start || !pf->win_end || !pf->gates ||
+	    !slot_of) {
+		free(slot_of);
+		return -ENOMEM;
+	}
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t off, slot;
+		uint32_t key;
+
+		if (!pf->is_gate[w])
+			continue;
+		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
+		key = window_at((const unsigned char *)pf->words[w] + off);
+		pf->bits[window_bit(key) / 64] |= UINT64_C(1) << (window_bit(key) % 64);
+		slot = window_slot(pf, key);
+		pf->win_key[slot] = key;
+		pf->win_start[slot + 1]++;
+		slot_of[w] = (uint32_t)slot;
+	}
+	for (size_t i = 0; i < pf->win_size; i++)
+		pf->win_start[i + 1] += pf->win_start[i];
+	for (size_t i = 0; i < pf->win_size; i++)
+		pf->win_end[i] = pf->win_start[i];
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t off;
+
+		if (!pf->is_gate[w])
+			continue;
+		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
+		pf->gates[pf->win_end[slot_of[w]]++] =
+			(struct gate_entry){ (uint32_t)w, (uint32_t)off };
+		k++;
+	}
+	free(slot_of);
+	return k == n_gates ? 0 : -EINVAL;
+}
+
 int kb_prefilter_build(struct kb_prefilter *pf)
 {
 	uint32_t *prim;
-	int r = 0;
 
 	if (pf->prim_start)
 		return -EINVAL;
 	pf->prim_start = calloc(pf->n_words + 2, sizeof(*pf->prim_start));
 	pf->prim_list = malloc((pf->n_patterns + 1) * sizeof(*pf->prim_list));
 	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
+	pf->present = calloc(pf->n_words + 1, sizeof(*pf->present));
+	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
+	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
+	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
+	pf->is_gate = calloc(pf->n_words + 1, sizeof(*pf->is_gate));
+	pf->line = malloc(KB_PREFILTER_LINE_MAX);
 	prim = malloc((pf->n_patterns + 1) * sizeof(*prim));
-	if (!pf->prim_start || !pf->prim_list || !pf->seen || !prim) {
+	if (!pf->prim_start || !pf->prim_list || !pf->seen || !pf->present || !pf->found ||
+	    !pf->mapped || !pf->lens || !pf->is_gate || !pf->line || !prim) {
 		free(prim);
 		return -ENOMEM;
+	}
+	for (int c = 0; c < 256; c++)
+		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t len = strlen(pf->words[w]);
+
+		pf->lens[w] = (uint32_t)len;
+		pf->mapped[w] = malloc(len + 1);
+		if (!pf->mapped[w]) {
+			free(prim);
+			return -ENOMEM;
+		}
+		for (size_t k = 0; k <= len; k++)
+			pf->mapped[w][k] = k < len ? pf->cls[(unsigned char)pf->words[w][k]] : 0;
+		pf->is_gate[w] = pf->gate[w];
+		if (pf->hint[w] >= 0)
+			pf->any_hint = true;
 	}
 	/* counting sort of the patterns by primary word */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
 		prim[p] = primary(pf, p);
+		pf->is_gate[prim[p]] = true;
 		pf->prim_start[prim[p] + 2]++;
 	}
 	for (size_t w = 0; w < pf->n_words; w++)
 		pf->prim_start[w + 2] += pf->prim_start[w + 1];
 	for (size_t p = 0; p < pf->n_patterns; p++)
 		pf->prim_list[pf->prim_start[prim[p] + 1]++] = (uint32_t)p;
-	/* the automaton: word ids are the same as here */
-	for (size_t w = 0; w < pf->n_words && r >= 0; w++)
-		r = vfd_ac_add(pf->ac, pf->words[w], strlen(pf->words[w]));
-	for (size_t p = 0; p < pf->n_patterns && r >= 0; p++)
-		r = vfd_ac_gate(pf->ac, prim[p]);
-	for (size_t w = 0; w < pf->n_words && r >= 0; w++)
-		if (pf->gate[w])
-			r = vfd_ac_gate(pf->ac, (uint32_t)w);
 	free(prim);
-	return r < 0 ? r : vfd_ac_build(pf->ac);
+	return build_gates(pf);
+}
+
+/*
+ * does @line (@len bytes, mapped) hold @word (@wlen bytes, three or more)?
+ * Words are short and so are log lines: the first three bytes are compared
+ * at each place at once, without a search's setup (memmem's costs more here)
+ */
+static bool find_word(const unsigned char *line, size_t len, const unsigned char *word,
+		      size_t wlen)
+{
+	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8 | (uint32_t)word[2] << 16;
+
+	for (size_t i = 0; i + wlen <= len; i++) {
+		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8 |
+			     (uint32_t)line[i + 2] << 16;
+
+		if (x == head && memcmp(line + i + 3, word + 3, wlen - 3) == 0)
+			return true;
+	}
+	return false;
+}
+
+static inline uint32_t tri_at(const unsigned char *s)
+{
+	uint32_t x = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
+
+	return (x * 0x9e3779b1u) >> (32 - TRI_BITS);
+}
+
+/*
+ * is word @w in the line (@len bytes, mapped into pf->line)? Looked up once a
+ * run; a word whose first or last trigram the line lacks is not searched for
+ */
+static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
+{
+	if (pf->seen[w] != pf->stamp) {
+		const unsigned char *word = pf->mapped[w];
+		uint32_t wlen = pf->lens[w];
+
+		pf->seen[w] = pf->stamp;
+		pf->present[w] = pf->tri[tri_at(word)] == pf->tri_stamp &&
+				 pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp &&
+				 find_word(pf->line, len, word, wlen);
+	}
+	return pf->present[w];
+}
+
+/* the gate words of @s whose kept window starts at @i, into pf->found */
+static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
+		       uint32_t key, size_t n_found)
+{
+	size_t slot = window_slot(pf, key);
+
+	if (pf->win_key[slot] != key)
+		return n_found;
+	for (uint32_t g = pf->win_start[slot]; g < pf->win_end[slot]; g++) {
+		uint32_t w = pf->gates[g].word, off = pf->gates[g].offset, k;
+		const unsigned char *at = s + i - off;
+
+		if (i < off || i - off + pf->lens[w] > len || pf->seen[w] == pf->stamp)
+			continue;
+		for (k = 0; k < pf->lens[w] && pf->cls[at[k]] == pf->mapped[w][k]; k++)
+			;
+		if (k < pf->lens[w])
+			continue;
+		pf->seen[w] = pf->stamp;
+		pf->present[w] = true;
+		pf->found[n_found++] = w;
+	}
+	return n_found;
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
 			uint64_t *hints)
 {
-	const uint32_t *ids;
-	size_t n = vfd_ac_scan(pf->ac, line, len, &ids), n_cands = 0;
+	const unsigned char *s = (const unsigned char *)line;
+	const uint64_t *bits = pf->bits;
+	size_t n_found = 0, n_cands = 0;
+	bool classify = false;
 
 	*hints = 0;
-	if (n == 0)
+	if (!bits || len < 4)
 		return 0;
+	if (len > KB_PREFILTER_LINE_MAX)
+		len = KB_PREFILTER_LINE_MAX;
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		pf->seen[ids[i]] = pf->stamp;
-		if (pf->hint[ids[i]] >= 0)
-			*hints |= UINT64_C(1) << pf->hint[ids[i]];
+	for (size_t i = 0; i + 4 <= len; i++) {
+		uint32_t key = window_at(s + i), b = window_bit(key);
+
+		if ((bits[b / 64] >> (b % 64)) & 1)
+			n_found = gates_at(pf, s, len, i, key, n_found);
 	}
-	for (size_t i = 0; i < n; i++) {
-		for (uint32_t k = pf->prim_start[ids[i]]; k < pf->prim_start[ids[i] + 1]; k++) {
+	if (n_found == 0)
+		return 0;
+	if (++pf->tri_stamp == 0) {
+		memset(pf->tri, 0, sizeof(pf->tri));
+		pf->tri_stamp = 1;
+	}
+	for (size_t i = 0; i < len; i++)
+		pf->line[i] = pf->cls[s[i]];
+	for (size_t i = 0; i + 3 <= len; i++)
+		pf->tri[tri_at(pf->line + i)] = pf->tri_stamp;
+	for (size_t i = 0; i < n_found; i++) {
+		uint32_t w = pf->found[i];
+
+		classify |= pf->gate[w];
+		for (uint32_t k = pf->prim_start[w]; k < pf->prim_start[w + 1]; k++) {
 			uint32_t p = pf->prim_list[k], j = pf->pw_start[p];
 
-			while (j < pf->pw_start[p + 1] && pf->seen[pf->pw[j]] == pf->stamp)
+			while (j < pf->pw_start[p + 1] && word_present(pf, pf->pw[j], len))
 				j++;
 			if (j == pf->pw_start[p + 1])
 				cands[n_cands++] = p;
 		}
 	}
+	/* the classifier's words matter only with one of its gates */
+	for (size_t w = 0; classify && w < pf->n_words; w++)
+		if (pf->hint[w] >= 0 && word_present(pf, (uint32_t)w, len))
+			*hints |= UINT64_C(1) << pf->hint[w];
 	return n_cands;
 }

@@ -12,6 +12,9 @@
 
 struct kb_prefilter;
 
+/* a run looks at this many bytes of a line at most */
+#define KB_PREFILTER_LINE_MAX	65536u
+
 struct kb_prefilter *kb_prefilter_new(void);
 void kb_prefilter_free(struct kb_prefilter *pf);
 /*
@@ -32,7 +35,8 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 int kb_prefilter_build(struct kb_prefilter *pf);
 /*
  * the patterns all of whose words occur in @line, into @cands (room for
- * every pattern), and the classifier's words found, as *hints
+ * every pattern), and the classifier's words found, as *hints (only when
+ * the line holds one of its gate words; 0 otherwise)
  * Returns: the number of candidates.
  */
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
