@@ -18,7 +18,10 @@
  * window whose bit is set is looked up in an exact table of the kept
  * windows and checked against the gate words that keep it. So the gates a
  * line holds are known without an automaton. Then only the few patterns
- * whose primary is there are looked at: each of their other words is
+ * whose primary is there are looked at, in groups that share their next
+ * rarest word (a group whose second word is not in the line is passed over
+ * at once: a common primary such as "pci_bus" heads 150 patterns): each of
+ * their other words is
  * searched for in the line (once a line, remembered; not at all when the
  * line lacks the word's first or last trigram, by a stamped table of the
  * line's hashed trigrams), and a pattern with all of them is a candidate. The classifier's other words are searched for
@@ -62,13 +65,18 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* after the build: per word, the patterns it is the primary of */
-	uint32_t *prim_start, *prim_list;
+	/*
+	 * after the build: per word, the patterns it is the primary of, grouped
+	 * by their secondary word; per place in that list, where the next group
+	 * starts (so a group whose secondary is not in a line is passed over)
+	 */
+	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
 	/* per word: its text mapped by vfd_ac_class_of, and its length */
 	unsigned char **mapped;
 	uint32_t *lens;
 	bool *is_gate;			/* per word: a primary or a gate of the classifier */
-	bool any_hint;			/* the classifier has words */
+	uint32_t *hint_words;		/* the classifier's words */
+	size_t n_hint_words;
 
 	/* the gates: a bit per kept window, then the exact table of the windows */
 	uint64_t *bits;
@@ -117,6 +125,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->mapped);
 	free(pf->lens);
 	free(pf->is_gate);
+	free(pf->hint_words);
 	free(pf->bits);
 	free(pf->win_key);
 	free(pf->win_start);
@@ -134,6 +143,8 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->pw_start);
 	free(pf->prim_start);
 	free(pf->prim_list);
+	free(pf->sec_of);
+	free(pf->group_end);
 	free(pf->seen);
 	free(pf);
 }
@@ -267,19 +278,24 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 	return 0;
 }
 
-/* the rarest word of pattern @p, then the one fewest patterns share, then the longer */
-static uint32_t primary(const struct kb_prefilter *pf, size_t p)
+/*
+ * the rarest word of pattern @p other than @not (UINT32_MAX: none), then the
+ * one fewest patterns share, then the longer; @not itself when it is the only
+ */
+static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t not)
 {
-	uint32_t best = pf->pw[pf->pw_start[p]];
+	uint32_t best = not;
 	size_t off;
-	unsigned int best_score = vfd_ac_rarest_window(pf->words[best], strlen(pf->words[best]),
-						       &off);
+	unsigned int best_score = ~0u;
 
-	for (uint32_t k = pf->pw_start[p] + 1; k < pf->pw_start[p + 1]; k++) {
+	for (uint32_t k = pf->pw_start[p]; k < pf->pw_start[p + 1]; k++) {
 		uint32_t w = pf->pw[k];
 		unsigned int score = vfd_ac_rarest_window(pf->words[w], strlen(pf->words[w]), &off);
 
-		if (score < best_score ||
+		if (w == not)
+			continue;
+		if (best == not ||
+		    score < best_score ||
 		    (score == best_score && (pf->users[w] < pf->users[best] ||
 					     (pf->users[w] == pf->users[best] &&
 					      strlen(pf->words[w]) > strlen(pf->words[best]))))) {
@@ -318,6 +334,17 @@ static size_t window_slot(const struct kb_prefilter *pf, uint32_t key)
  * the gates' kept windows: the bit set, and the exact table with the gate
  * words of each window grouped together (a counting sort by slot)
  */
+/* by primary word, then secondary word, then pattern number */
+static int by_primary(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
 static int build_gates(struct kb_prefilter *pf)
 {
 	size_t n_gates = 0, k = 0;
@@ -385,10 +412,13 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
 	pf->is_gate = calloc(pf->n_words + 1, sizeof(*pf->is_gate));
+	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
 	pf->line = malloc(KB_PREFILTER_LINE_MAX);
-	prim = malloc((pf->n_patterns + 1) * sizeof(*prim));
+	pf->sec_of = malloc((pf->n_patterns + 1) * sizeof(*pf->sec_of));
+	pf->group_end = malloc((pf->n_patterns + 1) * sizeof(*pf->group_end));
+	prim = malloc((pf->n_patterns + 1) * 3 * sizeof(*prim));
 	if (!pf->prim_start || !pf->prim_list || !pf->seen || !pf->present || !pf->found ||
-	    !pf->mapped || !pf->lens || !pf->is_gate || !pf->line || !prim) {
+	    !pf->mapped || !pf->lens || !pf->is_gate || !pf->hint_words || !pf->line || !pf->sec_of || !pf->group_end || !prim) {
 		free(prim);
 		return -ENOMEM;
 	}
@@ -407,18 +437,29 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 			pf->mapped[w][k] = k < len ? pf->cls[(unsigned char)pf->words[w][k]] : 0;
 		pf->is_gate[w] = pf->gate[w];
 		if (pf->hint[w] >= 0)
-			pf->any_hint = true;
+			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
-	/* counting sort of the patterns by primary word */
+	/* the patterns by primary word, then secondary */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		prim[p] = primary(pf, p);
-		pf->is_gate[prim[p]] = true;
-		pf->prim_start[prim[p] + 2]++;
+		uint32_t w = rarest_word(pf, p, UINT32_MAX);
+
+		prim[3 * p] = w;
+		prim[3 * p + 1] = rarest_word(pf, p, w);
+		prim[3 * p + 2] = (uint32_t)p;
+		pf->is_gate[w] = true;
+		pf->prim_start[w + 1]++;
 	}
+	qsort(prim, pf->n_patterns, 3 * sizeof(*prim), by_primary);
 	for (size_t w = 0; w < pf->n_words; w++)
-		pf->prim_start[w + 2] += pf->prim_start[w + 1];
-	for (size_t p = 0; p < pf->n_patterns; p++)
-		pf->prim_list[pf->prim_start[prim[p] + 1]++] = (uint32_t)p;
+		pf->prim_start[w + 1] += pf->prim_start[w];
+	for (size_t k = 0; k < pf->n_patterns; k++) {
+		pf->prim_list[k] = prim[3 * k + 2];
+		pf->sec_of[k] = prim[3 * k + 1];
+	}
+	for (size_t k = pf->n_patterns; k-- > 0;)
+		pf->group_end[k] = k + 1 < pf->n_patterns && prim[3 * k] == prim[3 * k + 3] &&
+				   prim[3 * k + 1] == prim[3 * k + 4] ? pf->group_end[k + 1] :
+				   (uint32_t)k + 1;
 	free(prim);
 	return build_gates(pf);
 }
@@ -533,6 +574,10 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 		for (uint32_t k = pf->prim_start[w]; k < pf->prim_start[w + 1]; k++) {
 			uint32_t p = pf->prim_list[k], j = pf->pw_start[p];
 
+			if (!word_present(pf, pf->sec_of[k], len)) {
+				k = pf->group_end[k] - 1;
+				continue;
+			}
 			while (j < pf->pw_start[p + 1] && word_present(pf, pf->pw[j], len))
 				j++;
 			if (j == pf->pw_start[p + 1])
@@ -540,8 +585,11 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 		}
 	}
 	/* the classifier's words matter only with one of its gates */
-	for (size_t w = 0; classify && w < pf->n_words; w++)
-		if (pf->hint[w] >= 0 && word_present(pf, (uint32_t)w, len))
+	for (size_t i = 0; classify && i < pf->n_hint_words; i++) {
+		uint32_t w = pf->hint_words[i];
+
+		if (word_present(pf, w, len))
 			*hints |= UINT64_C(1) << pf->hint[w];
+	}
 	return n_cands;
 }
