@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The knowledge base's prefilter. Every literal word (three bytes or more) of
- * every pattern must occur in a line the pattern matches, so the Pike VM of
- * kb.c runs only on lines that hold all of a pattern's words.
+ * every pattern, and a lead of two bytes, must occur in a line the pattern
+ * matches, so the Pike VM of kb.c runs only on lines that hold all of a
+ * pattern's words.
  *
  * Each pattern has a primary word: of its words of four bytes or more (every
  * pattern has one, kb.c sees to it), the one least likely in a log line by
@@ -243,7 +244,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		pf->cap_patterns = ncap;
 	}
 	for (size_t k = 0; k < n_words; k++) {
-		int64_t id = *words ? intern(pf, words) : -EINVAL;
+		int64_t id = strlen(words) >= 2 ? intern(pf, words) : -EINVAL;
 
 		if (id < 0)
 			return (int)id;
@@ -465,20 +466,19 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 }
 
 /*
- * does @line (@len bytes, mapped) hold @word (@wlen bytes, three or more)?
- * Words are short and so are log lines: the first three bytes are compared
- * at each place at once, without a search's setup (memmem's costs more here)
+ * does @line (@len bytes, mapped) hold @word (@wlen bytes, two or more)?
+ * Words are short and so are log lines: the first two bytes are compared at
+ * each place at once, without a search's setup (memmem's costs more here)
  */
 static bool find_word(const unsigned char *line, size_t len, const unsigned char *word,
 		      size_t wlen)
 {
-	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8 | (uint32_t)word[2] << 16;
+	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8;
 
 	for (size_t i = 0; i + wlen <= len; i++) {
-		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8 |
-			     (uint32_t)line[i + 2] << 16;
+		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8;
 
-		if (x == head && memcmp(line + i + 3, word + 3, wlen - 3) == 0)
+		if (x == head && memcmp(line + i + 2, word + 2, wlen - 2) == 0)
 			return true;
 	}
 	return false;
@@ -502,8 +502,8 @@ static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 		uint32_t wlen = pf->lens[w];
 
 		pf->seen[w] = pf->stamp;
-		pf->present[w] = pf->tri[tri_at(word)] == pf->tri_stamp &&
-				 pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp &&
+		pf->present[w] = (wlen < 3 || (pf->tri[tri_at(word)] == pf->tri_stamp &&
+					       pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp)) &&
 				 find_word(pf->line, len, word, wlen);
 	}
 	return pf->present[w];

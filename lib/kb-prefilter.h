@@ -19,8 +19,8 @@ struct kb_prefilter *kb_prefilter_new(void);
 void kb_prefilter_free(struct kb_prefilter *pf);
 /*
  * pattern number @pattern (0, 1, 2 ... in order) requires each of @n_words
- * words (@words: each NUL-terminated, one after another, lower case; one of
- * them four bytes or more); 0, -EINVAL, -ENOMEM
+ * words (@words: each NUL-terminated, one after another, lower case, two
+ * bytes or more; one of them four bytes or more); 0, -EINVAL, -ENOMEM
  */
 int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char *words,
 			     size_t n_words);

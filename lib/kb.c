@@ -631,9 +631,28 @@ static int prefilter_build(struct vfd_kb *kb)
 	kb->prefilter = kb_prefilter_new();
 	if (!kb->prefilter)
 		return -ENOMEM;
-	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++)
-		r = kb_prefilter_add_pattern(kb->prefilter, i, kb->patterns[i].keyword,
-					     kb->patterns[i].n_words);
+	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++) {
+		const struct kb_pattern *p = &kb->patterns[i];
+		char *words;
+
+		if (p->lead_len != 2) {
+			r = kb_prefilter_add_pattern(kb->prefilter, i, p->keyword, p->n_words);
+			continue;
+		}
+		/*
+		 * a lead of two bytes ("xe %slot%:%any%no table") is no word, but a
+		 * match holds it all the same: required too, it keeps the VM off
+		 * every line that holds the pattern's one common word
+		 */
+		words = malloc(p->keyword_len + 3);
+		if (!words)
+			return -ENOMEM;
+		memcpy(words, p->keyword, p->keyword_len);
+		memcpy(words + p->keyword_len, p->lead, 2);
+		words[p->keyword_len + 2] = '\0';
+		r = kb_prefilter_add_pattern(kb->prefilter, i, words, p->n_words + 1);
+		free(words);
+	}
 	for (size_t i = 0; i < n_unknown && r >= 0; i++)
 		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
 					  vfd_unknown_word_gates(i));
