@@ -9,8 +9,11 @@
  * pattern has one, kb.c sees to it), the one least likely in a log line by
  * the letters of its rarest 4-byte window (ac.c), then the one fewest
  * patterns share (a word many patterns use, "failed", "device", is common in
- * logs as well), then the longer one. The primaries, and the classifier's
- * words that make a line relevant (explain-unknown.c), are the gates.
+ * logs as well), then the longer one. That guess is poor for boot logs
+ * ("acpi", "table" and "pci_bus" look rare), so after the first lines of a
+ * log the primaries are chosen again by how many lines of a sample of them
+ * hold each word (see sample()). The primaries, and the classifier's words
+ * that make a line relevant (explain-unknown.c), are the gates.
  *
  * A line is read once, one 4-byte window at a time: each window is hashed
  * into a bit set of the gates' kept windows (2^20 bits, 128 KiB, in the L2
@@ -44,11 +47,35 @@
 #define GATE_BITS	20		/* the bit set of the kept windows: 2^20 bits */
 #define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
 #define TRI_BITS	12		/* the trigrams of a line: 2^12 stamps, 8 KiB */
+#define SAMPLE_EVERY	8		/* the primaries are chosen again after a sample */
+#define SAMPLE_LINES	1024		/* ... of this many lines, one in SAMPLE_EVERY */
 
 /* a gate word that keeps a window: the word and where the window starts in it */
 struct gate_entry {
 	uint32_t word;
 	uint32_t offset;
+};
+
+/*
+ * which word of each pattern is looked for first (its primary), which next
+ * (its secondary), and the gates that follow from it
+ */
+struct layout {
+	/*
+	 * per word, the patterns it is the primary of, grouped by their
+	 * secondary word; per place in that list, where the next group starts
+	 * (so a group whose secondary is not in a line is passed over)
+	 */
+	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
+	bool *is_gate;			/* per word: a primary or a gate of the classifier */
+
+	/* the gates: a bit per kept window, then the exact table of the windows */
+	uint64_t *bits;
+	uint32_t *win_key;		/* open addressing: window (FOLD4), 0 empty */
+	uint32_t *win_start;		/* per slot: its entries, gates[win_start .. win_end) */
+	uint32_t *win_end;
+	size_t win_size;		/* a power of two */
+	struct gate_entry *gates;
 };
 
 struct kb_prefilter {
@@ -66,26 +93,16 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/*
-	 * after the build: per word, the patterns it is the primary of, grouped
-	 * by their secondary word; per place in that list, where the next group
-	 * starts (so a group whose secondary is not in a line is passed over)
-	 */
-	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
 	/* per word: its text mapped by vfd_ac_class_of, and its length */
 	unsigned char **mapped;
 	uint32_t *lens;
-	bool *is_gate;			/* per word: a primary or a gate of the classifier */
 	uint32_t *hint_words;		/* the classifier's words */
 	size_t n_hint_words;
+	struct layout lay;
 
-	/* the gates: a bit per kept window, then the exact table of the windows */
-	uint64_t *bits;
-	uint32_t *win_key;		/* open addressing: window (FOLD4), 0 empty */
-	uint32_t *win_start;		/* per slot: its entries, gates[win_start .. win_end) */
-	uint32_t *win_end;
-	size_t win_size;		/* a power of two */
-	struct gate_entry *gates;
+	/* the first lines of the log, one in SAMPLE_EVERY: per word, in how many */
+	uint32_t *freq;
+	size_t runs;
 
 	/* scratch of a run */
 	uint32_t *seen;			/* per word: the run that looked for it */
@@ -114,6 +131,21 @@ struct kb_prefilter *kb_prefilter_new(void)
 	return pf;
 }
 
+static void layout_free(struct layout *lay)
+{
+	free(lay->prim_start);
+	free(lay->prim_list);
+	free(lay->sec_of);
+	free(lay->group_end);
+	free(lay->is_gate);
+	free(lay->bits);
+	free(lay->win_key);
+	free(lay->win_start);
+	free(lay->win_end);
+	free(lay->gates);
+	memset(lay, 0, sizeof(*lay));
+}
+
 void kb_prefilter_free(struct kb_prefilter *pf)
 {
 	if (!pf)
@@ -125,13 +157,9 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	}
 	free(pf->mapped);
 	free(pf->lens);
-	free(pf->is_gate);
 	free(pf->hint_words);
-	free(pf->bits);
-	free(pf->win_key);
-	free(pf->win_start);
-	free(pf->win_end);
-	free(pf->gates);
+	free(pf->freq);
+	layout_free(&pf->lay);
 	free(pf->present);
 	free(pf->found);
 	free(pf->line);
@@ -142,10 +170,6 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->index);
 	free(pf->pw);
 	free(pf->pw_start);
-	free(pf->prim_start);
-	free(pf->prim_list);
-	free(pf->sec_of);
-	free(pf->group_end);
 	free(pf->seen);
 	free(pf);
 }
@@ -232,7 +256,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 {
 	uint32_t *ns;
 
-	if (pattern != pf->n_patterns || n_words == 0 || pf->prim_start)
+	if (pattern != pf->n_patterns || n_words == 0 || pf->seen)
 		return -EINVAL;
 	if (pf->n_patterns + 1 >= pf->cap_patterns) {
 		size_t ncap = pf->cap_patterns ? 2 * pf->cap_patterns : 256;
@@ -269,7 +293,7 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 {
 	int64_t id;
 
-	if (bit >= 64 || !*word || (gate && strlen(word) < 4) || pf->prim_start)
+	if (bit >= 64 || !*word || (gate && strlen(word) < 4) || pf->seen)
 		return -EINVAL;
 	id = intern(pf, word);
 	if (id < 0)
@@ -279,30 +303,41 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 	return 0;
 }
 
+/* is word @a a better choice than @b: rarer in the sample, by its letters, ... */
+static bool rarer(const struct kb_prefilter *pf, uint32_t a, uint32_t b)
+{
+	size_t off;
+	unsigned int sa, sb;
+
+	if (pf->freq && pf->freq[a] != pf->freq[b])
+		return pf->freq[a] < pf->freq[b];
+	sa = vfd_ac_rarest_window(pf->words[a], pf->lens[a], &off);
+	sb = vfd_ac_rarest_window(pf->words[b], pf->lens[b], &off);
+	if (sa != sb)
+		return sa < sb;
+	if (pf->users[a] != pf->users[b])
+		return pf->users[a] < pf->users[b];
+	return pf->lens[a] > pf->lens[b];
+}
+
 /*
- * the rarest word of pattern @p other than @not (UINT32_MAX: none), then the
- * one fewest patterns share, then the longer; @not itself when it is the only
+ * the rarest word of pattern @p (of four bytes or more: a gate) or, with
+ * @not, its rarest other word (@not itself when it is the only one): by the
+ * sample of the log once there is one, then by its letters, then the one
+ * fewest patterns share (a word many patterns use, "failed", "device", is
+ * common in logs as well), then the longer
  */
 static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t not)
 {
 	uint32_t best = not;
-	size_t off;
-	unsigned int best_score = ~0u;
 
 	for (uint32_t k = pf->pw_start[p]; k < pf->pw_start[p + 1]; k++) {
 		uint32_t w = pf->pw[k];
-		unsigned int score = vfd_ac_rarest_window(pf->words[w], strlen(pf->words[w]), &off);
 
-		if (w == not)
+		if (w == not || (not == UINT32_MAX && pf->lens[w] < 4))
 			continue;
-		if (best == not ||
-		    score < best_score ||
-		    (score == best_score && (pf->users[w] < pf->users[best] ||
-					     (pf->users[w] == pf->users[best] &&
-					      strlen(pf->words[w]) > strlen(pf->words[best]))))) {
+		if (best == not || rarer(pf, w, best))
 			best = w;
-			best_score = score;
-		}
 	}
 	return best;
 }
@@ -322,19 +357,15 @@ static inline uint32_t window_at(const unsigned char *s)
 }
 
 /* the slot of window @key in the exact table: its own, or the empty one to take */
-static size_t window_slot(const struct kb_prefilter *pf, uint32_t key)
+static size_t window_slot(const struct layout *lay, uint32_t key)
 {
-	size_t i = (key * 0x9e3779b1u) & (pf->win_size - 1);
+	size_t i = (key * 0x9e3779b1u) & (lay->win_size - 1);
 
-	while (pf->win_key[i] && pf->win_key[i] != key)
-		i = (i + 1) & (pf->win_size - 1);
+	while (lay->win_key[i] && lay->win_key[i] != key)
+		i = (i + 1) & (lay->win_size - 1);
 	return i;
 }
 
-/*
- * the gates' kept windows: the bit set, and the exact table with the gate
- * words of each window grouped together (a counting sort by slot)
- */
 /* by primary word, then secondary word, then pattern number */
 static int by_primary(const void *a, const void *b)
 {
@@ -346,23 +377,27 @@ static int by_primary(const void *a, const void *b)
 	return 0;
 }
 
-static int build_gates(struct kb_prefilter *pf)
+/*
+ * the gates' kept windows: the bit set, and the exact table with the gate
+ * words of each window grouped together (a counting sort by slot)
+ */
+static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 {
 	size_t n_gates = 0, k = 0;
 	uint32_t *slot_of;
 
 	for (size_t w = 0; w < pf->n_words; w++)
-		n_gates += pf->is_gate[w];
-	pf->win_size = 16;
-	while (pf->win_size < 2 * n_gates + 2)
-		pf->win_size *= 2;
-	pf->bits = calloc((1u << GATE_BITS) / 64, sizeof(*pf->bits));
-	pf->win_key = calloc(pf->win_size, sizeof(*pf->win_key));
-	pf->win_start = calloc(pf->win_size + 1, sizeof(*pf->win_start));
-	pf->win_end = calloc(pf->win_size, sizeof(*pf->win_end));
-	pf->gates = malloc((n_gates + 1) * sizeof(*pf->gates));
+		n_gates += lay->is_gate[w];
+	lay->win_size = 16;
+	while (lay->win_size < 2 * n_gates + 2)
+		lay->win_size *= 2;
+	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
+	lay->win_key = calloc(lay->win_size, sizeof(*lay->win_key));
+	lay->win_start = calloc(lay->win_size + 1, sizeof(*lay->win_start));
+	lay->win_end = calloc(lay->win_size, sizeof(*lay->win_end));
+	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
-	if (!pf->bits || !pf->win_key || !pf->win_start || !pf->win_end || !pf->gates ||
+	if (!lay->bits || !lay->win_key || !lay->win_start || !lay->win_end || !lay->gates ||
 	    !slot_of) {
 		free(slot_of);
 		return -ENOMEM;
@@ -371,27 +406,27 @@ static int build_gates(struct kb_prefilter *pf)
 		size_t off, slot;
 		uint32_t key;
 
-		if (!pf->is_gate[w])
+		if (!lay->is_gate[w])
 			continue;
 		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
 		key = window_at((const unsigned char *)pf->words[w] + off);
-		pf->bits[window_bit(key) / 64] |= UINT64_C(1) << (window_bit(key) % 64);
-		slot = window_slot(pf, key);
-		pf->win_key[slot] = key;
-		pf->win_start[slot + 1]++;
+		lay->bits[window_bit(key) / 64] |= UINT64_C(1) << (window_bit(key) % 64);
+		slot = window_slot(lay, key);
+		lay->win_key[slot] = key;
+		lay->win_start[slot + 1]++;
 		slot_of[w] = (uint32_t)slot;
 	}
-	for (size_t i = 0; i < pf->win_size; i++)
-		pf->win_start[i + 1] += pf->win_start[i];
-	for (size_t i = 0; i < pf->win_size; i++)
-		pf->win_end[i] = pf->win_start[i];
+	for (size_t i = 0; i < lay->win_size; i++)
+		lay->win_start[i + 1] += lay->win_start[i];
+	for (size_t i = 0; i < lay->win_size; i++)
+		lay->win_end[i] = lay->win_start[i];
 	for (size_t w = 0; w < pf->n_words; w++) {
 		size_t off;
 
-		if (!pf->is_gate[w])
+		if (!lay->is_gate[w])
 			continue;
 		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
-		pf->gates[pf->win_end[slot_of[w]]++] =
+		lay->gates[lay->win_end[slot_of[w]]++] =
 			(struct gate_entry){ (uint32_t)w, (uint32_t)off };
 		k++;
 	}
@@ -399,47 +434,26 @@ static int build_gates(struct kb_prefilter *pf)
 	return k == n_gates ? 0 : -EINVAL;
 }
 
-int kb_prefilter_build(struct kb_prefilter *pf)
+/* the primaries and secondaries of the patterns, and their gates, into @lay */
+static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 {
 	uint32_t *prim;
+	int r;
 
-	if (pf->prim_start)
-		return -EINVAL;
-	pf->prim_start = calloc(pf->n_words + 2, sizeof(*pf->prim_start));
-	pf->prim_list = malloc((pf->n_patterns + 1) * sizeof(*pf->prim_list));
-	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
-	pf->present = calloc(pf->n_words + 1, sizeof(*pf->present));
-	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
-	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
-	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
-	pf->is_gate = calloc(pf->n_words + 1, sizeof(*pf->is_gate));
-	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
-	pf->line = malloc(KB_PREFILTER_LINE_MAX);
-	pf->sec_of = malloc((pf->n_patterns + 1) * sizeof(*pf->sec_of));
-	pf->group_end = malloc((pf->n_patterns + 1) * sizeof(*pf->group_end));
+	memset(lay, 0, sizeof(*lay));
+	lay->prim_start = calloc(pf->n_words + 2, sizeof(*lay->prim_start));
+	lay->prim_list = malloc((pf->n_patterns + 1) * sizeof(*lay->prim_list));
+	lay->sec_of = malloc((pf->n_patterns + 1) * sizeof(*lay->sec_of));
+	lay->group_end = malloc((pf->n_patterns + 1) * sizeof(*lay->group_end));
+	lay->is_gate = malloc((pf->n_words + 1) * sizeof(*lay->is_gate));
 	prim = malloc((pf->n_patterns + 1) * 3 * sizeof(*prim));
-	if (!pf->prim_start || !pf->prim_list || !pf->seen || !pf->present || !pf->found ||
-	    !pf->mapped || !pf->lens || !pf->is_gate || !pf->hint_words || !pf->line || !pf->sec_of || !pf->group_end || !prim) {
+	if (!lay->prim_start || !lay->prim_list || !lay->sec_of || !lay->group_end ||
+	    !lay->is_gate || !prim) {
 		free(prim);
+		layout_free(lay);
 		return -ENOMEM;
 	}
-	for (int c = 0; c < 256; c++)
-		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
-	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t len = strlen(pf->words[w]);
-
-		pf->lens[w] = (uint32_t)len;
-		pf->mapped[w] = malloc(len + 1);
-		if (!pf->mapped[w]) {
-			free(prim);
-			return -ENOMEM;
-		}
-		for (size_t k = 0; k <= len; k++)
-			pf->mapped[w][k] = k < len ? pf->cls[(unsigned char)pf->words[w][k]] : 0;
-		pf->is_gate[w] = pf->gate[w];
-		if (pf->hint[w] >= 0)
-			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
-	}
+	memcpy(lay->is_gate, pf->gate, pf->n_words * sizeof(*lay->is_gate));
 	/* the patterns by primary word, then secondary */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
 		uint32_t w = rarest_word(pf, p, UINT32_MAX);
@@ -447,22 +461,57 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 		prim[3 * p] = w;
 		prim[3 * p + 1] = rarest_word(pf, p, w);
 		prim[3 * p + 2] = (uint32_t)p;
-		pf->is_gate[w] = true;
-		pf->prim_start[w + 1]++;
+		lay->is_gate[w] = true;
+		lay->prim_start[w + 1]++;
 	}
 	qsort(prim, pf->n_patterns, 3 * sizeof(*prim), by_primary);
 	for (size_t w = 0; w < pf->n_words; w++)
-		pf->prim_start[w + 1] += pf->prim_start[w];
+		lay->prim_start[w + 1] += lay->prim_start[w];
 	for (size_t k = 0; k < pf->n_patterns; k++) {
-		pf->prim_list[k] = prim[3 * k + 2];
-		pf->sec_of[k] = prim[3 * k + 1];
+		lay->prim_list[k] = prim[3 * k + 2];
+		lay->sec_of[k] = prim[3 * k + 1];
 	}
 	for (size_t k = pf->n_patterns; k-- > 0;)
-		pf->group_end[k] = k + 1 < pf->n_patterns && prim[3 * k] == prim[3 * k + 3] &&
-				   prim[3 * k + 1] == prim[3 * k + 4] ? pf->group_end[k + 1] :
-				   (uint32_t)k + 1;
+		lay->group_end[k] = k + 1 < pf->n_patterns && prim[3 * k] == prim[3 * k + 3] &&
+				    prim[3 * k + 1] == prim[3 * k + 4] ? lay->group_end[k + 1] :
+				    (uint32_t)k + 1;
 	free(prim);
-	return build_gates(pf);
+	r = build_gates(pf, lay);
+	if (r < 0)
+		layout_free(lay);
+	return r;
+}
+
+int kb_prefilter_build(struct kb_prefilter *pf)
+{
+	if (pf->seen)
+		return -EINVAL;
+	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
+	pf->present = calloc(pf->n_words + 1, sizeof(*pf->present));
+	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
+	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
+	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
+	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
+	pf->freq = calloc(pf->n_words + 1, sizeof(*pf->freq));
+	pf->line = malloc(KB_PREFILTER_LINE_MAX);
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens ||
+	    !pf->hint_words || !pf->freq || !pf->line)
+		return -ENOMEM;
+	for (int c = 0; c < 256; c++)
+		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t len = strlen(pf->words[w]);
+
+		pf->lens[w] = (uint32_t)len;
+		pf->mapped[w] = malloc(len + 1);
+		if (!pf->mapped[w])
+			return -ENOMEM;
+		for (size_t k = 0; k <= len; k++)
+			pf->mapped[w][k] = k < len ? pf->cls[(unsigned char)pf->words[w][k]] : 0;
+		if (pf->hint[w] >= 0)
+			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
+	}
+	return lay_out(pf, &pf->lay);
 }
 
 /*
@@ -492,19 +541,25 @@ static inline uint32_t tri_at(const unsigned char *s)
 }
 
 /*
- * is word @w in the line (@len bytes, mapped into pf->line)? Looked up once a
- * run; a word whose first or last trigram the line lacks is not searched for
+ * does the line (@len bytes, mapped into pf->line) hold word @w? Not searched
+ * for when the line lacks the word's first or last trigram
  */
+static bool line_holds(const struct kb_prefilter *pf, uint32_t w, size_t len)
+{
+	const unsigned char *word = pf->mapped[w];
+	uint32_t wlen = pf->lens[w];
+
+	return (wlen < 3 || (pf->tri[tri_at(word)] == pf->tri_stamp &&
+			     pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp)) &&
+	       find_word(pf->line, len, word, wlen);
+}
+
+/* line_holds(), looked up once a run */
 static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
 	if (pf->seen[w] != pf->stamp) {
-		const unsigned char *word = pf->mapped[w];
-		uint32_t wlen = pf->lens[w];
-
 		pf->seen[w] = pf->stamp;
-		pf->present[w] = (wlen < 3 || (pf->tri[tri_at(word)] == pf->tri_stamp &&
-					       pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp)) &&
-				 find_word(pf->line, len, word, wlen);
+		pf->present[w] = line_holds(pf, w, len);
 	}
 	return pf->present[w];
 }
@@ -513,12 +568,13 @@ static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
 		       uint32_t key, size_t n_found)
 {
-	size_t slot = window_slot(pf, key);
+	const struct layout *lay = &pf->lay;
+	size_t slot = window_slot(lay, key);
 
-	if (pf->win_key[slot] != key)
+	if (lay->win_key[slot] != key)
 		return n_found;
-	for (uint32_t g = pf->win_start[slot]; g < pf->win_end[slot]; g++) {
-		uint32_t w = pf->gates[g].word, off = pf->gates[g].offset, k;
+	for (uint32_t g = lay->win_start[slot]; g < lay->win_end[slot]; g++) {
+		uint32_t w = lay->gates[g].word, off = lay->gates[g].offset, k;
 		const unsigned char *at = s + i - off;
 
 		if (i < off || i - off + pf->lens[w] > len || pf->seen[w] == pf->stamp)
@@ -534,11 +590,50 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 	return n_found;
 }
 
+/* map line @s into pf->line, and note its trigrams */
+static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
+{
+	if (++pf->tri_stamp == 0) {
+		memset(pf->tri, 0, sizeof(pf->tri));
+		pf->tri_stamp = 1;
+	}
+	for (size_t i = 0; i < len; i++)
+		pf->line[i] = pf->cls[s[i]];
+	for (size_t i = 0; i + 3 <= len; i++)
+		pf->tri[tri_at(pf->line + i)] = pf->tri_stamp;
+}
+
+/*
+ * one line in SAMPLE_EVERY of the first ones: count the words it holds; after
+ * SAMPLE_LINES of them, choose the primaries and secondaries again, the
+ * rarest in this log first. The letters of a word say little of how common
+ * it is in a boot log ("acpi", "table", "pci_bus" look rare), the log itself
+ * does; the candidates are the same whichever word is looked for first.
+ */
+static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
+{
+	struct layout lay;
+
+	if (pf->runs++ % SAMPLE_EVERY == 0) {
+		map_line(pf, s, len);
+		for (uint32_t w = 0; w < pf->n_words; w++)
+			pf->freq[w] += line_holds(pf, w, len);
+	}
+	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
+		return;
+	/* without memory for the new one, the first layout stays: as right, if slower */
+	if (lay_out(pf, &lay) == 0) {
+		layout_free(&pf->lay);
+		pf->lay = lay;
+	}
+}
+
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
 			uint64_t *hints)
 {
 	const unsigned char *s = (const unsigned char *)line;
-	const uint64_t *bits = pf->bits;
+	const struct layout *lay = &pf->lay;
+	const uint64_t *bits = lay->bits;
 	size_t n_found = 0, n_cands = 0;
 	bool classify = false;
 
@@ -547,6 +642,10 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 		return 0;
 	if (len > KB_PREFILTER_LINE_MAX)
 		len = KB_PREFILTER_LINE_MAX;
+	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES) {
+		sample(pf, s, len);
+		bits = lay->bits;
+	}
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
@@ -559,23 +658,16 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	}
 	if (n_found == 0)
 		return 0;
-	if (++pf->tri_stamp == 0) {
-		memset(pf->tri, 0, sizeof(pf->tri));
-		pf->tri_stamp = 1;
-	}
-	for (size_t i = 0; i < len; i++)
-		pf->line[i] = pf->cls[s[i]];
-	for (size_t i = 0; i + 3 <= len; i++)
-		pf->tri[tri_at(pf->line + i)] = pf->tri_stamp;
+	map_line(pf, s, len);
 	for (size_t i = 0; i < n_found; i++) {
 		uint32_t w = pf->found[i];
 
 		classify |= pf->gate[w];
-		for (uint32_t k = pf->prim_start[w]; k < pf->prim_start[w + 1]; k++) {
-			uint32_t p = pf->prim_list[k], j = pf->pw_start[p];
+		for (uint32_t k = lay->prim_start[w]; k < lay->prim_start[w + 1]; k++) {
+			uint32_t p = lay->prim_list[k], j = pf->pw_start[p];
 
-			if (!word_present(pf, pf->sec_of[k], len)) {
-				k = pf->group_end[k] - 1;
+			if (!word_present(pf, lay->sec_of[k], len)) {
+				k = lay->group_end[k] - 1;
 				continue;
 			}
 			while (j < pf->pw_start[p + 1] && word_present(pf, pf->pw[j], len))

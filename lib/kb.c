@@ -33,7 +33,7 @@ extern const size_t vfd_kb_builtin_size;
 #define KB_LINE_MAX	4096		/* longest line of a KB file */
 #define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
-#define KEYWORD_MAX	6		/* ... and at most this much of it: a small automaton */
+#define KEYWORD_MAX	24		/* ... and at most this much of it */
 #define WORDS_MAX	32		/* words of a pattern the prefilter requires */
 #define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 /*
