@@ -47,8 +47,8 @@
 #define GATE_BITS	20		/* the bit set of the kept windows: 2^20 bits */
 #define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
 #define TRI_BITS	12		/* the trigrams of a line: 2^12 stamps, 8 KiB */
-#define SAMPLE_EVERY	8		/* the primaries are chosen again after a sample */
-#define SAMPLE_LINES	1024		/* ... of this many lines, one in SAMPLE_EVERY */
+#define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
+#define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
 
 /* a gate word that keeps a window: the word and where the window starts in it */
 struct gate_entry {
@@ -597,10 +597,11 @@ static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len
 		memset(pf->tri, 0, sizeof(pf->tri));
 		pf->tri_stamp = 1;
 	}
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		pf->line[i] = pf->cls[s[i]];
-	for (size_t i = 0; i + 3 <= len; i++)
-		pf->tri[tri_at(pf->line + i)] = pf->tri_stamp;
+		if (i >= 2)
+			pf->tri[tri_at(pf->line + i - 2)] = pf->tri_stamp;
+	}
 }
 
 /*
