@@ -597,10 +597,14 @@ static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len
 		memset(pf->tri, 0, sizeof(pf->tri));
 		pf->tri_stamp = 1;
 	}
-	for (size_t i = 0; i < len; i++) {
-		pf->line[i] = pf->cls[s[i]];
+	/* the last three mapped bytes in a register, as tri_at() reads them */
+	for (size_t i = 0, x = 0; i < len; i++) {
+		uint32_t c = pf->cls[s[i]];
+
+		pf->line[i] = (unsigned char)c;
+		x = x >> 8 | c << 16;
 		if (i >= 2)
-			pf->tri[tri_at(pf->line + i - 2)] = pf->tri_stamp;
+			pf->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - TRI_BITS)] = pf->tri_stamp;
 	}
 }
 
