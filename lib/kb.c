@@ -621,7 +621,7 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 
 /* -------------------------------------------------- the prefilter */
 
-/* every pattern's words, then the classifier's, into one automaton */
+/* every pattern's words, then the classifier's, into one prefilter */
 static int prefilter_build(struct vfd_kb *kb)
 {
 	size_t n_unknown = 0;
