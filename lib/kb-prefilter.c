@@ -100,9 +100,14 @@ struct kb_prefilter {
 	size_t n_hint_words;
 	struct layout lay;
 
-	/* the first lines of the log, one in SAMPLE_EVERY: per word, in how many */
+	/*
+	 * the first lines of the log, one in SAMPLE_EVERY: per word, in how many,
+	 * and which (a bit per line of the sample)
+	 */
 	uint32_t *freq;
+	uint64_t *held;
 	size_t runs;
+	bool sampled;
 
 	/* scratch of a run */
 	uint32_t *seen;			/* per word: the run that looked for it */
@@ -159,6 +164,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->lens);
 	free(pf->hint_words);
 	free(pf->freq);
+	free(pf->held);
 	layout_free(&pf->lay);
 	free(pf->present);
 	free(pf->found);
@@ -434,6 +440,61 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	return k == n_gates ? 0 : -EINVAL;
 }
 
+/* by the first number, the larger first */
+static int by_count_down(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] != y[0] ? (x[0] > y[0] ? -1 : 1) : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/*
+ * the primaries after the sample, into prim[3 * p]: what costs is the lines
+ * that hold some primary, not the sum over primaries, so a pattern takes the
+ * word that adds the fewest lines of the sample to those the primaries chosen
+ * so far hold ("pci:" once some pattern must have it, over a "memory" a bit
+ * rarer alone). The patterns whose rarest word is the most common choose
+ * first: they have no better choice.
+ */
+static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
+{
+	uint64_t covered[SAMPLE_LINES / 64] = { 0 };
+	uint32_t *order = malloc((pf->n_patterns + 1) * 2 * sizeof(*order));
+
+	if (!order)
+		return -ENOMEM;
+	for (size_t p = 0; p < pf->n_patterns; p++) {
+		order[2 * p] = pf->freq[rarest_word(pf, p, UINT32_MAX)];
+		order[2 * p + 1] = (uint32_t)p;
+	}
+	qsort(order, pf->n_patterns, 2 * sizeof(*order), by_count_down);
+	for (size_t i = 0; i < pf->n_patterns; i++) {
+		uint32_t p = order[2 * i + 1], best = UINT32_MAX, best_new = 0;
+		const uint64_t *h;
+
+		for (uint32_t k = pf->pw_start[p]; k < pf->pw_start[p + 1]; k++) {
+			uint32_t w = pf->pw[k], added = 0;
+
+			if (pf->lens[w] < 4)
+				continue;
+			h = pf->held + (size_t)w * (SAMPLE_LINES / 64);
+			for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
+				added += (uint32_t)__builtin_popcountll(h[j] & ~covered[j]);
+			if (best == UINT32_MAX || added < best_new ||
+			    (added == best_new && rarer(pf, w, best))) {
+				best = w;
+				best_new = added;
+			}
+		}
+		h = pf->held + (size_t)best * (SAMPLE_LINES / 64);
+		for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
+			covered[j] |= h[j];
+		prim[3 * p] = best;
+	}
+	free(order);
+	return 0;
+}
+
 /* the primaries and secondaries of the patterns, and their gates, into @lay */
 static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 {
@@ -454,9 +515,14 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 		return -ENOMEM;
 	}
 	memcpy(lay->is_gate, pf->gate, pf->n_words * sizeof(*lay->is_gate));
+	if (pf->sampled && cover_sample(pf, prim) < 0) {
+		free(prim);
+		layout_free(lay);
+		return -ENOMEM;
+	}
 	/* the patterns by primary word, then secondary */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		uint32_t w = rarest_word(pf, p, UINT32_MAX);
+		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, p, UINT32_MAX);
 
 		prim[3 * p] = w;
 		prim[3 * p + 1] = rarest_word(pf, p, w);
@@ -493,9 +559,10 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
 	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
 	pf->freq = calloc(pf->n_words + 1, sizeof(*pf->freq));
+	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
 	pf->line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens ||
-	    !pf->hint_words || !pf->freq || !pf->line)
+	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
 		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
@@ -621,11 +688,17 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 
 	if (pf->runs++ % SAMPLE_EVERY == 0) {
 		map_line(pf, s, len);
+		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
+
 		for (uint32_t w = 0; w < pf->n_words; w++)
-			pf->freq[w] += line_holds(pf, w, len);
+			if (line_holds(pf, w, len)) {
+				pf->freq[w]++;
+				pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
+			}
 	}
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
 		return;
+	pf->sampled = true;
 	/* without memory for the new one, the first layout stays: as right, if slower */
 	if (lay_out(pf, &lay) == 0) {
 		layout_free(&pf->lay);
