@@ -115,6 +115,8 @@ struct kb_prefilter {
 	uint32_t *found;		/* the gate words of the line */
 	unsigned char *line;		/* the line, mapped (KB_PREFILTER_LINE_MAX) */
 	uint32_t stamp;
+	size_t line_len;		/* of the last run, when it found a gate */
+	bool classify;			/* the last run found a gate of the classifier */
 	/* per hashed trigram of the mapped line: the run that saw it last */
 	uint16_t tri[1u << TRI_BITS];
 	uint16_t tri_stamp;
@@ -706,16 +708,14 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 	}
 }
 
-size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
-			uint64_t *hints)
+size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
 {
 	const unsigned char *s = (const unsigned char *)line;
 	const struct layout *lay = &pf->lay;
 	const uint64_t *bits = lay->bits;
 	size_t n_found = 0, n_cands = 0;
-	bool classify = false;
 
-	*hints = 0;
+	pf->classify = false;
 	if (!bits || len < 4)
 		return 0;
 	if (len > KB_PREFILTER_LINE_MAX)
@@ -740,7 +740,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	for (size_t i = 0; i < n_found; i++) {
 		uint32_t w = pf->found[i];
 
-		classify |= pf->gate[w];
+		pf->classify |= pf->gate[w];
 		for (uint32_t k = lay->prim_start[w]; k < lay->prim_start[w + 1]; k++) {
 			uint32_t p = lay->prim_list[k], j = pf->pw_start[p];
 
@@ -754,12 +754,20 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 				cands[n_cands++] = p;
 		}
 	}
+	pf->line_len = len;
+	return n_cands;
+}
+
+uint64_t kb_prefilter_hints(struct kb_prefilter *pf)
+{
+	uint64_t hints = 0;
+
 	/* the classifier's words matter only with one of its gates */
-	for (size_t i = 0; classify && i < pf->n_hint_words; i++) {
+	for (size_t i = 0; pf->classify && i < pf->n_hint_words; i++) {
 		uint32_t w = pf->hint_words[i];
 
-		if (word_present(pf, w, len))
-			*hints |= UINT64_C(1) << pf->hint[w];
+		if (word_present(pf, w, pf->line_len))
+			hints |= UINT64_C(1) << pf->hint[w];
 	}
-	return n_cands;
+	return hints;
 }

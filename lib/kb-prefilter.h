@@ -35,11 +35,15 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 int kb_prefilter_build(struct kb_prefilter *pf);
 /*
  * the patterns all of whose words occur in @line, into @cands (room for
- * every pattern), and the classifier's words found, as *hints (only when
- * the line holds one of its gate words; 0 otherwise)
+ * every pattern)
  * Returns: the number of candidates.
  */
-size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
-			uint64_t *hints);
+size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands);
+/*
+ * the classifier's words in the line of the last run, as a mask of their
+ * bits (0 when the line holds none of its gate words: without one the
+ * classifier finds nothing); only asked for the lines no entry matched
+ */
+uint64_t kb_prefilter_hints(struct kb_prefilter *pf);
 
 #endif

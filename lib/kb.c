@@ -1472,7 +1472,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
 	}
-	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands, &m->hints);
+	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands);
 	most_specific_first(kb, n_cands);
 	kb->steps = KB_STEP_BUDGET;
 	for (size_t c = 0; c < n_cands; c++) {
@@ -1506,8 +1506,10 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		best_score = score;
 		memcpy(best_cap, cap, sizeof(cap));
 	}
-	if (!best)
+	if (!best) {
+		m->hints = kb_prefilter_hints(kb->prefilter);
 		return 0;
+	}
 	m->entry = &kb->entries[best->entry];
 	m->pattern = best->index;
 	for (uint8_t v = 0; v < best->n_values; v++) {
