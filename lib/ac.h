@@ -5,8 +5,10 @@
  * bytes that vfd_ac_class_of() puts in one class are not told apart (all
  * digits are alike, and all rare punctuation), so a word may also be
  * reported where a text holds it with other digits; a word that is there is
- * never missed. Internal to libvfd; the knowledge base uses it as the
- * prefilter of its patterns and of the classifier of lines it does not know.
+ * never missed. Internal to libvfd; the knowledge base's prefilter
+ * (kb-prefilter.c) compares words by its byte classes and keeps each gate
+ * word's rarest window by its letter table, and finds the words of a line
+ * without the automaton.
  */
 #ifndef VFD_AC_H
 #define VFD_AC_H

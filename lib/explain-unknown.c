@@ -10,7 +10,7 @@
  * messages of an IOMMU that works).
  *
  * The words are found by the knowledge base's own prefilter (kb.c puts them
- * into its automaton and hands them over as the hints of a match), so lines
+ * into kb-prefilter.c and hands them over as the hints of a match), so lines
  * that hold none of them cost nothing here. Where the line comes from is read
  * from its prefix: the kernel's driver prefixes ("DMAR:", "AMD-Vi:",
  * "vfio-pci 0000:01:00.0:"), QEMU's program name, libvirt's "error:" and log

@@ -1,21 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The knowledge base's prefilter. Every literal word (three bytes or more) of
- * every pattern must occur in a line the pattern matches, so the Pike VM of
- * kb.c runs only on lines that hold all of a pattern's words.
+ * every pattern, and a lead of two bytes, must occur in a line the pattern
+ * matches, so the Pike VM of kb.c runs only on lines that hold all of a
+ * pattern's words.
  *
  * Each pattern has a primary word: of its words of four bytes or more (every
- * pattern has one, kb.c sees to it), the one least likely in a
- * log line by the letters of its rarest 4-byte window (ac.c), then the one
- * fewest patterns share (a word many patterns use, "failed", "device", is
- * common in logs as well), then the longer one. One automaton (ac.c) holds
- * all the words and those of the classifier of unknown lines, and finds them
- * all in one pass; the primaries, and the classifier's words that make a
- * line relevant, are its gates: a line without a 4-byte window of any gate
- * word is dropped by a cheap test before the automaton reads it. A pattern
- * is a candidate when its primary is in the line and each of its other
- * words too.
+ * pattern has one, kb.c sees to it), the one least likely in a log line by
+ * the letters of its rarest 4-byte window (ac.c), then the one fewest
+ * patterns share (a word many patterns use, "failed", "device", is common in
+ * logs as well), then the longer one. That guess is poor for boot logs
+ * ("acpi", "table" and "pci_bus" look rare), so after the first lines of a
+ * log the primaries are chosen again by how many lines of a sample of them
+ * hold each word (see sample()). The primaries, and the classifier's words
+ * that make a line relevant (explain-unknown.c), are the gates.
+ *
+ * A line is read once, one 4-byte window at a time: each window is hashed
+ * into a bit set of the gates' kept windows (2^20 bits, 128 KiB, in the L2
+ * cache; the probes are independent of each other, so the CPU runs them in
+ * parallel, where an automaton is a chain of dependent loads), and only a
+ * window whose bit is set is looked up in an exact table of the kept
+ * windows and checked against the gate words that keep it. So the gates a
+ * line holds are known without an automaton. Then only the few patterns
+ * whose primary is there are looked at, in groups that share their next
+ * rarest word (a group whose second word is not in the line is passed over
+ * at once: a common primary such as "pci_bus" heads 150 patterns): each of
+ * their other words is
+ * searched for in the line (once a line, remembered; not at all when the
+ * line lacks the word's first or last trigram, by a stamped table of the
+ * line's hashed trigrams), and a pattern with all of them is a candidate. The classifier's other words are searched for
+ * only when one of its gates is there: without one it finds nothing
+ * relevant (vfd_unknown_classify).
+ *
+ * Words are compared as ac.c's automaton does (vfd_ac_class_of: ASCII case
+ * ignored, all digits alike, all rare bytes alike), so a word is never
+ * missed and a line may hold it with other digits.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +44,41 @@
 #include "ac.h"
 #include "kb-prefilter.h"
 
+#define GATE_BITS	20		/* the bit set of the kept windows: 2^20 bits */
+#define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
+#define TRI_BITS	12		/* the trigrams of a line: 2^12 stamps, 8 KiB */
+#define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
+#define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
+
+/* a gate word that keeps a window: the word and where the window starts in it */
+struct gate_entry {
+	uint32_t word;
+	uint32_t offset;
+};
+
+/*
+ * which word of each pattern is looked for first (its primary), which next
+ * (its secondary), and the gates that follow from it
+ */
+struct layout {
+	/*
+	 * per word, the patterns it is the primary of, grouped by their
+	 * secondary word; per place in that list, where the next group starts
+	 * (so a group whose secondary is not in a line is passed over)
+	 */
+	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
+	bool *is_gate;			/* per word: a primary or a gate of the classifier */
+
+	/* the gates: a bit per kept window, then the exact table of the windows */
+	uint64_t *bits;
+	uint32_t *win_key;		/* open addressing: window (FOLD4), 0 empty */
+	uint32_t *win_start;		/* per slot: its entries, gates[win_start .. win_end) */
+	uint32_t *win_end;
+	size_t win_size;		/* a power of two */
+	struct gate_entry *gates;
+};
+
 struct kb_prefilter {
-	struct vfd_ac *ac;
 
 	/* distinct words, in the order first added; the automaton's ids are these */
 	char **words;
@@ -39,12 +93,34 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* after the build: per word, the patterns it is the primary of */
-	uint32_t *prim_start, *prim_list;
+	/* per word: its text mapped by vfd_ac_class_of, and its length */
+	unsigned char **mapped;
+	uint32_t *lens;
+	uint32_t *hint_words;		/* the classifier's words */
+	size_t n_hint_words;
+	struct layout lay;
+
+	/*
+	 * the first lines of the log, one in SAMPLE_EVERY: per word, in how many,
+	 * and which (a bit per line of the sample)
+	 */
+	uint32_t *freq;
+	uint64_t *held;
+	size_t runs;
+	bool sampled;
 
 	/* scratch of a run */
-	uint32_t *seen;			/* per word: the run that found it */
+	uint32_t *seen;			/* per word: the run that looked for it */
+	bool *present;			/* per word, when seen: in the line */
+	uint32_t *found;		/* the gate words of the line */
+	unsigned char *line;		/* the line, mapped (KB_PREFILTER_LINE_MAX) */
 	uint32_t stamp;
+	size_t line_len;		/* of the last run, when it found a gate */
+	bool classify;			/* the last run found a gate of the classifier */
+	/* per hashed trigram of the mapped line: the run that saw it last */
+	uint16_t tri[1u << TRI_BITS];
+	uint16_t tri_stamp;
+	unsigned char cls[256];		/* vfd_ac_class_of as a table */
 };
 
 struct kb_prefilter *kb_prefilter_new(void)
@@ -53,9 +129,8 @@ struct kb_prefilter *kb_prefilter_new(void)
 
 	if (!pf)
 		return NULL;
-	pf->ac = vfd_ac_new();
 	pf->pw_start = calloc(1, sizeof(*pf->pw_start));
-	if (!pf->ac || !pf->pw_start) {
+	if (!pf->pw_start) {
 		kb_prefilter_free(pf);
 		return NULL;
 	}
@@ -63,13 +138,39 @@ struct kb_prefilter *kb_prefilter_new(void)
 	return pf;
 }
 
+static void layout_free(struct layout *lay)
+{
+	free(lay->prim_start);
+	free(lay->prim_list);
+	free(lay->sec_of);
+	free(lay->group_end);
+	free(lay->is_gate);
+	free(lay->bits);
+	free(lay->win_key);
+	free(lay->win_start);
+	free(lay->win_end);
+	free(lay->gates);
+	memset(lay, 0, sizeof(*lay));
+}
+
 void kb_prefilter_free(struct kb_prefilter *pf)
 {
 	if (!pf)
 		return;
-	vfd_ac_free(pf->ac);
-	for (size_t i = 0; i < pf->n_words; i++)
+	for (size_t i = 0; i < pf->n_words; i++) {
 		free(pf->words[i]);
+		if (pf->mapped)
+			free(pf->mapped[i]);
+	}
+	free(pf->mapped);
+	free(pf->lens);
+	free(pf->hint_words);
+	free(pf->freq);
+	free(pf->held);
+	layout_free(&pf->lay);
+	free(pf->present);
+	free(pf->found);
+	free(pf->line);
 	free(pf->words);
 	free(pf->users);
 	free(pf->hint);
@@ -77,8 +178,6 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->index);
 	free(pf->pw);
 	free(pf->pw_start);
-	free(pf->prim_start);
-	free(pf->prim_list);
 	free(pf->seen);
 	free(pf);
 }
@@ -165,7 +264,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 {
 	uint32_t *ns;
 
-	if (pattern != pf->n_patterns || n_words == 0 || pf->prim_start)
+	if (pattern != pf->n_patterns || n_words == 0 || pf->seen)
 		return -EINVAL;
 	if (pf->n_patterns + 1 >= pf->cap_patterns) {
 		size_t ncap = pf->cap_patterns ? 2 * pf->cap_patterns : 256;
@@ -177,7 +276,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		pf->cap_patterns = ncap;
 	}
 	for (size_t k = 0; k < n_words; k++) {
-		int64_t id = *words ? intern(pf, words) : -EINVAL;
+		int64_t id = strlen(words) >= 2 ? intern(pf, words) : -EINVAL;
 
 		if (id < 0)
 			return (int)id;
@@ -202,7 +301,7 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 {
 	int64_t id;
 
-	if (bit >= 64 || !*word || (gate && strlen(word) < 4) || pf->prim_start)
+	if (bit >= 64 || !*word || (gate && strlen(word) < 4) || pf->seen)
 		return -EINVAL;
 	id = intern(pf, word);
 	if (id < 0)
@@ -212,92 +311,463 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 	return 0;
 }
 
-/* the rarest word of pattern @p, then the one fewest patterns share, then the longer */
-static uint32_t primary(const struct kb_prefilter *pf, size_t p)
+/* is word @a a better choice than @b: rarer in the sample, by its letters, ... */
+static bool rarer(const struct kb_prefilter *pf, uint32_t a, uint32_t b)
 {
-	uint32_t best = pf->pw[pf->pw_start[p]];
 	size_t off;
-	unsigned int best_score = vfd_ac_rarest_window(pf->words[best], strlen(pf->words[best]),
-						       &off);
+	unsigned int sa, sb;
 
-	for (uint32_t k = pf->pw_start[p] + 1; k < pf->pw_start[p + 1]; k++) {
+	if (pf->freq && pf->freq[a] != pf->freq[b])
+		return pf->freq[a] < pf->freq[b];
+	sa = vfd_ac_rarest_window(pf->words[a], pf->lens[a], &off);
+	sb = vfd_ac_rarest_window(pf->words[b], pf->lens[b], &off);
+	if (sa != sb)
+		return sa < sb;
+	if (pf->users[a] != pf->users[b])
+		return pf->users[a] < pf->users[b];
+	return pf->lens[a] > pf->lens[b];
+}
+
+/*
+ * the rarest word of pattern @p (of four bytes or more: a gate) or, with
+ * @not, its rarest other word (@not itself when it is the only one): by the
+ * sample of the log once there is one, then by its letters, then the one
+ * fewest patterns share (a word many patterns use, "failed", "device", is
+ * common in logs as well), then the longer
+ */
+static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t not)
+{
+	uint32_t best = not;
+
+	for (uint32_t k = pf->pw_start[p]; k < pf->pw_start[p + 1]; k++) {
 		uint32_t w = pf->pw[k];
-		unsigned int score = vfd_ac_rarest_window(pf->words[w], strlen(pf->words[w]), &off);
 
-		if (score < best_score ||
-		    (score == best_score && (pf->users[w] < pf->users[best] ||
-					     (pf->users[w] == pf->users[best] &&
-					      strlen(pf->words[w]) > strlen(pf->words[best]))))) {
+		if (w == not || (not == UINT32_MAX && pf->lens[w] < 4))
+			continue;
+		if (best == not || rarer(pf, w, best))
 			best = w;
-			best_score = score;
-		}
 	}
 	return best;
 }
 
-int kb_prefilter_build(struct kb_prefilter *pf)
+/* the bit of a 4-byte window, case folded (multiplicative hashing, Knuth) */
+static inline uint32_t window_bit(uint32_t x)
 {
-	uint32_t *prim;
-	int r = 0;
-
-	if (pf->prim_start)
-		return -EINVAL;
-	pf->prim_start = calloc(pf->n_words + 2, sizeof(*pf->prim_start));
-	pf->prim_list = malloc((pf->n_patterns + 1) * sizeof(*pf->prim_list));
-	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
-	prim = malloc((pf->n_patterns + 1) * sizeof(*prim));
-	if (!pf->prim_start || !pf->prim_list || !pf->seen || !prim) {
-		free(prim);
-		return -ENOMEM;
-	}
-	/* counting sort of the patterns by primary word */
-	for (size_t p = 0; p < pf->n_patterns; p++) {
-		prim[p] = primary(pf, p);
-		pf->prim_start[prim[p] + 2]++;
-	}
-	for (size_t w = 0; w < pf->n_words; w++)
-		pf->prim_start[w + 2] += pf->prim_start[w + 1];
-	for (size_t p = 0; p < pf->n_patterns; p++)
-		pf->prim_list[pf->prim_start[prim[p] + 1]++] = (uint32_t)p;
-	/* the automaton: word ids are the same as here */
-	for (size_t w = 0; w < pf->n_words && r >= 0; w++)
-		r = vfd_ac_add(pf->ac, pf->words[w], strlen(pf->words[w]));
-	for (size_t p = 0; p < pf->n_patterns && r >= 0; p++)
-		r = vfd_ac_gate(pf->ac, prim[p]);
-	for (size_t w = 0; w < pf->n_words && r >= 0; w++)
-		if (pf->gate[w])
-			r = vfd_ac_gate(pf->ac, (uint32_t)w);
-	free(prim);
-	return r < 0 ? r : vfd_ac_build(pf->ac);
+	return (x * 0x9e3779b1u) >> (32 - GATE_BITS);
 }
 
-size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
-			uint64_t *hints)
+static inline uint32_t window_at(const unsigned char *s)
 {
-	const uint32_t *ids;
-	size_t n = vfd_ac_scan(pf->ac, line, len, &ids), n_cands = 0;
+	uint32_t x;
 
-	*hints = 0;
-	if (n == 0)
+	memcpy(&x, s, 4);
+	return x | FOLD4;
+}
+
+/* the slot of window @key in the exact table: its own, or the empty one to take */
+static size_t window_slot(const struct layout *lay, uint32_t key)
+{
+	size_t i = (key * 0x9e3779b1u) & (lay->win_size - 1);
+
+	while (lay->win_key[i] && lay->win_key[i] != key)
+		i = (i + 1) & (lay->win_size - 1);
+	return i;
+}
+
+/* by primary word, then secondary word, then pattern number */
+static int by_primary(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * the gates' kept windows: the bit set, and the exact table with the gate
+ * words of each window grouped together (a counting sort by slot)
+ */
+static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
+{
+	size_t n_gates = 0, k = 0;
+	uint32_t *slot_of;
+
+	for (size_t w = 0; w < pf->n_words; w++)
+		n_gates += lay->is_gate[w];
+	lay->win_size = 16;
+	while (lay->win_size < 2 * n_gates + 2)
+		lay->win_size *= 2;
+	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
+	lay->win_key = calloc(lay->win_size, sizeof(*lay->win_key));
+	lay->win_start = calloc(lay->win_size + 1, sizeof(*lay->win_start));
+	lay->win_end = calloc(lay->win_size, sizeof(*lay->win_end));
+	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
+	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
+	if (!lay->bits || !lay->win_key || !lay->win_start || !lay->win_end || !lay->gates ||
+	    !slot_of) {
+		free(slot_of);
+		return -ENOMEM;
+	}
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t off, slot;
+		uint32_t key;
+
+		if (!lay->is_gate[w])
+			continue;
+		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
+		key = window_at((const unsigned char *)pf->words[w] + off);
+		lay->bits[window_bit(key) / 64] |= UINT64_C(1) << (window_bit(key) % 64);
+		slot = window_slot(lay, key);
+		lay->win_key[slot] = key;
+		lay->win_start[slot + 1]++;
+		slot_of[w] = (uint32_t)slot;
+	}
+	for (size_t i = 0; i < lay->win_size; i++)
+		lay->win_start[i + 1] += lay->win_start[i];
+	for (size_t i = 0; i < lay->win_size; i++)
+		lay->win_end[i] = lay->win_start[i];
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t off;
+
+		if (!lay->is_gate[w])
+			continue;
+		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
+		lay->gates[lay->win_end[slot_of[w]]++] =
+			(struct gate_entry){ (uint32_t)w, (uint32_t)off };
+		k++;
+	}
+	free(slot_of);
+	return k == n_gates ? 0 : -EINVAL;
+}
+
+/* by the first number, the larger first */
+static int by_count_down(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] != y[0] ? (x[0] > y[0] ? -1 : 1) : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/*
+ * the primaries after the sample, into prim[3 * p]: what costs is the lines
+ * that hold some primary, not the sum over primaries, so a pattern takes the
+ * word that adds the fewest lines of the sample to those the primaries chosen
+ * so far hold ("pci:" once some pattern must have it, over a "memory" a bit
+ * rarer alone). The patterns whose rarest word is the most common choose
+ * first: they have no better choice.
+ */
+static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
+{
+	uint64_t covered[SAMPLE_LINES / 64] = { 0 };
+	uint32_t *order = malloc((pf->n_patterns + 1) * 2 * sizeof(*order));
+
+	if (!order)
+		return -ENOMEM;
+	for (size_t p = 0; p < pf->n_patterns; p++) {
+		order[2 * p] = pf->freq[rarest_word(pf, p, UINT32_MAX)];
+		order[2 * p + 1] = (uint32_t)p;
+	}
+	qsort(order, pf->n_patterns, 2 * sizeof(*order), by_count_down);
+	for (size_t i = 0; i < pf->n_patterns; i++) {
+		uint32_t p = order[2 * i + 1], best = UINT32_MAX, best_new = 0;
+		const uint64_t *h;
+
+		for (uint32_t k = pf->pw_start[p]; k < pf->pw_start[p + 1]; k++) {
+			uint32_t w = pf->pw[k], added = 0;
+
+			if (pf->lens[w] < 4)
+				continue;
+			h = pf->held + (size_t)w * (SAMPLE_LINES / 64);
+			for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
+				added += (uint32_t)__builtin_popcountll(h[j] & ~covered[j]);
+			if (best == UINT32_MAX || added < best_new ||
+			    (added == best_new && rarer(pf, w, best))) {
+				best = w;
+				best_new = added;
+			}
+		}
+		h = pf->held + (size_t)best * (SAMPLE_LINES / 64);
+		for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
+			covered[j] |= h[j];
+		prim[3 * p] = best;
+	}
+	free(order);
+	return 0;
+}
+
+/* the primaries and secondaries of the patterns, and their gates, into @lay */
+static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
+{
+	uint32_t *prim;
+	int r;
+
+	memset(lay, 0, sizeof(*lay));
+	lay->prim_start = calloc(pf->n_words + 2, sizeof(*lay->prim_start));
+	lay->prim_list = malloc((pf->n_patterns + 1) * sizeof(*lay->prim_list));
+	lay->sec_of = malloc((pf->n_patterns + 1) * sizeof(*lay->sec_of));
+	lay->group_end = malloc((pf->n_patterns + 1) * sizeof(*lay->group_end));
+	lay->is_gate = malloc((pf->n_words + 1) * sizeof(*lay->is_gate));
+	prim = malloc((pf->n_patterns + 1) * 3 * sizeof(*prim));
+	if (!lay->prim_start || !lay->prim_list || !lay->sec_of || !lay->group_end ||
+	    !lay->is_gate || !prim) {
+		free(prim);
+		layout_free(lay);
+		return -ENOMEM;
+	}
+	memcpy(lay->is_gate, pf->gate, pf->n_words * sizeof(*lay->is_gate));
+	if (pf->sampled && cover_sample(pf, prim) < 0) {
+		free(prim);
+		layout_free(lay);
+		return -ENOMEM;
+	}
+	/* the patterns by primary word, then secondary */
+	for (size_t p = 0; p < pf->n_patterns; p++) {
+		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, p, UINT32_MAX);
+
+		prim[3 * p] = w;
+		prim[3 * p + 1] = rarest_word(pf, p, w);
+		prim[3 * p + 2] = (uint32_t)p;
+		lay->is_gate[w] = true;
+		lay->prim_start[w + 1]++;
+	}
+	qsort(prim, pf->n_patterns, 3 * sizeof(*prim), by_primary);
+	for (size_t w = 0; w < pf->n_words; w++)
+		lay->prim_start[w + 1] += lay->prim_start[w];
+	for (size_t k = 0; k < pf->n_patterns; k++) {
+		lay->prim_list[k] = prim[3 * k + 2];
+		lay->sec_of[k] = prim[3 * k + 1];
+	}
+	for (size_t k = pf->n_patterns; k-- > 0;)
+		lay->group_end[k] = k + 1 < pf->n_patterns && prim[3 * k] == prim[3 * k + 3] &&
+				    prim[3 * k + 1] == prim[3 * k + 4] ? lay->group_end[k + 1] :
+				    (uint32_t)k + 1;
+	free(prim);
+	r = build_gates(pf, lay);
+	if (r < 0)
+		layout_free(lay);
+	return r;
+}
+
+int kb_prefilter_build(struct kb_prefilter *pf)
+{
+	if (pf->seen)
+		return -EINVAL;
+	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
+	pf->present = calloc(pf->n_words + 1, sizeof(*pf->present));
+	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
+	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
+	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
+	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
+	pf->freq = calloc(pf->n_words + 1, sizeof(*pf->freq));
+	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
+	pf->line = malloc(KB_PREFILTER_LINE_MAX);
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens ||
+	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
+		return -ENOMEM;
+	for (int c = 0; c < 256; c++)
+		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
+	for (size_t w = 0; w < pf->n_words; w++) {
+		size_t len = strlen(pf->words[w]);
+
+		pf->lens[w] = (uint32_t)len;
+		pf->mapped[w] = malloc(len + 1);
+		if (!pf->mapped[w])
+			return -ENOMEM;
+		for (size_t k = 0; k <= len; k++)
+			pf->mapped[w][k] = k < len ? pf->cls[(unsigned char)pf->words[w][k]] : 0;
+		if (pf->hint[w] >= 0)
+			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
+	}
+	return lay_out(pf, &pf->lay);
+}
+
+/*
+ * does @line (@len bytes, mapped) hold @word (@wlen bytes, two or more)?
+ * Words are short and so are log lines: the first two bytes are compared at
+ * each place at once, without a search's setup (memmem's costs more here)
+ */
+static bool find_word(const unsigned char *line, size_t len, const unsigned char *word,
+		      size_t wlen)
+{
+	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8;
+
+	for (size_t i = 0; i + wlen <= len; i++) {
+		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8;
+
+		if (x == head && memcmp(line + i + 2, word + 2, wlen - 2) == 0)
+			return true;
+	}
+	return false;
+}
+
+static inline uint32_t tri_at(const unsigned char *s)
+{
+	uint32_t x = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
+
+	return (x * 0x9e3779b1u) >> (32 - TRI_BITS);
+}
+
+/*
+ * does the line (@len bytes, mapped into pf->line) hold word @w? Not searched
+ * for when the line lacks the word's first or last trigram
+ */
+static bool line_holds(const struct kb_prefilter *pf, uint32_t w, size_t len)
+{
+	const unsigned char *word = pf->mapped[w];
+	uint32_t wlen = pf->lens[w];
+
+	return (wlen < 3 || (pf->tri[tri_at(word)] == pf->tri_stamp &&
+			     pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp)) &&
+	       find_word(pf->line, len, word, wlen);
+}
+
+/* line_holds(), looked up once a run */
+static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
+{
+	if (pf->seen[w] != pf->stamp) {
+		pf->seen[w] = pf->stamp;
+		pf->present[w] = line_holds(pf, w, len);
+	}
+	return pf->present[w];
+}
+
+/* the gate words of @s whose kept window starts at @i, into pf->found */
+static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
+		       uint32_t key, size_t n_found)
+{
+	const struct layout *lay = &pf->lay;
+	size_t slot = window_slot(lay, key);
+
+	if (lay->win_key[slot] != key)
+		return n_found;
+	for (uint32_t g = lay->win_start[slot]; g < lay->win_end[slot]; g++) {
+		uint32_t w = lay->gates[g].word, off = lay->gates[g].offset, k;
+		const unsigned char *at = s + i - off;
+
+		if (i < off || i - off + pf->lens[w] > len || pf->seen[w] == pf->stamp)
+			continue;
+		for (k = 0; k < pf->lens[w] && pf->cls[at[k]] == pf->mapped[w][k]; k++)
+			;
+		if (k < pf->lens[w])
+			continue;
+		pf->seen[w] = pf->stamp;
+		pf->present[w] = true;
+		pf->found[n_found++] = w;
+	}
+	return n_found;
+}
+
+/* map line @s into pf->line, and note its trigrams */
+static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
+{
+	if (++pf->tri_stamp == 0) {
+		memset(pf->tri, 0, sizeof(pf->tri));
+		pf->tri_stamp = 1;
+	}
+	/* the last three mapped bytes in a register, as tri_at() reads them */
+	for (size_t i = 0, x = 0; i < len; i++) {
+		uint32_t c = pf->cls[s[i]];
+
+		pf->line[i] = (unsigned char)c;
+		x = x >> 8 | c << 16;
+		if (i >= 2)
+			pf->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - TRI_BITS)] = pf->tri_stamp;
+	}
+}
+
+/*
+ * one line in SAMPLE_EVERY of the first ones: count the words it holds; after
+ * SAMPLE_LINES of them, choose the primaries and secondaries again, the
+ * rarest in this log first. The letters of a word say little of how common
+ * it is in a boot log ("acpi", "table", "pci_bus" look rare), the log itself
+ * does; the candidates are the same whichever word is looked for first.
+ */
+static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
+{
+	struct layout lay;
+
+	if (pf->runs++ % SAMPLE_EVERY == 0) {
+		map_line(pf, s, len);
+		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
+
+		for (uint32_t w = 0; w < pf->n_words; w++)
+			if (line_holds(pf, w, len)) {
+				pf->freq[w]++;
+				pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
+			}
+	}
+	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
+		return;
+	pf->sampled = true;
+	/* without memory for the new one, the first layout stays: as right, if slower */
+	if (lay_out(pf, &lay) == 0) {
+		layout_free(&pf->lay);
+		pf->lay = lay;
+	}
+}
+
+size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	const struct layout *lay = &pf->lay;
+	const uint64_t *bits = lay->bits;
+	size_t n_found = 0, n_cands = 0;
+
+	pf->classify = false;
+	if (!bits || len < 4)
 		return 0;
+	if (len > KB_PREFILTER_LINE_MAX)
+		len = KB_PREFILTER_LINE_MAX;
+	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES) {
+		sample(pf, s, len);
+		bits = lay->bits;
+	}
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		pf->seen[ids[i]] = pf->stamp;
-		if (pf->hint[ids[i]] >= 0)
-			*hints |= UINT64_C(1) << pf->hint[ids[i]];
-	}
-	for (size_t i = 0; i < n; i++) {
-		for (uint32_t k = pf->prim_start[ids[i]]; k < pf->prim_start[ids[i] + 1]; k++) {
-			uint32_t p = pf->prim_list[k], j = pf->pw_start[p];
+	for (size_t i = 0; i + 4 <= len; i++) {
+		uint32_t key = window_at(s + i), b = window_bit(key);
 
-			while (j < pf->pw_start[p + 1] && pf->seen[pf->pw[j]] == pf->stamp)
+		if ((bits[b / 64] >> (b % 64)) & 1)
+			n_found = gates_at(pf, s, len, i, key, n_found);
+	}
+	if (n_found == 0)
+		return 0;
+	map_line(pf, s, len);
+	for (size_t i = 0; i < n_found; i++) {
+		uint32_t w = pf->found[i];
+
+		pf->classify |= pf->gate[w];
+		for (uint32_t k = lay->prim_start[w]; k < lay->prim_start[w + 1]; k++) {
+			uint32_t p = lay->prim_list[k], j = pf->pw_start[p];
+
+			if (!word_present(pf, lay->sec_of[k], len)) {
+				k = lay->group_end[k] - 1;
+				continue;
+			}
+			while (j < pf->pw_start[p + 1] && word_present(pf, pf->pw[j], len))
 				j++;
 			if (j == pf->pw_start[p + 1])
 				cands[n_cands++] = p;
 		}
 	}
+	pf->line_len = len;
 	return n_cands;
+}
+
+uint64_t kb_prefilter_hints(struct kb_prefilter *pf)
+{
+	uint64_t hints = 0;
+
+	/* the classifier's words matter only with one of its gates */
+	for (size_t i = 0; pf->classify && i < pf->n_hint_words; i++) {
+		uint32_t w = pf->hint_words[i];
+
+		if (word_present(pf, w, pf->line_len))
+			hints |= UINT64_C(1) << pf->hint[w];
+	}
+	return hints;
 }

@@ -12,12 +12,15 @@
 
 struct kb_prefilter;
 
+/* a run looks at this many bytes of a line at most */
+#define KB_PREFILTER_LINE_MAX	65536u
+
 struct kb_prefilter *kb_prefilter_new(void);
 void kb_prefilter_free(struct kb_prefilter *pf);
 /*
  * pattern number @pattern (0, 1, 2 ... in order) requires each of @n_words
- * words (@words: each NUL-terminated, one after another, lower case; one of
- * them four bytes or more); 0, -EINVAL, -ENOMEM
+ * words (@words: each NUL-terminated, one after another, lower case, two
+ * bytes or more; one of them four bytes or more); 0, -EINVAL, -ENOMEM
  */
 int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char *words,
 			     size_t n_words);
@@ -32,10 +35,15 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 int kb_prefilter_build(struct kb_prefilter *pf);
 /*
  * the patterns all of whose words occur in @line, into @cands (room for
- * every pattern), and the classifier's words found, as *hints
+ * every pattern)
  * Returns: the number of candidates.
  */
-size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands,
-			uint64_t *hints);
+size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands);
+/*
+ * the classifier's words in the line of the last run, as a mask of their
+ * bits (0 when the line holds none of its gate words: without one the
+ * classifier finds nothing); only asked for the lines no entry matched
+ */
+uint64_t kb_prefilter_hints(struct kb_prefilter *pf);
 
 #endif

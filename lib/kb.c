@@ -33,7 +33,7 @@ extern const size_t vfd_kb_builtin_size;
 #define KB_LINE_MAX	4096		/* longest line of a KB file */
 #define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
-#define KEYWORD_MAX	6		/* ... and at most this much of it: a small automaton */
+#define KEYWORD_MAX	24		/* ... and at most this much of it */
 #define WORDS_MAX	32		/* words of a pattern the prefilter requires */
 #define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 /*
@@ -621,7 +621,7 @@ static int run_pattern(struct vfd_kb *kb, const struct kb_pattern *p, const unsi
 
 /* -------------------------------------------------- the prefilter */
 
-/* every pattern's words, then the classifier's, into one automaton */
+/* every pattern's words, then the classifier's, into one prefilter */
 static int prefilter_build(struct vfd_kb *kb)
 {
 	size_t n_unknown = 0;
@@ -631,9 +631,28 @@ static int prefilter_build(struct vfd_kb *kb)
 	kb->prefilter = kb_prefilter_new();
 	if (!kb->prefilter)
 		return -ENOMEM;
-	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++)
-		r = kb_prefilter_add_pattern(kb->prefilter, i, kb->patterns[i].keyword,
-					     kb->patterns[i].n_words);
+	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++) {
+		const struct kb_pattern *p = &kb->patterns[i];
+		char *words;
+
+		if (p->lead_len != 2) {
+			r = kb_prefilter_add_pattern(kb->prefilter, i, p->keyword, p->n_words);
+			continue;
+		}
+		/*
+		 * a lead of two bytes ("xe %slot%:%any%no table") is no word, but a
+		 * match holds it all the same: required too, it keeps the VM off
+		 * every line that holds the pattern's one common word
+		 */
+		words = malloc(p->keyword_len + 3);
+		if (!words)
+			return -ENOMEM;
+		memcpy(words, p->keyword, p->keyword_len);
+		memcpy(words + p->keyword_len, p->lead, 2);
+		words[p->keyword_len + 2] = '\0';
+		r = kb_prefilter_add_pattern(kb->prefilter, i, words, p->n_words + 1);
+		free(words);
+	}
 	for (size_t i = 0; i < n_unknown && r >= 0; i++)
 		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
 					  vfd_unknown_word_gates(i));
@@ -1397,29 +1416,38 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
+/* wrapper 0 < family 1 < dedicated 2 */
+static unsigned int entry_rank(const struct vfd_kb_entry *e)
+{
+	return e->wrapper ? 0 : e->family ? 1 : 2;
+}
+
+/* how a candidate ranks before it runs: its entry's rank, then its literal text */
+static unsigned long cand_order(const struct vfd_kb *kb, size_t c)
+{
+	const struct kb_pattern *p = &kb->patterns[c];
+
+	return ((unsigned long)entry_rank(&kb->entries[p->entry]) << 32) | p->literal_chars;
+}
+
 /*
- * the candidates with the most literal text first: dedicated entries before
- * the wrappers and families that say less, so that once one matched, those
- * that rank below it are skipped without running (they could not win)
+ * the candidates with the highest rank and most literal text first: dedicated
+ * entries before the wrappers and families that say less, so that once one
+ * matched, those that rank below it are skipped without running (they could
+ * not win)
  */
 static void most_specific_first(struct vfd_kb *kb, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
 		size_t c = kb->cands[i], j = i;
+		unsigned long key = cand_order(kb, c);
 
-		while (j > 0 && kb->patterns[kb->cands[j - 1]].literal_chars <
-				kb->patterns[c].literal_chars) {
+		while (j > 0 && cand_order(kb, kb->cands[j - 1]) < key) {
 			kb->cands[j] = kb->cands[j - 1];
 			j--;
 		}
 		kb->cands[j] = c;
 	}
-}
-
-/* wrapper 0 < family 1 < dedicated 2 */
-static unsigned int entry_rank(const struct vfd_kb_entry *e)
-{
-	return e->wrapper ? 0 : e->family ? 1 : 2;
 }
 
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
@@ -1444,7 +1472,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
 	}
-	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands, &m->hints);
+	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands);
 	most_specific_first(kb, n_cands);
 	kb->steps = KB_STEP_BUDGET;
 	for (size_t c = 0; c < n_cands; c++) {
@@ -1478,8 +1506,10 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		best_score = score;
 		memcpy(best_cap, cap, sizeof(cap));
 	}
-	if (!best)
+	if (!best) {
+		m->hints = kb_prefilter_hints(kb->prefilter);
 		return 0;
+	}
 	m->entry = &kb->entries[best->entry];
 	m->pattern = best->index;
 	for (uint8_t v = 0; v < best->n_values; v++) {

@@ -913,7 +913,8 @@ struct vfd_kb_match {
 	bool slot_from_prefix;		/* the slot value came from the line's prefix */
 	/*
 	 * the words of the classifier of unknown lines found in the line (bit i:
-	 * its word i), for vfd_unknown_classify(); set whether or not it matched
+	 * its word i), for vfd_unknown_classify(); set when no entry matched (0
+	 * when one did: the classifier is for the lines no entry knows)
 	 */
 	uint64_t hints;
 	/* the line was not fully examined: longer than 64 KiB, or the matcher's

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -385,6 +386,36 @@ static void matcher_family(void **state)
 	vfd_kb_free(kb);
 }
 
+/*
+ * The prefilter chooses the word it looks for first again after a sample of
+ * the first lines (lib/kb-prefilter.c): "quux" looks rarest by its letters,
+ * but every line of this log holds it. Matches must be the same before the
+ * sample, during it and after.
+ */
+static void matcher_after_sample(void **state)
+{
+	struct vfd_kb *kb = parse_ok(
+		ENTRY("kernel.quux", "match: quux frobbed %num% apples\n")
+		ENTRY("kernel.zebra", "match: zebra crossing %word% closed\n"));
+	char line[80];
+
+	for (int i = 0; i < 12000; i++) {
+		snprintf(line, sizeof(line), "[ %d.5] quux line %d frobbed", i, i);
+		expect(kb, line, NULL);
+		if (i % 1000 == 999) {
+			const struct vfd_kb_match *m = match(kb, "[ 9.0] quux frobbed 12 apples");
+
+			assert_non_null(m);
+			assert_string_equal(m->entry->id, "kernel.quux");
+			assert_string_equal(vfd_kb_match_value(m, VFD_KB_NUM), "12");
+			expect(kb, "Zebra crossing 7 closed", "kernel.zebra");
+			expect(kb, "quux frobbed 12 pears", NULL);
+			expect(kb, "frobbed 12 apples", NULL);
+		}
+	}
+	vfd_kb_free(kb);
+}
+
 static void expand(void **state)
 {
 	struct vfd_kb *kb = small_kb();
@@ -459,6 +490,7 @@ int main(void)
 		cmocka_unit_test(matcher_values),
 		cmocka_unit_test(matcher_rules),
 		cmocka_unit_test(matcher_family),
+		cmocka_unit_test(matcher_after_sample),
 		cmocka_unit_test(expand),
 		cmocka_unit_test(builtin),
 	};
