@@ -48,31 +48,41 @@ static const struct word words[] = {
 	{ "ivrs", W_THING, "amd-iommu (IVRS table)" },
 	{ "remapping", W_THING, "interrupt remapping" },
 	{ "hostdev", W_THING, "hostdev" },
+	{ "x2apic", W_THING, "interrupt remapping (x2apic)" },
+	{ "aer:", W_THING, "pcie aer" },
+	{ "passthrough", W_THING, "passthrough" },
+	{ "memlock", W_THING, "locked memory (dma mapping)" },
+	{ "/dev/kvm", W_THING, "kvm" },
+	{ "kvm_", W_THING, "kvm" },		/* kvm_intel, kvm_amd, QEMU's kvm_* */
 	{ "iommu", W_THING, "iommu" },
 	{ "eal:", W_PROGRAM, NULL },
 	{ "libxl", W_PROGRAM, NULL },
 	{ "nvrm", W_PROGRAM, NULL },
+	{ "amdgpu", W_PROGRAM, NULL },
+	{ "i915", W_PROGRAM, NULL },
+	{ "nouveau", W_PROGRAM, NULL },
 	{ "qemu", W_PROGRAM, NULL },
 	{ "kvm:", W_PROGRAM, NULL },
 	{ "libvirt", W_PROGRAM, NULL },
 	{ "internal error", W_PROGRAM, NULL },
 	{ "pci", W_CONTEXT, NULL },
 	{ "device", W_CONTEXT, NULL },
+	{ "reset", W_CONTEXT, NULL },
+	{ " bar", W_CONTEXT, NULL },		/* "BAR 0", "BAR0" */
 	{ "fail", W_TROUBLE, NULL },
 	{ "error", W_TROUBLE, NULL },
 	{ "unable", W_TROUBLE, NULL },
-	{ "cannot", W_TROUBLE, NULL },
-	{ "can't", W_TROUBLE, NULL },
-	{ "could not", W_TROUBLE, NULL },
-	{ "couldn't", W_TROUBLE, NULL },
-	{ "not viable", W_TROUBLE, NULL },
-	{ "not supported", W_TROUBLE, NULL },
+	/*
+	 * "not " stands for "not viable", "not supported", "not found", "not
+	 * present", "cannot ", "could not"...: the 64 hints hold no more words
+	 * (a word that gates, a thing or a program, needs four letters)
+	 */
+	{ "not ", W_TROUBLE, NULL },
+	{ "n't", W_TROUBLE, NULL },		/* can't, doesn't, isn't, won't */
+	{ "could", W_TROUBLE, NULL },		/* could not, couldn't */
 	{ "unsupported", W_TROUBLE, NULL },
-	{ "not found", W_TROUBLE, NULL },
-	{ "not present", W_TROUBLE, NULL },
-	{ "not available", W_TROUBLE, NULL },
 	{ "no iommu", W_TROUBLE, NULL },
-	{ "not detected", W_TROUBLE, NULL },
+	{ "off the bus", W_TROUBLE, NULL },	/* NVRM: "fallen off the bus" */
 	{ "invalid", W_TROUBLE, NULL },
 	{ "denied", W_TROUBLE, NULL },
 	{ "refused", W_TROUBLE, NULL },
@@ -153,7 +163,9 @@ static void masks_init(void)
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		masks.kind[words[i].kind] |= UINT64_C(1) << i;
 	masks.failure = bit_of("fail") | bit_of("error") | bit_of("unable");
-	masks.device_programs = bit_of("eal:") | bit_of("nvrm");
+	/* the GPU drivers speak only of their devices too */
+	masks.device_programs = bit_of("eal:") | bit_of("nvrm") | bit_of("amdgpu") |
+				bit_of("i915") | bit_of("nouveau");
 	masks.no_iommu = bit_of("no iommu");
 	masks.pci = bit_of("pci");
 	masks.ready = true;
@@ -339,6 +351,17 @@ static const struct origin origins[] = {
 	{ "pci ", false, "linux", "pci core" },
 	{ "PCI:", false, "linux", "pci core" },
 	{ "NVRM:", false, "nvidia", "NVRM (nvidia driver)" },
+	{ "amdgpu", false, "linux", "amdgpu (gpu driver)" },
+	{ "[drm:amdgpu", false, "linux", "amdgpu (gpu driver)" },
+	{ "i915 ", false, "linux", "i915 (gpu driver)" },
+	{ "[drm:", false, "linux", "drm (gpu driver)" },
+	{ "nouveau ", false, "linux", "nouveau (gpu driver)" },
+	{ "kvm_intel:", false, "linux", "kvm (kvm_intel)" },
+	{ "kvm_amd:", false, "linux", "kvm (kvm_amd)" },
+	{ "x2apic:", false, "linux", "interrupt remapping (x2apic)" },
+	{ "modprobe:", false, "kmod", "kernel modules" },
+	{ "insmod:", false, "kmod", "kernel modules" },
+	{ "audit:", false, "linux", "security (audit)" },
 	{ "EAL:", false, "dpdk", "EAL (dpdk device access)" },
 	{ "libxl:", false, "xen", "libxl pci" },
 	{ "qemu-system-", false, "qemu", NULL },
@@ -435,6 +458,11 @@ static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_add
 			out->program = o->program;
 			out->subsystem = o->subsystem;
 		}
+	}
+	/* "kvm:" is QEMU under Proxmox, but the kernel's KVM where the kernel wrote it */
+	if (kernel && starts(msg, mlen, "kvm:")) {
+		out->program = "linux";
+		out->subsystem = "kvm";
 	}
 	for (size_t i = 0; ident && i < ARRAY_SIZE(idents) && !out->program; i++)
 		if (starts(ident, ident_len, idents[i].prefix)) {

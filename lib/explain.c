@@ -92,9 +92,10 @@ static bool identifying(enum vfd_kb_value_type t)
 	return t != VFD_KB_NUM && t != VFD_KB_ANY;
 }
 
-static char *problem_key(const struct vfd_kb_match *m, size_t *n_ident)
+/* a family entry's messages of different kinds are different problems */
+static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t *n_ident)
 {
-	size_t len = strlen(m->entry->id) + 1;
+	size_t len = strlen(m->entry->id) + 1 + (m->entry->family ? strlen(kind) + 1 : 0);
 	char *key, *p;
 
 	*n_ident = 0;
@@ -105,6 +106,10 @@ static char *problem_key(const struct vfd_kb_match *m, size_t *n_ident)
 	if (!key)
 		return NULL;
 	p = stpcpy(key, m->entry->id);
+	if (m->entry->family) {
+		*p++ = '/';
+		p = stpcpy(p, kind);
+	}
 	for (size_t i = 0; i < m->n_values; i++) {
 		if (!identifying(m->values[i].type))
 			continue;
@@ -239,6 +244,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	size_t n_ident, slot = 0, ei;
 	uint64_t h;
 	ssize_t found;
+	const char *kind;
 	char *key;
 	int r;
 
@@ -252,7 +258,9 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		return r;
 	ex->matched++;
 	ei = vfd_kb_entry_index(ex->kb, m.entry);
-	key = problem_key(&m, &n_ident);
+	/* the message to the end of the line: a family pattern may end at its trouble word */
+	kind = vfd_kb_kind_of(m.entry, line + m.start, len - m.start);
+	key = problem_key(&m, kind, &n_ident);
 	if (!key)
 		return -ENOMEM;
 	h = hash(key);
@@ -293,6 +301,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	p = &ex->problems[ex->n];
 	memset(p, 0, sizeof(*p));
 	p->entry = m.entry;
+	p->kind = kind;
 	p->match = m;
 	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
 	if (!p->line) {

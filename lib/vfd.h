@@ -898,6 +898,15 @@ size_t vfd_kb_entry_index(const struct vfd_kb *kb, const struct vfd_kb_entry *en
 const char *vfd_kb_value_name(enum vfd_kb_value_type type);
 /* the cause kinds an entry's kind: may name, NULL-terminated (SPEC-15's taxonomy) */
 extern const char *const vfd_kb_kinds[];
+/*
+ * vfd_kb_kind_of - the kind of cause of a message @msg[0..len) that @entry
+ * matched: a dedicated entry's own kind; for a family entry the kind whose
+ * words (data/kind-words.tsv, compiled in) the message holds first, else the
+ * entry's kind. A static string.
+ */
+const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, size_t len);
+/* 0 when the compiled-in words of the kinds are well formed, else -EINVAL */
+int vfd_kb_kind_table_check(void);
 
 struct vfd_kb_value {
 	enum vfd_kb_value_type type;
@@ -971,6 +980,7 @@ struct vfd_verdict {
 
 struct vfd_problem {
 	const struct vfd_kb_entry *entry;
+	const char *kind;		/* of the first line's message (vfd_kb_kind_of) */
 	struct vfd_kb_match match;	/* of the first line */
 	char *line;			/* the first line, at most 512 bytes */
 	uint64_t count;			/* lines that matched */

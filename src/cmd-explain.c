@@ -419,8 +419,12 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 	const struct vfd_kb_entry *e = p->entry;
 
 	printf("%s%s%s: %s\n", color ? C_BOLD : "", e->id, color ? C_RESET : "", e->title);
-	printf("  kind: %s%s\n", e->kind, e->family ? " (a family entry: the message itself is "
-			       "not known one by one)" : "");
+	if (e->family && strcmp(p->kind, e->kind) != 0)
+		printf("  kind: %s (read from the message's words; the family entry says %s)\n",
+		       p->kind, e->kind);
+	else
+		printf("  kind: %s%s\n", e->kind, e->family ? " (a family entry: the message itself "
+				       "is not known one by one)" : "");
 	printf("  line %llu%s", (unsigned long long)p->first_lineno,
 	       p->count > 1 ? "" : ": ");
 	if (p->count > 1)
@@ -498,7 +502,7 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 	fputs("{\"id\": ", stdout);
 	json_str(stdout, e->id);
 	fputs(", \"kind\": ", stdout);
-	json_str(stdout, e->kind);
+	json_str(stdout, p->kind);
 	printf(", \"family\": %s", e->family ? "true" : "false");
 	fputs(", \"layer\": ", stdout);
 	json_str(stdout, e->layer);

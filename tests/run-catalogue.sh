@@ -16,7 +16,7 @@ tab=$(printf '\t')
 check_shape() {
 	LC_ALL=C awk -F '\t' '
 	BEGIN {
-		split("linux qemu libvirt proxmox xen dpdk crosvm cloud-hypervisor dracut " \
+		split("linux qemu libvirt proxmox xen dpdk crosvm cloud-hypervisor dracut kmod " \
 		      "mkinitcpio initramfs-tools nvidia", p, " ")
 		for (i in p) program[p[i]] = 1
 		level["error"] = level["warning"] = level["info"] = 1

@@ -111,6 +111,28 @@ static void problems(void **state)
 		{ "e1000e 0000:00:19.0: failed to frobnicate the NVM, error -5", "linux",
 		  "pci driver" },
 		{ "==> ERROR: module not found: 'vfio_frob'", "mkinitcpio", "initramfs modules" },
+		/* the layers around passthrough (issue 15, second round) */
+		{ "NVRM: GPU 0000:01:00.0: GPU has fallen off the bus.", "nvidia",
+		  "NVRM (nvidia driver)" },
+		{ "[drm:amdgpu_job_frob [amdgpu]] *ERROR* ring gfx frob timeout, signaled seq=1",
+		  "linux", "amdgpu (gpu driver)" },
+		{ "nouveau 0000:01:00.0: frob: fault 01 [WRITE] at 0000000000 engine 00",
+		  "linux", "nouveau (gpu driver)" },
+		{ "i915 0000:00:02.0: [drm] GT0: frobnication timed out", "linux",
+		  "i915 (gpu driver)" },
+		{ "kvm_amd: SVM frob not supported by CPU 0", "linux", "kvm (kvm_amd)" },
+		{ "[    0.1] kvm: frob refused by firmware on pci bus 0", "linux", "kvm" },
+		{ "x2apic: IRQ frobbing doesn't support X2APIC mode", "linux",
+		  "interrupt remapping (x2apic)" },
+		{ "modprobe: FATAL: Module vfio_frob not found in directory /lib/modules/6.1.0",
+		  "kmod", "kernel modules" },
+		{ "audit: type=1400 audit(1700000000.123:45): apparmor=\"DENIED\" operation=\"open\" "
+		  "profile=\"libvirt-frob\" name=\"/dev/vfio/12\" comm=\"qemu-system-x86\"",
+		  "linux", "security (audit)" },
+		{ "frobd[12]: open /dev/kvm: Permission denied", "unknown", "kvm" },
+		{ "frobnicator: RLIMIT_MEMLOCK exceeded by the frob", "unknown",
+		  "locked memory (dma mapping)" },
+		{ "frob: passthrough of the frob could not start", "unknown", "passthrough" },
 	};
 
 	(void)state;
@@ -139,6 +161,9 @@ static void not_passthrough(void **state)
 		"qemu-system-x86_64: -drive file=disk.img: Could not open 'disk.img': "
 		"Permission denied",
 		"iommu: Default domain type: Translated",
+		/* QEMU under Proxmox is "kvm:": its errors about other things stay out */
+		"kvm: -drive file=disk.img: Could not open 'disk.img': Permission denied",
+		"[drm] Initialized amdgpu 3.54.0 20150101 for 0000:03:00.0 on minor 0",
 		"",
 	};
 	struct vfd_unknown_class c;
@@ -168,6 +193,10 @@ static void informational(void **state)
 	assert_true(classify("[    0.5] AMD-Vi: Using global IVHD EFR:0x0, EFR2:0x0", &c));
 	assert_false(c.problem);
 	assert_string_equal(c.subsystem, "amd-iommu (AMD-Vi)");
+	/* the PCIe port services at boot: unknown, informational */
+	assert_true(classify("pcieport 0000:00:1c.0: AER: frobbed with IRQ 122", &c));
+	assert_false(c.problem);
+	assert_string_equal(c.subsystem, "pci core (PCIe port)");
 }
 
 static void accumulated(void **state)

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The kind of cause of a message known only by its family. A family entry
+ * ("vfio-pci %slot%: %any%") covers many messages with one kind:, a guess for
+ * the subsystem; the message itself usually says more ("... BAR 0 ...", "...
+ * Device or resource busy"). The words of each kind are data
+ * (data/kind-words.tsv, compiled in), read once into a fixed table: the
+ * first row with a word in the message names the kind.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+extern const char vfd_kind_words_data[];
+extern const size_t vfd_kind_words_size;
+
+#define KIND_MAX_WORDS 256
+#define KIND_TEXT_MAX 4096
+
+struct kind_word {
+	const char *text;	/* lower case, without the '*' */
+	size_t len;
+	bool prefix;		/* ended in '*': a word may go on after it */
+	unsigned int row;	/* the row: lower wins */
+	const char *kind;	/* one of vfd_kb_kinds */
+};
+
+static struct {
+	int state;		/* 0 not read, 1 ready, -errno broken */
+	char text[KIND_TEXT_MAX];
+	struct kind_word words[KIND_MAX_WORDS];
+	size_t n;
+} table;
+
+static const char *known_kind(const char *s, size_t len)
+{
+	for (size_t i = 0; vfd_kb_kinds[i]; i++)
+		if (strlen(vfd_kb_kinds[i]) == len && strncmp(vfd_kb_kinds[i], s, len) == 0)
+			return vfd_kb_kinds[i];
+	return NULL;
+}
+
+/* data/kind-words.tsv into the table; -EINVAL for a kind not in the taxonomy */
+static int table_read(const char *p, const char *end)
+{
+	size_t used = 0;
+	unsigned int row = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end, *tab;
+		const char *kind;
+
+		if (p == eol || *p == '#') {
+			p = eol + 1;
+			continue;
+		}
+		tab = memchr(p, '\t', (size_t)(eol - p));
+		kind = tab ? known_kind(p, (size_t)(tab - p)) : NULL;
+		if (!kind)
+			return -EINVAL;
+		for (const char *w = tab + 1; w < eol;) {
+			const char *bar = memchr(w, '|', (size_t)(eol - w));
+			const char *wend = bar ? bar : eol;
+			size_t len = (size_t)(wend - w);
+			struct kind_word *kw = &table.words[table.n];
+
+			if (len == 0 || table.n == KIND_MAX_WORDS || used + len + 1 > KIND_TEXT_MAX)
+				return -EINVAL;
+			kw->prefix = w[len - 1] == '*';
+			kw->len = len - kw->prefix;
+			memcpy(table.text + used, w, kw->len);
+			table.text[used + kw->len] = '\0';
+			kw->text = table.text + used;
+			kw->row = row;
+			kw->kind = kind;
+			used += kw->len + 1;
+			table.n++;
+			w = wend + 1;
+		}
+		row++;
+		p = eol + 1;
+	}
+	return 0;
+}
+
+static int table_ready(void)
+{
+	if (table.state == 0) {
+		int r = table_read(vfd_kind_words_data,
+				   vfd_kind_words_data + vfd_kind_words_size - 1);
+
+		table.state = r < 0 ? r : 1;
+	}
+	return table.state < 0 ? table.state : 0;
+}
+
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* the length of the text @w matches at @s (a blank of @w: a run of blanks), or 0 */
+static size_t word_at(const struct kind_word *w, const char *s, size_t len)
+{
+	size_t i = 0, k = 0;
+
+	while (k < w->len) {
+		if (w->text[k] == ' ') {
+			if (i == len || (s[i] != ' ' && s[i] != '\t'))
+				return 0;
+			while (i < len && (s[i] == ' ' || s[i] == '\t'))
+				i++;
+			k++;
+			continue;
+		}
+		if (i == len || lower(s[i]) != w->text[k])
+			return 0;
+		i++;
+		k++;
+	}
+	/* the message's word ends here, or goes on in digits ("BAR0"), or may go on */
+	if (!w->prefix && i < len && word_char(s[i]) && !(s[i] >= '0' && s[i] <= '9'))
+		return 0;
+	return i;
+}
+
+const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, size_t len)
+{
+	const struct kind_word *best = NULL;
+
+	if (!entry->family || !msg || table_ready() < 0)
+		return entry->kind;
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && word_char(msg[i - 1]))
+			continue;
+		for (size_t k = 0; k < table.n; k++) {
+			const struct kind_word *w = &table.words[k];
+
+			if (best && w->row >= best->row)
+				break;		/* the table is in row order */
+			if (word_at(w, msg + i, len - i))
+				best = w;
+		}
+		if (best && best->row == 0)
+			break;
+	}
+	return best ? best->kind : entry->kind;
+}
+
+int vfd_kb_kind_table_check(void)
+{
+	return table_ready();
+}
