@@ -122,18 +122,6 @@ static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t 
 	return key;
 }
 
-/* FNV-1a */
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static ssize_t lookup(const struct vfd_explain *ex, const char *key, uint64_t h, size_t *slot)
 {
 	size_t i = h & (TABLE_SIZE - 1);
@@ -263,7 +251,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	key = problem_key(&m, kind, &n_ident);
 	if (!key)
 		return -ENOMEM;
-	h = hash(key);
+	h = fnv1a_str(key);
 	found = lookup(ex, key, h, &slot);
 	/* a line with no values of its own (a hint line) belongs to the latest problem */
 	if (found < 0 && n_ident == 0 && ex->last_of_entry[ei] >= 0)

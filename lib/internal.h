@@ -124,6 +124,18 @@ int preflight_pick_iova(const void *info, size_t len, uint64_t want, uint64_t si
 			uint64_t *iova, unsigned int *nranges);
 
 /* the bound driver's name for messages */
+/* FNV-1a, 64 bits, of a string: the hash of the tables that key on text */
+static inline uint64_t fnv1a_str(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 static inline const char *driver_name_or_none(const struct vfd_pcidev *d)
 {
 	const char *drv = vfd_pcidev_get_driver(d);

@@ -43,6 +43,7 @@
 
 #include "ac.h"
 #include "kb-prefilter.h"
+#include "internal.h"
 
 #define GATE_BITS	20		/* the bit set of the kept windows: 2^20 bits */
 #define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
@@ -182,18 +183,6 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf);
 }
 
-/* FNV-1a */
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static int reindex(struct kb_prefilter *pf, size_t size)
 {
 	uint32_t *index = calloc(size, sizeof(*index));
@@ -201,7 +190,7 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	if (!index)
 		return -ENOMEM;
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t i = hash(pf->words[w]) & (size - 1);
+		size_t i = fnv1a_str(pf->words[w]) & (size - 1);
 
 		while (index[i])
 			i = (i + 1) & (size - 1);
@@ -221,7 +210,7 @@ static int64_t intern(struct kb_prefilter *pf, const char *word)
 	if (2 * (pf->n_words + 1) > pf->index_size &&
 	    reindex(pf, pf->index_size ? 2 * pf->index_size : 1024) < 0)
 		return -ENOMEM;
-	for (i = hash(word) & (pf->index_size - 1); pf->index[i];
+	for (i = fnv1a_str(word) & (pf->index_size - 1); pf->index[i];
 	     i = (i + 1) & (pf->index_size - 1))
 		if (strcmp(pf->words[pf->index[i] - 1], word) == 0)
 			return pf->index[i] - 1;
