@@ -146,6 +146,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ofile = NULL;
@@ -160,7 +161,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	bool table = false;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "u:vJo:OHnrh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:vJo:OHnrh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			copts.user = optarg;
@@ -198,7 +199,9 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		default:
 			if (outopts_option(&o, c, optarg, &table))
 				break;
-			return cmd_usage_error("check ");
+			if (cmd_unknown_option(c, optarg, "check ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (ofile && !o.json && !prom) {
@@ -216,6 +219,8 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;
+	if (!cmd_user_known(host, copts.user))
+		goto out;
 	r = vfd_check_run(host, &copts, &report);
 	if (r == -ENODEV) {
 		cmd_report_unmatched(host, argc, argv, optind);

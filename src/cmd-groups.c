@@ -418,6 +418,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "storage", no_argument, NULL, OPT_STORAGE },
 		{ "audio", no_argument, NULL, OPT_AUDIO },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct groups_opts go = { 0 };
@@ -425,7 +426,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct vfd_host *host = NULL;
 	int c, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "Jo:OHnrPth", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jo:OHnrPth" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
@@ -451,7 +452,9 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		default:
 			if (outopts_option(&go.out, c, optarg, NULL))
 				break;
-			return cmd_usage_error("groups ");
+			if (cmd_unknown_option(c, optarg, "groups ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	{

@@ -61,7 +61,7 @@ static void usage(void)
 {
 	fputs("\nUsage:\n"
 	      " vfio-doctor rom info [options] <file>|<device>\n"
-	      " vfio-doctor rom dump [options] <device> -o <file>\n"
+	      " vfio-doctor rom dump [options] <device> --output-file <file>\n"
 	      "\nParse a PCI option ROM (a GPU's VBIOS): every image in it, its checksum\n"
 	      "and EFI driver, and whether SeaBIOS and OVMF can use it. 'dump' reads a\n"
 	      "device's ROM through sysfs into <file>, then parses it. <device> is\n"
@@ -69,7 +69,7 @@ static void usage(void)
 	      "\nOptions:\n"
 	      " -J, --json              use JSON output format\n"
 	      " -d, --device <device>   info <file>: the device the ROM is meant for\n"
-	      " -o, --output <file>     dump: write the ROM to <file>\n"
+	      "     --output-file <file>  dump: write the ROM to <file>\n"
 	      " -f, --force             dump: replace <file> if it exists\n"
 	      "     --dry-run           dump: print the sysfs reads and writes, change nothing\n"
 	      "\n"
@@ -893,7 +893,7 @@ static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const c
 	int rc = EXIT_TROUBLE;
 
 	if (!o->output) {
-		warnx_("rom dump needs -o FILE: where to write the ROM");
+		warnx_("rom dump needs --output-file FILE: where to write the ROM");
 		return cmd_usage_error("rom ");
 	}
 	if (o->device) {
@@ -951,21 +951,22 @@ out:
 
 int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256 };
+	enum { OPT_DRY_RUN = 256, OPT_OUTPUT_FILE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "device", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 		{ "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rom_opts o = { 0 };
 	const char *verb, *arg;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "Jd:o:fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jd:o:fh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o.json = true;
@@ -974,9 +975,12 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 		case 'd':
 			o.device = optarg;
 			break;
-		case 'o':
+		case OPT_OUTPUT_FILE:
 			o.output = optarg;
 			break;
+		case 'o':
+			return cmd_retired_letter('o', "-o selects columns; name the ROM file "
+						  "with --output-file FILE");
 		case 'f':
 			o.force = true;
 			break;
@@ -987,7 +991,9 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("rom ");
+			if (cmd_unknown_option(c, optarg, "rom ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind >= argc) {
@@ -1013,7 +1019,7 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 	o.color = want_color() && !o.json;
 	if (strcmp(verb, "info") == 0) {
 		if (o.output || o.force || o.dry_run) {
-			warnx_("-o, --force and --dry-run are for 'rom dump'");
+			warnx_("--output-file, --force and --dry-run are for 'rom dump'");
 			return EXIT_TROUBLE;
 		}
 		return rom_info(ctx, &o, arg);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,9 @@ static __attribute__((format(printf, 3, 0))) void host_log(void *data, int prior
 	(void)data;
 	/* syslog levels: a warning is for the user, the rest for whoever debugs */
 	if (priority <= 4)
-		fputs("vfio-doctor: ", stderr);
+		fprintf(stderr, "%s: ", output_program_name());
 	else
-		fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
+		fprintf(stderr, "%s: debug(%d): ", output_program_name(), priority);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -119,6 +120,22 @@ bool cmd_devices_valid(int argc, char **argv, int first)
 		}
 	}
 	return true;
+}
+
+bool cmd_user_known(const struct vfd_host *host, const char *user)
+{
+	struct vfd_root *root = vfd_host_get_root(host);
+	struct vfd_account acct;
+
+	if (!user || vfd_account_lookup(root, user, &acct) != -ESRCH)
+		return true;
+	/* an account from NSS (LDAP, systemd-homed) is one too on the live host */
+	if (vfd_root_is_live(root) && getpwnam(user))
+		return true;
+	warnx_("unknown user '%s': no such account in %setc/passwd (expected the account "
+	       "QEMU runs as, e.g. libvirt-qemu or qemu)", user,
+	       vfd_root_is_live(root) ? "/" : "the sysroot's ");
+	return false;
 }
 
 void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first)

@@ -64,7 +64,7 @@ for file in "$cases"/*; do
 	fi
 	# a refused file gets exactly one line naming it
 	if [ "$(wc -l <"$work/out")" -eq 1 ] && [ "$(cat "$work/out")" = "exit 2" ]; then
-		if [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "^vfio-doctor: $case" "$work/err"; then
+		if [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "^vfio-doctor lint: $case" "$work/err"; then
 			ok "$case: refused with one line naming the file"
 		else
 			not_ok "$case: refused with one line naming the file"
