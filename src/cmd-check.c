@@ -216,6 +216,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		return EXIT_TROUBLE;
 	copts.devices = (const char *const *)(argv + optind);
 	o.color = want_color() && !o.json && !prom && !table;
+	o.width = o.json || prom || table ? 0 : terminal_width();
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;

@@ -122,6 +122,7 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error("guest ");
 	}
 	o.color = want_color() && !o.json;
+	o.width = o.json ? 0 : terminal_width();
 	root = open_root(ctx);
 	if (!root)
 		return EXIT_TROUBLE;

@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "findings.h"
@@ -67,6 +69,46 @@ static int exit_for(const struct vfd_report *rep)
 	default:
 		return EXIT_CLEAN;
 	}
+}
+
+static const char *change_verb(enum vfd_change_kind kind)
+{
+	return kind == VFD_CHANGE_CREATE ? "create" : kind == VFD_CHANGE_REMOVE ? "remove"
+									      : "modify";
+}
+
+/*
+ * Whether this user may make every change of the plan on the live host: the
+ * file (modify, remove) or its directory (create, and the rename that
+ * replaces a file atomically). One error line for the first that fails.
+ */
+static bool changes_writable(const struct vfd_persist_plan *plan)
+{
+	for (size_t i = 0; i < plan->nchanges; i++) {
+		const struct vfd_file_change *ch = &plan->changes[i];
+		char path[PATH_MAX], *slash;
+
+		snprintf(path, sizeof(path), "/%s", ch->path);
+		slash = strrchr(path, '/');
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		/* a directory persist creates is made under one that exists */
+		while (access(path, F_OK) < 0 && strrchr(path, '/') && strcmp(path, "/") != 0) {
+			slash = strrchr(path, '/');
+			if (slash == path)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+		if (access(path, W_OK | X_OK) < 0) {
+			warnx_("cannot write '/%s': '%s': %s (run as root)", ch->path, path,
+			       strerror(errno));
+			return false;
+		}
+	}
+	return true;
 }
 
 int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
@@ -182,10 +224,20 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 				print_diff(d, color);
 			free(d);
 		}
+		printf("would change:\n");
+		for (size_t i = 0; i < plan.nchanges; i++)
+			printf("  %s /%s\n", change_verb(plan.changes[i].kind), plan.changes[i].path);
 		for (char **d = plan.devices; d && *d; d++)
-			printf("%s %s\n", d == plan.devices ? "persisted:" : "          ", *d);
+			printf("%s %s\n", d == plan.devices ? "would persist:" : "              ", *d);
+		if (!plan.devices || !plan.devices[0])
+			printf("nothing would be persisted any more\n");
 		for (char **x = plan.commands; x && *x; x++)
 			printf("%s %s\n", x == plan.commands ? "then run:" : "         ", *x);
+		/* fail where the run would: a file this user may not write */
+		if (vfd_root_is_live(vfd_host_get_root(host)) && !changes_writable(&plan)) {
+			fprintf(stderr, "dry run: nothing was changed; the real run would fail\n");
+			goto out;
+		}
 		printf("dry run: nothing was changed\n");
 		rc = exit_for(&plan.problems);
 		goto out;

@@ -885,6 +885,61 @@ static int write_atomic(const char *file, const uint8_t *buf, size_t len)
 	return r < 0 ? -1 : 0;
 }
 
+/* the directory @file goes into takes a new file: the real run's mkstemp() */
+static bool output_dir_writable(const char *file)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == file)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
+	if (access(dir, W_OK | X_OK) == 0)
+		return true;
+	warnx_("cannot create '%s': '%s': %s", file, dir, strerror(errno));
+	return false;
+}
+
+/*
+ * A dry run on the live host: reading the ROM means switching it on, a
+ * write, so the dry run checks what the real run needs (the device, its rom
+ * attribute, the right to switch it on and read it) and prints the steps.
+ */
+static int dump_dry_run_live(const struct cmd_ctx *ctx, const struct rom_opts *o,
+			     const char *arg, struct target *t)
+{
+	struct vfd_host *host = cmd_open_host(ctx);
+	struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
+	char path[PATH_MAX];
+	int rc = EXIT_TROUBLE;
+
+	if (!d)
+		goto out;
+	fill_target(t, d);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/rom", t->slot);
+	if (access(path, F_OK) < 0) {
+		explain_read_error(host, t, path, -errno, 0);
+		goto out;
+	}
+	if (access(path, R_OK | W_OK) < 0) {
+		explain_read_error(host, t, path, -errno, 0);
+		goto out;
+	}
+	printf("would run:\n");
+	printf("  echo 1 > %s   (only if the ROM is off)\n", path);
+	printf("  cat %s > %s.XXXXXX\n", path, o->output);
+	printf("  echo 0 > %s   (only if it was off)\n", path);
+	printf("  mv %s.XXXXXX %s\n", o->output, o->output);
+	printf("(the ROM itself is read by the real run: switching it on is a write)\n");
+	rc = EXIT_CLEAN;
+out:
+	vfd_host_free(host);
+	return rc;
+}
+
 static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const char *arg)
 {
 	struct rom_report *rep;
@@ -909,34 +964,23 @@ static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const c
 	if (!rep)
 		return EXIT_TROUBLE;
 	rep->dev.boot_vga = -1;
-	if (o->dry_run) {
-		struct vfd_host *host = cmd_open_host(ctx);
-		struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
-
-		if (d) {
-			const char *slot = vfd_pcidev_get_slot(d);
-
-			if (ctx->sysroot) {
-				printf("copy %s/sys/bus/pci/devices/%s/rom to %s (a saved image: "
-				       "nothing is written into the sysroot)\n", ctx->sysroot, slot,
-				       o->output);
-			} else {
-				printf("echo 1 > /sys/bus/pci/devices/%s/rom   (only if the ROM "
-				       "is off)\n", slot);
-				printf("cat /sys/bus/pci/devices/%s/rom > %s.XXXXXX\n", slot,
-				       o->output);
-				printf("echo 0 > /sys/bus/pci/devices/%s/rom   (only if it was "
-				       "off)\n", slot);
-				printf("mv %s.XXXXXX %s\n", o->output, o->output);
-			}
-			rc = EXIT_CLEAN;
-		}
-		vfd_host_free(host);
-		free(rep);
-		return rc;
+	if (!output_dir_writable(o->output))
+		goto out;
+	if (o->dry_run && !ctx->sysroot) {
+		rc = dump_dry_run_live(ctx, o, arg, &rep->dev);
+		goto out;
 	}
+	/* a sysroot's ROM is a saved file: a dry run reads and checks it too */
 	if (read_device_rom(ctx, arg, &rep->dev, &buf, &len) < 0)
 		goto out;
+	if (o->dry_run) {
+		printf("would copy %s/sys/bus/pci/devices/%s/rom (%zu bytes) to %s (nothing is "
+		       "written into the sysroot)\n\n", ctx->sysroot, rep->dev.slot, len,
+		       o->output);
+		rep->source = rep->dev.slot;
+		rc = report(rep, buf, len, o);
+		goto out;
+	}
 	if (write_atomic(o->output, buf, len) < 0)
 		goto out;
 	rep->source = o->output;

@@ -25,6 +25,7 @@ struct outopts {
 	int columns[MAX_COLUMNS];
 	size_t ncolumns;
 	const char *output;	/* -o argument, or NULL */
+	size_t width;		/* wrap prose at this width; 0: never (not a terminal) */
 	bool output_all;
 };
 

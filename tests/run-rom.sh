@@ -170,8 +170,22 @@ echo 0x10d3 >"$sr/sys/bus/pci/devices/0000:00:04.0/device"
 status 0 "rom info DEVICE in a sysroot" "$vd" --sysroot "$sr" rom info 00:03.0
 has "info DEVICE compares IDs" "device 0000:00:03.0: *10de:1f06, named by the ROM"
 status 0 "rom dump --dry-run" "$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/d.rom" --dry-run
-has "dry run says it copies" "copy .*/rom to"
+has "dry run says it would copy" "would copy .*/rom (1024 bytes) to"
+has "dry run checks the ROM it would write" "device 0000:00:03.0"
 if [ -e "$tmp/d.rom" ]; then not_ok "dry run writes nothing"; else ok "dry run writes nothing"; fi
+# a dry run fails where the run would: no ROM, a directory it cannot write
+status 2 "dry run of a device without a ROM fails" \
+	"$vd" --sysroot "$sr" rom dump 00:04.0 --output-file "$tmp/e.rom" --dry-run
+if grep -q "does not exist" "$tmp/err"; then ok "dry run: missing ROM explained"; else
+	not_ok "dry run: missing ROM explained"; sed 's/^/# /' "$tmp/err"; fi
+status 2 "dry run into a missing directory fails" \
+	"$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/no/d.rom" --dry-run
+if grep -q "cannot create '$tmp/no/d.rom'" "$tmp/err"; then ok "dry run: directory named"; else
+	not_ok "dry run: directory named"; sed 's/^/# /' "$tmp/err"; fi
+status 2 "rom dump -o is refused with the new spelling" \
+	"$vd" --sysroot "$sr" rom dump 00:03.0 -o "$tmp/d.rom"
+if grep -q -- "--output-file FILE" "$tmp/err"; then ok "-o: says --output-file"; else
+	not_ok "-o: says --output-file"; fi
 status 0 "rom dump from a sysroot" "$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/d.rom"
 has "dump says what it wrote" "wrote 1024 bytes from 0000:00:03.0"
 if cmp -s "$tmp/d.rom" "$seed"; then ok "dump is the saved image"; else not_ok "dump is the saved image"; fi
