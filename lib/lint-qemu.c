@@ -874,6 +874,36 @@ static bool is_qemu_binary(const char *w)
 	       !strcmp(base, "kvm");
 }
 
+/*
+ * What the commands of a script before QEMU's ask of RLIMIT_MEMLOCK with the
+ * shell's "ulimit -l VALUE" (KiB, or "unlimited"; -H/-S aside): the most of
+ * them, which is what a run gets where the hard limit allows it. 0: none.
+ */
+static uint64_t script_ulimit_memlock(const struct words *w, size_t qemu)
+{
+	uint64_t most = 0;
+
+	for (size_t i = 0; i + 2 < qemu; i++) {
+		const char *flag = w->v[i + 1].s, *val = w->v[i + 2].s;
+		unsigned long long kib;
+		char *end;
+
+		if ((i > 0 && !w->v[i - 1].sep) || w->v[i].sep || strcmp(w->v[i].s, "ulimit") ||
+		    w->v[i + 1].sep || w->v[i + 2].sep || flag[0] != '-' ||
+		    strspn(flag + 1, "HSl") != strlen(flag + 1) || !strchr(flag, 'l'))
+			continue;
+		if (!strcmp(val, "unlimited"))
+			return VFD_UNLIMITED;
+		errno = 0;
+		kib = strtoull(val, &end, 10);
+		if (errno || *end || end == val || kib > (UINT64_MAX >> 10))
+			continue;
+		if ((uint64_t)kib << 10 > most)
+			most = (uint64_t)kib << 10;
+	}
+	return most;
+}
+
 int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		      struct vfd_vm_error *err)
 {
@@ -918,6 +948,8 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		r = -EINVAL;
 		goto out;
 	}
+	if (found)
+		out->ulimit_memlock = script_ulimit_memlock(&w, start);
 	/* QEMU's defaults before the options: pc machine, SeaBIOS, a std VGA */
 	out->firmware = VFD_FIRMWARE_BIOS;
 	for (size_t i = start; i < end; i++) {

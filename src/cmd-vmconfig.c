@@ -100,7 +100,7 @@ static int print_notes(const struct vfd_report *notes)
 		const char *kind = f->status == VFD_FAIL ? "error"
 				   : f->status == VFD_WARN ? "warning" : "note";
 
-		fprintf(stderr, "vfio-doctor: %s: %s\n", kind, f->summary);
+		fprintf(stderr, "%s: %s: %s\n", output_program_name(), kind, f->summary);
 		for (char **e = f->evidence; f->status >= VFD_WARN && e && *e; e++)
 			fprintf(stderr, "    %s\n", *e);
 		for (char **x = f->fix; f->status >= VFD_WARN && x && *x; x++)
