@@ -3,6 +3,7 @@
  * vfio-doctor check: run the layered diagnosis and render its findings as a
  * report grouped by layer, a table (-o), or JSON (-J).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <libsmartcols.h>
@@ -71,15 +72,20 @@ static void print_text(struct vfd_host *host, const struct vfd_report *rep, cons
 
 	const char *plat = vfd_system_platform_name(sys);
 	const char *pretty = sys->pretty_name;
+	char *head = NULL;
+	int n;
 
 	/* the platform first when os-release does not name it (Proxmox VE says Debian) */
 	if (plat && pretty)
-		printf("vfio-doctor check: %s (%s), kernel %s, %s\n", plat, pretty,
-		       rel ? rel : "unknown", vfd_system_boot_desc(sys));
+		n = asprintf(&head, "%s (%s), kernel %s, %s", plat, pretty, rel ? rel : "unknown",
+			     vfd_system_boot_desc(sys));
 	else
-		printf("vfio-doctor check: %s, kernel %s, %s\n",
-		       pretty ? pretty : plat ? plat : "unknown platform", rel ? rel : "unknown",
-		       vfd_system_boot_desc(sys));
+		n = asprintf(&head, "%s, kernel %s, %s",
+			     pretty ? pretty : plat ? plat : "unknown platform",
+			     rel ? rel : "unknown", vfd_system_boot_desc(sys));
+	findings_print_wrapped(stdout, o->width, "vfio-doctor check: ", 19, 19, "",
+			       n < 0 ? "?" : head, "");
+	free(head);
 	findings_print_text(stdout, rep, layers, ARRAY_LEN(layers), o);
 }
 

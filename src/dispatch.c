@@ -90,10 +90,13 @@ int dispatch(const struct program *prog, int argc, char **argv)
 		case 'V':
 			puts(prog->version);
 			return EXIT_CLEAN;
-		default:
-			if (cmd_global_option(c, optarg) > 0)
+		default: {
+			int r = cmd_global_option(c, optarg);
+
+			if (r > 0)
 				break;
-			return cmd_usage_error(NULL);
+			return r < 0 ? EXIT_TROUBLE : cmd_usage_error(NULL);
+		}
 		}
 	}
 	if (optind >= argc) {

@@ -43,7 +43,7 @@ static size_t text_width(const char *s, size_t n)
  * rather than breaking where a copy and paste would cut it). @width 0: the
  * line as it is, for pipes and files.
  */
-static void print_wrapped(FILE *out, size_t width, const char *lead, size_t lead_w,
+void findings_print_wrapped(FILE *out, size_t width, const char *lead, size_t lead_w,
 			  size_t hang, const char *on, const char *text, const char *off)
 {
 	size_t col = lead_w;
@@ -105,7 +105,7 @@ void findings_print_text(FILE *out, const struct vfd_report *rep, const char *co
 					 vfd_status_name(f->status), o->color ? C_RESET : "");
 				if (f->device && asprintf(&line, "%s: %s", f->device, f->summary) < 0)
 					line = NULL;
-				print_wrapped(out, o->width, lead, 8, 8, "",
+				findings_print_wrapped(out, o->width, lead, 8, 8, "",
 					      line ? line : f->summary, "");
 				free(line);
 			}
@@ -113,10 +113,10 @@ void findings_print_text(FILE *out, const struct vfd_report *rep, const char *co
 				fprintf(out, "        %sid: %s%s\n", o->color ? C_DIM : "", f->id,
 					o->color ? C_RESET : "");
 			for (char **e = f->evidence; detail && e && *e; e++)
-				print_wrapped(out, o->width, "        ", 8, 10,
+				findings_print_wrapped(out, o->width, "        ", 8, 10,
 					      o->color ? C_DIM : "", *e, o->color ? C_RESET : "");
 			for (char **x = f->fix; detail && x && *x; x++)
-				print_wrapped(out, o->width, "        fix: ", 13, 13, "", *x, "");
+				findings_print_wrapped(out, o->width, "        fix: ", 13, 13, "", *x, "");
 		}
 	}
 	fprintf(out, "\n%zu ok, %zu info, %zu warn, %zu fail, %zu skipped\n", counts[VFD_OK],

@@ -12,6 +12,8 @@
 
 #include "output.h"
 
+static void stdout_pass_colour(bool pass);
+
 /* "vfio-doctor", or "vfio-doctor CMD" once the subcommand is known */
 static char program_name[64] = "vfio-doctor";
 static enum color_mode color_mode = COLOR_AUTO;
@@ -30,18 +32,18 @@ int output_set_color_mode(const char *when)
 {
 	static const char *const names[] = { "auto", "always", "never" };
 
+	size_t i = 0;
+
 	/* --color alone means always, as ls and util-linux take it */
-	if (!when) {
-		color_mode = COLOR_ALWAYS;
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-		if (strcmp(when, names[i]) == 0) {
-			color_mode = (enum color_mode)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (when)
+		while (i < ARRAY_LEN(names) && strcmp(when, names[i]) != 0)
+			i++;
+	if (i == ARRAY_LEN(names))
+		return -1;
+	color_mode = when ? (enum color_mode)i : COLOR_ALWAYS;
+	/* the filter lets our own colour sequences through where colour is wanted */
+	stdout_pass_colour(want_color());
+	return 0;
 }
 
 void warnx_(const char *fmt, ...)
@@ -454,6 +456,11 @@ static void safe_streams_flush(void)
 	fflush(stderr);
 	safe_close(&safe_out);
 	safe_close(&safe_err);
+}
+
+static void stdout_pass_colour(bool pass)
+{
+	safe_out.sgr_ok = pass;
 }
 
 void output_init(void)

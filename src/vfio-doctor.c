@@ -45,10 +45,12 @@ static void usage(FILE *out)
 		fprintf(out, " %-10s %s\n", subcommands[i].name, subcommands[i].help);
 	fputs("\nOptions:\n"
 	      " -s, --sysroot <dir>  read sys/, proc/, dev/ and etc/ below <dir> (a snapshot)\n"
+	      "     --color[=<when>] colour: auto (default), always or never\n"
 	      "\n"
 	      " -h, --help           display this help\n"
 	      " -V, --version        display version\n"
-	      "\nRun 'vfio-doctor <command> --help' for the options of a command.\n"
+	      "\nThe global options may follow the command too. Run\n"
+	      "'vfio-doctor <command> --help' for the options of a command.\n"
 	      "For more details see vfio-doctor(8).\n", out);
 }
 
