@@ -883,23 +883,26 @@ static uint64_t script_ulimit_memlock(const struct words *w, size_t qemu)
 {
 	uint64_t most = 0;
 
-	for (size_t i = 0; i + 2 < qemu; i++) {
-		const char *flag = w->v[i + 1].s, *val = w->v[i + 2].s;
-		unsigned long long kib;
-		char *end;
+	for (size_t i = 0; i < qemu; i++) {
+		if (w->v[i].sep || (i > 0 && !w->v[i - 1].sep) || strcmp(w->v[i].s, "ulimit"))
+			continue;
+		/* its words up to the end of the command: the flags, then a value */
+		for (size_t j = i + 1; j + 1 < qemu && !w->v[j].sep && !w->v[j + 1].sep; j++) {
+			const char *flag = w->v[j].s, *val = w->v[j + 1].s;
+			unsigned long long kib;
+			char *end;
 
-		if ((i > 0 && !w->v[i - 1].sep) || w->v[i].sep || strcmp(w->v[i].s, "ulimit") ||
-		    w->v[i + 1].sep || w->v[i + 2].sep || flag[0] != '-' ||
-		    strspn(flag + 1, "HSl") != strlen(flag + 1) || !strchr(flag, 'l'))
-			continue;
-		if (!strcmp(val, "unlimited"))
-			return VFD_UNLIMITED;
-		errno = 0;
-		kib = strtoull(val, &end, 10);
-		if (errno || *end || end == val || kib > (UINT64_MAX >> 10))
-			continue;
-		if ((uint64_t)kib << 10 > most)
-			most = (uint64_t)kib << 10;
+			if (flag[0] != '-' || !strchr(flag, 'l') ||
+			    strspn(flag + 1, "HSl") != strlen(flag + 1))
+				continue;
+			if (!strcmp(val, "unlimited"))
+				return VFD_UNLIMITED;
+			errno = 0;
+			kib = strtoull(val, &end, 10);
+			if (!errno && *end == '\0' && end != val && kib <= (UINT64_MAX >> 10) &&
+			    (uint64_t)kib << 10 > most)
+				most = (uint64_t)kib << 10;
+		}
 	}
 	return most;
 }

@@ -825,6 +825,17 @@ static void lint_memlock(struct lint *l)
 	 * starts it, not as the QEMU user of libvirt: without --user there is
 	 * no account to check it against.
 	 */
+	if (c->ulimit_memlock && !l->user_given && c->ulimit_memlock < c->memory) {
+		lim = fmt_size(c->ulimit_memlock);
+		f = report_add(l->rep, "vm.memlock", "vm", VFD_FAIL, NULL,
+			       "the script sets its memlock limit to %s (ulimit -l), below the "
+			       "guest's %s: VFIO pins every guest page and the mapping fails",
+			       lim ? lim : "?", mem ? mem : "?");
+		finding_fix(f, "ulimit -l unlimited (as root), or at least the memory plus 1 GiB");
+		free(lim);
+		free(mem);
+		return;
+	}
 	if (c->ulimit_memlock && !l->user_given) {
 		lim = fmt_size(c->ulimit_memlock);
 		f = report_add(l->rep, "vm.memlock", "vm", VFD_OK, NULL,
