@@ -71,6 +71,18 @@ char *describe_node(struct vfd_root *root, const struct stat *st)
 	return xasprintf("%s %s:%s", mode, owner, grp);
 }
 
+char *group_name(struct vfd_root *root, unsigned int gid)
+{
+	char *group = NULL, name[64];
+	bool found;
+
+	if (vfd_root_read_filef(root, 1 << 20, &group, NULL, "etc/group") < 0)
+		return NULL;
+	found = name_of(group, gid, name, sizeof(name));
+	free(group);
+	return found ? strdup(name) : NULL;
+}
+
 /* is @user listed in the member field of group @gid, or is it the primary group? */
 static bool in_group(const char *group_text, unsigned int gid, const char *user,
 		     unsigned int primary)

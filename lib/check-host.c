@@ -80,6 +80,36 @@ static void kmsg_evidence(struct check_ctx *ctx, struct vfd_finding *f, const ch
 		finding_kmsg(f, l);
 }
 
+/*
+ * The user may not open /dev/kvm. Never suggest joining group root: a node
+ * left root:root means the udev rule that hands it to group kvm did not run.
+ * systemd ships that rule in 50-udev-default.rules (KERNEL=="kvm",
+ * GROUP="kvm", MODE from its dev-kvm-mode build option: 0666 upstream, 0660
+ * on Debian and Fedora, where the QEMU user is a member of kvm); older QEMU
+ * packages carried it as 65-kvm.rules.
+ */
+static void kvm_access_fix(struct check_ctx *ctx, struct vfd_finding *f, const struct stat *st)
+{
+	const char *user = ctx->opts->user;
+	char *grp = group_name(ctx->root, st->st_gid);
+
+	if (st->st_gid != 0) {
+		finding_fix(f, "usermod -aG %s %s (then restart the VM manager or log in again)",
+			    grp ? grp : "kvm", user);
+		free(grp);
+		return;
+	}
+	free(grp);
+	finding_fix(f, "/dev/kvm should be crw-rw---- root:kvm: the distribution's udev rule "
+		       "(systemd's 50-udev-default.rules: KERNEL==\"kvm\", GROUP=\"kvm\", "
+		       "MODE=\"0660\") did not apply");
+	finding_fix(f, "getent group kvm || groupadd --system kvm (the group the rule names)");
+	finding_fix(f, "look for a rule overriding it: grep -rs kvm /etc/udev/rules.d "
+		       "/run/udev/rules.d");
+	finding_fix(f, "udevadm trigger --name-match=kvm (or reboot), then: ls -l /dev/kvm");
+	finding_fix(f, "usermod -aG kvm %s (then restart the VM manager)", user);
+}
+
 void check_platform(struct check_ctx *ctx)
 {
 	struct vfd_finding *f;
@@ -119,8 +149,7 @@ void check_platform(struct check_ctx *ctx)
 			       "/dev/kvm present (%s)", node ? node : "?");
 		finding_evidence(f, "/dev/kvm: %s", node ? node : "?");
 		if (finding_user_access(ctx, f, &st, "/dev/kvm", node))
-			finding_fix(f, "usermod -aG %s %s (then log in again)",
-				    st.st_gid ? "kvm" : "root", ctx->opts->user);
+			kvm_access_fix(ctx, f, &st);
 		free(node);
 	} else {
 		const char *mod = is_intel(ctx) ? "kvm_intel" : is_amd(ctx) ? "kvm_amd" : "kvm";

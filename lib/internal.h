@@ -156,6 +156,8 @@ int user_can_open(struct vfd_root *root, const char *user, const struct stat *st
 		  char **why);
 /* "crw-rw---- root:kvm" for evidence (caller frees) */
 char *describe_node(struct vfd_root *root, const struct stat *st);
+/* the name of group @gid in the root's etc/group; NULL when unknown */
+char *group_name(struct vfd_root *root, unsigned int gid);
 
 /*
  * With --user: may that account open @path (stat @st, described as @node)?

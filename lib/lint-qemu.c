@@ -683,6 +683,39 @@ static bool is_qemu_binary(const char *w)
 	       !strcmp(base, "kvm");
 }
 
+/*
+ * What the commands of a script before QEMU's ask of RLIMIT_MEMLOCK with the
+ * shell's "ulimit -l VALUE" (KiB, or "unlimited"; -H/-S aside): the most of
+ * them, which is what a run gets where the hard limit allows it. 0: none.
+ */
+static uint64_t script_ulimit_memlock(const struct words *w, size_t qemu)
+{
+	uint64_t most = 0;
+
+	for (size_t i = 0; i < qemu; i++) {
+		if (w->v[i].sep || (i > 0 && !w->v[i - 1].sep) || strcmp(w->v[i].s, "ulimit"))
+			continue;
+		/* its words up to the end of the command: the flags, then a value */
+		for (size_t j = i + 1; j + 1 < qemu && !w->v[j].sep && !w->v[j + 1].sep; j++) {
+			const char *flag = w->v[j].s, *val = w->v[j + 1].s;
+			unsigned long long kib;
+			char *end;
+
+			if (flag[0] != '-' || !strchr(flag, 'l') ||
+			    strspn(flag + 1, "HSl") != strlen(flag + 1))
+				continue;
+			if (!strcmp(val, "unlimited"))
+				return VFD_UNLIMITED;
+			errno = 0;
+			kib = strtoull(val, &end, 10);
+			if (!errno && *end == '\0' && end != val && kib <= (UINT64_MAX >> 10) &&
+			    (uint64_t)kib << 10 > most)
+				most = (uint64_t)kib << 10;
+		}
+	}
+	return most;
+}
+
 int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		      struct vfd_vm_error *err)
 {
@@ -727,6 +760,8 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		r = -EINVAL;
 		goto out;
 	}
+	if (found)
+		out->ulimit_memlock = script_ulimit_memlock(&w, start);
 	/* QEMU's defaults before the options: pc machine, SeaBIOS, a std VGA */
 	out->firmware = VFD_FIRMWARE_BIOS;
 	for (size_t i = start; i < end; i++) {

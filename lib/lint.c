@@ -54,6 +54,7 @@ struct lint {
 	const struct vfd_vm_conf *c;
 	struct vfd_report *rep;
 	const char *user;
+	bool user_given;		/* --user named it (else the default QEMU user) */
 	const char *what;		/* "the domain", "the command line" */
 	struct vfd_pcidev **devs;	/* per hostdev: the host device, or NULL */
 };
@@ -819,6 +820,34 @@ static void lint_memlock(struct lint *l)
 		free(mem);
 		return;
 	}
+	/*
+	 * A script that raises its own limit (vm writes one) runs as whoever
+	 * starts it, not as the QEMU user of libvirt: without --user there is
+	 * no account to check it against.
+	 */
+	if (c->ulimit_memlock && !l->user_given && c->ulimit_memlock < c->memory) {
+		lim = fmt_size(c->ulimit_memlock);
+		f = report_add(l->rep, "vm.memlock", "vm", VFD_FAIL, NULL,
+			       "the script sets its memlock limit to %s (ulimit -l), below the "
+			       "guest's %s: VFIO pins every guest page and the mapping fails",
+			       lim ? lim : "?", mem ? mem : "?");
+		finding_fix(f, "ulimit -l unlimited (as root), or at least the memory plus 1 GiB");
+		free(lim);
+		free(mem);
+		return;
+	}
+	if (c->ulimit_memlock && !l->user_given) {
+		lim = fmt_size(c->ulimit_memlock);
+		f = report_add(l->rep, "vm.memlock", "vm", VFD_OK, NULL,
+			       "the script raises its memlock limit (ulimit -l %s) before QEMU "
+			       "pins the guest's %s", c->ulimit_memlock == VFD_UNLIMITED
+			       ? "unlimited" : lim ? lim : "?", mem ? mem : "?");
+		finding_evidence(f, "it works as root, or for an account whose hard memlock "
+				    "limit covers %s: name it with --user to check", mem ? mem : "?");
+		free(lim);
+		free(mem);
+		return;
+	}
 	r = vfd_account_lookup(l->root, l->user, &acct);
 	if (r < 0) {
 		f = report_add(l->rep, "vm.memlock", "vm", VFD_SKIP, NULL,
@@ -843,6 +872,16 @@ static void lint_memlock(struct lint *l)
 	} else if (r >= 0 && !mc.no_limits && mc.hard_set && mc.hard < limit) {
 		limit = mc.hard;
 		from = mc.hard_file;
+	}
+	/* a script's "ulimit -l" raises the soft limit as far as the hard one lets it */
+	if (c->ulimit_memlock && limit != VFD_UNLIMITED) {
+		uint64_t hard = r >= 0 && !mc.no_limits && mc.hard_set ? mc.hard : limit;
+		uint64_t raised = c->ulimit_memlock < hard ? c->ulimit_memlock : hard;
+
+		if (raised > limit) {
+			limit = raised;
+			from = "the script's ulimit -l, within the hard limit";
+		}
 	}
 	lim = fmt_size(limit);
 	if (limit != VFD_UNLIMITED && limit < c->memory) {
@@ -1027,6 +1066,7 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *given,
 	};
 
 	l.user = vm_user(l.root, opts ? opts->user : NULL);
+	l.user_given = opts && opts->user;
 	expanded.hostdevs = expand_functions(host, given, &expanded.n_hostdevs);
 	if (!expanded.hostdevs)
 		return -ENOMEM;

@@ -191,6 +191,8 @@ struct vfd_vm_conf {
 	uint64_t hugepage_size;		/* bytes, 0 for the default size */
 	bool locked;			/* <locked/>, mem-lock=on, mlock=on */
 	uint64_t hard_limit;		/* libvirt <memtune><hard_limit>, bytes, 0 none */
+	uint64_t ulimit_memlock;	/* QEMU: the most a script's "ulimit -l" before the
+					   command asks for, bytes (VFD_UNLIMITED), 0 none */
 	bool emulated_vga;		/* an emulated display device besides */
 	char *bad_option;		/* QEMU: the first option that is in no QEMU version's
 					   option table, or NULL */

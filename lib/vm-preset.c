@@ -189,7 +189,21 @@ static char *qemu_script(struct preset *p)
 	shell_quote(&b, p->vars);
 	sbuf_add(&b, "\n[ -e \"$vars\" ] || cp ");
 	shell_quote(&b, p->vars_template);
-	sbuf_add(&b, " \"$vars\"\nexec qemu-system-x86_64");
+	sbuf_add(&b, " \"$vars\"\n");
+	/*
+	 * VFIO pins every guest page (-overcommit mem-lock=on too): the memlock
+	 * limit of whoever runs this must cover the memory, plus the 1 GiB
+	 * libvirt adds for a domain with hostdevs (qemuDomainGetMemLockLimitBytes).
+	 * Root may lift it; another account up to its hard limit. Stop here, with
+	 * the reason, rather than let QEMU fail mapping the memory.
+	 */
+	size_text(mem, sizeof(mem), p->memory);
+	sbuf_addf(&b, "ulimit -l unlimited 2>/dev/null || ulimit -l %llu 2>/dev/null || {\n"
+		  "\techo \"%s: the memlock limit ($(ulimit -l) KiB) is below the guest's %s: "
+		  "run as root, or see vfio-doctor lint --user $(id -un)\" >&2\n"
+		  "\texit 1\n}\n", (unsigned long long)((p->memory + (1ull << 30)) >> 10),
+		  p->name, mem);
+	sbuf_add(&b, "exec qemu-system-x86_64");
 	opt(&b, "-name", p->name);
 	opt(&b, "-machine", "q35");
 	opt(&b, "-accel", "kvm");

@@ -32,7 +32,7 @@ static void usage(enum bind_mode mode)
 		      " -g, --group             bind every non-bridge device of the devices' groups\n"
 		      "     --allow-nonviable   bind even if the group stays non-viable\n"
 		      " -f, --force             bind devices the host is using (disk, network, display)\n"
-		      " -n, --dry-run           show the plan and what it would refuse; change nothing\n", stdout);
+		      "     --dry-run           show the plan and what it would refuse; change nothing\n", stdout);
 		break;
 	case MODE_UNBIND:
 		fputs("\nUsage:\n"
@@ -40,14 +40,14 @@ static void usage(enum bind_mode mode)
 		      "\nGive devices back to the driver they had before 'bind' (from its record), or,\n"
 		      "without a record, to the driver the kernel picks; driver_override is put back.\n"
 		      "\nOptions:\n"
-		      " -n, --dry-run           show the plan; change nothing\n", stdout);
+		      "     --dry-run           show the plan; change nothing\n", stdout);
 		break;
 	case MODE_RESTORE:
 		fputs("\nUsage:\n"
 		      " vfio-doctor restore [options] [DEVICE...]\n"
 		      "\nGive back every device 'bind' recorded (or only the DEVICEs named).\n"
 		      "\nOptions:\n"
-		      " -n, --dry-run           show the plan; change nothing\n", stdout);
+		      "     --dry-run           show the plan; change nothing\n", stdout);
 		break;
 	}
 	fputs("\n -h, --help              display this help\n"
@@ -101,16 +101,18 @@ int cmd_apply_plan(struct vfd_host *host, struct vfd_plan *plan, struct vfd_appl
 
 static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum bind_mode mode)
 {
-	enum { OPT_ALLOW = 256 };
+	enum { OPT_ALLOW = 256, OPT_DRY_RUN };
 	static const struct option longopts[] = {
 		{ "group", no_argument, NULL, 'g' },
 		{ "allow-nonviable", no_argument, NULL, OPT_ALLOW },
 		{ "force", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *shortopts = mode == MODE_BIND ? "gfnh" : "nh";
+	const char *shortopts = mode == MODE_BIND ? "gfnh" CMD_GLOBAL_SHORTOPTS
+						    : "nh" CMD_GLOBAL_SHORTOPTS;
 	struct vfd_bind_opts opts = { 0 };
 	struct vfd_apply_result res = { 0 };
 	struct vfd_plan plan = { 0 };
@@ -125,27 +127,32 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 			break;
 		case OPT_ALLOW:
 			if (mode != MODE_BIND)
-				return cmd_usage_error(mode_names[mode]);
+				return cmd_usage_error(mode == MODE_UNBIND ? "unbind " : "restore ");
 			opts.allow_nonviable = true;
 			break;
 		case 'f':
 			opts.force = true;
 			break;
 		case 'n':
+			return cmd_retired_letter('n', "-n is --noheadings; a dry run is --dry-run");
+		case OPT_DRY_RUN:
 			dry = true;
 			break;
 		case 'h':
 			usage(mode);
 			return EXIT_CLEAN;
-		default:
-			fprintf(stderr, "Try 'vfio-doctor %s --help' for more information.\n",
-				mode_names[mode]);
+		default: {
+			char try[16];
+
+			snprintf(try, sizeof(try), "%s ", mode_names[mode]);
+			if (cmd_unknown_option(c, optarg, try) == 0)
+				break;
 			return EXIT_TROUBLE;
+		}
 		}
 	}
 	if (optind >= argc && mode != MODE_RESTORE) {
-		warnx_("%s: no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device",
-		       mode_names[mode]);
+		warnx_("no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
 		return EXIT_TROUBLE;
 	}
 	if (!cmd_devices_valid(argc, argv, optind))
@@ -163,7 +170,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		goto out;
 	}
 	if (r < 0) {
-		warnx_("%s: cannot plan: %s", mode_names[mode], strerror(-r));
+		warnx_("cannot plan: %s", strerror(-r));
 		goto out;
 	}
 	findings_print_problems(stdout, &plan.problems, color);
@@ -174,7 +181,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 	}
 	cmd_print_plan(&plan, mode == MODE_BIND);
 	if (plan.refused) {
-		warnx_("%s refused: see the problems above (nothing was changed)", mode_names[mode]);
+		warnx_("refused: see the problems above (nothing was changed)");
 		goto out;
 	}
 	if (dry) {

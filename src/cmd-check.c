@@ -3,6 +3,7 @@
  * vfio-doctor check: run the layered diagnosis and render its findings as a
  * report grouped by layer, a table (-o), or JSON (-J).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <libsmartcols.h>
@@ -71,15 +72,20 @@ static void print_text(struct vfd_host *host, const struct vfd_report *rep, cons
 
 	const char *plat = vfd_system_platform_name(sys);
 	const char *pretty = sys->pretty_name;
+	char *head = NULL;
+	int n;
 
 	/* the platform first when os-release does not name it (Proxmox VE says Debian) */
 	if (plat && pretty)
-		printf("vfio-doctor check: %s (%s), kernel %s, %s\n", plat, pretty,
-		       rel ? rel : "unknown", vfd_system_boot_desc(sys));
+		n = asprintf(&head, "%s (%s), kernel %s, %s", plat, pretty, rel ? rel : "unknown",
+			     vfd_system_boot_desc(sys));
 	else
-		printf("vfio-doctor check: %s, kernel %s, %s\n",
-		       pretty ? pretty : plat ? plat : "unknown platform", rel ? rel : "unknown",
-		       vfd_system_boot_desc(sys));
+		n = asprintf(&head, "%s, kernel %s, %s",
+			     pretty ? pretty : plat ? plat : "unknown platform",
+			     rel ? rel : "unknown", vfd_system_boot_desc(sys));
+	findings_print_wrapped(stdout, o->width, "vfio-doctor check: ", 19, 19, "",
+			       n < 0 ? "?" : head, "");
+	free(head);
 	findings_print_text(stdout, rep, layers, ARRAY_LEN(layers), o);
 }
 
@@ -146,6 +152,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ofile = NULL;
@@ -160,7 +167,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	bool table = false;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "u:vJo:OHnrh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:vJo:OHnrh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			copts.user = optarg;
@@ -198,7 +205,9 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		default:
 			if (outopts_option(&o, c, optarg, &table))
 				break;
-			return cmd_usage_error("check ");
+			if (cmd_unknown_option(c, optarg, "check ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (ofile && !o.json && !prom) {
@@ -213,9 +222,12 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 		return EXIT_TROUBLE;
 	copts.devices = (const char *const *)(argv + optind);
 	o.color = want_color() && !o.json && !prom && !table;
+	o.width = o.json || prom || table ? 0 : terminal_width();
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;
+	if (!cmd_user_known(host, copts.user))
+		goto out;
 	r = vfd_check_run(host, &copts, &report);
 	if (r == -ENODEV) {
 		cmd_report_unmatched(host, argc, argv, optind);

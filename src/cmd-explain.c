@@ -653,6 +653,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	bool journal = false, dmesg = false, checks = true, verbose = false, json = false;
@@ -665,7 +666,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 	int c, r, rc = EXIT_TROUBLE;
 	bool color;
 
-	while ((c = getopt_long(argc, argv, "vJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vJh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JOURNAL:
 			journal = true;
@@ -690,22 +691,24 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("explain ");
+			if (cmd_unknown_option(c, optarg, "explain ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (argc - optind > 1) {
-		warnx_("explain: one log at a time (got '%s' and '%s')", argv[optind],
+		warnx_("one log at a time (got '%s' and '%s')", argv[optind],
 		       argv[optind + 1]);
 		return cmd_usage_error("explain ");
 	}
 	if (argc - optind == 1)
 		file = argv[optind];
 	if ((file != NULL) + journal + dmesg > 1) {
-		warnx_("explain: give a FILE, --journal or --dmesg, not several");
+		warnx_("give a FILE, --journal or --dmesg, not several");
 		return cmd_usage_error("explain ");
 	}
 	if (journal && ctx->sysroot) {
-		warnx_("explain: --journal reads this host's journal; with --sysroot use --dmesg "
+		warnx_("--journal reads this host's journal; with --sysroot use --dmesg "
 		       "(DIR/dev/kmsg) or a log file");
 		return cmd_usage_error("explain ");
 	}

@@ -30,12 +30,13 @@ static const struct colinfo columns[] = {
 	[COL_SVENDOR] = { "SVENDOR", 7, 0, "subsystem vendor ID", COL_STR },
 	[COL_SDEVICE] = { "SDEVICE", 7, 0, "subsystem device ID", COL_STR },
 	[COL_CLASS] = { "CLASS", 6, 0, "class code, 6 hex digits", COL_STR },
-	[COL_CLASSNAME] = { "CLASSNAME", 0.15, SCOLS_FL_TRUNC, "class name from pci.ids", COL_STR },
+	/* the class is cut first: the name says more (a GPU's model) */
+	[COL_CLASSNAME] = { "CLASSNAME", 0.08, SCOLS_FL_TRUNC, "class name from pci.ids", COL_STR },
 	[COL_VENDORNAME] = { "VENDORNAME", 0.15, SCOLS_FL_TRUNC, "vendor name from pci.ids",
 			     COL_STR },
 	[COL_DEVICENAME] = { "DEVICENAME", 0.2, SCOLS_FL_TRUNC, "device name from pci.ids",
 			     COL_STR },
-	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC, "vendor and device names", COL_STR },
+	[COL_NAME] = { "NAME", 0.4, SCOLS_FL_TRUNC, "vendor and device names", COL_STR },
 	[COL_REV] = { "REV", 3, 0, "revision, 2 hex digits", COL_STR },
 	[COL_DRIVER] = { "DRIVER", 10, 0, "bound driver (null when unbound)", COL_STR },
 	[COL_OVERRIDE] = { "OVERRIDE", 10, 0, "driver_override (null when unset)", COL_STR },
@@ -66,6 +67,12 @@ enum { F_GPU = 1, F_USB = 2, F_NET = 4, F_STORAGE = 8, F_AUDIO = 16 };
 
 struct groups_opts {
 	struct outopts out;
+	/*
+	 * a table on a terminal: short class and vendor names, and no PCI
+	 * domain where every device is in domain 0 (as lspci prints it), so
+	 * that a model name fits 80 columns; pipes and -J/-r/-P get them whole
+	 */
+	bool compact, no_domain;
 	unsigned int classes;
 	struct vfd_devspec *specs;
 	size_t nspecs;
@@ -136,9 +143,66 @@ static const char *yesno(bool b)
 	return b ? "1" : "0";
 }
 
+/*
+ * A class name for a narrow table: "VGA compatible controller" is a "VGA",
+ * an "Audio device" "Audio"; the word the class is known by stays.
+ */
+static const char *short_class(const char *name, char *buf, size_t size)
+{
+	static const char *const tails[] = { " compatible controller", " controller", " device" };
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < ARRAY_LEN(tails); i++) {
+		size_t t = strlen(tails[i]);
+
+		if (len > t && strcmp(name + len - t, tails[i]) == 0) {
+			snprintf(buf, size, "%.*s", (int)(len - t), name);
+			return buf;
+		}
+	}
+	return name;
+}
+
+/*
+ * The short form pci.ids gives in brackets at the end of a name: a vendor's
+ * ("Advanced Micro Devices, Inc. [AMD/ATI]": "AMD/ATI"), a device's model
+ * ("TU117 [GeForce GTX 1650]": "GeForce GTX 1650"). False when there is none.
+ */
+static bool bracketed(const char *name, char *buf, size_t size)
+{
+	const char *open = strrchr(name, '[');
+	size_t len = strlen(name);
+
+	if (!open || len < 3 || name[len - 1] != ']' || name + len - 1 <= open + 1)
+		return false;
+	snprintf(buf, size, "%.*s", (int)(name + len - 2 - open), open + 1);
+	return true;
+}
+
+/* a vendor name for a narrow table: its bracketed form, else less "Corporation" */
+static void short_vendor(const char *name, char *buf, size_t size)
+{
+	static const char *const tails[] = { " Corporation", " Corp.", ", Inc.", " Inc.",
+					     " Co., Ltd.", " Co., Ltd", ", Ltd.", " Ltd.",
+					     " Technology", " GmbH", " AG" };
+	size_t len = strlen(name);
+
+	if (bracketed(name, buf, size))
+		return;
+	for (size_t i = 0; i < ARRAY_LEN(tails); i++) {
+		size_t t = strlen(tails[i]);
+
+		if (len > t && strcmp(name + len - t, tails[i]) == 0) {
+			len -= t;
+			break;
+		}
+	}
+	snprintf(buf, size, "%.*s", (int)len, name);
+}
+
 /* the cell text of one device column; buf for formatted values */
-static const char *device_cell(struct vfd_host *host, struct vfd_pcidev *d, int col, bool viable,
-			       char *buf, size_t size)
+static const char *device_cell(struct vfd_host *host, const struct groups_opts *go,
+			       struct vfd_pcidev *d, int col, bool viable, char *buf, size_t size)
 {
 	unsigned int kv = vfd_host_kernel_version(host);
 	const char *s;
@@ -150,6 +214,9 @@ static const char *device_cell(struct vfd_host *host, struct vfd_pcidev *d, int 
 		snprintf(buf, size, "%d", vfd_pcidev_get_group(d));
 		return buf;
 	case COL_SLOT:
+		/* "0000:01:00.0" less its "0000:" */
+		if (go->no_domain && strlen(vfd_pcidev_get_slot(d)) > 5)
+			return vfd_pcidev_get_slot(d) + 5;
 		return vfd_pcidev_get_slot(d);
 	case COL_ID:
 		snprintf(buf, size, "%04x:%04x", vfd_pcidev_get_vendor(d), vfd_pcidev_get_device(d));
@@ -175,7 +242,7 @@ static const char *device_cell(struct vfd_host *host, struct vfd_pcidev *d, int 
 			snprintf(buf, size, "Class %04x", vfd_pcidev_get_class(d) >> 8);
 			return buf;
 		}
-		return s;
+		return go->compact ? short_class(s, buf, size) : s;
 	case COL_VENDORNAME:
 		return vfd_host_vendor_name(host, vfd_pcidev_get_vendor(d));
 	case COL_DEVICENAME:
@@ -184,6 +251,16 @@ static const char *device_cell(struct vfd_host *host, struct vfd_pcidev *d, int 
 		const char *v = vfd_host_vendor_name(host, vfd_pcidev_get_vendor(d));
 		const char *dn = vfd_host_device_name(host, vfd_pcidev_get_vendor(d),
 						      vfd_pcidev_get_device(d));
+		char vshort[128], dshort[256];
+
+		/* narrow: "NVIDIA GeForce GTX 1650" for "NVIDIA Corporation TU117 [...]" */
+		if (v && go->compact) {
+			short_vendor(v, vshort, sizeof(vshort));
+			v = vshort;
+		}
+		if (dn && go->compact && vfd_class_is_display(vfd_pcidev_get_class(d)) &&
+		    bracketed(dn, dshort, sizeof(dshort)))
+			dn = dshort;
 
 		/* without pci.ids, show the IDs as lspci does */
 		if (!v)
@@ -228,7 +305,82 @@ static const char *device_cell(struct vfd_host *host, struct vfd_pcidev *d, int 
 	return NULL;
 }
 
-static struct libscols_table *make_table(const struct outopts *o)
+/*
+ * libsmartcols cuts a cell down to its column's header, never the header:
+ * where the headers alone are wider than the terminal the line would wrap.
+ * Then the class goes first, the IDs next (the name says the same), while
+ * the columns were not chosen with -o.
+ */
+/* the least a column takes: its header, or its width hint where it is not cut */
+static size_t min_width(int col, bool no_domain)
+{
+	size_t w = strlen(columns[col].name);
+
+	if (col == COL_SLOT)
+		return no_domain ? 7 : 12;
+	if (!(columns[col].flags & SCOLS_FL_TRUNC) && columns[col].whint > w)
+		w = (size_t)columns[col].whint;
+	return w;
+}
+
+static void fit_headers(struct outopts *o, size_t width, bool no_domain)
+{
+	static const int droppable[] = { COL_CLASSNAME, COL_ID, COL_DRIVER };
+	size_t need = 0;
+
+	if (!width || o->output || o->output_all)
+		return;
+	for (size_t i = 0; i < o->ncolumns; i++)
+		need += min_width(o->columns[i], no_domain) + 1 + (o->tree && i == 0 ? 8 : 0);
+	for (size_t k = 0; k < ARRAY_LEN(droppable) && need > width; k++) {
+		for (size_t i = 0; i < o->ncolumns; i++) {
+			if (o->columns[i] != droppable[k])
+				continue;
+			need -= min_width(droppable[k], no_domain) + 1;
+			memmove(&o->columns[i], &o->columns[i + 1],
+				(o->ncolumns - i - 1) * sizeof(o->columns[0]));
+			o->ncolumns--;
+			break;
+		}
+	}
+}
+
+/*
+ * No IOMMU group at all: VFIO can use nothing here. Say why on stderr, in
+ * the words of the check that fails (the IOMMU layer's, as 'check' reports
+ * it), and fail as 'check' does.
+ */
+static int no_groups_reason(struct vfd_host *host)
+{
+	struct vfd_check_opts copts = { 0 };
+	struct vfd_report report = { 0 };
+	const char *why = NULL;
+
+	if (vfd_check_run(host, &copts, &report) == 0) {
+		for (size_t i = 0; i < report.n && !why; i++)
+			if (report.findings[i].status == VFD_FAIL &&
+			    strcmp(report.findings[i].layer, "iommu") == 0)
+				why = report.findings[i].summary;
+		for (size_t i = 0; i < report.n && !why; i++)
+			if (report.findings[i].status == VFD_FAIL)
+				why = report.findings[i].summary;
+	}
+	warnx_("no IOMMU groups, so VFIO can use no device: %s (see 'vfio-doctor check')",
+	       why ? why : "the kernel runs without an IOMMU");
+	vfd_report_clear(&report);
+	return EXIT_TROUBLE;
+}
+
+/* lspci leaves the domain out when there is only domain 0000 */
+static bool all_in_domain0(struct vfd_host *host)
+{
+	for (size_t i = 0; i < vfd_host_count_devices(host); i++)
+		if (strncmp(vfd_pcidev_get_slot(vfd_host_device(host, i)), "0000:", 5) != 0)
+			return false;
+	return true;
+}
+
+static struct libscols_table *make_table(const struct outopts *o, bool no_domain)
 {
 	struct libscols_table *tb = scols_new_table();
 
@@ -239,7 +391,8 @@ static struct libscols_table *make_table(const struct outopts *o)
 	scols_table_enable_export(tb, o->pairs);
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_enable_colors(tb, o->color);
-	scols_table_set_name(tb, o->tree ? "pcidevices" : "iommugroups");
+	/* one JSON schema: with --tree the nesting is the topology (vfio-doctor(8)) */
+	scols_table_set_name(tb, "iommugroups");
 	for (size_t i = 0; i < o->ncolumns; i++) {
 		const struct colinfo *ci = &columns[o->columns[i]];
 		int flags = ci->flags;
@@ -248,7 +401,9 @@ static struct libscols_table *make_table(const struct outopts *o)
 		/* the hierarchy: the topology with --tree, groups and children in JSON */
 		if (i == 0 && (o->tree || o->json))
 			flags |= SCOLS_FL_TREE;
-		cl = scols_table_new_column(tb, ci->name, ci->whint, flags);
+		cl = scols_table_new_column(tb, ci->name,
+					    o->columns[i] == COL_SLOT && no_domain ? 7 : ci->whint,
+					    flags);
 		if (!cl) {
 			scols_unref_table(tb);
 			return NULL;
@@ -261,12 +416,14 @@ static struct libscols_table *make_table(const struct outopts *o)
 	return tb;
 }
 
-static int fill_line(struct vfd_host *host, const struct outopts *o, struct libscols_line *ln,
-		     struct vfd_pcidev *d, bool viable)
+static int fill_line(struct vfd_host *host, const struct groups_opts *go,
+		     struct libscols_line *ln, struct vfd_pcidev *d, bool viable)
 {
+	const struct outopts *o = &go->out;
+
 	for (size_t i = 0; i < o->ncolumns; i++) {
 		char buf[512];
-		const char *s = device_cell(host, d, o->columns[i], viable, buf, sizeof(buf));
+		const char *s = device_cell(host, go, d, o->columns[i], viable, buf, sizeof(buf));
 
 		if (s && scols_line_set_data(ln, i, s) < 0)
 			return -1;
@@ -309,7 +466,7 @@ static int add_groups(struct vfd_host *host, const struct groups_opts *go, struc
 		for (size_t i = 0; i < n; i++) {
 			struct libscols_line *ln = scols_table_new_line(tb, parent);
 
-			if (!ln || fill_line(host, o, ln, vfd_group_device(g, i), viable) < 0)
+			if (!ln || fill_line(host, go, ln, vfd_group_device(g, i), viable) < 0)
 				return -1;
 		}
 	}
@@ -329,11 +486,26 @@ static int add_groups(struct vfd_host *host, const struct groups_opts *go, struc
 					return -1;
 			}
 			ln = scols_table_new_line(tb, parent);
-			if (!ln || fill_line(host, o, ln, d, false) < 0)
+			if (!ln || fill_line(host, go, ln, d, false) < 0)
 				return -1;
 		}
 	}
 	return 0;
+}
+
+/* whether @d's group holds a device the filters select (@d alone without a group) */
+static bool group_selected(struct vfd_host *host, const struct groups_opts *go,
+			   struct vfd_pcidev *d)
+{
+	int number = vfd_pcidev_get_group(d);
+	struct vfd_group *g = number >= 0 ? vfd_host_find_group(host, number) : NULL;
+
+	if (!g)
+		return device_selected(go, d);
+	for (size_t i = 0; i < vfd_group_count_devices(g); i++)
+		if (device_selected(go, vfd_group_device(g, i)))
+			return true;
+	return false;
 }
 
 /*
@@ -362,6 +534,10 @@ static int add_tree(struct vfd_host *host, const struct groups_opts *go, struct 
 	for (size_t i = 0; i < n; i++) {
 		size_t len = 0, up = i;
 
+		/* a selected group's devices, drawn with the bridges above them */
+		if (!group_selected(host, go, vfd_host_device(host, i)))
+			continue;
+
 		/* the ancestors not drawn yet; the library ends every parent walk */
 		while (up != SIZE_MAX && !lines[up] && len < n) {
 			const char *ps = vfd_pcidev_get_parent(vfd_host_device(host, up));
@@ -384,7 +560,7 @@ static int add_tree(struct vfd_host *host, const struct groups_opts *go, struct 
 				depth[k] = TREE_MAX_DEPTH;
 			lines[k] = scols_table_new_line(tb, pl);
 			if (!lines[k] ||
-			    fill_line(host, &go->out, lines[k], d,
+			    fill_line(host, go, lines[k], d,
 				      g >= 0 && vfd_group_is_viable(host, vfd_host_find_group(host, g))) < 0)
 				goto out;
 			holder[k] = depth[k] < TREE_MAX_DEPTH ? lines[k] : pl;
@@ -418,6 +594,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "storage", no_argument, NULL, OPT_STORAGE },
 		{ "audio", no_argument, NULL, OPT_AUDIO },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct groups_opts go = { 0 };
@@ -425,7 +602,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct vfd_host *host = NULL;
 	int c, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "Jo:OHnrPth", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jo:OHnrPth" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			columns_list(columns, sizeof(columns) / sizeof(columns[0]));
@@ -451,14 +628,17 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		default:
 			if (outopts_option(&go.out, c, optarg, NULL))
 				break;
-			return cmd_usage_error("groups ");
+			if (cmd_unknown_option(c, optarg, "groups ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	{
-		const int *defaults = go.out.tree ? default_tree_columns
-				      : go.out.json ? default_json_columns : default_columns;
-		size_t ndefaults = go.out.tree ? ARRAY_LEN(default_tree_columns)
-				   : go.out.json ? ARRAY_LEN(default_json_columns)
+		/* JSON has the same keys with or without --tree */
+		const int *defaults = go.out.json ? default_json_columns
+				      : go.out.tree ? default_tree_columns : default_columns;
+		size_t ndefaults = go.out.json ? ARRAY_LEN(default_json_columns)
+				   : go.out.tree ? ARRAY_LEN(default_tree_columns)
 				   : ARRAY_LEN(default_columns);
 
 		if (columns_select(&go.out, columns, ARRAY_LEN(columns), defaults, ndefaults) < 0)
@@ -475,9 +655,13 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	go.out.color = want_color() && !go.out.json && !go.out.raw && !go.out.pairs;
+	go.compact = terminal_width() > 0 && !go.out.json && !go.out.raw && !go.out.pairs;
 	host = cmd_open_host(ctx);
 	if (!host)
 		goto out;
+	go.no_domain = go.compact && all_in_domain0(host);
+	if (go.compact)
+		fit_headers(&go.out, terminal_width(), go.no_domain);
 	for (size_t i = 0; i < go.nspecs; i++) {
 		size_t idx;
 
@@ -486,13 +670,13 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	tb = make_table(&go.out);
+	tb = make_table(&go.out, go.no_domain);
 	if (!tb || (go.out.tree ? add_tree(host, &go, tb) : add_groups(host, &go, tb)) < 0) {
 		warnx_("out of memory building the table");
 		goto out;
 	}
 	scols_print_table(tb);
-	rc = EXIT_CLEAN;
+	rc = vfd_host_count_groups(host) ? EXIT_CLEAN : no_groups_reason(host);
 out:
 	scols_unref_table(tb);
 	vfd_host_free(host);

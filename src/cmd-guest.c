@@ -74,6 +74,7 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vfd_devspec expect[MAX_EXPECT];
@@ -84,7 +85,7 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct vfd_root *root;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "e:vJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:vJh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (vfd_devspec_parse(optarg, &expect[gopts.n_expect]) < 0 ||
@@ -110,7 +111,9 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("guest ");
+			if (cmd_unknown_option(c, optarg, "guest ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind < argc) {
@@ -119,12 +122,13 @@ int cmd_guest(const struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error("guest ");
 	}
 	o.color = want_color() && !o.json;
+	o.width = o.json ? 0 : terminal_width();
 	root = open_root(ctx);
 	if (!root)
 		return EXIT_TROUBLE;
 	r = vfd_guest_run(root, &gopts, &info, &report);
 	if (r < 0) {
-		warnx_("guest: %s", strerror(-r));
+		warnx_("%s", strerror(-r));
 		goto out;
 	}
 	if (o.json) {

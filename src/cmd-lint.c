@@ -115,6 +115,7 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const layers[] = { "vm" };
@@ -129,7 +130,7 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 	size_t len = 0;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "u:vJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:vJh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			lopts.user = optarg;
@@ -145,11 +146,13 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("lint ");
+			if (cmd_unknown_option(c, optarg, "lint ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (argc - optind != 1) {
-		warnx_("lint: expected one FILE (a libvirt domain XML, a Proxmox VM configuration "
+		warnx_("expected one FILE (a libvirt domain XML, a Proxmox VM configuration "
 		       "or a QEMU command line)");
 		return cmd_usage_error("lint ");
 	}
@@ -175,7 +178,7 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	host = cmd_open_host(ctx);
-	if (!host)
+	if (!host || !cmd_user_known(host, lopts.user))
 		goto out;
 	r = vfd_vm_lint(host, &conf, &lopts, &report);
 	if (r < 0) {

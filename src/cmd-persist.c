@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "findings.h"
@@ -29,11 +31,11 @@ static void usage(void)
 	      "\nOptions:\n"
 	      "     --by-id             bind by vendor:device (options vfio-pci ids=): every\n"
 	      "                           device with those IDs goes to vfio-pci\n"
-	      " -u, --undo              take the devices named (all when none) out again and\n"
+	      "     --undo              take the devices named (all when none) out again and\n"
 	      "                           give the files back\n"
 	      " -f, --force             persist devices the host is using (disk, network, display)\n"
 	      "     --iommu-pt          add iommu=pt to the kernel command line as well\n"
-	      " -n, --dry-run           show every change as a unified diff; change nothing\n"
+	      "     --dry-run           show every change as a unified diff; change nothing\n"
 	      "\n -h, --help              display this help\n"
 	      "\nDEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device (every match).\n"
 	      "Exit status: 0 done (or nothing to do), 1 done with warnings, 2 refused, a file\n"
@@ -69,16 +71,57 @@ static int exit_for(const struct vfd_report *rep)
 	}
 }
 
+static const char *change_verb(enum vfd_change_kind kind)
+{
+	return kind == VFD_CHANGE_CREATE ? "create" : kind == VFD_CHANGE_REMOVE ? "remove"
+									      : "modify";
+}
+
+/*
+ * Whether this user may make every change of the plan on the live host: the
+ * file (modify, remove) or its directory (create, and the rename that
+ * replaces a file atomically). One error line for the first that fails.
+ */
+static bool changes_writable(const struct vfd_persist_plan *plan)
+{
+	for (size_t i = 0; i < plan->nchanges; i++) {
+		const struct vfd_file_change *ch = &plan->changes[i];
+		char path[PATH_MAX], *slash;
+
+		snprintf(path, sizeof(path), "/%s", ch->path);
+		slash = strrchr(path, '/');
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		/* a directory persist creates is made under one that exists */
+		while (access(path, F_OK) < 0 && strrchr(path, '/') && strcmp(path, "/") != 0) {
+			slash = strrchr(path, '/');
+			if (slash == path)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+		if (access(path, W_OK | X_OK) < 0) {
+			warnx_("cannot write '/%s': '%s': %s (run as root)", ch->path, path,
+			       strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
 int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_BY_ID = 256, OPT_IOMMU_PT };
+	enum { OPT_BY_ID = 256, OPT_IOMMU_PT, OPT_UNDO, OPT_DRY_RUN };
 	static const struct option longopts[] = {
 		{ "by-id", no_argument, NULL, OPT_BY_ID },
 		{ "iommu-pt", no_argument, NULL, OPT_IOMMU_PT },
-		{ "undo", no_argument, NULL, 'u' },
+		{ "undo", no_argument, NULL, OPT_UNDO },
 		{ "force", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vfd_persist_opts opts = { 0 };
@@ -89,7 +132,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 	size_t failed = 0;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "ufnh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fnuh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_IOMMU_PT:
 			opts.iommu_pt = true;
@@ -97,33 +140,39 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		case OPT_BY_ID:
 			opts.by_id = true;
 			break;
+		case 'n':
+			return cmd_retired_letter('n', "-n is --noheadings; a dry run is --dry-run");
 		case 'u':
+			return cmd_retired_letter('u', "-u is --user; undo is --undo");
+		case OPT_UNDO:
 			opts.undo = true;
 			break;
 		case 'f':
 			opts.force = true;
 			break;
-		case 'n':
+		case OPT_DRY_RUN:
 			dry = true;
 			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("persist ");
+			if (cmd_unknown_option(c, optarg, "persist ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind >= argc && !opts.undo) {
-		warnx_("persist: no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
+		warnx_("no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
 		return EXIT_TROUBLE;
 	}
 	if (opts.undo && opts.by_id) {
-		warnx_("persist: --by-id and --undo do not go together: --undo takes out what "
+		warnx_("--by-id and --undo do not go together: --undo takes out what "
 		       "was persisted, however it was bound");
 		return EXIT_TROUBLE;
 	}
 	if (opts.undo && opts.iommu_pt) {
-		warnx_("persist: --iommu-pt and --undo do not go together: --undo takes out "
+		warnx_("--iommu-pt and --undo do not go together: --undo takes out "
 		       "iommu=pt with the rest of what persist added");
 		return EXIT_TROUBLE;
 	}
@@ -139,12 +188,12 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (r < 0) {
-		warnx_("persist: cannot plan: %s", strerror(-r));
+		warnx_("cannot plan: %s", strerror(-r));
 		goto out;
 	}
 	findings_print_problems(stdout, &plan.problems, color);
 	if (plan.refused) {
-		warnx_("persist refused: see the problems above (nothing was changed)");
+		warnx_("refused: see the problems above (nothing was changed)");
 		goto out;
 	}
 	if (!plan.nchanges) {
@@ -175,10 +224,20 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 				print_diff(d, color);
 			free(d);
 		}
+		printf("would change:\n");
+		for (size_t i = 0; i < plan.nchanges; i++)
+			printf("  %s /%s\n", change_verb(plan.changes[i].kind), plan.changes[i].path);
 		for (char **d = plan.devices; d && *d; d++)
-			printf("%s %s\n", d == plan.devices ? "persisted:" : "          ", *d);
+			printf("%s %s\n", d == plan.devices ? "would persist:" : "              ", *d);
+		if (!plan.devices || !plan.devices[0])
+			printf("nothing would be persisted any more\n");
 		for (char **x = plan.commands; x && *x; x++)
 			printf("%s %s\n", x == plan.commands ? "then run:" : "         ", *x);
+		/* fail where the run would: a file this user may not write */
+		if (vfd_root_is_live(vfd_host_get_root(host)) && !changes_writable(&plan)) {
+			fprintf(stderr, "dry run: nothing was changed; the real run would fail\n");
+			goto out;
+		}
 		printf("dry run: nothing was changed\n");
 		rc = exit_for(&plan.problems);
 		goto out;
@@ -192,7 +251,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 	r = vfd_persist_apply(host, &plan, &failed);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == -EROFS) {
-		warnx_("persist: a sysroot is a snapshot and cannot be changed: use --dry-run to "
+		warnx_("a sysroot is a snapshot and cannot be changed: use --dry-run to "
 		       "see the changes");
 		goto out;
 	}

@@ -50,7 +50,7 @@ static void usage(void)
 	      "each system call a step, with what a failure means and the fix. Opening the\n"
 	      "device resets it. DEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device.\n"
 	      "\nOptions:\n"
-	      " -u, --as-user <name>    run the VFIO steps as this account (the QEMU user)\n"
+	      " -u, --user <name>       run the VFIO steps as this account (the QEMU user)\n"
 	      " -m, --memory <size>     guest RAM to check the memlock limit against (4G, 4096M)\n"
 	      "     --reset             also reset the device (VFIO_DEVICE_RESET)\n"
 	      " -v, --verbose           show the evidence of every step, not only failures\n"
@@ -328,6 +328,8 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_RESET = 0x100 };
 	static const struct option longopts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		/* the old spelling, kept for scripts; not in --help */
 		{ "as-user", required_argument, NULL, 'u' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "reset", no_argument, NULL, OPT_RESET },
@@ -339,6 +341,7 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vfd_preflight_opts popts = { 0 };
@@ -351,7 +354,7 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 	char slot[16];
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "u:m:vJo:OHnrh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:m:vJo:OHnrh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			popts.as_user = optarg;
@@ -378,7 +381,9 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 		default:
 			if (outopts_option(&o, c, optarg, &table))
 				break;
-			return cmd_usage_error("preflight ");
+			if (cmd_unknown_option(c, optarg, "preflight ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (table && columns_select(&o, columns, ARRAY_LEN(columns), default_columns,
@@ -402,6 +407,8 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 	host = cmd_open_host(ctx);
 	if (!host)
 		return EXIT_TROUBLE;
+	if (!cmd_user_known(host, popts.as_user))
+		goto out;
 	if (vfd_host_lookup(host, &spec, &idx) < 0) {
 		warnx_("no PCI device matches '%s'", argv[optind]);
 		goto out;

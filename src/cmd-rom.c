@@ -61,7 +61,7 @@ static void usage(void)
 {
 	fputs("\nUsage:\n"
 	      " vfio-doctor rom info [options] <file>|<device>\n"
-	      " vfio-doctor rom dump [options] <device> -o <file>\n"
+	      " vfio-doctor rom dump [options] <device> --output-file <file>\n"
 	      "\nParse a PCI option ROM (a GPU's VBIOS): every image in it, its checksum\n"
 	      "and EFI driver, and whether SeaBIOS and OVMF can use it. 'dump' reads a\n"
 	      "device's ROM through sysfs into <file>, then parses it. <device> is\n"
@@ -69,7 +69,7 @@ static void usage(void)
 	      "\nOptions:\n"
 	      " -J, --json              use JSON output format\n"
 	      " -d, --device <device>   info <file>: the device the ROM is meant for\n"
-	      " -o, --output <file>     dump: write the ROM to <file>\n"
+	      "     --output-file <file>  dump: write the ROM to <file>\n"
 	      " -f, --force             dump: replace <file> if it exists\n"
 	      "     --dry-run           dump: print the sysfs reads and writes, change nothing\n"
 	      "\n"
@@ -885,6 +885,61 @@ static int write_atomic(const char *file, const uint8_t *buf, size_t len)
 	return r < 0 ? -1 : 0;
 }
 
+/* the directory @file goes into takes a new file: the real run's mkstemp() */
+static bool output_dir_writable(const char *file)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == file)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
+	if (access(dir, W_OK | X_OK) == 0)
+		return true;
+	warnx_("cannot create '%s': '%s': %s", file, dir, strerror(errno));
+	return false;
+}
+
+/*
+ * A dry run on the live host: reading the ROM means switching it on, a
+ * write, so the dry run checks what the real run needs (the device, its rom
+ * attribute, the right to switch it on and read it) and prints the steps.
+ */
+static int dump_dry_run_live(const struct cmd_ctx *ctx, const struct rom_opts *o,
+			     const char *arg, struct target *t)
+{
+	struct vfd_host *host = cmd_open_host(ctx);
+	struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
+	char path[PATH_MAX];
+	int rc = EXIT_TROUBLE;
+
+	if (!d)
+		goto out;
+	fill_target(t, d);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/rom", t->slot);
+	if (access(path, F_OK) < 0) {
+		explain_read_error(host, t, path, -errno, 0);
+		goto out;
+	}
+	if (access(path, R_OK | W_OK) < 0) {
+		explain_read_error(host, t, path, -errno, 0);
+		goto out;
+	}
+	printf("would run:\n");
+	printf("  echo 1 > %s   (only if the ROM is off)\n", path);
+	printf("  cat %s > %s.XXXXXX\n", path, o->output);
+	printf("  echo 0 > %s   (only if it was off)\n", path);
+	printf("  mv %s.XXXXXX %s\n", o->output, o->output);
+	printf("(the ROM itself is read by the real run: switching it on is a write)\n");
+	rc = EXIT_CLEAN;
+out:
+	vfd_host_free(host);
+	return rc;
+}
+
 static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const char *arg)
 {
 	struct rom_report *rep;
@@ -893,7 +948,7 @@ static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const c
 	int rc = EXIT_TROUBLE;
 
 	if (!o->output) {
-		warnx_("rom dump needs -o FILE: where to write the ROM");
+		warnx_("rom dump needs --output-file FILE: where to write the ROM");
 		return cmd_usage_error("rom ");
 	}
 	if (o->device) {
@@ -909,34 +964,23 @@ static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const c
 	if (!rep)
 		return EXIT_TROUBLE;
 	rep->dev.boot_vga = -1;
-	if (o->dry_run) {
-		struct vfd_host *host = cmd_open_host(ctx);
-		struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
-
-		if (d) {
-			const char *slot = vfd_pcidev_get_slot(d);
-
-			if (ctx->sysroot) {
-				printf("copy %s/sys/bus/pci/devices/%s/rom to %s (a saved image: "
-				       "nothing is written into the sysroot)\n", ctx->sysroot, slot,
-				       o->output);
-			} else {
-				printf("echo 1 > /sys/bus/pci/devices/%s/rom   (only if the ROM "
-				       "is off)\n", slot);
-				printf("cat /sys/bus/pci/devices/%s/rom > %s.XXXXXX\n", slot,
-				       o->output);
-				printf("echo 0 > /sys/bus/pci/devices/%s/rom   (only if it was "
-				       "off)\n", slot);
-				printf("mv %s.XXXXXX %s\n", o->output, o->output);
-			}
-			rc = EXIT_CLEAN;
-		}
-		vfd_host_free(host);
-		free(rep);
-		return rc;
+	if (!output_dir_writable(o->output))
+		goto out;
+	if (o->dry_run && !ctx->sysroot) {
+		rc = dump_dry_run_live(ctx, o, arg, &rep->dev);
+		goto out;
 	}
+	/* a sysroot's ROM is a saved file: a dry run reads and checks it too */
 	if (read_device_rom(ctx, arg, &rep->dev, &buf, &len) < 0)
 		goto out;
+	if (o->dry_run) {
+		printf("would copy %s/sys/bus/pci/devices/%s/rom (%zu bytes) to %s (nothing is "
+		       "written into the sysroot)\n\n", ctx->sysroot, rep->dev.slot, len,
+		       o->output);
+		rep->source = rep->dev.slot;
+		rc = report(rep, buf, len, o);
+		goto out;
+	}
 	if (write_atomic(o->output, buf, len) < 0)
 		goto out;
 	rep->source = o->output;
@@ -951,21 +995,22 @@ out:
 
 int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256 };
+	enum { OPT_DRY_RUN = 256, OPT_OUTPUT_FILE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "device", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 		{ "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rom_opts o = { 0 };
 	const char *verb, *arg;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "Jd:o:fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jd:o:fh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o.json = true;
@@ -974,9 +1019,12 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 		case 'd':
 			o.device = optarg;
 			break;
-		case 'o':
+		case OPT_OUTPUT_FILE:
 			o.output = optarg;
 			break;
+		case 'o':
+			return cmd_retired_letter('o', "-o selects columns; name the ROM file "
+						  "with --output-file FILE");
 		case 'f':
 			o.force = true;
 			break;
@@ -987,7 +1035,9 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("rom ");
+			if (cmd_unknown_option(c, optarg, "rom ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind >= argc) {
@@ -1013,7 +1063,7 @@ int cmd_rom(const struct cmd_ctx *ctx, int argc, char **argv)
 	o.color = want_color() && !o.json;
 	if (strcmp(verb, "info") == 0) {
 		if (o.output || o.force || o.dry_run) {
-			warnx_("-o, --force and --dry-run are for 'rom dump'");
+			warnx_("--output-file, --force and --dry-run are for 'rom dump'");
 			return EXIT_TROUBLE;
 		}
 		return rom_info(ctx, &o, arg);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "output.h"
 
 static __attribute__((format(printf, 3, 0))) void host_log(void *data, int priority,
 							      const char *fmt, va_list ap)
@@ -15,9 +16,9 @@ static __attribute__((format(printf, 3, 0))) void host_log(void *data, int prior
 	(void)data;
 	/* syslog levels: a warning is for the user, the rest for whoever debugs */
 	if (priority <= 4)
-		fputs("vfio-doctor: ", stderr);
+		fprintf(stderr, "%s: ", output_program_name());
 	else
-		fprintf(stderr, "vfio-doctor: debug(%d): ", priority);
+		fprintf(stderr, "%s: debug(%d): ", output_program_name(), priority);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

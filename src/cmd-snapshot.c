@@ -29,7 +29,7 @@ static void usage(void)
 	      "addresses and serial numbers in the log, the host name, and accounts,\n"
 	      "mounts and routes the checks do not need are redacted (see the man page).\n"
 	      "\nOptions:\n"
-	      " -o, --output <file>     write to <file> (.tar.xz, .tar.gz or .tar; '-' for\n"
+	      "     --output-file <file>  write to <file> (.tar.xz, .tar.gz or .tar; '-' for\n"
 	      "                         standard output, the default when it is not a terminal)\n"
 	      " -f, --force             replace <file> if it exists\n"
 	      "     --no-redact         copy every file as it is (not for public reports)\n"
@@ -47,12 +47,13 @@ static bool ends_with(const char *s, const char *suffix)
 
 int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_NO_REDACT = 256 };
+	enum { OPT_NO_REDACT = 256, OPT_OUTPUT_FILE };
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-redact", no_argument, NULL, OPT_NO_REDACT },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vfd_snapshot_opts opts = { .redact = true, .compress = VFD_SNAPSHOT_XZ };
@@ -62,11 +63,14 @@ int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv)
 	bool force = false;
 	int c, fd, r;
 
-	while ((c = getopt_long(argc, argv, "o:fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:fh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
+		case OPT_OUTPUT_FILE:
 			file = optarg;
 			break;
+		case 'o':
+			return cmd_retired_letter('o', "-o selects columns; name the tarball "
+						  "with --output-file FILE");
 		case 'f':
 			force = true;
 			break;
@@ -77,7 +81,9 @@ int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("snapshot ");
+			if (cmd_unknown_option(c, optarg, "snapshot ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind < argc) {

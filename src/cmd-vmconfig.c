@@ -27,7 +27,6 @@ enum {
 	OPT_GPU,
 	OPT_USB,
 	OPT_DISK,
-	OPT_MEMORY,
 	OPT_CPUS,
 	OPT_NAME,
 	OPT_FORMAT,
@@ -46,8 +45,8 @@ static void usage_devices(const char *cmd)
 	       "as one multi-function device per slot, each on a PCIe root port of its own\n"
 	       "(q35). Notes go to standard error.\n"
 	       "\nOptions:\n"
-	       " -m, --machine <type>    q35 (default) or i440fx\n"
-	       " -f, --firmware <name>   efi (OVMF, default) or bios (SeaBIOS): what the ROM\n"
+	       " -M, --machine <type>    q35 (default) or i440fx\n"
+	       " -F, --firmware <name>   efi (OVMF, default) or bios (SeaBIOS): what the ROM\n"
 	       "                           and x-vga are checked against\n"
 	       "     --bus <bus>         %s\n"
 	       "     --slot <n>          guest slot of the first root port (i440fx: device),\n"
@@ -78,7 +77,7 @@ static void usage_vm(void)
 	      "     --gpu <device>      the GPU that becomes the display\n"
 	      "     --usb <device>      a USB controller for touch and input devices\n"
 	      "     --disk <image>      disk image (virtio); an .iso becomes a SATA CD-ROM\n"
-	      "     --memory <size>     guest memory (default 8G)\n"
+	      " -m, --memory <size>     guest memory (default 8G)\n"
 	      "     --cpus <n>          virtual CPUs (default 4)\n"
 	      "     --name <name>       guest name (default android)\n"
 	      "     --format <format>   qemu (default) or libvirt\n"
@@ -101,7 +100,7 @@ static int print_notes(const struct vfd_report *notes)
 		const char *kind = f->status == VFD_FAIL ? "error"
 				   : f->status == VFD_WARN ? "warning" : "note";
 
-		fprintf(stderr, "vfio-doctor: %s: %s\n", kind, f->summary);
+		fprintf(stderr, "%s: %s: %s\n", output_program_name(), kind, f->summary);
 		for (char **e = f->evidence; f->status >= VFD_WARN && e && *e; e++)
 			fprintf(stderr, "    %s\n", *e);
 		for (char **x = f->fix; f->status >= VFD_WARN && x && *x; x++)
@@ -203,14 +202,15 @@ static bool parse_slot(const char *s, int *slot)
 static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "machine", required_argument, NULL, 'm' },
-		{ "firmware", required_argument, NULL, 'f' },
+		{ "machine", required_argument, NULL, 'M' },
+		{ "firmware", required_argument, NULL, 'F' },
 		{ "bus", required_argument, NULL, OPT_BUS },
 		{ "slot", required_argument, NULL, OPT_SLOT },
 		{ "romfile", required_argument, NULL, OPT_ROMFILE },
 		{ "x-vga", no_argument, NULL, OPT_XVGA },
 		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	bool libvirt = !strcmp(cmd, "libvirt-xml");
@@ -223,16 +223,21 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 	int c, r, rc = EXIT_TROUBLE;
 
 	snprintf(try, sizeof(try), "%s ", cmd);
-	while ((c = getopt_long(argc, argv, "m:f:u:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "M:F:m:f:u:h" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
+		case 'M':
 			if (!parse_machine(optarg, &opts.machine))
 				return EXIT_TROUBLE;
 			break;
-		case 'f':
+		case 'F':
 			if (!parse_firmware(optarg, &opts.firmware))
 				return EXIT_TROUBLE;
 			break;
+		case 'm':
+			return cmd_retired_letter('m', "-m is --memory; the machine type is "
+						  "-M/--machine, as QEMU's -M");
+		case 'f':
+			return cmd_retired_letter('f', "-f is --force; the firmware is -F/--firmware");
 		case OPT_BUS:
 			opts.bus = optarg;
 			break;
@@ -256,12 +261,14 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 			usage_devices(cmd);
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error(try);
+			if (cmd_unknown_option(c, optarg, try) == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind >= argc) {
-		warnx_("%s: no device given: expected one or more PCI addresses or "
-		       "vendor:device IDs", cmd);
+		warnx_("no device given: expected one or more PCI addresses or "
+		       "vendor:device IDs");
 		free(romfile);
 		return cmd_usage_error(try);
 	}
@@ -275,6 +282,8 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 		free(romfile);
 		return EXIT_TROUBLE;
 	}
+	if (!cmd_user_known(host, opts.user))
+		goto out;
 	r = vfd_vm_devset_build(host, (const char *const *)(argv + optind), &opts, &set, &notes);
 	if (r < 0) {
 		build_error(host, r, argv + optind, romfile);
@@ -315,7 +324,7 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "gpu", required_argument, NULL, OPT_GPU },
 		{ "usb", required_argument, NULL, OPT_USB },
 		{ "disk", required_argument, NULL, OPT_DISK },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "memory", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "format", required_argument, NULL, OPT_FORMAT },
@@ -325,6 +334,7 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "x-vga", no_argument, NULL, OPT_XVGA },
 		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vfd_vm_preset_opts o = { .format = VFD_VM_FORMAT_QEMU, .dev = { .slot = -1 } };
@@ -334,7 +344,7 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t v;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "u:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:u:h" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PRESET:
 			if (strcmp(optarg, "android") != 0) {
@@ -354,7 +364,7 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 			disk = absolute(optarg);
 			o.disk = disk;
 			break;
-		case OPT_MEMORY:
+		case 'm':
 			if (vfd_parse_size(optarg, &o.memory) < 0 || o.memory < (256ull << 20)) {
 				warnx_("invalid memory size '%s': expected a size such as 8G or "
 				       "4096M (at least 256M)", optarg);
@@ -413,17 +423,18 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 			rc = EXIT_CLEAN;
 			goto out;
 		default:
-			rc = cmd_usage_error("vm ");
+			if (cmd_unknown_option(c, optarg, "vm ") == 0)
+				break;
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		warnx_("vm: unexpected argument '%s': devices are given with --gpu and --usb",
+		warnx_("unexpected argument '%s': devices are given with --gpu and --usb",
 		       argv[optind]);
 		goto out;
 	}
 	if (!o.preset || !o.gpu) {
-		warnx_("vm: %s is required: vfio-doctor vm --preset android --gpu DEVICE",
+		warnx_("%s is required: vfio-doctor vm --preset android --gpu DEVICE",
 		       !o.preset ? "--preset" : "--gpu");
 		goto out;
 	}
@@ -452,7 +463,7 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	host = cmd_open_host(ctx);
-	if (!host)
+	if (!host || !cmd_user_known(host, o.dev.user))
 		goto out;
 	r = vfd_vm_preset(host, &o, &out, &notes, err, sizeof(err));
 	if (r < 0) {

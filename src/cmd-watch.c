@@ -205,6 +205,7 @@ int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "kb", required_argument, NULL, OPT_KB },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *kb_path = NULL, *dir = ctx->sysroot ? ctx->sysroot : "/";
@@ -213,7 +214,7 @@ int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv)
 	bool since_boot = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE_BOOT:
 			since_boot = true;
@@ -229,11 +230,13 @@ int cmd_watch(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("watch ");
+			if (cmd_unknown_option(c, optarg, "watch ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind < argc) {
-		warnx_("watch: unexpected argument '%s' (watch takes only options)", argv[optind]);
+		warnx_("unexpected argument '%s' (watch takes only options)", argv[optind]);
 		return cmd_usage_error("watch ");
 	}
 	root = cmd_root_new(dir);

@@ -16,6 +16,32 @@ struct cmd_ctx {
 	const char *sysroot;	/* --sysroot DIR, or NULL for the live host */
 };
 
+/*
+ * The global options, accepted before the command and after it: each
+ * command's getopt table ends with CMD_GLOBAL_LONGOPTS, its short options
+ * with CMD_GLOBAL_SHORTOPTS, and its default case calls cmd_unknown_option().
+ */
+enum { OPT_GLOBAL_SYSROOT = 0x1000, OPT_GLOBAL_COLOR };
+#define CMD_GLOBAL_LONGOPTS \
+	{ "sysroot", required_argument, NULL, OPT_GLOBAL_SYSROOT }, \
+	{ "color", optional_argument, NULL, OPT_GLOBAL_COLOR }
+#define CMD_GLOBAL_SHORTOPTS "s:"
+/* take a global option: 1 taken, 0 not one, -1 bad value (one error line printed) */
+int cmd_global_option(int opt, const char *arg);
+/*
+ * The default case of a command's getopt loop: 0 when @opt was a global
+ * option (go on), else EXIT_TROUBLE after the "Try ... --help" line for @cmd
+ * ("check ", with its space).
+ */
+int cmd_unknown_option(int opt, const char *arg, const char *cmd);
+
+/*
+ * A letter this command gave another meaning before the grammar was made one
+ * (-o FILE, -n dry run, -u undo...): one line saying what to type now, and
+ * EXIT_TROUBLE, so that an old script stops instead of doing something else.
+ */
+int cmd_retired_letter(char letter, const char *now);
+
 /* open the root and scan the host; print one error line and return NULL on failure */
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx);
 /* vfd_root_new() whose warnings (a file refused as not regular) reach stderr */
@@ -24,6 +50,8 @@ struct vfd_root *cmd_root_new(const char *dir);
 void cmd_bad_device(const char *arg);
 /* whether argv[first..argc) are all device arguments; one cmd_bad_device() line if not */
 bool cmd_devices_valid(int argc, char **argv, int first);
+/* false after one error line when @user (may be NULL) has no account on @host */
+bool cmd_user_known(const struct vfd_host *host, const char *user);
 /* one line for each of argv[first..argc) that no PCI function of @host matches */
 void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first);
 /* print "Try 'vfio-doctor CMD --help'" and return EXIT_TROUBLE */

@@ -4,6 +4,8 @@
  * one renderer of check and guest. Plain stdio, so the static guest build
  * has it too.
  */
+#define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -22,6 +24,56 @@ static const char *status_color(enum vfd_status s)
 	default:
 		return C_DIM;
 	}
+}
+
+/* columns the UTF-8 text of @n bytes takes (one a character: names, paths) */
+static size_t text_width(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/*
+ * One line of the report, wrapped at @width with a hanging indent: @lead
+ * starts it, @hang (spaces) each line it wraps onto. Breaks only at spaces,
+ * so a command or a path stays whole (one longer than the line overflows
+ * rather than breaking where a copy and paste would cut it). @width 0: the
+ * line as it is, for pipes and files.
+ */
+void findings_print_wrapped(FILE *out, size_t width, const char *lead, size_t lead_w,
+			  size_t hang, const char *on, const char *text, const char *off)
+{
+	size_t col = lead_w;
+	bool first = true;
+
+	fputs(lead, out);
+	fputs(on, out);
+	if (!width) {
+		fprintf(out, "%s%s\n", text, off);
+		return;
+	}
+	while (*text) {
+		size_t len = strcspn(text, " ");
+		size_t w = text_width(text, len);
+
+		if (!first && col + 1 + w > width && col > hang) {
+			fprintf(out, "%s\n%*s%s", off, (int)hang, "", on);
+			col = hang;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(text, 1, len, out);
+		col += w;
+		first = false;
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	fprintf(out, "%s\n", off);
 }
 
 void findings_print_text(FILE *out, const struct vfd_report *rep, const char *const *layers,
@@ -45,17 +97,26 @@ void findings_print_text(FILE *out, const struct vfd_report *rep, const char *co
 			}
 			if ((size_t)f->status < ARRAY_LEN(counts))
 				counts[f->status]++;
-			fprintf(out, "  %s%-4s%s  %s%s%s\n", o->color ? status_color(f->status) : "",
-				vfd_status_name(f->status), o->color ? C_RESET : "",
-				f->device ? f->device : "", f->device ? ": " : "", f->summary);
+			{
+				char lead[64], *line = NULL;
+
+				snprintf(lead, sizeof(lead), "  %s%-4s%s  ",
+					 o->color ? status_color(f->status) : "",
+					 vfd_status_name(f->status), o->color ? C_RESET : "");
+				if (f->device && asprintf(&line, "%s: %s", f->device, f->summary) < 0)
+					line = NULL;
+				findings_print_wrapped(out, o->width, lead, 8, 8, "",
+					      line ? line : f->summary, "");
+				free(line);
+			}
 			if (o->verbose)
 				fprintf(out, "        %sid: %s%s\n", o->color ? C_DIM : "", f->id,
 					o->color ? C_RESET : "");
 			for (char **e = f->evidence; detail && e && *e; e++)
-				fprintf(out, "        %s%s%s\n", o->color ? C_DIM : "", *e,
-					o->color ? C_RESET : "");
+				findings_print_wrapped(out, o->width, "        ", 8, 10,
+					      o->color ? C_DIM : "", *e, o->color ? C_RESET : "");
 			for (char **x = f->fix; detail && x && *x; x++)
-				fprintf(out, "        fix: %s\n", *x);
+				findings_print_wrapped(out, o->width, "        fix: ", 13, 13, "", *x, "");
 		}
 	}
 	fprintf(out, "\n%zu ok, %zu info, %zu warn, %zu fail, %zu skipped\n", counts[VFD_OK],

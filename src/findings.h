@@ -15,6 +15,13 @@
  */
 void findings_print_text(FILE *out, const struct vfd_report *rep, const char *const *layers,
 			 size_t nlayers, const struct outopts *o);
+/*
+ * One line wrapped at @width (0: not at all) with a hanging indent: @lead
+ * (taking @lead_w columns) starts it, @hang spaces each line it wraps onto;
+ * only at spaces. @on and @off (colour) go around the text of each line.
+ */
+void findings_print_wrapped(FILE *out, size_t width, const char *lead, size_t lead_w,
+			    size_t hang, const char *on, const char *text, const char *off);
 /* a plan's problems, as bind and persist list them before acting: each with its
  * evidence and fixes, status in colour when @color */
 void findings_print_problems(FILE *out, const struct vfd_report *rep, bool color);

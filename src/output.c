@@ -7,15 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "output.h"
+
+static void stdout_pass_colour(bool pass);
+
+/* "vfio-doctor", or "vfio-doctor CMD" once the subcommand is known */
+static char program_name[64] = "vfio-doctor";
+static enum color_mode color_mode = COLOR_AUTO;
+
+void output_set_command(const char *cmd)
+{
+	snprintf(program_name, sizeof(program_name), "vfio-doctor %s", cmd);
+}
+
+const char *output_program_name(void)
+{
+	return program_name;
+}
+
+int output_set_color_mode(const char *when)
+{
+	static const char *const names[] = { "auto", "always", "never" };
+
+	size_t i = 0;
+
+	/* --color alone means always, as ls and util-linux take it */
+	if (when)
+		while (i < ARRAY_LEN(names) && strcmp(when, names[i]) != 0)
+			i++;
+	if (i == ARRAY_LEN(names))
+		return -1;
+	color_mode = when ? (enum color_mode)i : COLOR_ALWAYS;
+	/* the filter lets our own colour sequences through where colour is wanted */
+	stdout_pass_colour(want_color());
+	return 0;
+}
 
 void warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vfio-doctor: ", stderr);
+	fprintf(stderr, "%s: ", program_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -117,13 +152,47 @@ bool outopts_option(struct outopts *o, int opt, const char *arg, bool *table)
 	return true;
 }
 
+/*
+ * util-linux's lib/colors.c colors_init(): "always" colours whatever stdout is;
+ * "auto" only a terminal that has colours (TERM=dumb has none in terminfo).
+ * NO_COLOR (no-color.org) turns "auto" off; an explicit --color=always, given
+ * on this command line, is the later and more specific wish and wins.
+ */
 bool want_color(void)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
+	if (color_mode != COLOR_AUTO)
+		return color_mode == COLOR_ALWAYS;
 	if (nc && *nc)
 		return false;
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
 	return isatty(STDOUT_FILENO);
+}
+
+/*
+ * The width to fit: a terminal's, never that of a pipe or file (0: do not
+ * wrap). COLUMNS is honoured, as util-linux's get_terminal_width() does, but
+ * only when stdout is a terminal, so a script's output never depends on it.
+ */
+size_t terminal_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (cols && *cols) {
+		char *end;
+		long n = strtol(cols, &end, 10);
+
+		if (*end == '\0' && n > 0 && n < 10000)
+			return (size_t)n;
+	}
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
 }
 
 void json_str(FILE *out, const char *s)
@@ -387,6 +456,11 @@ static void safe_streams_flush(void)
 	fflush(stderr);
 	safe_close(&safe_out);
 	safe_close(&safe_err);
+}
+
+static void stdout_pass_colour(bool pass)
+{
+	safe_out.sgr_ok = pass;
 }
 
 void output_init(void)

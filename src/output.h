@@ -25,6 +25,7 @@ struct outopts {
 	int columns[MAX_COLUMNS];
 	size_t ncolumns;
 	const char *output;	/* -o argument, or NULL */
+	size_t width;		/* wrap prose at this width; 0: never (not a terminal) */
 	bool output_all;
 };
 
@@ -45,8 +46,18 @@ void columns_list(const struct colinfo *table, size_t n);
  */
 bool outopts_option(struct outopts *o, int opt, const char *arg, bool *table);
 
-/* colour on a terminal, never with NO_COLOR set */
+/* --color=WHEN */
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+/* take --color's argument (NULL: always); -1 for a word other than auto, always, never */
+int output_set_color_mode(const char *when);
+/* whether to colour stdout: --color, then NO_COLOR, TERM=dumb and isatty() */
 bool want_color(void);
+/* the terminal's width for wrapping stdout (COLUMNS honoured); 0 when not a terminal */
+size_t terminal_width(void);
+/* name errors "vfio-doctor CMD: ..." from now on */
+void output_set_command(const char *cmd);
+/* "vfio-doctor" or "vfio-doctor CMD" */
+const char *output_program_name(void);
 #define C_RED "\033[31m"
 #define C_YELLOW "\033[33m"
 #define C_GREEN "\033[32m"

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,12 @@ static void usage(FILE *out)
 		fprintf(out, " %-10s %s\n", subcommands[i].name, subcommands[i].help);
 	fputs("\nOptions:\n"
 	      " -s, --sysroot <dir>  read sys/, proc/, dev/ and etc/ below <dir> (a snapshot)\n"
+	      "     --color[=<when>] colour: auto (default), always or never\n"
 	      "\n"
 	      " -h, --help           display this help\n"
 	      " -V, --version        display version\n"
-	      "\nRun 'vfio-doctor <command> --help' for the options of a command.\n"
+	      "\nThe global options may follow the command too. Run\n"
+	      "'vfio-doctor <command> --help' for the options of a command.\n"
 	      "For more details see vfio-doctor(8).\n", out);
 }
 
@@ -98,6 +101,22 @@ bool cmd_devices_valid(int argc, char **argv, int first)
 		}
 	}
 	return true;
+}
+
+bool cmd_user_known(const struct vfd_host *host, const char *user)
+{
+	struct vfd_root *root = vfd_host_get_root(host);
+	struct vfd_account acct;
+
+	if (!user || vfd_account_lookup(root, user, &acct) != -ESRCH)
+		return true;
+	/* an account from NSS (LDAP, systemd-homed) is one too on the live host */
+	if (vfd_root_is_live(root) && getpwnam(user))
+		return true;
+	warnx_("unknown user '%s': no such account in %setc/passwd (expected the account "
+	       "QEMU runs as, e.g. libvirt-qemu or qemu)", user,
+	       vfd_root_is_live(root) ? "/" : "the sysroot's ");
+	return false;
 }
 
 void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first)

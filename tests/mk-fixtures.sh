@@ -44,7 +44,7 @@ for m in "${map[@]}"; do
     echo "fixture $name <- $src"
 done
 if [ -n "$host" ]; then
-    build/normal/vfio-doctor snapshot -f -o "tests/fixtures/$host.tar.xz"
+    build/normal/vfio-doctor snapshot -f --output-file "tests/fixtures/$host.tar.xz"
     echo "fixture $host <- this machine"
 fi
 VFD_TEST_REGENERATE=1 tests/run-fixtures.sh build/normal/vfio-doctor | grep -c '^ok' |

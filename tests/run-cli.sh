@@ -56,15 +56,15 @@ status 2 "absent device" "$vd" --sysroot "$tmp/one" check 0000:09:00.0
 one_line "absent device error" "no PCI device matches '0000:09:00.0'"
 
 # snapshot: atomic file, no clobbering, names it understands
-status 0 "snapshot of a sysroot" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/s.tar.xz"
+status 0 "snapshot of a sysroot" "$vd" --sysroot "$tmp/one" snapshot --output-file "$tmp/s.tar.xz"
 if tar -tJf "$tmp/s.tar.xz" | grep -q '^sys/bus/pci/devices/$'; then ok "snapshot holds the PCI bus"; else
 	not_ok "snapshot holds the PCI bus"; fi
-status 2 "snapshot refuses to overwrite" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/s.tar.xz"
+status 2 "snapshot refuses to overwrite" "$vd" --sysroot "$tmp/one" snapshot --output-file "$tmp/s.tar.xz"
 one_line "snapshot overwrite error" "exists: use --force"
-status 0 "snapshot --force overwrites" "$vd" --sysroot "$tmp/one" snapshot -f -o "$tmp/s.tar.xz"
-status 2 "snapshot rejects an unknown suffix" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/s.zip"
+status 0 "snapshot --force overwrites" "$vd" --sysroot "$tmp/one" snapshot -f --output-file "$tmp/s.tar.xz"
+status 2 "snapshot rejects an unknown suffix" "$vd" --sysroot "$tmp/one" snapshot --output-file "$tmp/s.zip"
 one_line "snapshot suffix error" "expected a name ending in .tar.xz"
-status 2 "snapshot into a missing directory" "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/no/s.tar"
+status 2 "snapshot into a missing directory" "$vd" --sysroot "$tmp/one" snapshot --output-file "$tmp/no/s.tar"
 one_line "snapshot directory error" "cannot create"
 if ls "$tmp"/s.tar.xz.* >/dev/null 2>&1; then not_ok "no temporary file left"; else
 	ok "no temporary file left"; fi
@@ -74,7 +74,7 @@ mkdir -p "$tmp/one/sys/class/net" "$tmp/one/sys/devices/virtual/net/$ifname"
 echo up >"$tmp/one/sys/devices/virtual/net/$ifname/operstate"
 ln -s "../../devices/virtual/net/$ifname" "$tmp/one/sys/class/net/$ifname"
 status 0 "snapshot of a non-ASCII interface name under LC_ALL=C" \
-	env LC_ALL=C "$vd" --sysroot "$tmp/one" snapshot -o "$tmp/u.tar"
+	env LC_ALL=C "$vd" --sysroot "$tmp/one" snapshot --output-file "$tmp/u.tar"
 if tar --quoting-style=literal -tf "$tmp/u.tar" 2>/dev/null | grep -q "^sys/class/net/$ifname\$"; then
 	ok "the non-ASCII name is in the snapshot"
 else
@@ -153,7 +153,7 @@ if [ -d "$tmp/fx/sys" ]; then
 	status 2 "lint without a loadable libxml2" nolib "$vd" --sysroot "$tmp/fx" lint "$tmp/d.xml"
 	one_line "lint names libxml2" "cannot load libxml2"
 	status 2 "snapshot without a loadable libarchive" \
-		nolib "$vd" --sysroot "$tmp/fx" snapshot -o "$tmp/nolib.tar.xz"
+		nolib "$vd" --sysroot "$tmp/fx" snapshot --output-file "$tmp/nolib.tar.xz"
 	one_line "snapshot says a library is missing" "shared library"
 	[ ! -e "$tmp/nolib.tar.xz" ] && ok "snapshot: nothing written" ||
 		not_ok "snapshot: a file was left"

@@ -64,7 +64,7 @@ for how in openat2 ENOSYS EPERM; do
 		skip "confinement without openat2 ($how): no seccomp filter here"
 		continue
 	fi
-	for c in "check -v 0000:01:00.0" "check -J" "explain --dmesg" "persist -n 0000:01:00.0" \
+	for c in "check -v 0000:01:00.0" "check -J" "explain --dmesg" "persist --dry-run 0000:01:00.0" \
 		"groups -O -J"; do
 		# shellcheck disable=SC2086
 		ends "$how: $c ends" $run "$vd" --sysroot "$conf" $c
@@ -77,7 +77,7 @@ for how in openat2 ENOSYS EPERM; do
 	done
 	# the snapshot of such a tree carries nothing of the host either
 	rm -f "$tmp/conf.tar"
-	timeout $limit $run "$vd" --sysroot "$conf" snapshot -o "$tmp/conf.tar" >/dev/null 2>&1
+	timeout $limit $run "$vd" --sysroot "$conf" snapshot --output-file "$tmp/conf.tar" >/dev/null 2>&1
 	if [ -s "$tmp/conf.tar" ] && ! tar -xOf "$tmp/conf.tar" 2>/dev/null | grep -q "$secret"; then
 		ok "$how: a snapshot of the tree holds nothing from outside it"
 	else
@@ -97,8 +97,8 @@ rm "$cfg" && mkfifo "$cfg"
 for c in "groups" "groups -t -J" "check" "check -v 0000:01:00.0" "check -J 0000:01:00.0" \
 	"check --format prometheus" "explain --dmesg" "watch --since-boot" \
 	"qemu-args 0000:01:00.0" "libvirt-xml 0000:01:00.0" "preflight 0000:01:00.0" \
-	"persist -n 0000:01:00.0" "bind -n 0000:01:00.0" "vm --preset android --gpu 0000:01:00.0" \
-	"snapshot -o $tmp/fifo.tar" "rom info $tmp/rom.fifo"; do
+	"persist --dry-run 0000:01:00.0" "bind --dry-run 0000:01:00.0" "vm --preset android --gpu 0000:01:00.0" \
+	"snapshot --output-file $tmp/fifo.tar" "rom info $tmp/rom.fifo"; do
 	# shellcheck disable=SC2086
 	ends "FIFOs: $c ends" "$vd" --sysroot "$ff" $c
 	case $c in
@@ -176,7 +176,7 @@ if [ "$s2" -gt 0 ] && [ $((s2 * 10)) -le $((s1 * 22)) ] && [ "$s2" -le $((3000 *
 else
 	not_ok "chain: groups -t -J grows linearly ($s1 -> $s2 bytes)"
 fi
-if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "more than 256 functions deep" "$tmp/err"; then
+if [ "$(grep -c "more than 256 functions deep" "$tmp/err")" -eq 1 ]; then
 	ok "chain: a chain deeper than the bus numbers allow is named once"
 else
 	not_ok "chain: a chain deeper than the bus numbers allow is named once"
@@ -259,7 +259,7 @@ ln -sfn "../../../../../../bus/pci/drivers/$drv" \
 utf8=$(locale -a 2>/dev/null | grep -i -m1 -E '^(C|en_US)\.utf-?8$')
 for loc in C $utf8; do
 	for c in "check -v 0000:01:00.0" "explain $tmp/esc.log" "explain --dmesg" \
-		"watch --since-boot" "bind -n 0000:01:00.0" "persist -n 0000:01:00.0" \
+		"watch --since-boot" "bind --dry-run 0000:01:00.0" "persist --dry-run 0000:01:00.0" \
 		"qemu-args 0000:01:00.0" "libvirt-xml 0000:01:00.0" "preflight 0000:01:00.0" \
 		"groups"; do
 		# shellcheck disable=SC2086

@@ -64,7 +64,7 @@ for file in "$cases"/*; do
 	fi
 	# a refused file gets exactly one line naming it
 	if [ "$(wc -l <"$work/out")" -eq 1 ] && [ "$(cat "$work/out")" = "exit 2" ]; then
-		if [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "^vfio-doctor: $case" "$work/err"; then
+		if [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "^vfio-doctor lint: $case" "$work/err"; then
 			ok "$case: refused with one line naming the file"
 		else
 			not_ok "$case: refused with one line naming the file"
@@ -107,6 +107,32 @@ one_line() {
 		ok "FILE - reads standard input"
 	else
 		not_ok "FILE - reads standard input"
+	fi
+	# what vm writes, lint accepts: both formats, and the memlock of the script's user
+	if r=$(vmc_sysroot "$work" intel-vtd-vfio+qemu-user); then
+		for fmt in qemu libvirt; do
+			"$vd" --sysroot "$r" vm --preset android --gpu 01:00.0 --format "$fmt" \
+				>"$work/vm.$fmt" 2>/dev/null
+			"$vd" --sysroot "$r" lint -J "$work/vm.$fmt" >"$work/o" 2>"$work/e"
+			if [ $? -le 1 ] && ! grep -q '"status": "fail"' "$work/o"; then
+				ok "vm --format $fmt: lint finds nothing failing"
+			else
+				not_ok "vm --format $fmt: lint finds nothing failing"
+				grep -B2 -A6 '"status": "fail"' "$work/o" | sed 's/^/# /'
+			fi
+		done
+		# the script raises its own limit; a named account is checked against its hard limit
+		"$vd" --sysroot "$r" lint -J --user nobody "$work/vm.qemu" >"$work/o" 2>&1
+		if grep -q '"id": "vm.memlock", "layer": "vm", "status": "fail"' "$work/o"; then
+			ok "vm script: lint --user nobody fails on the 8 MiB default"
+		else not_ok "vm script: lint --user nobody fails on the 8 MiB default"; fi
+	fi
+	if r=$(vmc_sysroot "$work" intel-vtd-vfio+memlock-unlimited); then
+		"$vd" --sysroot "$r" vm --preset android --gpu 01:00.0 >"$work/vm.q" 2>/dev/null
+		"$vd" --sysroot "$r" lint -J --user nobody "$work/vm.q" >"$work/o" 2>&1
+		if grep -q '"id": "vm.memlock", "layer": "vm", "status": "ok"' "$work/o"; then
+			ok "vm script: lint --user nobody passes with an unlimited memlock"
+		else not_ok "vm script: lint --user nobody passes with an unlimited memlock"; fi
 	fi
 } >>"$work/tap"
 cat "$work/tap"

@@ -66,6 +66,14 @@ before=$(cd "$root" && find etc -type f | sort | xargs cat | cksum)
 golden dry-run --dry-run "$nic"
 golden dry-run-by-id --dry-run --by-id 8086:10d3
 golden dry-run-iommu-pt --dry-run --iommu-pt "$nic"
+# a dry run says what it would do, never that it did
+"$vd" --sysroot "$root" persist --dry-run "$nic" >"$tmp/out" 2>&1
+if grep -q '^would change:' "$tmp/out" && grep -q '^would persist: ' "$tmp/out" &&
+	! grep -q '^persisted:' "$tmp/out"; then ok "dry run: 'would change:', not 'persisted:'"
+else not_ok "dry run: 'would change:', not 'persisted:'"; fi
+# the old letters stop with what to type now, and change nothing
+status 2 "-n is refused" "a dry run is --dry-run" --sysroot "$root" persist -n "$nic"
+status 2 "-u is refused" "undo is --undo" --sysroot "$root" persist -u
 status 2 "persist refuses to write into a sysroot" "cannot be changed: use --dry-run" \
 	--sysroot "$root" persist "$nic"
 after=$(cd "$root" && find etc -type f | sort | xargs cat | cksum)
@@ -79,7 +87,7 @@ status 2 "--iommu-pt with --undo" "do not go together" --sysroot "$root" persist
 status 2 "bad device argument" "invalid device 'gpu'" --sysroot "$root" persist gpu
 status 2 "absent device" "no PCI device matches '0000:09:00.0'" --sysroot "$root" persist \
 	0000:09:00.0
-status 2 "a bridge is refused" "persist refused" --sysroot "$root" persist --dry-run 0000:00:01.0
+status 2 "a bridge is refused" "persist: refused" --sysroot "$root" persist --dry-run 0000:00:01.0
 # a planted record naming a file persist never writes: refused, nothing changed
 mkdir -p "$root/etc/vfio-doctor"
 printf 'device %s address 8086:10d3 -\nfile /etc/shadow created 0000000000000001\n' "$nic" \

@@ -86,7 +86,7 @@ for tree in "$here"/platforms/*.tree; do
 		not_ok "$name: the tree is untouched"; fi
 	# a snapshot of the tree is recognised as the tree was: same check, same plan
 	mkdir "$tmp/snap-$name"
-	if "$vd" --sysroot "$root" snapshot -f -o "$tmp/$name.tar" >/dev/null 2>&1 &&
+	if "$vd" --sysroot "$root" snapshot -f --output-file "$tmp/$name.tar" >/dev/null 2>&1 &&
 		tar -xf "$tmp/$name.tar" -C "$tmp/snap-$name"; then
 		"$vd" --sysroot "$tmp/snap-$name" check >"$tmp/snap.out" 2>&1
 		echo "exit $?" >>"$tmp/snap.out"

@@ -95,8 +95,13 @@ status 2 "sysroot: a device with no driver fails (exit 2)" \
 out_has "no driver: the driver step fails" "fail  driver"
 out_has "no driver: its fix" "fix: vfio-doctor bind 0000:00:1f.3"
 
-status 2 "sysroot: unknown --as-user" "$vd" --sysroot "$root" preflight --as-user mallory "$nic"
-out_has "unknown account: explained" "there is no account mallory in /etc/passwd"
+# an unknown user is a usage error: one line, exit 2, before any step runs
+status 2 "sysroot: unknown --user" "$vd" --sysroot "$root" preflight --user mallory "$nic"
+one_line "unknown --user: one line" "^vfio-doctor preflight: unknown user 'mallory': no such account"
+status 2 "sysroot: unknown --as-user (the old spelling)" "$vd" --sysroot "$root" preflight --as-user mallory "$nic"
+one_line "unknown --as-user: one line" "unknown user 'mallory'"
+status 2 "check: unknown --user" "$vd" --sysroot "$root" check --user mallory "$nic"
+one_line "check: unknown --user: one line" "^vfio-doctor check: unknown user 'mallory'"
 
 status 0 "check --preflight in a sysroot" "$vd" --sysroot "$root" check --preflight -J "$nic"
 jqt "check --preflight: device.preflight is skip" \

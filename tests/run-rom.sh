@@ -169,23 +169,37 @@ echo 0x8086 >"$sr/sys/bus/pci/devices/0000:00:04.0/vendor"
 echo 0x10d3 >"$sr/sys/bus/pci/devices/0000:00:04.0/device"
 status 0 "rom info DEVICE in a sysroot" "$vd" --sysroot "$sr" rom info 00:03.0
 has "info DEVICE compares IDs" "device 0000:00:03.0: *10de:1f06, named by the ROM"
-status 0 "rom dump --dry-run" "$vd" --sysroot "$sr" rom dump 00:03.0 -o "$tmp/d.rom" --dry-run
-has "dry run says it copies" "copy .*/rom to"
+status 0 "rom dump --dry-run" "$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/d.rom" --dry-run
+has "dry run says it would copy" "would copy .*/rom (1024 bytes) to"
+has "dry run checks the ROM it would write" "device 0000:00:03.0"
 if [ -e "$tmp/d.rom" ]; then not_ok "dry run writes nothing"; else ok "dry run writes nothing"; fi
-status 0 "rom dump from a sysroot" "$vd" --sysroot "$sr" rom dump 00:03.0 -o "$tmp/d.rom"
+# a dry run fails where the run would: no ROM, a directory it cannot write
+status 2 "dry run of a device without a ROM fails" \
+	"$vd" --sysroot "$sr" rom dump 00:04.0 --output-file "$tmp/e.rom" --dry-run
+if grep -q "does not exist" "$tmp/err"; then ok "dry run: missing ROM explained"; else
+	not_ok "dry run: missing ROM explained"; sed 's/^/# /' "$tmp/err"; fi
+status 2 "dry run into a missing directory fails" \
+	"$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/no/d.rom" --dry-run
+if grep -q "cannot create '$tmp/no/d.rom'" "$tmp/err"; then ok "dry run: directory named"; else
+	not_ok "dry run: directory named"; sed 's/^/# /' "$tmp/err"; fi
+status 2 "rom dump -o is refused with the new spelling" \
+	"$vd" --sysroot "$sr" rom dump 00:03.0 -o "$tmp/d.rom"
+if grep -q -- "--output-file FILE" "$tmp/err"; then ok "-o: says --output-file"; else
+	not_ok "-o: says --output-file"; fi
+status 0 "rom dump from a sysroot" "$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/d.rom"
 has "dump says what it wrote" "wrote 1024 bytes from 0000:00:03.0"
 if cmp -s "$tmp/d.rom" "$seed"; then ok "dump is the saved image"; else not_ok "dump is the saved image"; fi
 if cmp -s "$dev/rom" "$seed"; then ok "sysroot rom left untouched"; else
 	not_ok "sysroot rom left untouched"; fi
-status 2 "dump refuses to overwrite" "$vd" --sysroot "$sr" rom dump 00:03.0 -o "$tmp/d.rom"
+status 2 "dump refuses to overwrite" "$vd" --sysroot "$sr" rom dump 00:03.0 --output-file "$tmp/d.rom"
 if grep -q "exists: use --force" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
 	ok "overwrite refusal is one line"; else not_ok "overwrite refusal is one line"; fi
-status 0 "dump --force overwrites" "$vd" --sysroot "$sr" rom dump -f 10de:1f06 -o "$tmp/d.rom"
-status 0 "dump -J" "$vd" --sysroot "$sr" rom dump --force -J 00:03.0 -o "$tmp/d.rom"
+status 0 "dump --force overwrites" "$vd" --sysroot "$sr" rom dump -f 10de:1f06 --output-file "$tmp/d.rom"
+status 0 "dump -J" "$vd" --sysroot "$sr" rom dump --force -J 00:03.0 --output-file "$tmp/d.rom"
 jqt "dump -J: source and device" '.rom.source == "'"$tmp/d.rom"'" and .rom.device.claimed'
 if ls "$tmp"/d.rom.* >/dev/null 2>&1; then not_ok "no temporary file left"; else
 	ok "no temporary file left"; fi
-status 2 "dump of a device without a ROM" "$vd" --sysroot "$sr" rom dump 00:04.0 -o "$tmp/e.rom"
+status 2 "dump of a device without a ROM" "$vd" --sysroot "$sr" rom dump 00:04.0 --output-file "$tmp/e.rom"
 if grep -q "does not exist" "$tmp/err"; then ok "missing ROM explained"; else
 	not_ok "missing ROM explained"; sed 's/^/# /' "$tmp/err"; fi
 if [ -e "$tmp/e.rom" ]; then not_ok "failed dump writes no file"; else ok "failed dump writes no file"; fi

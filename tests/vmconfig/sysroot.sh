@@ -82,6 +82,10 @@ vmc_variant() {
 		mkdir -p "$d/etc/security/limits.d"
 		printf '# test: 64 MiB for nobody\nnobody soft memlock 65536\nnobody hard memlock 65536\n' \
 			>"$d/etc/security/limits.d/90-vfio.conf" ;;
+	qemu-user)
+		# Debian's libvirt-daemon-system account: the default QEMU user lint checks
+		echo 'libvirt-qemu:x:64055:994:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin' \
+			>>"$d/etc/passwd" ;;
 	memlock-unlimited)
 		mkdir -p "$d/etc/security/limits.d"
 		printf 'nobody - memlock unlimited\n' >"$d/etc/security/limits.d/90-vfio.conf" ;;

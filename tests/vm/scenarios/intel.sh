@@ -20,7 +20,7 @@ guest_main() {
     tool boot
     bdf=$(slot_of 8086:10d3) || { echo "guest: no e1000e"; return 1; }
     # the NIC's option ROM through sysfs (QEMU gives the e1000e efi-e1000e.rom)
-    tool_run "$VFD_OUT/tool/boot" rom-dump rom dump "$bdf" -o "$VFD_OUT/tool/boot/e1000e.rom"
+    tool_run "$VFD_OUT/tool/boot" rom-dump rom dump "$bdf" --output-file "$VFD_OUT/tool/boot/e1000e.rom"
     if dd if="/sys/bus/pci/devices/$bdf/rom" of=/dev/null bs=1 count=1 2>/dev/null; then
         echo on > "$VFD_OUT/tool/boot/rom-after"
     else
