@@ -6,11 +6,14 @@
 #   make bench  time vfio-doctor against lspci and the handbook loop (bench/run; long)
 
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
-	libarchive-dev pci.ids libxml2-dev
+	libarchive-dev pci.ids libxml2-dev scdoc
 # (pciutils: lspci reads the benchmark's generated hosts beside vfio-doctor in a test)
-TEST_DEPS := scdoc e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
+# (bash-completion, zsh, fish: tests/run-completion.sh; debhelper, dpkg-dev, fakeroot,
+# man-db, systemd's .pc: make deb and tests/run-package.sh)
+TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
-	prometheus ansible-core pciutils
+	prometheus ansible-core pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
+	man-db systemd
 # make static: musl-gcc for the one-file `vfio-doctor guest` pushed into Android guests
 STATIC_DEPS := musl-tools
 # make bench: the chart, the syscall counts, peak RSS, and lspci to compare with
