@@ -14,6 +14,9 @@ TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
 	prometheus ansible-core pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
 	man-db systemd
+# make deb: debhelper and the .pc files meson reads for the completion and unit
+# directories (debian/control's Build-Depends)
+DEB_DEPS := debhelper dpkg-dev bash-completion systemd jq
 # make static: musl-gcc for the one-file `vfio-doctor guest` pushed into Android guests
 STATIC_DEPS := musl-tools
 # make bench: the chart, the syscall counts, peak RSS, and lspci to compare with
@@ -21,8 +24,9 @@ BENCH_DEPS := gnuplot-nox strace time pciutils
 NORMAL := build/normal
 ASAN := build/asan
 STATIC := build/static
+DEB := build/deb
 
-.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench fuzz
+.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench fuzz deb
 
 all: build
 
@@ -61,6 +65,19 @@ static: static-deps $(STATIC)/build.ninja
 	@file $(STATIC)/vfio-doctor | grep -q 'statically linked' || \
 		{ echo "$(STATIC)/vfio-doctor is not statically linked" >&2; exit 1; }
 
+# The Debian package, built from a copy of the tree (tracked and untracked
+# files, less what .gitignore names) in $(DEB)/src so the checkout stays clean:
+# $(DEB)/vfio-doctor_VERSION_ARCH.deb. Tests are not run again inside it.
+deb:
+	@tools/ensure-deps $(BUILD_DEPS) $(DEB_DEPS)
+	rm -rf $(DEB) && mkdir -p $(DEB)/src
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB)/src
+	cd $(DEB)/src && DEB_BUILD_OPTIONS="nocheck parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -40 ../build.log >&2; echo "dpkg-buildpackage failed: $(DEB)/build.log" >&2; exit 1; }
+	@ls $(DEB)/*.deb
+
 run: build
 	@$(NORMAL)/vfio-doctor check; rc=$$?; \
 	echo "vfio-doctor check exited with $$rc (0 all ok, 1 warnings, 2 failures)"; \
@@ -83,4 +100,4 @@ vm-test: build
 	tests/vm/run.sh
 
 clean:
-	rm -rf $(NORMAL) $(ASAN) $(STATIC) $(STATIC)-headers
+	rm -rf $(NORMAL) $(ASAN) $(STATIC) $(STATIC)-headers $(DEB)

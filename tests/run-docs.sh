@@ -48,4 +48,16 @@ for cmd in $cmds; do
 		has "$fish" "\b$col\b" "fish completion: $cmd column $col"
 	done
 done
+
+# SPDX headers in the first three lines (after a shebang, a shellcheck
+# directive or scdoc's title): the man page, the completions, the packaging
+# files, every script and unit; not the test inputs (corpus, cases, expected)
+top=$here/..
+for f in "$man" "$comp" "$zsh" "$fish" "$top"/debian/rules "$top"/debian/dlopen-substvars \
+	$(find "$top/tests" "$top/tools" "$top/contrib" -name '*.sh' -o -name '*.yml' -o -name 'run-*' \
+		-o -name '*.service' -o -name '*.timer' | grep -vE '/(expected|corpus|cases)/' | sort); do
+	[ -f "$f" ] || continue
+	if head -3 "$f" | grep -q 'SPDX-License-Identifier: '; then ok "SPDX header: ${f#"$top"/}"
+	else not_ok "SPDX header: ${f#"$top"/}"; fi
+done
 tap_done
