@@ -41,6 +41,19 @@ else
 	ok "Depends leaves libxml2 and libarchive to Recommends"
 fi
 
+# Debian's own checks: no error or warning (informational tags pass)
+if command -v lintian >/dev/null; then
+	lintian "$deb" >"$tmp/lintian" 2>&1
+	if grep -qE '^[EW]: ' "$tmp/lintian"; then
+		not_ok "lintian: no errors or warnings"
+		grep -E '^[EW]: ' "$tmp/lintian" | sed 's/^/# /'
+	else
+		ok "lintian: no errors or warnings"
+	fi
+else
+	skip "lintian: not installed"
+fi
+
 # the files: exactly these (directories and /usr/share/doc aside)
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|' |
 	grep -v '^/usr/share/doc/' | sort >"$tmp/files"
