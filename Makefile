@@ -76,6 +76,7 @@ deb:
 			tar --null -T - --ignore-failed-read -cf - 2>/dev/null; \
 	else tar --exclude=./build -cf - .; fi | tar -xf - -C $(DEB)/src
 	cd $(DEB)/src && DEB_BUILD_OPTIONS="nocheck parallel=2 $(DEB_BUILD_OPTIONS)" \
+		DEB_BUILD_PROFILES="nocheck $(DEB_BUILD_PROFILES)" \
 		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
 		{ tail -40 ../build.log >&2; echo "dpkg-buildpackage failed: $(DEB)/build.log" >&2; exit 1; }
 	@ls $(DEB)/*.deb
