@@ -66,20 +66,21 @@ else
 	skip "fish completion: fish not installed"
 fi
 
-if command -v zsh >/dev/null; then
+if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
 	check "zsh: the completion parses" zsh -n "$comp/_vfio-doctor"
-	# the functions without the final call; _describe stubbed to print its array
-	zsh_devices() {
-		zsh -fc 'eval "$(sed "\$d" "$1")"; shift
-			_describe() { print -rl -- ${(P)${@[-1]}} }
-			local vfd_sysroot=$1; shift
-			words=("$@"); CURRENT=$#
-			_vfio_doctor_devices' zsh "$comp/_vfio-doctor" "$@"
+	# the whole completion system, in a pseudo-terminal (tests/helpers/zsh-complete.zsh)
+	zsh_complete() {
+		timeout 60 zsh -f "$here/helpers/zsh-complete.zsh" "$comp" "$1"
 	}
-	same "zsh: --sysroot before the command (kept from the first words)" \
-		"$(zsh_devices "$root" groups "")"
-	same "zsh: --sysroot after the command" "$(zsh_devices "" check --sysroot "$root" "")"
+	same "zsh: --sysroot before the command" "$(zsh_complete "vfio-doctor --sysroot $root groups ")"
+	same "zsh: --sysroot after the command" "$(zsh_complete "vfio-doctor check --sysroot $root ")"
+	same "zsh: --sysroot=DIR, rom --device" \
+		"$(zsh_complete "vfio-doctor --sysroot=$root rom info --device ")"
+	equal "zsh: guest --expect IDs from the sysroot" \
+		"$(zsh_complete "vfio-doctor --sysroot $root guest --expect ")" 1d0f:cafe
+	equal "zsh: -o completes after the comma" \
+		"$(zsh_complete "vfio-doctor groups -o GROUP,SL")" SLOT
 else
-	skip "zsh completion: zsh not installed"
+	skip "zsh completion: zsh (with zsh/zpty) not installed"
 fi
 tap_done
