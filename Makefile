@@ -6,11 +6,17 @@
 #   make bench  time vfio-doctor against lspci and the handbook loop (bench/run; long)
 
 BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartcols-dev \
-	libarchive-dev pci.ids libxml2-dev
+	libarchive-dev pci.ids libxml2-dev scdoc
 # (pciutils: lspci reads the benchmark's generated hosts beside vfio-doctor in a test)
-TEST_DEPS := scdoc e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
+# (bash-completion, zsh, fish: tests/run-completion.sh; debhelper, dpkg-dev, fakeroot,
+# man-db, systemd's .pc, lintian: make deb and tests/run-package.sh)
+TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
-	prometheus ansible-core pciutils
+	prometheus ansible-core pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
+	man-db systemd lintian
+# make deb: debhelper and the .pc files meson reads for the completion and unit
+# directories (debian/control's Build-Depends)
+DEB_DEPS := debhelper dpkg-dev bash-completion systemd jq
 # make static: musl-gcc for the one-file `vfio-doctor guest` pushed into Android guests
 STATIC_DEPS := musl-tools
 # make bench: the chart, the syscall counts, peak RSS, and lspci to compare with
@@ -18,8 +24,9 @@ BENCH_DEPS := gnuplot-nox strace time pciutils
 NORMAL := build/normal
 ASAN := build/asan
 STATIC := build/static
+DEB := build/deb
 
-.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench fuzz
+.PHONY: all run test deps test-deps build build-asan vm-test clean static static-deps bench fuzz deb
 
 all: build
 
@@ -58,6 +65,22 @@ static: static-deps $(STATIC)/build.ninja
 	@file $(STATIC)/vfio-doctor | grep -q 'statically linked' || \
 		{ echo "$(STATIC)/vfio-doctor is not statically linked" >&2; exit 1; }
 
+# The Debian package, built from a copy of the tree (in a git checkout its
+# tracked and untracked files, less what .gitignore names; else all but build/) in $(DEB)/src so the checkout stays clean:
+# $(DEB)/vfio-doctor_VERSION_ARCH.deb. Tests are not run again inside it.
+deb:
+	@tools/ensure-deps $(BUILD_DEPS) $(DEB_DEPS)
+	rm -rf $(DEB) && mkdir -p $(DEB)/src
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar --null -T - --ignore-failed-read -cf - 2>/dev/null; \
+	else tar --exclude=./build -cf - .; fi | tar -xf - -C $(DEB)/src
+	cd $(DEB)/src && DEB_BUILD_OPTIONS="nocheck parallel=2 $(DEB_BUILD_OPTIONS)" \
+		DEB_BUILD_PROFILES="nocheck $(DEB_BUILD_PROFILES)" \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -40 ../build.log >&2; echo "dpkg-buildpackage failed: $(DEB)/build.log" >&2; exit 1; }
+	@ls $(DEB)/*.deb
+
 run: build
 	@$(NORMAL)/vfio-doctor check; rc=$$?; \
 	echo "vfio-doctor check exited with $$rc (0 all ok, 1 warnings, 2 failures)"; \
@@ -80,4 +103,4 @@ vm-test: build
 	tests/vm/run.sh
 
 clean:
-	rm -rf $(NORMAL) $(ASAN) $(STATIC) $(STATIC)-headers
+	rm -rf $(NORMAL) $(ASAN) $(STATIC) $(STATIC)-headers $(DEB)

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <archive.h>
@@ -16,7 +17,42 @@
 #include <libxml/tree.h>
 #include <libkmod.h>
 
+#include "config.h"
 #include "dlib.h"
+
+/*
+ * The libraries this file loads, declared for packaging tools in an ELF note
+ * (the "ELF dlopen metadata" specification, systemd.io/ELF_DLOPEN_METADATA:
+ * owner "FDO", type 0x407c0c0a, a NUL-terminated JSON array as the
+ * descriptor, in an allocated section named .note.dlopen). The sonames are
+ * those meson found at build time (tools/soname-of). Priorities: check, the
+ * command the tool is for, looks up modules with libkmod on every run, so it
+ * is required; libxml2 (lint, libvirt-xml, vm) and libarchive (snapshot) serve
+ * one command each, which says "cannot load" when they are missing.
+ */
+#define VFD_DLOPEN_JSON \
+	"[{\"feature\":\"kmod\",\"description\":\"kernel module lookups (check, persist)\"," \
+	"\"priority\":\"required\",\"soname\":[\"" VFD_SONAME_KMOD "\"]}," \
+	"{\"feature\":\"xml\",\"description\":\"libvirt domain XML (lint, libvirt-xml, vm)\"," \
+	"\"priority\":\"recommended\",\"soname\":[\"" VFD_SONAME_XML2 "\"]}," \
+	"{\"feature\":\"archive\",\"description\":\"snapshot tarballs (snapshot)\"," \
+	"\"priority\":\"recommended\",\"soname\":[\"" VFD_SONAME_ARCHIVE "\"]}]"
+#define VFD_ELF_NOTE_DLOPEN_TYPE UINT32_C(0x407c0c0a)
+
+/* an ELF note: the header, the owner's name and the descriptor, each padded to
+ * 4 bytes; descsz counts the JSON and its NUL, not the padding */
+__attribute__((used, section(".note.dlopen"))) _Alignas(uint32_t)
+static const struct {
+	uint32_t namesz, descsz, type;
+	char name[4];
+	_Alignas(uint32_t) char desc[(sizeof(VFD_DLOPEN_JSON) + 3) & ~(size_t)3];
+} dlopen_note = {
+	.namesz = sizeof("FDO"),
+	.descsz = sizeof(VFD_DLOPEN_JSON),
+	.type = VFD_ELF_NOTE_DLOPEN_TYPE,
+	.name = "FDO",
+	.desc = VFD_DLOPEN_JSON,
+};
 
 #define VFD_DL_DEFINE(sym) __typeof__(sym) *dl_##sym;
 VFD_DL_XML(VFD_DL_DEFINE)
@@ -66,7 +102,7 @@ int vfd_dl_libxml2(void)
 {
 	static int state;
 
-	return load("libxml2.so.2", xml_symbols, sizeof(xml_symbols) / sizeof(xml_symbols[0]),
+	return load(VFD_SONAME_XML2, xml_symbols, sizeof(xml_symbols) / sizeof(xml_symbols[0]),
 		    &state);
 }
 
@@ -74,7 +110,7 @@ int vfd_dl_libarchive(void)
 {
 	static int state;
 
-	return load("libarchive.so.13", archive_symbols,
+	return load(VFD_SONAME_ARCHIVE, archive_symbols,
 		    sizeof(archive_symbols) / sizeof(archive_symbols[0]), &state);
 }
 
@@ -82,7 +118,7 @@ int vfd_dl_libkmod(void)
 {
 	static int state;
 
-	return load("libkmod.so.2", kmod_symbols, sizeof(kmod_symbols) / sizeof(kmod_symbols[0]),
+	return load(VFD_SONAME_KMOD, kmod_symbols, sizeof(kmod_symbols) / sizeof(kmod_symbols[0]),
 		    &state);
 }
 

@@ -67,7 +67,7 @@ static void usage(void)
 	      "     --twice             run the VM a second time right after the first (a\n"
 	      "                           device that does not reset fails the second)\n"
 	      "     --qemu <path>       the QEMU to run (default qemu-system-x86_64 in PATH)\n"
-	      " -n, --dry-run           show the plan and what would be run; change nothing\n"
+	      "     --dry-run           show the plan and what would be run; change nothing\n"
 	      " -v, --verbose           show the evidence of every finding, not only problems\n"
 	      " -J, --json              use JSON output format\n"
 	      "\n -h, --help              display this help\n"
@@ -182,7 +182,7 @@ static bool find_prerequisites(struct trial *t, const char *qemu_arg)
 	int fd;
 
 	if (!find_program(qemu_arg ? qemu_arg : QEMU_BINARY, t->qemu, sizeof(t->qemu))) {
-		warnx_("trial: %s not found%s: install QEMU (Debian: qemu-system-x86, Fedora: "
+		warnx_("%s not found%s: install QEMU (Debian: qemu-system-x86, Fedora: "
 		       "qemu-system-x86-core, Arch: qemu-system-x86)",
 		       qemu_arg ? qemu_arg : QEMU_BINARY, qemu_arg ? "" : " in PATH");
 		return false;
@@ -199,20 +199,20 @@ static bool find_prerequisites(struct trial *t, const char *qemu_arg)
 		t->kernel = xasprintf_("%s/boot/vmlinuz-%s", strcmp(prefix, "/") ? prefix : "",
 					  release);
 	if (!t->kernel || access(t->kernel, R_OK) < 0) {
-		warnx_("trial: cannot read the guest kernel %s: %s; pass one with --kernel",
+		warnx_("cannot read the guest kernel %s: %s; pass one with --kernel",
 		       t->kernel ? t->kernel : "(unknown release)", strerror(errno ? errno : ENOENT));
 		return false;
 	}
 	t->init = find_guest_binary();
 	if (!t->init) {
-		warnx_("trial: the static guest build (%s) is neither beside this binary nor in "
+		warnx_("the static guest build (%s) is neither beside this binary nor in "
 		       "%s: build it with meson (it is part of the normal build) and install it",
 		       GUEST_BINARY, VFD_LIBEXECDIR);
 		return false;
 	}
 	if (t->firmware == VFD_FIRMWARE_EFI &&
 	    vfd_vm_find_ovmf(t->root, &t->ovmf_code, &t->ovmf_vars) < 0) {
-		warnx_("trial: --firmware ovmf: OVMF is not installed (Debian: ovmf, Fedora: "
+		warnx_("--firmware ovmf: OVMF is not installed (Debian: ovmf, Fedora: "
 		       "edk2-ovmf, Arch: edk2-ovmf)");
 		return false;
 	}
@@ -554,7 +554,7 @@ static bool bind_devices(struct trial *t)
 	int r = cmd_apply_plan(t->host, &t->plan, &res);
 
 	if (r < 0) {
-		warnx_("trial: binding failed: %s%s", res.detail ? res.detail : strerror(-r),
+		warnx_("binding failed: %s%s", res.detail ? res.detail : strerror(-r),
 		       res.rolled_back ? " (rolled back: the devices are as they were)" : "");
 		vfd_apply_result_clear(&res);
 		return false;
@@ -580,7 +580,7 @@ static bool give_back(struct trial *t)
 	/* the model is read again: the devices are on vfio-pci now */
 	host = vfd_host_new(t->root);
 	if (!slots || !host) {
-		warnx_("trial: cannot give the devices back: %s; run: vfio-doctor restore",
+		warnx_("cannot give the devices back: %s; run: vfio-doctor restore",
 		       strerror(errno ? errno : ENOMEM));
 		goto out;
 	}
@@ -590,7 +590,7 @@ static bool give_back(struct trial *t)
 	if (r == 0)
 		r = cmd_apply_plan(host, &plan, &res);
 	if (r < 0) {
-		warnx_("trial: giving the devices back failed: %s; run: vfio-doctor restore",
+		warnx_("giving the devices back failed: %s; run: vfio-doctor restore",
 		       res.detail ? res.detail : strerror(-r));
 		goto out;
 	}
@@ -697,7 +697,7 @@ static bool select_devices(struct trial *t, char **args)
 		return false;
 	}
 	if (r < 0) {
-		warnx_("trial: %s", strerror(-r));
+		warnx_("%s", strerror(-r));
 		return false;
 	}
 	t->devs = calloc(t->sel.n, sizeof(*t->devs));
@@ -716,17 +716,18 @@ static bool select_devices(struct trial *t, char **args)
 
 int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_KERNEL = 256, OPT_FIRMWARE, OPT_TIMEOUT, OPT_TWICE, OPT_QEMU };
+	enum { OPT_KERNEL = 256, OPT_FIRMWARE, OPT_TIMEOUT, OPT_TWICE, OPT_QEMU, OPT_DRY_RUN };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "firmware", required_argument, NULL, OPT_FIRMWARE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "twice", no_argument, NULL, OPT_TWICE },
 		{ "qemu", required_argument, NULL, OPT_QEMU },
-		{ "dry-run", no_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trial t = { .ctx = ctx, .firmware = VFD_FIRMWARE_BIOS };
@@ -739,7 +740,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 	bool given_back = true;
 	int c, r, rc = EXIT_TROUBLE;
 
-	while ((c = getopt_long(argc, argv, "nvJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vJh" CMD_GLOBAL_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KERNEL:
 			t.kernel_arg = optarg;
@@ -764,7 +765,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 		case OPT_QEMU:
 			qemu_arg = optarg;
 			break;
-		case 'n':
+		case OPT_DRY_RUN:
 			t.dry = true;
 			break;
 		case 'v':
@@ -777,11 +778,13 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 			usage();
 			return EXIT_CLEAN;
 		default:
-			return cmd_usage_error("trial ");
+			if (cmd_unknown_option(c, optarg, "trial ") == 0)
+				break;
+			return EXIT_TROUBLE;
 		}
 	}
 	if (optind >= argc) {
-		warnx_("trial: no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
+		warnx_("no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
 		return cmd_usage_error("trial ");
 	}
 	t.host = cmd_open_host(ctx);
@@ -792,7 +795,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	r = vfd_plan_bind_devices(t.host, t.sel.devs, t.sel.n, &bopts, &t.plan);
 	if (r < 0) {
-		warnx_("trial: cannot plan: %s", strerror(-r));
+		warnx_("cannot plan: %s", strerror(-r));
 		goto out;
 	}
 	if (!t.json || t.plan.refused)
@@ -805,7 +808,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (vfd_trial_find_modules(t.root, vfd_host_get_release(t.host), t.devs, t.sel.n, &t.mods,
 				   &t.n_mods, &t.notes) < 0) {
-		warnx_("trial: out of memory");
+		warnx_("out of memory");
 		goto out;
 	}
 	if (!t.json)
@@ -816,7 +819,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!vfd_root_is_live(t.root)) {
-		warnx_("trial: a sysroot (--sysroot) cannot run a VM: use --dry-run");
+		warnx_("a sysroot (--sysroot) cannot run a VM: use --dry-run");
 		goto out;
 	}
 	if (vfd_kb_new_builtin(&t.kb, &kerr) < 0)
@@ -834,7 +837,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 		fflush(stdout);
 		r = run_once(&t, &reps[runs], &broken[runs]);
 		if (r < 0) {
-			warnx_("trial: cannot prepare the VM: %s", strerror(-r));
+			warnx_("cannot prepare the VM: %s", strerror(-r));
 			break;
 		}
 	}

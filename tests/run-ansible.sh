@@ -277,4 +277,19 @@ then
 else
 	not_ok "run 2: snapshot fetched"
 fi
+
+# --- run 3: install=deb without vfio_doctor_deb and no package of make deb in
+# vfio_doctor_deb_dir: the role stops before touching the host, naming the
+# directory it searched (installing a package is left to tests/run-package.sh,
+# which unpacks it into a scratch root rather than this machine)
+mkdir "$tmp/no-debs"
+play run3.log -e vfio_doctor_hosts=vtd -e vfio_doctor_install=deb \
+	-e "vfio_doctor_deb_dir=$tmp/no-debs"
+if [ "$rc" -eq 2 ] && grep -q "make deb in $tmp/no-debs" "$tmp/run3.log" &&
+	grep -q "vfio_doctor_install is 'deb'" "$tmp/run3.log"; then
+	ok "run 3: install=deb without a package fails, naming vfio_doctor_deb_dir"
+else
+	not_ok "run 3: install=deb without a package fails, naming vfio_doctor_deb_dir (exit $rc)"
+	tail -20 "$tmp/run3.log" | sed 's/^/# /'
+fi
 tap_done

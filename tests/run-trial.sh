@@ -33,7 +33,7 @@ grep -q "vfio-doctor(8)" "$tmp/out" && ok "trial --help names the man page" ||
 	not_ok "trial --help names the man page"
 
 # the e1000e on e1000e: bind's plan, printed, nothing changed
-status 0 "dry run of the e1000e" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/vmlinuz" 01:00.0
+status 0 "dry run of the e1000e" "$vd" --sysroot "$vtd" trial --dry-run --kernel "$tmp/vmlinuz" 01:00.0
 grep -q "^0000:01:00.0: e1000e -> vfio-pci" "$tmp/out" && ok "dry run prints bind's plan" ||
 	not_ok "dry run prints bind's plan"
 grep -q "echo 0000:01:00.0 > /sys/bus/pci/drivers/e1000e/unbind" "$tmp/out" &&
@@ -52,22 +52,22 @@ grep -q "no module of this kernel matches 0000:01:00.0 8086:10d3" "$tmp/out" &&
 [ ! -e "$vtd/run/vfio-doctor" ] && ok "dry run wrote no record" || not_ok "dry run wrote no record"
 
 # by IDs: the same device
-status 0 "dry run by vendor:device" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/vmlinuz" 8086:10d3
+status 0 "dry run by vendor:device" "$vd" --sysroot "$vtd" trial --dry-run --kernel "$tmp/vmlinuz" 8086:10d3
 grep -q "0000:01:00.0 8086:10d3" "$tmp/out" && ok "IDs resolve to the device" ||
 	not_ok "IDs resolve to the device"
 
 # a slot's other functions come along: the LPC, SATA and SMBus functions of 00:1f
-status 0 "dry run of one function of a multi-function slot" "$vd" --sysroot "$vtd" trial -n \
+status 0 "dry run of one function of a multi-function slot" "$vd" --sysroot "$vtd" trial --dry-run \
 	--kernel "$tmp/vmlinuz" 00:1f.2
 [ "$(grep -c "(function of the same slot)" "$tmp/out")" = 2 ] &&
 	ok "the slot's two other functions come along" || not_ok "the slot's two other functions come along"
 
 # refusals: a bridge, a group that would stay non-viable; exit 2, nothing changed
-status 2 "a bridge is refused" "$vd" --sysroot "$shared" trial -n --kernel "$tmp/vmlinuz" 01:00.0
+status 2 "a bridge is refused" "$vd" --sysroot "$shared" trial --dry-run --kernel "$tmp/vmlinuz" 01:00.0
 grep -q "refusing 0000:01:00.0: a PCI bridge" "$tmp/out" && ok "... as a bridge" ||
 	not_ok "... as a bridge"
 one_line "... with one error line" "trial refused: see the problems above"
-status 2 "a non-viable group is refused" "$vd" --sysroot "$shared" trial -n --kernel "$tmp/vmlinuz" \
+status 2 "a non-viable group is refused" "$vd" --sysroot "$shared" trial --dry-run --kernel "$tmp/vmlinuz" \
 	02:01.0
 grep -q "IOMMU group 6 would stay non-viable" "$tmp/out" && ok "... naming the group" ||
 	not_ok "... naming the group"
@@ -75,12 +75,12 @@ grep -q "0000:02:02.0 is bound to 8139cp (blocks the group)" "$tmp/out" &&
 	ok "... and the device that blocks it" || not_ok "... and the device that blocks it"
 
 # what is missing: QEMU, the kernel
-status 2 "QEMU missing" "$vd" --sysroot "$vtd" trial -n --qemu "$noqemu" --kernel "$tmp/vmlinuz" 01:00.0
+status 2 "QEMU missing" "$vd" --sysroot "$vtd" trial --dry-run --qemu "$noqemu" --kernel "$tmp/vmlinuz" 01:00.0
 one_line "... is one clear line" "trial: $noqemu not found: install QEMU"
-status 2 "QEMU missing from PATH" env PATH="$tmp/bin" "$vd" --sysroot "$vtd" trial -n \
+status 2 "QEMU missing from PATH" env PATH="$tmp/bin" "$vd" --sysroot "$vtd" trial --dry-run \
 	--kernel "$tmp/vmlinuz" 01:00.0
 one_line "... names PATH" "qemu-system-x86_64 not found in PATH"
-status 2 "kernel missing" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/nope" 01:00.0
+status 2 "kernel missing" "$vd" --sysroot "$vtd" trial --dry-run --kernel "$tmp/nope" 01:00.0
 one_line "... is one clear line" "cannot read the guest kernel $tmp/nope"
 
 # a sysroot cannot run a VM
@@ -90,12 +90,12 @@ one_line "... says to use --dry-run" "cannot run a VM: use --dry-run"
 # bad input: one line each
 status 2 "no device" "$vd" --sysroot "$vtd" trial
 grep -q "no device given" "$tmp/err" && ok "... says so" || not_ok "... says so"
-status 2 "malformed device" "$vd" --sysroot "$vtd" trial -n 01:00
+status 2 "malformed device" "$vd" --sysroot "$vtd" trial --dry-run 01:00
 one_line "... names it" "invalid device '01:00': expected"
-status 2 "absent device" "$vd" --sysroot "$vtd" trial -n --kernel "$tmp/vmlinuz" 01:00.0 09:00.0
+status 2 "absent device" "$vd" --sysroot "$vtd" trial --dry-run --kernel "$tmp/vmlinuz" 01:00.0 09:00.0
 one_line "... names the argument that matched nothing" "no PCI device matches '09:00.0'"
-status 2 "bad --firmware" "$vd" --sysroot "$vtd" trial -n --firmware coreboot 01:00.0
+status 2 "bad --firmware" "$vd" --sysroot "$vtd" trial --dry-run --firmware coreboot 01:00.0
 one_line "... names the choices" "invalid --firmware 'coreboot': expected seabios or ovmf"
-status 2 "bad --timeout" "$vd" --sysroot "$vtd" trial -n --timeout 3s 01:00.0
+status 2 "bad --timeout" "$vd" --sysroot "$vtd" trial --dry-run --timeout 3s 01:00.0
 one_line "... names the range" "invalid --timeout '3s': expected seconds from 10 to 86400"
 tap_done

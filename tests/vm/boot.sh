@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2034 # VM_BOOT_S, VM_TOTAL_S are results for the caller
 # Library: boot one VM scenario guest under QEMU TCG. Sourced by run.sh.
 #

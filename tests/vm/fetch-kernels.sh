@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fetch the Debian kernels the VM scenarios boot, and unpack them for QEMU.
 #
 #   tests/vm/fetch-kernels.sh [6.1|6.12]...     (default: both)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside the VM, chrooted into the overlay of the host's root, with the repository
 # as working directory (started by initramfs-init.sh). Loads the helpers and the
 # scenario named by $VFD_SCENARIO and runs its guest_main, or, when it has none, takes

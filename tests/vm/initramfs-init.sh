@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=dash
 # /init of the VM test initramfs (built by mkinitramfs.sh; runs under busybox only).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the tiny busybox initramfs that boots a VM scenario.
 #
 #   tests/vm/mkinitramfs.sh KERNEL_DIR OUT [MODULE...]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boot the real-kernel VM scenarios and report TAP.
 #
 #   tests/vm/run.sh [SCENARIO...]        (default: every tests/vm/scenarios/*.sh)

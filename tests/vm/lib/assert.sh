@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Host-side helpers for a scenario's host_check (sourced by run.sh, bash).
 # run.sh calls host_check with the scenario's out dir as working directory; the guest
 # left the kernel's truth in truth/PHASE/ (see lib/guest-lib.sh) and the tool's output

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the guest side of VM scenarios (sourced by tests/vm/guest.sh, bash).
 # Everything lands under $VFD_OUT, which is build/vm/out/<scenario> on the host.
 

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Nested QEMU for the VM scenarios that prove generated configuration: a QEMU started
 # inside the guest, stopped before any guest code runs (-S), asked over QMP for its
 # PCI devices and told to quit. Sourced by a scenario file, so both sides have it:

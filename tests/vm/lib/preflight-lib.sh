@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the preflight scenarios (tests/vm/scenarios/preflight*.sh), sourced by
 # them on both sides: pf_run in the guest, the pf_* assertions on the host, where
 # tool/PHASE/NAME.out holds `preflight -J`.

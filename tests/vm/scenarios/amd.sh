@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # AMD-Vi: QEMU's amd-iommu, booted with the common mistake `amd_iommu=on` (not an option
 # of the AMD driver). The kernel must still bring AMD-Vi up and make groups, and its log
 # must carry its own complaint about the option, which `check` is to quote.

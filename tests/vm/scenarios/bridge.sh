@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A conventional PCI bus behind a PCIe-to-PCI bridge (pcie-pci-bridge in a root port):
 # devices there can't be told apart by the IOMMU, so the kernel puts the bridge and both
 # NICs (e1000, rtl8139) in one group — the group that has to go to vfio-pci as a whole.

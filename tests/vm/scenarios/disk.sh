@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A disk on the ICH9 AHCI controller, mounted in the guest: `vfio-doctor bind` of the
 # controller must be refused with the mount named, and the filesystem must stay
 # mounted and intact. The disk is attached with snapshot=on: nothing reaches the image.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `vfio-doctor guest`, run inside the test VM, which plays the guest itself (a nested
 # guest is too slow under TCG): its e1000e stands for the passed-through device. With
 # --expect 8086:10d3 the tool must see it driven by e1000e; once the NIC is unbound

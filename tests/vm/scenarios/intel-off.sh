@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An Intel IOMMU the firmware describes (DMAR present) but the kernel told to leave
 # off: the fix is the command line, not the firmware — unlike the noiommu scenario.
 VM_KERNEL=6.1

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Intel VT-d: an emulated DMAR with interrupt remapping, one e1000e behind a PCIe root
 # port. The kernel must give the NIC its own group; `vfio-doctor bind` must move it to
 # vfio-pci and create /dev/vfio/<group>, `unbind` and `restore` must give it back.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # No IOMMU at all: no DMAR/IVRS, no /sys/class/iommu, no groups, even with intel_iommu=on
 # on the command line. vfio-pci still loads; there is just nothing it may take.
 VM_KERNEL=6.1

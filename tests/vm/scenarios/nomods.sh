@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A working Intel IOMMU but no vfio modules loaded (6.1 builds them as modules): groups
 # exist, yet there is no /dev/vfio and no vfio-pci driver to bind to.
 VM_KERNEL=6.1

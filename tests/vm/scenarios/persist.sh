@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `vfio-doctor persist` for real, in the guest, whose /etc is an overlay on a tmpfs: an
 # e1000e behind a root port with an emulated VT-d. Two /etc layouts in turn: Debian
 # (GRUB, initramfs-tools, a vfio.conf of the user's) by address, then Arch (kernel-install

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # preflight on AMD-Vi (QEMU's amd-iommu) with the newer kernel (6.12): once the e1000e is
 # on vfio-pci, `vfio-doctor preflight` must get through QEMU's whole legacy sequence, as
 # root and as an account given the group node, and `check --preflight` must agree.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # preflight on Intel VT-d (kernel 6.1): an e1000e alone behind a root port, and an e1000
 # and an rtl8139 behind a conventional PCI bridge (one group). `vfio-doctor preflight`
 # must pass for the e1000e once it is on vfio-pci, and fail at the right step, with the

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Generated configuration, accepted by real QEMU: an e1000e, and a VGA card with an HDA
 # audio function in the same slot (a GPU and its HDMI audio, as QEMU can make them), are
 # bound with `vfio-doctor bind`; a QEMU started inside the guest with `vfio-doctor

@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `vfio-doctor trial` end to end: the e1000e (on a user network with restrict=on, so its
 # link comes up and nothing leaves the machine) is bound for the trial, given to a nested
 # QEMU (TCG inside TCG) that boots the same 6.1 kernel with the trial's own initramfs; the

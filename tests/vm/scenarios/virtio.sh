@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054 # settings read by run.sh; QEMU commas
+# SPDX-License-Identifier: GPL-2.0-or-later
 # virtio-iommu (ACPI VIOT) on trixie's 6.12, whose virtio_iommu is a module: loaded from
 # the initramfs before the NIC driver so the NIC is probed behind it. Also the kernel
 # whose modules are .ko.xz under /usr/lib/modules.
