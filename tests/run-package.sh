@@ -64,6 +64,7 @@ guest=$(grep -E '^/usr/lib(exec)?(/[^/]+)?/vfio-doctor/vfio-doctor-guest$' "$tmp
 sort >"$tmp/want" <<WANT
 /usr/sbin/vfio-doctor
 ${guest:-/usr/libexec/vfio-doctor/vfio-doctor-guest}
+/usr/share/lintian/overrides/vfio-doctor
 /usr/share/man/man8/vfio-doctor.8.gz
 /usr/share/bash-completion/completions/vfio-doctor
 /usr/share/zsh/site-functions/_vfio-doctor
@@ -125,7 +126,7 @@ no_load "check loads libkmod"
 rc=$?
 [ "$rc" -le 2 ] && [ -s "$tmp/out" ] && ok "lint runs (exit $rc)" || not_ok "lint runs (exit $rc)"
 no_load "lint loads libxml2"
-status 0 "snapshot of the fixture" "$vd" --sysroot "$fx" snapshot -o "$tmp/snap.tar.xz"
+status 0 "snapshot of the fixture" "$vd" --sysroot "$fx" snapshot --output-file "$tmp/snap.tar.xz"
 no_load "snapshot loads libarchive"
 tar -tJf "$tmp/snap.tar.xz" 2>/dev/null | grep -q 'sys/bus/pci/devices' &&
 	ok "the snapshot holds sys/bus/pci/devices" || not_ok "the snapshot holds sys/bus/pci/devices"
