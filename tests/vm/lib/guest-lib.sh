@@ -72,7 +72,7 @@ tool() {
     mkdir -p "$d"
     tool_run "$d" groups groups -J
     tool_run "$d" check check -J
-    tool_run "$d" snapshot snapshot -o "$d/snapshot.tar"
+    tool_run "$d" snapshot snapshot --output-file "$d/snapshot.tar"
 }
 
 # tool_run DIR NAME ARG...: one tool invocation with its outputs and exit status kept.
