@@ -41,7 +41,13 @@
 
 /* an ELF note: the header, the owner's name and the descriptor, each padded to
  * 4 bytes; descsz counts the JSON and its NUL, not the padding */
-__attribute__((used, section(".note.dlopen"))) _Alignas(uint32_t)
+/* ASan pads instrumented globals with redzones: a note must stay as written */
+#ifdef __clang__
+#define NOTE_UNPADDED __attribute__((no_sanitize("address")))
+#else
+#define NOTE_UNPADDED
+#endif
+__attribute__((used, section(".note.dlopen"))) NOTE_UNPADDED _Alignas(uint32_t)
 static const struct {
 	uint32_t namesz, descsz, type;
 	char name[4];

@@ -158,8 +158,8 @@ static void not_passthrough(void **state)
 		"EXT4-fs error (device sda2): ext4_lookup:1855: inode #2: comm ls: iget: bad extra_isize",
 		"ACPI Error: AE_NOT_FOUND, While resolving a named reference package element",
 		"iwlwifi: failed to load firmware",
-		"qemu-system-x86_64: -drive file=disk.img: Could not open 'disk.img': "
-		"Permission denied",
+		("qemu-system-x86_64: -drive file=disk.img: Could not open 'disk.img': "
+		 "Permission denied"),
 		"iommu: Default domain type: Translated",
 		/* QEMU under Proxmox is "kvm:": its errors about other things stay out */
 		"kvm: -drive file=disk.img: Could not open 'disk.img': Permission denied",
