@@ -1402,7 +1402,8 @@ static void finding_netif(struct gctx *g, struct gdev *d, const char *ifname)
 {
 	char *mac = NULL, *carrier = NULL, *oper = NULL, *speed = NULL;
 	struct vfd_finding *f;
-	bool up, fast;
+	bool up, fast, admin_down;
+	enum vfd_status st;
 
 	vfd_root_readf_str(g->root, &mac, "sys/class/net/%s/address", ifname);
 	/* carrier reads EINVAL while the interface is down */
@@ -1410,10 +1411,17 @@ static void finding_netif(struct gctx *g, struct gdev *d, const char *ifname)
 	vfd_root_readf_str(g->root, &oper, "sys/class/net/%s/operstate", ifname);
 	vfd_root_readf_str(g->root, &speed, "sys/class/net/%s/speed", ifname);
 	up = carrier && strcmp(carrier, "1") == 0;
+	/*
+	 * an interface nobody brought up has no link to read: that says nothing of
+	 * the device (info); brought up without carrier, the link is down (warn)
+	 */
+	admin_down = !carrier;
+	st = up ? VFD_OK : admin_down ? VFD_INFO : VFD_WARN;
 	fast = up && speed && atoi(speed) > 0;
-	f = report_add(g->rep, "guest.net", LAYER, up ? VFD_OK : VFD_WARN, d->slot,
+	f = report_add(g->rep, "guest.net", LAYER, st, d->slot,
 		       "%s (%s): MAC %s, link %s%s%s%s", ifname, d->driver, mac ? mac : "unknown",
-		       up ? "up" : "down", fast ? ", " : "", fast ? speed : "", fast ? " Mb/s" : "");
+		       up ? "up" : admin_down ? "unknown (interface not up)" : "down",
+		       fast ? ", " : "", fast ? speed : "", fast ? " Mb/s" : "");
 	finding_evidence(f, "/sys/class/net/%s/address: %s", ifname, mac ? mac : "unreadable");
 	finding_evidence(f, "/sys/class/net/%s/carrier: %s", ifname,
 			 carrier ? carrier : "unreadable (interface down)");

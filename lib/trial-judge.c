@@ -258,9 +258,14 @@ static void cite(struct vfd_finding *f, const struct vfd_json *g)
 }
 
 /* the worst of the guest findings @id, cited in one trial finding */
+/*
+ * @info_unproven: an info of the guest here means the function could not be
+ * tried (guest.net: the interface never came up), which the trial must not
+ * call working
+ */
 static enum vfd_status judge_layer(struct vfd_report *out, const struct vfd_json *findings,
 				   const char *const *ids, size_t n_ids, const char *trial_id,
-				   const char *ok_text, const char *bad_text)
+				   const char *ok_text, const char *bad_text, bool info_unproven)
 {
 	const struct vfd_json *hits[32];
 	enum vfd_status worst = VFD_OK;
@@ -275,6 +280,8 @@ static enum vfd_status judge_layer(struct vfd_report *out, const struct vfd_json
 		for (size_t i = 0; i < n; i++) {
 			enum vfd_status s = status_of(hits[i]);
 
+			if (s == VFD_INFO && info_unproven)
+				s = VFD_WARN;
 			if (s == VFD_FAIL || (s == VFD_WARN && worst != VFD_FAIL))
 				worst = s;
 			cite(f, hits[i]);
@@ -397,10 +404,10 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 			judge_devices(run, out, findings);
 			judge_layer(out, findings, driver_ids, ARRAY_SIZE(driver_ids), "trial.driver",
 				    "the guest's drivers bound the devices",
-				    "the guest's drivers did not all bind cleanly");
+				    "the guest's drivers did not all bind cleanly", false);
 			judge_layer(out, findings, function_ids, ARRAY_SIZE(function_ids),
 				    "trial.function", "the devices work in the guest",
-				    "a device does not work fully in the guest");
+				    "a device does not work fully in the guest", true);
 		}
 	}
 	judge_host_log(run, out);

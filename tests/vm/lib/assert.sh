@@ -79,7 +79,8 @@ tool_ran() {
 groups_match_truth() {
     local phase=$1 rc
     rc=$(cat "tool/$phase/groups.rc")
-    if [ "$rc" != 0 ]; then
+    # without IOMMU groups groups says why on stderr and exits 2, as check would
+    if [ "$rc" != 0 ] && ! { [ "$rc" = 2 ] && no_groups "$phase" >/dev/null; }; then
         echo "  groups -J exited $rc: $(head -c 300 "tool/$phase/groups.err")"
         return 1
     fi
@@ -154,7 +155,8 @@ replay_matches() {
         return 1
     fi
     for v in groups check; do
-        "$VFD_HOST_TOOL" --sysroot "$tree" "$v" -J > "tool/$1/replay-$v.out" 2>&1 || true
+        "$VFD_HOST_TOOL" --sysroot "$tree" "$v" -J > "tool/$1/replay-$v.out" \
+            2> "tool/$1/replay-$v.err" || true
         if ! diff -u "tool/$1/$v.out" "tool/$1/replay-$v.out" > "tool/$1/replay-$v.diff"; then
             echo "  replayed $v -J differs (- live guest, + replay):"
             sed -n '3,30s/^/    /p' "tool/$1/replay-$v.diff"
