@@ -12,7 +12,7 @@ BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartco
 # man-db, systemd's .pc, lintian: make deb and tests/run-package.sh)
 TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
-	prometheus ansible-core pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
+	prometheus ansible-core python3-apt pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
 	man-db systemd lintian
 # make deb: debhelper and the .pc files meson reads for the completion and unit
 # directories (debian/control's Build-Depends)

@@ -21,6 +21,9 @@ guest_main() {
     tool boot
     bdf=$(slot_of 8086:10d3) || { echo "guest: no e1000e"; return 1; }
     # the NIC's option ROM through sysfs (QEMU gives the e1000e efi-e1000e.rom)
+    # a dry run on the live device first: it checks what the run needs and writes nothing
+    tool_run "$VFD_OUT/tool/boot" rom-dump-dry rom dump --dry-run "$bdf" \
+        --output-file "$VFD_OUT/tool/boot/e1000e-dry.rom"
     tool_run "$VFD_OUT/tool/boot" rom-dump rom dump "$bdf" --output-file "$VFD_OUT/tool/boot/e1000e.rom"
     if dd if="/sys/bus/pci/devices/$bdf/rom" of=/dev/null bs=1 count=1 2>/dev/null; then
         echo on > "$VFD_OUT/tool/boot/rom-after"
@@ -50,6 +53,8 @@ host_check() {
     expect "e1000e ($nic) is in an IOMMU group" in_a_group boot "$nic"
     expect "e1000e driver bound at boot" is_driver boot "$nic" e1000e
     expect "/dev/kvm present" eval '! grep -qx absent truth/boot/dev-kvm.txt'
+    expect "rom dump --dry-run on the live device exited 0" exit_is boot rom-dump-dry 0
+    expect "... and wrote no file" test ! -e tool/boot/e1000e-dry.rom
     expect "rom dump of the e1000e exited 0" exit_is boot rom-dump 0
     expect "the dumped ROM is QEMU's efi-e1000e.rom, byte for byte" \
         cmp -s tool/boot/e1000e.rom /usr/lib/ipxe/qemu/efi-e1000e.rom
