@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the trial's host side and its guest /init agree on beyond lib/trial.h
+ * What the trial's host side and its guest /init agree on beyond lib/trial/trial.h
  * (markers, module list): the kernel command line keys and the report's port.
  */
 #ifndef VFD_TRIAL_PROTO_H

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The .note.dlopen ELF note (lib/dlib.c): well formed as the "ELF dlopen
+# The .note.dlopen ELF note (lib/core/dlib.c): well formed as the "ELF dlopen
 # metadata" specification asks (owner FDO, type 0x407c0c0a, NUL-terminated
 # JSON), naming the sonames of the libraries found at build time, which the
 # dynamic loader of this machine knows (ldconfig -p); and the binary loads

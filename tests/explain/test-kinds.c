@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * TAP test: the kind of cause of a message known only by its family entry
- * (lib/kb-kind.c, data/kind-words.tsv). tests/explain/kinds.tsv holds catalogue
+ * (lib/logs/kb-kind.c, data/kind-words.tsv). tests/explain/kinds.tsv holds catalogue
  * formats that a family entry covers, as the coverage test instantiates them,
  * each labelled by hand with its true kind from what the message means in its
  * source. The kind explain reports (the refinement) must be right on at least

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target: the multi-word search of lib/ac.c against a plain
+ * libFuzzer target: the multi-word search of lib/logs/ac.c against a plain
  * search. The input is words, one per line, then an empty line, then the
  * text; words of four bytes or more whose line starts with '!' are gates.
  * Every word the plain search finds must be reported (when a gate word is

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target: the snapshot redactors (lib/redact.c) over command lines
+ * libFuzzer target: the snapshot redactors (lib/snapshot/redact.c) over command lines
  * and log records. Beyond not crashing, they must keep line boundaries: a
  * redaction never eats or adds a newline.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The multi-word search of lib/ac.c: every occurrence of every word, case
+ * The multi-word search of lib/logs/ac.c: every occurrence of every word, case
  * ignored, words inside words and on the suffix chain, against a plain
  * search on random texts; the gates that let a text through only with one
  * of their words; and its refusals.

@@ -388,7 +388,7 @@ static void matcher_family(void **state)
 
 /*
  * The prefilter chooses the word it looks for first again after a sample of
- * the first lines (lib/kb-prefilter.c): "quux" looks rarest by its letters,
+ * the first lines (lib/logs/kb-prefilter.c): "quux" looks rarest by its letters,
  * but every line of this log holds it. Matches must be the same before the
  * sample, during it and after.
  */
@@ -435,7 +435,7 @@ static void expand(void **state)
 	vfd_kb_free(kb);
 }
 
-/* the finding ids lib/check-host.c and lib/check-device.c produce */
+/* the finding ids lib/checks/check-host.c and lib/checks/check-device.c produce */
 static const char *const findings[] = {
 	"platform.cpu", "platform.kvm", "firmware.iommu-table", "iommu.enabled",
 	"iommu.cmdline-option", "iommu.cmdline-passthrough", "iommu.acs-override",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Device selection (lib/select.c): arguments parsed once and resolved, the
+ * Device selection (lib/checks/select.c): arguments parsed once and resolved, the
  * index of the one that failed, expansion to the slot and to the group; the
  * judgement of whether a device may be taken.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Lines the knowledge base does not know (lib/explain-unknown.c): the real
+ * Lines the knowledge base does not know (lib/logs/explain-unknown.c): the real
  * lines of issue 15 that were answered "no known problem" are unknown, with
  * the program they come from; ordinary lines are not; informational lines
  * about the IOMMU are kept apart from problems; repeats are counted once.

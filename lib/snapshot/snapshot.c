@@ -1050,7 +1050,7 @@ static void snap_dev(struct snap *s)
 	closedir(dir);
 }
 
-/* what lib/platform.c recognises a platform by, and the loader entries it edits */
+/* what lib/host/platform.c recognises a platform by, and the loader entries it edits */
 static void snap_platform(struct snap *s)
 {
 	struct stat st;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vfio-doctor trial: prove a passthrough end to end in a throwaway VM. The
- * library part: the guest's initramfs (lib/trial.c), QEMU's command line
- * (lib/trial-vm.c), and reading the VM's transcripts back into a judgement
- * layer by layer (lib/trial-judge.c). Binding, the process and the signals
+ * library part: the guest's initramfs (lib/trial/trial.c), QEMU's command line
+ * (lib/trial/trial-vm.c), and reading the VM's transcripts back into a judgement
+ * layer by layer (lib/trial/trial-judge.c). Binding, the process and the signals
  * are the command's (src/cmd-trial.c).
  */
 #ifndef VFD_TRIAL_H
@@ -44,7 +44,7 @@ struct vfd_trial_initrd {
 };
 
 /*
- * vfd_trial_write_initramfs - a newc cpio (lib/cpio.h) on @fd: /init, the
+ * vfd_trial_write_initramfs - a newc cpio (lib/trial/cpio.h) on @fd: /init, the
  * directories and console nodes it needs, the modules (decompressed with
  * libarchive when they are .ko.xz/.ko.zst/.ko.gz) under lib/modules/ with
  * their load order in etc/vfio-doctor-modules, and the firmware files the

@@ -53,7 +53,7 @@ struct vfd_take_opts {
 bool vfd_take_judge_device(struct vfd_host *host, struct vfd_pcidev *d,
 			   const struct vfd_take_opts *opts, struct vfd_report *report);
 /*
- * vfd_take_judge_use - the host's use of @d (lib/usage.c): a failure, or a
+ * vfd_take_judge_use - the host's use of @d (lib/host/usage.c): a failure, or a
  * warning with opts->force. Returns false when it refuses.
  */
 bool vfd_take_judge_use(struct vfd_host *host, struct vfd_pcidev *d,

@@ -2252,7 +2252,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		pstate_clear(&w.old);
 		return 0;
 	}
-	/* the platform decides which files hold what (lib/platform.c) */
+	/* the platform decides which files hold what (lib/host/platform.c) */
 	vfd_system_detect(w.root, &w.sys);
 	etc_never = platform_never(&w.sys, VFD_NEVER_ETC);
 	plan->by_hand = etc_never;

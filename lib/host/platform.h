@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The platform table (lib/platform.c): one entry a platform, as pciutils has
+ * The platform table (lib/host/platform.c): one entry a platform, as pciutils has
  * one struct pci_methods an access method. Internal to libvfd: check and
  * persist read it through struct vfd_system.
  */

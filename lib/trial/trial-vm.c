@@ -3,7 +3,7 @@
  * QEMU's command line for the trial: q35, small memory, no disk, no network
  * but the devices given, two serial ports written to files (the console and
  * the guest's report), the host's kernel and the trial's initramfs. The
- * devices are placed exactly as `qemu-args` places them (lib/vm-qemu.c).
+ * devices are placed exactly as `qemu-args` places them (lib/vm/vm-qemu.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>

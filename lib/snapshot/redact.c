@@ -2,7 +2,7 @@
 /*
  * What a snapshot must not carry: credentials and host names on the kernel
  * command line, hardware addresses, IP addresses and serial numbers in the
- * kernel log. Pure functions over (buffer, length); lib/snapshot.c decides
+ * kernel log. Pure functions over (buffer, length); lib/snapshot/snapshot.c decides
  * where they apply. The rules are listed in vfio-doctor(8), SNAPSHOT, and
  * must stay in step with it.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kernel command line, split the way lib/cmdline.c next_arg() does:
+ * The kernel command line, split the way the kernel's lib/cmdline.c next_arg() does:
  * whitespace separates words, double quotes group (around the whole word or
  * just the value), and the quotes are dropped.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libxml2, libarchive and libkmod, loaded on first use (lib/dlib.c). Between
+ * libxml2, libarchive and libkmod, loaded on first use (lib/core/dlib.c). Between
  * them they bring in ICU, libstdc++, libcrypto, libzstd and liblzma: 3 to 4 ms
  * and 5 MiB of resident memory for every run of a command that never reads
  * XML, writes a tarball or looks up a module (`groups` on a large host, say).
