@@ -25,6 +25,17 @@ typedef void (*vfd_log_fn)(void *data, int priority, const char *fmt, va_list ap
  *          the directory has no sys/ and so is not a sysroot).
  */
 struct vfd_root *vfd_root_new(const char *prefix);
+/*
+ * vfd_root_open - vfd_root_new() with @flags. VFD_ROOT_WRITABLE: the tool's
+ * own files (state records, configuration edits) may be written below a
+ * sysroot; for tests that run bind or persist on a tree. The live host takes
+ * writes without it (the kernel and the file modes decide); a sysroot opened
+ * without it is a snapshot, never written.
+ */
+#define VFD_ROOT_WRITABLE 0x1
+struct vfd_root *vfd_root_open(const char *prefix, unsigned int flags);
+/* whether files may be written below the root: the live host, or VFD_ROOT_WRITABLE */
+bool vfd_root_is_writable(const struct vfd_root *root);
 struct vfd_root *vfd_root_ref(struct vfd_root *root);
 void vfd_root_unref(struct vfd_root *root);
 /* true for "/": ioctls, uname() and the live kernel log may be used */
@@ -34,10 +45,11 @@ const char *vfd_root_get_prefix(const struct vfd_root *root);
 void vfd_root_set_log_fn(struct vfd_root *root, vfd_log_fn fn, void *data);
 
 /*
- * Writes (sysfs attributes): on the live host they go to the kernel; in a
- * sysroot they are refused with -EROFS unless a write function is set, which
- * is how tests put a model of the kernel behind a fixture tree. @path is
- * relative to the root.
+ * Writes to sysfs attributes: on the live host they go to the kernel; in a
+ * sysroot they go to the write function when one is set (how tests put a
+ * model of the kernel behind a fixture tree) and are refused with -EROFS
+ * otherwise. @path is relative to the root. The write function only stands
+ * for the kernel: whether files may be written is vfd_root_is_writable().
  */
 typedef int (*vfd_write_fn)(void *data, const char *path, const char *value);
 void vfd_root_set_write_fn(struct vfd_root *root, vfd_write_fn fn, void *data);
@@ -49,7 +61,7 @@ int vfd_root_writef(struct vfd_root *root, const char *value, const char *fmt, .
  * Files the tool owns (state records, configuration edits): written to a
  * temporary file beside @path, synced, then renamed over it, so a reader sees
  * the old file or the new one, never a part. Directories are made as needed.
- * Only on the live host or where a write function is set; -EROFS otherwise.
+ * Only below a writable root (vfd_root_is_writable); -EROFS otherwise.
  */
 int vfd_root_write_file(struct vfd_root *root, const char *path, const char *data, size_t len,
 			unsigned int mode);

@@ -14,34 +14,6 @@
 
 #include "persist-plan.h"
 
-/* writes of configuration files are allowed on the live host and in test trees */
-static bool may_write(struct vfd_root *root)
-{
-	return vfd_root_is_live(root) || vfd_root_has_write_fn(root);
-}
-
-static int root_unlink(struct vfd_root *root, const char *path, int flags)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX];
-	int dfd, r = 0;
-
-	if (!may_write(root))
-		return -EROFS;
-	if (!slash || (size_t)(slash - path) >= sizeof(dir))
-		return -EINVAL;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	dfd = vfd_root_openat(root, dir, O_PATH | O_DIRECTORY);
-	if (dfd < 0)
-		return dfd == -ENOENT ? 0 : dfd;
-	vfd_test_step("unlink", slash + 1);
-	if (unlinkat(dfd, slash + 1, flags) < 0 && errno != ENOENT)
-		r = -errno;
-	close(dfd);
-	return r;
-}
-
 /*
  * A configuration file is edited where it really is: through a link to its
  * target (root_edit_file), so /etc/default/grub -> grub.d/real stays a link.
@@ -109,7 +81,7 @@ int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan
 		return -EPERM;
 	if (!n)
 		return 0;
-	if (!may_write(root))
+	if (!vfd_root_is_writable(root))
 		return -EROFS;
 	order = calloc(n, sizeof(*order));
 	baked = calloc(n, sizeof(*baked));

@@ -18,12 +18,6 @@
 
 #define STATE_DIR "run/vfio-doctor/bindings"
 
-/* writes of our own files are allowed on the live host and in test trees */
-static bool may_write_files(struct vfd_root *root)
-{
-	return vfd_root_is_live(root) || vfd_root_has_write_fn(root);
-}
-
 int vfd_root_mkdirs(struct vfd_root *root, const char *path)
 {
 	char buf[PATH_MAX];
@@ -142,7 +136,7 @@ int vfd_root_write_file(struct vfd_root *root, const char *path, const char *dat
 	const char *base;
 	int dfd, r;
 
-	if (!may_write_files(root))
+	if (!vfd_root_is_writable(root))
 		return -EROFS;
 	dfd = open_parent(root, path, dir, sizeof(dir), &base);
 	if (dfd < 0)
@@ -235,7 +229,7 @@ int root_edit_file(struct vfd_root *root, const char *path, const char *data, si
 	char *real = NULL;
 	int r;
 
-	if (!may_write_files(root))
+	if (!vfd_root_is_writable(root))
 		return -EROFS;
 	r = root_resolve_links(root, path, &real);
 	if (r == 0)
@@ -321,17 +315,10 @@ void vfd_record_clear(struct vfd_binding_record *rec)
 
 int vfd_record_remove(struct vfd_root *root, const char *slot)
 {
-	int dfd, r = 0;
+	char path[128];
 
-	if (!may_write_files(root))
-		return -EROFS;
-	dfd = vfd_root_openat(root, STATE_DIR, O_PATH | O_DIRECTORY);
-	if (dfd < 0)
-		return dfd == -ENOENT ? 0 : dfd;
-	if (unlinkat(dfd, slot, 0) < 0 && errno != ENOENT)
-		r = -errno;
-	close(dfd);
-	return r;
+	snprintf(path, sizeof(path), STATE_DIR "/%s", slot);
+	return root_unlink(root, path, 0);
 }
 
 int vfd_record_list(struct vfd_root *root, char ***slots)

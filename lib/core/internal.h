@@ -66,6 +66,12 @@ int root_resolve_links(struct vfd_root *root, const char *path, char **out);
 int root_edit_file(struct vfd_root *root, const char *path, const char *data, size_t len,
 		   unsigned int mode);
 /*
+ * root-write.c: root_unlink - unlinkat(2) of @path below a writable root
+ * (@flags: 0 or AT_REMOVEDIR); a path already gone is 0. -EROFS on a root
+ * that is not writable (vfd_root_is_writable).
+ */
+int root_unlink(struct vfd_root *root, const char *path, int flags);
+/*
  * Test hook: called at each step of a file write (a temporary made, written,
  * renamed) and before each unlink of persist, so that tests can stop the
  * process at any one of them. NULL outside tests.
@@ -142,9 +148,6 @@ static inline const char *driver_name_or_none(const struct vfd_pcidev *d)
 
 	return drv ? drv : "no driver";
 }
-
-/* root.c: tests put a kernel model behind a sysroot with a write function */
-bool vfd_root_has_write_fn(const struct vfd_root *root);
 
 /* usage.c: the per-host cache of what the host uses each device for */
 struct usage_index;

@@ -30,6 +30,7 @@ struct vfd_root {
 	int refcount;
 	int dirfd;
 	bool live;
+	bool writable;		/* files may be written below it (VFD_ROOT_WRITABLE) */
 	bool have_openat2;
 	char *prefix;
 	vfd_log_fn log_fn;
@@ -44,6 +45,11 @@ struct vfd_root {
 
 struct vfd_root *vfd_root_new(const char *prefix)
 {
+	return vfd_root_open(prefix, 0);
+}
+
+struct vfd_root *vfd_root_open(const char *prefix, unsigned int flags)
+{
 	struct vfd_root *root;
 	struct stat st;
 	const char *dir = prefix && *prefix ? prefix : "/";
@@ -54,6 +60,8 @@ struct vfd_root *vfd_root_new(const char *prefix)
 		return NULL;
 	root->refcount = 1;
 	root->live = strcmp(dir, "/") == 0;
+	/* the live host is the machine itself: its kernel and file modes decide */
+	root->writable = root->live || (flags & VFD_ROOT_WRITABLE);
 	root->have_openat2 = true;
 	/* warnings (a file refused as not regular) by default, all with VFD_DEBUG */
 	root->log_priority = 4;
@@ -775,9 +783,9 @@ void vfd_root_set_write_fn(struct vfd_root *root, vfd_write_fn fn, void *data)
 	root->write_data = data;
 }
 
-bool vfd_root_has_write_fn(const struct vfd_root *root)
+bool vfd_root_is_writable(const struct vfd_root *root)
 {
-	return root->write_fn != NULL;
+	return root->writable;
 }
 
 /* sysfs takes one write() per value; a short write is an error */

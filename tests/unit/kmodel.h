@@ -20,7 +20,10 @@ struct kmodel {
 	} native[16];		/* the driver drivers_probe picks without an override */
 };
 
-/* the vfd_write_fn to install with vfd_root_set_write_fn(root, kmodel_write, model) */
+/*
+ * the vfd_write_fn to install with vfd_root_set_write_fn(root, kmodel_write, model);
+ * the root is opened VFD_ROOT_WRITABLE where bind's records must be written
+ */
 int kmodel_write(void *data, const char *path, const char *value);
 /* the driver the tree says holds @slot, or "" (static buffer) */
 const char *kmodel_driver(const char *dir, const char *slot);

@@ -44,7 +44,8 @@ static void open_fx(struct fx *fx)
 	fx->model.dir = fx->dir;
 	fx->model.native[0].slot = NIC;
 	fx->model.native[0].driver = "e1000e";
-	fx->root = vfd_root_new(fx->dir);
+	/* bind's records are files in the tree; its sysfs writes go to the model */
+	fx->root = vfd_root_open(fx->dir, VFD_ROOT_WRITABLE);
 	assert_non_null(fx->root);
 	vfd_root_set_write_fn(fx->root, kmodel_write, &fx->model);
 	fx->host = vfd_host_new(fx->root);
@@ -374,6 +375,42 @@ static void sysroot_is_read_only(void **state)
 	assert_non_null(root);
 	assert_int_equal(vfd_root_writef(root, "1", "sys/bus/pci/rescan"), -EROFS);
 	assert_int_equal(vfd_root_write_file(root, "run/x/y", "z", 1, 0644), -EROFS);
+	assert_int_equal(vfd_record_remove(root, NIC), -EROFS);
+	assert_false(vfd_root_is_writable(root));
+	vfd_root_unref(root);
+	tree_free(dir);
+}
+
+static int count_writes(void *data, const char *path, const char *value)
+{
+	(void)path, (void)value;
+	++*(int *)data;
+	return 0;
+}
+
+/* a kernel model is a hook for sysfs writes, not a licence to write files */
+static void write_hook_is_no_permission(void **state)
+{
+	struct vfd_root *root;
+	char *dir = tree_new();
+	int writes = 0;
+
+	root = vfd_root_new(dir);
+	assert_non_null(root);
+	vfd_root_set_write_fn(root, count_writes, &writes);
+	assert_int_equal(vfd_root_writef(root, "1", "sys/bus/pci/rescan"), 0);
+	assert_int_equal(writes, 1);
+	assert_int_equal(vfd_root_write_file(root, "run/x/y", "z", 1, 0644), -EROFS);
+	assert_false(vfd_root_existsf(root, "run/x/y"));
+	vfd_root_unref(root);
+
+	/* a writable tree takes files; its sysfs still needs a kernel behind it */
+	root = vfd_root_open(dir, VFD_ROOT_WRITABLE);
+	assert_non_null(root);
+	assert_true(vfd_root_is_writable(root));
+	assert_int_equal(vfd_root_write_file(root, "run/x/y", "z", 1, 0644), 0);
+	assert_true(vfd_root_existsf(root, "run/x/y"));
+	assert_int_equal(vfd_root_writef(root, "1", "sys/bus/pci/rescan"), -EROFS);
 	vfd_root_unref(root);
 	tree_free(dir);
 }
@@ -445,6 +482,7 @@ int main(void)
 		cmocka_unit_test(shared_group),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(sysroot_is_read_only),
+		cmocka_unit_test(write_hook_is_no_permission),
 		cmocka_unit_test(errno_words),
 		cmocka_unit_test(hostile_record_refused),
 	};
