@@ -44,8 +44,14 @@ int cmd_retired_letter(char letter, const char *now);
 
 /* open the root and scan the host; print one error line and return NULL on failure */
 struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx);
-/* vfd_root_new() whose warnings (a file refused as not regular) reach stderr */
+/*
+ * The command's root: opened by the first call (vfd_root_new(), its warnings,
+ * a file refused as not regular, on stderr), a new reference to the same one
+ * for every later call with @dir. cmd_root_release() drops it once the
+ * command has returned.
+ */
 struct vfd_root *cmd_root_new(const char *dir);
+void cmd_root_release(void);
 /* one line naming a device argument of the wrong form, with the forms expected */
 void cmd_bad_device(const char *arg);
 /* whether argv[first..argc) are all device arguments; one cmd_bad_device() line if not */

@@ -69,7 +69,7 @@ int dispatch(const struct program *prog, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static char named[64];
-	int c;
+	int c, rc;
 
 	/*
 	 * The user's locale, as util-linux tools take it: names from pci.ids in
@@ -117,7 +117,9 @@ int dispatch(const struct program *prog, int argc, char **argv)
 			snprintf(named, sizeof(named), "%s", output_program_name());
 			sub[0] = named;
 			optind = 0;	/* reset getopt for the subcommand */
-			return prog->commands[i].run(&global_ctx, subc, sub);
+			rc = prog->commands[i].run(&global_ctx, subc, sub);
+			cmd_root_release();
+			return rc;
 		}
 	}
 	warnx_("unknown command '%s'%s", argv[optind], prog->only ? prog->only : "");
