@@ -256,7 +256,7 @@ static void cmdline_file(struct work *w, const char *path, const char *key,
 			tbuf_adds(&b, " IOMMU options");
 		text = tbuf_take(&b, NULL);
 		persist_settle(w, path, existed, old, len, mode, out, olen, 0644,
-		       text ? text : "kernel command line");
+			       text ? text : "kernel command line");
 		free(text);
 	}
 	vfd_strv_free(added);

@@ -155,7 +155,7 @@ void persist_problem_edit(struct work *w, const char *path, const struct edit_er
 			    "/%s: line %u: %s; the file is left untouched", path, e->line, e->msg);
 	else if (r == -EINVAL)
 		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
-			    "/%s: %s; the file is left untouched", path, e->msg);
+				    "/%s: %s; the file is left untouched", path, e->msg);
 	else
 		f = persist_problem(w, "persist.unreadable", VFD_FAIL, NULL,
 			    "cannot read '/%s': %s; the file is left untouched", path, strerror(-r));
@@ -620,7 +620,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			? persist_problem(&w, "persist.state", VFD_FAIL, NULL,
 				  "/" STATE_PATH ": line %u is not what persist writes", line)
 			: persist_problem(&w, "persist.state", VFD_FAIL, NULL,
-				  "cannot read '/" STATE_PATH "': %s", strerror(-r));
+					  "cannot read '/" STATE_PATH "': %s", strerror(-r));
 
 		if (f)
 			finding_fix(f, "restore the file from /" STATE_PATH BAK_SUFFIX
