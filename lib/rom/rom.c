@@ -493,26 +493,13 @@ const char *vfd_efi_machine_name(uint16_t machine)
 
 /* ------------------------------------------------------------ reading */
 
-/* write a short command ("1\n" or "0\n") to the device's rom attribute */
+/*
+ * switch the device's ROM on ("1\n") or off ("0\n") through the root's one
+ * sysfs write; the kernel takes exactly "0\n" as off, a bare "0" would turn it on
+ */
 static int rom_write(struct vfd_root *root, const char *slot, const char *cmd)
 {
-	ssize_t n;
-	int fd, r = 0;
-
-	fd = vfd_root_openf(root, O_WRONLY, "sys/bus/pci/devices/%s/rom", slot);
-	if (fd < 0)
-		return fd;
-	/* the kernel takes exactly "0\n" as off; a bare "0" would turn it on */
-	do
-		n = write(fd, cmd, strlen(cmd));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != strlen(cmd))
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
+	return vfd_root_writef(root, cmd, "sys/bus/pci/devices/%s/rom", slot);
 }
 
 /* read an open fd to its end, at most @max bytes; -EFBIG past that */
