@@ -186,9 +186,29 @@ static void note_words(struct strv_builder *b, char **words)
 	}
 }
 
+/* systemd-boot entries on the ESP (platform_entry_dirs), their options line */
+static const struct token_key entry_keys[] = { { ENTRY_KEY, entry_editor }, { NULL, NULL } };
+static const struct persist_file entry_files[] = {
+	{ .path = "boot/loader/entries/*.conf", .kind = FK_TOKENS, .keys = entry_keys,
+	  .cmdline = true },
+	{ .path = "efi/loader/entries/*.conf", .kind = FK_TOKENS, .keys = entry_keys,
+	  .cmdline = true },
+	{ .path = "boot/efi/loader/entries/*.conf", .kind = FK_TOKENS, .keys = entry_keys,
+	  .cmdline = true },
+	{ NULL },
+};
+
+/* the entry of the table @path is (every entries directory platform.c finds is one) */
+static const struct persist_file *entry_file(const char *path)
+{
+	const struct persist_file *f = persist_file_match(entry_files, path);
+
+	return f ? f : &entry_files[0];
+}
+
 /* one file holding the command line: @want added, the words that keep the IOMMU off removed */
-static void cmdline_file(struct work *w, const char *path, const char *key,
-			 const struct strv_builder *want, const char *why)
+static void cmdline_file(struct work *w, const struct persist_file *f, const char *path,
+			 const char *key, const struct strv_builder *want, const char *why)
 {
 	const char *const *rm = w->now.ndevs ? cmdline_remove : NULL;
 	char *old = NULL, *out = NULL, **added = NULL, **removed = NULL;
@@ -213,8 +233,7 @@ static void cmdline_file(struct work *w, const char *path, const char *key,
 	}
 	if (!old)
 		return;
-	r = persist_edit_tokens(w, path, key, persist_file_editor(persist_file_of(path, NULL), key),
-				old, len,
+	r = persist_edit_tokens(w, path, key, persist_file_editor(f, key), old, len,
 			    (const char *const *)want->v, rm, &out, &olen, &added, &removed, &e);
 	if (r < 0) {
 		persist_forget_tokens(&w->now, path);
@@ -255,7 +274,7 @@ static void cmdline_file(struct work *w, const char *path, const char *key,
 		if ((!added || !added[0]) && (!removed || !removed[0]))
 			tbuf_adds(&b, " IOMMU options");
 		text = tbuf_take(&b, NULL);
-		persist_settle(w, path, existed, old, len, mode, out, olen, 0644,
+		persist_settle(w, f, path, existed, old, len, mode, out, olen, 0644,
 			       text ? text : "kernel command line");
 		free(text);
 	}
@@ -286,7 +305,7 @@ static void cmdline_entries(struct work *w, const struct strv_builder *want, con
 	if (names.n)
 		qsort(names.v, names.n, sizeof(*names.v), persist_str_cmp);
 	for (size_t i = 0; i < names.n && !w->err; i++)
-		cmdline_file(w, names.v[i], ENTRY_KEY, want, why);
+		cmdline_file(w, entry_file(names.v[i]), names.v[i], ENTRY_KEY, want, why);
 	strv_builder_clear(&names);
 }
 
@@ -329,27 +348,42 @@ static void cmdline_by_tool(struct work *w, const struct strv_builder *want)
 	free(proc);
 }
 
+static const struct token_key grub_keys[] = {
+	{ GRUB_KEY, grub_editor }, { GRUB_KEY_ALL, grub_editor }, { NULL, NULL },
+};
+static const struct persist_file grub_file[] = {
+	{ .path = GRUB_PATH, .kind = FK_TOKENS, .keys = grub_keys, .cmdline = true }, { NULL },
+};
+
 static void step_grub(struct work *w)
 {
 	if (w->now.ndevs)
 		warn_grub_dropins(w);
-	cmdline_file(w, GRUB_PATH, w->sys.kargs == VFD_KARGS_GRUBBY ? GRUB_KEY_ALL : GRUB_KEY,
-		     &w->cmd_want, w->cmd_want_why);
-}
-
-static void step_kcmdline(struct work *w)
-{
-	cmdline_file(w, KCMDLINE_PATH, KCMDLINE_KEY, &w->cmd_want, w->cmd_want_why);
-}
-
-static void step_entries(struct work *w)
-{
-	cmdline_entries(w, &w->cmd_want, w->cmd_want_why);
+	cmdline_file(w, grub_file, GRUB_PATH,
+		     w->sys.kargs == VFD_KARGS_GRUBBY ? GRUB_KEY_ALL : GRUB_KEY, &w->cmd_want,
+		     w->cmd_want_why);
 }
 
 static bool uses_grub(struct work *w)
 {
 	return w->kargs == VFD_KARGS_GRUB || w->kargs == VFD_KARGS_GRUBBY;
+}
+
+const struct persist_target persist_target_grub = {
+	.files = grub_file, .used = uses_grub, .plan = step_grub,
+};
+
+static const struct token_key kcmdline_keys[] = {
+	{ KCMDLINE_KEY, kcmdline_editor }, { NULL, NULL },
+};
+static const struct persist_file kcmdline_file[] = {
+	{ .path = KCMDLINE_PATH, .kind = FK_TOKENS, .keys = kcmdline_keys, .cmdline = true },
+	{ NULL },
+};
+
+static void step_kcmdline(struct work *w)
+{
+	cmdline_file(w, kcmdline_file, KCMDLINE_PATH, KCMDLINE_KEY, &w->cmd_want, w->cmd_want_why);
 }
 
 /*
@@ -364,63 +398,36 @@ static bool uses_kcmdline(struct work *w)
 						 pstate_file(&w->old, KCMDLINE_PATH)));
 }
 
+const struct persist_target persist_target_kcmdline = {
+	.files = kcmdline_file, .used = uses_kcmdline, .plan = step_kcmdline,
+};
+
+static void step_entries(struct work *w)
+{
+	cmdline_entries(w, &w->cmd_want, w->cmd_want_why);
+}
+
 static bool uses_entries(struct work *w)
 {
 	return w->kargs == VFD_KARGS_ENTRIES;
 }
 
-const struct persist_target persist_target_grub = {
-	.files = (const struct persist_file[]){
-		{ GRUB_PATH, FK_TOKENS, (const struct token_key[]){
-			{ GRUB_KEY, grub_editor },
-			{ GRUB_KEY_ALL, grub_editor },
-			{ NULL, NULL } } },
-		{ NULL } },
-	.cmdline = true,
-	.used = uses_grub,
-	.plan = step_grub,
-};
-
-const struct persist_target persist_target_kcmdline = {
-	.files = (const struct persist_file[]){
-		{ KCMDLINE_PATH, FK_TOKENS, (const struct token_key[]){
-			{ KCMDLINE_KEY, kcmdline_editor }, { NULL, NULL } } },
-		{ NULL } },
-	.cmdline = true,
-	.used = uses_kcmdline,
-	.plan = step_kcmdline,
-};
-
-/* systemd-boot entries on the ESP (platform_entry_dirs), their options line */
-static const struct token_key entry_keys[] = { { ENTRY_KEY, entry_editor }, { NULL, NULL } };
-
 const struct persist_target persist_target_entries = {
-	.files = (const struct persist_file[]){
-		{ "boot/loader/entries/*.conf", FK_TOKENS, entry_keys },
-		{ "efi/loader/entries/*.conf", FK_TOKENS, entry_keys },
-		{ "boot/efi/loader/entries/*.conf", FK_TOKENS, entry_keys },
-		{ NULL } },
-	.cmdline = true,
-	.used = uses_entries,
-	.plan = step_entries,
+	.files = entry_files, .used = uses_entries, .plan = step_entries,
 };
 
-void persist_step_cmdline(struct work *w)
+bool persist_cmdline_wants(struct work *w)
 {
-	bool by_file = false;
-
 	if (w->now.ndevs)
 		cmdline_wants(w, &w->cmd_want, &w->cmd_want_why);
-	if (w->cmd_want.oom) {
+	if (w->cmd_want.oom)
 		w->err = -ENOMEM;
-		return;
-	}
-	for (const struct persist_target *const *t = persist_targets; *t; t++)
-		if ((*t)->cmdline && (*t)->used(w)) {
-			(*t)->plan(w);
-			by_file = true;
-		}
-	if (!by_file && w->kargs == VFD_KARGS_NONE && w->cmd_want.n) {
+	return !w->cmd_want.oom;
+}
+
+void persist_cmdline_by_hand(struct work *w)
+{
+	if (w->kargs == VFD_KARGS_NONE && w->cmd_want.n) {
 		struct vfd_finding *f;
 
 		f = persist_problem(w, "persist.no-bootloader", VFD_WARN, NULL,
@@ -429,7 +436,7 @@ void persist_step_cmdline(struct work *w)
 				    "command line by hand", w->cmd_want.v[0]);
 		if (f)
 			finding_evidence(f, "%s", w->cmd_want_why);
-	} else if (!by_file && w->kargs != VFD_KARGS_NONE) {
+	} else if (w->kargs != VFD_KARGS_NONE) {
 		/* a tool keeps the command line: describe() gives it the words */
 		cmdline_by_tool(w, &w->cmd_want);
 		if (w->cmd_want_why && w->cmd_added.n)

@@ -27,14 +27,6 @@ static char *driver_module(struct vfd_root *root, const char *drv)
 	return m;
 }
 
-void persist_add_module(struct strv_builder *b, const char *m)
-{
-	for (size_t i = 0; i < b->n; i++)
-		if (module_name_eq(b->v[i], m))
-			return;
-	strv_addf(b, "%s", m);
-}
-
 /*
  * The host drivers vfio-pci must load before: the device's driver now (or,
  * when bind moved it, the one bind recorded) and the drivers of its kind

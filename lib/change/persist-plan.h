@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * persist's plan, shared by its files (internal to lib/change):
- *   persist.c          the plan: the record, the files to give back, leftovers
- *   persist-targets.c  the table of targets (the files persist writes, one entry
- *                      per kind of configuration) and the initramfs side of it
+ * persist's plan, shared by its files (internal to lib/change), in layers
+ * that call only downwards (tools/check-structure: no cycle between files):
+ *   persist.c          the plan: the record, the files to give back, leftovers;
+ *                      walks the table of targets
+ *   persist-apply.c    writing the plan, and putting it back when a write fails
+ *   persist-targets.c  the table of targets (one entry per kind of
+ *                      configuration, with its files) and the initramfs side
  *   persist-cmdline.c  the targets that hold the kernel command line
  *   persist-devices.c  which devices are persisted, and whether they may be
  *   persist-render.c   the texts persist writes, and what is left to the user
- *   persist-apply.c    writing the plan, and putting it back when a write fails
+ *   persist-work.c     below them all: problems, reading files, settling a
+ *                      file's change, token records
  * The pure editors these call are declared in persist.h.
  */
 #ifndef VFD_PERSIST_PLAN_H
@@ -104,6 +108,7 @@ struct persist_file {
 	const char *path;	/* relative to the root; NULL ends a list */
 	enum file_kind kind;	/* how persist writes it, and gives it back */
 	const struct token_key *keys;	/* FK_TOKENS: the words persist edits there */
+	bool cmdline;		/* it holds the kernel command line: a boot change */
 };
 
 /*
@@ -113,28 +118,38 @@ struct persist_file {
  * each target whether this host uses it, instead of a chain of cases.
  */
 struct persist_target {
-	const char *name;
-	const struct persist_file *files;
-	bool cmdline;		/* its files hold the kernel command line: a boot change */
+	const struct persist_file *files;	/* ends with a NULL path */
 	/* whether this host reads it (NULL: every host persist writes files on) */
 	bool (*used)(struct work *w);
 	/* decide its files' content for the devices in w->now */
 	void (*plan)(struct work *w);
 };
 
-/* the table, NULL-terminated: the one list of the files persist writes (persist-targets.c) */
-extern const struct persist_target *const persist_targets[];
-extern const struct persist_target persist_target_grub, persist_target_kcmdline,
-	persist_target_entries;
+/* ----------------------------------------------- persist-targets.c */
 
+/* the table, NULL-terminated: the one list of the files persist writes */
+extern const struct persist_target *const persist_targets[];
 /* the file of the table @path is (NULL: none; persist.state is none of them) */
-const struct persist_file *persist_file_of(const char *path, const struct persist_target **t);
+const struct persist_file *persist_file_of(const char *path);
 /* FK_STATE for a path outside the table */
 enum file_kind persist_file_kind(const char *path);
+
+/* ----------------------------------------------- persist-cmdline.c */
+
+extern const struct persist_target persist_target_grub, persist_target_kcmdline,
+	persist_target_entries;
+/* the command line words persist wants (w->cmd_want); false after ENOMEM */
+bool persist_cmdline_wants(struct work *w);
+/* no file holds the command line here: the words for the user, or for the tool that keeps it */
+void persist_cmdline_by_hand(struct work *w);
+
+/* -------------------------------------------------- persist-work.c */
+
+/* the file of @files (NULL-path-terminated) that @path is, or NULL */
+const struct persist_file *persist_file_match(const struct persist_file *files,
+					      const char *path);
 /* the editor of @key in @f, NULL when persist edits no such words there */
 token_editor persist_file_editor(const struct persist_file *f, const char *key);
-
-/* ------------------------------------------------------- persist.c */
 
 /* one of the plan's problems (layer "persist"); NULL on ENOMEM */
 struct vfd_finding *persist_problem(struct work *w, const char *id, enum vfd_status status,
@@ -143,27 +158,45 @@ struct vfd_finding *persist_problem(struct work *w, const char *id, enum vfd_sta
 /* a file that could not be read or understood: a failure naming it */
 void persist_problem_edit(struct work *w, const char *path, const struct edit_error *e, int r);
 void persist_visit(struct work *w, const char *path);
+/* whether this run decided about @path already */
+bool persist_visited(const struct work *w, const char *path);
 /* a file below the root: 1 read, 0 missing, or -errno; *@mode when not NULL */
 int persist_read(struct vfd_root *root, const char *path, char **text, size_t *len,
 		 unsigned int *mode);
 /* PATH.vfio-doctor.bak (caller frees), NULL on ENOMEM */
 char *persist_bak_path(const char *path);
 /*
- * The end of one file's decision: @new (NULL: the file should not exist) from
- * @old. Records the change and what the state says of the file afterwards.
- * Takes @old and @new.
+ * One change of the plan: @path from @old (when @existed) to @new (NULL:
+ * removed), its backup and the backup's removal. @f is the path's file of
+ * the table (NULL for persist's own: the record, backups, temporaries).
+ * Takes @old and @new on success.
  */
-void persist_settle(struct work *w, const char *path, bool existed, char *old, size_t oldlen,
-		    unsigned int oldmode, char *new, size_t newlen, unsigned int newmode,
-		    const char *why);
+int persist_add_change(struct work *w, const struct persist_file *f, const char *path, char *old,
+		       size_t oldlen, bool existed, char *new, size_t newlen, unsigned int mode,
+		       bool backup, bool drop_backup, const char *why);
+/*
+ * Did a run stop between the backup of @path and its write? Then the file
+ * still holds what the backup holds, byte for byte.
+ */
+bool persist_never_written(struct work *w, const char *path, const char *text, size_t len);
+/*
+ * The end of one file's decision: @new (NULL: the file should not exist) from
+ * @old. Records the change and what the state says of the file afterwards;
+ * @releasing when persist gives the file back (the record drops it). @f as
+ * for persist_add_change. Takes @old and @new.
+ */
+void persist_settle_any(struct work *w, const struct persist_file *f, const char *path,
+			bool existed, char *old, size_t oldlen, unsigned int oldmode, char *new,
+			size_t newlen, unsigned int newmode, const char *why, bool releasing);
+void persist_settle(struct work *w, const struct persist_file *f, const char *path, bool existed,
+		    char *old, size_t oldlen, unsigned int oldmode, char *new, size_t newlen,
+		    unsigned int newmode, const char *why);
 /* keep a file out of this run: its state stays as it was */
 void persist_keep(struct work *w, const char *path);
 /* qsort comparison of two strings */
 int persist_str_cmp(const void *a, const void *b);
 /* add @s to the NULL-terminated list *@v unless it is there (allocation failure: left out) */
 void persist_strv_add_unique(char ***v, const char *s);
-
-/* ----------------------------------------------- persist-targets.c */
 
 /*
  * Edit the tokens of (@path, @key) with @ed: persist wants @want there and
@@ -177,16 +210,13 @@ int persist_edit_tokens(struct work *w, const char *path, const char *key, token
 			char ***did_add, char ***did_remove, struct edit_error *err);
 /* drop every token record of @path from @s */
 void persist_forget_tokens(struct pstate *s, const char *path);
-
-/* ----------------------------------------------- persist-cmdline.c */
-
-/* the command line words persist wants, then every command line target this host uses */
-void persist_step_cmdline(struct work *w);
+/* the words of @v, @sep between them */
+void persist_join(struct tbuf *b, char **v, const char *sep);
+/* @m into @b unless a module of that name is there ('-' and '_' alike) */
+void persist_add_module(struct strv_builder *b, const char *m);
 
 /* ----------------------------------------------- persist-devices.c */
 
-/* @m into @b unless a module of that name is there ('-' and '_' alike) */
-void persist_add_module(struct strv_builder *b, const char *m);
 /* whether the devices of @sel may be persisted: problems, and plan->refused */
 int persist_judge_devices(struct work *w, const struct vfd_selection *sel);
 /* the devices of @sel into w->now, with the modules vfio-pci must load before */
@@ -198,8 +228,6 @@ int persist_drop_devices(struct work *w, const char *const *devices);
 
 /* ------------------------------------------------ persist-render.c */
 
-/* the words of @v, @sep between them */
-void persist_join(struct tbuf *b, char **v, const char *sep);
 /* the udev rule line for one device, ending in a newline */
 void persist_rule_line(struct tbuf *b, const char *slot);
 /* the udev rule file for the devices of @s bound by address (caller frees) */

@@ -64,12 +64,6 @@ char *persist_render_dracut(bool mods, bool rule)
 	return xasprintf(WRITTEN_BY "%s%s", mods ? mods_text : "", rule ? rule_text : "");
 }
 
-void persist_join(struct tbuf *b, char **v, const char *sep)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		tbuf_addf(b, "%s%s", i ? sep : "", v[i]);
-}
-
 /* "--flag=a --flag=b" for each word of @v */
 static void flags_into(struct tbuf *b, const char *flag, const struct strv_builder *v)
 {

@@ -20,76 +20,8 @@
 
 #include "persist-plan.h"
 
-const char *const persist_vfio_modules[] = { "vfio", "vfio_iommu_type1", "vfio_pci", NULL };
 /* the Arch wiki's order for MODULES=: vfio-pci first, ahead of any GPU driver listed */
 static const char *const mkinitcpio_modules[] = { "vfio_pci", "vfio", "vfio_iommu_type1", NULL };
-
-int persist_edit_tokens(struct work *w, const char *path, const char *key, token_editor ed,
-			const char *text, size_t len, const char *const *want,
-			const char *const *user_remove, char **out, size_t *out_len,
-			char ***did_add, char ***did_remove, struct edit_error *err)
-{
-	char **old_plus = pstate_tokens(&w->old, path, key, true);
-	struct strv_builder rm = { 0 };
-	char **added = NULL, **removed = NULL;
-	int r;
-
-	if (!old_plus)
-		return -ENOMEM;
-	for (const char *const *t = user_remove; t && *t; t++)
-		strv_addf(&rm, "%s", *t);
-	for (char **t = old_plus; *t; t++) {
-		bool wanted = false;
-
-		for (const char *const *x = want; x && *x; x++)
-			wanted |= strcmp(*x, *t) == 0;
-		if (!wanted)
-			strv_addf(&rm, "%s", *t);
-	}
-	if (rm.oom) {
-		vfd_strv_free(old_plus);
-		strv_builder_clear(&rm);
-		return -ENOMEM;
-	}
-	r = ed(text, len, key, want, (const char *const *)rm.v, out, out_len, &added, &removed,
-	       err);
-	if (r == 0) {
-		/* the new records: what persist added and still wants, what it removed */
-		for (char **t = old_plus; *t; t++)
-			for (const char *const *x = want; x && *x; x++)
-				if (strcmp(*x, *t) == 0)
-					pstate_add_token(&w->now, path, key, *t, true);
-		for (char **t = added; t && *t; t++)
-			pstate_add_token(&w->now, path, key, *t, true);
-		for (size_t i = 0; i < w->old.ntoks; i++) {
-			const struct ptoken *t = &w->old.toks[i];
-
-			if (!t->added && strcmp(t->path, path) == 0 && strcmp(t->key, key) == 0)
-				pstate_add_token(&w->now, path, key, t->token, false);
-		}
-		for (char **t = removed; t && *t; t++) {
-			bool ours = false;
-
-			for (char **o = old_plus; *o; o++)
-				ours |= strcmp(*o, *t) == 0;
-			if (!ours)
-				pstate_add_token(&w->now, path, key, *t, false);
-		}
-	}
-	if (did_add) {
-		*did_add = added;
-		added = NULL;
-	}
-	if (did_remove) {
-		*did_remove = removed;
-		removed = NULL;
-	}
-	vfd_strv_free(added);
-	vfd_strv_free(removed);
-	vfd_strv_free(old_plus);
-	strv_builder_clear(&rm);
-	return r;
-}
 
 static int modules_editor(const char *text, size_t len, const char *key,
 			  const char *const *add, const char *const *remove, char **out,
@@ -110,6 +42,31 @@ static int files_editor(const char *text, size_t len, const char *key, const cha
 	e.append = add;
 	return shell_array_edit(text, len, &e, out, out_len, added, removed, err);
 }
+
+/* the files of this side; the table at the end groups them by target */
+static const struct persist_file udev_rule_file[] = {
+	{ .path = RULE_PATH, .kind = FK_OWNED }, { NULL },
+};
+static const struct persist_file modprobe_file[] = {
+	{ .path = MODPROBE_PATH, .kind = FK_BLOCK }, { NULL },
+};
+static const struct persist_file initramfs_tools_files[] = {
+	{ .path = ITMODULES_PATH, .kind = FK_BLOCK },
+	{ .path = HOOK_PATH, .kind = FK_OWNED },
+	{ NULL },
+};
+static const struct persist_file dracut_file[] = {
+	{ .path = DRACUT_PATH, .kind = FK_OWNED }, { NULL },
+};
+static const struct token_key mkinitcpio_keys[] = {
+	{ "MODULES", modules_editor }, { "FILES", files_editor }, { NULL, NULL },
+};
+static const struct persist_file mkinitcpio_file[] = {
+	{ .path = MKINITCPIO_PATH, .kind = FK_TOKENS, .keys = mkinitcpio_keys }, { NULL },
+};
+static const struct persist_file booster_file[] = {
+	{ .path = BOOSTER_PATH, .kind = FK_BLOCK }, { NULL },
+};
 
 /* modprobe.d files in name order, for what they already say */
 static int modprobe_others(struct work *w, struct modprobe_info *info, char **later_ids)
@@ -174,19 +131,6 @@ static int modprobe_others(struct work *w, struct modprobe_info *info, char **la
 	return r;
 }
 
-void persist_forget_tokens(struct pstate *s, const char *path)
-{
-	for (size_t i = s->ntoks; i-- > 0;) {
-		if (strcmp(s->toks[i].path, path) != 0)
-			continue;
-		free(s->toks[i].path);
-		free(s->toks[i].key);
-		free(s->toks[i].token);
-		memmove(&s->toks[i], &s->toks[i + 1], (s->ntoks - i - 1) * sizeof(*s->toks));
-		s->ntoks--;
-	}
-}
-
 /* @text when @want (an allocation failure is remembered), else NULL; takes @text */
 static char *wanted(struct work *w, bool want, char *text)
 {
@@ -200,9 +144,10 @@ static char *wanted(struct work *w, bool want, char *text)
 }
 
 /* a whole file persist owns: @new, or none when NULL (takes @new) */
-static void step_owned(struct work *w, const char *path, char *new, unsigned int mode,
-		       const char *why)
+static void step_owned(struct work *w, const struct persist_file *f, char *new,
+		       unsigned int mode, const char *why)
 {
+	const char *path = f->path;
 	char *old = NULL;
 	size_t len = 0;
 	unsigned int omode = mode;
@@ -220,12 +165,14 @@ static void step_owned(struct work *w, const char *path, char *new, unsigned int
 		persist_keep(w, path);
 		return;
 	}
-	persist_settle(w, path, r == 1, old, len, omode, new, new ? strlen(new) : 0, mode, why);
+	persist_settle(w, f, path, r == 1, old, len, omode, new, new ? strlen(new) : 0, mode, why);
 }
 
 /* persist's block in a file others own too, holding @lines (none: no block) */
-static void step_block(struct work *w, const char *path, char **lines, const char *why)
+static void step_block(struct work *w, const struct persist_file *f, char **lines,
+		       const char *why)
 {
+	const char *path = f->path;
 	char *old = NULL, *out = NULL;
 	size_t len = 0, olen = 0;
 	unsigned int mode = 0644;
@@ -240,7 +187,7 @@ static void step_block(struct work *w, const char *path, char **lines, const cha
 		persist_keep(w, path);
 		return;
 	}
-	persist_settle(w, path, old != NULL, old, len, mode, out, olen, 0644, why);
+	persist_settle(w, f, path, old != NULL, old, len, mode, out, olen, 0644, why);
 }
 
 static void step_modprobe(struct work *w)
@@ -340,7 +287,7 @@ static void step_modprobe(struct work *w)
 	if (lines.oom || !why)
 		w->err = -ENOMEM;
 	else
-		step_block(w, MODPROBE_PATH, lines.v, why);
+		step_block(w, modprobe_file, lines.v, why);
 	free(why);
 	free(later);
 	strv_builder_clear(&lines);
@@ -372,12 +319,13 @@ static void step_initramfs_tools(struct work *w)
 	if (lines.oom)
 		w->err = -ENOMEM;
 	else
-		step_block(w, ITMODULES_PATH, lines.v, "initramfs-tools: load vfio-pci early");
+		step_block(w, &initramfs_tools_files[0], lines.v,
+			   "initramfs-tools: load vfio-pci early");
 	strv_builder_clear(&lines);
 	vfd_strv_free(names);
 	free(text);
 	free(outside);
-	step_owned(w, HOOK_PATH, wanted(w, rule, strdup(persist_hook_text)), 0755,
+	step_owned(w, &initramfs_tools_files[1], wanted(w, rule, strdup(persist_hook_text)), 0755,
 		   "initramfs-tools: put the udev rule into the initramfs");
 }
 
@@ -415,7 +363,7 @@ static void step_booster(struct work *w)
 		persist_keep(w, BOOSTER_PATH);
 		return;
 	}
-	step_block(w, BOOSTER_PATH, want ? (char **)line : NULL, "booster: load vfio-pci early");
+	step_block(w, booster_file, want ? (char **)line : NULL, "booster: load vfio-pci early");
 }
 
 static void step_mkinitcpio(struct work *w)
@@ -468,7 +416,7 @@ static void step_mkinitcpio(struct work *w)
 				"udev rule does not run in the initramfs");
 		vfd_strv_free(hooks);
 	}
-	persist_settle(w, MKINITCPIO_PATH, true, old, len, mode, out, olen, mode,
+	persist_settle(w, mkinitcpio_file, MKINITCPIO_PATH, true, old, len, mode, out, olen, mode,
 		       want ? "mkinitcpio: vfio-pci first in MODULES"
 		       : rule ? "mkinitcpio: the udev rule in FILES"
 			      : "mkinitcpio: take out what persist added");
@@ -476,7 +424,7 @@ static void step_mkinitcpio(struct work *w)
 
 static void step_rule(struct work *w)
 {
-	step_owned(w, RULE_PATH, wanted(w, w->any_address, persist_render_rule(&w->now)), 0644,
+	step_owned(w, udev_rule_file, wanted(w, w->any_address, persist_render_rule(&w->now)), 0644,
 		   "udev rule: give the devices to vfio-pci by address at boot");
 }
 
@@ -484,7 +432,7 @@ static void step_dracut(struct work *w)
 {
 	bool want = !w->vfio_builtin;
 
-	step_owned(w, DRACUT_PATH, wanted(w, want || w->any_address,
+	step_owned(w, dracut_file, wanted(w, want || w->any_address,
 					  persist_render_dracut(want, w->any_address)),
 		   0644, w->any_address ? "dracut: vfio-pci and the udev rule in the initramfs"
 					: "dracut: vfio-pci in the initramfs, loaded early");
@@ -513,45 +461,22 @@ static bool uses_booster(struct work *w)
 }
 
 /* a udev rule per device bound by address */
-static const struct persist_target target_udev = {
-	.files = (const struct persist_file[]){ { RULE_PATH, FK_OWNED, NULL }, { NULL } },
-	.plan = step_rule,
-};
-
+static const struct persist_target target_udev = { .files = udev_rule_file, .plan = step_rule };
 /* softdeps and ids= in persist's block of /etc/modprobe.d/vfio.conf */
 static const struct persist_target target_modprobe = {
-	.files = (const struct persist_file[]){ { MODPROBE_PATH, FK_BLOCK, NULL }, { NULL } },
-	.plan = step_modprobe,
+	.files = modprobe_file, .plan = step_modprobe,
 };
-
 static const struct persist_target target_initramfs_tools = {
-	.files = (const struct persist_file[]){
-		{ ITMODULES_PATH, FK_BLOCK, NULL }, { HOOK_PATH, FK_OWNED, NULL }, { NULL } },
-	.used = uses_initramfs_tools,
-	.plan = step_initramfs_tools,
+	.files = initramfs_tools_files, .used = uses_initramfs_tools, .plan = step_initramfs_tools,
 };
-
 static const struct persist_target target_dracut = {
-	.files = (const struct persist_file[]){ { DRACUT_PATH, FK_OWNED, NULL }, { NULL } },
-	.used = uses_dracut,
-	.plan = step_dracut,
+	.files = dracut_file, .used = uses_dracut, .plan = step_dracut,
 };
-
 static const struct persist_target target_mkinitcpio = {
-	.files = (const struct persist_file[]){
-		{ MKINITCPIO_PATH, FK_TOKENS, (const struct token_key[]){
-			{ "MODULES", modules_editor },
-			{ "FILES", files_editor },
-			{ NULL, NULL } } },
-		{ NULL } },
-	.used = uses_mkinitcpio,
-	.plan = step_mkinitcpio,
+	.files = mkinitcpio_file, .used = uses_mkinitcpio, .plan = step_mkinitcpio,
 };
-
 static const struct persist_target target_booster = {
-	.files = (const struct persist_file[]){ { BOOSTER_PATH, FK_BLOCK, NULL }, { NULL } },
-	.used = uses_booster,
-	.plan = step_booster,
+	.files = booster_file, .used = uses_booster, .plan = step_booster,
 };
 
 /* in the order the plan takes them: the command line's targets come last */
@@ -562,31 +487,20 @@ const struct persist_target *const persist_targets[] = {
 	NULL,
 };
 
-const struct persist_file *persist_file_of(const char *path, const struct persist_target **target)
+const struct persist_file *persist_file_of(const char *path)
 {
-	for (const struct persist_target *const *t = persist_targets; *t; t++)
-		for (const struct persist_file *f = (*t)->files; f->path; f++) {
-			if (strchr(f->path, '*') ? fnmatch(f->path, path, FNM_PATHNAME | FNM_PERIOD)
-						 : strcmp(f->path, path))
-				continue;
-			if (target)
-				*target = *t;
+	for (const struct persist_target *const *t = persist_targets; *t; t++) {
+		const struct persist_file *f = persist_file_match((*t)->files, path);
+
+		if (f)
 			return f;
-		}
+	}
 	return NULL;
 }
 
 enum file_kind persist_file_kind(const char *path)
 {
-	const struct persist_file *f = persist_file_of(path, NULL);
+	const struct persist_file *f = persist_file_of(path);
 
 	return f ? f->kind : FK_STATE;
-}
-
-token_editor persist_file_editor(const struct persist_file *f, const char *key)
-{
-	for (const struct token_key *k = f ? f->keys : NULL; k && k->key; k++)
-		if (strcmp(k->key, key) == 0)
-			return k->edit;
-	return NULL;
 }

@@ -39,319 +39,6 @@ static int dev_cmp(const void *a, const void *b)
 	return strcmp(((const struct pdev *)a)->slot, ((const struct pdev *)b)->slot);
 }
 
-int persist_str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void persist_strv_add_unique(char ***v, const char *s)
-{
-	size_t n = vfd_strv_len(*v);
-	char **nv;
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return;
-	nv = realloc(*v, (n + 2) * sizeof(*nv));
-	if (!nv)
-		return;
-	*v = nv;
-	nv[n] = strdup(s);
-	nv[n + (nv[n] != NULL)] = NULL;
-}
-
-struct vfd_finding *persist_problem(struct work *w, const char *id, enum vfd_status status,
-				    const char *device, const char *fmt, ...)
-{
-	struct vfd_finding *f;
-	char *text = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	f = report_add(&w->plan->problems, id, "persist", status, device, "%s", text);
-	free(text);
-	return f;
-}
-
-void persist_visit(struct work *w, const char *path)
-{
-	char **nv = realloc(w->visited, (w->nvisited + 2) * sizeof(*nv));
-
-	if (!nv) {
-		w->err = -ENOMEM;
-		return;
-	}
-	w->visited = nv;
-	nv[w->nvisited] = strdup(path);
-	if (!nv[w->nvisited])
-		w->err = -ENOMEM;
-	else
-		w->nvisited++;
-	nv[w->nvisited] = NULL;
-}
-
-static bool visited(const struct work *w, const char *path)
-{
-	for (size_t i = 0; i < w->nvisited; i++)
-		if (strcmp(w->visited[i], path) == 0)
-			return true;
-	return false;
-}
-
-char *persist_bak_path(const char *path)
-{
-	return xasprintf("%s" BAK_SUFFIX, path);
-}
-
-int persist_read(struct vfd_root *root, const char *path, char **text, size_t *len,
-		 unsigned int *mode)
-{
-	struct stat st;
-	int r;
-
-	*text = NULL;
-	*len = 0;
-	r = vfd_root_read_filef(root, MAX_FILE + 1, text, len, "%s", path);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
-	if (*len > MAX_FILE) {
-		free(*text);
-		*text = NULL;
-		return -EFBIG;
-	}
-	if (mode) {
-		*mode = 0644;
-		if (vfd_root_statf(root, &st, "%s", path) == 0)
-			*mode = st.st_mode & 07777;
-	}
-	return 1;
-}
-
-static bool only_blank(const char *t, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strchr(" \t\r\n", t[i]) || !t[i])
-			return false;
-	return true;
-}
-
-void persist_problem_edit(struct work *w, const char *path, const struct edit_error *e, int r)
-{
-	struct vfd_finding *f;
-
-	if (r == -ENOMEM) {
-		w->err = r;
-		return;
-	}
-	if (r == -EINVAL && e->line)
-		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
-			    "/%s: line %u: %s; the file is left untouched", path, e->line, e->msg);
-	else if (r == -EINVAL)
-		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
-				    "/%s: %s; the file is left untouched", path, e->msg);
-	else
-		f = persist_problem(w, "persist.unreadable", VFD_FAIL, NULL,
-			    "cannot read '/%s': %s; the file is left untouched", path, strerror(-r));
-	if (f)
-		finding_fix(f, "fix the file (or make the change shown below by hand), then run "
-			       "vfio-doctor persist again");
-}
-
-static int add_change(struct work *w, const char *path, char *old, size_t oldlen, bool existed,
-		      char *new, size_t newlen, unsigned int mode, bool backup, bool drop_backup,
-		      const char *why)
-{
-	struct vfd_persist_plan *p = w->plan;
-	struct vfd_file_change *nc = realloc(p->changes, (p->nchanges + 1) * sizeof(*nc)), *c;
-	const struct persist_target *t;
-
-	if (!nc)
-		return -ENOMEM;
-	p->changes = nc;
-	c = &p->changes[p->nchanges];
-	memset(c, 0, sizeof(*c));
-	c->path = strdup(path);
-	c->why = strdup(why);
-	if (!c->path || !c->why) {
-		free(c->path);
-		free(c->why);
-		return -ENOMEM;
-	}
-	c->kind = !existed ? VFD_CHANGE_CREATE : new ? VFD_CHANGE_MODIFY : VFD_CHANGE_REMOVE;
-	c->old_text = existed ? old : NULL;
-	c->old_len = existed ? oldlen : 0;
-	if (!existed)
-		free(old);
-	c->new_text = new;
-	c->new_len = newlen;
-	c->mode = mode;
-	c->backup = backup;
-	c->drop_backup = drop_backup;
-	p->nchanges++;
-	if (persist_file_of(path, &t)) {
-		if (t->cmdline)
-			w->boot_changed = true;
-		else
-			w->initramfs_changed = true;
-	}
-	return 0;
-}
-
-static bool bak_exists(struct work *w, const char *path)
-{
-	char *bpath = persist_bak_path(path);
-	bool there = bpath && vfd_root_existsf(w->root, "%s", bpath);
-
-	free(bpath);
-	return there;
-}
-
-/*
- * Did a run stop between the backup of @path and its write? Then the file
- * still holds what the backup holds, byte for byte.
- */
-static bool never_written(struct work *w, const char *path, const char *text, size_t len)
-{
-	char *bpath = persist_bak_path(path), *bak = NULL;
-	size_t blen = 0;
-	bool same;
-
-	same = bpath && persist_read(w->root, bpath, &bak, &blen, NULL) == 1 && blen == len &&
-	       memcmp(bak, text, len) == 0;
-	free(bak);
-	free(bpath);
-	return same;
-}
-
-/*
- * A configuration file that is a link is edited at its target, which must
- * lie inside the root and outside a read-only store: refuse the plan
- * otherwise, naming the file.
- */
-static bool links_writable(struct work *w, const char *path)
-{
-	struct vfd_finding *f = NULL;
-	char *real = NULL;
-	int r;
-
-	if (persist_file_kind(path) == FK_STATE)
-		return true;
-	r = root_resolve_links(w->root, path, &real);
-	free(real);
-	if (r == 0 || r == -ENOENT)
-		return true;
-	if (r == -ENOMEM) {
-		w->err = r;
-		return false;
-	}
-	if (r == -EXDEV)
-		f = persist_problem(w, "persist.link", VFD_FAIL, NULL,
-			    "/%s is a link whose target lies outside the root: persist edits a "
-			    "link's target and will not write there; nothing is changed", path);
-	else if (r == -EROFS)
-		f = persist_problem(w, "persist.link", VFD_FAIL, NULL,
-			    "/%s is a link into a read-only store (/nix/store, /gnu/store); "
-			    "nothing is changed", path);
-	else
-		f = persist_problem(w, "persist.link", VFD_FAIL, NULL,
-			    "cannot follow the links of /%s: %s; nothing is changed", path,
-			    strerror(-r));
-	if (f)
-		finding_fix(f, r == -EROFS
-			       ? "make the change in the configuration that generates the file "
-				 "(on NixOS: boot.kernelParams, boot.initrd.kernelModules, "
-				 "boot.extraModprobeConfig)"
-			       : "make the change shown below by hand, or replace the link by the "
-				 "file it should be");
-	w->plan->refused = true;
-	return false;
-}
-
-/*
- * The end of one file's decision: @new (NULL: the file should not exist) from
- * @old. Records the change and what the state says of the file afterwards.
- * Takes @old and @new.
- */
-static void settle_any(struct work *w, const char *path, bool existed, char *old,
-		       size_t oldlen, unsigned int oldmode, char *new, size_t newlen,
-		       unsigned int newmode, const char *why, bool releasing)
-{
-	const struct pfile *prev = pstate_file(&w->old, path);
-	bool created = prev ? prev->created : !existed;
-	/*
-	 * A file that was there gets a backup the first time persist writes it, and
-	 * again when a run was stopped before making it (the record names the file,
-	 * no backup is there).
-	 */
-	bool backup = existed && !releasing && (!prev || (!prev->created && !bak_exists(w, path)));
-	/*
-	 * Is the file, once written, what the record says? Yes when it is new, just
-	 * backed up, or still what persist left (or what the backup holds: a run
-	 * stopped between the backup and the write). No when someone changed it.
-	 */
-	bool ok = !prev || !existed || backup ||
-		  (prev->hash_ok && (text_hash(old, oldlen) == prev->hash ||
-				     (!prev->created && never_written(w, path, old, oldlen))));
-	int r;
-
-	persist_visit(w, path);
-	/* a file persist made that holds nothing else any more goes */
-	if (new && created && only_blank(new, newlen) && persist_file_kind(path) != FK_TOKENS) {
-		free(new);
-		new = NULL;
-	}
-	if (!new && !existed) {
-		free(old);
-		return;
-	}
-	if (new && existed && newlen == oldlen && memcmp(new, old, oldlen) == 0) {
-		free(new);
-		free(old);
-		if (prev && !releasing)
-			pstate_add_file(&w->now, path, created, ok, prev->hash);
-		return;
-	}
-	if (new && !links_writable(w, path)) {
-		free(old);
-		free(new);
-		return;
-	}
-	if (new && !releasing)
-		pstate_add_file(&w->now, path, created, ok, text_hash(new, newlen));
-	r = add_change(w, path, old, oldlen, existed, new, newlen, existed ? oldmode : newmode,
-		       backup, prev && !prev->created && (releasing || !new), why);
-	if (r < 0) {
-		free(old);
-		free(new);
-		w->err = r;
-	}
-}
-
-void persist_settle(struct work *w, const char *path, bool existed, char *old, size_t oldlen,
-		    unsigned int oldmode, char *new, size_t newlen, unsigned int newmode,
-		    const char *why)
-{
-	settle_any(w, path, existed, old, oldlen, oldmode, new, newlen, newmode, why, false);
-}
-
-void persist_keep(struct work *w, const char *path)
-{
-	const struct pfile *prev = pstate_file(&w->old, path);
-
-	persist_visit(w, path);
-	if (prev) {
-		pstate_add_file(&w->now, path, prev->created, prev->hash_ok, prev->hash);
-		pstate_copy_tokens(&w->now, &w->old, path);
-	}
-}
-
 /* a file only an interrupted run left behind: planned for removal */
 static void drop_leftover(struct work *w, const char *path, const char *why)
 {
@@ -360,7 +47,7 @@ static void drop_leftover(struct work *w, const char *path, const char *why)
 	unsigned int mode = 0644;
 	int r;
 
-	if (visited(w, path))
+	if (persist_visited(w, path))
 		return;
 	persist_visit(w, path);
 	r = persist_read(w->root, path, &text, &len, &mode);
@@ -368,7 +55,7 @@ static void drop_leftover(struct work *w, const char *path, const char *why)
 		free(text);
 		return;
 	}
-	r = add_change(w, path, text, len, true, NULL, 0, mode, false, false, why);
+	r = persist_add_change(w, NULL, path, text, len, true, NULL, 0, mode, false, false, why);
 	if (r < 0) {
 		free(text);
 		w->err = r;
@@ -464,7 +151,7 @@ static void release(struct work *w, const struct pfile *pf)
 	size_t len = 0, blen = 0, olen = 0;
 	unsigned int mode = 0644;
 	struct edit_error e = { 0 };
-	const struct persist_file *f = persist_file_of(pf->path, NULL);
+	const struct persist_file *f = persist_file_of(pf->path);
 	int r = persist_read(w->root, pf->path, &text, &len, &mode);
 
 	persist_visit(w, pf->path);
@@ -480,18 +167,19 @@ static void release(struct work *w, const struct pfile *pf)
 		char bpath[PATH_MAX];
 
 		if (pf->created) {
-			settle_any(w, pf->path, true, text, len, mode, NULL, 0, 0,
-				   "remove what vfio-doctor persist created", true);
+			persist_settle_any(w, f, pf->path, true, text, len, mode, NULL, 0, 0,
+					   "remove what vfio-doctor persist created", true);
 			return;
 		}
 		snprintf(bpath, sizeof(bpath), "%s" BAK_SUFFIX, pf->path);
 		if (persist_read(w->root, bpath, &bak, &blen, NULL) == 1) {
-			settle_any(w, pf->path, true, text, len, mode, bak, blen, mode,
-				   "put back the content it had before vfio-doctor persist", true);
+			persist_settle_any(w, f, pf->path, true, text, len, mode, bak, blen, mode,
+					   "put back the content it had before vfio-doctor persist",
+					   true);
 			return;
 		}
 	}
-	if (!pf->created && never_written(w, pf->path, text, len)) {
+	if (!pf->created && persist_never_written(w, pf->path, text, len)) {
 		/* a run stopped after the backup: the file is as it was, the backup goes */
 		char *bpath = persist_bak_path(pf->path);
 
@@ -506,8 +194,8 @@ static void release(struct work *w, const struct pfile *pf)
 	}
 	switch (f ? f->kind : FK_STATE) {
 	case FK_OWNED:
-		settle_any(w, pf->path, true, text, len, mode, NULL, 0, 0,
-			   "remove what vfio-doctor persist created", true);
+		persist_settle_any(w, f, pf->path, true, text, len, mode, NULL, 0, 0,
+				   "remove what vfio-doctor persist created", true);
 		return;
 	case FK_BLOCK:
 		r = block_set(text, len, NULL, &out, &olen, &e);
@@ -557,7 +245,7 @@ static void release(struct work *w, const struct pfile *pf)
 		persist_keep(w, pf->path);
 		return;
 	}
-	settle_any(w, pf->path, true, text, len, mode, out, olen, mode,
+	persist_settle_any(w, f, pf->path, true, text, len, mode, out, olen, mode,
 		   "take out what vfio-doctor persist added", true);
 }
 
@@ -580,14 +268,41 @@ static void step_state(struct work *w, char *old, size_t oldlen, bool existed)
 		free(old);
 		return;
 	}
-	r = add_change(w, STATE_PATH, old, oldlen, existed, new, new ? strlen(new) : 0, 0644,
-		       false, false, new ? "the record of what persist set up (for --undo)"
-					 : "the record of what persist set up: nothing is left");
+	r = persist_add_change(w, NULL, STATE_PATH, old, oldlen, existed, new,
+			       new ? strlen(new) : 0, 0644, false, false,
+			       new ? "the record of what persist set up (for --undo)"
+				   : "the record of what persist set up: nothing is left");
 	if (r < 0) {
 		free(old);
 		free(new);
 		w->err = r;
 	}
+}
+
+static bool target_is_cmdline(const struct persist_target *t)
+{
+	return t->files[0].cmdline;
+}
+
+/*
+ * The kernel command line: the words persist wants, into every file that
+ * holds it here; where none does, the user's or a tool's part.
+ */
+static void step_cmdline(struct work *w)
+{
+	bool by_file = false;
+
+	if (!persist_cmdline_wants(w))
+		return;
+	for (const struct persist_target *const *t = persist_targets; *t; t++)
+		if (target_is_cmdline(*t) && (*t)->used(w)) {
+			(*t)->plan(w);
+			by_file = true;
+		}
+	if (!by_file)
+		persist_cmdline_by_hand(w);
+	else if (w->cmd_added.oom || w->cmd_removed.oom)
+		w->err = -ENOMEM;
 }
 
 int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
@@ -637,7 +352,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 						    : w.old.toks[i - w.old.nfiles].path;
 		struct vfd_finding *f;
 
-		if (persist_file_of(path, NULL))
+		if (persist_file_of(path))
 			continue;
 		f = persist_problem(&w, "persist.state", VFD_FAIL, NULL,
 			    "/" STATE_PATH " names '/%s', which is not a file persist writes; "
@@ -751,20 +466,20 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	if (w.now.ndevs && !etc_never) {
 		/* the files of every target this host reads; the command line's last */
 		for (const struct persist_target *const *t = persist_targets; *t; t++)
-			if (!(*t)->cmdline && (!(*t)->used || (*t)->used(&w)))
+			if (!target_is_cmdline(*t) && (!(*t)->used || (*t)->used(&w)))
 				(*t)->plan(&w);
-		persist_step_cmdline(&w);
+		step_cmdline(&w);
 		if (w.sys.kargs == VFD_KARGS_BOOTC)
 			persist_bootc_steps(&w);
 	} else if (w.now.ndevs) {
-		persist_step_cmdline(&w);
+		step_cmdline(&w);
 		persist_print_only(&w);
 	}
 	if (w.opts->undo && !w.now.ndevs)
 		persist_tool_undo_note(&w);
 	/* whatever persist managed and this run did not decide about goes back */
 	for (size_t i = 0; i < w.old.nfiles && w.err == 0; i++)
-		if (!visited(&w, w.old.files[i].path))
+		if (!persist_visited(&w, w.old.files[i].path))
 			release(&w, &w.old.files[i]);
 	if (w.err == 0 && !etc_never) {
 		step_state(&w, stext, slen, stext != NULL);
