@@ -74,8 +74,7 @@ struct work {
 	struct strv_builder cmd_added, cmd_removed;
 	char *cmd_why;
 	bool any_address, any_id;
-	char **visited;		/* files this run decided about */
-	size_t nvisited;
+	struct strv_builder visited;	/* files this run decided about */
 	bool initramfs_changed, boot_changed;
 	size_t cleanups;	/* changes that only clear what an interrupted run left */
 	int err;		/* the first allocation failure */

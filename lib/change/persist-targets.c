@@ -73,38 +73,26 @@ static int modprobe_others(struct work *w, struct modprobe_info *info, char **la
 {
 	struct dirent *de;
 	DIR *dir = vfd_root_opendirf(w->root, "etc/modprobe.d");
-	char **names = NULL;
-	size_t n = 0;
+	struct strv_builder names = { 0 };
 	int r = 0;
 
 	*later_ids = NULL;
 	while (dir && (de = readdir(dir))) {
 		size_t l = strlen(de->d_name);
-		char **nn;
 
-		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0 || de->d_name[0] == '.')
-			continue;
-		nn = realloc(names, (n + 2) * sizeof(*nn));
-		if (!nn) {
-			r = -ENOMEM;
-			break;
-		}
-		names = nn;
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			r = -ENOMEM;
-			break;
-		}
-		names[++n] = NULL;
+		if (l >= 6 && strcmp(de->d_name + l - 5, ".conf") == 0 && de->d_name[0] != '.')
+			strv_addf(&names, "%s", de->d_name);
 	}
 	if (dir)
 		closedir(dir);
-	if (n)
-		qsort(names, n, sizeof(*names), persist_str_cmp);
-	for (size_t i = 0; i < n && r == 0; i++) {
+	if (names.oom)
+		r = -ENOMEM;
+	else if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), persist_str_cmp);
+	for (size_t i = 0; i < names.n && r == 0; i++) {
 		struct modprobe_info one = { 0 };
 		struct edit_error e = { 0 };
-		char *text = NULL, *path = xasprintf("etc/modprobe.d/%s", names[i]);
+		char *text = NULL, *path = xasprintf("etc/modprobe.d/%s", names.v[i]);
 		size_t len = 0;
 
 		if (!path) {
@@ -120,14 +108,14 @@ static int modprobe_others(struct work *w, struct modprobe_info *info, char **la
 			for (char **m = one.vfio_ids; m && *m; m++)
 				persist_strv_add_unique(&info->vfio_ids, *m);
 			/* a file read after vfio.conf overrides its ids= */
-			if (one.vfio_ids && strcmp(names[i], "vfio.conf") > 0 && !*later_ids)
+			if (one.vfio_ids && strcmp(names.v[i], "vfio.conf") > 0 && !*later_ids)
 				*later_ids = strdup(path);
 		}
 		modprobe_info_clear(&one);
 		free(text);
 		free(path);
 	}
-	vfd_strv_free(names);
+	strv_builder_clear(&names);
 	return r;
 }
 

@@ -26,32 +26,23 @@ int persist_str_cmp(const void *a, const void *b)
 
 void persist_strv_add_unique(char ***v, const char *s)
 {
-	size_t n = vfd_strv_len(*v);
-	char **nv;
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp((*v)[i], s) == 0)
+	for (char **x = *v; x && *x; x++)
+		if (strcmp(*x, s) == 0)
 			return;
-	nv = realloc(*v, (n + 2) * sizeof(*nv));
-	if (!nv)
-		return;
-	*v = nv;
-	nv[n] = strdup(s);
-	nv[n + (nv[n] != NULL)] = NULL;
+	strv_append(v, strdup(s));
 }
 
 struct vfd_finding *persist_problem(struct work *w, const char *id, enum vfd_status status,
 				    const char *device, const char *fmt, ...)
 {
 	struct vfd_finding *f;
-	char *text = NULL;
+	char *text;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (!text)
 		return NULL;
 	f = report_add(&w->plan->problems, id, "persist", status, device, "%s", text);
 	free(text);
@@ -60,25 +51,15 @@ struct vfd_finding *persist_problem(struct work *w, const char *id, enum vfd_sta
 
 void persist_visit(struct work *w, const char *path)
 {
-	char **nv = realloc(w->visited, (w->nvisited + 2) * sizeof(*nv));
-
-	if (!nv) {
+	strv_addf(&w->visited, "%s", path);
+	if (w->visited.oom)
 		w->err = -ENOMEM;
-		return;
-	}
-	w->visited = nv;
-	nv[w->nvisited] = strdup(path);
-	if (!nv[w->nvisited])
-		w->err = -ENOMEM;
-	else
-		w->nvisited++;
-	nv[w->nvisited] = NULL;
 }
 
 bool persist_visited(const struct work *w, const char *path)
 {
-	for (size_t i = 0; i < w->nvisited; i++)
-		if (strcmp(w->visited[i], path) == 0)
+	for (size_t i = 0; i < w->visited.n; i++)
+		if (strcmp(w->visited.v[i], path) == 0)
 			return true;
 	return false;
 }

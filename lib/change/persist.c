@@ -490,9 +490,7 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	r = w.err;
 done:
 	free(stext);
-	for (size_t i = 0; i < w.nvisited; i++)
-		free(w.visited[i]);
-	free(w.visited);
+	strv_builder_clear(&w.visited);
 	vfd_modules_free(w.mods);
 	vfd_system_clear(&w.sys);
 	strv_builder_clear(&w.cmd_added);
