@@ -42,7 +42,7 @@ char *redact_log(const char *text, size_t len, size_t *out_len);
 const char *colon_span(const char *p, const char *end, int n, size_t *len);
 
 /*
- * state.c: root_resolve_links - @path (relative to the root) with every link
+ * root-write.c: root_resolve_links - @path (relative to the root) with every link
  * in it followed inside the root, as the kernel would (caller frees *@out).
  * -EXDEV when a link climbs above the root, -EROFS when the file lies in a
  * read-only store (nix/store, gnu/store), -ELOOP after 40 links.
