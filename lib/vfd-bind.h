@@ -94,6 +94,9 @@ int vfd_plan_bind_devices(struct vfd_host *host, struct vfd_pcidev *const *devic
  * recorded device. Returns as vfd_plan_bind.
  */
 int vfd_plan_restore(struct vfd_host *host, const char *const *devices, struct vfd_plan *plan);
+/* the same for devices already resolved (lib/select.h), @n of them */
+int vfd_plan_restore_devices(struct vfd_host *host, struct vfd_pcidev *const *devices, size_t n,
+			     struct vfd_plan *plan);
 
 struct vfd_apply_result {
 	size_t done;		/* steps that succeeded */

@@ -93,6 +93,17 @@ const char *vfd_vm_default_user(struct vfd_root *root);
 int vfd_vm_devset_build(struct vfd_host *host, const char *const *devices,
 			const struct vfd_vm_opts *opts, struct vfd_vm_devset *set,
 			struct vfd_report *notes);
+/*
+ * vfd_vm_devset_build_selected - the same for devices already selected
+ * (lib/checks/select.h, any expansion: only the named devices are read), so
+ * that the caller can name the argument that failed. Returns as above, less
+ * -EINVAL and -ENODEV; vfd_selection_first_unassignable() gives the device
+ * behind -EISDIR.
+ */
+struct vfd_selection;
+int vfd_vm_devset_build_selected(struct vfd_host *host, const struct vfd_selection *sel,
+				 const struct vfd_vm_opts *opts, struct vfd_vm_devset *set,
+				 struct vfd_report *notes);
 void vfd_vm_devset_clear(struct vfd_vm_devset *set);
 
 /*
@@ -119,6 +130,11 @@ struct vfd_vm_preset_opts {
 	const char *name;		/* domain name, NULL: the preset's */
 	const char *gpu;		/* device argument */
 	const char *usb;		/* device argument or NULL */
+	/*
+	 * { gpu, usb } parsed by the caller (vfd_selection_parse), or NULL;
+	 * resolved here, so that after -ENODEV or -EISDIR it names the argument
+	 */
+	struct vfd_selection *selection;
 	const char *disk;		/* image path or NULL; .iso becomes a CD-ROM */
 	uint64_t memory;		/* bytes, 0: 8 GiB */
 	unsigned int cpus;		/* 0: 4 */
