@@ -15,11 +15,20 @@
  * etc/vfio-doctor/persist.state, so a later run adds to it and an undo takes
  * exactly that out again.
  */
+struct vfd_selection;
+
 struct vfd_persist_opts {
 	bool by_id;		/* "options vfio-pci ids=" instead of a udev rule per address */
 	bool undo;		/* take the named devices out again (every one when none named) */
 	bool force;		/* persist devices the host is using */
 	bool iommu_pt;		/* add iommu=pt to the kernel command line */
+	/*
+	 * the device arguments parsed by the caller (vfd_selection_parse), or
+	 * NULL: vfd_plan_persist's @devices are parsed then. Resolved in the plan
+	 * where devices are taken, so that after -ENODEV sel->bad_arg names the
+	 * argument.
+	 */
+	struct vfd_selection *selection;
 };
 
 enum vfd_change_kind { VFD_CHANGE_CREATE, VFD_CHANGE_MODIFY, VFD_CHANGE_REMOVE };
@@ -60,6 +69,7 @@ struct vfd_persist_plan {
  * plan->problems and is left out; the rest of the plan stands.
  * Returns 0, -EINVAL for a bad device argument, -ENODEV for one that matches
  * nothing, -ENOMEM.
+ * With @opts->selection, @devices is not read.
  */
 int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		     const struct vfd_persist_opts *opts, struct vfd_persist_plan *plan);

@@ -113,6 +113,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct vfd_persist_opts opts = { 0 };
 	struct vfd_persist_plan plan = { 0 };
+	struct vfd_selection sel;
 	struct vfd_host *host = NULL;
 	bool dry = false, color = want_color();
 	struct vfd_sighold held;
@@ -163,15 +164,18 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		       "iommu=pt with the rest of what persist added");
 		return EXIT_TROUBLE;
 	}
-	if (!cmd_devices_valid(argc, argv, optind))
+	/* parsed before the host is read; resolved by the plan, which names a miss */
+	if (!cmd_devices_parse(argc, argv, optind, &sel)) {
+		vfd_selection_clear(&sel);
 		return EXIT_TROUBLE;
+	}
+	opts.selection = &sel;
 	host = cmd_open_host(ctx);
 	if (!host)
-		return EXIT_TROUBLE;
-	r = vfd_plan_persist(host, optind < argc ? (const char *const *)(argv + optind) : NULL,
-			     &opts, &plan);
+		goto out;
+	r = vfd_plan_persist(host, NULL, &opts, &plan);
 	if (r == -ENODEV) {
-		cmd_report_unmatched(host, argc, argv, optind);
+		cmd_select_error(&sel, r);
 		goto out;
 	}
 	if (r < 0) {
@@ -268,6 +272,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 	rc = findings_exit_status(&plan.problems);
 out:
 	vfd_persist_plan_clear(&plan);
+	vfd_selection_clear(&sel);
 	vfd_host_free(host);
 	return rc;
 }

@@ -64,12 +64,8 @@ bool cmd_devices_parse(int argc, char **argv, int first, struct vfd_selection *s
 bool cmd_devices_resolve(struct vfd_host *host, struct vfd_selection *sel, enum vfd_expand expand);
 /* the one line for a failed vfd_select(), vfd_selection_parse() or _resolve(): names the argument */
 void cmd_select_error(const struct vfd_selection *sel, int r);
-/* whether argv[first..argc) are all device arguments; one cmd_bad_device() line if not */
-bool cmd_devices_valid(int argc, char **argv, int first);
 /* false after one error line when @user (may be NULL) has no account on @host */
 bool cmd_user_known(const struct vfd_host *host, const char *user);
-/* one line naming the first of argv[first..argc) that no PCI function of @host matches */
-void cmd_report_unmatched(struct vfd_host *host, int argc, char **argv, int first);
 /* print "Try 'vfio-doctor CMD --help'" and return EXIT_TROUBLE */
 int cmd_usage_error(const char *cmd);
 

@@ -120,15 +120,6 @@ bool cmd_devices_resolve(struct vfd_host *host, struct vfd_selection *sel, enum 
 	return r == 0;
 }
 
-bool cmd_devices_valid(int argc, char **argv, int first)
-{
-	struct vfd_selection sel;
-	bool ok = cmd_devices_parse(argc, argv, first, &sel);
-
-	vfd_selection_clear(&sel);
-	return ok;
-}
-
 bool cmd_user_known(const struct vfd_host *host, const char *user)
 {
 	struct vfd_root *root = vfd_host_get_root(host);
@@ -143,15 +134,6 @@ bool cmd_user_known(const struct vfd_host *host, const char *user)
 	       "QEMU runs as, e.g. libvirt-qemu or qemu)", user,
 	       vfd_root_is_live(root) ? "/" : "the sysroot's ");
 	return false;
-}
-
-void cmd_report_unmatched(struct vfd_host *host, int argc, char **argv, int first)
-{
-	struct vfd_selection sel;
-
-	if (cmd_devices_parse(argc, argv, first, &sel))
-		cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE);
-	vfd_selection_clear(&sel);
 }
 
 int main(int argc, char **argv)

@@ -219,15 +219,13 @@ void persist_warn_shared(struct work *w)
 }
 
 /* --undo DEVICE...: the recorded devices an argument names */
-int persist_drop_devices(struct work *w, const char *const *devices)
+void persist_drop_devices(struct work *w, const struct vfd_selection *sel)
 {
-	for (size_t a = 0; devices && devices[a]; a++) {
-		struct vfd_devspec spec;
+	for (size_t a = 0; a < sel->nargs; a++) {
+		const struct vfd_devspec spec = sel->specs[a];
 		char slot[16];
 		bool any = false;
 
-		if (vfd_devspec_parse(devices[a], &spec) < 0)
-			return -EINVAL;
 		vfd_bdf_format(&spec.bdf, slot, sizeof(slot));
 		for (size_t i = w->now.ndevs; i-- > 0;) {
 			const struct pdev *p = &w->now.devs[i];
@@ -242,12 +240,11 @@ int persist_drop_devices(struct work *w, const char *const *devices)
 			struct vfd_finding *f;
 
 			f = persist_problem(w, "persist.not-persisted", VFD_FAIL, NULL,
-				    "'%s' is not persisted: nothing to undo for it", devices[a]);
+				    "'%s' is not persisted: nothing to undo for it", sel->args[a]);
 
 			if (f)
 				finding_evidence(f, "/" STATE_PATH ": no such device");
 			w->plan->refused = true;
 		}
 	}
-	return 0;
 }

@@ -222,8 +222,8 @@ int persist_judge_devices(struct work *w, const struct vfd_selection *sel);
 int persist_take_devices(struct work *w, const struct vfd_selection *sel);
 /* --by-id takes every device with the IDs: name the ones not meant */
 void persist_warn_shared(struct work *w);
-/* --undo DEVICE...: the recorded devices an argument names leave w->now */
-int persist_drop_devices(struct work *w, const char *const *devices);
+/* --undo DEVICE...: the recorded devices an argument of @sel (parsed) names leave w->now */
+void persist_drop_devices(struct work *w, const struct vfd_selection *sel);
 
 /* ------------------------------------------------ persist-render.c */
 

@@ -310,23 +310,24 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 {
 	static const struct vfd_persist_opts none = { 0 };
 	struct work w = { .host = host, .root = vfd_host_get_root(host), .plan = plan };
-	struct vfd_selection sel;
+	struct vfd_selection own, *sel = opts ? opts->selection : NULL;
 	char *stext = NULL;
 	size_t slen = 0;
 	unsigned int line = 0;
 	bool etc_never;
-	int r, selected;
+	int r;
 
 	memset(plan, 0, sizeof(*plan));
 	w.opts = opts ? opts : &none;
-	/*
-	 * The arguments, parsed and resolved once. One that matches no device
-	 * matters only where devices are taken: --undo names recorded devices,
-	 * which may be gone from the host.
-	 */
-	selected = vfd_select(host, devices, VFD_EXPAND_NONE, &sel);
-	if (selected == -EINVAL || selected == -ENOMEM)
-		return selected;
+	/* the arguments, parsed once: by the caller, or here */
+	if (!sel) {
+		r = vfd_selection_parse(devices, &own);
+		if (r < 0) {
+			vfd_selection_clear(&own);
+			return r;
+		}
+		sel = &own;
+	}
 	r = persist_read(w.root, STATE_PATH, &stext, &slen, NULL);
 	if (r == 1)
 		r = pstate_parse(stext, slen, &w.old, &line);
@@ -343,7 +344,8 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		plan->refused = true;
 		free(stext);
 		pstate_clear(&w.old);
-		vfd_selection_clear(&sel);
+		if (sel == &own)
+			vfd_selection_clear(&own);
 		return r == -ENOMEM ? r : 0;
 	}
 	/* the record names files to rewrite and remove: only those persist writes */
@@ -363,7 +365,8 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		plan->refused = true;
 		free(stext);
 		pstate_clear(&w.old);
-		vfd_selection_clear(&sel);
+		if (sel == &own)
+			vfd_selection_clear(&own);
 		return 0;
 	}
 	/* the platform decides which files hold what (lib/host/platform.c) */
@@ -404,8 +407,8 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 					"here");
 			goto done;
 		}
-		if (devices && devices[0])
-			r = persist_drop_devices(&w, devices);
+		if (sel->nargs)
+			persist_drop_devices(&w, sel);
 		else
 			while (w.now.ndevs)
 				pstate_drop_dev(&w.now, w.now.ndevs - 1);
@@ -420,12 +423,13 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 				       "into the container");
 		}
 		plan->refused = true;
-	} else if (r == 0 && selected < 0) {
-		r = selected;
 	} else if (r == 0) {
-		r = persist_judge_devices(&w, &sel);
+		/* resolved where devices are taken: --undo names recorded ones, maybe gone */
+		r = vfd_selection_resolve(host, sel, VFD_EXPAND_NONE);
 		if (r == 0)
-			r = persist_take_devices(&w, &sel);
+			r = persist_judge_devices(&w, sel);
+		if (r == 0)
+			r = persist_take_devices(&w, sel);
 	}
 	if (r < 0 || plan->refused)
 		goto done;
@@ -500,7 +504,8 @@ done:
 	free(w.cmd_why);
 	pstate_clear(&w.old);
 	pstate_clear(&w.now);
-	vfd_selection_clear(&sel);
+	if (sel == &own)
+		vfd_selection_clear(&own);
 	if (r < 0)
 		vfd_persist_plan_clear(plan);
 	return r;
