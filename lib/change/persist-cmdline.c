@@ -160,8 +160,9 @@ static void warn_grub_dropins(struct work *w)
 			struct vfd_finding *f;
 
 			f = persist_problem(w, "persist.grub-dropin", VFD_WARN, NULL,
-				    "/etc/default/grub.d/%s sets " GRUB_KEY " after /" GRUB_PATH
-				    ": its value replaces the one edited there", de->d_name);
+					    "/etc/default/grub.d/%s sets " GRUB_KEY " "
+					    "after /" GRUB_PATH ": its value replaces "
+					    "the one edited there", de->d_name);
 
 			if (f)
 				finding_fix(f, "make the same change in /etc/default/grub.d/%s",
@@ -234,7 +235,8 @@ static void cmdline_file(struct work *w, const struct persist_file *f, const cha
 	if (!old)
 		return;
 	r = persist_edit_tokens(w, path, key, persist_file_editor(f, key), old, len,
-			    (const char *const *)want->v, rm, &out, &olen, &added, &removed, &e);
+				(const char *const *)want->v, rm, &out, &olen, &added, &removed,
+				&e);
 	if (r < 0) {
 		persist_forget_tokens(&w->now, path);
 		/* nothing wanted and nothing persist's: an unreadable file is not our business */

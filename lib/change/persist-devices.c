@@ -61,8 +61,9 @@ static char **native_modules(struct work *w, struct vfd_pcidev *d)
 			struct vfd_finding *f;
 
 			f = persist_problem(w, "persist.driver-builtin", VFD_INFO, slot,
-				    "%s: its driver %s is built into the kernel and binds first at "
-				    "boot; the udev rule takes the device from it", slot, names[i]);
+					    "%s: its driver %s is built into the kernel "
+					    "and binds first at boot; the udev rule "
+					    "takes the device from it", slot, names[i]);
 
 			if (f)
 				finding_evidence(f, "/sys/module/%s: built in", m);
@@ -144,12 +145,12 @@ int persist_judge_devices(struct work *w, const struct vfd_selection *sel)
 		if (!vfd_pcidev_unassignable(d, &why_id) &&
 		    !vfd_host_find_group(w->host, vfd_pcidev_get_group(d)) && iommu_comes_on(w)) {
 			/* the group appears once the command line below turns the IOMMU on */
-			struct vfd_finding *f = persist_problem(
-				w, "persist.no-group-yet", VFD_WARN, slot,
-				"%s has no IOMMU group yet: the IOMMU is off now; the kernel "
-				"command line below turns it on, and vfio-pci takes the device "
-				"after the reboot", slot);
+			struct vfd_finding *f;
 
+			f = persist_problem(w, "persist.no-group-yet", VFD_WARN, slot,
+					    "%s has no IOMMU group yet: the IOMMU is off now; "
+					    "the kernel command line below turns it on, and "
+					    "vfio-pci takes the device after the reboot", slot);
 			if (f)
 				finding_fix(f, "after the reboot: vfio-doctor check %s", slot);
 			continue;
@@ -207,10 +208,11 @@ void persist_warn_shared(struct work *w)
 				continue;
 			name = vfd_host_device_name(w->host, d->vendor, d->device);
 			f = persist_problem(w, "persist.shared-ids", VFD_WARN, vfd_pcidev_get_slot(h),
-				    "options vfio-pci ids=%04x:%04x also gives %s to vfio-pci at "
-				    "boot (%s, now on %s)", d->vendor, d->device,
-				    vfd_pcidev_get_slot(h), name ? name : "the same model",
-				    driver_name_or_none(h));
+					    "options vfio-pci ids=%04x:%04x also gives %s to "
+					    "vfio-pci at boot (%s, now on %s)", d->vendor,
+					    d->device, vfd_pcidev_get_slot(h),
+					    name ? name : "the same model",
+					    driver_name_or_none(h));
 			if (f)
 				finding_fix(f, "persist by address instead (without --by-id): the "
 					       "udev rule names %s alone", d->slot);
@@ -240,7 +242,8 @@ void persist_drop_devices(struct work *w, const struct vfd_selection *sel)
 			struct vfd_finding *f;
 
 			f = persist_problem(w, "persist.not-persisted", VFD_FAIL, NULL,
-				    "'%s' is not persisted: nothing to undo for it", sel->args[a]);
+					    "'%s' is not persisted: nothing to undo for "
+					    "it", sel->args[a]);
 
 			if (f)
 				finding_evidence(f, "/" STATE_PATH ": no such device");

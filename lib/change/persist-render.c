@@ -177,8 +177,9 @@ void persist_print_only(struct work *w)
 
 	if (!w->now.ndevs) {
 		f = persist_problem(w, "persist.by-hand", VFD_INFO, NULL,
-			    "%s keeps no file of persist's: take out the lines you added for "
-			    "vfio-doctor by hand", w->sys.platform->name);
+				    "%s keeps no file of persist's: take out the lines "
+				    "you added for vfio-doctor by hand",
+				    w->sys.platform->name);
 		return;
 	}
 	for (size_t i = 0; i < w->now.ndevs; i++)
@@ -223,8 +224,9 @@ void persist_print_only(struct work *w)
 		for (size_t i = 0; i < w->cmd_removed.n; i++)
 			strv_addf(&lines, "take \"%s\" out of boot.kernelParams", w->cmd_removed.v[i]);
 		f = persist_problem(w, "persist.nixos", VFD_INFO, NULL,
-			    "NixOS builds /etc from its configuration: put these lines into "
-			    "/etc/nixos/configuration.nix (persist writes no file here)");
+				    "NixOS builds /etc from its configuration: put these "
+				    "lines into /etc/nixos/configuration.nix (persist "
+				    "writes no file here)");
 	} else {
 		/*
 		 * Unraid 6.9+: /boot/config/vfio-pci.cfg holds BIND=ADDRESS|VENDOR:DEVICE
@@ -248,8 +250,9 @@ void persist_print_only(struct work *w)
 			strv_addf(&lines, "/boot/syslinux/syslinux.cfg: remove %s from the append "
 					  "line", w->cmd_removed.v[i]);
 		f = persist_problem(w, "persist.unraid", VFD_INFO, NULL,
-			    "Unraid rebuilds /etc at every boot: its settings live on the flash "
-			    "device under /boot (persist writes no file here)");
+				    "Unraid rebuilds /etc at every boot: its settings "
+				    "live on the flash device under /boot (persist "
+				    "writes no file here)");
 	}
 	for (size_t i = 0; f && i < lines.n; i++)
 		finding_fix(f, "%s", lines.v[i]);
@@ -270,8 +273,8 @@ void persist_bootc_steps(struct work *w)
 	if (!w->now.ndevs || (!w->cmd_added.n && w->vfio_builtin))
 		return;
 	f = persist_problem(w, "persist.bootc", VFD_INFO, NULL,
-		    "a bootc host boots its image's kernel arguments and initramfs: build "
-		    "them into the image");
+			    "a bootc host boots its image's kernel arguments and "
+			    "initramfs: build them into the image");
 	if (!f)
 		return;
 	if (w->cmd_added.n) {
@@ -359,8 +362,10 @@ void persist_tool_undo_note(struct work *w)
 	if (vfd_root_readf_str(w->root, &proc, "proc/cmdline") == 0 &&
 	    strstr(proc, "intel_iommu=on")) {
 		struct vfd_finding *f = persist_problem(w, "persist.cmdline-kept", VFD_INFO, NULL,
-						"intel_iommu=on stays on the kernel command line: "
-						"%s keeps it, not persist", w->sys.platform->name);
+							"intel_iommu=on stays on the "
+							"kernel command line: %s keeps "
+							"it, not persist",
+							w->sys.platform->name);
 
 		if (f)
 			finding_fix(f, "if nothing else needs it: %s", how);

@@ -210,8 +210,9 @@ static void step_modprobe(struct work *w)
 			struct vfd_finding *f;
 
 			f = persist_problem(w, "persist.softdep-conflict", VFD_WARN, NULL,
-				    "%s already has a softdep line without vfio-pci: a second one "
-				    "would not add to it", mods.v[i]);
+					    "%s already has a softdep line without "
+					    "vfio-pci: a second one would not add to it",
+					    mods.v[i]);
 
 			if (f)
 				finding_fix(f, "add vfio-pci to the pre: list of the softdep %s line "
@@ -254,8 +255,9 @@ static void step_modprobe(struct work *w)
 			struct vfd_finding *f;
 
 			f = persist_problem(w, "persist.ids-override", VFD_WARN, NULL,
-				    "/%s is read after /" MODPROBE_PATH " and sets vfio-pci ids= "
-				    "too: its list replaces this one", later);
+					    "/%s is read after /" MODPROBE_PATH " and "
+					    "sets vfio-pci ids= too: its list replaces "
+					    "this one", later);
 
 			if (f)
 				finding_fix(f, "keep one 'options vfio-pci ids=' line");
@@ -342,8 +344,9 @@ static void step_booster(struct work *w)
 	free(outside);
 	if (theirs && want) {
 		struct vfd_finding *f = persist_problem(w, "persist.booster", VFD_WARN, NULL,
-						"/" BOOSTER_PATH " sets modules_force_load itself: "
-						"vfio-pci is not added to it");
+							"/" BOOSTER_PATH " sets "
+							"modules_force_load itself: "
+							"vfio-pci is not added to it");
 
 		if (f)
 			finding_fix(f, "add vfio_pci,vfio,vfio_iommu_type1 to the front of its "
@@ -367,8 +370,9 @@ static void step_mkinitcpio(struct work *w)
 	if (r == 0) {
 		if (want || rule)
 			persist_problem(w, "persist.no-initramfs-config", VFD_WARN, NULL,
-				"mkinitcpio is installed but /" MKINITCPIO_PATH " is missing: add "
-				"vfio_pci vfio vfio_iommu_type1 to MODULES by hand");
+					"mkinitcpio is installed but /" MKINITCPIO_PATH
+					" is missing: add vfio_pci vfio vfio_iommu_type1 "
+					"to MODULES by hand");
 		persist_keep(w, MKINITCPIO_PATH);
 		return;
 	}
@@ -396,12 +400,14 @@ static void step_mkinitcpio(struct work *w)
 		}
 		if (!modconf && want)
 			persist_problem(w, "persist.mkinitcpio-hooks", VFD_WARN, NULL,
-				"HOOKS in /" MKINITCPIO_PATH " has no modconf: the softdeps of "
-				"/etc/modprobe.d stay out of the initramfs");
+					"HOOKS in /" MKINITCPIO_PATH " has no modconf: "
+					"the softdeps of /etc/modprobe.d stay out of the "
+					"initramfs");
 		if (!udev && rule)
 			persist_problem(w, "persist.mkinitcpio-hooks", VFD_WARN, NULL,
-				"HOOKS in /" MKINITCPIO_PATH " has neither udev nor systemd: the "
-				"udev rule does not run in the initramfs");
+					"HOOKS in /" MKINITCPIO_PATH " has neither udev "
+					"nor systemd: the udev rule does not run in the "
+					"initramfs");
 		vfd_strv_free(hooks);
 	}
 	persist_settle(w, mkinitcpio_file, MKINITCPIO_PATH, true, old, len, mode, out, olen, mode,

@@ -113,13 +113,15 @@ void persist_problem_edit(struct work *w, const char *path, const struct edit_er
 	}
 	if (r == -EINVAL && e->line)
 		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
-			    "/%s: line %u: %s; the file is left untouched", path, e->line, e->msg);
+				    "/%s: line %u: %s; the file is left untouched", path,
+				    e->line, e->msg);
 	else if (r == -EINVAL)
 		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
 				    "/%s: %s; the file is left untouched", path, e->msg);
 	else
 		f = persist_problem(w, "persist.unreadable", VFD_FAIL, NULL,
-			    "cannot read '/%s': %s; the file is left untouched", path, strerror(-r));
+				    "cannot read '/%s': %s; the file is left untouched",
+				    path, strerror(-r));
 	if (f)
 		finding_fix(f, "fix the file (or make the change shown below by hand), then run "
 			       "vfio-doctor persist again");
@@ -212,16 +214,17 @@ static bool links_writable(struct work *w, const struct persist_file *file, cons
 	}
 	if (r == -EXDEV)
 		f = persist_problem(w, "persist.link", VFD_FAIL, NULL,
-			    "/%s is a link whose target lies outside the root: persist edits a "
-			    "link's target and will not write there; nothing is changed", path);
+				    "/%s is a link whose target lies outside the root: "
+				    "persist edits a link's target and will not write "
+				    "there; nothing is changed", path);
 	else if (r == -EROFS)
 		f = persist_problem(w, "persist.link", VFD_FAIL, NULL,
-			    "/%s is a link into a read-only store (/nix/store, /gnu/store); "
-			    "nothing is changed", path);
+				    "/%s is a link into a read-only store (/nix/store, "
+				    "/gnu/store); nothing is changed", path);
 	else
 		f = persist_problem(w, "persist.link", VFD_FAIL, NULL,
-			    "cannot follow the links of /%s: %s; nothing is changed", path,
-			    strerror(-r));
+				    "cannot follow the links of /%s: %s; nothing is "
+				    "changed", path, strerror(-r));
 	if (f)
 		finding_fix(f, r == -EROFS
 			       ? "make the change in the configuration that generates the file "

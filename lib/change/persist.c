@@ -246,7 +246,7 @@ static void release(struct work *w, const struct pfile *pf)
 		return;
 	}
 	persist_settle_any(w, f, pf->path, true, text, len, mode, out, olen, mode,
-		   "take out what vfio-doctor persist added", true);
+			   "take out what vfio-doctor persist added", true);
 }
 
 static void step_state(struct work *w, char *old, size_t oldlen, bool existed)
@@ -332,12 +332,15 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 	if (r == 1)
 		r = pstate_parse(stext, slen, &w.old, &line);
 	if (r < 0) {
-		struct vfd_finding *f = line
-			? persist_problem(&w, "persist.state", VFD_FAIL, NULL,
-				  "/" STATE_PATH ": line %u is not what persist writes", line)
-			: persist_problem(&w, "persist.state", VFD_FAIL, NULL,
-					  "cannot read '/" STATE_PATH "': %s", strerror(-r));
+		struct vfd_finding *f;
 
+		if (line)
+			f = persist_problem(&w, "persist.state", VFD_FAIL, NULL,
+					    "/" STATE_PATH ": line %u is not what persist writes",
+					    line);
+		else
+			f = persist_problem(&w, "persist.state", VFD_FAIL, NULL,
+					    "cannot read '/" STATE_PATH "': %s", strerror(-r));
 		if (f)
 			finding_fix(f, "restore the file from /" STATE_PATH BAK_SUFFIX
 				       " or the files it names by hand");
@@ -357,8 +360,8 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		if (persist_file_of(path))
 			continue;
 		f = persist_problem(&w, "persist.state", VFD_FAIL, NULL,
-			    "/" STATE_PATH " names '/%s', which is not a file persist writes; "
-			    "nothing is changed", path);
+				    "/" STATE_PATH " names '/%s', which is not a file "
+				    "persist writes; nothing is changed", path);
 		if (f)
 			finding_fix(f, "check who wrote /" STATE_PATH "; remove the line (or the "
 				       "file, then undo persist's changes by hand)");
@@ -403,8 +406,8 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 				persist_print_only(&w);
 			else if (!w.cleanups)
 				persist_problem(&w, "persist.nothing", VFD_INFO, NULL,
-					"nothing to undo: vfio-doctor persist has set up nothing "
-					"here");
+						"nothing to undo: vfio-doctor persist "
+						"has set up nothing here");
 			goto done;
 		}
 		if (sel->nargs)
@@ -414,8 +417,9 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 				pstate_drop_dev(&w.now, w.now.ndevs - 1);
 	} else if (r == 0 && w.sys.container) {
 		struct vfd_finding *f = persist_problem(&w, "persist.container", VFD_FAIL, NULL,
-						"this is a container: the kernel it runs and its "
-						"boot configuration are the host's");
+							"this is a container: the kernel "
+							"it runs and its boot "
+							"configuration are the host's");
 
 		if (f) {
 			finding_evidence(f, "%s", w.sys.guest_why);
@@ -449,8 +453,9 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 			struct vfd_finding *f;
 
 			f = persist_problem(&w, "persist.builtin-ids", VFD_FAIL, NULL,
-				    "vfio-pci is built into this kernel: 'options vfio-pci ids=' in "
-				    "modprobe.d is never read");
+					    "vfio-pci is built into this kernel: "
+					    "'options vfio-pci ids=' in modprobe.d is "
+					    "never read");
 
 			if (f)
 				finding_fix(f, "persist by address (without --by-id), or put "
@@ -460,12 +465,14 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
 		}
 		if (w.vfio_builtin)
 			persist_problem(&w, "persist.builtin", VFD_INFO, NULL,
-				"vfio-pci is built into this kernel (modules.builtin): it is there "
-				"before any driver, no softdep or initramfs module is needed");
+					"vfio-pci is built into this kernel "
+					"(modules.builtin): it is there before any "
+					"driver, no softdep or initramfs module is needed");
 		if (w.sys.initramfs == VFD_INITRAMFS_NONE && !w.vfio_builtin && !etc_never)
 			persist_problem(&w, "persist.no-initramfs", VFD_INFO, NULL,
-				"no initramfs generator found (initramfs-tools, dracut, mkinitcpio, "
-				"booster): vfio-pci loads from the root file system");
+					"no initramfs generator found (initramfs-tools, "
+					"dracut, mkinitcpio, booster): vfio-pci loads "
+					"from the root file system");
 	}
 	if (w.now.ndevs && !etc_never) {
 		/* the files of every target this host reads; the command line's last */
