@@ -301,6 +301,9 @@ static void refusals(void **state)
 	assert_int_equal(vfd_plan_persist(fx.host, port, &none, &p), 0);
 	assert_true(p.refused);
 	assert_true(fx_has_problem(&p, "persist.bridge", NULL));
+	/* judged by the one take judgement, reported as persist's own */
+	for (size_t i = 0; i < p.problems.n; i++)
+		assert_string_equal(p.problems.findings[i].layer, "persist");
 	assert_int_equal(vfd_persist_apply(fx.host, &p, NULL), -EPERM);
 	vfd_persist_plan_clear(&p);
 	assert_int_equal(vfd_plan_persist(fx.host, nothing, &none, &p), -ENODEV);
