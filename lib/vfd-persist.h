@@ -77,8 +77,9 @@ int vfd_plan_persist(struct vfd_host *host, const char *const *devices,
  * vfd_persist_apply - write the plan: each file atomically (vfd_root_write_file),
  * a backup first where the change says so; when one write fails, every file
  * written before is put back. @failed (may be NULL) gets the index of the
- * failing change. Returns 0, -EPERM for a refused plan, -EROFS in a sysroot
- * without a write function, or the errno of the failing write.
+ * failing change. Returns 0, -EPERM for a refused plan, -EROFS on a root
+ * that is not writable (a sysroot not opened VFD_ROOT_WRITABLE), or the errno
+ * of the failing write.
  */
 int vfd_persist_apply(struct vfd_host *host, const struct vfd_persist_plan *plan,
 		      size_t *failed);

@@ -64,7 +64,7 @@ static void drop_leftover(struct work *w, const char *path, const char *why)
 	w->cleanups++;
 }
 
-/* ".NAME.PID.tmp" of a process that is gone: what write_atomic (state.c) left */
+/* ".NAME.PID.tmp" of a process that is gone: what vfd_atomic_write (atomic.c) left */
 static bool stale_temporary(const char *name, const char *base_pattern)
 {
 	char inner[NAME_MAX + 1], pat[NAME_MAX + 1], *dot, *end;

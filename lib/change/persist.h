@@ -2,9 +2,9 @@
 /*
  * The pure editors behind `persist`: each takes a file's text and returns the
  * new text, or an error saying where the file could not be understood. No
- * file access here; lib/change/persist.c reads, plans and writes. Texts are (buffer,
- * length) pairs and may hold anything, NUL bytes included; outputs are
- * NUL-terminated for convenience (caller frees).
+ * file access here: the plan's files read, plan and write (persist-plan.h).
+ * Texts are (buffer, length) pairs and may hold anything, NUL bytes
+ * included; outputs are NUL-terminated for convenience (caller frees).
  */
 #ifndef VFD_PERSIST_H
 #define VFD_PERSIST_H
