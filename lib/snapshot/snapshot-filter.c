@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "persist.h"
 #include "snapshot-internal.h"
 #include "vfd-vm.h"
 

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "persist.h"
 #include "platform.h"
 #include "snapshot-internal.h"
 
