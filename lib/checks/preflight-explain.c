@@ -413,28 +413,6 @@ char *vfd_pf_expand(const char *text, const char *slot, int group, const char *u
 
 /* ------------------------------------------------------------ explaining */
 
-void pf_add(char ***v, const char *fmt, ...)
-{
-	size_t n = vfd_strv_len(*v);
-	char *s = NULL, **nv;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return;
-	nv = realloc(*v, (n + 2) * sizeof(*nv));
-	if (!nv) {
-		free(s);
-		return;
-	}
-	nv[n] = s;
-	nv[n + 1] = NULL;
-	*v = nv;
-}
-
 /* the most recent kernel log line holding @needle, quoted as evidence */
 static void quote_kmsg(struct pf_explain_ctx *x, struct vfd_pf_step *st, const char *needle)
 {
@@ -451,7 +429,7 @@ static void quote_kmsg(struct pf_explain_ctx *x, struct vfd_pf_step *st, const c
 		pos++;
 	}
 	if (last)
-		pf_add(&st->evidence, "kernel log: %s", last->text);
+		strv_appendf(&st->evidence, "kernel log: %s", last->text);
 }
 
 /* "/dev/vfio/12: crw------- root:root" and whether the account may open it */
@@ -461,19 +439,20 @@ static void node_evidence(struct pf_explain_ctx *x, struct vfd_pf_step *st, cons
 	char *desc;
 
 	if (vfd_root_statf(x->root, &sb, "%s", path) < 0) {
-		pf_add(&st->evidence, "/%s: not found", path);
+		strv_appendf(&st->evidence, "/%s: not found", path);
 		return;
 	}
 	desc = describe_node(x->root, &sb);
-	pf_add(&st->evidence, "/%s: %s", path, desc ? desc : "?");
+	strv_appendf(&st->evidence, "/%s: %s", path, desc ? desc : "?");
 	free(desc);
-	pf_add(&st->evidence, "%s needs read and write on it (QEMU opens it O_RDWR)", x->pf->user);
+	strv_appendf(&st->evidence, "%s needs read and write on it (QEMU opens it O_RDWR)",
+		     x->pf->user);
 	if (x->acct) {
 		bool can = false;
 		char *why = NULL;
 
 		if (user_can_open(x->root, x->acct->name, &sb, &can, &why) == 0 && why)
-			pf_add(&st->evidence, "%s", why);
+			strv_appendf(&st->evidence, "%s", why);
 		free(why);
 	}
 }
@@ -512,8 +491,8 @@ static bool holders(struct pf_explain_ctx *x, struct vfd_pf_step *st, const char
 				if (vfd_root_readf_str(x->root, &c, "proc/%s/comm", de->d_name) == 0)
 					snprintf(comm, sizeof(comm), "%s", c);
 				free(c);
-				pf_add(&st->evidence, "%s is held open by PID %s (%s), fd %s", node,
-				       de->d_name, comm, fe->d_name);
+				strv_appendf(&st->evidence, "%s is held open by PID %s (%s), "
+					     "fd %s", node, de->d_name, comm, fe->d_name);
 				any = true;
 			}
 			free(target);
@@ -536,9 +515,9 @@ static void blockers(struct pf_explain_ctx *x, struct vfd_pf_step *st)
 		struct vfd_pcidev *d = vfd_group_device(g, i);
 
 		if (!vfd_pcidev_is_viability_ok(d, kv))
-			pf_add(&st->evidence, "/sys/kernel/iommu_groups/%d/devices/%s: bound to %s "
-			       "(blocks the group)", x->pf->group, vfd_pcidev_get_slot(d),
-			       driver_name_or_none(d));
+			strv_appendf(&st->evidence, "/sys/kernel/iommu_groups/%d/devices/%s: "
+				     "bound to %s (blocks the group)", x->pf->group,
+				     vfd_pcidev_get_slot(d), driver_name_or_none(d));
 	}
 }
 
@@ -550,10 +529,10 @@ static void memlock_evidence(struct pf_explain_ctx *x, struct vfd_pf_step *st)
 	if (m->rlimit_known) {
 		vfd_format_size(m->memlock_soft, soft, sizeof(soft));
 		vfd_format_size(m->memlock_hard, hard, sizeof(hard));
-		pf_add(&st->evidence, "RLIMIT_MEMLOCK of the process that mapped: %s (hard limit %s)",
-		       soft, hard);
-		pf_add(&st->evidence, "CAP_IPC_LOCK, which lifts the limit: %s",
-		       m->cap_ipc_lock ? "yes" : "no");
+		strv_appendf(&st->evidence, "RLIMIT_MEMLOCK of the process that mapped: %s "
+			     "(hard limit %s)", soft, hard);
+		strv_appendf(&st->evidence, "CAP_IPC_LOCK, which lifts the limit: %s",
+			     m->cap_ipc_lock ? "yes" : "no");
 	}
 	quote_kmsg(x, st, "RLIMIT_MEMLOCK");
 }
@@ -572,24 +551,25 @@ void pf_explain_step(struct pf_explain_ctx *x, struct vfd_pf_step *st)
 		char *f = vfd_pf_expand(fix, pf->slot, pf->group, pf->user, pf->driver);
 
 		if (f)
-			pf_add(&st->fix, "%s", f);
+			strv_appendf(&st->fix, "%s", f);
 		free(f);
 	}
 	snprintf(node, sizeof(node), "/dev/vfio/%d", pf->group);
 	switch (st->id) {
 	case VFD_PF_OPEN_GROUP:
 		if (st->err == EBUSY && !holders(x, st, node))
-			pf_add(&st->evidence, "no process in /proc shows %s open (one in another PID "
-			       "namespace, or not visible to this user)", node);
+			strv_appendf(&st->evidence, "no process in /proc shows %s open (one in "
+				     "another PID namespace, or not visible to this user)",
+				     node);
 		if (st->err == EACCES || st->err == EPERM)
 			node_evidence(x, st, node + 1);
 		if (st->err == ENOENT) {
-			pf_add(&st->evidence, "/sys/bus/pci/devices/%s/driver: %s", pf->slot,
-			       pf->driver ? pf->driver : "none");
-			pf_add(&st->evidence, "/sys/class/vfio/%d: %s", pf->group,
-			       vfd_root_existsf(x->root, "sys/class/vfio/%d", pf->group) ?
-			       "present (the kernel made the group: only the node is missing)" :
-			       "not found");
+			strv_appendf(&st->evidence, "/sys/bus/pci/devices/%s/driver: %s", pf->slot,
+				     pf->driver ? pf->driver : "none");
+			strv_appendf(&st->evidence, "/sys/class/vfio/%d: %s", pf->group,
+				     vfd_root_existsf(x->root, "sys/class/vfio/%d", pf->group) ?
+				     "present (the kernel made the group: only the node is missing)" :
+				     "not found");
 		}
 		break;
 	case VFD_PF_OPEN_CONTAINER:
@@ -629,7 +609,8 @@ void pf_explain_step(struct pf_explain_ctx *x, struct vfd_pf_step *st)
 			quote_kmsg(x, st, "platform RMRR requirement");
 			if (vfd_root_readf_str(x->root, &v, "sys/module/vfio_iommu_type1/parameters/"
 					       "allow_unsafe_interrupts") == 0)
-				pf_add(&st->evidence, "vfio_iommu_type1 allow_unsafe_interrupts: %s", v);
+				strv_appendf(&st->evidence, "vfio_iommu_type1 "
+					     "allow_unsafe_interrupts: %s", v);
 			free(v);
 		}
 		break;
@@ -642,8 +623,8 @@ void pf_explain_step(struct pf_explain_ctx *x, struct vfd_pf_step *st)
 	case VFD_PF_DRIVER:
 		if (st->id == VFD_PF_GET_DEVICE_FD && st->err != ENODEV)
 			break;
-		pf_add(&st->evidence, "/sys/bus/pci/devices/%s/driver: %s", pf->slot,
-		       pf->driver ? pf->driver : "none");
+		strv_appendf(&st->evidence, "/sys/bus/pci/devices/%s/driver: %s", pf->slot,
+			     pf->driver ? pf->driver : "none");
 		break;
 	case VFD_PF_MEMLOCK:
 		/* its evidence is written with it */

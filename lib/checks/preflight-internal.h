@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Preflight inside libvfd: the steps and the run (preflight.c), the legacy
- * container path (preflight-legacy.c), the iommufd path (preflight-iommufd.c),
- * the run as another account (preflight-user.c), the host's memory
+ * Preflight inside libvfd: the run (preflight.c), the steps
+ * (preflight-step.c), the legacy container path (preflight-legacy.c), the
+ * iommufd path (preflight-iommufd.c), both paths in turn, here or as another
+ * account (preflight-user.c), the host's memory
  * (preflight-memory.c), and what a failed step means with the host's evidence
  * (preflight-explain.c).
  */
@@ -50,7 +51,7 @@ struct pf_explain_ctx {
 	struct vfd_kmsg kmsg;
 };
 
-/* preflight.c: the steps */
+/* preflight-step.c */
 
 /* a new step of @pf (never NULL: out of memory, a spare that goes nowhere) */
 struct vfd_pf_step *pf_step_new(struct vfd_preflight *pf, enum vfd_pf_step_id id,
@@ -71,8 +72,6 @@ int pf_dma_buffer(struct pf_seq *s, uint64_t align);
 void pf_dma_buffer_free(struct pf_seq *s);
 /* the device steps on the device fd @fd; @full: its regions, IRQs and reset too */
 void pf_device_steps(struct pf_seq *s, int fd, enum vfd_pf_path path, bool full);
-/* both paths in turn, each released before the next */
-void pf_run_paths(struct pf_seq *s);
 
 /* preflight-legacy.c */
 void pf_run_legacy(struct pf_seq *s);
@@ -84,15 +83,16 @@ void pf_iommufd_release(struct pf_seq *s);
 /* the vfioN cdev name of the device, or NULL (caller frees); its "major:minor" in @dev */
 char *pf_cdev_name(struct vfd_root *root, const char *slot, char *dev, size_t size);
 
-/* preflight-user.c: the sequence in a child with @acct's credentials */
+/* preflight-user.c */
+/* both paths in turn, each released before the next */
+void pf_run_paths(struct pf_seq *s);
+/* the same in a child with @acct's credentials */
 void pf_run_as(struct pf_seq *s, const struct vfd_account *acct);
 
 /* preflight-memory.c: the memlock and huge page steps */
 void pf_memory_steps(struct pf_explain_ctx *x, const struct vfd_preflight_opts *opts);
 
 /* preflight-explain.c */
-/* append a formatted line to the NULL-terminated list *@v (nothing on ENOMEM) */
-void pf_add(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* the meaning, fix and evidence of a failed or warned step */
 void pf_explain_step(struct pf_explain_ctx *x, struct vfd_pf_step *st);
 

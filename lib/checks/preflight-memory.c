@@ -69,11 +69,11 @@ void pf_memory_steps(struct pf_explain_ctx *x, const struct vfd_preflight_opts *
 		vfd_format_size(m->memlock_hard, hard, sizeof(hard));
 		pf_step_result(st, "%s (hard %s)%s", soft, hard,
 			       m->cap_ipc_lock ? "; CAP_IPC_LOCK lifts it for this process" : "");
-		pf_add(&st->evidence, "RLIMIT_MEMLOCK of the process that mapped (as %s): %s (hard "
-		       "%s); with --as-user it is the limit this command was started with",
-		       x->pf->user, soft, hard);
-		pf_add(&st->evidence, "CAP_IPC_LOCK (exempt from the limit): %s",
-		       m->cap_ipc_lock ? "yes" : "no");
+		strv_appendf(&st->evidence, "RLIMIT_MEMLOCK of the process that mapped (as "
+			     "%s): %s (hard %s); with --as-user it is the limit this command "
+			     "was started with", x->pf->user, soft, hard);
+		strv_appendf(&st->evidence, "CAP_IPC_LOCK (exempt from the limit): %s",
+			     m->cap_ipc_lock ? "yes" : "no");
 	} else {
 		pf_step_result(st, "the limit of a process is only known on the live host");
 	}
@@ -81,32 +81,35 @@ void pf_memory_steps(struct pf_explain_ctx *x, const struct vfd_preflight_opts *
 		const struct vfd_memlock_conf *c = &m->conf;
 
 		if (c->no_limits) {
-			pf_add(&st->evidence, "%s:%u: no limits at all for %s at login",
-			       c->no_limits_file, c->no_limits_line, x->acct->name);
+			strv_appendf(&st->evidence, "%s:%u: no limits at all for %s at login",
+				     c->no_limits_file, c->no_limits_line, x->acct->name);
 		} else if (c->soft_set || c->hard_set) {
 			vfd_format_size(c->soft, soft, sizeof(soft));
 			vfd_format_size(c->hard, hard, sizeof(hard));
 			if (c->soft_set)
-				pf_add(&st->evidence, "/%s:%u: %s gets memlock %s (soft) at login",
-				       c->soft_file, c->soft_line, x->acct->name, soft);
+				strv_appendf(&st->evidence, "/%s:%u: %s gets memlock %s (soft) "
+					     "at login", c->soft_file, c->soft_line,
+					     x->acct->name, soft);
 			if (c->hard_set)
-				pf_add(&st->evidence, "/%s:%u: %s gets memlock %s (hard) at login",
-				       c->hard_file, c->hard_line, x->acct->name, hard);
+				strv_appendf(&st->evidence, "/%s:%u: %s gets memlock %s (hard) "
+					     "at login", c->hard_file, c->hard_line,
+					     x->acct->name, hard);
 		} else {
-			pf_add(&st->evidence, "limits.conf and limits.d set no memlock for %s: a login "
-			       "keeps the system default", x->acct->name);
+			strv_appendf(&st->evidence, "limits.conf and limits.d set no memlock "
+				     "for %s: a login keeps the system default", x->acct->name);
 		}
 	}
-	pf_add(&st->evidence, "libvirt raises the limit itself for the domains it starts: the "
-	       "guest's memory + 1 GiB (more with a vIOMMU), or <memtune><hard_limit>; a systemd "
-	       "unit sets it with LimitMEMLOCK=, not limits.conf");
+	strv_appendf(&st->evidence, "libvirt raises the limit itself for the domains it "
+		     "starts: the guest's memory + 1 GiB (more with a vIOMMU), or "
+		     "<memtune><hard_limit>; a systemd unit sets it with LimitMEMLOCK=, not "
+		     "limits.conf");
 	if (m->guest) {
 		uint64_t have = m->cap_ipc_lock ? VFD_UNLIMITED : m->memlock_soft;
 		bool conf_short = m->conf_read && m->conf.soft_set && !m->conf.no_limits &&
 				  m->conf.soft < m->guest;
 
-		pf_add(&st->evidence, "guest RAM to pin for DMA: %s (QEMU pins all of it without a "
-		       "vIOMMU)", guest);
+		strv_appendf(&st->evidence, "guest RAM to pin for DMA: %s (QEMU pins all of it "
+			     "without a vIOMMU)", guest);
 		if ((m->rlimit_known && have < m->guest) || conf_short) {
 			st->status = VFD_WARN;
 			pf_result_add(st, "below the guest's %s", guest);
@@ -155,7 +158,7 @@ void pf_memory_steps(struct pf_explain_ctx *x, const struct vfd_preflight_opts *
 		pf_step_result(st, "no huge page sizes in /sys/kernel/mm/hugepages");
 	if (m->meminfo_read && (m->meminfo.found & 2)) {
 		vfd_format_size(m->meminfo.available, soft, sizeof(soft));
-		pf_add(&st->evidence, "/proc/meminfo: MemAvailable %s", soft);
+		strv_appendf(&st->evidence, "/proc/meminfo: MemAvailable %s", soft);
 	}
 	if (m->guest && m->n_hugepages) {
 		bool fits = false;
@@ -166,9 +169,10 @@ void pf_memory_steps(struct pf_explain_ctx *x, const struct vfd_preflight_opts *
 						    m->hugepages[i].size)
 				fits = true;
 		if (fits) {
-			pf_add(&st->evidence, "the guest's %s fits in free huge pages: libvirt "
-			       "<memoryBacking><hugepages/></memoryBacking>, or QEMU -object "
-			       "memory-backend-file,mem-path=/dev/hugepages", guest);
+			strv_appendf(&st->evidence, "the guest's %s fits in free huge pages: "
+				     "libvirt <memoryBacking><hugepages/></memoryBacking>, or "
+				     "QEMU -object memory-backend-file,mem-path=/dev/hugepages",
+				     guest);
 		} else {
 			uint64_t sz = m->hugepages[0].size;
 
@@ -176,10 +180,11 @@ void pf_memory_steps(struct pf_explain_ctx *x, const struct vfd_preflight_opts *
 				if (m->hugepages[i].size == 2ull << 20)
 					sz = m->hugepages[i].size;
 			if (sz)
-				pf_add(&st->fix, "to back the guest with huge pages (optional), reserve "
-				       "them: echo %llu > /sys/kernel/mm/hugepages/hugepages-%llukB/"
-				       "nr_hugepages", (unsigned long long)((m->guest + sz - 1) / sz),
-				       (unsigned long long)(sz / 1024));
+				strv_appendf(&st->fix, "to back the guest with huge pages "
+					     "(optional), reserve them: echo %llu > "
+					     "/sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages",
+					     (unsigned long long)((m->guest + sz - 1) / sz),
+					     (unsigned long long)(sz / 1024));
 		}
 	}
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Preflight as another account (--as-user): the sequence runs in a child that
- * dropped to the account's credentials for good, and its steps come back to
- * the parent through a pipe.
+ * Running preflight's sequence: both paths in turn, in this process, or as
+ * another account (--as-user) in a child that dropped to the account's
+ * credentials for good, its steps coming back to the parent through a pipe.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +16,15 @@
 
 #include "internal.h"
 #include "preflight-internal.h"
+
+void pf_run_paths(struct pf_seq *s)
+{
+	pf_run_legacy(s);
+	pf_legacy_release(s);
+	/* the group fd is closed now: the cdev path refuses a group held open */
+	pf_run_iommufd(s);
+	pf_iommufd_release(s);
+}
 
 static bool write_all(int fd, const void *buf, size_t len)
 {

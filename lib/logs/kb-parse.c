@@ -110,20 +110,6 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static int push_str(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
-
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
-		return -ENOMEM;
-	nv[++*n] = NULL;
-	return 0;
-}
-
 static bool valid_id(const char *s)
 {
 	const char *dot = strchr(s, '.');
@@ -366,9 +352,11 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 		} else if (strcmp(f->key, "meaning") == 0) {
 			r = set_once(&e.meaning, f, err);
 		} else if (strcmp(f->key, "source") == 0) {
-			r = push_str(&e.sources, &e.n_sources, f->value);
+			r = strv_append(&e.sources, strdup(f->value));
+			e.n_sources = vfd_strv_len(e.sources);
 		} else if (strcmp(f->key, "fix") == 0) {
-			r = push_str(&e.fixes, &e.n_fixes, f->value);
+			r = strv_append(&e.fixes, strdup(f->value));
+			e.n_fixes = vfd_strv_len(e.fixes);
 		} else if (strcmp(f->key, "kind") == 0) {
 			r = set_kind(&e, f, err);
 		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||

@@ -29,9 +29,6 @@ struct lint_mapping {
 	char node[64], path[64];
 };
 
-/* lint.c: @bytes as "16 GiB" (caller frees), NULL on ENOMEM */
-char *lint_fmt_size(uint64_t bytes);
-
 /* lint-hostdev.c: the checks of hostdev @i of l->c */
 void lint_exists(struct lint *l, size_t i);
 /* a Proxmox mapping: false when it does not resolve here (its hostdevs are skipped) */
@@ -51,6 +48,8 @@ void lint_groups(struct lint *l);
 int lint_resolve_mapping(struct vfd_host *host, const char *name, struct lint_mapping *m);
 
 /* lint-memory.c */
+/* @bytes as "16 GiB" (caller frees), NULL on ENOMEM */
+char *lint_fmt_size(uint64_t bytes);
 void lint_memlock(struct lint *l);
 void lint_hugepages(struct lint *l);
 

@@ -12,6 +12,14 @@
 
 #include "lint-internal.h"
 
+char *lint_fmt_size(uint64_t bytes)
+{
+	char buf[32];
+
+	vfd_format_size(bytes, buf, sizeof(buf));
+	return strdup(buf);
+}
+
 void lint_memlock(struct lint *l)
 {
 	const struct vfd_vm_conf *c = l->c;

@@ -24,14 +24,6 @@ static const char *source_name(const struct vfd_vm_conf *c)
 	       : "QEMU command line";
 }
 
-char *lint_fmt_size(uint64_t bytes)
-{
-	char buf[32];
-
-	vfd_format_size(bytes, buf, sizeof(buf));
-	return strdup(buf);
-}
-
 static bool has_express(struct vfd_pcidev *d)
 {
 	size_t len = 0;
