@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check-layers.h"
 #include "internal.h"
 #include "preflight-internal.h"
 

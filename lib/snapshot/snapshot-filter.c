@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "snapshot-internal.h"
-#include "vfd-vm.h"
+#include "vm-internal.h"
 
 /*
  * The accounts the checks look at: root, the users QEMU runs as (the user of
