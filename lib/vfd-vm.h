@@ -26,8 +26,7 @@ enum vfd_vm_firmware {
 	VFD_FIRMWARE_EFI,	/* OVMF: runs the EFI image of option ROMs */
 };
 
-/* "q35", "i440fx", ...; "bios", "efi", ... (static strings) */
-const char *vfd_vm_machine_name(enum vfd_vm_machine machine);
+/* "bios", "efi", ... (a static string) */
 const char *vfd_vm_firmware_name(enum vfd_vm_firmware firmware);
 /* the machine family of a QEMU -machine type or libvirt machine= value */
 enum vfd_vm_machine vfd_vm_machine_parse(const char *type);
@@ -72,9 +71,6 @@ struct vfd_vm_opts {
 	const char *user;		/* account QEMU runs as, NULL: the distribution's */
 	bool libvirt;			/* for libvirt: managed='yes' binds devices at start */
 };
-
-/* the account QEMU runs as under libvirt on the root's distribution */
-const char *vfd_vm_default_user(struct vfd_root *root);
 
 /*
  * vfd_vm_devset_build - the functions that must go to the guest together
@@ -254,14 +250,6 @@ int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
 		     struct vfd_vm_error *err);
 /* true when @buf reads as a Proxmox VM configuration ("key: value" lines) */
 bool vfd_vm_is_pve(const char *buf, size_t len);
-/* the QEMU versions whose option tables lint knows ("5.2 7.2 ...", static) */
-const char *vfd_vm_qemu_versions(void);
-/*
- * vfd_vm_qemu_option_arg - does QEMU option @name (without its dash) take a
- * value? From QEMU's option table (data/qemu-options.tsv). Returns 1 when it
- * takes one, 0 when not, -ENOENT when no QEMU version known has it.
- */
-int vfd_vm_qemu_option_arg(const char *name);
 /* any of the three, by content: '<' first is XML; "key: value" lines are Proxmox */
 int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_vm_error *err);
 void vfd_vm_conf_clear(struct vfd_vm_conf *conf);

@@ -9,8 +9,10 @@
 
 #include "buf.h"
 #include "vfd.h"
+/* the layers' functions that only libvfd calls */
+#include "change-internal.h"
+#include "host-internal.h"
 
-#define VFD_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline void freep(void *p)
@@ -22,6 +24,22 @@ static inline void freep(void *p)
 void vfd_log(const struct vfd_root *root, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define vfd_dbg(root, ...) vfd_log(root, 7, __VA_ARGS__)
+
+/* root.c: the root's readers and writers that only libvfd uses (see vfd-root.h) */
+/* root-write.c: @path (relative to the root) and the directories above it */
+int vfd_root_mkdirs(struct vfd_root *root, const char *path);
+int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* decimal, 0x hex or 0 octal, as sysfs writes them; -EINVAL on anything else */
+int vfd_root_readf_u64(struct vfd_root *root, uint64_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vfd_root_readf_s64(struct vfd_root *root, int64_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* NULL with errno on failure; caller closedir()s */
+DIR *vfd_root_opendirf(struct vfd_root *root, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int vfd_root_statf(struct vfd_root *root, struct stat *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* asprintf that returns NULL on failure */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

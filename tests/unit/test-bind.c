@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "internal.h"
 #include "kmodel.h"
 #include "tree.h"
 #include "vfd.h"
