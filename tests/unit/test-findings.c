@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -241,6 +242,74 @@ static void fixture_trees(void **state)
 	assert_true(trees >= 5);
 }
 
+/* the ROM judge: every problem of the parse, and what a device adds */
+static void rom_judge(void **state)
+{
+	static const uint8_t junk[64] = { 'n', 'o', 't', ' ', 'a', ' ', 'r', 'o', 'm' };
+	struct vfd_rom_target gpu = {
+		.known = true, .from_device = true, .slot = "0000:01:00.0", .vendor = 0x10de,
+		.device = 0x1b80, .class_code = 0x030000, .boot_vga = 1, .driver = "vfio-pci",
+	};
+	struct vfd_rom_info *info = calloc(1, sizeof(*info));
+	char path[4096], id[64];
+	struct dirent *de;
+	DIR *dir;
+	size_t roms = 0;
+
+	(void)state;
+	assert_non_null(info);
+	for (unsigned int bit = 1; bit && bit <= VFD_ROM_LAST_PROBLEM; bit <<= 1) {
+		snprintf(id, sizeof(id), "rom.%s", vfd_rom_problem_name(bit));
+		if (!vfd_finding_kind_find(id))
+			fail_msg("ROM problem %s is not catalogued as %s", vfd_rom_problem_name(bit), id);
+	}
+	snprintf(path, sizeof(path), "%s/../fuzz/corpus/rom", fixtures_dir);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((de = readdir(dir))) {
+		struct vfd_report rep = { 0 };
+		uint8_t buf[1 << 16];
+		size_t len;
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/../fuzz/corpus/rom/%s", fixtures_dir, de->d_name);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		/* whole, cut in half, and cut again: truncation and checksum verdicts too */
+		for (size_t cut = len; cut > 0; cut /= 2) {
+			assert_int_equal(vfd_rom_parse(buf, cut, info), 0);
+			assert_int_equal(vfd_rom_judge(info, &gpu, &rep), 0);
+			assert_int_equal(vfd_rom_judge(info, NULL, &rep), 0);
+		}
+		assert_catalogued(&rep, de->d_name);
+		vfd_report_clear(&rep);
+		roms++;
+	}
+	closedir(dir);
+	assert_true(roms > 0);
+	{
+		struct vfd_report rep = { 0 };
+		bool wrong_device = false;
+
+		assert_int_equal(vfd_rom_parse(junk, sizeof(junk), info), 0);
+		assert_int_equal(vfd_rom_judge(info, &gpu, &rep), 0);
+		assert_catalogued(&rep, "junk");
+		for (size_t i = 0; i < rep.n; i++) {
+			assert_string_equal(rep.findings[i].layer, "rom");
+			wrong_device |= strcmp(rep.findings[i].id, "rom.wrong-device") == 0;
+		}
+		/* no image names IDs: nothing to compare the device with */
+		assert_false(wrong_device);
+		vfd_report_clear(&rep);
+	}
+	assert_int_equal(vfd_rom_judge(NULL, NULL, NULL), -EINVAL);
+	free(info);
+}
+
 /* ----------------------------------------------------------- main */
 
 /* @s with scdoc's markup characters escaped */
@@ -331,6 +400,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(catalogue_persist_renames),
 		cmocka_unit_test(catalogue_kb),
 		cmocka_unit_test(fixture_trees),
+		cmocka_unit_test(rom_judge),
 		cmocka_unit_test(man_page_list),
 	};
 
