@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "findings.h"
 #include "output.h"
 #include "select.h"
 
@@ -71,11 +71,6 @@ static const struct vfd_rom_image *find_image(const struct vfd_rom_info *info, b
 		}
 	}
 	return NULL;
-}
-
-static int exit_status(enum vfd_status s)
-{
-	return s == VFD_FAIL ? EXIT_TROUBLE : s == VFD_WARN ? EXIT_WARN : EXIT_CLEAN;
 }
 
 /* --------------------------------------------------------- output */
@@ -371,7 +366,7 @@ static int report(struct rom_report *rep, const uint8_t *buf, size_t len,
 		print_json(rep);
 	else
 		print_text(rep, o);
-	return exit_status(vfd_report_worst(&rep->findings));
+	return findings_exit_status(&rep->findings);
 }
 
 /* ---------------------------------------------------------- input */
@@ -606,56 +601,22 @@ out:
 
 /* ----------------------------------------------------------- dump */
 
-/* write @buf to @file through a temporary file renamed into place */
+/* write @buf to @file through a temporary file renamed into place (vfd_atomic_write) */
 static int write_atomic(const char *file, const uint8_t *buf, size_t len)
 {
-	sigset_t block, saved;
-	char tmp[PATH_MAX];
-	size_t done = 0;
-	int fd, r = 0;
+	struct vfd_sighold held;
+	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
-		warnx_("output name '%s' is too long", file);
-		return -1;
-	}
 	/* no half-written temporary file left behind by ^C */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &saved);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		warnx_("cannot create '%s': %s", tmp, strerror(errno));
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		return -1;
-	}
-	fchmod(fd, 0644);
-	while (done < len && r == 0) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = -errno;
-		else
-			done += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, file) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
+	vfd_signals_hold(&held);
+	r = vfd_atomic_write(AT_FDCWD, file, buf, len, 0644, 0);
+	vfd_signals_release(&held);
+	if (r < 0)
 		warnx_("cannot write '%s': %s", file, strerror(-r));
-	}
-	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return r < 0 ? -1 : 0;
 }
 
-/* the directory @file goes into takes a new file: the real run's mkstemp() */
+/* the directory @file goes into takes a new file: the real run's temporary file */
 static bool output_dir_writable(const char *file)
 {
 	char dir[PATH_MAX];
@@ -683,7 +644,8 @@ static int dump_dry_run_live(const struct cmd_ctx *ctx, const struct rom_opts *o
 {
 	struct vfd_host *host = cmd_open_host(ctx);
 	struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	const char *base;
 	int rc = EXIT_TROUBLE;
 
 	if (!d)
@@ -698,11 +660,15 @@ static int dump_dry_run_live(const struct cmd_ctx *ctx, const struct rom_opts *o
 		explain_read_error(host, t, path, -errno, 0);
 		goto out;
 	}
+	/* the temporary file vfd_atomic_open() makes: ".NAME.PID.tmp" beside the file */
+	base = strrchr(o->output, '/');
+	base = base ? base + 1 : o->output;
+	snprintf(tmp, sizeof(tmp), "%.*s.%s.PID.tmp", (int)(base - o->output), o->output, base);
 	printf("would run:\n");
 	printf("  echo 1 > %s   (only if the ROM is off)\n", path);
-	printf("  cat %s > %s.XXXXXX\n", path, o->output);
+	printf("  cat %s > %s\n", path, tmp);
 	printf("  echo 0 > %s   (only if it was off)\n", path);
-	printf("  mv %s.XXXXXX %s\n", o->output, o->output);
+	printf("  mv %s %s\n", tmp, o->output);
 	printf("(the ROM itself is read by the real run: switching it on is a write)\n");
 	rc = EXIT_CLEAN;
 out:
