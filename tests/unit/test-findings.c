@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "vfd.h"
+#include "select.h"
 #include "tree.h"
 
 static const char *fixtures_dir, *man_path;
@@ -154,6 +155,46 @@ static void catalogue_kb(void **state)
 				}
 	}
 	vfd_kb_free(kb);
+}
+
+/*
+ * The refusals of vfd_take_judge_*() under each prefix a command gives them:
+ * catalogued, in the catalogue's layer (bind's in "device", persist's in
+ * "persist").
+ */
+static void take_prefixes(void **state)
+{
+	static const char *const prefixes[] = { "bind", "persist" };
+	char *dir = tree_new();
+	struct vfd_root *root;
+	struct vfd_host *host;
+
+	(void)state;
+	tree_device(dir, "pci0000:00/0000:00:1c.0", 0x8086, 0xa110, 0x060400, 1, 4, true,
+		    "pcieport", 4);
+	tree_device(dir, "pci0000:00/0000:00:1c.0/0000:01:00.0", 0x10de, 0x1f06, 0x030000, 0, 0,
+		    false, "nouveau", -1);
+	host = tree_open_host(dir, &root);
+	for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
+		struct vfd_take_opts opts = { .prefix = prefixes[p] };
+		struct vfd_report rep = { 0 };
+		char id[64];
+
+		for (size_t i = 0; i < vfd_host_count_devices(host); i++)
+			assert_false(vfd_take_judge_device(host, vfd_host_device(host, i), &opts,
+							   &rep));
+		assert_int_equal(rep.n, 2);
+		assert_catalogued(&rep, prefixes[p]);
+		snprintf(id, sizeof(id), "%s.bridge", prefixes[p]);
+		assert_string_equal(rep.findings[0].id, id);
+		snprintf(id, sizeof(id), "%s.no-group", prefixes[p]);
+		assert_string_equal(rep.findings[1].id, id);
+		assert_string_equal(rep.findings[1].layer, p == 0 ? "device" : "persist");
+		vfd_report_clear(&rep);
+	}
+	vfd_host_free(host);
+	vfd_root_unref(root);
+	tree_free(dir);
 }
 
 /* ------------------------------------------------- the test trees */
@@ -399,6 +440,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(catalogue_families),
 		cmocka_unit_test(catalogue_persist_renames),
 		cmocka_unit_test(catalogue_kb),
+		cmocka_unit_test(take_prefixes),
 		cmocka_unit_test(fixture_trees),
 		cmocka_unit_test(rom_judge),
 		cmocka_unit_test(man_page_list),
