@@ -451,19 +451,21 @@ static void quote_finding(struct strv_builder *ev, const struct vfd_finding *f)
  * Some findings exist only when something is wrong (the catalogue's
  * VFD_KIND_WHEN_WRONG: device.boot-vga, device.siblings, the command-line
  * warnings). When the check that would report one ran and said nothing, its
- * condition is false, not unknown. The check ran when its layer reported
- * anything (for the device, for a per-device finding) and its skip finding,
- * if it has one, is not a skip.
+ * condition is false, not unknown. A host check ran when its layer reported
+ * anything and its skip finding, if it has one, is not a skip. The device
+ * checks run together: when they reported anything for the device, a
+ * per-device finding they did not report (VFD_KIND_PER_DEVICE) is taken as
+ * false whatever its flags, as explain has always taken it.
  */
 static bool check_ran(const struct vfd_report *rep, const char *id, const char *device)
 {
 	const struct vfd_finding_kind *kind = vfd_finding_kind_find(id);
 	bool per_device, any = false;
 
-	if (!kind || !(kind->flags & VFD_KIND_WHEN_WRONG))
+	if (!kind)
 		return false;
 	per_device = kind->flags & VFD_KIND_PER_DEVICE;
-	if (per_device && !*device)
+	if (per_device ? !*device : !(kind->flags & VFD_KIND_WHEN_WRONG))
 		return false;
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct vfd_finding *f = &rep->findings[i];
