@@ -37,6 +37,7 @@
 #endif
 #endif
 
+#include "check-layers.h"
 #include "internal.h"
 
 /*

@@ -25,7 +25,7 @@
 #include "internal.h"
 #include "persist.h"
 #include "platform.h"
-#include "vfd-vm.h"
+#include "vm-internal.h"
 
 #define ATTR_MAX (1u << 20)
 /* module indexes: a truncated index is a corrupt one, so allow them room */
