@@ -32,6 +32,31 @@ void vfd_report_clear(struct vfd_report *report);
 /* a copy of every finding of @src at the end of @dst: 0 or -ENOMEM */
 int vfd_report_append(struct vfd_report *dst, const struct vfd_report *src);
 
+/*
+ * The findings catalogue (lib/checks/findings-catalogue.c): one entry per
+ * finding id the library reports. The man page's FINDINGS list is made from
+ * it, explain reads its flags, and the tests check every reported id is in it.
+ */
+#define VFD_KIND_WHEN_WRONG	1u	/* reported only when something is wrong: a check
+					   that ran and did not report it found it fine */
+#define VFD_KIND_PER_DEVICE	2u	/* made by check's device layer, per device */
+
+struct vfd_finding_kind {
+	const char *id;		/* "iommu.enabled"; for a family, "stem.NAME" */
+	const char *layer;	/* what its findings carry in vfd_finding.layer */
+	unsigned int flags;	/* VFD_KIND_* */
+	/* WHEN_WRONG: the finding whose skip says the check could not run, or NULL */
+	const char *skip_id;
+	/* a family (device.preflight.STEP): whether NAME is one of its members */
+	bool (*member)(const char *name);
+	const char *text;	/* one sentence: what the finding is about */
+};
+
+size_t vfd_finding_kind_count(void);
+const struct vfd_finding_kind *vfd_finding_kind_at(size_t index);
+/* the entry of @id (a member of a family included), NULL when not catalogued */
+const struct vfd_finding_kind *vfd_finding_kind_find(const char *id);
+
 struct vfd_selection;
 
 struct vfd_check_opts {

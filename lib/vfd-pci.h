@@ -85,12 +85,6 @@ struct vfd_pcidev *vfd_host_device(const struct vfd_host *host, size_t index);
 struct vfd_pcidev *vfd_host_find(const struct vfd_host *host, const char *slot);
 /* position of @dev in the sorted device list */
 size_t vfd_host_index(const struct vfd_host *host, const struct vfd_pcidev *dev);
-/* Resolves a device argument; for IDs, the first match (see _next for more). */
-int vfd_host_lookup(const struct vfd_host *host, const struct vfd_devspec *spec,
-		    size_t *index);
-/* matching devices of spec after @start (index), 0 or 1 when none left */
-int vfd_host_lookup_next(const struct vfd_host *host, const struct vfd_devspec *spec,
-			 size_t start, size_t *index);
 
 /*
  * kernel release (proc/sys/kernel/osrelease), or NULL (also for one that is

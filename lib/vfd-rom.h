@@ -4,6 +4,7 @@
 #define LIBVFD_ROM_H
 
 #include "vfd-root.h"
+#include "vfd-findings.h"
 
 
 /* ------------------------------------------------------------ rom */
@@ -112,6 +113,34 @@ const char *vfd_rom_code_type_name(uint8_t code_type);
 const char *vfd_efi_subsystem_name(uint16_t subsystem);
 /* "x64", "ia32", "aarch64", "ebc", ...; NULL when unknown */
 const char *vfd_efi_machine_name(uint16_t machine);
+
+/* the first image with a PCI data structure: the IDs the ROM names; or NULL */
+const struct vfd_rom_image *vfd_rom_named_image(const struct vfd_rom_info *info);
+
+/* the device a ROM is judged for: the one it was read from, or rom info --device */
+struct vfd_rom_target {
+	bool known;			/* vendor and device are known */
+	bool from_device;		/* the ROM was read from this device */
+	char slot[16];			/* "" when only IDs were given */
+	uint16_t vendor, device;
+	uint32_t class_code;
+	int boot_vga;			/* 1, 0, or -1 when unknown */
+	char driver[64];		/* "" when unbound or unknown */
+};
+
+/* @t from the host's device @d (known; from_device is left as it was) */
+void vfd_rom_target_of(struct vfd_rom_target *t, struct vfd_pcidev *d);
+/*
+ * vfd_rom_judge - the verdicts on a parsed ROM, appended to @report as
+ * findings of layer "rom" with ids "rom.NAME": one per problem of the parse
+ * (vfd_rom_problem_name(), its status and text, the numbers behind it as
+ * evidence, a fix where one helps), then what @dev adds: rom.wrong-device,
+ * rom.no-efi-x64 (a GPU ROM), rom.boot-vga and rom.vfio-pci-in-use (read from
+ * the device). @dev may be NULL (nothing known of the device).
+ * Returns: 0, -EINVAL for a NULL @info or @report, -ENOMEM.
+ */
+int vfd_rom_judge(const struct vfd_rom_info *info, const struct vfd_rom_target *dev,
+		  struct vfd_report *report);
 
 #define VFD_ROM_READ_SWITCHED	1u	/* the ROM was off: switched on, then off again */
 #define VFD_ROM_READ_LEFT_ON	2u	/* switching it off again failed */

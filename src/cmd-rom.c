@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,37 +17,17 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "findings.h"
 #include "output.h"
+#include "select.h"
 
 /* PCI ROM BARs decode at most 16 MiB; leave room for tool headers */
 #define ROM_MAX_SIZE (32u << 20)
-#define MAX_NOTES 32
-
-struct note {
-	const char *id;			/* stable: a problem name or one of this file's */
-	enum vfd_status status;
-	char text[320];
-	char detail[320];		/* the numbers behind it, or "" */
-	char fix[320];			/* what to do, or "" */
-};
-
-/* the device a ROM belongs to, when known */
-struct target {
-	bool known;			/* IDs known */
-	bool from_device;		/* the ROM was read from this device */
-	char slot[16];			/* "" when only IDs were given */
-	uint16_t vendor, device;
-	uint32_t class_code;
-	int boot_vga;			/* 1, 0, or -1 when unknown */
-	char driver[64];		/* "" when unbound or unknown */
-};
-
 struct rom_report {
 	const char *source;		/* file name or slot */
 	struct vfd_rom_info info;
-	struct target dev;
-	struct note notes[MAX_NOTES];
-	size_t n;
+	struct vfd_rom_target dev;
+	struct vfd_report findings;	/* vfd_rom_judge()'s */
 };
 
 struct rom_opts {
@@ -77,142 +56,6 @@ static void usage(void)
 	      "\nFor more details see vfio-doctor(8).\n", stdout);
 }
 
-/* ---------------------------------------------------------- notes */
-
-static __attribute__((format(printf, 4, 5))) struct note *
-add_note(struct rom_report *rep, const char *id, enum vfd_status status, const char *fmt, ...)
-{
-	struct note *n;
-	va_list ap;
-
-	if (rep->n == MAX_NOTES)
-		return NULL;
-	n = &rep->notes[rep->n++];
-	memset(n, 0, sizeof(*n));
-	n->id = id;
-	n->status = status;
-	va_start(ap, fmt);
-	vsnprintf(n->text, sizeof(n->text), fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-/* the first image carrying @bit, or NULL */
-static const struct vfd_rom_image *image_with(const struct vfd_rom_info *info, unsigned int bit,
-					      size_t *index)
-{
-	for (size_t i = 0; i < info->n_images; i++) {
-		if (info->images[i].problems & bit) {
-			*index = i;
-			return &info->images[i];
-		}
-	}
-	return NULL;
-}
-
-/* the numbers and the fix for one problem of the parse */
-static void describe_problem(const struct rom_report *rep, unsigned int bit, struct note *n)
-{
-	const struct vfd_rom_info *info = &rep->info;
-	size_t i = 0;
-	const struct vfd_rom_image *img = image_with(info, bit, &i);
-
-	switch (bit) {
-	case VFD_ROM_EMPTY:
-		snprintf(n->detail, sizeof(n->detail), "%zu bytes, none of them ROM data",
-			 info->size);
-		break;
-	case VFD_ROM_NO_SIGNATURE:
-		snprintf(n->detail, sizeof(n->detail),
-			 "expected 55 AA at offset 0, found %02x %02x", info->first_word & 0xff,
-			 info->first_word >> 8);
-		break;
-	case VFD_ROM_VENDOR_HEADER:
-		snprintf(n->detail, sizeof(n->detail), "%zu bytes before the first image%s",
-			 info->start, info->nvidia_header ? " (an NVIDIA \"NVGI\" header)" : "");
-		snprintf(n->fix, sizeof(n->fix),
-			 "strip them: dd if=in.rom of=out.rom bs=1 skip=%zu  "
-			 "(or: tail -c +%zu in.rom > out.rom)", info->start, info->start + 1);
-		break;
-	case VFD_ROM_BAD_PCIR:
-		if (img)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu at 0x%zx: pointer 0x%04x leads to %s", i + 1,
-				 img->offset, img->pcir_offset,
-				 img->pcir_offset < 0x1a ? "the ROM header itself"
-				 : img->offset + img->pcir_offset + 0x18 > info->size
-				 ? "beyond the end of the data" : "no \"PCIR\" signature");
-		break;
-	case VFD_ROM_PCIR_UNALIGNED:
-		if (img)
-			snprintf(n->detail, sizeof(n->detail), "image %zu: PCIR at +0x%x", i + 1,
-				 img->pcir_offset);
-		break;
-	case VFD_ROM_ZERO_LENGTH:
-		if (img)
-			snprintf(n->detail, sizeof(n->detail), "image %zu at 0x%zx: %s is 0",
-				 i + 1, img->offset, img->length ? "initialization size"
-				 : "image length");
-		break;
-	case VFD_ROM_TRUNCATED:
-		if (img && !img->has_pcir)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu at 0x%zx: the header is cut after %zu bytes", i + 1,
-				 img->offset, info->size - img->offset);
-		else if (img)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu at 0x%zx needs %zu bytes; %zu are there", i + 1,
-				 img->offset, img->length > img->init_size ? img->length
-				 : img->init_size, info->size - img->offset);
-		snprintf(n->fix, sizeof(n->fix),
-			 "dump it again from a card that is not the boot display, or use the "
-			 "card vendor's ROM file");
-		break;
-	case VFD_ROM_BAD_CHECKSUM:
-		if (img)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu: the %zu bytes sum to 0x%02x, not 0", i + 1,
-				 img->init_size, img->checksum);
-		snprintf(n->fix, sizeof(n->fix),
-			 "use an unmodified dump; a boot GPU's shadowed ROM is changed by POST");
-		break;
-	case VFD_ROM_OVERLAP:
-		if (img)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu: length %zu, PCIR at +0x%x, initialization size %zu",
-				 i + 1, img->length, img->pcir_offset, img->init_size);
-		break;
-	case VFD_ROM_BAD_EFI:
-		if (img && !img->efi)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu at 0x%zx: code type EFI without the 0x0EF1 signature",
-				 i + 1, img->offset);
-		else if (img)
-			snprintf(n->detail, sizeof(n->detail),
-				 "image %zu at 0x%zx: driver offset 0x%x", i + 1, img->offset,
-				 img->efi_image_offset);
-		break;
-	case VFD_ROM_NO_LAST:
-		snprintf(n->detail, sizeof(n->detail), "the chain stops at offset 0x%zx of %zu",
-			 info->end, info->size);
-		break;
-	case VFD_ROM_TOO_MANY_IMAGES:
-		snprintf(n->detail, sizeof(n->detail), "%d images read", VFD_ROM_MAX_IMAGES);
-		break;
-	case VFD_ROM_TRAILING:
-		snprintf(n->detail, sizeof(n->detail), "%zu bytes after offset 0x%zx",
-			 info->trailing, info->end);
-		snprintf(n->fix, sizeof(n->fix),
-			 "keep only the images: head -c %zu in.rom > out.rom", info->end);
-		break;
-	}
-}
-
-static bool is_display(uint32_t class_code)
-{
-	return (class_code >> 16) == 0x03;
-}
-
 /* the image a firmware would use: first x86 image, or first EFI one for @machine */
 static const struct vfd_rom_image *find_image(const struct vfd_rom_info *info, bool efi,
 					      size_t *index)
@@ -230,95 +73,25 @@ static const struct vfd_rom_image *find_image(const struct vfd_rom_info *info, b
 	return NULL;
 }
 
-/* the first image with a PCI data structure: the IDs the ROM names */
-static const struct vfd_rom_image *named_image(const struct vfd_rom_info *info)
-{
-	for (size_t i = 0; i < info->n_images; i++)
-		if (info->images[i].has_pcir)
-			return &info->images[i];
-	return NULL;
-}
-
-static void build_notes(struct rom_report *rep)
-{
-	const struct vfd_rom_info *info = &rep->info;
-	const struct target *dev = &rep->dev;
-	bool gpu = is_display(dev->class_code);
-	const struct vfd_rom_image *named;
-
-	for (unsigned int bit = 1; bit && bit <= VFD_ROM_LAST_PROBLEM; bit <<= 1) {
-		struct note *n;
-
-		if (!(info->problems & bit))
-			continue;
-		n = add_note(rep, vfd_rom_problem_name(bit), vfd_rom_problem_status(bit), "%s",
-			     vfd_rom_problem_text(bit));
-		if (n)
-			describe_problem(rep, bit, n);
-	}
-	for (size_t i = 0; i < info->n_images && !gpu; i++)
-		gpu = info->images[i].has_pcir && is_display(info->images[i].class_code);
-	named = named_image(info);
-	if (dev->known && named && !vfd_rom_claims_device(info, dev->vendor, dev->device)) {
-		struct note *n = add_note(rep, "wrong-device", VFD_FAIL,
-					  "the ROM is not for this device: SeaBIOS runs only an "
-					  "image naming the device's IDs, and the driver may "
-					  "refuse it");
-
-		if (n) {
-			snprintf(n->detail, sizeof(n->detail), "the ROM names %04x:%04x; %s%s is "
-				 "%04x:%04x", named->vendor, named->device,
-				 dev->slot[0] ? "device " : "the device", dev->slot, dev->vendor,
-				 dev->device);
-			snprintf(n->fix, sizeof(n->fix),
-				 "use the ROM of this exact card (same vendor:device and board)");
-		}
-	}
-	if (gpu && info->n_images && !vfd_rom_has_uefi(info, VFD_EFI_MACHINE_X64) &&
-	    !(info->problems & (VFD_ROM_EMPTY | VFD_ROM_NO_SIGNATURE))) {
-		struct note *n = add_note(rep, "no-efi-x64", VFD_WARN,
-					  "no usable EFI driver for x64 (GOP): under OVMF the "
-					  "screen stays black until the guest's own driver loads");
-
-		if (n)
-			snprintf(n->fix, sizeof(n->fix),
-				 "use SeaBIOS for this guest, or a ROM from the card vendor "
-				 "with a UEFI (GOP) image");
-	}
-	if (dev->from_device && dev->boot_vga == 1) {
-		struct note *n = add_note(rep, "boot-vga", VFD_WARN,
-					  "this is the boot GPU: the kernel returns the copy the "
-					  "firmware shadowed at 0xC0000, which POST may have "
-					  "changed or cut short");
-
-		if (n)
-			snprintf(n->fix, sizeof(n->fix),
-				 "dump it with another GPU as the boot display, or use the "
-				 "card vendor's ROM file");
-	}
-	if (dev->from_device && strcmp(dev->driver, "vfio-pci") == 0 &&
-	    vfd_rom_status(info) == VFD_FAIL)
-		add_note(rep, "vfio-pci-in-use", VFD_INFO,
-			 "the device is bound to vfio-pci: while a guest uses it, its ROM reads "
-			 "back as errors or garbage; stop the guest and dump again");
-}
-
-static enum vfd_status worst(const struct rom_report *rep)
-{
-	enum vfd_status w = VFD_OK;
-
-	for (size_t i = 0; i < rep->n; i++)
-		if (rep->notes[i].status > w && rep->notes[i].status != VFD_SKIP)
-			w = rep->notes[i].status;
-	return w == VFD_INFO ? VFD_OK : w;
-}
-
-static int exit_status(enum vfd_status s)
-{
-	return s == VFD_FAIL ? EXIT_TROUBLE : s == VFD_WARN ? EXIT_WARN : EXIT_CLEAN;
-}
-
 /* --------------------------------------------------------- output */
+
+/* rom prints its finding ids without the layer, as it always has */
+static const char *short_id(const struct vfd_finding *f)
+{
+	return strncmp(f->id, "rom.", 4) == 0 ? f->id + 4 : f->id;
+}
+
+/* the numbers behind a finding, or NULL */
+static const char *detail_of(const struct vfd_finding *f)
+{
+	return f->evidence && f->evidence[0] ? f->evidence[0] : NULL;
+}
+
+/* its fix, or NULL */
+static const char *fix_of(const struct vfd_finding *f)
+{
+	return f->fix && f->fix[0] ? f->fix[0] : NULL;
+}
 
 static const char *status_color(enum vfd_status s)
 {
@@ -427,7 +200,7 @@ static void print_text(const struct rom_report *rep, const struct rom_opts *o)
 {
 	const struct vfd_rom_info *info = &rep->info;
 	bool header = info->problems & VFD_ROM_VENDOR_HEADER;
-	enum vfd_status w = worst(rep);
+	enum vfd_status w = vfd_report_worst(&rep->findings);
 
 	printf("%s: %zu bytes, %zu image%s", rep->source, info->size, info->n_images,
 	       info->n_images == 1 ? "" : "s");
@@ -454,22 +227,22 @@ static void print_text(const struct rom_report *rep, const struct rom_opts *o)
 		snprintf(label, sizeof(label), "device%s%s:", rep->dev.slot[0] ? " " : "",
 			 rep->dev.slot);
 		printf("%-23s%04x:%04x, %s\n", label, rep->dev.vendor, rep->dev.device,
-		       !named_image(info) ? "no image to compare"
+		       !vfd_rom_named_image(info) ? "no image to compare"
 		       : vfd_rom_claims_device(info, rep->dev.vendor, rep->dev.device)
 		       ? "named by the ROM" : "NOT named by the ROM");
 	}
-	if (rep->n) {
+	if (rep->findings.n) {
 		printf("\nfindings:\n");
-		for (size_t i = 0; i < rep->n; i++) {
-			const struct note *n = &rep->notes[i];
+		for (size_t i = 0; i < rep->findings.n; i++) {
+			const struct vfd_finding *f = &rep->findings.findings[i];
 
-			printf(" %s%-4s%s %s: %s\n", o->color ? status_color(n->status) : "",
-			       vfd_status_name(n->status), o->color ? C_RESET : "", n->id,
-			       n->text);
-			if (n->detail[0])
-				printf("      %s\n", n->detail);
-			if (n->fix[0])
-				printf("      fix: %s\n", n->fix);
+			printf(" %s%-4s%s %s: %s\n", o->color ? status_color(f->status) : "",
+			       vfd_status_name(f->status), o->color ? C_RESET : "", short_id(f),
+			       f->summary);
+			if (detail_of(f))
+				printf("      %s\n", detail_of(f));
+			if (fix_of(f))
+				printf("      fix: %s\n", fix_of(f));
 		}
 	}
 	printf("\nstatus: %s%s%s\n", o->color ? status_color(w) : "", vfd_status_name(w),
@@ -533,7 +306,7 @@ static void print_image_json(const struct vfd_rom_image *img)
 static void print_json(const struct rom_report *rep)
 {
 	const struct vfd_rom_info *info = &rep->info;
-	const struct target *dev = &rep->dev;
+	const struct vfd_rom_target *dev = &rep->dev;
 
 	printf("{\n   \"rom\": {\n      \"source\": ");
 	json_str(stdout, rep->source);
@@ -563,33 +336,37 @@ static void print_json(const struct rom_report *rep)
 		printf("\"claimed\": %s},\n",
 		       vfd_rom_claims_device(info, dev->vendor, dev->device) ? "true" : "false");
 	}
-	printf("      \"status\": \"%s\",\n      \"findings\": [", vfd_status_name(worst(rep)));
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct note *n = &rep->notes[i];
+	printf("      \"status\": \"%s\",\n      \"findings\": [",
+	       vfd_status_name(vfd_report_worst(&rep->findings)));
+	for (size_t i = 0; i < rep->findings.n; i++) {
+		const struct vfd_finding *f = &rep->findings.findings[i];
 
 		printf("%s\n         {\"id\": ", i ? "," : "");
-		json_str(stdout, n->id);
-		printf(", \"status\": \"%s\", \"summary\": ", vfd_status_name(n->status));
-		json_str(stdout, n->text);
+		json_str(stdout, short_id(f));
+		printf(", \"status\": \"%s\", \"summary\": ", vfd_status_name(f->status));
+		json_str(stdout, f->summary);
 		printf(", \"detail\": ");
-		json_str(stdout, n->detail[0] ? n->detail : NULL);
+		json_str(stdout, detail_of(f));
 		printf(", \"fix\": ");
-		json_str(stdout, n->fix[0] ? n->fix : NULL);
+		json_str(stdout, fix_of(f));
 		printf("}");
 	}
-	printf("%s]\n   }\n}\n", rep->n ? "\n      " : "");
+	printf("%s]\n   }\n}\n", rep->findings.n ? "\n      " : "");
 }
 
 static int report(struct rom_report *rep, const uint8_t *buf, size_t len,
 		  const struct rom_opts *o)
 {
 	vfd_rom_parse(buf, len, &rep->info);
-	build_notes(rep);
+	if (vfd_rom_judge(&rep->info, &rep->dev, &rep->findings) < 0) {
+		warnx_("out of memory judging the ROM");
+		return EXIT_TROUBLE;
+	}
 	if (o->json)
 		print_json(rep);
 	else
 		print_text(rep, o);
-	return exit_status(worst(rep));
+	return findings_exit_status(&rep->findings);
 }
 
 /* ---------------------------------------------------------- input */
@@ -644,40 +421,27 @@ static int read_rom_file(const char *path, uint8_t **out, size_t *len)
 	return 0;
 }
 
-static void fill_target(struct target *t, struct vfd_pcidev *d)
-{
-	const char *drv = vfd_pcidev_get_driver(d);
-
-	t->known = true;
-	snprintf(t->slot, sizeof(t->slot), "%s", vfd_pcidev_get_slot(d));
-	t->vendor = vfd_pcidev_get_vendor(d);
-	t->device = vfd_pcidev_get_device(d);
-	t->class_code = vfd_pcidev_get_class(d);
-	t->boot_vga = vfd_pcidev_get_boot_vga(d);
-	snprintf(t->driver, sizeof(t->driver), "%s", drv ? drv : "");
-}
-
 /* one device for @arg, or NULL after one error line (several matches included) */
 static struct vfd_pcidev *find_device(struct vfd_host *host, const char *arg)
 {
-	struct vfd_devspec spec;
-	size_t idx, other;
+	const char *args[2] = { arg, NULL };
+	struct vfd_selection sel;
+	struct vfd_pcidev *d = NULL;
+	int r = vfd_select(host, args, VFD_EXPAND_NONE, &sel);
 
-	if (vfd_devspec_parse(arg, &spec) < 0) {
+	if (r == -EINVAL)
 		cmd_bad_device(arg);
-		return NULL;
-	}
-	if (vfd_host_lookup(host, &spec, &idx) < 0) {
+	else if (r == -ENODEV)
 		warnx_("no PCI device matches '%s'", arg);
-		return NULL;
-	}
-	if (spec.by_id && vfd_host_lookup_next(host, &spec, idx + 1, &other) == 0) {
+	else if (r < 0)
+		warnx_("%s", strerror(-r));
+	else if (sel.n > 1)
 		warnx_("'%s' matches several devices (%s, %s, ...): name one by its address",
-		       arg, vfd_pcidev_get_slot(vfd_host_device(host, idx)),
-		       vfd_pcidev_get_slot(vfd_host_device(host, other)));
-		return NULL;
-	}
-	return vfd_host_device(host, idx);
+		       arg, vfd_pcidev_get_slot(sel.devs[0]), vfd_pcidev_get_slot(sel.devs[1]));
+	else
+		d = sel.devs[0];
+	vfd_selection_clear(&sel);
+	return d;
 }
 
 /* the kernel's own words about this device's ROM, as hints */
@@ -695,7 +459,7 @@ static void print_kmsg_hints(struct vfd_host *host, const char *slot)
 	vfd_kmsg_clear(&kmsg);
 }
 
-static void explain_read_error(struct vfd_host *host, const struct target *t, const char *path,
+static void explain_read_error(struct vfd_host *host, const struct vfd_rom_target *t, const char *path,
 			       int r, unsigned int flags)
 {
 	if (flags & VFD_ROM_READ_LEFT_ON) {
@@ -735,7 +499,7 @@ static void explain_read_error(struct vfd_host *host, const struct target *t, co
 }
 
 /* read the ROM of @arg on the root of @ctx; fills @t; 0 or -1 after an error */
-static int read_device_rom(const struct cmd_ctx *ctx, const char *arg, struct target *t,
+static int read_device_rom(const struct cmd_ctx *ctx, const char *arg, struct vfd_rom_target *t,
 			   uint8_t **buf, size_t *len)
 {
 	struct vfd_host *host = cmd_open_host(ctx);
@@ -751,7 +515,7 @@ static int read_device_rom(const struct cmd_ctx *ctx, const char *arg, struct ta
 		vfd_host_free(host);
 		return -1;
 	}
-	fill_target(t, d);
+	vfd_rom_target_of(t, d);
 	t->from_device = true;
 	snprintf(path, sizeof(path), "%s%ssys/bus/pci/devices/%s/rom",
 		 ctx->sysroot ? ctx->sysroot : "/",
@@ -765,7 +529,7 @@ static int read_device_rom(const struct cmd_ctx *ctx, const char *arg, struct ta
 }
 
 /* --device for a file: IDs alone, or a device looked up on the root */
-static int target_from_arg(const struct cmd_ctx *ctx, const char *arg, struct target *t)
+static int target_from_arg(const struct cmd_ctx *ctx, const char *arg, struct vfd_rom_target *t)
 {
 	struct vfd_devspec spec;
 	struct vfd_host *host;
@@ -787,7 +551,7 @@ static int target_from_arg(const struct cmd_ctx *ctx, const char *arg, struct ta
 		return -1;
 	d = find_device(host, arg);
 	if (d)
-		fill_target(t, d);
+		vfd_rom_target_of(t, d);
 	vfd_host_free(host);
 	return d ? 0 : -1;
 }
@@ -830,62 +594,29 @@ static int rom_info(const struct cmd_ctx *ctx, const struct rom_opts *o, const c
 	rc = report(rep, buf, len, o);
 out:
 	free(buf);
+	vfd_report_clear(&rep->findings);
 	free(rep);
 	return rc;
 }
 
 /* ----------------------------------------------------------- dump */
 
-/* write @buf to @file through a temporary file renamed into place */
+/* write @buf to @file through a temporary file renamed into place (vfd_atomic_write) */
 static int write_atomic(const char *file, const uint8_t *buf, size_t len)
 {
-	sigset_t block, saved;
-	char tmp[PATH_MAX];
-	size_t done = 0;
-	int fd, r = 0;
+	struct vfd_sighold held;
+	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
-		warnx_("output name '%s' is too long", file);
-		return -1;
-	}
 	/* no half-written temporary file left behind by ^C */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &saved);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		warnx_("cannot create '%s': %s", tmp, strerror(errno));
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		return -1;
-	}
-	fchmod(fd, 0644);
-	while (done < len && r == 0) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = -errno;
-		else
-			done += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, file) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
+	vfd_signals_hold(&held);
+	r = vfd_atomic_write(AT_FDCWD, file, buf, len, 0644, 0);
+	vfd_signals_release(&held);
+	if (r < 0)
 		warnx_("cannot write '%s': %s", file, strerror(-r));
-	}
-	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return r < 0 ? -1 : 0;
 }
 
-/* the directory @file goes into takes a new file: the real run's mkstemp() */
+/* the directory @file goes into takes a new file: the real run's temporary file */
 static bool output_dir_writable(const char *file)
 {
 	char dir[PATH_MAX];
@@ -909,16 +640,17 @@ static bool output_dir_writable(const char *file)
  * attribute, the right to switch it on and read it) and prints the steps.
  */
 static int dump_dry_run_live(const struct cmd_ctx *ctx, const struct rom_opts *o,
-			     const char *arg, struct target *t)
+			     const char *arg, struct vfd_rom_target *t)
 {
 	struct vfd_host *host = cmd_open_host(ctx);
 	struct vfd_pcidev *d = host ? find_device(host, arg) : NULL;
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	const char *base;
 	int rc = EXIT_TROUBLE;
 
 	if (!d)
 		goto out;
-	fill_target(t, d);
+	vfd_rom_target_of(t, d);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/rom", t->slot);
 	if (access(path, F_OK) < 0) {
 		explain_read_error(host, t, path, -errno, 0);
@@ -928,11 +660,15 @@ static int dump_dry_run_live(const struct cmd_ctx *ctx, const struct rom_opts *o
 		explain_read_error(host, t, path, -errno, 0);
 		goto out;
 	}
+	/* the temporary file vfd_atomic_open() makes: ".NAME.PID.tmp" beside the file */
+	base = strrchr(o->output, '/');
+	base = base ? base + 1 : o->output;
+	snprintf(tmp, sizeof(tmp), "%.*s.%s.PID.tmp", (int)(base - o->output), o->output, base);
 	printf("would run:\n");
 	printf("  echo 1 > %s   (only if the ROM is off)\n", path);
-	printf("  cat %s > %s.XXXXXX\n", path, o->output);
+	printf("  cat %s > %s\n", path, tmp);
 	printf("  echo 0 > %s   (only if it was off)\n", path);
-	printf("  mv %s.XXXXXX %s\n", o->output, o->output);
+	printf("  mv %s %s\n", tmp, o->output);
 	printf("(the ROM itself is read by the real run: switching it on is a write)\n");
 	rc = EXIT_CLEAN;
 out:
@@ -989,6 +725,7 @@ static int rom_dump(const struct cmd_ctx *ctx, const struct rom_opts *o, const c
 	rc = report(rep, buf, len, o);
 out:
 	free(buf);
+	vfd_report_clear(&rep->findings);
 	free(rep);
 	return rc;
 }

@@ -129,8 +129,7 @@ static bool on_vfio(const struct vfd_pcidev *d)
 int persist_judge_devices(struct work *w, const struct vfd_selection *sel)
 {
 	struct vfd_take_opts take = {
-		.prefix = "persist", .layer = "persist", .force = w->opts->force,
-		.allow_nonviable = true,
+		.prefix = "persist", .force = w->opts->force, .allow_nonviable = true,
 	};
 	struct vfd_report *rep = &w->plan->problems;
 	const char **taken = calloc(sel->n + 1, sizeof(*taken));

@@ -203,9 +203,12 @@ static const char *prefix_of(const struct vfd_take_opts *opts)
 	return opts && opts->prefix ? opts->prefix : "take";
 }
 
-static const char *layer_of(const struct vfd_take_opts *opts)
+/* the layer of a refusal: the catalogue's for its id (bind's "device", persist's "persist") */
+static const char *layer_of(const char *id)
 {
-	return opts && opts->layer ? opts->layer : "device";
+	const struct vfd_finding_kind *kind = vfd_finding_kind_find(id);
+
+	return kind ? kind->layer : "device";
 }
 
 bool vfd_take_judge_device(struct vfd_host *host, struct vfd_pcidev *d,
@@ -220,8 +223,7 @@ bool vfd_take_judge_device(struct vfd_host *host, struct vfd_pcidev *d,
 	if (why) {
 		/* .bridge, .host-bridge: refused whatever the options */
 		snprintf(id, sizeof(id), "%s.%s", prefix_of(opts), why_id);
-		f = report_add(report, id, layer_of(opts), VFD_FAIL, slot,
-			       "refusing %s: %s", slot, why);
+		f = report_add(report, id, layer_of(id), VFD_FAIL, slot, "refusing %s: %s", slot, why);
 		finding_fix(f, vfd_pcidev_is_bridge(d)
 			       ? "bind the devices behind it instead"
 			       : "leave it to the host: pass only the endpoints of its "
@@ -231,7 +233,7 @@ bool vfd_take_judge_device(struct vfd_host *host, struct vfd_pcidev *d,
 	if (!vfd_host_find_group(host, vfd_pcidev_get_group(d))) {
 		/* without a group vfio-pci's probe fails with -22 */
 		snprintf(id, sizeof(id), "%s.no-group", prefix_of(opts));
-		f = report_add(report, id, layer_of(opts), VFD_FAIL, slot,
+		f = report_add(report, id, layer_of(id), VFD_FAIL, slot,
 			       "%s has no IOMMU group: vfio-pci would fail to probe it "
 			       "(error -22)", slot);
 		finding_fix(f, "enable the IOMMU first (vfio-doctor check)");
@@ -252,7 +254,7 @@ bool vfd_take_judge_use(struct vfd_host *host, struct vfd_pcidev *d,
 	if (n <= 0)
 		return true;
 	snprintf(id, sizeof(id), "%s.in-use", prefix_of(opts));
-	f = report_add(report, id, layer_of(opts), force ? VFD_WARN : VFD_FAIL,
+	f = report_add(report, id, layer_of(id), force ? VFD_WARN : VFD_FAIL,
 		       vfd_pcidev_get_slot(d), "%s the host is using %s (%s)",
 		       force ? "binding anyway (--force):" : "refusing:", vfd_pcidev_get_slot(d),
 		       driver_name_or_none(d));
@@ -304,9 +306,8 @@ bool vfd_take_judge_groups(struct vfd_host *host, const char *const *taken, size
 			    vfd_pcidev_is_viability_ok(m, kv))
 				continue;
 			if (!f)
-				f = report_add(report, id, layer_of(opts),
-					       allow ? VFD_WARN : VFD_FAIL, taken[t],
-					       "IOMMU group %d would stay non-viable: "
+				f = report_add(report, id, layer_of(id), allow ? VFD_WARN : VFD_FAIL,
+					       taken[t], "IOMMU group %d would stay non-viable: "
 					       "QEMU will fail with \"group %d is not viable\"",
 					       number, number);
 			finding_evidence(f, "%s is bound to %s (blocks the group)",

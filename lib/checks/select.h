@@ -62,7 +62,6 @@ char **vfd_selection_slots(const struct vfd_selection *sel);
 /* What taking devices from the host may cost, and what the options allow. */
 struct vfd_take_opts {
 	const char *prefix;	/* of the finding ids: "bind" gives "bind.in-use" */
-	const char *layer;	/* of the findings; NULL: "device" */
 	bool force;		/* a device the host uses becomes a warning */
 	bool allow_nonviable;	/* a group left non-viable becomes a warning */
 };

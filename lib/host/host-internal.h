@@ -103,4 +103,16 @@ int vfd_host_device_uses(struct vfd_host *host, const struct vfd_pcidev *dev,
 			 struct vfd_use **uses);
 void vfd_uses_free(struct vfd_use *uses, int n);
 
+/*
+ * Device arguments on the host (the CLI resolves them through vfd_select(),
+ * lib/checks/select.h): vfd_host_lookup, for IDs, the first match;
+ * vfd_host_lookup_next the matches after @start (index), 0 or 1 when none left.
+ */
+/* Resolves a device argument; for IDs, the first match (see _next for more). */
+int vfd_host_lookup(const struct vfd_host *host, const struct vfd_devspec *spec,
+		    size_t *index);
+/* matching devices of spec after @start (index), 0 or 1 when none left */
+int vfd_host_lookup_next(const struct vfd_host *host, const struct vfd_devspec *spec,
+			 size_t start, size_t *index);
+
 #endif

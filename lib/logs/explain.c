@@ -419,10 +419,12 @@ static void pick_device(struct vfd_problem *p, struct vfd_host *host)
 
 enum tri { T_UNKNOWN, T_TRUE, T_FALSE };
 
+/* the finding @id of the report; one of check's device findings only for @device */
 static const struct vfd_finding *find_finding(const struct vfd_report *rep, const char *id,
 					      const char *device)
 {
-	bool per_device = strncmp(id, "device.", 7) == 0;
+	const struct vfd_finding_kind *kind = vfd_finding_kind_find(id);
+	bool per_device = kind && (kind->flags & VFD_KIND_PER_DEVICE);
 
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct vfd_finding *f = &rep->findings[i];
@@ -446,31 +448,36 @@ static void quote_finding(struct strv_builder *ev, const struct vfd_finding *f)
 }
 
 /*
- * Some findings exist only when something is wrong (device.boot-vga,
- * device.siblings, the command-line warnings). When the check that would
- * report one ran and said nothing, its condition is false, not unknown.
+ * Some findings exist only when something is wrong (the catalogue's
+ * VFD_KIND_WHEN_WRONG: device.boot-vga, device.siblings, the command-line
+ * warnings). When the check that would report one ran and said nothing, its
+ * condition is false, not unknown. A host check ran when its layer reported
+ * anything and its skip finding, if it has one, is not a skip. The device
+ * checks run together: when they reported anything for the device, a
+ * per-device finding they did not report (VFD_KIND_PER_DEVICE) is taken as
+ * false whatever its flags, as explain has always taken it.
  */
 static bool check_ran(const struct vfd_report *rep, const char *id, const char *device)
 {
-	bool cmdline = strncmp(id, "iommu.cmdline-", 14) == 0 ||
-		       strcmp(id, "iommu.acs-override") == 0;
-	bool any = false;
+	const struct vfd_finding_kind *kind = vfd_finding_kind_find(id);
+	bool per_device, any = false;
 
-	if (strncmp(id, "device.", 7) == 0 && !*device)
+	if (!kind)
+		return false;
+	per_device = kind->flags & VFD_KIND_PER_DEVICE;
+	if (per_device ? !*device : !(kind->flags & VFD_KIND_WHEN_WRONG))
 		return false;
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct vfd_finding *f = &rep->findings[i];
 
-		if (strncmp(id, "device.", 7) == 0) {
-			if (f->device && strcmp(f->device, device) == 0 &&
-			    strncmp(f->id, "device.", 7) == 0)
-				return true;
-		} else if (cmdline) {
-			if (strcmp(f->id, "iommu.cmdline") == 0 && f->status == VFD_SKIP)
-				return false;
-			if (strncmp(f->id, "iommu.", 6) == 0)
-				any = true;
-		}
+		if (kind->skip_id && strcmp(f->id, kind->skip_id) == 0 && f->status == VFD_SKIP)
+			return false;
+		if (strcmp(f->layer, kind->layer) != 0)
+			continue;
+		if (!per_device)
+			any = true;
+		else if (f->device && strcmp(f->device, device) == 0)
+			return true;
 	}
 	return any;
 }

@@ -16,13 +16,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "bytes.h"
 
 /* PCI Firmware 3.0 5.1.1: the header every image starts with */
 #define ROM_SIGNATURE		0xaa55	/* bytes 55 AA */
@@ -53,17 +52,6 @@
 
 #define ROM_UNIT		512
 
-static unsigned int rd16(const uint8_t *b, size_t off)
-{
-	return (unsigned int)b[off] | (unsigned int)b[off + 1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *b, size_t off)
-{
-	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 | (uint32_t)b[off + 2] << 16 |
-	       (uint32_t)b[off + 3] << 24;
-}
-
 /* Does [off, off + n) lie inside a buffer of @len bytes? (no overflow) */
 static bool in_buf(size_t len, size_t off, size_t n)
 {
@@ -88,26 +76,26 @@ static bool image_starts_at(const uint8_t *buf, size_t len, size_t off)
 {
 	size_t pcir;
 
-	if (!in_buf(len, off, ROM_HEADER_SIZE) || rd16(buf, off) != ROM_SIGNATURE)
+	if (!in_buf(len, off, ROM_HEADER_SIZE) || get_le16(buf + off) != ROM_SIGNATURE)
 		return false;
-	pcir = rd16(buf, off + ROM_PCIR_PTR);
+	pcir = get_le16(buf + off + ROM_PCIR_PTR);
 	if (pcir < ROM_HEADER_SIZE || !in_buf(len, off + pcir, PCIR_MIN_SIZE))
 		return false;
-	return rd32(buf, off + pcir) == PCIR_SIGNATURE;
+	return get_le32(buf + off + pcir) == PCIR_SIGNATURE;
 }
 
 /* PCI 3.0 device list: 16-bit IDs ending with 0, kept up to the array's size */
 static void read_device_list(const uint8_t *buf, size_t len, size_t pcir,
 			     struct vfd_rom_image *img)
 {
-	unsigned int ptr = rd16(buf, pcir + PCIR_DEVICE_LIST);
+	unsigned int ptr = get_le16(buf + pcir + PCIR_DEVICE_LIST);
 	size_t pos;
 
 	if (img->pcir_revision < 3 || ptr == 0)
 		return;
 	pos = pcir + ptr;
 	while (img->n_device_list < VFD_ROM_MAX_DEVICE_LIST && in_buf(len, pos, 2)) {
-		unsigned int id = rd16(buf, pos);
+		unsigned int id = get_le16(buf + pos);
 
 		if (id == 0)
 			return;
@@ -145,16 +133,16 @@ static void parse_efi(const uint8_t *buf, size_t len, struct vfd_rom_image *img)
 	size_t off = img->offset;
 	size_t pe;
 
-	img->init_size = (size_t)rd16(buf, off + ROM_INIT_SIZE) * ROM_UNIT;
-	if (rd32(buf, off + EFI_SIGNATURE_OFF) != EFI_SIGNATURE) {
+	img->init_size = (size_t)get_le16(buf + off + ROM_INIT_SIZE) * ROM_UNIT;
+	if (get_le32(buf + off + EFI_SIGNATURE_OFF) != EFI_SIGNATURE) {
 		img->problems |= VFD_ROM_BAD_EFI;
 		return;
 	}
 	img->efi = true;
-	img->efi_subsystem = (uint16_t)rd16(buf, off + EFI_SUBSYSTEM);
-	img->efi_machine = (uint16_t)rd16(buf, off + EFI_MACHINE);
-	img->efi_compression = (uint16_t)rd16(buf, off + EFI_COMPRESSION);
-	img->efi_image_offset = (uint16_t)rd16(buf, off + EFI_IMAGE_OFFSET);
+	img->efi_subsystem = (uint16_t)get_le16(buf + off + EFI_SUBSYSTEM);
+	img->efi_machine = (uint16_t)get_le16(buf + off + EFI_MACHINE);
+	img->efi_compression = (uint16_t)get_le16(buf + off + EFI_COMPRESSION);
+	img->efi_image_offset = (uint16_t)get_le16(buf + off + EFI_IMAGE_OFFSET);
 	if (img->init_size > img->length)
 		img->problems |= VFD_ROM_OVERLAP;
 	pe = img->efi_image_offset;
@@ -180,10 +168,10 @@ static bool parse_image(const uint8_t *buf, size_t len, struct vfd_rom_image *im
 		img->problems |= VFD_ROM_TRUNCATED;
 		return false;
 	}
-	img->pcir_offset = (uint16_t)rd16(buf, off + ROM_PCIR_PTR);
+	img->pcir_offset = (uint16_t)get_le16(buf + off + ROM_PCIR_PTR);
 	pcir = off + img->pcir_offset;
 	if (img->pcir_offset < ROM_HEADER_SIZE || !in_buf(len, pcir, PCIR_MIN_SIZE) ||
-	    rd32(buf, pcir) != PCIR_SIGNATURE) {
+	    get_le32(buf + pcir) != PCIR_SIGNATURE) {
 		img->problems |= VFD_ROM_BAD_PCIR;
 		return false;
 	}
@@ -191,15 +179,15 @@ static bool parse_image(const uint8_t *buf, size_t len, struct vfd_rom_image *im
 	/* edk2 stops at a PCIR that is not 4-byte aligned; newer kernels too */
 	if (img->pcir_offset & 3)
 		img->problems |= VFD_ROM_PCIR_UNALIGNED;
-	img->vendor = (uint16_t)rd16(buf, pcir + PCIR_VENDOR);
-	img->device = (uint16_t)rd16(buf, pcir + PCIR_DEVICE);
-	img->pcir_length = (uint16_t)rd16(buf, pcir + PCIR_LENGTH);
+	img->vendor = (uint16_t)get_le16(buf + pcir + PCIR_VENDOR);
+	img->device = (uint16_t)get_le16(buf + pcir + PCIR_DEVICE);
+	img->pcir_length = (uint16_t)get_le16(buf + pcir + PCIR_LENGTH);
 	img->pcir_revision = buf[pcir + PCIR_REVISION];
 	img->class_code = (uint32_t)buf[pcir + PCIR_CLASS] |
 			  (uint32_t)buf[pcir + PCIR_CLASS + 1] << 8 |
 			  (uint32_t)buf[pcir + PCIR_CLASS + 2] << 16;
-	img->length = (size_t)rd16(buf, pcir + PCIR_IMAGE_LENGTH) * ROM_UNIT;
-	img->code_revision = (uint16_t)rd16(buf, pcir + PCIR_CODE_REVISION);
+	img->length = (size_t)get_le16(buf + pcir + PCIR_IMAGE_LENGTH) * ROM_UNIT;
+	img->code_revision = (uint16_t)get_le16(buf + pcir + PCIR_CODE_REVISION);
 	img->code_type = buf[pcir + PCIR_CODE_TYPE];
 	img->last = buf[pcir + PCIR_INDICATOR] & PCIR_INDICATOR_LAST;
 	read_device_list(buf, len, pcir, img);
@@ -244,12 +232,12 @@ int vfd_rom_parse(const uint8_t *buf, size_t len, struct vfd_rom_info *info)
 		return 0;
 	}
 	off = 0;
-	if (!in_buf(len, 0, 2) || rd16(buf, 0) != ROM_SIGNATURE) {
+	if (!in_buf(len, 0, 2) || get_le16(buf) != ROM_SIGNATURE) {
 		/* flashing tools (NVIDIA's among them) put their own header first */
 		off = find_image(buf, len);
 		if (!off) {
 			info->problems |= VFD_ROM_NO_SIGNATURE;
-			info->first_word = len >= 2 ? (uint16_t)rd16(buf, 0) : buf[0];
+			info->first_word = len >= 2 ? (uint16_t)get_le16(buf) : buf[0];
 			return 0;
 		}
 		info->problems |= VFD_ROM_VENDOR_HEADER;
@@ -265,7 +253,7 @@ int vfd_rom_parse(const uint8_t *buf, size_t len, struct vfd_rom_info *info)
 			info->problems |= VFD_ROM_TOO_MANY_IMAGES;
 			break;
 		}
-		if (off >= len || !in_buf(len, off, 2) || rd16(buf, off) != ROM_SIGNATURE) {
+		if (off >= len || !in_buf(len, off, 2) || get_le16(buf + off) != ROM_SIGNATURE) {
 			/* the previous image said more follow; none does */
 			info->problems |= VFD_ROM_NO_LAST;
 			break;
@@ -553,7 +541,7 @@ static int read_fd(int fd, size_t max, uint8_t **out, size_t *len)
 int vfd_rom_read(struct vfd_root *root, const char *slot, size_t max, uint8_t **buf,
 		 size_t *len, unsigned int *flags)
 {
-	sigset_t block, saved;
+	struct vfd_sighold held;
 	bool turned_on = false;
 	uint8_t probe;
 	ssize_t n;
@@ -576,13 +564,7 @@ int vfd_rom_read(struct vfd_root *root, const char *slot, size_t max, uint8_t **
 	 * Keep SIGINT, SIGTERM and the like from ending the process while the
 	 * ROM is switched on: they are delivered once it is off again.
 	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	vfd_signals_hold(&held);
 	/* reading a switched-off ROM fails with EINVAL: leave one that is on as is */
 	do
 		n = pread(fd, &probe, 1, 0);
@@ -611,6 +593,6 @@ out:
 				r = r2;
 		}
 	}
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	vfd_signals_release(&held);
 	return r;
 }

@@ -31,6 +31,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vfd_rom_has_uefi(&info, VFD_EFI_MACHINE_X64);
 	vfd_rom_claims_device(&info, 0x10de, 0x1f06);
 	vfd_rom_status(&info);
+	/* the verdicts, for a GPU read from its device: every finding the judge can make */
+	{
+		static const struct vfd_rom_target gpu = {
+			.known = true, .from_device = true, .slot = "0000:01:00.0",
+			.vendor = 0x10de, .device = 0x1f06, .class_code = 0x030000,
+			.boot_vga = 1, .driver = "vfio-pci",
+		};
+		struct vfd_report rep = { 0 };
+
+		if (vfd_rom_judge(&info, &gpu, &rep) == 0)
+			for (size_t i = 0; i < rep.n; i++)
+				if (!vfd_finding_kind_find(rep.findings[i].id))
+					__builtin_trap();
+		vfd_report_clear(&rep);
+	}
 	(void)sink;
 	return 0;
 }

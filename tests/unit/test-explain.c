@@ -214,6 +214,71 @@ static void shared_group(void **state)
 	tree_free(dir);
 }
 
+/*
+ * A finding the check did not report: false when the check that makes it ran
+ * (the catalogue's flags), unknown when it did not. A knowledge base made for
+ * the test names check's findings of both kinds.
+ */
+static const char silent_kb[] =
+	"format: 1\n\n"
+	"id: test.silent\nlayer: kernel\nkind: binding\ntitle: a message made for the test\n"
+	"source: linux:none:none\nmatch: vfd-test %slot%: trouble\nmeaning: none.\n"
+	"cause: Boot display.\ncheck: device.boot-vga=warn\n"
+	"cause: Group broken.\ncheck: device.group=fail\n"
+	"cause: Unknown option.\ncheck: iommu.cmdline-option=warn\n"
+	"cause: Interrupt remapping.\ncheck: iommu.interrupt-remapping=fail\n"
+	"fix: none.\n";
+
+static void judge_silent(const char *dir, enum vfd_verdict_state option)
+{
+	struct vfd_kb_error err;
+	struct vfd_kb *kb = NULL;
+	struct vfd_explain *ex;
+	struct vfd_root *root;
+	struct vfd_host *host;
+	const struct vfd_problem *p;
+
+	assert_int_equal(vfd_kb_parse(silent_kb, sizeof(silent_kb) - 1, &kb, &err), 0);
+	ex = vfd_explain_new(kb);
+	host = open_host(dir, &root);
+	feed(ex, "vfd-test 0000:01:00.0: trouble", 1);
+	feed(ex, "vfd-test 0000:00:01.0: trouble", 1);
+	assert_int_equal(vfd_explain_diagnose(ex, host), 0);
+	/* the GPU: the device checks ran; boot-vga said nothing, the group is fine */
+	p = find(ex, "test.silent", 0);
+	assert_string_equal(p->device, "0000:01:00.0");
+	assert_int_equal(verdict(p, "Boot display"), VFD_CAUSE_RULED_OUT);
+	assert_int_equal(verdict(p, "Group broken"), VFD_CAUSE_RULED_OUT);
+	assert_int_equal(verdict(p, "Unknown option"), option);
+	/* the bridge: only device.assignable; the other device findings count as silent */
+	p = find(ex, "test.silent", 1);
+	assert_string_equal(p->device, "0000:00:01.0");
+	assert_int_equal(verdict(p, "Boot display"), VFD_CAUSE_RULED_OUT);
+	assert_int_equal(verdict(p, "Group broken"), VFD_CAUSE_RULED_OUT);
+	assert_int_equal(verdict(p, "Unknown option"), option);
+	/* no IOMMU in the tree: interrupt remapping is a skip, which answers nothing */
+	assert_int_equal(verdict(p, "Interrupt remapping"), VFD_CAUSE_UNKNOWN);
+	vfd_explain_free(ex);
+	vfd_kb_free(kb);
+	vfd_host_free(host);
+	vfd_root_unref(root);
+}
+
+static void silent_findings(void **state)
+{
+	char *dir = tree_new();
+
+	tree_device(dir, "pci0000:00/0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, 4, true,
+		    "pcieport", 1);
+	tree_device(dir, "pci0000:00/0000:00:01.0/0000:01:00.0", 0x10de, 0x1f06, 0x030000, 0, 0,
+		    false, "vfio-pci", 1);
+	/* no /proc/cmdline: iommu.cmdline is a skip, the option check did not run */
+	judge_silent(dir, VFD_CAUSE_UNKNOWN);
+	tree_file(dir, "proc/cmdline", "BOOT_IMAGE=/vmlinuz quiet\n");
+	judge_silent(dir, VFD_CAUSE_RULED_OUT);
+	tree_free(dir);
+}
+
 static void relevant(void **state)
 {
 	assert_true(vfd_explain_is_relevant("vfio-pci 0000:01:00.0: enabling device"));
@@ -235,6 +300,7 @@ int main(void)
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(no_iommu),
 		cmocka_unit_test(shared_group),
+		cmocka_unit_test(silent_findings),
 		cmocka_unit_test(relevant),
 	};
 

@@ -88,6 +88,84 @@ static void build_rom(uint8_t *rom)
 	memcpy(efi + 0x40, "MZ", 2);
 }
 
+/* the finding @id of @rep, or NULL */
+static const struct vfd_finding *finding(const struct vfd_report *rep, const char *id)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (strcmp(rep->findings[i].id, id) == 0)
+			return &rep->findings[i];
+	return NULL;
+}
+
+/*
+ * The verdicts as findings: a good GPU ROM for its own device says nothing;
+ * for another device it is rom.wrong-device; cut short and read from the boot
+ * GPU on vfio-pci it is truncated, boot-vga and vfio-pci-in-use; without its
+ * EFI image, no-efi-x64.
+ */
+static void judge(void **state)
+{
+	static uint8_t rom[2 * IMG];
+	static struct vfd_rom_info info;
+	struct vfd_rom_target dev = {
+		.known = true, .slot = "0000:01:00.0", .vendor = 0x10de, .device = 0x1f06,
+		.class_code = 0x030000, .boot_vga = 0, .driver = "nouveau",
+	};
+	struct vfd_report rep = { 0 };
+	const struct vfd_finding *f;
+
+	(void)state;
+	build_rom(rom);
+	assert_int_equal(vfd_rom_parse(rom, sizeof(rom), &info), 0);
+	assert_int_equal(vfd_rom_judge(&info, &dev, &rep), 0);
+	assert_int_equal(rep.n, 0);
+	assert_int_equal(vfd_rom_judge(&info, NULL, &rep), 0);
+	assert_int_equal(rep.n, 0);
+
+	dev.device = 0x1f07;
+	assert_int_equal(vfd_rom_judge(&info, &dev, &rep), 0);
+	assert_int_equal(rep.n, 1);
+	f = finding(&rep, "rom.wrong-device");
+	assert_non_null(f);
+	assert_int_equal(f->status, VFD_FAIL);
+	assert_string_equal(f->layer, "rom");
+	assert_string_equal(f->device, "0000:01:00.0");
+	assert_string_equal(f->evidence[0],
+			    "the ROM names 10de:1f06; device 0000:01:00.0 is 10de:1f07");
+	assert_non_null(f->fix[0]);
+	assert_int_equal(vfd_report_worst(&rep), VFD_FAIL);
+	vfd_report_clear(&rep);
+
+	dev.device = 0x1f06;
+	dev.from_device = true;
+	dev.boot_vga = 1;
+	strcpy(dev.driver, "vfio-pci");
+	assert_int_equal(vfd_rom_parse(rom, IMG + IMG / 2, &info), 0);
+	assert_int_equal(vfd_rom_judge(&info, &dev, &rep), 0);
+	f = finding(&rep, "rom.truncated");
+	assert_non_null(f);
+	assert_string_equal(f->evidence[0], "image 2 at 0x400 needs 1024 bytes; 512 are there");
+	assert_non_null(finding(&rep, "rom.boot-vga"));
+	assert_non_null(finding(&rep, "rom.no-efi-x64"));
+	f = finding(&rep, "rom.vfio-pci-in-use");
+	assert_non_null(f);
+	assert_int_equal(f->status, VFD_INFO);
+	/* the parse's problems first, in bit order, then the device's */
+	assert_string_equal(rep.findings[0].id, "rom.truncated");
+	vfd_report_clear(&rep);
+
+	/* only an x86 image: OVMF has no GOP for this GPU */
+	dev.from_device = false;
+	put_pcir(rom, 0x20, VFD_ROM_CODE_X86, true);	/* the x86 image is the last */
+	fix_checksum(rom);
+	assert_int_equal(vfd_rom_parse(rom, IMG, &info), 0);
+	assert_int_equal(vfd_rom_judge(&info, &dev, &rep), 0);
+	assert_int_equal(rep.n, 1);
+	assert_string_equal(rep.findings[0].id, "rom.no-efi-x64");
+	assert_int_equal(rep.findings[0].status, VFD_WARN);
+	vfd_report_clear(&rep);
+}
+
 static uint8_t *load(const char *envvar, const char *dir, const char *name, size_t *len)
 {
 	const char *d = getenv(envvar) ? getenv(envvar) : dir;
@@ -516,6 +594,7 @@ int main(void)
 		cmocka_unit_test(empty),
 		cmocka_unit_test(names),
 		cmocka_unit_test(read_sysroot),
+		cmocka_unit_test(judge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
