@@ -146,10 +146,14 @@ static inline const char *driver_name_or_none(const struct vfd_pcidev *d)
 /* root.c: tests put a kernel model behind a sysroot with a write function */
 bool vfd_root_has_write_fn(const struct vfd_root *root);
 
-/* usage.c: the per-host cache of what the host uses each device for */
-struct usage_index;
-struct usage_index **host_usage(struct vfd_host *host);
-void usage_index_free(struct usage_index *idx);
+/*
+ * pci.c: host_cache - the slot of a cache another module keeps per host (the
+ * usage index of usage.c, the names of pci-names.c), the one that @free_fn
+ * frees, made on first use (*slot NULL then): the caller fills it, the host
+ * frees it with @free_fn. NULL when every slot is taken by another owner.
+ * The host model so calls back into no module that uses it.
+ */
+void **host_cache(struct vfd_host *host, void (*free_fn)(void *data));
 
 /* access.c: may @user open a node with this mode and owner? (etc/passwd, etc/group) */
 int user_can_open(struct vfd_root *root, const char *user, const struct stat *st, bool *can,
