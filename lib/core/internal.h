@@ -154,6 +154,26 @@ bool vfd_root_has_write_fn(const struct vfd_root *root);
  * The host model so calls back into no module that uses it.
  */
 void **host_cache(struct vfd_host *host, void (*free_fn)(void *data));
+/*
+ * pci.c: the files of the host's functions that the scan and the attributes
+ * read so far could not read for want of permission (EACCES, EPERM), as
+ * "sys/bus/pci/devices/SLOT/ATTR", in the order met, each once; owned by the
+ * host, valid until the next read. For the guest run without root.
+ */
+char *const *host_refused(const struct vfd_host *host, size_t *n);
+
+/*
+ * modules.c: modules_new_at - module state as vfd_modules_new() gives it, with
+ * the module tree at @dir (relative to the root; the guest's are not always
+ * lib/modules/RELEASE) for alias lookups: libkmod where the tree has
+ * modules.alias.bin and the build has libkmod, else modules.alias and
+ * modules.builtin.alias read as text. NULL (errno set) without memory.
+ * modules_alias_names - the modules whose aliases match @modalias, each once
+ * (caller frees with vfd_strv_free); *@builtin when one is built into the
+ * kernel. NULL without memory.
+ */
+struct vfd_modules *modules_new_at(struct vfd_root *root, const char *dir);
+char **modules_alias_names(struct vfd_modules *mods, const char *modalias, bool *builtin);
 
 /* access.c: may @user open a node with this mode and owner? (etc/passwd, etc/group) */
 int user_can_open(struct vfd_root *root, const char *user, const struct stat *st, bool *can,
@@ -184,8 +204,6 @@ bool finding_user_access(struct check_ctx *ctx, struct vfd_finding *f, const str
  * is something else, -EXDEV when the directory is not below the root.
  */
 int root_real_dir(struct vfd_root *root, const char *rel, const char *const *files, char **out);
-/* the files libkmod opens in a module tree (modules.c) */
-extern const char *const kmod_files[];
 int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
 		    int flags);
 /* one attribute, newline stripped, NUL-terminated in @buf */

@@ -139,10 +139,14 @@ const char *vfd_pcidev_get_driver_override(struct vfd_pcidev *dev)
 {
 	if (!(dev->loaded & LAZY_OVERRIDE)) {
 		char *s = NULL;
+		int r;
 
 		dev->loaded |= LAZY_OVERRIDE;
-		if (vfd_root_readf_str(dev->host->root, &s, "sys/bus/pci/devices/%s/driver_override",
-				       dev->slot) == 0) {
+		r = vfd_root_readf_str(dev->host->root, &s, "sys/bus/pci/devices/%s/driver_override",
+				       dev->slot);
+
+		host_note_refused(dev->host, r, "sys/bus/pci/devices/%s/driver_override", dev->slot);
+		if (r == 0) {
 			if (*s && strcmp(s, "(null)") != 0)
 				dev->driver_override = s;
 			else
@@ -174,10 +178,14 @@ int vfd_pcidev_get_boot_vga(struct vfd_pcidev *dev)
 {
 	if (!(dev->loaded & LAZY_BOOTVGA)) {
 		int64_t v;
+		int r;
 
 		dev->loaded |= LAZY_BOOTVGA;
-		if (vfd_root_readf_s64(dev->host->root, &v, "sys/bus/pci/devices/%s/boot_vga",
-				       dev->slot) == 0)
+		r = vfd_root_readf_s64(dev->host->root, &v, "sys/bus/pci/devices/%s/boot_vga",
+				       dev->slot);
+
+		host_note_refused(dev->host, r, "sys/bus/pci/devices/%s/boot_vga", dev->slot);
+		if (r == 0)
 			dev->boot_vga = v != 0;
 	}
 	return dev->boot_vga;

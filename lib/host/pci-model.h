@@ -81,9 +81,14 @@ struct vfd_host {
 	bool version_read;
 	unsigned int version;
 	struct host_cache caches[HOST_CACHES];
+	struct strv_builder refused;	/* files read with EACCES or EPERM, once each */
 	bool topology_checked;
 	char *topology_error;	/* what was wrong with the parent links, or NULL */
 };
+
+/* note the file at @fmt when @r says it was refused (host_refused()) */
+void host_note_refused(struct vfd_host *host, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* pci-topology.c: the parent links checked once for the whole host */
 void check_topology(struct vfd_host *host);

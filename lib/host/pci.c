@@ -32,14 +32,15 @@ static int cmp_group(const void *a, const void *b)
 }
 
 /* One attribute of the device directory @dfd as a hex number; 0 when unreadable. */
-static unsigned int read_hex_attr(struct vfd_root *root, int dfd, const char *dir,
+static unsigned int read_hex_attr(struct vfd_host *host, int dfd, const char *dir,
 				  const char *attr)
 {
 	char buf[4096];
 	uint64_t v = 0;
+	int r = root_read_child(host->root, dfd, dir, attr, buf, sizeof(buf));
 
-	if (root_read_child(root, dfd, dir, attr, buf, sizeof(buf)) < 0 ||
-	    vfd_parse_u64(buf, &v) < 0)
+	host_note_refused(host, r, "%s/%s", dir, attr);
+	if (r < 0 || vfd_parse_u64(buf, &v) < 0)
 		return 0;
 	return (unsigned int)v;
 }
@@ -126,12 +127,12 @@ static void load_ids(struct vfd_root *root, struct vfd_pcidev *d, int dfd, const
 		return;
 	}
 	/* config unreadable (or all ones): the attribute files hold the same values */
-	d->vendor = (uint16_t)read_hex_attr(root, dfd, dir, "vendor");
-	d->device = (uint16_t)read_hex_attr(root, dfd, dir, "device");
-	d->subsys_vendor = (uint16_t)read_hex_attr(root, dfd, dir, "subsystem_vendor");
-	d->subsys_device = (uint16_t)read_hex_attr(root, dfd, dir, "subsystem_device");
-	d->class_code = read_hex_attr(root, dfd, dir, "class") & 0xffffff;
-	d->revision = (uint8_t)read_hex_attr(root, dfd, dir, "revision");
+	d->vendor = (uint16_t)read_hex_attr(d->host, dfd, dir, "vendor");
+	d->device = (uint16_t)read_hex_attr(d->host, dfd, dir, "device");
+	d->subsys_vendor = (uint16_t)read_hex_attr(d->host, dfd, dir, "subsystem_vendor");
+	d->subsys_device = (uint16_t)read_hex_attr(d->host, dfd, dir, "subsystem_device");
+	d->class_code = read_hex_attr(d->host, dfd, dir, "class") & 0xffffff;
+	d->revision = (uint8_t)read_hex_attr(d->host, dfd, dir, "revision");
 	/* a bridge's class is 0x0604/0x0607; without config that is all we know */
 	if ((d->class_code >> 8) == 0x0604 || (d->class_code >> 8) == 0x0609)
 		d->header_type = 1;
@@ -147,8 +148,8 @@ static void vf_ids_from_sysfs(struct vfd_host *host, struct vfd_pcidev *d)
 	snprintf(dir, sizeof(dir), "sys/bus/pci/devices/%s", d->slot);
 	if (root_read_child(host->root, -1, dir, "modalias", alias, sizeof(alias)) < 0 ||
 	    modalias_pci_ids(alias, &d->vendor, &d->device) < 0) {
-		d->vendor = (uint16_t)read_hex_attr(host->root, -1, dir, "vendor");
-		d->device = (uint16_t)read_hex_attr(host->root, -1, dir, "device");
+		d->vendor = (uint16_t)read_hex_attr(host, -1, dir, "vendor");
+		d->device = (uint16_t)read_hex_attr(host, -1, dir, "device");
 	}
 }
 
@@ -490,6 +491,7 @@ void vfd_host_free(struct vfd_host *host)
 	free(host->devices);
 	free(host->release);
 	free(host->topology_error);
+	strv_builder_clear(&host->refused);
 	for (size_t i = 0; i < HOST_CACHES; i++)
 		if (host->caches[i].data)
 			host->caches[i].free_fn(host->caches[i].data);
@@ -497,6 +499,28 @@ void vfd_host_free(struct vfd_host *host)
 		close(host->busfd);
 	vfd_root_unref(host->root);
 	free(host);
+}
+
+void host_note_refused(struct vfd_host *host, int r, const char *fmt, ...)
+{
+	char path[96];
+	va_list ap;
+
+	if (r != -EACCES && r != -EPERM)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < host->refused.n; i++)
+		if (strcmp(host->refused.v[i], path) == 0)
+			return;
+	strv_addf(&host->refused, "%s", path);
+}
+
+char *const *host_refused(const struct vfd_host *host, size_t *n)
+{
+	*n = host->refused.n;
+	return host->refused.v;
 }
 
 void **host_cache(struct vfd_host *host, void (*free_fn)(void *data))
