@@ -75,7 +75,7 @@ static const char *vendor_short(uint16_t vendor)
 /* a virtual display's common name, or NULL when @d is not one */
 const char *guest_virtual_display_name(const struct gdev *d)
 {
-	if ((d->class_code >> 16) != 0x03 || !d->emulated)
+	if (!vfd_class_is_display(d->class_code) || !d->emulated)
 		return NULL;
 	if (d->vendor == 0x1af4 && d->device == 0x1050)
 		return "virtio-gpu";
@@ -94,12 +94,12 @@ const char *guest_virtual_display_name(const struct gdev *d)
 
 bool guest_is_gpu(const struct gdev *d)
 {
-	return (d->class_code >> 16) == 0x03;
+	return vfd_class_is_display(d->class_code);
 }
 
 bool guest_is_nic(const struct gdev *d)
 {
-	return (d->class_code >> 16) == 0x02;
+	return vfd_class_is_network(d->class_code);
 }
 
 static const char *class_word(uint32_t class_code)
@@ -114,7 +114,7 @@ static const char *class_word(uint32_t class_code)
 	case 0x04:
 		return "multimedia device";
 	case 0x0c:
-		return (class_code >> 8) == 0x0c03 ? "USB controller" : "serial bus controller";
+		return vfd_class_is_usb(class_code) ? "USB controller" : "serial bus controller";
 	default:
 		return "device";
 	}
