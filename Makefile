@@ -41,7 +41,7 @@ $(NORMAL)/build.ninja:
 
 $(ASAN)/build.ninja:
 	CC=clang meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dfuzz=true
+		-Db_lundef=false -Dfuzz=true -Dunit_tests=enabled
 
 build: deps $(NORMAL)/build.ninja
 	ninja -C $(NORMAL)
@@ -86,7 +86,10 @@ run: build
 	echo "vfio-doctor check exited with $$rc (0 all ok, 1 warnings, 2 failures)"; \
 	[ $$rc -le 2 ]
 
-test: test-deps $(NORMAL)/build.ninja
+# the unit tests are required here: a build directory configured without them
+# (make run before libcmocka-dev was installed) is configured again
+test: test-deps
+	tools/ensure-test-build $(NORMAL)
 	ninja -C $(NORMAL)
 	$(MAKE) --no-print-directory build-asan
 	$(MAKE) --no-print-directory static

@@ -10,6 +10,7 @@
 #define VFD_H
 
 #include "vfd-root.h"
+#include "vfd-core.h"
 #include "vfd-pci.h"
 #include "vfd-host.h"
 #include "vfd-findings.h"

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,17 +84,13 @@ void cmd_print_plan(const struct vfd_plan *plan, bool to_vfio)
 
 int cmd_apply_plan(struct vfd_host *host, struct vfd_plan *plan, struct vfd_apply_result *res)
 {
-	sigset_t block, old;
+	struct vfd_sighold held;
 	int r;
 
 	/* a ^C in the middle must not leave half a binding: hold signals until done */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	vfd_signals_hold(&held);
 	r = vfd_plan_apply(host, plan, res);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	vfd_signals_release(&held);
 	return r;
 }
 

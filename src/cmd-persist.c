@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,18 +55,6 @@ static void print_diff(const char *diff, bool color)
 			c = C_DIM;
 		printf("%s%.*s%s\n", c, n, p, *c ? C_RESET : "");
 		p = nl ? nl + 1 : p + n;
-	}
-}
-
-static int exit_for(const struct vfd_report *rep)
-{
-	switch (vfd_report_worst(rep)) {
-	case VFD_FAIL:
-		return EXIT_TROUBLE;
-	case VFD_WARN:
-		return EXIT_WARN;
-	default:
-		return EXIT_CLEAN;
 	}
 }
 
@@ -128,7 +115,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct vfd_persist_plan plan = { 0 };
 	struct vfd_host *host = NULL;
 	bool dry = false, color = want_color();
-	sigset_t block, old;
+	struct vfd_sighold held;
 	size_t failed = 0;
 	int c, r, rc = EXIT_TROUBLE;
 
@@ -212,7 +199,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		for (char **x = plan.commands; x && *x; x++)
 			printf("%s %s\n", x == plan.commands ? "then run:" : "         ", *x);
-		rc = exit_for(&plan.problems);
+		rc = findings_exit_status(&plan.problems);
 		goto out;
 	}
 	if (dry) {
@@ -239,17 +226,13 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		printf("dry run: nothing was changed\n");
-		rc = exit_for(&plan.problems);
+		rc = findings_exit_status(&plan.problems);
 		goto out;
 	}
 	/* a ^C between two files must not leave half a configuration */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	vfd_signals_hold(&held);
 	r = vfd_persist_apply(host, &plan, &failed);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	vfd_signals_release(&held);
 	if (r == -EROFS) {
 		warnx_("a sysroot is a snapshot and cannot be changed: use --dry-run to "
 		       "see the changes");
@@ -282,7 +265,7 @@ int cmd_persist(const struct cmd_ctx *ctx, int argc, char **argv)
 		printf("nothing is persisted any more\n");
 	for (char **x = plan.commands; x && *x; x++)
 		printf("%s %s\n", x == plan.commands ? "now run:" : "        ", *x);
-	rc = exit_for(&plan.problems);
+	rc = findings_exit_status(&plan.problems);
 out:
 	vfd_persist_plan_clear(&plan);
 	vfd_host_free(host);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "findings.h"
 #include "config.h"
 #include "output.h"
 #include "table.h"
@@ -431,16 +432,7 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 		print_table(&pf, &o);
 	else
 		print_text(&pf, &o);
-	switch (vfd_preflight_worst(&pf)) {
-	case VFD_FAIL:
-		rc = EXIT_TROUBLE;
-		break;
-	case VFD_WARN:
-		rc = EXIT_WARN;
-		break;
-	default:
-		rc = EXIT_CLEAN;
-	}
+	rc = findings_exit_for(vfd_preflight_worst(&pf));
 out:
 	vfd_preflight_clear(&pf);
 	vfd_host_free(host);

@@ -58,7 +58,7 @@ int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct vfd_snapshot_opts opts = { .redact = true, .compress = VFD_SNAPSHOT_XZ };
 	const char *file = NULL;
-	char tmp[PATH_MAX];
+	struct vfd_atomic_file out;
 	struct vfd_host *host;
 	bool force = false;
 	int c, fd, r;
@@ -114,32 +114,23 @@ int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv)
 	if (!host)
 		return EXIT_TROUBLE;
 	if (file) {
-		if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >= (int)sizeof(tmp)) {
-			warnx_("output name '%s' is too long", file);
+		r = vfd_atomic_open(&out, AT_FDCWD, file, 0644, 0);
+		if (r < 0) {
+			warnx_("cannot create '%s': %s", file, strerror(-r));
 			vfd_host_free(host);
 			return EXIT_TROUBLE;
 		}
-		fd = mkstemp(tmp);
-		if (fd < 0) {
-			warnx_("cannot create '%s': %s", tmp, strerror(errno));
-			vfd_host_free(host);
-			return EXIT_TROUBLE;
-		}
-		fchmod(fd, 0644);
+		fd = out.fd;
 	} else {
 		fd = STDOUT_FILENO;
 	}
 	r = vfd_snapshot_write(vfd_host_get_root(host), fd, &opts);
 	vfd_host_free(host);
 	if (file) {
-		if (r == 0 && fsync(fd) < 0)
-			r = -errno;
-		if (close(fd) < 0 && r == 0)
-			r = -errno;
-		if (r == 0 && rename(tmp, file) < 0)
-			r = -errno;
-		if (r < 0)
-			unlink(tmp);
+		if (r == 0)
+			r = vfd_atomic_commit(&out);
+		else
+			vfd_atomic_abort(&out);
 	}
 	if (r < 0) {
 		warnx_("cannot write snapshot '%s': %s", file ? file : "-", strerror(-r));

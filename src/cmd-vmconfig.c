@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "findings.h"
 #include "output.h"
 #include "vfd-vm.h"
 
@@ -106,14 +107,7 @@ static int print_notes(const struct vfd_report *notes)
 		for (char **x = f->fix; f->status >= VFD_WARN && x && *x; x++)
 			fprintf(stderr, "    fix: %s\n", *x);
 	}
-	switch (vfd_report_worst(notes)) {
-	case VFD_FAIL:
-		return EXIT_TROUBLE;
-	case VFD_WARN:
-		return EXIT_WARN;
-	default:
-		return EXIT_CLEAN;
-	}
+	return findings_exit_status(notes);
 }
 
 /* the path QEMU will be given: absolute, from the current directory */

@@ -63,7 +63,7 @@ int cmd_snapshot(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_bind(const struct cmd_ctx *ctx, int argc, char **argv);
 /* a bind plan as bind prints it: each device, then its steps as shell lines */
 void cmd_print_plan(const struct vfd_plan *plan, bool to_vfio);
-/* vfd_plan_apply with SIGINT, SIGTERM and SIGHUP held until it is done */
+/* vfd_plan_apply with signals held (vfd_signals_hold()) until it is done */
 int cmd_apply_plan(struct vfd_host *host, struct vfd_plan *plan, struct vfd_apply_result *res);
 int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_unbind(const struct cmd_ctx *ctx, int argc, char **argv);

@@ -149,9 +149,9 @@ void findings_print_json(FILE *out, const struct vfd_report *rep)
 	fputs(rep->n ? "\n   ]" : "]", out);
 }
 
-int findings_exit_status(const struct vfd_report *rep)
+int findings_exit_for(enum vfd_status worst)
 {
-	switch (vfd_report_worst(rep)) {
+	switch (worst) {
 	case VFD_FAIL:
 		return EXIT_TROUBLE;
 	case VFD_WARN:
@@ -159,6 +159,11 @@ int findings_exit_status(const struct vfd_report *rep)
 	default:
 		return EXIT_CLEAN;
 	}
+}
+
+int findings_exit_status(const struct vfd_report *rep)
+{
+	return findings_exit_for(vfd_report_worst(rep));
 }
 
 void findings_json_begin(FILE *out, int schema)

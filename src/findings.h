@@ -36,7 +36,13 @@ void findings_print_json(FILE *out, const struct vfd_report *rep);
 void findings_json_begin(FILE *out, int schema);
 void findings_json_field(FILE *out, const char *key, const char *value);
 void findings_json_end(FILE *out, const struct vfd_report *rep);
-/* the exit status for the worst finding: EXIT_TROUBLE, EXIT_WARN or EXIT_CLEAN */
+/*
+ * The one mapping from findings to the exit status (vfio-doctor(8), EXIT STATUS):
+ * EXIT_TROUBLE for a failure, EXIT_WARN for a warning, else EXIT_CLEAN.
+ * findings_exit_for - of the worst status (vfd_report_worst(), vfd_preflight_worst())
+ * findings_exit_status - of a report's worst finding
+ */
+int findings_exit_for(enum vfd_status worst);
 int findings_exit_status(const struct vfd_report *rep);
 
 #endif

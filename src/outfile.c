@@ -1,50 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Atomic output files: a temporary file beside the target, renamed into place. */
 #include <errno.h>
-#include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outfile.h"
 
 int outfile_open(struct outfile *o, const char *path)
 {
-	sigset_t block;
-	mode_t mask;
-	int fd, r = 0;
+	int fd, r;
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", path) >= (int)sizeof(o->tmp))
-		return -ENAMETOOLONG;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &o->saved);
-	fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		r = -errno;
+	vfd_signals_hold(&o->held);
+	/* metrics are read by another user: 0666 less the umask */
+	r = vfd_atomic_open(&o->file, AT_FDCWD, path, 0666, VFD_ATOMIC_UMASK);
+	if (r < 0)
 		goto out;
-	}
-	/* mkstemp makes 0600; metrics are read by another user */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0)
+	/* the stream gets its own descriptor: commit fsyncs and closes the file's */
+	fd = dup(o->file.fd);
+	o->fp = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!o->fp) {
 		r = -errno;
-	if (r == 0) {
-		o->fp = fdopen(fd, "w");
-		if (!o->fp)
-			r = -errno;
-	}
-	if (r < 0) {
-		close(fd);
-		unlink(o->tmp);
+		if (fd >= 0)
+			close(fd);
+		vfd_atomic_abort(&o->file);
 	}
 out:
 	if (r < 0)
-		sigprocmask(SIG_SETMASK, &o->saved, NULL);
+		vfd_signals_release(&o->held);
 	return r;
 }
 
@@ -56,16 +41,14 @@ int outfile_commit(struct outfile *o)
 		r = -errno;
 	else if (ferror(o->fp))
 		r = -EIO;
-	if (r == 0 && fsync(fileno(o->fp)) < 0)
-		r = -errno;
 	if (fclose(o->fp) != 0 && r == 0)
 		r = -errno;
 	o->fp = NULL;
-	if (r == 0 && rename(o->tmp, o->path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(o->tmp);
-	sigprocmask(SIG_SETMASK, &o->saved, NULL);
+	if (r == 0)
+		r = vfd_atomic_commit(&o->file);
+	else
+		vfd_atomic_abort(&o->file);
+	vfd_signals_release(&o->held);
 	return r;
 }
 
@@ -74,6 +57,6 @@ void outfile_abort(struct outfile *o)
 	if (o->fp)
 		fclose(o->fp);
 	o->fp = NULL;
-	unlink(o->tmp);
-	sigprocmask(SIG_SETMASK, &o->saved, NULL);
+	vfd_atomic_abort(&o->file);
+	vfd_signals_release(&o->held);
 }

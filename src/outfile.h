@@ -7,22 +7,22 @@
 #ifndef VFD_OUTFILE_H
 #define VFD_OUTFILE_H
 
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 
+#include "vfd.h"
+
 struct outfile {
-	FILE *fp;		/* write here between open and commit */
-	const char *path;	/* the target, borrowed */
-	char tmp[PATH_MAX];	/* "<path>.XXXXXX": not matched by a "*.prom" glob */
-	sigset_t saved;		/* signal mask to restore */
+	FILE *fp;			/* write here between open and commit */
+	const char *path;		/* the target, borrowed */
+	struct vfd_atomic_file file;	/* ".<name>.<pid>.tmp": not matched by a "*.prom" glob */
+	struct vfd_sighold held;	/* signals held from open to commit or abort */
 };
 
 /*
  * Create the temporary file for @path (mode 0666 less the umask, so the
  * collector's user can read it). SIGINT, SIGTERM and SIGHUP are held until
  * commit or abort, so ^C leaves no temporary file behind.
- * Returns 0, or a negative errno (-ENAMETOOLONG, mkstemp's errors).
+ * Returns 0, or a negative errno (vfd_atomic_open()'s).
  */
 int outfile_open(struct outfile *o, const char *path);
 

@@ -66,7 +66,8 @@ status 2 "snapshot rejects an unknown suffix" "$vd" --sysroot "$tmp/one" snapsho
 one_line "snapshot suffix error" "expected a name ending in .tar.xz"
 status 2 "snapshot into a missing directory" "$vd" --sysroot "$tmp/one" snapshot --output-file "$tmp/no/s.tar"
 one_line "snapshot directory error" "cannot create"
-if ls "$tmp"/s.tar.xz.* >/dev/null 2>&1; then not_ok "no temporary file left"; else
+# a temporary file is ".NAME.PID.tmp" (vfd_atomic_open), hidden from a plain ls
+if ls -A "$tmp" | grep -qE '^\.?s\.tar\.xz\.'; then not_ok "no temporary file left"; else
 	ok "no temporary file left"; fi
 # an interface named in UTF-8, snapshot under LC_ALL=C: written, not EIO
 ifname=$(printf 'wl\303\251n0')

@@ -197,7 +197,8 @@ if grep -q "exists: use --force" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ];
 status 0 "dump --force overwrites" "$vd" --sysroot "$sr" rom dump -f 10de:1f06 --output-file "$tmp/d.rom"
 status 0 "dump -J" "$vd" --sysroot "$sr" rom dump --force -J 00:03.0 --output-file "$tmp/d.rom"
 jqt "dump -J: source and device" '.rom.source == "'"$tmp/d.rom"'" and .rom.device.claimed'
-if ls "$tmp"/d.rom.* >/dev/null 2>&1; then not_ok "no temporary file left"; else
+# a temporary file is ".NAME.PID.tmp" (vfd_atomic_open), hidden from a plain ls
+if ls -A "$tmp" | grep -qE '^\.?d\.rom\.'; then not_ok "no temporary file left"; else
 	ok "no temporary file left"; fi
 status 2 "dump of a device without a ROM" "$vd" --sysroot "$sr" rom dump 00:04.0 --output-file "$tmp/e.rom"
 if grep -q "does not exist" "$tmp/err"; then ok "missing ROM explained"; else

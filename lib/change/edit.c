@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Text editing helpers for persist: a byte buffer, splices (replace ranges
+ * Text editing helpers for persist: splices (replace ranges
  * of a text, leaving every other byte alone), line endings, and the marked
  * block persist keeps in files others own too.
  */
@@ -13,76 +13,6 @@
 
 #include "internal.h"
 #include "persist.h"
-
-void tbuf_add(struct tbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 256;
-		char *np;
-
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		np = realloc(b->p, ncap);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void tbuf_adds(struct tbuf *b, const char *s)
-{
-	tbuf_add(b, s, strlen(s));
-}
-
-void tbuf_addf(struct tbuf *b, const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	tbuf_add(b, s, (size_t)n);
-	free(s);
-}
-
-char *tbuf_take(struct tbuf *b, size_t *len)
-{
-	char *p;
-
-	/* an empty result is still a string */
-	if (!b->oom && !b->p)
-		tbuf_add(b, "", 0);
-	if (b->oom) {
-		tbuf_clear(b);
-		return NULL;
-	}
-	p = b->p;
-	if (len)
-		*len = b->len;
-	memset(b, 0, sizeof(*b));
-	return p;
-}
-
-void tbuf_clear(struct tbuf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
 
 unsigned int text_eols_before_append(const char *text, size_t len)
 {

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 /* why an editor gave up: the 1-based line (0 when none) and a sentence */
 struct edit_error {
 	unsigned int line;
@@ -20,20 +22,6 @@ struct edit_error {
 };
 
 /* ------------------------------------------------------------ edit.c */
-
-/* a growable byte buffer; allocation failure is remembered in ->oom */
-struct tbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-void tbuf_add(struct tbuf *b, const char *s, size_t n);
-void tbuf_adds(struct tbuf *b, const char *s);
-void tbuf_addf(struct tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* the text, NUL-terminated (caller frees); NULL after an allocation failure */
-char *tbuf_take(struct tbuf *b, size_t *len);
-void tbuf_clear(struct tbuf *b);
 
 /* the line ending a text uses: "\r\n" when its first line ends so, else "\n" */
 const char *text_eol(const char *text, size_t len);

@@ -54,69 +54,6 @@ int vfd_root_mkdirs(struct vfd_root *root, const char *path)
 	return r;
 }
 
-void (*vfd_test_step_hook)(const char *what, const char *path);
-
-void vfd_test_step(const char *what, const char *path)
-{
-	if (vfd_test_step_hook)
-		vfd_test_step_hook(what, path);
-}
-
-/*
- * Write @data to @base in @dfd through a temporary file renamed over it. An
- * existing file keeps its owner, group and mode (a file someone made 0444 or
- * gave to a user stays so); a new one gets @mode whatever the umask. The
- * directory is synced after the rename, so the new name is on disk too.
- */
-static int write_atomic(int dfd, const char *base, const char *data, size_t len,
-			unsigned int mode)
-{
-	char tmp[PATH_MAX];
-	struct stat old;
-	bool existed = fstatat(dfd, base, &old, AT_SYMLINK_NOFOLLOW) == 0 &&
-		       S_ISREG(old.st_mode);
-	int fd, sfd, r = 0;
-	ssize_t n;
-
-	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", base, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	vfd_test_step("temporary", base);
-	if (fchmod(fd, existed ? old.st_mode & 07777 : mode & 07777) < 0)
-		r = -errno;
-	if (r == 0 && existed && (old.st_uid != geteuid() || old.st_gid != getegid()) &&
-	    fchown(fd, old.st_uid, old.st_gid) < 0)
-		r = -errno;
-	for (size_t off = 0; off < len && r == 0;) {
-		n = write(fd, data + off, len - off);
-		if (n < 0 && errno != EINTR)
-			r = -errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0)
-		vfd_test_step("written", base);
-	/* rename is the commit: the file is whole or not there */
-	if (r == 0 && renameat(dfd, tmp, dfd, base) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlinkat(dfd, tmp, 0);
-		return r;
-	}
-	vfd_test_step("renamed", base);
-	sfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sfd < 0 || fsync(sfd) < 0)
-		r = -errno;
-	if (sfd >= 0)
-		close(sfd);
-	return r;
-}
-
 /* @path's directory, opened inside the root (made as needed); its base in *@base */
 static int open_parent(struct vfd_root *root, const char *path, char *dir, size_t size,
 		       const char **base)
@@ -147,7 +84,7 @@ int vfd_root_write_file(struct vfd_root *root, const char *path, const char *dat
 	dfd = open_parent(root, path, dir, sizeof(dir), &base);
 	if (dfd < 0)
 		return dfd;
-	r = write_atomic(dfd, base, data, len, mode);
+	r = vfd_atomic_write(dfd, base, data, len, mode, VFD_ATOMIC_KEEP_OWNER);
 	close(dfd);
 	return r;
 }

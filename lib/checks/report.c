@@ -34,23 +34,6 @@ enum vfd_status vfd_report_worst(const struct vfd_report *report)
 	return worst;
 }
 
-static void strv_append(char ***strv, char *s)
-{
-	size_t n = vfd_strv_len(*strv);
-	char **nv;
-
-	if (!s)
-		return;
-	nv = realloc(*strv, (n + 2) * sizeof(*nv));
-	if (!nv) {
-		free(s);
-		return;
-	}
-	nv[n] = s;
-	nv[n + 1] = NULL;
-	*strv = nv;
-}
-
 struct vfd_finding *report_add(struct vfd_report *report, const char *id, const char *layer,
 			       enum vfd_status status, const char *device, const char *fmt, ...)
 {
@@ -95,16 +78,6 @@ struct vfd_finding *report_add(struct vfd_report *report, const char *id, const 
 	return f;
 }
 
-static __attribute__((format(printf, 2, 0))) void strv_vappend(char ***strv, const char *fmt,
-								va_list ap)
-{
-	char *s = NULL;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	strv_append(strv, s);
-}
-
 void finding_evidence(struct vfd_finding *f, const char *fmt, ...)
 {
 	va_list ap;
@@ -112,7 +85,7 @@ void finding_evidence(struct vfd_finding *f, const char *fmt, ...)
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	strv_vappend(&f->evidence, fmt, ap);
+	strv_vappendf(&f->evidence, fmt, ap);
 	va_end(ap);
 }
 
@@ -123,7 +96,7 @@ void finding_fix(struct vfd_finding *f, const char *fmt, ...)
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	strv_vappend(&f->fix, fmt, ap);
+	strv_vappendf(&f->fix, fmt, ap);
 	va_end(ap);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "vfd.h"
 
 #define VFD_EXPORT __attribute__((visibility("default")))
@@ -21,20 +22,6 @@ static inline void freep(void *p)
 void vfd_log(const struct vfd_root *root, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define vfd_dbg(root, ...) vfd_log(root, 7, __VA_ARGS__)
-
-/* A growable NULL-terminated string list. */
-struct strv_builder {
-	char **v;
-	size_t n, cap;
-	bool oom;
-};
-
-/* append a formatted string; on allocation failure remember it in ->oom */
-void strv_addf(struct strv_builder *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* take the list (never NULL unless out of memory); the builder is emptied */
-char **strv_take(struct strv_builder *b);
-void strv_builder_clear(struct strv_builder *b);
 
 /* asprintf that returns NULL on failure */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* String lists and formatting helpers. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	char *s = NULL;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
 	va_list ap;
-	int r;
+	char *s;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	return r < 0 ? NULL : s;
+	return s;
 }
 
 static void strv_push(struct strv_builder *b, char *s)
@@ -42,14 +49,38 @@ static void strv_push(struct strv_builder *b, char *s)
 
 void strv_addf(struct strv_builder *b, const char *fmt, ...)
 {
-	char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strv_push(b, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+int strv_append(char ***strv, char *s)
+{
+	/* the builder's growth, over a list whose capacity is its length */
+	struct strv_builder b = { .v = *strv, .n = vfd_strv_len(*strv) };
+
+	b.cap = b.v ? b.n + 1 : 0;
+	strv_push(&b, s);
+	*strv = b.v;
+	return b.oom ? -ENOMEM : 0;
+}
+
+int strv_vappendf(char ***strv, const char *fmt, va_list ap)
+{
+	return strv_append(strv, xvasprintf(fmt, ap));
+}
+
+int strv_appendf(char ***strv, const char *fmt, ...)
+{
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	r = strv_vappendf(strv, fmt, ap);
 	va_end(ap);
-	strv_push(b, r < 0 ? NULL : s);
+	return r;
 }
 
 char **strv_take(struct strv_builder *b)

@@ -73,7 +73,7 @@ struct gpu_stack {
 	const char *kconfig;
 };
 
-/* guest.c: reading through the root, noting what was refused */
+/* guest-read.c: reading through the root, noting what was refused */
 void guest_note_denied(struct gctx *g, const char *path, int r);
 int guest_read_str(struct gctx *g, char **out, const char *path);
 unsigned int guest_read_hex(struct gctx *g, const char *slot, const char *attr, bool *ok);

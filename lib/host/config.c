@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 
+#include "bytes.h"
 #include "internal.h"
 
 #define PCI_STATUS		0x06
@@ -19,17 +20,6 @@
 #define PCI_CFG_SPACE_SIZE	256
 #define PCI_CFG_SPACE_EXP_SIZE	4096
 
-static unsigned int rd16(const uint8_t *b, size_t off)
-{
-	return (unsigned int)b[off] | (unsigned int)b[off + 1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *b, size_t off)
-{
-	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 | (uint32_t)b[off + 2] << 16 |
-	       (uint32_t)b[off + 3] << 24;
-}
-
 int vfd_config_find_cap(const uint8_t *cfg, size_t len, uint8_t cap_id)
 {
 	size_t pos;
@@ -38,7 +28,7 @@ int vfd_config_find_cap(const uint8_t *cfg, size_t len, uint8_t cap_id)
 
 	if (!cfg || len < 0x40)
 		return -EINVAL;
-	if (!(rd16(cfg, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+	if (!(get_le16(cfg + PCI_STATUS) & PCI_STATUS_CAP_LIST))
 		return -ENOENT;
 	pos = (cfg[PCI_HEADER_TYPE] & 0x7f) == 2 ? cfg[PCI_CB_CAPABILITY_LIST]
 						  : cfg[PCI_CAPABILITY_LIST];
@@ -68,7 +58,7 @@ int vfd_config_find_ext_cap(const uint8_t *cfg, size_t len, uint16_t cap_id)
 
 		if (pos + 4 > len)
 			return -ENOENT;
-		header = rd32(cfg, pos);
+		header = get_le32(cfg + pos);
 		if (header == 0 || header == 0xffffffffu)
 			return -ENOENT;
 		if ((header & 0xffff) == cap_id)
@@ -86,7 +76,7 @@ bool vfd_config_has_flr(const uint8_t *cfg, size_t len)
 
 	if (pos < 0 || (size_t)pos + PCI_EXP_DEVCAP + 4 > len)
 		return false;
-	return rd32(cfg, (size_t)pos + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR;
+	return get_le32(cfg + (size_t)pos + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR;
 }
 
 int vfd_config_pcie_type(const uint8_t *cfg, size_t len)
@@ -95,5 +85,5 @@ int vfd_config_pcie_type(const uint8_t *cfg, size_t len)
 
 	if (pos < 0 || (size_t)pos + PCI_EXP_FLAGS + 2 > len)
 		return -1;
-	return (int)((rd16(cfg, (size_t)pos + PCI_EXP_FLAGS) >> 4) & 0xf);
+	return (int)((get_le16(cfg + (size_t)pos + PCI_EXP_FLAGS) >> 4) & 0xf);
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "bytes.h"
 #include "internal.h"
 
 /* what another module keeps per host (host_cache() in internal.h) */
@@ -92,10 +93,5 @@ void host_note_refused(struct vfd_host *host, int r, const char *fmt, ...)
 
 /* pci-topology.c: the parent links checked once for the whole host */
 void check_topology(struct vfd_host *host);
-
-static inline uint16_t le16(const uint8_t *b)
-{
-	return (uint16_t)(b[0] | b[1] << 8);
-}
 
 #endif

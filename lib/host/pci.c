@@ -87,11 +87,11 @@ static void ids_from_config(struct vfd_pcidev *d, const uint8_t *cfg, ssize_t n)
 			(uint32_t)cfg[0x0b] << 16;
 	d->header_type = cfg[0x0e];
 	if ((cfg[0x0e] & 0x7f) == 0) {
-		d->subsys_vendor = le16(cfg + 0x2c);
-		d->subsys_device = le16(cfg + 0x2e);
+		d->subsys_vendor = get_le16(cfg + 0x2c);
+		d->subsys_device = get_le16(cfg + 0x2e);
 	} else if ((cfg[0x0e] & 0x7f) == 2 && n >= 0x44) {
-		d->subsys_vendor = le16(cfg + 0x40);
-		d->subsys_device = le16(cfg + 0x42);
+		d->subsys_vendor = get_le16(cfg + 0x40);
+		d->subsys_device = get_le16(cfg + 0x42);
 	}
 }
 
@@ -106,9 +106,9 @@ static void load_ids(struct vfd_root *root, struct vfd_pcidev *d, int dfd, const
 		n = pread(fd, cfg, sizeof(cfg), 0);
 		close(fd);
 	}
-	if (n >= 0x30 && le16(cfg) != 0xffff) {
-		d->vendor = le16(cfg + 0x00);
-		d->device = le16(cfg + 0x02);
+	if (n >= 0x30 && get_le16(cfg) != 0xffff) {
+		d->vendor = get_le16(cfg + 0x00);
+		d->device = get_le16(cfg + 0x02);
 		ids_from_config(d, cfg, n);
 		return;
 	}
@@ -182,13 +182,13 @@ static void resolve_vf_ids(struct vfd_host *host)
 			continue;
 		pos = vfd_config_find_ext_cap(cfg, len, PCI_EXT_CAP_ID_SRIOV);
 		if (pos < 0 || (size_t)pos + PCI_SRIOV_VF_DID + 2 > len ||
-		    !(le16(cfg + pos + PCI_SRIOV_CTRL) & 1) || vfd_bdf_parse(pf->slot, &bdf) < 0) {
+		    !(get_le16(cfg + pos + PCI_SRIOV_CTRL) & 1) || vfd_bdf_parse(pf->slot, &bdf) < 0) {
 			free(cfg);
 			continue;
 		}
-		num = le16(cfg + pos + PCI_SRIOV_NUM_VF);
-		offset = le16(cfg + pos + PCI_SRIOV_VF_OFFSET);
-		stride = le16(cfg + pos + PCI_SRIOV_VF_STRIDE);
+		num = get_le16(cfg + pos + PCI_SRIOV_NUM_VF);
+		offset = get_le16(cfg + pos + PCI_SRIOV_VF_OFFSET);
+		stride = get_le16(cfg + pos + PCI_SRIOV_VF_STRIDE);
 		rid = (unsigned int)bdf.bus << 8 | (unsigned int)bdf.dev << 3 | (unsigned int)bdf.fn;
 		for (unsigned int k = 0; k < num; k++) {
 			unsigned int vf_rid = rid + offset + stride * k;
@@ -203,7 +203,7 @@ static void resolve_vf_ids(struct vfd_host *host)
 			if (!vf || !vf->ids_pending)
 				continue;
 			vf->vendor = pf->vendor;
-			vf->device = le16(cfg + pos + PCI_SRIOV_VF_DID);
+			vf->device = get_le16(cfg + pos + PCI_SRIOV_VF_DID);
 			vf->ids_pending = false;
 			pending--;
 		}

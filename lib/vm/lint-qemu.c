@@ -36,7 +36,7 @@ static void words_clear(struct words *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool sep, bool nl)
+static int words_push(struct words *w, struct tbuf *cur, unsigned int line, bool sep, bool nl)
 {
 	char *s;
 
@@ -49,7 +49,7 @@ static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool
 		w->v = nv;
 		w->cap = ncap;
 	}
-	s = sep ? strdup(";") : sbuf_take(cur);
+	s = sep ? strdup(";") : tbuf_take(cur, NULL);
 	if (!s)
 		return -ENOMEM;
 	w->v[w->n++] = (struct word){ s, line, sep, sep && nl };
@@ -59,13 +59,13 @@ static int words_push(struct words *w, struct sbuf *cur, unsigned int line, bool
 /* shell words and command separators of @buf */
 static int shell_split(const char *buf, size_t len, struct words *out, struct vfd_vm_error *err)
 {
-	struct sbuf cur = { 0 };
+	struct tbuf cur = { 0 };
 	unsigned int line = 1, wline = 1;
 	bool inword = false;
 	size_t i = 0;
 	int r = 0;
 
-#define ADDC(c) do { char c_[2] = { (char)(c), 0 }; sbuf_add(&cur, c_); } while (0)
+#define ADDC(c) do { char c_[2] = { (char)(c), 0 }; tbuf_adds(&cur, c_); } while (0)
 #define START() do { if (!inword) { inword = true; wline = line; } } while (0)
 #define END() do { if (inword) { r = words_push(out, &cur, wline, false, false); inword = false; \
 	if (r < 0) goto fail; } } while (0)
@@ -94,7 +94,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 			continue;
 		}
 		if (c == '\n' || c == ';' || c == '|' ||
-		    (c == '&' && !(inword && cur.len && strchr("<>", cur.s[cur.len - 1])))) {
+		    (c == '&' && !(inword && cur.len && strchr("<>", cur.p[cur.len - 1])))) {
 			END();
 			if (c == '\n')
 				line++;
@@ -162,7 +162,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 	if (cur.oom)
 		r = -ENOMEM;
 fail:
-	free(cur.s);
+	free(cur.p);
 	return r;
 #undef ADDC
 #undef START
@@ -213,7 +213,7 @@ static int kvs_add(struct kvs *k, char *key, char *value)
 static int opts_split(const char *s, struct kvs *out)
 {
 	while (*s) {
-		struct sbuf part = { 0 };
+		struct tbuf part = { 0 };
 		char *text, *eq;
 		int r;
 
@@ -225,11 +225,11 @@ static int opts_split(const char *s, struct kvs *out)
 			}
 			char c[2] = { *s, 0 };
 
-			sbuf_add(&part, c);
+			tbuf_adds(&part, c);
 		}
 		if (*s == ',')
 			s++;
-		text = sbuf_take(&part);
+		text = tbuf_take(&part, NULL);
 		if (!text)
 			return -ENOMEM;
 		eq = strchr(text, '=');

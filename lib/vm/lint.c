@@ -448,7 +448,7 @@ static void mdev_parents(struct lint *l, struct vfd_finding *f)
 	while (d && (e = readdir(d)) && n < 16) {
 		DIR *t;
 		struct dirent *te;
-		struct sbuf types = { 0 };
+		struct tbuf types = { 0 };
 
 		if (e->d_name[0] == '.')
 			continue;
@@ -456,12 +456,12 @@ static void mdev_parents(struct lint *l, struct vfd_finding *f)
 				      e->d_name);
 		while (t && (te = readdir(t)))
 			if (te->d_name[0] != '.')
-				sbuf_addf(&types, "%s%s", types.len ? ", " : "", te->d_name);
+				tbuf_addf(&types, "%s%s", types.len ? ", " : "", te->d_name);
 		if (t)
 			closedir(t);
 		finding_evidence(f, "sys/class/mdev_bus/%s: types %s", e->d_name,
-				 types.s ? types.s : "none");
-		free(types.s);
+				 types.p ? types.p : "none");
+		free(types.p);
 		n++;
 	}
 	if (d)

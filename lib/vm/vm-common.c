@@ -25,61 +25,6 @@ void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...
 	va_end(ap);
 }
 
-/* ------------------------------------------------------------ sbuf */
-
-void sbuf_add(struct sbuf *b, const char *s)
-{
-	size_t l = strlen(s);
-
-	if (b->oom)
-		return;
-	if (b->len + l + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 256;
-		char *ns;
-
-		while (ncap < b->len + l + 1)
-			ncap *= 2;
-		ns = realloc(b->s, ncap);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, l + 1);
-	b->len += l;
-}
-
-void sbuf_addf(struct sbuf *b, const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0) {
-		b->oom = true;
-		return;
-	}
-	sbuf_add(b, s);
-	free(s);
-}
-
-char *sbuf_take(struct sbuf *b)
-{
-	char *s = b->oom ? NULL : b->s;
-
-	if (b->oom)
-		free(b->s);
-	else if (!s)
-		s = strdup("");
-	memset(b, 0, sizeof(*b));
-	return s;
-}
-
 bool vm_is_uuid(const char *s)
 {
 	for (size_t i = 0; i < 36; i++) {
@@ -328,23 +273,23 @@ bool vm_vga_disabled(struct vfd_root *root)
 /* ------------------------------------------------------------ ROMs */
 
 /* "x86, efi x64" for evidence */
-static void rom_images(const struct vfd_rom_info *info, struct sbuf *b)
+static void rom_images(const struct vfd_rom_info *info, struct tbuf *b)
 {
 	for (size_t i = 0; i < info->n_images; i++) {
 		const struct vfd_rom_image *im = &info->images[i];
 		const char *type = im->has_pcir ? vfd_rom_code_type_name(im->code_type) : NULL;
 
 		if (i)
-			sbuf_add(b, ", ");
+			tbuf_adds(b, ", ");
 		if (!type)
-			sbuf_add(b, im->has_pcir ? "unknown type" : "no PCIR");
+			tbuf_adds(b, im->has_pcir ? "unknown type" : "no PCIR");
 		else if (im->efi && vfd_efi_machine_name(im->efi_machine))
-			sbuf_addf(b, "%s %s", type, vfd_efi_machine_name(im->efi_machine));
+			tbuf_addf(b, "%s %s", type, vfd_efi_machine_name(im->efi_machine));
 		else
-			sbuf_add(b, type);
+			tbuf_adds(b, type);
 	}
 	if (!info->n_images)
-		sbuf_add(b, "no image");
+		tbuf_adds(b, "no image");
 }
 
 int vm_check_romfile(struct vfd_root *root, const char *user, const char *path,
@@ -354,7 +299,7 @@ int vm_check_romfile(struct vfd_root *root, const char *user, const char *path,
 	const char *slot = dev ? vfd_pcidev_get_slot(dev) : NULL;
 	struct vfd_rom_info *info = NULL;
 	struct vfd_finding *f;
-	struct sbuf images = { 0 };
+	struct tbuf images = { 0 };
 	char *buf = NULL, *why = NULL, *list;
 	size_t len = 0;
 	struct stat st;
@@ -407,7 +352,7 @@ int vm_check_romfile(struct vfd_root *root, const char *user, const char *path,
 	vfd_rom_parse((const uint8_t *)buf, len, info);
 	free(buf);
 	rom_images(info, &images);
-	list = sbuf_take(&images);
+	list = tbuf_take(&images, NULL);
 	if (vfd_rom_status(info) == VFD_FAIL || !info->n_images) {
 		f = report_add(report, id, "vm", VFD_FAIL, slot,
 			       "romfile %s is not a usable option ROM", path);

@@ -6,18 +6,6 @@
 #include "internal.h"
 #include "vfd-vm.h"
 
-/* a growing string; on allocation failure ->oom is set and adds do nothing */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-void sbuf_add(struct sbuf *b, const char *s);
-void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* the string (caller frees), NULL when out of memory; the buffer is emptied */
-char *sbuf_take(struct sbuf *b);
-
 /* fill @err (when not NULL): the line a parser stopped at, and why */
 void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -57,11 +45,11 @@ int vm_check_romfile(struct vfd_root *root, const char *user, const char *path,
 bool vm_vga_disabled(struct vfd_root *root);
 
 /* vm-qemu.c: a shell word, quoted when needed */
-void shell_quote(struct sbuf *b, const char *w);
+void shell_quote(struct tbuf *b, const char *w);
 /* a QEMU option value with its commas doubled (caller frees) */
 char *qemu_opt_escape(const char *v);
 /* the -device lines of a set, appended to @out */
-void qemu_add_devset(struct sbuf *out, const struct vfd_vm_devset *set,
+void qemu_add_devset(struct tbuf *out, const struct vfd_vm_devset *set,
 		     const struct vfd_vm_opts *opts);
 
 /* vm-libvirt.c: the controllers and hostdevs of a set, into a <devices> node (libxml2) */

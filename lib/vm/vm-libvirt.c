@@ -163,7 +163,7 @@ char *vfd_vm_libvirt_devices(const struct vfd_vm_devset *set, const struct vfd_v
 {
 	xmlDocPtr doc;
 	xmlNodePtr devices, over;
-	struct sbuf b = { 0 };
+	struct tbuf b = { 0 };
 	char *s;
 
 	if (vfd_dl_libxml2() < 0) {
@@ -181,17 +181,17 @@ char *vfd_vm_libvirt_devices(const struct vfd_vm_devset *set, const struct vfd_v
 	if (libvirt_add_devset(devices, set, opts) < 0)
 		b.oom = true;
 	s = libvirt_node_string(doc, devices);
-	sbuf_add(&b, s ? s : "");
+	tbuf_adds(&b, s ? s : "");
 	b.oom |= !s;
 	free(s);
 	over = libvirt_xvga_override(set);
 	if (over) {
 		s = libvirt_node_string(doc, over);
-		sbuf_add(&b, s ? s : "");
+		tbuf_adds(&b, s ? s : "");
 		b.oom |= !s;
 		free(s);
 		xmlFreeNode(over);
 	}
 	xmlFreeDoc(doc);
-	return sbuf_take(&b);
+	return tbuf_take(&b, NULL);
 }

@@ -125,20 +125,20 @@ static void class_notes(struct vfd_host *host, const struct vfd_vm_preset_opts *
 
 /* --------------------------------------------------------------- QEMU */
 
-static void opt(struct sbuf *b, const char *name, const char *value)
+static void opt(struct tbuf *b, const char *name, const char *value)
 {
-	sbuf_add(b, " \\\n    ");
-	sbuf_add(b, name);
+	tbuf_adds(b, " \\\n    ");
+	tbuf_adds(b, name);
 	if (value) {
-		sbuf_add(b, " ");
+		tbuf_adds(b, " ");
 		shell_quote(b, value);
 	}
 }
 
-static void optf(struct sbuf *b, const char *name, const char *fmt, ...)
+static void optf(struct tbuf *b, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void optf(struct sbuf *b, const char *name, const char *fmt, ...)
+static void optf(struct tbuf *b, const char *name, const char *fmt, ...)
 {
 	char *v = NULL;
 	va_list ap;
@@ -164,7 +164,7 @@ static void size_text(char *buf, size_t size, uint64_t bytes)
 }
 
 /* a root port of its own for a virtio device: "vfd-rpN" */
-static unsigned int qemu_port(struct sbuf *b, struct preset *p)
+static unsigned int qemu_port(struct tbuf *b, struct preset *p)
 {
 	unsigned int index = p->next_index++, slot = p->next_slot++;
 
@@ -176,20 +176,20 @@ static unsigned int qemu_port(struct sbuf *b, struct preset *p)
 static char *qemu_script(struct preset *p)
 {
 	const struct vfd_vm_preset_opts *o = p->o;
-	struct sbuf b = { 0 }, devs = { 0 };
+	struct tbuf b = { 0 }, devs = { 0 };
 	char mem[32], *e, *d;
 	unsigned int port;
 
-	sbuf_add(&b, "#!/bin/sh\n");
-	sbuf_addf(&b, "# %s: Android-x86 / BlissOS guest with the GPU %s as its display,\n"
+	tbuf_adds(&b, "#!/bin/sh\n");
+	tbuf_addf(&b, "# %s: Android-x86 / BlissOS guest with the GPU %s as its display,\n"
 		  "# written by vfio-doctor %s. Why each option is there: vfio-doctor(8), "
 		  "command vm.\nset -e\n", p->name, o->gpu, VFD_VERSION);
 	/* the guest's own copy of the UEFI variable store, made once */
-	sbuf_add(&b, "vars=");
+	tbuf_adds(&b, "vars=");
 	shell_quote(&b, p->vars);
-	sbuf_add(&b, "\n[ -e \"$vars\" ] || cp ");
+	tbuf_adds(&b, "\n[ -e \"$vars\" ] || cp ");
 	shell_quote(&b, p->vars_template);
-	sbuf_add(&b, " \"$vars\"\n");
+	tbuf_adds(&b, " \"$vars\"\n");
 	/*
 	 * VFIO pins every guest page (-overcommit mem-lock=on too): the memlock
 	 * limit of whoever runs this must cover the memory, plus the 1 GiB
@@ -198,12 +198,12 @@ static char *qemu_script(struct preset *p)
 	 * the reason, rather than let QEMU fail mapping the memory.
 	 */
 	size_text(mem, sizeof(mem), p->memory);
-	sbuf_addf(&b, "ulimit -l unlimited 2>/dev/null || ulimit -l %llu 2>/dev/null || {\n"
+	tbuf_addf(&b, "ulimit -l unlimited 2>/dev/null || ulimit -l %llu 2>/dev/null || {\n"
 		  "\techo \"%s: the memlock limit ($(ulimit -l) KiB) is below the guest's %s: "
 		  "run as root, or see vfio-doctor lint --user $(id -un)\" >&2\n"
 		  "\texit 1\n}\n", (unsigned long long)((p->memory + (1ull << 30)) >> 10),
 		  p->name, mem);
-	sbuf_add(&b, "exec qemu-system-x86_64");
+	tbuf_adds(&b, "exec qemu-system-x86_64");
 	opt(&b, "-name", p->name);
 	opt(&b, "-machine", "q35");
 	opt(&b, "-accel", "kvm");
@@ -216,21 +216,21 @@ static char *qemu_script(struct preset *p)
 	optf(&b, "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=%s", e ? e : "");
 	free(e);
 	/* "$vars" must stay a shell expansion: written unquoted-safe by hand */
-	sbuf_add(&b, " \\\n    -drive if=pflash,format=raw,unit=1,file=\"$vars\"");
+	tbuf_adds(&b, " \\\n    -drive if=pflash,format=raw,unit=1,file=\"$vars\"");
 	opt(&b, "-nodefaults", NULL);
 	opt(&b, "-vga", "none");
 	opt(&b, "-display", "none");
 	opt(&b, "-serial", "mon:stdio");
 	qemu_add_devset(&devs, &p->set, &p->dev);
-	d = sbuf_take(&devs);
+	d = tbuf_take(&devs, NULL);
 	if (d && *d) {
-		sbuf_add(&b, " \\\n    ");
+		tbuf_adds(&b, " \\\n    ");
 		for (const char *s = d; *s; s++) {
 			char c[2] = { *s, 0 };
 
-			sbuf_add(&b, c);
+			tbuf_adds(&b, c);
 			if (*s == '\n')
-				sbuf_add(&b, "    ");
+				tbuf_adds(&b, "    ");
 		}
 	}
 	b.oom |= !d;
@@ -255,8 +255,8 @@ static char *qemu_script(struct preset *p)
 	port = qemu_port(&b, p);
 	opt(&b, "-netdev", "user,id=vfd-net0");
 	optf(&b, "-device", "virtio-net-pci,netdev=vfd-net0,bus=" VM_PORT_PREFIX "%u", port);
-	sbuf_add(&b, "\n");
-	return sbuf_take(&b);
+	tbuf_adds(&b, "\n");
+	return tbuf_take(&b, NULL);
 }
 
 /* ------------------------------------------------------------ libvirt */

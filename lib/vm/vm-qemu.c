@@ -23,41 +23,41 @@ static bool shell_safe(const char *w)
 	return true;
 }
 
-void shell_quote(struct sbuf *b, const char *w)
+void shell_quote(struct tbuf *b, const char *w)
 {
 	if (shell_safe(w)) {
-		sbuf_add(b, w);
+		tbuf_adds(b, w);
 		return;
 	}
-	sbuf_add(b, "'");
+	tbuf_adds(b, "'");
 	for (const char *p = w; *p; p++) {
 		char c[2] = { *p, 0 };
 
-		sbuf_add(b, *p == '\'' ? "'\\''" : c);
+		tbuf_adds(b, *p == '\'' ? "'\\''" : c);
 	}
-	sbuf_add(b, "'");
+	tbuf_adds(b, "'");
 }
 
 /* a QEMU option value: commas are doubled (QemuOpts) */
 char *qemu_opt_escape(const char *v)
 {
-	struct sbuf b = { 0 };
+	struct tbuf b = { 0 };
 
 	for (const char *p = v; *p; p++) {
 		char c[2] = { *p, 0 };
 
-		sbuf_add(&b, *p == ',' ? ",," : c);
+		tbuf_adds(&b, *p == ',' ? ",," : c);
 	}
-	return sbuf_take(&b);
+	return tbuf_take(&b, NULL);
 }
 
 /* one "-OPT VALUE" line of the output */
-static void add_line(struct sbuf *b, const char *opt, const char *value)
+static void add_line(struct tbuf *b, const char *opt, const char *value)
 {
 	if (b->len)
-		sbuf_add(b, " \\\n");
-	sbuf_add(b, opt);
-	sbuf_add(b, " ");
+		tbuf_adds(b, " \\\n");
+	tbuf_adds(b, opt);
+	tbuf_adds(b, " ");
 	shell_quote(b, value);
 }
 
@@ -72,7 +72,7 @@ static const char *default_bus(enum vfd_vm_machine machine)
 	return machine == VFD_MACHINE_I440FX ? "pci.0" : "pcie.0";
 }
 
-void qemu_add_devset(struct sbuf *out, const struct vfd_vm_devset *set,
+void qemu_add_devset(struct tbuf *out, const struct vfd_vm_devset *set,
 		     const struct vfd_vm_opts *opts)
 {
 	enum vfd_vm_machine machine = opts->machine ? opts->machine : VFD_MACHINE_Q35;
@@ -96,26 +96,26 @@ void qemu_add_devset(struct sbuf *out, const struct vfd_vm_devset *set,
 		}
 		for (size_t i = 0; i < unit->n; i++) {
 			const struct vfd_vm_func *f = &unit->funcs[i];
-			struct sbuf d = { 0 };
+			struct tbuf d = { 0 };
 			char *v;
 
-			sbuf_addf(&d, "vfio-pci,host=%s,id=vfd-hostdev%u", f->slot, id++);
+			tbuf_addf(&d, "vfio-pci,host=%s,id=vfd-hostdev%u", f->slot, id++);
 			if (machine != VFD_MACHINE_I440FX)
-				sbuf_addf(&d, ",bus=%s,addr=0x0.%u", port, f->fn);
+				tbuf_addf(&d, ",bus=%s,addr=0x0.%u", port, f->fn);
 			else
-				sbuf_addf(&d, ",bus=%s,addr=0x%x.%u", bus, unit->slot, f->fn);
+				tbuf_addf(&d, ",bus=%s,addr=0x%x.%u", bus, unit->slot, f->fn);
 			if (f->fn == 0 && unit->n > 1)
-				sbuf_add(&d, ",multifunction=on");
+				tbuf_adds(&d, ",multifunction=on");
 			if (f->x_vga)
-				sbuf_add(&d, ",x-vga=on");
+				tbuf_adds(&d, ",x-vga=on");
 			if (f->romfile) {
 				char *e = qemu_opt_escape(f->romfile);
 
-				sbuf_addf(&d, ",romfile=%s", e ? e : "");
+				tbuf_addf(&d, ",romfile=%s", e ? e : "");
 				d.oom |= !e;
 				free(e);
 			}
-			v = sbuf_take(&d);
+			v = tbuf_take(&d, NULL);
 			add_line(out, "-device", v ? v : "");
 			out->oom |= !v;
 			free(v);
@@ -125,8 +125,8 @@ void qemu_add_devset(struct sbuf *out, const struct vfd_vm_devset *set,
 
 char *vfd_vm_qemu_args(const struct vfd_vm_devset *set, const struct vfd_vm_opts *opts)
 {
-	struct sbuf b = { 0 };
+	struct tbuf b = { 0 };
 
 	qemu_add_devset(&b, set, opts);
-	return sbuf_take(&b);
+	return tbuf_take(&b, NULL);
 }
