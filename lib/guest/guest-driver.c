@@ -210,16 +210,12 @@ static void finding_unbound(struct gctx *g, struct gdev *d, const char *what)
 	}
 	if (!g->has_tree) {
 		const struct gpu_stack *st = guest_stack_of(usual);
-		size_t len = 1;
+		struct tbuf places = { 0 };
 		char *tried;
 
 		for (size_t i = 0; i < g->tree_tried.n; i++)
-			len += strlen(g->tree_tried.v[i]) + 2;
-		tried = calloc(1, len);
-		for (size_t i = 0; tried && i < g->tree_tried.n; i++) {
-			strcat(tried, i ? ", " : "");
-			strcat(tried, g->tree_tried.v[i]);
-		}
+			tbuf_addf(&places, "%s%s", i ? ", " : "", g->tree_tried.v[i]);
+		tried = tbuf_take(&places, NULL);
 		finding_evidence(f, "no module tree (modules.alias) in %s: whether the kernel has "
 				    "a driver for it cannot be told", tried ? tried : "the usual places");
 		free(tried);

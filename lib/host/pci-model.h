@@ -74,8 +74,7 @@ struct vfd_host {
 	struct vfd_group *groups;
 	size_t n_groups;
 	struct vfd_pcidev **members;	/* every group's devices, group after group */
-	char **drivers;		/* driver names, one copy each (devices point here) */
-	size_t n_drivers;
+	struct strv_builder drivers;	/* driver names, one copy each (devices point here) */
 	int busfd;		/* sys/bus/pci/devices, for the topology links */
 	bool release_read;
 	char *release;

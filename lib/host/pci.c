@@ -221,20 +221,13 @@ static void resolve_vf_ids(struct vfd_host *host)
 /* thousands of functions share a handful of drivers: keep one copy of each name */
 static const char *intern_driver(struct vfd_host *host, const char *name)
 {
-	char **nd, *copy;
+	size_t n = host->drivers.n;
 
-	for (size_t i = 0; i < host->n_drivers; i++)
-		if (strcmp(host->drivers[i], name) == 0)
-			return host->drivers[i];
-	copy = strdup(name);
-	nd = copy ? realloc(host->drivers, (host->n_drivers + 1) * sizeof(*nd)) : NULL;
-	if (!nd) {
-		free(copy);
-		return NULL;
-	}
-	host->drivers = nd;
-	host->drivers[host->n_drivers++] = copy;
-	return copy;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(host->drivers.v[i], name) == 0)
+			return host->drivers.v[i];
+	strv_addf(&host->drivers, "%s", name);
+	return host->drivers.n > n ? host->drivers.v[n] : NULL;
 }
 
 /*
@@ -247,36 +240,24 @@ static const char *intern_driver(struct vfd_host *host, const char *name)
  */
 static void drivers_from_listing(struct vfd_host *host)
 {
+	struct strv_builder names = { 0 };
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t n;
 	DIR *top;
 
 	top = vfd_root_opendirf(host->root, "sys/bus/pci/drivers");
 	if (!top)
 		return;
-	while ((de = readdir(top))) {
-		char **nn;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			nn = realloc(names, cap * sizeof(*nn));
-			if (!nn)
-				break;
-			names = nn;
-		}
-		names[n] = strdup(de->d_name);
-		if (!names[n])
-			break;
-		n++;
-	}
+	while ((de = readdir(top)) && !names.oom)
+		if (de->d_name[0] != '.')
+			strv_addf(&names, "%s", de->d_name);
 	closedir(top);
+	n = names.n;
 	/* four calls a driver against one a function: worth it only when they are many */
 	if (host->n >= 4 * n) {
 		for (size_t i = 0; i < n; i++) {
-			DIR *dir = vfd_root_opendirf(host->root, "sys/bus/pci/drivers/%s", names[i]);
+			DIR *dir = vfd_root_opendirf(host->root, "sys/bus/pci/drivers/%s",
+						     names.v[i]);
 			const char *driver = NULL;
 
 			while (dir && (de = readdir(dir))) {
@@ -288,7 +269,7 @@ static void drivers_from_listing(struct vfd_host *host)
 				if (!d || d->driver_listed)
 					continue;
 				if (!driver)
-					driver = intern_driver(host, names[i]);
+					driver = intern_driver(host, names.v[i]);
 				if (!driver)
 					break;
 				d->driver = driver;
@@ -298,9 +279,7 @@ static void drivers_from_listing(struct vfd_host *host)
 				closedir(dir);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	strv_builder_clear(&names);
 }
 
 static int scan_device(struct vfd_host *host, struct vfd_pcidev *d)
@@ -485,9 +464,7 @@ void vfd_host_free(struct vfd_host *host)
 		pcidev_clear(&host->devices[i]);
 	free(host->groups);
 	free(host->members);
-	for (size_t i = 0; i < host->n_drivers; i++)
-		free(host->drivers[i]);
-	free(host->drivers);
+	strv_builder_clear(&host->drivers);
 	free(host->devices);
 	free(host->release);
 	free(host->topology_error);
