@@ -15,8 +15,6 @@ struct vfd_binding_record {
 	char *override;		/* driver_override before bind, or NULL */
 };
 
-/* 1 written, 0 kept (a record already there wins: it holds the original driver), -errno */
-int vfd_record_save(struct vfd_root *root, const struct vfd_binding_record *rec);
 /*
  * -ENOENT when there is no record for @slot; -EBADMSG when its driver or
  * override is not a driver name (vfd_driver_name_valid): a record is never
@@ -29,9 +27,6 @@ void vfd_record_clear(struct vfd_binding_record *rec);
  * 1 to 255 printable ASCII bytes, no '/' or blank, not "." or "..".
  */
 bool vfd_driver_name_valid(const char *name);
-int vfd_record_remove(struct vfd_root *root, const char *slot);
-/* every recorded slot, a NULL-terminated list (caller frees with vfd_strv_free) */
-int vfd_record_list(struct vfd_root *root, char ***slots);
 
 enum vfd_step_kind {
 	VFD_STEP_OVERRIDE,	/* write driver_override */
@@ -94,6 +89,9 @@ int vfd_plan_bind_devices(struct vfd_host *host, struct vfd_pcidev *const *devic
  * recorded device. Returns as vfd_plan_bind.
  */
 int vfd_plan_restore(struct vfd_host *host, const char *const *devices, struct vfd_plan *plan);
+/* the same for devices already resolved (lib/select.h), @n of them */
+int vfd_plan_restore_devices(struct vfd_host *host, struct vfd_pcidev *const *devices, size_t n,
+			     struct vfd_plan *plan);
 
 struct vfd_apply_result {
 	size_t done;		/* steps that succeeded */

@@ -32,8 +32,12 @@ void vfd_report_clear(struct vfd_report *report);
 /* a copy of every finding of @src at the end of @dst: 0 or -ENOMEM */
 int vfd_report_append(struct vfd_report *dst, const struct vfd_report *src);
 
+struct vfd_selection;
+
 struct vfd_check_opts {
 	const char *const *devices;	/* device arguments, NULL-terminated, or NULL */
+	/* or the devices already selected (lib/checks/select.h); @devices is then not read */
+	const struct vfd_selection *selection;
 	const char *user;		/* --user NAME for node access, or NULL */
 	bool preflight;			/* also open each device through VFIO (vfd_preflight_run) */
 };
@@ -42,7 +46,9 @@ struct vfd_check_opts {
  * vfd_check_run - the layered diagnosis (platform, firmware, iommu, modules,
  * device) of DESIGN.md, appended to @report.
  * Returns 0, -EINVAL for a device argument of the wrong form, -ENODEV for one
- * that matches no device (report then holds nothing), -ENOMEM.
+ * that matches no device (report then holds nothing), -ENOMEM. A caller that
+ * must name the argument selects the devices first (vfd_select) and passes
+ * opts->selection.
  */
 int vfd_check_run(struct vfd_host *host, const struct vfd_check_opts *opts,
 		  struct vfd_report *report);

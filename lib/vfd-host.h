@@ -62,38 +62,6 @@ void vfd_kmsg_clear(struct vfd_kmsg *kmsg);
 const struct vfd_kmsg_line *vfd_kmsg_find(const struct vfd_kmsg *kmsg, const char *needle,
 					  size_t *pos);
 
-/* -------------------------------------------------------- modules */
-
-enum vfd_module_state {
-	VFD_MODULE_UNKNOWN,
-	VFD_MODULE_MISSING,	/* neither loaded, built in, nor in the module tree */
-	VFD_MODULE_AVAILABLE,	/* a .ko exists but is not loaded */
-	VFD_MODULE_LOADED,
-	VFD_MODULE_BUILTIN,
-};
-
-struct vfd_modules;
-
-/*
- * vfd_modules_new - module state for the root's running kernel: /proc/modules
- * and /sys/module, plus the module tree (libkmod over lib/modules/RELEASE or
- * usr/lib/modules/RELEASE inside the root) when it exists. Without a module
- * tree (kernel upgraded, not rebooted) "available" cannot be known, and
- * unloaded modules come back as VFD_MODULE_UNKNOWN.
- */
-struct vfd_modules *vfd_modules_new(struct vfd_root *root, const char *release);
-void vfd_modules_free(struct vfd_modules *mods);
-enum vfd_module_state vfd_modules_state(struct vfd_modules *mods, const char *name);
-/* the module tree used, or NULL when none was found or it could not be read */
-const char *vfd_modules_tree(const struct vfd_modules *mods);
-/* why a module tree that exists could not be read (libkmod missing, say), or NULL */
-const char *vfd_modules_tree_error(const struct vfd_modules *mods);
-/* value of /sys/module/NAME/parameters/PARAM (caller frees) or NULL */
-char *vfd_modules_param(struct vfd_modules *mods, const char *name, const char *param);
-const char *vfd_module_state_name(enum vfd_module_state state);
-/* load @name and its dependencies (live host only): 0, -ENOENT, -EPERM... */
-int vfd_modules_load(struct vfd_modules *mods, const char *name);
-
 /* A module file that a device needs, for an initramfs. */
 struct vfd_module_file {
 	char *name;		/* "e1000e" */
@@ -101,15 +69,6 @@ struct vfd_module_file {
 	char **firmware;	/* the firmware files it names, NULL-terminated */
 };
 
-/*
- * vfd_modules_for_alias - the modules whose aliases match @modalias (a
- * device's sys/.../modalias), each after its dependencies, appended to
- * *@files (*@n entries) unless already there.
- * Returns: the number of modules matching (0: none, nothing added), -ENOENT
- *          without a module tree, -ELIBACC when libkmod cannot be loaded, -ENOMEM.
- */
-int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
-			  struct vfd_module_file **files, size_t *n);
 void vfd_module_files_free(struct vfd_module_file *files, size_t n);
 
 /* ------------------------------------------------------- platform */
@@ -178,7 +137,5 @@ const char *vfd_system_boot_desc(const struct vfd_system *sys);
  */
 char **vfd_system_cmdline_fix(const struct vfd_system *sys, const char *add,
 			      const char *remove);
-/* Steps to load @module now and at every boot (caller frees). */
-char **vfd_system_module_fix(const struct vfd_system *sys, const char *module);
 
 #endif

@@ -29,8 +29,6 @@ int vfd_account_parse(const char *passwd, const char *group, const char *name,
 		      struct vfd_account *out);
 /* the same from etc/passwd and etc/group of @root; -ENOENT without etc/passwd */
 int vfd_account_lookup(struct vfd_root *root, const char *name, struct vfd_account *out);
-/* the name of @uid into @buf ("uid N" when unknown); 0 or -ESRCH / -ENOENT */
-int vfd_account_name(struct vfd_root *root, unsigned int uid, char *buf, size_t size);
 
 /* The memlock limit pam_limits would set for an account at login. */
 struct vfd_memlock_conf {
@@ -58,9 +56,6 @@ void vfd_memlock_conf_init(struct vfd_memlock_conf *c);
  */
 int vfd_limits_parse(const char *buf, size_t len, const char *file,
 		     const struct vfd_account *acct, struct vfd_memlock_conf *c);
-/* etc/security/limits.conf, then etc/security/limits.d/ *.conf in name order */
-int vfd_limits_read(struct vfd_root *root, const struct vfd_account *acct,
-		    struct vfd_memlock_conf *c);
 
 /* What proc/meminfo says; bit k of found is set for each field read (in order). */
 struct vfd_meminfo {

@@ -123,9 +123,6 @@ uint16_t vfd_pcidev_get_subsys_device(const struct vfd_pcidev *dev);
 /* 24-bit class code: base class, subclass, programming interface */
 uint32_t vfd_pcidev_get_class(const struct vfd_pcidev *dev);
 uint8_t vfd_pcidev_get_revision(const struct vfd_pcidev *dev);
-/* header type without the multi-function bit: 0 normal, 1 bridge, 2 CardBus */
-int vfd_pcidev_get_header_type(const struct vfd_pcidev *dev);
-bool vfd_pcidev_is_multifunction(const struct vfd_pcidev *dev);
 bool vfd_pcidev_is_bridge(const struct vfd_pcidev *dev);
 /*
  * vfd_pcidev_unassignable - why @dev cannot be given to a guest, or NULL
@@ -149,10 +146,6 @@ const char *vfd_pcidev_get_reset_method(struct vfd_pcidev *dev);
 int vfd_pcidev_get_boot_vga(struct vfd_pcidev *dev);
 /* NUMA node, -1 when none or unknown */
 int vfd_pcidev_get_numa_node(struct vfd_pcidev *dev);
-/* number of virtfnN links (VFs currently enabled) */
-int vfd_pcidev_get_num_vfs(struct vfd_pcidev *dev);
-/* config space as the kernel shows it (64, 256 or 4096 bytes); NULL if unreadable */
-const uint8_t *vfd_pcidev_get_config(struct vfd_pcidev *dev, size_t *len);
 /* class helpers */
 bool vfd_class_is_display(uint32_t class_code);
 bool vfd_class_is_audio(uint32_t class_code);
@@ -193,37 +186,5 @@ enum vfd_share_reason {
  */
 enum vfd_share_reason vfd_group_share_reason(struct vfd_host *host, const struct vfd_group *group,
 					     char *slot, size_t size);
-
-/* ----------------------------------------------------------- usage */
-
-/*
- * What the host would lose if a device were taken from its driver: mounted
- * filesystems, swap, network interfaces with addresses, the console.
- */
-enum vfd_use_kind {
-	VFD_USE_MOUNT,
-	VFD_USE_SWAP,
-	VFD_USE_HOLDER,		/* LVM, MD or dm stacked on a disk */
-	VFD_USE_NETIF,
-	VFD_USE_DISPLAY,
-	VFD_USE_CONSOLE,
-	VFD_USE_INPUT,
-};
-
-struct vfd_use {
-	enum vfd_use_kind kind;
-	char *what;		/* "sda2 mounted on /home", "eth0 up, 10.0.0.2" */
-	char *evidence;		/* the file that showed it */
-};
-
-/*
- * vfd_host_device_uses - how the host uses @dev right now
- * Fills a new array (caller frees with vfd_uses_free). The block, net and
- * graphics classes are scanned once per host and cached.
- * Returns: number of uses (>= 0) or -errno.
- */
-int vfd_host_device_uses(struct vfd_host *host, const struct vfd_pcidev *dev,
-			 struct vfd_use **uses);
-void vfd_uses_free(struct vfd_use *uses, int n);
 
 #endif

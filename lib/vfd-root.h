@@ -25,7 +25,6 @@ typedef void (*vfd_log_fn)(void *data, int priority, const char *fmt, va_list ap
  *          the directory has no sys/ and so is not a sysroot).
  */
 struct vfd_root *vfd_root_new(const char *prefix);
-struct vfd_root *vfd_root_ref(struct vfd_root *root);
 void vfd_root_unref(struct vfd_root *root);
 /* true for "/": ioctls, uname() and the live kernel log may be used */
 bool vfd_root_is_live(const struct vfd_root *root);
@@ -53,7 +52,6 @@ int vfd_root_writef(struct vfd_root *root, const char *value, const char *fmt, .
  */
 int vfd_root_write_file(struct vfd_root *root, const char *path, const char *data, size_t len,
 			unsigned int mode);
-int vfd_root_mkdirs(struct vfd_root *root, const char *path);
 
 /*
  * Open a path inside the root; returns an fd or -errno. In a sysroot every
@@ -66,15 +64,8 @@ int vfd_root_mkdirs(struct vfd_root *root, const char *path);
  */
 #define VFD_ENOTREG EINVAL
 int vfd_root_openat(struct vfd_root *root, const char *path, int flags);
-int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* one attribute, trailing newline removed; *out is a new string (caller frees) */
 int vfd_root_readf_str(struct vfd_root *root, char **out, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* decimal, 0x hex or 0 octal, as sysfs writes them; -EINVAL on anything else */
-int vfd_root_readf_u64(struct vfd_root *root, uint64_t *out, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int vfd_root_readf_s64(struct vfd_root *root, int64_t *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* a whole file, at most @max bytes, NUL-terminated (caller frees *out) */
 int vfd_root_read_filef(struct vfd_root *root, size_t max, char **out, size_t *len,
@@ -84,11 +75,6 @@ int vfd_root_readlinkf(struct vfd_root *root, char **out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* the last component of the link target (caller frees) */
 int vfd_root_readlinkf_base(struct vfd_root *root, char **out, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* NULL with errno on failure; caller closedir()s */
-DIR *vfd_root_opendirf(struct vfd_root *root, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int vfd_root_statf(struct vfd_root *root, struct stat *st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vfd_root_existsf(struct vfd_root *root, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

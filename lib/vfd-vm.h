@@ -26,8 +26,7 @@ enum vfd_vm_firmware {
 	VFD_FIRMWARE_EFI,	/* OVMF: runs the EFI image of option ROMs */
 };
 
-/* "q35", "i440fx", ...; "bios", "efi", ... (static strings) */
-const char *vfd_vm_machine_name(enum vfd_vm_machine machine);
+/* "bios", "efi", ... (a static string) */
 const char *vfd_vm_firmware_name(enum vfd_vm_firmware firmware);
 /* the machine family of a QEMU -machine type or libvirt machine= value */
 enum vfd_vm_machine vfd_vm_machine_parse(const char *type);
@@ -73,9 +72,6 @@ struct vfd_vm_opts {
 	bool libvirt;			/* for libvirt: managed='yes' binds devices at start */
 };
 
-/* the account QEMU runs as under libvirt on the root's distribution */
-const char *vfd_vm_default_user(struct vfd_root *root);
-
 /*
  * vfd_vm_devset_build - the functions that must go to the guest together
  * @devices: device arguments (vfd_devspec_parse forms), NULL-terminated.
@@ -93,6 +89,17 @@ const char *vfd_vm_default_user(struct vfd_root *root);
 int vfd_vm_devset_build(struct vfd_host *host, const char *const *devices,
 			const struct vfd_vm_opts *opts, struct vfd_vm_devset *set,
 			struct vfd_report *notes);
+/*
+ * vfd_vm_devset_build_selected - the same for devices already selected
+ * (lib/checks/select.h, any expansion: only the named devices are read), so
+ * that the caller can name the argument that failed. Returns as above, less
+ * -EINVAL and -ENODEV; vfd_selection_first_unassignable() gives the device
+ * behind -EISDIR.
+ */
+struct vfd_selection;
+int vfd_vm_devset_build_selected(struct vfd_host *host, const struct vfd_selection *sel,
+				 const struct vfd_vm_opts *opts, struct vfd_vm_devset *set,
+				 struct vfd_report *notes);
 void vfd_vm_devset_clear(struct vfd_vm_devset *set);
 
 /*
@@ -119,6 +126,11 @@ struct vfd_vm_preset_opts {
 	const char *name;		/* domain name, NULL: the preset's */
 	const char *gpu;		/* device argument */
 	const char *usb;		/* device argument or NULL */
+	/*
+	 * { gpu, usb } parsed by the caller (vfd_selection_parse), or NULL;
+	 * resolved here, so that after -ENODEV or -EISDIR it names the argument
+	 */
+	struct vfd_selection *selection;
 	const char *disk;		/* image path or NULL; .iso becomes a CD-ROM */
 	uint64_t memory;		/* bytes, 0: 8 GiB */
 	unsigned int cpus;		/* 0: 4 */
@@ -238,14 +250,6 @@ int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
 		     struct vfd_vm_error *err);
 /* true when @buf reads as a Proxmox VM configuration ("key: value" lines) */
 bool vfd_vm_is_pve(const char *buf, size_t len);
-/* the QEMU versions whose option tables lint knows ("5.2 7.2 ...", static) */
-const char *vfd_vm_qemu_versions(void);
-/*
- * vfd_vm_qemu_option_arg - does QEMU option @name (without its dash) take a
- * value? From QEMU's option table (data/qemu-options.tsv). Returns 1 when it
- * takes one, 0 when not, -ENOENT when no QEMU version known has it.
- */
-int vfd_vm_qemu_option_arg(const char *name);
 /* any of the three, by content: '<' first is XML; "key: value" lines are Proxmox */
 int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_vm_error *err);
 void vfd_vm_conf_clear(struct vfd_vm_conf *conf);

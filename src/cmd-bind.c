@@ -111,6 +111,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 	struct vfd_bind_opts opts = { 0 };
 	struct vfd_apply_result res = { 0 };
 	struct vfd_plan plan = { 0 };
+	struct vfd_selection sel = { .bad_arg = -1 };
 	struct vfd_host *host = NULL;
 	bool dry = false, color = want_color();
 	int c, r, rc = EXIT_TROUBLE;
@@ -150,20 +151,20 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 		warnx_("no device given: expected DDDD:BB:DD.F, BB:DD.F or vendor:device");
 		return EXIT_TROUBLE;
 	}
-	if (!cmd_devices_valid(argc, argv, optind))
+	if (!cmd_devices_parse(argc, argv, optind, &sel))
 		return EXIT_TROUBLE;
 	host = cmd_open_host(ctx);
-	if (!host)
-		return EXIT_TROUBLE;
-	if (mode == MODE_BIND)
-		r = vfd_plan_bind(host, (const char *const *)(argv + optind), &opts, &plan);
-	else
-		r = vfd_plan_restore(host, optind < argc ? (const char *const *)(argv + optind) : NULL,
-				     &plan);
-	if (r == -ENODEV) {
-		cmd_report_unmatched(host, argc, argv, optind);
+	if (!host || !cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE))
 		goto out;
-	}
+	if (mode == MODE_BIND)
+		r = vfd_plan_bind_devices(host, sel.devs, sel.n, &opts, &plan);
+	else if (sel.nargs)
+		r = vfd_plan_restore_devices(host, sel.devs, sel.n, &plan);
+	else
+		/* every recorded device; one gone from the host has no argument to name */
+		r = vfd_plan_restore(host, NULL, &plan);
+	if (r == -ENODEV && !sel.nargs)
+		goto out;
 	if (r < 0) {
 		warnx_("cannot plan: %s", strerror(-r));
 		goto out;
@@ -214,6 +215,7 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 out:
 	vfd_apply_result_clear(&res);
 	vfd_plan_clear(&plan);
+	vfd_selection_clear(&sel);
 	vfd_host_free(host);
 	return rc;
 }

@@ -160,6 +160,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct outfile of;
 	FILE *out = stdout;
 	struct vfd_check_opts copts = { 0 };
+	struct vfd_selection sel = { .bad_arg = -1 };
 	struct vfd_report report = { 0 };
 	struct vfd_system sys = { 0 };
 	struct outopts o = { 0 };
@@ -218,21 +219,18 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	if (table && columns_select(&o, columns, sizeof(columns) / sizeof(columns[0]),
 				    default_columns, sizeof(default_columns) / sizeof(int)) < 0)
 		return EXIT_TROUBLE;
-	if (!cmd_devices_valid(argc, argv, optind))
+	if (!cmd_devices_parse(argc, argv, optind, &sel))
 		return EXIT_TROUBLE;
-	copts.devices = (const char *const *)(argv + optind);
+	copts.selection = &sel;
 	o.color = want_color() && !o.json && !prom && !table;
 	o.width = o.json || prom || table ? 0 : terminal_width();
 	host = cmd_open_host(ctx);
 	if (!host)
-		return EXIT_TROUBLE;
-	if (!cmd_user_known(host, copts.user))
+		goto out;
+	if (!cmd_user_known(host, copts.user) ||
+	    !cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE))
 		goto out;
 	r = vfd_check_run(host, &copts, &report);
-	if (r == -ENODEV) {
-		cmd_report_unmatched(host, argc, argv, optind);
-		goto out;
-	}
 	if (r < 0) {
 		warnx_("check failed: %s", strerror(-r));
 		goto out;
@@ -270,6 +268,7 @@ int cmd_check(const struct cmd_ctx *ctx, int argc, char **argv)
 	rc = findings_exit_status(&report);
 out:
 	vfd_system_clear(&sys);
+	vfd_selection_clear(&sel);
 	vfd_report_clear(&report);
 	vfd_host_free(host);
 	return rc;

@@ -74,8 +74,7 @@ struct groups_opts {
 	 */
 	bool compact, no_domain;
 	unsigned int classes;
-	struct vfd_devspec *specs;
-	size_t nspecs;
+	struct vfd_selection sel;	/* the devices named (resolved), none when sel.nargs is 0 */
 };
 
 static void usage(void)
@@ -115,25 +114,13 @@ static bool class_match(unsigned int classes, uint32_t c)
 
 static bool device_selected(const struct groups_opts *o, const struct vfd_pcidev *d)
 {
-	bool any_filter = o->classes || o->nspecs;
-
-	if (!any_filter)
+	if (!o->classes && !o->sel.nargs)
 		return true;
 	if (o->classes && class_match(o->classes, vfd_pcidev_get_class(d)))
 		return true;
-	for (size_t i = 0; i < o->nspecs; i++) {
-		const struct vfd_devspec *s = &o->specs[i];
-		char slot[16];
-
-		if (s->by_id) {
-			if (vfd_pcidev_get_vendor(d) == s->vendor && vfd_pcidev_get_device(d) == s->device)
-				return true;
-		} else {
-			vfd_bdf_format(&s->bdf, slot, sizeof(slot));
-			if (strcmp(slot, vfd_pcidev_get_slot(d)) == 0)
-				return true;
-		}
-	}
+	for (size_t i = 0; i < o->sel.n; i++)
+		if (o->sel.devs[i] == d)
+			return true;
 	return false;
 }
 
@@ -644,16 +631,8 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		if (columns_select(&go.out, columns, ARRAY_LEN(columns), defaults, ndefaults) < 0)
 			return EXIT_TROUBLE;
 	}
-	go.nspecs = (size_t)(argc - optind);
-	go.specs = calloc(go.nspecs ? go.nspecs : 1, sizeof(*go.specs));
-	if (!go.specs)
+	if (!cmd_devices_parse(argc, argv, optind, &go.sel))
 		return EXIT_TROUBLE;
-	for (size_t i = 0; i < go.nspecs; i++) {
-		if (vfd_devspec_parse(argv[optind + (int)i], &go.specs[i]) < 0) {
-			cmd_bad_device(argv[optind + (int)i]);
-			goto out;
-		}
-	}
 	go.out.color = want_color() && !go.out.json && !go.out.raw && !go.out.pairs;
 	go.compact = terminal_width() > 0 && !go.out.json && !go.out.raw && !go.out.pairs;
 	host = cmd_open_host(ctx);
@@ -662,14 +641,8 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 	go.no_domain = go.compact && all_in_domain0(host);
 	if (go.compact)
 		fit_headers(&go.out, terminal_width(), go.no_domain);
-	for (size_t i = 0; i < go.nspecs; i++) {
-		size_t idx;
-
-		if (vfd_host_lookup(host, &go.specs[i], &idx) < 0) {
-			warnx_("no PCI device matches '%s'", argv[optind + (int)i]);
-			goto out;
-		}
-	}
+	if (!cmd_devices_resolve(host, &go.sel, VFD_EXPAND_NONE))
+		goto out;
 	tb = make_table(&go.out, go.no_domain);
 	if (!tb || (go.out.tree ? add_tree(host, &go, tb) : add_groups(host, &go, tb)) < 0) {
 		warnx_("out of memory building the table");
@@ -680,6 +653,6 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 out:
 	scols_unref_table(tb);
 	vfd_host_free(host);
-	free(go.specs);
+	vfd_selection_clear(&go.sel);
 	return rc;
 }

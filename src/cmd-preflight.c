@@ -347,10 +347,9 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct vfd_preflight_opts popts = { 0 };
 	struct vfd_preflight pf = { 0 };
-	struct vfd_devspec spec;
+	struct vfd_selection sel = { .bad_arg = -1 };
 	struct outopts o = { 0 };
-	struct vfd_host *host;
-	size_t idx, other;
+	struct vfd_host *host = NULL;
 	bool table = false;
 	char slot[16];
 	int c, r, rc = EXIT_TROUBLE;
@@ -400,27 +399,23 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 		       argv[optind], argv[optind + 1]);
 		return EXIT_TROUBLE;
 	}
-	if (vfd_devspec_parse(argv[optind], &spec) < 0) {
-		cmd_bad_device(argv[optind]);
+	if (!cmd_devices_parse(argc, argv, optind, &sel))
 		return EXIT_TROUBLE;
-	}
 	o.color = want_color() && !o.json && !table;
 	host = cmd_open_host(ctx);
 	if (!host)
-		return EXIT_TROUBLE;
+		goto out;
 	if (!cmd_user_known(host, popts.as_user))
 		goto out;
-	if (vfd_host_lookup(host, &spec, &idx) < 0) {
-		warnx_("no PCI device matches '%s'", argv[optind]);
+	if (!cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE))
 		goto out;
-	}
-	if (spec.by_id && vfd_host_lookup_next(host, &spec, idx + 1, &other) == 0) {
+	if (sel.n > 1) {
 		warnx_("'%s' matches several devices (%s, %s, ...): name one by its address",
-		       argv[optind], vfd_pcidev_get_slot(vfd_host_device(host, idx)),
-		       vfd_pcidev_get_slot(vfd_host_device(host, other)));
+		       argv[optind], vfd_pcidev_get_slot(sel.devs[0]),
+		       vfd_pcidev_get_slot(sel.devs[1]));
 		goto out;
 	}
-	snprintf(slot, sizeof(slot), "%s", vfd_pcidev_get_slot(vfd_host_device(host, idx)));
+	snprintf(slot, sizeof(slot), "%s", vfd_pcidev_get_slot(sel.devs[0]));
 	r = vfd_preflight_run(host, slot, &popts, &pf);
 	if (r < 0) {
 		warnx_("preflight of %s failed: %s", slot, strerror(-r));
@@ -435,6 +430,7 @@ int cmd_preflight(const struct cmd_ctx *ctx, int argc, char **argv)
 	rc = findings_exit_for(vfd_preflight_worst(&pf));
 out:
 	vfd_preflight_clear(&pf);
+	vfd_selection_clear(&sel);
 	vfd_host_free(host);
 	return rc;
 }

@@ -688,16 +688,8 @@ static bool select_devices(struct trial *t, char **args)
 {
 	int r = vfd_select(t->host, (const char *const *)args, VFD_EXPAND_SLOT, &t->sel);
 
-	if (r == -EINVAL) {
-		cmd_bad_device(args[t->sel.bad_arg]);
-		return false;
-	}
-	if (r == -ENODEV) {
-		warnx_("no PCI device matches '%s'", args[t->sel.bad_arg]);
-		return false;
-	}
 	if (r < 0) {
-		warnx_("%s", strerror(-r));
+		cmd_select_error(&t->sel, r);
 		return false;
 	}
 	t->devs = calloc(t->sel.n, sizeof(*t->devs));

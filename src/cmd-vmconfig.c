@@ -125,38 +125,28 @@ static char *absolute(const char *path)
 	return s;
 }
 
-/* one line for each error of vfd_vm_devset_build / vfd_vm_preset */
-static void build_error(struct vfd_host *host, int r, char *const *devices,
-			const char *romfile)
+/* one line for an error of vfd_vm_devset_build_selected / vfd_vm_preset on @sel */
+static void build_error(int r, const struct vfd_selection *sel, const char *romfile)
 {
-	for (size_t i = 0; devices[i]; i++) {
-		struct vfd_devspec spec;
-		const char *why;
-		size_t idx;
+	int i = r == -EISDIR ? vfd_selection_first_unassignable(sel) : -1;
 
-		if (vfd_devspec_parse(devices[i], &spec) < 0)
-			continue;
-		if (r == -ENODEV && vfd_host_lookup(host, &spec, &idx) < 0) {
-			warnx_("no PCI device matches '%s'", devices[i]);
-			return;
-		}
-		if (r == -EISDIR && vfd_host_lookup(host, &spec, &idx) == 0 &&
-		    vfd_pcidev_is_bridge(vfd_host_device(host, idx))) {
+	if (r == -EINVAL || r == -ENODEV) {
+		cmd_select_error(sel, r);
+	} else if (i >= 0) {
+		const struct vfd_pcidev *d = sel->devs[i];
+		const char *arg = sel->args[sel->arg[i]], *why;
+
+		if (vfd_pcidev_is_bridge(d))
 			warnx_("'%s' is a PCI bridge: vfio-pci does not take bridges; name the "
-			       "devices behind it", devices[i]);
-			return;
-		}
-		if (r == -EISDIR && vfd_host_lookup(host, &spec, &idx) == 0 &&
-		    vfd_pcidev_unassignable(vfd_host_device(host, idx), &why)) {
-			warnx_("'%s' cannot be passed through: %s", devices[i],
-			       vfd_pcidev_unassignable(vfd_host_device(host, idx), &why));
-			return;
-		}
-	}
-	if (r == -ENOENT && romfile)
+			       "devices behind it", arg);
+		else
+			warnx_("'%s' cannot be passed through: %s", arg,
+			       vfd_pcidev_unassignable(d, &why));
+	} else if (r == -ENOENT && romfile) {
 		warnx_("romfile '%s' does not exist", romfile);
-	else
+	} else {
 		warnx_("cannot build the configuration: %s", strerror(-r));
+	}
 }
 
 static bool parse_machine(const char *s, enum vfd_vm_machine *m)
@@ -210,8 +200,9 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 	bool libvirt = !strcmp(cmd, "libvirt-xml");
 	struct vfd_vm_opts opts = { .slot = -1, .libvirt = libvirt };
 	struct vfd_vm_devset set = { 0 };
+	struct vfd_selection sel = { .bad_arg = -1 };
 	struct vfd_report notes = { 0 };
-	struct vfd_host *host;
+	struct vfd_host *host = NULL;
 	char *romfile = NULL, *out;
 	char try[32];
 	int c, r, rc = EXIT_TROUBLE;
@@ -266,21 +257,18 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 		free(romfile);
 		return cmd_usage_error(try);
 	}
-	if (!cmd_devices_valid(argc, argv, optind)) {
+	if (!cmd_devices_parse(argc, argv, optind, &sel)) {
 		free(romfile);
 		return EXIT_TROUBLE;
 	}
 	opts.romfile = romfile;
 	host = cmd_open_host(ctx);
-	if (!host) {
-		free(romfile);
-		return EXIT_TROUBLE;
-	}
-	if (!cmd_user_known(host, opts.user))
+	if (!host || !cmd_user_known(host, opts.user) ||
+	    !cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE))
 		goto out;
-	r = vfd_vm_devset_build(host, (const char *const *)(argv + optind), &opts, &set, &notes);
+	r = vfd_vm_devset_build_selected(host, &sel, &opts, &set, &notes);
 	if (r < 0) {
-		build_error(host, r, argv + optind, romfile);
+		build_error(r, &sel, romfile);
 		goto out;
 	}
 	out = libvirt ? vfd_vm_libvirt_devices(&set, &opts) : vfd_vm_qemu_args(&set, &opts);
@@ -295,6 +283,7 @@ static int run_devices(const struct cmd_ctx *ctx, const char *cmd, int argc, cha
 	rc = print_notes(&notes);
 out:
 	vfd_vm_devset_clear(&set);
+	vfd_selection_clear(&sel);
 	vfd_report_clear(&notes);
 	vfd_host_free(host);
 	free(romfile);
@@ -332,6 +321,8 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vfd_vm_preset_opts o = { .format = VFD_VM_FORMAT_QEMU, .dev = { .slot = -1 } };
+	struct vfd_selection sel = { .bad_arg = -1 };
+	const char *devs[3] = { NULL };
 	struct vfd_report notes = { 0 };
 	struct vfd_host *host = NULL;
 	char *romfile = NULL, *disk = NULL, *ovmf = NULL, *out = NULL, err[256];
@@ -432,18 +423,15 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 		       !o.preset ? "--preset" : "--gpu");
 		goto out;
 	}
-	{
-		struct vfd_devspec spec;
-
-		if (vfd_devspec_parse(o.gpu, &spec) < 0) {
-			cmd_bad_device(o.gpu);
-			goto out;
-		}
-		if (o.usb && vfd_devspec_parse(o.usb, &spec) < 0) {
-			cmd_bad_device(o.usb);
-			goto out;
-		}
+	/* resolved by vfd_vm_preset, after the firmware is found */
+	devs[0] = o.gpu;
+	devs[1] = o.usb;
+	r = vfd_selection_parse((const char *const *)devs, &sel);
+	if (r < 0) {
+		cmd_select_error(&sel, r);
+		goto out;
 	}
+	o.selection = &sel;
 	if (ovmf) {
 		char *comma = strchr(ovmf, ',');
 
@@ -461,12 +449,10 @@ int cmd_vm(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	r = vfd_vm_preset(host, &o, &out, &notes, err, sizeof(err));
 	if (r < 0) {
-		char *const devs[] = { (char *)o.gpu, (char *)o.usb, NULL };
-
 		if (r == -ENOENT && err[0])
 			warnx_("%s%s", err, ovmf ? "" : ", or give --ovmf CODE[,VARS]");
 		else
-			build_error(host, r, devs, romfile);
+			build_error(r, &sel, romfile);
 		goto out;
 	}
 	fputs(out, stdout);
@@ -476,6 +462,7 @@ out:
 	free(ovmf);
 	free(disk);
 	free(romfile);
+	vfd_selection_clear(&sel);
 	vfd_report_clear(&notes);
 	vfd_host_free(host);
 	return rc;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "select.h"
 #include "vfd.h"
 
 /* exit statuses, documented in the man page */
@@ -48,12 +49,21 @@ struct vfd_host *cmd_open_host(const struct cmd_ctx *ctx);
 struct vfd_root *cmd_root_new(const char *dir);
 /* one line naming a device argument of the wrong form, with the forms expected */
 void cmd_bad_device(const char *arg);
+/*
+ * The device arguments argv[first..argc) of a command, parsed once (before
+ * the host is read) into @sel; false after one cmd_select_error() line.
+ */
+bool cmd_devices_parse(int argc, char **argv, int first, struct vfd_selection *sel);
+/* resolve @sel on @host (vfd_selection_resolve); false after one cmd_select_error() line */
+bool cmd_devices_resolve(struct vfd_host *host, struct vfd_selection *sel, enum vfd_expand expand);
+/* the one line for a failed vfd_select(), vfd_selection_parse() or _resolve(): names the argument */
+void cmd_select_error(const struct vfd_selection *sel, int r);
 /* whether argv[first..argc) are all device arguments; one cmd_bad_device() line if not */
 bool cmd_devices_valid(int argc, char **argv, int first);
 /* false after one error line when @user (may be NULL) has no account on @host */
 bool cmd_user_known(const struct vfd_host *host, const char *user);
-/* one line for each of argv[first..argc) that no PCI function of @host matches */
-void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first);
+/* one line naming the first of argv[first..argc) that no PCI function of @host matches */
+void cmd_report_unmatched(struct vfd_host *host, int argc, char **argv, int first);
 /* print "Try 'vfio-doctor CMD --help'" and return EXIT_TROUBLE */
 int cmd_usage_error(const char *cmd);
 

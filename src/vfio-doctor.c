@@ -90,17 +90,43 @@ void cmd_bad_device(const char *arg)
 	       "(e.g. 0000:01:00.0) or vendor:device IDs (e.g. 10de:1f06)", arg);
 }
 
+void cmd_select_error(const struct vfd_selection *sel, int r)
+{
+	const char *arg = sel->args && sel->bad_arg >= 0 ? sel->args[sel->bad_arg] : NULL;
+
+	if (r == -EINVAL && arg)
+		cmd_bad_device(arg);
+	else if (r == -ENODEV && arg)
+		warnx_("no PCI device matches '%s'", arg);
+	else
+		warnx_("cannot select the devices: %s", strerror(-r));
+}
+
+bool cmd_devices_parse(int argc, char **argv, int first, struct vfd_selection *sel)
+{
+	int r = vfd_selection_parse(first < argc ? (const char *const *)(argv + first) : NULL, sel);
+
+	if (r < 0)
+		cmd_select_error(sel, r);
+	return r == 0;
+}
+
+bool cmd_devices_resolve(struct vfd_host *host, struct vfd_selection *sel, enum vfd_expand expand)
+{
+	int r = vfd_selection_resolve(host, sel, expand);
+
+	if (r < 0)
+		cmd_select_error(sel, r);
+	return r == 0;
+}
+
 bool cmd_devices_valid(int argc, char **argv, int first)
 {
-	for (int i = first; i < argc; i++) {
-		struct vfd_devspec spec;
+	struct vfd_selection sel;
+	bool ok = cmd_devices_parse(argc, argv, first, &sel);
 
-		if (vfd_devspec_parse(argv[i], &spec) < 0) {
-			cmd_bad_device(argv[i]);
-			return false;
-		}
-	}
-	return true;
+	vfd_selection_clear(&sel);
+	return ok;
 }
 
 bool cmd_user_known(const struct vfd_host *host, const char *user)
@@ -119,15 +145,13 @@ bool cmd_user_known(const struct vfd_host *host, const char *user)
 	return false;
 }
 
-void cmd_report_unmatched(const struct vfd_host *host, int argc, char **argv, int first)
+void cmd_report_unmatched(struct vfd_host *host, int argc, char **argv, int first)
 {
-	for (int i = first; i < argc; i++) {
-		struct vfd_devspec spec;
-		size_t idx;
+	struct vfd_selection sel;
 
-		if (vfd_devspec_parse(argv[i], &spec) == 0 && vfd_host_lookup(host, &spec, &idx) < 0)
-			warnx_("no PCI device matches '%s'", argv[i]);
-	}
+	if (cmd_devices_parse(argc, argv, first, &sel))
+		cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE);
+	vfd_selection_clear(&sel);
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tools/check-structure on a made-up tree first (a cycle of two files beside a
-# file that only calls into it, a file of 1,001 lines, the allow-list), so the
+# file that only calls into it, a file of 1,001 lines, a topic header declaring
+# a function only lib/ uses, the allow-list), so the
 # checker is shown to fail where it must; then on this tree's lib/ objects.
 # usage: run-structure.sh BUILD_DIR SOURCE_DIR
 set -u
@@ -50,6 +51,20 @@ else not_ok "the long file is named"; fi
 echo "long src/long.c" >>"$tmp/allow"
 status 0 "the allow-list lets it pass" "$chk" "$t/build" "$t" "$tmp/allow"
 
+# a topic header declaring a function no file outside lib/ uses
+cat >"$t/lib/vfd-x.h" <<'C'
+/* vfd_x_comment() in a comment is no declaration */
+int vfd_x_used(void);
+int vfd_x_private(int n);
+C
+echo 'int main(void) { return vfd_x_used(); }' >"$t/src/main.c"
+status 1 "a lib-only function in a topic header fails" "$chk" "$t/build" "$t" "$tmp/allow"
+if grep -q "lib/vfd-x.h: vfd_x_private() is used only inside lib/" "$tmp/out" &&
+	! grep -q "vfd_x_used\|vfd_x_comment" "$tmp/out"; then
+	ok "only that function is named"; else not_ok "only that function is named"; fi
+echo "internal vfd_x_private" >>"$tmp/allow"
+status 0 "the allow-list lets it pass" "$chk" "$t/build" "$t" "$tmp/allow"
+
 # the cycle broken: its allow-list line is stale and must go
 cat >"$t/lib/x/b.c" <<'C'
 int b_one(int n) { return n + 1; }
@@ -58,7 +73,7 @@ cc -c -o "$t/build/libvfd.a.p/lib_x_b.c.o" "$t/lib/x/b.c"
 status 1 "a stale allow-list line fails" "$chk" "$t/build" "$t" "$tmp/allow"
 if grep -q "'cycle lib/x/a.c lib/x/b.c' no longer happens: remove the line" "$tmp/out"; then
 	ok "it says which line to remove"; else not_ok "it says which line to remove"; fi
-echo "long src/long.c" >"$tmp/allow"
+printf 'long src/long.c\ninternal vfd_x_private\n' >"$tmp/allow"
 status 0 "without it the tree passes" "$chk" "$t/build" "$t" "$tmp/allow"
 
 # this tree: no cycle and no long file but those being split (tests/structure-allowlist.txt)

@@ -288,10 +288,22 @@ int vfd_plan_restore(struct vfd_host *host, const char *const *devices, struct v
 		devices = (const char *const *)recorded;
 	}
 	r = vfd_select(host, devices, VFD_EXPAND_NONE, &sel);
-	for (size_t i = 0; r == 0 && i < sel.n; i++)
-		r = plan_restore_device(host, plan, sel.devs[i]);
+	if (r == 0)
+		r = vfd_plan_restore_devices(host, sel.devs, sel.n, plan);
 	vfd_selection_clear(&sel);
 	vfd_strv_free(recorded);
+	return r;
+}
+
+int vfd_plan_restore_devices(struct vfd_host *host, struct vfd_pcidev *const *devices, size_t n,
+			     struct vfd_plan *plan)
+{
+	int r = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->driver = "";
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = plan_restore_device(host, plan, devices[i]);
 	return r;
 }
 

@@ -6,10 +6,10 @@
  * travel with it.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check-layers.h"
 #include "internal.h"
 
 static const char *driver_or_none(const struct vfd_pcidev *d)
@@ -301,25 +301,16 @@ static void check_one(struct check_ctx *ctx, struct vfd_pcidev *d)
 		check_preflight(ctx, d);
 }
 
-int check_devices(struct check_ctx *ctx)
+void check_devices(struct check_ctx *ctx)
 {
-	const char *const *args = ctx->opts ? ctx->opts->devices : NULL;
+	const struct vfd_selection *sel = ctx->selection;
 	size_t n = vfd_host_count_devices(ctx->host);
 	bool any = false;
 
-	if (args && args[0]) {
-		for (size_t a = 0; args[a]; a++) {
-			struct vfd_devspec spec;
-			size_t idx = 0, start = 0;
-
-			if (vfd_devspec_parse(args[a], &spec) < 0)
-				return -EINVAL;
-			while (vfd_host_lookup_next(ctx->host, &spec, start, &idx) == 0) {
-				check_one(ctx, vfd_host_device(ctx->host, idx));
-				start = idx + 1;
-			}
-		}
-		return 0;
+	if (sel && sel->nargs) {
+		for (size_t i = 0; i < sel->n; i++)
+			check_one(ctx, sel->devs[i]);
+		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct vfd_pcidev *d = vfd_host_device(ctx->host, i);
@@ -334,5 +325,4 @@ int check_devices(struct check_ctx *ctx)
 		report_add(ctx->report, "device.none", "device", VFD_INFO, NULL,
 			   "no device named and none bound to vfio-pci: name the devices to "
 			   "check (see 'vfio-doctor groups')");
-	return 0;
 }

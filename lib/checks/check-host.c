@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check-layers.h"
 #include "internal.h"
 
 static bool is_intel(const struct check_ctx *ctx)

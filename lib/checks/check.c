@@ -5,9 +5,9 @@
  * would: platform, firmware, iommu, modules, device.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <string.h>
 
+#include "check-layers.h"
 #include "internal.h"
 
 /* "flags\t\t: fpu vme ... vmx ..." -> is @flag among the words? */
@@ -79,34 +79,6 @@ static void ctx_clear(struct check_ctx *ctx)
 	vfd_modules_free(ctx->mods);
 }
 
-bool finding_user_access(struct check_ctx *ctx, struct vfd_finding *f, const struct stat *st,
-			 const char *path, const char *node)
-{
-	const char *user = ctx->opts ? ctx->opts->user : NULL;
-	bool can = false;
-	char *why = NULL;
-	int r;
-
-	if (!user || !f)
-		return false;
-	r = user_can_open(ctx->root, user, st, &can, &why);
-	if (r == -ESRCH) {
-		finding_evidence(f, "user %s not found in /etc/passwd", user);
-	} else if (r < 0) {
-		finding_evidence(f, "/etc/passwd not readable: access of %s unknown", user);
-	} else if (can) {
-		finding_evidence(f, "%s may open %s (read and write)", user, path);
-	} else {
-		f->status = VFD_WARN;
-		free(f->summary);
-		f->summary = xasprintf("%s cannot open %s (%s)", user, path, node ? node : "?");
-		if (why)
-			finding_evidence(f, "%s", why);
-	}
-	free(why);
-	return r == 0 && !can;
-}
-
 int vfd_check_run(struct vfd_host *host, const struct vfd_check_opts *opts,
 		  struct vfd_report *report)
 {
@@ -116,24 +88,25 @@ int vfd_check_run(struct vfd_host *host, const struct vfd_check_opts *opts,
 		.report = report,
 		.opts = opts,
 	};
+	struct vfd_selection named = { .bad_arg = -1 };
 	int r;
 
-	/* reject bad device arguments before doing any work */
-	for (size_t i = 0; opts && opts->devices && opts->devices[i]; i++) {
-		struct vfd_devspec spec;
-		size_t idx;
-
-		if (vfd_devspec_parse(opts->devices[i], &spec) < 0)
-			return -EINVAL;
-		if (vfd_host_lookup(host, &spec, &idx) < 0)
-			return -ENODEV;
+	/* bad device arguments are rejected before any work */
+	if (opts && opts->selection) {
+		ctx.selection = opts->selection;
+	} else if (opts && opts->devices && opts->devices[0]) {
+		r = vfd_select(host, opts->devices, VFD_EXPAND_NONE, &named);
+		if (r < 0)
+			return r;
+		ctx.selection = &named;
 	}
 	ctx_load(&ctx);
 	check_platform(&ctx);
 	check_firmware(&ctx);
 	check_iommu(&ctx);
 	check_modules(&ctx);
-	r = check_devices(&ctx);
+	check_devices(&ctx);
 	ctx_clear(&ctx);
-	return r;
+	vfd_selection_clear(&named);
+	return 0;
 }

@@ -4,14 +4,22 @@
  * kernel's drivers/vfio (group.c, container.c, vfio_iommu_type1.c,
  * vfio_main.c, device_cdev.c, iommufd/), drivers/iommu/iommu.c for the DMA
  * ownership claim, and what to do about it. Pure data and string work, so the
- * unit tests can walk it all.
+ * unit tests can walk it all. Then, for a run, the evidence the host shows
+ * beside a failed step: who holds a busy group, who owns a node, which
+ * driver blocks a group, the memlock limit, the kernel's own words.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
+#include "preflight-internal.h"
 
 static const char *const step_names[VFD_PF_N_STEPS] = {
 	[VFD_PF_DEVICE] = "device",
@@ -401,4 +409,227 @@ char *vfd_pf_expand(const char *text, const char *slot, int group, const char *u
 	}
 	*o = '\0';
 	return out;
+}
+
+/* ------------------------------------------------------------ explaining */
+
+/* the most recent kernel log line holding @needle, quoted as evidence */
+static void quote_kmsg(struct pf_explain_ctx *x, struct vfd_pf_step *st, const char *needle)
+{
+	const struct vfd_kmsg_line *last = NULL, *l;
+	size_t pos = 0;
+
+	if (!x->kmsg_loaded) {
+		x->kmsg_loaded = true;
+		if (vfd_kmsg_read(x->root, &x->kmsg) < 0)
+			memset(&x->kmsg, 0, sizeof(x->kmsg));
+	}
+	while ((l = vfd_kmsg_find(&x->kmsg, needle, &pos))) {
+		last = l;
+		pos++;
+	}
+	if (last)
+		strv_appendf(&st->evidence, "kernel log: %s", last->text);
+}
+
+/* "/dev/vfio/12: crw------- root:root" and whether the account may open it */
+static void node_evidence(struct pf_explain_ctx *x, struct vfd_pf_step *st, const char *path)
+{
+	struct stat sb;
+	char *desc;
+
+	if (vfd_root_statf(x->root, &sb, "%s", path) < 0) {
+		strv_appendf(&st->evidence, "/%s: not found", path);
+		return;
+	}
+	desc = describe_node(x->root, &sb);
+	strv_appendf(&st->evidence, "/%s: %s", path, desc ? desc : "?");
+	free(desc);
+	strv_appendf(&st->evidence, "%s needs read and write on it (QEMU opens it O_RDWR)",
+		     x->pf->user);
+	if (x->acct) {
+		bool can = false;
+		char *why = NULL;
+
+		if (user_can_open(x->root, x->acct->name, &sb, &can, &why) == 0 && why)
+			strv_appendf(&st->evidence, "%s", why);
+		free(why);
+	}
+}
+
+/* every process with @node open: "held open by PID 1234 (qemu-system-x86), fd 27" */
+static bool holders(struct pf_explain_ctx *x, struct vfd_pf_step *st, const char *node)
+{
+	struct dirent *de;
+	bool any = false;
+	DIR *proc;
+
+	proc = vfd_root_opendirf(x->root, "proc");
+	if (!proc)
+		return false;
+	while ((de = readdir(proc))) {
+		char dir[300], comm[64] = "?";
+		struct dirent *fe;
+		DIR *fds;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(dir, sizeof(dir), "proc/%s/fd", de->d_name);
+		fds = vfd_root_opendirf(x->root, "%s", dir);
+		if (!fds)
+			continue;
+		while ((fe = readdir(fds))) {
+			char *target = NULL;
+
+			if (fe->d_name[0] == '.')
+				continue;
+			if (root_readlink_child(x->root, dirfd(fds), dir, fe->d_name, &target) < 0)
+				continue;
+			if (strcmp(target, node) == 0) {
+				char *c = NULL;
+
+				if (vfd_root_readf_str(x->root, &c, "proc/%s/comm", de->d_name) == 0)
+					snprintf(comm, sizeof(comm), "%s", c);
+				free(c);
+				strv_appendf(&st->evidence, "%s is held open by PID %s (%s), "
+					     "fd %s", node, de->d_name, comm, fe->d_name);
+				any = true;
+			}
+			free(target);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return any;
+}
+
+/* the devices of the group that keep it from being viable */
+static void blockers(struct pf_explain_ctx *x, struct vfd_pf_step *st)
+{
+	struct vfd_group *g = vfd_host_find_group(x->host, x->pf->group);
+	unsigned int kv = vfd_host_kernel_version(x->host);
+
+	if (!g)
+		return;
+	for (size_t i = 0; i < vfd_group_count_devices(g); i++) {
+		struct vfd_pcidev *d = vfd_group_device(g, i);
+
+		if (!vfd_pcidev_is_viability_ok(d, kv))
+			strv_appendf(&st->evidence, "/sys/kernel/iommu_groups/%d/devices/%s: "
+				     "bound to %s (blocks the group)", x->pf->group,
+				     vfd_pcidev_get_slot(d), driver_name_or_none(d));
+	}
+}
+
+static void memlock_evidence(struct pf_explain_ctx *x, struct vfd_pf_step *st)
+{
+	const struct vfd_pf_memory *m = &x->pf->memory;
+	char soft[32], hard[32];
+
+	if (m->rlimit_known) {
+		vfd_format_size(m->memlock_soft, soft, sizeof(soft));
+		vfd_format_size(m->memlock_hard, hard, sizeof(hard));
+		strv_appendf(&st->evidence, "RLIMIT_MEMLOCK of the process that mapped: %s "
+			     "(hard limit %s)", soft, hard);
+		strv_appendf(&st->evidence, "CAP_IPC_LOCK, which lifts the limit: %s",
+			     m->cap_ipc_lock ? "yes" : "no");
+	}
+	quote_kmsg(x, st, "RLIMIT_MEMLOCK");
+}
+
+void pf_explain_step(struct pf_explain_ctx *x, struct vfd_pf_step *st)
+{
+	struct vfd_preflight *pf = x->pf;
+	const char *meaning = NULL, *fix = NULL;
+	char node[64];
+
+	if (st->status != VFD_FAIL && st->status != VFD_WARN)
+		return;
+	vfd_pf_explain(st->id, st->err, &meaning, &fix);
+	st->meaning = meaning;
+	if (fix) {
+		char *f = vfd_pf_expand(fix, pf->slot, pf->group, pf->user, pf->driver);
+
+		if (f)
+			strv_appendf(&st->fix, "%s", f);
+		free(f);
+	}
+	snprintf(node, sizeof(node), "/dev/vfio/%d", pf->group);
+	switch (st->id) {
+	case VFD_PF_OPEN_GROUP:
+		if (st->err == EBUSY && !holders(x, st, node))
+			strv_appendf(&st->evidence, "no process in /proc shows %s open (one in "
+				     "another PID namespace, or not visible to this user)",
+				     node);
+		if (st->err == EACCES || st->err == EPERM)
+			node_evidence(x, st, node + 1);
+		if (st->err == ENOENT) {
+			strv_appendf(&st->evidence, "/sys/bus/pci/devices/%s/driver: %s", pf->slot,
+				     pf->driver ? pf->driver : "none");
+			strv_appendf(&st->evidence, "/sys/class/vfio/%d: %s", pf->group,
+				     vfd_root_existsf(x->root, "sys/class/vfio/%d", pf->group) ?
+				     "present (the kernel made the group: only the node is missing)" :
+				     "not found");
+		}
+		break;
+	case VFD_PF_OPEN_CONTAINER:
+		if (st->err == EACCES || st->err == EPERM)
+			node_evidence(x, st, "dev/vfio/vfio");
+		break;
+	case VFD_PF_OPEN_IOMMUFD:
+		if (st->err == EACCES || st->err == EPERM)
+			node_evidence(x, st, "dev/iommu");
+		break;
+	case VFD_PF_OPEN_CDEV:
+		if (st->err == EACCES || st->err == EPERM) {
+			char dev[32], path[64];
+			char *name = pf_cdev_name(x->root, pf->slot, dev, sizeof(dev));
+
+			snprintf(path, sizeof(path), "dev/vfio/devices/%s", name ? name : "?");
+			node_evidence(x, st, path);
+			free(name);
+		}
+		break;
+	case VFD_PF_GROUP_STATUS:
+	case VFD_PF_SET_CONTAINER:
+	case VFD_PF_BIND_IOMMUFD:
+		if (st->err == 0 || st->err == EPERM || st->err == EBUSY)
+			blockers(x, st);
+		/* the cdev path also refuses while someone holds the group node */
+		if (st->id == VFD_PF_BIND_IOMMUFD && st->err == EBUSY)
+			holders(x, st, node);
+		if (st->id == VFD_PF_SET_CONTAINER && st->err == EINVAL)
+			quote_kmsg(x, st, "1:1 IOMMU mapping");
+		break;
+	case VFD_PF_SET_IOMMU:
+		if (st->err == EPERM) {
+			char *v = NULL;
+
+			quote_kmsg(x, st, "No interrupt remapping support");
+			quote_kmsg(x, st, "platform RMRR requirement");
+			if (vfd_root_readf_str(x->root, &v, "sys/module/vfio_iommu_type1/parameters/"
+					       "allow_unsafe_interrupts") == 0)
+				strv_appendf(&st->evidence, "vfio_iommu_type1 "
+					     "allow_unsafe_interrupts: %s", v);
+			free(v);
+		}
+		break;
+	case VFD_PF_MAP_DMA:
+	case VFD_PF_IOAS_MAP:
+		if (st->err == ENOMEM)
+			memlock_evidence(x, st);
+		break;
+	case VFD_PF_GET_DEVICE_FD:
+	case VFD_PF_DRIVER:
+		if (st->id == VFD_PF_GET_DEVICE_FD && st->err != ENODEV)
+			break;
+		strv_appendf(&st->evidence, "/sys/bus/pci/devices/%s/driver: %s", pf->slot,
+			     pf->driver ? pf->driver : "none");
+		break;
+	case VFD_PF_MEMLOCK:
+		/* its evidence is written with it */
+		break;
+	default:
+		break;
+	}
 }

@@ -17,6 +17,7 @@ void vfd_selection_clear(struct vfd_selection *sel)
 {
 	free(sel->devs);
 	free(sel->arg);
+	free(sel->specs);
 	memset(sel, 0, sizeof(*sel));
 	sel->bad_arg = -1;
 }
@@ -86,50 +87,101 @@ static int expand_one(struct vfd_host *host, struct vfd_selection *sel, struct v
 	return r;
 }
 
-int vfd_select(struct vfd_host *host, const char *const *args, enum vfd_expand expand,
-	       struct vfd_selection *sel)
+int vfd_selection_parse(const char *const *args, struct vfd_selection *sel)
 {
-	struct vfd_devspec *specs;
-	size_t nargs = 0, named;
-	int r = 0;
-
 	memset(sel, 0, sizeof(*sel));
 	sel->bad_arg = -1;
-	while (args && args[nargs])
-		nargs++;
-	specs = calloc(nargs ? nargs : 1, sizeof(*specs));
-	if (!specs)
+	sel->args = args;
+	while (args && args[sel->nargs])
+		sel->nargs++;
+	sel->specs = calloc(sel->nargs ? sel->nargs : 1, sizeof(*sel->specs));
+	if (!sel->specs)
 		return -ENOMEM;
-	for (size_t a = 0; a < nargs; a++) {
-		if (vfd_devspec_parse(args[a], &specs[a]) < 0) {
-			free(specs);
+	for (size_t a = 0; a < sel->nargs; a++) {
+		if (vfd_devspec_parse(args[a], &sel->specs[a]) < 0) {
+			vfd_selection_clear(sel);
+			sel->args = args;
 			sel->bad_arg = (int)a;
 			return -EINVAL;
 		}
 	}
-	for (size_t a = 0; a < nargs && r == 0; a++) {
+	return 0;
+}
+
+/* forget the devices found, keep the parsed arguments */
+static void drop_devices(struct vfd_selection *sel)
+{
+	free(sel->devs);
+	free(sel->arg);
+	sel->devs = NULL;
+	sel->arg = NULL;
+	sel->n = 0;
+}
+
+int vfd_selection_resolve(struct vfd_host *host, struct vfd_selection *sel,
+			  enum vfd_expand expand)
+{
+	size_t named;
+	int r = 0;
+
+	drop_devices(sel);
+	sel->bad_arg = -1;
+	for (size_t a = 0; a < sel->nargs && r == 0; a++) {
 		size_t idx = 0, start = 0;
 		bool any = false;
 
-		while (r == 0 && vfd_host_lookup_next(host, &specs[a], start, &idx) == 0) {
+		while (r == 0 && vfd_host_lookup_next(host, &sel->specs[a], start, &idx) == 0) {
 			r = add(sel, vfd_host_device(host, idx), (int)a);
 			start = idx + 1;
 			any = true;
 		}
 		if (r == 0 && !any) {
 			r = -ENODEV;
-			vfd_selection_clear(sel);
 			sel->bad_arg = (int)a;
 		}
 	}
-	free(specs);
 	/* siblings after every named device, so that the named keep their argument */
 	named = sel->n;
 	for (size_t i = 0; i < named && r == 0; i++)
 		r = expand_one(host, sel, sel->devs[i], expand);
-	if (r == -ENOMEM)
-		vfd_selection_clear(sel);
+	if (r < 0)
+		drop_devices(sel);
 	return r;
+}
+
+int vfd_select(struct vfd_host *host, const char *const *args, enum vfd_expand expand,
+	       struct vfd_selection *sel)
+{
+	int r = vfd_selection_parse(args, sel);
+
+	if (r == 0)
+		r = vfd_selection_resolve(host, sel, expand);
+	if (r < 0) {
+		int bad = sel->bad_arg;
+
+		vfd_selection_clear(sel);
+		sel->args = args;
+		sel->bad_arg = bad;
+	}
+	return r;
+}
+
+struct vfd_pcidev *vfd_selection_named_by(const struct vfd_selection *sel, int arg)
+{
+	for (size_t i = 0; i < sel->n; i++)
+		if (sel->arg[i] == arg)
+			return sel->devs[i];
+	return NULL;
+}
+
+int vfd_selection_first_unassignable(const struct vfd_selection *sel)
+{
+	const char *why_id;
+
+	for (size_t i = 0; i < sel->n; i++)
+		if (sel->arg[i] >= 0 && vfd_pcidev_unassignable(sel->devs[i], &why_id))
+			return (int)i;
+	return -1;
 }
 
 char **vfd_selection_slots(const struct vfd_selection *sel)

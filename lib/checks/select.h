@@ -20,6 +20,9 @@ enum vfd_expand {
 };
 
 struct vfd_selection {
+	const char *const *args;	/* the arguments (borrowed), NULL-terminated */
+	struct vfd_devspec *specs;	/* args parsed, one each */
+	size_t nargs;
 	struct vfd_pcidev **devs;	/* each device once, in the order found */
 	int *arg;			/* argument that named devs[i], -1 when brought along */
 	size_t n;
@@ -27,14 +30,32 @@ struct vfd_selection {
 };
 
 /*
- * vfd_select - resolve @args (NULL-terminated) on @host and expand them.
- * Returns: 0; -EINVAL when args[sel->bad_arg] is none of the forms; -ENODEV
- *          when args[sel->bad_arg] matches no device; -ENOMEM.
- * On error @sel holds nothing but bad_arg.
+ * vfd_selection_parse - parse @args (NULL-terminated, borrowed until
+ * vfd_selection_clear) without a host, so that a command rejects a bad
+ * argument before it reads the host.
+ * Returns: 0; -EINVAL when args[sel->bad_arg] is none of the forms; -ENOMEM.
+ * On error @sel holds nothing but args and bad_arg.
+ */
+int vfd_selection_parse(const char *const *args, struct vfd_selection *sel);
+/*
+ * vfd_selection_resolve - the devices of the parsed arguments on @host,
+ * expanded as @expand says.
+ * Returns: 0; -ENODEV when args[sel->bad_arg] matches no device; -ENOMEM.
+ * On error @sel holds no devices.
+ */
+int vfd_selection_resolve(struct vfd_host *host, struct vfd_selection *sel,
+			  enum vfd_expand expand);
+/*
+ * vfd_select - vfd_selection_parse and vfd_selection_resolve in one.
+ * Returns: as they do; on error @sel holds nothing but args and bad_arg.
  */
 int vfd_select(struct vfd_host *host, const char *const *args, enum vfd_expand expand,
 	       struct vfd_selection *sel);
 void vfd_selection_clear(struct vfd_selection *sel);
+/* the first device that argument @arg named, or NULL */
+struct vfd_pcidev *vfd_selection_named_by(const struct vfd_selection *sel, int arg);
+/* the index in @sel->devs of the first named device no guest can have (a bridge), or -1 */
+int vfd_selection_first_unassignable(const struct vfd_selection *sel);
 /* the slots of the selection as a new NULL-terminated list (vfd_strv_free), or NULL */
 char **vfd_selection_slots(const struct vfd_selection *sel);
 

@@ -9,8 +9,10 @@
 
 #include "buf.h"
 #include "vfd.h"
+/* the layers' functions that only libvfd calls */
+#include "change-internal.h"
+#include "host-internal.h"
 
-#define VFD_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline void freep(void *p)
@@ -22,6 +24,23 @@ static inline void freep(void *p)
 void vfd_log(const struct vfd_root *root, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define vfd_dbg(root, ...) vfd_log(root, 7, __VA_ARGS__)
+
+/* root.c: the root's readers and writers that only libvfd uses (see vfd-root.h) */
+struct vfd_root *vfd_root_ref(struct vfd_root *root);
+/* state.c: @path (relative to the root) and the directories above it */
+int vfd_root_mkdirs(struct vfd_root *root, const char *path);
+int vfd_root_openf(struct vfd_root *root, int flags, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* decimal, 0x hex or 0 octal, as sysfs writes them; -EINVAL on anything else */
+int vfd_root_readf_u64(struct vfd_root *root, uint64_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vfd_root_readf_s64(struct vfd_root *root, int64_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* NULL with errno on failure; caller closedir()s */
+DIR *vfd_root_opendirf(struct vfd_root *root, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int vfd_root_statf(struct vfd_root *root, struct stat *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* asprintf that returns NULL on failure */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -76,31 +95,6 @@ void finding_fix_steps(struct vfd_finding *f, char **steps);
 #define KERNEL_6_0 (6u << 16)
 #define KERNEL_6_2 (6u << 16 | 2u << 8)
 
-/* The context every layer check gets. */
-struct check_ctx {
-	struct vfd_host *host;
-	struct vfd_root *root;
-	struct vfd_report *report;
-	const struct vfd_check_opts *opts;
-	struct vfd_system sys;
-	struct vfd_kmsg kmsg;
-	int kmsg_err;			/* 0, or why the kernel log could not be read */
-	struct vfd_cmdline_token *cmdline;
-	int n_cmdline;
-	char *cmdline_raw;
-	char *cpu_vendor;		/* "GenuineIntel", "AuthenticAMD", or NULL */
-	bool cpu_vmx, cpu_svm;
-	bool iommu_active;		/* groups exist */
-	struct vfd_modules *mods;
-};
-
-void check_platform(struct check_ctx *ctx);
-void check_firmware(struct check_ctx *ctx);
-void check_iommu(struct check_ctx *ctx);
-void check_modules(struct check_ctx *ctx);
-int check_devices(struct check_ctx *ctx);
-/* preflight.c: with --preflight, fold vfd_preflight_run() of @d into the report */
-void check_preflight(struct check_ctx *ctx, struct vfd_pcidev *d);
 /*
  * preflight.c: the IOVA to map @size bytes at, from a VFIO_IOMMU_GET_INFO
  * answer of @len bytes: @want when a usable range holds it, else the lowest
@@ -133,35 +127,6 @@ static inline const char *driver_name_or_none(const struct vfd_pcidev *d)
 /* root.c: tests put a kernel model behind a sysroot with a write function */
 bool vfd_root_has_write_fn(const struct vfd_root *root);
 
-/*
- * pci.c: host_cache - the slot of a cache another module keeps per host (the
- * usage index of usage.c, the names of pci-names.c), the one that @free_fn
- * frees, made on first use (*slot NULL then): the caller fills it, the host
- * frees it with @free_fn. NULL when every slot is taken by another owner.
- * The host model so calls back into no module that uses it.
- */
-void **host_cache(struct vfd_host *host, void (*free_fn)(void *data));
-/*
- * pci.c: the files of the host's functions that the scan and the attributes
- * read so far could not read for want of permission (EACCES, EPERM), as
- * "sys/bus/pci/devices/SLOT/ATTR", in the order met, each once; owned by the
- * host, valid until the next read. For the guest run without root.
- */
-char *const *host_refused(const struct vfd_host *host, size_t *n);
-
-/*
- * modules.c: modules_new_at - module state as vfd_modules_new() gives it, with
- * the module tree at @dir (relative to the root; the guest's are not always
- * lib/modules/RELEASE) for alias lookups: libkmod where the tree has
- * modules.alias.bin and the build has libkmod, else modules.alias and
- * modules.builtin.alias read as text. NULL (errno set) without memory.
- * modules_alias_names - the modules whose aliases match @modalias, each once
- * (caller frees with vfd_strv_free); *@builtin when one is built into the
- * kernel. NULL without memory.
- */
-struct vfd_modules *modules_new_at(struct vfd_root *root, const char *dir);
-char **modules_alias_names(struct vfd_modules *mods, const char *modalias, bool *builtin);
-
 /* access.c: may @user open a node with this mode and owner? (etc/passwd, etc/group) */
 int user_can_open(struct vfd_root *root, const char *user, const struct stat *st, bool *can,
 		  char **why);
@@ -169,14 +134,6 @@ int user_can_open(struct vfd_root *root, const char *user, const struct stat *st
 char *describe_node(struct vfd_root *root, const struct stat *st);
 /* the name of group @gid in the root's etc/group; NULL when unknown */
 char *group_name(struct vfd_root *root, unsigned int gid);
-
-/*
- * With --user: may that account open @path (stat @st, described as @node)?
- * When not, @f becomes a warning naming the user; returns true then, so the
- * caller adds the fix that fits the node.
- */
-bool finding_user_access(struct check_ctx *ctx, struct vfd_finding *f, const struct stat *st,
-			 const char *path, const char *node);
 
 /*
  * root.c: entries of a directory opened once with vfd_root_openf() (@dfd, at

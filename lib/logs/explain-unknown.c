@@ -9,7 +9,7 @@
  * trouble it is a problem, without one it is informational (the boot
  * messages of an IOMMU that works).
  *
- * The words are found by the knowledge base's own prefilter (kb.c puts them
+ * The words are found by the knowledge base's own prefilter (kb-parse.c puts them
  * into kb-prefilter.c and hands them over as the hints of a match), so lines
  * that hold none of them cost nothing here. Where the line comes from is read
  * from its prefix: the kernel's driver prefixes ("DMAR:", "AMD-Vi:",

@@ -2,11 +2,11 @@
 /*
  * The knowledge base's prefilter. Every literal word (three bytes or more) of
  * every pattern, and a lead of two bytes, must occur in a line the pattern
- * matches, so the Pike VM of kb.c runs only on lines that hold all of a
+ * matches, so the Pike VM of kb-pattern.c runs only on lines that hold all of a
  * pattern's words.
  *
  * Each pattern has a primary word: of its words of four bytes or more (every
- * pattern has one, kb.c sees to it), the one least likely in a log line by
+ * pattern has one, kb-pattern.c sees to it), the one least likely in a log line by
  * the letters of its rarest 4-byte window (ac.c), then the one fewest
  * patterns share (a word many patterns use, "failed", "device", is common in
  * logs as well), then the longer one. That guess is poor for boot logs

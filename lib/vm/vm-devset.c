@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "select.h"
 #include "vm-internal.h"
 
 struct pick {
@@ -325,39 +326,33 @@ int vfd_vm_devset_build(struct vfd_host *host, const char *const *devices,
 			const struct vfd_vm_opts *opts, struct vfd_vm_devset *set,
 			struct vfd_report *notes)
 {
+	struct vfd_selection sel;
+	int r = vfd_select(host, devices, VFD_EXPAND_NONE, &sel);
+
+	if (r == 0)
+		r = vfd_vm_devset_build_selected(host, &sel, opts, set, notes);
+	else
+		memset(set, 0, sizeof(*set));
+	vfd_selection_clear(&sel);
+	return r;
+}
+
+int vfd_vm_devset_build_selected(struct vfd_host *host, const struct vfd_selection *sel,
+				 const struct vfd_vm_opts *opts, struct vfd_vm_devset *set,
+				 struct vfd_report *notes)
+{
 	struct picks p = { 0 };
-	const char *why;
 	int r = 0;
 
 	memset(set, 0, sizeof(*set));
-	for (size_t a = 0; devices && devices[a]; a++) {
-		struct vfd_devspec spec;
-		size_t idx = 0, start = 0;
-		bool any = false;
-
-		if (vfd_devspec_parse(devices[a], &spec) < 0) {
-			r = -EINVAL;
-			goto out;
-		}
-		while (vfd_host_lookup_next(host, &spec, start, &idx) == 0) {
-			struct vfd_pcidev *d = vfd_host_device(host, idx);
-
-			/* vfio-pci refuses bridges; their devices must be named instead */
-			if (vfd_pcidev_unassignable(d, &why)) {
-				r = -EISDIR;
-				goto out;
-			}
-			r = picks_add(&p, d, true, NULL);
-			if (r < 0)
-				goto out;
-			any = true;
-			start = idx + 1;
-		}
-		if (!any) {
-			r = -ENODEV;
-			goto out;
-		}
-	}
+	/* vfio-pci refuses bridges; their devices must be named instead */
+	if (vfd_selection_first_unassignable(sel) >= 0)
+		return -EISDIR;
+	for (size_t i = 0; i < sel->n && r == 0; i++)
+		if (sel->arg[i] >= 0)
+			r = picks_add(&p, sel->devs[i], true, NULL);
+	if (r < 0)
+		goto out;
 	r = close_picks(host, &p);
 	if (r < 0)
 		goto out;

@@ -6,6 +6,20 @@
 #include "internal.h"
 #include "vfd-vm.h"
 
+/* "q35", "i440fx", ... (a static string) */
+const char *vfd_vm_machine_name(enum vfd_vm_machine machine);
+/* the account QEMU runs as under libvirt on the root's distribution */
+const char *vfd_vm_default_user(struct vfd_root *root);
+
+/* the QEMU versions whose option tables lint knows ("5.2 7.2 ...", static) */
+const char *vfd_vm_qemu_versions(void);
+/*
+ * vfd_vm_qemu_option_arg - does QEMU option @name (without its dash) take a
+ * value? From QEMU's option table (data/qemu-options.tsv). Returns 1 when it
+ * takes one, 0 when not, -ENOENT when no QEMU version known has it.
+ */
+int vfd_vm_qemu_option_arg(const char *name);
+
 /* fill @err (when not NULL): the line a parser stopped at, and why */
 void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

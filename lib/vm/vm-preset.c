@@ -13,6 +13,7 @@
 
 #include "dlib.h"
 #include "config.h"
+#include "select.h"
 #include "vm-internal.h"
 
 #define GiB (1ull << 30)
@@ -97,30 +98,21 @@ static int firmware(struct vfd_root *root, struct preset *p, char *err, size_t e
 	return 0;
 }
 
-static void class_notes(struct vfd_host *host, const struct vfd_vm_preset_opts *o,
-			struct vfd_report *notes)
+/* @sel: gpu (argument 0) and usb (argument 1) */
+static void class_notes(const struct vfd_selection *sel, struct vfd_report *notes)
 {
-	struct vfd_devspec spec;
-	size_t idx;
+	struct vfd_pcidev *d = vfd_selection_named_by(sel, 0);
 
-	if (vfd_devspec_parse(o->gpu, &spec) == 0 && vfd_host_lookup(host, &spec, &idx) == 0) {
-		struct vfd_pcidev *d = vfd_host_device(host, idx);
-
-		if (!vfd_class_is_display(vfd_pcidev_get_class(d)))
-			report_add(notes, "vm.gpu", "vm", VFD_WARN, vfd_pcidev_get_slot(d),
-				   "%s is not a display controller (class %06x): the guest has no "
-				   "other display", vfd_pcidev_get_slot(d), vfd_pcidev_get_class(d));
-	}
-	if (o->usb && vfd_devspec_parse(o->usb, &spec) == 0 &&
-	    vfd_host_lookup(host, &spec, &idx) == 0) {
-		struct vfd_pcidev *d = vfd_host_device(host, idx);
-
-		if (!vfd_class_is_usb(vfd_pcidev_get_class(d)))
-			report_add(notes, "vm.usb", "vm", VFD_WARN, vfd_pcidev_get_slot(d),
-				   "%s is not a USB controller (class %06x): touch and input "
-				   "devices will not reach the guest through it",
-				   vfd_pcidev_get_slot(d), vfd_pcidev_get_class(d));
-	}
+	if (d && !vfd_class_is_display(vfd_pcidev_get_class(d)))
+		report_add(notes, "vm.gpu", "vm", VFD_WARN, vfd_pcidev_get_slot(d),
+			   "%s is not a display controller (class %06x): the guest has no "
+			   "other display", vfd_pcidev_get_slot(d), vfd_pcidev_get_class(d));
+	d = vfd_selection_named_by(sel, 1);
+	if (d && !vfd_class_is_usb(vfd_pcidev_get_class(d)))
+		report_add(notes, "vm.usb", "vm", VFD_WARN, vfd_pcidev_get_slot(d),
+			   "%s is not a USB controller (class %06x): touch and input "
+			   "devices will not reach the guest through it",
+			   vfd_pcidev_get_slot(d), vfd_pcidev_get_class(d));
 }
 
 /* --------------------------------------------------------------- QEMU */
@@ -402,6 +394,8 @@ int vfd_vm_preset(struct vfd_host *host, const struct vfd_vm_preset_opts *o, cha
 	struct vfd_root *root = vfd_host_get_root(host);
 	struct preset p = { .o = o };
 	const char *devices[3] = { o->gpu, o->usb, NULL };
+	struct vfd_selection own = { .bad_arg = -1 };
+	struct vfd_selection *sel = o->selection;
 	int r;
 
 	*out = NULL;
@@ -445,15 +439,25 @@ int vfd_vm_preset(struct vfd_host *host, const struct vfd_vm_preset_opts *o, cha
 	/* a complete machine: root ports from slot 2, controller index 1, no gaps */
 	p.dev.slot = 2;
 	p.dev.bus = "1";
-	r = vfd_vm_devset_build(host, devices, &p.dev, &p.set, notes);
+	if (!sel) {
+		r = vfd_selection_parse(devices, &own);
+		if (r < 0)
+			goto out;
+		sel = &own;
+	}
+	r = vfd_selection_resolve(host, sel, VFD_EXPAND_NONE);
 	if (r < 0)
 		goto out;
-	class_notes(host, o, notes);
+	r = vfd_vm_devset_build_selected(host, sel, &p.dev, &p.set, notes);
+	if (r < 0)
+		goto out;
+	class_notes(sel, notes);
 	p.next_index = 1 + (unsigned int)p.set.n;
 	p.next_slot = 2 + (unsigned int)p.set.n;
 	*out = o->format == VFD_VM_FORMAT_LIBVIRT ? libvirt_domain(&p) : qemu_script(&p);
 	r = *out ? 0 : -ENOMEM;
 out:
+	vfd_selection_clear(&own);
 	vfd_vm_devset_clear(&p.set);
 	free(p.code);
 	free(p.vars_template);

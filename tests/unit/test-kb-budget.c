@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The matcher's work per line is bounded (lib/logs/kb.c KB_STEP_BUDGET): a
+ * The matcher's work per line is bounded (lib/logs/kb-match.c KB_STEP_BUDGET): a
  * knowledge base of patterns full of %any%, all of whose words are in a long
  * line, used to take a minute on it; now the line is given up on quickly and
  * reported as not fully examined, and ordinary lines are not affected.

@@ -17,6 +17,7 @@
 #include "select.h"
 #include "tree.h"
 #include "vfd.h"
+#include "vfd-vm.h"
 
 #define PORT "0000:00:1c.0"
 #define GPU "0000:01:00.0"
@@ -196,6 +197,149 @@ static void judges_groups(void **state)
 	close_fx(&fx);
 }
 
+static void parses_before_the_host_and_resolves_after(void **state)
+{
+	const char *const malformed[] = { GPU, "01:00", NULL };
+	const char *const args[] = { NIC, "0000:99:00.0", NULL };
+	struct vfd_selection sel;
+	struct fx fx;
+
+	/* no host needed to reject a malformed argument; the arguments stay for the message */
+	assert_int_equal(vfd_selection_parse(malformed, &sel), -EINVAL);
+	assert_int_equal(sel.bad_arg, 1);
+	assert_ptr_equal(sel.args, malformed);
+	vfd_selection_clear(&sel);
+
+	open_fx(&fx);
+	assert_int_equal(vfd_selection_parse(args, &sel), 0);
+	assert_int_equal(sel.nargs, 2);
+	assert_int_equal(sel.n, 0);
+	assert_int_equal(vfd_selection_resolve(fx.host, &sel, VFD_EXPAND_NONE), -ENODEV);
+	assert_int_equal(sel.bad_arg, 1);
+	assert_string_equal(sel.args[sel.bad_arg], "0000:99:00.0");
+	assert_int_equal(sel.n, 0);
+	vfd_selection_clear(&sel);
+	close_fx(&fx);
+}
+
+static void finds_what_each_argument_named(void **state)
+{
+	const char *const args[] = { NIC, PORT, GPU, NULL };
+	struct vfd_selection sel;
+	struct fx fx;
+
+	open_fx(&fx);
+	assert_int_equal(vfd_select(fx.host, args, VFD_EXPAND_SLOT, &sel), 0);
+	assert_string_equal(vfd_pcidev_get_slot(vfd_selection_named_by(&sel, 2)), GPU);
+	assert_null(vfd_selection_named_by(&sel, 3));
+	/* the port, named by argument 1, is the first that no guest can have */
+	assert_int_equal(vfd_selection_first_unassignable(&sel), 1);
+	assert_int_equal(sel.arg[1], 1);
+	vfd_selection_clear(&sel);
+	close_fx(&fx);
+}
+
+static size_t count_id(const struct vfd_report *rep, const char *id, const char *device)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n; i++)
+		n += strcmp(rep->findings[i].id, id) == 0 && rep->findings[i].device &&
+		     strcmp(rep->findings[i].device, device) == 0;
+	return n;
+}
+
+static void check_names_the_unmatched_argument(void **state)
+{
+	const char *const absent[] = { GPU, "0000:99:00.0", NULL };
+	const char *const twice[] = { GPU, "01:00.0", NULL };
+	struct vfd_check_opts opts = { .devices = absent };
+	struct vfd_report rep = { 0 };
+	struct vfd_selection sel;
+	struct fx fx;
+
+	open_fx(&fx);
+	/* by strings: -ENODEV and nothing reported */
+	assert_int_equal(vfd_check_run(fx.host, &opts, &rep), -ENODEV);
+	assert_int_equal(rep.n, 0);
+	/* selected first, the caller knows which argument it was */
+	assert_int_equal(vfd_select(fx.host, absent, VFD_EXPAND_NONE, &sel), -ENODEV);
+	assert_int_equal(sel.bad_arg, 1);
+	vfd_selection_clear(&sel);
+	/* the devices of a selection are checked, each once, and only they */
+	assert_int_equal(vfd_select(fx.host, twice, VFD_EXPAND_NONE, &sel), 0);
+	opts.devices = NULL;
+	opts.selection = &sel;
+	assert_int_equal(vfd_check_run(fx.host, &opts, &rep), 0);
+	assert_int_equal(count_id(&rep, "device.driver", GPU), 1);
+	assert_int_equal(count_id(&rep, "device.driver", HDA), 0);
+	vfd_report_clear(&rep);
+	vfd_selection_clear(&sel);
+	close_fx(&fx);
+}
+
+static void bind_takes_the_selection(void **state)
+{
+	const char *const args[] = { NIC, "0000:99:00.0", NULL };
+	const char *const nic[] = { NIC, NULL };
+	struct vfd_plan plan;
+	struct vfd_selection sel;
+	struct fx fx;
+
+	open_fx(&fx);
+	assert_int_equal(vfd_plan_bind(fx.host, args, NULL, &plan), -ENODEV);
+	vfd_plan_clear(&plan);
+	assert_int_equal(vfd_select(fx.host, args, VFD_EXPAND_NONE, &sel), -ENODEV);
+	assert_int_equal(sel.bad_arg, 1);
+	vfd_selection_clear(&sel);
+	/* the one that matches: planned from the devices, not from the strings again */
+	assert_int_equal(vfd_select(fx.host, nic, VFD_EXPAND_NONE, &sel), 0);
+	assert_int_equal(vfd_plan_bind_devices(fx.host, sel.devs, sel.n, NULL, &plan), 0);
+	assert_int_equal(plan.ntargets, 1);
+	assert_string_equal(plan.targets[0].slot, NIC);
+	vfd_plan_clear(&plan);
+	/* nothing recorded, not on vfio-pci: nothing to give back, no step */
+	assert_int_equal(vfd_plan_restore_devices(fx.host, sel.devs, sel.n, &plan), 0);
+	assert_int_equal(plan.nsteps, 0);
+	assert_non_null(find(&plan.problems, "restore.nothing"));
+	vfd_plan_clear(&plan);
+	vfd_selection_clear(&sel);
+	close_fx(&fx);
+}
+
+static void qemu_args_name_the_argument(void **state)
+{
+	const char *const absent[] = { GPU, "0000:99:00.0", NULL };
+	const char *const bridge[] = { GPU, "00:1c.0", NULL };
+	const char *const gpu[] = { "10de:1f06", NULL };
+	struct vfd_vm_opts opts = { .slot = -1 };
+	struct vfd_report notes = { 0 };
+	struct vfd_vm_devset set;
+	struct vfd_selection sel;
+	struct fx fx;
+
+	open_fx(&fx);
+	assert_int_equal(vfd_vm_devset_build(fx.host, absent, &opts, &set, &notes), -ENODEV);
+	assert_int_equal(vfd_select(fx.host, absent, VFD_EXPAND_NONE, &sel), -ENODEV);
+	assert_int_equal(sel.bad_arg, 1);
+	vfd_selection_clear(&sel);
+	/* a bridge: -EISDIR, and the selection says which argument named it */
+	assert_int_equal(vfd_select(fx.host, bridge, VFD_EXPAND_NONE, &sel), 0);
+	assert_int_equal(vfd_vm_devset_build_selected(fx.host, &sel, &opts, &set, &notes),
+			 -EISDIR);
+	assert_int_equal(sel.arg[vfd_selection_first_unassignable(&sel)], 1);
+	vfd_selection_clear(&sel);
+	/* by IDs: the GPU brings its audio function, one unit for the slot */
+	assert_int_equal(vfd_select(fx.host, gpu, VFD_EXPAND_NONE, &sel), 0);
+	assert_int_equal(vfd_vm_devset_build_selected(fx.host, &sel, &opts, &set, &notes), 0);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(set.units[0].n, 2);
+	vfd_vm_devset_clear(&set);
+	vfd_report_clear(&notes);
+	vfd_selection_clear(&sel);
+	close_fx(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +349,11 @@ int main(void)
 		cmocka_unit_test(expands_group_without_bridges),
 		cmocka_unit_test(judges_bridge_and_no_group),
 		cmocka_unit_test(judges_groups),
+		cmocka_unit_test(parses_before_the_host_and_resolves_after),
+		cmocka_unit_test(finds_what_each_argument_named),
+		cmocka_unit_test(check_names_the_unmatched_argument),
+		cmocka_unit_test(bind_takes_the_selection),
+		cmocka_unit_test(qemu_args_name_the_argument),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

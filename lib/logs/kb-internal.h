@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The knowledge base of log messages (data/kb/NN-NAME.kb joined, compiled in),
+ * inside libvfd: the compiler from message patterns to small programs and the
+ * VM that runs them (kb-pattern.c), the parser of the stanza format that
+ * builds a struct vfd_kb (kb-parse.c), and the matcher of one log line
+ * (kb-match.c). Calls go one way: match and parse use pattern.
+ *
+ * Matching costs time linear in the line: one Aho-Corasick pass over the line
+ * (kb-prefilter.c, ac.c) finds the literal words of every pattern, and only
+ * the patterns all of whose words occur in it run, as a Pike VM (every
+ * thread advances one character at a time in lockstep; threads in the same
+ * state merge, so nothing ever backtracks). The same pass finds the words that the
+ * classifier of lines the knowledge base does not know looks for
+ * (explain-unknown.c). The VM's work on one line is capped (KB_STEP_BUDGET):
+ * a line that reaches the cap is reported as not fully examined. Patterns are
+ * unanchored: the log prefixes in front of a message (timestamps, host names,
+ * "kernel:", QEMU's "-device ...:", libvirt's wrapping) are simply skipped.
+ */
+#ifndef VFD_KB_INTERNAL_H
+#define VFD_KB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* capture slots: two per placeholder, then the start and end of the whole match */
+#define CAP_N		(2 * VFD_KB_MAX_VALUES + 2)
+#define CAP_START	(2 * VFD_KB_MAX_VALUES)
+
+/* ------------------------------------------------------------ classes */
+
+enum cls {
+	C_BLANK, C_DIGIT, C_HEX, C_OCT, C_WORD, C_PROCESS, C_PATH, C_ANY, C_UPPER,
+	C_PHRASE, C_SLOTCH, C_ALNUM,
+};
+
+static inline bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool is_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static inline bool in_class(enum cls k, unsigned char c)
+{
+	switch (k) {
+	case C_BLANK:
+		return c == ' ' || c == '\t';
+	case C_DIGIT:
+		return is_digit(c);
+	case C_HEX:
+		return is_hex(c);
+	case C_OCT:
+		return c >= '0' && c <= '7';
+	case C_WORD:
+		return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+	case C_PROCESS:
+		/* a command name: anything printable but the quotes around it */
+		return (c > ' ' && c != 0x7f && c != '"' && c != '(' && c != ')' && c != ':');
+	case C_PATH:
+		return c > ' ' && c != 0x7f && c != '\'' && c != '"';
+	case C_ANY:
+		return c != '\n';
+	case C_UPPER:
+		return c >= 'A' && c <= 'Z';
+	case C_PHRASE:
+		/* the words of strerror(): "Input/output error", "Read-only file system" */
+		return is_alpha(c) || c == ' ' || c == '/' || c == '-' || c == '\'';
+	case C_SLOTCH:
+		return is_hex(c) || c == ':' || c == '.';
+	case C_ALNUM:
+		return is_alpha(c) || is_digit(c);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ programs */
+
+enum op { I_CHAR, I_CLASS, I_SPLIT, I_JMP, I_SAVE, I_NOTPREV, I_NOTNEXT, I_MATCH };
+
+struct inst {
+	uint8_t op;
+	uint8_t arg;		/* I_CHAR: lower-case byte; I_CLASS, I_NOT*: class; I_SAVE: slot */
+	uint16_t x, y;		/* I_SPLIT: x is tried first; I_JMP: x */
+};
+
+struct kb_pattern {
+	struct inst *prog;
+	size_t n_prog, cap;
+	size_t entry;			/* index into kb->entries */
+	size_t index;			/* which match: line of its entry */
+	uint8_t n_values;
+	uint8_t types[VFD_KB_MAX_VALUES];
+	/*
+	 * the prefilter's keys: the literal words of three characters or more
+	 * (see keep_word), each NUL-terminated, one after another
+	 */
+	char *keyword;
+	size_t keyword_len;
+	uint8_t n_words;
+	size_t longest;			/* the longest literal word */
+	unsigned int literal_chars;	/* how specific the pattern is */
+	bool first[256];		/* bytes a match can start with */
+	char lead[8];			/* the literal text a match starts with, lower case */
+	uint8_t lead_len;
+};
+
+struct thread {
+	uint16_t pc;
+	uint16_t cap[CAP_N];	/* offsets: lines are matched on at most 65535 bytes */
+};
+
+struct vfd_kb {
+	struct vfd_kb_entry *entries;
+	size_t n_entries, cap_entries;
+	struct kb_pattern *patterns;
+	size_t n_patterns, cap_patterns;
+
+	/* the words of all patterns and of the classifier of unknown lines */
+	struct kb_prefilter *prefilter;
+
+	/* scratch for matching: not thread-safe, one line at a time */
+	size_t *cands;
+	uint32_t steps;			/* VM steps left for this line */
+	struct thread *tl[2];
+	uint32_t *mark;			/* per pc: list generation */
+	uint32_t gen;
+	size_t max_prog;
+};
+
+struct kb_placeholder {
+	const char *name;
+	enum vfd_kb_value_type type;
+	enum cls cls;		/* for runs; also the class checked before a leading one */
+};
+
+/* the placeholders of a pattern, %slot% ... %any% (kb-pattern.c) */
+extern const struct kb_placeholder kb_placeholders[];
+extern const size_t kb_n_placeholders;
+
+/* kb-pattern.c */
+
+/* the message of @err (NULL: none) and its line */
+void kb_set_error(struct vfd_kb_error *err, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Compile @text (the pattern of a 'match:' line @line) into @p, zeroed by the
+ * caller; 0, or -EINVAL with @err filled, -ENOMEM. On failure the caller
+ * frees p->prog and p->keyword.
+ */
+int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_error *err,
+		       unsigned int line);
+/*
+ * The leftmost match of @p in @line with @kb's scratch space and step budget:
+ * 1 with the CAP_N capture offsets in @out, 0 none, -E2BIG when the line's
+ * step budget ran out first.
+ */
+int kb_pattern_run(struct vfd_kb *kb, const struct kb_pattern *p, const unsigned char *line,
+		   size_t len, uint16_t *out);
+
+#endif

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The knowledge base's matcher: the entry that best explains one log line
+ * (the prefilter picks the candidates, kb-pattern.c's VM runs them), the
+ * values it names, and the expansion of an entry's text with them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kb-internal.h"
+#include "kb-prefilter.h"
+
+/*
+ * VM steps (thread additions and advances) for all the patterns tried on one
+ * line: ordinary lines need a few thousand; the cap stops patterns built of
+ * many %any% on a line of 64 KiB after some milliseconds, not minutes.
+ */
+#define KB_STEP_BUDGET	(1u << 22)
+#define MATCH_LINE_MAX	65535u		/* a log line is matched on this many bytes */
+
+static const char *const value_names[] = {
+	[VFD_KB_SLOT] = "slot", [VFD_KB_GROUP] = "group", [VFD_KB_ERRNO] = "errno",
+	[VFD_KB_BAR] = "bar", [VFD_KB_PROCESS] = "process", [VFD_KB_PATH] = "path",
+	[VFD_KB_NUM] = "num", [VFD_KB_WORD] = "word", [VFD_KB_ANY] = "any",
+};
+
+const char *vfd_kb_value_name(enum vfd_kb_value_type type)
+{
+	if ((size_t)type < ARRAY_SIZE(value_names))
+		return value_names[type];
+	return "unknown";
+}
+
+/* --------------------------------------------------------- matching */
+
+/* "01:00.0" -> "0000:01:00.0", hex in lower case */
+static void normalize_slot(char *v, size_t size)
+{
+	struct vfd_bdf bdf;
+
+	if (vfd_bdf_parse(v, &bdf) == 0)
+		vfd_bdf_format(&bdf, v, size);
+	else
+		for (char *c = v; *c; c++)
+			*c = (char)lower((unsigned char)*c);
+}
+
+static void add_value(struct vfd_kb_match *m, enum vfd_kb_value_type type, const char *s,
+		      size_t len)
+{
+	struct vfd_kb_value *v;
+
+	if (m->n_values == VFD_KB_MAX_VALUES)
+		return;
+	v = &m->values[m->n_values++];
+	v->type = type;
+	if (len >= sizeof(v->text))
+		len = sizeof(v->text) - 1;
+	memcpy(v->text, s, len);
+	v->text[len] = '\0';
+	if (type == VFD_KB_ERRNO || type == VFD_KB_ANY)
+		while (len && (v->text[len - 1] == ' ' || v->text[len - 1] == '\t'))
+			v->text[--len] = '\0';
+	if (type == VFD_KB_SLOT)
+		normalize_slot(v->text, sizeof(v->text));
+}
+
+/* is line[i..] a full-form address DDDD:BB:DD.F not inside a longer token? */
+static bool slot_at(const unsigned char *s, size_t i, size_t len)
+{
+	static const char shape[] = "hhhh:hh:hh.o";
+
+	if (i + 12 > len || (i > 0 && in_class(C_SLOTCH, s[i - 1])))
+		return false;
+	for (size_t k = 0; k < 12; k++) {
+		unsigned char c = s[i + k];
+
+		if (shape[k] == 'h' ? !is_hex(c) : shape[k] == 'o' ? !in_class(C_OCT, c)
+								   : c != (unsigned char)shape[k])
+			return false;
+	}
+	return i + 12 == len || !is_hex(s[i + 12]);
+}
+
+/* is line[i..] "host=BB:DD.F" (QEMU's short form)? */
+static bool short_slot_at(const unsigned char *s, size_t i, size_t len)
+{
+	static const char shape[] = "host=XX:XX.O";	/* X hex digit, O 0-7 */
+
+	if (i + 12 > len || (i > 0 && in_class(C_ALNUM, s[i - 1])))
+		return false;
+	for (size_t k = 0; k < 12; k++) {
+		unsigned char c = s[i + k];
+
+		if (shape[k] == 'X' ? !is_hex(c) : shape[k] == 'O' ? !in_class(C_OCT, c)
+								   : c != (unsigned char)shape[k])
+			return false;
+	}
+	return i + 12 == len || !is_hex(s[i + 12]);
+}
+
+/*
+ * The device a message is about is often named only in its prefix: the
+ * kernel's "vfio-pci 0000:01:00.0: ", QEMU's "host=0000:01:00.0" (or
+ * "host=01:00.0") or "\"host\":\"0000:01:00.0\"". Take the last address
+ * before the message.
+ */
+static void slot_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
+{
+	for (size_t i = m->start; i-- > 0;) {
+		if (slot_at(line, i, m->start)) {
+			add_value(m, VFD_KB_SLOT, (const char *)line + i, 12);
+			m->slot_from_prefix = true;
+			return;
+		}
+		if (short_slot_at(line, i, m->start)) {
+			add_value(m, VFD_KB_SLOT, (const char *)line + i + 5, 7);
+			m->slot_from_prefix = true;
+			return;
+		}
+	}
+}
+
+/* QEMU's "failed to setup container for group 49: ..." names the group first */
+static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
+{
+	for (size_t i = m->start; i-- > 0;) {
+		size_t d = i + 6, e;
+
+		if (d >= m->start || (i > 0 && in_class(C_ALNUM, line[i - 1])) ||
+		    strncasecmp((const char *)line + i, "group ", 6) != 0)
+			continue;
+		for (e = d; e < m->start && is_digit(line[e]); e++)
+			;
+		if (e > d && (e == m->start || !in_class(C_ALNUM, line[e]))) {
+			add_value(m, VFD_KB_GROUP, (const char *)line + d, e - d);
+			return;
+		}
+	}
+}
+
+/* wrapper 0 < family 1 < dedicated 2 */
+static unsigned int entry_rank(const struct vfd_kb_entry *e)
+{
+	return e->wrapper ? 0 : e->family ? 1 : 2;
+}
+
+/* how a candidate ranks before it runs: its entry's rank, then its literal text */
+static unsigned long cand_order(const struct vfd_kb *kb, size_t c)
+{
+	const struct kb_pattern *p = &kb->patterns[c];
+
+	return ((unsigned long)entry_rank(&kb->entries[p->entry]) << 32) | p->literal_chars;
+}
+
+/*
+ * the candidates with the highest rank and most literal text first: dedicated
+ * entries before the wrappers and families that say less, so that once one
+ * matched, those that rank below it are skipped without running (they could
+ * not win)
+ */
+static void most_specific_first(struct vfd_kb *kb, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t c = kb->cands[i], j = i;
+		unsigned long key = cand_order(kb, c);
+
+		while (j > 0 && cand_order(kb, kb->cands[j - 1]) < key) {
+			kb->cands[j] = kb->cands[j - 1];
+			j--;
+		}
+		kb->cands[j] = c;
+	}
+}
+
+int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
+{
+	const unsigned char *line = (const unsigned char *)text;
+	uint16_t cap[CAP_N], best_cap[CAP_N];
+	const struct kb_pattern *best = NULL;
+	unsigned long best_score = 0;
+	size_t n_cands;
+
+	/* the values are filled as they are found: only the head needs clearing */
+	m->entry = NULL;
+	m->pattern = 0;
+	m->start = m->end = 0;
+	m->n_values = 0;
+	m->slot_from_prefix = false;
+	m->hints = 0;
+	m->incomplete = false;
+	if (!kb || (!text && len))
+		return -EINVAL;
+	if (len > MATCH_LINE_MAX) {
+		len = MATCH_LINE_MAX;
+		m->incomplete = true;
+	}
+	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands);
+	most_specific_first(kb, n_cands);
+	kb->steps = KB_STEP_BUDGET;
+	for (size_t c = 0; c < n_cands; c++) {
+		const struct kb_pattern *p = &kb->patterns[kb->cands[c]];
+		const struct vfd_kb_entry *e = &kb->entries[p->entry];
+		unsigned long score;
+		int r;
+
+		/* a wrapper only when nothing else matches, a family when no dedicated entry */
+		if (best && entry_rank(e) < entry_rank(&kb->entries[best->entry]))
+			continue;
+		r = kb_pattern_run(kb, p, line, len, cap);
+		if (r < 0 || kb->steps == 0) {
+			/* out of budget: what matched so far stands, the rest is unknown */
+			m->incomplete = true;
+			break;
+		}
+		if (r == 0)
+			continue;
+		/*
+		 * the rank, then the message that starts first in the line, then the
+		 * most specific pattern, then the earlier entry
+		 */
+		score = ((unsigned long)entry_rank(e) << 40) |
+			((unsigned long)(MATCH_LINE_MAX - cap[CAP_START]) << 16) | p->literal_chars;
+		if (best && (score < best_score ||
+			     (score == best_score && (p->entry > best->entry ||
+						      (p->entry == best->entry && p->index > best->index)))))
+			continue;
+		best = p;
+		best_score = score;
+		memcpy(best_cap, cap, sizeof(cap));
+	}
+	if (!best) {
+		m->hints = kb_prefilter_hints(kb->prefilter);
+		return 0;
+	}
+	m->entry = &kb->entries[best->entry];
+	m->pattern = best->index;
+	for (uint8_t v = 0; v < best->n_values; v++) {
+		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
+
+		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
+	}
+	m->start = best_cap[CAP_START];
+	m->end = best_cap[CAP_START + 1];
+	if (!vfd_kb_match_value(m, VFD_KB_SLOT))
+		slot_from_prefix(m, line);
+	if (!vfd_kb_match_value(m, VFD_KB_GROUP))
+		group_from_prefix(m, line);
+	return 1;
+}
+
+const char *vfd_kb_match_value(const struct vfd_kb_match *m, enum vfd_kb_value_type type)
+{
+	for (size_t i = 0; m && i < m->n_values; i++)
+		if (m->values[i].type == type)
+			return m->values[i].text;
+	return NULL;
+}
+
+char *vfd_kb_expand(const char *text, const struct vfd_kb_match *m)
+{
+	size_t len = strlen(text), cap = len + 1, n = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		const char *rep = NULL;
+		char fallback[24];
+		size_t skip = 1;
+
+		if (text[i] == '%') {
+			for (size_t k = 0; k < kb_n_placeholders; k++) {
+				size_t nl = strlen(kb_placeholders[k].name);
+
+				if (i + nl + 1 < len && text[i + 1 + nl] == '%' &&
+				    strncmp(text + i + 1, kb_placeholders[k].name, nl) == 0) {
+					rep = vfd_kb_match_value(m, kb_placeholders[k].type);
+					if (!rep) {
+						snprintf(fallback, sizeof(fallback), "<%s>",
+							 kb_placeholders[k].name);
+						rep = fallback;
+					}
+					skip = nl + 2;
+					break;
+				}
+			}
+		}
+		if (!rep) {
+			out[n++] = text[i++];
+			continue;
+		}
+		size_t rl = strlen(rep);
+
+		if (n + rl + (len - i) + 1 > cap) {
+			char *no;
+
+			cap = n + rl + (len - i) + 1;
+			no = realloc(out, cap);
+			if (!no) {
+				free(out);
+				return NULL;
+			}
+			out = no;
+		}
+		memcpy(out + n, rep, rl);
+		n += rl;
+		i += skip;
+	}
+	out[n] = '\0';
+	return out;
+}

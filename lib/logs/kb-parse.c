@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The knowledge base's file format (data/kb/00-header.kb documents it):
+ * stanzas of 'key: value' lines, one entry each, parsed into a struct vfd_kb
+ * whose patterns are compiled (kb-pattern.c) and whose words go into one
+ * prefilter (kb-prefilter.c); the entries' accessors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "explain-unknown.h"
+#include "kb-internal.h"
+#include "kb-prefilter.h"
+
+#define KB_MAX_SIZE	(4u << 20)	/* a KB file larger than this is refused */
+#define KB_LINE_MAX	4096		/* longest line of a KB file */
+
+/* the file generated from data/kb/NN-NAME.kb by tools/kb-embed.c */
+extern const char vfd_kb_builtin_data[];
+extern const size_t vfd_kb_builtin_size;
+
+/* -------------------------------------------------- the prefilter */
+
+/* every pattern's words, then the classifier's, into one prefilter */
+static int prefilter_build(struct vfd_kb *kb)
+{
+	size_t n_unknown = 0;
+	const char *const *unknown = vfd_unknown_words(&n_unknown);
+	int r = 0;
+
+	kb->prefilter = kb_prefilter_new();
+	if (!kb->prefilter)
+		return -ENOMEM;
+	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++) {
+		const struct kb_pattern *p = &kb->patterns[i];
+		char *words;
+
+		if (p->lead_len != 2) {
+			r = kb_prefilter_add_pattern(kb->prefilter, i, p->keyword, p->n_words);
+			continue;
+		}
+		/*
+		 * a lead of two bytes ("xe %slot%:%any%no table") is no word, but a
+		 * match holds it all the same: required too, it keeps the VM off
+		 * every line that holds the pattern's one common word
+		 */
+		words = malloc(p->keyword_len + 3);
+		if (!words)
+			return -ENOMEM;
+		memcpy(words, p->keyword, p->keyword_len);
+		memcpy(words + p->keyword_len, p->lead, 2);
+		words[p->keyword_len + 2] = '\0';
+		r = kb_prefilter_add_pattern(kb->prefilter, i, words, p->n_words + 1);
+		free(words);
+	}
+	for (size_t i = 0; i < n_unknown && r >= 0; i++)
+		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
+					  vfd_unknown_word_gates(i));
+	return r < 0 ? r : kb_prefilter_build(kb->prefilter);
+}
+
+/* -------------------------------------------------------- the parser */
+
+struct field {
+	char key[16];
+	char *value;
+	unsigned int line;
+};
+
+struct stanza {
+	struct field *f;
+	size_t n, cap;
+};
+
+static void stanza_clear(struct stanza *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->f[i].value);
+	s->n = 0;
+}
+
+static const char *const layers[] = {
+	"kernel", "qemu", "libvirt", "sysfs", "guest", "distro", "xen", "dpdk", "crosvm",
+	"cloud-hypervisor", "initramfs",
+};
+/* the cause kinds of SPEC-15 (the held-out sets are labelled with them) */
+const char *const vfd_kb_kinds[] = {
+	"iommu-off", "irq-remap", "group-viability", "device-busy", "binding", "module", "reset",
+	"rom", "bar-resource", "dma-mapping", "permission", "firmware-bug", "config",
+	"guest-driver", "harmless", NULL,
+};
+static const char *const status_words[] = { "ok", "info", "warn", "fail", "skip" };
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	nv = realloc(*v, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	memset((char *)nv + *cap * size, 0, (ncap - *cap) * size);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+static bool valid_id(const char *s)
+{
+	const char *dot = strchr(s, '.');
+
+	if (!dot || dot == s || !dot[1] || strlen(s) > 64)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!(is_alpha((unsigned char)*c) || is_digit((unsigned char)*c) || *c == '.' ||
+		      *c == '-' || *c == '_') || (*c >= 'A' && *c <= 'Z'))
+			return false;
+	return true;
+}
+
+/* "device.group=fail iommu.enabled=fail,warn" */
+static int parse_check(struct vfd_kb_cause *cause, const char *text, struct vfd_kb_error *err,
+		       unsigned int line)
+{
+	struct vfd_kb_check *nc, *check;
+	char *copy = strdup(text), *save = NULL;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	nc = realloc(cause->checks, (cause->n_checks + 1) * sizeof(*nc));
+	if (!nc) {
+		free(copy);
+		return -ENOMEM;
+	}
+	cause->checks = nc;
+	check = &nc[cause->n_checks++];
+	memset(check, 0, sizeof(*check));
+	for (char *tok = strtok_r(copy, " \t", &save); tok && r == 0;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(tok, '='), *ssave = NULL;
+		struct vfd_kb_cond *cond, *ncond;
+
+		if (!eq || eq == tok) {
+			kb_set_error(err, line, "check '%s': expected FINDING=STATUS[,STATUS]", tok);
+			r = -EINVAL;
+			break;
+		}
+		*eq = '\0';
+		if (!valid_id(tok)) {
+			kb_set_error(err, line, "check: '%s' is not a finding id (layer.name)", tok);
+			r = -EINVAL;
+			break;
+		}
+		ncond = realloc(check->conds, (check->n + 1) * sizeof(*ncond));
+		if (!ncond) {
+			r = -ENOMEM;
+			break;
+		}
+		check->conds = ncond;
+		cond = &ncond[check->n++];
+		cond->statuses = 0;
+		cond->finding = strdup(tok);
+		if (!cond->finding) {
+			r = -ENOMEM;
+			break;
+		}
+		for (char *st = strtok_r(eq + 1, ",", &ssave); st; st = strtok_r(NULL, ",", &ssave)) {
+			size_t k;
+
+			for (k = 0; k < ARRAY_SIZE(status_words); k++)
+				if (strcmp(st, status_words[k]) == 0)
+					break;
+			if (k == ARRAY_SIZE(status_words)) {
+				kb_set_error(err, line, "check: unknown status '%s' (expected ok, info, "
+					  "warn, fail or skip)", st);
+				r = -EINVAL;
+				break;
+			}
+			cond->statuses |= 1u << k;
+		}
+		if (r == 0 && !cond->statuses) {
+			kb_set_error(err, line, "check: no status after '%s='", tok);
+			r = -EINVAL;
+		}
+	}
+	if (r == 0 && check->n == 0) {
+		kb_set_error(err, line, "check: no condition");
+		r = -EINVAL;
+	}
+	free(copy);
+	return r;
+}
+
+static bool yes_no(const char *v, bool *out)
+{
+	if (strcmp(v, "yes") == 0)
+		*out = true;
+	else if (strcmp(v, "no") == 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+/* kind: one of vfd_kb_kinds, once */
+static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_kb_error *err)
+{
+	size_t k;
+
+	if (e->kind) {
+		kb_set_error(err, f->line, "'kind' given twice in one entry");
+		return -EINVAL;
+	}
+	for (k = 0; vfd_kb_kinds[k]; k++)
+		if (strcmp(f->value, vfd_kb_kinds[k]) == 0)
+			break;
+	if (!vfd_kb_kinds[k]) {
+		kb_set_error(err, f->line, "kind '%.40s': expected one of iommu-off, irq-remap, "
+			  "group-viability, device-busy, binding, module, reset, rom, bar-resource, "
+			  "dma-mapping, permission, firmware-bug, config, guest-driver, harmless",
+			  f->value);
+		return -EINVAL;
+	}
+	e->kind = vfd_kb_kinds[k];
+	return 0;
+}
+
+static int set_once(char **field, const struct field *f, struct vfd_kb_error *err)
+{
+	if (*field) {
+		kb_set_error(err, f->line, "'%s' given twice in one entry", f->key);
+		return -EINVAL;
+	}
+	*field = strdup(f->value);
+	return *field ? 0 : -ENOMEM;
+}
+
+static void entry_clear(struct vfd_kb_entry *e)
+{
+	free(e->id);
+	free(e->layer);
+	free(e->title);
+	free(e->meaning);
+	vfd_strv_free(e->sources);
+	for (size_t i = 0; i < e->n_patterns; i++) {
+		free(e->patterns[i].text);
+		free(e->patterns[i].versions);
+	}
+	free(e->patterns);
+	for (size_t i = 0; i < e->n_causes; i++) {
+		struct vfd_kb_cause *c = &e->causes[i];
+
+		free(c->text);
+		free(c->verify);
+		for (size_t k = 0; k < c->n_checks; k++) {
+			for (size_t j = 0; j < c->checks[k].n; j++)
+				free(c->checks[k].conds[j].finding);
+			free(c->checks[k].conds);
+		}
+		free(c->checks);
+	}
+	free(e->causes);
+	vfd_strv_free(e->fixes);
+	memset(e, 0, sizeof(*e));
+}
+
+static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, const struct field *f,
+		       struct vfd_kb_error *err)
+{
+	struct vfd_kb_pattern_text *np;
+	struct kb_pattern *p;
+	int r;
+
+	if (grow((void **)&kb->patterns, &kb->cap_patterns, kb->n_patterns, sizeof(*p)) < 0)
+		return -ENOMEM;
+	p = &kb->patterns[kb->n_patterns];
+	memset(p, 0, sizeof(*p));
+	p->entry = kb->n_entries;
+	p->index = e->n_patterns;
+	r = kb_pattern_compile(p, f->value, err, f->line);
+	if (r < 0) {
+		free(p->prog);
+		free(p->keyword);
+		memset(p, 0, sizeof(*p));
+		return r;
+	}
+	np = realloc(e->patterns, (e->n_patterns + 1) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	e->patterns = np;
+	np[e->n_patterns].versions = NULL;
+	np[e->n_patterns].text = strdup(f->value);
+	if (!np[e->n_patterns].text)
+		return -ENOMEM;
+	e->n_patterns++;
+	kb->n_patterns++;
+	if (p->n_prog > kb->max_prog)
+		kb->max_prog = p->n_prog;
+	return 0;
+}
+
+static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error *err)
+{
+	struct vfd_kb_entry e = { 0 };
+	size_t first_pattern = kb->n_patterns;
+	int r = 0;
+
+	for (size_t i = 0; i < s->n && r == 0; i++) {
+		const struct field *f = &s->f[i];
+		struct vfd_kb_cause *last = e.n_causes ? &e.causes[e.n_causes - 1] : NULL;
+
+		if (i == 0 && strcmp(f->key, "id") != 0) {
+			kb_set_error(err, f->line, "an entry must start with 'id:' (found '%s:')",
+				  f->key);
+			r = -EINVAL;
+		} else if (strcmp(f->key, "id") == 0) {
+			if (!valid_id(f->value)) {
+				kb_set_error(err, f->line, "id '%s': expected lower-case words joined "
+					  "by dots, e.g. kernel.probe-failed", f->value);
+				r = -EINVAL;
+			} else {
+				r = set_once(&e.id, f, err);
+			}
+			for (size_t k = 0; r == 0 && k < kb->n_entries; k++) {
+				if (strcmp(kb->entries[k].id, f->value) == 0) {
+					kb_set_error(err, f->line, "id '%s' used twice", f->value);
+					r = -EINVAL;
+				}
+			}
+		} else if (strcmp(f->key, "layer") == 0) {
+			size_t k;
+
+			for (k = 0; k < ARRAY_SIZE(layers); k++)
+				if (strcmp(f->value, layers[k]) == 0)
+					break;
+			if (k == ARRAY_SIZE(layers)) {
+				kb_set_error(err, f->line, "layer '%.40s': expected kernel, qemu, libvirt, "
+					  "sysfs, guest, distro, xen, dpdk, crosvm, cloud-hypervisor or "
+					  "initramfs", f->value);
+				r = -EINVAL;
+			} else {
+				r = set_once(&e.layer, f, err);
+			}
+		} else if (strcmp(f->key, "title") == 0) {
+			r = set_once(&e.title, f, err);
+		} else if (strcmp(f->key, "meaning") == 0) {
+			r = set_once(&e.meaning, f, err);
+		} else if (strcmp(f->key, "source") == 0) {
+			r = strv_append(&e.sources, strdup(f->value));
+			e.n_sources = vfd_strv_len(e.sources);
+		} else if (strcmp(f->key, "fix") == 0) {
+			r = strv_append(&e.fixes, strdup(f->value));
+			e.n_fixes = vfd_strv_len(e.fixes);
+		} else if (strcmp(f->key, "kind") == 0) {
+			r = set_kind(&e, f, err);
+		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||
+			   strcmp(f->key, "family") == 0) {
+			bool *flag = f->key[0] == 'h' ? &e.harmless : f->key[0] == 'w' ? &e.wrapper
+											 : &e.family;
+
+			if (!yes_no(f->value, flag)) {
+				kb_set_error(err, f->line, "%s: expected yes or no", f->key);
+				r = -EINVAL;
+			}
+		} else if (strcmp(f->key, "match") == 0) {
+			r = add_pattern(kb, &e, f, err);
+		} else if (strcmp(f->key, "versions") == 0) {
+			if (!e.n_patterns || e.patterns[e.n_patterns - 1].versions) {
+				kb_set_error(err, f->line, "'versions:' must follow its 'match:' line");
+				r = -EINVAL;
+			} else {
+				e.patterns[e.n_patterns - 1].versions = strdup(f->value);
+				r = e.patterns[e.n_patterns - 1].versions ? 0 : -ENOMEM;
+			}
+		} else if (strcmp(f->key, "cause") == 0) {
+			struct vfd_kb_cause *nc = realloc(e.causes, (e.n_causes + 1) * sizeof(*nc));
+
+			if (!nc) {
+				r = -ENOMEM;
+			} else {
+				e.causes = nc;
+				memset(&nc[e.n_causes], 0, sizeof(*nc));
+				nc[e.n_causes].text = strdup(f->value);
+				r = nc[e.n_causes++].text ? 0 : -ENOMEM;
+			}
+		} else if (strcmp(f->key, "check") == 0 || strcmp(f->key, "verify") == 0) {
+			if (!last) {
+				kb_set_error(err, f->line, "'%s:' must follow its 'cause:' line", f->key);
+				r = -EINVAL;
+			} else if (f->key[0] == 'c') {
+				r = parse_check(last, f->value, err, f->line);
+			} else if (last->verify) {
+				kb_set_error(err, f->line, "one 'verify:' per cause");
+				r = -EINVAL;
+			} else {
+				last->verify = strdup(f->value);
+				r = last->verify ? 0 : -ENOMEM;
+			}
+		} else {
+			kb_set_error(err, f->line, "unknown key '%s'", f->key);
+			r = -EINVAL;
+		}
+	}
+	if (r == 0) {
+		const char *missing = !e.layer ? "layer" : !e.title ? "title" : !e.meaning ? "meaning"
+				      : !e.kind ? "kind" : !e.n_sources ? "source"
+				      : !e.n_patterns ? "match"
+				      : !e.harmless && !e.n_causes ? "cause"
+				      : !e.harmless && !e.n_fixes ? "fix" : NULL;
+
+		if (missing) {
+			kb_set_error(err, s->f[0].line, "entry '%s' has no '%s:'", e.id, missing);
+			r = -EINVAL;
+		} else if (e.harmless != (strcmp(e.kind, "harmless") == 0)) {
+			kb_set_error(err, s->f[0].line, "entry '%s': 'harmless: yes' and 'kind: "
+				  "harmless' go together", e.id);
+			r = -EINVAL;
+		} else if (e.family && e.harmless) {
+			/* a family covers messages not known one by one: never an all-clear */
+			kb_set_error(err, s->f[0].line, "entry '%s': a family entry cannot be "
+				  "harmless", e.id);
+			r = -EINVAL;
+		} else if (e.wrapper && e.family) {
+			kb_set_error(err, s->f[0].line, "entry '%s' is both a wrapper and a family",
+				  e.id);
+			r = -EINVAL;
+		}
+	}
+	if (r == 0)
+		r = grow((void **)&kb->entries, &kb->cap_entries, kb->n_entries, sizeof(e));
+	if (r < 0) {
+		/* drop the patterns this entry compiled */
+		for (size_t i = first_pattern; i < kb->n_patterns; i++) {
+			free(kb->patterns[i].prog);
+			free(kb->patterns[i].keyword);
+		}
+		kb->n_patterns = first_pattern;
+		entry_clear(&e);
+		return r;
+	}
+	kb->entries[kb->n_entries++] = e;
+	return 0;
+}
+
+/* the first stanza may be "format: 1" alone */
+static int header_stanza(struct stanza *s, struct vfd_kb_error *err)
+{
+	if (s->n != 1 || strcmp(s->f[0].value, "1") != 0) {
+		kb_set_error(err, s->f[0].line, "format '%s' is not known to this vfio-doctor "
+			  "(expected 'format: 1' alone in the first stanza)", s->f[0].value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct vfd_kb_error *err)
+{
+	int r = 0;
+
+	if (s->n == 0)
+		return 0;
+	if (strcmp(s->f[0].key, "format") == 0) {
+		if (*first)
+			r = header_stanza(s, err);
+		else {
+			kb_set_error(err, s->f[0].line, "'format:' belongs in the first stanza");
+			r = -EINVAL;
+		}
+	} else {
+		r = build_entry(kb, s, err);
+	}
+	*first = false;
+	stanza_clear(s);
+	return r;
+}
+
+static int add_field(struct stanza *s, const char *line, size_t len, unsigned int lineno,
+		     struct vfd_kb_error *err)
+{
+	const char *colon = memchr(line, ':', len);
+	size_t klen = colon ? (size_t)(colon - line) : 0;
+	const char *v;
+	struct field *f;
+
+	if (!colon || klen == 0 || klen >= sizeof(f->key)) {
+		kb_set_error(err, lineno, "expected 'key: value'");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < klen; i++) {
+		if (!((line[i] >= 'a' && line[i] <= 'z') || line[i] == '-')) {
+			kb_set_error(err, lineno, "expected 'key: value' with a lower-case key");
+			return -EINVAL;
+		}
+	}
+	v = colon + 1;
+	while (v < line + len && (*v == ' ' || *v == '\t'))
+		v++;
+	if (v == line + len) {
+		kb_set_error(err, lineno, "'%.*s:' has no value", (int)klen, line);
+		return -EINVAL;
+	}
+	if (grow((void **)&s->f, &s->cap, s->n, sizeof(*f)) < 0)
+		return -ENOMEM;
+	f = &s->f[s->n];
+	memcpy(f->key, line, klen);
+	f->key[klen] = '\0';
+	f->value = strndup(v, (size_t)(line + len - v));
+	f->line = lineno;
+	if (!f->value)
+		return -ENOMEM;
+	s->n++;
+	return 0;
+}
+
+/* a line that starts with a blank continues the previous value */
+static int continue_field(struct stanza *s, const char *line, size_t len, unsigned int lineno,
+			  struct vfd_kb_error *err)
+{
+	struct field *f;
+	size_t old;
+	char *nv;
+
+	while (len && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	if (s->n == 0) {
+		kb_set_error(err, lineno, "continuation line without a 'key: value' before it");
+		return -EINVAL;
+	}
+	f = &s->f[s->n - 1];
+	if (strcmp(f->key, "match") == 0) {
+		kb_set_error(err, lineno, "a pattern must fit on its 'match:' line");
+		return -EINVAL;
+	}
+	old = strlen(f->value);
+	nv = realloc(f->value, old + len + 2);
+	if (!nv)
+		return -ENOMEM;
+	nv[old] = ' ';
+	memcpy(nv + old + 1, line, len);
+	nv[old + 1 + len] = '\0';
+	f->value = nv;
+	return 0;
+}
+
+static int kb_alloc_scratch(struct vfd_kb *kb)
+{
+	size_t n = kb->max_prog + 1;
+
+	kb->cands = malloc((kb->n_patterns + 1) * sizeof(*kb->cands));
+	kb->tl[0] = malloc(n * sizeof(struct thread));
+	kb->tl[1] = malloc(n * sizeof(struct thread));
+	kb->mark = calloc(n, sizeof(*kb->mark));
+	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark)
+		return -ENOMEM;
+	return 0;
+}
+
+int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb_error *err)
+{
+	struct vfd_kb *kb;
+	struct stanza s = { 0 };
+	const char *p = buf, *end = buf + len;
+	unsigned int lineno = 0;
+	bool first = true;
+	int r = 0;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	*out = NULL;
+	if (!buf && len)
+		return -EINVAL;
+	if (len > KB_MAX_SIZE) {
+		kb_set_error(err, 0, "larger than %u bytes", KB_MAX_SIZE);
+		return -EFBIG;
+	}
+	kb = calloc(1, sizeof(*kb));
+	if (!kb)
+		return -ENOMEM;
+	while (p < end && r == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		size_t ll = (size_t)(eol - p);
+		bool blank = true;
+
+		lineno++;
+		if (ll && p[ll - 1] == '\r')
+			ll--;
+		if (ll > KB_LINE_MAX) {
+			kb_set_error(err, lineno, "line longer than %d characters", KB_LINE_MAX);
+			r = -EINVAL;
+			break;
+		}
+		if (memchr(p, '\0', ll)) {
+			kb_set_error(err, lineno, "NUL byte in the file");
+			r = -EINVAL;
+			break;
+		}
+		for (size_t i = 0; i < ll; i++)
+			if (p[i] != ' ' && p[i] != '\t')
+				blank = false;
+		if (blank)
+			r = end_stanza(kb, &s, &first, err);
+		else if (p[0] == '#')
+			;	/* comment */
+		else if (p[0] == ' ' || p[0] == '\t')
+			r = continue_field(&s, p, ll, lineno, err);
+		else
+			r = add_field(&s, p, ll, lineno, err);
+		p = nl ? nl + 1 : end;
+	}
+	if (r == 0)
+		r = end_stanza(kb, &s, &first, err);
+	stanza_clear(&s);
+	free(s.f);
+	if (r == 0 && kb->n_entries == 0) {
+		kb_set_error(err, lineno, "no entries");
+		r = -EINVAL;
+	}
+	if (r == 0) {
+		r = prefilter_build(kb);
+		if (r == -E2BIG) {
+			kb_set_error(err, 0, "too many patterns for the prefilter");
+			r = -EINVAL;
+		}
+	}
+	if (r == 0)
+		r = kb_alloc_scratch(kb);
+	if (r < 0) {
+		if (r == -ENOMEM && err && !err->message[0])
+			kb_set_error(err, lineno, "out of memory");
+		vfd_kb_free(kb);
+		return r;
+	}
+	*out = kb;
+	return 0;
+}
+
+const char *vfd_kb_builtin_text(size_t *len)
+{
+	if (len)
+		*len = vfd_kb_builtin_size;
+	return vfd_kb_builtin_data;
+}
+
+int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_kb_error *err)
+{
+	return vfd_kb_parse(vfd_kb_builtin_data, vfd_kb_builtin_size, out, err);
+}
+
+void vfd_kb_free(struct vfd_kb *kb)
+{
+	if (!kb)
+		return;
+	for (size_t i = 0; i < kb->n_entries; i++)
+		entry_clear(&kb->entries[i]);
+	free(kb->entries);
+	for (size_t i = 0; i < kb->n_patterns; i++) {
+		free(kb->patterns[i].prog);
+		free(kb->patterns[i].keyword);
+	}
+	free(kb->patterns);
+	kb_prefilter_free(kb->prefilter);
+	free(kb->cands);
+	free(kb->tl[0]);
+	free(kb->tl[1]);
+	free(kb->mark);
+	free(kb);
+}
+
+size_t vfd_kb_count(const struct vfd_kb *kb)
+{
+	return kb ? kb->n_entries : 0;
+}
+
+const struct vfd_kb_entry *vfd_kb_entry(const struct vfd_kb *kb, size_t index)
+{
+	return kb && index < kb->n_entries ? &kb->entries[index] : NULL;
+}
+
+const struct vfd_kb_entry *vfd_kb_find(const struct vfd_kb *kb, const char *id)
+{
+	for (size_t i = 0; kb && id && i < kb->n_entries; i++)
+		if (strcmp(kb->entries[i].id, id) == 0)
+			return &kb->entries[i];
+	return NULL;
+}
+
+size_t vfd_kb_entry_index(const struct vfd_kb *kb, const struct vfd_kb_entry *entry)
+{
+	return (size_t)(entry - kb->entries);
+}

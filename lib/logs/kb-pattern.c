@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The knowledge base's patterns (kb-internal.h): a compiler from a message
+ * pattern to a small program, and the Pike VM that runs one on a log line.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kb-internal.h"
+
+#define PATTERN_MAX	512		/* longest pattern */
+#define KEYWORD_MIN	4		/* the prefilter needs a word this long */
+#define KEYWORD_MAX	24		/* ... and at most this much of it */
+#define WORDS_MAX	32		/* words of a pattern the prefilter requires */
+#define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
+
+static int emit(struct kb_pattern *p, uint8_t op, uint8_t arg, size_t x, size_t y)
+{
+	if (p->n_prog >= 65535 || x > 65535 || y > 65535)
+		return -E2BIG;
+	if (p->n_prog == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 64;
+		struct inst *n = realloc(p->prog, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->prog = n;
+		p->cap = ncap;
+	}
+	p->prog[p->n_prog++] = (struct inst){ op, arg, (uint16_t)x, (uint16_t)y };
+	return (int)p->n_prog - 1;
+}
+
+/* one or more characters of a class, greedily */
+static int emit_run(struct kb_pattern *p, enum cls k)
+{
+	int loop = emit(p, I_CLASS, (uint8_t)k, 0, 0);
+
+	if (loop < 0)
+		return loop;
+	return emit(p, I_SPLIT, 0, (size_t)loop, p->n_prog + 1);
+}
+
+/* DDDD:BB:DD.F (4 or 5 domain digits, as VMD domains have) or BB:DD.F */
+static int emit_slot(struct kb_pattern *p)
+{
+	int split, r = 0;
+	size_t bus;
+
+	split = emit(p, I_SPLIT, 0, p->n_prog + 1, 0);
+	for (int i = 0; i < 4 && r >= 0; i++)
+		r = emit(p, I_CLASS, C_HEX, 0, 0);
+	/* optional fifth domain digit */
+	if (r >= 0)
+		r = emit(p, I_SPLIT, 0, p->n_prog + 1, p->n_prog + 2);
+	if (r >= 0)
+		r = emit(p, I_CLASS, C_HEX, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CHAR, ':', 0, 0);
+	if (split < 0 || r < 0)
+		return split < 0 ? split : r;
+	bus = p->n_prog;
+	p->prog[split].y = (uint16_t)bus;
+	r = emit(p, I_CLASS, C_HEX, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CLASS, C_HEX, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CHAR, ':', 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CLASS, C_HEX, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CLASS, C_HEX, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CHAR, '.', 0, 0);
+	if (r >= 0)
+		r = emit(p, I_CLASS, C_OCT, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_NOTNEXT, C_HEX, 0, 0);
+	return r;
+}
+
+/* -22, 22, or the text strerror() gives ("No such file or directory") */
+static int emit_errno(struct kb_pattern *p)
+{
+	int split, jnum, loop, r;
+
+	/* split: number or words */
+	split = emit(p, I_SPLIT, 0, p->n_prog + 1, 0);
+	/* an optional minus sign, then digits */
+	r = emit(p, I_SPLIT, 0, p->n_prog + 1, p->n_prog + 2);
+	if (r >= 0)
+		r = emit(p, I_CHAR, '-', 0, 0);
+	if (r >= 0)
+		r = emit_run(p, C_DIGIT);
+	jnum = emit(p, I_JMP, 0, 0, 0);
+	if (split < 0 || r < 0 || jnum < 0)
+		return -ENOMEM;
+	p->prog[split].y = (uint16_t)p->n_prog;
+	/* a capital, then any number of phrase characters */
+	r = emit(p, I_CLASS, C_UPPER, 0, 0);
+	loop = emit(p, I_SPLIT, 0, p->n_prog + 1, p->n_prog + 3);
+	if (r < 0 || loop < 0)
+		return -ENOMEM;
+	r = emit(p, I_CLASS, C_PHRASE, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_JMP, 0, (size_t)loop, 0);
+	if (r < 0)
+		return r;
+	p->prog[jnum].x = (uint16_t)p->n_prog;
+	return 0;
+}
+
+const struct kb_placeholder kb_placeholders[] = {
+	{ "slot", VFD_KB_SLOT, C_SLOTCH },	{ "group", VFD_KB_GROUP, C_DIGIT },
+	{ "errno", VFD_KB_ERRNO, C_ALNUM },	{ "bar", VFD_KB_BAR, C_DIGIT },
+	{ "process", VFD_KB_PROCESS, C_PROCESS }, { "path", VFD_KB_PATH, C_PATH },
+	{ "num", VFD_KB_NUM, C_DIGIT },		{ "word", VFD_KB_WORD, C_WORD },
+	{ "any", VFD_KB_ANY, C_ANY },
+};
+const size_t kb_n_placeholders = ARRAY_SIZE(kb_placeholders);
+
+void kb_set_error(struct vfd_kb_error *err, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * note a literal word of the pattern: the prefilter requires each one of three
+ * characters or more (the first WORDS_MAX distinct ones, cut to KEYWORD_MAX;
+ * the last place is kept for a word of KEYWORD_MIN, which every pattern has)
+ */
+static int keep_word(struct kb_pattern *p, const char *word, size_t len)
+{
+	size_t cut = len > KEYWORD_MAX ? KEYWORD_MAX : len;
+	char k[KEYWORD_MAX + 1], *nk;
+
+	if (len > p->longest)
+		p->longest = len;
+	if (len < WORD_MIN || p->n_words == WORDS_MAX ||
+	    (len < KEYWORD_MIN && p->n_words == WORDS_MAX - 1))
+		return 0;
+	for (size_t i = 0; i < cut; i++)
+		k[i] = (char)lower((unsigned char)word[i]);
+	k[cut] = '\0';
+	for (size_t off = 0; off < p->keyword_len; off += strlen(p->keyword + off) + 1)
+		if (strcmp(p->keyword + off, k) == 0)
+			return 0;
+	nk = realloc(p->keyword, p->keyword_len + cut + 1);
+	if (!nk)
+		return -ENOMEM;
+	memcpy(nk + p->keyword_len, k, cut + 1);
+	p->keyword = nk;
+	p->keyword_len += cut + 1;
+	p->n_words++;
+	return 0;
+}
+
+/* the bytes the instructions reachable from @pc without input can consume */
+static void first_set(struct kb_pattern *p, uint16_t pc)
+{
+	/* programs are small and acyclic without input; a visited mark still guards */
+	static const size_t max_depth = 65535;
+	uint16_t stack[64];
+	size_t top = 0, steps = 0;
+
+	stack[top++] = pc;
+	while (top && steps++ < max_depth) {
+		const struct inst *in = &p->prog[stack[--top]];
+
+		switch (in->op) {
+		case I_CHAR:
+			p->first[in->arg] = true;
+			if (in->arg >= 'a' && in->arg <= 'z')
+				p->first[in->arg - 32] = true;
+			break;
+		case I_CLASS:
+			for (int c = 0; c < 256; c++)
+				if (in_class(in->arg, (unsigned char)c))
+					p->first[c] = true;
+			break;
+		case I_SPLIT:
+			if (top + 2 <= ARRAY_SIZE(stack)) {
+				stack[top++] = in->y;
+				stack[top++] = in->x;
+			}
+			break;
+		case I_JMP:
+			stack[top++] = in->x;
+			break;
+		case I_MATCH:
+			break;
+		default:	/* I_SAVE, I_NOTPREV, I_NOTNEXT: no input */
+			stack[top++] = (uint16_t)(in - p->prog + 1);
+		}
+	}
+}
+
+/*
+ * Compile @text into @p. Literal characters match themselves (ASCII case
+ * ignored), a run of blanks matches one or more blanks, %name% is a
+ * placeholder, %% a percent sign.
+ */
+int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_error *err,
+		       unsigned int line)
+{
+	size_t len = strlen(text);
+	char word[PATTERN_MAX + 1];
+	size_t wlen = 0;
+	bool first = true, last_alnum = false;
+	int r = 0;
+
+	if (len == 0 || len > PATTERN_MAX) {
+		kb_set_error(err, line, "pattern is empty or longer than %d characters", PATTERN_MAX);
+		return -EINVAL;
+	}
+	r = emit(p, I_SAVE, CAP_START, 0, 0);
+	for (size_t i = 0; i < len && r >= 0;) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '%' && i + 1 < len && text[i + 1] == '%') {
+			c = '%';
+			i++;
+		} else if (c == '%') {
+			const char *close = memchr(text + i + 1, '%', len - i - 1);
+			const struct kb_placeholder *ph = NULL;
+			size_t nlen = close ? (size_t)(close - text - i - 1) : 0;
+
+			for (size_t k = 0; close && k < kb_n_placeholders; k++)
+				if (strlen(kb_placeholders[k].name) == nlen &&
+				    strncmp(kb_placeholders[k].name, text + i + 1, nlen) == 0)
+					ph = &kb_placeholders[k];
+			if (!ph) {
+				kb_set_error(err, line, "unknown placeholder in pattern at '%.20s' "
+					  "(expected %%slot%%, %%group%%, %%errno%%, %%bar%%, "
+					  "%%process%%, %%path%%, %%num%%, %%word%% or %%any%%)",
+					  text + i);
+				return -EINVAL;
+			}
+			if (p->n_values == VFD_KB_MAX_VALUES) {
+				kb_set_error(err, line, "more than %d placeholders in one pattern",
+					  VFD_KB_MAX_VALUES);
+				return -EINVAL;
+			}
+			if (first && ph->type == VFD_KB_ANY) {
+				kb_set_error(err, line, "a pattern cannot start with %%any%%");
+				return -EINVAL;
+			}
+			r = keep_word(p, word, wlen);
+			wlen = 0;
+			/* a leading placeholder starts where its kind of text starts */
+			if (r >= 0 && first)
+				r = emit(p, I_NOTPREV, (uint8_t)ph->cls, 0, 0);
+			if (r >= 0)
+				r = emit(p, I_SAVE, (uint8_t)(2 * p->n_values), 0, 0);
+			if (r >= 0 && ph->type == VFD_KB_SLOT)
+				r = emit_slot(p);
+			else if (r >= 0 && ph->type == VFD_KB_ERRNO)
+				r = emit_errno(p);
+			else if (r >= 0)
+				r = emit_run(p, ph->cls);
+			if (r >= 0)
+				r = emit(p, I_SAVE, (uint8_t)(2 * p->n_values + 1), 0, 0);
+			p->types[p->n_values++] = ph->type;
+			i += nlen + 2;
+			first = false;
+			last_alnum = false;
+			continue;
+		}
+		if (c == ' ' || c == '\t') {
+			r = keep_word(p, word, wlen);
+			wlen = 0;
+			while (i < len && (text[i] == ' ' || text[i] == '\t'))
+				i++;
+			if (r >= 0)
+				r = emit_run(p, C_BLANK);
+			first = false;
+			last_alnum = false;
+			continue;
+		}
+		/* a message that starts or ends with a word must not be part of a longer one */
+		if (first && in_class(C_ALNUM, c))
+			r = emit(p, I_NOTPREV, C_ALNUM, 0, 0);
+		if (r >= 0)
+			r = emit(p, I_CHAR, lower(c), 0, 0);
+		word[wlen++] = (char)c;
+		p->literal_chars++;
+		last_alnum = in_class(C_ALNUM, c);
+		first = false;
+		i++;
+	}
+	if (r >= 0)
+		r = keep_word(p, word, wlen);
+	if (r >= 0 && last_alnum)
+		r = emit(p, I_NOTNEXT, C_ALNUM, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_SAVE, CAP_START + 1, 0, 0);
+	if (r >= 0)
+		r = emit(p, I_MATCH, 0, 0, 0);
+	if (r == -E2BIG) {
+		kb_set_error(err, line, "pattern too complex");
+		return -EINVAL;
+	}
+	if (r < 0)
+		return r;
+	first_set(p, 0);
+	/* the literal characters before the first blank or placeholder */
+	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
+	       !strchr("% \t", text[p->lead_len])) {
+		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
+		p->lead_len++;
+	}
+	if (p->longest < KEYWORD_MIN) {
+		kb_set_error(err, line, "pattern needs a literal word of at least %d characters "
+			  "(the prefilter looks for it)", KEYWORD_MIN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- the VM */
+
+static void add_thread(struct vfd_kb *kb, const struct kb_pattern *p, struct thread *list,
+		       size_t *n, uint16_t pc, const uint16_t *cap, const unsigned char *line,
+		       size_t len, size_t pos)
+{
+	const struct inst *in;
+
+	if (kb->mark[pc] == kb->gen || kb->steps == 0)
+		return;
+	kb->steps--;
+	kb->mark[pc] = kb->gen;
+	in = &p->prog[pc];
+	switch (in->op) {
+	case I_JMP:
+		add_thread(kb, p, list, n, in->x, cap, line, len, pos);
+		return;
+	case I_SPLIT:
+		add_thread(kb, p, list, n, in->x, cap, line, len, pos);
+		add_thread(kb, p, list, n, in->y, cap, line, len, pos);
+		return;
+	case I_SAVE: {
+		uint16_t copy[CAP_N];
+
+		memcpy(copy, cap, sizeof(copy));
+		copy[in->arg] = (uint16_t)pos;
+		add_thread(kb, p, list, n, (uint16_t)(pc + 1), copy, line, len, pos);
+		return;
+	}
+	case I_NOTPREV:
+		if (pos == 0 || !in_class(in->arg, line[pos - 1]))
+			add_thread(kb, p, list, n, (uint16_t)(pc + 1), cap, line, len, pos);
+		return;
+	case I_NOTNEXT:
+		if (pos == len || !in_class(in->arg, line[pos]))
+			add_thread(kb, p, list, n, (uint16_t)(pc + 1), cap, line, len, pos);
+		return;
+	default:
+		list[*n].pc = pc;
+		memcpy(list[*n].cap, cap, sizeof(list[*n].cap));
+		(*n)++;
+	}
+}
+
+/* a fresh generation for the pc marks; on wrap-around the marks start over */
+static void next_gen(struct vfd_kb *kb)
+{
+	if (++kb->gen == 0) {
+		memset(kb->mark, 0, (kb->max_prog + 1) * sizeof(*kb->mark));
+		kb->gen = 1;
+	}
+}
+
+/* can a match of @p start at @pos? its first byte, then its leading literal text */
+static bool can_start(const struct kb_pattern *p, const unsigned char *line, size_t len,
+		      size_t pos)
+{
+	if (!p->first[line[pos]] || len - pos < p->lead_len)
+		return false;
+	for (uint8_t k = 1; k < p->lead_len; k++)
+		if (lower(line[pos + k]) != (unsigned char)p->lead[k])
+			return false;
+	return true;
+}
+
+/*
+ * leftmost match of @p in the line; 1 with the captures, 0 none, -E2BIG when
+ * the line's step budget ran out first
+ */
+int kb_pattern_run(struct vfd_kb *kb, const struct kb_pattern *p, const unsigned char *line,
+		   size_t len, uint16_t *out)
+{
+	struct thread *cl = kb->tl[0], *nl = kb->tl[1], *tmp;
+	uint16_t zero[CAP_N] = { 0 };
+	size_t nc = 0, nn, pos = 0;
+	bool matched = false;
+
+	for (;;) {
+		if (nc == 0) {
+			/* no thread alive: jump to where a match could start */
+			if (matched)
+				break;
+			while (pos < len && !can_start(p, line, len, pos))
+				pos++;
+			if (pos >= len)
+				break;
+			next_gen(kb);
+			add_thread(kb, p, cl, &nc, 0, zero, line, len, pos);
+			if (nc == 0) {
+				pos++;
+				continue;
+			}
+		}
+		nn = 0;
+		next_gen(kb);
+		for (size_t t = 0; t < nc; t++) {
+			const struct inst *in = &p->prog[cl[t].pc];
+
+			if (in->op == I_MATCH) {
+				memcpy(out, cl[t].cap, sizeof(cl[t].cap));
+				matched = true;
+				break;	/* threads after this one have lower priority */
+			}
+			if (pos >= len)
+				continue;
+			if ((in->op == I_CHAR && lower(line[pos]) == in->arg) ||
+			    (in->op == I_CLASS && in_class(in->arg, line[pos])))
+				add_thread(kb, p, nl, &nn, (uint16_t)(cl[t].pc + 1), cl[t].cap, line,
+					   len, pos + 1);
+		}
+		if (kb->steps < nc)
+			return -E2BIG;
+		kb->steps -= (uint32_t)nc;
+		if (pos >= len)
+			break;
+		/* a new start at the next position, least preferred: leftmost wins */
+		if (!matched && pos + 1 < len && can_start(p, line, len, pos + 1))
+			add_thread(kb, p, nl, &nn, 0, zero, line, len, pos + 1);
+		tmp = cl;
+		cl = nl;
+		nl = tmp;
+		nc = nn;
+		pos++;
+	}
+	return matched;
+}
