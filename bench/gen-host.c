@@ -214,9 +214,21 @@ static struct fn *add(enum kind kind, int socket, int bus, int dev, int func, co
 	return f;
 }
 
+/*
+ * -u: hardware newer than the host's pci.ids. Every vendor (and subsystem
+ * vendor) becomes 0x1ee0, which pci.ids does not list, so that no vendor or
+ * device has a name there; classes stay, as new devices keep the old ones.
+ */
+#define UNKNOWN_VENDOR	0x1ee0
+static bool unknown_ids;
+
 static void ids(struct fn *f, uint16_t v, uint16_t d, uint16_t sv, uint16_t sd, uint32_t cls,
 		uint8_t header)
 {
+	if (unknown_ids) {
+		v = UNKNOWN_VENDOR;
+		sv = sv ? UNKNOWN_VENDOR : 0;
+	}
 	f->vendor = v;
 	f->device = d;
 	f->svendor = sv;
@@ -1062,9 +1074,10 @@ static void write_all(void)
 
 static void usage(FILE *out)
 {
-	fputs("Usage: gen-host [-n FUNCTIONS] DIR\n"
+	fputs("Usage: gen-host [-u] [-n FUNCTIONS] DIR\n"
 	      "Write a sysroot of a two-socket host with FUNCTIONS PCI functions\n"
-	      "(256 to 16384, default 4096) into DIR, which must not exist.\n", out);
+	      "(256 to 16384, default 4096) into DIR, which must not exist.\n"
+	      "  -u  vendor IDs pci.ids does not list (hardware newer than the list)\n", out);
 }
 
 int main(int argc, char **argv)
@@ -1072,7 +1085,7 @@ int main(int argc, char **argv)
 	int n = 4096, groups, c;
 	const char *dir;
 
-	while ((c = getopt(argc, argv, "n:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:uh")) != -1) {
 		switch (c) {
 		case 'n': {
 			char *end;
@@ -1084,6 +1097,9 @@ int main(int argc, char **argv)
 			n = (int)v;
 			break;
 		}
+		case 'u':
+			unknown_ids = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1110,8 +1126,9 @@ int main(int argc, char **argv)
 	write_drivers();
 	write_all();
 	write_host(groups);
-	put_text(".vfd-bench-tree", "functions=%d groups=%d gpus=%d nvme=%d nics=%d pfs=%d vfs=%d\n",
-		 n, groups, gpu_count, nvme_count, nic_count, pf_count, vf_total);
+	put_text(".vfd-bench-tree", "functions=%d ids=%s groups=%d gpus=%d nvme=%d nics=%d pfs=%d vfs=%d\n",
+		 n, unknown_ids ? "unknown" : "known", groups, gpu_count, nvme_count, nic_count,
+		 pf_count, vf_total);
 	printf("%s: %d functions, %d IOMMU groups, %d GPUs, %d NVMe, %d NICs (%d PFs, %d VFs)\n",
 	       dir, n, groups, gpu_count, nvme_count, nic_count, pf_count, vf_total);
 	free(fns);

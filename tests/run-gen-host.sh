@@ -110,6 +110,37 @@ for n in 256 1024; do
 	fi
 done
 
+# -u: vendors pci.ids does not list (bench/names). Every function still has its IDs
+# and class; a name libpci is asked for is asked once per ID (lib/host/pci-names.c),
+# so functions of one ID show one name and, where the udev hwdb index is absent,
+# libudev's failed opens no longer grow with the functions (ten per lookup before)
+n=1024
+t=$tmp/unknown-$n
+status 0 "-u: generated" "$gen" -u -n "$n" "$t"
+"$vd" --sysroot "$t" groups -r -n -o ID,CLASS,VENDORNAME,DEVICENAME,CLASSNAME >"$tmp/vd" \
+	2>"$tmp/vd.err"
+if [ "$(wc -l <"$tmp/vd")" -eq "$n" ] && [ ! -s "$tmp/vd.err" ] &&
+   ! awk '$1 !~ /^1ee0:/' "$tmp/vd" | grep -q .; then
+	ok "-u: every function listed, every vendor 1ee0"
+else
+	not_ok "-u: $(wc -l <"$tmp/vd") functions listed, or a vendor not 1ee0"
+fi
+# one line per ID: the remembered answer is the one libpci gave first
+ids=$(awk '{ print $1 }' "$tmp/vd" | sort -u | wc -l)
+rows=$(sort -u "$tmp/vd" | awk '{ print $1 }' | sort -u | wc -l)
+named=$(sort -u "$tmp/vd" | wc -l)
+[ "$named" -eq "$rows" ] && [ "$rows" -eq "$ids" ] && ok "-u: one set of names per ID ($ids IDs)" ||
+	not_ok "-u: $named name lines for $ids IDs"
+if command -v strace >/dev/null &&
+   strace -f -e trace=open,openat -o "$tmp/strace" "$vd" --sysroot "$t" groups >/dev/null 2>&1
+then
+	failed=$(grep -c ' = -1 ' "$tmp/strace")
+	[ "$failed" -lt $((n / 4)) ] && ok "-u: $failed failed opens for $n functions" ||
+		not_ok "-u: $failed failed opens for $n functions (libpci asked per function?)"
+else
+	skip "-u: strace not installed or not allowed"
+fi
+
 # the same size twice: the same tree
 "$gen" -n 256 "$tmp/again" >/dev/null 2>&1
 if [ "$(listing "$tmp/host-256" | md5sum)" = "$(listing "$tmp/again" | md5sum)" ]; then

@@ -129,10 +129,6 @@ static inline const char *driver_name_or_none(const struct vfd_pcidev *d)
 	return drv ? drv : "no driver";
 }
 
-/* usage.c: the per-host cache of what the host uses each device for */
-struct usage_index;
-struct usage_index **host_usage(struct vfd_host *host);
-void usage_index_free(struct usage_index *idx);
 
 /* access.c: may @user open a node with this mode and owner? (etc/passwd, etc/group) */
 int user_can_open(struct vfd_root *root, const char *user, const struct stat *st, bool *can,
@@ -155,8 +151,6 @@ char *group_name(struct vfd_root *root, unsigned int gid);
  * is something else, -EXDEV when the directory is not below the root.
  */
 int root_real_dir(struct vfd_root *root, const char *rel, const char *const *files, char **out);
-/* the files libkmod opens in a module tree (modules.c) */
-extern const char *const kmod_files[];
 int root_open_child(struct vfd_root *root, int dfd, const char *dir, const char *name,
 		    int flags);
 /* one attribute, newline stripped, NUL-terminated in @buf */

@@ -50,6 +50,18 @@ int vfd_modules_load(struct vfd_modules *mods, const char *name);
  */
 int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,
 			  struct vfd_module_file **files, size_t *n);
+/*
+ * modules.c: modules_new_at - module state as vfd_modules_new() gives it, with
+ * the module tree at @dir (relative to the root; the guest's are not always
+ * lib/modules/RELEASE) for alias lookups: libkmod where the tree has
+ * modules.alias.bin and the build has libkmod, else modules.alias and
+ * modules.builtin.alias read as text. NULL (errno set) without memory.
+ * modules_alias_names - the modules whose aliases match @modalias, each once
+ * (caller frees with vfd_strv_free); *@builtin when one is built into the
+ * kernel. NULL without memory.
+ */
+struct vfd_modules *modules_new_at(struct vfd_root *root, const char *dir);
+char **modules_alias_names(struct vfd_modules *mods, const char *modalias, bool *builtin);
 /* platform.c: steps to load @module now and at every boot (caller frees) */
 char **vfd_system_module_fix(const struct vfd_system *sys, const char *module);
 
@@ -114,5 +126,23 @@ int vfd_host_lookup(const struct vfd_host *host, const struct vfd_devspec *spec,
 /* matching devices of spec after @start (index), 0 or 1 when none left */
 int vfd_host_lookup_next(const struct vfd_host *host, const struct vfd_devspec *spec,
 			 size_t start, size_t *index);
+
+/* ---------------------------------------------------- PCI (pci.c) */
+
+/*
+ * pci.c: host_cache - the slot of a cache another module keeps per host (the
+ * usage index of usage.c, the names of pci-names.c), the one that @free_fn
+ * frees, made on first use (*slot NULL then): the caller fills it, the host
+ * frees it with @free_fn. NULL when every slot is taken by another owner.
+ * The host model so calls back into no module that uses it.
+ */
+void **host_cache(struct vfd_host *host, void (*free_fn)(void *data));
+/*
+ * pci.c: the files of the host's functions that the scan and the attributes
+ * read so far could not read for want of permission (EACCES, EPERM), as
+ * "sys/bus/pci/devices/SLOT/ATTR", in the order met, each once; owned by the
+ * host, valid until the next read. For the guest run without root.
+ */
+char *const *host_refused(const struct vfd_host *host, size_t *n);
 
 #endif

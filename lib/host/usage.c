@@ -33,8 +33,10 @@ struct usage_index {
 	char *route, *inet6;	/* proc/net/route and if_inet6, for the interfaces */
 };
 
-void usage_index_free(struct usage_index *idx)
+static void usage_index_free(void *data)
 {
+	struct usage_index *idx = data;
+
 	if (!idx)
 		return;
 	for (size_t i = 0; i < idx->n; i++) {
@@ -499,22 +501,26 @@ static int push_use(struct vfd_use **uses, int *n, int *cap, enum vfd_use_kind k
 int vfd_host_device_uses(struct vfd_host *host, const struct vfd_pcidev *dev,
 			 struct vfd_use **uses)
 {
-	struct usage_index **slot = host_usage(host);
+	void **slot = host_cache(host, usage_index_free);
+	struct usage_index *idx;
 	const char *bdf = vfd_pcidev_get_slot(dev);
 	int n = 0, cap = 0, r = 0;
 
 	*uses = NULL;
+	if (!slot)
+		return -ENOMEM;
 	if (!*slot)
 		*slot = usage_index_build(vfd_host_get_root(host));
-	if (!*slot)
+	idx = *slot;
+	if (!idx)
 		return -ENOMEM;
-	for (size_t i = 0; i < (*slot)->n && r == 0; i++) {
-		struct usage_entry *e = &(*slot)->e[i];
+	for (size_t i = 0; i < idx->n && r == 0; i++) {
+		struct usage_entry *e = &idx->e[i];
 
 		if (!path_below(e->path, bdf))
 			continue;
 		if (e->ifname)
-			resolve_netif(vfd_host_get_root(host), *slot, e);
+			resolve_netif(vfd_host_get_root(host), idx, e);
 		if (e->what)
 			r = push_use(uses, &n, &cap, e->kind, e->what, e->evidence);
 	}

@@ -75,10 +75,17 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && su_ok=$(setpriv --re
 	--regid=65534 --clear-groups test -x "$vd" && echo yes) && [ "$su_ok" = yes ]; then
 	cp -a "$work/trees/android-swiftshader" "$work/noroot"
 	chmod 600 "$work/noroot/dev/kmsg" "$work/noroot/vendor/build.prop"
+	# and an attribute of the first function: the host model reads those (host_refused)
+	first=$(ls "$work/noroot/sys/bus/pci/devices" | head -n 1)
+	chmod 600 "$work/noroot/sys/bus/pci/devices/$first/vendor" \
+		"$work/noroot/sys/bus/pci/devices/$first/driver_override"
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$vd" --sysroot "$work/noroot" guest -J \
 		>"$work/out" 2>"$work/err"
 	if grep -q '"guest.access"' "$work/out" && grep -q '/dev/kmsg: permission denied' \
-		"$work/out" && grep -q '/vendor/build.prop: permission denied' "$work/out"; then
+		"$work/out" && grep -q '/vendor/build.prop: permission denied' "$work/out" &&
+		grep -q "/sys/bus/pci/devices/$first/vendor: permission denied" "$work/out" &&
+		grep -q "/sys/bus/pci/devices/$first/driver_override: permission denied" \
+		"$work/out"; then
 		ok "not root: unreadable files are named"
 	else
 		not_ok "not root: unreadable files are named"
