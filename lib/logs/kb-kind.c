@@ -132,13 +132,35 @@ static size_t word_at(const struct kind_word *w, const char *s, size_t len)
 	return i;
 }
 
+/*
+ * Where the message proper starts: QEMU repeats the option that failed
+ * before its message ("qemu-system-x86_64: -device vfio-pci,host=...,
+ * romfile=x.rom: vfio ...: message", qemu-options.c error_loc), and the
+ * user's option words (romfile, rombar, x-vga) say nothing about the cause.
+ * The echo runs from ": -NAME " to the next ": "; the JSON form of -device
+ * has no ": " inside.
+ */
+static size_t message_start(const char *msg, size_t len)
+{
+	for (size_t i = 0; i + 3 < len; i++) {
+		if (msg[i] != ':' || msg[i + 1] != ' ' || msg[i + 2] != '-' ||
+		    !(msg[i + 3] >= 'a' && msg[i + 3] <= 'z'))
+			continue;
+		for (size_t k = i + 3; k + 1 < len; k++)
+			if (msg[k] == ':' && msg[k + 1] == ' ')
+				return k + 2;
+		break;
+	}
+	return 0;
+}
+
 const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, size_t len)
 {
 	const struct kind_word *best = NULL;
 
 	if (!entry->family || !msg || table_ready() < 0)
 		return entry->kind;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = message_start(msg, len); i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
 			continue;
 		for (size_t k = 0; k < table.n; k++) {
