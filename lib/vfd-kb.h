@@ -76,12 +76,6 @@ struct vfd_kb_entry {
 	size_t n_fixes;
 };
 
-/* where parsing stopped: line 0 when the problem is not on one line */
-struct vfd_kb_error {
-	unsigned int line;
-	char message[192];
-};
-
 /*
  * vfd_kb_parse - read a knowledge base held in memory
  * @buf, @len: the text (at most 4 MiB); nothing of it is kept.
@@ -89,9 +83,9 @@ struct vfd_kb_error {
  * Returns: 0 with a new *out (free with vfd_kb_free), -EINVAL for a malformed
  *          file, -EFBIG for one too large, -ENOMEM.
  */
-int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb_error *err);
+int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err);
 /* the compiled-in knowledge base (data/kb/NN-NAME.kb), parsed (as vfd_kb_parse) */
-int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_kb_error *err);
+int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_parse_error *err);
 /* the text of the compiled-in knowledge base */
 const char *vfd_kb_builtin_text(size_t *len);
 void vfd_kb_free(struct vfd_kb *kb);

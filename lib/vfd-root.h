@@ -98,6 +98,16 @@ int vfd_parse_s64(const char *s, int64_t *out);
 
 /* ----------------------------------------------------------- misc */
 
+/*
+ * Where a parser of outside data (a .kb file, a VM definition, a file persist
+ * edits) stopped: the 1-based line, 0 when the problem is not on one line,
+ * and one sentence.
+ */
+struct vfd_parse_error {
+	unsigned int line;
+	char message[192];
+};
+
 void vfd_strv_free(char **strv);
 size_t vfd_strv_len(char *const *strv);
 

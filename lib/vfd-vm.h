@@ -216,11 +216,6 @@ struct vfd_vm_conf {
 	size_t n_hostdevs;
 };
 
-struct vfd_vm_error {
-	unsigned int line;		/* 0 when not about one line */
-	char message[160];
-};
-
 /*
  * vfd_vm_parse_libvirt - read a libvirt domain held in memory
  * Parsed with libxml2 without network access, entity substitution or DTD
@@ -230,7 +225,7 @@ struct vfd_vm_error {
  *          for a malformed or refused document, -EFBIG, -ENOMEM.
  */
 int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
-			 struct vfd_vm_error *err);
+			 struct vfd_parse_error *err);
 /*
  * vfd_vm_parse_qemu - read a QEMU command line held in memory: shell words
  * (quotes, backslashes, backslash-newline continuations, # comments), from
@@ -238,7 +233,7 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
  * driver,key=value and the JSON form. Returns as vfd_vm_parse_libvirt.
  */
 int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
-		      struct vfd_vm_error *err);
+		      struct vfd_parse_error *err);
 /*
  * vfd_vm_parse_pve - read a Proxmox VE VM configuration held in memory
  * (/etc/pve/qemu-server/ID.conf: "key: value" lines; snapshot, pending and
@@ -247,11 +242,11 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
  * Returns as vfd_vm_parse_libvirt.
  */
 int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
-		     struct vfd_vm_error *err);
+		     struct vfd_parse_error *err);
 /* true when @buf reads as a Proxmox VM configuration ("key: value" lines) */
 bool vfd_vm_is_pve(const char *buf, size_t len);
 /* any of the three, by content: '<' first is XML; "key: value" lines are Proxmox */
-int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_vm_error *err);
+int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_parse_error *err);
 void vfd_vm_conf_clear(struct vfd_vm_conf *conf);
 
 struct vfd_lint_opts {

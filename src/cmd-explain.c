@@ -104,7 +104,7 @@ fail:
 
 struct vfd_kb *cmd_load_kb(const char *path)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb = NULL;
 	size_t len = 0;
 	char *buf;

@@ -122,7 +122,7 @@ int cmd_lint(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct vfd_lint_opts lopts = { 0 };
 	struct vfd_vm_conf conf = { 0 };
 	struct vfd_report report = { 0 };
-	struct vfd_vm_error err = { 0 };
+	struct vfd_parse_error err = { 0 };
 	struct outopts o = { 0 };
 	struct vfd_host *host = NULL;
 	const char *file;

@@ -727,7 +727,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 	const char *broken[2] = { NULL, NULL }, *qemu_arg = NULL;
 	struct vfd_bind_opts bopts = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup;
-	struct vfd_kb_error kerr;
+	struct vfd_parse_error kerr;
 	size_t runs = 0;
 	bool given_back = true;
 	int c, r, rc = EXIT_TROUBLE;

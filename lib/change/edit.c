@@ -128,16 +128,8 @@ static bool line_is(const char *p, size_t n, const char *marker)
 	return n >= ml && memcmp(p, marker, ml) == 0;
 }
 
-static void set_err(struct edit_error *err, unsigned int line, const char *msg)
-{
-	if (!err)
-		return;
-	err->line = line;
-	snprintf(err->msg, sizeof(err->msg), "%s", msg);
-}
-
 int block_find(const char *text, size_t len, size_t *start, size_t *end,
-	       struct edit_error *err)
+	       struct vfd_parse_error *err)
 {
 	size_t pos = 0, bstart = 0;
 	unsigned int line = 0, bline = 0;
@@ -151,7 +143,7 @@ int block_find(const char *text, size_t len, size_t *start, size_t *end,
 		line++;
 		if (line_is(text + pos, n, BLOCK_BEGIN)) {
 			if (in || found) {
-				set_err(err, line, in ? "a second '" BLOCK_BEGIN "' before the end "
+				vfd_parse_error_set(err, line, "%s", in ? "a second '" BLOCK_BEGIN "' before the end "
 							"of the first block"
 						      : "a second vfio-doctor block");
 				return -EINVAL;
@@ -161,7 +153,7 @@ int block_find(const char *text, size_t len, size_t *start, size_t *end,
 			bline = line;
 		} else if (line_is(text + pos, n, BLOCK_END)) {
 			if (!in) {
-				set_err(err, line, "'" BLOCK_END "' without its BEGIN line");
+				vfd_parse_error_set(err, line, "%s", "'" BLOCK_END "' without its BEGIN line");
 				return -EINVAL;
 			}
 			in = false;
@@ -172,14 +164,14 @@ int block_find(const char *text, size_t len, size_t *start, size_t *end,
 		pos = next;
 	}
 	if (in) {
-		set_err(err, bline, "'" BLOCK_BEGIN "' without its END line");
+		vfd_parse_error_set(err, bline, "%s", "'" BLOCK_BEGIN "' without its END line");
 		return -EINVAL;
 	}
 	return found ? 1 : 0;
 }
 
 int block_set(const char *text, size_t len, const char *const *lines, char **out,
-	      size_t *out_len, struct edit_error *err)
+	      size_t *out_len, struct vfd_parse_error *err)
 {
 	const char *eol = text_eol(text, len);
 	struct tbuf b = { 0 };

@@ -52,22 +52,9 @@ static bool in_list(const char *const *list, const char *w)
 	return false;
 }
 
-static __attribute__((format(printf, 3, 4))) void set_err(struct edit_error *err,
-							     unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-}
-
 /* the words to drop from @v; -EINVAL when one cannot be cut out alone */
 static int mark_drops(const struct shvalue *v, const char *var, const struct cmdline_edit *e,
-		      bool *drop, struct strv_builder *removed, struct edit_error *err)
+		      bool *drop, struct strv_builder *removed, struct vfd_parse_error *err)
 {
 	for (size_t i = 0; i < v->nwords; i++) {
 		if (!in_list(e->remove, v->words[i].text))
@@ -75,7 +62,7 @@ static int mark_drops(const struct shvalue *v, const char *var, const struct cmd
 		if (!v->words[i].plain) {
 			if (err) {
 				err->line = v->line;
-				snprintf(err->msg, sizeof(err->msg),
+				snprintf(err->message, sizeof(err->message),
 					 "%s: '%s' is quoted in parts; cannot remove it alone", var,
 					 v->words[i].text);
 			}
@@ -189,20 +176,20 @@ static bool reads_as(const char *text, size_t len, const char *var, const struct
  */
 static bool edit_reads_back(const char *out, size_t olen, const struct shvalue *all,
 			    const bool *drop_all, const struct shvalue *def, const bool *drop_def,
-			    const struct strv_builder *add, bool to_all, struct edit_error *err)
+			    const struct strv_builder *add, bool to_all, struct vfd_parse_error *err)
 {
 	if (reads_as(out, olen, VAR_ALL, all, drop_all, to_all ? add->v : NULL,
 		     to_all ? add->n : 0) &&
 	    reads_as(out, olen, VAR_DEFAULT, def, drop_def, to_all ? NULL : add->v,
 		     to_all ? 0 : add->n))
 		return true;
-	set_err(err, all->line ? all->line : def->line,
+	vfd_parse_error_set(err, all->line ? all->line : def->line,
 		"the edited file would not read back as intended; edit it by hand");
 	return false;
 }
 
 int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
-	      size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+	      size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err)
 {
 	struct strv_builder add = { 0 }, rem = { 0 };
 	struct shvalue all, def;
@@ -224,7 +211,7 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *e, char *
 	}
 	r = -EINVAL;
 	if (all.array || def.array) {
-		set_err(err, all.array ? all.line : def.line, "%s is an array, not a string",
+		vfd_parse_error_set(err, all.array ? all.line : def.line, "%s is an array, not a string",
 			all.array ? VAR_ALL : VAR_DEFAULT);
 		goto out;
 	}
@@ -397,7 +384,7 @@ static int kcmdline_words(const char *text, size_t len, struct shvalue *v)
 }
 
 int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
-		  size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+		  size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err)
 {
 	struct strv_builder add = { 0 }, rem = { 0 };
 	struct shvalue v = { 0 };
@@ -409,7 +396,7 @@ int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *e, ch
 	r = kcmdline_words(text, len, &v);
 	if (r == -EINVAL && err) {
 		err->line = 1;
-		snprintf(err->msg, sizeof(err->msg), "unterminated double quote");
+		snprintf(err->message, sizeof(err->message), "unterminated double quote");
 	}
 	if (r < 0)
 		goto out;
@@ -461,7 +448,7 @@ out:
  * there is none); removals apply to all of them.
  */
 int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *e, char **out,
-		       size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+		       size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err)
 {
 	struct strv_builder add = { 0 }, rem = { 0 };
 	struct shvalue *lines = NULL;
@@ -503,7 +490,7 @@ int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *
 		nlines++;
 		r = kcmdline_words(text + v, vend - v, &lines[nlines - 1]);
 		if (r == -EINVAL)
-			set_err(err, lineno, "options: unterminated double quote");
+			vfd_parse_error_set(err, lineno, "options: unterminated double quote");
 		if (r < 0)
 			goto out;
 		r = -ENOMEM;

@@ -92,7 +92,7 @@ static void insert(struct splices *sp, size_t at, char *s)
 }
 
 int shell_array_edit(const char *text, size_t len, const struct array_edit *e, char **out,
-		     size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+		     size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err)
 {
 	struct strv_builder front = { 0 }, back = { 0 }, rem = { 0 };
 	struct splices sp = { 0 };
@@ -117,7 +117,7 @@ int shell_array_edit(const char *text, size_t len, const struct array_edit *e, c
 		if (!v.array && !v.words[i].plain) {
 			if (err) {
 				err->line = v.line;
-				snprintf(err->msg, sizeof(err->msg),
+				snprintf(err->message, sizeof(err->message),
 					 "%s: '%s' is quoted in parts; cannot remove it alone", e->name,
 					 v.words[i].text);
 			}

@@ -21,7 +21,7 @@ static const char *const cmdline_remove[] = {
 
 static int grub_editor(const char *text, size_t len, const char *key, const char *const *add,
 		       const char *const *remove, char **out, size_t *out_len, char ***added,
-		       char ***removed, struct edit_error *err)
+		       char ***removed, struct vfd_parse_error *err)
 {
 	struct cmdline_edit e = { .add = add, .remove = remove };
 
@@ -32,7 +32,7 @@ static int grub_editor(const char *text, size_t len, const char *key, const char
 
 static int kcmdline_editor(const char *text, size_t len, const char *key,
 			   const char *const *add, const char *const *remove, char **out,
-			   size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+			   size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err)
 {
 	struct cmdline_edit e = { .add = add, .remove = remove };
 
@@ -42,7 +42,7 @@ static int kcmdline_editor(const char *text, size_t len, const char *key,
 
 static int entry_editor(const char *text, size_t len, const char *key, const char *const *add,
 			const char *const *remove, char **out, size_t *out_len, char ***added,
-			char ***removed, struct edit_error *err)
+			char ***removed, struct vfd_parse_error *err)
 {
 	struct cmdline_edit e = { .add = add, .remove = remove };
 
@@ -215,7 +215,7 @@ static void cmdline_file(struct work *w, const struct persist_file *f, const cha
 	char *old = NULL, *out = NULL, **added = NULL, **removed = NULL;
 	size_t len = 0, olen = 0;
 	unsigned int mode = 0644;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	bool existed;
 	int r;
 

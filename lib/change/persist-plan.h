@@ -92,7 +92,7 @@ enum file_kind { FK_OWNED, FK_BLOCK, FK_TOKENS, FK_STATE };
 typedef int (*token_editor)(const char *text, size_t len, const char *key,
 			    const char *const *add, const char *const *remove, char **out,
 			    size_t *out_len, char ***added, char ***removed,
-			    struct edit_error *err);
+			    struct vfd_parse_error *err);
 
 struct token_key {
 	const char *key;	/* NULL ends a list */
@@ -155,7 +155,7 @@ struct vfd_finding *persist_problem(struct work *w, const char *id, enum vfd_sta
 				    const char *device, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* a file that could not be read or understood: a failure naming it */
-void persist_problem_edit(struct work *w, const char *path, const struct edit_error *e, int r);
+void persist_problem_edit(struct work *w, const char *path, const struct vfd_parse_error *e, int r);
 void persist_visit(struct work *w, const char *path);
 /* whether this run decided about @path already */
 bool persist_visited(const struct work *w, const char *path);
@@ -206,7 +206,7 @@ void persist_strv_add_unique(char ***v, const char *s);
 int persist_edit_tokens(struct work *w, const char *path, const char *key, token_editor ed,
 			const char *text, size_t len, const char *const *want,
 			const char *const *user_remove, char **out, size_t *out_len,
-			char ***did_add, char ***did_remove, struct edit_error *err);
+			char ***did_add, char ***did_remove, struct vfd_parse_error *err);
 /* drop every token record of @path from @s */
 void persist_forget_tokens(struct pstate *s, const char *path);
 /* the words of @v, @sep between them */

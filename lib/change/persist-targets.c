@@ -25,7 +25,7 @@ static const char *const mkinitcpio_modules[] = { "vfio_pci", "vfio", "vfio_iomm
 
 static int modules_editor(const char *text, size_t len, const char *key,
 			  const char *const *add, const char *const *remove, char **out,
-			  size_t *out_len, char ***added, char ***removed, struct edit_error *err)
+			  size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err)
 {
 	struct array_edit e = { .name = key, .remove = remove, .modules = true };
 
@@ -35,7 +35,7 @@ static int modules_editor(const char *text, size_t len, const char *key,
 
 static int files_editor(const char *text, size_t len, const char *key, const char *const *add,
 			const char *const *remove, char **out, size_t *out_len, char ***added,
-			char ***removed, struct edit_error *err)
+			char ***removed, struct vfd_parse_error *err)
 {
 	struct array_edit e = { .name = key, .remove = remove };
 
@@ -91,7 +91,7 @@ static int modprobe_others(struct work *w, struct modprobe_info *info, char **la
 		qsort(names.v, names.n, sizeof(*names.v), persist_str_cmp);
 	for (size_t i = 0; i < names.n && r == 0; i++) {
 		struct modprobe_info one = { 0 };
-		struct edit_error e = { 0 };
+		struct vfd_parse_error e = { 0 };
 		char *text = NULL, *path = xasprintf("etc/modprobe.d/%s", names.v[i]);
 		size_t len = 0;
 
@@ -139,7 +139,7 @@ static void step_owned(struct work *w, const struct persist_file *f, char *new,
 	char *old = NULL;
 	size_t len = 0;
 	unsigned int omode = mode;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	int r;
 
 	if (w->err) {
@@ -164,7 +164,7 @@ static void step_block(struct work *w, const struct persist_file *f, char **line
 	char *old = NULL, *out = NULL;
 	size_t len = 0, olen = 0;
 	unsigned int mode = 0644;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	int r = persist_read(w->root, path, &old, &len, &mode);
 
 	if (r >= 0)
@@ -292,7 +292,7 @@ static void step_initramfs_tools(struct work *w)
 	struct strv_builder lines = { 0 };
 	char *text = NULL, *outside = NULL, **names = NULL;
 	size_t len = 0, olen = 0;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 
 	/* the modules the file already lists outside persist's block stay as they are */
 	if (want && persist_read(w->root, ITMODULES_PATH, &text, &len, NULL) == 1 &&
@@ -333,7 +333,7 @@ static void step_booster(struct work *w)
 	};
 	char *text = NULL, *outside = NULL;
 	size_t len = 0, olen = 0;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	bool theirs = false;
 
 	if (persist_read(w->root, BOOSTER_PATH, &text, &len, NULL) == 1 &&
@@ -364,7 +364,7 @@ static void step_mkinitcpio(struct work *w)
 	char *old = NULL, *mid = NULL, *out = NULL, **hooks = NULL;
 	size_t len = 0, mlen = 0, olen = 0;
 	unsigned int mode = 0644;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	int r = persist_read(w->root, MKINITCPIO_PATH, &old, &len, &mode);
 
 	if (r == 0) {

@@ -103,7 +103,7 @@ static bool only_blank(const char *t, size_t n)
 	return true;
 }
 
-void persist_problem_edit(struct work *w, const char *path, const struct edit_error *e, int r)
+void persist_problem_edit(struct work *w, const char *path, const struct vfd_parse_error *e, int r)
 {
 	struct vfd_finding *f;
 
@@ -114,10 +114,10 @@ void persist_problem_edit(struct work *w, const char *path, const struct edit_er
 	if (r == -EINVAL && e->line)
 		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
 				    "/%s: line %u: %s; the file is left untouched", path,
-				    e->line, e->msg);
+				    e->line, e->message);
 	else if (r == -EINVAL)
 		f = persist_problem(w, "persist.unparsable", VFD_FAIL, NULL,
-				    "/%s: %s; the file is left untouched", path, e->msg);
+				    "/%s: %s; the file is left untouched", path, e->message);
 	else
 		f = persist_problem(w, "persist.unreadable", VFD_FAIL, NULL,
 				    "cannot read '/%s': %s; the file is left untouched",
@@ -314,7 +314,7 @@ void persist_keep(struct work *w, const char *path)
 int persist_edit_tokens(struct work *w, const char *path, const char *key, token_editor ed,
 			const char *text, size_t len, const char *const *want,
 			const char *const *user_remove, char **out, size_t *out_len,
-			char ***did_add, char ***did_remove, struct edit_error *err)
+			char ***did_add, char ***did_remove, struct vfd_parse_error *err)
 {
 	char **old_plus = pstate_tokens(&w->old, path, key, true);
 	struct strv_builder rm = { 0 };

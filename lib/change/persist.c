@@ -150,7 +150,7 @@ static void release(struct work *w, const struct pfile *pf)
 	char *text = NULL, *bak = NULL, *out = NULL;
 	size_t len = 0, blen = 0, olen = 0;
 	unsigned int mode = 0644;
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	const struct persist_file *f = persist_file_of(pf->path);
 	int r = persist_read(w->root, pf->path, &text, &len, &mode);
 

@@ -14,12 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-
-/* why an editor gave up: the 1-based line (0 when none) and a sentence */
-struct edit_error {
-	unsigned int line;
-	char msg[160];
-};
+#include "vfd-root.h"
 
 /* ------------------------------------------------------------ edit.c */
 
@@ -67,7 +62,7 @@ void splices_clear(struct splices *s);
  * END, an END without BEGIN, or a second block (@err says which line).
  */
 int block_find(const char *text, size_t len, size_t *start, size_t *end,
-	       struct edit_error *err);
+	       struct vfd_parse_error *err);
 /*
  * block_set - the text with the block holding @lines (NULL-terminated, no line
  * endings; written with the file's own), replacing an existing block in
@@ -75,7 +70,7 @@ int block_find(const char *text, size_t len, size_t *start, size_t *end,
  * Returns 0 with *out (caller frees), -EINVAL as block_find, -ENOMEM.
  */
 int block_set(const char *text, size_t len, const char *const *lines, char **out,
-	      size_t *out_len, struct edit_error *err);
+	      size_t *out_len, struct vfd_parse_error *err);
 
 /* ----------------------------------------------------------- shell.c */
 
@@ -119,13 +114,13 @@ struct shvalue {
  * sh_value_clear), 0 when there is none, -EINVAL with @err, -ENOMEM.
  */
 int sh_find_assign(const char *text, size_t len, const char *name, struct shvalue *v,
-		   struct edit_error *err);
+		   struct vfd_parse_error *err);
 /*
  * The words of the last assignment of @var (a plain variable or an array),
  * unquoted; caller frees. -ENOENT when there is none.
  */
 int sh_get_words(const char *text, size_t len, const char *var, char ***words,
-		 struct edit_error *err);
+		 struct vfd_parse_error *err);
 void sh_value_clear(struct shvalue *v);
 /* a literal written inside double quotes: \ " $ ` escaped (caller frees) */
 char *sh_dquote_escape(const char *s);
@@ -163,7 +158,7 @@ struct cmdline_edit {
  * Returns 0 with *out (caller frees), -EINVAL, -ENOMEM.
  */
 int grub_edit(const char *text, size_t len, const struct cmdline_edit *edit, char **out,
-	      size_t *out_len, char ***added, char ***removed, struct edit_error *err);
+	      size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err);
 
 /*
  * kcmdline_edit - /etc/kernel/cmdline (kernel-install, systemd-boot): the
@@ -172,7 +167,7 @@ int grub_edit(const char *text, size_t len, const struct cmdline_edit *edit, cha
  * line of an empty file. Returns as grub_edit.
  */
 int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *edit, char **out,
-		  size_t *out_len, char ***added, char ***removed, struct edit_error *err);
+		  size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err);
 
 /*
  * entry_options_edit - a systemd-boot loader entry (Boot Loader Specification
@@ -182,7 +177,7 @@ int kcmdline_edit(const char *text, size_t len, const struct cmdline_edit *edit,
  */
 int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *edit,
 		       char **out, size_t *out_len, char ***added, char ***removed,
-		       struct edit_error *err);
+		       struct vfd_parse_error *err);
 
 /* ------------------------------------------------------- modprobe.c */
 
@@ -200,7 +195,7 @@ struct modprobe_info {
  * -ENOMEM.
  */
 int modprobe_parse(const char *text, size_t len, struct modprobe_info *info,
-		   struct edit_error *err);
+		   struct vfd_parse_error *err);
 void modprobe_info_clear(struct modprobe_info *info);
 /* "nouveau" and "vfio-pci" are one name to modprobe: '-' and '_' alike */
 bool module_name_eq(const char *a, const char *b);
@@ -227,7 +222,7 @@ struct array_edit {
 };
 
 int shell_array_edit(const char *text, size_t len, const struct array_edit *edit, char **out,
-		     size_t *out_len, char ***added, char ***removed, struct edit_error *err);
+		     size_t *out_len, char ***added, char ***removed, struct vfd_parse_error *err);
 
 /* --------------------------------------------------- persist-state.c */
 

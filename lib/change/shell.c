@@ -27,7 +27,7 @@ struct lexer {
 	struct shchar *chars;
 	size_t n, cap;
 	bool oom;
-	struct edit_error *err;
+	struct vfd_parse_error *err;
 	size_t last_open, last_close;	/* the last quoted segment */
 	bool ended_quoted;
 };
@@ -40,7 +40,7 @@ static __attribute__((format(printf, 2, 3))) int lex_fail(struct lexer *lx, cons
 	if (lx->err) {
 		lx->err->line = lx->line;
 		va_start(ap, fmt);
-		vsnprintf(lx->err->msg, sizeof(lx->err->msg), fmt, ap);
+		vsnprintf(lx->err->message, sizeof(lx->err->message), fmt, ap);
 		va_end(ap);
 	}
 	return -EINVAL;
@@ -339,7 +339,7 @@ static int lex_array(struct lexer *lx, struct shvalue *v, bool keep)
 }
 
 int sh_find_assign(const char *text, size_t len, const char *name, struct shvalue *v,
-		   struct edit_error *err)
+		   struct vfd_parse_error *err)
 {
 	struct lexer lx = { .t = text, .len = len, .line = 1, .err = err };
 	size_t nlen = strlen(name);
@@ -469,7 +469,7 @@ void sh_cut_words(const char *text, size_t vstart, size_t vend, const struct shw
 }
 
 int sh_get_words(const char *text, size_t len, const char *var, char ***words,
-		 struct edit_error *err)
+		 struct vfd_parse_error *err)
 {
 	struct strv_builder b = { 0 };
 	struct shvalue v;

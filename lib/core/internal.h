@@ -185,4 +185,8 @@ int modalias_pci_ids(const char *s, uint16_t *vendor, uint16_t *device);
 /* quote a kernel log line as evidence: "kernel log: <text>" */
 void finding_kmsg(struct vfd_finding *f, const struct vfd_kmsg_line *line);
 
+/* parse-error.c: fill @err (may be NULL) with @line and the formatted sentence */
+__attribute__((format(printf, 3, 4)))
+void vfd_parse_error_set(struct vfd_parse_error *err, unsigned int line, const char *fmt, ...);
+
 #endif

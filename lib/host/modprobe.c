@@ -120,7 +120,7 @@ static int take_line(char **w, struct modprobe_info *info)
 }
 
 int modprobe_parse(const char *text, size_t len, struct modprobe_info *info,
-		   struct edit_error *err)
+		   struct vfd_parse_error *err)
 {
 	struct tbuf line = { 0 };
 	size_t bstart = len, bend = len, pos = 0;

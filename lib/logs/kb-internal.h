@@ -156,15 +156,12 @@ extern const size_t kb_n_placeholders;
 
 /* kb-pattern.c */
 
-/* the message of @err (NULL: none) and its line */
-void kb_set_error(struct vfd_kb_error *err, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /*
  * Compile @text (the pattern of a 'match:' line @line) into @p, zeroed by the
  * caller; 0, or -EINVAL with @err filled, -ENOMEM. On failure the caller
  * frees p->prog and p->keyword.
  */
-int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_error *err,
+int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_error *err,
 		       unsigned int line);
 /*
  * The leftmost match of @p in @line with @kb's scratch space and step budget:

@@ -124,7 +124,7 @@ static bool valid_id(const char *s)
 }
 
 /* "device.group=fail iommu.enabled=fail,warn" */
-static int parse_check(struct vfd_kb_cause *cause, const char *text, struct vfd_kb_error *err,
+static int parse_check(struct vfd_kb_cause *cause, const char *text, struct vfd_parse_error *err,
 		       unsigned int line)
 {
 	struct vfd_kb_check *nc, *check;
@@ -147,13 +147,13 @@ static int parse_check(struct vfd_kb_cause *cause, const char *text, struct vfd_
 		struct vfd_kb_cond *cond, *ncond;
 
 		if (!eq || eq == tok) {
-			kb_set_error(err, line, "check '%s': expected FINDING=STATUS[,STATUS]", tok);
+			vfd_parse_error_set(err, line, "check '%s': expected FINDING=STATUS[,STATUS]", tok);
 			r = -EINVAL;
 			break;
 		}
 		*eq = '\0';
 		if (!valid_id(tok)) {
-			kb_set_error(err, line, "check: '%s' is not a finding id (layer.name)", tok);
+			vfd_parse_error_set(err, line, "check: '%s' is not a finding id (layer.name)", tok);
 			r = -EINVAL;
 			break;
 		}
@@ -177,7 +177,7 @@ static int parse_check(struct vfd_kb_cause *cause, const char *text, struct vfd_
 				if (strcmp(st, status_words[k]) == 0)
 					break;
 			if (k == ARRAY_SIZE(status_words)) {
-				kb_set_error(err, line, "check: unknown status '%s' (expected ok, info, "
+				vfd_parse_error_set(err, line, "check: unknown status '%s' (expected ok, info, "
 					  "warn, fail or skip)", st);
 				r = -EINVAL;
 				break;
@@ -185,12 +185,12 @@ static int parse_check(struct vfd_kb_cause *cause, const char *text, struct vfd_
 			cond->statuses |= 1u << k;
 		}
 		if (r == 0 && !cond->statuses) {
-			kb_set_error(err, line, "check: no status after '%s='", tok);
+			vfd_parse_error_set(err, line, "check: no status after '%s='", tok);
 			r = -EINVAL;
 		}
 	}
 	if (r == 0 && check->n == 0) {
-		kb_set_error(err, line, "check: no condition");
+		vfd_parse_error_set(err, line, "check: no condition");
 		r = -EINVAL;
 	}
 	free(copy);
@@ -209,19 +209,19 @@ static bool yes_no(const char *v, bool *out)
 }
 
 /* kind: one of vfd_kb_kinds, once */
-static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_kb_error *err)
+static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_parse_error *err)
 {
 	size_t k;
 
 	if (e->kind) {
-		kb_set_error(err, f->line, "'kind' given twice in one entry");
+		vfd_parse_error_set(err, f->line, "'kind' given twice in one entry");
 		return -EINVAL;
 	}
 	for (k = 0; vfd_kb_kinds[k]; k++)
 		if (strcmp(f->value, vfd_kb_kinds[k]) == 0)
 			break;
 	if (!vfd_kb_kinds[k]) {
-		kb_set_error(err, f->line, "kind '%.40s': expected one of iommu-off, irq-remap, "
+		vfd_parse_error_set(err, f->line, "kind '%.40s': expected one of iommu-off, irq-remap, "
 			  "group-viability, device-busy, binding, module, reset, rom, bar-resource, "
 			  "dma-mapping, permission, firmware-bug, config, guest-driver, harmless",
 			  f->value);
@@ -231,10 +231,10 @@ static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_kb
 	return 0;
 }
 
-static int set_once(char **field, const struct field *f, struct vfd_kb_error *err)
+static int set_once(char **field, const struct field *f, struct vfd_parse_error *err)
 {
 	if (*field) {
-		kb_set_error(err, f->line, "'%s' given twice in one entry", f->key);
+		vfd_parse_error_set(err, f->line, "'%s' given twice in one entry", f->key);
 		return -EINVAL;
 	}
 	*field = strdup(f->value);
@@ -271,7 +271,7 @@ static void entry_clear(struct vfd_kb_entry *e)
 }
 
 static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, const struct field *f,
-		       struct vfd_kb_error *err)
+		       struct vfd_parse_error *err)
 {
 	struct vfd_kb_pattern_text *np;
 	struct kb_pattern *p;
@@ -305,7 +305,7 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, const struct f
 	return 0;
 }
 
-static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error *err)
+static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_error *err)
 {
 	struct vfd_kb_entry e = { 0 };
 	size_t first_pattern = kb->n_patterns;
@@ -316,12 +316,12 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 		struct vfd_kb_cause *last = e.n_causes ? &e.causes[e.n_causes - 1] : NULL;
 
 		if (i == 0 && strcmp(f->key, "id") != 0) {
-			kb_set_error(err, f->line, "an entry must start with 'id:' (found '%s:')",
+			vfd_parse_error_set(err, f->line, "an entry must start with 'id:' (found '%s:')",
 				  f->key);
 			r = -EINVAL;
 		} else if (strcmp(f->key, "id") == 0) {
 			if (!valid_id(f->value)) {
-				kb_set_error(err, f->line, "id '%s': expected lower-case words joined "
+				vfd_parse_error_set(err, f->line, "id '%s': expected lower-case words joined "
 					  "by dots, e.g. kernel.probe-failed", f->value);
 				r = -EINVAL;
 			} else {
@@ -329,7 +329,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 			}
 			for (size_t k = 0; r == 0 && k < kb->n_entries; k++) {
 				if (strcmp(kb->entries[k].id, f->value) == 0) {
-					kb_set_error(err, f->line, "id '%s' used twice", f->value);
+					vfd_parse_error_set(err, f->line, "id '%s' used twice", f->value);
 					r = -EINVAL;
 				}
 			}
@@ -340,7 +340,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 				if (strcmp(f->value, layers[k]) == 0)
 					break;
 			if (k == ARRAY_SIZE(layers)) {
-				kb_set_error(err, f->line, "layer '%.40s': expected kernel, qemu, libvirt, "
+				vfd_parse_error_set(err, f->line, "layer '%.40s': expected kernel, qemu, libvirt, "
 					  "sysfs, guest, distro, xen, dpdk, crosvm, cloud-hypervisor or "
 					  "initramfs", f->value);
 				r = -EINVAL;
@@ -365,14 +365,14 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 											 : &e.family;
 
 			if (!yes_no(f->value, flag)) {
-				kb_set_error(err, f->line, "%s: expected yes or no", f->key);
+				vfd_parse_error_set(err, f->line, "%s: expected yes or no", f->key);
 				r = -EINVAL;
 			}
 		} else if (strcmp(f->key, "match") == 0) {
 			r = add_pattern(kb, &e, f, err);
 		} else if (strcmp(f->key, "versions") == 0) {
 			if (!e.n_patterns || e.patterns[e.n_patterns - 1].versions) {
-				kb_set_error(err, f->line, "'versions:' must follow its 'match:' line");
+				vfd_parse_error_set(err, f->line, "'versions:' must follow its 'match:' line");
 				r = -EINVAL;
 			} else {
 				e.patterns[e.n_patterns - 1].versions = strdup(f->value);
@@ -391,19 +391,19 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 			}
 		} else if (strcmp(f->key, "check") == 0 || strcmp(f->key, "verify") == 0) {
 			if (!last) {
-				kb_set_error(err, f->line, "'%s:' must follow its 'cause:' line", f->key);
+				vfd_parse_error_set(err, f->line, "'%s:' must follow its 'cause:' line", f->key);
 				r = -EINVAL;
 			} else if (f->key[0] == 'c') {
 				r = parse_check(last, f->value, err, f->line);
 			} else if (last->verify) {
-				kb_set_error(err, f->line, "one 'verify:' per cause");
+				vfd_parse_error_set(err, f->line, "one 'verify:' per cause");
 				r = -EINVAL;
 			} else {
 				last->verify = strdup(f->value);
 				r = last->verify ? 0 : -ENOMEM;
 			}
 		} else {
-			kb_set_error(err, f->line, "unknown key '%s'", f->key);
+			vfd_parse_error_set(err, f->line, "unknown key '%s'", f->key);
 			r = -EINVAL;
 		}
 	}
@@ -415,19 +415,19 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 				      : !e.harmless && !e.n_fixes ? "fix" : NULL;
 
 		if (missing) {
-			kb_set_error(err, s->f[0].line, "entry '%s' has no '%s:'", e.id, missing);
+			vfd_parse_error_set(err, s->f[0].line, "entry '%s' has no '%s:'", e.id, missing);
 			r = -EINVAL;
 		} else if (e.harmless != (strcmp(e.kind, "harmless") == 0)) {
-			kb_set_error(err, s->f[0].line, "entry '%s': 'harmless: yes' and 'kind: "
+			vfd_parse_error_set(err, s->f[0].line, "entry '%s': 'harmless: yes' and 'kind: "
 				  "harmless' go together", e.id);
 			r = -EINVAL;
 		} else if (e.family && e.harmless) {
 			/* a family covers messages not known one by one: never an all-clear */
-			kb_set_error(err, s->f[0].line, "entry '%s': a family entry cannot be "
+			vfd_parse_error_set(err, s->f[0].line, "entry '%s': a family entry cannot be "
 				  "harmless", e.id);
 			r = -EINVAL;
 		} else if (e.wrapper && e.family) {
-			kb_set_error(err, s->f[0].line, "entry '%s' is both a wrapper and a family",
+			vfd_parse_error_set(err, s->f[0].line, "entry '%s' is both a wrapper and a family",
 				  e.id);
 			r = -EINVAL;
 		}
@@ -449,17 +449,17 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_kb_error 
 }
 
 /* the first stanza may be "format: 1" alone */
-static int header_stanza(struct stanza *s, struct vfd_kb_error *err)
+static int header_stanza(struct stanza *s, struct vfd_parse_error *err)
 {
 	if (s->n != 1 || strcmp(s->f[0].value, "1") != 0) {
-		kb_set_error(err, s->f[0].line, "format '%s' is not known to this vfio-doctor "
+		vfd_parse_error_set(err, s->f[0].line, "format '%s' is not known to this vfio-doctor "
 			  "(expected 'format: 1' alone in the first stanza)", s->f[0].value);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct vfd_kb_error *err)
+static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct vfd_parse_error *err)
 {
 	int r = 0;
 
@@ -469,7 +469,7 @@ static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct v
 		if (*first)
 			r = header_stanza(s, err);
 		else {
-			kb_set_error(err, s->f[0].line, "'format:' belongs in the first stanza");
+			vfd_parse_error_set(err, s->f[0].line, "'format:' belongs in the first stanza");
 			r = -EINVAL;
 		}
 	} else {
@@ -481,7 +481,7 @@ static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct v
 }
 
 static int add_field(struct stanza *s, const char *line, size_t len, unsigned int lineno,
-		     struct vfd_kb_error *err)
+		     struct vfd_parse_error *err)
 {
 	const char *colon = memchr(line, ':', len);
 	size_t klen = colon ? (size_t)(colon - line) : 0;
@@ -489,12 +489,12 @@ static int add_field(struct stanza *s, const char *line, size_t len, unsigned in
 	struct field *f;
 
 	if (!colon || klen == 0 || klen >= sizeof(f->key)) {
-		kb_set_error(err, lineno, "expected 'key: value'");
+		vfd_parse_error_set(err, lineno, "expected 'key: value'");
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < klen; i++) {
 		if (!((line[i] >= 'a' && line[i] <= 'z') || line[i] == '-')) {
-			kb_set_error(err, lineno, "expected 'key: value' with a lower-case key");
+			vfd_parse_error_set(err, lineno, "expected 'key: value' with a lower-case key");
 			return -EINVAL;
 		}
 	}
@@ -502,7 +502,7 @@ static int add_field(struct stanza *s, const char *line, size_t len, unsigned in
 	while (v < line + len && (*v == ' ' || *v == '\t'))
 		v++;
 	if (v == line + len) {
-		kb_set_error(err, lineno, "'%.*s:' has no value", (int)klen, line);
+		vfd_parse_error_set(err, lineno, "'%.*s:' has no value", (int)klen, line);
 		return -EINVAL;
 	}
 	if (grow((void **)&s->f, &s->cap, s->n, sizeof(*f)) < 0)
@@ -520,7 +520,7 @@ static int add_field(struct stanza *s, const char *line, size_t len, unsigned in
 
 /* a line that starts with a blank continues the previous value */
 static int continue_field(struct stanza *s, const char *line, size_t len, unsigned int lineno,
-			  struct vfd_kb_error *err)
+			  struct vfd_parse_error *err)
 {
 	struct field *f;
 	size_t old;
@@ -531,12 +531,12 @@ static int continue_field(struct stanza *s, const char *line, size_t len, unsign
 		len--;
 	}
 	if (s->n == 0) {
-		kb_set_error(err, lineno, "continuation line without a 'key: value' before it");
+		vfd_parse_error_set(err, lineno, "continuation line without a 'key: value' before it");
 		return -EINVAL;
 	}
 	f = &s->f[s->n - 1];
 	if (strcmp(f->key, "match") == 0) {
-		kb_set_error(err, lineno, "a pattern must fit on its 'match:' line");
+		vfd_parse_error_set(err, lineno, "a pattern must fit on its 'match:' line");
 		return -EINVAL;
 	}
 	old = strlen(f->value);
@@ -563,7 +563,7 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 	return 0;
 }
 
-int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb_error *err)
+int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
 {
 	struct vfd_kb *kb;
 	struct stanza s = { 0 };
@@ -578,7 +578,7 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb
 	if (!buf && len)
 		return -EINVAL;
 	if (len > KB_MAX_SIZE) {
-		kb_set_error(err, 0, "larger than %u bytes", KB_MAX_SIZE);
+		vfd_parse_error_set(err, 0, "larger than %u bytes", KB_MAX_SIZE);
 		return -EFBIG;
 	}
 	kb = calloc(1, sizeof(*kb));
@@ -594,12 +594,12 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb
 		if (ll && p[ll - 1] == '\r')
 			ll--;
 		if (ll > KB_LINE_MAX) {
-			kb_set_error(err, lineno, "line longer than %d characters", KB_LINE_MAX);
+			vfd_parse_error_set(err, lineno, "line longer than %d characters", KB_LINE_MAX);
 			r = -EINVAL;
 			break;
 		}
 		if (memchr(p, '\0', ll)) {
-			kb_set_error(err, lineno, "NUL byte in the file");
+			vfd_parse_error_set(err, lineno, "NUL byte in the file");
 			r = -EINVAL;
 			break;
 		}
@@ -621,13 +621,13 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb
 	stanza_clear(&s);
 	free(s.f);
 	if (r == 0 && kb->n_entries == 0) {
-		kb_set_error(err, lineno, "no entries");
+		vfd_parse_error_set(err, lineno, "no entries");
 		r = -EINVAL;
 	}
 	if (r == 0) {
 		r = prefilter_build(kb);
 		if (r == -E2BIG) {
-			kb_set_error(err, 0, "too many patterns for the prefilter");
+			vfd_parse_error_set(err, 0, "too many patterns for the prefilter");
 			r = -EINVAL;
 		}
 	}
@@ -635,7 +635,7 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_kb
 		r = kb_alloc_scratch(kb);
 	if (r < 0) {
 		if (r == -ENOMEM && err && !err->message[0])
-			kb_set_error(err, lineno, "out of memory");
+			vfd_parse_error_set(err, lineno, "out of memory");
 		vfd_kb_free(kb);
 		return r;
 	}
@@ -650,7 +650,7 @@ const char *vfd_kb_builtin_text(size_t *len)
 	return vfd_kb_builtin_data;
 }
 
-int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_kb_error *err)
+int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_parse_error *err)
 {
 	return vfd_kb_parse(vfd_kb_builtin_data, vfd_kb_builtin_size, out, err);
 }

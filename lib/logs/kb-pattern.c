@@ -121,17 +121,6 @@ const struct kb_placeholder kb_placeholders[] = {
 };
 const size_t kb_n_placeholders = ARRAY_SIZE(kb_placeholders);
 
-void kb_set_error(struct vfd_kb_error *err, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-}
 
 /*
  * note a literal word of the pattern: the prefilter requires each one of three
@@ -209,7 +198,7 @@ static void first_set(struct kb_pattern *p, uint16_t pc)
  * ignored), a run of blanks matches one or more blanks, %name% is a
  * placeholder, %% a percent sign.
  */
-int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_error *err,
+int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_error *err,
 		       unsigned int line)
 {
 	size_t len = strlen(text);
@@ -219,7 +208,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_err
 	int r = 0;
 
 	if (len == 0 || len > PATTERN_MAX) {
-		kb_set_error(err, line, "pattern is empty or longer than %d characters", PATTERN_MAX);
+		vfd_parse_error_set(err, line, "pattern is empty or longer than %d characters", PATTERN_MAX);
 		return -EINVAL;
 	}
 	r = emit(p, I_SAVE, CAP_START, 0, 0);
@@ -239,19 +228,19 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_err
 				    strncmp(kb_placeholders[k].name, text + i + 1, nlen) == 0)
 					ph = &kb_placeholders[k];
 			if (!ph) {
-				kb_set_error(err, line, "unknown placeholder in pattern at '%.20s' "
+				vfd_parse_error_set(err, line, "unknown placeholder in pattern at '%.20s' "
 					  "(expected %%slot%%, %%group%%, %%errno%%, %%bar%%, "
 					  "%%process%%, %%path%%, %%num%%, %%word%% or %%any%%)",
 					  text + i);
 				return -EINVAL;
 			}
 			if (p->n_values == VFD_KB_MAX_VALUES) {
-				kb_set_error(err, line, "more than %d placeholders in one pattern",
+				vfd_parse_error_set(err, line, "more than %d placeholders in one pattern",
 					  VFD_KB_MAX_VALUES);
 				return -EINVAL;
 			}
 			if (first && ph->type == VFD_KB_ANY) {
-				kb_set_error(err, line, "a pattern cannot start with %%any%%");
+				vfd_parse_error_set(err, line, "a pattern cannot start with %%any%%");
 				return -EINVAL;
 			}
 			r = keep_word(p, word, wlen);
@@ -306,7 +295,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_err
 	if (r >= 0)
 		r = emit(p, I_MATCH, 0, 0, 0);
 	if (r == -E2BIG) {
-		kb_set_error(err, line, "pattern too complex");
+		vfd_parse_error_set(err, line, "pattern too complex");
 		return -EINVAL;
 	}
 	if (r < 0)
@@ -319,7 +308,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_kb_err
 		p->lead_len++;
 	}
 	if (p->longest < KEYWORD_MIN) {
-		kb_set_error(err, line, "pattern needs a literal word of at least %d characters "
+		vfd_parse_error_set(err, line, "pattern needs a literal word of at least %d characters "
 			  "(the prefilter looks for it)", KEYWORD_MIN);
 		return -EINVAL;
 	}

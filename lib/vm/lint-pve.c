@@ -149,7 +149,7 @@ static bool pve_address(const char *id, struct vfd_bdf *bdf, bool *all)
 }
 
 static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key, char *value,
-		   unsigned int line, struct vfd_vm_error *err)
+		   unsigned int line, struct vfd_parse_error *err)
 {
 	struct prop p[32];
 	const char *host, *v;
@@ -160,13 +160,13 @@ static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key,
 
 	r = props_split(value, "host", p, sizeof(p) / sizeof(p[0]), &n);
 	if (r < 0) {
-		vm_seterr(err, line, "%s: more than 32 properties", key);
+		vfd_parse_error_set(err, line, "%s: more than 32 properties", key);
 		return -EINVAL;
 	}
 	sscanf(key, "hostpci%u", &index);
 	host = prop_get(p, n, "host");
 	if (!host && !prop_get(p, n, "mapping")) {
-		vm_seterr(err, line, "%s: neither a host address nor a mapping", key);
+		vfd_parse_error_set(err, line, "%s: neither a host address nor a mapping", key);
 		return -EINVAL;
 	}
 	ids = strdup(host ? host : "");
@@ -178,7 +178,7 @@ static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key,
 
 		if (!h) {
 			free(ids);
-			vm_seterr(err, line, "more than %d passed-through devices", VFD_VM_MAX_HOSTDEVS);
+			vfd_parse_error_set(err, line, "more than %d passed-through devices", VFD_VM_MAX_HOSTDEVS);
 			return c->n_hostdevs >= VFD_VM_MAX_HOSTDEVS ? -EINVAL : -ENOMEM;
 		}
 		h->line = line;
@@ -205,7 +205,7 @@ static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key,
 	}
 	free(ids);
 	if (count == 0) {
-		vm_seterr(err, line, "%s: no device address", key);
+		vfd_parse_error_set(err, line, "%s: no device address", key);
 		return -EINVAL;
 	}
 	/* the properties go on the first function (print_hostpci_devices, $j == 0) */
@@ -243,22 +243,22 @@ static int hostpci(struct vfd_vm_conf *c, struct pve_state *st, const char *key,
 
 /* args: extra QEMU options, read by the command-line reader; its devices join */
 static int extra_args(struct vfd_vm_conf *c, const char *value, unsigned int line,
-		      struct vfd_vm_error *err)
+		      struct vfd_parse_error *err)
 {
 	struct vfd_vm_conf q;
-	struct vfd_vm_error qe;
+	struct vfd_parse_error qe;
 	struct vfd_vm_hostdev *nv;
 	int r;
 
 	r = vfd_vm_parse_qemu(value, strlen(value), &q, &qe);
 	if (r < 0) {
-		vm_seterr(err, line, "args: %s", qe.message);
+		vfd_parse_error_set(err, line, "args: %s", qe.message);
 		return r;
 	}
 	if (q.n_hostdevs) {
 		if (c->n_hostdevs + q.n_hostdevs > VFD_VM_MAX_HOSTDEVS) {
 			vfd_vm_conf_clear(&q);
-			vm_seterr(err, line, "more than %d passed-through devices",
+			vfd_parse_error_set(err, line, "more than %d passed-through devices",
 				  VFD_VM_MAX_HOSTDEVS);
 			return -EINVAL;
 		}
@@ -288,7 +288,7 @@ static int extra_args(struct vfd_vm_conf *c, const char *value, unsigned int lin
 }
 
 static int pve_line(struct vfd_vm_conf *c, struct pve_state *st, const char *key, char *value,
-		    unsigned int line, struct vfd_vm_error *err)
+		    unsigned int line, struct vfd_parse_error *err)
 {
 	struct prop p[16];
 	size_t n = 0;
@@ -312,7 +312,7 @@ static int pve_line(struct vfd_vm_conf *c, struct pve_state *st, const char *key
 	    strcmp(key, "hugepages"))
 		return 0;
 	if (props_split(value, !strcmp(key, "memory") ? "current" : "type", p, 16, &n) < 0) {
-		vm_seterr(err, line, "%s: more than 16 properties", key);
+		vfd_parse_error_set(err, line, "%s: more than 16 properties", key);
 		return -EINVAL;
 	}
 	if (!strcmp(key, "machine")) {
@@ -325,7 +325,7 @@ static int pve_line(struct vfd_vm_conf *c, struct pve_state *st, const char *key
 	if (!strcmp(key, "memory")) {
 		v = prop_get(p, n, "current");
 		if (!v || vfd_parse_u64(v, &mib) < 0 || mib > (1ull << 40)) {
-			vm_seterr(err, line, "memory: '%.40s' is not a size in MiB", v ? v : "");
+			vfd_parse_error_set(err, line, "memory: '%.40s' is not a size in MiB", v ? v : "");
 			return -EINVAL;
 		}
 		c->memory = mib << 20;
@@ -347,7 +347,7 @@ static int pve_line(struct vfd_vm_conf *c, struct pve_state *st, const char *key
 }
 
 int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
-		     struct vfd_vm_error *err)
+		     struct vfd_parse_error *err)
 {
 	struct pve_state st = { 0 };
 	unsigned int line = 0;
@@ -359,12 +359,12 @@ int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (len > VFD_VM_MAX_INPUT) {
-		vm_seterr(err, 0, "larger than %u MiB: not a VM configuration",
+		vfd_parse_error_set(err, 0, "larger than %u MiB: not a VM configuration",
 			  VFD_VM_MAX_INPUT >> 20);
 		return -EFBIG;
 	}
 	if (memchr(buf, '\0', len)) {
-		vm_seterr(err, 0, "a NUL byte: not a text file");
+		vfd_parse_error_set(err, 0, "a NUL byte: not a text file");
 		return -EINVAL;
 	}
 	/* Proxmox's defaults: pc (i440fx), SeaBIOS, 512 MiB, a standard VGA */
@@ -399,7 +399,7 @@ int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
 		}
 		k = key_len(text, strlen(text));
 		if (!k) {
-			vm_seterr(err, line, "expected 'key: value', as in /etc/pve/qemu-server/ID.conf");
+			vfd_parse_error_set(err, line, "expected 'key: value', as in /etc/pve/qemu-server/ID.conf");
 			free(text);
 			r = -EINVAL;
 			break;
@@ -433,7 +433,7 @@ int vfd_vm_parse_pve(const char *buf, size_t len, struct vfd_vm_conf *out,
 	}
 	if (r < 0) {
 		if (r == -EINVAL && err && !err->message[0])
-			vm_seterr(err, line, "cannot read this line");
+			vfd_parse_error_set(err, line, "cannot read this line");
 		vfd_vm_conf_clear(out);
 	}
 	return r;

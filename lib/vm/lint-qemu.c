@@ -57,7 +57,7 @@ static int words_push(struct words *w, struct tbuf *cur, unsigned int line, bool
 }
 
 /* shell words and command separators of @buf */
-static int shell_split(const char *buf, size_t len, struct words *out, struct vfd_vm_error *err)
+static int shell_split(const char *buf, size_t len, struct words *out, struct vfd_parse_error *err)
 {
 	struct tbuf cur = { 0 };
 	unsigned int line = 1, wline = 1;
@@ -73,7 +73,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 		char c = buf[i];
 
 		if (c == '\0') {
-			vm_seterr(err, line, "a NUL byte: not a text file");
+			vfd_parse_error_set(err, line, "a NUL byte: not a text file");
 			r = -EINVAL;
 			goto fail;
 		}
@@ -126,7 +126,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 				ADDC(buf[i]);
 			}
 			if (i >= len) {
-				vm_seterr(err, at, "unterminated single quote");
+				vfd_parse_error_set(err, at, "unterminated single quote");
 				r = -EINVAL;
 				goto fail;
 			}
@@ -148,7 +148,7 @@ static int shell_split(const char *buf, size_t len, struct words *out, struct vf
 				ADDC(buf[i]);
 			}
 			if (i >= len) {
-				vm_seterr(err, at, "unterminated double quote");
+				vfd_parse_error_set(err, at, "unterminated double quote");
 				r = -EINVAL;
 				goto fail;
 			}
@@ -485,7 +485,7 @@ static int set_str(char **dst, const char *v)
 }
 
 static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *opt,
-			const char *arg, unsigned int line, struct vfd_vm_error *err)
+			const char *arg, unsigned int line, struct vfd_parse_error *err)
 {
 	struct kvs k = { 0 };
 	const char *v;
@@ -496,7 +496,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 
 		r = arg[0] == '{' ? json_object(arg, &k) : opts_split(arg, &k);
 		if (r == -EINVAL) {
-			vm_seterr(err, line, "-device '%.60s': malformed JSON object", arg);
+			vfd_parse_error_set(err, line, "-device '%.60s': malformed JSON object", arg);
 			goto out;
 		}
 		if (r < 0 || !k.n)
@@ -508,7 +508,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 		     kv_get(&k, "sysfsdev"))) {
 			r = add_hostdev(c, &k, line);
 			if (r == -E2BIG) {
-				vm_seterr(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);
+				vfd_parse_error_set(err, line, "more than %d vfio-pci devices", VFD_VM_MAX_HOSTDEVS);
 				r = -EINVAL;
 			}
 			if (r == 0) {
@@ -542,7 +542,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 	} else if (!strcmp(opt, "blockdev")) {
 		r = arg[0] == '{' ? json_object(arg, &k) : opts_split(arg, &k);
 		if (r == -EINVAL) {
-			vm_seterr(err, line, "-blockdev '%.60s': malformed JSON object", arg);
+			vfd_parse_error_set(err, line, "-blockdev '%.60s': malformed JSON object", arg);
 			goto out;
 		}
 		if (r == 0)
@@ -573,7 +573,7 @@ static int apply_option(struct vfd_vm_conf *c, struct qstate *st, const char *op
 			v = k.v[0].key;
 		/* a bare number is MiB */
 		if (v && vfd_parse_size(v, &c->memory) < 0) {
-			vm_seterr(err, line, "-m '%.60s': not a size", arg);
+			vfd_parse_error_set(err, line, "-m '%.60s': not a size", arg);
 			r = -EINVAL;
 		}
 	} else if (!strcmp(opt, "mem-path")) {
@@ -669,7 +669,7 @@ static uint64_t script_ulimit_memlock(const struct words *w, size_t qemu)
 }
 
 int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
-		      struct vfd_vm_error *err)
+		      struct vfd_parse_error *err)
 {
 	struct words w = { 0 };
 	struct qstate st = { 0 };
@@ -682,7 +682,7 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (len > VFD_VM_MAX_INPUT) {
-		vm_seterr(err, 0, "larger than %u MiB: not a command line", VFD_VM_MAX_INPUT >> 20);
+		vfd_parse_error_set(err, 0, "larger than %u MiB: not a command line", VFD_VM_MAX_INPUT >> 20);
 		return -EFBIG;
 	}
 	r = shell_split(buf, len, &w, err);
@@ -708,7 +708,7 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		start = 0;
 		end = w.n;
 	} else {
-		vm_seterr(err, w.n ? w.v[0].line : 0, "no qemu-system-* command and no QEMU options");
+		vfd_parse_error_set(err, w.n ? w.v[0].line : 0, "no qemu-system-* command and no QEMU options");
 		r = -EINVAL;
 		goto out;
 	}
@@ -743,14 +743,14 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 			continue;
 		}
 		if (i + 1 >= end || w.v[i + 1].sep) {
-			vm_seterr(err, w.v[i].line, "-%s needs an argument", o);
+			vfd_parse_error_set(err, w.v[i].line, "-%s needs an argument", o);
 			r = -EINVAL;
 			goto out;
 		}
 		r = apply_option(out, &st, o, w.v[i + 1].s, w.v[i].line, err);
 		if (r < 0) {
 			if (r == -EINVAL && err && !err->message[0])
-				vm_seterr(err, w.v[i].line, "-%s: cannot read '%.60s'", o, w.v[i + 1].s);
+				vfd_parse_error_set(err, w.v[i].line, "-%s: cannot read '%.60s'", o, w.v[i + 1].s);
 			goto out;
 		}
 		i++;

@@ -37,7 +37,7 @@ static unsigned int line_at(const char *buf, size_t off)
 	return line;
 }
 
-static int refuse(const char *buf, size_t len, struct vfd_vm_error *err)
+static int refuse(const char *buf, size_t len, struct vfd_parse_error *err)
 {
 	static const struct {
 		const char *needle, *why;
@@ -52,12 +52,12 @@ static int refuse(const char *buf, size_t len, struct vfd_vm_error *err)
 		const char *p = memmem(buf, len, bad[i].needle, strlen(bad[i].needle));
 
 		if (p) {
-			vm_seterr(err, line_at(buf, (size_t)(p - buf)), "%s", bad[i].why);
+			vfd_parse_error_set(err, line_at(buf, (size_t)(p - buf)), "%s", bad[i].why);
 			return -EINVAL;
 		}
 	}
 	if (memchr(buf, '\0', len)) {
-		vm_seterr(err, line_at(buf, (size_t)((const char *)memchr(buf, '\0', len) - buf)),
+		vfd_parse_error_set(err, line_at(buf, (size_t)((const char *)memchr(buf, '\0', len) - buf)),
 		       "a NUL byte: not a text file");
 		return -EINVAL;
 	}
@@ -75,7 +75,7 @@ static int refuse(const char *buf, size_t len, struct vfd_vm_error *err)
 #define MAX_ELEMENTS		20000
 #define MAX_ATTRIBUTES		64	/* on one element */
 
-static int too_many(const char *buf, size_t len, struct vfd_vm_error *err)
+static int too_many(const char *buf, size_t len, struct vfd_parse_error *err)
 {
 	size_t elements = 0, attrs = 0, tag = 0;
 	bool in_tag = false;
@@ -93,7 +93,7 @@ static int too_many(const char *buf, size_t len, struct vfd_vm_error *err)
 			else if (c == '>')
 				in_tag = false;
 			else if (c == '=' && ++attrs > MAX_ATTRIBUTES) {
-				vm_seterr(err, line_at(buf, tag), "more than %d attributes on one "
+				vfd_parse_error_set(err, line_at(buf, tag), "more than %d attributes on one "
 					  "element: not a domain", MAX_ATTRIBUTES);
 				return -E2BIG;
 			}
@@ -103,7 +103,7 @@ static int too_many(const char *buf, size_t len, struct vfd_vm_error *err)
 			attrs = 0;
 			tag = i;
 			if (++elements > MAX_ELEMENTS) {
-				vm_seterr(err, line_at(buf, i), "more than %d elements: not a domain",
+				vfd_parse_error_set(err, line_at(buf, i), "more than %d elements: not a domain",
 					  MAX_ELEMENTS);
 				return -E2BIG;
 			}
@@ -378,7 +378,7 @@ static void qemu_xvga(struct vfd_vm_conf *c, xmlNodePtr dom, char **aliases)
 	}
 }
 
-static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_vm_error *err)
+static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_parse_error *err)
 {
 	xmlNodePtr os = first(dom, "os"), n, mb, devs;
 	char **aliases = NULL;
@@ -388,7 +388,7 @@ static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_vm_erro
 	c->name = text(first(dom, "name"));
 	n = first(dom, "memory");
 	if (n && scaled(n, &c->memory) < 0) {
-		vm_seterr(err, (unsigned int)xmlGetLineNo(n), "<memory>: not a size");
+		vfd_parse_error_set(err, (unsigned int)xmlGetLineNo(n), "<memory>: not a size");
 		return -EINVAL;
 	}
 	mb = first(dom, "memoryBacking");
@@ -458,7 +458,7 @@ static int read_domain(xmlNodePtr dom, struct vfd_vm_conf *c, struct vfd_vm_erro
 				continue;
 			r = add_hostdev(c, d, &aliases);
 			if (r == -E2BIG) {
-				vm_seterr(err, (unsigned int)xmlGetLineNo(d), "more than %d hostdevs",
+				vfd_parse_error_set(err, (unsigned int)xmlGetLineNo(d), "more than %d hostdevs",
 				       VFD_VM_MAX_HOSTDEVS);
 				r = -EINVAL;
 			}
@@ -481,7 +481,7 @@ out:
 }
 
 int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
-			 struct vfd_vm_error *err)
+			 struct vfd_parse_error *err)
 {
 	xmlExternalEntityLoader old;
 	xmlParserCtxtPtr ctxt;
@@ -494,11 +494,11 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (vfd_dl_libxml2() < 0) {
-		vm_seterr(err, 0, "cannot load libxml2: %s", vfd_dl_error());
+		vfd_parse_error_set(err, 0, "cannot load libxml2: %s", vfd_dl_error());
 		return -ELIBACC;
 	}
 	if (len > VFD_VM_MAX_INPUT) {
-		vm_seterr(err, 0, "larger than %u MiB: not a domain", VFD_VM_MAX_INPUT >> 20);
+		vfd_parse_error_set(err, 0, "larger than %u MiB: not a domain", VFD_VM_MAX_INPUT >> 20);
 		return -EFBIG;
 	}
 	r = refuse(buf, len, err);
@@ -523,7 +523,7 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 			snprintf(msg, sizeof(msg), "%s", e->message);
 			msg[strcspn(msg, "\n")] = '\0';
 		}
-		vm_seterr(err, e && e->line > 0 ? (unsigned int)e->line : 0, "not well-formed XML: %s",
+		vfd_parse_error_set(err, e && e->line > 0 ? (unsigned int)e->line : 0, "not well-formed XML: %s",
 		       msg);
 		xmlFreeParserCtxt(ctxt);
 		return -EINVAL;
@@ -531,15 +531,15 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 	xmlFreeParserCtxt(ctxt);
 	root = xmlDocGetRootElement(doc);
 	if (doc->intSubset || doc->extSubset) {
-		vm_seterr(err, 1, "a DOCTYPE: libvirt domains have none, and it is not read");
+		vfd_parse_error_set(err, 1, "a DOCTYPE: libvirt domains have none, and it is not read");
 		r = -EINVAL;
 	} else if (!root || !is(root, "domain")) {
-		vm_seterr(err, root ? (unsigned int)xmlGetLineNo(root) : 0,
+		vfd_parse_error_set(err, root ? (unsigned int)xmlGetLineNo(root) : 0,
 		       "the root element is <%s>, not <domain>",
 		       root ? (const char *)root->name : "?");
 		r = -EINVAL;
 	} else if (depth(root, VFD_VM_MAX_DEPTH, &deep)) {
-		vm_seterr(err, deep ? (unsigned int)xmlGetLineNo(deep) : 0,
+		vfd_parse_error_set(err, deep ? (unsigned int)xmlGetLineNo(deep) : 0,
 		       "elements nested more than %d deep", VFD_VM_MAX_DEPTH);
 		r = -EINVAL;
 	} else {

@@ -13,17 +13,6 @@
 
 #include "vm-internal.h"
 
-void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-}
 
 bool vm_is_uuid(const char *s)
 {

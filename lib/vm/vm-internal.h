@@ -20,10 +20,6 @@ const char *vfd_vm_qemu_versions(void);
  */
 int vfd_vm_qemu_option_arg(const char *name);
 
-/* fill @err (when not NULL): the line a parser stopped at, and why */
-void vm_seterr(struct vfd_vm_error *err, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* class 03 00: a VGA-compatible display controller (the only kind with VGA ranges) */
 static inline bool class_is_vga(uint32_t class_code)
 {

@@ -8,7 +8,7 @@
 
 #include "vm-internal.h"
 
-int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_vm_error *err)
+int vfd_vm_parse(const char *buf, size_t len, struct vfd_vm_conf *out, struct vfd_parse_error *err)
 {
 	size_t i = 0;
 

@@ -78,7 +78,7 @@ static void check_line(struct vfd_kb *kb, const char *file, unsigned int lineno,
 
 int main(int argc, char **argv)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb;
 	bool *covered;
 	size_t missing = 0;

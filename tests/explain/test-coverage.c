@@ -640,7 +640,7 @@ int main(int argc, char **argv)
 	bool missing_mode = argc == 3 && strcmp(argv[1], "--missing") == 0;
 	bool list_mode = argc == 3 && strcmp(argv[1], "--list") == 0;
 	const char *path = argc == 2 ? argv[1] : missing_mode || list_mode ? argv[2] : NULL;
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb;
 	char *row = NULL;
 	size_t cap = 0;

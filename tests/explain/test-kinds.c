@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	bool wrong_mode = argc == 3 && strcmp(argv[1], "--wrong") == 0;
 	const char *path = argv[argc - 1];
 	unsigned int rows = 0, family = 0, refined_right = 0, entry_right = 0, bad_rows = 0;
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb;
 	char buf[8192];
 	FILE *f;

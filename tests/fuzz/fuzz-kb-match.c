@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vfd_kb_match m;
 
 	if (!kb) {
-		struct vfd_kb_error err;
+		struct vfd_parse_error err;
 
 		if (vfd_kb_new_builtin(&kb, &err) < 0)
 			abort();

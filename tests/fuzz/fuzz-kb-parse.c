@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char line[] =
 		"[    3.1] vfio-pci 0000:01:00.0: probe with driver vfio-pci failed with error -22";
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb_match m;
 	struct vfd_kb *kb;
 

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vfd_vm_conf conf;
-	struct vfd_vm_error err;
+	struct vfd_parse_error err;
 
 	if (vfd_vm_parse_libvirt((const char *)data, size, &conf, &err) == 0)
 		vfd_vm_conf_clear(&conf);

@@ -17,7 +17,7 @@ static const char *const add[] = { "intel_iommu=on", NULL };
 static const char *const rm[] = { "amd_iommu=on", "iommu=off", "intel_iommu=off", NULL };
 
 typedef int (*editor)(const char *, size_t, const struct cmdline_edit *, char **, size_t *,
-		      char ***, char ***, struct edit_error *);
+		      char ***, char ***, struct vfd_parse_error *);
 
 /* @to_all: the words go to GRUB_CMDLINE_LINUX (grubby's platforms) */
 static void final_to(editor ed, const char *text, size_t len, bool to_all)

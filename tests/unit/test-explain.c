@@ -20,7 +20,7 @@
 
 static struct vfd_kb *kb_builtin(void)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb = NULL;
 
 	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
@@ -231,7 +231,7 @@ static const char silent_kb[] =
 
 static void judge_silent(const char *dir, enum vfd_verdict_state option)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb = NULL;
 	struct vfd_explain *ex;
 	struct vfd_root *root;

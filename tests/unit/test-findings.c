@@ -137,7 +137,7 @@ static void catalogue_persist_renames(void **state)
 static void catalogue_kb(void **state)
 {
 	struct vfd_kb *kb = NULL;
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 
 	(void)state;
 	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);

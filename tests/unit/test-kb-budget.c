@@ -25,7 +25,7 @@ static struct vfd_kb *greedy_kb_as(const char *kind)
 {
 	size_t cap = PATTERNS * 220 + 64, n = 0;
 	char *text = malloc(cap);
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb = NULL;
 
 	assert_non_null(text);
@@ -98,7 +98,7 @@ static void long_line(void **state)
 static void cut_line(void **state)
 {
 	struct vfd_kb *kb = NULL;
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb_match m;
 	size_t len = 70000;
 	char *line = malloc(len);

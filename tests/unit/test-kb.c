@@ -21,7 +21,7 @@
 
 static struct vfd_kb *parse_ok(const char *text)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb = NULL;
 	int r = vfd_kb_parse(text, strlen(text), &kb, &err);
 
@@ -35,7 +35,7 @@ static struct vfd_kb *parse_ok(const char *text)
 /* parse must fail on @line with a message containing @what */
 static void parse_bad(const char *text, unsigned int line, const char *what)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb = (struct vfd_kb *)1;
 	int r = vfd_kb_parse(text, strlen(text), &kb, &err);
 
@@ -171,7 +171,7 @@ static void parser_bad(void **state)
 	}
 	{
 		static const char nul[] = "id: kernel.a\nti\0tle: t\n";
-		struct vfd_kb_error err;
+		struct vfd_parse_error err;
 		struct vfd_kb *kb;
 
 		assert_true(vfd_kb_parse(nul, sizeof(nul) - 1, &kb, &err) < 0);
@@ -447,7 +447,7 @@ static const char *const findings[] = {
 
 static void builtin(void **state)
 {
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	struct vfd_kb *kb;
 	size_t len, harmless = 0, checked = 0;
 

@@ -29,7 +29,7 @@
 /* ------------------------------------------------------------ helpers */
 
 static char *edit_grub(const char *in, const char *const *add, const char *const *rm,
-		       int *r, struct edit_error *e)
+		       int *r, struct vfd_parse_error *e)
 {
 	struct cmdline_edit ed = { .add = add, .remove = rm };
 	char *out = NULL;
@@ -45,13 +45,13 @@ static const char *const bad[] = { "amd_iommu=on", "iommu=off", "intel_iommu=off
 /* the edit, then the same edit of its result: nothing more may change */
 static void grub_case(const char *in, const char *expect)
 {
-	struct edit_error e;
+	struct vfd_parse_error e;
 	char *out, *again;
 	int r;
 
 	out = edit_grub(in, on, bad, &r, &e);
 	if (r != 0)
-		fail_msg("grub_edit failed: line %u: %s", e.line, e.msg);
+		fail_msg("grub_edit failed: line %u: %s", e.line, e.message);
 	assert_string_equal(out, expect);
 	again = edit_grub(out, on, bad, &r, &e);
 	assert_int_equal(r, 0);
@@ -62,7 +62,7 @@ static void grub_case(const char *in, const char *expect)
 
 static void grub_fails(const char *in, unsigned int line, const char *msg)
 {
-	struct edit_error e;
+	struct vfd_parse_error e;
 	char *out;
 	int r;
 
@@ -70,8 +70,8 @@ static void grub_fails(const char *in, unsigned int line, const char *msg)
 	assert_int_equal(r, -EINVAL);
 	assert_null(out);
 	assert_int_equal(e.line, line);
-	if (!strstr(e.msg, msg))
-		fail_msg("error '%s' does not say '%s'", e.msg, msg);
+	if (!strstr(e.message, msg))
+		fail_msg("error '%s' does not say '%s'", e.message, msg);
 }
 
 /* ------------------------------------------------------------- blocks */
@@ -126,7 +126,7 @@ static void block_crlf(void **state)
 
 static void block_broken(void **state)
 {
-	struct edit_error e = { 0 };
+	struct vfd_parse_error e = { 0 };
 	size_t s, n;
 	char *out = NULL;
 	const char *no_end = "a\n" BLOCK_BEGIN "\nx\n";
@@ -289,7 +289,7 @@ struct edit_case {
 };
 
 typedef int (*cmdline_editor)(const char *, size_t, const struct cmdline_edit *, char **,
-			      size_t *, char ***, char ***, struct edit_error *);
+			      size_t *, char ***, char ***, struct vfd_parse_error *);
 
 /* each input edited to its output, and the output edited again left as it is */
 static void edit_cases(cmdline_editor ed, const struct edit_case *cases, size_t n)
@@ -354,7 +354,7 @@ static void entry_cases(void **state)
 	(void)state;
 	edit_cases(entry_options_edit, cases, sizeof(cases) / sizeof(cases[0]));
 	{
-		struct edit_error e = { 0 };
+		struct vfd_parse_error e = { 0 };
 		char *out = NULL;
 
 		assert_int_equal(entry_options_edit("title t\noptions a=\"b\n", 20, &ed, &out, NULL,

@@ -298,7 +298,7 @@ static void judge_broken_layers(void **state)
 						    "0000:01:00.0: vfio 0000:01:00.0: group 7 is "
 						    "not viable\n" };
 	struct vfd_report rep = { 0 };
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	const char *broken = NULL;
 	struct vfd_kb *kb = NULL;
 

@@ -35,7 +35,7 @@ static int setup(void **state)
 	static const char entry[] = "format: 1\n\nid: kernel.test-only\nlayer: kernel\n"
 				    "title: t\nsource: linux:x.c:f\nmatch: frobnicator melted\n"
 				    "meaning: m\ncause: c\nfix: f\n%s";
-	struct vfd_kb_error err;
+	struct vfd_parse_error err;
 	char text[512];
 	int n;
 

@@ -12,12 +12,12 @@
 
 #include "vfd-vm.h"
 
-static int parse_qemu(const char *text, struct vfd_vm_conf *c, struct vfd_vm_error *e)
+static int parse_qemu(const char *text, struct vfd_vm_conf *c, struct vfd_parse_error *e)
 {
 	return vfd_vm_parse_qemu(text, strlen(text), c, e);
 }
 
-static int parse_xml(const char *text, struct vfd_vm_conf *c, struct vfd_vm_error *e)
+static int parse_xml(const char *text, struct vfd_vm_conf *c, struct vfd_parse_error *e)
 {
 	return vfd_vm_parse_libvirt(text, strlen(text), c, e);
 }
@@ -37,7 +37,7 @@ static void qemu_script(void **state)
 		"  -device vfio-pci,sysfsdev=/sys/bus/pci/devices/0000:01:00.1,bus=rp1,addr=0.1\n"
 		"echo done\n";
 	struct vfd_vm_conf c;
-	struct vfd_vm_error e;
+	struct vfd_parse_error e;
 
 	assert_int_equal(parse_qemu(text, &c, &e), 0);
 	assert_int_equal(c.source, VFD_VM_SOURCE_QEMU);
@@ -66,7 +66,7 @@ static void qemu_script(void **state)
 static void qemu_defaults_and_json(void **state)
 {
 	struct vfd_vm_conf c;
-	struct vfd_vm_error e;
+	struct vfd_parse_error e;
 
 	/* bare options; no -machine is QEMU's pc with SeaBIOS and a VGA */
 	assert_int_equal(parse_qemu("-m 2G -device '{\"driver\":\"vfio-pci\",\"host\":"
@@ -98,7 +98,7 @@ static void qemu_defaults_and_json(void **state)
 static void qemu_errors(void **state)
 {
 	struct vfd_vm_conf c;
-	struct vfd_vm_error e;
+	struct vfd_parse_error e;
 
 	assert_int_equal(parse_qemu("qemu-system-x86_64 \\\n -device 'vfio-pci\n", &c, &e),
 			 -EINVAL);
@@ -147,7 +147,7 @@ static const char domain[] =
 static void libvirt_domain(void **state)
 {
 	struct vfd_vm_conf c;
-	struct vfd_vm_error e;
+	struct vfd_parse_error e;
 
 	assert_int_equal(parse_xml(domain, &c, &e), 0);
 	assert_int_equal(c.source, VFD_VM_SOURCE_LIBVIRT);
@@ -184,7 +184,7 @@ static void libvirt_domain(void **state)
 static void libvirt_hostile(void **state)
 {
 	struct vfd_vm_conf c;
-	struct vfd_vm_error e;
+	struct vfd_parse_error e;
 	char *deep, *p;
 
 	assert_int_equal(parse_xml("<!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
