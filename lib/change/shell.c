@@ -50,16 +50,9 @@ static void put(struct lexer *lx, char c, size_t raw, size_t rawlen, char quote)
 {
 	if (lx->oom)
 		return;
-	if (lx->n == lx->cap) {
-		size_t ncap = lx->cap ? lx->cap * 2 : 64;
-		struct shchar *nc = realloc(lx->chars, ncap * sizeof(*nc));
-
-		if (!nc) {
-			lx->oom = true;
-			return;
-		}
-		lx->chars = nc;
-		lx->cap = ncap;
+	if (array_reserve((void **)&lx->chars, &lx->cap, lx->n, sizeof(*lx->chars), 64) < 0) {
+		lx->oom = true;
+		return;
 	}
 	lx->chars[lx->n++] = (struct shchar){ c, raw, rawlen, quote };
 }

@@ -27,17 +27,10 @@ struct vfd_pf_step *pf_step_new(struct vfd_preflight *pf, enum vfd_pf_step_id id
 	struct vfd_pf_step *st;
 	va_list ap;
 
-	if (pf->n == pf->cap) {
-		size_t ncap = pf->cap ? pf->cap * 2 : 32;
-		struct vfd_pf_step *ns = realloc(pf->steps, ncap * sizeof(*ns));
-
-		/* out of memory: the step goes nowhere, the sequence still releases */
-		if (!ns) {
-			memset(&spare, 0, sizeof(spare));
-			return &spare;
-		}
-		pf->steps = ns;
-		pf->cap = ncap;
+	/* out of memory: the step goes nowhere, the sequence still releases */
+	if (array_reserve((void **)&pf->steps, &pf->cap, pf->n, sizeof(*pf->steps), 32) < 0) {
+		memset(&spare, 0, sizeof(spare));
+		return &spare;
 	}
 	st = &pf->steps[pf->n++];
 	memset(st, 0, sizeof(*st));

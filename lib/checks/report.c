@@ -42,15 +42,8 @@ struct vfd_finding *report_add(struct vfd_report *report, const char *id, const 
 	va_list ap;
 	int r;
 
-	if (report->n == report->cap) {
-		size_t ncap = report->cap ? report->cap * 2 : 16;
-		struct vfd_finding *nf = realloc(report->findings, ncap * sizeof(*nf));
-
-		if (!nf)
-			return NULL;
-		report->findings = nf;
-		report->cap = ncap;
-	}
+	if (array_reserve((void **)&report->findings, &report->cap, report->n, sizeof(*report->findings), 16) < 0)
+		return NULL;
 	va_start(ap, fmt);
 	r = vasprintf(&summary, fmt, ap);
 	va_end(ap);

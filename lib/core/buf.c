@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The text buffer of buf.h (strv.c holds the string lists). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +90,25 @@ void tbuf_clear(struct tbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
+}
+
+int array_reserve(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t ncap = *cap ? *cap : (first ? first : 1);
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	while (ncap <= n) {
+		if (ncap > SIZE_MAX / 2 / size)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	nv = realloc(*items, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	memset((char *)nv + *cap * size, 0, (ncap - *cap) * size);
+	*items = nv;
+	*cap = ncap;
+	return 0;
 }

@@ -57,4 +57,11 @@ int strv_append(char ***strv, char *s);
 int strv_appendf(char ***strv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int strv_vappendf(char ***strv, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/*
+ * array_reserve - room in the growable array *@items (of *@cap elements of
+ * @size bytes) for element @n: the capacity doubles, starting at @first; new
+ * elements are zeroed. 0, or -ENOMEM with the array as it was.
+ */
+int array_reserve(void **items, size_t *cap, size_t n, size_t size, size_t first);
+
 #endif

@@ -59,16 +59,9 @@ int guest_scan_drm(struct gctx *g)
 		/* card0-HDMI-A-1 (connectors) and version are not devices */
 		if (!drm_name_ok(de->d_name))
 			continue;
-		if (g->n_drm == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct drmnode *nd = realloc(g->drm, ncap * sizeof(*nd));
-
-			if (!nd) {
-				closedir(dir);
-				return -ENOMEM;
-			}
-			g->drm = nd;
-			cap = ncap;
+		if (array_reserve((void **)&g->drm, &cap, g->n_drm, sizeof(*g->drm), 8) < 0) {
+			closedir(dir);
+			return -ENOMEM;
 		}
 		m = &g->drm[g->n_drm++];
 		memset(m, 0, sizeof(*m));

@@ -82,15 +82,8 @@ static int props_set(struct vfd_props *p, const char *key, size_t klen, const ch
 		p->dropped++;
 		return 0;
 	}
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct vfd_prop *nv = realloc(p->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		p->v = nv;
-		p->cap = ncap;
-	}
+	if (array_reserve((void **)&p->v, &p->cap, p->n, sizeof(*p->v), 64) < 0)
+		return -ENOMEM;
 	p->v[p->n].key = strndup(key, klen);
 	p->v[p->n].value = strndup(val, vlen);
 	p->v[p->n].source = source;

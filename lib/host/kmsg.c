@@ -19,15 +19,8 @@ static int push_line(struct vfd_kmsg *out, size_t *cap, int level, uint64_t usec
 {
 	struct vfd_kmsg_line *l;
 
-	if (out->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct vfd_kmsg_line *nl = realloc(out->lines, ncap * sizeof(*nl));
-
-		if (!nl)
-			return -ENOMEM;
-		out->lines = nl;
-		*cap = ncap;
-	}
+	if (array_reserve((void **)&out->lines, cap, out->n, sizeof(*out->lines), 256) < 0)
+		return -ENOMEM;
 	l = &out->lines[out->n];
 	l->text = strndup(text, len);
 	if (!l->text)

@@ -152,15 +152,8 @@ static int block_end(struct block *b)
 
 static int block_add(struct block *b, uint32_t v)
 {
-	if (b->n == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 64;
-		uint32_t *nv = realloc(b->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		b->v = nv;
-		b->cap = ncap;
-	}
+	if (array_reserve((void **)&b->v, &b->cap, b->n, sizeof(*b->v), 64) < 0)
+		return -ENOMEM;
 	b->v[b->n++] = v;
 	return 0;
 }

@@ -53,15 +53,8 @@ static void usage_index_free(void *data)
 
 static struct usage_entry *grow(struct usage_index *idx)
 {
-	if (idx->n == idx->cap) {
-		size_t ncap = idx->cap ? idx->cap * 2 : 16;
-		struct usage_entry *ne = realloc(idx->e, ncap * sizeof(*ne));
-
-		if (!ne)
-			return NULL;
-		idx->e = ne;
-		idx->cap = ncap;
-	}
+	if (array_reserve((void **)&idx->e, &idx->cap, idx->n, sizeof(*idx->e), 16) < 0)
+		return NULL;
 	memset(&idx->e[idx->n], 0, sizeof(idx->e[idx->n]));
 	return &idx->e[idx->n];
 }

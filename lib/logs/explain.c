@@ -366,15 +366,8 @@ static struct report_cache *report_for(struct diag *d, const char *device)
 	for (size_t i = 0; i < d->n; i++)
 		if (strcmp(d->cache[i].device, device) == 0)
 			return &d->cache[i];
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 8;
-		struct report_cache *nc = realloc(d->cache, ncap * sizeof(*nc));
-
-		if (!nc)
-			return NULL;
-		d->cache = nc;
-		d->cap = ncap;
-	}
+	if (array_reserve((void **)&d->cache, &d->cap, d->n, sizeof(*d->cache), 8) < 0)
+		return NULL;
 	c = &d->cache[d->n++];
 	memset(c, 0, sizeof(*c));
 	snprintf(c->device, sizeof(c->device), "%s", device);

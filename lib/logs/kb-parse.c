@@ -93,23 +93,6 @@ const char *const vfd_kb_kinds[] = {
 };
 static const char *const status_words[] = { "ok", "info", "warn", "fail", "skip" };
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void *nv;
-	size_t ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	nv = realloc(*v, ncap * size);
-	if (!nv)
-		return -ENOMEM;
-	memset((char *)nv + *cap * size, 0, (ncap - *cap) * size);
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 static bool valid_id(const char *s)
 {
 	const char *dot = strchr(s, '.');
@@ -277,7 +260,7 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, const struct f
 	struct kb_pattern *p;
 	int r;
 
-	if (grow((void **)&kb->patterns, &kb->cap_patterns, kb->n_patterns, sizeof(*p)) < 0)
+	if (array_reserve((void **)&kb->patterns, &kb->cap_patterns, kb->n_patterns, sizeof(*p), 8) < 0)
 		return -ENOMEM;
 	p = &kb->patterns[kb->n_patterns];
 	memset(p, 0, sizeof(*p));
@@ -433,7 +416,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		}
 	}
 	if (r == 0)
-		r = grow((void **)&kb->entries, &kb->cap_entries, kb->n_entries, sizeof(e));
+		r = array_reserve((void **)&kb->entries, &kb->cap_entries, kb->n_entries, sizeof(e), 8);
 	if (r < 0) {
 		/* drop the patterns this entry compiled */
 		for (size_t i = first_pattern; i < kb->n_patterns; i++) {
@@ -505,7 +488,7 @@ static int add_field(struct stanza *s, const char *line, size_t len, unsigned in
 		vfd_parse_error_set(err, lineno, "'%.*s:' has no value", (int)klen, line);
 		return -EINVAL;
 	}
-	if (grow((void **)&s->f, &s->cap, s->n, sizeof(*f)) < 0)
+	if (array_reserve((void **)&s->f, &s->cap, s->n, sizeof(*f), 8) < 0)
 		return -ENOMEM;
 	f = &s->f[s->n];
 	memcpy(f->key, line, klen);

@@ -40,15 +40,8 @@ static int words_push(struct words *w, struct tbuf *cur, unsigned int line, bool
 {
 	char *s;
 
-	if (w->n == w->cap) {
-		size_t ncap = w->cap ? w->cap * 2 : 64;
-		struct word *nv = realloc(w->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		w->v = nv;
-		w->cap = ncap;
-	}
+	if (array_reserve((void **)&w->v, &w->cap, w->n, sizeof(*w->v), 64) < 0)
+		return -ENOMEM;
 	s = sep ? strdup(";") : tbuf_take(cur, NULL);
 	if (!s)
 		return -ENOMEM;

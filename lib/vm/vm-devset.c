@@ -51,16 +51,9 @@ static int picks_add(struct picks *p, struct vfd_pcidev *dev, bool named, char *
 	}
 	if (!named && !why)
 		return -ENOMEM;
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 8;
-		struct pick *nv = realloc(p->v, ncap * sizeof(*nv));
-
-		if (!nv) {
-			free(why);
-			return -ENOMEM;
-		}
-		p->v = nv;
-		p->cap = ncap;
+	if (array_reserve((void **)&p->v, &p->cap, p->n, sizeof(*p->v), 8) < 0) {
+		free(why);
+		return -ENOMEM;
 	}
 	p->v[p->n++] = (struct pick){ dev, named, named ? NULL : why };
 	if (named)

@@ -265,6 +265,40 @@ static void string_lists(void **state)
 	vfd_strv_free(v);
 }
 
+static void growable_arrays(void **state)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	/* the first room is the size asked for, later the capacity doubles */
+	assert_int_equal(array_reserve((void **)&v, &cap, 0, sizeof(*v), 4), 0);
+	assert_int_equal(cap, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(v[i], 0);
+	for (uint32_t i = 0; i < 4; i++)
+		v[i] = i + 1;
+	assert_int_equal(array_reserve((void **)&v, &cap, 3, sizeof(*v), 4), 0);
+	assert_int_equal(cap, 4);
+	assert_int_equal(array_reserve((void **)&v, &cap, 4, sizeof(*v), 4), 0);
+	assert_int_equal(cap, 8);
+	/* what was there stays, the new elements are zero */
+	assert_int_equal(v[3], 4);
+	for (size_t i = 4; i < 8; i++)
+		assert_int_equal(v[i], 0);
+	/* an index far beyond the capacity gets room in one call */
+	assert_int_equal(array_reserve((void **)&v, &cap, 100, sizeof(*v), 4), 0);
+	assert_true(cap > 100);
+	assert_int_equal(v[0], 1);
+	free(v);
+	/* a size that cannot be allocated leaves the array as it was */
+	v = NULL;
+	cap = 0;
+	assert_int_equal(array_reserve((void **)&v, &cap, SIZE_MAX / 2, 16, 1), -ENOMEM);
+	assert_null(v);
+	assert_int_equal(cap, 0);
+}
+
 static void byte_readers(void **state)
 {
 	static const uint8_t b[] = { 0x86, 0x80, 0x34, 0x12, 0xff };
@@ -284,6 +318,7 @@ int main(void)
 		cmocka_unit_test(text_buffer),
 		cmocka_unit_test(string_lists),
 		cmocka_unit_test(byte_readers),
+		cmocka_unit_test(growable_arrays),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
