@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "output.h"
+#include "table.h"
 
 enum {
 	COL_GROUP, COL_SLOT, COL_ID, COL_VENDOR, COL_DEVICE, COL_SVENDOR, COL_SDEVICE,
@@ -568,11 +569,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 	enum { OPT_GPU = 256, OPT_USB, OPT_NET, OPT_STORAGE, OPT_AUDIO };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, 'O' },
-		{ "list-columns", no_argument, NULL, 'H' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "raw", no_argument, NULL, 'r' },
+		TABLE_LONGOPTS,
 		{ "pairs", no_argument, NULL, 'P' },
 		{ "tree", no_argument, NULL, 't' },
 		{ "gpu", no_argument, NULL, OPT_GPU },

@@ -20,4 +20,12 @@ int table_print(const struct outopts *o, const struct colinfo *columns, size_t n
 /* a list as one cell, a line an item (libsmartcols wraps multi-line cells); NULL: no memory */
 char *join_lines(char *const *v);
 
+/* the long options of the commands that print a table; outopts_option() takes them */
+#define TABLE_LONGOPTS \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "output-all", no_argument, NULL, 'O' }, \
+	{ "list-columns", no_argument, NULL, 'H' }, \
+	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "raw", no_argument, NULL, 'r' }
+
 #endif
