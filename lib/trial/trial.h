@@ -26,10 +26,23 @@ struct vfd_trial_dev {
 /* ------------------------------------------------------- initramfs */
 
 /*
+ * vfd_trial_kernel_release - the release ("6.1.0-57-amd64") an x86 kernel
+ * image (bzImage) names in its setup header, read from its first @len bytes
+ * (the string sits within the first 64 KiB), into @out.
+ * Returns: 0, -ENOEXEC when @image is no bzImage, -ENODATA when it names no
+ *          valid release (or @size is too small).
+ */
+int vfd_trial_kernel_release(const void *image, size_t len, char *out, size_t size);
+/* the same, of the image in the file @path: also -errno when it cannot be read */
+int vfd_trial_kernel_file_release(const char *path, char *out, size_t size);
+
+/*
  * vfd_trial_find_modules - the modules the devices' modaliases resolve to in
  * the module tree of @release in @root (libkmod), each after its
- * dependencies. A device whose modules cannot be looked up becomes a
- * warning of layer "trial" in @notes.
+ * dependencies and soft dependencies. A device whose modules cannot be
+ * looked up becomes a warning of layer "trial" in @notes; one that no module
+ * and no built-in driver of a tree that lists its built-in drivers matches
+ * becomes a failure ("trial.module"): the guest cannot drive it.
  * Returns: 0, -ENOMEM.
  */
 int vfd_trial_find_modules(struct vfd_root *root, const char *release,

@@ -89,6 +89,50 @@ static void cpio_round_trip(void **state)
 	unlink(path);
 }
 
+/* a bzImage's setup header with its version string at @at (boot.rst) */
+static size_t fake_bzimage(uint8_t *buf, size_t size, unsigned int proto, size_t at,
+			   const char *version)
+{
+	memset(buf, 0, size);
+	memcpy(buf + 0x202, "HdrS", 4);
+	buf[0x206] = proto & 0xff;
+	buf[0x207] = proto >> 8;
+	buf[0x20e] = (at - 0x200) & 0xff;
+	buf[0x20f] = (at - 0x200) >> 8;
+	memcpy(buf + at, version, strlen(version));
+	return at + strlen(version);
+}
+
+static void kernel_image_release(void **state)
+{
+	static uint8_t img[20000];
+	char rel[65];
+	size_t end;
+
+	(void)state;
+	end = fake_bzimage(img, sizeof(img), 0x020f, 17600,
+			   "6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP");
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "6.1.0-57-amd64");
+	/* the string cut off by the end of what was read: no release, no overread */
+	assert_int_equal(vfd_trial_kernel_release(img, 17600 + 6, rel, sizeof(rel)), -ENODATA);
+	assert_int_equal(vfd_trial_kernel_release(img, end, rel, sizeof(rel)), 0);
+	/* too small a buffer for it */
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, 8), -ENODATA);
+	/* a release that would leave lib/modules */
+	fake_bzimage(img, sizeof(img), 0x020f, 0x400, "../../etc (x)");
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), -ENODATA);
+	assert_string_equal(rel, "");
+	/* before boot protocol 2.00 there is no kernel_version field */
+	fake_bzimage(img, sizeof(img), 0x0105, 0x400, "2.0.40 (x)");
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), -ENODATA);
+	/* no setup header: an ELF vmlinux, a compressed file */
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\177ELF", 4);
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), -ENOEXEC);
+	assert_int_equal(vfd_trial_kernel_release(img, 100, rel, sizeof(rel)), -ENOEXEC);
+}
+
 /* find @name in the archive; its entry in @e */
 static bool archive_has(const uint8_t *buf, size_t len, const char *name,
 			struct vfd_cpio_entry *e)
@@ -419,6 +463,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cpio_round_trip),
+		cmocka_unit_test(kernel_image_release),
 		cmocka_unit_test(initramfs_contents),
 		cmocka_unit_test(qemu_command_line),
 		cmocka_unit_test(judge_works),
