@@ -126,6 +126,34 @@ else
 	skip "no module for the device (depmod not installed)"
 fi
 
+# soft dependencies: a module tree of release 9.9.9 made by depmod from three
+# relocatable objects with only a .modinfo section ("softdep=pre: ... post: ...",
+# the form MODULE_SOFTDEP writes): the initramfs takes them in modprobe's order
+cc=${CC:-cc}
+if command -v "$cc" >/dev/null 2>&1 && PATH=$PATH:/usr/sbin:/sbin command -v depmod >/dev/null; then
+	soft=$tmp/soft
+	mods=$soft/lib/modules/9.9.9/kernel
+	mkdir -p "$mods"
+	tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$soft"
+	for m in helper after drv; do
+		info='license=GPL\0'
+		[ "$m" = drv ] &&
+			info='alias=pci:v00008086d000010D3sv*sd*bc*sc*i*\0softdep=pre: helper post: after\0license=GPL\0'
+		printf 'const char mi[] __attribute__((section(".modinfo"), used)) = "%s";\n' "$info" \
+			>"$tmp/$m.c"
+		"$cc" -c -o "$mods/$m.ko" "$tmp/$m.c"
+	done
+	PATH=$PATH:/usr/sbin:/sbin depmod -b "$soft" 9.9.9 2>/dev/null
+	bzimage 9.9.9 "$tmp/bzimage-999"
+	status 0 "soft dependencies: dry run" "$vd" --sysroot "$soft" trial --dry-run \
+		--kernel "$tmp/bzimage-999" 01:00.0
+	grep -qx "modules: helper drv after" "$tmp/out" &&
+		ok "... pre: before the driver, post: after it" ||
+		not_ok "... pre: before the driver, post: after it"
+else
+	skip "soft dependencies (no C compiler or no depmod)"
+fi
+
 # a sysroot cannot run a VM
 status 2 "a sysroot without --dry-run" "$vd" --sysroot "$vtd" trial --kernel "$tmp/vmlinuz" 01:00.0
 one_line "... says to use --dry-run" "cannot run a VM: use --dry-run"
