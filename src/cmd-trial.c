@@ -38,10 +38,6 @@
 
 static const char *const layers[] = { "trial", "guest" };
 
-/* files of one run in the private directory, removed afterwards */
-static const char *const run_files[] = { "initrd.cpio", "console.txt", "report.txt",
-					 "qemu.stderr", "debugcon.txt", "ovmf-vars.fd" };
-
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -282,15 +278,11 @@ static char *read_text(const char *dir, const char *name)
 	return buf;
 }
 
-static void remove_dir(const char *dir)
+/* the private directory and its record (lib/trial/trial-record.c) */
+static void remove_dir(struct trial *t, const char *dir)
 {
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < ARRAY_LEN(run_files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, run_files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	if (vfd_trial_dir_remove(t->root, dir) == 0)
+		vfd_trial_record_remove(t->root, (int)getpid());
 }
 
 static int write_initrd(struct trial *t, const char *dir, char **path)
@@ -475,6 +467,8 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	dir = mkdtemp(tmpl);
 	if (!dir)
 		return -errno;
+	/* named for `restore`: a SIGKILL leaves it behind */
+	vfd_trial_record_save(t->root, (int)getpid(), dir);
 	snprintf(console, sizeof(console), "%s/console.txt", dir);
 	snprintf(replog, sizeof(replog), "%s/report.txt", dir);
 	snprintf(errlog, sizeof(errlog), "%s/qemu.stderr", dir);
@@ -505,7 +499,11 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 			.qemu = t->qemu, .kvm = t->kvm, .firmware = t->firmware,
 			.ovmf_code = t->ovmf_code,
 			.ovmf_vars = t->firmware == VFD_FIRMWARE_EFI ? vars : NULL,
-			.memory_mb = 512, .kernel = t->kernel, .initrd = initrd,
+			/*
+			 * the guest is a kernel and an initramfs of a few MiB; under
+			 * TCG every page the kernel sets up at boot costs
+			 */
+			.memory_mb = t->kvm ? 512 : 256, .kernel = t->kernel, .initrd = initrd,
 			.console_log = console, .report_log = replog, .debugcon_log = dbg,
 			.append_extra = append, .devices = &set,
 		};
@@ -539,7 +537,7 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	if (r == 0)
 		r = vfd_report_append(report, &t->notes);
 out:
-	remove_dir(dir);
+	remove_dir(t, dir);
 	free(initrd);
 	free(append);
 	free(slots);

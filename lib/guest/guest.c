@@ -21,6 +21,7 @@
 
 #include "dlib.h"
 #endif
+#include "guest-class.h"
 #include "internal.h"
 
 #define LAYER "guest"
@@ -1823,6 +1824,8 @@ int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 			finding_drm(&g, d);
 		if (is_nic(d))
 			finding_net(&g, d);
+		/* audio, USB, NVMe: lib/guest/guest-class.c */
+		vfd_guest_class_check(g.root, g.rep, d->slot, d->class_code, d->driver);
 	}
 	for (size_t j = 0; j < g.n_fw; j++)
 		if (!g.fw_done[j])

@@ -125,6 +125,37 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
  */
 char *vfd_trial_extract_report(const char *transcript);
 
+/* ---------------------------------------------- private directory */
+
+/* the files a trial writes in its private directory, NULL-terminated */
+extern const char *const vfd_trial_files[];
+
+/*
+ * vfd_trial_dir_remove - remove the trial's private directory @dir (as
+ * mkdtemp made it from "/tmp/vfio-doctor-trial.XXXXXX") with the files a
+ * trial writes there, inside @root.
+ * Returns: 0 (also when it is gone already), -EINVAL for any other path, -errno.
+ */
+int vfd_trial_dir_remove(struct vfd_root *root, const char *dir);
+
+/*
+ * vfd_trial_record_save - name @dir in run/vfio-doctor/trials/@pid while the
+ * trial runs, so that `restore` can remove it after a SIGKILL;
+ * vfd_trial_record_remove drops the record when the trial removed it itself.
+ * Returns: 0, -EINVAL for a path that is no trial directory, -errno.
+ */
+int vfd_trial_record_save(struct vfd_root *root, int pid, const char *dir);
+int vfd_trial_record_remove(struct vfd_root *root, int pid);
+
+/*
+ * vfd_trial_cleanup - remove the private directories of trials that ended
+ * without removing them (their process is gone, or no longer vfio-doctor),
+ * and their records; with @dry (and always in a read-only sysroot) only list
+ * them. @removed: the directories, NULL-terminated (vfd_strv_free).
+ * Returns: 0, or the first error met removing one (the others still go).
+ */
+int vfd_trial_cleanup(struct vfd_root *root, bool dry, char ***removed);
+
 #define VFD_TRIAL_MARK_BEGIN "----- vfio-doctor trial report begin -----"
 #define VFD_TRIAL_MARK_END "----- vfio-doctor trial report end -----"
 #define VFD_TRIAL_MODULE_LIST "etc/vfio-doctor-modules"

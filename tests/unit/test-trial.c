@@ -154,6 +154,97 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+static int allow_writes(void *data, const char *path, const char *value)
+{
+	(void)data;
+	(void)path;
+	(void)value;
+	return 0;
+}
+
+static bool exists_in(const char *dir, const char *rel)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return access(path, F_OK) == 0;
+}
+
+static void mkfile(const char *dir, const char *rel, const char *text)
+{
+	char path[600], cmd[1300];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	write_file(path, text);
+}
+
+/* restore's part: what a trial killed with SIGKILL left, found from its record */
+static void private_dir_cleanup(void **state)
+{
+	char dir[] = "/tmp/vfd-test-trialdir.XXXXXX", **gone = NULL;
+	struct vfd_root *root;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mkfile(dir, "sys/.keep", "");
+	root = vfd_root_new(dir);
+	assert_non_null(root);
+	vfd_root_set_write_fn(root, allow_writes, NULL);
+	/* a killed trial: its directory and its record */
+	mkfile(dir, "tmp/vfio-doctor-trial.AbC123/initrd.cpio", "070701");
+	mkfile(dir, "tmp/vfio-doctor-trial.AbC123/console.txt", "boot");
+	assert_int_equal(vfd_trial_record_save(root, 4000000, "/tmp/vfio-doctor-trial.AbC123"), 0);
+	/* a trial still running (its process is vfio-doctor): left alone */
+	mkfile(dir, "tmp/vfio-doctor-trial.Run999/report.txt", "");
+	assert_int_equal(vfd_trial_record_save(root, 4000001, "/tmp/vfio-doctor-trial.Run999"), 0);
+	mkfile(dir, "proc/4000001/comm", "vfio-doctor\n");
+	/* a record naming anything else is never followed, only dropped */
+	mkfile(dir, "etc/keep", "x");
+	mkfile(dir, "run/vfio-doctor/trials/4000002", "pid=4000002\ndir=/etc\n");
+	assert_int_equal(vfd_trial_record_save(root, 1, "/etc"), -EINVAL);
+	/* a directory with a file no trial writes is not emptied blindly */
+	mkfile(dir, "tmp/vfio-doctor-trial.Other1/mine.txt", "y");
+	mkfile(dir, "run/vfio-doctor/trials/4000003",
+	       "pid=4000003\ndir=/tmp/vfio-doctor-trial.Other1\n");
+
+	/* a dry run lists and changes nothing */
+	assert_int_equal(vfd_trial_cleanup(root, true, &gone), 0);
+	assert_non_null(gone);
+	assert_true(exists_in(dir, "tmp/vfio-doctor-trial.AbC123/initrd.cpio"));
+	assert_true(exists_in(dir, "run/vfio-doctor/trials/4000000"));
+	vfd_strv_free(gone);
+
+	assert_int_equal(vfd_trial_cleanup(root, false, &gone), -ENOTEMPTY);
+	assert_non_null(gone);
+	assert_string_equal(gone[0], "/tmp/vfio-doctor-trial.AbC123");
+	assert_null(gone[1]);
+	vfd_strv_free(gone);
+	assert_false(exists_in(dir, "tmp/vfio-doctor-trial.AbC123"));
+	assert_false(exists_in(dir, "run/vfio-doctor/trials/4000000"));
+	assert_true(exists_in(dir, "tmp/vfio-doctor-trial.Run999/report.txt"));
+	assert_true(exists_in(dir, "run/vfio-doctor/trials/4000001"));
+	assert_true(exists_in(dir, "etc/keep"));
+	assert_false(exists_in(dir, "run/vfio-doctor/trials/4000002"));
+	assert_true(exists_in(dir, "tmp/vfio-doctor-trial.Other1/mine.txt"));
+	assert_true(exists_in(dir, "run/vfio-doctor/trials/4000003"));
+
+	/* the trial's own end: directory and record gone */
+	assert_int_equal(vfd_trial_dir_remove(root, "/tmp/vfio-doctor-trial.Run999"), 0);
+	assert_int_equal(vfd_trial_record_remove(root, 4000001), 0);
+	assert_false(exists_in(dir, "tmp/vfio-doctor-trial.Run999"));
+	assert_false(exists_in(dir, "run/vfio-doctor/trials/4000001"));
+	assert_int_equal(vfd_trial_dir_remove(root, "/tmp/../etc"), -EINVAL);
+	vfd_root_unref(root);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 static void initramfs_contents(void **state)
 {
 	char dir[] = "/tmp/vfd-test-initrd.XXXXXX", init[512], ko[512], out[] =
@@ -264,7 +355,8 @@ static void qemu_command_line(void **state)
 	assert_true(argv_has(argv, "-kernel", "/k"));
 	assert_true(argv_has(argv, "-initrd", "/i"));
 	assert_true(argv_has(argv, "-append",
-			     "console=ttyS0 quiet panic=-1 rdinit=/init vfd.expect=8086:10d3"));
+			     "console=ttyS0 quiet panic=-1 rdinit=/init "
+			     "drm_kms_helper.fbdev_emulation=0 vfd.expect=8086:10d3"));
 	/* no disk and no drive in TCG with SeaBIOS */
 	assert_false(argv_has(argv, "-drive", NULL));
 	assert_false(argv_has(argv, "-hda", NULL));
@@ -464,6 +556,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cpio_round_trip),
 		cmocka_unit_test(kernel_image_release),
+		cmocka_unit_test(private_dir_cleanup),
 		cmocka_unit_test(initramfs_contents),
 		cmocka_unit_test(qemu_command_line),
 		cmocka_unit_test(judge_works),
