@@ -247,6 +247,40 @@ static void wait_until(unsigned int seconds, char ids[][16], size_t n)
 		usleep(200000);
 }
 
+/*
+ * A DRM connector's status stays "unknown" until something probes it: a
+ * compositor's DRM_IOCTL_MODE_GETCONNECTOR, or the fbdev emulation the
+ * trial turns off. Writing "detect" to its sysfs status probes it, EDID
+ * and modes included (drivers/gpu/drm/drm_sysfs.c, status_store).
+ */
+static void probe_connectors(void)
+{
+	DIR *dir = opendir("/sys/class/drm");
+	struct dirent *de;
+
+	while (dir && (de = readdir(dir))) {
+		char path[300], *status;
+		int fd;
+
+		/* card0-Virtual-1, card0-HDMI-A-1: connectors; card0, renderD128: nodes */
+		if (strncmp(de->d_name, "card", 4) != 0 || !strchr(de->d_name, '-'))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/drm/%s/status", de->d_name);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "detect", 6) != 6)
+			say("connector %s: cannot probe: %s", de->d_name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		status = read_small(path);
+		if (status)
+			status[strcspn(status, "\n")] = '\0';
+		say("connector %s: %s", de->d_name, status ? status : "unreadable");
+		free(status);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static void report(char ids[][16], size_t n)
 {
 	char *argv[2 + 2 * MAX_EXPECT + 1];
@@ -301,6 +335,7 @@ void guest_init(void)
 	load_modules(cmdline ? cmdline : "");
 	free(cmdline);
 	wait_until(wait, ids, n);
+	probe_connectors();
 	report(ids, n);
 	say("powering off");
 	sync();
