@@ -25,6 +25,14 @@ void vfd_cmdline_free(struct vfd_cmdline_token *tokens, int n);
 const char *vfd_cmdline_get(const struct vfd_cmdline_token *tokens, int n, const char *key);
 /* true if @key occurs; module parameters match with '-' and '_' alike */
 bool vfd_cmdline_has(const struct vfd_cmdline_token *tokens, int n, const char *key);
+/*
+ * vfd_cmdline_module_params - the "MODULE.param=value" words for @module as
+ * the parameter string finit_module(2) takes ("param=value other"), as
+ * modprobe passes them: the kernel applies them itself only to built-in code.
+ * Returns: a string ("" for none; caller frees), or NULL (ENOMEM).
+ */
+char *vfd_cmdline_module_params(const struct vfd_cmdline_token *tokens, int n,
+				const char *module);
 
 /* Each comma-separated word of an intel_iommu=/amd_iommu= value checked. */
 enum vfd_iommu_opt_vendor { VFD_OPT_INTEL, VFD_OPT_AMD };

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "findings.h"
 #include "output.h"
+#include "trial.h"
 
 enum bind_mode { MODE_BIND, MODE_UNBIND, MODE_RESTORE };
 
@@ -44,7 +45,8 @@ static void usage(enum bind_mode mode)
 	case MODE_RESTORE:
 		fputs("\nUsage:\n"
 		      " vfio-doctor restore [options] [DEVICE...]\n"
-		      "\nGive back every device 'bind' recorded (or only the DEVICEs named).\n"
+		      "\nGive back every device 'bind' recorded (or only the DEVICEs named), and\n"
+		      "remove the private directory of a 'trial' that was killed (SIGKILL).\n"
 		      "\nOptions:\n"
 		      "     --dry-run           show the plan; change nothing\n", stdout);
 		break;
@@ -53,6 +55,24 @@ static void usage(enum bind_mode mode)
 	      "\nDEVICE is DDDD:BB:DD.F, BB:DD.F or vendor:device (every match).\n"
 	      "Exit status: 0 done, 2 refused, failed (and rolled back) or bad usage.\n"
 	      "For more details see vfio-doctor(8).\n", stdout);
+}
+
+/* restore: what a trial killed with SIGKILL left behind (lib/trial/trial-record.c) */
+static void clean_trials(struct vfd_host *host, bool dry)
+{
+	struct vfd_root *root = vfd_host_get_root(host);
+	char **dirs = NULL;
+	int r;
+
+	/* a sysroot is only read */
+	dry |= !vfd_root_is_live(root);
+	r = vfd_trial_cleanup(root, dry, &dirs);
+	for (size_t i = 0; dirs && dirs[i]; i++)
+		printf("%s: %s (left by a trial that did not end)\n", dirs[i],
+		       dry ? "would be removed" : "removed");
+	if (r < 0)
+		warnx_("cannot remove a trial's directory: %s", strerror(-r));
+	vfd_strv_free(dirs);
 }
 
 /* the step as the shell line a user could type */
@@ -156,6 +176,8 @@ static int cmd_bind_any(const struct cmd_ctx *ctx, int argc, char **argv, enum b
 	host = cmd_open_host(ctx);
 	if (!host || !cmd_devices_resolve(host, &sel, VFD_EXPAND_NONE))
 		goto out;
+	if (mode == MODE_RESTORE)
+		clean_trials(host, dry);
 	if (mode == MODE_BIND)
 		r = vfd_plan_bind_devices(host, sel.devs, sel.n, &opts, &plan);
 	else if (sel.nargs)

@@ -38,10 +38,6 @@
 
 static const char *const layers[] = { "trial", "guest" };
 
-/* files of one run in the private directory, removed afterwards */
-static const char *const run_files[] = { "initrd.cpio", "console.txt", "report.txt",
-					 "qemu.stderr", "debugcon.txt", "ovmf-vars.fd" };
-
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -87,6 +83,8 @@ struct trial {
 	char qemu[PATH_MAX];
 	bool kvm;
 	char *kernel;		/* absolute path on this machine */
+	char release[65];	/* whose modules the initramfs takes */
+	bool release_of_image;	/* read from the kernel image, not this host's */
 	char *init;		/* the static guest build */
 	char *ovmf_code, *ovmf_vars;
 	struct vfd_selection sel;
@@ -203,6 +201,11 @@ static bool find_prerequisites(struct trial *t, const char *qemu_arg)
 		       t->kernel ? t->kernel : "(unknown release)", strerror(errno ? errno : ENOENT));
 		return false;
 	}
+	/* --kernel FILE: the modules of FILE's own release, not the running kernel's */
+	t->release_of_image = vfd_trial_kernel_file_release(t->kernel, t->release,
+							     sizeof(t->release)) == 0;
+	if (!t->release_of_image)
+		snprintf(t->release, sizeof(t->release), "%s", release ? release : "");
 	t->init = find_guest_binary();
 	if (!t->init) {
 		warnx_("the static guest build (%s) is neither beside this binary nor in "
@@ -237,7 +240,8 @@ static void print_vm(const struct trial *t)
 {
 	printf("qemu: %s (%s)\n", t->qemu, t->kvm ? "KVM" :
 	       "TCG: no usable /dev/kvm, the VM will be slow");
-	printf("kernel: %s\n", t->kernel);
+	printf("kernel: %s (%s %s)\n", t->kernel, t->release_of_image ? "release" :
+	       "release not read from the image; the modules of this host's", t->release);
 	printf("init: %s\n", t->init);
 	printf("firmware: %s\n", t->firmware == VFD_FIRMWARE_EFI ? t->ovmf_code : "SeaBIOS");
 	printf("modules:");
@@ -274,15 +278,11 @@ static char *read_text(const char *dir, const char *name)
 	return buf;
 }
 
-static void remove_dir(const char *dir)
+/* the private directory and its record (lib/trial/trial-record.c) */
+static void remove_dir(struct trial *t, const char *dir)
 {
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < ARRAY_LEN(run_files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, run_files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	if (vfd_trial_dir_remove(t->root, dir) == 0)
+		vfd_trial_record_remove(t->root, (int)getpid());
 }
 
 static int write_initrd(struct trial *t, const char *dir, char **path)
@@ -467,6 +467,8 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	dir = mkdtemp(tmpl);
 	if (!dir)
 		return -errno;
+	/* named for `restore`: a SIGKILL leaves it behind */
+	vfd_trial_record_save(t->root, (int)getpid(), dir);
 	snprintf(console, sizeof(console), "%s/console.txt", dir);
 	snprintf(replog, sizeof(replog), "%s/report.txt", dir);
 	snprintf(errlog, sizeof(errlog), "%s/qemu.stderr", dir);
@@ -497,7 +499,11 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 			.qemu = t->qemu, .kvm = t->kvm, .firmware = t->firmware,
 			.ovmf_code = t->ovmf_code,
 			.ovmf_vars = t->firmware == VFD_FIRMWARE_EFI ? vars : NULL,
-			.memory_mb = 512, .kernel = t->kernel, .initrd = initrd,
+			/*
+			 * the guest is a kernel and an initramfs of a few MiB; under
+			 * TCG every page the kernel sets up at boot costs
+			 */
+			.memory_mb = t->kvm ? 512 : 256, .kernel = t->kernel, .initrd = initrd,
 			.console_log = console, .report_log = replog, .debugcon_log = dbg,
 			.append_extra = append, .devices = &set,
 		};
@@ -531,7 +537,7 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	if (r == 0)
 		r = vfd_report_append(report, &t->notes);
 out:
-	remove_dir(dir);
+	remove_dir(t, dir);
 	free(initrd);
 	free(append);
 	free(slots);
@@ -646,6 +652,7 @@ static void print_json(const struct trial *t, const struct vfd_report *reps,
 	findings_json_field(out, "qemu", t->qemu);
 	fprintf(out, ",\n   \"kvm\": %s", t->kvm ? "true" : "false");
 	findings_json_field(out, "kernel", t->kernel);
+	findings_json_field(out, "kernel_release", t->release);
 	fprintf(out, ",\n   \"devices\": [");
 	for (size_t i = 0; i < t->sel.n; i++) {
 		fprintf(out, "%s\"", i ? ", " : "");
@@ -665,6 +672,22 @@ static void print_json(const struct trial *t, const struct vfd_report *reps,
 	fputc(']', out);
 	findings_json_end(out, &all);
 	vfd_report_clear(&all);
+}
+
+/* the trial judged broken before any VM: the notes are the one run's report */
+static void stopped_at_planning(const struct trial *t)
+{
+	const char *broken = NULL;
+
+	for (size_t i = 0; i < t->notes.n && !broken; i++)
+		if (t->notes.findings[i].status == VFD_FAIL)
+			broken = t->notes.findings[i].id;
+	if (t->json) {
+		print_json(t, &t->notes, (const char *const *)&broken, 1, true);
+		return;
+	}
+	printf("trial: broken at %s: no VM %s started, nothing was changed\n", broken,
+	       t->dry ? "would be" : "was");
 }
 
 /* ------------------------------------------------------------- main */
@@ -798,13 +821,21 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!find_prerequisites(&t, qemu_arg))
 		goto out;
-	if (vfd_trial_find_modules(t.root, vfd_host_get_release(t.host), t.devs, t.sel.n, &t.mods,
+	if (vfd_trial_find_modules(t.root, t.release, t.devs, t.sel.n, &t.mods,
 				   &t.n_mods, &t.notes) < 0) {
 		warnx_("out of memory");
 		goto out;
 	}
 	if (!t.json)
 		print_vm(&t);
+	/*
+	 * a device no driver of the guest kernel matches: the VM could prove no
+	 * more than that, so none is started and nothing is bound
+	 */
+	if (findings_exit_status(&t.notes) == EXIT_TROUBLE) {
+		stopped_at_planning(&t);
+		goto out;
+	}
 	if (t.dry) {
 		printf("dry run: nothing was changed\n");
 		rc = EXIT_CLEAN;

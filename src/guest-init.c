@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "guest-class.h"
 #include "guest-init.h"
 #include "output.h"
 #include "trial-proto.h"
@@ -35,6 +36,17 @@
 
 #define MAX_EXPECT 32
 
+/* seconds since the guest kernel started (CLOCK_BOOTTIME), for the host's timings */
+static double uptime(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* one line of progress on the console, stamped with the guest's uptime */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
@@ -44,7 +56,7 @@ static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stdout);
+	printf(" [%.1f s]\n", uptime());
 	fflush(stdout);
 }
 
@@ -93,33 +105,51 @@ static void cmdline_value(const char *cmdline, const char *key, char *out, size_
 	}
 }
 
-static void load_modules(void)
+/* the modules in their order, each with its "MODULE.param=" words, as modprobe would */
+static void load_modules(const char *cmdline)
 {
 	char *list = read_small("/" VFD_TRIAL_MODULE_LIST), *save = NULL;
+	struct vfd_cmdline_token *tokens = NULL;
+	int n = vfd_cmdline_split(cmdline, &tokens);
 
 	if (!list) {
 		say("no module list: nothing loaded");
+		vfd_cmdline_free(tokens, n);
 		return;
 	}
 	for (char *path = strtok_r(list, "\n", &save); path; path = strtok_r(NULL, "\n", &save)) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		char name[64], *params;
 
+		/* /lib/modules/NAME.ko */
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
+		params = vfd_cmdline_module_params(tokens, n > 0 ? n : 0, name);
 		/* finit_module(2): the kernel reads the module from the file */
 		if (fd < 0)
 			say("module %s: %s", path, strerror(errno));
-		else if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+		else if (syscall(SYS_finit_module, fd, params ? params : "", 0) < 0 &&
+			 errno != EEXIST)
 			say("module %s: %s", path, strerror(errno));
 		else
-			say("module %s loaded", path);
+			say("module %s loaded%s%s", path, params && *params ? " with " : "",
+			    params ? params : "");
 		if (fd >= 0)
 			close(fd);
+		free(params);
 	}
+	vfd_cmdline_free(tokens, n);
 	free(list);
 }
 
-static bool id_bound(const char *slot, const char *want)
+/*
+ * the function at @slot has ID @want and a driver, and, with @root, what
+ * its class shows once it works is there (codecs, namespaces: probed after
+ * the driver binds)
+ */
+static bool id_bound(struct vfd_root *root, const char *slot, const char *want)
 {
-	char path[300], *v, *d;
+	char path[300], *v, *d, *cls;
 	char id[16];
 	bool ok = false;
 
@@ -127,18 +157,23 @@ static bool id_bound(const char *slot, const char *want)
 	v = read_small(path);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", slot);
 	d = read_small(path);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class", slot);
+	cls = read_small(path);
 	if (v && d && strlen(v) >= 6 && strlen(d) >= 6) {
 		snprintf(id, sizeof(id), "%.4s:%.4s", v + 2, d + 2);
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", slot);
 		ok = strcmp(id, want) == 0 && access(path, F_OK) == 0;
 	}
+	if (ok && root && cls)
+		ok = vfd_guest_class_ready(root, slot, (uint32_t)strtoul(cls, NULL, 16));
 	free(v);
 	free(d);
+	free(cls);
 	return ok;
 }
 
-/* every expected ID has a device with a driver */
-static bool all_bound(char ids[][16], size_t n)
+/* every expected ID has a device with a driver (and, with @root, working) */
+static bool all_bound(struct vfd_root *root, char ids[][16], size_t n)
 {
 	size_t found = 0;
 
@@ -148,7 +183,7 @@ static bool all_bound(char ids[][16], size_t n)
 		bool hit = false;
 
 		while (dir && !hit && (de = readdir(dir)))
-			hit = de->d_name[0] != '.' && id_bound(de->d_name, ids[i]);
+			hit = de->d_name[0] != '.' && id_bound(root, de->d_name, ids[i]);
 		if (dir)
 			closedir(dir);
 		found += hit;
@@ -194,14 +229,56 @@ static size_t links_up(bool raise)
 static void wait_until(unsigned int seconds, char ids[][16], size_t n)
 {
 	time_t end = time(NULL) + seconds;
+	struct vfd_root *root = vfd_root_new("/");
 
-	while (!all_bound(ids, n) && time(NULL) < end)
+	while (!all_bound(NULL, ids, n) && time(NULL) < end)
 		usleep(200000);
-	say("drivers: %s", all_bound(ids, n) ? "every expected device is bound" :
+	say("drivers: %s", all_bound(NULL, ids, n) ? "every expected device is bound" :
 	    "not every expected device is bound");
+	/* codecs, root hubs, namespaces: the drivers' work after the probe */
+	while (root && !all_bound(root, ids, n) && time(NULL) < end)
+		usleep(200000);
+	if (root)
+		say("classes: %s", all_bound(root, ids, n) ? "every device shows its function" :
+		    "not every device shows its function");
+	vfd_root_unref(root);
 	links_up(true);
 	while (links_up(false) && time(NULL) < end)
 		usleep(200000);
+}
+
+/*
+ * A DRM connector's status stays "unknown" until something probes it: a
+ * compositor's DRM_IOCTL_MODE_GETCONNECTOR, or the fbdev emulation the
+ * trial turns off. Writing "detect" to its sysfs status probes it, EDID
+ * and modes included (drivers/gpu/drm/drm_sysfs.c, status_store).
+ */
+static void probe_connectors(void)
+{
+	DIR *dir = opendir("/sys/class/drm");
+	struct dirent *de;
+
+	while (dir && (de = readdir(dir))) {
+		char path[300], *status;
+		int fd;
+
+		/* card0-Virtual-1, card0-HDMI-A-1: connectors; card0, renderD128: nodes */
+		if (strncmp(de->d_name, "card", 4) != 0 || !strchr(de->d_name, '-'))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/drm/%s/status", de->d_name);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "detect", 6) != 6)
+			say("connector %s: cannot probe: %s", de->d_name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		status = read_small(path);
+		if (status)
+			status[strcspn(status, "\n")] = '\0';
+		say("connector %s: %s", de->d_name, status ? status : "unreadable");
+		free(status);
+	}
+	if (dir)
+		closedir(dir);
 }
 
 static void report(char ids[][16], size_t n)
@@ -255,9 +332,10 @@ void guest_init(void)
 	for (char *id = strtok_r(expect, ",", &save); id && n < MAX_EXPECT;
 	     id = strtok_r(NULL, ",", &save))
 		snprintf(ids[n++], sizeof(ids[0]), "%.9s", id);
+	load_modules(cmdline ? cmdline : "");
 	free(cmdline);
-	load_modules();
 	wait_until(wait, ids, n);
+	probe_connectors();
 	report(ids, n);
 	say("powering off");
 	sync();

@@ -40,8 +40,10 @@ grep -q "echo 0000:01:00.0 > /sys/bus/pci/drivers/e1000e/unbind" "$tmp/out" &&
 	ok "dry run prints the unbind step" || not_ok "dry run prints the unbind step"
 grep -q "^dry run: nothing was changed" "$tmp/out" && ok "dry run says nothing changed" ||
 	not_ok "dry run says nothing changed"
-grep -q "^kernel: $tmp/vmlinuz" "$tmp/out" && ok "dry run names the kernel" ||
-	not_ok "dry run names the kernel"
+# not a bzImage: the modules of the host's release, said
+grep -q "^kernel: $tmp/vmlinuz (release not read from the image; the modules of this host's 6.1.0-56-amd64)" \
+	"$tmp/out" && ok "dry run names the kernel and whose modules it takes" ||
+	not_ok "dry run names the kernel and whose modules it takes"
 grep -q "^init: .*vfio-doctor-guest" "$tmp/out" && ok "dry run names the static guest build" ||
 	not_ok "dry run names the static guest build"
 # the fixture's module tree has no e1000e: said, not hidden
@@ -82,6 +84,75 @@ status 2 "QEMU missing from PATH" env PATH="$tmp/bin" "$vd" --sysroot "$vtd" tri
 one_line "... names PATH" "qemu-system-x86_64 not found in PATH"
 status 2 "kernel missing" "$vd" --sysroot "$vtd" trial --dry-run --kernel "$tmp/nope" 01:00.0
 one_line "... is one clear line" "cannot read the guest kernel $tmp/nope"
+
+# --kernel FILE: the modules of FILE's release, read from its bzImage header
+# (Documentation/arch/x86/boot.rst: "HdrS" at 0x202, protocol 2.15 at 0x206,
+# at 0x20e the version string's offset less 0x200)
+bzimage() {
+	{ head -c 514 /dev/zero; printf 'HdrS\017\002'; head -c 6 /dev/zero; printf '\000\002'
+	  head -c 496 /dev/zero; printf '%s (builder@example) #1 SMP\000' "$1"; } >"$2"
+}
+bzimage 9.9.9-other "$tmp/bzimage"
+status 0 "dry run with a kernel of another release" "$vd" --sysroot "$vtd" trial --dry-run \
+	--kernel "$tmp/bzimage" 01:00.0
+grep -q "^kernel: $tmp/bzimage (release 9.9.9-other)" "$tmp/out" &&
+	ok "... its release read from the image" || not_ok "... its release read from the image"
+grep -q "no module could be looked up for .*: no module tree for this kernel" "$tmp/out" &&
+	ok "... and that release's module tree looked for" ||
+	not_ok "... and that release's module tree looked for"
+
+# a kernel whose module tree lists its built-in drivers (modules.builtin.alias.bin,
+# which depmod makes from modules.builtin.modinfo) and has no e1000e: broken at
+# trial.module before anything is bound or started
+if command -v depmod >/dev/null 2>&1 || [ -x /usr/sbin/depmod ] || [ -x /sbin/depmod ]; then
+	nomod=$tmp/nomod
+	mkdir "$nomod"
+	tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$nomod"
+	PATH=$PATH:/usr/sbin:/sbin depmod -b "$nomod" 6.1.0-56-amd64 2>/dev/null
+	status 2 "no module for the device: dry run" "$vd" --sysroot "$nomod" trial --dry-run \
+		--kernel "$tmp/vmlinuz" 01:00.0
+	grep -q "fail  no module of kernel 6.1.0-56-amd64 matches 0000:01:00.0 8086:10d3" "$tmp/out" &&
+		ok "... the missing driver is a failure" || not_ok "... the missing driver is a failure"
+	grep -q "^trial: broken at trial.module: no VM would be started" "$tmp/out" &&
+		ok "... named as the broken layer" || not_ok "... named as the broken layer"
+	# the real run stops there too, before binding (a sysroot is refused only later)
+	status 2 "no module for the device: the trial" "$vd" --sysroot "$nomod" trial -J \
+		--kernel "$tmp/vmlinuz" 01:00.0
+	jq -e '.runs[0].first_broken == "trial.module" and .given_back == true and
+	       .kernel_release == "6.1.0-56-amd64"' "$tmp/out" >/dev/null &&
+		ok "... -J names trial.module" || not_ok "... -J names trial.module"
+	[ ! -e "$nomod/run/vfio-doctor" ] && ok "... nothing was bound" || not_ok "... nothing was bound"
+else
+	skip "no module for the device (depmod not installed)"
+fi
+
+# soft dependencies: a module tree of release 9.9.9 made by depmod from three
+# relocatable objects with only a .modinfo section ("softdep=pre: ... post: ...",
+# the form MODULE_SOFTDEP writes): the initramfs takes them in modprobe's order
+cc=${CC:-cc}
+if command -v "$cc" >/dev/null 2>&1 && PATH=$PATH:/usr/sbin:/sbin command -v depmod >/dev/null; then
+	soft=$tmp/soft
+	mods=$soft/lib/modules/9.9.9/kernel
+	mkdir -p "$mods"
+	tar -xJf "$here/fixtures/intel-vtd.tar.xz" -C "$soft"
+	for m in helper after drv; do
+		info='license=GPL\0'
+		[ "$m" = drv ] &&
+			info='alias=pci:v00008086d000010D3sv*sd*bc*sc*i*\0softdep=pre: helper post: after\0license=GPL\0'
+		printf 'const char mi[] __attribute__((section(".modinfo"), used)) = "%s";\n' "$info" \
+			>"$tmp/$m.c"
+		"$cc" -c -o "$mods/$m.ko" "$tmp/$m.c"
+	done
+	PATH=$PATH:/usr/sbin:/sbin depmod -b "$soft" 9.9.9 2>/dev/null
+	bzimage 9.9.9 "$tmp/bzimage-999"
+	status 0 "soft dependencies: dry run" "$vd" --sysroot "$soft" trial --dry-run \
+		--kernel "$tmp/bzimage-999" 01:00.0
+	grep -qx "modules: helper drv after" "$tmp/out" &&
+		ok "... pre: before the driver, post: after it" ||
+		not_ok "... pre: before the driver, post: after it"
+else
+	skip "soft dependencies (no C compiler or no depmod)"
+fi
 
 # a sysroot cannot run a VM
 status 2 "a sysroot without --dry-run" "$vd" --sysroot "$vtd" trial --kernel "$tmp/vmlinuz" 01:00.0

@@ -114,7 +114,7 @@ VFD_DL_ARCHIVE(VFD_DL_DECLARE)
 	X(kmod_module_probe_insert_module) X(kmod_module_unref) X(kmod_module_unref_list) \
 	X(kmod_new) X(kmod_set_log_fn) X(kmod_unref) X(kmod_module_get_dependencies) \
 	X(kmod_module_get_info) X(kmod_module_info_get_key) X(kmod_module_info_get_value) \
-	X(kmod_module_info_free_list) X(kmod_module_new_from_name)
+	X(kmod_module_info_free_list) X(kmod_module_new_from_name) X(kmod_module_get_softdeps)
 #define VFD_DL_DECLARE(sym) extern __typeof__(sym) *dl_##sym;
 VFD_DL_KMOD(VFD_DL_DECLARE)
 #undef VFD_DL_DECLARE
@@ -135,6 +135,7 @@ VFD_DL_KMOD(VFD_DL_DECLARE)
 #define kmod_module_info_get_value VFD_DL_CALL(libkmod, kmod_module_info_get_value)
 #define kmod_module_info_free_list VFD_DL_CALL(libkmod, kmod_module_info_free_list)
 #define kmod_module_new_from_name VFD_DL_CALL(libkmod, kmod_module_new_from_name)
+#define kmod_module_get_softdeps VFD_DL_CALL(libkmod, kmod_module_get_softdeps)
 #endif
 
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "guest-class.h"
 #include "guest-internal.h"
 
 static void finding_system(struct gctx *g, struct vfd_guest_info *info)
@@ -230,6 +231,8 @@ int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 			guest_finding_drm(&g, d);
 		if (guest_is_nic(d))
 			guest_finding_net(&g, d);
+		/* audio, USB, NVMe: lib/guest/guest-class.c */
+		vfd_guest_class_check(g.root, g.rep, d->slot, d->class_code, d->driver);
 	}
 	for (size_t j = 0; j < g.n_fw; j++)
 		if (!g.fw_done[j])

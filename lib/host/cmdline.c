@@ -5,6 +5,7 @@
  * just the value), and the quotes are dropped.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -116,6 +117,50 @@ bool vfd_cmdline_has(const struct vfd_cmdline_token *tokens, int n, const char *
 		if (key_equal(tokens[i].key, key))
 			return true;
 	return false;
+}
+
+/* whether @key is "MODULE.param", '-' and '_' alike in MODULE */
+static bool for_module(const char *key, const char *module)
+{
+	size_t len = strlen(module);
+
+	for (size_t i = 0; i < len; i++) {
+		char x = key[i] == '-' ? '_' : key[i], y = module[i] == '-' ? '_' : module[i];
+
+		if (!key[i] || x != y)
+			return false;
+	}
+	return key[len] == '.' && key[len + 1];
+}
+
+char *vfd_cmdline_module_params(const struct vfd_cmdline_token *tokens, int n,
+				const char *module)
+{
+	struct strv_builder b = { 0 };
+	char *out;
+	size_t size = 1, used = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *v = tokens[i].value;
+
+		if (!for_module(tokens[i].key, module))
+			continue;
+		/* a value with spaces was quoted; parse_args() wants it quoted again */
+		if (!v)
+			strv_addf(&b, "%s", tokens[i].key + strlen(module) + 1);
+		else
+			strv_addf(&b, strpbrk(v, " \t") ? "%s=\"%s\"" : "%s=%s",
+				  tokens[i].key + strlen(module) + 1, v);
+	}
+	for (size_t i = 0; i < b.n; i++)
+		size += strlen(b.v[i]) + 1;
+	out = b.oom ? NULL : malloc(size);
+	for (size_t i = 0; out && i < b.n; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? " " : "", b.v[i]);
+	if (out && !b.n)
+		out[0] = '\0';
+	strv_builder_clear(&b);
+	return out;
 }
 
 /*

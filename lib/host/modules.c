@@ -409,10 +409,35 @@ static char **module_firmware(struct kmod_module *m)
 	return strv_take(&b);
 }
 
-/* @m after its dependencies (modules.dep), each once; built-in ones have no file */
+static int collect_module(struct collect *c, struct kmod_module *m);
+
+/* each module of @list (and what it needs), in order; the list is freed */
+static int collect_list(struct collect *c, struct kmod_list *list)
+{
+	struct kmod_list *it;
+	int r = 0;
+
+	kmod_list_foreach(it, list) {
+		struct kmod_module *d = kmod_module_get_module(it);
+
+		if (r == 0)
+			r = collect_module(c, d);
+		kmod_module_unref(d);
+	}
+	kmod_module_unref_list(list);
+	return r;
+}
+
+/*
+ * @m after its dependencies (modules.dep), each once; built-in ones have no
+ * file. Its soft dependencies come along too: "pre:" ones before it, "post:"
+ * ones after, as modprobe loads them (modules.softdep, which depmod writes
+ * from the modules' own "softdep" modinfo, read by libkmod with the tree;
+ * kmod_module_get_softdeps resolves their aliases to modules).
+ */
 static int collect_module(struct collect *c, struct kmod_module *m)
 {
-	struct kmod_list *deps, *it;
+	struct kmod_list *pre = NULL, *post = NULL;
 	struct vfd_module_file *nv, *f;
 	const char *name = kmod_module_get_name(m), *path = kmod_module_get_path(m);
 	int r = 0;
@@ -420,18 +445,16 @@ static int collect_module(struct collect *c, struct kmod_module *m)
 	if (collected(c, name) || c->depth > 32)
 		return 0;
 	c->depth++;
-	deps = kmod_module_get_dependencies(m);
-	kmod_list_foreach(it, deps) {
-		struct kmod_module *d = kmod_module_get_module(it);
-
-		if (r == 0)
-			r = collect_module(c, d);
-		kmod_module_unref(d);
-	}
-	kmod_module_unref_list(deps);
+	if (kmod_module_get_softdeps(m, &pre, &post) < 0)
+		pre = post = NULL;
+	r = collect_list(c, pre);
+	if (r == 0)
+		r = collect_list(c, kmod_module_get_dependencies(m));
 	c->depth--;
-	if (r < 0 || collected(c, name))
+	if (r < 0 || collected(c, name)) {
+		kmod_module_unref_list(post);
 		return r;
+	}
 	nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
@@ -441,9 +464,14 @@ static int collect_module(struct collect *c, struct kmod_module *m)
 	f->name = strdup(name);
 	f->path = path ? strdup(path) : NULL;
 	f->firmware = module_firmware(m);
-	if (!f->name || (path && !f->path) || !f->firmware)
+	if (!f->name || (path && !f->path) || !f->firmware) {
+		kmod_module_unref_list(post);
 		return -ENOMEM;
-	return 0;
+	}
+	c->depth++;
+	r = collect_list(c, post);
+	c->depth--;
+	return r;
 }
 
 int vfd_modules_for_alias(struct vfd_modules *mods, const char *modalias,

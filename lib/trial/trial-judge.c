@@ -16,6 +16,7 @@
 
 #define LAYER "trial"
 #define MAX_EVIDENCE_LINES 12
+#define MAX_INIT_LINES 64
 
 char *vfd_trial_extract_report(const char *transcript)
 {
@@ -188,6 +189,7 @@ static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out
 	const char *ver = strstr(c, "Linux version ");
 	const char *init = strstr(c, "vfio-doctor-init: started");
 	struct vfd_finding *f;
+	size_t shown = 0;
 
 	if (init) {
 		f = report_add(out, "trial.kernel", LAYER, VFD_OK, NULL, "%s",
@@ -197,7 +199,16 @@ static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out
 
 			finding_evidence(f, "console: %.*s", nl ? (int)(nl - ver) : 80, ver);
 		}
-		finding_evidence(f, "console: vfio-doctor-init: started");
+		/* /init's own lines, each with the guest's uptime: where the time went */
+		for (const char *p = init; p && shown++ < MAX_INIT_LINES;
+		     p = strstr(p + 1, "vfio-doctor-init: ")) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+			while (len && p[len - 1] == '\r')
+				len--;
+			finding_evidence(f, "console: %.*s", len, p);
+		}
 		return true;
 	}
 	f = report_add(out, "trial.kernel", LAYER, VFD_FAIL, NULL, "%s",
@@ -373,7 +384,8 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 {
 	static const char *const driver_ids[] = { "guest.driver", "guest.driver-errors",
 						  "guest.firmware" };
-	static const char *const function_ids[] = { "guest.net", "guest.drm" };
+	static const char *const function_ids[] = { "guest.net", "guest.drm", "guest.audio",
+						    "guest.usb", "guest.nvme" };
 	struct vfd_json doc = { 0 };
 	const struct vfd_json *findings = NULL;
 	char *text = vfd_trial_extract_report(run->report);

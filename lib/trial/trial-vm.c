@@ -118,9 +118,16 @@ char **vfd_trial_qemu_argv(const struct vfd_trial_vm *vm)
 	/*
 	 * panic=-1 with -no-reboot: a guest that panics ends QEMU at once; quiet:
 	 * warnings and errors only on the console, each line through an emulated
-	 * UART costs (the guest's report carries its own kernel log)
+	 * UART costs (the guest's report carries its own kernel log).
+	 * drm_kms_helper.fbdev_emulation=0 (drivers/gpu/drm/drm_fb_helper.c; /init
+	 * passes it to the module as modprobe would): no framebuffer console on a
+	 * GPU given to the trial. The trial judges the DRM device and its
+	 * connectors, which need no fbdev, while fbcon's drawing into the device's
+	 * memory is slow wherever the VM is emulated (each write to an assigned
+	 * BAR takes QEMU's MMIO path under TCG).
 	 */
-	strv_addf(&b, "console=ttyS0 quiet panic=-1 rdinit=/init%s%s",
+	strv_addf(&b, "console=ttyS0 quiet panic=-1 rdinit=/init "
+		  "drm_kms_helper.fbdev_emulation=0%s%s",
 		  vm->append_extra ? " " : "", vm->append_extra ? vm->append_extra : "");
 	if (vm->devices) {
 		devices = vfd_vm_qemu_args(vm->devices, &opts);

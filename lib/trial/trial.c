@@ -267,6 +267,18 @@ int vfd_trial_write_initramfs(int fd, const struct vfd_trial_initrd *in,
 	return r;
 }
 
+/*
+ * whether the tree says which drivers are built in by alias: depmod writes
+ * modules.builtin.alias.bin from the kernel's modules.builtin.modinfo (Linux
+ * 5.2 on); without it a built-in driver cannot be told from a missing one
+ */
+static bool builtin_known(struct vfd_root *root, struct vfd_modules *m)
+{
+	const char *tree = vfd_modules_tree(m);
+
+	return tree && vfd_root_existsf(root, "%s/modules.builtin.alias.bin", tree);
+}
+
 int vfd_trial_find_modules(struct vfd_root *root, const char *release,
 			   const struct vfd_trial_dev *devs, size_t n,
 			   struct vfd_module_file **mods, size_t *n_mods, struct vfd_report *notes)
@@ -283,11 +295,27 @@ int vfd_trial_find_modules(struct vfd_root *root, const char *release,
 				       devs[i].slot) < 0)
 			continue;
 		r = vfd_modules_for_alias(m, alias, mods, n_mods);
-		if (r == 0 && notes)
+		if (r == 0 && notes && builtin_known(root, m)) {
+			struct vfd_finding *f = report_add(
+				notes, "trial.module", "trial", VFD_FAIL, devs[i].slot,
+				"no module of kernel %s matches %s %04x:%04x (%s), and no driver "
+				"built into it does: the guest cannot drive the device", release,
+				devs[i].slot, devs[i].vendor, devs[i].device, alias);
+
+			if (f) {
+				finding_evidence(f, "module tree: %s (modules.alias and "
+						 "modules.builtin.alias.bin looked up)",
+						 vfd_modules_tree(m));
+				finding_fix(f, "pass a kernel that has the driver with --kernel, or "
+						"install the driver's module for %s and run depmod %s",
+					    release, release);
+			}
+		} else if (r == 0 && notes) {
 			report_add(notes, "trial.module", "trial", VFD_WARN, devs[i].slot,
 				   "no module of this kernel matches %s %04x:%04x (%s): unless a "
 				   "driver is built in, the guest will not drive it", devs[i].slot,
 				   devs[i].vendor, devs[i].device, alias);
+		}
 		if (r < 0 && r != -ENOMEM && notes)
 			report_add(notes, "trial.module", "trial", VFD_WARN, devs[i].slot,
 				   "no module could be looked up for %s: %s", alias,

@@ -26,10 +26,23 @@ struct vfd_trial_dev {
 /* ------------------------------------------------------- initramfs */
 
 /*
+ * vfd_trial_kernel_release - the release ("6.1.0-57-amd64") an x86 kernel
+ * image (bzImage) names in its setup header, read from its first @len bytes
+ * (the string sits within the first 64 KiB), into @out.
+ * Returns: 0, -ENOEXEC when @image is no bzImage, -ENODATA when it names no
+ *          valid release (or @size is too small).
+ */
+int vfd_trial_kernel_release(const void *image, size_t len, char *out, size_t size);
+/* the same, of the image in the file @path: also -errno when it cannot be read */
+int vfd_trial_kernel_file_release(const char *path, char *out, size_t size);
+
+/*
  * vfd_trial_find_modules - the modules the devices' modaliases resolve to in
  * the module tree of @release in @root (libkmod), each after its
- * dependencies. A device whose modules cannot be looked up becomes a
- * warning of layer "trial" in @notes.
+ * dependencies and soft dependencies. A device whose modules cannot be
+ * looked up becomes a warning of layer "trial" in @notes; one that no module
+ * and no built-in driver of a tree that lists its built-in drivers matches
+ * becomes a failure ("trial.module"): the guest cannot drive it.
  * Returns: 0, -ENOMEM.
  */
 int vfd_trial_find_modules(struct vfd_root *root, const char *release,
@@ -111,6 +124,37 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
  * missing (caller frees).
  */
 char *vfd_trial_extract_report(const char *transcript);
+
+/* ---------------------------------------------- private directory */
+
+/* the files a trial writes in its private directory, NULL-terminated */
+extern const char *const vfd_trial_files[];
+
+/*
+ * vfd_trial_dir_remove - remove the trial's private directory @dir (as
+ * mkdtemp made it from "/tmp/vfio-doctor-trial.XXXXXX") with the files a
+ * trial writes there, inside @root.
+ * Returns: 0 (also when it is gone already), -EINVAL for any other path, -errno.
+ */
+int vfd_trial_dir_remove(struct vfd_root *root, const char *dir);
+
+/*
+ * vfd_trial_record_save - name @dir in run/vfio-doctor/trials/@pid while the
+ * trial runs, so that `restore` can remove it after a SIGKILL;
+ * vfd_trial_record_remove drops the record when the trial removed it itself.
+ * Returns: 0, -EINVAL for a path that is no trial directory, -errno.
+ */
+int vfd_trial_record_save(struct vfd_root *root, int pid, const char *dir);
+int vfd_trial_record_remove(struct vfd_root *root, int pid);
+
+/*
+ * vfd_trial_cleanup - remove the private directories of trials that ended
+ * without removing them (their process is gone, or no longer vfio-doctor),
+ * and their records; with @dry (and always in a read-only sysroot) only list
+ * them. @removed: the directories, NULL-terminated (vfd_strv_free).
+ * Returns: 0, or the first error met removing one (the others still go).
+ */
+int vfd_trial_cleanup(struct vfd_root *root, bool dry, char ***removed);
 
 #define VFD_TRIAL_MARK_BEGIN "----- vfio-doctor trial report begin -----"
 #define VFD_TRIAL_MARK_END "----- vfio-doctor trial report end -----"

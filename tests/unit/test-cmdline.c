@@ -2,6 +2,7 @@
 /* The kernel command line tokenizer and the IOMMU option words. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,32 @@ static void split_empty(void **state)
 	vfd_cmdline_free(t, 0);
 }
 
+/* what modprobe would pass to finit_module for one module */
+static void module_params(void **state)
+{
+	struct vfd_cmdline_token *t;
+	int n = vfd_cmdline_split("quiet drm_kms_helper.fbdev_emulation=0 drm.debug=0x1e "
+				  "drm-kms-helper.edid_firmware=\"a b\" drm_kms_helperx.no=1 "
+				  "drm_kms_helper. drm_kms_helper.flag", &t);
+	char *p;
+
+	(void)state;
+	p = vfd_cmdline_module_params(t, n, "drm_kms_helper");
+	assert_string_equal(p, "fbdev_emulation=0 edid_firmware=\"a b\" flag");
+	free(p);
+	p = vfd_cmdline_module_params(t, n, "drm");
+	assert_string_equal(p, "debug=0x1e");
+	free(p);
+	/* '-' in the module's name as the kernel writes it for the file */
+	p = vfd_cmdline_module_params(t, n, "drm-kms-helper");
+	assert_string_equal(p, "fbdev_emulation=0 edid_firmware=\"a b\" flag");
+	free(p);
+	p = vfd_cmdline_module_params(t, n, "e1000e");
+	assert_string_equal(p, "");
+	free(p);
+	vfd_cmdline_free(t, n);
+}
+
 static void lookup(void **state)
 {
 	struct vfd_cmdline_token *t;
@@ -91,6 +118,7 @@ int main(void)
 		cmocka_unit_test(split_plain),
 		cmocka_unit_test(split_quotes),
 		cmocka_unit_test(split_empty),
+		cmocka_unit_test(module_params),
 		cmocka_unit_test(lookup),
 		cmocka_unit_test(option_words),
 	};

@@ -89,6 +89,50 @@ static void cpio_round_trip(void **state)
 	unlink(path);
 }
 
+/* a bzImage's setup header with its version string at @at (boot.rst) */
+static size_t fake_bzimage(uint8_t *buf, size_t size, unsigned int proto, size_t at,
+			   const char *version)
+{
+	memset(buf, 0, size);
+	memcpy(buf + 0x202, "HdrS", 4);
+	buf[0x206] = proto & 0xff;
+	buf[0x207] = proto >> 8;
+	buf[0x20e] = (at - 0x200) & 0xff;
+	buf[0x20f] = (at - 0x200) >> 8;
+	memcpy(buf + at, version, strlen(version));
+	return at + strlen(version);
+}
+
+static void kernel_image_release(void **state)
+{
+	static uint8_t img[20000];
+	char rel[65];
+	size_t end;
+
+	(void)state;
+	end = fake_bzimage(img, sizeof(img), 0x020f, 17600,
+			   "6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP");
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "6.1.0-57-amd64");
+	/* the string cut off by the end of what was read: no release, no overread */
+	assert_int_equal(vfd_trial_kernel_release(img, 17600 + 6, rel, sizeof(rel)), -ENODATA);
+	assert_int_equal(vfd_trial_kernel_release(img, end, rel, sizeof(rel)), 0);
+	/* too small a buffer for it */
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, 8), -ENODATA);
+	/* a release that would leave lib/modules */
+	fake_bzimage(img, sizeof(img), 0x020f, 0x400, "../../etc (x)");
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), -ENODATA);
+	assert_string_equal(rel, "");
+	/* before boot protocol 2.00 there is no kernel_version field */
+	fake_bzimage(img, sizeof(img), 0x0105, 0x400, "2.0.40 (x)");
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), -ENODATA);
+	/* no setup header: an ELF vmlinux, a compressed file */
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\177ELF", 4);
+	assert_int_equal(vfd_trial_kernel_release(img, sizeof(img), rel, sizeof(rel)), -ENOEXEC);
+	assert_int_equal(vfd_trial_kernel_release(img, 100, rel, sizeof(rel)), -ENOEXEC);
+}
+
 /* find @name in the archive; its entry in @e */
 static bool archive_has(const uint8_t *buf, size_t len, const char *name,
 			struct vfd_cpio_entry *e)
@@ -108,6 +152,88 @@ static void write_file(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+static bool exists_in(const char *dir, const char *rel)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return access(path, F_OK) == 0;
+}
+
+static void mkfile(const char *dir, const char *rel, const char *text)
+{
+	char path[600], cmd[1300];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	write_file(path, text);
+}
+
+/* restore's part: what a trial killed with SIGKILL left, found from its record */
+static void private_dir_cleanup(void **state)
+{
+	char dir[] = "/tmp/vfd-test-trialdir.XXXXXX", **gone = NULL;
+	struct vfd_root *root;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mkfile(dir, "sys/.keep", "");
+	root = vfd_root_open(dir, VFD_ROOT_WRITABLE);
+	assert_non_null(root);
+	/* a killed trial: its directory and its record */
+	mkfile(dir, "tmp/vfio-doctor-trial.AbC123/initrd.cpio", "070701");
+	mkfile(dir, "tmp/vfio-doctor-trial.AbC123/console.txt", "boot");
+	assert_int_equal(vfd_trial_record_save(root, 4000000, "/tmp/vfio-doctor-trial.AbC123"), 0);
+	/* a trial still running (its process is vfio-doctor): left alone */
+	mkfile(dir, "tmp/vfio-doctor-trial.Run999/report.txt", "");
+	assert_int_equal(vfd_trial_record_save(root, 4000001, "/tmp/vfio-doctor-trial.Run999"), 0);
+	mkfile(dir, "proc/4000001/comm", "vfio-doctor\n");
+	/* a record naming anything else is never followed, only dropped */
+	mkfile(dir, "etc/keep", "x");
+	mkfile(dir, "run/vfio-doctor/trials/4000002", "pid=4000002\ndir=/etc\n");
+	assert_int_equal(vfd_trial_record_save(root, 1, "/etc"), -EINVAL);
+	/* a directory with a file no trial writes is not emptied blindly */
+	mkfile(dir, "tmp/vfio-doctor-trial.Other1/mine.txt", "y");
+	mkfile(dir, "run/vfio-doctor/trials/4000003",
+	       "pid=4000003\ndir=/tmp/vfio-doctor-trial.Other1\n");
+
+	/* a dry run lists and changes nothing */
+	assert_int_equal(vfd_trial_cleanup(root, true, &gone), 0);
+	assert_non_null(gone);
+	assert_true(exists_in(dir, "tmp/vfio-doctor-trial.AbC123/initrd.cpio"));
+	assert_true(exists_in(dir, "run/vfio-doctor/trials/4000000"));
+	vfd_strv_free(gone);
+
+	assert_int_equal(vfd_trial_cleanup(root, false, &gone), -ENOTEMPTY);
+	assert_non_null(gone);
+	assert_string_equal(gone[0], "/tmp/vfio-doctor-trial.AbC123");
+	assert_null(gone[1]);
+	vfd_strv_free(gone);
+	assert_false(exists_in(dir, "tmp/vfio-doctor-trial.AbC123"));
+	assert_false(exists_in(dir, "run/vfio-doctor/trials/4000000"));
+	assert_true(exists_in(dir, "tmp/vfio-doctor-trial.Run999/report.txt"));
+	assert_true(exists_in(dir, "run/vfio-doctor/trials/4000001"));
+	assert_true(exists_in(dir, "etc/keep"));
+	assert_false(exists_in(dir, "run/vfio-doctor/trials/4000002"));
+	assert_true(exists_in(dir, "tmp/vfio-doctor-trial.Other1/mine.txt"));
+	assert_true(exists_in(dir, "run/vfio-doctor/trials/4000003"));
+
+	/* the trial's own end: directory and record gone */
+	assert_int_equal(vfd_trial_dir_remove(root, "/tmp/vfio-doctor-trial.Run999"), 0);
+	assert_int_equal(vfd_trial_record_remove(root, 4000001), 0);
+	assert_false(exists_in(dir, "tmp/vfio-doctor-trial.Run999"));
+	assert_false(exists_in(dir, "run/vfio-doctor/trials/4000001"));
+	assert_int_equal(vfd_trial_dir_remove(root, "/tmp/../etc"), -EINVAL);
+	vfd_root_unref(root);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
 }
 
 static void initramfs_contents(void **state)
@@ -220,7 +346,8 @@ static void qemu_command_line(void **state)
 	assert_true(argv_has(argv, "-kernel", "/k"));
 	assert_true(argv_has(argv, "-initrd", "/i"));
 	assert_true(argv_has(argv, "-append",
-			     "console=ttyS0 quiet panic=-1 rdinit=/init vfd.expect=8086:10d3"));
+			     "console=ttyS0 quiet panic=-1 rdinit=/init "
+			     "drm_kms_helper.fbdev_emulation=0 vfd.expect=8086:10d3"));
 	/* no disk and no drive in TCG with SeaBIOS */
 	assert_false(argv_has(argv, "-drive", NULL));
 	assert_false(argv_has(argv, "-hda", NULL));
@@ -419,6 +546,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cpio_round_trip),
+		cmocka_unit_test(kernel_image_release),
+		cmocka_unit_test(private_dir_cleanup),
 		cmocka_unit_test(initramfs_contents),
 		cmocka_unit_test(qemu_command_line),
 		cmocka_unit_test(judge_works),
