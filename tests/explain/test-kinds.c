@@ -7,9 +7,11 @@
  * source. The kind explain reports (the refinement) must be right on at least
  * KIND_RIGHT_MIN percent of them and on no fewer than the family entries' own
  * kinds; both figures are printed. The goal of issue 15 is 85%; the words as
- * written from the taxonomy reach 73.9% (105/142) on this sample, and the
- * floor sits just under what they reach, so that a change of the words that
- * loses ground fails here. Raising it takes better words, not other labels.
+ * written from the taxonomy reached 73.9% (105/142) on the random sample; with
+ * the 31 rows of the weakest kinds' areas added (kinds.tsv says how they were
+ * picked) the words reach 75.7% (128/169), and the floor sits just under what
+ * they reach, so that a change of the words that loses ground fails here.
+ * Raising it takes better words, not other labels.
  *
  * usage: test-kinds KINDS.TSV      (lines "kind<TAB>line<TAB>where", '#' comments)
  *        test-kinds --wrong KINDS.TSV   the rows the refinement gets wrong
@@ -22,7 +24,7 @@
 #include "vfd.h"
 #include "tap-result.h"
 
-#define KIND_RIGHT_MIN 72
+#define KIND_RIGHT_MIN 75
 
 static bool known_kind(const char *k)
 {
