@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kind of cause of a message known only by its family. A family entry
+ * The kind of cause of a message known only by its family (or carried by a
+ * wrapper entry, whose own kind is a guess too). A family entry
  * ("vfio-pci %slot%: %any%") covers many messages with one kind:, a guess for
  * the subsystem; the message itself usually says more ("... BAR 0 ...", "...
  * Device or resource busy"). The words of each kind are data
@@ -158,7 +159,12 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 {
 	const struct kind_word *best = NULL;
 
-	if (!entry->family || !msg || table_ready() < 0)
+	/*
+	 * a wrapper ("echo: write error: %errno%", "qemu unexpectedly closed
+	 * the monitor: %any%") matched because nothing knew the message it
+	 * carries: what that message says is read as a family's is
+	 */
+	if (!(entry->family || entry->wrapper) || !msg || table_ready() < 0)
 		return entry->kind;
 	for (size_t i = message_start(msg, len); i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))

@@ -34,6 +34,38 @@ static bool known_kind(const char *k)
 	return false;
 }
 
+/*
+ * A wrapper entry carries a message nothing else knew: the errno text or the
+ * carried message names the kind ("echo: write error: %errno%" is a bind
+ * that failed, a device another driver holds, or a permission).
+ */
+static const struct {
+	const char *kind, *line;
+} wrapped[] = {
+	{ "device-busy", "echo: write error: Device or resource busy" },
+	{ "permission", "bash: echo: write error: Permission denied" },
+	{ "binding", "echo: write error: No such device" },
+	{ "binding", "echo: write error: Invalid argument" },
+};
+
+static unsigned int wrapped_wrong(struct vfd_kb *kb)
+{
+	unsigned int wrong = 0;
+
+	for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+		const char *line = wrapped[i].line, *got = "(no match)";
+		struct vfd_kb_match m;
+
+		if (vfd_kb_match(kb, line, strlen(line), &m) == 1 && m.entry->wrapper)
+			got = vfd_kb_kind_of(m.entry, line + m.start, strlen(line) - m.start);
+		if (strcmp(got, wrapped[i].kind) != 0) {
+			printf("# '%s': %s, not %s\n", line, got, wrapped[i].kind);
+			wrong++;
+		}
+	}
+	return wrong;
+}
+
 int main(int argc, char **argv)
 {
 	bool wrong_mode = argc == 3 && strcmp(argv[1], "--wrong") == 0;
@@ -100,6 +132,7 @@ int main(int argc, char **argv)
 	       "the refined kind is right on at least %d%% of the family-matched rows",
 	       KIND_RIGHT_MIN);
 	result(refined_right >= entry_right, "the refinement does no worse than the family's kind");
+	result(wrapped_wrong(kb) == 0, "a wrapper's kind is read from the message it carries");
 	printf("1..%u\n", n_test);
 	vfd_kb_free(kb);
 	return n_failed ? 1 : 0;
