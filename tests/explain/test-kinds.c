@@ -7,9 +7,10 @@
  * source. The kind explain reports (the refinement) must be right on at least
  * KIND_RIGHT_MIN percent of them and on no fewer than the family entries' own
  * kinds; both figures are printed. The goal of issue 15 is 85%; the words as
- * written from the taxonomy reached 73.9% (105/142) on the random sample; with
- * the 31 rows of the weakest kinds' areas added (kinds.tsv says how they were
- * picked) the words reach 75.7% (128/169), and the floor sits just under what
+ * written from the taxonomy reached 73.9% (105/142) on the random sample, and
+ * 75.4% (107/142) with the family's own kind standing where the message
+ * confirms it (kb-kind.c); with the 31 rows of the weakest kinds' areas added
+ * (kinds.tsv says how they were picked) 77.5% (131/169); the floor sits just under what
  * they reach, so that a change of the words that loses ground fails here.
  * Raising it takes better words, not other labels.
  *
@@ -24,7 +25,7 @@
 #include "vfd.h"
 #include "tap-result.h"
 
-#define KIND_RIGHT_MIN 75
+#define KIND_RIGHT_MIN 77
 
 static bool known_kind(const char *k)
 {
