@@ -67,6 +67,9 @@ static const struct word gates[] = {
 	{ "mdevctl", W_THING, "mediated devices (mdev)" },
 	{ "/sys/bus/mdev", W_THING, "mediated devices (mdev)" },
 	{ "mdev_supported", W_THING, "mediated devices (mdev)" },
+	/* NVIDIA's vGPU manager on the host (nvidia-vgpu-mgr, its vmiop_log) */
+	{ "vgpu", W_THING, "nvidia vgpu" },
+	{ "vmiop", W_THING, "nvidia vgpu" },
 	{ "eal:", W_PROGRAM, NULL },
 	{ "libxl", W_PROGRAM, NULL },
 	{ "nvrm", W_PROGRAM, NULL },
@@ -441,6 +444,7 @@ static const struct origin idents[] = {
 	{ "qm", false, "proxmox", "qemu-server" },
 	{ "xl", false, "xen", "libxl pci" },
 	{ "dracut", false, "dracut", "initramfs modules" },
+	{ "nvidia-vgpu-mgr", false, "nvidia", "nvidia vgpu" },
 };
 
 /* the subsystem the first thing word names, or the device kind */
@@ -499,6 +503,12 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 		out->program = "qemu";
 		out->subsystem = "vfio (hw/vfio)";
 	}
+	/* the journal's ident names the writer for sure: before the message's own words */
+	for (size_t i = 0; ident && i < ARRAY_SIZE(idents) && !out->program; i++)
+		if (starts(ident, ident_len, idents[i].prefix)) {
+			out->program = idents[i].program;
+			out->subsystem = idents[i].subsystem;
+		}
 	for (size_t i = 0; i < ARRAY_SIZE(origins) && !out->program; i++) {
 		const struct origin *o = &origins[i];
 
@@ -512,11 +522,6 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 		out->program = "linux";
 		out->subsystem = "kvm";
 	}
-	for (size_t i = 0; ident && i < ARRAY_SIZE(idents) && !out->program; i++)
-		if (starts(ident, ident_len, idents[i].prefix)) {
-			out->program = idents[i].program;
-			out->subsystem = idents[i].subsystem;
-		}
 	if (!out->program && driver_prefix(msg, mlen, &dlen)) {
 		/* the name is in the line, not static: give the kind */
 		out->program = "linux";

@@ -141,6 +141,10 @@ static void problems(void **state)
 		{ "frobctl: cannot frobnicate 0000:03:00.0: Permission denied", "unknown", "pci" },
 		{ "sh: echo: I/O error writing sriov_numvfs", "unknown", "sr-iov (sysfs)" },
 		{ "mdevctl: frob of the parent failed", "unknown", "mediated devices (mdev)" },
+		/* the journal's ident names the writer before the message's "error:" */
+		{ "Dec 05 10:00:00 host nvidia-vgpu-mgr[1234]: error: vmiop_log: frob failed",
+		  "nvidia", "nvidia vgpu" },
+		{ "vmiop_log: (0x0): frob of the guest's driver failed", "unknown", "nvidia vgpu" },
 	};
 
 	(void)state;
