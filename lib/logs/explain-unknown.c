@@ -9,9 +9,10 @@
  * trouble it is a problem, without one it is informational (the boot
  * messages of an IOMMU that works).
  *
- * The words are found by the knowledge base's own prefilter (kb-parse.c puts them
- * into kb-prefilter.c and hands them over as the hints of a match), so lines
- * that hold none of them cost nothing here. Where the line comes from is read
+ * The gate words are found by the knowledge base's own prefilter (kb-parse.c puts
+ * them into kb-prefilter.c and hands them over as the hints of a match), so lines
+ * that hold none of them cost nothing here; the words that only qualify a line
+ * (trouble, device context) are searched here, on the few lines that passed. Where the line comes from is read
  * from its prefix: the kernel's driver prefixes ("DMAR:", "AMD-Vi:",
  * "vfio-pci 0000:01:00.0:"), QEMU's program name, libvirt's "error:" and log
  * format, "EAL:", "libxl:", "NVRM:", the initramfs tools' own, and the
@@ -38,10 +39,13 @@ struct word {
 };
 
 /*
- * Order matters for the subsystem: the first thing word of the line names
- * it, so the specific ones (vfio, DMAR, AMD-Vi) come before "iommu".
+ * The gates: a line is looked at only with one of them, so they are the
+ * words the knowledge base's prefilter finds for us (bit i of the hints is
+ * gates[i]; at most 64, four letters or more). Order matters for the
+ * subsystem: the first thing word of the line names it, so the specific
+ * ones (vfio, DMAR, AMD-Vi) come before "iommu".
  */
-static const struct word words[] = {
+static const struct word gates[] = {
 	{ "vfio", W_THING, "vfio" },
 	{ "dmar", W_THING, "intel-iommu (DMAR)" },
 	{ "amd-vi", W_THING, "amd-iommu (AMD-Vi)" },
@@ -55,6 +59,17 @@ static const struct word words[] = {
 	{ "/dev/kvm", W_THING, "kvm" },
 	{ "kvm_", W_THING, "kvm" },		/* kvm_intel, kvm_amd, QEMU's kvm_* */
 	{ "iommu", W_THING, "iommu" },
+	/* the sysfs files of driver binding that users write by hand (tee, echo) */
+	{ "driver_override", W_THING, "pci driver binding (sysfs)" },
+	{ "/sys/bus/pci", W_THING, "pci driver binding (sysfs)" },
+	{ "pci-stub", W_THING, "pci driver binding (pci-stub)" },
+	{ "sriov_", W_THING, "sr-iov (sysfs)" },	/* sriov_numvfs, sriov_totalvfs */
+	{ "mdevctl", W_THING, "mediated devices (mdev)" },
+	{ "/sys/bus/mdev", W_THING, "mediated devices (mdev)" },
+	{ "mdev_supported", W_THING, "mediated devices (mdev)" },
+	/* NVIDIA's vGPU manager on the host (nvidia-vgpu-mgr, its vmiop_log) */
+	{ "vgpu", W_THING, "nvidia vgpu" },
+	{ "vmiop", W_THING, "nvidia vgpu" },
 	{ "eal:", W_PROGRAM, NULL },
 	{ "libxl", W_PROGRAM, NULL },
 	{ "nvrm", W_PROGRAM, NULL },
@@ -65,26 +80,35 @@ static const struct word words[] = {
 	{ "kvm:", W_PROGRAM, NULL },
 	{ "libvirt", W_PROGRAM, NULL },
 	{ "internal error", W_PROGRAM, NULL },
+	/* the failures: relevant next to a PCI address ("a PCI address next to failed") */
+	{ "fail", W_TROUBLE, NULL },
+	{ "error", W_TROUBLE, NULL },
+	{ "unable", W_TROUBLE, NULL },
+	{ "cannot", W_TROUBLE, NULL },
+	{ "could not", W_TROUBLE, NULL },
+	{ "can't", W_TROUBLE, NULL },
+	{ "not bind", W_TROUBLE, NULL },	/* "not binding", "not bound" is no failure */
+	{ "no such", W_TROUBLE, NULL },		/* ENOENT, ENODEV, ESRCH texts */
+	{ "denied", W_TROUBLE, NULL },
+};
+
+/*
+ * The second stage: read only on the lines that hold a gate and that no
+ * entry matched (a handful in a log), by a plain search, so they need no
+ * room in the hints and cost nothing on the other lines.
+ */
+static const struct word others[] = {
 	{ "pci", W_CONTEXT, NULL },
 	{ "device", W_CONTEXT, NULL },
 	{ "reset", W_CONTEXT, NULL },
 	{ " bar", W_CONTEXT, NULL },		/* "BAR 0", "BAR0" */
-	{ "fail", W_TROUBLE, NULL },
-	{ "error", W_TROUBLE, NULL },
-	{ "unable", W_TROUBLE, NULL },
-	/*
-	 * "not " stands for "not viable", "not supported", "not found", "not
-	 * present", "cannot ", "could not"...: the 64 hints hold no more words
-	 * (a word that gates, a thing or a program, needs four letters)
-	 */
-	{ "not ", W_TROUBLE, NULL },
+	{ "not ", W_TROUBLE, NULL },		/* not viable, not supported, not found */
 	{ "n't", W_TROUBLE, NULL },		/* can't, doesn't, isn't, won't */
 	{ "could", W_TROUBLE, NULL },		/* could not, couldn't */
 	{ "unsupported", W_TROUBLE, NULL },
 	{ "no iommu", W_TROUBLE, NULL },
 	{ "off the bus", W_TROUBLE, NULL },	/* NVRM: "fallen off the bus" */
 	{ "invalid", W_TROUBLE, NULL },
-	{ "denied", W_TROUBLE, NULL },
 	{ "refused", W_TROUBLE, NULL },
 	{ "reject", W_TROUBLE, NULL },
 	{ "busy", W_TROUBLE, NULL },
@@ -111,64 +135,91 @@ static const struct word words[] = {
 	{ "too many", W_TROUBLE, NULL },
 	{ "unexpected", W_TROUBLE, NULL },
 	{ "conflict", W_TROUBLE, NULL },
+	{ "not found", W_TROUBLE, NULL },
+	{ "permission", W_TROUBLE, NULL },
+	{ "not permitted", W_TROUBLE, NULL },
+	{ "in use", W_TROUBLE, NULL },
+	{ "no space", W_TROUBLE, NULL },
+	{ "fatal", W_TROUBLE, NULL },
 };
 
-_Static_assert(ARRAY_SIZE(words) <= 64, "the hints are a 64-bit mask");
+_Static_assert(ARRAY_SIZE(gates) <= 64, "the hints are a 64-bit mask");
+_Static_assert(ARRAY_SIZE(others) <= 64, "the second stage is a 64-bit mask");
 
 const char *const *vfd_unknown_words(size_t *n)
 {
-	static const char *texts[ARRAY_SIZE(words)];
+	static const char *texts[ARRAY_SIZE(gates)];
 
 	if (!texts[0])
-		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-			texts[i] = words[i].text;
-	*n = ARRAY_SIZE(words);
+		for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
+			texts[i] = gates[i].text;
+	*n = ARRAY_SIZE(gates);
 	return texts;
 }
 
-/* the masks of the hints, by kind and for the words the rules name */
+/* the masks of the gates (hints) and of the second stage, by kind */
 static struct {
 	bool ready;
-	uint64_t kind[W_TROUBLE + 1];
-	uint64_t failure;		/* fail, error, unable: "a PCI address next to ..." */
+	uint64_t kind[W_TROUBLE + 1];	/* of the gates */
+	uint64_t other_kind[W_TROUBLE + 1];
+	uint64_t failure;		/* the trouble gates: "a PCI address next to ..." */
 	uint64_t device_programs;	/* EAL, NVRM: programs that speak only of devices */
-	uint64_t no_iommu;
-	uint64_t pci;
+	uint64_t no_iommu;		/* of the second stage */
+	uint64_t pci;			/* of the second stage */
 } masks;
 
 bool vfd_unknown_word_gates(size_t i)
 {
-	/*
-	 * a line is relevant only with a thing word, a failure word (next to a
-	 * PCI address) or a program word (with trouble): vfd_unknown_classify
-	 */
-	return i < ARRAY_SIZE(words) &&
-	       (words[i].kind == W_THING || words[i].kind == W_PROGRAM ||
-		strcmp(words[i].text, "fail") == 0 || strcmp(words[i].text, "error") == 0 ||
-		strcmp(words[i].text, "unable") == 0);
+	/* every word the prefilter reports gates: the rest is the second stage's */
+	return i < ARRAY_SIZE(gates);
+}
+
+static uint64_t bit_in(const struct word *table, size_t n, const char *text)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].text, text) == 0)
+			return UINT64_C(1) << i;
+	return 0;
 }
 
 static uint64_t bit_of(const char *text)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strcmp(words[i].text, text) == 0)
-			return UINT64_C(1) << i;
-	return 0;
+	return bit_in(gates, ARRAY_SIZE(gates), text);
 }
 
 static void masks_init(void)
 {
 	if (masks.ready)
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		masks.kind[words[i].kind] |= UINT64_C(1) << i;
-	masks.failure = bit_of("fail") | bit_of("error") | bit_of("unable");
+	for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
+		masks.kind[gates[i].kind] |= UINT64_C(1) << i;
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+		masks.other_kind[others[i].kind] |= UINT64_C(1) << i;
+	masks.failure = masks.kind[W_TROUBLE];
 	/* the GPU drivers speak only of their devices too */
 	masks.device_programs = bit_of("eal:") | bit_of("nvrm") | bit_of("amdgpu") |
 				bit_of("i915") | bit_of("nouveau");
-	masks.no_iommu = bit_of("no iommu");
-	masks.pci = bit_of("pci");
+	masks.no_iommu = bit_in(others, ARRAY_SIZE(others), "no iommu");
+	masks.pci = bit_in(others, ARRAY_SIZE(others), "pci");
 	masks.ready = true;
+}
+
+#define SECOND_STAGE_MAX 4096	/* of a line: the rest is not read for words */
+
+/* the second stage's words in @line (ASCII case ignored), as a mask */
+static uint64_t other_words(const char *line, size_t len)
+{
+	char low[SECOND_STAGE_MAX];
+	uint64_t found = 0;
+
+	if (len > sizeof(low))
+		len = sizeof(low);
+	for (size_t i = 0; i < len; i++)
+		low[i] = line[i] >= 'A' && line[i] <= 'Z' ? (char)(line[i] - 'A' + 'a') : line[i];
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+		if (memmem(low, len, others[i].text, strlen(others[i].text)))
+			found |= UINT64_C(1) << i;
+	return found;
 }
 
 static bool hexc(char c)
@@ -393,15 +444,16 @@ static const struct origin idents[] = {
 	{ "qm", false, "proxmox", "qemu-server" },
 	{ "xl", false, "xen", "libxl pci" },
 	{ "dracut", false, "dracut", "initramfs modules" },
+	{ "nvidia-vgpu-mgr", false, "nvidia", "nvidia vgpu" },
 };
 
 /* the subsystem the first thing word names, or the device kind */
-static const char *subsystem_of(uint64_t hints, bool pci_address)
+static const char *subsystem_of(uint64_t hints, uint64_t other, bool pci_address)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (words[i].kind == W_THING && (hints & (UINT64_C(1) << i)))
-			return words[i].subsystem;
-	return pci_address || (hints & masks.pci) ? "pci" : "unknown";
+	for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
+		if (gates[i].kind == W_THING && (hints & (UINT64_C(1) << i)))
+			return gates[i].subsystem;
+	return pci_address || (other & masks.pci) ? "pci" : "unknown";
 }
 
 /*
@@ -437,8 +489,8 @@ static bool driver_prefix(const char *s, size_t len, size_t *name_len)
 									"hhhh:hh:hh.o:");
 }
 
-static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_address,
-		      struct vfd_unknown_class *out)
+static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t other,
+		      bool pci_address, struct vfd_unknown_class *out)
 {
 	const char *ident, *msg;
 	size_t ident_len, mlen = len, dlen;
@@ -451,6 +503,12 @@ static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_add
 		out->program = "qemu";
 		out->subsystem = "vfio (hw/vfio)";
 	}
+	/* the journal's ident names the writer for sure: before the message's own words */
+	for (size_t i = 0; ident && i < ARRAY_SIZE(idents) && !out->program; i++)
+		if (starts(ident, ident_len, idents[i].prefix)) {
+			out->program = idents[i].program;
+			out->subsystem = idents[i].subsystem;
+		}
 	for (size_t i = 0; i < ARRAY_SIZE(origins) && !out->program; i++) {
 		const struct origin *o = &origins[i];
 
@@ -464,11 +522,6 @@ static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_add
 		out->program = "linux";
 		out->subsystem = "kvm";
 	}
-	for (size_t i = 0; ident && i < ARRAY_SIZE(idents) && !out->program; i++)
-		if (starts(ident, ident_len, idents[i].prefix)) {
-			out->program = idents[i].program;
-			out->subsystem = idents[i].subsystem;
-		}
 	if (!out->program && driver_prefix(msg, mlen, &dlen)) {
 		/* the name is in the line, not static: give the kind */
 		out->program = "linux";
@@ -477,30 +530,31 @@ static void origin_of(const char *line, size_t len, uint64_t hints, bool pci_add
 	if (!out->program && kernel)
 		out->program = "linux";
 	/* Proxmox's qemu-server dies with this sentence (PVE/QemuServer.pm) */
-	if (!out->program && (hints & masks.no_iommu) && memmem(msg, mlen, "please activate it", 18)) {
+	if (!out->program && (other & masks.no_iommu) && memmem(msg, mlen, "please activate it", 18)) {
 		out->program = "proxmox";
 		out->subsystem = "qemu-server";
 	}
 	if (!out->program)
 		out->program = "unknown";
 	if (!out->subsystem)
-		out->subsystem = subsystem_of(hints, pci_address);
+		out->subsystem = subsystem_of(hints, other, pci_address);
 }
 
 bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 			  struct vfd_unknown_class *out)
 {
-	uint64_t thing, program, context, trouble;
+	uint64_t thing, program, context, trouble, other;
 	bool relevant = false, pci = false;
 
 	masks_init();
-	thing = hints & masks.kind[W_THING];
-	trouble = hints & masks.kind[W_TROUBLE];
 	memset(out, 0, sizeof(*out));
-	if (!line || !(thing || trouble))
-		return false;
+	thing = hints & masks.kind[W_THING];
 	program = hints & masks.kind[W_PROGRAM];
-	context = hints & masks.kind[W_CONTEXT];
+	if (!line || !(thing || program || (hints & masks.failure)))
+		return false;
+	other = other_words(line, len);
+	trouble = (hints & masks.failure) | (other & masks.other_kind[W_TROUBLE]);
+	context = other & masks.other_kind[W_CONTEXT];
 	if (trouble)
 		pci = has_pci_address(line, len);
 	if (thing)
@@ -514,6 +568,6 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (!relevant)
 		return false;
 	out->problem = trouble != 0;
-	origin_of(line, len, hints, pci || (!trouble && has_pci_address(line, len)), out);
+	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
 	return true;
 }

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kind of cause of a message known only by its family. A family entry
+ * The kind of cause of a message known only by its family (or carried by a
+ * wrapper entry, whose own kind is a guess too). A family entry
  * ("vfio-pci %slot%: %any%") covers many messages with one kind:, a guess for
  * the subsystem; the message itself usually says more ("... BAR 0 ...", "...
  * Device or resource busy"). The words of each kind are data
  * (data/kind-words.tsv, compiled in), read once into a fixed table: the
- * first row with a word in the message names the kind.
+ * first row with a word in the message names the kind, except that the
+ * family's own kind stands when the message has a word of it and no word
+ * of the rows before the objects (firmware, remapping, no IOMMU, viability,
+ * busy, denied): "VCN not responding, trying to reset" in the GPU drivers'
+ * family is the GPU's own trouble, not a PCI reset; "probe failed: Device or
+ * resource busy" in the vfio family is still a busy device.
  */
 #include <errno.h>
 #include <string.h>
@@ -31,6 +37,7 @@ static struct {
 	char text[KIND_TEXT_MAX];
 	struct kind_word words[KIND_MAX_WORDS];
 	size_t n;
+	unsigned int object_row;	/* the first row of the objects (rom): see kind_of */
 } table;
 
 static const char *known_kind(const char *s, size_t len)
@@ -75,6 +82,8 @@ static int table_read(const char *p, const char *end)
 			kw->text = table.text + used;
 			kw->row = row;
 			kw->kind = kind;
+			if (strcmp(kind, "rom") == 0 && !table.object_row)
+				table.object_row = row;
 			used += kw->len + 1;
 			table.n++;
 			w = wend + 1;
@@ -157,8 +166,14 @@ static size_t message_start(const char *msg, size_t len)
 const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, size_t len)
 {
 	const struct kind_word *best = NULL;
+	bool own = false;
 
-	if (!entry->family || !msg || table_ready() < 0)
+	/*
+	 * a wrapper ("echo: write error: %errno%", "qemu unexpectedly closed
+	 * the monitor: %any%") matched because nothing knew the message it
+	 * carries: what that message says is read as a family's is
+	 */
+	if (!(entry->family || entry->wrapper) || !msg || table_ready() < 0)
 		return entry->kind;
 	for (size_t i = message_start(msg, len); i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
@@ -166,14 +181,16 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 		for (size_t k = 0; k < table.n; k++) {
 			const struct kind_word *w = &table.words[k];
 
+			if (!own && strcmp(w->kind, entry->kind) == 0 && word_at(w, msg + i, len - i))
+				own = true;
 			if (best && w->row >= best->row)
-				break;		/* the table is in row order */
+				continue;
 			if (word_at(w, msg + i, len - i))
 				best = w;
 		}
-		if (best && best->row == 0)
-			break;
 	}
+	if (own && (!best || best->row >= table.object_row))
+		return entry->kind;
 	return best ? best->kind : entry->kind;
 }
 

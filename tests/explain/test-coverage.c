@@ -22,7 +22,7 @@
  *                                          line it was tried as and a suggested
  *                                          pattern (a help for writing entries)
  *        test-coverage --list CATALOGUE    every format: program, level, the entry
- *                                          and kind that match it, the line tried, a
+ *                                          and kind (as explain reports it) that match it, the line tried, a
  *                                          suggested pattern, file:function
  */
 #define _GNU_SOURCE
@@ -724,8 +724,11 @@ int main(int argc, char **argv)
 		if (list_mode) {
 			const struct vfd_kb_entry *e = judge_message(kb, prefixes[0], line);
 
+			/* the kind explain reports: a family entry's refined by the message */
+			const char *kind = e ? vfd_kb_kind_of(e, line, strlen(line)) : "-";
+
 			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s:%s\n", col[0], col[1], e ? e->id : "-",
-			       e ? e->kind : "-", line, has_keyword(pattern) ? pattern : "-", col[3],
+			       kind, line, has_keyword(pattern) ? pattern : "-", col[3],
 			       col[4]);
 			continue;
 		}

@@ -133,6 +133,18 @@ static void problems(void **state)
 		{ "frobnicator: RLIMIT_MEMLOCK exceeded by the frob", "unknown",
 		  "locked memory (dma mapping)" },
 		{ "frob: passthrough of the frob could not start", "unknown", "passthrough" },
+		/* the hand-written binding steps (gates beyond the first 64 words) */
+		{ "tee: /sys/bus/pci/devices/0000:01:00.0/driver_override: No such file or "
+		  "directory", "unknown", "pci driver binding (sysfs)" },
+		{ "0000:00:04.0 (1d0f 8061): Active devices: mount@nvme1n1:nvme1n1p1, so not "
+		  "binding PCI dev", "unknown", "pci" },
+		{ "frobctl: cannot frobnicate 0000:03:00.0: Permission denied", "unknown", "pci" },
+		{ "sh: echo: I/O error writing sriov_numvfs", "unknown", "sr-iov (sysfs)" },
+		{ "mdevctl: frob of the parent failed", "unknown", "mediated devices (mdev)" },
+		/* the journal's ident names the writer before the message's "error:" */
+		{ "Dec 05 10:00:00 host nvidia-vgpu-mgr[1234]: error: vmiop_log: frob failed",
+		  "nvidia", "nvidia vgpu" },
+		{ "vmiop_log: (0x0): frob of the guest's driver failed", "unknown", "nvidia vgpu" },
 	};
 
 	(void)state;
@@ -164,6 +176,11 @@ static void not_passthrough(void **state)
 		/* QEMU under Proxmox is "kvm:": its errors about other things stay out */
 		"kvm: -drive file=disk.img: Could not open 'disk.img': Permission denied",
 		"[drm] Initialized amdgpu 3.54.0 20150101 for 0000:03:00.0 on minor 0",
+		/* the new failure gates without a PCI address or a passthrough word */
+		"bash: cannot create temp file for here-document: No space left on device",
+		"sshd[812]: Connection closed: Permission denied (publickey)",
+		"systemd[1]: Failed to start frob.service: Unit frob.service not found.",
+		"bash: echo: write error: No such device",
 		"",
 	};
 	struct vfd_unknown_class c;
