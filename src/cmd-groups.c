@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "output.h"
+#include "table.h"
 
 enum {
 	COL_GROUP, COL_SLOT, COL_ID, COL_VENDOR, COL_DEVICE, COL_SVENDOR, COL_SDEVICE,
@@ -648,7 +649,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		warnx_("out of memory building the table");
 		goto out;
 	}
-	scols_print_table(tb);
+	table_print_scols(tb);
 	rc = vfd_host_count_groups(host) ? EXIT_CLEAN : no_groups_reason(host);
 out:
 	scols_unref_table(tb);
