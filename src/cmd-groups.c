@@ -189,6 +189,30 @@ static void short_vendor(const char *name, char *buf, size_t size)
 }
 
 /* the cell text of one device column; buf for formatted values */
+/* @s after the @n bytes at @buf, cut to fit @size with its NUL; the new length */
+static size_t append_cut(char *buf, size_t n, size_t size, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > size - 1 - n)
+		len = size - 1 - n;
+	memcpy(buf + n, s, len);
+	return n + len;
+}
+
+/* snprintf(buf, size, "%s %s", a, b) without parsing a format: it runs once a function */
+static void join_words(char *buf, size_t size, const char *a, const char *b)
+{
+	size_t n;
+
+	if (!size)
+		return;
+	n = append_cut(buf, 0, size, a);
+	n = append_cut(buf, n, size, " ");
+	n = append_cut(buf, n, size, b);
+	buf[n] = '\0';
+}
+
 static const char *device_cell(struct vfd_host *host, const struct groups_opts *go,
 			       struct vfd_pcidev *d, int col, bool viable, char *buf, size_t size)
 {
@@ -257,7 +281,7 @@ static const char *device_cell(struct vfd_host *host, const struct groups_opts *
 		else if (!dn)
 			snprintf(buf, size, "%s Device %04x", v, vfd_pcidev_get_device(d));
 		else
-			snprintf(buf, size, "%s %s", v, dn);
+			join_words(buf, size, v, dn);
 		return buf;
 	}
 	case COL_REV:
@@ -645,7 +669,7 @@ int cmd_groups(const struct cmd_ctx *ctx, int argc, char **argv)
 		warnx_("out of memory building the table");
 		goto out;
 	}
-	scols_print_table(tb);
+	table_print_scols(tb);
 	rc = vfd_host_count_groups(host) ? EXIT_CLEAN : no_groups_reason(host);
 out:
 	scols_unref_table(tb);

@@ -57,7 +57,7 @@ int table_print(const struct outopts *o, const struct colinfo *columns, size_t n
 				scols_line_set_data(ln, i, text);
 		}
 	}
-	scols_print_table(tb);
+	table_print_scols(tb);
 	scols_unref_table(tb);
 	return 0;
 fail:

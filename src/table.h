@@ -17,6 +17,13 @@ typedef const char *(*table_cell_fn)(const void *data, size_t row, int col, char
 int table_print(const struct outopts *o, const struct colinfo *columns, size_t nrows,
 		table_cell_fn cell, const void *data);
 
+struct libscols_table;
+/*
+ * scols_print_table(), quicker for a table of printable ASCII off a terminal
+ * (table-plain.c); the same bytes either way. 0 or -errno.
+ */
+int table_print_scols(struct libscols_table *tb);
+
 /* a list as one cell, a line an item (libsmartcols wraps multi-line cells); NULL: no memory */
 char *join_lines(char *const *v);
 

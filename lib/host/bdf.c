@@ -57,10 +57,38 @@ int vfd_bdf_parse(const char *s, struct vfd_bdf *out)
 	return 0;
 }
 
+/* @v's low @digits nibbles as lower-case hex at @p; returns the end */
+static char *put_hex(char *p, unsigned int v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		p[i] = hex[v & 15];
+	return p + digits;
+}
+
+/*
+ * "%04x:%02x:%02x.%x" written by hand: a scan formats an address a function
+ * (and each VF's again), and snprintf's parsing of the format was most of it
+ */
 void vfd_bdf_format(const struct vfd_bdf *bdf, char *buf, size_t size)
 {
-	snprintf(buf, size, "%04x:%02x:%02x.%x", bdf->domain & 0xffff, bdf->bus & 0xff,
-		 bdf->dev & 0x1f, bdf->fn & 7);
+	char s[13], *p = s;
+
+	p = put_hex(p, bdf->domain & 0xffff, 4);
+	*p++ = ':';
+	p = put_hex(p, bdf->bus & 0xff, 2);
+	*p++ = ':';
+	p = put_hex(p, bdf->dev & 0x1f, 2);
+	*p++ = '.';
+	p = put_hex(p, bdf->fn & 7, 1);
+	*p = '\0';
+	if (!size)
+		return;
+	/* cut where it does not fit, as snprintf cuts */
+	size = size < sizeof(s) ? size : sizeof(s);
+	memcpy(buf, s, size - 1);
+	buf[size - 1] = '\0';
 }
 
 int vfd_devspec_parse(const char *s, struct vfd_devspec *out)

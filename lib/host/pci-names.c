@@ -157,7 +157,10 @@ static const char *lookup(struct names *nm, enum name_kind kind, int flags, unsi
 	if (m && found) {
 		if (!m->name)
 			return NULL;
-		snprintf(buf, sizeof(nm->buf[kind]), "%s", m->name);
+		size_t len = strnlen(m->name, sizeof(nm->buf[kind]) - 1);
+
+		memcpy(buf, m->name, len);
+		buf[len] = '\0';
 		return buf;
 	}
 	if (setjmp(jump)) {
@@ -232,15 +235,17 @@ static const char *fast_name(struct names *nm, enum name_kind kind, int cat, uns
 	char *buf = nm->buf[kind];
 	size_t size = sizeof(nm->buf[kind]), len;
 	const char *name;
-	int n;
 
 	if (!ids)
 		return NULL;
 	name = pciids_lookup(ids, cat, id1, id2, 0, &len);
 	if (!name)
 		return NULL;
-	n = snprintf(buf, size, "%.*s", (int)len, name);
-	if (n >= 0 && (size_t)n >= size)
+	len = strnlen(name, len);	/* as "%.*s" stops at a NUL */
+	/* a copy, cut with "..." where it does not fit (memcpy: this runs per function) */
+	memcpy(buf, name, len < size ? len : size - 1);
+	buf[len < size ? len : size - 1] = '\0';
+	if (len >= size)
 		buf[size - 2] = buf[size - 3] = buf[size - 4] = '.';
 	return buf;
 }

@@ -192,13 +192,15 @@ static void resolve_vf_ids(struct vfd_host *host)
 		rid = (unsigned int)bdf.bus << 8 | (unsigned int)bdf.dev << 3 | (unsigned int)bdf.fn;
 		for (unsigned int k = 0; k < num; k++) {
 			unsigned int vf_rid = rid + offset + stride * k;
+			struct vfd_bdf vf_bdf = { bdf.domain, vf_rid >> 8, (vf_rid >> 3) & 0x1f,
+						  vf_rid & 7 };
 			struct vfd_pcidev *vf;
 			char slot[16];
 
 			if (vf_rid > 0xffff)
 				break;
-			snprintf(slot, sizeof(slot), "%04x:%02x:%02x.%x", (unsigned int)bdf.domain,
-				 vf_rid >> 8, (vf_rid >> 3) & 0x1f, vf_rid & 7);
+			/* bdf.domain: 4 hex digits at most, as vfd_bdf_parse() reads it */
+			vfd_bdf_format(&vf_bdf, slot, sizeof(slot));
 			vf = vfd_host_find(host, slot);
 			if (!vf || !vf->ids_pending)
 				continue;
