@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "trial.h"
 #include "vfd.h"
 
@@ -20,11 +21,6 @@
 #define HDR_VERSION_AT 0x206
 #define HDR_KERNEL_VERSION_AT 0x20e
 #define HDR_KERNEL_VERSION_BASE 0x200
-
-static unsigned int le16_at(const unsigned char *p)
-{
-	return (unsigned int)p[0] | (unsigned int)p[1] << 8;
-}
 
 int vfd_trial_kernel_release(const void *image, size_t len, char *out, size_t size)
 {
@@ -36,9 +32,9 @@ int vfd_trial_kernel_release(const void *image, size_t len, char *out, size_t si
 	if (len < HDR_KERNEL_VERSION_AT + 2 || memcmp(b + HDR_MAGIC_AT, "HdrS", 4) != 0)
 		return -ENOEXEC;
 	/* kernel_version exists from boot protocol 2.00 on */
-	if (le16_at(b + HDR_VERSION_AT) < 0x0200 || le16_at(b + HDR_KERNEL_VERSION_AT) == 0)
+	if (get_le16(b + HDR_VERSION_AT) < 0x0200 || get_le16(b + HDR_KERNEL_VERSION_AT) == 0)
 		return -ENODATA;
-	at = (size_t)le16_at(b + HDR_KERNEL_VERSION_AT) + HDR_KERNEL_VERSION_BASE;
+	at = (size_t)get_le16(b + HDR_KERNEL_VERSION_AT) + HDR_KERNEL_VERSION_BASE;
 	if (at >= len)
 		return -ENODATA;
 	/* the first word, within the buffer (the string's NUL may be cut off) */
