@@ -132,6 +132,10 @@ struct vfd_kb {
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;
 
+	/* the entries by id (open addressing): entry index + 1, 0 empty */
+	uint32_t *id_index;
+	size_t id_index_size;		/* a power of two */
+
 	/* the words of all patterns and of the classifier of unknown lines */
 	struct kb_prefilter *prefilter;
 
