@@ -57,6 +57,7 @@
 #define TRI_BITS	12		/* the trigrams of a line: 2^12 entries, 16 KiB */
 #define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
 #define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
+#define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
 
 /*
  * a gate word that keeps a window: the word, where the window starts in it,
@@ -69,6 +70,14 @@ struct gate_entry {
 	uint32_t len;
 	uint32_t head_len;		/* bytes the head checks: 0 (none) to 8 */
 	uint64_t head, fold, keep;
+};
+
+/*
+ * a kept window in the exact table (FOLD4; 0: an empty slot) and its gate
+ * words, gates[start .. end): one cache line for a window the scan meets
+ */
+struct window_slot {
+	uint32_t key, start, end;
 };
 
 /*
@@ -90,9 +99,7 @@ struct layout {
 
 	/* the gates: a bit per kept window, then the exact table of the windows */
 	uint64_t *bits;
-	uint32_t *win_key;		/* open addressing: window (FOLD4), 0 empty */
-	uint32_t *win_start;		/* per slot: its entries, gates[win_start .. win_end) */
-	uint32_t *win_end;
+	struct window_slot *slots;	/* open addressing, by window */
 	size_t win_size;		/* a power of two */
 	struct gate_entry *gates;
 };
@@ -133,6 +140,7 @@ struct kb_prefilter {
 	 */
 	uint32_t *freq;
 	uint64_t *held;
+	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
 	size_t runs;
 	bool sampled;
 
@@ -178,9 +186,7 @@ static void layout_free(struct layout *lay)
 	free(lay->group_end);
 	free(lay->is_gate);
 	free(lay->bits);
-	free(lay->win_key);
-	free(lay->win_start);
-	free(lay->win_end);
+	free(lay->slots);
 	free(lay->gates);
 	memset(lay, 0, sizeof(*lay));
 }
@@ -202,6 +208,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->hint_words);
 	free(pf->freq);
 	free(pf->held);
+	free(pf->window_count);
 	layout_free(&pf->lay);
 	free(pf->present);
 	free(pf->found);
@@ -387,7 +394,7 @@ static size_t window_slot(const struct layout *lay, uint32_t key)
 {
 	size_t i = (key * 0x9e3779b1u) & (lay->win_size - 1);
 
-	while (lay->win_key[i] && lay->win_key[i] != key)
+	while (lay->slots[i].key && lay->slots[i].key != key)
 		i = (i + 1) & (lay->win_size - 1);
 	return i;
 }
@@ -401,6 +408,32 @@ static int by_primary(const void *a, const void *b)
 		if (x[i] != y[i])
 			return x[i] < y[i] ? -1 : 1;
 	return 0;
+}
+
+/*
+ * the window of gate word @w that the scan looks for: after the sample, the
+ * one the sample's lines held least often ("device:" is looked for as
+ * "ice:", not as the "devi" of every "device"), the rarest by its letters
+ * before. A word with digits or rare bytes keeps the one by its letters: the
+ * scan compares those bytes as they are, a search of the mapped line by
+ * their class, and the two must find the same.
+ */
+static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
+{
+	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
+
+	if (!pf->window_count || !pf->plain[w])
+		return best;
+	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
+		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
+		uint32_t count = pf->window_count[(key * 0x9e3779b1u) >> (32 - WINDOW_BITS)];
+
+		if (count < best_count) {
+			best = k;
+			best_count = count;
+		}
+	}
+	return best;
 }
 
 /*
@@ -446,12 +479,10 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	while (lay->win_size < 2 * n_gates + 2)
 		lay->win_size *= 2;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
-	lay->win_key = calloc(lay->win_size, sizeof(*lay->win_key));
-	lay->win_start = calloc(lay->win_size + 1, sizeof(*lay->win_start));
-	lay->win_end = calloc(lay->win_size, sizeof(*lay->win_end));
+	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
-	if (!lay->bits || !lay->win_key || !lay->win_start || !lay->win_end || !lay->gates ||
+	if (!lay->bits || !lay->slots || !lay->gates ||
 	    !slot_of) {
 		free(slot_of);
 		return -ENOMEM;
@@ -462,22 +493,25 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 
 		if (!lay->is_gate[w])
 			continue;
-		key = window_at((const unsigned char *)pf->words[w] + pf->win_off[w]);
+		key = window_at((const unsigned char *)pf->words[w] + kept_window(pf, (uint32_t)w));
 		b = window_bit(key);
 		lay->bits[b / 64] |= UINT64_C(1) << (b % 64);
 		slot = window_slot(lay, key);
-		lay->win_key[slot] = key;
-		lay->win_start[slot + 1]++;
+		lay->slots[slot].key = key;
+		lay->slots[slot].end++;		/* a count, until the sum below */
 		slot_of[w] = (uint32_t)slot;
 	}
-	for (size_t i = 0; i < lay->win_size; i++)
-		lay->win_start[i + 1] += lay->win_start[i];
-	for (size_t i = 0; i < lay->win_size; i++)
-		lay->win_end[i] = lay->win_start[i];
+	for (size_t i = 0, sum = 0; i < lay->win_size; i++) {
+		size_t count = lay->slots[i].end;
+
+		lay->slots[i].start = lay->slots[i].end = (uint32_t)sum;
+		sum += count;
+	}
 	for (size_t w = 0; w < pf->n_words; w++) {
 		if (!lay->is_gate[w])
 			continue;
-		gate_head(pf, (uint32_t)w, pf->win_off[w], &lay->gates[lay->win_end[slot_of[w]]++]);
+		gate_head(pf, (uint32_t)w, kept_window(pf, (uint32_t)w),
+			  &lay->gates[lay->slots[slot_of[w]].end++]);
 		k++;
 	}
 	free(slot_of);
@@ -607,6 +641,8 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
 	pf->freq = calloc(pf->n_words + 1, sizeof(*pf->freq));
 	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
+	/* without it, the windows are chosen by their letters: as right, if slower */
+	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->plain ||
 	    !pf->win_score || !pf->win_off ||
@@ -736,9 +772,9 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 	const struct layout *lay = &pf->lay;
 	size_t slot = window_slot(lay, key);
 
-	if (lay->win_key[slot] != key)
+	if (lay->slots[slot].key != key)
 		return n_found;
-	for (uint32_t g = lay->win_start[slot]; g < lay->win_end[slot]; g++) {
+	for (uint32_t g = lay->slots[slot].start; g < lay->slots[slot].end; g++) {
 		const struct gate_entry *e = &lay->gates[g];
 		uint32_t w = e->word, k = 0;
 		const unsigned char *at = s + i - e->offset;
@@ -780,6 +816,12 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 		map_line(pf, s, len);
 		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
 
+		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
+			uint16_t *c = &pf->window_count[(window_at(s + i) * 0x9e3779b1u) >>
+							(32 - WINDOW_BITS)];
+
+			*c += *c < UINT16_MAX;
+		}
 		for (uint32_t w = 0; w < pf->n_words; w++)
 			if (line_holds(pf, w, len)) {
 				pf->freq[w]++;
@@ -794,6 +836,8 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 		layout_free(&pf->lay);
 		pf->lay = lay;
 	}
+	free(pf->window_count);
+	pf->window_count = NULL;
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
