@@ -6,33 +6,34 @@
  * pattern's words.
  *
  * Each pattern has a primary word: of its words of four bytes or more (every
- * pattern has one, kb-pattern.c sees to it), the one least likely in a log line by
- * the letters of its rarest 4-byte window (ac.c), then the one fewest
- * patterns share (a word many patterns use, "failed", "device", is common in
- * logs as well), then the longer one. That guess is poor for boot logs
- * ("acpi", "table" and "pci_bus" look rare), so after the first lines of a
- * log the primaries are chosen again by how many lines of a sample of them
- * hold each word (see sample()). The primaries, and the classifier's words
- * that make a line relevant (explain-unknown.c), are the gates.
+ * pattern has one, kb-pattern.c sees to it), the one least likely in a log
+ * line by the letters of its rarest 4-byte window (rarest_window()), then
+ * the one fewest patterns share (a word many patterns use, "failed",
+ * "device", is common in logs as well), then the longer one. That guess is
+ * poor for boot logs ("acpi", "table" and "pci_bus" look rare), so after the
+ * first lines of a log the primaries are chosen again by how many lines of a
+ * sample of them hold each word, and each gate's kept window by how often
+ * the sample holds it (see sample()). The primaries, and the classifier's
+ * words that make a line relevant (explain-unknown.c), are the gates.
  *
  * A line is read once, one 4-byte window at a time: each window is hashed
- * into a bit set of the gates' kept windows (2^20 bits, 128 KiB, in the L2
- * cache; the probes are independent of each other, so the CPU runs them in
- * parallel, where an automaton is a chain of dependent loads), and only a
+ * into a bit set of the gates' kept windows (8 KiB, in the L1 cache; the
+ * probes are independent of each other, so the CPU runs them in parallel,
+ * where an Aho-Corasick automaton is a chain of dependent loads), and only a
  * window whose bit is set is looked up in an exact table of the kept
  * windows and checked against the gate words that keep it. So the gates a
  * line holds are known without an automaton. Then only the few patterns
  * whose primary is there are looked at, in groups that share their next
  * rarest word (a group whose second word is not in the line is passed over
  * at once: a common primary such as "pci_bus" heads 150 patterns): each of
- * their other words is
- * searched for in the line (once a line, remembered; not at all when the
- * line lacks the word's first or last trigram, by a stamped table of the
- * line's hashed trigrams), and a pattern with all of them is a candidate. The classifier's other words are searched for
- * only when one of its gates is there: without one it finds nothing
- * relevant (vfd_unknown_classify).
+ * their other words is searched for in the line (once a line, remembered;
+ * not at all when the line lacks the word's first or last trigram, and from
+ * where the first one first occurs, by a stamped table of the line's hashed
+ * trigrams), and a pattern with all of them is a candidate. The
+ * classifier's other words are searched for only when one of its gates is
+ * there: without one it finds nothing relevant (vfd_unknown_classify).
  *
- * Words are compared as ac.c's automaton does (vfd_ac_class_of: ASCII case
+ * Words are compared by their bytes' classes (byte_class(): ASCII case
  * ignored, all digits alike, all rare bytes alike), so a word is never
  * missed and a line may hold it with other digits.
  */
@@ -41,7 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ac.h"
 #include "kb-prefilter.h"
 #include "internal.h"
 
@@ -58,6 +58,67 @@
 #define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
 #define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
 #define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
+
+/*
+ * the class of byte @c as words are compared: ASCII case ignored, all digits
+ * alike ('0'), the punctuation of log messages itself, every other byte
+ * alike (1). A word is then never missed, and a line may hold it with other
+ * digits or other rare bytes (the VM of kb-pattern.c decides).
+ */
+static unsigned char byte_class(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c + 32);
+	if ((c >= 'a' && c <= 'z') || (c && strchr(" -_:./()[]=,", c)))
+		return c;
+	if (c >= '0' && c <= '9')
+		return '0';
+	return 1;
+}
+
+/* how common byte @c is in a log line: letters by their frequency in English */
+static unsigned int commonness(unsigned char c)
+{
+	static const unsigned char letters[26] = {
+		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
+		67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
+	};
+
+	if (c >= 'a' && c <= 'z')
+		return letters[c - 'a'];
+	if (c >= 'A' && c <= 'Z')
+		return letters[c - 'A'];
+	if (c == ' ')
+		return 150;
+	if (c >= '0' && c <= '9')
+		return 40;
+	if (c == ':' || c == '.' || c == ',')
+		return 30;
+	return 10;
+}
+
+/*
+ * the 4-byte window of @word (@len bytes, four or more) least likely in a
+ * log line by its bytes' commonness: its score, and its place in @offset
+ * ("register" is looked for as "egis", not as the "regi" of every "region")
+ */
+static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
+{
+	const unsigned char *w = (const unsigned char *)word;
+	unsigned int best_score = ~0u;
+
+	*offset = 0;
+	for (size_t k = 0; k + 4 <= len; k++) {
+		unsigned int score = commonness(w[k]) + commonness(w[k + 1]) +
+				     commonness(w[k + 2]) + commonness(w[k + 3]);
+
+		if (score < best_score) {
+			best_score = score;
+			*offset = k;
+		}
+	}
+	return best_score;
+}
 
 /*
  * a gate word that keeps a window: the word, where the window starts in it,
@@ -106,7 +167,7 @@ struct layout {
 
 struct kb_prefilter {
 
-	/* distinct words, in the order first added; the automaton's ids are these */
+	/* distinct words, in the order first added: their ids */
 	char **words;
 	size_t n_words, cap_words;
 	uint32_t *users;		/* per word: patterns that require it */
@@ -119,7 +180,7 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* per word: its text mapped by vfd_ac_class_of, and its length */
+	/* per word: its text mapped by byte_class, and its length */
 	unsigned char **mapped;
 	uint32_t *lens;
 	/*
@@ -128,7 +189,7 @@ struct kb_prefilter {
 	 * themselves) and a search of the mapped line say the same
 	 */
 	bool *plain;
-	/* per word: vfd_ac_rarest_window's score and offset, asked for often */
+	/* per word: rarest_window's score and offset, asked for often */
 	uint32_t *win_score, *win_off;
 	uint32_t *hint_words;		/* the classifier's words */
 	size_t n_hint_words;
@@ -160,7 +221,7 @@ struct kb_prefilter {
 	 */
 	uint32_t tri[1u << TRI_BITS];
 	uint16_t tri_stamp;
-	unsigned char cls[256];		/* vfd_ac_class_of as a table */
+	unsigned char cls[256];		/* byte_class as a table */
 };
 
 struct kb_prefilter *kb_prefilter_new(void)
@@ -438,7 +499,7 @@ static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 
 /*
  * gate entry @g of word @w, window at @off. A line's byte b is the word's
- * mapped byte c (vfd_ac_class_of) exactly when: c is a letter and (b | 0x20)
+ * mapped byte c (byte_class) exactly when: c is a letter and (b | 0x20)
  * is c, or c is one of the punctuation bytes the classes keep and b is c.
  * So the word's first bytes of those kinds are compared at once, one load
  * of eight bytes of the line, OR the case bit where the word has a letter,
@@ -649,12 +710,12 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
-		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
+		pf->cls[c] = byte_class((unsigned char)c);
 	for (size_t w = 0; w < pf->n_words; w++) {
 		size_t len = strlen(pf->words[w]), off;
 
 		pf->lens[w] = (uint32_t)len;
-		pf->win_score[w] = vfd_ac_rarest_window(pf->words[w], len, &off);
+		pf->win_score[w] = rarest_window(pf->words[w], len, &off);
 		pf->win_off[w] = (uint32_t)off;
 		pf->mapped[w] = malloc(len + 1);
 		if (!pf->mapped[w])
