@@ -6,11 +6,12 @@
  * builds a struct vfd_kb (kb-parse.c), and the matcher of one log line
  * (kb-match.c). Calls go one way: match and parse use pattern.
  *
- * Matching costs time linear in the line: one Aho-Corasick pass over the line
- * (kb-prefilter.c, ac.c) finds the literal words of every pattern, and only
- * the patterns all of whose words occur in it run, as a Pike VM (every
- * thread advances one character at a time in lockstep; threads in the same
- * state merge, so nothing ever backtracks). The same pass finds the words that the
+ * Matching costs time linear in the line: one pass over the line's 4-byte
+ * windows (kb-prefilter.c) finds the gate words it holds, then the other
+ * literal words of the patterns those gates lead to, and only the patterns
+ * all of whose words occur in it run, as a Pike VM (every thread advances
+ * one character at a time in lockstep; threads in the same state merge, so
+ * nothing ever backtracks). The same pass finds the words that the
  * classifier of lines the knowledge base does not know looks for
  * (explain-unknown.c). The VM's work on one line is capped (KB_STEP_BUDGET):
  * a line that reaches the cap is reported as not fully examined. Patterns are
@@ -131,6 +132,10 @@ struct vfd_kb {
 	size_t n_entries, cap_entries;
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;
+
+	/* the entries by id (open addressing): entry index + 1, 0 empty */
+	uint32_t *id_index;
+	size_t id_index_size;		/* a power of two */
 
 	/* the words of all patterns and of the classifier of unknown lines */
 	struct kb_prefilter *prefilter;

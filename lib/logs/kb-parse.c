@@ -288,6 +288,38 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, const struct f
 	return 0;
 }
 
+/* the slot of @id in kb->id_index: its own, or the empty one to take */
+static size_t id_slot(const struct vfd_kb *kb, const char *id)
+{
+	size_t mask = kb->id_index_size - 1, i = fnv1a_str(id) & mask;
+
+	while (kb->id_index[i] && strcmp(kb->entries[kb->id_index[i] - 1].id, id) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/*
+ * index the id of the last entry, so that a knowledge base of thousands of
+ * entries is not checked for a repeated id by comparing every pair
+ */
+static int index_id(struct vfd_kb *kb)
+{
+	if (2 * kb->n_entries > kb->id_index_size) {
+		size_t size = kb->id_index_size ? 2 * kb->id_index_size : 1024;
+		uint32_t *index = calloc(size, sizeof(*index));
+
+		if (!index)
+			return -ENOMEM;
+		free(kb->id_index);
+		kb->id_index = index;
+		kb->id_index_size = size;
+		for (size_t k = 0; k + 1 < kb->n_entries; k++)
+			kb->id_index[id_slot(kb, kb->entries[k].id)] = (uint32_t)k + 1;
+	}
+	kb->id_index[id_slot(kb, kb->entries[kb->n_entries - 1].id)] = (uint32_t)kb->n_entries;
+	return 0;
+}
+
 static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_error *err)
 {
 	struct vfd_kb_entry e = { 0 };
@@ -310,11 +342,9 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 			} else {
 				r = set_once(&e.id, f, err);
 			}
-			for (size_t k = 0; r == 0 && k < kb->n_entries; k++) {
-				if (strcmp(kb->entries[k].id, f->value) == 0) {
-					vfd_parse_error_set(err, f->line, "id '%s' used twice", f->value);
-					r = -EINVAL;
-				}
+			if (r == 0 && vfd_kb_find(kb, f->value)) {
+				vfd_parse_error_set(err, f->line, "id '%s' used twice", f->value);
+				r = -EINVAL;
 			}
 		} else if (strcmp(f->key, "layer") == 0) {
 			size_t k;
@@ -428,7 +458,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		return r;
 	}
 	kb->entries[kb->n_entries++] = e;
-	return 0;
+	return index_id(kb);
 }
 
 /* the first stanza may be "format: 1" alone */
@@ -645,6 +675,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	for (size_t i = 0; i < kb->n_entries; i++)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
+	free(kb->id_index);
 	for (size_t i = 0; i < kb->n_patterns; i++) {
 		free(kb->patterns[i].prog);
 		free(kb->patterns[i].keyword);
@@ -670,10 +701,12 @@ const struct vfd_kb_entry *vfd_kb_entry(const struct vfd_kb *kb, size_t index)
 
 const struct vfd_kb_entry *vfd_kb_find(const struct vfd_kb *kb, const char *id)
 {
-	for (size_t i = 0; kb && id && i < kb->n_entries; i++)
-		if (strcmp(kb->entries[i].id, id) == 0)
-			return &kb->entries[i];
-	return NULL;
+	size_t slot;
+
+	if (!kb || !id || !kb->id_index)
+		return NULL;
+	slot = id_slot(kb, id);
+	return kb->id_index[slot] ? &kb->entries[kb->id_index[slot] - 1] : NULL;
 }
 
 size_t vfd_kb_entry_index(const struct vfd_kb *kb, const struct vfd_kb_entry *entry)

@@ -6,33 +6,34 @@
  * pattern's words.
  *
  * Each pattern has a primary word: of its words of four bytes or more (every
- * pattern has one, kb-pattern.c sees to it), the one least likely in a log line by
- * the letters of its rarest 4-byte window (ac.c), then the one fewest
- * patterns share (a word many patterns use, "failed", "device", is common in
- * logs as well), then the longer one. That guess is poor for boot logs
- * ("acpi", "table" and "pci_bus" look rare), so after the first lines of a
- * log the primaries are chosen again by how many lines of a sample of them
- * hold each word (see sample()). The primaries, and the classifier's words
- * that make a line relevant (explain-unknown.c), are the gates.
+ * pattern has one, kb-pattern.c sees to it), the one least likely in a log
+ * line by the letters of its rarest 4-byte window (rarest_window()), then
+ * the one fewest patterns share (a word many patterns use, "failed",
+ * "device", is common in logs as well), then the longer one. That guess is
+ * poor for boot logs ("acpi", "table" and "pci_bus" look rare), so after the
+ * first lines of a log the primaries are chosen again by how many lines of a
+ * sample of them hold each word, and each gate's kept window by how often
+ * the sample holds it (see sample()). The primaries, and the classifier's
+ * words that make a line relevant (explain-unknown.c), are the gates.
  *
  * A line is read once, one 4-byte window at a time: each window is hashed
- * into a bit set of the gates' kept windows (2^20 bits, 128 KiB, in the L2
- * cache; the probes are independent of each other, so the CPU runs them in
- * parallel, where an automaton is a chain of dependent loads), and only a
+ * into a bit set of the gates' kept windows (8 KiB, in the L1 cache; the
+ * probes are independent of each other, so the CPU runs them in parallel,
+ * where an Aho-Corasick automaton is a chain of dependent loads), and only a
  * window whose bit is set is looked up in an exact table of the kept
  * windows and checked against the gate words that keep it. So the gates a
  * line holds are known without an automaton. Then only the few patterns
  * whose primary is there are looked at, in groups that share their next
  * rarest word (a group whose second word is not in the line is passed over
  * at once: a common primary such as "pci_bus" heads 150 patterns): each of
- * their other words is
- * searched for in the line (once a line, remembered; not at all when the
- * line lacks the word's first or last trigram, by a stamped table of the
- * line's hashed trigrams), and a pattern with all of them is a candidate. The classifier's other words are searched for
- * only when one of its gates is there: without one it finds nothing
- * relevant (vfd_unknown_classify).
+ * their other words is searched for in the line (once a line, remembered;
+ * not at all when the line lacks the word's first or last trigram, and from
+ * where the first one first occurs, by a stamped table of the line's hashed
+ * trigrams), and a pattern with all of them is a candidate. The
+ * classifier's other words are searched for only when one of its gates is
+ * there: without one it finds nothing relevant (vfd_unknown_classify).
  *
- * Words are compared as ac.c's automaton does (vfd_ac_class_of: ASCII case
+ * Words are compared by their bytes' classes (byte_class(): ASCII case
  * ignored, all digits alike, all rare bytes alike), so a word is never
  * missed and a line may hold it with other digits.
  */
@@ -41,20 +42,103 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ac.h"
 #include "kb-prefilter.h"
 #include "internal.h"
 
-#define GATE_BITS	20		/* the bit set of the kept windows: 2^20 bits */
+/*
+ * the bit set of the kept windows: 2^16 bits, 8 KiB, so that the L1 cache
+ * holds it where the scan probes it at every byte of the log (2^20 bits, 128
+ * KiB, missed it at nearly every byte). A knowledge base of 1,000 gates sets
+ * 1.5% of the bits, one of 3,000 4.5%: a window that passes by chance costs
+ * a look-up in the exact table, less than the misses did.
+ */
+#define GATE_BITS	16
 #define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
-#define TRI_BITS	12		/* the trigrams of a line: 2^12 stamps, 8 KiB */
+#define TRI_BITS	12		/* the trigrams of a line: 2^12 entries, 16 KiB */
 #define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
 #define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
+#define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
 
-/* a gate word that keeps a window: the word and where the window starts in it */
+/*
+ * the class of byte @c as words are compared: ASCII case ignored, all digits
+ * alike ('0'), the punctuation of log messages itself, every other byte
+ * alike (1). A word is then never missed, and a line may hold it with other
+ * digits or other rare bytes (the VM of kb-pattern.c decides).
+ */
+static unsigned char byte_class(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c + 32);
+	if ((c >= 'a' && c <= 'z') || (c && strchr(" -_:./()[]=,", c)))
+		return c;
+	if (c >= '0' && c <= '9')
+		return '0';
+	return 1;
+}
+
+/* how common byte @c is in a log line: letters by their frequency in English */
+static unsigned int commonness(unsigned char c)
+{
+	static const unsigned char letters[26] = {
+		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
+		67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
+	};
+
+	if (c >= 'a' && c <= 'z')
+		return letters[c - 'a'];
+	if (c >= 'A' && c <= 'Z')
+		return letters[c - 'A'];
+	if (c == ' ')
+		return 150;
+	if (c >= '0' && c <= '9')
+		return 40;
+	if (c == ':' || c == '.' || c == ',')
+		return 30;
+	return 10;
+}
+
+/*
+ * the 4-byte window of @word (@len bytes, four or more) least likely in a
+ * log line by its bytes' commonness: its score, and its place in @offset
+ * ("register" is looked for as "egis", not as the "regi" of every "region")
+ */
+static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
+{
+	const unsigned char *w = (const unsigned char *)word;
+	unsigned int best_score = ~0u;
+
+	*offset = 0;
+	for (size_t k = 0; k + 4 <= len; k++) {
+		unsigned int score = commonness(w[k]) + commonness(w[k + 1]) +
+				     commonness(w[k + 2]) + commonness(w[k + 3]);
+
+		if (score < best_score) {
+			best_score = score;
+			*offset = k;
+		}
+	}
+	return best_score;
+}
+
+/*
+ * a gate word that keeps a window: the word, where the window starts in it,
+ * and its first eight bytes as one load of the line compares them (see
+ * gate_head())
+ */
 struct gate_entry {
 	uint32_t word;
 	uint32_t offset;
+	uint32_t len;
+	uint32_t head_len;		/* bytes the head checks: 0 (none) to 8 */
+	uint64_t head, fold, keep;
+};
+
+/*
+ * a kept window in the exact table (FOLD4; 0: an empty slot) and its gate
+ * words, gates[start .. end): one cache line for a window the scan meets
+ */
+struct window_slot {
+	uint32_t key, start, end;
 };
 
 /*
@@ -68,20 +152,22 @@ struct layout {
 	 * (so a group whose secondary is not in a line is passed over)
 	 */
 	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
-	bool *is_gate;			/* per word: a primary or a gate of the classifier */
+	/*
+	 * per word: a gate (a primary, a secondary of four bytes or more, or a
+	 * gate of the classifier): the window scan finds every one a line holds
+	 */
+	bool *is_gate;
 
 	/* the gates: a bit per kept window, then the exact table of the windows */
 	uint64_t *bits;
-	uint32_t *win_key;		/* open addressing: window (FOLD4), 0 empty */
-	uint32_t *win_start;		/* per slot: its entries, gates[win_start .. win_end) */
-	uint32_t *win_end;
+	struct window_slot *slots;	/* open addressing, by window */
 	size_t win_size;		/* a power of two */
 	struct gate_entry *gates;
 };
 
 struct kb_prefilter {
 
-	/* distinct words, in the order first added; the automaton's ids are these */
+	/* distinct words, in the order first added: their ids */
 	char **words;
 	size_t n_words, cap_words;
 	uint32_t *users;		/* per word: patterns that require it */
@@ -94,9 +180,17 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* per word: its text mapped by vfd_ac_class_of, and its length */
+	/* per word: its text mapped by byte_class, and its length */
 	unsigned char **mapped;
 	uint32_t *lens;
+	/*
+	 * per word: of letters and the punctuation the classes keep only, so
+	 * that the scan's check of a gate (ASCII case ignored, other bytes
+	 * themselves) and a search of the mapped line say the same
+	 */
+	bool *plain;
+	/* per word: rarest_window's score and offset, asked for often */
+	uint32_t *win_score, *win_off;
 	uint32_t *hint_words;		/* the classifier's words */
 	size_t n_hint_words;
 	struct layout lay;
@@ -107,6 +201,7 @@ struct kb_prefilter {
 	 */
 	uint32_t *freq;
 	uint64_t *held;
+	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
 	size_t runs;
 	bool sampled;
 
@@ -116,12 +211,17 @@ struct kb_prefilter {
 	uint32_t *found;		/* the gate words of the line */
 	unsigned char *line;		/* the line, mapped (KB_PREFILTER_LINE_MAX) */
 	uint32_t stamp;
-	size_t line_len;		/* of the last run, when it found a gate */
+	const unsigned char *raw;	/* the line of the last run, as given */
+	size_t line_len;		/* its length, when it found a gate */
+	uint32_t mapped_run;		/* the run whose line pf->line holds */
 	bool classify;			/* the last run found a gate of the classifier */
-	/* per hashed trigram of the mapped line: the run that saw it last */
-	uint16_t tri[1u << TRI_BITS];
+	/*
+	 * per hashed trigram of the mapped line: the map_line() that saw it
+	 * last (high 16 bits) and where it first occurs in that line (low 16)
+	 */
+	uint32_t tri[1u << TRI_BITS];
 	uint16_t tri_stamp;
-	unsigned char cls[256];		/* vfd_ac_class_of as a table */
+	unsigned char cls[256];		/* byte_class as a table */
 };
 
 struct kb_prefilter *kb_prefilter_new(void)
@@ -147,9 +247,7 @@ static void layout_free(struct layout *lay)
 	free(lay->group_end);
 	free(lay->is_gate);
 	free(lay->bits);
-	free(lay->win_key);
-	free(lay->win_start);
-	free(lay->win_end);
+	free(lay->slots);
 	free(lay->gates);
 	memset(lay, 0, sizeof(*lay));
 }
@@ -165,9 +263,13 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	}
 	free(pf->mapped);
 	free(pf->lens);
+	free(pf->plain);
+	free(pf->win_score);
+	free(pf->win_off);
 	free(pf->hint_words);
 	free(pf->freq);
 	free(pf->held);
+	free(pf->window_count);
 	layout_free(&pf->lay);
 	free(pf->present);
 	free(pf->found);
@@ -303,15 +405,10 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 /* is word @a a better choice than @b: rarer in the sample, by its letters, ... */
 static bool rarer(const struct kb_prefilter *pf, uint32_t a, uint32_t b)
 {
-	size_t off;
-	unsigned int sa, sb;
-
 	if (pf->freq && pf->freq[a] != pf->freq[b])
 		return pf->freq[a] < pf->freq[b];
-	sa = vfd_ac_rarest_window(pf->words[a], pf->lens[a], &off);
-	sb = vfd_ac_rarest_window(pf->words[b], pf->lens[b], &off);
-	if (sa != sb)
-		return sa < sb;
+	if (pf->win_score[a] != pf->win_score[b])
+		return pf->win_score[a] < pf->win_score[b];
 	if (pf->users[a] != pf->users[b])
 		return pf->users[a] < pf->users[b];
 	return pf->lens[a] > pf->lens[b];
@@ -358,7 +455,7 @@ static size_t window_slot(const struct layout *lay, uint32_t key)
 {
 	size_t i = (key * 0x9e3779b1u) & (lay->win_size - 1);
 
-	while (lay->win_key[i] && lay->win_key[i] != key)
+	while (lay->slots[i].key && lay->slots[i].key != key)
 		i = (i + 1) & (lay->win_size - 1);
 	return i;
 }
@@ -375,13 +472,67 @@ static int by_primary(const void *a, const void *b)
 }
 
 /*
+ * the window of gate word @w that the scan looks for: after the sample, the
+ * one the sample's lines held least often ("device:" is looked for as
+ * "ice:", not as the "devi" of every "device"), the rarest by its letters
+ * before. A word with digits or rare bytes keeps the one by its letters: the
+ * scan compares those bytes as they are, a search of the mapped line by
+ * their class, and the two must find the same.
+ */
+static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
+{
+	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
+
+	if (!pf->window_count || !pf->plain[w])
+		return best;
+	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
+		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
+		uint32_t count = pf->window_count[(key * 0x9e3779b1u) >> (32 - WINDOW_BITS)];
+
+		if (count < best_count) {
+			best = k;
+			best_count = count;
+		}
+	}
+	return best;
+}
+
+/*
+ * gate entry @g of word @w, window at @off. A line's byte b is the word's
+ * mapped byte c (byte_class) exactly when: c is a letter and (b | 0x20)
+ * is c, or c is one of the punctuation bytes the classes keep and b is c.
+ * So the word's first bytes of those kinds are compared at once, one load
+ * of eight bytes of the line, OR the case bit where the word has a letter,
+ * AND the bytes the word has: @head_len of them, up to the first digit or
+ * rare byte (a class of many bytes), which the byte loop compares.
+ */
+static void gate_head(const struct kb_prefilter *pf, uint32_t w, uint32_t off,
+		      struct gate_entry *g)
+{
+	unsigned char head[8] = { 0 }, fold[8] = { 0 }, keep[8] = { 0 };
+	const unsigned char *word = pf->mapped[w];
+	uint32_t n = 0;
+
+	while (n < 8 && n < pf->lens[w] && word[n] != '0' && word[n] != 1) {
+		head[n] = word[n];
+		fold[n] = word[n] >= 'a' && word[n] <= 'z' ? 0x20 : 0;
+		keep[n] = 0xff;
+		n++;
+	}
+	*g = (struct gate_entry){ .word = w, .offset = off, .len = pf->lens[w], .head_len = n };
+	memcpy(&g->head, head, 8);
+	memcpy(&g->fold, fold, 8);
+	memcpy(&g->keep, keep, 8);
+}
+
+/*
  * the gates' kept windows: the bit set, and the exact table with the gate
  * words of each window grouped together (a counting sort by slot)
  */
 static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 {
 	size_t n_gates = 0, k = 0;
-	uint32_t *slot_of;
+	uint32_t *slot_of, b;
 
 	for (size_t w = 0; w < pf->n_words; w++)
 		n_gates += lay->is_gate[w];
@@ -389,42 +540,39 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	while (lay->win_size < 2 * n_gates + 2)
 		lay->win_size *= 2;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
-	lay->win_key = calloc(lay->win_size, sizeof(*lay->win_key));
-	lay->win_start = calloc(lay->win_size + 1, sizeof(*lay->win_start));
-	lay->win_end = calloc(lay->win_size, sizeof(*lay->win_end));
+	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
-	if (!lay->bits || !lay->win_key || !lay->win_start || !lay->win_end || !lay->gates ||
+	if (!lay->bits || !lay->slots || !lay->gates ||
 	    !slot_of) {
 		free(slot_of);
 		return -ENOMEM;
 	}
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t off, slot;
+		size_t slot;
 		uint32_t key;
 
 		if (!lay->is_gate[w])
 			continue;
-		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
-		key = window_at((const unsigned char *)pf->words[w] + off);
-		lay->bits[window_bit(key) / 64] |= UINT64_C(1) << (window_bit(key) % 64);
+		key = window_at((const unsigned char *)pf->words[w] + kept_window(pf, (uint32_t)w));
+		b = window_bit(key);
+		lay->bits[b / 64] |= UINT64_C(1) << (b % 64);
 		slot = window_slot(lay, key);
-		lay->win_key[slot] = key;
-		lay->win_start[slot + 1]++;
+		lay->slots[slot].key = key;
+		lay->slots[slot].end++;		/* a count, until the sum below */
 		slot_of[w] = (uint32_t)slot;
 	}
-	for (size_t i = 0; i < lay->win_size; i++)
-		lay->win_start[i + 1] += lay->win_start[i];
-	for (size_t i = 0; i < lay->win_size; i++)
-		lay->win_end[i] = lay->win_start[i];
-	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t off;
+	for (size_t i = 0, sum = 0; i < lay->win_size; i++) {
+		size_t count = lay->slots[i].end;
 
+		lay->slots[i].start = lay->slots[i].end = (uint32_t)sum;
+		sum += count;
+	}
+	for (size_t w = 0; w < pf->n_words; w++) {
 		if (!lay->is_gate[w])
 			continue;
-		vfd_ac_rarest_window(pf->words[w], pf->lens[w], &off);
-		lay->gates[lay->win_end[slot_of[w]]++] =
-			(struct gate_entry){ (uint32_t)w, (uint32_t)off };
+		gate_head(pf, (uint32_t)w, kept_window(pf, (uint32_t)w),
+			  &lay->gates[lay->slots[slot_of[w]].end++]);
 		k++;
 	}
 	free(slot_of);
@@ -548,24 +696,36 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
+	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
+	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
+	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
 	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
 	pf->freq = calloc(pf->n_words + 1, sizeof(*pf->freq));
 	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
+	/* without it, the windows are chosen by their letters: as right, if slower */
+	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens ||
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->plain ||
+	    !pf->win_score || !pf->win_off ||
 	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
-		pf->cls[c] = vfd_ac_class_of((unsigned char)c);
+		pf->cls[c] = byte_class((unsigned char)c);
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t len = strlen(pf->words[w]);
+		size_t len = strlen(pf->words[w]), off;
 
 		pf->lens[w] = (uint32_t)len;
+		pf->win_score[w] = rarest_window(pf->words[w], len, &off);
+		pf->win_off[w] = (uint32_t)off;
 		pf->mapped[w] = malloc(len + 1);
 		if (!pf->mapped[w])
 			return -ENOMEM;
-		for (size_t k = 0; k <= len; k++)
+		pf->plain[w] = true;
+		for (size_t k = 0; k <= len; k++) {
 			pf->mapped[w][k] = k < len ? pf->cls[(unsigned char)pf->words[w][k]] : 0;
+			if (k < len && (pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1))
+				pf->plain[w] = false;
+		}
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
@@ -573,16 +733,17 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 }
 
 /*
- * does @line (@len bytes, mapped) hold @word (@wlen bytes, two or more)?
+ * does @line (@len bytes, mapped) hold @word (@wlen bytes, two or more) at
+ * @from or after?
  * Words are short and so are log lines: the first two bytes are compared at
  * each place at once, without a search's setup (memmem's costs more here)
  */
-static bool find_word(const unsigned char *line, size_t len, const unsigned char *word,
-		      size_t wlen)
+static bool find_word(const unsigned char *line, size_t from, size_t len,
+		      const unsigned char *word, size_t wlen)
 {
 	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8;
 
-	for (size_t i = 0; i + wlen <= len; i++) {
+	for (size_t i = from; i + wlen <= len; i++) {
 		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8;
 
 		if (x == head && memcmp(line + i + 2, word + 2, wlen - 2) == 0)
@@ -600,23 +761,66 @@ static inline uint32_t tri_at(const unsigned char *s)
 
 /*
  * does the line (@len bytes, mapped into pf->line) hold word @w? Not searched
- * for when the line lacks the word's first or last trigram
+ * for when the line lacks the word's first or last trigram, and searched from
+ * where both can be: the first trigram where it first occurs, the last one
+ * not before its first place (a trigram that shares the hash of the word's
+ * occurs there or earlier, never later)
  */
 static bool line_holds(const struct kb_prefilter *pf, uint32_t w, size_t len)
 {
 	const unsigned char *word = pf->mapped[w];
-	uint32_t wlen = pf->lens[w];
+	uint32_t wlen = pf->lens[w], first, last;
 
-	return (wlen < 3 || (pf->tri[tri_at(word)] == pf->tri_stamp &&
-			     pf->tri[tri_at(word + wlen - 3)] == pf->tri_stamp)) &&
-	       find_word(pf->line, len, word, wlen);
+	if (wlen < 3)
+		return find_word(pf->line, 0, len, word, wlen);
+	first = pf->tri[tri_at(word)];
+	last = pf->tri[tri_at(word + wlen - 3)];
+	if (first >> 16 != pf->tri_stamp || last >> 16 != pf->tri_stamp)
+		return false;
+	first &= 0xffff;
+	last &= 0xffff;
+	if (last >= first + (wlen - 3))
+		first = last - (wlen - 3);
+	return find_word(pf->line, first, len, word, wlen);
 }
 
-/* line_holds(), looked up once a run */
+/* map line @s into pf->line, and note its trigrams */
+static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
+{
+	if (++pf->tri_stamp == 0) {
+		memset(pf->tri, 0, sizeof(pf->tri));
+		pf->tri_stamp = 1;
+	}
+	/*
+	 * from the end, so that a trigram's place is its first one: the three
+	 * mapped bytes from i in a register, as tri_at() reads them
+	 */
+	for (size_t i = len, x = 0; i-- > 0;) {
+		uint32_t c = pf->cls[s[i]];
+
+		pf->line[i] = (unsigned char)c;
+		x = (x << 8 | c) & 0xffffff;
+		if (i + 3 <= len)
+			pf->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - TRI_BITS)] =
+				(uint32_t)pf->tri_stamp << 16 | (uint32_t)i;
+	}
+}
+
+/*
+ * line_holds(), looked up once a run: a gate the scan did not find is not
+ * there; any other word is searched for in the line, mapped on first need
+ */
 static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
 	if (pf->seen[w] != pf->stamp) {
 		pf->seen[w] = pf->stamp;
+		pf->present[w] = false;
+		if (pf->lay.is_gate[w] && pf->plain[w])
+			return false;
+		if (pf->mapped_run != pf->stamp) {
+			map_line(pf, pf->raw, len);
+			pf->mapped_run = pf->stamp;
+		}
 		pf->present[w] = line_holds(pf, w, len);
 	}
 	return pf->present[w];
@@ -629,41 +833,33 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 	const struct layout *lay = &pf->lay;
 	size_t slot = window_slot(lay, key);
 
-	if (lay->win_key[slot] != key)
+	if (lay->slots[slot].key != key)
 		return n_found;
-	for (uint32_t g = lay->win_start[slot]; g < lay->win_end[slot]; g++) {
-		uint32_t w = lay->gates[g].word, off = lay->gates[g].offset, k;
-		const unsigned char *at = s + i - off;
+	for (uint32_t g = lay->slots[slot].start; g < lay->slots[slot].end; g++) {
+		const struct gate_entry *e = &lay->gates[g];
+		uint32_t w = e->word, k = 0;
+		const unsigned char *at = s + i - e->offset;
 
-		if (i < off || i - off + pf->lens[w] > len || pf->seen[w] == pf->stamp)
+		if (i < e->offset || i - e->offset + e->len > len || pf->seen[w] == pf->stamp)
 			continue;
-		for (k = 0; k < pf->lens[w] && pf->cls[at[k]] == pf->mapped[w][k]; k++)
+		/* eight bytes of the line are there to load: the head at once */
+		if (i - e->offset + 8 <= len) {
+			uint64_t x;
+
+			memcpy(&x, at, 8);
+			if (((x | e->fold) & e->keep) != e->head)
+				continue;
+			k = e->head_len;
+		}
+		for (; k < e->len && pf->cls[at[k]] == pf->mapped[w][k]; k++)
 			;
-		if (k < pf->lens[w])
+		if (k < e->len)
 			continue;
 		pf->seen[w] = pf->stamp;
 		pf->present[w] = true;
 		pf->found[n_found++] = w;
 	}
 	return n_found;
-}
-
-/* map line @s into pf->line, and note its trigrams */
-static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
-{
-	if (++pf->tri_stamp == 0) {
-		memset(pf->tri, 0, sizeof(pf->tri));
-		pf->tri_stamp = 1;
-	}
-	/* the last three mapped bytes in a register, as tri_at() reads them */
-	for (size_t i = 0, x = 0; i < len; i++) {
-		uint32_t c = pf->cls[s[i]];
-
-		pf->line[i] = (unsigned char)c;
-		x = x >> 8 | c << 16;
-		if (i >= 2)
-			pf->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - TRI_BITS)] = pf->tri_stamp;
-	}
 }
 
 /*
@@ -681,6 +877,12 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 		map_line(pf, s, len);
 		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
 
+		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
+			uint16_t *c = &pf->window_count[(window_at(s + i) * 0x9e3779b1u) >>
+							(32 - WINDOW_BITS)];
+
+			*c += *c < UINT16_MAX;
+		}
 		for (uint32_t w = 0; w < pf->n_words; w++)
 			if (line_holds(pf, w, len)) {
 				pf->freq[w]++;
@@ -695,6 +897,8 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 		layout_free(&pf->lay);
 		pf->lay = lay;
 	}
+	free(pf->window_count);
+	pf->window_count = NULL;
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
@@ -716,6 +920,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
+		pf->mapped_run = 0;
 	}
 	for (size_t i = 0; i + 4 <= len; i++) {
 		uint32_t key = window_at(s + i), b = window_bit(key);
@@ -725,7 +930,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	}
 	if (n_found == 0)
 		return 0;
-	map_line(pf, s, len);
+	pf->raw = s;
 	for (size_t i = 0; i < n_found; i++) {
 		uint32_t w = pf->found[i];
 
