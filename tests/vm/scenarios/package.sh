@@ -11,6 +11,8 @@ VM_MACHINE=q35
 VM_APPEND=""
 VM_MODULES=""
 VM_QEMU_ARGS=()
+# Ansible and apt under TCG: 240 s were not enough on two busy cores
+VFD_VM_TIMEOUT=${VFD_VM_TIMEOUT:-480}
 
 guest_main() {
     local d=$VFD_OUT/tool/package deb
