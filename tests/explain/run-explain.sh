@@ -48,6 +48,19 @@ if command -v jq >/dev/null; then
 			diff "$tmp/want" "$tmp/got" | sed 's/^/# /'
 		fi
 	done
+	# the real boot lines of the test bed (corpus/boot.txt): none is a problem,
+	# none is left unknown (-v lists the informational unknown ones too), exit 0
+	grep -v '^#' "$corpus/boot.txt" | cut -f2- >"$tmp/log"
+	"$vd" explain --no-checks -v -J "$tmp/log" >"$tmp/boot.json" 2>"$tmp/err"
+	rc=$?
+	bad=$(jq -r '[.problems[] | select(.harmless != true) | .line] + [.unknown[].line] | .[]' \
+		"$tmp/boot.json")
+	if [ "$rc" = 0 ] && [ -z "$bad" ]; then
+		ok "explain -J -v boot.txt: no problem and no unknown line in real boot lines"
+	else
+		not_ok "explain -J -v boot.txt: no problem and no unknown line in real boot lines (exit $rc)"
+		printf '%s\n' "$bad" | sed 's/^/# /' | head -10
+	fi
 	# every problem carries its entry's kind, one of the taxonomy
 	kinds="iommu-off irq-remap group-viability device-busy binding module reset rom bar-resource dma-mapping permission firmware-bug config guest-driver harmless"
 	bad=$(jq -r '.problems[].kind' "$tmp/json" | while read -r k; do

@@ -12,12 +12,19 @@
  * virsh and libvirtd, ...). Then:
  *   - an error or warning format must be matched under every prefix by an
  *     entry that is not a wrapper (a dedicated entry, or a family entry);
- *   - an info format must not be taken for a problem by a family entry: it is
- *     either matched as harmless, not matched, or matched by a dedicated
- *     entry (which then judged it a problem on purpose, and is counted).
+ *   - an info format must not be taken for a problem by a family entry, and
+ *     must be matched: as harmless, or by a dedicated entry (which then
+ *     judged it a problem on purpose, and is counted); one that no pattern
+ *     can match is named, with the reason, in the allowlist (--allow), and an
+ *     allowlisted format that is matched now fails the test.
+ * A "%s" right before a "%pR" is the resource's name (pci_resource_name():
+ * "BAR 0", "VF BAR 0", "ROM", "bridge window"): such a format is tried with
+ * each. Where a "%s" takes a few fixed words the samples file (--samples)
+ * gives the real lines instead.
  * The coverage figures are printed per program.
  *
- * usage: test-coverage CATALOGUE           TAP, one test point per program and check
+ * usage: test-coverage [--samples FILE] [--allow FILE] CATALOGUE
+ *                                          TAP, one test point per program and check
  *        test-coverage --missing CATALOGUE the formats not covered, each with the
  *                                          line it was tried as and a suggested
  *                                          pattern (a help for writing entries)
@@ -33,6 +40,7 @@
 
 #include "vfd.h"
 #include "tap-result.h"
+#include "coverage-side.h"
 
 #define LINE_MAX_LEN	4096
 #define MAX_PROGRAMS	32
@@ -288,14 +296,71 @@ static void hex(char *out, size_t size, unsigned long long v, int width, bool al
 	snprintf(out, size, "%s%0*llx", alt ? "0x" : "", width > 0 && width < 17 ? width : 1, v);
 }
 
+/*
+ * What the PCI core's pci_resource_name() (drivers/pci/pci.c, 6.1 and later)
+ * gives for the "%s" before a "%pR": a BAR, an SR-IOV VF BAR, the ROM or a
+ * bridge window. A format of that shape is tried with each of them.
+ */
+static const char *const resource_names[] = { "BAR 0", "VF BAR 0", "ROM", "bridge window" };
+#define N_RESOURCE_NAMES (sizeof(resource_names) / sizeof(*resource_names))
+
+/* is the conversion @c of @fmt a "%s" right before " %pR"? */
+static bool names_resource(const char *fmt, const struct conv *c)
+{
+	return c->spec == 's' && strncmp(fmt + c->start + c->len, " %pR", 4) == 0;
+}
+
+/* how many variants of @fmt to try: one per resource name where it names one */
+static size_t variants_of(const char *fmt)
+{
+	for (const char *s = strstr(fmt, "%s %pR"); s; s = strstr(s + 1, "%s %pR"))
+		if (s == fmt || s[-1] != '%')
+			return N_RESOURCE_NAMES;
+	return 1;
+}
+
+/*
+ * Values a "%s" takes that the text around it tells (the source passes a
+ * fixed word there): "Nested Paging %sabled" (svm.c), "Reserving %4.4s table"
+ * (drivers/acpi/tables.c: a table signature).
+ */
+static const struct {
+	const char *prev_tail, *next_head, *text;
+} word_samples[] = {
+	{ NULL, "abled", "en" },
+	{ "reserving ", " table", "DMAR" },
+	{ "acpi: ", " acpi table", "DMAR" },
+	{ "mode", "", "" },		/* iommu.c: " (set via kernel command line)" or "" */
+};
+
 /* the sample value for conversion @c of @fmt, given what came before */
 static struct piece sample(const char *fmt, const struct conv *c, size_t index, const char *file,
-			   const char *function)
+			   const char *function, size_t variant)
 {
 	struct piece p = { S_TEXT, "" };
 	char prev[40];
 
 	before(fmt, c->start, prev, sizeof(prev));
+	/* what follows a %pR is an optional note, most often empty */
+	if (c->spec == 's' && c->start >= 3 && strncmp(fmt + c->start - 3, "%pR", 3) == 0) {
+		p.kind = S_WORD;
+		return p;
+	}
+	if (names_resource(fmt, c)) {
+		p.kind = S_TEXT;
+		strcpy(p.text, resource_names[variant % N_RESOURCE_NAMES]);
+		return p;
+	}
+	for (size_t i = 0; c->spec == 's' && i < sizeof(word_samples) / sizeof(*word_samples); i++) {
+		const char *next = fmt + c->start + c->len;
+
+		if ((!word_samples[i].prev_tail || ends_with(prev, word_samples[i].prev_tail)) &&
+		    strncasecmp(next, word_samples[i].next_head, strlen(word_samples[i].next_head)) == 0) {
+			p.kind = S_WORD;
+			strcpy(p.text, word_samples[i].text);
+			return p;
+		}
+	}
 	/* the kernel's dev_printk prefix "%s %s: " (driver, device) */
 	if (c->start == 0 && index == 0 && c->spec == 's' && strncmp(fmt, "%s %s: ", 7) == 0) {
 		p.kind = S_DRIVER;
@@ -441,17 +506,6 @@ static size_t slot_conversions(const char *fmt, size_t i, bool *with_domain)
 	return 0;
 }
 
-/* the formats' own ends of line are not part of the message */
-static void trim_newlines(char *s)
-{
-	size_t len = strlen(s), lead = 0;
-
-	while (len && (s[len - 1] == '\n' || s[len - 1] == ' '))
-		s[--len] = '\0';
-	while (s[lead] == '\n')
-		lead++;
-	memmove(s, s + lead, len - lead + 1);
-}
 
 /* does @pattern hold a literal word of 4 characters (the prefilter's key)? */
 static bool has_keyword(const char *pattern)
@@ -474,31 +528,16 @@ static bool has_keyword(const char *pattern)
 	return false;
 }
 
-/* undo the catalogue's escapes: \t \n \\ */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (*r == '\\' && (r[1] == 't' || r[1] == 'n' || r[1] == '\\')) {
-			*w++ = r[1] == 't' ? '\t' : r[1] == 'n' ? '\n' : '\\';
-			r++;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
 
 /*
  * The message as a log shows it (in @line) and, in @pattern, a knowledge base
  * pattern for it: the dev_* prefix dropped, values as placeholders.
  */
-static void instantiate(const char *fmt, const char *file, const char *function, char *line,
-			size_t lsize, char *pattern, size_t psize)
+static void instantiate(const char *fmt, const char *file, const char *function, size_t variant,
+			char *line, size_t lsize, char *pattern, size_t psize)
 {
 	size_t ln = 0, pn = 0, index = 0, values = 0;
-	bool dev_prefix = strncmp(fmt, "%s %s: ", 7) == 0;
+	bool dev_prefix = strncmp(fmt, "%s %s: ", 7) == 0, cut = false;
 
 	for (size_t i = 0; fmt[i] && ln + 100 < lsize && pn + 20 < psize;) {
 		struct conv c;
@@ -510,7 +549,7 @@ static void instantiate(const char *fmt, const char *file, const char *function,
 		if (slot_len) {
 			ln += (size_t)snprintf(line + ln, lsize - ln, "%s",
 					       domain ? "0000:01:00.0" : "01:00.0");
-			if (++values <= VFD_KB_MAX_VALUES)
+			if (++values <= VFD_KB_MAX_VALUES && !cut)
 				pn += (size_t)snprintf(pattern + pn, psize - pn, "%%slot%%");
 			i += slot_len;
 			index += domain ? 4 : 3;
@@ -518,15 +557,15 @@ static void instantiate(const char *fmt, const char *file, const char *function,
 		}
 		if (fmt[i] != '%') {
 			line[ln++] = fmt[i];
-			if (!(dev_prefix && i < 7))
+			if (!(dev_prefix && i < 7) && !cut)
 				pattern[pn++] = fmt[i];
 			i++;
 			continue;
 		}
 		c = parse_conv(fmt, i);
-		p = sample(fmt, &c, index, file, function);
+		p = sample(fmt, &c, index, file, function, variant);
 		ln += (size_t)snprintf(line + ln, lsize - ln, "%s", p.text);
-		if (!(dev_prefix && i < 7)) {
+		if (!(dev_prefix && i < 7) && !cut) {
 			switch (p.kind) {
 			case S_SLOT: ph = "%slot%"; break;
 			case S_ERRNO_TEXT: case S_ERRNO: ph = "%errno%"; break;
@@ -538,8 +577,8 @@ static void instantiate(const char *fmt, const char *file, const char *function,
 			if (p.kind != S_LITERAL && ++values > VFD_KB_MAX_VALUES)
 				ph = "";	/* the suggestion is cut here */
 			pn += (size_t)snprintf(pattern + pn, psize - pn, "%s", ph);
-			if (!*ph)
-				break;
+			/* the suggestion stops here; the line goes on */
+			cut = !*ph;
 		}
 		index += c.spec != '%';
 		i += c.len;
@@ -554,6 +593,7 @@ struct tally {
 	char program[32];
 	unsigned int problems, problems_matched;	/* error + warning formats */
 	unsigned int info, info_harmless, info_unmatched, info_dedicated, info_family;
+	unsigned int info_allowed, allow_stale;		/* unmatched on purpose; no longer */
 	unsigned int by_family;				/* error/warning covered by a family */
 };
 
@@ -613,6 +653,24 @@ static const struct vfd_kb_entry *judge_message(struct vfd_kb *kb, const char *p
 	return best;
 }
 
+/*
+ * The lines to try for @program's @fmt: those of the samples file (then
+ * @samples->n is their number), or else the number of instantiations
+ * (variants_of()), @samples->n being 0.
+ */
+static size_t samples_of(struct side_file *samples, const char *program, const char *fmt,
+			 const char **lines, size_t max)
+{
+	samples->n = 0;
+	for (size_t i = 0; i < samples->n_rows && samples->n < max; i++)
+		if (strcmp(samples->rows[i].program, program) == 0 &&
+		    strcmp(samples->rows[i].format, fmt) == 0) {
+			samples->rows[i].used = true;
+			lines[samples->n++] = samples->rows[i].third;
+		}
+	return samples->n ? samples->n : variants_of(fmt);
+}
+
 static double percent(unsigned int a, unsigned int b)
 {
 	return b ? 100.0 * a / b : 100.0;
@@ -637,9 +695,9 @@ static bool split_row(char *row, char **col)
 
 int main(int argc, char **argv)
 {
-	bool missing_mode = argc == 3 && strcmp(argv[1], "--missing") == 0;
-	bool list_mode = argc == 3 && strcmp(argv[1], "--list") == 0;
-	const char *path = argc == 2 ? argv[1] : missing_mode || list_mode ? argv[2] : NULL;
+	bool missing_mode = false, list_mode = false;
+	const char *path = NULL, *samples_path = NULL, *allow_path = NULL;
+	struct side_file samples = { 0 }, allow = { 0 };
 	struct vfd_parse_error err;
 	struct vfd_kb *kb;
 	char *row = NULL;
@@ -648,9 +706,30 @@ int main(int argc, char **argv)
 	ssize_t n;
 	FILE *f;
 
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--missing") == 0)
+			missing_mode = true;
+		else if (strcmp(argv[i], "--list") == 0)
+			list_mode = true;
+		else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
+			samples_path = argv[++i];
+		else if (strcmp(argv[i], "--allow") == 0 && i + 1 < argc)
+			allow_path = argv[++i];
+		else if (!path && argv[i][0] != '-')
+			path = argv[i];
+		else
+			path = NULL, i = argc;
+	}
 	if (!path) {
-		fprintf(stderr, "usage: test-coverage [--missing|--list] CATALOGUE\n");
+		fprintf(stderr, "usage: test-coverage [--missing|--list] [--samples FILE] "
+			"[--allow FILE] CATALOGUE\n");
 		return 2;
+	}
+	if ((samples_path && !load_side_file(&samples, samples_path)) ||
+	    (allow_path && !load_side_file(&allow, allow_path))) {
+		printf("not ok 1 - cannot read '%s' as rows of program, format and a third "
+		       "column\n1..1\n", samples.n_rows || !samples_path ? allow_path : samples_path);
+		return 1;
 	}
 	f = fopen(path, "r");
 	if (!f) {
@@ -665,9 +744,12 @@ int main(int argc, char **argv)
 	}
 	while ((n = getline(&row, &cap, f)) >= 0) {
 		char *col[7], line[LINE_MAX_LEN], pattern[LINE_MAX_LEN];
+		const char *lines[MAX_SAMPLES];
 		const char *const *prefixes;
 		const struct vfd_kb_entry *worst = NULL;
+		struct side_row *allowed;
 		struct tally *t;
+		size_t n_lines;
 		bool problem, all = true, family = false, dedicated_problem = false;
 		bool harmless_all = true, family_problem = false;
 
@@ -689,23 +771,40 @@ int main(int argc, char **argv)
 		}
 		unescape(col[6]);
 		trim_newlines(col[6]);
-		instantiate(col[6], col[3], col[4], line, sizeof(line), pattern, sizeof(pattern));
+		instantiate(col[6], col[3], col[4], 0, line, sizeof(line), pattern, sizeof(pattern));
 		problem = strcmp(col[1], "error") == 0 || strcmp(col[1], "warning") == 0;
 		t = tally_of(col[0]);
 		prefixes = prefixes_of(col[0], col[1], col[3], col[5]);
-		for (size_t p = 0; p < 4 && prefixes[p]; p++) {
-			const struct vfd_kb_entry *e = judge_message(kb, prefixes[p], line);
+		n_lines = samples_of(&samples, col[0], col[6], lines, MAX_SAMPLES);
+		for (size_t v = 0; v < n_lines; v++) {
+			char tried[LINE_MAX_LEN], unused[LINE_MAX_LEN];
 
-			if (!e || e->wrapper) {
-				all = false;
-				worst = e;
-				continue;
+			if (samples.n)
+				snprintf(tried, sizeof(tried), "%s", lines[v]);
+			else
+				instantiate(col[6], col[3], col[4], v, tried, sizeof(tried), unused,
+					    sizeof(unused));
+			for (size_t p = 0; p < 4 && prefixes[p]; p++) {
+				const struct vfd_kb_entry *e = judge_message(kb, prefixes[p], tried);
+
+				/* a harmless wrapper is a match for an informational line */
+				if (!e || (e->wrapper && (problem || !e->harmless))) {
+					all = false;
+					worst = e;
+					if (v > 0 || samples.n)
+						snprintf(line, sizeof(line), "%s", tried);
+					continue;
+				}
+				family |= e->family;
+				harmless_all &= e->harmless;
+				family_problem |= e->family && !e->harmless;
+				dedicated_problem |= !e->family && !e->harmless;
 			}
-			family |= e->family;
-			harmless_all &= e->harmless;
-			family_problem |= e->family && !e->harmless;
-			dedicated_problem |= !e->family && !e->harmless;
 		}
+		allowed = problem ? NULL : side_row_of(&allow, col[0], col[6]);
+		/* a message of several lines is reported on one (TAP comments) */
+		for (char *nl = strchr(line, '\n'); nl; nl = strchr(nl, '\n'))
+			*nl = '|';
 		if (problem) {
 			t->problems++;
 			t->problems_matched += all;
@@ -716,10 +815,15 @@ int main(int argc, char **argv)
 				t->info_family++;
 			else if (all && harmless_all)
 				t->info_harmless++;
-			else if (dedicated_problem)
+			else if (all && dedicated_problem)
 				t->info_dedicated++;
+			else if (allowed)
+				t->info_allowed++;
 			else
 				t->info_unmatched++;
+			/* an allowlisted format that is matched now must leave the list */
+			if (allowed && (all || family_problem))
+				t->allow_stale++;
 		}
 		if (list_mode) {
 			const struct vfd_kb_entry *e = judge_message(kb, prefixes[0], line);
@@ -732,26 +836,32 @@ int main(int argc, char **argv)
 			       col[4]);
 			continue;
 		}
-		if (missing_mode && ((problem && !all) || (!problem && family_problem)))
+		if (missing_mode && (!all || (!problem && family_problem)) && !allowed)
 			printf("%s\t%s\t%s:%s\t%s\n\tline:    %s\n\tpattern: %s%s\n", col[0],
 			       col[1], col[3], col[4],
 			       worst ? worst->id : family_problem ? "family" : "-", line, pattern,
 			       has_keyword(pattern) ? "" : "   (no literal word of 4: a family)");
-		else if (!missing_mode && problem && !all)
+		else if (!missing_mode && !all && !allowed && (problem || !family_problem))
 			printf("# not covered: %s %s %s:%s: %s\n", col[0], col[1], col[3], col[4],
 			       line);
 		else if (!missing_mode && !problem && family_problem)
 			printf("# info taken for a problem by a family entry: %s %s:%s: %s\n",
 			       col[0], col[3], col[4], line);
+		else if (!missing_mode && allowed && (all || family_problem))
+			printf("# allowlisted but matched now: %s %s:%s: %s\n", col[0], col[3],
+			       col[4], line);
 	}
 	free(row);
 	fclose(f);
 	if (missing_mode || list_mode) {
+		free_side_file(&samples);
+		free_side_file(&allow);
 		vfd_kb_free(kb);
 		return 0;
 	}
 	{
 		struct tally sum = { .program = "all" };
+		unsigned int unused_samples = 0, unused_allow = 0;
 
 		for (size_t i = 0; i < n_tallies; i++) {
 			const struct tally *t = &tallies[i];
@@ -764,23 +874,31 @@ int main(int argc, char **argv)
 			sum.info_unmatched += t->info_unmatched;
 			sum.info_dedicated += t->info_dedicated;
 			sum.info_family += t->info_family;
+			sum.info_allowed += t->info_allowed;
+			sum.allow_stale += t->allow_stale;
 		}
+		for (size_t i = 0; i < samples.n_rows; i++)
+			unused_samples += !samples.rows[i].used;
+		for (size_t i = 0; i < allow.n_rows; i++)
+			unused_allow += !allow.rows[i].used;
 		printf("# coverage: %u/%u error+warning formats matched (%.1f%%, %u by a family "
-		       "entry), %u/%u info formats matched as harmless or not as problems "
-		       "(%u harmless, %u unmatched, %u judged problems by a dedicated entry)\n",
+		       "entry); %u/%u info formats matched (%.1f%%: %u harmless, %u judged "
+		       "problems by a dedicated entry), %u allowlisted, %u unmatched\n",
 		       sum.problems_matched, sum.problems, percent(sum.problems_matched,
 								   sum.problems),
-		       sum.by_family, sum.info - sum.info_family, sum.info, sum.info_harmless,
-		       sum.info_unmatched, sum.info_dedicated);
+		       sum.by_family, sum.info_harmless + sum.info_dedicated, sum.info,
+		       percent(sum.info_harmless + sum.info_dedicated, sum.info),
+		       sum.info_harmless, sum.info_dedicated, sum.info_allowed,
+		       sum.info_unmatched);
 		for (size_t i = 0; i < n_tallies; i++) {
 			const struct tally *t = &tallies[i];
 
 			printf("# coverage %-16s %5u/%-5u error+warning (%5.1f%%, %u by family), "
-			       "info %u/%u (%u harmless, %u unmatched, %u dedicated)\n",
+			       "info %u/%u (%u harmless, %u dedicated, %u allowlisted, %u unmatched)\n",
 			       t->program, t->problems_matched, t->problems,
 			       percent(t->problems_matched, t->problems), t->by_family,
-			       t->info - t->info_family, t->info, t->info_harmless,
-			       t->info_unmatched, t->info_dedicated);
+			       t->info_harmless + t->info_dedicated, t->info, t->info_harmless,
+			       t->info_dedicated, t->info_allowed, t->info_unmatched);
 		}
 		result(sum.problems + sum.info > 0, "the catalogue holds formats (%u)",
 		       sum.problems + sum.info);
@@ -794,9 +912,20 @@ int main(int argc, char **argv)
 			result(t->info_family == 0,
 			       "%s: no info format is taken for a problem by a family entry "
 			       "(%u are)", t->program, t->info_family);
+			result(t->info_unmatched == 0,
+			       "%s: every info format is matched as harmless or by a dedicated "
+			       "entry, or allowlisted (%u/%u matched, %u allowlisted)", t->program,
+			       t->info_harmless + t->info_dedicated, t->info, t->info_allowed);
 		}
+		result(sum.allow_stale == 0 && unused_allow == 0,
+		       "every allowlisted format is in the catalogue and still unmatched (%u "
+		       "matched now, %u not in the catalogue)", sum.allow_stale, unused_allow);
+		result(unused_samples == 0, "every row of the samples file names a catalogue "
+		       "format (%u do not)", unused_samples);
 	}
 	printf("1..%u\n", n_test);
+	free_side_file(&samples);
+	free_side_file(&allow);
 	vfd_kb_free(kb);
 	return n_failed ? 1 : 0;
 }
