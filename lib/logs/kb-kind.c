@@ -171,9 +171,10 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	/*
 	 * a wrapper ("echo: write error: %errno%", "qemu unexpectedly closed
 	 * the monitor: %any%") matched because nothing knew the message it
-	 * carries: what that message says is read as a family's is
+	 * carries: what that message says is read as a family's is. A harmless
+	 * wrapper (a listing such as "BAR 0 [mem ...]") has no cause to read.
 	 */
-	if (!(entry->family || entry->wrapper) || !msg || table_ready() < 0)
+	if (!(entry->family || entry->wrapper) || entry->harmless || !msg || table_ready() < 0)
 		return entry->kind;
 	for (size_t i = message_start(msg, len); i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
