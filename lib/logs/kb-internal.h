@@ -102,7 +102,7 @@ struct inst {
 };
 
 struct kb_pattern {
-	struct inst *prog;
+	struct inst *prog;		/* NULL until the pattern is first run (kb_pattern_load) */
 	size_t n_prog, cap;
 	size_t entry;			/* index into kb->entries */
 	size_t index;			/* which match: line of its entry */
@@ -117,7 +117,7 @@ struct kb_pattern {
 	uint8_t n_words;
 	size_t longest;			/* the longest literal word */
 	unsigned int literal_chars;	/* how specific the pattern is */
-	bool first[256];		/* bytes a match can start with */
+	uint64_t first[4];		/* bytes a match can start with (a bit set: small entries page in fast) */
 	char lead[8];			/* the literal text a match starts with, lower case */
 	uint8_t lead_len;
 };
@@ -162,18 +162,22 @@ extern const size_t kb_n_placeholders;
 /* kb-pattern.c */
 
 /*
- * Compile @text (the pattern of a 'match:' line @line) into @p, zeroed by the
- * caller; 0, or -EINVAL with @err filled, -ENOMEM. On failure the caller
- * frees p->prog and p->keyword.
+ * Check @text (the pattern of a 'match:' line @line) and fill @p, zeroed by
+ * the caller: its words for the prefilter, its lead, and the size of its
+ * program (n_prog), which is only built into p->prog where the caller gave a
+ * buffer of that size (kb_pattern_run does so on the pattern's first run).
+ * 0, or -EINVAL with @err filled, -ENOMEM. On failure the caller frees
+ * p->prog and p->keyword.
  */
 int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_error *err,
 		       unsigned int line);
 /*
  * The leftmost match of @p in @line with @kb's scratch space and step budget:
- * 1 with the CAP_N capture offsets in @out, 0 none, -E2BIG when the line's
+ * 1 with the CAP_N capture offsets in @out, 0 none, -ENOMEM when its
+ * program could not be built, -E2BIG when the line's
  * step budget ran out first.
  */
-int kb_pattern_run(struct vfd_kb *kb, const struct kb_pattern *p, const unsigned char *line,
+int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char *line,
 		   size_t len, uint16_t *out);
 
 #endif

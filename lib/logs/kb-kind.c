@@ -182,6 +182,9 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 		for (size_t k = 0; k < table.n; k++) {
 			const struct kind_word *w = &table.words[k];
 
+			/* most words fail on their first letter: no call for them */
+			if (w->text[0] != lower(msg[i]))
+				continue;
 			if (!own && strcmp(w->kind, entry->kind) == 0 && word_at(w, msg + i, len - i))
 				own = true;
 			if (best && w->row >= best->row)

@@ -202,7 +202,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	most_specific_first(kb, n_cands);
 	kb->steps = KB_STEP_BUDGET;
 	for (size_t c = 0; c < n_cands; c++) {
-		const struct kb_pattern *p = &kb->patterns[kb->cands[c]];
+		struct kb_pattern *p = &kb->patterns[kb->cands[c]];
 		const struct vfd_kb_entry *e = &kb->entries[p->entry];
 		unsigned long score;
 		int r;

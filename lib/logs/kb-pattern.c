@@ -16,21 +16,28 @@
 #define WORDS_MAX	32		/* words of a pattern the prefilter requires */
 #define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 
-static int emit(struct kb_pattern *p, uint8_t op, uint8_t arg, size_t x, size_t y)
+/*
+ * one instruction; without a program buffer (the first pass, at load time) it
+ * is only counted, with one (kb_pattern_load) the buffer holds them all
+ */
+static inline int emit(struct kb_pattern *p, uint8_t op, uint8_t arg, size_t x, size_t y)
 {
-	if (p->n_prog >= 65535 || x > 65535 || y > 65535)
+	if (p->n_prog >= 65535 || x > 65535 || y > 65535 || (p->prog && p->n_prog >= p->cap))
 		return -E2BIG;
-	if (p->n_prog == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct inst *n = realloc(p->prog, ncap * sizeof(*n));
+	if (p->prog)
+		p->prog[p->n_prog] = (struct inst){ op, arg, (uint16_t)x, (uint16_t)y };
+	return (int)p->n_prog++;
+}
 
-		if (!n)
-			return -ENOMEM;
-		p->prog = n;
-		p->cap = ncap;
-	}
-	p->prog[p->n_prog++] = (struct inst){ op, arg, (uint16_t)x, (uint16_t)y };
-	return (int)p->n_prog - 1;
+/* point a jump emitted earlier (at @at) at @to, where the program is built */
+static void patch(struct kb_pattern *p, int at, bool second, size_t to)
+{
+	if (!p->prog)
+		return;
+	if (second)
+		p->prog[at].y = (uint16_t)to;
+	else
+		p->prog[at].x = (uint16_t)to;
 }
 
 /* one or more characters of a class, greedily */
@@ -62,7 +69,7 @@ static int emit_slot(struct kb_pattern *p)
 	if (split < 0 || r < 0)
 		return split < 0 ? split : r;
 	bus = p->n_prog;
-	p->prog[split].y = (uint16_t)bus;
+	patch(p, split, true, bus);
 	r = emit(p, I_CLASS, C_HEX, 0, 0);
 	if (r >= 0)
 		r = emit(p, I_CLASS, C_HEX, 0, 0);
@@ -97,7 +104,7 @@ static int emit_errno(struct kb_pattern *p)
 	jnum = emit(p, I_JMP, 0, 0, 0);
 	if (split < 0 || r < 0 || jnum < 0)
 		return -ENOMEM;
-	p->prog[split].y = (uint16_t)p->n_prog;
+	patch(p, split, true, p->n_prog);
 	/* a capital, then any number of phrase characters */
 	r = emit(p, I_CLASS, C_UPPER, 0, 0);
 	loop = emit(p, I_SPLIT, 0, p->n_prog + 1, p->n_prog + 3);
@@ -108,7 +115,7 @@ static int emit_errno(struct kb_pattern *p)
 		r = emit(p, I_JMP, 0, (size_t)loop, 0);
 	if (r < 0)
 		return r;
-	p->prog[jnum].x = (uint16_t)p->n_prog;
+	patch(p, jnum, false, p->n_prog);
 	return 0;
 }
 
@@ -143,14 +150,22 @@ static int keep_word(struct kb_pattern *p, const char *word, size_t len)
 	for (size_t off = 0; off < p->keyword_len; off += strlen(p->keyword + off) + 1)
 		if (strcmp(p->keyword + off, k) == 0)
 			return 0;
-	nk = realloc(p->keyword, p->keyword_len + cut + 1);
-	if (!nk)
-		return -ENOMEM;
-	memcpy(nk + p->keyword_len, k, cut + 1);
-	p->keyword = nk;
+	/* sized by the compiler for every word of the pattern's text: no growth */
+	nk = p->keyword + p->keyword_len;
+	memcpy(nk, k, cut + 1);
 	p->keyword_len += cut + 1;
 	p->n_words++;
 	return 0;
+}
+
+static void first_add(struct kb_pattern *p, unsigned char c)
+{
+	p->first[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+static bool first_has(const struct kb_pattern *p, unsigned char c)
+{
+	return p->first[c >> 6] >> (c & 63) & 1;
 }
 
 /* the bytes the instructions reachable from @pc without input can consume */
@@ -167,14 +182,14 @@ static void first_set(struct kb_pattern *p, uint16_t pc)
 
 		switch (in->op) {
 		case I_CHAR:
-			p->first[in->arg] = true;
+			first_add(p, in->arg);
 			if (in->arg >= 'a' && in->arg <= 'z')
-				p->first[in->arg - 32] = true;
+				first_add(p, (unsigned char)(in->arg - 32));
 			break;
 		case I_CLASS:
 			for (int c = 0; c < 256; c++)
 				if (in_class(in->arg, (unsigned char)c))
-					p->first[c] = true;
+					first_add(p, (unsigned char)c);
 			break;
 		case I_SPLIT:
 			if (top + 2 <= ARRAY_SIZE(stack)) {
@@ -211,6 +226,10 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		vfd_parse_error_set(err, line, "pattern is empty or longer than %d characters", PATTERN_MAX);
 		return -EINVAL;
 	}
+	/* the words with their NULs fit in the text's length: one allocation */
+	p->keyword = malloc(len + 1);
+	if (!p->keyword)
+		return -ENOMEM;
 	r = emit(p, I_SAVE, CAP_START, 0, 0);
 	for (size_t i = 0; i < len && r >= 0;) {
 		unsigned char c = (unsigned char)text[i];
@@ -300,7 +319,8 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 	}
 	if (r < 0)
 		return r;
-	first_set(p, 0);
+	if (p->prog)
+		first_set(p, 0);
 	/* the literal characters before the first blank or placeholder */
 	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
 	       !strchr("% \t", text[p->lead_len])) {
@@ -312,6 +332,33 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 			  "(the prefilter looks for it)", KEYWORD_MIN);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * The program of @p, made the first time the prefilter offers the pattern:
+ * most patterns of a knowledge base never meet a line they could match, and
+ * building every program at load time was most of explain's start-up. The
+ * text was checked and the program counted at load time (kb_pattern_compile
+ * without a buffer), so this can only run out of memory.
+ */
+static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
+{
+	const char *text = kb->entries[p->entry].patterns[p->index].text;
+	struct kb_pattern full = { .cap = p->n_prog };
+	int r;
+
+	full.prog = malloc(p->n_prog * sizeof(*full.prog));
+	if (!full.prog)
+		return -ENOMEM;
+	r = kb_pattern_compile(&full, text, NULL, 0);
+	free(full.keyword);
+	if (r < 0 || full.n_prog != p->n_prog) {
+		free(full.prog);
+		return r < 0 ? r : -EINVAL;
+	}
+	p->prog = full.prog;
+	memcpy(p->first, full.first, sizeof(p->first));
 	return 0;
 }
 
@@ -372,7 +419,7 @@ static void next_gen(struct vfd_kb *kb)
 static bool can_start(const struct kb_pattern *p, const unsigned char *line, size_t len,
 		      size_t pos)
 {
-	if (!p->first[line[pos]] || len - pos < p->lead_len)
+	if (!first_has(p, line[pos]) || len - pos < p->lead_len)
 		return false;
 	for (uint8_t k = 1; k < p->lead_len; k++)
 		if (lower(line[pos + k]) != (unsigned char)p->lead[k])
@@ -384,7 +431,7 @@ static bool can_start(const struct kb_pattern *p, const unsigned char *line, siz
  * leftmost match of @p in the line; 1 with the captures, 0 none, -E2BIG when
  * the line's step budget ran out first
  */
-int kb_pattern_run(struct vfd_kb *kb, const struct kb_pattern *p, const unsigned char *line,
+int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char *line,
 		   size_t len, uint16_t *out)
 {
 	struct thread *cl = kb->tl[0], *nl = kb->tl[1], *tmp;
@@ -392,6 +439,12 @@ int kb_pattern_run(struct vfd_kb *kb, const struct kb_pattern *p, const unsigned
 	size_t nc = 0, nn, pos = 0;
 	bool matched = false;
 
+	if (!p->prog) {
+		int r = kb_pattern_load(kb, p);
+
+		if (r < 0)
+			return r;
+	}
 	for (;;) {
 		if (nc == 0) {
 			/* no thread alive: jump to where a match could start */
