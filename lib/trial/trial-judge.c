@@ -101,12 +101,14 @@ static size_t decode_lines(struct vfd_kb *kb, struct vfd_finding *f, const char 
  * the guest's CPU ran the firmware: QEMU had realised every device (a vfio-pci
  * device that cannot be opened ends QEMU before the first instruction).
  * SeaBIOS writes its debug console from its first steps; OVMF, built without
- * debug output, writes its boot manager's lines on the serial console.
+ * debug output, clears the serial terminal it connects as its console (ESC
+ * [2J, MdeModulePkg/Universal/Console/TerminalDxe/TerminalConOut.c), which
+ * no kernel sends there.
  */
 static bool ran_firmware(const struct vfd_trial_run *run)
 {
 	return (run->firmware_log && *run->firmware_log) ||
-	       (run->console && strstr(run->console, "BdsDxe"));
+	       (run->console && strstr(run->console, "\033[2J"));
 }
 
 static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, bool up)
