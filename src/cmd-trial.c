@@ -447,12 +447,14 @@ static char *expect_arg(const struct trial *t)
 }
 
 /* one VM: returns 0 with @report filled, or -errno when it could not be prepared */
-static int run_once(struct trial *t, struct vfd_report *report, const char **broken)
+static int run_once(struct trial *t, struct vfd_report *report, const char **broken,
+		    struct vfd_trial_end *end)
 {
 	char tmpl[] = "/tmp/vfio-doctor-trial.XXXXXX", *initrd = NULL, *append = NULL;
 	char console[PATH_MAX], replog[PATH_MAX], errlog[PATH_MAX], dbg[PATH_MAX];
-	char vars[PATH_MAX], **argv = NULL, **host_log = NULL;
-	struct vfd_trial_run run = { .devs = t->devs, .n_devs = t->sel.n, .kb = t->kb };
+	char vars[PATH_MAX], vmlinux[PATH_MAX], **argv = NULL, **host_log = NULL;
+	struct vfd_trial_run run = { .devs = t->devs, .n_devs = t->sel.n, .kb = t->kb,
+				     .emulated = !t->kvm, .timeout = t->timeout };
 	struct vfd_vm_devset set = { 0 };
 	struct vfd_report vmnotes = { 0 };
 	struct vfd_vm_opts vmopts = { .machine = VFD_MACHINE_Q35, .firmware = t->firmware,
@@ -474,9 +476,18 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	snprintf(errlog, sizeof(errlog), "%s/qemu.stderr", dir);
 	snprintf(dbg, sizeof(dbg), "%s/debugcon.txt", dir);
 	snprintf(vars, sizeof(vars), "%s/ovmf-vars.fd", dir);
+	snprintf(vmlinux, sizeof(vmlinux), "%s/vmlinux", dir);
 	r = write_initrd(t, dir, &initrd);
 	if (r < 0)
 		goto out;
+	/*
+	 * emulated, the guest's own decompressor would take most of its boot:
+	 * QEMU starts the decompressed kernel at its PVH entry instead
+	 * (lib/trial/kernel-image.c). SeaBIOS only: OVMF boots the image's EFI
+	 * stub. An image without that entry boots as it is.
+	 */
+	if (!t->kvm && t->firmware == VFD_FIRMWARE_BIOS)
+		run.pvh = vfd_trial_kernel_write_pvh(t->kernel, vmlinux) == 0;
 	if (t->firmware == VFD_FIRMWARE_EFI && t->ovmf_vars) {
 		r = copy_file(t->ovmf_vars, vars);
 		if (r < 0)
@@ -503,7 +514,8 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 			 * the guest is a kernel and an initramfs of a few MiB; under
 			 * TCG every page the kernel sets up at boot costs
 			 */
-			.memory_mb = t->kvm ? 512 : 256, .kernel = t->kernel, .initrd = initrd,
+			.memory_mb = t->kvm ? 512 : 256, .initrd = initrd,
+			.kernel = run.pvh ? vmlinux : t->kernel,
 			.console_log = console, .report_log = replog, .debugcon_log = dbg,
 			.append_extra = append, .devices = &set,
 		};
@@ -536,6 +548,9 @@ static int run_once(struct trial *t, struct vfd_report *report, const char **bro
 	r = vfd_trial_judge(&run, report, broken);
 	if (r == 0)
 		r = vfd_report_append(report, &t->notes);
+	end->seconds = run.seconds;
+	end->timed_out = run.timed_out;
+	end->emulated = run.emulated;
 out:
 	remove_dir(t, dir);
 	free(initrd);
@@ -748,6 +763,7 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 	struct trial t = { .ctx = ctx, .firmware = VFD_FIRMWARE_BIOS };
 	struct vfd_report reps[2] = { 0 };
 	const char *broken[2] = { NULL, NULL }, *qemu_arg = NULL;
+	struct vfd_trial_end ends[2] = { 0 };
 	struct vfd_bind_opts bopts = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup;
 	struct vfd_parse_error kerr;
@@ -858,7 +874,9 @@ int cmd_trial(const struct cmd_ctx *ctx, int argc, char **argv)
 			printf("%s the VM%s...\n", runs ? "running" : "starting",
 			       runs ? " again" : "");
 		fflush(stdout);
-		r = run_once(&t, &reps[runs], &broken[runs]);
+		r = run_once(&t, &reps[runs], &broken[runs], &ends[runs]);
+		if (r == 0 && runs == 1)
+			r = vfd_trial_judge_twice(&reps[0], &ends[0], &reps[1], broken[1], &ends[1]);
 		if (r < 0) {
 			warnx_("cannot prepare the VM: %s", strerror(-r));
 			break;

@@ -254,6 +254,8 @@ static const struct vfd_finding_kind kinds[] = {
 	  "The guest's report came back whole." },
 	{ "trial.module", "trial", WRONG, NULL, NULL,
 	  "A driver module the guest needs is missing from the trial's kernel." },
+	{ "trial.twice", "trial", 0, NULL, NULL,
+	  "With --twice, the devices worked again in a second VM right after the first." },
 
 	/* guest (lib/guest/guest.c) */
 	{ "guest.system", "guest", 0, NULL, NULL, "The guest's system and kernel." },

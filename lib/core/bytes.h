@@ -20,4 +20,9 @@ static inline uint32_t get_le32(const uint8_t *b)
 	       (uint32_t)b[3] << 24;
 }
 
+static inline uint64_t get_le64(const uint8_t *b)
+{
+	return (uint64_t)get_le32(b) | (uint64_t)get_le32(b + 4) << 32;
+}
+
 #endif

@@ -17,6 +17,7 @@
 #define LAYER "trial"
 #define MAX_EVIDENCE_LINES 12
 #define MAX_INIT_LINES 64
+#define PVH_EVIDENCE "kernel: given to QEMU decompressed (its ELF), started at its PVH entry"
 
 char *vfd_trial_extract_report(const char *transcript)
 {
@@ -96,6 +97,20 @@ static size_t decode_lines(struct vfd_kb *kb, struct vfd_finding *f, const char 
 	return shown;
 }
 
+/*
+ * the guest's CPU ran the firmware: QEMU had realised every device (a vfio-pci
+ * device that cannot be opened ends QEMU before the first instruction).
+ * SeaBIOS writes its debug console from its first steps; OVMF, built without
+ * debug output, clears the serial terminal it connects as its console (ESC
+ * [2J, MdeModulePkg/Universal/Console/TerminalDxe/TerminalConOut.c), which
+ * no kernel sends there.
+ */
+static bool ran_firmware(const struct vfd_trial_run *run)
+{
+	return (run->firmware_log && *run->firmware_log) ||
+	       (run->console && strstr(run->console, "\033[2J"));
+}
+
 static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, bool up)
 {
 	struct vfd_finding *f;
@@ -105,9 +120,11 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 		decode_lines(run->kb, f, "qemu", run->qemu_stderr, true);
 		return;
 	}
-	if (up) {
+	if (up || ran_firmware(run)) {
 		f = report_add(out, "trial.qemu", LAYER, VFD_OK, NULL,
 			       "QEMU started the VM and opened the devices (%.0f s)", run->seconds);
+		if (!up)
+			finding_evidence(f, "the firmware ran: QEMU had set the devices up");
 		if (run->qemu_stderr && *run->qemu_stderr &&
 		    decode_lines(run->kb, f, "qemu", run->qemu_stderr, true))
 			f->status = VFD_WARN;
@@ -183,6 +200,22 @@ static bool booted(const char *console)
 			   strstr(console, "vfio-doctor-init: started"));
 }
 
+/* how far the firmware got: its last line ("Booting from ROM..." hands over to the kernel) */
+static void last_firmware_line(const struct vfd_trial_run *run, struct vfd_finding *f)
+{
+	const char *log = run->firmware_log, *end, *bol;
+
+	if (!log || !*log)
+		return;
+	end = log + strlen(log);
+	while (end > log && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	for (bol = end; bol > log && bol[-1] != '\n'; bol--)
+		;
+	if (end > bol)
+		finding_evidence(f, "seabios, last line: %.*s", (int)(end - bol), bol);
+}
+
 static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out)
 {
 	const char *c = run->console ? run->console : "";
@@ -194,6 +227,8 @@ static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out
 	if (init) {
 		f = report_add(out, "trial.kernel", LAYER, VFD_OK, NULL, "%s",
 			       "the guest kernel booted and ran the trial's /init");
+		if (run->pvh)
+			finding_evidence(f, "%s", PVH_EVIDENCE);
 		if (ver) {
 			const char *nl = strchr(ver, '\n');
 
@@ -214,14 +249,22 @@ static bool judge_kernel(const struct vfd_trial_run *run, struct vfd_report *out
 	f = report_add(out, "trial.kernel", LAYER, VFD_FAIL, NULL, "%s",
 		       ver ? "the guest kernel booted but did not run the trial's /init"
 			   : "the guest kernel did not reach the trial's /init");
+	if (run->pvh)
+		finding_evidence(f, "%s", PVH_EVIDENCE);
 	if (strstr(c, "Kernel panic")) {
 		const char *p = strstr(c, "Kernel panic");
 		const char *nl = strchr(p, '\n');
 
 		finding_evidence(f, "console: %.*s", nl ? (int)(nl - p) : 120, p);
 	}
-	if (run->timed_out)
-		finding_evidence(f, "stopped after the timeout");
+	if (run->timed_out) {
+		finding_evidence(f, "stopped at the timeout (%u s) after %.0f s", run->timeout,
+				 run->seconds);
+		last_firmware_line(run, f);
+		if (run->emulated)
+			finding_fix(f, "the VM is emulated (TCG, no KVM): a kernel boots in minutes "
+				       "there; a longer --timeout tells a slow boot from a stuck one");
+	}
 	finding_fix(f, "pass a kernel with --kernel (the default is the host's own)");
 	return false;
 }
@@ -399,7 +442,8 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 	judge_qemu(run, out, up);
 	if (run->started && (up || run->firmware_log))
 		judge_firmware(run, out);
-	if (run->started && (up || (run->report && *run->report)) && judge_kernel(run, out)) {
+	if (run->started && (up || ran_firmware(run) || (run->report && *run->report)) &&
+	    judge_kernel(run, out)) {
 		if (text && vfd_json_parse(text, strlen(text), &doc) == 0)
 			findings = vfd_json_get(&doc, "findings");
 		if (!findings || findings->type != VFD_JSON_ARRAY) {
@@ -436,5 +480,39 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 	}
 	vfd_json_clear(&doc);
 	free(text);
+	return 0;
+}
+
+int vfd_trial_judge_twice(const struct vfd_report *first, const struct vfd_trial_end *first_end,
+			  struct vfd_report *second, const char *second_broken,
+			  const struct vfd_trial_end *second_end)
+{
+	bool first_works = vfd_report_worst(first) != VFD_FAIL;
+	struct vfd_finding *f;
+
+	if (!first_works) {
+		f = report_add(second, "trial.twice", LAYER, VFD_SKIP, NULL, "%s",
+			       "the first VM did not work: the second proves nothing more");
+	} else if (!second_broken) {
+		f = report_add(second, "trial.twice", LAYER, VFD_OK, NULL, "%s",
+			       "the devices worked in a second VM right after the first: they "
+			       "come back after a guest");
+	} else {
+		f = report_add(second, "trial.twice", LAYER, VFD_FAIL, NULL,
+			       "the devices worked in the first VM but not in the second (broken "
+			       "at %s): they do not come back after their first guest",
+			       second_broken);
+		if (f)
+			finding_fix(f, "a device without a reset that works between guests needs "
+				       "one (a vendor-reset module for AMD GPUs) or a host reboot "
+				       "between guests");
+	}
+	if (!f)
+		return -ENOMEM;
+	finding_evidence(f, "first VM: %.0f s; second VM: %.0f s%s", first_end->seconds,
+			 second_end->seconds, second_end->timed_out ? ", stopped at the timeout" : "");
+	if (second_broken && first_works && second_end->timed_out && second_end->emulated)
+		finding_evidence(f, "under TCG a VM stopped at its timeout may only be slow: "
+				    "run it again with a longer --timeout before blaming the device");
 	return 0;
 }

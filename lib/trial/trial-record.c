@@ -23,7 +23,8 @@
 #define DIR_PREFIX "tmp/vfio-doctor-trial."
 
 const char *const vfd_trial_files[] = { "initrd.cpio", "console.txt", "report.txt",
-					"qemu.stderr", "debugcon.txt", "ovmf-vars.fd", NULL };
+					"qemu.stderr", "debugcon.txt", "ovmf-vars.fd", "vmlinux",
+					NULL };
 
 /* "/tmp/vfio-doctor-trial.XXXXXX" as mkdtemp(3) fills it: six letters or digits */
 static bool trial_dir_valid(const char *dir)

@@ -7,8 +7,6 @@
  * mounted, for init's standard streams (console_on_rootfs).
  */
 #define _GNU_SOURCE
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,50 +15,12 @@
 #include <unistd.h>
 
 #include "cpio.h"
-#include "dlib.h"
 #include "internal.h"
 #include "trial.h"
+#include "unpack.h"
 
 #define MODULE_MAX (256u << 20)
 #define FIRMWARE_MAX (64u << 20)
-
-/* a whole file of this machine, at most @max bytes */
-static int slurp(const char *path, size_t max, char **out, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		close(fd);
-		return -EIO;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(buf);
-		return -EIO;
-	}
-	*out = buf;
-	*len = got;
-	return 0;
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -69,74 +29,21 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/*
- * A compressed module, decompressed: the guest kernel may lack
- * CONFIG_MODULE_DECOMPRESS, and finit_module then takes only plain ELF.
- */
-static int decompress(const char *data, size_t len, char **out, size_t *out_len)
-{
-	struct archive_entry *entry;
-	struct archive *a;
-	size_t cap = len * 4 + 4096, n = 0;
-	char *buf;
-	int r = -EIO;
-
-	if (vfd_dl_libarchive() < 0)
-		return -ELIBACC;
-	a = archive_read_new();
-	if (!a)
-		return -ENOMEM;
-	buf = malloc(cap);
-	if (!buf) {
-		archive_read_free(a);
-		return -ENOMEM;
-	}
-	archive_read_support_filter_all(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, data, len) == ARCHIVE_OK &&
-	    archive_read_next_header(a, &entry) == ARCHIVE_OK) {
-		for (;;) {
-			la_ssize_t got;
-
-			if (n == cap) {
-				char *nb = cap < MODULE_MAX ? realloc(buf, cap * 2) : NULL;
-
-				if (!nb)
-					break;
-				buf = nb;
-				cap *= 2;
-			}
-			got = archive_read_data(a, buf + n, cap - n);
-			if (got < 0)
-				break;
-			if (got == 0) {
-				r = 0;
-				break;
-			}
-			n += (size_t)got;
-		}
-	}
-	archive_read_free(a);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*out_len = n;
-	return 0;
-}
-
 static int add_module(struct vfd_cpio *c, const struct vfd_module_file *m, struct strv_builder *order)
 {
 	char *data = NULL, *plain = NULL, *name;
 	size_t len = 0, plain_len = 0;
-	int r = slurp(m->path, MODULE_MAX, &data, &len);
+	int r = vfd_slurp(m->path, MODULE_MAX, &data, &len);
 
 	if (r < 0)
 		return -EIO;
 	if (ends_with(m->path, ".ko.xz") || ends_with(m->path, ".ko.zst") ||
 	    ends_with(m->path, ".ko.gz")) {
-		r = decompress(data, len, &plain, &plain_len);
+		/*
+		 * the guest kernel may lack CONFIG_MODULE_DECOMPRESS, and
+		 * finit_module then takes only plain ELF
+		 */
+		r = vfd_decompress(data, len, MODULE_MAX, &plain, &plain_len);
 		free(data);
 		if (r < 0)
 			return r == -ENOMEM ? r : -EIO;
@@ -213,7 +120,7 @@ int vfd_trial_write_initramfs(int fd, const struct vfd_trial_initrd *in,
 	size_t init_len = 0, list_len = 0;
 	int r;
 
-	r = slurp(in->init, MODULE_MAX, &init, &init_len);
+	r = vfd_slurp(in->init, MODULE_MAX, &init, &init_len);
 	if (r < 0)
 		return r == -ENOMEM ? r : -ENOENT;
 	vfd_cpio_init(&c, fd);

@@ -49,6 +49,36 @@ int vfd_trial_find_modules(struct vfd_root *root, const char *release,
 			   const struct vfd_trial_dev *devs, size_t n,
 			   struct vfd_module_file **mods, size_t *n_mods, struct vfd_report *notes);
 
+/*
+ * vfd_trial_kernel_payload - where the compressed kernel lies in a bzImage
+ * (setup header, boot protocol 2.08 on): @off from the image's start, @plen
+ * bytes of compressed data, and @size, the decompressed size the build
+ * appended to them.
+ * Returns: 0, -ENOEXEC when @image is no bzImage, -ENODATA when the header
+ *          names no payload inside @len.
+ */
+int vfd_trial_kernel_payload(const void *image, size_t len, size_t *off, size_t *plen,
+			     size_t *size);
+
+/*
+ * vfd_trial_elf_pvh_entry - the PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY) an
+ * x86-64 ELF names in its PT_NOTE segments.
+ * Returns: 0, -ENOEXEC when @elf is no x86-64 little-endian ELF, -ENOENT
+ *          when it has no such note.
+ */
+int vfd_trial_elf_pvh_entry(const void *elf, size_t len, uint32_t *entry);
+
+/*
+ * vfd_trial_kernel_write_pvh - the kernel inside the bzImage @image_path,
+ * decompressed, written to the new file @out_path (0600) when it is an ELF
+ * with a PVH entry point, which QEMU starts directly: an emulated guest then
+ * skips its own decompressor (see lib/trial/kernel-image.c).
+ * Returns: 0, -ENOEXEC/-ENODATA (no bzImage, no payload), -EIO (cannot be
+ *          read or decompressed), -ENOENT (no PVH entry), -ENOMEM, -errno.
+ *          Nothing is left at @out_path on error.
+ */
+int vfd_trial_kernel_write_pvh(const char *image_path, const char *out_path);
+
 struct vfd_trial_initrd {
 	const char *init;			/* the static guest build, a path here */
 	const struct vfd_module_file *mods;	/* in load order */
@@ -106,6 +136,9 @@ struct vfd_trial_run {
 	const struct vfd_trial_dev *devs;
 	size_t n_devs;
 	struct vfd_kb *kb;		/* decodes QEMU's errors and the host's log; may be NULL */
+	bool emulated;			/* TCG: no KVM */
+	bool pvh;			/* the kernel given decompressed, started at its PVH entry */
+	unsigned int timeout;		/* seconds, for the evidence of a run stopped at it */
 };
 
 /*
@@ -117,6 +150,27 @@ struct vfd_trial_run {
  */
 int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 		    const char **first_broken);
+
+/* How one run ended, for --twice. */
+struct vfd_trial_end {
+	double seconds;
+	bool timed_out;
+	bool emulated;		/* TCG */
+};
+
+/*
+ * vfd_trial_judge_twice - --twice: the second run (@second, its first broken
+ * layer @second_broken) against the first, as the finding "trial.twice"
+ * appended to @second. Broken only when the first run worked and the second
+ * did not: the devices did not come back after their first guest (no reset
+ * that works between guests, as with some AMD GPUs). How long each VM ran and
+ * whether the second was stopped at its timeout are its evidence: under TCG a
+ * slow second boot is not a stuck device.
+ * Returns: 0, -ENOMEM.
+ */
+int vfd_trial_judge_twice(const struct vfd_report *first, const struct vfd_trial_end *first_end,
+			  struct vfd_report *second, const char *second_broken,
+			  const struct vfd_trial_end *second_end);
 
 /*
  * vfd_trial_extract_report - the text between the guest's markers in a

@@ -133,6 +133,159 @@ static void kernel_image_release(void **state)
 	assert_int_equal(vfd_trial_kernel_release(img, 100, rel, sizeof(rel)), -ENOEXEC);
 }
 
+/* ------------------------------------------------ the kernel for PVH */
+
+static void put_le(uint8_t *b, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * a minimal x86-64 ELF: the header, one PT_NOTE program header and its notes
+ * (a "Linux" note, then, with @pvh, "Xen" type 18 with entry 0x1000850)
+ */
+static size_t fake_vmlinux(uint8_t *b, bool pvh)
+{
+	size_t at = 64 + 56, notes = at;
+
+	memset(b, 0, 256);
+	memcpy(b, "\177ELF", 4);
+	b[4] = 2;
+	b[5] = 1;
+	put_le(b + 18, 62, 2);
+	put_le(b + 32, 64, 8);	/* e_phoff */
+	put_le(b + 54, 56, 2);	/* e_phentsize */
+	put_le(b + 56, 1, 2);	/* e_phnum */
+	put_le(b + 64, 4, 4);	/* PT_NOTE */
+	put_le(b + 64 + 8, notes, 8);
+	put_le(b + at, 6, 4);	/* "Linux\0", padded to 8 */
+	put_le(b + at + 4, 4, 4);
+	put_le(b + at + 8, 1, 4);
+	memcpy(b + at + 12, "Linux", 6);
+	at += 12 + 8 + 4;
+	if (pvh) {
+		put_le(b + at, 4, 4);
+		put_le(b + at + 4, 4, 4);
+		put_le(b + at + 8, 18, 4);
+		memcpy(b + at + 12, "Xen", 4);
+		put_le(b + at + 16, 0x1000850, 4);
+		at += 20;
+	}
+	put_le(b + 64 + 32, at - notes, 8);	/* p_filesz */
+	return at;
+}
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+/* @data as gzip with one stored deflate block (RFC 1951 3.2.4, RFC 1952) */
+static size_t gzip_stored(uint8_t *out, const uint8_t *data, size_t n)
+{
+	static const uint8_t head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+
+	memcpy(out, head, 10);
+	out[10] = 1;	/* BFINAL, stored */
+	put_le(out + 11, n, 2);
+	put_le(out + 13, ~n & 0xffff, 2);
+	memcpy(out + 15, data, n);
+	put_le(out + 15 + n, crc32_of(data, n), 4);
+	put_le(out + 19 + n, n, 4);
+	return 23 + n;
+}
+
+/* a bzImage: setup header at 0x1f1.., protected-mode code at 0x400 (setup_sects 1) */
+static size_t fake_bzimage_payload(uint8_t *img, const uint8_t *elf, size_t elf_len,
+				   uint32_t appended_size)
+{
+	size_t z;
+
+	memset(img, 0, 0x600);
+	memcpy(img + 0x202, "HdrS", 4);
+	put_le(img + 0x206, 0x020f, 2);
+	img[0x1f1] = 1;
+	put_le(img + 0x248, 0x10, 4);	/* payload 0x10 into the protected-mode code */
+	z = gzip_stored(img + 0x410, elf, elf_len);
+	put_le(img + 0x410 + z, appended_size, 4);
+	put_le(img + 0x24c, z + 4, 4);
+	return 0x410 + z + 4;
+}
+
+static void kernel_image_pvh(void **state)
+{
+	uint8_t elf[256], img[4096], *got;
+	char src[] = "/tmp/vfd-test-bzimage.XXXXXX", dir[] = "/tmp/vfd-test-pvh.XXXXXX", out[64];
+	size_t elf_len, len, off, plen, size, got_len;
+	uint32_t entry = 0;
+	int fd;
+
+	(void)state;
+	/* the PVH note found past another note; none, a truncated one, no ELF */
+	elf_len = fake_vmlinux(elf, true);
+	assert_int_equal(vfd_trial_elf_pvh_entry(elf, elf_len, &entry), 0);
+	assert_int_equal(entry, 0x1000850);
+	assert_int_equal(vfd_trial_elf_pvh_entry(elf, elf_len - 1, &entry), -ENOENT);
+	assert_int_equal(vfd_trial_elf_pvh_entry(elf, 63, &entry), -ENOEXEC);
+	elf[18] = 3;	/* EM_386 */
+	assert_int_equal(vfd_trial_elf_pvh_entry(elf, elf_len, &entry), -ENOEXEC);
+	assert_int_equal(vfd_trial_elf_pvh_entry(elf, fake_vmlinux(elf, false), &entry), -ENOENT);
+
+	/* the payload and the size appended to it */
+	elf_len = fake_vmlinux(elf, true);
+	len = fake_bzimage_payload(img, elf, elf_len, (uint32_t)elf_len);
+	assert_int_equal(vfd_trial_kernel_payload(img, len, &off, &plen, &size), 0);
+	assert_int_equal(off, 0x410);
+	assert_int_equal(plen, len - 0x410 - 4);
+	assert_int_equal(size, elf_len);
+	/* a payload past the end of the image, a boot protocol before 2.08 */
+	assert_int_equal(vfd_trial_kernel_payload(img, len - 1, &off, &plen, &size), -ENODATA);
+	put_le(img + 0x206, 0x0207, 2);
+	assert_int_equal(vfd_trial_kernel_payload(img, len, &off, &plen, &size), -ENODATA);
+	put_le(img + 0x206, 0x020f, 2);
+	assert_int_equal(vfd_trial_kernel_payload(elf, elf_len, &off, &plen, &size), -ENOEXEC);
+
+	/* written whole, and only when it has the PVH entry */
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/vmlinux", dir);
+	fd = tmpfile_fd(src);
+	assert_int_equal(write(fd, img, len), (ssize_t)len);
+	assert_int_equal(vfd_trial_kernel_write_pvh(src, out), 0);
+	close(fd);
+	fd = open(out, O_RDONLY);
+	got = slurp_fd(fd, &got_len);
+	close(fd);
+	assert_int_equal(got_len, elf_len);
+	assert_memory_equal(got, elf, elf_len);
+	free(got);
+	unlink(out);
+	/* the appended size disagrees: not decompressed whole, nothing written */
+	len = fake_bzimage_payload(img, elf, elf_len, (uint32_t)elf_len + 1);
+	fd = open(src, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, img, len), (ssize_t)len);
+	close(fd);
+	assert_int_equal(vfd_trial_kernel_write_pvh(src, out), -EIO);
+	assert_int_equal(access(out, F_OK), -1);
+	/* no PVH entry: nothing written */
+	elf_len = fake_vmlinux(elf, false);
+	len = fake_bzimage_payload(img, elf, elf_len, (uint32_t)elf_len);
+	fd = open(src, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, img, len), (ssize_t)len);
+	close(fd);
+	assert_int_equal(vfd_trial_kernel_write_pvh(src, out), -ENOENT);
+	assert_int_equal(access(out, F_OK), -1);
+	unlink(src);
+	rmdir(dir);
+}
+
 /* find @name in the archive; its entry in @e */
 static bool archive_has(const uint8_t *buf, size_t len, const char *name,
 			struct vfd_cpio_entry *e)
@@ -523,6 +676,88 @@ static void judge_firmware(void **state)
 	vfd_report_clear(&rep);
 }
 
+/* stopped at the timeout after SeaBIOS handed over: QEMU worked, the kernel layer is broken */
+static void judge_timeout(void **state)
+{
+	struct vfd_trial_run run = { .started = true, .exit_status = -1, .timed_out = true,
+				     .emulated = true, .timeout = 420, .seconds = 421,
+				     .console = "", .devs = &nic, .n_devs = 1,
+				     .firmware_log = "PCI: init bdf=01:00.0 id=8086:10d3\n"
+						     "Booting from ROM...\nBooting from c100:0054\n" };
+	struct vfd_report rep = { 0 };
+	const struct vfd_finding *f;
+	const char *broken = NULL;
+	bool last = false, tcg = false;
+
+	(void)state;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.kernel");
+	assert_int_equal(find(&rep, "trial.qemu")->status, VFD_OK);
+	assert_int_equal(find(&rep, "trial.firmware")->status, VFD_OK);
+	f = find(&rep, "trial.kernel");
+	assert_int_equal(f->status, VFD_FAIL);
+	assert_string_equal(f->evidence[0], "stopped at the timeout (420 s) after 421 s");
+	for (char **e = f->evidence; *e; e++)
+		last |= strcmp(*e, "seabios, last line: Booting from c100:0054") == 0;
+	for (char **x = f->fix; *x; x++)
+		tcg |= strstr(*x, "longer --timeout") != NULL;
+	assert_true(last);
+	assert_true(tcg);
+	vfd_report_clear(&rep);
+	/* nothing from the firmware either: QEMU is the layer to look at */
+	run.firmware_log = NULL;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.qemu");
+	vfd_report_clear(&rep);
+	/* OVMF's terminal cleared on the console (as Debian's OVMF does): it ran */
+	run.console = "\033[2J\033[01;01H\033[=3h\033[2J\033[01;01H";
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_string_equal(broken, "trial.kernel");
+	vfd_report_clear(&rep);
+}
+
+/* --twice: the second run judged against the first */
+static void judge_twice(void **state)
+{
+	char report[4096];
+	struct vfd_trial_run run = { .started = true, .console = console_ok, .report = report,
+				     .devs = &nic, .n_devs = 1 };
+	struct vfd_trial_end e1 = { .seconds = 200, .emulated = true },
+			     e2 = { .seconds = 421, .timed_out = true, .emulated = true };
+	struct vfd_report first = { 0 }, second = { 0 };
+	const struct vfd_finding *f;
+	const char *broken = NULL;
+
+	(void)state;
+	snprintf(report, sizeof(report), nic_report, "ok", "up");
+	assert_int_equal(vfd_trial_judge(&run, &first, &broken), 0);
+	/* the second worked too */
+	assert_int_equal(vfd_trial_judge(&run, &second, &broken), 0);
+	assert_int_equal(vfd_trial_judge_twice(&first, &e1, &second, broken, &e1), 0);
+	f = find(&second, "trial.twice");
+	assert_int_equal(f->status, VFD_OK);
+	assert_string_equal(f->evidence[0], "first VM: 200 s; second VM: 200 s");
+	vfd_report_clear(&second);
+	/* the second broken after the first worked: the finding is broken, with the timeout said */
+	run.report = NULL;
+	run.console = "";
+	run.timed_out = true;
+	assert_int_equal(vfd_trial_judge(&run, &second, &broken), 0);
+	assert_int_equal(vfd_trial_judge_twice(&first, &e1, &second, broken, &e2), 0);
+	f = find(&second, "trial.twice");
+	assert_int_equal(f->status, VFD_FAIL);
+	assert_non_null(strstr(f->summary, "not in the second (broken at trial.qemu)"));
+	assert_string_equal(f->evidence[0],
+			    "first VM: 200 s; second VM: 421 s, stopped at the timeout");
+	assert_non_null(f->evidence[1]);
+	assert_non_null(strstr(f->evidence[1], "TCG"));
+	/* the first broken: the second proves nothing more */
+	assert_int_equal(vfd_trial_judge_twice(&second, &e2, &first, NULL, &e1), 0);
+	assert_int_equal(find(&first, "trial.twice")->status, VFD_SKIP);
+	vfd_report_clear(&second);
+	vfd_report_clear(&first);
+}
+
 static void json_reader(void **state)
 {
 	static const char *const bad[] = { "", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01",
@@ -547,12 +782,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cpio_round_trip),
 		cmocka_unit_test(kernel_image_release),
+		cmocka_unit_test(kernel_image_pvh),
 		cmocka_unit_test(private_dir_cleanup),
 		cmocka_unit_test(initramfs_contents),
 		cmocka_unit_test(qemu_command_line),
 		cmocka_unit_test(judge_works),
 		cmocka_unit_test(judge_broken_layers),
 		cmocka_unit_test(judge_firmware),
+		cmocka_unit_test(judge_timeout),
+		cmocka_unit_test(judge_twice),
 		cmocka_unit_test(json_reader),
 	};
 

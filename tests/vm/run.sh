@@ -17,16 +17,20 @@
 #   guest_main    optional; runs in the guest (helpers: lib/guest-lib.sh), default
 #                 "truth boot; tool boot"
 #   host_check    runs on the host in build/vm/out/NAME (helpers: lib/assert.sh)
+#   VM_SLOW       optional; why the scenario is too slow for every run: it runs only
+#                 when named on the command line or with VFD_VM_SLOW=1, else SKIP
 # Knobs: VFD_VM_TIMEOUT, VFD_VM_MEM (see boot.sh), VFD_VM_VERBOSE=1 prints every
-# assertion, not only failures.
+# assertion, not only failures; VFD_VM_SLOW=1 runs the VM_SLOW scenarios too.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/vm/boot.sh source-path=SCRIPTDIR
 . "$here/boot.sh"
 
+named=
 if [ $# -gt 0 ]; then
     names=("$@")
+    named=1
 else
     names=()
     for f in "$here"/scenarios/*.sh; do
@@ -87,6 +91,10 @@ for n in "${names[@]}"; do
     i=$((i + 1))
     k=$(scenario_var "$n" VM_KERNEL)
     reason=${skip_all:-${kskip[$k]:-}}
+    slow=$(scenario_var "$n" 'VM_SLOW:-')
+    if [ -z "$reason" ] && [ -n "$slow" ] && [ -z "$named" ] && [ "${VFD_VM_SLOW:-}" != 1 ]; then
+        reason="slow: $slow (name it, or VFD_VM_SLOW=1)"
+    fi
     if [ -n "$reason" ]; then
         echo "ok $i - $n # SKIP $reason"
         skipped=$((skipped + 1))
