@@ -127,6 +127,13 @@ struct thread {
 	uint16_t cap[CAP_N];	/* offsets: lines are matched on at most 65535 bytes */
 };
 
+/* a choice left for later by the backtracking matcher (kb-pattern.c) */
+struct choice {
+	uint16_t pc, pos;
+	uint16_t cap[CAP_N];
+};
+#define KB_CHOICES	4096	/* more pending choices: the Pike VM takes the line */
+
 struct vfd_kb {
 	struct vfd_kb_entry *entries;
 	size_t n_entries, cap_entries;
@@ -144,6 +151,7 @@ struct vfd_kb {
 	size_t *cands;
 	uint32_t steps;			/* VM steps left for this line */
 	struct thread *tl[2];
+	struct choice *choices;		/* KB_CHOICES of them */
 	uint32_t *mark;			/* per pc: list generation */
 	uint32_t gen;
 	size_t max_prog;

@@ -571,7 +571,8 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 	kb->tl[0] = malloc(n * sizeof(struct thread));
 	kb->tl[1] = malloc(n * sizeof(struct thread));
 	kb->mark = calloc(n, sizeof(*kb->mark));
-	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark)
+	kb->choices = malloc(KB_CHOICES * sizeof(*kb->choices));
+	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark || !kb->choices)
 		return -ENOMEM;
 	return 0;
 }
@@ -686,6 +687,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	free(kb->tl[0]);
 	free(kb->tl[1]);
 	free(kb->mark);
+	free(kb->choices);
 	free(kb);
 }
 

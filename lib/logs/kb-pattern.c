@@ -431,6 +431,99 @@ static bool can_start(const struct kb_pattern *p, const unsigned char *line, siz
  * leftmost match of @p in the line; 1 with the captures, 0 none, -E2BIG when
  * the line's step budget ran out first
  */
+#define BACKTRACK_STEPS	20000	/* more: the Pike VM takes the line */
+
+/*
+ * The program of @p run by backtracking from @start: a SPLIT tries its
+ * first branch and leaves the second as a choice, so the first path that
+ * reaches MATCH is the one of highest priority, the match the Pike VM
+ * reports for the same start. On log lines the patterns' literal text fails
+ * within a byte or two, and this costs a fraction of the VM, which carries
+ * every thread's captures along. 1 with the captures, 0 none, -E2BIG when
+ * the choices or steps ran out (the caller runs the VM instead).
+ */
+static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
+			  const unsigned char *line, size_t len, size_t start, uint16_t *out,
+			  unsigned int *steps)
+{
+	struct choice *ch = kb->choices;
+	size_t n_ch = 0, pos = start;
+	uint16_t pc = 0, cap[CAP_N] = { 0 };
+
+	for (;;) {
+		const struct inst *in = &p->prog[pc];
+		bool ok = true;
+
+		if (++*steps > BACKTRACK_STEPS)
+			return -E2BIG;
+		switch (in->op) {
+		case I_CHAR:
+			ok = pos < len && lower(line[pos]) == in->arg;
+			pos++;
+			pc++;
+			break;
+		case I_CLASS:
+			ok = pos < len && in_class(in->arg, line[pos]);
+			pos++;
+			pc++;
+			break;
+		case I_SPLIT:
+			if (n_ch == KB_CHOICES)
+				return -E2BIG;
+			ch[n_ch].pc = in->y;
+			ch[n_ch].pos = (uint16_t)pos;
+			memcpy(ch[n_ch].cap, cap, sizeof(cap));
+			n_ch++;
+			pc = in->x;
+			break;
+		case I_JMP:
+			pc = in->x;
+			break;
+		case I_SAVE:
+			cap[in->arg] = (uint16_t)pos;
+			pc++;
+			break;
+		case I_NOTPREV:
+			ok = pos == 0 || !in_class(in->arg, line[pos - 1]);
+			pc++;
+			break;
+		case I_NOTNEXT:
+			ok = pos == len || !in_class(in->arg, line[pos]);
+			pc++;
+			break;
+		default:	/* I_MATCH */
+			memcpy(out, cap, sizeof(cap));
+			return 1;
+		}
+		if (ok)
+			continue;
+		if (n_ch == 0)
+			return 0;
+		n_ch--;
+		pc = ch[n_ch].pc;
+		pos = ch[n_ch].pos;
+		memcpy(cap, ch[n_ch].cap, sizeof(cap));
+	}
+}
+
+/* the leftmost match by backtracking; -E2BIG: this line is the VM's */
+static int backtrack_run(struct vfd_kb *kb, const struct kb_pattern *p,
+			 const unsigned char *line, size_t len, uint16_t *out)
+{
+	unsigned int steps = 0;
+
+	for (size_t pos = 0; pos < len; pos++) {
+		int r;
+
+		if (!can_start(p, line, len, pos))
+			continue;
+		r = backtrack_from(kb, p, line, len, pos, out, &steps);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
 int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char *line,
 		   size_t len, uint16_t *out)
 {
@@ -444,6 +537,16 @@ int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char 
 
 		if (r < 0)
 			return r;
+	}
+	{
+		int r = backtrack_run(kb, p, line, len, out);
+
+		if (r != -E2BIG) {
+			if (kb->steps == 0)
+				return -E2BIG;
+			kb->steps--;
+			return r;
+		}
 	}
 	for (;;) {
 		if (nc == 0) {
