@@ -96,6 +96,8 @@ guest_main() {
     tool_run "$d" trial trial -J --kernel "$kernel" --timeout 600 --twice "$nic"
     truth after
     ls /run/vfio-doctor/bindings > "$d/records-after" 2>/dev/null || true
+    # a VM stopped at its timeout once SeaBIOS has handed over: broken at the kernel
+    tool_run "$d" short trial -J --kernel "$kernel" --timeout 30 "$nic"
     # SIGTERM while the VM runs: the VM is stopped and the device given back
     local pid rc
     "$VFD_TOOL" trial -J --kernel "$kernel" --timeout 420 "$nic" > "$d/term.out" 2> "$d/term.err" &
@@ -177,6 +179,16 @@ host_check() {
     expect "given back (JSON)" jq -e '.given_back == true' tool/trial/trial.out
     expect "after: the e1000e back on e1000e" is_driver after "$nic" e1000e
     expect "after: no binding record left" eval '! [ -s tool/trial/records-after ]'
+    expect "a 30 s timeout: broken (exit 2)" exit_is trial short 2
+    expect "... at the kernel, not QEMU" run_has short 0 '.first_broken == "trial.kernel"'
+    expect "... QEMU ok: SeaBIOS had run" run_finding short 0 trial.qemu ok
+    expect "... the timeout said" finding_says trial trial.kernel evidence \
+        "^stopped at the timeout \\(30 s\\) after [0-9]+ s$" short
+    expect "... with SeaBIOS's last line" finding_says trial trial.kernel evidence \
+        "^seabios, last line: " short
+    expect "... and, under TCG, a longer --timeout advised" finding_says trial trial.kernel fix \
+        "a longer --timeout" short
+    expect "... given back" jq -e '.given_back == true' tool/trial/short.out
     expect "SIGTERM: the trial exits 2" eval '[ "$(cat tool/trial/term.rc)" = 2 ]'
     expect "SIGTERM: said in the report" jq -e '[.findings[].id] | index("trial.interrupted")' \
         tool/trial/term.out
