@@ -54,6 +54,17 @@ wait_bound() {
     return 1
 }
 
+# wait_vm PID: until the trial PID has started its QEMU, its only child (at most 120 s;
+# before it, the trial decompresses the kernel for the PVH boot)
+wait_vm() {
+    local i
+    for ((i = 0; i < 600; i++)); do
+        pgrep -P "$1" > /dev/null && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 # the module tree of this kernel with no module in it, only what is built in (depmod
 # makes modules.builtin.alias.bin from modules.builtin.modinfo): a kernel without e1000e
 no_module_tree() {
@@ -102,7 +113,7 @@ guest_main() {
     local pid rc
     "$VFD_TOOL" trial -J --kernel "$kernel" --timeout 420 "$nic" > "$d/term.out" 2> "$d/term.err" &
     pid=$!
-    wait_bound "$nic" && sleep 5
+    wait_bound "$nic" && wait_vm "$pid" && sleep 5
     kill -TERM "$pid" || true
     rc=0; wait "$pid" || rc=$?
     echo "$rc" > "$d/term.rc"
@@ -110,7 +121,7 @@ guest_main() {
     # SIGKILL: nothing can give the device back, bind's record stays for restore
     "$VFD_TOOL" trial --kernel "$kernel" --timeout 420 "$nic" > /dev/null 2>&1 &
     pid=$!
-    wait_bound "$nic" && sleep 5
+    wait_bound "$nic" && wait_vm "$pid" && sleep 5
     kill -KILL "$pid" || true
     wait "$pid" || true
     ls /run/vfio-doctor/bindings > "$d/kill-records" 2>/dev/null || true
