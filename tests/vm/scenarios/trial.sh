@@ -7,7 +7,8 @@
 # right after the first), and the e1000e must be back on e1000e afterwards. Also: the root port is refused, so is the e1000 whose group (behind a
 # PCIe-to-PCI bridge, with an rtl8139 on 8139cp) would stay non-viable; a QEMU that is not
 # there (named, or not in PATH) is a clear error; a kernel whose module tree has no e1000e
-# is broken at trial.module before anything is bound; --dry-run changes nothing; a trial
+# is broken at trial.module before anything is bound; --dry-run changes nothing; OVMF is
+# found; a 30 s timeout is broken at trial.kernel after SeaBIOS handed over; a trial
 # stopped with SIGTERM while its VM runs gives the device back, one killed with SIGKILL
 # leaves bind's record and `restore` uses it.
 VM_KERNEL=6.1
@@ -15,8 +16,8 @@ VM_MACHINE=q35,kernel-irqchip=split
 VM_APPEND="intel_iommu=on"
 VM_MODULES="e1000e e1000 8139cp vfio vfio_iommu_type1 vfio_pci"
 # the nested guest's memory inside this one; its boot under TCG inside TCG takes minutes,
-# and --twice boots it twice: on 2 cores shared with other builds (load 8 to 10) one
-# nested run took 270 s
+# and --twice boots it twice: on 2 cores shared with other builds (load 5 to 10) one
+# nested run took from 150 s to 360 s, the whole scenario from 470 s to 700 s
 VFD_VM_MEM=${VFD_VM_MEM:-1536}
 VFD_VM_TIMEOUT=${VFD_VM_TIMEOUT:-1500}
 VM_QEMU_ARGS=(
