@@ -63,9 +63,12 @@ static void restate(struct vfd_finding *f, enum vfd_status status, const char *f
 	}
 }
 
-/* each line of @text that the knowledge base knows, as evidence with its title */
+/*
+ * each line of @text that the knowledge base knows, as evidence with its title;
+ * a line holding @ignore (when not NULL) is left out
+ */
 static size_t decode_lines(struct vfd_kb *kb, struct vfd_finding *f, const char *what,
-			   const char *text, bool all)
+			   const char *text, bool all, const char *ignore)
 {
 	const char *p = text;
 	size_t shown = 0;
@@ -77,7 +80,9 @@ static size_t decode_lines(struct vfd_kb *kb, struct vfd_finding *f, const char 
 
 		while (len && p[len - 1] == '\r')
 			len--;
-		if (kb && len && vfd_kb_match(kb, p, len, &m) == 1 && !m.entry->harmless) {
+		if (ignore && memmem(p, len, ignore, strlen(ignore))) {
+			/* left out */
+		} else if (kb && len && vfd_kb_match(kb, p, len, &m) == 1 && !m.entry->harmless) {
 			finding_evidence(f, "%s: %.*s", what, (int)len, p);
 			finding_evidence(f, "  explain %s: %s", m.entry->id, m.entry->title);
 			for (size_t i = 0; i < m.entry->n_fixes; i++) {
@@ -111,13 +116,23 @@ static bool ran_firmware(const struct vfd_trial_run *run)
 	       (run->console && strstr(run->console, "\033[2J"));
 }
 
+/*
+ * QEMU's line on the SIGTERM the trial itself sent at the timeout or on
+ * SIGINT/SIGTERM ("terminating on signal 15 from pid N", softmmu/runstate.c):
+ * not a problem of the VM
+ */
+static const char *own_stop(const struct vfd_trial_run *run)
+{
+	return run->timed_out || run->interrupted ? "terminating on signal" : NULL;
+}
+
 static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, bool up)
 {
 	struct vfd_finding *f;
 
 	if (!run->started) {
 		f = report_add(out, "trial.qemu", LAYER, VFD_FAIL, NULL, "QEMU could not be started");
-		decode_lines(run->kb, f, "qemu", run->qemu_stderr, true);
+		decode_lines(run->kb, f, "qemu", run->qemu_stderr, true, own_stop(run));
 		return;
 	}
 	if (up || ran_firmware(run)) {
@@ -126,7 +141,7 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 		if (!up)
 			finding_evidence(f, "the firmware ran: QEMU had set the devices up");
 		if (run->qemu_stderr && *run->qemu_stderr &&
-		    decode_lines(run->kb, f, "qemu", run->qemu_stderr, true))
+		    decode_lines(run->kb, f, "qemu", run->qemu_stderr, true, own_stop(run)))
 			f->status = VFD_WARN;
 		return;
 	}
@@ -141,7 +156,7 @@ static void judge_qemu(const struct vfd_trial_run *run, struct vfd_report *out, 
 	if (run->timed_out)
 		finding_evidence(f, "stopped after the timeout (%.0f s) with nothing on the guest's "
 				 "console", run->seconds);
-	decode_lines(run->kb, f, "qemu", run->qemu_stderr, true);
+	decode_lines(run->kb, f, "qemu", run->qemu_stderr, true, own_stop(run));
 }
 
 /*
@@ -415,7 +430,7 @@ static void judge_host_log(const struct vfd_trial_run *run, struct vfd_report *o
 	size_t known = 0;
 
 	for (size_t i = 0; run->host_log && run->host_log[i]; i++)
-		known += decode_lines(run->kb, f, "host", run->host_log[i], false);
+		known += decode_lines(run->kb, f, "host", run->host_log[i], false, NULL);
 	if (known) {
 		restate(f, VFD_WARN, "the host's kernel log has %zu known problem line%s during the "
 			"trial", known, known == 1 ? "" : "s");

@@ -686,10 +686,17 @@ static void judge_timeout(void **state)
 						     "Booting from ROM...\nBooting from c100:0054\n" };
 	struct vfd_report rep = { 0 };
 	const struct vfd_finding *f;
+	struct vfd_parse_error err;
+	struct vfd_kb *kb = NULL;
 	const char *broken = NULL;
 	bool last = false, tcg = false;
 
 	(void)state;
+	/* QEMU's word on the trial's own SIGTERM is no problem of the VM */
+	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
+	run.kb = kb;
+	run.qemu_stderr = "qemu-system-x86_64: terminating on signal 15 from pid 423 "
+			  "(build/normal/vfio-doctor)\n";
 	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
 	assert_string_equal(broken, "trial.kernel");
 	assert_int_equal(find(&rep, "trial.qemu")->status, VFD_OK);
@@ -714,6 +721,12 @@ static void judge_timeout(void **state)
 	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
 	assert_string_equal(broken, "trial.kernel");
 	vfd_report_clear(&rep);
+	/* not stopped by the trial: the same line is QEMU's own end, decoded */
+	run.timed_out = false;
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_int_equal(find(&rep, "trial.qemu")->status, VFD_WARN);
+	vfd_report_clear(&rep);
+	vfd_kb_free(kb);
 }
 
 /* --twice: the second run judged against the first */
