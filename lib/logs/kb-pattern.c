@@ -511,10 +511,14 @@ static int backtrack_run(struct vfd_kb *kb, const struct kb_pattern *p,
 			 const unsigned char *line, size_t len, uint16_t *out)
 {
 	unsigned int steps = 0;
+	unsigned char lead0 = p->lead_len ? (unsigned char)p->lead[0] : 0;
 
 	for (size_t pos = 0; pos < len; pos++) {
 		int r;
 
+		/* most bytes are not the first of the lead: one compare, no call */
+		if (lead0 && lower(line[pos]) != lead0)
+			continue;
 		if (!can_start(p, line, len, pos))
 			continue;
 		r = backtrack_from(kb, p, line, len, pos, out, &steps);
