@@ -20,7 +20,8 @@
 #   VM_SLOW       optional; why the scenario is too slow for every run: it runs only
 #                 when named on the command line or with VFD_VM_SLOW=1, else SKIP
 # Knobs: VFD_VM_TIMEOUT, VFD_VM_MEM (see boot.sh), VFD_VM_VERBOSE=1 prints every
-# assertion, not only failures; VFD_VM_SLOW=1 runs the VM_SLOW scenarios too.
+# assertion, not only failures; VFD_VM_SLOW=1 runs the VM_SLOW scenarios too;
+# VFD_VM_JOBS=N runs N scenarios at a time (default: the CPUs, at most 2).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,24 +87,11 @@ if [ -z "$skip_all" ]; then
     done
 fi
 
-passed=0 failed=0 skipped=0 i=0
-for n in "${names[@]}"; do
-    i=$((i + 1))
-    k=$(scenario_var "$n" VM_KERNEL)
-    reason=${skip_all:-${kskip[$k]:-}}
-    slow=$(scenario_var "$n" 'VM_SLOW:-')
-    if [ -z "$reason" ] && [ -n "$slow" ] && [ -z "$named" ] && [ "${VFD_VM_SLOW:-}" != 1 ]; then
-        reason="slow: $slow (name it, or VFD_VM_SLOW=1)"
-    fi
-    if [ -n "$reason" ]; then
-        echo "ok $i - $n # SKIP $reason"
-        skipped=$((skipped + 1))
-        continue
-    fi
-    res="$vm_build/out/.$n.result"
-    rm -f "$res"
-    rc=0
-    # A subshell per scenario keeps one scenario's definitions out of the next.
+# One scenario in a subshell (it keeps one scenario's definitions out of the
+# next); its exit status and times land in build/vm/out/.NAME.result/.rc.
+run_scenario() {
+    local n=$1 k=$2 res="$vm_build/out/.$1.result" rc=0
+    rm -f "$res" "$vm_build/out/.$n.rc"
     (
         # shellcheck disable=SC1090
         . "$here/scenarios/$n.sh"
@@ -122,9 +110,50 @@ for n in "${names[@]}"; do
         host_check || VM_FAILS=$((VM_FAILS + 1))
         [ "$VM_FAILS" -eq 0 ]
     ) > "$vm_build/out/.$n.log" 2>&1 || rc=$?
+    echo "$rc" > "$vm_build/out/.$n.rc"
+}
+
+# Scenarios run VFD_VM_JOBS at a time (default: the number of CPUs, at most 2):
+# each VM is one TCG vCPU, so two of them keep two cores busy, and the long
+# ones (package, trial) overlap the rest. The TAP lines come in order at the end.
+jobs_max=${VFD_VM_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs_max" -ge 1 ] 2>/dev/null || jobs_max=1
+[ -n "${VFD_VM_JOBS:-}" ] || [ "$jobs_max" -le 2 ] || jobs_max=2
+declare -A skip_of=()
+running=0
+for n in "${names[@]}"; do
+    k=$(scenario_var "$n" VM_KERNEL)
+    reason=${skip_all:-${kskip[$k]:-}}
+    slow=$(scenario_var "$n" 'VM_SLOW:-')
+    if [ -z "$reason" ] && [ -n "$slow" ] && [ -z "$named" ] && [ "${VFD_VM_SLOW:-}" != 1 ]; then
+        reason="slow: $slow (name it, or VFD_VM_SLOW=1)"
+    fi
+    if [ -n "$reason" ]; then
+        skip_of[$n]=$reason
+        continue
+    fi
+    if [ "$running" -ge "$jobs_max" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    run_scenario "$n" "$k" &
+    running=$((running + 1))
+done
+wait || true
+
+passed=0 failed=0 skipped=0 i=0
+for n in "${names[@]}"; do
+    i=$((i + 1))
+    if [ -n "${skip_of[$n]:-}" ]; then
+        echo "ok $i - $n # SKIP ${skip_of[$n]}"
+        skipped=$((skipped + 1))
+        continue
+    fi
+    res="$vm_build/out/.$n.result"
+    rc=$(cat "$vm_build/out/.$n.rc" 2>/dev/null || echo 1)
     read -r boot total < "$res" 2>/dev/null || { boot=-; total=-; }
     times="boot ${boot}s, total ${total}s"
-    if [ $rc -eq 0 ]; then
+    if [ "$rc" -eq 0 ]; then
         echo "ok $i - $n # $times"
         passed=$((passed + 1))
         [ -n "${VFD_VM_VERBOSE:-}" ] && sed 's/^/# /' "$vm_build/out/.$n.log"
