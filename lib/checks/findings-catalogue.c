@@ -279,6 +279,9 @@ static const struct vfd_finding_kind kinds[] = {
 	  "nomodeset or HWACCEL=0 keeps the GPU from rendering." },
 	{ "guest.primary-display", "guest", 0, NULL, NULL,
 	  "The passed-through GPU is the primary display." },
+	{ "guest.boot-display", "guest", 0, NULL, NULL,
+	  "The firmware drew on the passed-through GPU before the kernel (its GOP or VESA "
+	  "framebuffer is in the GPU's BAR)." },
 	{ "guest.egl", "guest", 0, NULL, NULL, "Android: the EGL driver for the GPU." },
 	{ "guest.vulkan", "guest", 0, NULL, NULL,
 	  "Android: the Vulkan driver for the GPU." },

@@ -312,20 +312,23 @@ static size_t namespaces(struct vfd_root *root, long ctrl, struct vfd_finding *f
 
 	while (d && (de = readdir(d))) {
 		char *sectors, size_attr[300];
-		double gb;
+		double bytes;
 
 		if (!namespace_name(de->d_name))
 			continue;
 		n++;
 		snprintf(size_attr, sizeof(size_attr), "%s/size", de->d_name);
 		sectors = attr(root, "class/nvme/nvme", ctrl, size_attr);
-		gb = sectors ? strtod(sectors, NULL) * 512 / 1e9 : 0;
+		bytes = sectors ? strtod(sectors, NULL) * 512 : 0;
 		if (f)
 			finding_evidence(f, "/sys/class/nvme/nvme%ld/%s: %s sectors of 512 bytes",
 					 ctrl, de->d_name, sectors ? sectors : "unknown");
 		if (list && used < size)
-			used += (size_t)snprintf(list + used, size - used, "%s%s (%.1f GB)",
-						 used ? ", " : "", de->d_name, gb);
+			/* decimal units as the drive makers'; a small namespace in MB */
+			used += (size_t)snprintf(list + used, size - used, "%s%s (%.*f %s)",
+						 used ? ", " : "", de->d_name, bytes < 1e9 ? 0 : 1,
+						 bytes < 1e9 ? bytes / 1e6 : bytes / 1e9,
+						 bytes < 1e9 ? "MB" : "GB");
 		free(sectors);
 	}
 	if (d)

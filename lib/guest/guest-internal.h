@@ -106,6 +106,10 @@ void guest_finding_cmdline(struct gctx *g, bool gpu);
 struct gdev *guest_the_gpu(struct gctx *g);
 void guest_finding_primary(struct gctx *g, struct gdev *gpu);
 
+/* guest-bootfb.c: whether the firmware drew on a passed-through GPU (@gpu, the
+ * first of them) before the kernel */
+void guest_finding_boot_display(struct gctx *g, struct gdev *gpu);
+
 /* guest-android.c: Android properties and the graphics stack they choose */
 void guest_load_props(struct gctx *g);
 const char *guest_prop(struct gctx *g, const char *key, const char **src);

@@ -237,6 +237,12 @@ int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 	for (size_t j = 0; j < g.n_fw; j++)
 		if (!g.fw_done[j])
 			guest_finding_firmware(&g, j, g.fw[j].slot[0] ? g.fw[j].slot : NULL);
+	for (size_t i = 0; i < g.n; i++)
+		if (g.devs[i].wanted && guest_is_gpu(&g.devs[i])) {
+			/* a GPU named by --expect counts even with an emulated card's IDs */
+			guest_finding_boot_display(&g, &g.devs[i]);
+			break;
+		}
 	guest_finding_cmdline(&g, any_gpu);
 	gpu = guest_the_gpu(&g);
 	if (gpu)

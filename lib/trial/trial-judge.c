@@ -443,7 +443,8 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 	static const char *const driver_ids[] = { "guest.driver", "guest.driver-errors",
 						  "guest.firmware" };
 	static const char *const function_ids[] = { "guest.net", "guest.drm", "guest.audio",
-						    "guest.usb", "guest.nvme" };
+						    "guest.usb", "guest.nvme",
+						    "guest.boot-display" };
 	struct vfd_json doc = { 0 };
 	const struct vfd_json *findings = NULL;
 	char *text = vfd_trial_extract_report(run->report);

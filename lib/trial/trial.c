@@ -186,6 +186,29 @@ static bool builtin_known(struct vfd_root *root, struct vfd_modules *m)
 	return tree && vfd_root_existsf(root, "%s/modules.builtin.alias.bin", tree);
 }
 
+/*
+ * An HD Audio controller's codecs are driven by modules the HDA bus asks for
+ * only once it has found them (sound/pci/hda/hda_bind.c: a codec's own module
+ * by request_module, then the generic parser, or the generic HDMI one for a
+ * GPU's audio). The trial's initramfs has no modprobe to answer the kernel's
+ * requests, so both generic parsers go in ahead, before the controller's
+ * driver: its probe runs in the background and binds the codecs at once, and a
+ * codec no driver takes leaves the card unregistered.
+ */
+static int hda_codec_modules(struct vfd_modules *m, struct vfd_module_file **mods,
+			     size_t *n_mods)
+{
+	static const char *const generic[] = { "snd_hda_codec_generic", "snd_hda_codec_hdmi" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(generic); k++) {
+		int r = vfd_modules_for_alias(m, generic[k], mods, n_mods);
+
+		if (r == -ENOMEM)
+			return r;
+	}
+	return 0;
+}
+
 int vfd_trial_find_modules(struct vfd_root *root, const char *release,
 			   const struct vfd_trial_dev *devs, size_t n,
 			   struct vfd_module_file **mods, size_t *n_mods, struct vfd_report *notes)
@@ -201,7 +224,10 @@ int vfd_trial_find_modules(struct vfd_root *root, const char *release,
 		if (vfd_root_readf_str(root, &alias, "sys/bus/pci/devices/%s/modalias",
 				       devs[i].slot) < 0)
 			continue;
-		r = vfd_modules_for_alias(m, alias, mods, n_mods);
+		if ((devs[i].class_code >> 8) == 0x0403)
+			r = hda_codec_modules(m, mods, n_mods);
+		if (r != -ENOMEM)
+			r = vfd_modules_for_alias(m, alias, mods, n_mods);
 		if (r == 0 && notes && builtin_known(root, m)) {
 			struct vfd_finding *f = report_add(
 				notes, "trial.module", "trial", VFD_FAIL, devs[i].slot,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* libFuzzer target: sysfs values and device arguments. */
+/* libFuzzer target: sysfs values (and the boot display in boot_params) and device arguments. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest-bootfb.h"
 #include "vfd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -10,12 +11,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vfd_devspec spec;
+	struct vfd_guest_bootfb fb;
 	char *s = malloc(size + 1);
 	uint64_t u;
 	int64_t i;
 
 	if (!s)
 		return 0;
+	/* /sys/kernel/boot_params/data, read as bytes */
+	if (vfd_guest_read_bootfb(data, size, &fb) == 0 && fb.type > 0xff)
+		abort();
 	memcpy(s, data, size);
 	s[size] = '\0';
 	vfd_parse_u64(s, &u);

@@ -4,8 +4,8 @@
  * trees laid out as the kernel lays them out: an HD Audio function's sound
  * card and codecs, a USB host controller's root hubs, ports and devices, an
  * NVMe controller's namespaces; and whether each is there yet (what the
- * trial's /init waits for). The test bed cannot give a nested guest these
- * devices, so these trees are where the judgement is proven.
+ * trial's /init waits for). The failures are proven here; the working case
+ * also in the test bed (tests/vm/scenarios/trial-classes.sh).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -203,10 +203,11 @@ static void nvme(void **state)
 	/* native multipath: the namespace's path below the controller is nvme1c1n1 */
 	sysfs_dev(dir, "0000:00:06.0", "nvme", "nvme1", "class/nvme", "../../");
 	tree_file(dir, "sys/class/nvme/nvme1/state", "resetting\n");
-	tree_file(dir, "sys/devices/pci0000:00/0000:00:06.0/nvme/nvme1/nvme1c1n1/size", "0\n");
+	/* 64 MiB: under a gigabyte, said in MB */
+	tree_file(dir, "sys/devices/pci0000:00/0000:00:06.0/nvme/nvme1/nvme1c1n1/size", "131072\n");
 	/* a controller that is not live is not working, namespace or not */
 	f = judged(&rep, dir, "0000:00:06.0", 0x010802, "nvme", "guest.nvme", VFD_WARN);
-	assert_non_null(strstr(f->summary, "1 namespace: nvme1c1n1"));
+	assert_non_null(strstr(f->summary, "1 namespace: nvme1c1n1 (67 MB)"));
 	vfd_report_clear(&rep);
 
 	/* driven, no controller */

@@ -571,6 +571,45 @@ static void judge_works(void **state)
 	vfd_report_clear(&rep);
 }
 
+/* a GPU under OVMF: the firmware's framebuffer on it or not (guest.boot-display) */
+static const char gpu_report[] =
+	VFD_TRIAL_MARK_BEGIN "\n{\"schema\": 1, \"findings\": [\n"
+	"{\"id\": \"guest.driver\", \"status\": \"ok\", \"device\": \"0000:00:02.0\", "
+	"\"summary\": \"VGA 1234:1111 driven by bochs-drm\"},\n"
+	"{\"id\": \"guest.drm\", \"status\": \"ok\", \"device\": \"0000:00:02.0\", "
+	"\"summary\": \"card0\"},\n"
+	"{\"id\": \"guest.boot-display\", \"status\": \"%s\", \"device\": \"0000:00:02.0\", "
+	"\"summary\": \"%s\"}\n]}\n" VFD_TRIAL_MARK_END "\n";
+
+static void judge_boot_display(void **state)
+{
+	static const struct vfd_trial_dev vga = { .slot = "0000:02:00.0", .vendor = 0x1234,
+						  .device = 0x1111, .class_code = 0x030000 };
+	char report[4096];
+	struct vfd_trial_run run = { .started = true, .console = console_ok, .report = report,
+				     .devs = &vga, .n_devs = 1 };
+	struct vfd_report rep = { 0 };
+	const char *broken = "x";
+
+	(void)state;
+	snprintf(report, sizeof(report), gpu_report, "ok",
+		 "the firmware drew on the passed-through GPU before the kernel");
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_null(broken);
+	assert_int_equal(find(&rep, "trial.function")->status, VFD_OK);
+	assert_int_equal(find(&rep, "guest.boot-display")->status, VFD_OK);
+	vfd_report_clear(&rep);
+
+	/* no GOP ran on it: the trial works, with a warning at the function layer */
+	snprintf(report, sizeof(report), gpu_report, "warn",
+		 "the UEFI GOP's framebuffer is not on the passed-through GPU");
+	assert_int_equal(vfd_trial_judge(&run, &rep, &broken), 0);
+	assert_null(broken);
+	assert_int_equal(find(&rep, "trial.function")->status, VFD_WARN);
+	assert_int_equal(vfd_report_worst(&rep), VFD_WARN);
+	vfd_report_clear(&rep);
+}
+
 static void judge_broken_layers(void **state)
 {
 	struct vfd_trial_run run = { .started = true, .exit_status = 1, .devs = &nic, .n_devs = 1,
@@ -800,6 +839,7 @@ int main(void)
 		cmocka_unit_test(initramfs_contents),
 		cmocka_unit_test(qemu_command_line),
 		cmocka_unit_test(judge_works),
+		cmocka_unit_test(judge_boot_display),
 		cmocka_unit_test(judge_broken_layers),
 		cmocka_unit_test(judge_firmware),
 		cmocka_unit_test(judge_timeout),
