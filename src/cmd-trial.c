@@ -82,6 +82,8 @@ struct trial {
 	bool twice, dry, json, verbose;
 	char qemu[PATH_MAX];
 	bool kvm;
+	int kvm_error;			/* why not: -errno of kvm_step */
+	const char *kvm_step;
 	char *kernel;		/* absolute path on this machine */
 	char release[65];	/* whose modules the initramfs takes */
 	bool release_of_image;	/* read from the kernel image, not this host's */
@@ -177,7 +179,6 @@ static bool find_prerequisites(struct trial *t, const char *qemu_arg)
 {
 	const char *release = vfd_host_get_release(t->host);
 	const char *prefix = vfd_root_get_prefix(t->root);
-	int fd;
 
 	if (!find_program(qemu_arg ? qemu_arg : QEMU_BINARY, t->qemu, sizeof(t->qemu))) {
 		warnx_("%s not found%s: install QEMU (Debian: qemu-system-x86, Fedora: "
@@ -185,10 +186,8 @@ static bool find_prerequisites(struct trial *t, const char *qemu_arg)
 		       qemu_arg ? qemu_arg : QEMU_BINARY, qemu_arg ? "" : " in PATH");
 		return false;
 	}
-	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	t->kvm = fd >= 0;
-	if (fd >= 0)
-		close(fd);
+	t->kvm_error = vfd_trial_kvm_usable("/dev/kvm", &t->kvm_step);
+	t->kvm = t->kvm_error == 0;
 	if (!t->timeout)
 		t->timeout = t->kvm ? 120 : 600;
 	if (t->kernel_arg)
@@ -238,8 +237,13 @@ static void print_plan(const struct trial *t)
 
 static void print_vm(const struct trial *t)
 {
-	printf("qemu: %s (%s)\n", t->qemu, t->kvm ? "KVM" :
-	       "TCG: no usable /dev/kvm, the VM will be slow");
+	if (t->kvm)
+		printf("qemu: %s (KVM)\n", t->qemu);
+	else
+		printf("qemu: %s (TCG: /dev/kvm: %s%s%s, the VM will be slow)\n", t->qemu,
+		       strcmp(t->kvm_step, "open") ? t->kvm_step : "",
+		       strcmp(t->kvm_step, "open") ? " failed: " : "",
+		       t->kvm_error == -EPROTO ? "not the stable KVM API" : strerror(-t->kvm_error));
 	printf("kernel: %s (%s %s)\n", t->kernel, t->release_of_image ? "release" :
 	       "release not read from the image; the modules of this host's", t->release);
 	printf("init: %s\n", t->init);
@@ -666,6 +670,14 @@ static void print_json(const struct trial *t, const struct vfd_report *reps,
 	findings_json_begin(out, TRIAL_JSON_SCHEMA);
 	findings_json_field(out, "qemu", t->qemu);
 	fprintf(out, ",\n   \"kvm\": %s", t->kvm ? "true" : "false");
+	if (!t->kvm && t->kvm_step) {
+		/* why TCG: the step of /dev/kvm that failed, and its error */
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s: %s", t->kvm_step,
+			 t->kvm_error == -EPROTO ? "not the stable KVM API" : strerror(-t->kvm_error));
+		findings_json_field(out, "kvm_unusable", why);
+	}
 	findings_json_field(out, "kernel", t->kernel);
 	findings_json_field(out, "kernel_release", t->release);
 	fprintf(out, ",\n   \"devices\": [");

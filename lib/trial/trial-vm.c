@@ -7,8 +7,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "trial.h"
@@ -142,4 +146,32 @@ char **vfd_trial_qemu_argv(const struct vfd_trial_vm *vm)
 		return NULL;
 	}
 	return strv_take(&b);
+}
+
+int vfd_trial_kvm_usable(const char *path, const char **step)
+{
+	int fd, vm, r = 0;
+
+	*step = "open";
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*step = "KVM_GET_API_VERSION";
+	r = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (r < 0) {
+		r = -errno;
+	} else if (r != KVM_API_VERSION) {
+		r = -EPROTO;
+	} else {
+		/* the VM is made and dropped: what QEMU will do first */
+		*step = "KVM_CREATE_VM";
+		vm = ioctl(fd, KVM_CREATE_VM, 0);
+		r = vm < 0 ? -errno : 0;
+		if (vm >= 0)
+			close(vm);
+	}
+	close(fd);
+	if (r == 0)
+		*step = NULL;
+	return r;
 }

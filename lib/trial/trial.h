@@ -119,6 +119,18 @@ struct vfd_trial_vm {
 /* the argument vector (NULL-terminated, vfd_strv_free), or NULL (ENOMEM) */
 char **vfd_trial_qemu_argv(const struct vfd_trial_vm *vm);
 
+/*
+ * vfd_trial_kvm_usable - whether KVM can run the trial's VM: the node at @path
+ * (/dev/kvm) opens read-write, answers KVM_GET_API_VERSION with the stable API
+ * (12) and creates a VM. It does not where the module is not loaded, in a
+ * container without the node, or while another hypervisor holds VT-x/AMD-V
+ * (KVM_CREATE_VM fails with EBUSY).
+ * @step: set to the step that failed ("open", "KVM_GET_API_VERSION",
+ * "KVM_CREATE_VM"), or NULL.
+ * Returns: 0 when usable, -errno of the failed step (-EPROTO for another API).
+ */
+int vfd_trial_kvm_usable(const char *path, const char **step);
+
 /* ----------------------------------------------------------- judge */
 
 /* What one run left behind. */

@@ -511,6 +511,19 @@ static void qemu_command_line(void **state)
 	vfd_strv_free(argv);
 }
 
+/* KVM is used only where /dev/kvm makes a VM; each failing step is named */
+static void kvm_usable(void **state)
+{
+	const char *step = "x";
+
+	(void)state;
+	assert_int_equal(vfd_trial_kvm_usable("/nonexistent/kvm", &step), -ENOENT);
+	assert_string_equal(step, "open");
+	/* a node that is not KVM's: the API question is refused */
+	assert_int_equal(vfd_trial_kvm_usable("/dev/null", &step), -ENOTTY);
+	assert_string_equal(step, "KVM_GET_API_VERSION");
+}
+
 /* a guest report as /init sends it, with the carriage returns of the tty */
 static const char nic_report[] =
 	"noise\r\n" VFD_TRIAL_MARK_BEGIN "\r\n"
@@ -838,6 +851,7 @@ int main(void)
 		cmocka_unit_test(private_dir_cleanup),
 		cmocka_unit_test(initramfs_contents),
 		cmocka_unit_test(qemu_command_line),
+		cmocka_unit_test(kvm_usable),
 		cmocka_unit_test(judge_works),
 		cmocka_unit_test(judge_boot_display),
 		cmocka_unit_test(judge_broken_layers),

@@ -141,6 +141,11 @@ host_check() {
     expect "--dry-run exited 0" exit_is trial dry 0
     expect "--dry-run shows the plan" grep -q "$nic: e1000e -> vfio-pci" tool/trial/dry.out
     expect "--dry-run changed nothing" grep -q "dry run: nothing was changed" tool/trial/dry.out
+    expect "--dry-run says TCG, and why not KVM" grep -Eq \
+        "^qemu: .* \(TCG: /dev/kvm: .+, the VM will be slow\)$" tool/trial/dry.out
+    expect "... and so does the JSON" jq -e '.kvm == false and
+        (.kvm_unusable | test("^(open|KVM_GET_API_VERSION|KVM_CREATE_VM): "))' \
+        tool/trial/trial.out
     expect "the root port is refused (exit 2)" exit_is trial bridge 2
     expect "... as a bridge" grep -q "refusing $port: a PCI bridge" tool/trial/bridge.out
     expect "the e1000 in a non-viable group is refused (exit 2)" exit_is trial nonviable 2
