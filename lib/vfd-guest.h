@@ -75,10 +75,18 @@ struct vfd_guest_opts {
 	unsigned int getprop_timeout_ms;	/* 0: 3000 */
 };
 
+/* a passed-through function as the guest sees it */
+struct vfd_guest_function {
+	char slot[16];		/* the guest's address, e.g. 0000:01:00.0 */
+	uint16_t vendor, device;
+};
+
 struct vfd_guest_info {
 	bool android;
 	char *system;		/* "Android 11 (model)", "Linux" */
 	char *kernel;		/* release, or NULL when unknown */
+	struct vfd_guest_function *passed;	/* the functions checked, in bus order */
+	size_t n_passed;
 };
 
 /*

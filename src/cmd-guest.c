@@ -64,6 +64,12 @@ static void print_json(const struct vfd_guest_info *info, const struct vfd_repor
 	findings_json_field(out, "kernel", info->kernel);
 	findings_json_field(out, "system", info->system);
 	fprintf(out, ",\n   \"android\": %s", info->android ? "true" : "false");
+	/* the functions checked with their IDs: the trial names the host's device by them */
+	fprintf(out, ",\n   \"passed\": [");
+	for (size_t i = 0; i < info->n_passed; i++)
+		fprintf(out, "%s{\"slot\": \"%s\", \"id\": \"%04x:%04x\"}", i ? ", " : "",
+			info->passed[i].slot, info->passed[i].vendor, info->passed[i].device);
+	fprintf(out, "]");
 	findings_json_end(out, rep);
 }
 

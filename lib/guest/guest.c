@@ -165,6 +165,26 @@ static void ctx_clear(struct gctx *g)
 	free(g->fw_done);
 }
 
+/* the functions checked, for whoever maps them back to the host's (the trial) */
+static int list_passed(struct gctx *g, struct vfd_guest_info *info)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct vfd_guest_function *nv, *p;
+
+		if (!g->devs[i].wanted)
+			continue;
+		nv = realloc(info->passed, (info->n_passed + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		info->passed = nv;
+		p = &info->passed[info->n_passed++];
+		snprintf(p->slot, sizeof(p->slot), "%s", g->devs[i].slot);
+		p->vendor = g->devs[i].vendor;
+		p->device = g->devs[i].device;
+	}
+	return 0;
+}
+
 int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 		  struct vfd_guest_info *info, struct vfd_report *report)
 {
@@ -253,6 +273,8 @@ int vfd_guest_run(struct vfd_root *root, const struct vfd_guest_opts *opts,
 		guest_finding_gralloc(&g, gpu);
 	}
 	finding_access(&g);
+	if (info)
+		r = list_passed(&g, info);
 out:
 	ctx_clear(&g);
 	return r;
@@ -264,5 +286,6 @@ void vfd_guest_info_clear(struct vfd_guest_info *info)
 		return;
 	free(info->system);
 	free(info->kernel);
+	free(info->passed);
 	memset(info, 0, sizeof(*info));
 }

@@ -365,21 +365,71 @@ static enum vfd_status judge_layer(struct vfd_report *out, const struct vfd_json
 }
 
 /* every finding of the guest, in the trial's report as it came */
-static int copy_guest(struct vfd_report *out, const struct vfd_json *findings)
+/* how many of @passed (the guest's "passed" list) have the ID "vvvv:dddd" @id */
+static size_t passed_with(const struct vfd_json *passed, const char *id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; passed && passed->type == VFD_JSON_ARRAY && i < passed->n; i++) {
+		const char *p = vfd_json_get_str(&passed->items[i], "id");
+
+		n += p && strcmp(p, id) == 0;
+	}
+	return n;
+}
+
+/*
+ * The host's address of the guest's function @slot: the guest names its own
+ * addresses, which the VM's topology decides. By the ID, when exactly one
+ * device given and one function in the guest have it (two identical cards
+ * cannot be told apart this way and keep the guest's address).
+ */
+static const char *host_slot(const struct vfd_trial_run *run, const struct vfd_json *passed,
+			     const char *slot)
+{
+	const char *id = NULL;
+	const char *host = NULL;
+	size_t hosts = 0;
+
+	for (size_t i = 0; slot && passed && passed->type == VFD_JSON_ARRAY && i < passed->n; i++) {
+		const char *s = vfd_json_get_str(&passed->items[i], "slot");
+
+		if (s && strcmp(s, slot) == 0)
+			id = vfd_json_get_str(&passed->items[i], "id");
+	}
+	if (!id || passed_with(passed, id) != 1)
+		return NULL;
+	for (size_t d = 0; d < run->n_devs; d++) {
+		char hid[16];
+
+		snprintf(hid, sizeof(hid), "%04x:%04x", run->devs[d].vendor, run->devs[d].device);
+		if (strcmp(hid, id) == 0) {
+			host = run->devs[d].slot;
+			hosts++;
+		}
+	}
+	return hosts == 1 ? host : NULL;
+}
+
+static int copy_guest(struct vfd_report *out, const struct vfd_trial_run *run,
+		      const struct vfd_json *findings, const struct vfd_json *passed)
 {
 	for (size_t i = 0; findings && i < findings->n; i++) {
 		const struct vfd_json *g = &findings->items[i];
 		const struct vfd_json *ev = vfd_json_get(g, "evidence");
 		const struct vfd_json *fx = vfd_json_get(g, "fix");
 		const char *id = vfd_json_get_str(g, "id"), *sum = vfd_json_get_str(g, "summary");
+		const char *slot = vfd_json_get_str(g, "device");
+		const char *host = host_slot(run, passed, slot);
 		struct vfd_finding *f;
 
 		if (!id || !sum)
 			continue;
-		f = report_add(out, id, "guest", status_of(g), vfd_json_get_str(g, "device"), "%s",
-			       sum);
+		f = report_add(out, id, "guest", status_of(g), host ? host : slot, "%s", sum);
 		if (!f)
 			return -ENOMEM;
+		if (host)
+			finding_evidence(f, "in the guest: %s", slot);
 		for (size_t k = 0; ev && ev->type == VFD_JSON_ARRAY && k < ev->n; k++)
 			if (ev->items[k].type == VFD_JSON_STRING)
 				finding_evidence(f, "%s", ev->items[k].string);
@@ -489,7 +539,7 @@ int vfd_trial_judge(const struct vfd_trial_run *run, struct vfd_report *out,
 			if (out->findings[i].status == VFD_FAIL)
 				*first_broken = out->findings[i].id;
 	}
-	if (findings && copy_guest(out, findings) < 0) {
+	if (findings && copy_guest(out, run, findings, vfd_json_get(&doc, "passed")) < 0) {
 		vfd_json_clear(&doc);
 		free(text);
 		return -ENOMEM;

@@ -528,6 +528,7 @@ static void kvm_usable(void **state)
 static const char nic_report[] =
 	"noise\r\n" VFD_TRIAL_MARK_BEGIN "\r\n"
 	"{\r\n   \"schema\": 1,\r\n   \"version\": \"0.1.0\",\r\n   \"status\": \"ok\",\r\n"
+	"   \"passed\": [{\"slot\": \"0000:00:01.0\", \"id\": \"8086:10d3\"}],\r\n"
 	"   \"findings\": [\r\n"
 	"{\"id\": \"guest.driver\", \"layer\": \"guest\", \"status\": \"ok\", \"device\": "
 	"\"0000:00:01.0\", \"summary\": \"Intel NIC 8086:10d3 driven by e1000e\", \"evidence\": "
@@ -569,11 +570,26 @@ static void judge_works(void **state)
 	assert_int_equal(find(&rep, "trial.devices")->status, VFD_OK);
 	assert_int_equal(find(&rep, "trial.driver")->status, VFD_OK);
 	assert_int_equal(find(&rep, "trial.function")->status, VFD_OK);
-	/* the guest's findings follow, as the guest wrote them */
+	/* the guest's findings follow, as the guest wrote them, named by the host's device */
 	assert_string_equal(find(&rep, "guest.net")->layer, "guest");
 	assert_non_null(strstr(find(&rep, "guest.net")->summary, "52:54:00:aa:bb:cc"));
+	assert_string_equal(find(&rep, "guest.net")->device, "0000:01:00.0");
+	assert_string_equal(find(&rep, "guest.net")->evidence[0], "in the guest: 0000:00:01.0");
 	assert_int_equal(vfd_report_worst(&rep), VFD_OK);
 	vfd_report_clear(&rep);
+
+	/* two identical NICs given: which guest function is which cannot be told by ID */
+	{
+		struct vfd_trial_dev two[2] = { nic, nic };
+		struct vfd_trial_run run2 = run;
+
+		snprintf(two[1].slot, sizeof(two[1].slot), "0000:02:00.0");
+		run2.devs = two;
+		run2.n_devs = 2;
+		assert_int_equal(vfd_trial_judge(&run2, &rep, &broken), 0);
+		assert_string_equal(find(&rep, "guest.net")->device, "0000:00:01.0");
+		vfd_report_clear(&rep);
+	}
 
 	/* link down: works with a warning at the function layer */
 	snprintf(report, sizeof(report), nic_report, "warn", "down");

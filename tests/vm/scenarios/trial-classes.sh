@@ -56,14 +56,14 @@ guest_main() {
     truth after
 }
 
-# class_finding ID REGEX: one ok finding ID whose summary matches REGEX (the guest's
-# findings name the nested guest's slots, not this guest's)
+# class_finding ID SLOT REGEX: one ok finding ID of SLOT (this guest's address: the trial
+# names the guest's functions by the host's device) whose summary matches REGEX
 class_finding() {
-    jq -e --arg id "$1" --arg re "$2" '
-        [.findings[] | select(.id == $id and .status == "ok")
+    jq -e --arg id "$1" --arg s "$2" --arg re "$3" '
+        [.findings[] | select(.id == $id and .device == $s and .status == "ok")
          | .summary | select(test($re))] | length == 1' tool/trial/classes.out > /dev/null &&
         return 0
-    echo "  no ok $1 matching /$2/; the trial's findings:"
+    echo "  no ok $1 of $2 matching /$3/; the trial's findings:"
     jq -r '.findings[] | "    \(.id) \(.status) \(.device // "-") \(.summary)"' \
         tool/trial/classes.out 2> /dev/null
     return 1
@@ -84,16 +84,20 @@ host_check() {
     expect "SeaBIOS enumerated the three" finding_is trial trial.firmware ok "" classes
     expect "the nested kernel booted" finding_is trial trial.kernel ok "" classes
     expect "the guest saw the devices" finding_is trial trial.devices ok "" classes
-    expect "xhci_hcd bound the USB controller" class_finding guest.driver "driven by xhci_hcd"
-    expect "... its root hubs have ports, the tablet on one" class_finding guest.usb \
+    expect "xhci_hcd bound the USB controller" class_finding guest.driver "$usb" "driven by xhci_hcd"
+    expect "... its root hubs have ports, the tablet on one" class_finding guest.usb "$usb" \
         "root hubs \\(xhci_hcd\\): usb[0-9]+ USB 2\\.00 with [1-9][0-9]* ports?, usb[0-9]+ USB 3\\.[0-9]+ with [1-9][0-9]* ports?; 1 device connected"
-    expect "snd_hda_intel bound the HD Audio function" class_finding guest.driver \
+    expect "snd_hda_intel bound the HD Audio function" class_finding guest.driver "$audio" \
         "driven by snd_hda_intel"
-    expect "... and a codec answered" class_finding guest.audio \
+    expect "... and a codec answered" class_finding guest.audio "$audio" \
         "sound card [0-9]+ \\(snd_hda_intel\\): 1 codec"
-    expect "nvme bound the NVMe controller" class_finding guest.driver "driven by nvme$"
-    expect "... with its 64 MiB namespace" class_finding guest.nvme \
+    expect "nvme bound the NVMe controller" class_finding guest.driver "$nvme" "driven by nvme$"
+    expect "... with its 64 MiB namespace" class_finding guest.nvme "$nvme" \
         "nvme[0-9]+ \\(.*\\): 1 namespace: nvme[0-9]+n1 \\(67 MB\\)"
+    expect "... each said where it is in the guest" jq -e \
+        '[.findings[] | select(.id == "guest.driver") | .evidence[0]
+          | select(test("^in the guest: [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$"))]
+         | length == 3' tool/trial/classes.out
     expect "given back (JSON)" jq -e '.given_back == true' tool/trial/classes.out
     for slot in "$usb" "$audio" "$nvme"; do
         expect "after: $slot without a driver again" is_driver after "$slot" -
