@@ -16,22 +16,26 @@
  * the sample holds it (see sample()). The primaries, and the classifier's
  * words that make a line relevant (explain-unknown.c), are the gates.
  *
- * A line is read once, one 4-byte window at a time: each window is hashed
- * into a bit set of the gates' kept windows (8 KiB, in the L1 cache; the
- * probes are independent of each other, so the CPU runs them in parallel,
- * where an Aho-Corasick automaton is a chain of dependent loads), and only a
- * window whose bit is set is looked up in an exact table of the kept
- * windows and checked against the gate words that keep it. So the gates a
- * line holds are known without an automaton. Then only the few patterns
- * whose primary is there are looked at, in groups that share their next
- * rarest word (a group whose second word is not in the line is passed over
- * at once: a common primary such as "pci_bus" heads 150 patterns): each of
- * their other words is searched for in the line (once a line, remembered;
- * not at all when the line lacks the word's first or last trigram, and from
- * where the first one first occurs, by a stamped table of the line's hashed
- * trigrams), and a pattern with all of them is a candidate. The
- * classifier's other words are searched for only when one of its gates is
- * there: without one it finds nothing relevant (vfd_unknown_classify).
+ * A line is read once, at every other byte: the 3-byte window there is
+ * hashed into a bit set of the halves (first and last three bytes) of the
+ * gates' kept 4-byte windows, so a kept window anywhere in the line shows
+ * one of its halves at an even place (8 KiB, in the L1 cache; the probes are
+ * independent of each other, so the CPU runs them in parallel, where an
+ * Aho-Corasick automaton is a chain of dependent loads). Where a half's bit
+ * is set, the two 4-byte windows that may hold it there are hashed into a
+ * bit set of the kept windows, and one whose bit is set is looked up in an
+ * exact table of the kept windows and checked against the gate words that
+ * keep it. So the gates a line holds are known without an automaton, after
+ * one probe per two bytes. Then only the few patterns whose primary is
+ * there are looked at, in groups that share their next rarest word (a
+ * group whose second word is not in the line is passed over at once: a
+ * common primary such as "pci_bus" heads 150 patterns): each of their other
+ * words is searched for in the line as it is (once a line, remembered;
+ * kb-word.c, which offers only the places of the word's rarest pair of
+ * bytes, sixteen places at a time), and a pattern with all of them is a
+ * candidate. The classifier's other words are searched for only when one of
+ * its gates is there: without one it finds nothing relevant
+ * (vfd_unknown_classify).
  *
  * Words are compared by their bytes' classes (byte_class(): ASCII case
  * ignored, all digits alike, all rare bytes alike), so a word is never
@@ -43,6 +47,7 @@
 #include <string.h>
 
 #include "kb-prefilter.h"
+#include "kb-word.h"
 #include "internal.h"
 
 /*
@@ -76,27 +81,6 @@ static unsigned char byte_class(unsigned char c)
 	return 1;
 }
 
-/* how common byte @c is in a log line: letters by their frequency in English */
-static unsigned int commonness(unsigned char c)
-{
-	static const unsigned char letters[26] = {
-		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
-		67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
-	};
-
-	if (c >= 'a' && c <= 'z')
-		return letters[c - 'a'];
-	if (c >= 'A' && c <= 'Z')
-		return letters[c - 'A'];
-	if (c == ' ')
-		return 150;
-	if (c >= '0' && c <= '9')
-		return 40;
-	if (c == ':' || c == '.' || c == ',')
-		return 30;
-	return 10;
-}
-
 /*
  * the 4-byte window of @word (@len bytes, four or more) least likely in a
  * log line by its bytes' commonness: its score, and its place in @offset
@@ -109,8 +93,8 @@ static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
 
 	*offset = 0;
 	for (size_t k = 0; k + 4 <= len; k++) {
-		unsigned int score = commonness(w[k]) + commonness(w[k + 1]) +
-				     commonness(w[k + 2]) + commonness(w[k + 3]);
+		unsigned int score = kb_byte_commonness(w[k]) + kb_byte_commonness(w[k + 1]) +
+				     kb_byte_commonness(w[k + 2]) + kb_byte_commonness(w[k + 3]);
 
 		if (score < best_score) {
 			best_score = score;
@@ -122,15 +106,13 @@ static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
 
 /*
  * a gate word that keeps a window: the word, where the window starts in it,
- * and its first eight bytes as one load of the line compares them (see
- * gate_head())
+ * and its bytes as kb_word_at() compares them (a copy, so that the words of a
+ * window lie together)
  */
 struct gate_entry {
 	uint32_t word;
 	uint32_t offset;
-	uint32_t len;
-	uint32_t head_len;		/* bytes the head checks: 0 (none) to 8 */
-	uint64_t head, fold, keep;
+	struct kb_word probe;
 };
 
 /*
@@ -158,8 +140,12 @@ struct layout {
 	 */
 	bool *is_gate;
 
-	/* the gates: a bit per kept window, then the exact table of the windows */
-	uint64_t *bits;
+	/*
+	 * the gates: a bit per kept window, a bit per 3-byte half of one (its
+	 * first and last three bytes: see kb_prefilter_run()), then the exact
+	 * table of the windows
+	 */
+	uint64_t *bits, *tri_bits;
 	struct window_slot *slots;	/* open addressing, by window */
 	size_t win_size;		/* a power of two */
 	struct gate_entry *gates;
@@ -180,9 +166,10 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* per word: its text mapped by byte_class, and its length */
+	/* per word: its text mapped by byte_class, its length, its search */
 	unsigned char **mapped;
 	uint32_t *lens;
+	struct kb_word *probe;
 	/*
 	 * per word: of letters and the punctuation the classes keep only, so
 	 * that the scan's check of a gate (ASCII case ignored, other bytes
@@ -201,7 +188,8 @@ struct kb_prefilter {
 	 */
 	uint32_t *freq;
 	uint64_t *held;
-	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
+	/* per hashed 4-byte window and 3-byte half (window_key()): how often seen */
+	uint16_t *window_count;
 	size_t runs;
 	bool sampled;
 
@@ -213,7 +201,6 @@ struct kb_prefilter {
 	uint32_t stamp;
 	const unsigned char *raw;	/* the line of the last run, as given */
 	size_t line_len;		/* its length, when it found a gate */
-	uint32_t mapped_run;		/* the run whose line pf->line holds */
 	bool classify;			/* the last run found a gate of the classifier */
 	/*
 	 * per hashed trigram of the mapped line: the map_line() that saw it
@@ -247,6 +234,7 @@ static void layout_free(struct layout *lay)
 	free(lay->group_end);
 	free(lay->is_gate);
 	free(lay->bits);
+	free(lay->tri_bits);
 	free(lay->slots);
 	free(lay->gates);
 	memset(lay, 0, sizeof(*lay));
@@ -263,6 +251,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	}
 	free(pf->mapped);
 	free(pf->lens);
+	free(pf->probe);
 	free(pf->plain);
 	free(pf->win_score);
 	free(pf->win_off);
@@ -471,58 +460,40 @@ static int by_primary(const void *a, const void *b)
 	return 0;
 }
 
+/* the place of window or half @key in the sample's counts */
+static inline uint32_t count_slot(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> (32 - WINDOW_BITS);
+}
+
 /*
  * the window of gate word @w that the scan looks for: after the sample, the
- * one the sample's lines held least often ("device:" is looked for as
- * "ice:", not as the "devi" of every "device"), the rarest by its letters
- * before. A word with digits or rare bytes keeps the one by its letters: the
- * scan compares those bytes as they are, a search of the mapped line by
- * their class, and the two must find the same.
+ * one whose 3-byte halves the sample's lines held least often (the scan
+ * stops where a half of some kept window is: "device:" is looked for as
+ * "ice:", not as the "devi" of every "device"), then the window itself; the
+ * rarest by its letters before. A word with digits or rare bytes keeps the
+ * one by its letters: the scan compares those bytes as they are, a search
+ * of the line by their class, and the two must find the same.
  */
 static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 {
-	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
+	uint32_t best = pf->win_off[w], best_halves = UINT32_MAX, best_count = UINT32_MAX;
 
 	if (!pf->window_count || !pf->plain[w])
 		return best;
 	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
 		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
-		uint32_t count = pf->window_count[(key * 0x9e3779b1u) >> (32 - WINDOW_BITS)];
+		uint32_t halves = (uint32_t)pf->window_count[count_slot(key & 0xffffff)] +
+				  pf->window_count[count_slot(key >> 8)];
+		uint32_t count = pf->window_count[count_slot(key)];
 
-		if (count < best_count) {
+		if (halves < best_halves || (halves == best_halves && count < best_count)) {
 			best = k;
+			best_halves = halves;
 			best_count = count;
 		}
 	}
 	return best;
-}
-
-/*
- * gate entry @g of word @w, window at @off. A line's byte b is the word's
- * mapped byte c (byte_class) exactly when: c is a letter and (b | 0x20)
- * is c, or c is one of the punctuation bytes the classes keep and b is c.
- * So the word's first bytes of those kinds are compared at once, one load
- * of eight bytes of the line, OR the case bit where the word has a letter,
- * AND the bytes the word has: @head_len of them, up to the first digit or
- * rare byte (a class of many bytes), which the byte loop compares.
- */
-static void gate_head(const struct kb_prefilter *pf, uint32_t w, uint32_t off,
-		      struct gate_entry *g)
-{
-	unsigned char head[8] = { 0 }, fold[8] = { 0 }, keep[8] = { 0 };
-	const unsigned char *word = pf->mapped[w];
-	uint32_t n = 0;
-
-	while (n < 8 && n < pf->lens[w] && word[n] != '0' && word[n] != 1) {
-		head[n] = word[n];
-		fold[n] = word[n] >= 'a' && word[n] <= 'z' ? 0x20 : 0;
-		keep[n] = 0xff;
-		n++;
-	}
-	*g = (struct gate_entry){ .word = w, .offset = off, .len = pf->lens[w], .head_len = n };
-	memcpy(&g->head, head, 8);
-	memcpy(&g->fold, fold, 8);
-	memcpy(&g->keep, keep, 8);
 }
 
 /*
@@ -540,10 +511,11 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	while (lay->win_size < 2 * n_gates + 2)
 		lay->win_size *= 2;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
+	lay->tri_bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->tri_bits));
 	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
-	if (!lay->bits || !lay->slots || !lay->gates ||
+	if (!lay->bits || !lay->tri_bits || !lay->slots || !lay->gates ||
 	    !slot_of) {
 		free(slot_of);
 		return -ENOMEM;
@@ -557,6 +529,10 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 		key = window_at((const unsigned char *)pf->words[w] + kept_window(pf, (uint32_t)w));
 		b = window_bit(key);
 		lay->bits[b / 64] |= UINT64_C(1) << (b % 64);
+		b = window_bit(key & 0xffffff);
+		lay->tri_bits[b / 64] |= UINT64_C(1) << (b % 64);
+		b = window_bit(key >> 8);
+		lay->tri_bits[b / 64] |= UINT64_C(1) << (b % 64);
 		slot = window_slot(lay, key);
 		lay->slots[slot].key = key;
 		lay->slots[slot].end++;		/* a count, until the sum below */
@@ -571,8 +547,10 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	for (size_t w = 0; w < pf->n_words; w++) {
 		if (!lay->is_gate[w])
 			continue;
-		gate_head(pf, (uint32_t)w, kept_window(pf, (uint32_t)w),
-			  &lay->gates[lay->slots[slot_of[w]].end++]);
+		lay->gates[lay->slots[slot_of[w]].end++] = (struct gate_entry){
+			.word = (uint32_t)w, .offset = kept_window(pf, (uint32_t)w),
+			.probe = pf->probe[w],
+		};
 		k++;
 	}
 	free(slot_of);
@@ -696,6 +674,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
+	pf->probe = malloc((pf->n_words + 1) * sizeof(*pf->probe));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
@@ -705,7 +684,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->plain ||
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe || !pf->plain ||
 	    !pf->win_score || !pf->win_off ||
 	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
 		return -ENOMEM;
@@ -726,6 +705,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 			if (k < len && (pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1))
 				pf->plain[w] = false;
 		}
+		kb_word_init(&pf->probe[w], pf->mapped[w], (uint32_t)len);
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
@@ -784,7 +764,10 @@ static bool line_holds(const struct kb_prefilter *pf, uint32_t w, size_t len)
 	return find_word(pf->line, first, len, word, wlen);
 }
 
-/* map line @s into pf->line, and note its trigrams */
+/*
+ * map line @s into pf->line, and note its trigrams: for the sample, which
+ * asks each of its lines about every word (a run asks about a few)
+ */
 static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 {
 	if (++pf->tri_stamp == 0) {
@@ -807,8 +790,9 @@ static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len
 }
 
 /*
- * line_holds(), looked up once a run: a gate the scan did not find is not
- * there; any other word is searched for in the line, mapped on first need
+ * does the line of this run hold word @w, looked up once a run: a gate the
+ * scan did not find is not there; any other word is searched for in the line
+ * as it is (kb_word_find(), which compares by class as line_holds() does)
  */
 static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
@@ -817,11 +801,7 @@ static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 		pf->present[w] = false;
 		if (pf->lay.is_gate[w] && pf->plain[w])
 			return false;
-		if (pf->mapped_run != pf->stamp) {
-			map_line(pf, pf->raw, len);
-			pf->mapped_run = pf->stamp;
-		}
-		pf->present[w] = line_holds(pf, w, len);
+		pf->present[w] = kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
 	}
 	return pf->present[w];
 }
@@ -837,28 +817,26 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 		return n_found;
 	for (uint32_t g = lay->slots[slot].start; g < lay->slots[slot].end; g++) {
 		const struct gate_entry *e = &lay->gates[g];
-		uint32_t w = e->word, k = 0;
-		const unsigned char *at = s + i - e->offset;
+		uint32_t w = e->word;
 
-		if (i < e->offset || i - e->offset + e->len > len || pf->seen[w] == pf->stamp)
-			continue;
-		/* eight bytes of the line are there to load: the head at once */
-		if (i - e->offset + 8 <= len) {
-			uint64_t x;
-
-			memcpy(&x, at, 8);
-			if (((x | e->fold) & e->keep) != e->head)
-				continue;
-			k = e->head_len;
-		}
-		for (; k < e->len && pf->cls[at[k]] == pf->mapped[w][k]; k++)
-			;
-		if (k < e->len)
+		if (i < e->offset || pf->seen[w] == pf->stamp ||
+		    !kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
 			continue;
 		pf->seen[w] = pf->stamp;
 		pf->present[w] = true;
 		pf->found[n_found++] = w;
 	}
+	return n_found;
+}
+
+/* the gate words of @s whose kept window starts at @i, when its bit is set */
+static size_t window_gates(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
+			   size_t n_found)
+{
+	uint32_t key = window_at(s + i), b = window_bit(key);
+
+	if ((pf->lay.bits[b / 64] >> (b % 64)) & 1)
+		n_found = gates_at(pf, s, len, i, key, n_found);
 	return n_found;
 }
 
@@ -878,10 +856,12 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
 
 		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
-			uint16_t *c = &pf->window_count[(window_at(s + i) * 0x9e3779b1u) >>
-							(32 - WINDOW_BITS)];
+			uint32_t key = window_at(s + i);
+			uint16_t *c = &pf->window_count[count_slot(key)];
+			uint16_t *h = &pf->window_count[count_slot(key & 0xffffff)];
 
 			*c += *c < UINT16_MAX;
+			*h += *h < UINT16_MAX;
 		}
 		for (uint32_t w = 0; w < pf->n_words; w++)
 			if (line_holds(pf, w, len)) {
@@ -905,8 +885,8 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 {
 	const unsigned char *s = (const unsigned char *)line;
 	const struct layout *lay = &pf->lay;
-	const uint64_t *bits = lay->bits;
-	size_t n_found = 0, n_cands = 0;
+	const uint64_t *bits = lay->bits, *tri_bits = lay->tri_bits;
+	size_t n_found = 0, n_cands = 0, i;
 
 	pf->classify = false;
 	if (!bits || len < 4)
@@ -916,22 +896,41 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES) {
 		sample(pf, s, len);
 		bits = lay->bits;
+		tri_bits = lay->tri_bits;
 	}
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
-		pf->mapped_run = 0;
 	}
-	for (size_t i = 0; i + 4 <= len; i++) {
-		uint32_t key = window_at(s + i), b = window_bit(key);
+	/*
+	 * every other place: a kept window at an even place starts with the
+	 * 3-byte half there, one at an odd place ends with the half at the next
+	 * (even) place, so where a half's bit is set the windows there and just
+	 * before are looked at, in the order of their places
+	 */
+	for (i = 0; i + 4 <= len; i += 2) {
+		uint32_t key = window_at(s + i), b = window_bit(key & 0xffffff);
 
+		if (!((tri_bits[b / 64] >> (b % 64)) & 1))
+			continue;
+		if (i > 0)
+			n_found = window_gates(pf, s, len, i - 1, n_found);
+		b = window_bit(key);
 		if ((bits[b / 64] >> (b % 64)) & 1)
 			n_found = gates_at(pf, s, len, i, key, n_found);
+	}
+	/* the last three bytes at an even place: the window before them */
+	if (i + 3 == len) {
+		uint32_t b = window_bit(((uint32_t)s[i] | (uint32_t)s[i + 1] << 8 |
+					 (uint32_t)s[i + 2] << 16) | (FOLD4 & 0xffffff));
+
+		if ((tri_bits[b / 64] >> (b % 64)) & 1)
+			n_found = window_gates(pf, s, len, i - 1, n_found);
 	}
 	if (n_found == 0)
 		return 0;
 	pf->raw = s;
-	for (size_t i = 0; i < n_found; i++) {
+	for (i = 0; i < n_found; i++) {
 		uint32_t w = pf->found[i];
 
 		pf->classify |= pf->gate[w];
