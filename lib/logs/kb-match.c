@@ -130,7 +130,9 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	for (size_t i = m->start; i-- > 0;) {
 		size_t d = i + 6, e;
 
-		if (d >= m->start || (i > 0 && in_class(C_ALNUM, line[i - 1])) ||
+		/* the first letter before the call: most places are not a 'g' */
+		if (d >= m->start || lower(line[i]) != 'g' ||
+		    (i > 0 && in_class(C_ALNUM, line[i - 1])) ||
 		    strncasecmp((const char *)line + i, "group ", 6) != 0)
 			continue;
 		for (e = d; e < m->start && is_digit(line[e]); e++)

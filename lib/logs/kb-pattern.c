@@ -357,6 +357,15 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 		free(full.prog);
 		return r < 0 ? r : -EINVAL;
 	}
+	/*
+	 * an I_CHAR's x, unused by the VM: how many I_CHARs run from it, so that
+	 * the backtracking matcher compares them in one go
+	 */
+	for (size_t pc = p->n_prog; pc-- > 0;)
+		if (full.prog[pc].op == I_CHAR)
+			full.prog[pc].x = pc + 1 < p->n_prog && full.prog[pc + 1].op == I_CHAR &&
+					  full.prog[pc + 1].x < UINT16_MAX ?
+					  (uint16_t)(full.prog[pc + 1].x + 1) : 1;
 	p->prog = full.prog;
 	memcpy(p->first, full.first, sizeof(p->first));
 	return 0;
@@ -457,11 +466,23 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 		if (++*steps > BACKTRACK_STEPS)
 			return -E2BIG;
 		switch (in->op) {
-		case I_CHAR:
-			ok = pos < len && lower(line[pos]) == in->arg;
-			pos++;
-			pc++;
+		case I_CHAR: {
+			/*
+			 * the run of in->x characters at once; the steps counted as
+			 * one at a time: those up to the first that differs, or all
+			 */
+			uint16_t k = 0, run = in->x;
+
+			while (k < run && pos + k < len && lower(line[pos + k]) == in[k].arg)
+				k++;
+			if (*steps + (k == run ? run - 1u : k) > BACKTRACK_STEPS)
+				return -E2BIG;
+			*steps += k == run ? run - 1u : k;
+			ok = k == run;
+			pos += run;
+			pc = (uint16_t)(pc + run);
 			break;
+		}
 		case I_CLASS:
 			ok = pos < len && in_class(in->arg, line[pos]);
 			pos++;

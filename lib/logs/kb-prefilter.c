@@ -16,26 +16,22 @@
  * the sample holds it (see sample()). The primaries, and the classifier's
  * words that make a line relevant (explain-unknown.c), are the gates.
  *
- * A line is read once, at every other byte: the 3-byte window there is
- * hashed into a bit set of the halves (first and last three bytes) of the
- * gates' kept 4-byte windows, so a kept window anywhere in the line shows
- * one of its halves at an even place (8 KiB, in the L1 cache; the probes are
- * independent of each other, so the CPU runs them in parallel, where an
- * Aho-Corasick automaton is a chain of dependent loads). Where a half's bit
- * is set, the two 4-byte windows that may hold it there are hashed into a
- * bit set of the kept windows, and one whose bit is set is looked up in an
- * exact table of the kept windows and checked against the gate words that
- * keep it. So the gates a line holds are known without an automaton, after
- * one probe per two bytes. Then only the few patterns whose primary is
- * there are looked at, in groups that share their next rarest word (a
- * group whose second word is not in the line is passed over at once: a
- * common primary such as "pci_bus" heads 150 patterns): each of their other
- * words is searched for in the line as it is (once a line, remembered;
- * kb-word.c, which offers only the places of the word's rarest pair of
- * bytes, sixteen places at a time), and a pattern with all of them is a
- * candidate. The classifier's other words are searched for only when one of
- * its gates is there: without one it finds nothing relevant
- * (vfd_unknown_classify).
+ * A line is read once, one 4-byte window at a time: each window is hashed
+ * into a bit set of the gates' kept windows (8 KiB, in the L1 cache; the
+ * probes are independent of each other, so the CPU runs them in parallel,
+ * where an Aho-Corasick automaton is a chain of dependent loads), and only a
+ * window whose bit is set is looked up in an exact table of the kept
+ * windows and checked against the gate words that keep it. So the gates a
+ * line holds are known without an automaton. Then only the few patterns
+ * whose primary is there are looked at, in groups that share their next
+ * rarest word (a group whose second word is not in the line is passed over
+ * at once: a common primary such as "pci_bus" heads 150 patterns): each of
+ * their other words is searched for in the line as it is (once a line,
+ * remembered; kb-word.c offers only the places of the word's least common
+ * pair of bytes, sixteen places at a time, and compares the word there),
+ * and a pattern with all of them is a candidate. The classifier's other
+ * words are searched for only when one of its gates is there: without one
+ * it finds nothing relevant (vfd_unknown_classify).
  *
  * Words are compared by their bytes' classes (byte_class(): ASCII case
  * ignored, all digits alike, all rare bytes alike), so a word is never
@@ -140,12 +136,8 @@ struct layout {
 	 */
 	bool *is_gate;
 
-	/*
-	 * the gates: a bit per kept window, a bit per 3-byte half of one (its
-	 * first and last three bytes: see kb_prefilter_run()), then the exact
-	 * table of the windows
-	 */
-	uint64_t *bits, *tri_bits;
+	/* the gates: a bit per kept window, then the exact table of the windows */
+	uint64_t *bits;
 	struct window_slot *slots;	/* open addressing, by window */
 	size_t win_size;		/* a power of two */
 	struct gate_entry *gates;
@@ -188,8 +180,7 @@ struct kb_prefilter {
 	 */
 	uint32_t *freq;
 	uint64_t *held;
-	/* per hashed 4-byte window and 3-byte half (window_key()): how often seen */
-	uint16_t *window_count;
+	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
 	size_t runs;
 	bool sampled;
 
@@ -234,7 +225,6 @@ static void layout_free(struct layout *lay)
 	free(lay->group_end);
 	free(lay->is_gate);
 	free(lay->bits);
-	free(lay->tri_bits);
 	free(lay->slots);
 	free(lay->gates);
 	memset(lay, 0, sizeof(*lay));
@@ -439,6 +429,11 @@ static inline uint32_t window_at(const unsigned char *s)
 	return x | FOLD4;
 }
 
+static inline bool bit_set(const uint64_t *bits, uint32_t b)
+{
+	return (bits[b / 64] >> (b % 64)) & 1;
+}
+
 /* the slot of window @key in the exact table: its own, or the empty one to take */
 static size_t window_slot(const struct layout *lay, uint32_t key)
 {
@@ -460,7 +455,7 @@ static int by_primary(const void *a, const void *b)
 	return 0;
 }
 
-/* the place of window or half @key in the sample's counts */
+/* the place of window @key in the sample's counts */
 static inline uint32_t count_slot(uint32_t key)
 {
 	return (key * 0x9e3779b1u) >> (32 - WINDOW_BITS);
@@ -468,28 +463,24 @@ static inline uint32_t count_slot(uint32_t key)
 
 /*
  * the window of gate word @w that the scan looks for: after the sample, the
- * one whose 3-byte halves the sample's lines held least often (the scan
- * stops where a half of some kept window is: "device:" is looked for as
- * "ice:", not as the "devi" of every "device"), then the window itself; the
- * rarest by its letters before. A word with digits or rare bytes keeps the
- * one by its letters: the scan compares those bytes as they are, a search
- * of the line by their class, and the two must find the same.
+ * one the sample's lines held least often ("device:" is looked for as
+ * "ice:", not as the "devi" of every "device"), the rarest by its letters
+ * before. A word with digits or rare bytes keeps the one by its letters: the
+ * scan compares those bytes as they are, a search of the line by their
+ * class, and the two must find the same.
  */
 static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 {
-	uint32_t best = pf->win_off[w], best_halves = UINT32_MAX, best_count = UINT32_MAX;
+	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
 
 	if (!pf->window_count || !pf->plain[w])
 		return best;
 	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
 		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
-		uint32_t halves = (uint32_t)pf->window_count[count_slot(key & 0xffffff)] +
-				  pf->window_count[count_slot(key >> 8)];
 		uint32_t count = pf->window_count[count_slot(key)];
 
-		if (halves < best_halves || (halves == best_halves && count < best_count)) {
+		if (count < best_count) {
 			best = k;
-			best_halves = halves;
 			best_count = count;
 		}
 	}
@@ -511,11 +502,10 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	while (lay->win_size < 2 * n_gates + 2)
 		lay->win_size *= 2;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
-	lay->tri_bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->tri_bits));
 	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
-	if (!lay->bits || !lay->tri_bits || !lay->slots || !lay->gates ||
+	if (!lay->bits || !lay->slots || !lay->gates ||
 	    !slot_of) {
 		free(slot_of);
 		return -ENOMEM;
@@ -529,10 +519,6 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 		key = window_at((const unsigned char *)pf->words[w] + kept_window(pf, (uint32_t)w));
 		b = window_bit(key);
 		lay->bits[b / 64] |= UINT64_C(1) << (b % 64);
-		b = window_bit(key & 0xffffff);
-		lay->tri_bits[b / 64] |= UINT64_C(1) << (b % 64);
-		b = window_bit(key >> 8);
-		lay->tri_bits[b / 64] |= UINT64_C(1) << (b % 64);
 		slot = window_slot(lay, key);
 		lay->slots[slot].key = key;
 		lay->slots[slot].end++;		/* a count, until the sum below */
@@ -684,7 +670,8 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe || !pf->plain ||
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe ||
+	    !pf->plain ||
 	    !pf->win_score || !pf->win_off ||
 	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
 		return -ENOMEM;
@@ -829,17 +816,6 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 	return n_found;
 }
 
-/* the gate words of @s whose kept window starts at @i, when its bit is set */
-static size_t window_gates(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
-			   size_t n_found)
-{
-	uint32_t key = window_at(s + i), b = window_bit(key);
-
-	if ((pf->lay.bits[b / 64] >> (b % 64)) & 1)
-		n_found = gates_at(pf, s, len, i, key, n_found);
-	return n_found;
-}
-
 /*
  * one line in SAMPLE_EVERY of the first ones: count the words it holds; after
  * SAMPLE_LINES of them, choose the primaries and secondaries again, the
@@ -856,12 +832,9 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
 
 		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
-			uint32_t key = window_at(s + i);
-			uint16_t *c = &pf->window_count[count_slot(key)];
-			uint16_t *h = &pf->window_count[count_slot(key & 0xffffff)];
+			uint16_t *c = &pf->window_count[count_slot(window_at(s + i))];
 
 			*c += *c < UINT16_MAX;
-			*h += *h < UINT16_MAX;
 		}
 		for (uint32_t w = 0; w < pf->n_words; w++)
 			if (line_holds(pf, w, len)) {
@@ -885,7 +858,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 {
 	const unsigned char *s = (const unsigned char *)line;
 	const struct layout *lay = &pf->lay;
-	const uint64_t *bits = lay->bits, *tri_bits = lay->tri_bits;
+	const uint64_t *bits = lay->bits;
 	size_t n_found = 0, n_cands = 0, i;
 
 	pf->classify = false;
@@ -896,36 +869,33 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES) {
 		sample(pf, s, len);
 		bits = lay->bits;
-		tri_bits = lay->tri_bits;
 	}
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
 	}
 	/*
-	 * every other place: a kept window at an even place starts with the
-	 * 3-byte half there, one at an odd place ends with the half at the next
-	 * (even) place, so where a half's bit is set the windows there and just
-	 * before are looked at, in the order of their places
+	 * four windows a turn: the loop's own work once for four probes (a
+	 * window whose bit is set is read again, rarely)
 	 */
-	for (i = 0; i + 4 <= len; i += 2) {
-		uint32_t key = window_at(s + i), b = window_bit(key & 0xffffff);
+	for (i = 0; i + 7 <= len; i += 4) {
+		uint32_t b0 = window_bit(window_at(s + i)), b1 = window_bit(window_at(s + i + 1));
+		uint32_t b2 = window_bit(window_at(s + i + 2)), b3 = window_bit(window_at(s + i + 3));
 
-		if (!((tri_bits[b / 64] >> (b % 64)) & 1))
-			continue;
-		if (i > 0)
-			n_found = window_gates(pf, s, len, i - 1, n_found);
-		b = window_bit(key);
-		if ((bits[b / 64] >> (b % 64)) & 1)
-			n_found = gates_at(pf, s, len, i, key, n_found);
+		if (bit_set(bits, b0))
+			n_found = gates_at(pf, s, len, i, window_at(s + i), n_found);
+		if (bit_set(bits, b1))
+			n_found = gates_at(pf, s, len, i + 1, window_at(s + i + 1), n_found);
+		if (bit_set(bits, b2))
+			n_found = gates_at(pf, s, len, i + 2, window_at(s + i + 2), n_found);
+		if (bit_set(bits, b3))
+			n_found = gates_at(pf, s, len, i + 3, window_at(s + i + 3), n_found);
 	}
-	/* the last three bytes at an even place: the window before them */
-	if (i + 3 == len) {
-		uint32_t b = window_bit(((uint32_t)s[i] | (uint32_t)s[i + 1] << 8 |
-					 (uint32_t)s[i + 2] << 16) | (FOLD4 & 0xffffff));
+	for (; i + 4 <= len; i++) {
+		uint32_t key = window_at(s + i), b = window_bit(key);
 
-		if ((tri_bits[b / 64] >> (b % 64)) & 1)
-			n_found = window_gates(pf, s, len, i - 1, n_found);
+		if (bit_set(bits, b))
+			n_found = gates_at(pf, s, len, i, key, n_found);
 	}
 	if (n_found == 0)
 		return 0;
