@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "kb-prefilter.h"
+#include "kb-linemap.h"
 #include "kb-word.h"
 #include "internal.h"
 
@@ -55,7 +56,6 @@
  */
 #define GATE_BITS	16
 #define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
-#define TRI_BITS	12		/* the trigrams of a line: 2^12 entries, 16 KiB */
 #define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
 #define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
 #define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
@@ -181,6 +181,13 @@ struct kb_prefilter {
 	uint32_t *freq;
 	uint64_t *held;
 	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
+	/*
+	 * the words by the hash of their first trigram (kb_tri_at()), words
+	 * by_tri[by_tri_start[h] .. by_tri_start[h + 1]), then those of two bytes
+	 * (no trigram) up to by_tri_start[2^KB_TRI_BITS + 1]: a sampled line is
+	 * asked only about the words whose first trigram it may hold
+	 */
+	uint32_t *by_tri_start, *by_tri;
 	size_t runs;
 	bool sampled;
 
@@ -188,17 +195,11 @@ struct kb_prefilter {
 	uint32_t *seen;			/* per word: the run that looked for it */
 	bool *present;			/* per word, when seen: in the line */
 	uint32_t *found;		/* the gate words of the line */
-	unsigned char *line;		/* the line, mapped (KB_PREFILTER_LINE_MAX) */
 	uint32_t stamp;
 	const unsigned char *raw;	/* the line of the last run, as given */
 	size_t line_len;		/* its length, when it found a gate */
 	bool classify;			/* the last run found a gate of the classifier */
-	/*
-	 * per hashed trigram of the mapped line: the map_line() that saw it
-	 * last (high 16 bits) and where it first occurs in that line (low 16)
-	 */
-	uint32_t tri[1u << TRI_BITS];
-	uint16_t tri_stamp;
+	struct kb_line_map map;		/* a sampled line, mapped */
 	unsigned char cls[256];		/* byte_class as a table */
 };
 
@@ -249,10 +250,12 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->freq);
 	free(pf->held);
 	free(pf->window_count);
+	free(pf->by_tri_start);
+	free(pf->by_tri);
 	layout_free(&pf->lay);
 	free(pf->present);
 	free(pf->found);
-	free(pf->line);
+	free(pf->map.line);
 	free(pf->words);
 	free(pf->users);
 	free(pf->hint);
@@ -651,6 +654,8 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 	return r;
 }
 
+static void index_by_trigram(struct kb_prefilter *pf);
+
 int kb_prefilter_build(struct kb_prefilter *pf)
 {
 	if (pf->seen)
@@ -669,11 +674,11 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
-	pf->line = malloc(KB_PREFILTER_LINE_MAX);
+	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe ||
 	    !pf->plain ||
 	    !pf->win_score || !pf->win_off ||
-	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
+	    !pf->hint_words || !pf->freq || !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
 		pf->cls[c] = byte_class((unsigned char)c);
@@ -696,84 +701,14 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
+	index_by_trigram(pf);
 	return lay_out(pf, &pf->lay);
 }
 
-/*
- * does @line (@len bytes, mapped) hold @word (@wlen bytes, two or more) at
- * @from or after?
- * Words are short and so are log lines: the first two bytes are compared at
- * each place at once, without a search's setup (memmem's costs more here)
- */
-static bool find_word(const unsigned char *line, size_t from, size_t len,
-		      const unsigned char *word, size_t wlen)
+/* does the sampled line (mapped into pf->map) hold word @w? */
+static bool line_holds(const struct kb_prefilter *pf, uint32_t w)
 {
-	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8;
-
-	for (size_t i = from; i + wlen <= len; i++) {
-		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8;
-
-		if (x == head && memcmp(line + i + 2, word + 2, wlen - 2) == 0)
-			return true;
-	}
-	return false;
-}
-
-static inline uint32_t tri_at(const unsigned char *s)
-{
-	uint32_t x = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
-
-	return (x * 0x9e3779b1u) >> (32 - TRI_BITS);
-}
-
-/*
- * does the line (@len bytes, mapped into pf->line) hold word @w? Not searched
- * for when the line lacks the word's first or last trigram, and searched from
- * where both can be: the first trigram where it first occurs, the last one
- * not before its first place (a trigram that shares the hash of the word's
- * occurs there or earlier, never later)
- */
-static bool line_holds(const struct kb_prefilter *pf, uint32_t w, size_t len)
-{
-	const unsigned char *word = pf->mapped[w];
-	uint32_t wlen = pf->lens[w], first, last;
-
-	if (wlen < 3)
-		return find_word(pf->line, 0, len, word, wlen);
-	first = pf->tri[tri_at(word)];
-	last = pf->tri[tri_at(word + wlen - 3)];
-	if (first >> 16 != pf->tri_stamp || last >> 16 != pf->tri_stamp)
-		return false;
-	first &= 0xffff;
-	last &= 0xffff;
-	if (last >= first + (wlen - 3))
-		first = last - (wlen - 3);
-	return find_word(pf->line, first, len, word, wlen);
-}
-
-/*
- * map line @s into pf->line, and note its trigrams: for the sample, which
- * asks each of its lines about every word (a run asks about a few)
- */
-static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
-{
-	if (++pf->tri_stamp == 0) {
-		memset(pf->tri, 0, sizeof(pf->tri));
-		pf->tri_stamp = 1;
-	}
-	/*
-	 * from the end, so that a trigram's place is its first one: the three
-	 * mapped bytes from i in a register, as tri_at() reads them
-	 */
-	for (size_t i = len, x = 0; i-- > 0;) {
-		uint32_t c = pf->cls[s[i]];
-
-		pf->line[i] = (unsigned char)c;
-		x = (x << 8 | c) & 0xffffff;
-		if (i + 3 <= len)
-			pf->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - TRI_BITS)] =
-				(uint32_t)pf->tri_stamp << 16 | (uint32_t)i;
-	}
+	return kb_line_map_holds(&pf->map, pf->mapped[w], pf->lens[w]);
 }
 
 /*
@@ -816,6 +751,69 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 	return n_found;
 }
 
+/* pf->by_tri_start and pf->by_tri; without memory, none (every word is asked) */
+static void index_by_trigram(struct kb_prefilter *pf)
+{
+	const size_t n_buckets = (1u << KB_TRI_BITS) + 1;	/* the last: two-byte words */
+	uint32_t *start = calloc(n_buckets + 1, sizeof(*start));
+	uint32_t *list = malloc((pf->n_words + 1) * sizeof(*list));
+
+	if (!start || !list) {
+		free(start);
+		free(list);
+		return;
+	}
+	for (size_t w = 0; w < pf->n_words; w++)
+		start[(pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])) + 1]++;
+	for (size_t h = 0; h < n_buckets; h++)
+		start[h + 1] += start[h];
+	for (size_t w = 0; w < pf->n_words; w++)
+		list[start[pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])]++] =
+			(uint32_t)w;
+	/* each start moved to the next one's: back by one bucket */
+	memmove(start + 1, start, n_buckets * sizeof(*start));
+	start[0] = 0;
+	pf->by_tri_start = start;
+	pf->by_tri = list;
+}
+
+/* the sample's count of word @w held by line number @n of the sample */
+static void count_held(struct kb_prefilter *pf, uint32_t w, size_t n)
+{
+	pf->freq[w]++;
+	pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
+}
+
+/*
+ * the words sampled line number @n (@len bytes, mapped into pf->map) holds:
+ * for each trigram hash of the line, at the place where it first occurs, the
+ * words that start with it (line_holds() needs the first trigram), then the
+ * two-byte words
+ */
+static void sample_words(struct kb_prefilter *pf, size_t len, size_t n)
+{
+	const uint32_t *start = pf->by_tri_start;
+
+	if (!start) {
+		for (uint32_t w = 0; w < pf->n_words; w++)
+			if (line_holds(pf, w))
+				count_held(pf, w, n);
+		return;
+	}
+	for (size_t i = 0; i + 3 <= len; i++) {
+		uint32_t h = kb_tri_at(pf->map.line + i);
+
+		if (!kb_line_map_first(&pf->map, i))
+			continue;
+		for (uint32_t k = start[h]; k < start[h + 1]; k++)
+			if (line_holds(pf, pf->by_tri[k]))
+				count_held(pf, pf->by_tri[k], n);
+	}
+	for (uint32_t k = start[1u << KB_TRI_BITS]; k < start[(1u << KB_TRI_BITS) + 1]; k++)
+		if (line_holds(pf, pf->by_tri[k]))
+			count_held(pf, pf->by_tri[k], n);
+}
+
 /*
  * one line in SAMPLE_EVERY of the first ones: count the words it holds; after
  * SAMPLE_LINES of them, choose the primaries and secondaries again, the
@@ -828,7 +826,7 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 	struct layout lay;
 
 	if (pf->runs++ % SAMPLE_EVERY == 0) {
-		map_line(pf, s, len);
+		kb_line_map_set(&pf->map, pf->cls, s, len);
 		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
 
 		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
@@ -836,11 +834,7 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 
 			*c += *c < UINT16_MAX;
 		}
-		for (uint32_t w = 0; w < pf->n_words; w++)
-			if (line_holds(pf, w, len)) {
-				pf->freq[w]++;
-				pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
-			}
+		sample_words(pf, len, n);
 	}
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
 		return;
@@ -852,6 +846,9 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 	}
 	free(pf->window_count);
 	pf->window_count = NULL;
+	free(pf->by_tri_start);
+	free(pf->by_tri);
+	pf->by_tri_start = pf->by_tri = NULL;
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
