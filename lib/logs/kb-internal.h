@@ -155,7 +155,14 @@ struct vfd_kb {
 	uint32_t *mark;			/* per pc: list generation */
 	uint32_t gen;
 	size_t max_prog;
+	/* per byte: bit k set when in_class(k, byte), for the matcher's steps */
+	uint16_t class_of[256];
 };
+
+static inline bool kb_in_class(const struct vfd_kb *kb, uint8_t k, unsigned char c)
+{
+	return kb->class_of[c] >> k & 1;
+}
 
 struct kb_placeholder {
 	const char *name;

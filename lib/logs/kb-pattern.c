@@ -401,11 +401,11 @@ static void add_thread(struct vfd_kb *kb, const struct kb_pattern *p, struct thr
 		return;
 	}
 	case I_NOTPREV:
-		if (pos == 0 || !in_class(in->arg, line[pos - 1]))
+		if (pos == 0 || !kb_in_class(kb, in->arg, line[pos - 1]))
 			add_thread(kb, p, list, n, (uint16_t)(pc + 1), cap, line, len, pos);
 		return;
 	case I_NOTNEXT:
-		if (pos == len || !in_class(in->arg, line[pos]))
+		if (pos == len || !kb_in_class(kb, in->arg, line[pos]))
 			add_thread(kb, p, list, n, (uint16_t)(pc + 1), cap, line, len, pos);
 		return;
 	default:
@@ -484,7 +484,7 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			break;
 		}
 		case I_CLASS:
-			ok = pos < len && in_class(in->arg, line[pos]);
+			ok = pos < len && kb_in_class(kb, in->arg, line[pos]);
 			pos++;
 			pc++;
 			break;
@@ -505,11 +505,11 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			pc++;
 			break;
 		case I_NOTPREV:
-			ok = pos == 0 || !in_class(in->arg, line[pos - 1]);
+			ok = pos == 0 || !kb_in_class(kb, in->arg, line[pos - 1]);
 			pc++;
 			break;
 		case I_NOTNEXT:
-			ok = pos == len || !in_class(in->arg, line[pos]);
+			ok = pos == len || !kb_in_class(kb, in->arg, line[pos]);
 			pc++;
 			break;
 		default:	/* I_MATCH */
@@ -602,7 +602,7 @@ int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char 
 			if (pos >= len)
 				continue;
 			if ((in->op == I_CHAR && lower(line[pos]) == in->arg) ||
-			    (in->op == I_CLASS && in_class(in->arg, line[pos])))
+			    (in->op == I_CLASS && kb_in_class(kb, in->arg, line[pos])))
 				add_thread(kb, p, nl, &nn, (uint16_t)(cl[t].pc + 1), cl[t].cap, line,
 					   len, pos + 1);
 		}
