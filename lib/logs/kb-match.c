@@ -111,6 +111,9 @@ static bool short_slot_at(const unsigned char *s, size_t i, size_t len)
 static void slot_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 {
 	for (size_t i = m->start; i-- > 0;) {
+		/* the one byte each shape needs first: its fifth ':', its 'h' */
+		if ((i + 12 > m->start || line[i + 4] != ':') && line[i] != 'h')
+			continue;
 		if (slot_at(line, i, m->start)) {
 			add_value(m, VFD_KB_SLOT, (const char *)line + i, 12);
 			m->slot_from_prefix = true;

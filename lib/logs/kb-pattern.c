@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kb-internal.h"
+#include "kb-word.h"
 
 #define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
@@ -532,14 +533,17 @@ static int backtrack_run(struct vfd_kb *kb, const struct kb_pattern *p,
 			 const unsigned char *line, size_t len, uint16_t *out)
 {
 	unsigned int steps = 0;
-	unsigned char lead0 = p->lead_len ? (unsigned char)p->lead[0] : 0;
+	size_t n_lead = p->lead_len < 2 ? p->lead_len : 2;
 
 	for (size_t pos = 0; pos < len; pos++) {
 		int r;
 
-		/* most bytes are not the first of the lead: one compare, no call */
-		if (lead0 && lower(line[pos]) != lead0)
-			continue;
+		/* most places do not hold the lead's first bytes: a search skips them */
+		if (n_lead) {
+			pos = kb_lead_next(line, len, pos, p->lead, n_lead);
+			if (pos == len)
+				break;
+		}
 		if (!can_start(p, line, len, pos))
 			continue;
 		r = backtrack_from(kb, p, line, len, pos, out, &steps);

@@ -112,6 +112,7 @@ bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsig
 		const __m128i b1 = _mm_set1_epi8((char)w->base[1]);
 		const __m128i r0 = _mm_set1_epi8((char)w->range[0]);
 		const __m128i r1 = _mm_set1_epi8((char)w->range[1]);
+		const bool exact = !w->range[0] && !w->range[1];
 
 		/*
 		 * sixteen places at a time; the last block ends at the end of the
@@ -119,14 +120,23 @@ bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsig
 		 */
 		for (size_t block = i;; block += 16) {
 			size_t from = block + 17 <= len ? block : len - 17;
-			__m128i t0 = _mm_sub_epi8(_mm_or_si128(_mm_loadu_si128(
-					(const __m128i *)(s + from)), f0), b0);
-			__m128i t1 = _mm_sub_epi8(_mm_or_si128(_mm_loadu_si128(
-					(const __m128i *)(s + from + 1)), f1), b1);
-			unsigned int hits = (unsigned int)_mm_movemask_epi8(
-				_mm_and_si128(_mm_cmpeq_epi8(_mm_min_epu8(t0, r0), t0),
-					      _mm_cmpeq_epi8(_mm_min_epu8(t1, r1), t1)));
+			__m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + from)), f0);
+			__m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + from + 1)),
+						  f1);
+			__m128i m0, m1;
+			unsigned int hits;
 
+			if (exact) {
+				/* letters and punctuation: the byte itself, case aside */
+				m0 = _mm_cmpeq_epi8(v0, b0);
+				m1 = _mm_cmpeq_epi8(v1, b1);
+			} else {
+				v0 = _mm_sub_epi8(v0, b0);
+				v1 = _mm_sub_epi8(v1, b1);
+				m0 = _mm_cmpeq_epi8(_mm_min_epu8(v0, r0), v0);
+				m1 = _mm_cmpeq_epi8(_mm_min_epu8(v1, r1), v1);
+			}
+			hits = (unsigned int)_mm_movemask_epi8(_mm_and_si128(m0, m1));
 			hits &= ~0u << (block - from);
 			for (; hits; hits &= hits - 1)
 				if (kb_word_at(w, cls, s, len, from + (size_t)__builtin_ctz(hits) - a))
@@ -142,4 +152,36 @@ bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsig
 		    kb_word_at(w, cls, s, len, i - a))
 			return true;
 	return false;
+}
+
+size_t kb_lead_next(const unsigned char *s, size_t len, size_t from, const char *lead, size_t n)
+{
+	unsigned char c0 = (unsigned char)lead[0], c1 = n > 1 ? (unsigned char)lead[1] : 0;
+	unsigned char f0 = c0 >= 'a' && c0 <= 'z' ? 0x20 : 0;
+	unsigned char f1 = c1 >= 'a' && c1 <= 'z' ? 0x20 : 0;
+	size_t i = from;
+
+#if defined(__SSE2__)
+	{
+		const __m128i v0 = _mm_set1_epi8((char)c0), v1 = _mm_set1_epi8((char)c1);
+		const __m128i g0 = _mm_set1_epi8((char)f0), g1 = _mm_set1_epi8((char)f1);
+
+		for (; i + 17 <= len; i += 16) {
+			__m128i m = _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(
+					(const __m128i *)(s + i)), g0), v0);
+			unsigned int hits;
+
+			if (n > 1)
+				m = _mm_and_si128(m, _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(
+						(const __m128i *)(s + i + 1)), g1), v1));
+			hits = (unsigned int)_mm_movemask_epi8(m);
+			if (hits)
+				return i + (size_t)__builtin_ctz(hits);
+		}
+	}
+#endif
+	for (; i < len; i++)
+		if ((s[i] | f0) == c0 && (n < 2 || (i + 1 < len && (s[i + 1] | f1) == c1)))
+			return i;
+	return len;
 }

@@ -75,4 +75,11 @@ static inline bool kb_word_at(const struct kb_word *w, const unsigned char *cls,
 bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
 		  size_t len);
 
+/*
+ * the first place from @from on where @s (@len bytes) holds the first @n
+ * (1 or 2) bytes of @lead (lower case, none of 'A' to 'Z'), ASCII case
+ * ignored; @len when there is none
+ */
+size_t kb_lead_next(const unsigned char *s, size_t len, size_t from, const char *lead, size_t n);
+
 #endif
