@@ -716,16 +716,19 @@ static bool line_holds(const struct kb_prefilter *pf, uint32_t w)
  * scan did not find is not there; any other word is searched for in the line
  * as it is (kb_word_find(), which compares by class as line_holds() does)
  */
-static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
+static __attribute__((noinline)) bool look_up_word(struct kb_prefilter *pf, uint32_t w,
+						    size_t len)
 {
-	if (pf->seen[w] != pf->stamp) {
-		pf->seen[w] = pf->stamp;
-		pf->present[w] = false;
-		if (pf->lay.is_gate[w] && pf->plain[w])
-			return false;
-		pf->present[w] = kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
-	}
+	pf->seen[w] = pf->stamp;
+	pf->present[w] = !(pf->lay.is_gate[w] && pf->plain[w]) &&
+			 kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
 	return pf->present[w];
+}
+
+/* the answer remembered in the loop, the look-up out of it */
+static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
+{
+	return pf->seen[w] == pf->stamp ? pf->present[w] : look_up_word(pf, w, len);
 }
 
 /* the gate words of @s whose kept window starts at @i, into pf->found */
