@@ -168,6 +168,12 @@ struct kb_prefilter {
 	 * themselves) and a search of the mapped line say the same
 	 */
 	bool *plain;
+	/*
+	 * per word: the first word with the same text by class ("(1)" and
+	 * "(3)" are both "(0)"): a line holds both or neither, so a word that
+	 * is not plain is looked up once for all of them
+	 */
+	uint32_t *same_as;
 	/* per word: rarest_window's score and offset, asked for often */
 	uint32_t *win_score, *win_off;
 	uint32_t *hint_words;		/* the classifier's words */
@@ -244,6 +250,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->lens);
 	free(pf->probe);
 	free(pf->plain);
+	free(pf->same_as);
 	free(pf->win_score);
 	free(pf->win_off);
 	free(pf->hint_words);
@@ -656,6 +663,34 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 
 static void index_by_trigram(struct kb_prefilter *pf);
 
+/* pf->same_as: for each word, the first one mapped to the same text */
+static int find_same_words(struct kb_prefilter *pf)
+{
+	size_t size = 16;
+	uint32_t *table;
+
+	while (size < 2 * pf->n_words + 2)
+		size *= 2;
+	table = calloc(size, sizeof(*table));	/* word + 1, 0 empty */
+	pf->same_as = malloc((pf->n_words + 1) * sizeof(*pf->same_as));
+	if (!table || !pf->same_as) {
+		free(table);
+		return -ENOMEM;
+	}
+	for (size_t w = 0; w < pf->n_words; w++) {
+		const char *m = (const char *)pf->mapped[w];
+		size_t i = fnv1a_str(m) & (size - 1);
+
+		while (table[i] && strcmp((const char *)pf->mapped[table[i] - 1], m) != 0)
+			i = (i + 1) & (size - 1);
+		if (!table[i])
+			table[i] = (uint32_t)w + 1;
+		pf->same_as[w] = table[i] - 1;
+	}
+	free(table);
+	return 0;
+}
+
 int kb_prefilter_build(struct kb_prefilter *pf)
 {
 	if (pf->seen)
@@ -702,6 +737,8 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
 	index_by_trigram(pf);
+	if (find_same_words(pf) < 0)
+		return -ENOMEM;
 	return lay_out(pf, &pf->lay);
 }
 
@@ -716,12 +753,21 @@ static bool line_holds(const struct kb_prefilter *pf, uint32_t w)
  * scan did not find is not there; any other word is searched for in the line
  * as it is (kb_word_find(), which compares by class as line_holds() does)
  */
+static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len);
+
 static __attribute__((noinline)) bool look_up_word(struct kb_prefilter *pf, uint32_t w,
 						    size_t len)
 {
+	uint32_t same = pf->same_as[w];
+
 	pf->seen[w] = pf->stamp;
-	pf->present[w] = !(pf->lay.is_gate[w] && pf->plain[w]) &&
-			 kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
+	if (pf->plain[w])
+		pf->present[w] = !pf->lay.is_gate[w] &&
+				 kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
+	else if (same != w)
+		pf->present[w] = word_present(pf, same, len);
+	else
+		pf->present[w] = kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
 	return pf->present[w];
 }
 
