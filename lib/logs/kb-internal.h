@@ -130,6 +130,7 @@ struct thread {
 /* a choice left for later by the backtracking matcher (kb-pattern.c) */
 struct choice {
 	uint16_t pc, pos;
+	uint16_t low;		/* a run of choices: pos, pos - 1 ... low */
 	uint16_t cap[CAP_N];
 };
 #define KB_CHOICES	4096	/* more pending choices: the Pike VM takes the line */

@@ -457,7 +457,7 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			  unsigned int *steps)
 {
 	struct choice *ch = kb->choices;
-	size_t n_ch = 0, pos = start;
+	size_t n_ch = 0, pending = 0, pos = start;	/* entries, choices they hold */
 	uint16_t pc = 0, cap[CAP_N] = { 0 };
 
 	for (;;) {
@@ -485,17 +485,48 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			break;
 		}
 		case I_CLASS:
+			if (in[1].op == I_SPLIT && in[1].x == pc && in[1].y == pc + 2u) {
+				/*
+				 * a greedy run (emit_run): the m bytes of the class at
+				 * once, 2m more steps and m choices as one at a time
+				 * would take (the last is taken at once), the m - 1
+				 * left in one entry that gives back the places from
+				 * pos + m - 1 down to pos + 1
+				 */
+				size_t m = 0;
+
+				while (pos + m < len && kb_in_class(kb, in->arg, line[pos + m]))
+					m++;
+				if (m > 0) {
+					if (*steps + 2 * m > BACKTRACK_STEPS ||
+					    pending + m > KB_CHOICES)
+						return -E2BIG;
+					*steps += (unsigned int)(2 * m);
+					if (m > 1) {
+						ch[n_ch].pc = (uint16_t)(pc + 2);
+						ch[n_ch].pos = (uint16_t)(pos + m - 1);
+						ch[n_ch].low = (uint16_t)(pos + 1);
+						memcpy(ch[n_ch].cap, cap, sizeof(cap));
+						n_ch++;
+						pending += m - 1;
+					}
+					pos += m;
+					pc = (uint16_t)(pc + 2);
+					break;
+				}
+			}
 			ok = pos < len && kb_in_class(kb, in->arg, line[pos]);
 			pos++;
 			pc++;
 			break;
 		case I_SPLIT:
-			if (n_ch == KB_CHOICES)
+			if (pending == KB_CHOICES)
 				return -E2BIG;
 			ch[n_ch].pc = in->y;
-			ch[n_ch].pos = (uint16_t)pos;
+			ch[n_ch].pos = ch[n_ch].low = (uint16_t)pos;
 			memcpy(ch[n_ch].cap, cap, sizeof(cap));
 			n_ch++;
+			pending++;
 			pc = in->x;
 			break;
 		case I_JMP:
@@ -519,12 +550,17 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 		}
 		if (ok)
 			continue;
-		if (n_ch == 0)
+		if (pending == 0)
 			return 0;
-		n_ch--;
-		pc = ch[n_ch].pc;
-		pos = ch[n_ch].pos;
-		memcpy(cap, ch[n_ch].cap, sizeof(cap));
+		pending--;
+		pc = ch[n_ch - 1].pc;
+		pos = ch[n_ch - 1].pos;
+		memcpy(cap, ch[n_ch - 1].cap, sizeof(cap));
+		/* a run's entry gives its places one at a time, the last one first */
+		if (ch[n_ch - 1].pos > ch[n_ch - 1].low)
+			ch[n_ch - 1].pos--;
+		else
+			n_ch--;
 	}
 }
 
