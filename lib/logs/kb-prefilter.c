@@ -447,7 +447,11 @@ static inline bool bit_set(const uint64_t *bits, uint32_t b)
 /* the slot of window @key in the exact table: its own, or the empty one to take */
 static size_t window_slot(const struct layout *lay, uint32_t key)
 {
-	size_t i = (key * 0x9e3779b1u) & (lay->win_size - 1);
+	/*
+	 * the product's high bits: its low ones depend only on the key's low
+	 * bits, the window's first bytes, which many windows share
+	 */
+	size_t i = (size_t)(((uint64_t)(key * 0x9e3779b1u) * lay->win_size) >> 32);
 
 	while (lay->slots[i].key && lay->slots[i].key != key)
 		i = (i + 1) & (lay->win_size - 1);
