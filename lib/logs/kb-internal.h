@@ -130,6 +130,7 @@ struct thread {
 /* a choice left for later by the backtracking matcher (kb-pattern.c) */
 struct choice {
 	uint16_t pc, pos;
+	uint16_t low;		/* a run of choices: pos, pos - 1 ... low */
 	uint16_t cap[CAP_N];
 };
 #define KB_CHOICES	4096	/* more pending choices: the Pike VM takes the line */
@@ -155,7 +156,14 @@ struct vfd_kb {
 	uint32_t *mark;			/* per pc: list generation */
 	uint32_t gen;
 	size_t max_prog;
+	/* per byte: bit k set when in_class(k, byte), for the matcher's steps */
+	uint16_t class_of[256];
 };
+
+static inline bool kb_in_class(const struct vfd_kb *kb, uint8_t k, unsigned char c)
+{
+	return kb->class_of[c] >> k & 1;
+}
 
 struct kb_placeholder {
 	const char *name;

@@ -111,6 +111,9 @@ static bool short_slot_at(const unsigned char *s, size_t i, size_t len)
 static void slot_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 {
 	for (size_t i = m->start; i-- > 0;) {
+		/* the one byte each shape needs first: its fifth ':', its 'h' */
+		if ((i + 12 > m->start || line[i + 4] != ':') && line[i] != 'h')
+			continue;
 		if (slot_at(line, i, m->start)) {
 			add_value(m, VFD_KB_SLOT, (const char *)line + i, 12);
 			m->slot_from_prefix = true;
@@ -130,7 +133,9 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	for (size_t i = m->start; i-- > 0;) {
 		size_t d = i + 6, e;
 
-		if (d >= m->start || (i > 0 && in_class(C_ALNUM, line[i - 1])) ||
+		/* the first letter before the call: most places are not a 'g' */
+		if (d >= m->start || lower(line[i]) != 'g' ||
+		    (i > 0 && in_class(C_ALNUM, line[i - 1])) ||
 		    strncasecmp((const char *)line + i, "group ", 6) != 0)
 			continue;
 		for (e = d; e < m->start && is_digit(line[e]); e++)

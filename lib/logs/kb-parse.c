@@ -574,6 +574,12 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 	kb->choices = malloc(KB_CHOICES * sizeof(*kb->choices));
 	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark || !kb->choices)
 		return -ENOMEM;
+	for (int c = 0; c < 256; c++) {
+		kb->class_of[c] = 0;
+		for (int k = C_BLANK; k <= C_ALNUM; k++)
+			if (in_class((enum cls)k, (unsigned char)c))
+				kb->class_of[c] |= (uint16_t)(1u << k);
+	}
 	return 0;
 }
 

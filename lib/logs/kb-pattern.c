@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kb-internal.h"
+#include "kb-word.h"
 
 #define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
@@ -357,6 +358,15 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 		free(full.prog);
 		return r < 0 ? r : -EINVAL;
 	}
+	/*
+	 * an I_CHAR's x, unused by the VM: how many I_CHARs run from it, so that
+	 * the backtracking matcher compares them in one go
+	 */
+	for (size_t pc = p->n_prog; pc-- > 0;)
+		if (full.prog[pc].op == I_CHAR)
+			full.prog[pc].x = pc + 1 < p->n_prog && full.prog[pc + 1].op == I_CHAR &&
+					  full.prog[pc + 1].x < UINT16_MAX ?
+					  (uint16_t)(full.prog[pc + 1].x + 1) : 1;
 	p->prog = full.prog;
 	memcpy(p->first, full.first, sizeof(p->first));
 	return 0;
@@ -392,11 +402,11 @@ static void add_thread(struct vfd_kb *kb, const struct kb_pattern *p, struct thr
 		return;
 	}
 	case I_NOTPREV:
-		if (pos == 0 || !in_class(in->arg, line[pos - 1]))
+		if (pos == 0 || !kb_in_class(kb, in->arg, line[pos - 1]))
 			add_thread(kb, p, list, n, (uint16_t)(pc + 1), cap, line, len, pos);
 		return;
 	case I_NOTNEXT:
-		if (pos == len || !in_class(in->arg, line[pos]))
+		if (pos == len || !kb_in_class(kb, in->arg, line[pos]))
 			add_thread(kb, p, list, n, (uint16_t)(pc + 1), cap, line, len, pos);
 		return;
 	default:
@@ -447,7 +457,7 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			  unsigned int *steps)
 {
 	struct choice *ch = kb->choices;
-	size_t n_ch = 0, pos = start;
+	size_t n_ch = 0, pending = 0, pos = start;	/* entries, choices they hold */
 	uint16_t pc = 0, cap[CAP_N] = { 0 };
 
 	for (;;) {
@@ -457,23 +467,66 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 		if (++*steps > BACKTRACK_STEPS)
 			return -E2BIG;
 		switch (in->op) {
-		case I_CHAR:
-			ok = pos < len && lower(line[pos]) == in->arg;
-			pos++;
-			pc++;
+		case I_CHAR: {
+			/*
+			 * the run of in->x characters at once; the steps counted as
+			 * one at a time: those up to the first that differs, or all
+			 */
+			uint16_t k = 0, run = in->x;
+
+			while (k < run && pos + k < len && lower(line[pos + k]) == in[k].arg)
+				k++;
+			if (*steps + (k == run ? run - 1u : k) > BACKTRACK_STEPS)
+				return -E2BIG;
+			*steps += k == run ? run - 1u : k;
+			ok = k == run;
+			pos += run;
+			pc = (uint16_t)(pc + run);
 			break;
+		}
 		case I_CLASS:
-			ok = pos < len && in_class(in->arg, line[pos]);
+			if (in[1].op == I_SPLIT && in[1].x == pc && in[1].y == pc + 2u) {
+				/*
+				 * a greedy run (emit_run): the m bytes of the class at
+				 * once, 2m more steps and m choices as one at a time
+				 * would take (the last is taken at once), the m - 1
+				 * left in one entry that gives back the places from
+				 * pos + m - 1 down to pos + 1
+				 */
+				size_t m = 0;
+
+				while (pos + m < len && kb_in_class(kb, in->arg, line[pos + m]))
+					m++;
+				if (m > 0) {
+					if (*steps + 2 * m > BACKTRACK_STEPS ||
+					    pending + m > KB_CHOICES)
+						return -E2BIG;
+					*steps += (unsigned int)(2 * m);
+					if (m > 1) {
+						ch[n_ch].pc = (uint16_t)(pc + 2);
+						ch[n_ch].pos = (uint16_t)(pos + m - 1);
+						ch[n_ch].low = (uint16_t)(pos + 1);
+						memcpy(ch[n_ch].cap, cap, sizeof(cap));
+						n_ch++;
+						pending += m - 1;
+					}
+					pos += m;
+					pc = (uint16_t)(pc + 2);
+					break;
+				}
+			}
+			ok = pos < len && kb_in_class(kb, in->arg, line[pos]);
 			pos++;
 			pc++;
 			break;
 		case I_SPLIT:
-			if (n_ch == KB_CHOICES)
+			if (pending == KB_CHOICES)
 				return -E2BIG;
 			ch[n_ch].pc = in->y;
-			ch[n_ch].pos = (uint16_t)pos;
+			ch[n_ch].pos = ch[n_ch].low = (uint16_t)pos;
 			memcpy(ch[n_ch].cap, cap, sizeof(cap));
 			n_ch++;
+			pending++;
 			pc = in->x;
 			break;
 		case I_JMP:
@@ -484,11 +537,11 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			pc++;
 			break;
 		case I_NOTPREV:
-			ok = pos == 0 || !in_class(in->arg, line[pos - 1]);
+			ok = pos == 0 || !kb_in_class(kb, in->arg, line[pos - 1]);
 			pc++;
 			break;
 		case I_NOTNEXT:
-			ok = pos == len || !in_class(in->arg, line[pos]);
+			ok = pos == len || !kb_in_class(kb, in->arg, line[pos]);
 			pc++;
 			break;
 		default:	/* I_MATCH */
@@ -497,12 +550,17 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 		}
 		if (ok)
 			continue;
-		if (n_ch == 0)
+		if (pending == 0)
 			return 0;
-		n_ch--;
-		pc = ch[n_ch].pc;
-		pos = ch[n_ch].pos;
-		memcpy(cap, ch[n_ch].cap, sizeof(cap));
+		pending--;
+		pc = ch[n_ch - 1].pc;
+		pos = ch[n_ch - 1].pos;
+		memcpy(cap, ch[n_ch - 1].cap, sizeof(cap));
+		/* a run's entry gives its places one at a time, the last one first */
+		if (ch[n_ch - 1].pos > ch[n_ch - 1].low)
+			ch[n_ch - 1].pos--;
+		else
+			n_ch--;
 	}
 }
 
@@ -511,14 +569,17 @@ static int backtrack_run(struct vfd_kb *kb, const struct kb_pattern *p,
 			 const unsigned char *line, size_t len, uint16_t *out)
 {
 	unsigned int steps = 0;
-	unsigned char lead0 = p->lead_len ? (unsigned char)p->lead[0] : 0;
+	size_t n_lead = p->lead_len < 2 ? p->lead_len : 2;
 
 	for (size_t pos = 0; pos < len; pos++) {
 		int r;
 
-		/* most bytes are not the first of the lead: one compare, no call */
-		if (lead0 && lower(line[pos]) != lead0)
-			continue;
+		/* most places do not hold the lead's first bytes: a search skips them */
+		if (n_lead) {
+			pos = kb_lead_next(line, len, pos, p->lead, n_lead);
+			if (pos == len)
+				break;
+		}
 		if (!can_start(p, line, len, pos))
 			continue;
 		r = backtrack_from(kb, p, line, len, pos, out, &steps);
@@ -581,7 +642,7 @@ int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char 
 			if (pos >= len)
 				continue;
 			if ((in->op == I_CHAR && lower(line[pos]) == in->arg) ||
-			    (in->op == I_CLASS && in_class(in->arg, line[pos])))
+			    (in->op == I_CLASS && kb_in_class(kb, in->arg, line[pos])))
 				add_thread(kb, p, nl, &nn, (uint16_t)(cl[t].pc + 1), cl[t].cap, line,
 					   len, pos + 1);
 		}

@@ -26,12 +26,12 @@
  * whose primary is there are looked at, in groups that share their next
  * rarest word (a group whose second word is not in the line is passed over
  * at once: a common primary such as "pci_bus" heads 150 patterns): each of
- * their other words is searched for in the line (once a line, remembered;
- * not at all when the line lacks the word's first or last trigram, and from
- * where the first one first occurs, by a stamped table of the line's hashed
- * trigrams), and a pattern with all of them is a candidate. The
- * classifier's other words are searched for only when one of its gates is
- * there: without one it finds nothing relevant (vfd_unknown_classify).
+ * their other words is searched for in the line as it is (once a line,
+ * remembered; kb-word.c offers only the places of the word's least common
+ * pair of bytes, sixteen places at a time, and compares the word there),
+ * and a pattern with all of them is a candidate. The classifier's other
+ * words are searched for only when one of its gates is there: without one
+ * it finds nothing relevant (vfd_unknown_classify).
  *
  * Words are compared by their bytes' classes (byte_class(): ASCII case
  * ignored, all digits alike, all rare bytes alike), so a word is never
@@ -43,6 +43,8 @@
 #include <string.h>
 
 #include "kb-prefilter.h"
+#include "kb-linemap.h"
+#include "kb-word.h"
 #include "internal.h"
 
 /*
@@ -54,7 +56,6 @@
  */
 #define GATE_BITS	16
 #define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
-#define TRI_BITS	12		/* the trigrams of a line: 2^12 entries, 16 KiB */
 #define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
 #define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
 #define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
@@ -76,27 +77,6 @@ static unsigned char byte_class(unsigned char c)
 	return 1;
 }
 
-/* how common byte @c is in a log line: letters by their frequency in English */
-static unsigned int commonness(unsigned char c)
-{
-	static const unsigned char letters[26] = {
-		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
-		67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
-	};
-
-	if (c >= 'a' && c <= 'z')
-		return letters[c - 'a'];
-	if (c >= 'A' && c <= 'Z')
-		return letters[c - 'A'];
-	if (c == ' ')
-		return 150;
-	if (c >= '0' && c <= '9')
-		return 40;
-	if (c == ':' || c == '.' || c == ',')
-		return 30;
-	return 10;
-}
-
 /*
  * the 4-byte window of @word (@len bytes, four or more) least likely in a
  * log line by its bytes' commonness: its score, and its place in @offset
@@ -109,8 +89,8 @@ static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
 
 	*offset = 0;
 	for (size_t k = 0; k + 4 <= len; k++) {
-		unsigned int score = commonness(w[k]) + commonness(w[k + 1]) +
-				     commonness(w[k + 2]) + commonness(w[k + 3]);
+		unsigned int score = kb_byte_commonness(w[k]) + kb_byte_commonness(w[k + 1]) +
+				     kb_byte_commonness(w[k + 2]) + kb_byte_commonness(w[k + 3]);
 
 		if (score < best_score) {
 			best_score = score;
@@ -122,15 +102,13 @@ static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
 
 /*
  * a gate word that keeps a window: the word, where the window starts in it,
- * and its first eight bytes as one load of the line compares them (see
- * gate_head())
+ * and its bytes as kb_word_at() compares them (a copy, so that the words of a
+ * window lie together)
  */
 struct gate_entry {
 	uint32_t word;
 	uint32_t offset;
-	uint32_t len;
-	uint32_t head_len;		/* bytes the head checks: 0 (none) to 8 */
-	uint64_t head, fold, keep;
+	struct kb_word probe;
 };
 
 /*
@@ -180,15 +158,22 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* per word: its text mapped by byte_class, and its length */
+	/* per word: its text mapped by byte_class, its length, its search */
 	unsigned char **mapped;
 	uint32_t *lens;
+	struct kb_word *probe;
 	/*
 	 * per word: of letters and the punctuation the classes keep only, so
 	 * that the scan's check of a gate (ASCII case ignored, other bytes
 	 * themselves) and a search of the mapped line say the same
 	 */
 	bool *plain;
+	/*
+	 * per word: the first word with the same text by class ("(1)" and
+	 * "(3)" are both "(0)"): a line holds both or neither, so a word that
+	 * is not plain is looked up once for all of them
+	 */
+	uint32_t *same_as;
 	/* per word: rarest_window's score and offset, asked for often */
 	uint32_t *win_score, *win_off;
 	uint32_t *hint_words;		/* the classifier's words */
@@ -202,6 +187,13 @@ struct kb_prefilter {
 	uint32_t *freq;
 	uint64_t *held;
 	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
+	/*
+	 * the words by the hash of their first trigram (kb_tri_at()), words
+	 * by_tri[by_tri_start[h] .. by_tri_start[h + 1]), then those of two bytes
+	 * (no trigram) up to by_tri_start[2^KB_TRI_BITS + 1]: a sampled line is
+	 * asked only about the words whose first trigram it may hold
+	 */
+	uint32_t *by_tri_start, *by_tri;
 	size_t runs;
 	bool sampled;
 
@@ -209,18 +201,11 @@ struct kb_prefilter {
 	uint32_t *seen;			/* per word: the run that looked for it */
 	bool *present;			/* per word, when seen: in the line */
 	uint32_t *found;		/* the gate words of the line */
-	unsigned char *line;		/* the line, mapped (KB_PREFILTER_LINE_MAX) */
 	uint32_t stamp;
 	const unsigned char *raw;	/* the line of the last run, as given */
 	size_t line_len;		/* its length, when it found a gate */
-	uint32_t mapped_run;		/* the run whose line pf->line holds */
 	bool classify;			/* the last run found a gate of the classifier */
-	/*
-	 * per hashed trigram of the mapped line: the map_line() that saw it
-	 * last (high 16 bits) and where it first occurs in that line (low 16)
-	 */
-	uint32_t tri[1u << TRI_BITS];
-	uint16_t tri_stamp;
+	struct kb_line_map map;		/* a sampled line, mapped */
 	unsigned char cls[256];		/* byte_class as a table */
 };
 
@@ -263,17 +248,21 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	}
 	free(pf->mapped);
 	free(pf->lens);
+	free(pf->probe);
 	free(pf->plain);
+	free(pf->same_as);
 	free(pf->win_score);
 	free(pf->win_off);
 	free(pf->hint_words);
 	free(pf->freq);
 	free(pf->held);
 	free(pf->window_count);
+	free(pf->by_tri_start);
+	free(pf->by_tri);
 	layout_free(&pf->lay);
 	free(pf->present);
 	free(pf->found);
-	free(pf->line);
+	free(pf->map.line);
 	free(pf->words);
 	free(pf->users);
 	free(pf->hint);
@@ -450,10 +439,19 @@ static inline uint32_t window_at(const unsigned char *s)
 	return x | FOLD4;
 }
 
+static inline bool bit_set(const uint64_t *bits, uint32_t b)
+{
+	return (bits[b / 64] >> (b % 64)) & 1;
+}
+
 /* the slot of window @key in the exact table: its own, or the empty one to take */
 static size_t window_slot(const struct layout *lay, uint32_t key)
 {
-	size_t i = (key * 0x9e3779b1u) & (lay->win_size - 1);
+	/*
+	 * the product's high bits: its low ones depend only on the key's low
+	 * bits, the window's first bytes, which many windows share
+	 */
+	size_t i = (size_t)(((uint64_t)(key * 0x9e3779b1u) * lay->win_size) >> 32);
 
 	while (lay->slots[i].key && lay->slots[i].key != key)
 		i = (i + 1) & (lay->win_size - 1);
@@ -471,13 +469,19 @@ static int by_primary(const void *a, const void *b)
 	return 0;
 }
 
+/* the place of window @key in the sample's counts */
+static inline uint32_t count_slot(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> (32 - WINDOW_BITS);
+}
+
 /*
  * the window of gate word @w that the scan looks for: after the sample, the
  * one the sample's lines held least often ("device:" is looked for as
  * "ice:", not as the "devi" of every "device"), the rarest by its letters
  * before. A word with digits or rare bytes keeps the one by its letters: the
- * scan compares those bytes as they are, a search of the mapped line by
- * their class, and the two must find the same.
+ * scan compares those bytes as they are, a search of the line by their
+ * class, and the two must find the same.
  */
 static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 {
@@ -487,7 +491,7 @@ static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 		return best;
 	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
 		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
-		uint32_t count = pf->window_count[(key * 0x9e3779b1u) >> (32 - WINDOW_BITS)];
+		uint32_t count = pf->window_count[count_slot(key)];
 
 		if (count < best_count) {
 			best = k;
@@ -495,34 +499,6 @@ static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 		}
 	}
 	return best;
-}
-
-/*
- * gate entry @g of word @w, window at @off. A line's byte b is the word's
- * mapped byte c (byte_class) exactly when: c is a letter and (b | 0x20)
- * is c, or c is one of the punctuation bytes the classes keep and b is c.
- * So the word's first bytes of those kinds are compared at once, one load
- * of eight bytes of the line, OR the case bit where the word has a letter,
- * AND the bytes the word has: @head_len of them, up to the first digit or
- * rare byte (a class of many bytes), which the byte loop compares.
- */
-static void gate_head(const struct kb_prefilter *pf, uint32_t w, uint32_t off,
-		      struct gate_entry *g)
-{
-	unsigned char head[8] = { 0 }, fold[8] = { 0 }, keep[8] = { 0 };
-	const unsigned char *word = pf->mapped[w];
-	uint32_t n = 0;
-
-	while (n < 8 && n < pf->lens[w] && word[n] != '0' && word[n] != 1) {
-		head[n] = word[n];
-		fold[n] = word[n] >= 'a' && word[n] <= 'z' ? 0x20 : 0;
-		keep[n] = 0xff;
-		n++;
-	}
-	*g = (struct gate_entry){ .word = w, .offset = off, .len = pf->lens[w], .head_len = n };
-	memcpy(&g->head, head, 8);
-	memcpy(&g->fold, fold, 8);
-	memcpy(&g->keep, keep, 8);
 }
 
 /*
@@ -571,8 +547,10 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	for (size_t w = 0; w < pf->n_words; w++) {
 		if (!lay->is_gate[w])
 			continue;
-		gate_head(pf, (uint32_t)w, kept_window(pf, (uint32_t)w),
-			  &lay->gates[lay->slots[slot_of[w]].end++]);
+		lay->gates[lay->slots[slot_of[w]].end++] = (struct gate_entry){
+			.word = (uint32_t)w, .offset = kept_window(pf, (uint32_t)w),
+			.probe = pf->probe[w],
+		};
 		k++;
 	}
 	free(slot_of);
@@ -687,6 +665,36 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 	return r;
 }
 
+static void index_by_trigram(struct kb_prefilter *pf);
+
+/* pf->same_as: for each word, the first one mapped to the same text */
+static int find_same_words(struct kb_prefilter *pf)
+{
+	size_t size = 16;
+	uint32_t *table;
+
+	while (size < 2 * pf->n_words + 2)
+		size *= 2;
+	table = calloc(size, sizeof(*table));	/* word + 1, 0 empty */
+	pf->same_as = malloc((pf->n_words + 1) * sizeof(*pf->same_as));
+	if (!table || !pf->same_as) {
+		free(table);
+		return -ENOMEM;
+	}
+	for (size_t w = 0; w < pf->n_words; w++) {
+		const char *m = (const char *)pf->mapped[w];
+		size_t i = fnv1a_str(m) & (size - 1);
+
+		while (table[i] && strcmp((const char *)pf->mapped[table[i] - 1], m) != 0)
+			i = (i + 1) & (size - 1);
+		if (!table[i])
+			table[i] = (uint32_t)w + 1;
+		pf->same_as[w] = table[i] - 1;
+	}
+	free(table);
+	return 0;
+}
+
 int kb_prefilter_build(struct kb_prefilter *pf)
 {
 	if (pf->seen)
@@ -696,6 +704,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
+	pf->probe = malloc((pf->n_words + 1) * sizeof(*pf->probe));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
@@ -704,10 +713,11 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
-	pf->line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->plain ||
+	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe ||
+	    !pf->plain ||
 	    !pf->win_score || !pf->win_off ||
-	    !pf->hint_words || !pf->freq || !pf->held || !pf->line)
+	    !pf->hint_words || !pf->freq || !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
 		pf->cls[c] = byte_class((unsigned char)c);
@@ -726,104 +736,49 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 			if (k < len && (pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1))
 				pf->plain[w] = false;
 		}
+		kb_word_init(&pf->probe[w], pf->mapped[w], (uint32_t)len);
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
+	index_by_trigram(pf);
+	if (find_same_words(pf) < 0)
+		return -ENOMEM;
 	return lay_out(pf, &pf->lay);
 }
 
-/*
- * does @line (@len bytes, mapped) hold @word (@wlen bytes, two or more) at
- * @from or after?
- * Words are short and so are log lines: the first two bytes are compared at
- * each place at once, without a search's setup (memmem's costs more here)
- */
-static bool find_word(const unsigned char *line, size_t from, size_t len,
-		      const unsigned char *word, size_t wlen)
+/* does the sampled line (mapped into pf->map) hold word @w? */
+static bool line_holds(const struct kb_prefilter *pf, uint32_t w)
 {
-	uint32_t head = (uint32_t)word[0] | (uint32_t)word[1] << 8;
-
-	for (size_t i = from; i + wlen <= len; i++) {
-		uint32_t x = (uint32_t)line[i] | (uint32_t)line[i + 1] << 8;
-
-		if (x == head && memcmp(line + i + 2, word + 2, wlen - 2) == 0)
-			return true;
-	}
-	return false;
-}
-
-static inline uint32_t tri_at(const unsigned char *s)
-{
-	uint32_t x = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
-
-	return (x * 0x9e3779b1u) >> (32 - TRI_BITS);
+	return kb_line_map_holds(&pf->map, pf->mapped[w], pf->lens[w]);
 }
 
 /*
- * does the line (@len bytes, mapped into pf->line) hold word @w? Not searched
- * for when the line lacks the word's first or last trigram, and searched from
- * where both can be: the first trigram where it first occurs, the last one
- * not before its first place (a trigram that shares the hash of the word's
- * occurs there or earlier, never later)
+ * does the line of this run hold word @w, looked up once a run: a gate the
+ * scan did not find is not there; any other word is searched for in the line
+ * as it is (kb_word_find(), which compares by class as line_holds() does)
  */
-static bool line_holds(const struct kb_prefilter *pf, uint32_t w, size_t len)
+static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len);
+
+static __attribute__((noinline)) bool look_up_word(struct kb_prefilter *pf, uint32_t w,
+						    size_t len)
 {
-	const unsigned char *word = pf->mapped[w];
-	uint32_t wlen = pf->lens[w], first, last;
+	uint32_t same = pf->same_as[w];
 
-	if (wlen < 3)
-		return find_word(pf->line, 0, len, word, wlen);
-	first = pf->tri[tri_at(word)];
-	last = pf->tri[tri_at(word + wlen - 3)];
-	if (first >> 16 != pf->tri_stamp || last >> 16 != pf->tri_stamp)
-		return false;
-	first &= 0xffff;
-	last &= 0xffff;
-	if (last >= first + (wlen - 3))
-		first = last - (wlen - 3);
-	return find_word(pf->line, first, len, word, wlen);
-}
-
-/* map line @s into pf->line, and note its trigrams */
-static void map_line(struct kb_prefilter *pf, const unsigned char *s, size_t len)
-{
-	if (++pf->tri_stamp == 0) {
-		memset(pf->tri, 0, sizeof(pf->tri));
-		pf->tri_stamp = 1;
-	}
-	/*
-	 * from the end, so that a trigram's place is its first one: the three
-	 * mapped bytes from i in a register, as tri_at() reads them
-	 */
-	for (size_t i = len, x = 0; i-- > 0;) {
-		uint32_t c = pf->cls[s[i]];
-
-		pf->line[i] = (unsigned char)c;
-		x = (x << 8 | c) & 0xffffff;
-		if (i + 3 <= len)
-			pf->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - TRI_BITS)] =
-				(uint32_t)pf->tri_stamp << 16 | (uint32_t)i;
-	}
-}
-
-/*
- * line_holds(), looked up once a run: a gate the scan did not find is not
- * there; any other word is searched for in the line, mapped on first need
- */
-static bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
-{
-	if (pf->seen[w] != pf->stamp) {
-		pf->seen[w] = pf->stamp;
-		pf->present[w] = false;
-		if (pf->lay.is_gate[w] && pf->plain[w])
-			return false;
-		if (pf->mapped_run != pf->stamp) {
-			map_line(pf, pf->raw, len);
-			pf->mapped_run = pf->stamp;
-		}
-		pf->present[w] = line_holds(pf, w, len);
-	}
+	pf->seen[w] = pf->stamp;
+	if (pf->plain[w])
+		pf->present[w] = !pf->lay.is_gate[w] &&
+				 kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
+	else if (same != w)
+		pf->present[w] = word_present(pf, same, len);
+	else
+		pf->present[w] = kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
 	return pf->present[w];
+}
+
+/* the answer remembered in the loop, the look-up out of it */
+static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
+{
+	return pf->seen[w] == pf->stamp ? pf->present[w] : look_up_word(pf, w, len);
 }
 
 /* the gate words of @s whose kept window starts at @i, into pf->found */
@@ -837,29 +792,79 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 		return n_found;
 	for (uint32_t g = lay->slots[slot].start; g < lay->slots[slot].end; g++) {
 		const struct gate_entry *e = &lay->gates[g];
-		uint32_t w = e->word, k = 0;
-		const unsigned char *at = s + i - e->offset;
+		uint32_t w = e->word;
 
-		if (i < e->offset || i - e->offset + e->len > len || pf->seen[w] == pf->stamp)
-			continue;
-		/* eight bytes of the line are there to load: the head at once */
-		if (i - e->offset + 8 <= len) {
-			uint64_t x;
-
-			memcpy(&x, at, 8);
-			if (((x | e->fold) & e->keep) != e->head)
-				continue;
-			k = e->head_len;
-		}
-		for (; k < e->len && pf->cls[at[k]] == pf->mapped[w][k]; k++)
-			;
-		if (k < e->len)
+		if (i < e->offset || pf->seen[w] == pf->stamp ||
+		    !kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
 			continue;
 		pf->seen[w] = pf->stamp;
 		pf->present[w] = true;
 		pf->found[n_found++] = w;
 	}
 	return n_found;
+}
+
+/* pf->by_tri_start and pf->by_tri; without memory, none (every word is asked) */
+static void index_by_trigram(struct kb_prefilter *pf)
+{
+	const size_t n_buckets = (1u << KB_TRI_BITS) + 1;	/* the last: two-byte words */
+	uint32_t *start = calloc(n_buckets + 1, sizeof(*start));
+	uint32_t *list = malloc((pf->n_words + 1) * sizeof(*list));
+
+	if (!start || !list) {
+		free(start);
+		free(list);
+		return;
+	}
+	for (size_t w = 0; w < pf->n_words; w++)
+		start[(pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])) + 1]++;
+	for (size_t h = 0; h < n_buckets; h++)
+		start[h + 1] += start[h];
+	for (size_t w = 0; w < pf->n_words; w++)
+		list[start[pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])]++] =
+			(uint32_t)w;
+	/* each start moved to the next one's: back by one bucket */
+	memmove(start + 1, start, n_buckets * sizeof(*start));
+	start[0] = 0;
+	pf->by_tri_start = start;
+	pf->by_tri = list;
+}
+
+/* the sample's count of word @w held by line number @n of the sample */
+static void count_held(struct kb_prefilter *pf, uint32_t w, size_t n)
+{
+	pf->freq[w]++;
+	pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
+}
+
+/*
+ * the words sampled line number @n (@len bytes, mapped into pf->map) holds:
+ * for each trigram hash of the line, at the place where it first occurs, the
+ * words that start with it (line_holds() needs the first trigram), then the
+ * two-byte words
+ */
+static void sample_words(struct kb_prefilter *pf, size_t len, size_t n)
+{
+	const uint32_t *start = pf->by_tri_start;
+
+	if (!start) {
+		for (uint32_t w = 0; w < pf->n_words; w++)
+			if (line_holds(pf, w))
+				count_held(pf, w, n);
+		return;
+	}
+	for (size_t i = 0; i + 3 <= len; i++) {
+		uint32_t h = kb_tri_at(pf->map.line + i);
+
+		if (!kb_line_map_first(&pf->map, i))
+			continue;
+		for (uint32_t k = start[h]; k < start[h + 1]; k++)
+			if (line_holds(pf, pf->by_tri[k]))
+				count_held(pf, pf->by_tri[k], n);
+	}
+	for (uint32_t k = start[1u << KB_TRI_BITS]; k < start[(1u << KB_TRI_BITS) + 1]; k++)
+		if (line_holds(pf, pf->by_tri[k]))
+			count_held(pf, pf->by_tri[k], n);
 }
 
 /*
@@ -874,20 +879,15 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 	struct layout lay;
 
 	if (pf->runs++ % SAMPLE_EVERY == 0) {
-		map_line(pf, s, len);
+		kb_line_map_set(&pf->map, pf->cls, s, len);
 		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
 
 		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
-			uint16_t *c = &pf->window_count[(window_at(s + i) * 0x9e3779b1u) >>
-							(32 - WINDOW_BITS)];
+			uint16_t *c = &pf->window_count[count_slot(window_at(s + i))];
 
 			*c += *c < UINT16_MAX;
 		}
-		for (uint32_t w = 0; w < pf->n_words; w++)
-			if (line_holds(pf, w, len)) {
-				pf->freq[w]++;
-				pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
-			}
+		sample_words(pf, len, n);
 	}
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
 		return;
@@ -899,6 +899,9 @@ static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
 	}
 	free(pf->window_count);
 	pf->window_count = NULL;
+	free(pf->by_tri_start);
+	free(pf->by_tri);
+	pf->by_tri_start = pf->by_tri = NULL;
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
@@ -906,7 +909,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	const unsigned char *s = (const unsigned char *)line;
 	const struct layout *lay = &pf->lay;
 	const uint64_t *bits = lay->bits;
-	size_t n_found = 0, n_cands = 0;
+	size_t n_found = 0, n_cands = 0, i;
 
 	pf->classify = false;
 	if (!bits || len < 4)
@@ -920,18 +923,34 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	if (++pf->stamp == 0) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
-		pf->mapped_run = 0;
 	}
-	for (size_t i = 0; i + 4 <= len; i++) {
+	/*
+	 * four windows a turn: the loop's own work once for four probes (a
+	 * window whose bit is set is read again, rarely)
+	 */
+	for (i = 0; i + 7 <= len; i += 4) {
+		uint32_t b0 = window_bit(window_at(s + i)), b1 = window_bit(window_at(s + i + 1));
+		uint32_t b2 = window_bit(window_at(s + i + 2)), b3 = window_bit(window_at(s + i + 3));
+
+		if (bit_set(bits, b0))
+			n_found = gates_at(pf, s, len, i, window_at(s + i), n_found);
+		if (bit_set(bits, b1))
+			n_found = gates_at(pf, s, len, i + 1, window_at(s + i + 1), n_found);
+		if (bit_set(bits, b2))
+			n_found = gates_at(pf, s, len, i + 2, window_at(s + i + 2), n_found);
+		if (bit_set(bits, b3))
+			n_found = gates_at(pf, s, len, i + 3, window_at(s + i + 3), n_found);
+	}
+	for (; i + 4 <= len; i++) {
 		uint32_t key = window_at(s + i), b = window_bit(key);
 
-		if ((bits[b / 64] >> (b % 64)) & 1)
+		if (bit_set(bits, b))
 			n_found = gates_at(pf, s, len, i, key, n_found);
 	}
 	if (n_found == 0)
 		return 0;
 	pf->raw = s;
-	for (size_t i = 0; i < n_found; i++) {
+	for (i = 0; i < n_found; i++) {
 		uint32_t w = pf->found[i];
 
 		pf->classify |= pf->gate[w];

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A word of the prefilter (kb-prefilter.c) looked for in a log line as it is.
+ * The prefilter compares words by their bytes' classes (ASCII case ignored,
+ * all digits alike, all rare bytes alike); mapping a whole line into classes
+ * to search it for the one or two words a line is asked about cost more than
+ * the searches. Here the line stays as it is: a place is offered where two
+ * neighbouring bytes of the word (its least common pair of letters, kept
+ * punctuation or digits) occur, sixteen places at a time with SSE2 where the target has
+ * it (every x86-64 does), one at a time elsewhere, and the word is compared
+ * there by class.
+ */
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "kb-word.h"
+
+unsigned int kb_byte_commonness(unsigned char c)
+{
+	static const unsigned char letters[26] = {
+		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
+		67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
+	};
+
+	if (c >= 'a' && c <= 'z')
+		return letters[c - 'a'];
+	if (c >= 'A' && c <= 'Z')
+		return letters[c - 'A'];
+	if (c == ' ')
+		return 150;
+	if (c >= '0' && c <= '9')
+		return 40;
+	if (c == ':' || c == '.' || c == ',')
+		return 30;
+	return 10;
+}
+
+/* a class that is one byte of the line, case aside: a letter or kept punctuation */
+static bool plain_class(unsigned char c)
+{
+	return c != '0' && c != 1;
+}
+
+void kb_word_head_init(struct kb_word_head *h, const unsigned char *mapped, uint32_t len)
+{
+	unsigned char head[8] = { 0 }, fold[8] = { 0 }, keep[8] = { 0 };
+	uint32_t n = 0;
+
+	while (n < 8 && n < len && plain_class(mapped[n])) {
+		head[n] = mapped[n];
+		fold[n] = mapped[n] >= 'a' && mapped[n] <= 'z' ? 0x20 : 0;
+		keep[n] = 0xff;
+		n++;
+	}
+	memcpy(&h->head, head, 8);
+	memcpy(&h->fold, fold, 8);
+	memcpy(&h->keep, keep, 8);
+	h->head_len = n;
+}
+
+void kb_word_init(struct kb_word *w, const unsigned char *mapped, uint32_t len)
+{
+	unsigned int best = ~0u;
+
+	memset(w, 0, sizeof(*w));
+	w->mapped = mapped;
+	w->len = len;
+	for (uint32_t k = 0; k + 1 < len; k++) {
+		unsigned int score = kb_byte_commonness(mapped[k]) +
+				     kb_byte_commonness(mapped[k + 1]);
+
+		if (mapped[k] == 1 || mapped[k + 1] == 1 || score >= best)
+			continue;
+		best = score;
+		w->anchor = k;
+		w->anchored = true;
+	}
+	for (int i = 0; i < 2; i++) {
+		unsigned char c = mapped[w->anchor + i];
+
+		w->fold[i] = c >= 'a' && c <= 'z' ? 0x20 : 0;
+		w->base[i] = c;
+		w->range[i] = c == '0' ? 9 : 0;
+	}
+	kb_word_head_init(&w->head, mapped, len);
+}
+
+bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
+		  size_t len)
+{
+	size_t i, last, a = w->anchor;
+
+	if (len < w->len)
+		return false;
+	if (!w->anchored) {
+		for (i = 0; i + w->len <= len; i++)
+			if (kb_word_at(w, cls, s, len, i))
+				return true;
+		return false;
+	}
+	/* i: where the pair may be, from a (the word at 0) to last */
+	last = len - w->len + a;
+	i = a;
+#if defined(__SSE2__)
+	if (len >= 17) {
+		const __m128i f0 = _mm_set1_epi8((char)w->fold[0]);
+		const __m128i f1 = _mm_set1_epi8((char)w->fold[1]);
+		const __m128i b0 = _mm_set1_epi8((char)w->base[0]);
+		const __m128i b1 = _mm_set1_epi8((char)w->base[1]);
+		const __m128i r0 = _mm_set1_epi8((char)w->range[0]);
+		const __m128i r1 = _mm_set1_epi8((char)w->range[1]);
+		const bool exact = !w->range[0] && !w->range[1];
+
+		/*
+		 * sixteen places at a time; the last block ends at the end of the
+		 * line, over places already looked at, which are masked off
+		 */
+		for (size_t block = i;; block += 16) {
+			size_t from = block + 17 <= len ? block : len - 17;
+			__m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + from)), f0);
+			__m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + from + 1)),
+						  f1);
+			__m128i m0, m1;
+			unsigned int hits;
+
+			if (exact) {
+				/* letters and punctuation: the byte itself, case aside */
+				m0 = _mm_cmpeq_epi8(v0, b0);
+				m1 = _mm_cmpeq_epi8(v1, b1);
+			} else {
+				v0 = _mm_sub_epi8(v0, b0);
+				v1 = _mm_sub_epi8(v1, b1);
+				m0 = _mm_cmpeq_epi8(_mm_min_epu8(v0, r0), v0);
+				m1 = _mm_cmpeq_epi8(_mm_min_epu8(v1, r1), v1);
+			}
+			hits = (unsigned int)_mm_movemask_epi8(_mm_and_si128(m0, m1));
+			hits &= ~0u << (block - from);
+			for (; hits; hits &= hits - 1)
+				if (kb_word_at(w, cls, s, len, from + (size_t)__builtin_ctz(hits) - a))
+					return true;
+			if (from + 16 > last)
+				return false;
+		}
+	}
+#endif
+	for (; i <= last; i++)
+		if ((unsigned char)((s[i] | w->fold[0]) - w->base[0]) <= w->range[0] &&
+		    (unsigned char)((s[i + 1] | w->fold[1]) - w->base[1]) <= w->range[1] &&
+		    kb_word_at(w, cls, s, len, i - a))
+			return true;
+	return false;
+}
+
+size_t kb_lead_next(const unsigned char *s, size_t len, size_t from, const char *lead, size_t n)
+{
+	unsigned char c0 = (unsigned char)lead[0], c1 = n > 1 ? (unsigned char)lead[1] : 0;
+	unsigned char f0 = c0 >= 'a' && c0 <= 'z' ? 0x20 : 0;
+	unsigned char f1 = c1 >= 'a' && c1 <= 'z' ? 0x20 : 0;
+	size_t i = from;
+
+#if defined(__SSE2__)
+	{
+		const __m128i v0 = _mm_set1_epi8((char)c0), v1 = _mm_set1_epi8((char)c1);
+		const __m128i g0 = _mm_set1_epi8((char)f0), g1 = _mm_set1_epi8((char)f1);
+
+		for (; i + 17 <= len; i += 16) {
+			__m128i m = _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(
+					(const __m128i *)(s + i)), g0), v0);
+			unsigned int hits;
+
+			if (n > 1)
+				m = _mm_and_si128(m, _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(
+						(const __m128i *)(s + i + 1)), g1), v1));
+			hits = (unsigned int)_mm_movemask_epi8(m);
+			if (hits)
+				return i + (size_t)__builtin_ctz(hits);
+		}
+	}
+#endif
+	for (; i < len; i++)
+		if ((s[i] | f0) == c0 && (n < 2 || (i + 1 < len && (s[i + 1] | f1) == c1)))
+			return i;
+	return len;
+}

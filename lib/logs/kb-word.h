@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A word of the knowledge base's prefilter looked for in a log line as it is,
+ * its bytes compared by their classes (kb-word.c): no mapped copy of the line.
+ */
+#ifndef VFD_KB_WORD_H
+#define VFD_KB_WORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * A word's first bytes that are letters or punctuation the classes keep, as
+ * one 8-byte compare: a line's byte b has a letter's class c exactly when
+ * (b | 0x20) == c, and a kept punctuation byte's class when b == c. So eight
+ * bytes of the line OR @fold AND @keep equal @head where the word's first
+ * @head_len bytes (0 to 8, up to its first digit or rare byte) are there.
+ */
+struct kb_word_head {
+	uint64_t head, fold, keep;
+	uint32_t head_len;
+};
+
+/*
+ * a word (its bytes by class, @len of them, two or more) and the two
+ * neighbouring bytes that a search looks for first: the pair least common in
+ * log lines of letters, kept punctuation and digits, at @anchor (@anchored
+ * false: the word has no such pair, every place is compared). A line's byte
+ * b is of pair byte i's class when ((b | fold[i]) - base[i]) mod 256 <=
+ * range[i]: a letter's class with the case bit set, a punctuation byte's
+ * exactly (range 0), a digit's from '0' to '9' (range 9).
+ */
+struct kb_word {
+	const unsigned char *mapped;
+	uint32_t len, anchor;
+	bool anchored;
+	unsigned char fold[2], base[2], range[2];
+	struct kb_word_head head;
+};
+
+/* how common byte @c is in a log line: letters by their frequency in English */
+unsigned int kb_byte_commonness(unsigned char c);
+/* the head of the word @mapped (@len bytes by class) */
+void kb_word_head_init(struct kb_word_head *h, const unsigned char *mapped, uint32_t len);
+/* @w for the word @mapped (@len bytes by class, two or more; kept, not copied) */
+void kb_word_init(struct kb_word *w, const unsigned char *mapped, uint32_t len);
+/*
+ * does @s (@len bytes, as in the log) hold the word at @at, each byte of
+ * class @cls[byte] (the table the word was mapped by)?
+ */
+static inline bool kb_word_at(const struct kb_word *w, const unsigned char *cls,
+			      const unsigned char *s, size_t len, size_t at)
+{
+	const unsigned char *p = s + at;
+	uint32_t k = 0;
+
+	if (at + w->len > len)
+		return false;
+	if (at + 8 <= len) {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		if (((x | w->head.fold) & w->head.keep) != w->head.head)
+			return false;
+		k = w->head.head_len;
+	}
+	for (; k < w->len; k++)
+		if (cls[p[k]] != w->mapped[k])
+			return false;
+	return true;
+}
+/* does @s (@len bytes, as in the log) hold the word anywhere? */
+bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
+		  size_t len);
+
+/*
+ * the first place from @from on where @s (@len bytes) holds the first @n
+ * (1 or 2) bytes of @lead (lower case, none of 'A' to 'Z'), ASCII case
+ * ignored; @len when there is none
+ */
+size_t kb_lead_next(const unsigned char *s, size_t len, size_t from, const char *lead, size_t n);
+
+#endif
