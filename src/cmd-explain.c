@@ -371,14 +371,19 @@ static void print_wrapped(const char *text, int col, int indent)
 		const char *sp = strchr(text, ' ');
 		int wl = sp ? (int)(sp - text) : (int)strlen(text);
 
+		/* fwrite and putchar, not printf: explain's output is mostly this */
 		if (!line_empty && col + 1 + wl > 78) {
 			putchar('\n');
-			col = printf("%*s", indent, "");
+			for (col = 0; col < indent; col++)
+				putchar(' ');
 			line_empty = true;
 		}
-		if (!line_empty)
-			col += printf(" ");
-		col += printf("%.*s", wl, text);
+		if (!line_empty) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(text, 1, (size_t)wl, stdout);
+		col += wl;
 		line_empty = false;
 		text += wl;
 		while (*text == ' ')

@@ -458,15 +458,29 @@ static size_t window_slot(const struct layout *lay, uint32_t key)
 	return i;
 }
 
-/* by primary word, then secondary word, then pattern number */
-static int by_primary(const void *a, const void *b)
+/*
+ * the triples (primary, secondary, pattern) of @n patterns in pattern order
+ * sorted by primary, then secondary: two stable counting sorts (was qsort)
+ */
+static int sort_by_primary(uint32_t *prim, size_t n, size_t n_words)
 {
-	const uint32_t *x = a, *y = b;
+	uint32_t *tmp = malloc((3 * n + 1) * sizeof(*tmp));
+	uint32_t *at = malloc((n_words + 1) * sizeof(*at));
+	int r = tmp && at ? 0 : -ENOMEM;
 
-	for (int i = 0; i < 3; i++)
-		if (x[i] != y[i])
-			return x[i] < y[i] ? -1 : 1;
-	return 0;
+	for (int key = 1; r == 0 && key >= 0; key--) {
+		memset(at, 0, (n_words + 1) * sizeof(*at));
+		for (size_t i = 0; i < n; i++)
+			at[prim[3 * i + key] + 1]++;
+		for (size_t w = 0; w + 1 < n_words; w++)
+			at[w + 1] += at[w];
+		for (size_t i = 0; i < n; i++)
+			memcpy(tmp + 3 * at[prim[3 * i + key]]++, prim + 3 * i, 3 * sizeof(*tmp));
+		memcpy(prim, tmp, 3 * n * sizeof(*prim));
+	}
+	free(at);
+	free(tmp);
+	return r;
 }
 
 /* the place of window @key in the sample's counts */
@@ -647,19 +661,19 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 		lay->is_gate[w] = true;
 		lay->prim_start[w + 1]++;
 	}
-	qsort(prim, pf->n_patterns, 3 * sizeof(*prim), by_primary);
-	for (size_t w = 0; w < pf->n_words; w++)
+	r = sort_by_primary(prim, pf->n_patterns, pf->n_words);
+	for (size_t w = 0; r == 0 && w < pf->n_words; w++)
 		lay->prim_start[w + 1] += lay->prim_start[w];
-	for (size_t k = 0; k < pf->n_patterns; k++) {
+	for (size_t k = 0; r == 0 && k < pf->n_patterns; k++) {
 		lay->prim_list[k] = prim[3 * k + 2];
 		lay->sec_of[k] = prim[3 * k + 1];
 	}
-	for (size_t k = pf->n_patterns; k-- > 0;)
+	for (size_t k = pf->n_patterns; r == 0 && k-- > 0;)
 		lay->group_end[k] = k + 1 < pf->n_patterns && prim[3 * k] == prim[3 * k + 3] &&
 				    prim[3 * k + 1] == prim[3 * k + 4] ? lay->group_end[k + 1] :
 				    (uint32_t)k + 1;
 	free(prim);
-	r = build_gates(pf, lay);
+	r = r < 0 ? r : build_gates(pf, lay);
 	if (r < 0)
 		layout_free(lay);
 	return r;
@@ -715,9 +729,8 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe ||
-	    !pf->plain ||
-	    !pf->win_score || !pf->win_off ||
-	    !pf->hint_words || !pf->freq || !pf->held || !pf->map.line)
+	    !pf->plain || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
+	    !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
 		pf->cls[c] = byte_class((unsigned char)c);
