@@ -623,9 +623,9 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_pa
 			r = -EINVAL;
 			break;
 		}
-		for (size_t i = 0; i < ll; i++)
-			if (p[i] != ' ' && p[i] != '\t')
-				blank = false;
+		/* up to the first byte that is not a blank */
+		for (size_t i = 0; i < ll && blank; i++)
+			blank = p[i] == ' ' || p[i] == '\t';
 		if (blank)
 			r = end_stanza(kb, &s, &first, err);
 		else if (p[0] == '#')

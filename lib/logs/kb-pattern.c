@@ -148,9 +148,19 @@ static int keep_word(struct kb_pattern *p, const char *word, size_t len)
 	for (size_t i = 0; i < cut; i++)
 		k[i] = (char)lower((unsigned char)word[i]);
 	k[cut] = '\0';
-	for (size_t off = 0; off < p->keyword_len; off += strlen(p->keyword + off) + 1)
-		if (strcmp(p->keyword + off, k) == 0)
+	/* one pass over the kept words: compared while they are walked */
+	for (size_t off = 0; off < p->keyword_len;) {
+		size_t j = 0;
+
+		while (p->keyword[off + j] == k[j] && k[j] != '\0')
+			j++;
+		if (p->keyword[off + j] == k[j])
 			return 0;
+		off += j;
+		while (p->keyword[off] != '\0')
+			off++;
+		off++;
+	}
 	/* sized by the compiler for every word of the pattern's text: no growth */
 	nk = p->keyword + p->keyword_len;
 	memcpy(nk, k, cut + 1);
@@ -243,9 +253,11 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 			const struct kb_placeholder *ph = NULL;
 			size_t nlen = close ? (size_t)(close - text - i - 1) : 0;
 
-			for (size_t k = 0; close && k < kb_n_placeholders; k++)
-				if (strlen(kb_placeholders[k].name) == nlen &&
-				    strncmp(kb_placeholders[k].name, text + i + 1, nlen) == 0)
+			/* names are distinct: the first whose bytes and length agree */
+			for (size_t k = 0; close && !ph && k < kb_n_placeholders; k++)
+				if (kb_placeholders[k].name[0] == text[i + 1] &&
+				    strncmp(kb_placeholders[k].name, text + i + 1, nlen) == 0 &&
+				    kb_placeholders[k].name[nlen] == '\0')
 					ph = &kb_placeholders[k];
 			if (!ph) {
 				vfd_parse_error_set(err, line, "unknown placeholder in pattern at '%.20s' "
@@ -324,7 +336,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		first_set(p, 0);
 	/* the literal characters before the first blank or placeholder */
 	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
-	       !strchr("% \t", text[p->lead_len])) {
+	       text[p->lead_len] != '%' && text[p->lead_len] != ' ' && text[p->lead_len] != '\t') {
 		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
 		p->lead_len++;
 	}
