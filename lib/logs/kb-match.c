@@ -259,7 +259,9 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		 * named), and the file puts the families of one kind of cause before
 		 * those that only know a thing and a failure.
 		 */
-		agrees = family_agrees(e, text + cap[CAP_START], len - cap[CAP_START]);
+		/* a broad family reads the whole line, as explain reports its kind */
+		agrees = e->broad ? family_agrees(e, text, len)
+				  : family_agrees(e, text + cap[CAP_START], len - cap[CAP_START]);
 		score = ((uint64_t)entry_rank(e) << 50) |
 			(e->broad ? agrees << 49 | (uint64_t)(0xffffu - (p->entry & 0xffffu)) << 32 : 0) |
 			((uint64_t)(MATCH_LINE_MAX - cap[CAP_START]) << 16) |
