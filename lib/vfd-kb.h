@@ -66,6 +66,8 @@ struct vfd_kb_entry {
 	bool harmless;			/* looks alarming, is not */
 	bool wrapper;			/* only carries another message: matched last */
 	bool family;			/* covers a whole family: loses to dedicated entries */
+	bool broad;			/* a family of any program (by its words): loses to
+					 * the programs' own families */
 	char **sources;			/* "repo:path:function", NULL-terminated */
 	size_t n_sources;
 	struct vfd_kb_pattern_text *patterns;
@@ -136,9 +138,12 @@ struct vfd_kb_match {
 /*
  * vfd_kb_match - recognise one log line (without its newline)
  * Patterns may match anywhere in the line, so log prefixes need no
- * stripping. When several entries match, entries rank wrapper < family <
- * dedicated (a wrapper loses to any other entry, a family entry to any
- * dedicated one); within a rank the message that starts first wins, then the
+ * stripping. When several entries match, entries rank wrapper < broad
+ * family < harmless wrapper < family < dedicated (a wrapper loses to any
+ * other entry, a broad family to a program's own family and to a harmless
+ * wrapper, a family entry to any dedicated one); within a rank the message
+ * that starts first wins, then (between families) the one whose kind the
+ * message's words confirm (between broad families that goes first), then the
  * most specific pattern (most literal characters). A
  * message that names no device gets the last full PCI address before it in
  * the line (the kernel's "vfio-pci 0000:01:00.0: " prefix, QEMU's host=).

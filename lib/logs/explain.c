@@ -247,8 +247,13 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		return r;
 	ex->matched++;
 	ei = vfd_kb_entry_index(ex->kb, m.entry);
-	/* the message to the end of the line: a family pattern may end at its trouble word */
-	kind = vfd_kb_kind_of(m.entry, line + m.start, len - m.start);
+	/*
+	 * the message to the end of the line: a family pattern may end at its
+	 * trouble word; a broad family reads the whole line (its pattern may start
+	 * at any of its words, the thing or the kind's)
+	 */
+	kind = m.entry->broad ? vfd_kb_kind_of(m.entry, line, len)
+			      : vfd_kb_kind_of(m.entry, line + m.start, len - m.start);
 	key = problem_key(&m, kind, &n_ident);
 	if (!key)
 		return -ENOMEM;

@@ -147,10 +147,36 @@ static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 	}
 }
 
-/* wrapper 0 < family 1 < dedicated 2 */
+/*
+ * wrapper 0 < broad family 1 < harmless wrapper 2 < family 3 < dedicated 4: a
+ * broad family (data/kb/95-kind-families.kb) reads a line by the passthrough
+ * thing and the kind word it names, anywhere in it, so a program's own family
+ * knows the line better; a harmless wrapper knows the whole line by its
+ * prefix (libvirt's debug level, a BAR listing), whatever words it holds
+ */
 static unsigned int entry_rank(const struct vfd_kb_entry *e)
 {
-	return e->wrapper ? 0 : e->family ? 1 : 2;
+	if (e->wrapper)
+		return e->harmless ? 2 : 0;
+	return e->broad ? 1 : e->family ? 3 : 4;
+}
+
+/*
+ * Several families often match one line at the same place (the kind families
+ * of data/kb/95-kind-families.kb: "vfio ... reset" and "vfio ... busy" both
+ * match "vfio: cannot reset: Device or resource busy"). The kind reported is
+ * read from the message's words (kb-kind.c) whichever entry wins, so the entry
+ * whose own kind that reading confirms is the one whose meaning, causes and
+ * fixes fit the line. 1 for such a family, 0 otherwise (and for the others).
+ */
+static uint64_t family_agrees(const struct vfd_kb_entry *e, const char *msg, size_t len)
+{
+	const char *kind;
+
+	if (!e->family || e->wrapper)
+		return 0;
+	kind = vfd_kb_kind_of(e, msg, len);
+	return kind && e->kind && strcmp(kind, e->kind) == 0;
 }
 
 /* how a candidate ranks before it runs: its entry's rank, then its literal text */
@@ -186,7 +212,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	const unsigned char *line = (const unsigned char *)text;
 	uint16_t cap[CAP_N], best_cap[CAP_N];
 	const struct kb_pattern *best = NULL;
-	unsigned long best_score = 0;
+	uint64_t best_score = 0;
 	size_t n_cands;
 
 	/* the values are filled as they are found: only the head needs clearing */
@@ -209,7 +235,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	for (size_t c = 0; c < n_cands; c++) {
 		struct kb_pattern *p = &kb->patterns[kb->cands[c]];
 		const struct vfd_kb_entry *e = &kb->entries[p->entry];
-		unsigned long score;
+		uint64_t score, agrees;
 		int r;
 
 		/* a wrapper only when nothing else matches, a family when no dedicated entry */
@@ -224,11 +250,22 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		if (r == 0)
 			continue;
 		/*
-		 * the rank, then the message that starts first in the line, then the
-		 * most specific pattern, then the earlier entry
+		 * the rank; then the message that starts first in the line, then
+		 * (between families) the one whose kind the message's words confirm,
+		 * then the most specific pattern, then the earlier entry. Between
+		 * broad families the confirmed kind goes first, then the earlier
+		 * entry: they all read the same line by its words ("failed ... vfio
+		 * ... busy" is the busy family's line however early the failure is
+		 * named), and the file puts the families of one kind of cause before
+		 * those that only know a thing and a failure.
 		 */
-		score = ((unsigned long)entry_rank(e) << 40) |
-			((unsigned long)(MATCH_LINE_MAX - cap[CAP_START]) << 16) | p->literal_chars;
+		/* a broad family reads the whole line, as explain reports its kind */
+		agrees = e->broad ? family_agrees(e, text, len)
+				  : family_agrees(e, text + cap[CAP_START], len - cap[CAP_START]);
+		score = ((uint64_t)entry_rank(e) << 50) |
+			(e->broad ? agrees << 49 | (uint64_t)(0xffffu - (p->entry & 0xffffu)) << 32 : 0) |
+			((uint64_t)(MATCH_LINE_MAX - cap[CAP_START]) << 16) |
+			(e->broad ? 0 : agrees << 15) | p->literal_chars;
 		if (best && (score < best_score ||
 			     (score == best_score && (p->entry > best->entry ||
 						      (p->entry == best->entry && p->index > best->index)))))

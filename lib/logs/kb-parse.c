@@ -373,9 +373,9 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		} else if (strcmp(f->key, "kind") == 0) {
 			r = set_kind(&e, f, err);
 		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||
-			   strcmp(f->key, "family") == 0) {
+			   strcmp(f->key, "family") == 0 || strcmp(f->key, "broad") == 0) {
 			bool *flag = f->key[0] == 'h' ? &e.harmless : f->key[0] == 'w' ? &e.wrapper
-											 : &e.family;
+				   : f->key[0] == 'b' ? &e.broad : &e.family;
 
 			if (!yes_no(f->value, flag)) {
 				vfd_parse_error_set(err, f->line, "%s: expected yes or no", f->key);
@@ -438,6 +438,10 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 			/* a family covers messages not known one by one: never an all-clear */
 			vfd_parse_error_set(err, s->f[0].line, "entry '%s': a family entry cannot be "
 				  "harmless", e.id);
+			r = -EINVAL;
+		} else if (e.broad && !e.family) {
+			vfd_parse_error_set(err, s->f[0].line, "entry '%s': 'broad: yes' needs "
+				  "'family: yes'", e.id);
 			r = -EINVAL;
 		} else if (e.wrapper && e.family) {
 			vfd_parse_error_set(err, s->f[0].line, "entry '%s' is both a wrapper and a family",

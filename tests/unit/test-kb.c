@@ -159,6 +159,7 @@ static void parser_bad(void **state)
 	parse_bad("id: kernel.a\nlayer: kernel\nkind: harmless\nharmless: yes\nfamily: yes\n"
 		  "title: t\nsource: s\nmatch: some text\nmeaning: m\n", 1,
 		  "a family entry cannot be harmless");
+	parse_bad(ENTRY("kernel.a", "match: some text\nbroad: yes\n"), 1, "needs 'family: yes'");
 	{
 		char big[5000];
 
@@ -386,6 +387,50 @@ static void matcher_family(void **state)
 	vfd_kb_free(kb);
 }
 
+/* a broad family of one kind of cause: thing and kind word anywhere */
+#define BROAD(id, kind, extra) "id: " id "\nlayer: kernel\nkind: " kind "\nfamily: yes\n" \
+	"broad: yes\ntitle: t\nsource: linux:a.c:f\n" extra "meaning: m\ncause: c\nfix: f\n\n"
+
+/*
+ * wrapper < broad family < harmless wrapper < family < dedicated; between
+ * broad families the one whose kind the line's words confirm, then the
+ * earlier entry; a broad family's kind is read from the whole line
+ */
+static void matcher_broad(void **state)
+{
+	struct vfd_kb *kb = parse_ok(
+		BROAD("kinds.reset", "reset", "match: vfio%any%reset\nmatch: reset%any%vfio\n")
+		BROAD("kinds.busy", "device-busy", "match: vfio%any%busy\nmatch: busy%any%vfio\n")
+		BROAD("kinds.vfio-any", "binding", "match: vfio%any%failed\nmatch: failed%any%vfio\n")
+		ENTRY("kernel.vfio-pci-family", "family: yes\nmatch: vfio-pci %slot%: %any%\n")
+		"id: kernel.listing\nlayer: kernel\nkind: harmless\nharmless: yes\nwrapper: yes\n"
+		"title: t\nsource: linux:a.c:f\nmatch: debug : %any%\nmeaning: m\n\n"
+		ENTRY("libvirt.wrap", "wrapper: yes\nmatch: unexpectedly closed the monitor\n"));
+	struct vfd_explain *ex = vfd_explain_new(kb);
+	const char *line;
+
+	/* the program's own family, though it starts later in the line */
+	expect(kb, "host: reset of vfio-pci 0000:01:00.0: failed", "kernel.vfio-pci-family");
+	/* a broad family over a wrapper, under a harmless one */
+	expect(kb, "qemu unexpectedly closed the monitor: vfio: cannot reset",
+	       "kinds.reset");
+	expect(kb, "1234: debug : vfio device reset", "kernel.listing");
+	/* "busy" is read before "reset" (data/kind-words.tsv): the busy family */
+	expect(kb, "failed to reset the vfio device: Device or resource busy", "kinds.busy");
+	/* no kind word: the fallback; a kind word: its family, not the fallback */
+	expect(kb, "vfio container setup failed", "kinds.vfio-any");
+	expect(kb, "vfio container reset failed", "kinds.reset");
+	/* the kind reported is read from the whole line, before the pattern's start */
+	assert_non_null(ex);
+	line = "access denied: vfio reset";
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_int_equal(vfd_explain_count(ex), 1);
+	assert_string_equal(vfd_explain_problem(ex, 0)->entry->id, "kinds.reset");
+	assert_string_equal(vfd_explain_problem(ex, 0)->kind, "permission");
+	vfd_explain_free(ex);
+	vfd_kb_free(kb);
+}
+
 /*
  * The prefilter chooses the word it looks for first again after a sample of
  * the first lines (lib/logs/kb-prefilter.c): "quux" looks rarest by its letters,
@@ -490,6 +535,7 @@ int main(void)
 		cmocka_unit_test(matcher_values),
 		cmocka_unit_test(matcher_rules),
 		cmocka_unit_test(matcher_family),
+		cmocka_unit_test(matcher_broad),
 		cmocka_unit_test(matcher_after_sample),
 		cmocka_unit_test(expand),
 		cmocka_unit_test(builtin),

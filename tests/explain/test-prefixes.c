@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * TAP test: a message reads the same behind the prefixes users paste it with.
+ * Every line of a set in the threads.tsv format (kind, line, url: the
+ * development set) or the binaries.tsv format (program, level, line, source)
+ * goes through explain bare and behind each prefix below (a dmesg timestamp,
+ * dmesg -T, the journal, syslog, a /dev/kmsg record, a Markdown quote; and
+ * in place of the program's own head, QEMU's heads with Proxmox's "kvm: ",
+ * libvirt's log head); the outcome must not change:
+ *   - a problem of kind K stays a problem of kind K (another entry may read it,
+ *     a program's family that knows the prefix, but not another kind);
+ *   - a harmless line stays harmless behind the log formats' own prefixes
+ *     (libvirt's head here says an error was logged: a harmless note at
+ *     error level is no longer the same note);
+ *   - a line flagged as unknown is not silent behind a prefix.
+ * The held-out sets are never given to it (tests/explain/heldout/README.md).
+ *
+ * usage: test-prefixes SET.tsv...
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfd.h"
+#include "tap-result.h"
+
+#define LINE_MAX_TEST 4096
+
+/*
+ * The prefixes. A log's own head (timestamps, a quote) goes before any line;
+ * a program's head replaces the head of that program's lines only (a kernel
+ * line is never pasted behind "kvm: "): QEMU's name as QEMU, RHEL's qemu-kvm
+ * and Proxmox's kvm print it, libvirt's log head for virsh's "error: ".
+ * Proxmox's "TASK ERROR: " is left out: it carries only qemu-server's own
+ * messages (its family reads them, corpus/tools.txt), never a kernel or QEMU
+ * line, and a head that says a task failed is read as that task's failure.
+ */
+enum head { H_ANY, H_QEMU, H_VIRSH };
+
+static const struct {
+	const char *text;
+	enum head replaces;	/* H_ANY: prepended to every line */
+	bool log_format;	/* a log's own head: says nothing about the level */
+} prefixes[] = {
+	{ "[   12.345678] ", H_ANY, true },
+	{ "[Mon Dec  5 10:00:00 2024] ", H_ANY, true },
+	{ "Dec 05 10:00:00 host kernel: ", H_ANY, true },
+	{ "Dec  5 10:00:00 host kernel: [   12.345678] ", H_ANY, true },
+	{ "6,1234,12345678,-;", H_ANY, true },
+	{ "> ", H_ANY, true },
+	{ "qemu-system-x86_64: ", H_QEMU, false },
+	{ "2024-01-01T00:00:00.000000Z qemu-system-x86_64: ", H_QEMU, false },
+	{ "qemu-kvm: ", H_QEMU, false },
+	{ "kvm: ", H_QEMU, false },
+	{ "2024-01-01 00:00:00.000+0000: 1234: error : virHostdevPreparePCIDevices:123 : ", H_VIRSH,
+	  false },
+};
+
+static const char *const qemu_heads[] = { "qemu-system-x86_64: ", "qemu-kvm: ", "kvm: ", NULL };
+
+/* the length of @line's head of kind @h (QEMU's name, virsh's "error: "), or 0 */
+static size_t head_of(const char *line, enum head h)
+{
+	if (h == H_QEMU) {
+		for (size_t i = 0; qemu_heads[i]; i++)
+			if (strncmp(line, qemu_heads[i], strlen(qemu_heads[i])) == 0)
+				return strlen(qemu_heads[i]);
+		return 0;
+	}
+	return h == H_VIRSH && strncmp(line, "error: ", 7) == 0 ? 7 : 0;
+}
+
+enum outcome { O_NONE, O_UNKNOWN, O_HARMLESS, O_PROBLEM };
+
+static const char *const outcome_names[] = { "silent", "unknown", "harmless", "problem" };
+
+struct reading {
+	enum outcome outcome;
+	char kind[32];
+	char id[96];
+};
+
+static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
+{
+	struct vfd_explain *ex = vfd_explain_new(kb);
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!ex)
+		return -1;
+	r = vfd_explain_feed(ex, line, strlen(line));
+	if (r >= 0 && vfd_explain_count(ex) > 0) {
+		const struct vfd_problem *p = vfd_explain_problem(ex, 0);
+
+		out->outcome = p->entry->harmless ? O_HARMLESS : O_PROBLEM;
+		snprintf(out->kind, sizeof(out->kind), "%s", p->kind ? p->kind : p->entry->kind);
+		snprintf(out->id, sizeof(out->id), "%s", p->entry->id);
+	} else if (r >= 0 && vfd_explain_unknown_count(ex) > 0) {
+		out->outcome = O_UNKNOWN;
+	}
+	vfd_explain_free(ex);
+	return r < 0 ? -1 : 0;
+}
+
+/* why @got is not the outcome @bare allows behind prefix @i, or NULL */
+static const char *differs(const struct reading *bare, const struct reading *got, size_t i)
+{
+	switch (bare->outcome) {
+	case O_PROBLEM:
+		if (got->outcome != O_PROBLEM)
+			return "no longer a problem";
+		return strcmp(bare->kind, got->kind) ? "another kind" : NULL;
+	case O_HARMLESS:
+		return prefixes[i].log_format && got->outcome != O_HARMLESS ? "no longer harmless"
+									     : NULL;
+	case O_UNKNOWN:
+		return got->outcome == O_NONE ? "silent" : NULL;
+	case O_NONE:
+		break;
+	}
+	return NULL;
+}
+
+/* the line column of a set: 2 in threads.tsv, 3 in binaries.tsv (by its header) */
+static int line_column(const char *header)
+{
+	if (strcmp(header, "kind\tline\turl") == 0)
+		return 2;
+	if (strcmp(header, "program\tlevel\tline\tsource") == 0)
+		return 3;
+	return 0;
+}
+
+static char *field(char *row, int column)
+{
+	char *f = row;
+
+	for (int c = 1; c < column && f; c++) {
+		f = strchr(f, '\t');
+		f = f ? f + 1 : NULL;
+	}
+	if (f && strchr(f, '\t'))
+		*strchr(f, '\t') = '\0';
+	return f;
+}
+
+static void check_set(struct vfd_kb *kb, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	unsigned int lineno = 0, lines = 0, tried = 0, broken = 0;
+	FILE *f = fopen(path, "r");
+	char *buf = NULL, text[LINE_MAX_TEST];
+	size_t cap = 0;
+	ssize_t n;
+	int column = 0;
+
+	if (!f) {
+		result(false, "cannot open '%s'", path);
+		return;
+	}
+	while ((n = getline(&buf, &cap, f)) >= 0) {
+		struct reading bare, got;
+		char *line;
+
+		lineno++;
+		if (n && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+		if (lineno == 1) {
+			column = line_column(buf);
+			if (!column)
+				break;
+			continue;
+		}
+		line = field(buf, column);
+		if (!line || !*line || read_line(kb, line, &bare) < 0)
+			continue;
+		lines++;
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+			const char *why;
+
+			size_t head = head_of(line, prefixes[i].replaces);
+
+			if (prefixes[i].replaces != H_ANY && !head)
+				continue;
+			snprintf(text, sizeof(text), "%s%s", prefixes[i].text, line + head);
+			if (read_line(kb, text, &got) < 0)
+				continue;
+			tried++;
+			why = differs(&bare, &got, i);
+			if (why) {
+				broken++;
+				result(false, "%s:%u behind \"%s\": %s (bare: %s %s %s, got: %s %s %s)",
+				       base, lineno, prefixes[i].text, why,
+				       outcome_names[bare.outcome], bare.id, bare.kind,
+				       outcome_names[got.outcome], got.id, got.kind);
+			}
+		}
+	}
+	free(buf);
+	fclose(f);
+	if (!column) {
+		result(false, "%s: expected the header of threads.tsv or binaries.tsv", base);
+		return;
+	}
+	result(broken == 0, "%s: %u lines, %u readings behind %zu prefixes, %u changed", base,
+	       lines, tried, sizeof(prefixes) / sizeof(prefixes[0]), broken);
+}
+
+int main(int argc, char **argv)
+{
+	struct vfd_parse_error err;
+	struct vfd_kb *kb;
+
+	if (vfd_kb_new_builtin(&kb, &err) < 0) {
+		printf("not ok 1 - built-in knowledge base: line %u: %s\n1..1\n", err.line,
+		       err.message);
+		return 1;
+	}
+	for (int a = 1; a < argc; a++) {
+		if (strstr(argv[a], "heldout")) {
+			result(false, "%s: a held-out set is only ever scored", argv[a]);
+			continue;
+		}
+		check_set(kb, argv[a]);
+	}
+	printf("1..%u\n", n_test);
+	vfd_kb_free(kb);
+	return n_failed ? 1 : 0;
+}
