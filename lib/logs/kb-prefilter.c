@@ -43,22 +43,8 @@
 #include <string.h>
 
 #include "kb-prefilter.h"
-#include "kb-linemap.h"
-#include "kb-word.h"
+#include "kb-prefilter-int.h"
 #include "internal.h"
-
-/*
- * the bit set of the kept windows: 2^16 bits, 8 KiB, so that the L1 cache
- * holds it where the scan probes it at every byte of the log (2^20 bits, 128
- * KiB, missed it at nearly every byte). A knowledge base of 1,000 gates sets
- * 1.5% of the bits, one of 3,000 4.5%: a window that passes by chance costs
- * a look-up in the exact table, less than the misses did.
- */
-#define GATE_BITS	16
-#define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
-#define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
-#define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
-#define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
 
 /*
  * the class of byte @c as words are compared: ASCII case ignored, all digits
@@ -100,114 +86,6 @@ static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
 	return best_score;
 }
 
-/*
- * a gate word that keeps a window: the word, where the window starts in it,
- * and its bytes as kb_word_at() compares them (a copy, so that the words of a
- * window lie together)
- */
-struct gate_entry {
-	uint32_t word;
-	uint32_t offset;
-	struct kb_word probe;
-};
-
-/*
- * a kept window in the exact table (FOLD4; 0: an empty slot) and its gate
- * words, gates[start .. end): one cache line for a window the scan meets
- */
-struct window_slot {
-	uint32_t key, start, end;
-};
-
-/*
- * which word of each pattern is looked for first (its primary), which next
- * (its secondary), and the gates that follow from it
- */
-struct layout {
-	/*
-	 * per word, the patterns it is the primary of, grouped by their
-	 * secondary word; per place in that list, where the next group starts
-	 * (so a group whose secondary is not in a line is passed over)
-	 */
-	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
-	/*
-	 * per word: a gate (a primary, a secondary of four bytes or more, or a
-	 * gate of the classifier): the window scan finds every one a line holds
-	 */
-	bool *is_gate;
-
-	/* the gates: a bit per kept window, then the exact table of the windows */
-	uint64_t *bits;
-	struct window_slot *slots;	/* open addressing, by window */
-	size_t win_size;		/* a power of two */
-	struct gate_entry *gates;
-};
-
-struct kb_prefilter {
-
-	/* distinct words, in the order first added: their ids */
-	char **words;
-	size_t n_words, cap_words;
-	uint32_t *users;		/* per word: patterns that require it */
-	int16_t *hint;			/* per word: the classifier's bit, -1 none */
-	bool *gate;			/* per word: a classifier word that gates */
-	uint32_t *index;		/* hash index of the words: id + 1, 0 empty */
-	size_t index_size;		/* a power of two */
-
-	/* per pattern: its words, pw[pw_start[p] .. pw_start[p + 1]) */
-	uint32_t *pw, *pw_start;
-	size_t n_pw, cap_pw, n_patterns, cap_patterns;
-
-	/* per word: its text mapped by byte_class, its length, its search */
-	unsigned char **mapped;
-	uint32_t *lens;
-	struct kb_word *probe;
-	/*
-	 * per word: of letters and the punctuation the classes keep only, so
-	 * that the scan's check of a gate (ASCII case ignored, other bytes
-	 * themselves) and a search of the mapped line say the same
-	 */
-	bool *plain;
-	/*
-	 * per word: the first word with the same text by class ("(1)" and
-	 * "(3)" are both "(0)"): a line holds both or neither, so a word that
-	 * is not plain is looked up once for all of them
-	 */
-	uint32_t *same_as;
-	/* per word: rarest_window's score and offset, asked for often */
-	uint32_t *win_score, *win_off;
-	uint32_t *hint_words;		/* the classifier's words */
-	size_t n_hint_words;
-	struct layout lay;
-
-	/*
-	 * the first lines of the log, one in SAMPLE_EVERY: per word, in how many,
-	 * and which (a bit per line of the sample)
-	 */
-	uint32_t *freq;
-	uint64_t *held;
-	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
-	/*
-	 * the words by the hash of their first trigram (kb_tri_at()), words
-	 * by_tri[by_tri_start[h] .. by_tri_start[h + 1]), then those of two bytes
-	 * (no trigram) up to by_tri_start[2^KB_TRI_BITS + 1]: a sampled line is
-	 * asked only about the words whose first trigram it may hold
-	 */
-	uint32_t *by_tri_start, *by_tri;
-	size_t runs;
-	bool sampled;
-
-	/* scratch of a run */
-	uint32_t *seen;			/* per word: the run that looked for it */
-	bool *present;			/* per word, when seen: in the line */
-	uint32_t *found;		/* the gate words of the line */
-	uint32_t stamp;
-	const unsigned char *raw;	/* the line of the last run, as given */
-	size_t line_len;		/* its length, when it found a gate */
-	bool classify;			/* the last run found a gate of the classifier */
-	struct kb_line_map map;		/* a sampled line, mapped */
-	unsigned char cls[256];		/* byte_class as a table */
-};
 
 struct kb_prefilter *kb_prefilter_new(void)
 {
@@ -425,25 +303,6 @@ static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t no
 	return best;
 }
 
-/* the bit of a 4-byte window, case folded (multiplicative hashing, Knuth) */
-static inline uint32_t window_bit(uint32_t x)
-{
-	return (x * 0x9e3779b1u) >> (32 - GATE_BITS);
-}
-
-static inline uint32_t window_at(const unsigned char *s)
-{
-	uint32_t x;
-
-	memcpy(&x, s, 4);
-	return x | FOLD4;
-}
-
-static inline bool bit_set(const uint64_t *bits, uint32_t b)
-{
-	return (bits[b / 64] >> (b % 64)) & 1;
-}
-
 /* the slot of window @key in the exact table: its own, or the empty one to take */
 static size_t window_slot(const struct layout *lay, uint32_t key)
 {
@@ -481,12 +340,6 @@ static int sort_by_primary(uint32_t *prim, size_t n, size_t n_words)
 	free(at);
 	free(tmp);
 	return r;
-}
-
-/* the place of window @key in the sample's counts */
-static inline uint32_t count_slot(uint32_t key)
-{
-	return (key * 0x9e3779b1u) >> (32 - WINDOW_BITS);
 }
 
 /*
@@ -679,8 +532,6 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 	return r;
 }
 
-static void index_by_trigram(struct kb_prefilter *pf);
-
 /* pf->same_as: for each word, the first one mapped to the same text */
 static int find_same_words(struct kb_prefilter *pf)
 {
@@ -753,16 +604,10 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
-	index_by_trigram(pf);
+	kb_pf_index_by_trigram(pf);
 	if (find_same_words(pf) < 0)
 		return -ENOMEM;
 	return lay_out(pf, &pf->lay);
-}
-
-/* does the sampled line (mapped into pf->map) hold word @w? */
-static bool line_holds(const struct kb_prefilter *pf, uint32_t w)
-{
-	return kb_line_map_holds(&pf->map, pf->mapped[w], pf->lens[w]);
 }
 
 /*
@@ -817,106 +662,6 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 	return n_found;
 }
 
-/* pf->by_tri_start and pf->by_tri; without memory, none (every word is asked) */
-static void index_by_trigram(struct kb_prefilter *pf)
-{
-	const size_t n_buckets = (1u << KB_TRI_BITS) + 1;	/* the last: two-byte words */
-	uint32_t *start = calloc(n_buckets + 1, sizeof(*start));
-	uint32_t *list = malloc((pf->n_words + 1) * sizeof(*list));
-
-	if (!start || !list) {
-		free(start);
-		free(list);
-		return;
-	}
-	for (size_t w = 0; w < pf->n_words; w++)
-		start[(pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])) + 1]++;
-	for (size_t h = 0; h < n_buckets; h++)
-		start[h + 1] += start[h];
-	for (size_t w = 0; w < pf->n_words; w++)
-		list[start[pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])]++] =
-			(uint32_t)w;
-	/* each start moved to the next one's: back by one bucket */
-	memmove(start + 1, start, n_buckets * sizeof(*start));
-	start[0] = 0;
-	pf->by_tri_start = start;
-	pf->by_tri = list;
-}
-
-/* the sample's count of word @w held by line number @n of the sample */
-static void count_held(struct kb_prefilter *pf, uint32_t w, size_t n)
-{
-	pf->freq[w]++;
-	pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
-}
-
-/*
- * the words sampled line number @n (@len bytes, mapped into pf->map) holds:
- * for each trigram hash of the line, at the place where it first occurs, the
- * words that start with it (line_holds() needs the first trigram), then the
- * two-byte words
- */
-static void sample_words(struct kb_prefilter *pf, size_t len, size_t n)
-{
-	const uint32_t *start = pf->by_tri_start;
-
-	if (!start) {
-		for (uint32_t w = 0; w < pf->n_words; w++)
-			if (line_holds(pf, w))
-				count_held(pf, w, n);
-		return;
-	}
-	for (size_t i = 0; i + 3 <= len; i++) {
-		uint32_t h = kb_tri_at(pf->map.line + i);
-
-		if (!kb_line_map_first(&pf->map, i))
-			continue;
-		for (uint32_t k = start[h]; k < start[h + 1]; k++)
-			if (line_holds(pf, pf->by_tri[k]))
-				count_held(pf, pf->by_tri[k], n);
-	}
-	for (uint32_t k = start[1u << KB_TRI_BITS]; k < start[(1u << KB_TRI_BITS) + 1]; k++)
-		if (line_holds(pf, pf->by_tri[k]))
-			count_held(pf, pf->by_tri[k], n);
-}
-
-/*
- * one line in SAMPLE_EVERY of the first ones: count the words it holds; after
- * SAMPLE_LINES of them, choose the primaries and secondaries again, the
- * rarest in this log first. The letters of a word say little of how common
- * it is in a boot log ("acpi", "table", "pci_bus" look rare), the log itself
- * does; the candidates are the same whichever word is looked for first.
- */
-static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
-{
-	struct layout lay;
-
-	if (pf->runs++ % SAMPLE_EVERY == 0) {
-		kb_line_map_set(&pf->map, pf->cls, s, len);
-		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
-
-		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
-			uint16_t *c = &pf->window_count[count_slot(window_at(s + i))];
-
-			*c += *c < UINT16_MAX;
-		}
-		sample_words(pf, len, n);
-	}
-	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
-		return;
-	pf->sampled = true;
-	/* without memory for the new one, the first layout stays: as right, if slower */
-	if (lay_out(pf, &lay) == 0) {
-		layout_free(&pf->lay);
-		pf->lay = lay;
-	}
-	free(pf->window_count);
-	pf->window_count = NULL;
-	free(pf->by_tri_start);
-	free(pf->by_tri);
-	pf->by_tri_start = pf->by_tri = NULL;
-}
-
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
 {
 	const unsigned char *s = (const unsigned char *)line;
@@ -930,7 +675,16 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	if (len > KB_PREFILTER_LINE_MAX)
 		len = KB_PREFILTER_LINE_MAX;
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES) {
-		sample(pf, s, len);
+		if (kb_pf_sample(pf, s, len)) {
+			struct layout fresh;
+
+			/* without memory for a new one, the first stays: as right, if slower */
+			if (lay_out(pf, &fresh) == 0) {
+				layout_free(&pf->lay);
+				pf->lay = fresh;
+			}
+			kb_pf_sample_done(pf);
+		}
 		bits = lay->bits;
 	}
 	if (++pf->stamp == 0) {
