@@ -69,6 +69,11 @@ struct layout {
 	struct window_slot *slots;	/* open addressing, by window */
 	size_t win_size;		/* a power of two */
 	struct gate_entry *gates;
+	/*
+	 * no kept window is made only of stamp bytes (stamp_byte()): the
+	 * scan starts after a line's leading run of them (a dmesg time stamp)
+	 */
+	bool skip_stamp;
 };
 
 struct kb_prefilter {

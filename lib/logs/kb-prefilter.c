@@ -42,6 +42,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "kb-prefilter.h"
 #include "kb-prefilter-int.h"
 #include "internal.h"
@@ -369,6 +373,64 @@ static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 }
 
 /*
+ * the bytes of a dmesg time stamp, "[   12.345678] ": a line of the kernel's
+ * log starts with 14 or more of them (printk's print_time(), kernel/printk/
+ * printk.c), a fifth of the 4-byte windows of a boot log
+ */
+static bool stamp_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '[' || c == ']' || c == '.' || c == ' ';
+}
+
+/*
+ * can a window of stamp bytes match kept window @key? window_at() ORs 0x20
+ * into each byte, so a stamp byte b reads as b | 0x20 there
+ */
+static bool stamp_key(uint32_t key)
+{
+	for (int k = 0; k < 4; k++) {
+		unsigned char c = (unsigned char)(key >> (8 * k));
+		bool any = false;
+
+		for (unsigned int b = 0; b < 256 && !any; b++)
+			any = stamp_byte((unsigned char)b) && (b | 0x20) == c;
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * the first window of @s (@len bytes) the scan must look at: none of those
+ * before lies wholly in the line's leading run of stamp bytes, which no
+ * kept window is made of (lay->skip_stamp). The first sixteen bytes only,
+ * at once with SSE2: a longer run is rare, and the rest of it is scanned.
+ */
+static size_t after_stamp(const unsigned char *s, size_t len)
+{
+	size_t run = 0;
+
+#if defined(__SSE2__)
+	if (len >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)s);
+		__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+		run = (size_t)__builtin_ctz(~(unsigned int)_mm_movemask_epi8(m));
+	} else
+#endif
+	{
+		while (run < 16 && run < len && stamp_byte(s[run]))
+			run++;
+	}
+	return run > 3 ? run - 3 : 0;
+}
+
+/*
  * the gates' kept windows: the bit set, and the exact table with the gate
  * words of each window grouped together (a counting sort by slot)
  */
@@ -382,6 +444,7 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	lay->win_size = 16;
 	while (lay->win_size < 2 * n_gates + 2)
 		lay->win_size *= 2;
+	lay->skip_stamp = true;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
 	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
@@ -400,6 +463,7 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 		key = window_at((const unsigned char *)pf->words[w] + kept_window(pf, (uint32_t)w));
 		b = window_bit(key);
 		lay->bits[b / 64] |= UINT64_C(1) << (b % 64);
+		lay->skip_stamp &= !stamp_key(key);
 		slot = window_slot(lay, key);
 		lay->slots[slot].key = key;
 		lay->slots[slot].end++;		/* a count, until the sum below */
@@ -695,7 +759,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	 * four windows a turn: the loop's own work once for four probes (a
 	 * window whose bit is set is read again, rarely)
 	 */
-	for (i = 0; i + 7 <= len; i += 4) {
+	for (i = lay->skip_stamp ? after_stamp(s, len) : 0; i + 7 <= len; i += 4) {
 		uint32_t b0 = window_bit(window_at(s + i)), b1 = window_bit(window_at(s + i + 1));
 		uint32_t b2 = window_bit(window_at(s + i + 2)), b3 = window_bit(window_at(s + i + 3));
 
