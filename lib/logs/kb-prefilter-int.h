@@ -41,11 +41,17 @@ struct gate_entry {
 
 /*
  * a kept window in the exact table (FOLD4; 0: an empty slot) and its gate
- * words, gates[start .. end): one cache line for a window the scan meets
+ * words, gates[start .. end). The first of them is checked from the slot
+ * itself (its word, where the window lies in it, its bytes), so that a
+ * window the scan meets costs one cache line, not three dependent loads
+ * (slot, gate entry, the word's bytes): 64 bytes, aligned.
  */
 struct window_slot {
 	uint32_t key, start, end;
-};
+	uint32_t word, offset, len;		/* gates[start]: its word ... */
+	const unsigned char *mapped;		/* ... its bytes by class */
+	struct kb_word_head head;		/* ... and their first eight */
+} __attribute__((aligned(64)));
 
 /*
  * which word of each pattern is looked for first (its primary), which next

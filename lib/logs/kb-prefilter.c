@@ -446,7 +446,9 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 		lay->win_size *= 2;
 	lay->skip_stamp = true;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
-	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
+	lay->slots = aligned_alloc(sizeof(*lay->slots), lay->win_size * sizeof(*lay->slots));
+	if (lay->slots)
+		memset(lay->slots, 0, lay->win_size * sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
 	if (!lay->bits || !lay->slots || !lay->gates ||
@@ -483,6 +485,18 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 			.probe = pf->probe[w],
 		};
 		k++;
+	}
+	for (size_t i = 0; i < lay->win_size; i++) {
+		struct window_slot *sl = &lay->slots[i];
+		const struct gate_entry *e = &lay->gates[sl->start];
+
+		if (sl->start == sl->end)
+			continue;
+		sl->word = e->word;
+		sl->offset = e->offset;
+		sl->len = e->probe.len;
+		sl->mapped = e->probe.mapped;
+		sl->head = e->probe.head;
 	}
 	free(slot_of);
 	return k == n_gates ? 0 : -EINVAL;
@@ -703,25 +717,35 @@ static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 	return pf->seen[w] == pf->stamp ? pf->present[w] : look_up_word(pf, w, len);
 }
 
+/* gate word @w is in the line of this run, at most once in pf->found */
+static inline size_t found_gate(struct kb_prefilter *pf, uint32_t w, size_t n_found)
+{
+	if (pf->seen[w] == pf->stamp)
+		return n_found;
+	pf->seen[w] = pf->stamp;
+	pf->present[w] = true;
+	pf->found[n_found] = w;
+	return n_found + 1;
+}
+
 /* the gate words of @s whose kept window starts at @i, into pf->found */
 static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
 		       uint32_t key, size_t n_found)
 {
 	const struct layout *lay = &pf->lay;
-	size_t slot = window_slot(lay, key);
+	const struct window_slot *sl = &lay->slots[window_slot(lay, key)];
 
-	if (lay->slots[slot].key != key)
+	if (sl->key != key)
 		return n_found;
-	for (uint32_t g = lay->slots[slot].start; g < lay->slots[slot].end; g++) {
+	/* the word is compared first: the slot holds all it needs */
+	if (i >= sl->offset &&
+	    kb_word_head_at(&sl->head, sl->mapped, sl->len, pf->cls, s, len, i - sl->offset))
+		n_found = found_gate(pf, sl->word, n_found);
+	for (uint32_t g = sl->start + 1; g < sl->end; g++) {
 		const struct gate_entry *e = &lay->gates[g];
-		uint32_t w = e->word;
 
-		if (i < e->offset || pf->seen[w] == pf->stamp ||
-		    !kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
-			continue;
-		pf->seen[w] = pf->stamp;
-		pf->present[w] = true;
-		pf->found[n_found++] = w;
+		if (i >= e->offset && kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
+			n_found = found_gate(pf, e->word, n_found);
 	}
 	return n_found;
 }
