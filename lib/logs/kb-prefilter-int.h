@@ -53,6 +53,24 @@ struct window_slot {
 	struct kb_word_head head;		/* ... and their first eight */
 } __attribute__((aligned(64)));
 
+/* how a word is looked up in a line (struct word_look) */
+enum look_how {
+	LOOK_SEARCH,		/* searched for in the line */
+	LOOK_ABSENT,		/* a gate the scan did not find: not there */
+	LOOK_SAME,		/* as word same_as, looked up once for both */
+};
+
+/*
+ * what a look-up of a word needs, in one cache line: its search, and how
+ * (from plain, same_as and whether the layout made it a gate; set again
+ * with each layout)
+ */
+struct word_look {
+	struct kb_word probe;
+	uint32_t same_as;
+	uint8_t how;			/* enum look_how */
+} __attribute__((aligned(64)));
+
 /*
  * which word of each pattern is looked for first (its primary), which next
  * (its secondary), and the gates that follow from it
@@ -97,10 +115,10 @@ struct kb_prefilter {
 	uint32_t *pw, *pw_start;
 	size_t n_pw, cap_pw, n_patterns, cap_patterns;
 
-	/* per word: its text mapped by byte_class, its length, its search */
+	/* per word: its text mapped by byte_class, its length, its look-up */
 	unsigned char **mapped;
 	uint32_t *lens;
-	struct kb_word *probe;
+	struct word_look *look;
 	/*
 	 * per word: of letters and the punctuation the classes keep only, so
 	 * that the scan's check of a gate (ASCII case ignored, other bytes

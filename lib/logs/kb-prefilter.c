@@ -130,7 +130,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	}
 	free(pf->mapped);
 	free(pf->lens);
-	free(pf->probe);
+	free(pf->look);
 	free(pf->plain);
 	free(pf->same_as);
 	free(pf->win_score);
@@ -482,7 +482,7 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 			continue;
 		lay->gates[lay->slots[slot_of[w]].end++] = (struct gate_entry){
 			.word = (uint32_t)w, .offset = kept_window(pf, (uint32_t)w),
-			.probe = pf->probe[w],
+			.probe = pf->look[w].probe,
 		};
 		k++;
 	}
@@ -638,6 +638,20 @@ static int find_same_words(struct kb_prefilter *pf)
 	return 0;
 }
 
+/* how each word is looked up with the layout pf->lay */
+static void set_look_ups(struct kb_prefilter *pf)
+{
+	for (size_t w = 0; w < pf->n_words; w++) {
+		struct word_look *look = &pf->look[w];
+
+		look->same_as = pf->same_as[w];
+		if (pf->plain[w])
+			look->how = pf->lay.is_gate[w] ? LOOK_ABSENT : LOOK_SEARCH;
+		else
+			look->how = pf->same_as[w] != w ? LOOK_SAME : LOOK_SEARCH;
+	}
+}
+
 int kb_prefilter_build(struct kb_prefilter *pf)
 {
 	if (pf->seen)
@@ -647,7 +661,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
-	pf->probe = malloc((pf->n_words + 1) * sizeof(*pf->probe));
+	pf->look = aligned_alloc(sizeof(*pf->look), (pf->n_words + 1) * sizeof(*pf->look));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
@@ -657,7 +671,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe ||
+	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
 	    !pf->plain || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
@@ -678,14 +692,17 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 			if (k < len && (pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1))
 				pf->plain[w] = false;
 		}
-		kb_word_init(&pf->probe[w], pf->mapped[w], (uint32_t)len);
+		kb_word_init(&pf->look[w].probe, pf->mapped[w], (uint32_t)len);
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
 	kb_pf_index_by_trigram(pf);
 	if (find_same_words(pf) < 0)
 		return -ENOMEM;
-	return lay_out(pf, &pf->lay);
+	if (lay_out(pf, &pf->lay) < 0)
+		return -ENOMEM;
+	set_look_ups(pf);
+	return 0;
 }
 
 /*
@@ -698,16 +715,19 @@ static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 static __attribute__((noinline)) bool look_up_word(struct kb_prefilter *pf, uint32_t w,
 						    size_t len)
 {
-	uint32_t same = pf->same_as[w];
+	const struct word_look *look = &pf->look[w];
 
 	pf->seen[w] = pf->stamp;
-	if (pf->plain[w])
-		pf->present[w] = !pf->lay.is_gate[w] &&
-				 kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
-	else if (same != w)
-		pf->present[w] = word_present(pf, same, len);
-	else
-		pf->present[w] = kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
+	switch (look->how) {
+	case LOOK_ABSENT:
+		pf->present[w] = false;
+		break;
+	case LOOK_SAME:
+		pf->present[w] = word_present(pf, look->same_as, len);
+		break;
+	default:
+		pf->present[w] = kb_word_find(&look->probe, pf->cls, pf->raw, len);
+	}
 	return pf->present[w];
 }
 
@@ -770,6 +790,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 			if (lay_out(pf, &fresh) == 0) {
 				layout_free(&pf->lay);
 				pf->lay = fresh;
+				set_look_ups(pf);
 			}
 			kb_pf_sample_done(pf);
 		}
@@ -810,12 +831,14 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 
 		pf->classify |= pf->gate[w];
 		for (uint32_t k = lay->prim_start[w]; k < lay->prim_start[w + 1]; k++) {
-			uint32_t p = lay->prim_list[k], j = pf->pw_start[p];
+			uint32_t p, j;
 
 			if (!word_present(pf, lay->sec_of[k], len)) {
 				k = lay->group_end[k] - 1;
 				continue;
 			}
+			p = lay->prim_list[k];
+			j = pf->pw_start[p];
 			while (j < pf->pw_start[p + 1] && word_present(pf, pf->pw[j], len))
 				j++;
 			if (j == pf->pw_start[p + 1])
