@@ -155,10 +155,13 @@ struct kb_prefilter {
 	bool sampled;
 
 	/* scratch of a run */
-	uint32_t *seen;			/* per word: the run that looked for it */
-	bool *present;			/* per word, when seen: in the line */
+	/*
+	 * per word: the run that looked for it (stamp), times two, plus 1 when
+	 * the line holds it: one load tells both
+	 */
+	uint32_t *seen;
 	uint32_t *found;		/* the gate words of the line */
-	uint32_t stamp;
+	uint32_t stamp;			/* below 2^31 */
 	const unsigned char *raw;	/* the line of the last run, as given */
 	size_t line_len;		/* its length, when it found a gate */
 	bool classify;			/* the last run found a gate of the classifier */

@@ -142,7 +142,6 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->by_tri_start);
 	free(pf->by_tri);
 	layout_free(&pf->lay);
-	free(pf->present);
 	free(pf->found);
 	free(pf->map.line);
 	free(pf->words);
@@ -657,7 +656,6 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	if (pf->seen)
 		return -EINVAL;
 	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
-	pf->present = calloc(pf->n_words + 1, sizeof(*pf->present));
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
@@ -671,7 +669,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
+	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
 	    !pf->plain || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
@@ -716,34 +714,36 @@ static __attribute__((noinline)) bool look_up_word(struct kb_prefilter *pf, uint
 						    size_t len)
 {
 	const struct word_look *look = &pf->look[w];
+	bool present;
 
-	pf->seen[w] = pf->stamp;
 	switch (look->how) {
 	case LOOK_ABSENT:
-		pf->present[w] = false;
+		present = false;
 		break;
 	case LOOK_SAME:
-		pf->present[w] = word_present(pf, look->same_as, len);
+		present = word_present(pf, look->same_as, len);
 		break;
 	default:
-		pf->present[w] = kb_word_find(&look->probe, pf->cls, pf->raw, len);
+		present = kb_word_find(&look->probe, pf->cls, pf->raw, len);
 	}
-	return pf->present[w];
+	pf->seen[w] = 2 * pf->stamp + present;
+	return present;
 }
 
 /* the answer remembered in the loop, the look-up out of it */
 static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
-	return pf->seen[w] == pf->stamp ? pf->present[w] : look_up_word(pf, w, len);
+	uint32_t seen = pf->seen[w];
+
+	return seen >> 1 == pf->stamp ? seen & 1 : look_up_word(pf, w, len);
 }
 
 /* gate word @w is in the line of this run, at most once in pf->found */
 static inline size_t found_gate(struct kb_prefilter *pf, uint32_t w, size_t n_found)
 {
-	if (pf->seen[w] == pf->stamp)
+	if (pf->seen[w] >> 1 == pf->stamp)
 		return n_found;
-	pf->seen[w] = pf->stamp;
-	pf->present[w] = true;
+	pf->seen[w] = 2 * pf->stamp + 1;
 	pf->found[n_found] = w;
 	return n_found + 1;
 }
@@ -796,7 +796,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 		}
 		bits = lay->bits;
 	}
-	if (++pf->stamp == 0) {
+	if (++pf->stamp == UINT32_C(1) << 31) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
 	}
