@@ -383,17 +383,15 @@ static bool stamp_byte(unsigned char c)
 
 /*
  * can a window of stamp bytes match kept window @key? window_at() ORs 0x20
- * into each byte, so a stamp byte b reads as b | 0x20 there
+ * into each byte, so the stamp's bytes read there as digits, '{', '}', '.'
+ * and blanks
  */
 static bool stamp_key(uint32_t key)
 {
 	for (int k = 0; k < 4; k++) {
 		unsigned char c = (unsigned char)(key >> (8 * k));
-		bool any = false;
 
-		for (unsigned int b = 0; b < 256 && !any; b++)
-			any = stamp_byte((unsigned char)b) && (b | 0x20) == c;
-		if (!any)
+		if (!stamp_byte(c) && c != ('[' | 0x20) && c != (']' | 0x20))
 			return false;
 	}
 	return true;
@@ -501,6 +499,19 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	return k == n_gates ? 0 : -EINVAL;
 }
 
+/*
+ * the set bits of @x, without a call: the target's baseline has no popcnt
+ * instruction, and __builtin_popcountll() was a libgcc call, a tenth of the
+ * layout after the sample with a large knowledge base
+ */
+static inline uint32_t bits_in(uint64_t x)
+{
+	x -= (x >> 1) & UINT64_C(0x5555555555555555);
+	x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
 /* by the first number, the larger first */
 static int by_count_down(const void *a, const void *b)
 {
@@ -540,7 +551,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 				continue;
 			h = pf->held + (size_t)w * (SAMPLE_LINES / 64);
 			for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
-				added += (uint32_t)__builtin_popcountll(h[j] & ~covered[j]);
+				added += bits_in(h[j] & ~covered[j]);
 			if (best == UINT32_MAX || added < best_new ||
 			    (added == best_new && rarer(pf, w, best))) {
 				best = w;
