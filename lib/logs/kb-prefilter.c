@@ -42,23 +42,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb-prefilter.h"
-#include "kb-linemap.h"
-#include "kb-word.h"
-#include "internal.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
-/*
- * the bit set of the kept windows: 2^16 bits, 8 KiB, so that the L1 cache
- * holds it where the scan probes it at every byte of the log (2^20 bits, 128
- * KiB, missed it at nearly every byte). A knowledge base of 1,000 gates sets
- * 1.5% of the bits, one of 3,000 4.5%: a window that passes by chance costs
- * a look-up in the exact table, less than the misses did.
- */
-#define GATE_BITS	16
-#define FOLD4		0x20202020u	/* ASCII letters to lower case, four at a time */
-#define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
-#define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
-#define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
+#include "kb-prefilter.h"
+#include "kb-prefilter-int.h"
+#include "internal.h"
 
 /*
  * the class of byte @c as words are compared: ASCII case ignored, all digits
@@ -100,114 +90,6 @@ static unsigned int rarest_window(const char *word, size_t len, size_t *offset)
 	return best_score;
 }
 
-/*
- * a gate word that keeps a window: the word, where the window starts in it,
- * and its bytes as kb_word_at() compares them (a copy, so that the words of a
- * window lie together)
- */
-struct gate_entry {
-	uint32_t word;
-	uint32_t offset;
-	struct kb_word probe;
-};
-
-/*
- * a kept window in the exact table (FOLD4; 0: an empty slot) and its gate
- * words, gates[start .. end): one cache line for a window the scan meets
- */
-struct window_slot {
-	uint32_t key, start, end;
-};
-
-/*
- * which word of each pattern is looked for first (its primary), which next
- * (its secondary), and the gates that follow from it
- */
-struct layout {
-	/*
-	 * per word, the patterns it is the primary of, grouped by their
-	 * secondary word; per place in that list, where the next group starts
-	 * (so a group whose secondary is not in a line is passed over)
-	 */
-	uint32_t *prim_start, *prim_list, *sec_of, *group_end;
-	/*
-	 * per word: a gate (a primary, a secondary of four bytes or more, or a
-	 * gate of the classifier): the window scan finds every one a line holds
-	 */
-	bool *is_gate;
-
-	/* the gates: a bit per kept window, then the exact table of the windows */
-	uint64_t *bits;
-	struct window_slot *slots;	/* open addressing, by window */
-	size_t win_size;		/* a power of two */
-	struct gate_entry *gates;
-};
-
-struct kb_prefilter {
-
-	/* distinct words, in the order first added: their ids */
-	char **words;
-	size_t n_words, cap_words;
-	uint32_t *users;		/* per word: patterns that require it */
-	int16_t *hint;			/* per word: the classifier's bit, -1 none */
-	bool *gate;			/* per word: a classifier word that gates */
-	uint32_t *index;		/* hash index of the words: id + 1, 0 empty */
-	size_t index_size;		/* a power of two */
-
-	/* per pattern: its words, pw[pw_start[p] .. pw_start[p + 1]) */
-	uint32_t *pw, *pw_start;
-	size_t n_pw, cap_pw, n_patterns, cap_patterns;
-
-	/* per word: its text mapped by byte_class, its length, its search */
-	unsigned char **mapped;
-	uint32_t *lens;
-	struct kb_word *probe;
-	/*
-	 * per word: of letters and the punctuation the classes keep only, so
-	 * that the scan's check of a gate (ASCII case ignored, other bytes
-	 * themselves) and a search of the mapped line say the same
-	 */
-	bool *plain;
-	/*
-	 * per word: the first word with the same text by class ("(1)" and
-	 * "(3)" are both "(0)"): a line holds both or neither, so a word that
-	 * is not plain is looked up once for all of them
-	 */
-	uint32_t *same_as;
-	/* per word: rarest_window's score and offset, asked for often */
-	uint32_t *win_score, *win_off;
-	uint32_t *hint_words;		/* the classifier's words */
-	size_t n_hint_words;
-	struct layout lay;
-
-	/*
-	 * the first lines of the log, one in SAMPLE_EVERY: per word, in how many,
-	 * and which (a bit per line of the sample)
-	 */
-	uint32_t *freq;
-	uint64_t *held;
-	uint16_t *window_count;		/* per hashed 4-byte window: how often seen */
-	/*
-	 * the words by the hash of their first trigram (kb_tri_at()), words
-	 * by_tri[by_tri_start[h] .. by_tri_start[h + 1]), then those of two bytes
-	 * (no trigram) up to by_tri_start[2^KB_TRI_BITS + 1]: a sampled line is
-	 * asked only about the words whose first trigram it may hold
-	 */
-	uint32_t *by_tri_start, *by_tri;
-	size_t runs;
-	bool sampled;
-
-	/* scratch of a run */
-	uint32_t *seen;			/* per word: the run that looked for it */
-	bool *present;			/* per word, when seen: in the line */
-	uint32_t *found;		/* the gate words of the line */
-	uint32_t stamp;
-	const unsigned char *raw;	/* the line of the last run, as given */
-	size_t line_len;		/* its length, when it found a gate */
-	bool classify;			/* the last run found a gate of the classifier */
-	struct kb_line_map map;		/* a sampled line, mapped */
-	unsigned char cls[256];		/* byte_class as a table */
-};
 
 struct kb_prefilter *kb_prefilter_new(void)
 {
@@ -248,7 +130,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	}
 	free(pf->mapped);
 	free(pf->lens);
-	free(pf->probe);
+	free(pf->look);
 	free(pf->plain);
 	free(pf->same_as);
 	free(pf->win_score);
@@ -260,7 +142,6 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->by_tri_start);
 	free(pf->by_tri);
 	layout_free(&pf->lay);
-	free(pf->present);
 	free(pf->found);
 	free(pf->map.line);
 	free(pf->words);
@@ -425,25 +306,6 @@ static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t no
 	return best;
 }
 
-/* the bit of a 4-byte window, case folded (multiplicative hashing, Knuth) */
-static inline uint32_t window_bit(uint32_t x)
-{
-	return (x * 0x9e3779b1u) >> (32 - GATE_BITS);
-}
-
-static inline uint32_t window_at(const unsigned char *s)
-{
-	uint32_t x;
-
-	memcpy(&x, s, 4);
-	return x | FOLD4;
-}
-
-static inline bool bit_set(const uint64_t *bits, uint32_t b)
-{
-	return (bits[b / 64] >> (b % 64)) & 1;
-}
-
 /* the slot of window @key in the exact table: its own, or the empty one to take */
 static size_t window_slot(const struct layout *lay, uint32_t key)
 {
@@ -483,12 +345,6 @@ static int sort_by_primary(uint32_t *prim, size_t n, size_t n_words)
 	return r;
 }
 
-/* the place of window @key in the sample's counts */
-static inline uint32_t count_slot(uint32_t key)
-{
-	return (key * 0x9e3779b1u) >> (32 - WINDOW_BITS);
-}
-
 /*
  * the window of gate word @w that the scan looks for: after the sample, the
  * one the sample's lines held least often ("device:" is looked for as
@@ -516,6 +372,62 @@ static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 }
 
 /*
+ * the bytes of a dmesg time stamp, "[   12.345678] ": a line of the kernel's
+ * log starts with 14 or more of them (printk's print_time(), kernel/printk/
+ * printk.c), a fifth of the 4-byte windows of a boot log
+ */
+static bool stamp_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '[' || c == ']' || c == '.' || c == ' ';
+}
+
+/*
+ * can a window of stamp bytes match kept window @key? window_at() ORs 0x20
+ * into each byte, so the stamp's bytes read there as digits, '{', '}', '.'
+ * and blanks
+ */
+static bool stamp_key(uint32_t key)
+{
+	for (int k = 0; k < 4; k++) {
+		unsigned char c = (unsigned char)(key >> (8 * k));
+
+		if (!stamp_byte(c) && c != ('[' | 0x20) && c != (']' | 0x20))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * the first window of @s (@len bytes) the scan must look at: none of those
+ * before lies wholly in the line's leading run of stamp bytes, which no
+ * kept window is made of (lay->skip_stamp). The first sixteen bytes only,
+ * at once with SSE2: a longer run is rare, and the rest of it is scanned.
+ */
+static size_t after_stamp(const unsigned char *s, size_t len)
+{
+	size_t run = 0;
+
+#if defined(__SSE2__)
+	if (len >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)s);
+		__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+		run = (size_t)__builtin_ctz(~(unsigned int)_mm_movemask_epi8(m));
+	} else
+#endif
+	{
+		while (run < 16 && run < len && stamp_byte(s[run]))
+			run++;
+	}
+	return run > 3 ? run - 3 : 0;
+}
+
+/*
  * the gates' kept windows: the bit set, and the exact table with the gate
  * words of each window grouped together (a counting sort by slot)
  */
@@ -529,8 +441,11 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 	lay->win_size = 16;
 	while (lay->win_size < 2 * n_gates + 2)
 		lay->win_size *= 2;
+	lay->skip_stamp = true;
 	lay->bits = calloc((1u << GATE_BITS) / 64, sizeof(*lay->bits));
-	lay->slots = calloc(lay->win_size, sizeof(*lay->slots));
+	lay->slots = aligned_alloc(sizeof(*lay->slots), lay->win_size * sizeof(*lay->slots));
+	if (lay->slots)
+		memset(lay->slots, 0, lay->win_size * sizeof(*lay->slots));
 	lay->gates = malloc((n_gates + 1) * sizeof(*lay->gates));
 	slot_of = malloc((pf->n_words + 1) * sizeof(*slot_of));
 	if (!lay->bits || !lay->slots || !lay->gates ||
@@ -547,6 +462,7 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 		key = window_at((const unsigned char *)pf->words[w] + kept_window(pf, (uint32_t)w));
 		b = window_bit(key);
 		lay->bits[b / 64] |= UINT64_C(1) << (b % 64);
+		lay->skip_stamp &= !stamp_key(key);
 		slot = window_slot(lay, key);
 		lay->slots[slot].key = key;
 		lay->slots[slot].end++;		/* a count, until the sum below */
@@ -563,12 +479,37 @@ static int build_gates(const struct kb_prefilter *pf, struct layout *lay)
 			continue;
 		lay->gates[lay->slots[slot_of[w]].end++] = (struct gate_entry){
 			.word = (uint32_t)w, .offset = kept_window(pf, (uint32_t)w),
-			.probe = pf->probe[w],
+			.probe = pf->look[w].probe,
 		};
 		k++;
 	}
+	for (size_t i = 0; i < lay->win_size; i++) {
+		struct window_slot *sl = &lay->slots[i];
+		const struct gate_entry *e = &lay->gates[sl->start];
+
+		if (sl->start == sl->end)
+			continue;
+		sl->word = e->word;
+		sl->offset = e->offset;
+		sl->len = e->probe.len;
+		sl->mapped = e->probe.mapped;
+		sl->head = e->probe.head;
+	}
 	free(slot_of);
 	return k == n_gates ? 0 : -EINVAL;
+}
+
+/*
+ * the set bits of @x, without a call: the target's baseline has no popcnt
+ * instruction, and __builtin_popcountll() was a libgcc call, a tenth of the
+ * layout after the sample with a large knowledge base
+ */
+static inline uint32_t bits_in(uint64_t x)
+{
+	x -= (x >> 1) & UINT64_C(0x5555555555555555);
+	x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
 /* by the first number, the larger first */
@@ -610,7 +551,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 				continue;
 			h = pf->held + (size_t)w * (SAMPLE_LINES / 64);
 			for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
-				added += (uint32_t)__builtin_popcountll(h[j] & ~covered[j]);
+				added += bits_in(h[j] & ~covered[j]);
 			if (best == UINT32_MAX || added < best_new ||
 			    (added == best_new && rarer(pf, w, best))) {
 				best = w;
@@ -679,8 +620,6 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 	return r;
 }
 
-static void index_by_trigram(struct kb_prefilter *pf);
-
 /* pf->same_as: for each word, the first one mapped to the same text */
 static int find_same_words(struct kb_prefilter *pf)
 {
@@ -709,16 +648,29 @@ static int find_same_words(struct kb_prefilter *pf)
 	return 0;
 }
 
+/* how each word is looked up with the layout pf->lay */
+static void set_look_ups(struct kb_prefilter *pf)
+{
+	for (size_t w = 0; w < pf->n_words; w++) {
+		struct word_look *look = &pf->look[w];
+
+		look->same_as = pf->same_as[w];
+		if (pf->plain[w])
+			look->how = pf->lay.is_gate[w] ? LOOK_ABSENT : LOOK_SEARCH;
+		else
+			look->how = pf->same_as[w] != w ? LOOK_SAME : LOOK_SEARCH;
+	}
+}
+
 int kb_prefilter_build(struct kb_prefilter *pf)
 {
 	if (pf->seen)
 		return -EINVAL;
 	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
-	pf->present = calloc(pf->n_words + 1, sizeof(*pf->present));
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
-	pf->probe = malloc((pf->n_words + 1) * sizeof(*pf->probe));
+	pf->look = aligned_alloc(sizeof(*pf->look), (pf->n_words + 1) * sizeof(*pf->look));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
@@ -728,7 +680,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->present || !pf->found || !pf->mapped || !pf->lens || !pf->probe ||
+	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
 	    !pf->plain || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
@@ -749,20 +701,17 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 			if (k < len && (pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1))
 				pf->plain[w] = false;
 		}
-		kb_word_init(&pf->probe[w], pf->mapped[w], (uint32_t)len);
+		kb_word_init(&pf->look[w].probe, pf->mapped[w], (uint32_t)len);
 		if (pf->hint[w] >= 0)
 			pf->hint_words[pf->n_hint_words++] = (uint32_t)w;
 	}
-	index_by_trigram(pf);
+	kb_pf_index_by_trigram(pf);
 	if (find_same_words(pf) < 0)
 		return -ENOMEM;
-	return lay_out(pf, &pf->lay);
-}
-
-/* does the sampled line (mapped into pf->map) hold word @w? */
-static bool line_holds(const struct kb_prefilter *pf, uint32_t w)
-{
-	return kb_line_map_holds(&pf->map, pf->mapped[w], pf->lens[w]);
+	if (lay_out(pf, &pf->lay) < 0)
+		return -ENOMEM;
+	set_look_ups(pf);
+	return 0;
 }
 
 /*
@@ -775,23 +724,39 @@ static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 static __attribute__((noinline)) bool look_up_word(struct kb_prefilter *pf, uint32_t w,
 						    size_t len)
 {
-	uint32_t same = pf->same_as[w];
+	const struct word_look *look = &pf->look[w];
+	bool present;
 
-	pf->seen[w] = pf->stamp;
-	if (pf->plain[w])
-		pf->present[w] = !pf->lay.is_gate[w] &&
-				 kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
-	else if (same != w)
-		pf->present[w] = word_present(pf, same, len);
-	else
-		pf->present[w] = kb_word_find(&pf->probe[w], pf->cls, pf->raw, len);
-	return pf->present[w];
+	switch (look->how) {
+	case LOOK_ABSENT:
+		present = false;
+		break;
+	case LOOK_SAME:
+		present = word_present(pf, look->same_as, len);
+		break;
+	default:
+		present = kb_word_find(&look->probe, pf->cls, pf->raw, len);
+	}
+	pf->seen[w] = 2 * pf->stamp + present;
+	return present;
 }
 
 /* the answer remembered in the loop, the look-up out of it */
 static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
-	return pf->seen[w] == pf->stamp ? pf->present[w] : look_up_word(pf, w, len);
+	uint32_t seen = pf->seen[w];
+
+	return seen >> 1 == pf->stamp ? seen & 1 : look_up_word(pf, w, len);
+}
+
+/* gate word @w is in the line of this run, at most once in pf->found */
+static inline size_t found_gate(struct kb_prefilter *pf, uint32_t w, size_t n_found)
+{
+	if (pf->seen[w] >> 1 == pf->stamp)
+		return n_found;
+	pf->seen[w] = 2 * pf->stamp + 1;
+	pf->found[n_found] = w;
+	return n_found + 1;
 }
 
 /* the gate words of @s whose kept window starts at @i, into pf->found */
@@ -799,122 +764,21 @@ static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t l
 		       uint32_t key, size_t n_found)
 {
 	const struct layout *lay = &pf->lay;
-	size_t slot = window_slot(lay, key);
+	const struct window_slot *sl = &lay->slots[window_slot(lay, key)];
 
-	if (lay->slots[slot].key != key)
+	if (sl->key != key)
 		return n_found;
-	for (uint32_t g = lay->slots[slot].start; g < lay->slots[slot].end; g++) {
+	/* the word is compared first: the slot holds all it needs */
+	if (i >= sl->offset &&
+	    kb_word_head_at(&sl->head, sl->mapped, sl->len, pf->cls, s, len, i - sl->offset))
+		n_found = found_gate(pf, sl->word, n_found);
+	for (uint32_t g = sl->start + 1; g < sl->end; g++) {
 		const struct gate_entry *e = &lay->gates[g];
-		uint32_t w = e->word;
 
-		if (i < e->offset || pf->seen[w] == pf->stamp ||
-		    !kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
-			continue;
-		pf->seen[w] = pf->stamp;
-		pf->present[w] = true;
-		pf->found[n_found++] = w;
+		if (i >= e->offset && kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
+			n_found = found_gate(pf, e->word, n_found);
 	}
 	return n_found;
-}
-
-/* pf->by_tri_start and pf->by_tri; without memory, none (every word is asked) */
-static void index_by_trigram(struct kb_prefilter *pf)
-{
-	const size_t n_buckets = (1u << KB_TRI_BITS) + 1;	/* the last: two-byte words */
-	uint32_t *start = calloc(n_buckets + 1, sizeof(*start));
-	uint32_t *list = malloc((pf->n_words + 1) * sizeof(*list));
-
-	if (!start || !list) {
-		free(start);
-		free(list);
-		return;
-	}
-	for (size_t w = 0; w < pf->n_words; w++)
-		start[(pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])) + 1]++;
-	for (size_t h = 0; h < n_buckets; h++)
-		start[h + 1] += start[h];
-	for (size_t w = 0; w < pf->n_words; w++)
-		list[start[pf->lens[w] < 3 ? n_buckets - 1 : kb_tri_at(pf->mapped[w])]++] =
-			(uint32_t)w;
-	/* each start moved to the next one's: back by one bucket */
-	memmove(start + 1, start, n_buckets * sizeof(*start));
-	start[0] = 0;
-	pf->by_tri_start = start;
-	pf->by_tri = list;
-}
-
-/* the sample's count of word @w held by line number @n of the sample */
-static void count_held(struct kb_prefilter *pf, uint32_t w, size_t n)
-{
-	pf->freq[w]++;
-	pf->held[w * (SAMPLE_LINES / 64) + n / 64] |= UINT64_C(1) << (n % 64);
-}
-
-/*
- * the words sampled line number @n (@len bytes, mapped into pf->map) holds:
- * for each trigram hash of the line, at the place where it first occurs, the
- * words that start with it (line_holds() needs the first trigram), then the
- * two-byte words
- */
-static void sample_words(struct kb_prefilter *pf, size_t len, size_t n)
-{
-	const uint32_t *start = pf->by_tri_start;
-
-	if (!start) {
-		for (uint32_t w = 0; w < pf->n_words; w++)
-			if (line_holds(pf, w))
-				count_held(pf, w, n);
-		return;
-	}
-	for (size_t i = 0; i + 3 <= len; i++) {
-		uint32_t h = kb_tri_at(pf->map.line + i);
-
-		if (!kb_line_map_first(&pf->map, i))
-			continue;
-		for (uint32_t k = start[h]; k < start[h + 1]; k++)
-			if (line_holds(pf, pf->by_tri[k]))
-				count_held(pf, pf->by_tri[k], n);
-	}
-	for (uint32_t k = start[1u << KB_TRI_BITS]; k < start[(1u << KB_TRI_BITS) + 1]; k++)
-		if (line_holds(pf, pf->by_tri[k]))
-			count_held(pf, pf->by_tri[k], n);
-}
-
-/*
- * one line in SAMPLE_EVERY of the first ones: count the words it holds; after
- * SAMPLE_LINES of them, choose the primaries and secondaries again, the
- * rarest in this log first. The letters of a word say little of how common
- * it is in a boot log ("acpi", "table", "pci_bus" look rare), the log itself
- * does; the candidates are the same whichever word is looked for first.
- */
-static void sample(struct kb_prefilter *pf, const unsigned char *s, size_t len)
-{
-	struct layout lay;
-
-	if (pf->runs++ % SAMPLE_EVERY == 0) {
-		kb_line_map_set(&pf->map, pf->cls, s, len);
-		size_t n = (pf->runs - 1) / SAMPLE_EVERY;
-
-		for (size_t i = 0; pf->window_count && i + 4 <= len; i++) {
-			uint16_t *c = &pf->window_count[count_slot(window_at(s + i))];
-
-			*c += *c < UINT16_MAX;
-		}
-		sample_words(pf, len, n);
-	}
-	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES)
-		return;
-	pf->sampled = true;
-	/* without memory for the new one, the first layout stays: as right, if slower */
-	if (lay_out(pf, &lay) == 0) {
-		layout_free(&pf->lay);
-		pf->lay = lay;
-	}
-	free(pf->window_count);
-	pf->window_count = NULL;
-	free(pf->by_tri_start);
-	free(pf->by_tri);
-	pf->by_tri_start = pf->by_tri = NULL;
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
@@ -930,10 +794,20 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	if (len > KB_PREFILTER_LINE_MAX)
 		len = KB_PREFILTER_LINE_MAX;
 	if (pf->runs < SAMPLE_EVERY * SAMPLE_LINES) {
-		sample(pf, s, len);
+		if (kb_pf_sample(pf, s, len)) {
+			struct layout fresh;
+
+			/* without memory for a new one, the first stays: as right, if slower */
+			if (lay_out(pf, &fresh) == 0) {
+				layout_free(&pf->lay);
+				pf->lay = fresh;
+				set_look_ups(pf);
+			}
+			kb_pf_sample_done(pf);
+		}
 		bits = lay->bits;
 	}
-	if (++pf->stamp == 0) {
+	if (++pf->stamp == UINT32_C(1) << 31) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
 	}
@@ -941,7 +815,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	 * four windows a turn: the loop's own work once for four probes (a
 	 * window whose bit is set is read again, rarely)
 	 */
-	for (i = 0; i + 7 <= len; i += 4) {
+	for (i = lay->skip_stamp ? after_stamp(s, len) : 0; i + 7 <= len; i += 4) {
 		uint32_t b0 = window_bit(window_at(s + i)), b1 = window_bit(window_at(s + i + 1));
 		uint32_t b2 = window_bit(window_at(s + i + 2)), b3 = window_bit(window_at(s + i + 3));
 
@@ -968,12 +842,14 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 
 		pf->classify |= pf->gate[w];
 		for (uint32_t k = lay->prim_start[w]; k < lay->prim_start[w + 1]; k++) {
-			uint32_t p = lay->prim_list[k], j = pf->pw_start[p];
+			uint32_t p, j;
 
 			if (!word_present(pf, lay->sec_of[k], len)) {
 				k = lay->group_end[k] - 1;
 				continue;
 			}
+			p = lay->prim_list[k];
+			j = pf->pw_start[p];
 			while (j < pf->pw_start[p + 1] && word_present(pf, pf->pw[j], len))
 				j++;
 			if (j == pf->pw_start[p + 1])

@@ -47,29 +47,38 @@ void kb_word_head_init(struct kb_word_head *h, const unsigned char *mapped, uint
 /* @w for the word @mapped (@len bytes by class, two or more; kept, not copied) */
 void kb_word_init(struct kb_word *w, const unsigned char *mapped, uint32_t len);
 /*
- * does @s (@len bytes, as in the log) hold the word at @at, each byte of
- * class @cls[byte] (the table the word was mapped by)?
+ * does @s (@len bytes, as in the log) hold the word @mapped (@wlen bytes by
+ * class, its head @h) at @at, each byte of class @cls[byte] (the table the
+ * word was mapped by)?
  */
-static inline bool kb_word_at(const struct kb_word *w, const unsigned char *cls,
-			      const unsigned char *s, size_t len, size_t at)
+static inline bool kb_word_head_at(const struct kb_word_head *h, const unsigned char *mapped,
+				   uint32_t wlen, const unsigned char *cls,
+				   const unsigned char *s, size_t len, size_t at)
 {
 	const unsigned char *p = s + at;
 	uint32_t k = 0;
 
-	if (at + w->len > len)
+	if (at + wlen > len)
 		return false;
 	if (at + 8 <= len) {
 		uint64_t x;
 
 		memcpy(&x, p, 8);
-		if (((x | w->head.fold) & w->head.keep) != w->head.head)
+		if (((x | h->fold) & h->keep) != h->head)
 			return false;
-		k = w->head.head_len;
+		k = h->head_len;
 	}
-	for (; k < w->len; k++)
-		if (cls[p[k]] != w->mapped[k])
+	for (; k < wlen; k++)
+		if (cls[p[k]] != mapped[k])
 			return false;
 	return true;
+}
+
+/* the same for @w */
+static inline bool kb_word_at(const struct kb_word *w, const unsigned char *cls,
+			      const unsigned char *s, size_t len, size_t at)
+{
+	return kb_word_head_at(&w->head, w->mapped, w->len, cls, s, len, at);
 }
 /* does @s (@len bytes, as in the log) hold the word anywhere? */
 bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
