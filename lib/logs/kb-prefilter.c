@@ -346,32 +346,6 @@ static int sort_by_primary(uint32_t *prim, size_t n, size_t n_words)
 }
 
 /*
- * the window of gate word @w that the scan looks for: after the sample, the
- * one the sample's lines held least often ("device:" is looked for as
- * "ice:", not as the "devi" of every "device"), the rarest by its letters
- * before. A word with digits or rare bytes keeps the one by its letters: the
- * scan compares those bytes as they are, a search of the line by their
- * class, and the two must find the same.
- */
-static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
-{
-	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
-
-	if (!pf->window_count || !pf->plain[w])
-		return best;
-	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
-		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
-		uint32_t count = pf->window_count[count_slot(key)];
-
-		if (count < best_count) {
-			best = k;
-			best_count = count;
-		}
-	}
-	return best;
-}
-
-/*
  * the bytes of a dmesg time stamp, "[   12.345678] ": a line of the kernel's
  * log starts with 14 or more of them (printk's print_time(), kernel/printk/
  * printk.c), a fifth of the 4-byte windows of a boot log
@@ -395,6 +369,64 @@ static bool stamp_key(uint32_t key)
 			return false;
 	}
 	return true;
+}
+
+/* does the word's byte at @k match others of its class (a digit, a rare byte)? */
+static bool loose_byte(const struct kb_prefilter *pf, uint32_t w, uint32_t k)
+{
+	return pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1;
+}
+
+/*
+ * window @off of gate word @w, or, where its bytes could all be a dmesg time
+ * stamp's ("[i915]" kept as "915]"), another of the word's windows that could
+ * not and covers the same digits and rare bytes: one such window turns the
+ * skip of every line's time stamp off (lay->skip_stamp). The gate check
+ * compares the word by class once the window's bytes matched as they are, so
+ * two windows with the same loose bytes (loose_byte) find the same places.
+ */
+static uint32_t unstamped_window(const struct kb_prefilter *pf, uint32_t w, uint32_t off)
+{
+	const unsigned char *word = (const unsigned char *)pf->words[w];
+
+	if (!stamp_key(window_at(word + off)))
+		return off;
+	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
+		bool same = !stamp_key(window_at(word + k));
+
+		for (uint32_t j = 0; same && j < pf->lens[w]; j++)
+			if (loose_byte(pf, w, j))
+				same = (j >= k && j < k + 4) == (j >= off && j < off + 4);
+		if (same)
+			return k;
+	}
+	return off;
+}
+
+/*
+ * the window of gate word @w that the scan looks for: after the sample, the
+ * one the sample's lines held least often ("device:" is looked for as
+ * "ice:", not as the "devi" of every "device"), the rarest by its letters
+ * before. A word with digits or rare bytes keeps the one by its letters: the
+ * scan compares those bytes as they are, a search of the line by their
+ * class, and the two must find the same.
+ */
+static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
+{
+	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
+
+	if (!pf->window_count || !pf->plain[w])
+		return unstamped_window(pf, w, best);
+	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
+		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
+		uint32_t count = pf->window_count[count_slot(key)];
+
+		if (count < best_count) {
+			best = k;
+			best_count = count;
+		}
+	}
+	return unstamped_window(pf, w, best);
 }
 
 /*
