@@ -38,6 +38,9 @@ static struct {
 	struct kind_word words[KIND_MAX_WORDS];
 	size_t n;
 	unsigned int object_row;	/* the first row of the objects (rom): see kind_of */
+	/* the words by their first byte, each byte's in table order */
+	uint16_t by_first[KIND_MAX_WORDS];
+	uint16_t first_start[257];
 } table;
 
 static const char *known_kind(const char *s, size_t len)
@@ -90,6 +93,18 @@ static int table_read(const char *p, const char *end)
 		}
 		row++;
 		p = eol + 1;
+	}
+	/* a counting sort by first byte, stable: a message's byte asks only its words */
+	for (size_t k = 0; k < table.n; k++)
+		table.first_start[(unsigned char)table.words[k].text[0] + 1]++;
+	for (size_t c = 0; c < 256; c++)
+		table.first_start[c + 1] += table.first_start[c];
+	{
+		uint16_t at[256];
+
+		memcpy(at, table.first_start, sizeof(at));
+		for (size_t k = 0; k < table.n; k++)
+			table.by_first[at[(unsigned char)table.words[k].text[0]]++] = (uint16_t)k;
 	}
 	return 0;
 }
@@ -179,12 +194,12 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	for (size_t i = message_start(msg, len); i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
 			continue;
-		for (size_t k = 0; k < table.n; k++) {
-			const struct kind_word *w = &table.words[k];
+		unsigned char c = (unsigned char)lower(msg[i]);
 
-			/* most words fail on their first letter: no call for them */
-			if (w->text[0] != lower(msg[i]))
-				continue;
+		/* only the words that start with the byte there, in table order */
+		for (size_t j = table.first_start[c]; j < table.first_start[c + 1]; j++) {
+			const struct kind_word *w = &table.words[table.by_first[j]];
+
 			if (!own && strcmp(w->kind, entry->kind) == 0 && word_at(w, msg + i, len - i))
 				own = true;
 			if (best && w->row >= best->row)

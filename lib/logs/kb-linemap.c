@@ -40,8 +40,14 @@ bool kb_line_map_holds(const struct kb_line_map *m, const unsigned char *word, s
 {
 	uint32_t first, last;
 
-	if (wlen < 3)
+	if (wlen < 3) {
+		/* two bytes, asked of every line: most lines lack the pair */
+		uint32_t b = kb_pair_hash((uint32_t)word[0] | (uint32_t)word[1] << 8);
+
+		if (!(m->pairs[b / 64] >> (b % 64) & 1))
+			return false;
 		return find_word(m->line, 0, m->len, word, wlen);
+	}
 	first = m->tri[kb_tri_at(word)];
 	last = m->tri[kb_tri_at(word + wlen - 3)];
 	if (first >> 16 != m->stamp || last >> 16 != m->stamp)
@@ -61,6 +67,7 @@ void kb_line_map_set(struct kb_line_map *m, const unsigned char *cls, const unsi
 		m->stamp = 1;
 	}
 	m->len = len;
+	memset(m->pairs, 0, sizeof(m->pairs));
 	/*
 	 * from the end, so that a trigram's place is its first one: the three
 	 * mapped bytes from i in a register, as kb_tri_at() reads them
@@ -70,6 +77,11 @@ void kb_line_map_set(struct kb_line_map *m, const unsigned char *cls, const unsi
 
 		m->line[i] = (unsigned char)c;
 		x = (x << 8 | c) & 0xffffff;
+		if (i + 2 <= len) {
+			uint32_t b = kb_pair_hash((uint32_t)x & 0xffff);
+
+			m->pairs[b / 64] |= UINT64_C(1) << (b % 64);
+		}
 		if (i + 3 <= len)
 			m->tri[((uint32_t)x * 0x9e3779b1u) >> (32 - KB_TRI_BITS)] =
 				(uint32_t)m->stamp << 16 | (uint32_t)i;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define KB_TRI_BITS	12		/* the trigrams of a line: 2^12 entries, 16 KiB */
+#define KB_PAIR_BITS	12		/* its pairs of bytes: 2^12 bits, 512 bytes */
 
 struct kb_line_map {
 	unsigned char *line;		/* the line, mapped (room given by the owner) */
@@ -21,8 +22,16 @@ struct kb_line_map {
 	 * saw it last (high 16 bits) and where it first occurs (low 16)
 	 */
 	uint32_t tri[1u << KB_TRI_BITS];
+	/* the hashed pairs of bytes of the mapped line, set anew with each line */
+	uint64_t pairs[(1u << KB_PAIR_BITS) / 64];
 	uint16_t stamp;
 };
+
+/* the hash of the pair of mapped bytes @x (the first in the low byte) */
+static inline uint32_t kb_pair_hash(uint32_t x)
+{
+	return (x * 0x9e3779b1u) >> (32 - KB_PAIR_BITS);
+}
 
 /* the hash of the trigram at @s (three bytes) */
 static inline uint32_t kb_tri_at(const unsigned char *s)

@@ -334,6 +334,9 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 			vfd_parse_error_set(err, f->line, "an entry must start with 'id:' (found '%s:')",
 				  f->key);
 			r = -EINVAL;
+		} else if (strcmp(f->key, "match") == 0) {
+			/* first: most of a knowledge base's lines */
+			r = add_pattern(kb, &e, f, err);
 		} else if (strcmp(f->key, "id") == 0) {
 			if (!valid_id(f->value)) {
 				vfd_parse_error_set(err, f->line, "id '%s': expected lower-case words joined "
@@ -381,8 +384,6 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 				vfd_parse_error_set(err, f->line, "%s: expected yes or no", f->key);
 				r = -EINVAL;
 			}
-		} else if (strcmp(f->key, "match") == 0) {
-			r = add_pattern(kb, &e, f, err);
 		} else if (strcmp(f->key, "versions") == 0) {
 			if (!e.n_patterns || e.patterns[e.n_patterns - 1].versions) {
 				vfd_parse_error_set(err, f->line, "'versions:' must follow its 'match:' line");

@@ -346,32 +346,6 @@ static int sort_by_primary(uint32_t *prim, size_t n, size_t n_words)
 }
 
 /*
- * the window of gate word @w that the scan looks for: after the sample, the
- * one the sample's lines held least often ("device:" is looked for as
- * "ice:", not as the "devi" of every "device"), the rarest by its letters
- * before. A word with digits or rare bytes keeps the one by its letters: the
- * scan compares those bytes as they are, a search of the line by their
- * class, and the two must find the same.
- */
-static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
-{
-	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
-
-	if (!pf->window_count || !pf->plain[w])
-		return best;
-	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
-		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
-		uint32_t count = pf->window_count[count_slot(key)];
-
-		if (count < best_count) {
-			best = k;
-			best_count = count;
-		}
-	}
-	return best;
-}
-
-/*
  * the bytes of a dmesg time stamp, "[   12.345678] ": a line of the kernel's
  * log starts with 14 or more of them (printk's print_time(), kernel/printk/
  * printk.c), a fifth of the 4-byte windows of a boot log
@@ -395,6 +369,64 @@ static bool stamp_key(uint32_t key)
 			return false;
 	}
 	return true;
+}
+
+/* does the word's byte at @k match others of its class (a digit, a rare byte)? */
+static bool loose_byte(const struct kb_prefilter *pf, uint32_t w, uint32_t k)
+{
+	return pf->mapped[w][k] == '0' || pf->mapped[w][k] == 1;
+}
+
+/*
+ * window @off of gate word @w, or, where its bytes could all be a dmesg time
+ * stamp's ("[i915]" kept as "915]"), another of the word's windows that could
+ * not and covers the same digits and rare bytes: one such window turns the
+ * skip of every line's time stamp off (lay->skip_stamp). The gate check
+ * compares the word by class once the window's bytes matched as they are, so
+ * two windows with the same loose bytes (loose_byte) find the same places.
+ */
+static uint32_t unstamped_window(const struct kb_prefilter *pf, uint32_t w, uint32_t off)
+{
+	const unsigned char *word = (const unsigned char *)pf->words[w];
+
+	if (!stamp_key(window_at(word + off)))
+		return off;
+	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
+		bool same = !stamp_key(window_at(word + k));
+
+		for (uint32_t j = 0; same && j < pf->lens[w]; j++)
+			if (loose_byte(pf, w, j))
+				same = (j >= k && j < k + 4) == (j >= off && j < off + 4);
+		if (same)
+			return k;
+	}
+	return off;
+}
+
+/*
+ * the window of gate word @w that the scan looks for: after the sample, the
+ * one the sample's lines held least often ("device:" is looked for as
+ * "ice:", not as the "devi" of every "device"), the rarest by its letters
+ * before. A word with digits or rare bytes keeps the one by its letters: the
+ * scan compares those bytes as they are, a search of the line by their
+ * class, and the two must find the same.
+ */
+static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
+{
+	uint32_t best = pf->win_off[w], best_count = UINT32_MAX;
+
+	if (!pf->window_count || !pf->plain[w])
+		return unstamped_window(pf, w, best);
+	for (uint32_t k = 0; k + 4 <= pf->lens[w]; k++) {
+		uint32_t key = window_at((const unsigned char *)pf->words[w] + k);
+		uint32_t count = pf->window_count[count_slot(key)];
+
+		if (count < best_count) {
+			best = k;
+			best_count = count;
+		}
+	}
+	return unstamped_window(pf, w, best);
 }
 
 /*
@@ -521,6 +553,34 @@ static int by_count_down(const void *a, const void *b)
 }
 
 /*
+ * the same order as by_count_down() for @n pairs in pattern order whose
+ * counts are a sample's (at most SAMPLE_LINES): a stable counting sort, where
+ * qsort() called its comparison a million times for a six-fold knowledge
+ * base; -ENOMEM or -ERANGE (a larger count) leave @order as it was
+ */
+static int sort_by_count_down(uint32_t *order, size_t n)
+{
+	uint32_t at[SAMPLE_LINES + 2] = { 0 };
+	uint32_t *tmp;
+
+	for (size_t i = 0; i < n; i++)
+		if (order[2 * i] > SAMPLE_LINES)
+			return -ERANGE;
+	tmp = malloc((2 * n + 1) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		at[SAMPLE_LINES - order[2 * i] + 1]++;
+	for (size_t c = 0; c <= SAMPLE_LINES; c++)
+		at[c + 1] += at[c];
+	for (size_t i = 0; i < n; i++)
+		memcpy(tmp + 2 * at[SAMPLE_LINES - order[2 * i]]++, order + 2 * i, 2 * sizeof(*tmp));
+	memcpy(order, tmp, 2 * n * sizeof(*order));
+	free(tmp);
+	return 0;
+}
+
+/*
  * the primaries after the sample, into prim[3 * p]: what costs is the lines
  * that hold some primary, not the sum over primaries, so a pattern takes the
  * word that adds the fewest lines of the sample to those the primaries chosen
@@ -539,7 +599,8 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 		order[2 * p] = pf->freq[rarest_word(pf, p, UINT32_MAX)];
 		order[2 * p + 1] = (uint32_t)p;
 	}
-	qsort(order, pf->n_patterns, 2 * sizeof(*order), by_count_down);
+	if (sort_by_count_down(order, pf->n_patterns) < 0)
+		qsort(order, pf->n_patterns, 2 * sizeof(*order), by_count_down);
 	for (size_t i = 0; i < pf->n_patterns; i++) {
 		uint32_t p = order[2 * i + 1], best = UINT32_MAX, best_new = 0;
 		const uint64_t *h;
