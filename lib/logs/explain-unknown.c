@@ -105,7 +105,10 @@ static const struct word gates[] = {
 	{ "i40e", W_DEVICE, NULL },
 	{ "e1000e", W_DEVICE, NULL },
 	{ "igb 0", W_DEVICE, NULL },		/* "igb 0000:01:00.0:", not "big 0" */
-	{ "iavf", W_DEVICE, NULL },		/* the Intel VF driver, in a guest or DPDK */
+	{ "iavf", W_DEVICE, NULL },
+	{ "pciehp", W_DEVICE, NULL },		/* PCIe hotplug: "Timeout on hotplug command" */
+	{ "efifb", W_DEVICE, NULL },		/* the firmware framebuffer on a GPU's BAR */
+	{ "xe 0000", W_DEVICE, NULL },		/* Intel's xe GPU driver, "xe 0000:03:00.0:" */		/* the Intel VF driver, in a guest or DPDK */
 	{ "acrn-dm", W_PROGRAM, NULL },		/* ACRN's device model, QEMU's peer */
 	{ "rdmsr", W_DEVICE, NULL },
 	{ "wrmsr", W_DEVICE, NULL },
@@ -488,6 +491,9 @@ static const struct origin origins[] = {
 	{ "[drm:", false, "linux", "drm (gpu driver)" },
 	{ "nouveau ", false, "linux", "nouveau (gpu driver)" },
 	{ "radeon", false, "linux", "radeon (gpu driver)" },
+	{ "xe ", false, "linux", "xe (gpu driver)" },
+	{ "efifb:", false, "linux", "efifb (firmware framebuffer)" },
+	{ "pciehp ", false, "linux", "pci hotplug (pciehp)" },
 	{ "xhci_hcd ", false, "linux", "usb host controller (xhci)" },
 	{ "nvme", false, "linux", "nvme" },
 	{ "snd_hda_intel ", false, "linux", "hd audio (snd_hda_intel)" },

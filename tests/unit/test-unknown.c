@@ -163,6 +163,10 @@ static void problems(void **state)
 		  "iavf (dpdk vf driver)" },
 		{ "pci 0000:08:00.0 is not assignable", "linux", "pci core" },
 		{ "acrn-dm: MSI not frobbed for PCI 0/19/0", "acrn", "pci" },
+		{ "pciehp 0000:00:1c.0:pcie004: frob timeout on slot 1", "linux",
+		  "pci hotplug (pciehp)" },
+		{ "xe 0000:03:00.0: [drm] GT0: frob stuck", "linux", "xe (gpu driver)" },
+		{ "efifb: frob of video memory failed", "linux", "efifb (firmware framebuffer)" },
 	};
 
 	(void)state;
@@ -214,6 +218,8 @@ static void not_passthrough(void **state)
 		/* "change", "handshake" and "deadline" hold no "hang" or "dead" */
 		"nvme nvme0: frob link change",
 		"nvme nvme0: mq-deadline scheduler",
+		"efifb: probing for efifb",
+		"efifb: framebuffer at 0xe0000000, using 3072k, total 3072k",
 		"",
 	};
 	struct vfd_unknown_class c;
