@@ -29,6 +29,7 @@ enum word_kind {
 	W_THING,	/* names passthrough: relevant on its own */
 	W_PROGRAM,	/* a program about devices: relevant with trouble */
 	W_CONTEXT,	/* a device word: makes a QEMU/libvirt/libxl error relevant */
+	W_DEVICE,	/* a program that speaks only of devices: relevant with trouble */
 	W_TROUBLE,	/* something went wrong */
 };
 
@@ -63,6 +64,8 @@ static const struct word gates[] = {
 	{ "driver_override", W_THING, "pci driver binding (sysfs)" },
 	{ "/sys/bus/pci", W_THING, "pci driver binding (sysfs)" },
 	{ "pci-stub", W_THING, "pci driver binding (pci-stub)" },
+	/* Xen's "xl pci-assignable-add", libxl's "PCI device ... is not assignable" */
+	{ "assignable", W_THING, "pci assignment" },
 	{ "sriov_", W_THING, "sr-iov (sysfs)" },	/* sriov_numvfs, sriov_totalvfs */
 	{ "mdevctl", W_THING, "mediated devices (mdev)" },
 	{ "/sys/bus/mdev", W_THING, "mediated devices (mdev)" },
@@ -70,16 +73,48 @@ static const struct word gates[] = {
 	/* NVIDIA's vGPU manager on the host (nvidia-vgpu-mgr, its vmiop_log) */
 	{ "vgpu", W_THING, "nvidia vgpu" },
 	{ "vmiop", W_THING, "nvidia vgpu" },
-	{ "eal:", W_PROGRAM, NULL },
+	{ "eal:", W_DEVICE, NULL },
 	{ "libxl", W_PROGRAM, NULL },
-	{ "nvrm", W_PROGRAM, NULL },
-	{ "amdgpu", W_PROGRAM, NULL },
-	{ "i915", W_PROGRAM, NULL },
-	{ "nouveau", W_PROGRAM, NULL },
+	{ "nvrm", W_DEVICE, NULL },
+	{ "amdgpu", W_DEVICE, NULL },
+	{ "i915", W_DEVICE, NULL },
+	{ "nouveau", W_DEVICE, NULL },
 	{ "qemu", W_PROGRAM, NULL },
 	{ "kvm:", W_PROGRAM, NULL },
 	{ "libvirt", W_PROGRAM, NULL },
 	{ "internal error", W_PROGRAM, NULL },
+	/*
+	 * The devices passed through and the things around them, whose own
+	 * drivers' trouble users paste in passthrough threads: PCIe error
+	 * reporting (drivers/pci/pcie/aer.c's "error status/mask" detail line,
+	 * dpc.c), the USB host controller (drivers/usb/host/xhci*.c), NVMe
+	 * (drivers/nvme/host), HD audio (sound/pci/hda), the NIC drivers
+	 * (drivers/net/ethernet/intel, mellanox/mlx5), radeon, and KVM's MSR
+	 * and run failures (arch/x86/kvm/x86.c, QEMU's accel/kvm). They speak
+	 * only of their devices: relevant with a word of trouble, never alone
+	 * (their boot lines hold none).
+	 */
+	{ "status/mask", W_DEVICE, NULL },
+	{ "dpc:", W_DEVICE, NULL },
+	{ "xhci", W_DEVICE, NULL },
+	{ "nvme", W_DEVICE, NULL },
+	{ "snd_hda", W_DEVICE, NULL },
+	{ "radeon", W_DEVICE, NULL },
+	{ "mlx5", W_DEVICE, NULL },
+	{ "ixgbe", W_DEVICE, NULL },
+	{ "i40e", W_DEVICE, NULL },
+	{ "e1000e", W_DEVICE, NULL },
+	{ "igb 0", W_DEVICE, NULL },		/* "igb 0000:01:00.0:", not "big 0" */
+	{ "iavf", W_DEVICE, NULL },
+	{ "pciehp", W_DEVICE, NULL },		/* PCIe hotplug: "Timeout on hotplug command" */
+	{ "efifb", W_DEVICE, NULL },		/* the firmware framebuffer on a GPU's BAR */
+	{ "xe 0000", W_DEVICE, NULL },		/* Intel's xe GPU driver, "xe 0000:03:00.0:" */		/* the Intel VF driver, in a guest or DPDK */
+	{ "acrn-dm", W_PROGRAM, NULL },		/* ACRN's device model, QEMU's peer */
+	{ "rdmsr", W_DEVICE, NULL },
+	{ "wrmsr", W_DEVICE, NULL },
+	{ "kvm run", W_DEVICE, NULL },		/* QEMU: "kvm run failed" */
+	{ "kvm: entry", W_DEVICE, NULL },	/* QEMU: "KVM: entry failed, hardware error" */
+	{ "kvm internal", W_DEVICE, NULL },	/* QEMU: "KVM internal error. Suberror" */
 	/* the failures: relevant next to a PCI address ("a PCI address next to failed") */
 	{ "fail", W_TROUBLE, NULL },
 	{ "error", W_TROUBLE, NULL },
@@ -102,6 +137,19 @@ static const struct word others[] = {
 	{ "device", W_CONTEXT, NULL },
 	{ "reset", W_CONTEXT, NULL },
 	{ " bar", W_CONTEXT, NULL },		/* "BAR 0", "BAR0" */
+	/*
+	 * what a VM with a device passed through has more of: its interrupts,
+	 * its DMA and the guest memory that is pinned for it (QEMU's "cannot set
+	 * up guest memory", hugepages), a GPU, a "host=" address
+	 */
+	{ "memory", W_CONTEXT, NULL },
+	{ "hugepage", W_CONTEXT, NULL },
+	{ "irq", W_CONTEXT, NULL },
+	{ "msi", W_CONTEXT, NULL },
+	{ "interrupt", W_CONTEXT, NULL },
+	{ "dma", W_CONTEXT, NULL },
+	{ "gpu", W_CONTEXT, NULL },
+	{ "host=", W_CONTEXT, NULL },
 	{ "not ", W_TROUBLE, NULL },		/* not viable, not supported, not found */
 	{ "n't", W_TROUBLE, NULL },		/* can't, doesn't, isn't, won't */
 	{ "could", W_TROUBLE, NULL },		/* could not, couldn't */
@@ -141,6 +189,17 @@ static const struct word others[] = {
 	{ "in use", W_TROUBLE, NULL },
 	{ "no space", W_TROUBLE, NULL },
 	{ "fatal", W_TROUBLE, NULL },
+	/* the adjacent devices' own words of trouble (xhci "HC died", nvme, kvm) */
+	{ "died", W_TROUBLE, NULL },
+	{ " dead", W_TROUBLE, NULL },		/* xhci: "assume dead" */
+	{ "unhandled", W_TROUBLE, NULL },
+	{ " hang", W_TROUBLE, NULL },		/* e1000e: "Unit Hang", not "change" */
+	{ "hung", W_TROUBLE, NULL },
+	{ "stuck", W_TROUBLE, NULL },
+	{ "is down", W_TROUBLE, NULL },
+	{ "stalled", W_TROUBLE, NULL },		/* radeon: "ring N stalled for more than" */
+	{ "lockup", W_TROUBLE, NULL },		/* radeon: "GPU lockup" */
+	{ "no codec", W_TROUBLE, NULL },	/* hda_intel.c: "no codecs found!" */
 };
 
 _Static_assert(ARRAY_SIZE(gates) <= 64, "the hints are a 64-bit mask");
@@ -182,11 +241,6 @@ static uint64_t bit_in(const struct word *table, size_t n, const char *text)
 	return 0;
 }
 
-static uint64_t bit_of(const char *text)
-{
-	return bit_in(gates, ARRAY_SIZE(gates), text);
-}
-
 static void masks_init(void)
 {
 	if (masks.ready)
@@ -196,9 +250,7 @@ static void masks_init(void)
 	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
 		masks.other_kind[others[i].kind] |= UINT64_C(1) << i;
 	masks.failure = masks.kind[W_TROUBLE];
-	/* the GPU drivers speak only of their devices too */
-	masks.device_programs = bit_of("eal:") | bit_of("nvrm") | bit_of("amdgpu") |
-				bit_of("i915") | bit_of("nouveau");
+	masks.device_programs = masks.kind[W_DEVICE];
 	masks.no_iommu = bit_in(others, ARRAY_SIZE(others), "no iommu");
 	masks.pci = bit_in(others, ARRAY_SIZE(others), "pci");
 	masks.ready = true;
@@ -438,6 +490,22 @@ static const struct origin origins[] = {
 	{ "i915 ", false, "linux", "i915 (gpu driver)" },
 	{ "[drm:", false, "linux", "drm (gpu driver)" },
 	{ "nouveau ", false, "linux", "nouveau (gpu driver)" },
+	{ "radeon", false, "linux", "radeon (gpu driver)" },
+	{ "xe ", false, "linux", "xe (gpu driver)" },
+	{ "efifb:", false, "linux", "efifb (firmware framebuffer)" },
+	{ "pciehp ", false, "linux", "pci hotplug (pciehp)" },
+	{ "xhci_hcd ", false, "linux", "usb host controller (xhci)" },
+	{ "nvme", false, "linux", "nvme" },
+	{ "snd_hda_intel ", false, "linux", "hd audio (snd_hda_intel)" },
+	{ "mlx5_core ", false, "linux", "network driver (mlx5)" },
+	{ "ixgbe ", false, "linux", "network driver (ixgbe)" },
+	{ "i40e ", false, "linux", "network driver (i40e)" },
+	{ "e1000e ", false, "linux", "network driver (e1000e)" },
+	{ "igb ", false, "linux", "network driver (igb)" },
+	{ "ice ", false, "linux", "network driver (ice)" },
+	{ "iavf ", false, "linux", "network driver (iavf)" },
+	{ "iavf_", false, "dpdk", "iavf (dpdk vf driver)" },	/* DPDK logs "func(): " */
+	{ "kvm [", false, "linux", "kvm" },	/* "kvm [1234]: vcpu0, ... unhandled rdmsr" */
 	{ "kvm_intel:", false, "linux", "kvm (kvm_intel)" },
 	{ "kvm_amd:", false, "linux", "kvm (kvm_amd)" },
 	{ "x2apic:", false, "linux", "interrupt remapping (x2apic)" },
@@ -448,8 +516,13 @@ static const struct origin origins[] = {
 	{ "libxl:", false, "xen", "libxl pci" },
 	{ "qemu-system-", false, "qemu", NULL },
 	{ "qemu-kvm:", false, "qemu", NULL },
+	/* QEMU's accel/kvm and target/i386/kvm write these to stderr bare */
+	{ "error: kvm run failed", false, "qemu", "kvm (accel/kvm)" },
+	{ "KVM: entry failed", false, "qemu", "kvm (accel/kvm)" },
+	{ "KVM internal error", false, "qemu", "kvm (accel/kvm)" },
 	{ "kvm:", false, "qemu", NULL },	/* QEMU's name under Proxmox and RHEL */
 	{ "crosvm", false, "crosvm", NULL },
+	{ "acrn-dm", false, "acrn", NULL },
 	{ "cloud-hypervisor", false, "cloud-hypervisor", NULL },
 	{ "TASK ERROR:", false, "proxmox", "qemu-server" },
 	{ "error: internal error", false, "libvirt", "hostdev" },
@@ -580,7 +653,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	masks_init();
 	memset(out, 0, sizeof(*out));
 	thing = hints & masks.kind[W_THING];
-	program = hints & masks.kind[W_PROGRAM];
+	program = hints & (masks.kind[W_PROGRAM] | masks.kind[W_DEVICE]);
 	if (!line || !(thing || program || (hints & masks.failure)))
 		return false;
 	/*

@@ -108,7 +108,7 @@ static void problems(void **state)
 		  "frobnication failed", "libvirt", "hostdev" },
 		{ "Dec 05 18:00:01 host libvirtd[123]: frobnicating hostdev failed", "libvirt",
 		  "hostdev" },
-		{ "e1000e 0000:00:19.0: failed to frobnicate the NVM, error -5", "linux",
+		{ "frobnet 0000:00:19.0: failed to frobnicate the NVM, error -5", "linux",
 		  "pci driver" },
 		{ "==> ERROR: module not found: 'vfio_frob'", "mkinitcpio", "initramfs modules" },
 		/* the layers around passthrough (issue 15, second round) */
@@ -145,6 +145,28 @@ static void problems(void **state)
 		{ "Dec 05 10:00:00 host nvidia-vgpu-mgr[1234]: error: vmiop_log: frob failed",
 		  "nvidia", "nvidia vgpu" },
 		{ "vmiop_log: (0x0): frob of the guest's driver failed", "unknown", "nvidia vgpu" },
+		/* the devices around passthrough speak of trouble in their own words */
+		{ "[  100.1] nvme nvme0: I/O 12 QID 3 frob timeout, aborting", "linux", "nvme" },
+		{ "nvme nvme1: frob controller is down", "linux", "nvme" },
+		{ "[ 99.1] xhci_hcd 0000:0c:00.3: xHCI frob controller died", "linux",
+		  "usb host controller (xhci)" },
+		{ "snd_hda_intel 0000:0b:00.1: no codecs frobbed", "linux",
+		  "hd audio (snd_hda_intel)" },
+		{ "e1000e 0000:00:1f.6 eno1: Detected Frob Unit Hang:", "linux",
+		  "network driver (e1000e)" },
+		{ "igb 0000:03:00.0: The frob Is Not Valid", "linux", "network driver (igb)" },
+		{ "radeon 0000:01:00.0: frob lockup on ring 0", "linux", "radeon (gpu driver)" },
+		{ "kvm [2345]: vcpu0, guest rIP: 0xfffff803 unhandled rdmsr: 0x1c9", "linux", "kvm" },
+		{ "error: kvm run failed Bad address", "qemu", "kvm (accel/kvm)" },
+		{ "KVM: entry failed, hardware error 0x80000021", "qemu", "kvm (accel/kvm)" },
+		{ "iavf_frob_msg(): Failed to read msg from AdminQ,ret: -57", "dpdk",
+		  "iavf (dpdk vf driver)" },
+		{ "pci 0000:08:00.0 is not assignable", "linux", "pci core" },
+		{ "acrn-dm: MSI not frobbed for PCI 0/19/0", "acrn", "pci" },
+		{ "pciehp 0000:00:1c.0:pcie004: frob timeout on slot 1", "linux",
+		  "pci hotplug (pciehp)" },
+		{ "xe 0000:03:00.0: [drm] GT0: frob stuck", "linux", "xe (gpu driver)" },
+		{ "efifb: frob of video memory failed", "linux", "efifb (firmware framebuffer)" },
 	};
 
 	(void)state;
@@ -181,6 +203,23 @@ static void not_passthrough(void **state)
 		"sshd[812]: Connection closed: Permission denied (publickey)",
 		"systemd[1]: Failed to start frob.service: Unit frob.service not found.",
 		"bash: echo: write error: No such device",
+		/* the adjacent devices' boot lines hold no word of trouble */
+		"nvme nvme0: pci function 0000:01:00.0",
+		"nvme nvme0: 16/0/0 default/read/poll queues",
+		"xhci_hcd 0000:00:14.0: hcc params 0x200077c1 hci version 0x110 quirks 0x0000000000009810",
+		"xhci_hcd 0000:00:14.0: new USB bus registered, assigned bus number 1",
+		"snd_hda_intel 0000:01:00.1: Handle vga_switcheroo audio client",
+		"igb 0000:03:00.0: Intel(R) Gigabit Ethernet Network Connection",
+		"ixgbe 0000:01:00.0: Multiqueue Enabled: Rx Queue count = 12, Tx Queue count = 12",
+		"mlx5_core 0000:41:00.0: firmware version: 16.35.2000",
+		"radeon 0000:01:00.0: VRAM: 1024M 0x0000000000000000 - 0x000000003FFFFFFF (1024M used)",
+		"pcieport 0000:00:1c.0: PME: Signaling with IRQ 122",
+		"libvirtd[812]: libvirt version: 9.0.0, package: 4 (Debian)",
+		/* "change", "handshake" and "deadline" hold no "hang" or "dead" */
+		"nvme nvme0: frob link change",
+		"nvme nvme0: mq-deadline scheduler",
+		"efifb: probing for efifb",
+		"efifb: framebuffer at 0xe0000000, using 3072k, total 3072k",
 		"",
 	};
 	struct vfd_unknown_class c;
