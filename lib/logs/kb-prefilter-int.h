@@ -100,7 +100,15 @@ struct layout {
 	bool skip_stamp;
 };
 
+/* a block of the words' texts (the prefilter's arena: one malloc and free per block) */
+struct text_block {
+	struct text_block *next;
+	size_t used, size;
+	char text[];
+};
+
 struct kb_prefilter {
+	struct text_block *texts;	/* words and mapped words live here */
 
 	/* distinct words, in the order first added: their ids */
 	char **words;
