@@ -110,7 +110,8 @@ struct kb_pattern {
 	uint8_t types[VFD_KB_MAX_VALUES];
 	/*
 	 * the prefilter's keys: the literal words of three characters or more
-	 * (see keep_word), each NUL-terminated, one after another
+	 * (see keep_word), each NUL-terminated, one after another; only while
+	 * the pattern is compiled (the caller's buffer, handed to the prefilter)
 	 */
 	char *keyword;
 	size_t keyword_len;
@@ -182,9 +183,12 @@ extern const size_t kb_n_placeholders;
  * the caller: its words for the prefilter, its lead, and the size of its
  * program (n_prog), which is only built into p->prog where the caller gave a
  * buffer of that size (kb_pattern_run does so on the pattern's first run).
+ * The words go into p->keyword, the caller's buffer of PATTERN_MAX + 1
+ * bytes (the words with their NULs fit in the text's length).
  * 0, or -EINVAL with @err filled, -ENOMEM. On failure the caller frees
- * p->prog and p->keyword.
+ * p->prog.
  */
+#define PATTERN_MAX	512		/* longest pattern */
 int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_error *err,
 		       unsigned int line);
 /*

@@ -23,38 +23,40 @@ extern const size_t vfd_kb_builtin_size;
 
 /* -------------------------------------------------- the prefilter */
 
-/* every pattern's words, then the classifier's, into one prefilter */
+/*
+ * the words of pattern @i, just compiled with its words in @words (room for
+ * three more bytes), into the prefilter; they are not kept otherwise (a
+ * malloc and a free a pattern)
+ */
+static int prefilter_add(struct vfd_kb *kb, size_t i, char *words)
+{
+	const struct kb_pattern *p = &kb->patterns[i];
+
+	if (!kb->prefilter)
+		kb->prefilter = kb_prefilter_new();
+	if (!kb->prefilter)
+		return -ENOMEM;
+	if (p->lead_len != 2)
+		return kb_prefilter_add_pattern(kb->prefilter, i, words, p->n_words);
+	/*
+	 * a lead of two bytes ("xe %slot%:%any%no table") is no word, but a
+	 * match holds it all the same: required too, it keeps the VM off
+	 * every line that holds the pattern's one common word
+	 */
+	memcpy(words + p->keyword_len, p->lead, 2);
+	words[p->keyword_len + 2] = '\0';
+	return kb_prefilter_add_pattern(kb->prefilter, i, words, p->n_words + 1);
+}
+
+/* the classifier's words after the patterns', and the prefilter's tables */
 static int prefilter_build(struct vfd_kb *kb)
 {
 	size_t n_unknown = 0;
 	const char *const *unknown = vfd_unknown_words(&n_unknown);
 	int r = 0;
 
-	kb->prefilter = kb_prefilter_new();
 	if (!kb->prefilter)
-		return -ENOMEM;
-	for (size_t i = 0; i < kb->n_patterns && r >= 0; i++) {
-		const struct kb_pattern *p = &kb->patterns[i];
-		char *words;
-
-		if (p->lead_len != 2) {
-			r = kb_prefilter_add_pattern(kb->prefilter, i, p->keyword, p->n_words);
-			continue;
-		}
-		/*
-		 * a lead of two bytes ("xe %slot%:%any%no table") is no word, but a
-		 * match holds it all the same: required too, it keeps the VM off
-		 * every line that holds the pattern's one common word
-		 */
-		words = malloc(p->keyword_len + 3);
-		if (!words)
-			return -ENOMEM;
-		memcpy(words, p->keyword, p->keyword_len);
-		memcpy(words + p->keyword_len, p->lead, 2);
-		words[p->keyword_len + 2] = '\0';
-		r = kb_prefilter_add_pattern(kb->prefilter, i, words, p->n_words + 1);
-		free(words);
-	}
+		return -EINVAL;	/* no entries, reported before */
 	for (size_t i = 0; i < n_unknown && r >= 0; i++)
 		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
 					  vfd_unknown_word_gates(i));
@@ -271,6 +273,7 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, struct field *
 {
 	struct vfd_kb_pattern_text *np;
 	struct kb_pattern *p;
+	char words[PATTERN_MAX + 4];
 	int r;
 
 	if (array_reserve((void **)&kb->patterns, &kb->cap_patterns, kb->n_patterns, sizeof(*p), 8) < 0)
@@ -279,10 +282,11 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, struct field *
 	memset(p, 0, sizeof(*p));
 	p->entry = kb->n_entries;
 	p->index = e->n_patterns;
+	p->keyword = words;
 	r = kb_pattern_compile(p, f->value, err, f->line);
+	p->keyword = NULL;
 	if (r < 0) {
 		free(p->prog);
-		free(p->keyword);
 		memset(p, 0, sizeof(*p));
 		return r;
 	}
@@ -296,7 +300,7 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, struct field *
 	kb->n_patterns++;
 	if (p->n_prog > kb->max_prog)
 		kb->max_prog = p->n_prog;
-	return 0;
+	return prefilter_add(kb, kb->n_patterns - 1, words);
 }
 
 /* the slot of @id in kb->id_index: its own, or the empty one to take */
@@ -462,10 +466,8 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		r = array_reserve((void **)&kb->entries, &kb->cap_entries, kb->n_entries, sizeof(e), 8);
 	if (r < 0) {
 		/* drop the patterns this entry compiled */
-		for (size_t i = first_pattern; i < kb->n_patterns; i++) {
+		for (size_t i = first_pattern; i < kb->n_patterns; i++)
 			free(kb->patterns[i].prog);
-			free(kb->patterns[i].keyword);
-		}
 		kb->n_patterns = first_pattern;
 		entry_clear(&e);
 		return r;
@@ -696,10 +698,8 @@ void vfd_kb_free(struct vfd_kb *kb)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
 	free(kb->id_index);
-	for (size_t i = 0; i < kb->n_patterns; i++) {
+	for (size_t i = 0; i < kb->n_patterns; i++)
 		free(kb->patterns[i].prog);
-		free(kb->patterns[i].keyword);
-	}
 	free(kb->patterns);
 	kb_prefilter_free(kb->prefilter);
 	free(kb->cands);

@@ -11,7 +11,6 @@
 #include "kb-internal.h"
 #include "kb-word.h"
 
-#define PATTERN_MAX	512		/* longest pattern */
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
 #define KEYWORD_MAX	24		/* ... and at most this much of it */
 #define WORDS_MAX	32		/* words of a pattern the prefilter requires */
@@ -262,10 +261,6 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		vfd_parse_error_set(err, line, "pattern is empty or longer than %d characters", PATTERN_MAX);
 		return -EINVAL;
 	}
-	/* the words with their NULs fit in the text's length: one allocation */
-	p->keyword = malloc(len + 1);
-	if (!p->keyword)
-		return -ENOMEM;
 	r = emit(p, I_SAVE, CAP_START, 0, 0);
 	for (size_t i = 0; i < len && r >= 0;) {
 		unsigned char c = (unsigned char)text[i];
@@ -389,14 +384,14 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 {
 	const char *text = kb->entries[p->entry].patterns[p->index].text;
-	struct kb_pattern full = { .cap = p->n_prog };
+	char words[PATTERN_MAX + 1];
+	struct kb_pattern full = { .cap = p->n_prog, .keyword = words };
 	int r;
 
 	full.prog = malloc(p->n_prog * sizeof(*full.prog));
 	if (!full.prog)
 		return -ENOMEM;
 	r = kb_pattern_compile(&full, text, NULL, 0);
-	free(full.keyword);
 	if (r < 0 || full.n_prog != p->n_prog) {
 		free(full.prog);
 		return r < 0 ? r : -EINVAL;
