@@ -267,7 +267,18 @@ static struct {
 	bool ready;
 	uint64_t by_first[256];
 	unsigned char len[ARRAY_SIZE(others)];
+	uint32_t head[ARRAY_SIZE(others)];	/* a word's first four bytes ... */
+	uint32_t head_mask[ARRAY_SIZE(others)];	/* ... fewer for a shorter word */
 } second;
+
+/* four bytes of @p as one number, in memory order (no alignment needed) */
+static uint32_t load4(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
 
 static void second_init(void)
 {
@@ -275,7 +286,14 @@ static void second_init(void)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
 		second.by_first[(unsigned char)others[i].text[0]] |= UINT64_C(1) << i;
-		second.len[i] = (unsigned char)strlen(others[i].text);
+		size_t n = strlen(others[i].text);
+		char head[4] = { 0 }, mask[4] = { 0 };
+
+		second.len[i] = (unsigned char)n;
+		memcpy(head, others[i].text, n < 4 ? n : 4);
+		memset(mask, 0xff, n < 4 ? n : 4);
+		second.head[i] = load4(head);
+		second.head_mask[i] = load4(mask);
 	}
 	second.ready = true;
 }
@@ -283,22 +301,26 @@ static void second_init(void)
 /* the second stage's words in @line (ASCII case ignored), as a mask */
 static uint64_t other_words(const char *line, size_t len)
 {
-	char low[SECOND_STAGE_MAX];
+	char low[SECOND_STAGE_MAX + 4];	/* + 4: a word's head is read four bytes at a time */
 	uint64_t found = 0;
 
 	second_init();
-	if (len > sizeof(low))
-		len = sizeof(low);
+	if (len > SECOND_STAGE_MAX)
+		len = SECOND_STAGE_MAX;
 	for (size_t i = 0; i < len; i++)
 		low[i] = line[i] >= 'A' && line[i] <= 'Z' ? (char)(line[i] - 'A' + 'a') : line[i];
+	memset(low + len, 0, 4);
 	for (size_t i = 0; i < len; i++) {
 		uint64_t try = second.by_first[(unsigned char)low[i]] & ~found;
+		uint32_t here = try ? load4(low + i) : 0;
 
+		/* most tries end at the word's first four bytes, without a memcmp() */
 		while (try) {
 			unsigned int w = (unsigned int)__builtin_ctzll(try);
 
 			try &= try - 1;
-			if (second.len[w] <= len - i && memcmp(low + i, others[w].text, second.len[w]) == 0)
+			if ((here & second.head_mask[w]) == second.head[w] && second.len[w] <= len - i &&
+			    memcmp(low + i, others[w].text, second.len[w]) == 0)
 				found |= UINT64_C(1) << w;
 		}
 	}
