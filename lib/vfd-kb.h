@@ -123,6 +123,9 @@ struct vfd_kb_match {
 	size_t start, end;		/* the message within the line */
 	size_t n_values;
 	struct vfd_kb_value values[VFD_KB_MAX_VALUES];
+	/* where each value of the pattern is in the line (0, 0 for one taken
+	   from the prefix): kb_match_kind reads the cause they carry */
+	size_t value_start[VFD_KB_MAX_VALUES], value_end[VFD_KB_MAX_VALUES];
 	bool slot_from_prefix;		/* the slot value came from the line's prefix */
 	/*
 	 * the words of the classifier of unknown lines found in the line (bit i:

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kb-cause.h"
 
 extern const char vfd_kind_words_data[];
 extern const size_t vfd_kind_words_size;
@@ -189,9 +190,22 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	 * carries: what that message says is read as a family's is. A harmless
 	 * wrapper (a listing such as "BAR 0 [mem ...]") has no cause to read.
 	 */
+	const char *inner;
+	size_t from;
+
 	if (!(entry->family || entry->wrapper) || entry->harmless || !msg || table_ready() < 0)
 		return entry->kind;
-	for (size_t i = message_start(msg, len); i < len; i++) {
+	/*
+	 * the cause the message carries (an errno where its meaning is settled,
+	 * "not viable", "no IOMMU": kb-cause.c) before the words: "failed to
+	 * open /dev/vfio/3: No such file or directory" is a device not bound to
+	 * vfio-pci, whatever "failed to open" suggests
+	 */
+	from = message_start(msg, len);
+	inner = kb_inner_cause(msg + from, len - from, msg + from, len - from);
+	if (inner)
+		return inner;
+	for (size_t i = from; i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
 			continue;
 		unsigned char c = (unsigned char)lower(msg[i]);
@@ -211,6 +225,58 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	if (own && (!best || best->row >= table.object_row))
 		return entry->kind;
 	return best ? best->kind : entry->kind;
+}
+
+/* the kinds that name where a failure showed rather than what caused it */
+static bool stage_kind(const char *kind)
+{
+	return strcmp(kind, "binding") == 0 || strcmp(kind, "config") == 0 ||
+	       strcmp(kind, "guest-driver") == 0;
+}
+
+/*
+ * The kind of a matched line. A family or a wrapper reads the message
+ * (vfd_kb_kind_of). A dedicated entry's kind is its message's, but an entry
+ * whose kind is a stage and that captures the errno, or the text after its
+ * words, as a value says only which step failed (binding: a probe, a
+ * device open; config: a VM start, a device add; guest-driver: a GPU
+ * driver's probe or init): the cause carried in those values (kb-cause.c)
+ * decides when it settles a kind. An entry of a cause kind was written
+ * knowing what its step's errnos mean there ("Failed to add to iommu group
+ * N: -16" is the group's default domain, not a device in use).
+ * An entry that spells its errno ("... probe ... failed with error -16",
+ * "failed to set iommu for container: Operation not permitted") was written
+ * for that errno and keeps its kind. Why here and not in the ranking: the
+ * entry that matched still explains the step (its meaning, its fixes); only
+ * the kind the user has to fix moves, and the ranking stays one comparison
+ * per candidate (kb-match.c asks this only for families, whose kind it reads
+ * the same way).
+ */
+const char *kb_match_kind(const struct vfd_kb_match *m, const char *line, size_t len)
+{
+	const struct vfd_kb_entry *e = m->entry;
+
+	if (!e)
+		return NULL;
+	if (e->broad)
+		return vfd_kb_kind_of(e, line, len);
+	if (e->family || e->wrapper || e->harmless || !line || m->start > len)
+		return vfd_kb_kind_of(e, line + m->start, len - m->start);
+	if (!stage_kind(e->kind))
+		return e->kind;
+	for (size_t v = 0; v < m->n_values; v++) {
+		const struct vfd_kb_value *val = &m->values[v];
+		const char *inner;
+
+		if ((val->type != VFD_KB_ERRNO && val->type != VFD_KB_ANY) ||
+		    m->value_end[v] <= m->value_start[v] || m->value_end[v] > len)
+			continue;
+		inner = kb_inner_cause(line + m->start, len - m->start, line + m->value_start[v],
+				       m->value_end[v] - m->value_start[v]);
+		if (inner)
+			return inner;
+	}
+	return e->kind;
 }
 
 int vfd_kb_kind_table_check(void)

@@ -55,6 +55,8 @@ static void add_value(struct vfd_kb_match *m, enum vfd_kb_value_type type, const
 
 	if (m->n_values == VFD_KB_MAX_VALUES)
 		return;
+	/* where it is in the line: set by the caller for a value of the pattern */
+	m->value_start[m->n_values] = m->value_end[m->n_values] = 0;
 	v = &m->values[m->n_values++];
 	v->type = type;
 	if (len >= sizeof(v->text))
@@ -284,6 +286,8 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
 
 		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
+		m->value_start[m->n_values - 1] = s;
+		m->value_end[m->n_values - 1] = e >= s ? e : s;
 	}
 	m->start = best_cap[CAP_START];
 	m->end = best_cap[CAP_START + 1];

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The cause inside a wrapper. Many messages name the step that failed and
+ * then carry what made it fail: the kernel's "probe of %s failed with error
+ * %d" (drivers/base/dd.c), QEMU's "error getting device from group %d: %s"
+ * (hw/vfio: the strerror of the ioctl), libvirt's "Failed to open config
+ * space file '%s': %s", a shell's "echo: write error: %s". The step is where
+ * the trouble showed; the errno (or a condition such as "not viable") is the
+ * cause the user has to fix. This file reads that cause: an errno by its
+ * text, its symbol or its negative number, given the kind of its cause only
+ * where the errno means one thing for passthrough, or where the path the
+ * message names settles it:
+ *
+ *   EBUSY   a group or device already open by another process, a device
+ *           held by another driver (drivers/vfio/group.c
+ *           vfio_group_fops_open; libvirt virpci.c): device-busy
+ *   EACCES, EPERM  permission where a program opens or accesses a file
+ *           (a path, "open", "access" in the message): the file mode, an
+ *           LSM, a capability (noiommu groups need CAP_SYS_RAWIO: group.c
+ *           vfio_group_fops_open). Elsewhere it is the kernel refusing an
+ *           operation (type1's attach without interrupt remapping:
+ *           vfio_iommu_type1.c vfio_iommu_type1_attach_group; a driver's
+ *           probe returning -13), left to the entry
+ *   ENOMEM  dma-mapping where the message is about DMA mapping or pinning
+ *           (type1 vfio_pin_pages_remote: the locked memory limit)
+ *   ENOENT, ENODEV by the path: /dev/vfio/N (made when a vfio driver takes
+ *           a device of group N: group.c vfio_create_group) -> binding;
+ *           /dev/vfio/vfio, /dev/iommu, /dev/kvm, /sys/module/..., a
+ *           driver's directory under /sys/bus/pci/drivers (ENOENT: the
+ *           module that makes it is not loaded) -> module, but ENODEV from
+ *           a driver's bind file is the driver refusing the device ->
+ *           binding; /sys/bus/pci/devices/ADDR (no device at that address:
+ *           the VM definition names one the host does not have) -> config;
+ *           /sys/kernel/iommu_groups (only an active IOMMU driver fills it:
+ *           drivers/iommu/iommu.c iommu_group_alloc) -> iommu-off
+ *
+ * and two conditions whose words settle the kind wherever they are carried:
+ * a group that is "not viable" and "no IOMMU". Everything else: NULL, the
+ * entry's own kind (or its family's words) stands.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "kb-cause.h"
+
+enum inner_errno { E_NONE, E_PERM, E_NOENT, E_NOMEM, E_ACCES, E_BUSY, E_NODEV };
+
+static const struct {
+	enum inner_errno e;
+	int number;
+	const char *symbol;
+	const char *text;		/* strerror(3) in the C locale */
+} errnos[] = {
+	{ E_PERM, 1, "EPERM", "operation not permitted" },
+	{ E_NOENT, 2, "ENOENT", "no such file or directory" },
+	{ E_NOMEM, 12, "ENOMEM", "cannot allocate memory" },
+	{ E_ACCES, 13, "EACCES", "permission denied" },
+	{ E_BUSY, 16, "EBUSY", "device or resource busy" },
+	{ E_NODEV, 19, "ENODEV", "no such device" },
+};
+
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* @s[0..len) holds @word (either case) at a word start, not followed by a word character */
+static bool word_here(const char *s, size_t i, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+
+	if (i + wl > len || (i > 0 && alnum(s[i - 1])) || strncasecmp(s + i, word, wl) != 0)
+		return false;
+	return i + wl == len || !alnum(s[i + wl]);
+}
+
+static bool has_word(const char *s, size_t len, const char *word)
+{
+	for (size_t i = 0; i < len; i++)
+		if (word_here(s, i, len, word))
+			return true;
+	return false;
+}
+
+static bool has_text(const char *s, size_t len, const char *text)
+{
+	size_t tl = strlen(text);
+
+	for (size_t i = 0; i + tl <= len; i++)
+		if (strncasecmp(s + i, text, tl) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The errno that @s[0..len) carries: its strerror text, its symbol, or a
+ * negative number standing alone ("error -16", "= -12 (", "(-13)"). -1 is
+ * left out: user-space programs return it for any failure.
+ */
+static enum inner_errno errno_in(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '-' && i + 1 < len && digit(s[i + 1]) && (i == 0 || !alnum(s[i - 1])) &&
+		    (i == 0 || s[i - 1] != '-')) {
+			size_t k = i + 1;
+			int n = 0;
+
+			while (k < len && digit(s[k]) && n < 1000)
+				n = n * 10 + (s[k++] - '0');
+			if (k < len && (alnum(s[k]) || s[k] == '.' || s[k] == '-' || s[k] == ':'))
+				continue;
+			for (size_t j = 1; j < ARRAY_SIZE(errnos); j++)
+				if (errnos[j].number == n)
+					return errnos[j].e;
+			continue;
+		}
+		if (c == 'E') {
+			for (size_t j = 0; j < ARRAY_SIZE(errnos); j++)
+				if (word_here(s, i, len, errnos[j].symbol) &&
+				    strncmp(s + i, errnos[j].symbol, strlen(errnos[j].symbol)) == 0)
+					return errnos[j].e;
+			continue;
+		}
+		for (size_t j = 0; j < ARRAY_SIZE(errnos); j++) {
+			size_t tl = strlen(errnos[j].text);
+
+			if ((c | 0x20) != errnos[j].text[0] || i + tl > len ||
+			    strncasecmp(s + i, errnos[j].text, tl) != 0)
+				continue;
+			/* "No such device or address" is ENXIO */
+			if (errnos[j].e == E_NODEV && i + tl < len && alnum(s[i + tl]))
+				continue;
+			if (errnos[j].e == E_NODEV && has_text(s + i + tl, len - i - tl < 12 ? len - i - tl : 12,
+							       " or address"))
+				continue;
+			return errnos[j].e;
+		}
+	}
+	return E_NONE;
+}
+
+enum path_kind { P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_DRIVER, P_DEVICE, P_GROUPS_DIR, P_OTHER };
+
+/* what the first device node or sysfs path the message names is */
+static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
+{
+	static const struct {
+		const char *prefix;
+		enum path_kind kind;
+	} paths[] = {
+		{ "/dev/vfio/vfio", P_MODULE_NODE },
+		{ "/dev/vfio/devices/", P_OTHER },	/* the cdev: which config is not said */
+		{ "/dev/vfio/", P_GROUP_NODE },
+		{ "/dev/iommu", P_MODULE_NODE },
+		{ "/dev/kvm", P_MODULE_NODE },
+		{ "/sys/module/", P_MODULE_NODE },
+		{ "/sys/bus/pci/drivers/", P_DRIVER },
+		{ "/sys/bus/pci/devices/", P_DEVICE },
+		{ "/sys/kernel/iommu_groups", P_GROUPS_DIR },
+		{ "/sys/", P_OTHER },
+		{ "/dev/", P_OTHER },
+	};
+
+	*bind_file = false;
+	for (size_t i = 0; i + 4 < len; i++) {
+		if (s[i] != '/' || (s[i + 1] != 'd' && s[i + 1] != 's'))
+			continue;
+		for (size_t j = 0; j < ARRAY_SIZE(paths); j++) {
+			size_t pl = strlen(paths[j].prefix);
+
+			if (i + pl > len || strncmp(s + i, paths[j].prefix, pl) != 0)
+				continue;
+			/* a group's node is /dev/vfio/N or /dev/vfio/noiommu-N */
+			if (paths[j].kind == P_GROUP_NODE &&
+			    !(i + pl < len && digit(s[i + pl])) &&
+			    !(i + pl + 8 <= len && strncmp(s + i + pl, "noiommu-", 8) == 0))
+				return P_OTHER;
+			if (paths[j].kind == P_DRIVER) {
+				size_t e = i + pl;
+
+				while (e < len && s[e] != ' ' && s[e] != ':' && s[e] != '\'' && s[e] != '"')
+					e++;
+				*bind_file = e >= 5 && strncmp(s + e - 5, "/bind", 5) == 0;
+			}
+			return paths[j].kind;
+		}
+	}
+	return P_NONE;
+}
+
+/* the message is about mapping or pinning memory for a device's DMA */
+static bool about_dma(const char *s, size_t len)
+{
+	return has_text(s, len, "dma") || has_text(s, len, "pin_") || has_word(s, len, "pin") ||
+	       has_text(s, len, "pinn") || has_text(s, len, "memlock") ||
+	       has_text(s, len, "locked memory");
+}
+
+/* the message is about a program opening or accessing a file */
+static bool about_access(const char *s, size_t len)
+{
+	return has_word(s, len, "open") || has_word(s, len, "opening") ||
+	       has_word(s, len, "access") || has_word(s, len, "accessing");
+}
+
+static bool no_iommu(const char *s, size_t len)
+{
+	return has_word(s, len, "no iommu") || has_word(s, len, "iommu not present") ||
+	       has_word(s, len, "iommu not found") || has_word(s, len, "iommu not enabled");
+}
+
+const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_t inner_len)
+{
+	enum path_kind path;
+	bool bind_file;
+
+	if (!inner || inner_len == 0)
+		return NULL;
+	if (has_word(inner, inner_len, "not viable"))
+		return "group-viability";
+	if (no_iommu(inner, inner_len))
+		return "iommu-off";
+	switch (errno_in(inner, inner_len)) {
+	case E_BUSY:
+		return "device-busy";
+	case E_ACCES:
+	case E_PERM:
+		path = path_in(msg, len, &bind_file);
+		return path != P_NONE || about_access(msg, len) ? "permission" : NULL;
+	case E_NOMEM:
+		return about_dma(msg, len) ? "dma-mapping" : NULL;
+	case E_NOENT:
+	case E_NODEV:
+		path = path_in(msg, len, &bind_file);
+		switch (path) {
+		case P_GROUP_NODE:
+			return "binding";
+		case P_MODULE_NODE:
+			return "module";
+		case P_DRIVER:
+			return bind_file && errno_in(inner, inner_len) == E_NODEV ? "binding"
+										 : "module";
+		case P_DEVICE:
+			return "config";
+		case P_GROUPS_DIR:
+			return "iommu-off";
+		default:
+			return NULL;
+		}
+	default:
+		return NULL;
+	}
+}
