@@ -100,16 +100,16 @@ static bool has_text(const char *s, size_t len, const char *text)
 }
 
 /*
- * The errno that @s[0..len) carries: its strerror text, its symbol, or a
- * negative number standing alone ("error -16", "= -12 (", "(-13)"). -1 is
- * left out: user-space programs return it for any failure.
+ * The errno that @s[0..len) carries: its strerror text, its symbol, or (with
+ * @numbers) a negative number standing alone ("error -16", "= -12 (",
+ * "(-13)"). -1 is left out: user-space programs return it for any failure.
  */
-static enum inner_errno errno_in(const char *s, size_t len)
+static enum inner_errno errno_in(const char *s, size_t len, bool numbers)
 {
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 
-		if (c == '-' && i + 1 < len && digit(s[i + 1]) && (i == 0 || !alnum(s[i - 1])) &&
+		if (numbers && c == '-' && i + 1 < len && digit(s[i + 1]) && (i == 0 || !alnum(s[i - 1])) &&
 		    (i == 0 || s[i - 1] != '-')) {
 			size_t k = i + 1;
 			int n = 0;
@@ -218,7 +218,14 @@ static bool no_iommu(const char *s, size_t len)
 	       has_word(s, len, "iommu not found") || has_word(s, len, "iommu not enabled");
 }
 
-const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_t inner_len)
+bool kb_stage_kind(const char *kind)
+{
+	return kind && (strcmp(kind, "binding") == 0 || strcmp(kind, "config") == 0 ||
+			strcmp(kind, "guest-driver") == 0);
+}
+
+const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_t inner_len,
+			   bool numbers)
 {
 	enum path_kind path;
 	bool bind_file;
@@ -229,7 +236,7 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		return "group-viability";
 	if (no_iommu(inner, inner_len))
 		return "iommu-off";
-	switch (errno_in(inner, inner_len)) {
+	switch (errno_in(inner, inner_len, numbers)) {
 	case E_BUSY:
 		return "device-busy";
 	case E_ACCES:
@@ -247,7 +254,7 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		case P_MODULE_NODE:
 			return "module";
 		case P_DRIVER:
-			return bind_file && errno_in(inner, inner_len) == E_NODEV ? "binding"
+			return bind_file && errno_in(inner, inner_len, numbers) == E_NODEV ? "binding"
 										 : "module";
 		case P_DEVICE:
 			return "config";

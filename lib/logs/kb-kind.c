@@ -202,7 +202,7 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	 * vfio-pci, whatever "failed to open" suggests
 	 */
 	from = message_start(msg, len);
-	inner = kb_inner_cause(msg + from, len - from, msg + from, len - from);
+	inner = kb_inner_cause(msg + from, len - from, msg + from, len - from, false);
 	if (inner)
 		return inner;
 	for (size_t i = from; i < len; i++) {
@@ -225,13 +225,6 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	if (own && (!best || best->row >= table.object_row))
 		return entry->kind;
 	return best ? best->kind : entry->kind;
-}
-
-/* the kinds that name where a failure showed rather than what caused it */
-static bool stage_kind(const char *kind)
-{
-	return strcmp(kind, "binding") == 0 || strcmp(kind, "config") == 0 ||
-	       strcmp(kind, "guest-driver") == 0;
 }
 
 /*
@@ -262,7 +255,7 @@ const char *kb_match_kind(const struct vfd_kb_match *m, const char *line, size_t
 		return vfd_kb_kind_of(e, line, len);
 	if (e->family || e->wrapper || e->harmless || !line || m->start > len)
 		return vfd_kb_kind_of(e, line + m->start, len - m->start);
-	if (!stage_kind(e->kind))
+	if (!kb_stage_kind(e->kind))
 		return e->kind;
 	for (size_t v = 0; v < m->n_values; v++) {
 		const struct vfd_kb_value *val = &m->values[v];
@@ -272,7 +265,7 @@ const char *kb_match_kind(const struct vfd_kb_match *m, const char *line, size_t
 		    m->value_end[v] <= m->value_start[v] || m->value_end[v] > len)
 			continue;
 		inner = kb_inner_cause(line + m->start, len - m->start, line + m->value_start[v],
-				       m->value_end[v] - m->value_start[v]);
+				       m->value_end[v] - m->value_start[v], true);
 		if (inner)
 			return inner;
 	}

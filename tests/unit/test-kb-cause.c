@@ -22,7 +22,7 @@
 /* the cause that the whole message carries */
 static const char *cause(const char *msg)
 {
-	return kb_inner_cause(msg, strlen(msg), msg, strlen(msg));
+	return kb_inner_cause(msg, strlen(msg), msg, strlen(msg), true);
 }
 
 static void assert_kind(const char *got, const char *want)
@@ -110,8 +110,15 @@ static void conditions(void **state)
 		const char *msg = "failed to open /dev/vfio/5: No such file or directory";
 		const char *inner = strstr(msg, "No such");
 
-		assert_kind(kb_inner_cause(msg, strlen(msg), inner, strlen(inner)), "binding");
-		assert_kind(kb_inner_cause(inner, strlen(inner), inner, strlen(inner)), NULL);
+		assert_kind(kb_inner_cause(msg, strlen(msg), inner, strlen(inner), true), "binding");
+		assert_kind(kb_inner_cause(inner, strlen(inner), inner, strlen(inner), true), NULL);
+	}
+	/* a number is read only where asked (an errno a stage entry captured) */
+	{
+		const char *msg = "AMD-Vi: IOMMU3: Failed to initialize IOMMU Hardware (error=-16)!";
+
+		assert_kind(kb_inner_cause(msg, strlen(msg), msg, strlen(msg), true), "device-busy");
+		assert_kind(kb_inner_cause(msg, strlen(msg), msg, strlen(msg), false), NULL);
 	}
 }
 
@@ -129,6 +136,9 @@ static const char small_kb[] =
 	      "match: Failed to set iommu for container: Operation not permitted\n")
 	/* a stage whose %any% carries the inner message */
 	ENTRY("t.start", "config", "match: start failed: %any%\n")
+	/* dedicated entries that match inside it: a cause, another stage */
+	ENTRY("t.viable", "group-viability", "match: group %group% is not viable\n")
+	ENTRY("t.add-failed", "binding", "match: device add failed: %any%\n")
 	ENTRY("t.wrapper", "config", "wrapper: yes\nmatch: internal error: %any%\n")
 	ENTRY("t.family", "binding", "family: yes\nmatch: vfio %slot%: %any%\n")
 	"id: t.harmless\nlayer: kernel\nkind: harmless\ntitle: t\nsource: linux:a.c:f\n"
@@ -163,13 +173,22 @@ static void match_kinds(void **state)
 			      "such file or directory", "t.start"), "binding");
 	assert_kind(line_kind(kb, "TASK ERROR: start failed: QEMU exited with code 1", "t.start"),
 		    "config");
+	/* a dedicated cause inside a stage's text wins though it starts later */
+	assert_kind(line_kind(kb, "TASK ERROR: start failed: vfio: group 3 is not viable", "t.viable"),
+		    "group-viability");
+	/* a stage inside a stage: the first (outer) one stays */
+	assert_kind(line_kind(kb, "start failed: device add failed: Invalid argument", "t.start"),
+		    "config");
 	/* a cause kind and a spelt errno keep their kind */
 	assert_kind(line_kind(kb, "pci 0000:81:00.2: Failed to add to iommu group 52: -16",
 			      "t.group-add"), "group-viability");
 	assert_kind(line_kind(kb, "Failed to set iommu for container: Operation not permitted",
 			      "t.set-iommu-eperm"), "irq-remap");
 	/* a wrapper and a family read the cause before their words ("open" is permission's) */
-	assert_kind(line_kind(kb, "error: internal error: group 3 is not viable", "t.wrapper"),
+	assert_kind(line_kind(kb, "error: internal error: cannot assign it - no IOMMU?",
+			      "t.wrapper"), "iommu-off");
+	/* a dedicated entry of the inner message outranks a wrapper */
+	assert_kind(line_kind(kb, "error: internal error: group 3 is not viable", "t.viable"),
 		    "group-viability");
 	assert_kind(line_kind(kb, "error: internal error: something went wrong", "t.wrapper"),
 		    "config");
