@@ -71,23 +71,6 @@ static bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* @s[0..len) holds @word (either case) at a word start, not followed by a word character */
-static bool word_here(const char *s, size_t i, size_t len, const char *word)
-{
-	size_t wl = strlen(word);
-
-	if (i + wl > len || (i > 0 && alnum(s[i - 1])) || strncasecmp(s + i, word, wl) != 0)
-		return false;
-	return i + wl == len || !alnum(s[i + wl]);
-}
-
-static bool has_word(const char *s, size_t len, const char *word)
-{
-	for (size_t i = 0; i < len; i++)
-		if (word_here(s, i, len, word))
-			return true;
-	return false;
-}
 
 static bool has_text(const char *s, size_t len, const char *text)
 {
@@ -99,53 +82,103 @@ static bool has_text(const char *s, size_t len, const char *text)
 	return false;
 }
 
-/*
- * The errno that @s[0..len) carries: its strerror text, its symbol, or (with
- * @numbers) a negative number standing alone ("error -16", "= -12 (",
- * "(-13)"). -1 is left out: user-space programs return it for any failure.
- */
-static enum inner_errno errno_in(const char *s, size_t len, bool numbers)
+/* @text (lower case) at @s[i..len), either case; with @whole, ending where a word ends */
+static bool text_at(const char *s, size_t i, size_t len, const char *text, bool whole)
 {
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
+	size_t tl = strlen(text);
 
-		if (numbers && c == '-' && i + 1 < len && digit(s[i + 1]) && (i == 0 || !alnum(s[i - 1])) &&
-		    (i == 0 || s[i - 1] != '-')) {
-			size_t k = i + 1;
-			int n = 0;
+	if (i + tl > len || strncasecmp(s + i, text, tl) != 0)
+		return false;
+	return !whole || i + tl == len || !alnum(s[i + tl]);
+}
 
-			while (k < len && digit(s[k]) && n < 1000)
-				n = n * 10 + (s[k++] - '0');
-			if (k < len && (alnum(s[k]) || s[k] == '.' || s[k] == '-' || s[k] == ':'))
-				continue;
-			for (size_t j = 1; j < ARRAY_SIZE(errnos); j++)
-				if (errnos[j].number == n)
-					return errnos[j].e;
-			continue;
-		}
-		if (c == 'E') {
-			for (size_t j = 0; j < ARRAY_SIZE(errnos); j++)
-				if (word_here(s, i, len, errnos[j].symbol) &&
-				    strncmp(s + i, errnos[j].symbol, strlen(errnos[j].symbol)) == 0)
-					return errnos[j].e;
-			continue;
-		}
-		for (size_t j = 0; j < ARRAY_SIZE(errnos); j++) {
-			size_t tl = strlen(errnos[j].text);
+static bool has_word(const char *s, size_t len, const char *word)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((i == 0 || !alnum(s[i - 1])) && text_at(s, i, len, word, true))
+			return true;
+	return false;
+}
 
-			if ((c | 0x20) != errnos[j].text[0] || i + tl > len ||
-			    strncasecmp(s + i, errnos[j].text, tl) != 0)
-				continue;
-			/* "No such device or address" is ENXIO */
-			if (errnos[j].e == E_NODEV && i + tl < len && alnum(s[i + tl]))
-				continue;
-			if (errnos[j].e == E_NODEV && has_text(s + i + tl, len - i - tl < 12 ? len - i - tl : 12,
-							       " or address"))
-				continue;
+/* what a message carries: the first errno, and the two conditions */
+struct carried {
+	enum inner_errno e;
+	bool not_viable, no_iommu;
+};
+
+/* a negative number standing alone at @s[i] ('-' there): its errno, or E_NONE */
+static enum inner_errno errno_number(const char *s, size_t i, size_t len)
+{
+	size_t k = i + 1;
+	int n = 0;
+
+	if (k == len || !digit(s[k]) || (i > 0 && s[i - 1] == '-'))
+		return E_NONE;
+	while (k < len && digit(s[k]) && n < 1000)
+		n = n * 10 + (s[k++] - '0');
+	if (k < len && (alnum(s[k]) || s[k] == '.' || s[k] == '-' || s[k] == ':'))
+		return E_NONE;
+	for (size_t j = 1; j < ARRAY_SIZE(errnos); j++)
+		if (errnos[j].number == n)
 			return errnos[j].e;
+	return E_NONE;
+}
+
+/* the errno whose strerror text or symbol starts at @s[i], or E_NONE */
+static enum inner_errno errno_words(const char *s, size_t i, size_t len)
+{
+	for (size_t j = 0; j < ARRAY_SIZE(errnos); j++) {
+		if (s[i] == 'E') {
+			if (strncmp(s + i, errnos[j].symbol, strlen(errnos[j].symbol)) == 0 &&
+			    text_at(s, i, len, errnos[j].symbol, true))
+				return errnos[j].e;
+			continue;
 		}
+		if ((s[i] | 0x20) != errnos[j].text[0] || !text_at(s, i, len, errnos[j].text, true))
+			continue;
+		/* "No such device or address" is ENXIO */
+		if (errnos[j].e == E_NODEV && text_at(s, i + strlen(errnos[j].text), len,
+						      " or address", false))
+			continue;
+		return errnos[j].e;
 	}
 	return E_NONE;
+}
+
+/*
+ * One pass over the words of @s[0..len): the first errno (its strerror text,
+ * its symbol, or with @numbers a negative number standing alone: "error
+ * -16", "= -12 (", "(-13)"; -1 is left out, user-space programs return it
+ * for any failure), "not viable", "no IOMMU". Only a word's first byte is
+ * looked at in most places: this runs on every line a family matches.
+ */
+static void carried_in(const char *s, size_t len, bool numbers, struct carried *out)
+{
+	out->e = E_NONE;
+	out->not_viable = out->no_iommu = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i], l = (char)(c | 0x20);
+
+		if (i > 0 && alnum(s[i - 1]))
+			continue;
+		if (c == '-') {
+			if (numbers && out->e == E_NONE)
+				out->e = errno_number(s, i, len);
+			continue;
+		}
+		if (l == 'n' && text_at(s, i, len, "not viable", true)) {
+			out->not_viable = true;
+			return;
+		}
+		if ((l == 'n' && text_at(s, i, len, "no iommu", true)) ||
+		    (l == 'i' && (text_at(s, i, len, "iommu not present", true) ||
+				  text_at(s, i, len, "iommu not found", true) ||
+				  text_at(s, i, len, "iommu not enabled", true))))
+			out->no_iommu = true;
+		if (out->e == E_NONE && (c == 'E' || l == 'o' || l == 'n' || l == 'c' || l == 'p' ||
+					 l == 'd'))
+			out->e = errno_words(s, i, len);
+	}
 }
 
 enum path_kind { P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_DRIVER, P_DEVICE, P_GROUPS_DIR, P_OTHER };
@@ -212,12 +245,6 @@ static bool about_access(const char *s, size_t len)
 	       has_word(s, len, "access") || has_word(s, len, "accessing");
 }
 
-static bool no_iommu(const char *s, size_t len)
-{
-	return has_word(s, len, "no iommu") || has_word(s, len, "iommu not present") ||
-	       has_word(s, len, "iommu not found") || has_word(s, len, "iommu not enabled");
-}
-
 bool kb_stage_kind(const char *kind)
 {
 	return kind && (strcmp(kind, "binding") == 0 || strcmp(kind, "config") == 0 ||
@@ -227,16 +254,18 @@ bool kb_stage_kind(const char *kind)
 const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_t inner_len,
 			   bool numbers)
 {
+	struct carried got;
 	enum path_kind path;
 	bool bind_file;
 
 	if (!inner || inner_len == 0)
 		return NULL;
-	if (has_word(inner, inner_len, "not viable"))
+	carried_in(inner, inner_len, numbers, &got);
+	if (got.not_viable)
 		return "group-viability";
-	if (no_iommu(inner, inner_len))
+	if (got.no_iommu)
 		return "iommu-off";
-	switch (errno_in(inner, inner_len, numbers)) {
+	switch (got.e) {
 	case E_BUSY:
 		return "device-busy";
 	case E_ACCES:
@@ -254,8 +283,7 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		case P_MODULE_NODE:
 			return "module";
 		case P_DRIVER:
-			return bind_file && errno_in(inner, inner_len, numbers) == E_NODEV ? "binding"
-										 : "module";
+			return bind_file && got.e == E_NODEV ? "binding" : "module";
 		case P_DEVICE:
 			return "config";
 		case P_GROUPS_DIR:
