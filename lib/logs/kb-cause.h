@@ -32,8 +32,8 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 /*
  * kb_match_kind - the kind of cause of the line @line[0..len) that @m
  * matched: a family's or a wrapper's as vfd_kb_kind_of reads it; a dedicated
- * entry's own kind, unless the errno or the text its pattern captures carries
- * a cause that settles the kind (lib/logs/kb-cause.c: "Device or resource
+ * entry's own kind, unless its kind is a stage (kb_stage_kind) and the errno
+ * or the text its pattern captures carries a cause that settles the kind (lib/logs/kb-cause.c: "Device or resource
  * busy" -> device-busy, "No such file or directory" on /dev/vfio/N ->
  * binding, ...). NULL when @m matched nothing.
  */

@@ -11,7 +11,10 @@
  * of the rows before the objects (firmware, remapping, no IOMMU, viability,
  * busy, denied): "VCN not responding, trying to reset" in the GPU drivers'
  * family is the GPU's own trouble, not a PCI reset; "probe failed: Device or
- * resource busy" in the vfio family is still a busy device.
+ * resource busy" in the vfio family is still a busy device. Before the
+ * words, the cause the message carries (kb-cause.c: an errno by the path it
+ * is about, "not viable", "no IOMMU"); and kb_match_kind gives a dedicated
+ * entry of a stage kind the cause its captured errno carries.
  */
 #include <errno.h>
 #include <string.h>
