@@ -277,6 +277,9 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 	case E_NOENT:
 	case E_NODEV:
 		path = path_in(msg, len, &bind_file);
+		/* DPDK's "cannot open VFIO container" (eal_vfio.c) is /dev/vfio/vfio */
+		if (path == P_NONE && has_word(msg, len, "vfio container"))
+			path = P_MODULE_NODE;
 		switch (path) {
 		case P_GROUP_NODE:
 			return "binding";

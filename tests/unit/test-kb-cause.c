@@ -84,6 +84,8 @@ static void errno_missing(void **state)
 	/* the nodes and directories a module makes */
 	assert_kind(cause("failed to open /dev/vfio/vfio: No such file or directory"), "module");
 	assert_kind(cause("Could not open '/dev/kvm': No such file or directory"), "module");
+	assert_kind(cause("EAL:   0000:44:00.3 cannot open VFIO container, error 2 (No such file "
+			  "or directory)"), "module");
 	assert_kind(cause("/sys/bus/pci/drivers/vfio-pci/new_id: No such file or directory"),
 		    "module");
 	/* the driver is there and refuses the device */
