@@ -14,13 +14,16 @@
  *   EBUSY   a group or device already open by another process, a device
  *           held by another driver (drivers/vfio/group.c
  *           vfio_group_fops_open; libvirt virpci.c): device-busy
- *   EACCES, EPERM  permission where a program opens or accesses a file
- *           (a path, "open", "access" in the message): the file mode, an
- *           LSM, a capability (noiommu groups need CAP_SYS_RAWIO: group.c
- *           vfio_group_fops_open). Elsewhere it is the kernel refusing an
- *           operation (type1's attach without interrupt remapping:
- *           vfio_iommu_type1.c vfio_iommu_type1_attach_group; a driver's
- *           probe returning -13), left to the entry
+ *   EACCES  by its text ("Permission denied", what a syscall told a
+ *           program): permission, the file mode or an LSM refused an access
+ *   EPERM, and EACCES as a number  permission where a program opens or
+ *           accesses a file (a path, "open", "access" in the message): the
+ *           file mode, an LSM, a capability (noiommu groups need
+ *           CAP_SYS_RAWIO: group.c vfio_group_fops_open). Elsewhere it is
+ *           the kernel refusing an operation (type1's attach without
+ *           interrupt remapping: vfio_iommu_type1.c
+ *           vfio_iommu_type1_attach_group; a driver's probe returning -13),
+ *           left to the entry
  *   ENOMEM  dma-mapping where the message is about DMA mapping or pinning
  *           (type1 vfio_pin_pages_remote: the locked memory limit)
  *   ENOENT, ENODEV by the path: /dev/vfio/N (made when a vfio driver takes
@@ -103,6 +106,7 @@ static bool has_word(const char *s, size_t len, const char *word)
 /* what a message carries: the first errno, and the two conditions */
 struct carried {
 	enum inner_errno e;
+	bool e_is_number;		/* the errno was a number, not its text or symbol */
 	bool not_viable, no_iommu;
 };
 
@@ -155,15 +159,17 @@ static enum inner_errno errno_words(const char *s, size_t i, size_t len)
 static void carried_in(const char *s, size_t len, bool numbers, struct carried *out)
 {
 	out->e = E_NONE;
-	out->not_viable = out->no_iommu = false;
+	out->e_is_number = out->not_viable = out->no_iommu = false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i], l = (char)(c | 0x20);
 
 		if (i > 0 && alnum(s[i - 1]))
 			continue;
 		if (c == '-') {
-			if (numbers && out->e == E_NONE)
+			if (numbers && out->e == E_NONE) {
 				out->e = errno_number(s, i, len);
+				out->e_is_number = out->e != E_NONE;
+			}
 			continue;
 		}
 		if (l == 'n' && text_at(s, i, len, "not viable", true)) {
@@ -269,6 +275,10 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 	case E_BUSY:
 		return "device-busy";
 	case E_ACCES:
+		/* "Permission denied" is what a syscall told a program: an access refused */
+		if (!got.e_is_number)
+			return "permission";
+		/* fall through */
 	case E_PERM:
 		path = path_in(msg, len, &bind_file);
 		return path != P_NONE || about_access(msg, len) ? "permission" : NULL;

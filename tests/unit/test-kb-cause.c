@@ -59,6 +59,8 @@ static void errno_permission(void **state)
 	assert_kind(cause("cannot write /sys/bus/pci/devices/0000:01:00.0/driver_override: -13"),
 		    "permission");
 	assert_kind(cause("could not access the device: Permission denied"), "permission");
+	assert_kind(cause("unable to map backing store for guest RAM: Permission denied"),
+		    "permission");
 	/* the kernel refusing an operation is not a file's permission */
 	assert_kind(cause("Failed to set iommu for container: Operation not permitted"), NULL);
 	assert_kind(cause("probe with driver igc failed with error -13"), NULL);
