@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "kb-cause.h"
@@ -182,6 +183,26 @@ static size_t message_start(const char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * strerror texts whose words are no cause: ECONNRESET's "reset" is a socket
+ * the other side closed (QEMU died: libvirt's "Unable to read from monitor:
+ * Connection reset by peer"), not a device reset; EAGAIN's "resource" is no
+ * BAR. The length of the one at @s, or 0.
+ */
+static size_t mute_errno_at(const char *s, size_t len)
+{
+	static const char *const mute[] = { "connection reset by peer",
+					    "resource temporarily unavailable" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(mute); k++) {
+		size_t n = strlen(mute[k]);
+
+		if (len >= n && strncasecmp(s, mute[k], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
 const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, size_t len)
 {
 	const struct kind_word *best = NULL;
@@ -212,7 +233,12 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 		if (i > 0 && word_char(msg[i - 1]))
 			continue;
 		unsigned char c = (unsigned char)lower(msg[i]);
+		size_t skip;
 
+		if ((c == 'c' || c == 'r') && (skip = mute_errno_at(msg + i, len - i)) != 0) {
+			i += skip - 1;
+			continue;
+		}
 		/* only the words that start with the byte there, in table order */
 		for (size_t j = table.first_start[c]; j < table.first_start[c + 1]; j++) {
 			const struct kind_word *w = &table.words[table.by_first[j]];

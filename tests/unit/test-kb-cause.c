@@ -191,6 +191,11 @@ static void match_kinds(void **state)
 	/* a wrapper and a family read the cause before their words ("open" is permission's) */
 	assert_kind(line_kind(kb, "error: internal error: cannot assign it - no IOMMU?",
 			      "t.wrapper"), "iommu-off");
+	/* strerror texts whose words name no cause: a socket reset, EAGAIN */
+	assert_kind(line_kind(kb, "error: internal error: cannot write to the monitor: Connection "
+			      "reset by peer", "t.wrapper"), "config");
+	assert_kind(line_kind(kb, "error: internal error: cannot lock the state file: Resource "
+			      "temporarily unavailable", "t.wrapper"), "config");
 	/* a dedicated entry of the inner message outranks a wrapper */
 	assert_kind(line_kind(kb, "error: internal error: group 3 is not viable", "t.viable"),
 		    "group-viability");
