@@ -26,6 +26,8 @@
  *           left to the entry
  *   ENOMEM  dma-mapping where the message is about DMA mapping or pinning
  *           (type1 vfio_pin_pages_remote: the locked memory limit)
+ *   ENOSPC  the same: type1's vfio_dma_do_map gives it when the mappings
+ *           reach dma_entry_limit
  *   ENOENT, ENODEV by the path: /dev/vfio/N (made when a vfio driver takes
  *           a device of group N: group.c vfio_create_group) -> binding;
  *           /dev/vfio/vfio, /dev/iommu, /dev/kvm, /sys/module/..., a
@@ -47,7 +49,7 @@
 #include "internal.h"
 #include "kb-cause.h"
 
-enum inner_errno { E_NONE, E_PERM, E_NOENT, E_NOMEM, E_ACCES, E_BUSY, E_NODEV };
+enum inner_errno { E_NONE, E_PERM, E_NOENT, E_NOMEM, E_ACCES, E_BUSY, E_NODEV, E_NOSPC };
 
 static const struct {
 	enum inner_errno e;
@@ -61,6 +63,7 @@ static const struct {
 	{ E_ACCES, 13, "EACCES", "permission denied" },
 	{ E_BUSY, 16, "EBUSY", "device or resource busy" },
 	{ E_NODEV, 19, "ENODEV", "no such device" },
+	{ E_NOSPC, 28, "ENOSPC", "no space left on device" },
 };
 
 static bool alnum(char c)
@@ -283,6 +286,7 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		path = path_in(msg, len, &bind_file);
 		return path != P_NONE || about_access(msg, len) ? "permission" : NULL;
 	case E_NOMEM:
+	case E_NOSPC:
 		return about_dma(msg, len) ? "dma-mapping" : NULL;
 	case E_NOENT:
 	case E_NODEV:

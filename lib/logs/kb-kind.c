@@ -186,13 +186,15 @@ static size_t message_start(const char *msg, size_t len)
 /*
  * strerror texts whose words are no cause: ECONNRESET's "reset" is a socket
  * the other side closed (QEMU died: libvirt's "Unable to read from monitor:
- * Connection reset by peer"), not a device reset; EAGAIN's "resource" is no
- * BAR. The length of the one at @s, or 0.
+ * Connection reset by peer"), not a device reset; EAGAIN's "resource" and
+ * ENOSPC's "no space" are no BAR (ENOSPC is a full disk, no interrupt vector
+ * left, or type1's limit of DMA mappings). The length of the one at @s, or 0.
  */
 static size_t mute_errno_at(const char *s, size_t len)
 {
 	static const char *const mute[] = { "connection reset by peer",
-					    "resource temporarily unavailable" };
+					    "resource temporarily unavailable",
+					    "no space left on device" };
 
 	for (size_t k = 0; k < ARRAY_SIZE(mute); k++) {
 		size_t n = strlen(mute[k]);
@@ -235,7 +237,7 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 		unsigned char c = (unsigned char)lower(msg[i]);
 		size_t skip;
 
-		if ((c == 'c' || c == 'r') && (skip = mute_errno_at(msg + i, len - i)) != 0) {
+		if ((c == 'c' || c == 'r' || c == 'n') && (skip = mute_errno_at(msg + i, len - i)) != 0) {
 			i += skip - 1;
 			continue;
 		}

@@ -75,6 +75,8 @@ static void errno_nomem(void **state)
 		    "dma-mapping");
 	assert_kind(cause("failed to pin pages: Cannot allocate memory"), "dma-mapping");
 	assert_kind(cause("probe of 0000:00:14.0 failed with error -12"), NULL);
+	assert_kind(cause("VFIO_MAP_DMA failed: No space left on device"), "dma-mapping");
+	assert_kind(cause("write error: No space left on device"), NULL);
 }
 
 static void errno_missing(void **state)
