@@ -136,8 +136,9 @@ static enum inner_errno errno_words(const char *s, size_t i, size_t len)
 {
 	for (size_t j = 0; j < ARRAY_SIZE(errnos); j++) {
 		if (s[i] == 'E') {
-			if (strncmp(s + i, errnos[j].symbol, strlen(errnos[j].symbol)) == 0 &&
-			    text_at(s, i, len, errnos[j].symbol, true))
+			/* the length first: the message is not terminated */
+			if (text_at(s, i, len, errnos[j].symbol, true) &&
+			    strncmp(s + i, errnos[j].symbol, strlen(errnos[j].symbol)) == 0)
 				return errnos[j].e;
 			continue;
 		}
