@@ -104,7 +104,9 @@ const char *vfd_kb_value_name(enum vfd_kb_value_type type);
 extern const char *const vfd_kb_kinds[];
 /*
  * vfd_kb_kind_of - the kind of cause of a message @msg[0..len) that @entry
- * matched: a dedicated entry's own kind; for a family entry the kind whose
+ * matched: a dedicated entry's own kind; for a family entry (or a wrapper)
+ * the kind of the cause the message carries (an errno whose meaning is
+ * settled, "not viable", "no IOMMU": lib/logs/kb-cause.c), else the kind whose
  * words (data/kind-words.tsv, compiled in) the message holds first, else the
  * entry's kind. A static string.
  */
@@ -123,6 +125,9 @@ struct vfd_kb_match {
 	size_t start, end;		/* the message within the line */
 	size_t n_values;
 	struct vfd_kb_value values[VFD_KB_MAX_VALUES];
+	/* where each value of the pattern is in the line (0, 0 for one taken
+	   from the prefix): kb_match_kind reads the cause they carry */
+	size_t value_start[VFD_KB_MAX_VALUES], value_end[VFD_KB_MAX_VALUES];
 	bool slot_from_prefix;		/* the slot value came from the line's prefix */
 	/*
 	 * the words of the classifier of unknown lines found in the line (bit i:
@@ -144,7 +149,9 @@ struct vfd_kb_match {
  * wrapper, a family entry to any dedicated one); within a rank the message
  * that starts first wins, then (between families) the one whose kind the
  * message's words confirm (between broad families that goes first), then the
- * most specific pattern (most literal characters). A
+ * most specific pattern (most literal characters); but a dedicated entry of
+ * a cause kind that matches inside the text of a dedicated entry of a stage
+ * kind (binding, config, guest-driver) wins over it. A
  * message that names no device gets the last full PCI address before it in
  * the line (the kernel's "vfio-pci 0000:01:00.0: " prefix, QEMU's host=).
  * Time is linear in @len; only the first 64 KiB are looked at. Uses scratch

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "internal.h"
+#include "kb-cause.h"
 
 #define LINE_KEEP	512		/* bytes of a problem's first line kept */
 #define TABLE_SIZE	(2 * VFD_EXPLAIN_MAX_PROBLEMS)	/* open addressing, power of two */
@@ -252,8 +253,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	 * trouble word; a broad family reads the whole line (its pattern may start
 	 * at any of its words, the thing or the kind's)
 	 */
-	kind = m.entry->broad ? vfd_kb_kind_of(m.entry, line, len)
-			      : vfd_kb_kind_of(m.entry, line + m.start, len - m.start);
+	kind = kb_match_kind(&m, line, len);
 	key = problem_key(&m, kind, &n_ident);
 	if (!key)
 		return -ENOMEM;

@@ -11,12 +11,17 @@
  * of the rows before the objects (firmware, remapping, no IOMMU, viability,
  * busy, denied): "VCN not responding, trying to reset" in the GPU drivers'
  * family is the GPU's own trouble, not a PCI reset; "probe failed: Device or
- * resource busy" in the vfio family is still a busy device.
+ * resource busy" in the vfio family is still a busy device. Before the
+ * words, the cause the message carries (kb-cause.c: an errno by the path it
+ * is about, "not viable", "no IOMMU"); and kb_match_kind gives a dedicated
+ * entry of a stage kind the cause its captured errno carries.
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
+#include "kb-cause.h"
 
 extern const char vfd_kind_words_data[];
 extern const size_t vfd_kind_words_size;
@@ -178,6 +183,28 @@ static size_t message_start(const char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * strerror texts whose words are no cause: ECONNRESET's "reset" is a socket
+ * the other side closed (QEMU died: libvirt's "Unable to read from monitor:
+ * Connection reset by peer"), not a device reset; EAGAIN's "resource" and
+ * ENOSPC's "no space" are no BAR (ENOSPC is a full disk, no interrupt vector
+ * left, or type1's limit of DMA mappings). The length of the one at @s, or 0.
+ */
+static size_t mute_errno_at(const char *s, size_t len)
+{
+	static const char *const mute[] = { "connection reset by peer",
+					    "resource temporarily unavailable",
+					    "no space left on device" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(mute); k++) {
+		size_t n = strlen(mute[k]);
+
+		if (len >= n && strncasecmp(s, mute[k], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
 const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, size_t len)
 {
 	const struct kind_word *best = NULL;
@@ -189,13 +216,31 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	 * carries: what that message says is read as a family's is. A harmless
 	 * wrapper (a listing such as "BAR 0 [mem ...]") has no cause to read.
 	 */
+	const char *inner;
+	size_t from;
+
 	if (!(entry->family || entry->wrapper) || entry->harmless || !msg || table_ready() < 0)
 		return entry->kind;
-	for (size_t i = message_start(msg, len); i < len; i++) {
+	/*
+	 * the cause the message carries (an errno where its meaning is settled,
+	 * "not viable", "no IOMMU": kb-cause.c) before the words: "failed to
+	 * open /dev/vfio/3: No such file or directory" is a device not bound to
+	 * vfio-pci, whatever "failed to open" suggests
+	 */
+	from = message_start(msg, len);
+	inner = kb_inner_cause(msg + from, len - from, msg + from, len - from, false);
+	if (inner)
+		return inner;
+	for (size_t i = from; i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
 			continue;
 		unsigned char c = (unsigned char)lower(msg[i]);
+		size_t skip;
 
+		if ((c == 'c' || c == 'r' || c == 'n') && (skip = mute_errno_at(msg + i, len - i)) != 0) {
+			i += skip - 1;
+			continue;
+		}
 		/* only the words that start with the byte there, in table order */
 		for (size_t j = table.first_start[c]; j < table.first_start[c + 1]; j++) {
 			const struct kind_word *w = &table.words[table.by_first[j]];
@@ -211,6 +256,51 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	if (own && (!best || best->row >= table.object_row))
 		return entry->kind;
 	return best ? best->kind : entry->kind;
+}
+
+/*
+ * The kind of a matched line. A family or a wrapper reads the message
+ * (vfd_kb_kind_of). A dedicated entry's kind is its message's, but an entry
+ * whose kind is a stage and that captures the errno, or the text after its
+ * words, as a value says only which step failed (binding: a probe, a
+ * device open; config: a VM start, a device add; guest-driver: a GPU
+ * driver's probe or init): the cause carried in those values (kb-cause.c)
+ * decides when it settles a kind. An entry of a cause kind was written
+ * knowing what its step's errnos mean there ("Failed to add to iommu group
+ * N: -16" is the group's default domain, not a device in use).
+ * An entry that spells its errno ("... probe ... failed with error -16",
+ * "failed to set iommu for container: Operation not permitted") was written
+ * for that errno and keeps its kind. Why here and not in the ranking: the
+ * entry that matched still explains the step (its meaning, its fixes); only
+ * the kind the user has to fix moves, and the ranking stays one comparison
+ * per candidate (kb-match.c asks this only for families, whose kind it reads
+ * the same way).
+ */
+const char *kb_match_kind(const struct vfd_kb_match *m, const char *line, size_t len)
+{
+	const struct vfd_kb_entry *e = m->entry;
+
+	if (!e)
+		return NULL;
+	if (e->broad)
+		return vfd_kb_kind_of(e, line, len);
+	if (e->family || e->wrapper || e->harmless || !line || m->start > len)
+		return vfd_kb_kind_of(e, line + m->start, len - m->start);
+	if (!kb_stage_kind(e->kind))
+		return e->kind;
+	for (size_t v = 0; v < m->n_values; v++) {
+		const struct vfd_kb_value *val = &m->values[v];
+		const char *inner;
+
+		if ((val->type != VFD_KB_ERRNO && val->type != VFD_KB_ANY) ||
+		    m->value_end[v] <= m->value_start[v] || m->value_end[v] > len)
+			continue;
+		inner = kb_inner_cause(line + m->start, len - m->start, line + m->value_start[v],
+				       m->value_end[v] - m->value_start[v], true);
+		if (inner)
+			return inner;
+	}
+	return e->kind;
 }
 
 int vfd_kb_kind_table_check(void)

@@ -12,6 +12,7 @@
 
 #include "kb-internal.h"
 #include "kb-prefilter.h"
+#include "kb-cause.h"
 
 /*
  * VM steps (thread additions and advances) for all the patterns tried on one
@@ -55,6 +56,8 @@ static void add_value(struct vfd_kb_match *m, enum vfd_kb_value_type type, const
 
 	if (m->n_values == VFD_KB_MAX_VALUES)
 		return;
+	/* where it is in the line: set by the caller for a value of the pattern */
+	m->value_start[m->n_values] = m->value_end[m->n_values] = 0;
 	v = &m->values[m->n_values++];
 	v->type = type;
 	if (len >= sizeof(v->text))
@@ -179,6 +182,26 @@ static uint64_t family_agrees(const struct vfd_kb_entry *e, const char *msg, siz
 	return kind && e->kind && strcmp(kind, e->kind) == 0;
 }
 
+/*
+ * Does the match of @outer (a dedicated entry of a stage kind: "start
+ * failed: %any%", "failed to access '%any%': %any%") carry the match of
+ * @inner, a dedicated entry of a cause kind that starts inside it? Then the
+ * inner message names what made the step fail and wins, though it starts
+ * later (the rule of kb-kind.c kb_match_kind, for a cause that has an entry
+ * of its own). Asked only when two dedicated entries matched one line.
+ */
+static bool holds_cause(const struct vfd_kb *kb, const struct kb_pattern *outer,
+			const uint16_t *outer_cap, const struct kb_pattern *inner,
+			const uint16_t *inner_cap)
+{
+	const struct vfd_kb_entry *o = &kb->entries[outer->entry], *i = &kb->entries[inner->entry];
+
+	return inner_cap[CAP_START] > outer_cap[CAP_START] &&
+	       inner_cap[CAP_START] < outer_cap[CAP_START + 1] && entry_rank(o) == 4 &&
+	       entry_rank(i) == 4 && !i->harmless && kb_stage_kind(o->kind) &&
+	       !kb_stage_kind(i->kind);
+}
+
 /* how a candidate ranks before it runs: its entry's rank, then its literal text */
 static unsigned long cand_order(const struct vfd_kb *kb, size_t c)
 {
@@ -266,9 +289,10 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 			(e->broad ? agrees << 49 | (uint64_t)(0xffffu - (p->entry & 0xffffu)) << 32 : 0) |
 			((uint64_t)(MATCH_LINE_MAX - cap[CAP_START]) << 16) |
 			(e->broad ? 0 : agrees << 15) | p->literal_chars;
-		if (best && (score < best_score ||
-			     (score == best_score && (p->entry > best->entry ||
-						      (p->entry == best->entry && p->index > best->index)))))
+		if (best && !holds_cause(kb, best, best_cap, p, cap) &&
+		    (holds_cause(kb, p, cap, best, best_cap) || score < best_score ||
+		     (score == best_score && (p->entry > best->entry ||
+					      (p->entry == best->entry && p->index > best->index)))))
 			continue;
 		best = p;
 		best_score = score;
@@ -284,6 +308,8 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
 
 		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
+		m->value_start[m->n_values - 1] = s;
+		m->value_end[m->n_values - 1] = e >= s ? e : s;
 	}
 	m->start = best_cap[CAP_START];
 	m->end = best_cap[CAP_START + 1];

@@ -7,7 +7,8 @@
  *
  * Corpus format: "EXPECTED<TAB>LINE"; EXPECTED is an entry id followed by
  * optional ;type=value pairs ("qemu.group-enoent;group=1;errno=No such file or
- * directory"), or "-". Lines starting with '#' are comments.
+ * directory") and ;kind=KIND, the kind of cause explain reports for the line
+ * (lib/logs/kb-kind.c kb_match_kind), or "-". Lines starting with '#' are comments.
  * usage: test-corpus FILE...
  */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 
 #include "vfd.h"
 #include "tap-result.h"
+#include "kb-cause.h"
 
 static enum vfd_kb_value_type value_type(const char *name)
 {
@@ -26,8 +28,9 @@ static enum vfd_kb_value_type value_type(const char *name)
 	return (enum vfd_kb_value_type)-1;
 }
 
-/* does @m hold a value of that type equal to @want? */
-static bool has_value(const struct vfd_kb_match *m, const char *spec, char *why, size_t size)
+/* does @m hold a value of that type equal to @want (or give @line that kind)? */
+static bool has_value(const struct vfd_kb_match *m, const char *line, const char *spec, char *why,
+		      size_t size)
 {
 	char name[16];
 	const char *eq = strchr(spec, '=');
@@ -39,6 +42,14 @@ static bool has_value(const struct vfd_kb_match *m, const char *spec, char *why,
 	}
 	memcpy(name, spec, (size_t)(eq - spec));
 	name[eq - spec] = '\0';
+	if (strcmp(name, "kind") == 0) {
+		const char *kind = kb_match_kind(m, line, strlen(line));
+
+		if (kind && strcmp(kind, eq + 1) == 0)
+			return true;
+		snprintf(why, size, "kind %s, not %s", kind ? kind : "(none)", eq + 1);
+		return false;
+	}
 	t = value_type(name);
 	for (size_t i = 0; i < m->n_values; i++)
 		if (m->values[i].type == t && strcmp(m->values[i].text, eq + 1) == 0)
@@ -70,7 +81,7 @@ static void check_line(struct vfd_kb *kb, const char *file, unsigned int lineno,
 	if (!ok)
 		snprintf(why, sizeof(why), "got %s", r == 1 ? m.entry->id : "no match");
 	for (char *v = strtok_r(NULL, ";", &save); ok && v; v = strtok_r(NULL, ";", &save))
-		ok = has_value(&m, v, why, sizeof(why));
+		ok = has_value(&m, line, v, why, sizeof(why));
 	if (r == 1 && strcmp(m.entry->id, id) == 0)
 		covered[vfd_kb_entry_index(kb, m.entry)] = true;
 	result(ok, "%s:%u: %s%s%s", file, lineno, id, *why ? ": " : "", why);

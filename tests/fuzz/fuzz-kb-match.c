@@ -4,13 +4,15 @@
  * and the explain accumulator over the same input split into lines (which
  * runs the classifier of unknown lines on what no entry matches), and the
  * classifier on the whole input with every word hint set (its prefix reader
- * and address search on anything). The matcher must stay linear: a slow unit
- * fails with -timeout.
+ * and address search on anything), and the kind of the whole-input match
+ * (kb-kind.c kb_match_kind reading the cause its values carry: kb-cause.c).
+ * The matcher must stay linear: a slow unit fails with -timeout.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "vfd.h"
+#include "kb-cause.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +37,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(fix);
 		if (m.start > m.end || m.end > size)
 			abort();
+		for (size_t v = 0; v < m.n_values; v++)
+			if (m.value_start[v] > m.value_end[v] || m.value_end[v] > size)
+				abort();
+		/* a kind of the taxonomy, whatever the line carries */
+		{
+			const char *kind = kb_match_kind(&m, p, size);
+			size_t k = 0;
+
+			while (kind && vfd_kb_kinds[k] && strcmp(vfd_kb_kinds[k], kind) != 0)
+				k++;
+			if (!kind || !vfd_kb_kinds[k])
+				abort();
+		}
 	}
 	/* the classifier, with every hint, as if each of its words were there */
 	{
