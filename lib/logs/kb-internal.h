@@ -121,6 +121,7 @@ struct kb_pattern {
 	uint64_t first[4];		/* bytes a match can start with (a bit set: small entries page in fast) */
 	char lead[8];			/* the literal text a match starts with, lower case */
 	uint8_t lead_len;
+	bool stamp_start;		/* a match may start inside a time stamp (kb-stamp.h) */
 };
 
 struct thread {
@@ -148,6 +149,16 @@ struct vfd_kb {
 
 	/* the words of all patterns and of the classifier of unknown lines */
 	struct kb_prefilter *prefilter;
+	/*
+	 * the readings of lines already read, by their text (kb-cache.h; NULL:
+	 * none); with stamp_blind, the text after a dmesg time stamp, which no
+	 * word of the prefilter or of the kinds can start in (kb-stamp.h)
+	 */
+	struct kb_cache *cache;
+	bool stamp_blind;
+	/* the most steps the patterns with a word a stamp may hold can take
+	   on a line: fixed + per_byte x its length (kb-parse.c stamp_check) */
+	uint64_t stamp_steps_fixed, stamp_steps_per_byte;
 
 	/* scratch for matching: not thread-safe, one line at a time */
 	size_t *cands;

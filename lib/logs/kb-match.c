@@ -10,8 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kb-cache.h"
 #include "kb-internal.h"
 #include "kb-prefilter.h"
+#include "kb-stamp.h"
 
 /*
  * VM steps (thread additions and advances) for all the patterns tried on one
@@ -207,13 +209,104 @@ static void most_specific_first(struct vfd_kb *kb, size_t n)
 	}
 }
 
+/* @m from the pattern that won and its captures (absolute places in @text) */
+static void fill_match(const struct vfd_kb *kb, const struct kb_pattern *best,
+		       const uint16_t *best_cap, const char *text, struct vfd_kb_match *m)
+{
+	const unsigned char *line = (const unsigned char *)text;
+
+	m->entry = &kb->entries[best->entry];
+	m->pattern = best->index;
+	for (uint8_t v = 0; v < best->n_values; v++) {
+		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
+
+		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
+	}
+	m->start = best_cap[CAP_START];
+	m->end = best_cap[CAP_START + 1];
+	if (!vfd_kb_match_value(m, VFD_KB_SLOT))
+		slot_from_prefix(m, line);
+	if (!vfd_kb_match_value(m, VFD_KB_GROUP))
+		group_from_prefix(m, line);
+}
+
+/*
+ * The line's key in the cache: the text after its time stamp (@base, the
+ * stamp's length) where the knowledge base cannot see into a stamp
+ * (kb-stamp.c), else all of it; the tag tells a text after a stamp from a
+ * whole line (the byte before the text differs).
+ */
+static uint8_t cache_key(const struct vfd_kb *kb, const unsigned char *line, size_t len,
+			 size_t *base)
+{
+	*base = kb->stamp_blind ? kb_stamp_len(line, len) : 0;
+	return *base > 0;
+}
+
+/* a line's reading from the cache: 1 or 0 as vfd_kb_match() */
+static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const char *text,
+		  size_t base, struct vfd_kb_match *m)
+{
+	const struct kb_pattern *p;
+	uint16_t cap[CAP_N];
+
+	if (!r->pattern) {
+		m->hints = r->hints;
+		return 0;
+	}
+	p = &kb->patterns[r->pattern - 1];
+	for (size_t k = 0; k < CAP_N; k++)
+		cap[k] = (uint16_t)(r->cap[k] + base);
+	fill_match(kb, p, cap, text, m);
+	return 1;
+}
+
+/*
+ * keep the reading of a line read in full: only where it depends on the key
+ * alone. Past a stamp, no candidate may start a match inside it
+ * (kb-stamp.c), so its captures lie after it, and the step budget left must
+ * cover the runs another stamp could add (kb-parse.c stamp_check). A line
+ * not fully examined is not kept (its reading depends on the work done).
+ */
+static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern *best,
+		     const uint16_t *best_cap, uint64_t h, const unsigned char *key,
+		     size_t key_len, uint8_t tag, size_t base, const struct vfd_kb_match *m)
+{
+	struct kb_reading r = { 0 };
+
+	if (m->incomplete)
+		return;
+	if (base && kb->steps <= kb->stamp_steps_fixed + kb->stamp_steps_per_byte * key_len +
+				  kb->stamp_steps_per_byte * base)
+		return;
+	for (size_t c = 0; base && c < n_cands; c++)
+		if (kb->patterns[kb->cands[c]].stamp_start)
+			return;
+	if (best) {
+		r.pattern = (uint32_t)(best - kb->patterns) + 1;
+		/* its values' captures and the message's start and end */
+		for (size_t k = 0; k < CAP_N; k++) {
+			if (k >= 2u * best->n_values && k < CAP_START)
+				continue;
+			if (best_cap[k] < base)
+				return;
+			r.cap[k] = (uint16_t)(best_cap[k] - base);
+		}
+	} else {
+		r.hints = m->hints;
+	}
+	kb_cache_put(kb->cache, h, key, key_len, tag, &r);
+}
+
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
 	uint16_t cap[CAP_N], best_cap[CAP_N];
 	const struct kb_pattern *best = NULL;
-	uint64_t best_score = 0;
-	size_t n_cands;
+	uint64_t best_score = 0, h = 0;
+	size_t n_cands, base = 0;
+	uint8_t tag = 0;
+	bool cached;
 
 	/* the values are filled as they are found: only the head needs clearing */
 	m->entry = NULL;
@@ -228,6 +321,17 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	if (len > MATCH_LINE_MAX) {
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
+	}
+	cached = kb->cache && len <= KB_CACHE_KEY_MAX + 32;
+	if (cached) {
+		const struct kb_reading *r;
+
+		tag = cache_key(kb, line, len, &base);
+		cached = len - base <= KB_CACHE_KEY_MAX;
+		h = cached ? kb_cache_hash(line + base, len - base, tag) : 0;
+		r = cached ? kb_cache_get(kb->cache, h, line + base, len - base, tag) : NULL;
+		if (r)
+			return replay(kb, r, text, base, m);
 	}
 	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands);
 	most_specific_first(kb, n_cands);
@@ -274,23 +378,13 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		best_score = score;
 		memcpy(best_cap, cap, sizeof(cap));
 	}
-	if (!best) {
+	if (!best)
 		m->hints = kb_prefilter_hints(kb->prefilter);
+	if (cached)
+		remember(kb, n_cands, best, best_cap, h, line + base, len - base, tag, base, m);
+	if (!best)
 		return 0;
-	}
-	m->entry = &kb->entries[best->entry];
-	m->pattern = best->index;
-	for (uint8_t v = 0; v < best->n_values; v++) {
-		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
-
-		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
-	}
-	m->start = best_cap[CAP_START];
-	m->end = best_cap[CAP_START + 1];
-	if (!vfd_kb_match_value(m, VFD_KB_SLOT))
-		slot_from_prefix(m, line);
-	if (!vfd_kb_match_value(m, VFD_KB_GROUP))
-		group_from_prefix(m, line);
+	fill_match(kb, best, best_cap, text, m);
 	return 1;
 }
 

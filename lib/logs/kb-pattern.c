@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kb-internal.h"
+#include "kb-stamp.h"
 #include "kb-word.h"
 
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
@@ -366,6 +367,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
 		p->lead_len++;
 	}
+	p->stamp_start = kb_stamp_pattern_may_start(p);
 	if (p->longest < KEYWORD_MIN) {
 		vfd_parse_error_set(err, line, "pattern needs a literal word of at least %d characters "
 			  "(the prefilter looks for it)", KEYWORD_MIN);

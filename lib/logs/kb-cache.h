@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The matcher's cache of readings (kb-cache.c): a log of many boots repeats
+ * nearly every line after its time stamp, and a line's reading depends on
+ * its text alone (kb-match.c says when, kb-stamp.c why the stamp does not
+ * count), so a line already read is answered from here. A fixed table, set
+ * associative, a slot replaced when its set is full: memory is bounded
+ * whatever the log, and each line costs a hash of its text and one probe.
+ */
+#ifndef VFD_KB_CACHE_H
+#define VFD_KB_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kb-internal.h"
+
+#define KB_CACHE_KEY_MAX	192	/* longer texts are not kept */
+#define KB_CACHE_WAYS		2	/* slots of a set */
+#define KB_CACHE_BITS		12	/* the matcher's: 4,096 sets, 2 MiB */
+
+/* what vfd_kb_match() needs to give a line's reading again */
+struct kb_reading {
+	uint32_t pattern;		/* the pattern that won + 1; 0: no entry matched */
+	uint16_t cap[CAP_N];		/* its captures, from the start of the key */
+	uint64_t hints;			/* no entry matched: the classifier's words */
+};
+
+struct kb_cache;
+
+/* a cache of 2^@bits sets of KB_CACHE_WAYS slots; NULL (ENOMEM) */
+struct kb_cache *kb_cache_new(unsigned int bits);
+void kb_cache_free(struct kb_cache *c);
+/* the hash of a key: its @len bytes and @tag (which kind of text it is) */
+uint64_t kb_cache_hash(const unsigned char *key, size_t len, uint8_t tag);
+/* the reading kept for the key (hash @h of @key, @len, @tag), or NULL */
+const struct kb_reading *kb_cache_get(struct kb_cache *c, uint64_t h, const unsigned char *key,
+				      size_t len, uint8_t tag);
+/*
+ * keep @r for the key, in place of the set's least recently used slot
+ * when the set is full; a key longer than KB_CACHE_KEY_MAX is not kept
+ */
+void kb_cache_put(struct kb_cache *c, uint64_t h, const unsigned char *key, size_t len,
+		  uint8_t tag, const struct kb_reading *r);
+/* slots in use, and the table's size in bytes (for tests and the bench) */
+size_t kb_cache_used(const struct kb_cache *c);
+size_t kb_cache_bytes(const struct kb_cache *c);
+
+#endif
