@@ -22,7 +22,10 @@ struct kb_cache {
 	struct cache_slot *slots;	/* set s: slots[s * KB_CACHE_WAYS ...] */
 	size_t sets;			/* a power of two */
 	size_t used;
+	uint64_t total_hits;
 	uint32_t clock;
+	/* look-ups and hits of this window, and the rest that poor windows earn */
+	uint32_t window, hits, rest, rest_len;
 };
 
 struct kb_cache *kb_cache_new(unsigned int bits)
@@ -93,23 +96,50 @@ static uint32_t tick(struct kb_cache *c)
 	return c->clock;
 }
 
+bool kb_cache_active(struct kb_cache *c)
+{
+	if (!c->rest)
+		return true;
+	c->rest--;
+	return false;
+}
+
+/* a window of look-ups is over: rest after a poor one, longer each time */
+static void window_done(struct kb_cache *c)
+{
+	if (c->hits * KB_CACHE_POOR < c->window) {
+		c->rest_len = c->rest_len ? 2 * c->rest_len : KB_CACHE_WINDOW;
+		if (c->rest_len > KB_CACHE_REST_MAX)
+			c->rest_len = KB_CACHE_REST_MAX;
+		c->rest = c->rest_len;
+	} else {
+		c->rest_len = 0;
+	}
+	c->window = c->hits = 0;
+}
+
 const struct kb_reading *kb_cache_get(struct kb_cache *c, uint64_t h, const unsigned char *key,
 				      size_t len, uint8_t tag)
 {
-	struct cache_slot *set = set_of(c, h);
+	struct cache_slot *set = set_of(c, h), *hit = NULL;
 
 	if (len > KB_CACHE_KEY_MAX)
 		return NULL;
-	for (size_t w = 0; w < KB_CACHE_WAYS; w++) {
+	for (size_t w = 0; w < KB_CACHE_WAYS && !hit; w++) {
 		struct cache_slot *s = &set[w];
 
 		if (s->used && s->hash == h && s->len == len && s->tag == tag &&
-		    memcmp(s->key, key, len) == 0) {
-			s->used = tick(c);
-			return &s->reading;
-		}
+		    memcmp(s->key, key, len) == 0)
+			hit = s;
 	}
-	return NULL;
+	if (hit) {
+		hit->used = tick(c);
+		c->hits++;
+		c->total_hits++;
+	}
+	if (++c->window == KB_CACHE_WINDOW)
+		window_done(c);
+	return hit ? &hit->reading : NULL;
 }
 
 void kb_cache_put(struct kb_cache *c, uint64_t h, const unsigned char *key, size_t len,
@@ -141,6 +171,11 @@ void kb_cache_put(struct kb_cache *c, uint64_t h, const unsigned char *key, size
 size_t kb_cache_used(const struct kb_cache *c)
 {
 	return c ? c->used : 0;
+}
+
+uint64_t kb_cache_hits(const struct kb_cache *c)
+{
+	return c ? c->total_hits : 0;
 }
 
 size_t kb_cache_bytes(const struct kb_cache *c)

@@ -19,6 +19,16 @@
 #define KB_CACHE_KEY_MAX	192	/* longer texts are not kept */
 #define KB_CACHE_WAYS		2	/* slots of a set */
 #define KB_CACHE_BITS		12	/* the matcher's: 4,096 sets, 2 MiB */
+/*
+ * A log whose lines do not repeat (one boot, or numbers in every line) would
+ * pay a hash, a probe and a copy per line for nothing: after a window of
+ * KB_CACHE_WINDOW look-ups with fewer than one hit in KB_CACHE_POOR, the
+ * cache rests (kb_cache_active() says no) for as many lines, twice as many
+ * after each poor window in a row, at most KB_CACHE_REST_MAX.
+ */
+#define KB_CACHE_WINDOW		4096u
+#define KB_CACHE_POOR		8u
+#define KB_CACHE_REST_MAX	65536u
 
 /* what vfd_kb_match() needs to give a line's reading again */
 struct kb_reading {
@@ -34,6 +44,8 @@ struct kb_cache *kb_cache_new(unsigned int bits);
 void kb_cache_free(struct kb_cache *c);
 /* the hash of a key: its @len bytes and @tag (which kind of text it is) */
 uint64_t kb_cache_hash(const unsigned char *key, size_t len, uint8_t tag);
+/* should a line be looked up now? false while the cache rests (above) */
+bool kb_cache_active(struct kb_cache *c);
 /* the reading kept for the key (hash @h of @key, @len, @tag), or NULL */
 const struct kb_reading *kb_cache_get(struct kb_cache *c, uint64_t h, const unsigned char *key,
 				      size_t len, uint8_t tag);
@@ -43,8 +55,9 @@ const struct kb_reading *kb_cache_get(struct kb_cache *c, uint64_t h, const unsi
  */
 void kb_cache_put(struct kb_cache *c, uint64_t h, const unsigned char *key, size_t len,
 		  uint8_t tag, const struct kb_reading *r);
-/* slots in use, and the table's size in bytes (for tests and the bench) */
+/* slots in use, hits so far, and the table's size in bytes (for tests) */
 size_t kb_cache_used(const struct kb_cache *c);
+uint64_t kb_cache_hits(const struct kb_cache *c);
 size_t kb_cache_bytes(const struct kb_cache *c);
 
 #endif

@@ -156,6 +156,7 @@ struct vfd_kb {
 	 */
 	struct kb_cache *cache;
 	bool stamp_blind;
+	bool stamp_kinds_asked;		/* the kinds' words checked too */
 	/* the most steps the patterns with a word a stamp may hold can take
 	   on a line: fixed + per_byte x its length (kb-parse.c stamp_check) */
 	uint64_t stamp_steps_fixed, stamp_steps_per_byte;

@@ -236,9 +236,14 @@ static void fill_match(const struct vfd_kb *kb, const struct kb_pattern *best,
  * (kb-stamp.c), else all of it; the tag tells a text after a stamp from a
  * whole line (the byte before the text differs).
  */
-static uint8_t cache_key(const struct vfd_kb *kb, const unsigned char *line, size_t len,
+static uint8_t cache_key(struct vfd_kb *kb, const unsigned char *line, size_t len,
 			 size_t *base)
 {
+	if (!kb->stamp_kinds_asked) {
+		kb->stamp_kinds_asked = true;
+		if (kb_kind_words_may_start_in_stamp())
+			kb->stamp_blind = false;
+	}
 	*base = kb->stamp_blind ? kb_stamp_len(line, len) : 0;
 	return *base > 0;
 }
@@ -322,7 +327,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
 	}
-	cached = kb->cache && len <= KB_CACHE_KEY_MAX + 32;
+	cached = kb->cache && len <= KB_CACHE_KEY_MAX + 32 && kb_cache_active(kb->cache);
 	if (cached) {
 		const struct kb_reading *r;
 

@@ -582,8 +582,8 @@ static int continue_field(struct stanza *s, const char *line, size_t len, unsign
 
 /*
  * May the cache keep a line's reading by its text after a time stamp
- * (kb->stamp_blind)? Not where a word of the kinds or of the classifier may
- * start inside a stamp. A pattern's word that may ("9050", "3.7") only adds
+ * (kb->stamp_blind)? Not where a word of the classifier may start inside a
+ * stamp (nor one of the kinds: kb-match.c asks on its first line). A pattern's word that may ("9050", "3.7") only adds
  * the pattern to the candidates of a line whose stamp holds it; as none of
  * these may start a match in a stamp, the pattern's match lies after it,
  * where the line does not hold the word: it fails, and changes the reading
@@ -600,7 +600,7 @@ static int stamp_check(struct vfd_kb *kb)
 	if (!word)
 		return -ENOMEM;
 	r = kb->prefilter ? kb_stamp_words(kb->prefilter, word) : 1;
-	if (r != 0 || kb_kind_words_may_start_in_stamp()) {
+	if (r != 0) {
 		free(word);
 		return r < 0 ? r : 0;
 	}
