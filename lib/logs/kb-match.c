@@ -279,14 +279,30 @@ static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern 
 {
 	struct kb_reading r = { 0 };
 
+	uint64_t other_stamp = kb->stamp_steps_fixed + kb->stamp_steps_per_byte * (base + key_len);
+
 	if (m->incomplete)
 		return;
-	if (base && kb->steps <= kb->stamp_steps_fixed + kb->stamp_steps_per_byte * key_len +
-				  kb->stamp_steps_per_byte * base)
-		return;
-	for (size_t c = 0; base && c < n_cands; c++)
-		if (kb->patterns[kb->cands[c]].stamp_start)
+	/*
+	 * a candidate that may begin tries in the stamp: its steps depend on
+	 * the stamp, up to all it can take; one whose match may begin there and
+	 * go on with this text: not kept (its program is built to know, as its
+	 * run would)
+	 */
+	for (size_t c = 0; base && c < n_cands; c++) {
+		struct kb_pattern *p = &kb->patterns[kb->cands[c]];
+
+		if (!p->stamp_try)
+			continue;
+		if (p->stamp_match && kb_pattern_ready(kb, p) < 0)
 			return;
+		if (p->stamp_match && (!p->stamp_next || !key_len ||
+				       p->stamp_next[key[0] >> 6] >> (key[0] & 63) & 1))
+			return;
+		other_stamp += kb_pattern_max_steps(p, base + key_len);
+	}
+	if (base && kb->steps <= other_stamp)
+		return;
 	if (best) {
 		r.pattern = (uint32_t)(best - kb->patterns) + 1;
 		/* its values' captures and the message's start and end */

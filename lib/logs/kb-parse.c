@@ -584,8 +584,8 @@ static int continue_field(struct stanza *s, const char *line, size_t len, unsign
  * May the cache keep a line's reading by its text after a time stamp
  * (kb->stamp_blind)? Not where a word of the classifier may start inside a
  * stamp (nor one of the kinds: kb-match.c asks on its first line). A pattern's word that may ("9050", "3.7") only adds
- * the pattern to the candidates of a line whose stamp holds it; as none of
- * these may start a match in a stamp, the pattern's match lies after it,
+ * the pattern to the candidates of a line whose stamp holds it; where none
+ * of these may start a match in a stamp, the pattern's match lies after it,
  * where the line does not hold the word: it fails, and changes the reading
  * only if its run used the rest of the line's step budget. What such runs
  * can take is kb->stamp_steps (kb-match.c keeps a reading only where the
@@ -610,11 +610,11 @@ static int stamp_check(struct vfd_kb *kb)
 
 		if (!word[p])
 			continue;
-		if (pat->stamp_start)
+		if (pat->stamp_match)
 			kb->stamp_blind = false;
-		/* a run: one step by backtracking, or the VM's threads at each place */
-		kb->stamp_steps_fixed += pat->n_prog + 1;
-		kb->stamp_steps_per_byte += pat->n_prog;
+		/* kb_pattern_max_steps() */
+		kb->stamp_steps_fixed += 3 * (uint64_t)pat->n_prog + 1;
+		kb->stamp_steps_per_byte += 3 * (uint64_t)pat->n_prog;
 	}
 	free(word);
 	return 0;
@@ -743,8 +743,10 @@ void vfd_kb_free(struct vfd_kb *kb)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
 	free(kb->id_index);
-	for (size_t i = 0; i < kb->n_patterns; i++)
+	for (size_t i = 0; i < kb->n_patterns; i++) {
 		free(kb->patterns[i].prog);
+		free(kb->patterns[i].stamp_next);
+	}
 	free(kb->patterns);
 	kb_prefilter_free(kb->prefilter);
 	kb_cache_free(kb->cache);

@@ -130,6 +130,175 @@ bool kb_stamp_pattern_may_start(const struct kb_pattern *p)
 	return kb_stamp_may_start(lead_fits, p, p->lead_len);
 }
 
+/* may an instruction that tests the byte before (I_NOTPREV of @k) pass at @state? */
+static bool notprev_may_pass(const struct vfd_kb *kb, uint8_t k, unsigned int state)
+{
+	static const char *const before[ST_N] = {
+		[ST_BLANKS] = "[ ", [ST_INT] = "0", [ST_DOT] = ".", [ST_FRAC] = "0",
+		[ST_CLOSE] = "]", [ST_TEXT] = " ",
+	};
+
+	/* the line's first byte: nothing before it */
+	if (state == ST_OPEN)
+		return true;
+	for (const char *b = before[state]; *b; b++)
+		if (!kb_in_class(kb, k, (unsigned char)*b))
+			return true;
+	return false;
+}
+
+/*
+ * where an instruction that takes no byte leads (@to: 0 to 2 places); an
+ * I_NOTPREV where @notprev_passes, an I_NOTNEXT always (the byte after may
+ * be the text's)
+ */
+static unsigned int successors(const struct inst *in, uint32_t pc, bool notprev_passes,
+			       uint32_t *to)
+{
+	switch (in->op) {
+	case I_SPLIT:
+		to[0] = in->x;
+		to[1] = in->y;
+		return 2;
+	case I_JMP:
+		to[0] = in->x;
+		return 1;
+	case I_NOTPREV:
+		to[0] = pc + 1;
+		return notprev_passes;
+	case I_SAVE:
+	case I_NOTNEXT:
+		to[0] = pc + 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void byte_add(uint64_t *set, unsigned int b)
+{
+	set[b >> 6] |= UINT64_C(1) << (b & 63);
+}
+
+/*
+ * the bytes the line's text may start with where a match under way left the
+ * stamp at @pc: the bytes the instructions reachable from it without input
+ * take (all of them where it may match there); the byte before is the
+ * stamp's blank
+ */
+static void text_may_start(const struct vfd_kb *kb, const struct kb_pattern *p, uint32_t pc,
+			   uint8_t *seen, uint32_t *todo, uint64_t *next)
+{
+	size_t top = 0;
+
+	if (pc >= p->n_prog || seen[pc])
+		return;
+	seen[pc] = 1;
+	todo[top++] = pc;
+	while (top) {
+		const struct inst *in = &p->prog[todo[--top]];
+		uint32_t at = todo[top], to[2];
+		unsigned int n_to = 0;
+
+		switch (in->op) {
+		case I_CHAR:
+			byte_add(next, in->arg);
+			if (in->arg >= 'a' && in->arg <= 'z')
+				byte_add(next, in->arg - 32u);
+			break;
+		case I_CLASS:
+			for (unsigned int b = 0; b < 256; b++)
+				if (kb_in_class(kb, in->arg, (unsigned char)b))
+					byte_add(next, b);
+			break;
+		case I_MATCH:	/* whatever the text is */
+			memset(next, 0xff, 4 * sizeof(*next));
+			break;
+		default:
+			n_to = successors(in, at, !kb_in_class(kb, in->arg, ' '), to);
+			break;
+		}
+		for (unsigned int k = 0; k < n_to; k++)
+			if (to[k] < p->n_prog && !seen[to[k]]) {
+				seen[to[k]] = 1;
+				todo[top++] = to[k];
+			}
+	}
+}
+
+bool kb_stamp_program_next(const struct vfd_kb *kb, const struct kb_pattern *p, uint64_t *next)
+{
+	/* the program's places by the stamp's states, walked from every place of the stamp */
+	size_t n = p->n_prog * ST_N;
+	uint8_t *seen = calloc(n + 1, 1), *entered = calloc(p->n_prog + 1, 1);
+	/* the walk's places, then (after n + 1) text_may_start()'s */
+	uint32_t *todo = malloc((n + p->n_prog + 2) * sizeof(*todo));
+	size_t top = 0;
+	bool may = false;
+
+	memset(next, 0, 4 * sizeof(*next));
+	if (!seen || !todo || !entered) {
+		free(seen);
+		free(entered);
+		free(todo);
+		memset(next, 0xff, 4 * sizeof(*next));
+		return true;
+	}
+	for (unsigned int st = ST_OPEN; st < ST_TEXT; st++) {
+		seen[st] = 1;
+		todo[top++] = st;
+	}
+	while (top) {
+		uint32_t at = todo[--top], pc = at / ST_N, st = at % ST_N;
+		const struct inst *in = &p->prog[pc];
+		uint32_t to[2];
+		unsigned int n_to = 0, to_mask = 0;
+
+		switch (in->op) {
+		case I_CHAR:
+		case I_CLASS:
+			/* the states a byte of the stamp the instruction takes leads to */
+			for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+				if (steps[i].from != st)
+					continue;
+				for (unsigned int b = steps[i].lo; b <= steps[i].hi; b++)
+					if (in->op == I_CHAR ? lower((unsigned char)b) == in->arg
+							     : kb_in_class(kb, in->arg, (unsigned char)b)) {
+						to_mask |= 1u << steps[i].to;
+						break;
+					}
+			}
+			/* a match under way past the stamp: the text must go on with it */
+			if (to_mask >> ST_TEXT & 1) {
+				may = true;
+				text_may_start(kb, p, pc + 1, entered, todo + n + 1, next);
+			}
+			for (unsigned int t = 0; t < ST_TEXT; t++)
+				if (to_mask >> t & 1 && pc + 1 < p->n_prog &&
+				    !seen[(pc + 1) * ST_N + t]) {
+					seen[(pc + 1) * ST_N + t] = 1;
+					todo[top++] = (pc + 1) * ST_N + t;
+				}
+			continue;
+		case I_MATCH:		/* inside the stamp: whatever the text */
+			may = true;
+			memset(next, 0xff, 4 * sizeof(*next));
+			break;
+		default:
+			n_to = successors(in, pc, notprev_may_pass(kb, in->arg, st), to);
+			break;
+		}
+		for (unsigned int i = 0; i < n_to; i++)
+			if (to[i] < p->n_prog && !seen[to[i] * ST_N + st]) {
+				seen[to[i] * ST_N + st] = 1;
+				todo[top++] = to[i] * ST_N + st;
+			}
+	}
+	free(seen);
+	free(entered);
+	free(todo);
+	return may;
+}
+
 struct word_ctx {
 	const unsigned char *mapped, *cls;
 };

@@ -29,6 +29,16 @@ bool kb_stamp_may_start(bool (*fits)(const void *ctx, size_t k, unsigned char b)
 			const void *ctx, size_t n);
 /* can a match of @p start inside a stamp (kb-pattern.c can_start())? */
 bool kb_stamp_pattern_may_start(const struct kb_pattern *p);
+struct vfd_kb;
+/*
+ * may a match of @p (its program built) start inside a stamp? Its program
+ * walked over the stamp's grammar from each of its places: false when no
+ * match can (tries may still begin there, with steps that depend on the
+ * stamp, where kb_stamp_pattern_may_start() is true); true with @next (a
+ * set of 256 bits) the bytes the text after the stamp may start with for
+ * such a match to go on (all of them where it may end in the stamp)
+ */
+bool kb_stamp_program_next(const struct vfd_kb *kb, const struct kb_pattern *p, uint64_t *next);
 /*
  * the prefilter's words that may start inside a stamp: 1 when one of the
  * classifier's may (the hints would depend on it); else 0 with

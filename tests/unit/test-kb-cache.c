@@ -387,6 +387,15 @@ static void reading_of_the_stamp_not_kept(void **state)
 			assert_int_equal(rb, matches[i]);
 			assert_same_match(&a, ra, &b, rb, lines[i]);
 		}
+	assert_int_equal(kb_cache_hits(cached->cache), 0);
+	/* a text that such a match cannot go on with: kept, and read again from the cache */
+	for (int round = 0; round < 2; round++) {
+		static const char line[] = "[    2.500000] x stamped words here";
+		struct vfd_kb_match a;
+
+		assert_int_equal(vfd_kb_match(cached, line, strlen(line), &a), 0);
+	}
+	assert_int_equal(kb_cache_hits(cached->cache), 1);
 	vfd_kb_free(cached);
 	vfd_kb_free(plain);
 }
