@@ -71,7 +71,12 @@ uint64_t kb_cache_hash(const unsigned char *key, size_t len, uint8_t tag)
 	if (i < len) {
 		uint64_t x = 0;
 
-		memcpy(&x, key + i, len - i);
+		/* the last eight bytes again (a fixed-size load, not a call) */
+		if (len >= 8)
+			memcpy(&x, key + len - 8, 8);
+		else
+			for (size_t k = i; k < len; k++)
+				x = x << 8 | key[k];
 		h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
 	}
 	h ^= h >> 31;
