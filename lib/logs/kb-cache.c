@@ -18,15 +18,6 @@ struct cache_slot {
 	unsigned char key[KB_CACHE_KEY_MAX];
 } __attribute__((aligned(64)));
 
-struct kb_cache {
-	struct cache_slot *slots;	/* set s: slots[s * KB_CACHE_WAYS ...] */
-	size_t sets;			/* a power of two */
-	size_t used;
-	uint64_t total_hits;
-	uint32_t clock;
-	/* look-ups and hits of this window, and the rest that poor windows earn */
-	uint32_t window, hits, rest, rest_len;
-};
 
 struct kb_cache *kb_cache_new(unsigned int bits)
 {
@@ -99,14 +90,6 @@ static uint32_t tick(struct kb_cache *c)
 		c->clock = 2;
 	}
 	return c->clock;
-}
-
-bool kb_cache_active(struct kb_cache *c)
-{
-	if (!c->rest)
-		return true;
-	c->rest--;
-	return false;
 }
 
 /* a window of look-ups is over: rest after a poor one, longer each time */

@@ -37,15 +37,31 @@ struct kb_reading {
 	uint64_t hints;			/* no entry matched: the classifier's words */
 };
 
-struct kb_cache;
+struct cache_slot;
+
+struct kb_cache {
+	struct cache_slot *slots;	/* set s: slots[s * KB_CACHE_WAYS ...] */
+	size_t sets;			/* a power of two */
+	size_t used;
+	uint64_t total_hits;
+	uint32_t clock;
+	/* look-ups and hits of this window, and the rest that poor windows earn */
+	uint32_t window, hits, rest, rest_len;
+};
 
 /* a cache of 2^@bits sets of KB_CACHE_WAYS slots; NULL (ENOMEM) */
 struct kb_cache *kb_cache_new(unsigned int bits);
 void kb_cache_free(struct kb_cache *c);
 /* the hash of a key: its @len bytes and @tag (which kind of text it is) */
 uint64_t kb_cache_hash(const unsigned char *key, size_t len, uint8_t tag);
-/* should a line be looked up now? false while the cache rests (above) */
-bool kb_cache_active(struct kb_cache *c);
+/* should a line be looked up now? false while the cache rests (above); asked every line */
+static inline bool kb_cache_active(struct kb_cache *c)
+{
+	if (!c->rest)
+		return true;
+	c->rest--;
+	return false;
+}
 /* the reading kept for the key (hash @h of @key, @len, @tag), or NULL */
 const struct kb_reading *kb_cache_get(struct kb_cache *c, uint64_t h, const unsigned char *key,
 				      size_t len, uint8_t tag);

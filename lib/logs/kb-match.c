@@ -209,8 +209,11 @@ static void most_specific_first(struct vfd_kb *kb, size_t n)
 	}
 }
 
-/* @m from the pattern that won and its captures (absolute places in @text) */
-static void fill_match(const struct vfd_kb *kb, const struct kb_pattern *best,
+/*
+ * @m from the pattern that won and its captures (absolute places in @text);
+ * inlined: as a call it cost a tenth more of vfd_kb_match's instructions
+ */
+static inline __attribute__((always_inline)) void fill_match(const struct vfd_kb *kb, const struct kb_pattern *best,
 		       const uint16_t *best_cap, const char *text, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
