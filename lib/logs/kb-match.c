@@ -22,6 +22,7 @@
  */
 #define KB_STEP_BUDGET	(1u << 22)
 #define MATCH_LINE_MAX	65535u		/* a log line is matched on this many bytes */
+#define CACHE_LINE_MAX	(KB_CACHE_KEY_MAX + 32)	/* the longest line the cache is asked about */
 
 static const char *const value_names[] = {
 	[VFD_KB_SLOT] = "slot", [VFD_KB_GROUP] = "group", [VFD_KB_ERRNO] = "errno",
@@ -282,7 +283,8 @@ static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern 
 {
 	struct kb_reading r = { 0 };
 
-	uint64_t other_stamp = kb->stamp_steps_fixed + kb->stamp_steps_per_byte * (base + key_len);
+	/* another stamp may be longer: the bounds are for the longest line looked up */
+	uint64_t other_stamp = kb->stamp_steps_fixed + kb->stamp_steps_per_byte * CACHE_LINE_MAX;
 
 	if (m->incomplete)
 		return;
@@ -302,7 +304,7 @@ static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern 
 		if (p->stamp_match && (!p->stamp_next || !key_len ||
 				       p->stamp_next[key[0] >> 6] >> (key[0] & 63) & 1))
 			return;
-		other_stamp += kb_pattern_max_steps(p, base + key_len);
+		other_stamp += kb_pattern_max_steps(p, CACHE_LINE_MAX);
 	}
 	if (base && kb->steps <= other_stamp)
 		return;
@@ -346,7 +348,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
 	}
-	cached = kb->cache && len <= KB_CACHE_KEY_MAX + 32 && kb_cache_active(kb->cache);
+	cached = kb->cache && len <= CACHE_LINE_MAX && kb_cache_active(kb->cache);
 	if (cached) {
 		const struct kb_reading *r;
 

@@ -400,6 +400,43 @@ static void reading_of_the_stamp_not_kept(void **state)
 	vfd_kb_free(plain);
 }
 
+/*
+ * patterns with a word a stamp may hold ("1000") could, on a line whose
+ * stamp holds it, use the whole step budget of a line: then no reading
+ * after a stamp is kept (a line without one is)
+ */
+static void budget_bound_keeps_nothing(void **state)
+{
+	size_t cap = 300 * 240 + 64, n = 0;
+	char *text = malloc(cap);
+	struct vfd_parse_error err;
+	struct vfd_kb *kb = NULL;
+	struct vfd_kb_match m;
+	static const char stamped[] = "[ 1000.000000] vfio nothing else here",
+			  whole[] = "vfio nothing else here";
+
+	(void)state;
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n, "format: 1\n\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "id: kernel.bound-%d\nlayer: kernel\ntitle: t\nsource: s\n"
+				      "match: vfio 1000 %%any%% alpha %%any%% beta %%any%% gamma "
+				      "%%any%% delta %%any%% omega%d\nmeaning: m\ncause: c\nfix: f\n"
+				      "kind: config\n\n", i, i);
+	if (vfd_kb_parse(text, n, &kb, &err) < 0)
+		fail_msg("%s", err.message);
+	free(text);
+	assert_true(kb->stamp_blind);
+	assert_true(kb->stamp_steps_per_byte * (KB_CACHE_KEY_MAX + 32) > (1u << 22));
+	for (int round = 0; round < 3; round++) {
+		vfd_kb_match(kb, stamped, strlen(stamped), &m);
+		vfd_kb_match(kb, whole, strlen(whole), &m);
+	}
+	assert_int_equal(kb_cache_hits(kb->cache), 2);
+	vfd_kb_free(kb);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +450,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(words_inside_a_stamp),
 		cmocka_unit_test(readings_same_with_cache),
 		cmocka_unit_test(reading_of_the_stamp_not_kept),
+		cmocka_unit_test(budget_bound_keeps_nothing),
 	};
 
 	n_files = argc - 1;
