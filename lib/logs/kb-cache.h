@@ -19,6 +19,7 @@
 #define KB_CACHE_KEY_MAX	192	/* longer texts are not kept */
 #define KB_CACHE_WAYS		2	/* slots of a set */
 #define KB_CACHE_BITS		12	/* the matcher's: 4,096 sets, 2 MiB */
+#define KB_CACHE_AFTER		64	/* ... made at the knowledge base's 64th line */
 /*
  * A log whose lines do not repeat (one boot, or numbers in every line) would
  * pay a hash, a probe and a copy per line for nothing: after a window of

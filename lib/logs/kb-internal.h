@@ -164,9 +164,9 @@ struct vfd_kb {
 	 */
 	struct kb_cache *cache;
 	bool stamp_blind;
-	bool stamp_kinds_asked;		/* the kinds' words checked too */
+	uint32_t lines_read;		/* up to KB_CACHE_AFTER, when the cache is made */
 	/* the most steps the patterns with a word a stamp may hold can take
-	   on a line: fixed + per_byte x its length (kb-parse.c stamp_check) */
+	   on a line: fixed + per_byte x its length (kb-match.c stamp_check) */
 	uint64_t stamp_steps_fixed, stamp_steps_per_byte;
 
 	/* scratch for matching: not thread-safe, one line at a time */
@@ -219,6 +219,9 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
  */
 int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char *line,
 		   size_t len, uint16_t *out);
+/* kb-match.c: make @kb's cache of readings now (else at its KB_CACHE_AFTER-th line); 0, -ENOMEM */
+int kb_match_cache_open(struct vfd_kb *kb);
+
 /* build @p's program if it is not yet (as its first run would): 0, -ENOMEM */
 int kb_pattern_ready(struct vfd_kb *kb, struct kb_pattern *p);
 /* the most steps of the line's budget one run of @p on @len bytes can take */

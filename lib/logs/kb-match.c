@@ -235,19 +235,66 @@ static inline __attribute__((always_inline)) void fill_match(const struct vfd_kb
 }
 
 /*
+ * May the cache keep a line's reading by its text after a time stamp
+ * (kb->stamp_blind)? Not where a word of the classifier or of the kinds may
+ * start inside a stamp. A pattern's word that may ("9050", "3.7") only adds
+ * the pattern to the candidates of a line whose stamp holds it; where none
+ * of these may start a match in a stamp, the pattern's match lies after it,
+ * where the line does not hold the word: it fails, and changes the reading
+ * only if its run used the rest of the line's step budget. What such runs
+ * can take is kb->stamp_steps (remember() keeps a reading only where the
+ * budget has that much left).
+ */
+static int stamp_check(struct vfd_kb *kb)
+{
+	bool *word = malloc((kb->n_patterns + 1) * sizeof(*word));
+	int r;
+
+	kb->stamp_blind = false;
+	if (!word)
+		return -ENOMEM;
+	r = kb->prefilter ? kb_stamp_words(kb->prefilter, word) : 1;
+	if (r != 0 || kb_kind_words_may_start_in_stamp()) {
+		free(word);
+		return r < 0 ? r : 0;
+	}
+	kb->stamp_blind = true;
+	for (size_t p = 0; p < kb->n_patterns; p++) {
+		const struct kb_pattern *pat = &kb->patterns[p];
+
+		if (!word[p])
+			continue;
+		if (pat->stamp_match)
+			kb->stamp_blind = false;
+		/* kb_pattern_max_steps() */
+		kb->stamp_steps_fixed += 3 * (uint64_t)pat->n_prog + 1;
+		kb->stamp_steps_per_byte += 3 * (uint64_t)pat->n_prog;
+	}
+	free(word);
+	return 0;
+}
+
+int kb_match_cache_open(struct vfd_kb *kb)
+{
+	if (kb->cache)
+		return 0;
+	kb->cache = kb_cache_new(KB_CACHE_BITS);
+	if (!kb->cache)
+		return -ENOMEM;
+	if (stamp_check(kb) < 0)
+		kb->stamp_blind = false;
+	return 0;
+}
+
+/*
  * The line's key in the cache: the text after its time stamp (@base, the
  * stamp's length) where the knowledge base cannot see into a stamp
  * (kb-stamp.c), else all of it; the tag tells a text after a stamp from a
  * whole line (the byte before the text differs).
  */
-static uint8_t cache_key(struct vfd_kb *kb, const unsigned char *line, size_t len,
+static uint8_t cache_key(const struct vfd_kb *kb, const unsigned char *line, size_t len,
 			 size_t *base)
 {
-	if (!kb->stamp_kinds_asked) {
-		kb->stamp_kinds_asked = true;
-		if (kb_kind_words_may_start_in_stamp())
-			kb->stamp_blind = false;
-	}
 	*base = kb->stamp_blind ? kb_stamp_len(line, len) : 0;
 	return *base > 0;
 }
@@ -274,7 +321,7 @@ static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const cha
  * keep the reading of a line read in full: only where it depends on the key
  * alone. Past a stamp, no candidate may start a match inside it
  * (kb-stamp.c), so its captures lie after it, and the step budget left must
- * cover the runs another stamp could add (kb-parse.c stamp_check). A line
+ * cover the runs another stamp could add (stamp_check). A line
  * not fully examined is not kept (its reading depends on the work done).
  */
 static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern *best,
@@ -348,6 +395,9 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
 	}
+	/* a knowledge base that reads a few lines (a fuzzer's, watch's first) never pays for it */
+	if (!kb->cache && kb->lines_read < KB_CACHE_AFTER && ++kb->lines_read == KB_CACHE_AFTER)
+		kb_match_cache_open(kb);
 	cached = kb->cache && len <= CACHE_LINE_MAX && kb_cache_active(kb->cache);
 	if (cached) {
 		const struct kb_reading *r;

@@ -14,7 +14,6 @@
 #include "kb-cache.h"
 #include "kb-internal.h"
 #include "kb-prefilter.h"
-#include "kb-stamp.h"
 
 #define KB_MAX_SIZE	(4u << 20)	/* a KB file larger than this is refused */
 #define KB_LINE_MAX	4096		/* longest line of a KB file */
@@ -580,46 +579,6 @@ static int continue_field(struct stanza *s, const char *line, size_t len, unsign
 	return 0;
 }
 
-/*
- * May the cache keep a line's reading by its text after a time stamp
- * (kb->stamp_blind)? Not where a word of the classifier may start inside a
- * stamp (nor one of the kinds: kb-match.c asks on its first line). A pattern's word that may ("9050", "3.7") only adds
- * the pattern to the candidates of a line whose stamp holds it; where none
- * of these may start a match in a stamp, the pattern's match lies after it,
- * where the line does not hold the word: it fails, and changes the reading
- * only if its run used the rest of the line's step budget. What such runs
- * can take is kb->stamp_steps (kb-match.c keeps a reading only where the
- * budget has that much left).
- */
-static int stamp_check(struct vfd_kb *kb)
-{
-	bool *word = malloc((kb->n_patterns + 1) * sizeof(*word));
-	int r;
-
-	kb->stamp_blind = false;
-	if (!word)
-		return -ENOMEM;
-	r = kb->prefilter ? kb_stamp_words(kb->prefilter, word) : 1;
-	if (r != 0) {
-		free(word);
-		return r < 0 ? r : 0;
-	}
-	kb->stamp_blind = true;
-	for (size_t p = 0; p < kb->n_patterns; p++) {
-		const struct kb_pattern *pat = &kb->patterns[p];
-
-		if (!word[p])
-			continue;
-		if (pat->stamp_match)
-			kb->stamp_blind = false;
-		/* kb_pattern_max_steps() */
-		kb->stamp_steps_fixed += 3 * (uint64_t)pat->n_prog + 1;
-		kb->stamp_steps_per_byte += 3 * (uint64_t)pat->n_prog;
-	}
-	free(word);
-	return 0;
-}
-
 static int kb_alloc_scratch(struct vfd_kb *kb)
 {
 	size_t n = kb->max_prog + 1;
@@ -637,9 +596,7 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 			if (in_class((enum cls)k, (unsigned char)c))
 				kb->class_of[c] |= (uint16_t)(1u << k);
 	}
-	/* without memory for it, every line is read: as right, if slower */
-	kb->cache = kb_cache_new(KB_CACHE_BITS);
-	return kb->cache ? stamp_check(kb) : 0;
+	return 0;
 }
 
 
