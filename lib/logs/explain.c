@@ -93,8 +93,14 @@ static bool identifying(enum vfd_kb_value_type t)
 	return t != VFD_KB_NUM && t != VFD_KB_ANY;
 }
 
-/* a family entry's messages of different kinds are different problems */
-static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t *n_ident)
+/*
+ * a family entry's messages of different kinds are different problems; the
+ * key is written into @buf (@size bytes) where it fits, else into memory of
+ * its own (the caller frees what is not @buf): a line of a problem already
+ * seen costs no allocation
+ */
+static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t *n_ident,
+			 char *buf, size_t size)
 {
 	size_t len = strlen(m->entry->id) + 1 + (m->entry->family ? strlen(kind) + 1 : 0);
 	char *key, *p;
@@ -103,7 +109,7 @@ static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t 
 	for (size_t i = 0; i < m->n_values; i++)
 		if (identifying(m->values[i].type))
 			len += strlen(m->values[i].text) + 3;
-	key = malloc(len);
+	key = len <= size ? buf : malloc(len);
 	if (!key)
 		return NULL;
 	p = stpcpy(key, m->entry->id);
@@ -235,7 +241,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	uint64_t h;
 	ssize_t found;
 	const char *kind;
-	char *key;
+	char buf[1024], *key;
 	int r;
 
 	ex->lines++;
@@ -254,7 +260,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	 * at any of its words, the thing or the kind's)
 	 */
 	kind = kb_match_kind(&m, line, len);
-	key = problem_key(&m, kind, &n_ident);
+	key = problem_key(&m, kind, &n_ident, buf, sizeof(buf));
 	if (!key)
 		return -ENOMEM;
 	h = fnv1a_str(key);
@@ -263,15 +269,23 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	if (found < 0 && n_ident == 0 && ex->last_of_entry[ei] >= 0)
 		found = ex->last_of_entry[ei];
 	if (found >= 0) {
-		free(key);
+		if (key != buf)
+			free(key);
 		ex->problems[found].count++;
 		ex->last_of_entry[ei] = found;
 		return m.entry->harmless ? 2 : 1;
 	}
 	if (ex->n == VFD_EXPLAIN_MAX_PROBLEMS) {
-		free(key);
+		if (key != buf)
+			free(key);
 		ex->dropped++;
 		return m.entry->harmless ? 2 : 1;
+	}
+	/* a new problem keeps its key */
+	if (key == buf) {
+		key = strdup(buf);
+		if (!key)
+			return -ENOMEM;
 	}
 	if (ex->n == ex->cap) {
 		size_t ncap = ex->cap ? ex->cap * 2 : 16;

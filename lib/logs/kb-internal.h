@@ -121,6 +121,15 @@ struct kb_pattern {
 	uint64_t first[4];		/* bytes a match can start with (a bit set: small entries page in fast) */
 	char lead[8];			/* the literal text a match starts with, lower case */
 	uint8_t lead_len;
+	/*
+	 * a try may start inside a dmesg time stamp (by the lead: its steps
+	 * then depend on the stamp), and a match may (known once the program
+	 * is built; until then as the first): kb-stamp.h
+	 */
+	bool stamp_try, stamp_match;
+	/* with stamp_match and the program built: the bytes the text after a
+	   stamp may start with for such a match (256 bits; NULL: any) */
+	uint64_t *stamp_next;
 };
 
 struct thread {
@@ -148,6 +157,17 @@ struct vfd_kb {
 
 	/* the words of all patterns and of the classifier of unknown lines */
 	struct kb_prefilter *prefilter;
+	/*
+	 * the readings of lines already read, by their text (kb-cache.h; NULL:
+	 * none); with stamp_blind, the text after a dmesg time stamp, which no
+	 * word of the prefilter or of the kinds can start in (kb-stamp.h)
+	 */
+	struct kb_cache *cache;
+	bool stamp_blind;
+	uint32_t lines_read;		/* up to KB_CACHE_AFTER, when the cache is made */
+	/* the most steps the patterns with a word a stamp may hold can take
+	   on a line: fixed + per_byte x its length (kb-match.c stamp_check) */
+	uint64_t stamp_steps_fixed, stamp_steps_per_byte;
 
 	/* scratch for matching: not thread-safe, one line at a time */
 	size_t *cands;
@@ -199,5 +219,16 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
  */
 int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char *line,
 		   size_t len, uint16_t *out);
+/* kb-match.c: make @kb's cache of readings now (else at its KB_CACHE_AFTER-th line); 0, -ENOMEM */
+int kb_match_cache_open(struct vfd_kb *kb);
+
+/* build @p's program if it is not yet (as its first run would): 0, -ENOMEM */
+int kb_pattern_ready(struct vfd_kb *kb, struct kb_pattern *p);
+/* the most steps of the line's budget one run of @p on @len bytes can take */
+static inline uint64_t kb_pattern_max_steps(const struct kb_pattern *p, size_t len)
+{
+	/* per place, the VM adds at most every instruction twice and advances them */
+	return 3 * (uint64_t)p->n_prog * (len + 1) + 1;
+}
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "internal.h"
 #include "kb-cause.h"
+#include "kb-stamp.h"
 
 extern const char vfd_kind_words_data[];
 extern const size_t vfd_kind_words_size;
@@ -306,4 +307,31 @@ const char *kb_match_kind(const struct vfd_kb_match *m, const char *line, size_t
 int vfd_kb_kind_table_check(void)
 {
 	return table_ready();
+}
+
+/* a kind word's bytes up to its first blank, as word_at() compares them */
+static bool kind_fits(const void *ctx, size_t k, unsigned char b)
+{
+	const struct kind_word *w = ctx;
+
+	return lower((char)b) == w->text[k];
+}
+
+bool kb_kind_words_may_start_in_stamp(void)
+{
+	if (table_ready() < 0)
+		return true;
+	/*
+	 * a blank of a word takes a run of blanks, which the stamp's grammar
+	 * does not walk: a word that could reach its blank inside a stamp
+	 * counts as one that may start there
+	 */
+	for (size_t k = 0; k < table.n; k++) {
+		const struct kind_word *w = &table.words[k];
+		const char *blank = memchr(w->text, ' ', w->len);
+
+		if (kb_stamp_may_start(kind_fits, w, blank ? (size_t)(blank - w->text) : w->len))
+			return true;
+	}
+	return false;
 }

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kb-cache.h"
 #include "kb-internal.h"
 #include "kb-prefilter.h"
 #include "kb-cause.h"
+#include "kb-stamp.h"
 
 /*
  * VM steps (thread additions and advances) for all the patterns tried on one
@@ -21,6 +23,7 @@
  */
 #define KB_STEP_BUDGET	(1u << 22)
 #define MATCH_LINE_MAX	65535u		/* a log line is matched on this many bytes */
+#define CACHE_LINE_MAX	(KB_CACHE_KEY_MAX + 32)	/* the longest line the cache is asked about */
 
 static const char *const value_names[] = {
 	[VFD_KB_SLOT] = "slot", [VFD_KB_GROUP] = "group", [VFD_KB_ERRNO] = "errno",
@@ -230,13 +233,178 @@ static void most_specific_first(struct vfd_kb *kb, size_t n)
 	}
 }
 
+/*
+ * @m from the pattern that won and its captures (absolute places in @text);
+ * inlined: as a call it cost a tenth more of vfd_kb_match's instructions
+ */
+static inline __attribute__((always_inline)) void fill_match(const struct vfd_kb *kb, const struct kb_pattern *best,
+		       const uint16_t *best_cap, const char *text, struct vfd_kb_match *m)
+{
+	const unsigned char *line = (const unsigned char *)text;
+
+	m->entry = &kb->entries[best->entry];
+	m->pattern = best->index;
+	for (uint8_t v = 0; v < best->n_values; v++) {
+		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
+
+		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
+		m->value_start[m->n_values - 1] = s;
+		m->value_end[m->n_values - 1] = e >= s ? e : s;
+	}
+	m->start = best_cap[CAP_START];
+	m->end = best_cap[CAP_START + 1];
+	if (!vfd_kb_match_value(m, VFD_KB_SLOT))
+		slot_from_prefix(m, line);
+	if (!vfd_kb_match_value(m, VFD_KB_GROUP))
+		group_from_prefix(m, line);
+}
+
+/*
+ * May the cache keep a line's reading by its text after a time stamp
+ * (kb->stamp_blind)? Not where a word of the classifier or of the kinds may
+ * start inside a stamp. A pattern's word that may ("9050", "3.7") only adds
+ * the pattern to the candidates of a line whose stamp holds it; where none
+ * of these may start a match in a stamp, the pattern's match lies after it,
+ * where the line does not hold the word: it fails, and changes the reading
+ * only if its run used the rest of the line's step budget. What such runs
+ * can take is kb->stamp_steps (remember() keeps a reading only where the
+ * budget has that much left).
+ */
+static int stamp_check(struct vfd_kb *kb)
+{
+	bool *word = malloc((kb->n_patterns + 1) * sizeof(*word));
+	int r;
+
+	kb->stamp_blind = false;
+	if (!word)
+		return -ENOMEM;
+	r = kb->prefilter ? kb_stamp_words(kb->prefilter, word) : 1;
+	if (r != 0 || kb_kind_words_may_start_in_stamp()) {
+		free(word);
+		return r < 0 ? r : 0;
+	}
+	kb->stamp_blind = true;
+	for (size_t p = 0; p < kb->n_patterns; p++) {
+		const struct kb_pattern *pat = &kb->patterns[p];
+
+		if (!word[p])
+			continue;
+		if (pat->stamp_match)
+			kb->stamp_blind = false;
+		/* kb_pattern_max_steps() */
+		kb->stamp_steps_fixed += 3 * (uint64_t)pat->n_prog + 1;
+		kb->stamp_steps_per_byte += 3 * (uint64_t)pat->n_prog;
+	}
+	free(word);
+	return 0;
+}
+
+int kb_match_cache_open(struct vfd_kb *kb)
+{
+	if (kb->cache)
+		return 0;
+	kb->cache = kb_cache_new(KB_CACHE_BITS);
+	if (!kb->cache)
+		return -ENOMEM;
+	if (stamp_check(kb) < 0)
+		kb->stamp_blind = false;
+	return 0;
+}
+
+/*
+ * The line's key in the cache: the text after its time stamp (@base, the
+ * stamp's length) where the knowledge base cannot see into a stamp
+ * (kb-stamp.c), else all of it; the tag tells a text after a stamp from a
+ * whole line (the byte before the text differs).
+ */
+static uint8_t cache_key(const struct vfd_kb *kb, const unsigned char *line, size_t len,
+			 size_t *base)
+{
+	*base = kb->stamp_blind ? kb_stamp_len(line, len) : 0;
+	return *base > 0;
+}
+
+/* a line's reading from the cache: 1 or 0 as vfd_kb_match() */
+static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const char *text,
+		  size_t base, struct vfd_kb_match *m)
+{
+	const struct kb_pattern *p;
+	uint16_t cap[CAP_N];
+
+	if (!r->pattern) {
+		m->hints = r->hints;
+		return 0;
+	}
+	p = &kb->patterns[r->pattern - 1];
+	for (size_t k = 0; k < CAP_N; k++)
+		cap[k] = (uint16_t)(r->cap[k] + base);
+	fill_match(kb, p, cap, text, m);
+	return 1;
+}
+
+/*
+ * keep the reading of a line read in full: only where it depends on the key
+ * alone. Past a stamp, no candidate may start a match inside it
+ * (kb-stamp.c), so its captures lie after it, and the step budget left must
+ * cover the runs another stamp could add (stamp_check). A line
+ * not fully examined is not kept (its reading depends on the work done).
+ */
+static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern *best,
+		     const uint16_t *best_cap, uint64_t h, const unsigned char *key,
+		     size_t key_len, uint8_t tag, size_t base, const struct vfd_kb_match *m)
+{
+	struct kb_reading r = { 0 };
+
+	/* another stamp may be longer: the bounds are for the longest line looked up */
+	uint64_t other_stamp = kb->stamp_steps_fixed + kb->stamp_steps_per_byte * CACHE_LINE_MAX;
+
+	if (m->incomplete)
+		return;
+	/*
+	 * a candidate that may begin tries in the stamp: its steps depend on
+	 * the stamp, up to all it can take; one whose match may begin there and
+	 * go on with this text: not kept (its program is built to know, as its
+	 * run would)
+	 */
+	for (size_t c = 0; base && c < n_cands; c++) {
+		struct kb_pattern *p = &kb->patterns[kb->cands[c]];
+
+		if (!p->stamp_try)
+			continue;
+		if (p->stamp_match && kb_pattern_ready(kb, p) < 0)
+			return;
+		if (p->stamp_match && (!p->stamp_next || !key_len ||
+				       p->stamp_next[key[0] >> 6] >> (key[0] & 63) & 1))
+			return;
+		other_stamp += kb_pattern_max_steps(p, CACHE_LINE_MAX);
+	}
+	if (base && kb->steps <= other_stamp)
+		return;
+	if (best) {
+		r.pattern = (uint32_t)(best - kb->patterns) + 1;
+		/* its values' captures and the message's start and end */
+		for (size_t k = 0; k < CAP_N; k++) {
+			if (k >= 2u * best->n_values && k < CAP_START)
+				continue;
+			if (best_cap[k] < base)
+				return;
+			r.cap[k] = (uint16_t)(best_cap[k] - base);
+		}
+	} else {
+		r.hints = m->hints;
+	}
+	kb_cache_put(kb->cache, h, key, key_len, tag, &r);
+}
+
 int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
 {
 	const unsigned char *line = (const unsigned char *)text;
 	uint16_t cap[CAP_N], best_cap[CAP_N];
 	const struct kb_pattern *best = NULL;
-	uint64_t best_score = 0;
-	size_t n_cands;
+	uint64_t best_score = 0, h = 0;
+	size_t n_cands, base = 0;
+	uint8_t tag = 0;
+	bool cached;
 
 	/* the values are filled as they are found: only the head needs clearing */
 	m->entry = NULL;
@@ -251,6 +419,20 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	if (len > MATCH_LINE_MAX) {
 		len = MATCH_LINE_MAX;
 		m->incomplete = true;
+	}
+	/* a knowledge base that reads a few lines (a fuzzer's, watch's first) never pays for it */
+	if (!kb->cache && kb->lines_read < KB_CACHE_AFTER && ++kb->lines_read == KB_CACHE_AFTER)
+		kb_match_cache_open(kb);
+	cached = kb->cache && len <= CACHE_LINE_MAX && kb_cache_active(kb->cache);
+	if (cached) {
+		const struct kb_reading *r;
+
+		tag = cache_key(kb, line, len, &base);
+		cached = len - base <= KB_CACHE_KEY_MAX;
+		h = cached ? kb_cache_hash(line + base, len - base, tag) : 0;
+		r = cached ? kb_cache_get(kb->cache, h, line + base, len - base, tag) : NULL;
+		if (r)
+			return replay(kb, r, text, base, m);
 	}
 	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands);
 	most_specific_first(kb, n_cands);
@@ -298,25 +480,13 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		best_score = score;
 		memcpy(best_cap, cap, sizeof(cap));
 	}
-	if (!best) {
+	if (!best)
 		m->hints = kb_prefilter_hints(kb->prefilter);
+	if (cached)
+		remember(kb, n_cands, best, best_cap, h, line + base, len - base, tag, base, m);
+	if (!best)
 		return 0;
-	}
-	m->entry = &kb->entries[best->entry];
-	m->pattern = best->index;
-	for (uint8_t v = 0; v < best->n_values; v++) {
-		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
-
-		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
-		m->value_start[m->n_values - 1] = s;
-		m->value_end[m->n_values - 1] = e >= s ? e : s;
-	}
-	m->start = best_cap[CAP_START];
-	m->end = best_cap[CAP_START + 1];
-	if (!vfd_kb_match_value(m, VFD_KB_SLOT))
-		slot_from_prefix(m, line);
-	if (!vfd_kb_match_value(m, VFD_KB_GROUP))
-		group_from_prefix(m, line);
+	fill_match(kb, best, best_cap, text, m);
 	return 1;
 }
 

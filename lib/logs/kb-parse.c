@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "explain-unknown.h"
+#include "kb-cache.h"
 #include "kb-internal.h"
 #include "kb-prefilter.h"
 
@@ -598,6 +599,7 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 	return 0;
 }
 
+
 int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
 {
 	struct vfd_kb *kb;
@@ -698,10 +700,13 @@ void vfd_kb_free(struct vfd_kb *kb)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
 	free(kb->id_index);
-	for (size_t i = 0; i < kb->n_patterns; i++)
+	for (size_t i = 0; i < kb->n_patterns; i++) {
 		free(kb->patterns[i].prog);
+		free(kb->patterns[i].stamp_next);
+	}
 	free(kb->patterns);
 	kb_prefilter_free(kb->prefilter);
+	kb_cache_free(kb->cache);
 	free(kb->cands);
 	free(kb->tl[0]);
 	free(kb->tl[1]);

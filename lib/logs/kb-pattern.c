@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kb-internal.h"
+#include "kb-stamp.h"
 #include "kb-word.h"
 
 #define KEYWORD_MIN	4		/* the prefilter needs a word this long */
@@ -366,6 +367,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		p->lead[p->lead_len] = (char)lower((unsigned char)text[p->lead_len]);
 		p->lead_len++;
 	}
+	p->stamp_try = p->stamp_match = kb_stamp_pattern_may_start(p);
 	if (p->longest < KEYWORD_MIN) {
 		vfd_parse_error_set(err, line, "pattern needs a literal word of at least %d characters "
 			  "(the prefilter looks for it)", KEYWORD_MIN);
@@ -407,7 +409,21 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 					  (uint16_t)(full.prog[pc + 1].x + 1) : 1;
 	p->prog = full.prog;
 	memcpy(p->first, full.first, sizeof(p->first));
+	if (p->stamp_match) {
+		uint64_t next[4];
+
+		p->stamp_match = kb_stamp_program_next(kb, p, next);
+		/* without memory for the set, any byte */
+		p->stamp_next = p->stamp_match ? malloc(sizeof(next)) : NULL;
+		if (p->stamp_next)
+			memcpy(p->stamp_next, next, sizeof(next));
+	}
 	return 0;
+}
+
+int kb_pattern_ready(struct vfd_kb *kb, struct kb_pattern *p)
+{
+	return p->prog ? 0 : kb_pattern_load(kb, p);
 }
 
 /* ----------------------------------------------------------- the VM */

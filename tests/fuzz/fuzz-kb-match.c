@@ -6,17 +6,58 @@
  * classifier on the whole input with every word hint set (its prefix reader
  * and address search on anything), and the kind of the whole-input match
  * (kb-kind.c kb_match_kind reading the cause its values carry: kb-cause.c).
- * The matcher must stay linear: a slow unit fails with -timeout.
+ * The matcher must stay linear: a slow unit fails with -timeout. The input
+ * after several dmesg time stamps, read twice, must read the same from the
+ * matcher's cache (lib/logs/kb-cache.c) as from a knowledge base without one.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vfd.h"
 #include "kb-cause.h"
+#include "kb-cache.h"
+#include "kb-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct vfd_kb *kb;
+static struct vfd_kb *kb, *plain;	/* plain: without the cache */
+
+static bool same_match(const struct vfd_kb_match *a, const struct vfd_kb_match *b)
+{
+	if (!a->entry != !b->entry || (a->entry && strcmp(a->entry->id, b->entry->id) != 0) ||
+	    a->pattern != b->pattern || a->start != b->start || a->end != b->end ||
+	    a->n_values != b->n_values || a->slot_from_prefix != b->slot_from_prefix ||
+	    a->hints != b->hints || a->incomplete != b->incomplete)
+		return false;
+	for (size_t i = 0; i < a->n_values; i++)
+		if (a->values[i].type != b->values[i].type ||
+		    strcmp(a->values[i].text, b->values[i].text) != 0)
+			return false;
+	return true;
+}
+
+/* the input after each stamp, twice: the cache's reading and a fresh one */
+static void cached_as_fresh(const char *p, size_t size)
+{
+	static const char *const stamps[] = { "[    1.000000] ", "[ 9050.256100] ", "" };
+	char line[KB_CACHE_KEY_MAX + 32];
+
+	if (size > KB_CACHE_KEY_MAX)
+		return;
+	for (int round = 0; round < 2; round++)
+		for (size_t s = 0; s < sizeof(stamps) / sizeof(stamps[0]); s++) {
+			size_t n = strlen(stamps[s]);
+			struct vfd_kb_match a, b;
+
+			memcpy(line, stamps[s], n);
+			memcpy(line + n, p, size);
+			if (vfd_kb_match(kb, line, n + size, &a) !=
+				    vfd_kb_match(plain, line, n + size, &b) ||
+			    !same_match(&a, &b))
+				abort();
+		}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,9 +68,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!kb) {
 		struct vfd_parse_error err;
 
-		if (vfd_kb_new_builtin(&kb, &err) < 0)
+		if (vfd_kb_new_builtin(&kb, &err) < 0 || vfd_kb_new_builtin(&plain, &err) < 0)
 			abort();
+		if (kb_match_cache_open(kb) < 0)
+			abort();
+		/* a knowledge base makes its cache at its 64th line: never, for this one */
+		plain->lines_read = KB_CACHE_AFTER;
 	}
+	cached_as_fresh(p, size);
 	/* the whole input as one line */
 	if (vfd_kb_match(kb, p, size, &m) == 1) {
 		char *fix = vfd_kb_expand(m.entry->n_fixes ? m.entry->fixes[0] : "%slot%", &m);
