@@ -852,7 +852,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	uint64_t thing, program, context, trouble, other;
 	bool relevant = false, pci = false;
 	const char *vm_program;
-	bool elsewhere_named;
+	bool elsewhere_named = false;
 
 	masks_init();
 	memset(out, 0, sizeof(*out));
@@ -860,9 +860,13 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	program = hints & (masks.kind[W_PROGRAM] | masks.kind[W_DEVICE]);
 	if (!line || !(thing || program || (hints & masks.failure)))
 		return false;
-	/* an error of a VM program is relevant unless it names something else */
-	vm_program = vm_error(line, len, hints, &elsewhere_named);
-	if (elsewhere_named)
+	/*
+	 * An error of a VM program is relevant unless it names something else;
+	 * a line with a passthrough word is relevant anyway (its head is read
+	 * below, only where it has no word of trouble)
+	 */
+	vm_program = thing ? NULL : vm_error(line, len, hints, &elsewhere_named);
+	if (!thing && elsewhere_named)
 		vm_program = NULL;
 	/*
 	 * A line held only by a failure word matters only next to a PCI address
@@ -879,8 +883,11 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	context = other & masks.other_kind[W_CONTEXT];
 	if (trouble && (thing || program))
 		pci = has_pci_address(line, len);
-	if (thing)
+	if (thing) {
 		relevant = true;
+		if (!trouble && vm_error(line, len, hints, &elsewhere_named) && !elsewhere_named)
+			trouble = 1;	/* an error-level line of a VM program */
+	}
 	/* a failure next to a PCI address: a device of the kind passed through */
 	else if (pci && (hints & masks.failure))
 		relevant = true;
