@@ -588,7 +588,9 @@ static bool has_word(const char *s, size_t len, const char *word)
  *    signal N from pid" (error_report, on every shutdown that libvirt or a
  *    user asks for), and libvirt's rpc/virnetsocket.c "End of file while
  *    reading data" (a client went away).
- * A line that also names a device word is still relevant by the rule above.
+ * A passthrough word, or a PCI address next to a failure, still makes such a
+ * line relevant; a mere device word does not (the errno texts "No such
+ * device", "Device or resource busy" of a tap or an image).
  */
 static const char *const elsewhere[] = {
 	"-drive", "blockdev", "block ", "qcow", ".img", ".iso", ".raw", ".vmdk", "file=",
@@ -634,7 +636,10 @@ static const char *vm_error_program(const char *msg, size_t mlen, bool kernel, c
 		if (memmem(msg, n, "ERROR", 5) && memmem(msg, mlen, "crosvm", 6))
 			program = "crosvm";
 	}
-	/* QEMU's warn_report() and info_report(), libvirt's "warning : " */
+	/*
+	 * QEMU's warn_report() and info_report() (libvirt's "warning : " has no
+	 * head above)
+	 */
 	if (program && (memmem(msg, mlen, ": warning:", 10) || memmem(msg, mlen, ": info:", 7)))
 		return NULL;
 	return program;
@@ -866,7 +871,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	 * below, only where it has no word of trouble)
 	 */
 	vm_program = thing ? NULL : vm_error(line, len, hints, &elsewhere_named);
-	if (!thing && elsewhere_named)
+	if (elsewhere_named)
 		vm_program = NULL;
 	/*
 	 * A line held only by a failure word matters only next to a PCI address
