@@ -382,7 +382,8 @@ static bool starts_ci(const char *s, size_t len, const char *prefix)
 
 /*
  * The message after the log's own prefixes: a /dev/kmsg record head
- * "6,123,456789,-;", dmesg's "[  12.345678] ", the journal's "Mmm dd
+ * "6,123,456789,-;", dmesg's "[  12.345678] " (with -T "[Mon Dec  5
+ * 10:00:00 2024] "), a reply's quote marker "> ", the journal's "Mmm dd
  * hh:mm:ss host ident[pid]: ", an ISO timestamp "2024-05-01T12:00:00.1Z "
  * or libvirt's "2024-05-01 12:00:00.123+0000: 1234: error : ". *kernel tells
  * whether a prefix said the kernel wrote it; *ident is the journal's ident.
@@ -429,6 +430,25 @@ static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, cons
 				again = true;
 				continue;
 			}
+		}
+		/* dmesg -T: "[Mon Dec  5 10:00:00 2024]" */
+		if (end - p >= 10 && p[0] == '[' && p[4] == ' ' && p[8] == ' ') {
+			const char *q = p + 9;
+
+			while (q < end && (*q == ' ' || *q == ':' || (*q >= '0' && *q <= '9')))
+				q++;
+			if (q < end && *q == ']' && q - p >= 20) {
+				s = q + 1;
+				*kernel = true;
+				again = true;
+				continue;
+			}
+		}
+		/* a reply's quote marker "> " around a pasted line */
+		if (end - p >= 2 && p[0] == '>' && p[1] == ' ') {
+			s = p + 2;
+			again = true;
+			continue;
 		}
 		/* an ISO date, with a time: "2024-05-01T12:00:00.123Z" or "2024-05-01 12:..." */
 		if (end - p >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
@@ -482,6 +502,171 @@ static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, cons
 		s++;
 	*len = (size_t)(end - s);
 	return s;
+}
+
+/*
+ * The error heads of the VM programs. Their error lines rarely name a
+ * device, yet an error that stops a VM with a device passed through is no
+ * all-clear: unknown unless it names something outside passthrough (below).
+ *  - QEMU's error_report() (util/error-report.c, error_vprintreport) writes
+ *    "PROGRAM: [LOCATION: ]message", warn_report() and info_report() the same
+ *    with "warning: " and "info: " after the location: those stay out. The
+ *    program is qemu-system-ARCH, qemu-kvm (RHEL) or kvm (Proxmox, Debian's
+ *    old qemu-kvm).
+ *  - libvirt: virsh's "error: " (tools/vsh.c, vshReportError), the daemon's
+ *    log "error : " (src/util/virlog.c, virLogFormatString), the library's
+ *    stderr default "libvirt: DOMAIN error : " (src/util/virerror.c,
+ *    virDefaultErrorFunc), the text of VIR_ERR_INTERNAL_ERROR ("internal
+ *    error: "), Python's libvirt.libvirtError, and the journal lines of
+ *    libvirtd and virtqemud that hold a word of failure (the journal carries
+ *    no level in the text; the daemons log warnings and errors by default).
+ *  - Proxmox's task log "TASK ERROR: " (PVE/RESTEnvironment.pm), Xen's
+ *    "libxl: error: " (tools/libs/light/libxl_internal.c, libxl__log), the
+ *    log level word of crosvm ("[... ERROR crosvm...]", base/src/syslog)
+ *    and cloud-hypervisor ("cloud-hypervisor: 1.2ms: <vmm> ERROR:file:line
+ *    -- ", src/main.rs's logger).
+ * DPDK's EAL needs no rule here: it speaks only of devices (W_DEVICE).
+ */
+#define VM_ERROR_SUBSYSTEM "vm start or run (no device named)"
+
+struct vm_head {
+	const char *prefix;
+	const char *program;
+};
+
+static const struct vm_head vm_heads[] = {
+	{ "qemu-system-", "qemu" },
+	{ "qemu-kvm:", "qemu" },
+	{ "qemu:", "qemu" },
+	{ "kvm:", "qemu" },
+	{ "error:", "libvirt" },
+	{ "error :", "libvirt" },
+	{ "internal error", "libvirt" },
+	{ "libvirt.libvirterror:", "libvirt" },
+	{ "TASK ERROR:", "proxmox" },
+	{ "libxl: error:", "xen" },
+};
+
+/* @word in @s (ASCII case ignored), at its start or after a byte that is no letter or digit */
+static bool has_word(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i + n <= len; i++) {
+		char b = i ? s[i - 1] : ' ';
+
+		if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9'))
+			continue;
+		if (strncasecmp(s + i, word, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What a VM program's error names when it is about something else than
+ * passthrough; the words come from where the programs print these errors:
+ *  - disks and images: QEMU's -drive/-blockdev options and block/ ("Could
+ *    not open '...qcow2'", file-posix.c's "Failed to get \"write\" lock" and
+ *    "Is another process using the image"), libvirt's storage
+ *    driver (src/storage/, "storage pool", "storage volume", "Cannot access
+ *    storage file"), Xen's vbd and qdisk backends, Proxmox's storage;
+ *  - network: QEMU's -netdev and net/tap-linux.c (/dev/net/tun, TUNSET*),
+ *    net/slirp.c, libvirt's src/util/virnetdev*.c and network driver
+ *    (bridge, macvtap, vnet, virbr, ethtool, /sys/class/net), Xen's vif;
+ *  - display and audio: QEMU's ui/ (vnc.c, spice-core.c, gtk.c, sdl2.c,
+ *    egl-helpers.c) and audio/;
+ *  - migration and snapshots: QEMU's migration/, libvirt's qemu_migration.c,
+ *    Proxmox's backup (vzdump);
+ *  - the guest agent: libvirt's qemu_agent.c, QEMU's qga;
+ *  - CPU models and feature flags: QEMU's target/i386/cpu.c ("-cpu", "CPU
+ *    model", CPUID), libvirt's src/cpu/ ("guest CPU", "host CPU");
+ *  - the user's own typo that the program names: QEMU's vl.c ("invalid
+ *    option"), virsh's vsh.c ("unknown command", "unknown option", "failed
+ *    to get domain") and virerror.c's VIR_ERR_NO_DOMAIN ("Domain not found");
+ *  - a VM stopped on purpose: QEMU's system/runstate.c "terminating on
+ *    signal N from pid" (error_report, on every shutdown that libvirt or a
+ *    user asks for), and libvirt's rpc/virnetsocket.c "End of file while
+ *    reading data" (a client went away).
+ * A passthrough word, or a PCI address next to a failure, still makes such a
+ * line relevant; a mere device word does not (the errno texts "No such
+ * device", "Device or resource busy" of a tap or an image).
+ */
+static const char *const elsewhere[] = {
+	"-drive", "blockdev", "block ", "qcow", ".img", ".iso", ".raw", ".vmdk", "file=",
+	"disk", "storage", "volume", "vbd", "qdisk", "using the image", "\"write\" lock",
+	"netdev", "network", "/dev/net/tun", "tunset", "tap", "bridge", "macvtap", "vhost-net",
+	"vnet", "virbr", "vif", "slirp", "ethtool", "/sys/class/net",
+	"vnc", "spice", "display", "gtk", "sdl", "egl", "opengl", "audio", "pulseaudio", "alsa",
+	"migration", "migrate", "savevm", "vzdump", "backup",
+	"guest agent", "qemu-ga", "qga",
+	"-cpu", "cpu model", "cpuid", "guest cpu", "host cpu", "feature",
+	"invalid option", "unknown option", "unrecognized option", "unknown command",
+	"domain not found", "failed to get domain",
+	"terminating on signal", "end of file while reading data",
+};
+
+/*
+ * The program whose error head starts @msg (after the log's prefixes), or
+ * NULL: a warning or info line of it, or not a VM program's line.
+ */
+static const char *vm_error_program(const char *msg, size_t mlen, bool kernel, const char *ident,
+				    size_t ident_len, uint64_t hints)
+{
+	const char *program = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(vm_heads) && !program; i++)
+		if (starts_ci(msg, mlen, vm_heads[i].prefix))
+			program = vm_heads[i].program;
+	/* "kvm:" is the kernel's own where the kernel wrote it (origin_of) */
+	if (program && kernel && starts(msg, mlen, "kvm:"))
+		return NULL;
+	if (!program && ident && (hints & masks.failure) &&
+	    (starts(ident, ident_len, "libvirtd") || starts(ident, ident_len, "virtqemud")))
+		program = "libvirt";
+	/* virerror.c's "libvirt: DOMAIN error : ", DOMAIN empty or "QEMU Driver" */
+	if (!program && starts(msg, mlen, "libvirt:") && memmem(msg, mlen, " error : ", 9))
+		program = "libvirt";
+	if (!program && starts(msg, mlen, "cloud-hypervisor:") && memmem(msg, mlen, " ERROR:", 7))
+		program = "cloud-hypervisor";
+	if (!program && mlen && msg[0] == '[') {
+		const char *close = memchr(msg, ']', mlen);
+		size_t n = close ? (size_t)(close - msg) : 0;
+
+		if (memmem(msg, n, "ERROR", 5) && memmem(msg, mlen, "crosvm", 6))
+			program = "crosvm";
+	}
+	/*
+	 * QEMU's warn_report() and info_report() (libvirt's "warning : " has no
+	 * head above)
+	 */
+	if (program && (memmem(msg, mlen, ": warning:", 10) || memmem(msg, mlen, ": info:", 7)))
+		return NULL;
+	return program;
+}
+
+static bool names_elsewhere(const char *s, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(elsewhere); i++)
+		if (has_word(s, len, elsewhere[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A VM program's error head on @line: its program, and *elsewhere_out
+ * whether the line names something outside passthrough; NULL without one.
+ */
+static const char *vm_error(const char *line, size_t len, uint64_t hints, bool *elsewhere_out)
+{
+	const char *ident, *msg, *program;
+	size_t ident_len, mlen = len;
+	bool kernel;
+
+	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	program = vm_error_program(msg, mlen, kernel, ident, ident_len, hints);
+	*elsewhere_out = program && names_elsewhere(msg, mlen);
+	return program;
 }
 
 struct origin {
@@ -671,6 +856,8 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 {
 	uint64_t thing, program, context, trouble, other;
 	bool relevant = false, pci = false;
+	const char *vm_program;
+	bool elsewhere_named = false;
 
 	masks_init();
 	memset(out, 0, sizeof(*out));
@@ -679,11 +866,19 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (!line || !(thing || program || (hints & masks.failure)))
 		return false;
 	/*
-	 * A line held only by a failure word matters only next to a PCI address:
-	 * that test first, so the many "error" lines of a boot log cost no
-	 * second-stage search.
+	 * An error of a VM program is relevant unless it names something else;
+	 * a line with a passthrough word is relevant anyway (its head is read
+	 * below, only where it has no word of trouble)
 	 */
-	if (!thing && !program) {
+	vm_program = thing ? NULL : vm_error(line, len, hints, &elsewhere_named);
+	if (elsewhere_named)
+		vm_program = NULL;
+	/*
+	 * A line held only by a failure word matters only next to a PCI address
+	 * or as a VM program's error: those tests first, so the many "error"
+	 * lines of a boot log cost no second-stage search.
+	 */
+	if (!thing && !program && !vm_program) {
 		pci = has_pci_address(line, len);
 		if (!pci)
 			return false;
@@ -693,17 +888,32 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	context = other & masks.other_kind[W_CONTEXT];
 	if (trouble && (thing || program))
 		pci = has_pci_address(line, len);
-	if (thing)
+	if (thing) {
 		relevant = true;
+		if (!trouble && vm_error(line, len, hints, &elsewhere_named) && !elsewhere_named)
+			trouble = 1;	/* an error-level line of a VM program */
+	}
 	/* a failure next to a PCI address: a device of the kind passed through */
 	else if (pci && (hints & masks.failure))
 		relevant = true;
-	/* DPDK and NVRM speak only of devices; QEMU, libvirt and libxl of much else */
+	/*
+	 * DPDK and NVRM speak only of devices; QEMU, libvirt and libxl of much
+	 * else: a device word makes their failure relevant, unless their error
+	 * names a disk, network, display... ("No such device" of a tap, "Device
+	 * or resource busy" of an image)
+	 */
 	else if (trouble && program)
-		relevant = (hints & masks.device_programs) || pci || context;
-	if (!relevant)
+		relevant = (hints & masks.device_programs) || pci ||
+			   (context && !elsewhere_named);
+	/* a VM program's error-level line is a problem, words of trouble or not */
+	if (!relevant && !vm_program)
 		return false;
-	out->problem = trouble != 0;
+	out->problem = trouble != 0 || vm_program;
 	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
+	if (vm_program && strcmp(out->program, "unknown") == 0)
+		out->program = vm_program;
+	/* known only by its program's error head: it names no subsystem */
+	if (!relevant)
+		out->subsystem = VM_ERROR_SUBSYSTEM;
 	return true;
 }

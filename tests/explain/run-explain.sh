@@ -165,6 +165,14 @@ lacks "informational unknown lines are hidden without -v" "No ATSR found"
 has "informational unknown lines are counted" "1 informational line about passthrough"
 status 1 "explain -v on unknown lines" "$vd" explain --no-checks -v $tiny "$tmp/unknown"
 has "explain -v shows informational unknown lines" "line 5: .*DMAR: No ATSR found"
+# a VM program's error without a device word: unknown, exit 1; its disk error: exit 0
+printf '%s\n' "qemu-system-x86_64: Address space limit 0xffffffffff < 0x1fffffffff phys-bits too low (39)" \
+	"TASK ERROR: start failed: QEMU exited with code 1" >"$tmp/vmerr"
+status 1 "explain: a VM program's unknown error is no all-clear (exit 1)" "$vd" explain --no-checks $tiny "$tmp/vmerr"
+has "explain names the VM program of an error without a device word" "likely from: proxmox, vm start or run (no device named)"
+has "explain counts both VM program errors" "^2 lines not understood (UNKNOWN) in 2 lines"
+printf '%s\n' "qemu-system-x86_64: -drive file=/srv/w.qcow2,if=none: Could not open '/srv/w.qcow2': Permission denied" >"$tmp/vmdisk"
+status 0 "explain: a VM program's disk error is not about passthrough (exit 0)" "$vd" explain --no-checks $tiny "$tmp/vmdisk"
 printf '%s\n' "[    0.5] DMAR: No ATSR found" "nothing else" >"$tmp/info"
 status 0 "informational unknown lines alone leave exit 0" "$vd" explain --no-checks $tiny "$tmp/info"
 if command -v jq >/dev/null; then
