@@ -485,9 +485,11 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 static void print_unknown(const struct vfd_unknown *u, bool color)
 {
 	printf("%sUNKNOWN%s: %s\n", color ? C_BOLD : "", color ? C_RESET : "",
-	       u->class.problem ? "a line about passthrough that the knowledge base does not know"
-			       : "an informational line about passthrough the knowledge base "
-				 "does not know");
+	       /* a problem line may be a VM program's error that names no device */
+	       u->class.problem ? "a problem line (passthrough or a VM program's error) that the "
+				  "knowledge base does not know"
+				: "an informational line about passthrough the knowledge base "
+				  "does not know");
 	printf("  line %llu", (unsigned long long)u->first_lineno);
 	if (u->count > 1)
 		printf(" (%llu lines)", (unsigned long long)u->count);

@@ -155,7 +155,7 @@ printf '%s\n' "noise" \
 	"[    0.5] DMAR: No ATSR found" >"$tmp/unknown"
 status 1 "explain: lines not understood are no all-clear (exit 1)" "$vd" explain --no-checks $tiny "$tmp/unknown"
 lacks "explain never says no known problem beside unknown lines" "no known problem"
-has "explain lists an unknown line" "^UNKNOWN: a line about passthrough"
+has "explain lists an unknown line" "^UNKNOWN: a problem line [(]passthrough"
 has "explain counts a repeated unknown line once" "line 2 (2 lines): .*DMAR-IR: Failed to enable"
 has "explain names the likely program and subsystem" "likely from: linux, intel interrupt remapping (DMAR-IR)"
 has "explain names DPDK for EAL lines" "likely from: dpdk"
