@@ -40,11 +40,22 @@ const char *vfd_kb_value_name(enum vfd_kb_value_type type)
 
 /* --------------------------------------------------------- matching */
 
-/* "01:00.0" -> "0000:01:00.0", hex in lower case */
+/*
+ * "01:00.0" -> "0000:01:00.0", hex in lower case. A value of 12 bytes is
+ * only lowered: vfd_bdf_parse() accepts 12 bytes only as DDDD:BB:DD.F with
+ * every field at its full width, which vfd_bdf_format() writes back at the
+ * same widths in lower case, and a value it refuses is lowered below (the
+ * parse was two thirds of a matched line's address from its prefix)
+ */
 static void normalize_slot(char *v, size_t size)
 {
 	struct vfd_bdf bdf;
 
+	if (strnlen(v, 13) == 12) {
+		for (char *c = v; *c; c++)
+			*c = (char)lower((unsigned char)*c);
+		return;
+	}
 	if (vfd_bdf_parse(v, &bdf) == 0)
 		vfd_bdf_format(&bdf, v, size);
 	else
@@ -114,12 +125,28 @@ static bool short_slot_at(const unsigned char *s, size_t i, size_t len)
  * "host=01:00.0") or "\"host\":\"0000:01:00.0\"". Take the last address
  * before the message.
  */
+/* the place of the last @c in s[0..end), or -1 */
+static ptrdiff_t last_of(const unsigned char *s, size_t end, int c)
+{
+	const unsigned char *p = end ? memrchr(s, c, end) : NULL;
+
+	return p ? p - s : -1;
+}
+
 static void slot_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 {
-	for (size_t i = m->start; i-- > 0;) {
-		/* the one byte each shape needs first: its fifth ':', its 'h' */
-		if ((i + 12 > m->start || line[i + 4] != ':') && line[i] != 'h')
-			continue;
+	/*
+	 * the places each shape needs, last first: a full address has its
+	 * fifth byte ':' and ends before the message, QEMU's short one starts
+	 * with 'h'; memrchr() finds them (a byte-by-byte walk of the prefix was
+	 * the cost)
+	 */
+	ptrdiff_t colon = m->start >= 12 ? last_of(line, m->start - 7, ':') : -1;
+	ptrdiff_t h = last_of(line, m->start, 'h');
+
+	while (colon >= 4 || h >= 0) {
+		size_t i = colon - 4 > h ? (size_t)(colon - 4) : (size_t)h;
+
 		if (slot_at(line, i, m->start)) {
 			add_value(m, VFD_KB_SLOT, (const char *)line + i, 12);
 			m->slot_from_prefix = true;
@@ -130,18 +157,28 @@ static void slot_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 			m->slot_from_prefix = true;
 			return;
 		}
+		if (colon >= 4 && (size_t)(colon - 4) == i)
+			colon = last_of(line, (size_t)colon, ':');
+		if (h >= 0 && (size_t)h == i)
+			h = last_of(line, (size_t)h, 'h');
 	}
 }
 
 /* QEMU's "failed to setup container for group 49: ..." names the group first */
 static void group_from_prefix(struct vfd_kb_match *m, const unsigned char *line)
 {
-	for (size_t i = m->start; i-- > 0;) {
-		size_t d = i + 6, e;
+	/* a 'g' or 'G' with room for "group " and a digit before the message */
+	size_t lim = m->start > 6 ? m->start - 6 : 0;
+	ptrdiff_t lo = last_of(line, lim, 'g'), up = last_of(line, lim, 'G');
 
-		/* the first letter before the call: most places are not a 'g' */
-		if (d >= m->start || lower(line[i]) != 'g' ||
-		    (i > 0 && in_class(C_ALNUM, line[i - 1])) ||
+	while (lo >= 0 || up >= 0) {
+		size_t i = (size_t)(lo > up ? lo : up), d = i + 6, e;
+
+		if (lo > up)
+			lo = last_of(line, i, 'g');
+		else
+			up = last_of(line, i, 'G');
+		if ((i > 0 && in_class(C_ALNUM, line[i - 1])) ||
 		    strncasecmp((const char *)line + i, "group ", 6) != 0)
 			continue;
 		for (e = d; e < m->start && is_digit(line[e]); e++)
