@@ -5,7 +5,7 @@
 # PCI devices and told to quit. Sourced by a scenario file, so both sides have it:
 # nested_* run in the guest, qpci_* on the host (in build/vm/out/NAME).
 
-# nested_run NAME CMD...: run CMD (a QEMU with -S and -qmp stdio) as a coprocess and
+# nested_run NAME CMD...: run CMD (a QEMU with -S and -qmp stdio) in the background and
 # talk QMP to it: query-pci while stopped, then, when that shows PCI bridges, "cont" and
 # query-pci again until devices appear behind them (QEMU lists a bridge's devices only
 # once the firmware has numbered its bus; until then only bus 0 is seen), then quit.
@@ -13,22 +13,32 @@
 # NESTED_CONT=0: stay stopped (OVMF under TCG in TCG takes too long to number buses).
 # Leaves $VFD_OUT/nested/NAME.{out,err,rc}; .out holds every QMP line.
 nested_run() {
-    local name=$1 d="$VFD_OUT/nested" rc=0 line i
+    local name=$1 d="$VFD_OUT/nested" rc=0 line i pid to from fifos
     shift
     mkdir -p "$d"
     : > "$d/$name.out"
-    coproc NQ { exec "$@" 2> "$d/$name.err"; }
+    # FIFOs, not a coprocess: bash unsets a coprocess's descriptors and pid as soon as it
+    # reaps it, so a QEMU that refuses its arguments at once (what some checks want) left
+    # nothing to close or wait for. In the guest's /tmp: the shared 9p folder has no FIFOs.
+    fifos=$(mktemp -d)
+    mkfifo "$fifos/to" "$fifos/from"
+    "$@" < "$fifos/to" > "$fifos/from" 2> "$d/$name.err" &
+    pid=$!
+    # read-write: never blocks, and a write after QEMU is gone is not a SIGPIPE
+    exec {to}<> "$fifos/to"
+    # read-only: EOF as soon as QEMU exits, so a dead QEMU never costs the read timeout
+    exec {from}< "$fifos/from"
     # qmp JSON: send one command, keep every line up to its reply; the reply in $line
     qmp() {
         line=
-        printf '%s\n' "$1" >&"${NQ[1]}" 2>/dev/null || return 1
-        while IFS= read -r -t 300 line <&"${NQ[0]}"; do
+        printf '%s\n' "$1" >&"$to" 2>/dev/null || return 1
+        while IFS= read -r -t 300 line <&"$from"; do
             printf '%s\n' "$line" >> "$d/$name.out"
             case $line in *'"return"'* | *'"error"'*) return 0 ;; esac
         done
         return 1
     }
-    if IFS= read -r -t 300 line <&"${NQ[0]}"; then
+    if IFS= read -r -t 300 line <&"$from"; then
         printf '%s\n' "$line" >> "$d/$name.out"
         qmp '{"execute":"qmp_capabilities"}' &&
             qmp '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' &&
@@ -45,8 +55,9 @@ nested_run() {
             fi
         qmp '{"execute":"quit"}' || true
     fi
-    exec {NQ[1]}>&- 2>/dev/null || true
-    wait "$NQ_PID" || rc=$?
+    exec {to}>&- {from}<&-
+    wait "$pid" || rc=$?
+    rm -rf "$fifos"
     echo "$rc" > "$d/$name.rc"
     echo "guest: nested qemu $name -> exit $rc"
 }
