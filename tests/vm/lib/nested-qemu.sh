@@ -13,7 +13,7 @@
 # NESTED_CONT=0: stay stopped (OVMF under TCG in TCG takes too long to number buses).
 # Leaves $VFD_OUT/nested/NAME.{out,err,rc}; .out holds every QMP line.
 nested_run() {
-    local name=$1 d="$VFD_OUT/nested" rc=0 line i pid to from fifos
+    local name=$1 d="$VFD_OUT/nested" rc=0 line pid to from fifos
     shift
     mkdir -p "$d"
     : > "$d/$name.out"
@@ -31,7 +31,7 @@ nested_run() {
     # qmp JSON: send one command, keep every line up to its reply; the reply in $line
     qmp() {
         line=
-        printf '%s\n' "$1" >&"$to" 2>/dev/null || return 1
+        printf '%s\n' "$1" 1>&"$to" 2>/dev/null || return 1
         while IFS= read -r -t 300 line <&"$from"; do
             printf '%s\n' "$line" >> "$d/$name.out"
             case $line in *'"return"'* | *'"error"'*) return 0 ;; esac
@@ -45,7 +45,7 @@ nested_run() {
             qmp '{"execute":"query-pci"}' &&
             if [ "${NESTED_CONT:-1}" = 1 ] && printf '%s\n' "$line" | grep -q '"pci_bridge"'; then
                 qmp '{"execute":"cont"}'
-                for i in $(seq 1 90); do
+                for _ in $(seq 1 90); do
                     sleep 2
                     qmp '{"execute":"query-pci"}' || break
                     printf '%s\n' "$line" | jq -e '[.return[]? | .. | objects
