@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "kb-cause.h"
+#include "paste-text.h"
 
 #define LINE_KEEP	512		/* bytes of a problem's first line kept */
 #define TABLE_SIZE	(2 * VFD_EXPLAIN_MAX_PROBLEMS)	/* open addressing, power of two */
@@ -36,6 +37,9 @@ struct vfd_explain {
 	size_t n_unknown;
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
+
+	char *paste;			/* a pasted line read back (paste-text.c) */
+	size_t paste_cap;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -76,6 +80,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->problems[i].line);
 		free(ex->keys[i]);
 	}
+	free(ex->paste);
 	free(ex->problems);
 	free(ex->keys);
 	free(ex->hashes);
@@ -245,6 +250,19 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	int r;
 
 	ex->lines++;
+	/* a copy from a web page or chat: read as its program printed it */
+	if (paste_suspect(line, len)) {
+		if (len > ex->paste_cap) {
+			char *np = realloc(ex->paste, len);
+
+			if (!np)
+				return -ENOMEM;
+			ex->paste = np;
+			ex->paste_cap = len;
+		}
+		len = paste_restore(line, len, ex->paste);
+		line = ex->paste;
+	}
 	r = vfd_kb_match(ex->kb, line, len, &m);
 	if (m.incomplete)
 		ex->incomplete++;

@@ -13,6 +13,10 @@
  *     (libvirt's head here says an error was logged: a harmless note at
  *     error level is no longer the same note);
  *   - a line flagged as unknown is not silent behind a prefix.
+ * The same holds for the copies that web pages, forums, chat and Markdown make
+ * of a line (typographic quotes and dashes, no-break spaces, invisible marks,
+ * HTML's escapes, backticks around it): explain reads them as printed
+ * (lib/logs/paste-text.c).
  * The held-out sets are never given to it (tests/explain/heldout/README.md).
  *
  * usage: test-prefixes SET.tsv...
@@ -103,8 +107,11 @@ static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
 	return r < 0 ? -1 : 0;
 }
 
-/* why @got is not the outcome @bare allows behind prefix @i, or NULL */
-static const char *differs(const struct reading *bare, const struct reading *got, size_t i)
+/*
+ * why @got is not the outcome @bare allows behind a prefix or in a copy, or
+ * NULL; @log_format: the change says nothing about the line's level
+ */
+static const char *differs(const struct reading *bare, const struct reading *got, bool log_format)
 {
 	switch (bare->outcome) {
 	case O_PROBLEM:
@@ -112,8 +119,7 @@ static const char *differs(const struct reading *bare, const struct reading *got
 			return "no longer a problem";
 		return strcmp(bare->kind, got->kind) ? "another kind" : NULL;
 	case O_HARMLESS:
-		return prefixes[i].log_format && got->outcome != O_HARMLESS ? "no longer harmless"
-									     : NULL;
+		return log_format && got->outcome != O_HARMLESS ? "no longer harmless" : NULL;
 	case O_UNKNOWN:
 		return got->outcome == O_NONE ? "silent" : NULL;
 	case O_NONE:
@@ -121,6 +127,109 @@ static const char *differs(const struct reading *bare, const struct reading *got
 	}
 	return NULL;
 }
+
+/*
+ * The copies. Each writes @line as that kind of copy into @out (room for
+ * LINE_MAX_TEST bytes, UTF-8 as the copies use it); the copy of a line
+ * that has nothing it changes equals the line and is not counted.
+ */
+static void put(char *out, size_t *o, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*o + n < LINE_MAX_TEST) {
+		memcpy(out + *o, text, n);
+		*o += n;
+	}
+}
+
+/* a word processor's or a forum's quotes: ’ for ', “ and ” in turn for " */
+static void typographic(const char *line, char *out)
+{
+	size_t o = 0;
+	bool open = true;
+
+	for (const char *c = line; *c; c++) {
+		char one[2] = { *c, 0 };
+
+		if (*c == '\'')
+			put(out, &o, "\u2019");
+		else if (*c == '"')
+			put(out, &o, (open = !open) ? "\u201d" : "\u201c");
+		else
+			put(out, &o, one);
+	}
+	out[o] = '\0';
+}
+
+/* a page's source or a mail archive: HTML's escapes */
+static void html_escaped(const char *line, char *out)
+{
+	size_t o = 0;
+
+	for (const char *c = line; *c; c++) {
+		char one[2] = { *c, 0 };
+
+		put(out, &o, *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
+			     : *c == '"' ? "&quot;" : *c == '\'' ? "&#39;" : one);
+	}
+	out[o] = '\0';
+}
+
+/* a rendered page: no-break spaces, a zero width space after each '/' (where it may wrap) */
+static void rendered(const char *line, char *out)
+{
+	size_t o = 0;
+
+	put(out, &o, "\ufeff");	/* the mark some editors start a text with */
+	for (const char *c = line; *c; c++) {
+		char one[2] = { *c, 0 };
+
+		put(out, &o, *c == ' ' ? "\u00a0" : one);
+		if (*c == '/')
+			put(out, &o, "\u200b");
+	}
+	out[o] = '\0';
+	if (!strchr(line, ' ') && !strchr(line, '/'))
+		strcpy(out, line);
+}
+
+/* forum software's dashes: " - " as an en dash, "--" as an em dash */
+static void dashes(const char *line, char *out)
+{
+	size_t o = 0;
+
+	for (const char *c = line; *c; c++) {
+		char one[2] = { *c, 0 };
+
+		if (c[0] == '-' && c[1] == '-') {
+			put(out, &o, "\u2014");
+			c++;
+		} else if (c > line && c[-1] == ' ' && c[0] == '-' && c[1] == ' ') {
+			put(out, &o, "\u2013");
+		} else {
+			put(out, &o, one);
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Markdown's inline code */
+static void backticks(const char *line, char *out)
+{
+	snprintf(out, LINE_MAX_TEST, "`%s`", line);
+}
+
+static const struct {
+	const char *name;
+	void (*make)(const char *line, char *out);
+} copies[] = {
+	{ "typographic quotes", typographic },
+	{ "HTML escapes", html_escaped },
+	{ "a rendered page's blanks and marks", rendered },
+	{ "typographic dashes", dashes },
+	{ "Markdown inline code", backticks },
+};
 
 /* the line column of a set: 2 in threads.tsv, 3 in binaries.tsv (by its header) */
 static int line_column(const char *header)
@@ -148,7 +257,7 @@ static char *field(char *row, int column)
 static void check_set(struct vfd_kb *kb, const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	unsigned int lineno = 0, lines = 0, tried = 0, broken = 0;
+	unsigned int lineno = 0, lines = 0, tried = 0, copied = 0, broken = 0;
 	FILE *f = fopen(path, "r");
 	char *buf = NULL, text[LINE_MAX_TEST];
 	size_t cap = 0;
@@ -187,11 +296,27 @@ static void check_set(struct vfd_kb *kb, const char *path)
 			if (read_line(kb, text, &got) < 0)
 				continue;
 			tried++;
-			why = differs(&bare, &got, i);
+			why = differs(&bare, &got, prefixes[i].log_format);
 			if (why) {
 				broken++;
 				result(false, "%s:%u behind \"%s\": %s (bare: %s %s %s, got: %s %s %s)",
 				       base, lineno, prefixes[i].text, why,
+				       outcome_names[bare.outcome], bare.id, bare.kind,
+				       outcome_names[got.outcome], got.id, got.kind);
+			}
+		}
+		for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
+			const char *why;
+
+			copies[i].make(line, text);
+			if (strcmp(text, line) == 0 || read_line(kb, text, &got) < 0)
+				continue;
+			copied++;
+			why = differs(&bare, &got, true);
+			if (why) {
+				broken++;
+				result(false, "%s:%u as %s: %s (bare: %s %s %s, got: %s %s %s)",
+				       base, lineno, copies[i].name, why,
 				       outcome_names[bare.outcome], bare.id, bare.kind,
 				       outcome_names[got.outcome], got.id, got.kind);
 			}
@@ -203,8 +328,10 @@ static void check_set(struct vfd_kb *kb, const char *path)
 		result(false, "%s: expected the header of threads.tsv or binaries.tsv", base);
 		return;
 	}
-	result(broken == 0, "%s: %u lines, %u readings behind %zu prefixes, %u changed", base,
-	       lines, tried, sizeof(prefixes) / sizeof(prefixes[0]), broken);
+	result(broken == 0,
+	       "%s: %u lines, %u readings behind %zu prefixes, %u in %zu kinds of copy, %u changed",
+	       base, lines, tried, sizeof(prefixes) / sizeof(prefixes[0]), copied,
+	       sizeof(copies) / sizeof(copies[0]), broken);
 }
 
 int main(int argc, char **argv)

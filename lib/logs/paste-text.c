@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reading a pasted line back into the bytes its program printed. The forms
+ * come from what copying does to text, not from any one source:
+ *   - word processors, forum software and chat clients "smarten" quotes
+ *     (U+2018/2019 for ', U+201C/201D for "), dashes (U+2013/2014 for - and
+ *     --), three dots (U+2026) and blanks (U+00A0 no-break space, U+202F);
+ *   - copying from a rendered page brings invisible marks along (U+200B
+ *     zero width space, U+2060 word joiner, U+FEFF, the soft hyphen);
+ *   - text taken from a page's source or a mail archive keeps HTML's
+ *     escapes (&#39; &quot; &gt; ...);
+ *   - Markdown's inline code puts a whole line between backticks.
+ * An apostrophe in "can't reserve" is part of the literal the knowledge base
+ * looks for: without this, such a line fell to a broad family or to nothing.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <string.h>
+
+#include "paste-text.h"
+
+bool paste_suspect_swar(const char *s, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w, hit = 0;
+	size_t i = 0;
+
+	/* a byte equal to c: the classic "has a zero byte" test on w ^ c */
+#define HAS_BYTE(w, c) ((((w) ^ ones * (c)) - ones) & ~((w) ^ ones * (c)))
+	for (; i + 8 <= len && !hit; i += 8) {
+		memcpy(&w, s + i, 8);
+		hit = (w | HAS_BYTE(w, '&') | HAS_BYTE(w, '`')) & highs;
+	}
+	if (!hit && i < len) {
+		w = 0;		/* zeros are neither high, '&' nor '`' */
+		memcpy(&w, s + i, len - i);
+		hit = (w | HAS_BYTE(w, '&') | HAS_BYTE(w, '`')) & highs;
+	}
+#undef HAS_BYTE
+	return hit != 0;
+}
+
+/*
+ * what a code point reads as: its ASCII text into @buf (empty to drop it)
+ * and its length, or -1 to keep the bytes that spelled it
+ */
+static int ascii_of(unsigned int cp, char buf[4])
+{
+	const char *text;
+
+	if (cp >= 0x20 && cp < 0x7f) {
+		buf[0] = (char)cp;
+		return 1;
+	}
+	switch (cp) {
+	case 0x00a0: case 0x2002: case 0x2003: case 0x2004: case 0x2005: case 0x2006:
+	case 0x2007: case 0x2008: case 0x2009: case 0x200a: case 0x202f: case 0x205f:
+	case 0x3000:
+		text = " ";
+		break;
+	case 0x00ad: case 0x200b: case 0x200c: case 0x200d: case 0x200e: case 0x200f:
+	case 0x2060: case 0xfeff:
+		text = "";
+		break;
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
+	case 0x2212:
+		text = "-";
+		break;
+	case 0x2018: case 0x2019: case 0x201a: case 0x201b: case 0x2032:
+		text = "'";
+		break;
+	case 0x201c: case 0x201d: case 0x201e: case 0x201f: case 0x2033:
+		text = "\"";
+		break;
+	case 0x2026:
+		text = "...";
+		break;
+	default:
+		return -1;
+	}
+	memcpy(buf, text, strlen(text));
+	return (int)strlen(text);
+}
+
+/* the code point of a well-formed UTF-8 sequence at @s and its length, or 0 */
+static size_t utf8_at(const unsigned char *s, size_t len, unsigned int *cp)
+{
+	size_t n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, *cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, *cp = s[0] & 0x0f;
+	else
+		return 0;	/* ASCII, a stray byte, or beyond the planes we map */
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms are not the characters they would spell */
+	if (n == 3 && *cp < 0x800)
+		return 0;
+	return n;
+}
+
+/* HTML's entity at @s ('&'): its length, what it reads as in @buf and @n, or 0 */
+static size_t entity_at(const char *s, size_t len, char buf[4], int *n_out)
+{
+	static const struct { const char *name; const char *text; } names[] = {
+		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
+		{ "apos;", "'" }, { "nbsp;", " " }, { "lsquo;", "'" }, { "rsquo;", "'" },
+		{ "ldquo;", "\"" }, { "rdquo;", "\"" }, { "ndash;", "-" }, { "mdash;", "-" },
+		{ "hellip;", "..." },
+	};
+	unsigned int cp = 0;
+	size_t i = 1, digits = 0;
+	bool hex;
+
+	if (len > 1 && s[1] != '#') {
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			size_t n = strlen(names[k].name);
+
+			if (len - 1 >= n && memcmp(s + 1, names[k].name, n) == 0) {
+				*n_out = (int)strlen(names[k].text);
+				memcpy(buf, names[k].text, (size_t)*n_out);
+				return n + 1;
+			}
+		}
+		return 0;
+	}
+	i = 2;
+	hex = i < len && (s[i] == 'x' || s[i] == 'X');
+	i += hex;
+	for (; i < len && digits < 6; i++, digits++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		cp = cp * (hex ? 16 : 10) + d;
+	}
+	if (!digits || i >= len || s[i] != ';')
+		return 0;
+	*n_out = ascii_of(cp, buf);
+	return *n_out >= 0 ? i + 1 : 0;
+}
+
+/* the span inside a line wrapped in backticks (Markdown's inline code) */
+static void unwrap_backticks(const char *s, size_t *start, size_t *end)
+{
+	size_t b = *start, e = *end;
+
+	while (b < e && (s[b] == ' ' || s[b] == '\t'))
+		b++;
+	while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	if (e - b < 2 || s[b] != '`' || s[e - 1] != '`')
+		return;
+	while (b < e && s[b] == '`')
+		b++;
+	while (e > b && s[e - 1] == '`')
+		e--;
+	*start = b;
+	*end = e;
+}
+
+size_t paste_restore(const char *s, size_t len, char *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, end = len, o = 0;
+
+	unwrap_backticks(s, &i, &end);
+	while (i < end) {
+		char text[4];
+		unsigned int cp;
+		size_t n = 0;
+		int t = -1;
+
+		if (u[i] >= 0x80) {
+			n = utf8_at(u + i, end - i, &cp);
+			if (n)
+				t = ascii_of(cp, text);
+		} else if (u[i] == '&') {
+			n = entity_at(s + i, end - i, text, &t);
+		}
+		if (!n || t < 0) {
+			out[o++] = s[i++];
+			continue;
+		}
+		/* every replacement is no longer than what it replaces */
+		memcpy(out + o, text, (size_t)t);
+		o += (size_t)t;
+		i += n;
+	}
+	return o;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer target: a pasted line read back as printed (paste-text.c). On
+ * any bytes: the text never grows, no byte outside ASCII appears that was
+ * not there, and a line that the word-at-a-time test passes is kept byte
+ * for byte. On the printable ASCII of the input, copied the ways a web page
+ * or forum copies text: the copy reads back as that ASCII exactly.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paste-text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void any_bytes(const char *in, size_t size, char *out)
+{
+	size_t n = paste_restore(in, size, out);
+
+	if (n > size)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)out[i] >= 0x80 && !memchr(in, out[i], size))
+			abort();
+	if (!paste_suspect(in, size) && (n != size || memcmp(in, out, size)))
+		abort();
+}
+
+/* the copy of ASCII character @c, the @k-th way of those that copy it */
+static const char *copy_of(char c, unsigned k)
+{
+	static const char *const quote[] = { "\u2019", "&#39;", "&apos;", "\u2018", "&#x2019;", "'" };
+	static const char *const dquote[] = { "\u201c", "\u201d", "&quot;", "&#34;", "\"" };
+	static const char *const blank[] = { "\u00a0", " \u200b", "&nbsp;", "\u202f", " " };
+
+	switch (c) {
+	case '\'': return quote[k % 6];
+	case '"': return dquote[k % 5];
+	case ' ': return blank[k % 5];
+	case '<': return k & 1 ? "&lt;" : "<";
+	case '>': return k & 1 ? "&gt;" : ">";
+	case '.': return k % 3 == 0 ? "\u200b." : ".";
+	default: return NULL;
+	}
+}
+
+static void copied_ascii(const uint8_t *data, size_t size)
+{
+	/* every copy is at most 9 bytes, and the line is put between backticks */
+	char *ascii = malloc(size + 1), *copy = malloc(9 * size + 3), *out = malloc(9 * size + 3);
+	size_t a = 0, c = 0, n;
+	bool ticks = size && (data[0] & 1);
+
+	if (!ascii || !copy || !out)
+		goto out;
+	for (size_t i = 0; i < size; i++)
+		if (data[i] >= 0x20 && data[i] < 0x7f && data[i] != '&' && data[i] != '`')
+			ascii[a++] = (char)data[i];
+	/* Markdown's backticks also take blanks at the ends: none there */
+	while (ticks && a && ascii[a - 1] == ' ')
+		a--;
+	if (ticks && a && ascii[0] == ' ')
+		ticks = false;
+	if (ticks)
+		copy[c++] = '`';
+	for (size_t i = 0; i < a; i++) {
+		const char *t = copy_of(ascii[i], data[i] >> 1);
+
+		if (t) {
+			memcpy(copy + c, t, strlen(t));
+			c += strlen(t);
+		} else {
+			copy[c++] = ascii[i];
+		}
+	}
+	if (ticks)
+		copy[c++] = '`';
+	n = paste_restore(copy, c, out);
+	if (n != a || memcmp(out, ascii, a))
+		abort();
+out:
+	free(ascii);
+	free(copy);
+	free(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *out = malloc(size ? size : 1);
+
+	if (!out)
+		return 0;
+	any_bytes((const char *)data, size, out);
+	free(out);
+	copied_ascii(data, size);
+	return 0;
+}
