@@ -254,12 +254,26 @@ static char *field(char *row, int column)
 	return f;
 }
 
+/* 1 and a failed test when @got is not what @bare allows (differs()), else 0 */
+static unsigned int changed(const struct reading *bare, const struct reading *got, bool log_format,
+			    const char *set, unsigned int lineno, const char *how)
+{
+	const char *why = differs(bare, got, log_format);
+
+	if (!why)
+		return 0;
+	result(false, "%s:%u %s: %s (bare: %s %s %s, got: %s %s %s)", set, lineno, how, why,
+	       outcome_names[bare->outcome], bare->id, bare->kind, outcome_names[got->outcome],
+	       got->id, got->kind);
+	return 1;
+}
+
 static void check_set(struct vfd_kb *kb, const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	unsigned int lineno = 0, lines = 0, tried = 0, copied = 0, broken = 0;
 	FILE *f = fopen(path, "r");
-	char *buf = NULL, text[LINE_MAX_TEST];
+	char *buf = NULL, text[LINE_MAX_TEST], how[128];
 	size_t cap = 0;
 	ssize_t n;
 	int column = 0;
@@ -286,8 +300,6 @@ static void check_set(struct vfd_kb *kb, const char *path)
 			continue;
 		lines++;
 		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-			const char *why;
-
 			size_t head = head_of(line, prefixes[i].replaces);
 
 			if (prefixes[i].replaces != H_ANY && !head)
@@ -296,30 +308,16 @@ static void check_set(struct vfd_kb *kb, const char *path)
 			if (read_line(kb, text, &got) < 0)
 				continue;
 			tried++;
-			why = differs(&bare, &got, prefixes[i].log_format);
-			if (why) {
-				broken++;
-				result(false, "%s:%u behind \"%s\": %s (bare: %s %s %s, got: %s %s %s)",
-				       base, lineno, prefixes[i].text, why,
-				       outcome_names[bare.outcome], bare.id, bare.kind,
-				       outcome_names[got.outcome], got.id, got.kind);
-			}
+			snprintf(how, sizeof(how), "behind \"%s\"", prefixes[i].text);
+			broken += changed(&bare, &got, prefixes[i].log_format, base, lineno, how);
 		}
 		for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
-			const char *why;
-
 			copies[i].make(line, text);
 			if (strcmp(text, line) == 0 || read_line(kb, text, &got) < 0)
 				continue;
 			copied++;
-			why = differs(&bare, &got, true);
-			if (why) {
-				broken++;
-				result(false, "%s:%u as %s: %s (bare: %s %s %s, got: %s %s %s)",
-				       base, lineno, copies[i].name, why,
-				       outcome_names[bare.outcome], bare.id, bare.kind,
-				       outcome_names[got.outcome], got.id, got.kind);
-			}
+			snprintf(how, sizeof(how), "as %s", copies[i].name);
+			broken += changed(&bare, &got, true, base, lineno, how);
 		}
 	}
 	free(buf);
