@@ -61,6 +61,9 @@ held_out() {
 }
 # see tests/explain/heldout/README.md and tests/platforms-heldout/README.md
 held_out "sets of explain" "$top/tests/explain/heldout/score"
+# the held-out parts of the later rounds of development data (tests/explain/dev/README.md)
+later_sets() { "$top/tests/explain/heldout/score" "$1" "$top"/tests/explain/heldout[0-9]*.tsv; }
+held_out "sets of explain, later rounds" later_sets
 held_out "platform trees" "$top/tests/platforms-heldout/score"
 
 # about half a minute on 2 cores: no tests inside dpkg-buildpackage (nocheck)
