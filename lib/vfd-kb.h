@@ -238,7 +238,8 @@ int vfd_explain_diagnose(struct vfd_explain *ex, struct vfd_host *host);
 struct vfd_unknown_class {
 	const char *program;	/* "linux", "qemu", "libvirt", "dpdk", "xen", "nvidia",
 				   "dracut", "mkinitcpio", "initramfs-tools", "proxmox",
-				   "crosvm", "cloud-hypervisor", or "unknown"; static */
+				   "crosvm", "cloud-hypervisor", "looking-glass", or
+				   "unknown"; static */
 	const char *subsystem;	/* "vfio-pci", "intel-iommu (DMAR)", ...; static */
 	bool problem;		/* it reports trouble (a failure, error, refusal...);
 				   false: an informational line */

@@ -607,6 +607,35 @@ static const char *const elsewhere[] = {
 };
 
 /*
+ * Looking Glass's error head: its debug_printPrefix (common/src/debug.c)
+ * writes "HH:MM:SS.mmm [E] FILE:LINE | FUNCTION | ", older releases and the
+ * Windows host's DEBUG_WINERROR (common/src/platform/windows/windebug.c) a
+ * count of microseconds or nothing before "[E]". The level is the third
+ * field: only digits, colons, dots and blanks come before it, and two " | "
+ * separators after the file and line.
+ */
+#define LOOKING_GLASS_SUBSYSTEM "Looking Glass (IVSHMEM frame relay)"
+
+static bool looking_glass_error(const char *msg, size_t mlen)
+{
+	const char *e = memmem(msg, mlen, "[E] ", 4), *rest, *bar;
+	size_t rlen;
+
+	if (!e)
+		return false;
+	for (const char *p = msg; p < e; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == ':' || *p == '.' || *p == ' '))
+			return false;
+	rest = e + 4;
+	rlen = (size_t)(msg + mlen - rest);
+	bar = memmem(rest, rlen, " | ", 3);
+	if (!bar || !memchr(rest, ':', (size_t)(bar - rest)))
+		return false;
+	rlen -= (size_t)(bar + 3 - rest);
+	return memmem(bar + 3, rlen, " | ", 3) != NULL;
+}
+
+/*
  * The program whose error head starts @msg (after the log's prefixes), or
  * NULL: a warning or info line of it, or not a VM program's line.
  */
@@ -636,6 +665,8 @@ static const char *vm_error_program(const char *msg, size_t mlen, bool kernel, c
 		if (memmem(msg, n, "ERROR", 5) && memmem(msg, mlen, "crosvm", 6))
 			program = "crosvm";
 	}
+	if (!program && looking_glass_error(msg, mlen))
+		program = "looking-glass";
 	/*
 	 * QEMU's warn_report() and info_report() (libvirt's "warning : " has no
 	 * head above)
@@ -914,6 +945,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 		out->program = vm_program;
 	/* known only by its program's error head: it names no subsystem */
 	if (!relevant)
-		out->subsystem = VM_ERROR_SUBSYSTEM;
+		out->subsystem = strcmp(vm_program, "looking-glass") == 0 ?
+				 LOOKING_GLASS_SUBSYSTEM : VM_ERROR_SUBSYSTEM;
 	return true;
 }

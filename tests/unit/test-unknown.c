@@ -249,6 +249,7 @@ static void not_passthrough(void **state)
  */
 /* what the classifier says of a line known only by its program's error head */
 #define VM_SUB "vm start or run (no device named)"
+#define LG_SUB "Looking Glass (IVSHMEM frame relay)"
 
 static void vm_errors(void **state)
 {
@@ -289,6 +290,13 @@ static void vm_errors(void **state)
 		  "architecture failed to build the vm", "crosvm", VM_SUB },
 		{ "cloud-hypervisor: 10.215612ms: <vmm> ERROR:vmm/src/lib.rs:900 -- Error starting "
 		  "VM: VmCreate(KvmCreate)", "cloud-hypervisor", VM_SUB },
+		/* Looking Glass's debug_printPrefix: client, older releases, Windows host */
+		{ "00:00:00.015 [E]           ivshmem.c:160  | ivshmemOpenDev                 | "
+		  "Failed to get the device size", "looking-glass", LG_SUB },
+		{ "   4312455 [E]                app.c:990  | app_main                       | "
+		  "Failed to frob the shared memory", "looking-glass", LG_SUB },
+		{ "[E]               main.c:871  | frob_memory                    | Failed to "
+		  "frob the memory", "looking-glass", LG_SUB },
 	};
 
 	(void)state;
@@ -338,6 +346,15 @@ static void vm_errors_elsewhere(void **state)
 		("qemu-system-x86_64: warning: host doesn't support requested feature: "
 		 "CPUID.80000001H:ECX.svm [bit 2]"),
 		"qemu-system-x86_64: terminating on signal 15 from pid 1234 (/usr/sbin/libvirtd)",
+		/* Looking Glass: its renderer and SPICE errors, its warnings */
+		("00:00:00.046 [E]               egl.c:700  | egl_render_startup             | "
+		 "Failed to create the EGL context"),
+		("00:00:00.050 [E]              main.c:1044 | lg_run                         | "
+		 "Failed to frob the spice server"),
+		("00:00:01.375 [W]              main.c:875  | main_frameThread               | "
+		 "frob failed, retrying"),
+		/* "[E]" inside a message is no head */
+		"frob: [E] a | b | c failed",
 	};
 	struct vfd_unknown_class c;
 
