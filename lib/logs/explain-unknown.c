@@ -700,6 +700,20 @@ static const char *vm_error(const char *line, size_t len, uint64_t hints, bool *
 	return program;
 }
 
+/* Linux 2.6's KVM wrote "kvm: %i: cpu%i " before its MSR notes (pr_unimpl in
+ * arch/x86/kvm/x86.c); QEMU's "kvm: " (Proxmox, RHEL) is never followed by a
+ * number and ": cpu" */
+static bool kvm_26_unimpl(const char *msg, size_t mlen)
+{
+	size_t i = 5;
+
+	if (!starts(msg, mlen, "kvm: "))
+		return false;
+	while (i < mlen && msg[i] >= '0' && msg[i] <= '9')
+		i++;
+	return i > 5 && starts(msg + i, mlen - i, ": cpu");
+}
+
 struct origin {
 	const char *prefix;		/* at the start of the message */
 	bool ci;			/* compared ignoring case */
@@ -859,8 +873,9 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 			out->subsystem = o->subsystem;
 		}
 	}
-	/* "kvm:" is QEMU under Proxmox, but the kernel's KVM where the kernel wrote it */
-	if (kernel && starts(msg, mlen, "kvm:")) {
+	/* "kvm:" is QEMU under Proxmox, but the kernel's KVM where the kernel wrote it,
+	 * or where "kvm: PID: cpuN " follows: Linux 2.6's pr_unimpl (arch/x86/kvm/x86.c) */
+	if ((kernel && starts(msg, mlen, "kvm:")) || kvm_26_unimpl(msg, mlen)) {
 		out->program = "linux";
 		out->subsystem = "kvm";
 	}

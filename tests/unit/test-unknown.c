@@ -174,6 +174,11 @@ static void problems(void **state)
 		{ "igb 0000:03:00.0: The frob Is Not Valid", "linux", "network driver (igb)" },
 		{ "radeon 0000:01:00.0: frob lockup on ring 0", "linux", "radeon (gpu driver)" },
 		{ "kvm [2345]: vcpu0, guest rIP: 0xfffff803 unhandled rdmsr: 0x1c9", "linux", "kvm" },
+		/* KVM's MSR notes in the older kernels' shapes (Linux 3.x, 2.6, 6.x's kvm_amd) */
+		{ "kvm [12633]: vcpu0 frob rdmsr: 0x1c9 unhandled", "linux", "kvm" },
+		{ "kvm: 23090: cpu0 unhandled wrmsr 0x391 data 2000000f", "linux", "kvm" },
+		{ "kvm_amd: kvm [6]: vcpu3, guest rIP: 0xfffff854 Unhandled FROBMSR(0xc0010115) = 0x0",
+		  "linux", "kvm (kvm_amd)" },
 		{ "error: kvm run failed Bad address", "qemu", "kvm (accel/kvm)" },
 		{ "KVM: entry failed, hardware error 0x80000021", "qemu", "kvm (accel/kvm)" },
 		{ "iavf_frob_msg(): Failed to read msg from AdminQ,ret: -57", "dpdk",
