@@ -16,12 +16,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !defined(VFD_NO_AVX2)
-#include <immintrin.h>
-#define KB_WORD_AVX2 1		/* -DVFD_NO_AVX2 builds the SSE2 search alone, to test it */
-#endif
-
 #include "kb-word.h"
+
+#if defined(KB_WORD_AVX2)
+#include <immintrin.h>
+#endif
 
 unsigned int kb_byte_commonness(unsigned char c)
 {
@@ -148,16 +147,6 @@ typedef unsigned char bytes32 __attribute__((vector_size(32)));
 typedef signed char mask32 __attribute__((vector_size(32)));
 #define MASK32(m) _mm256_movemask_epi8((__m256i)(m))
 DEFINE_PAIR_SEARCH(find_avx2, bytes32, mask32, 32, MASK32, __attribute__((target("avx2"))))
-
-/* does this CPU run AVX2 (asked once) */
-static bool have_avx2(void)
-{
-	static int known = -1;
-
-	if (known < 0)
-		known = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return known;
-}
 #endif
 
 bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
@@ -177,7 +166,7 @@ bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsig
 	last = len - w->len + a;
 	i = a;
 #if defined(KB_WORD_AVX2)
-	if (len >= 33 && have_avx2())
+	if (len >= 33 && kb_have_avx2())
 		return find_avx2(w, cls, s, len, i, last);
 #endif
 #if defined(__SSE2__) && defined(__GNUC__)
