@@ -134,6 +134,11 @@ struct kb_prefilter {
 	 */
 	bool *plain;
 	/*
+	 * per word: LOOK_ABSENT, a plain gate, whose presence the scan told
+	 * (set with each layout): asked in word_present() without a call
+	 */
+	bool *scan_told;
+	/*
 	 * per word: the first word with the same text by class ("(1)" and
 	 * "(3)" are both "(0)"): a line holds both or neither, so a word that
 	 * is not plain is looked up once for all of them

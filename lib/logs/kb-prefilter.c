@@ -132,6 +132,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->lens);
 	free(pf->look);
 	free(pf->plain);
+	free(pf->scan_told);
 	free(pf->same_as);
 	free(pf->win_score);
 	free(pf->win_off);
@@ -695,6 +696,7 @@ static void set_look_ups(struct kb_prefilter *pf)
 			look->how = pf->lay.is_gate[w] ? LOOK_ABSENT : LOOK_SEARCH;
 		else
 			look->how = pf->same_as[w] != w ? LOOK_SAME : LOOK_SEARCH;
+		pf->scan_told[w] = look->how == LOOK_ABSENT;
 	}
 }
 
@@ -708,6 +710,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
 	pf->look = aligned_alloc(sizeof(*pf->look), (pf->n_words + 1) * sizeof(*pf->look));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
+	pf->scan_told = malloc((pf->n_words + 1) * sizeof(*pf->scan_told));
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
 	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
@@ -717,7 +720,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
-	    !pf->plain || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
+	    !pf->plain || !pf->scan_told || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
@@ -782,7 +785,10 @@ static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
 	uint32_t seen = pf->seen[w];
 
-	return seen >> 1 == pf->stamp ? seen & 1 : look_up_word(pf, w, len);
+	if (seen >> 1 == pf->stamp)
+		return seen & 1;
+	/* a gate the scan did not find: half the words asked about */
+	return !pf->scan_told[w] && look_up_word(pf, w, len);
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)

@@ -59,9 +59,13 @@ static inline size_t found_gate(struct kb_prefilter *pf, uint32_t w, size_t n_fo
 	return n_found + 1;
 }
 
-/* the gate words of @s whose kept window starts at @i, into pf->found */
-static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
-		       uint32_t key, size_t n_found)
+/*
+ * the gate words of @s whose kept window starts at @i, into pf->found (in
+ * line: the call saved and restored six registers, a fifth of its cost)
+ */
+static inline __attribute__((always_inline)) size_t
+gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i, uint32_t key,
+	 size_t n_found)
 {
 	const struct layout *lay = &pf->lay;
 	const struct window_slot *sl = &lay->slots[window_slot(lay, key)];
