@@ -16,8 +16,8 @@
  * the sample holds it (see sample()). The primaries, and the classifier's
  * words that make a line relevant (explain-unknown.c), are the gates.
  *
- * A line is read once, one 4-byte window at a time: each window is hashed
- * into a bit set of the gates' kept windows (8 KiB, in the L1 cache; the
+ * A line is read once (kb-scan.c), one 4-byte window at a time: each window
+ * is hashed into a bit set of the gates' kept windows (8 KiB, in L1; the
  * probes are independent of each other, so the CPU runs them in parallel,
  * where an Aho-Corasick automaton is a chain of dependent loads), and only a
  * window whose bit is set is looked up in an exact table of the kept
