@@ -10,6 +10,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "output.h"
 
 static void stdout_pass_colour(bool pass);
@@ -353,9 +357,31 @@ static size_t safe_encode(struct safe_stream *s, const unsigned char *in, size_t
 	size_t i = 0, o = 0;
 
 	while (i < n) {
-		unsigned char c = in[i];
+		unsigned char c;
 		int len = 1;
 
+#if defined(__SSE2__)
+		/*
+		 * printable ASCII, which passes as it is, sixteen bytes at a time
+		 * up to the first other byte (most of what is written): @out has
+		 * room for four bytes a byte of @in, so the whole block fits
+		 */
+		if (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(in + i));
+			/* signed compares: bytes above 0x7f are negative */
+			__m128i plain = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1f)),
+						      _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
+			unsigned int run = (unsigned int)__builtin_ctz(
+				~(unsigned int)_mm_movemask_epi8(plain) | 0x10000u);
+
+			_mm_storeu_si128((__m128i *)(out + o), v);
+			i += run;
+			o += run;
+			if (run == 16)
+				continue;
+		}
+#endif
+		c = in[i];
 		if (c == '\033' && !s->utf8) {
 			len = sgr_len(in + i, n - i);
 			if (len < 0)

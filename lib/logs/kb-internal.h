@@ -132,6 +132,19 @@ struct kb_pattern {
 	uint64_t *stamp_next;
 };
 
+/*
+ * after a built program's n_prog instructions (one allocation, kb-pattern.c
+ * kb_pattern_load): per instruction its literal byte (0 for other
+ * instructions) and, n_prog + 8 bytes on, 0x20 where that byte is a letter
+ * (a line's byte b is then lower(b) == lit exactly when (b | fold) == lit),
+ * each with eight zero bytes after the last, so that a run of literals is
+ * compared eight bytes at a time
+ */
+static inline const unsigned char *kb_pattern_lits(const struct kb_pattern *p)
+{
+	return (const unsigned char *)(p->prog + p->n_prog);
+}
+
 struct thread {
 	uint16_t pc;
 	uint16_t cap[CAP_N];	/* offsets: lines are matched on at most 65535 bytes */

@@ -388,9 +388,10 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 	const char *text = kb->entries[p->entry].patterns[p->index].text;
 	char words[PATTERN_MAX + 1];
 	struct kb_pattern full = { .cap = p->n_prog, .keyword = words };
+	unsigned char *lit;
 	int r;
 
-	full.prog = malloc(p->n_prog * sizeof(*full.prog));
+	full.prog = malloc(p->n_prog * sizeof(*full.prog) + 2 * (p->n_prog + 8));
 	if (!full.prog)
 		return -ENOMEM;
 	r = kb_pattern_compile(&full, text, NULL, 0);
@@ -407,6 +408,13 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 			full.prog[pc].x = pc + 1 < p->n_prog && full.prog[pc + 1].op == I_CHAR &&
 					  full.prog[pc + 1].x < UINT16_MAX ?
 					  (uint16_t)(full.prog[pc + 1].x + 1) : 1;
+	lit = (unsigned char *)(full.prog + p->n_prog);
+	memset(lit, 0, 2 * (p->n_prog + 8));
+	for (size_t pc = 0; pc < p->n_prog; pc++)
+		if (full.prog[pc].op == I_CHAR) {
+			lit[pc] = full.prog[pc].arg;
+			lit[p->n_prog + 8 + pc] = lit[pc] >= 'a' && lit[pc] <= 'z' ? 0x20 : 0;
+		}
 	p->prog = full.prog;
 	memcpy(p->first, full.first, sizeof(p->first));
 	if (p->stamp_match) {
@@ -513,6 +521,7 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 	struct choice *ch = kb->choices;
 	size_t n_ch = 0, pending = 0, pos = start;	/* entries, choices they hold */
 	uint16_t pc = 0, cap[CAP_N] = { 0 };
+	const unsigned char *lit = kb_pattern_lits(p);
 
 	for (;;) {
 		const struct inst *in = &p->prog[pc];
@@ -528,8 +537,23 @@ static int backtrack_from(struct vfd_kb *kb, const struct kb_pattern *p,
 			 */
 			uint16_t k = 0, run = in->x;
 
-			while (k < run && pos + k < len && lower(line[pos + k]) == in[k].arg)
-				k++;
+			if (pos + 8 <= len) {
+				/* the first eight at once (kb_pattern_lits()) */
+				uint64_t x, l, f;
+
+				memcpy(&x, line + pos, 8);
+				memcpy(&l, lit + pc, 8);
+				memcpy(&f, lit + p->n_prog + 8 + pc, 8);
+				x = (x | f) ^ l;
+				k = x ? (uint16_t)(__builtin_ctzll(x) / 8) : 8;
+				if (k > run)
+					k = run;
+			}
+			/* past the eight, or near the line's end: one at a time */
+			if (k == 8 || pos + 8 > len)
+				while (k < run && pos + k < len &&
+				       lower(line[pos + k]) == in[k].arg)
+					k++;
 			if (*steps + (k == run ? run - 1u : k) > BACKTRACK_STEPS)
 				return -E2BIG;
 			*steps += k == run ? run - 1u : k;

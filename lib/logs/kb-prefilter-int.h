@@ -134,6 +134,11 @@ struct kb_prefilter {
 	 */
 	bool *plain;
 	/*
+	 * per word: LOOK_ABSENT, a plain gate, whose presence the scan told
+	 * (set with each layout): asked in word_present() without a call
+	 */
+	bool *scan_told;
+	/*
 	 * per word: the first word with the same text by class ("(1)" and
 	 * "(3)" are both "(0)"): a line holds both or neither, so a word that
 	 * is not plain is looked up once for all of them
@@ -196,12 +201,41 @@ static inline bool bit_set(const uint64_t *bits, uint32_t b)
 	return (bits[b / 64] >> (b % 64)) & 1;
 }
 
+/* the slot of window @key in the exact table: its own, or the empty one to take */
+static inline size_t window_slot(const struct layout *lay, uint32_t key)
+{
+	/*
+	 * the product's high bits: its low ones depend only on the key's low
+	 * bits, the window's first bytes, which many windows share
+	 */
+	size_t i = (size_t)(((uint64_t)(key * 0x9e3779b1u) * lay->win_size) >> 32);
+
+	while (lay->slots[i].key && lay->slots[i].key != key)
+		i = (i + 1) & (lay->win_size - 1);
+	return i;
+}
+
+/*
+ * the bytes of a dmesg time stamp, "[   12.345678] ": a line of the kernel's
+ * log starts with 14 or more of them (printk's print_time(), kernel/printk/
+ * printk.c), a fifth of the 4-byte windows of a boot log
+ */
+static inline bool stamp_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '[' || c == ']' || c == '.' || c == ' ';
+}
+
 /* the place of window @key in the sample's counts */
 static inline uint32_t count_slot(uint32_t key)
 {
 	return (key * 0x9e3779b1u) >> (32 - WINDOW_BITS);
 }
 
+/*
+ * the gate words of the line @s (@len bytes, at most KB_PREFILTER_LINE_MAX)
+ * by the scan of its windows, into pf->found (kb-scan.c); their number
+ */
+size_t kb_pf_scan(struct kb_prefilter *pf, const unsigned char *s, size_t len);
 /* pf->by_tri_start and pf->by_tri; without memory, none (kb-sample.c) */
 void kb_pf_index_by_trigram(struct kb_prefilter *pf);
 /*

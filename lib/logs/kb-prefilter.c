@@ -16,8 +16,8 @@
  * the sample holds it (see sample()). The primaries, and the classifier's
  * words that make a line relevant (explain-unknown.c), are the gates.
  *
- * A line is read once, one 4-byte window at a time: each window is hashed
- * into a bit set of the gates' kept windows (8 KiB, in the L1 cache; the
+ * A line is read once (kb-scan.c), one 4-byte window at a time: each window
+ * is hashed into a bit set of the gates' kept windows (8 KiB, in L1; the
  * probes are independent of each other, so the CPU runs them in parallel,
  * where an Aho-Corasick automaton is a chain of dependent loads), and only a
  * window whose bit is set is looked up in an exact table of the kept
@@ -45,7 +45,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-
 #include "kb-prefilter.h"
 #include "kb-prefilter-int.h"
 #include "internal.h"
@@ -133,6 +132,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->lens);
 	free(pf->look);
 	free(pf->plain);
+	free(pf->scan_told);
 	free(pf->same_as);
 	free(pf->win_score);
 	free(pf->win_off);
@@ -336,20 +336,6 @@ static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t no
 	return best;
 }
 
-/* the slot of window @key in the exact table: its own, or the empty one to take */
-static size_t window_slot(const struct layout *lay, uint32_t key)
-{
-	/*
-	 * the product's high bits: its low ones depend only on the key's low
-	 * bits, the window's first bytes, which many windows share
-	 */
-	size_t i = (size_t)(((uint64_t)(key * 0x9e3779b1u) * lay->win_size) >> 32);
-
-	while (lay->slots[i].key && lay->slots[i].key != key)
-		i = (i + 1) & (lay->win_size - 1);
-	return i;
-}
-
 /*
  * the triples (primary, secondary, pattern) of @n patterns in pattern order
  * sorted by primary, then secondary: two stable counting sorts (was qsort)
@@ -373,16 +359,6 @@ static int sort_by_primary(uint32_t *prim, size_t n, size_t n_words)
 	free(at);
 	free(tmp);
 	return r;
-}
-
-/*
- * the bytes of a dmesg time stamp, "[   12.345678] ": a line of the kernel's
- * log starts with 14 or more of them (printk's print_time(), kernel/printk/
- * printk.c), a fifth of the 4-byte windows of a boot log
- */
-static bool stamp_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || c == '[' || c == ']' || c == '.' || c == ' ';
 }
 
 /*
@@ -457,36 +433,6 @@ static uint32_t kept_window(const struct kb_prefilter *pf, uint32_t w)
 		}
 	}
 	return unstamped_window(pf, w, best);
-}
-
-/*
- * the first window of @s (@len bytes) the scan must look at: none of those
- * before lies wholly in the line's leading run of stamp bytes, which no
- * kept window is made of (lay->skip_stamp). The first sixteen bytes only,
- * at once with SSE2: a longer run is rare, and the rest of it is scanned.
- */
-static size_t after_stamp(const unsigned char *s, size_t len)
-{
-	size_t run = 0;
-
-#if defined(__SSE2__)
-	if (len >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)s);
-		__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-		__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-		run = (size_t)__builtin_ctz(~(unsigned int)_mm_movemask_epi8(m));
-	} else
-#endif
-	{
-		while (run < 16 && run < len && stamp_byte(s[run]))
-			run++;
-	}
-	return run > 3 ? run - 3 : 0;
 }
 
 /*
@@ -750,6 +696,7 @@ static void set_look_ups(struct kb_prefilter *pf)
 			look->how = pf->lay.is_gate[w] ? LOOK_ABSENT : LOOK_SEARCH;
 		else
 			look->how = pf->same_as[w] != w ? LOOK_SAME : LOOK_SEARCH;
+		pf->scan_told[w] = look->how == LOOK_ABSENT;
 	}
 }
 
@@ -763,6 +710,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
 	pf->look = aligned_alloc(sizeof(*pf->look), (pf->n_words + 1) * sizeof(*pf->look));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
+	pf->scan_told = malloc((pf->n_words + 1) * sizeof(*pf->scan_told));
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
 	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
@@ -772,7 +720,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
-	    !pf->plain || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
+	    !pf->plain || !pf->scan_told || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
@@ -837,50 +785,20 @@ static inline bool word_present(struct kb_prefilter *pf, uint32_t w, size_t len)
 {
 	uint32_t seen = pf->seen[w];
 
-	return seen >> 1 == pf->stamp ? seen & 1 : look_up_word(pf, w, len);
-}
-
-/* gate word @w is in the line of this run, at most once in pf->found */
-static inline size_t found_gate(struct kb_prefilter *pf, uint32_t w, size_t n_found)
-{
-	if (pf->seen[w] >> 1 == pf->stamp)
-		return n_found;
-	pf->seen[w] = 2 * pf->stamp + 1;
-	pf->found[n_found] = w;
-	return n_found + 1;
-}
-
-/* the gate words of @s whose kept window starts at @i, into pf->found */
-static size_t gates_at(struct kb_prefilter *pf, const unsigned char *s, size_t len, size_t i,
-		       uint32_t key, size_t n_found)
-{
-	const struct layout *lay = &pf->lay;
-	const struct window_slot *sl = &lay->slots[window_slot(lay, key)];
-
-	if (sl->key != key)
-		return n_found;
-	/* the word is compared first: the slot holds all it needs */
-	if (i >= sl->offset &&
-	    kb_word_head_at(&sl->head, sl->mapped, sl->len, pf->cls, s, len, i - sl->offset))
-		n_found = found_gate(pf, sl->word, n_found);
-	for (uint32_t g = sl->start + 1; g < sl->end; g++) {
-		const struct gate_entry *e = &lay->gates[g];
-
-		if (i >= e->offset && kb_word_at(&e->probe, pf->cls, s, len, i - e->offset))
-			n_found = found_gate(pf, e->word, n_found);
-	}
-	return n_found;
+	if (seen >> 1 == pf->stamp)
+		return seen & 1;
+	/* a gate the scan did not find: half the words asked about */
+	return !pf->scan_told[w] && look_up_word(pf, w, len);
 }
 
 size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, size_t *cands)
 {
 	const unsigned char *s = (const unsigned char *)line;
 	const struct layout *lay = &pf->lay;
-	const uint64_t *bits = lay->bits;
-	size_t n_found = 0, n_cands = 0, i;
+	size_t n_found, n_cands = 0, i;
 
 	pf->classify = false;
-	if (!bits || len < 4)
+	if (!lay->bits || len < 4)
 		return 0;
 	if (len > KB_PREFILTER_LINE_MAX)
 		len = KB_PREFILTER_LINE_MAX;
@@ -896,35 +814,12 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 			}
 			kb_pf_sample_done(pf);
 		}
-		bits = lay->bits;
 	}
 	if (++pf->stamp == UINT32_C(1) << 31) {
 		memset(pf->seen, 0, (pf->n_words + 1) * sizeof(*pf->seen));
 		pf->stamp = 1;
 	}
-	/*
-	 * four windows a turn: the loop's own work once for four probes (a
-	 * window whose bit is set is read again, rarely)
-	 */
-	for (i = lay->skip_stamp ? after_stamp(s, len) : 0; i + 7 <= len; i += 4) {
-		uint32_t b0 = window_bit(window_at(s + i)), b1 = window_bit(window_at(s + i + 1));
-		uint32_t b2 = window_bit(window_at(s + i + 2)), b3 = window_bit(window_at(s + i + 3));
-
-		if (bit_set(bits, b0))
-			n_found = gates_at(pf, s, len, i, window_at(s + i), n_found);
-		if (bit_set(bits, b1))
-			n_found = gates_at(pf, s, len, i + 1, window_at(s + i + 1), n_found);
-		if (bit_set(bits, b2))
-			n_found = gates_at(pf, s, len, i + 2, window_at(s + i + 2), n_found);
-		if (bit_set(bits, b3))
-			n_found = gates_at(pf, s, len, i + 3, window_at(s + i + 3), n_found);
-	}
-	for (; i + 4 <= len; i++) {
-		uint32_t key = window_at(s + i), b = window_bit(key);
-
-		if (bit_set(bits, b))
-			n_found = gates_at(pf, s, len, i, key, n_found);
-	}
+	n_found = kb_pf_scan(pf, s, len);
 	if (n_found == 0)
 		return 0;
 	pf->raw = s;

@@ -101,12 +101,6 @@ bool kb_stamp_may_start(bool (*fits)(const void *ctx, size_t k, unsigned char b)
 	return true;
 }
 
-/* a stamp's bytes, as they are and by class */
-static bool stamp_byte(unsigned char c)
-{
-	return c == '[' || c == ']' || c == '.' || c == ' ' || is_digit(c);
-}
-
 /* can_start(): the first byte as the program's first set, then the lead's bytes */
 static bool lead_fits(const void *ctx, size_t k, unsigned char b)
 {

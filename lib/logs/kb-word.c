@@ -16,12 +16,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !defined(VFD_NO_AVX2)
-#include <immintrin.h>
-#define KB_WORD_AVX2 1		/* -DVFD_NO_AVX2 builds the SSE2 search alone, to test it */
-#endif
-
 #include "kb-word.h"
+
+#if defined(KB_WORD_AVX2)
+#include <immintrin.h>
+#endif
 
 unsigned int kb_byte_commonness(unsigned char c)
 {
@@ -148,48 +147,49 @@ typedef unsigned char bytes32 __attribute__((vector_size(32)));
 typedef signed char mask32 __attribute__((vector_size(32)));
 #define MASK32(m) _mm256_movemask_epi8((__m256i)(m))
 DEFINE_PAIR_SEARCH(find_avx2, bytes32, mask32, 32, MASK32, __attribute__((target("avx2"))))
-
-/* does this CPU run AVX2 (asked once) */
-static bool have_avx2(void)
-{
-	static int known = -1;
-
-	if (known < 0)
-		known = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return known;
-}
 #endif
 
-bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
-		  size_t len)
+/*
+ * the searches without AVX2: every place of a word without a pair, the pair
+ * one place at a time in a short line (kept out of kb_word_find(), whose
+ * registers it needed: the AVX2 search it calls paid for saving them)
+ */
+static __attribute__((noinline)) bool find_slow(const struct kb_word *w,
+						const unsigned char *cls,
+						const unsigned char *s, size_t len)
 {
 	size_t i, last, a = w->anchor;
 
-	if (len < w->len)
-		return false;
 	if (!w->anchored) {
 		for (i = 0; i + w->len <= len; i++)
 			if (kb_word_at(w, cls, s, len, i))
 				return true;
 		return false;
 	}
-	/* i: where the pair may be, from a (the word at 0) to last */
 	last = len - w->len + a;
-	i = a;
-#if defined(KB_WORD_AVX2)
-	if (len >= 33 && have_avx2())
-		return find_avx2(w, cls, s, len, i, last);
-#endif
 #if defined(__SSE2__) && defined(__GNUC__)
 	if (len >= 17)
-		return find_sse2(w, cls, s, len, i, last);
+		return find_sse2(w, cls, s, len, a, last);
 #endif
-	for (; i <= last; i++)
+	for (i = a; i <= last; i++)
 		if ((unsigned char)((s[i] | w->fold[0]) - w->base[0]) <= w->range[0] &&
 		    (unsigned char)((s[i + 1] | w->fold[1]) - w->base[1]) <= w->range[1] &&
 		    kb_word_at(w, cls, s, len, i - a))
 			return true;
 	return false;
+}
+
+bool kb_word_find(const struct kb_word *w, const unsigned char *cls, const unsigned char *s,
+		  size_t len)
+{
+	if (len < w->len)
+		return false;
+#if defined(KB_WORD_AVX2)
+	/* places of the pair from its place in the word (the word at 0) to the last */
+	if (w->anchored && len >= 33 && kb_have_avx2())
+		return find_avx2(w, cls, s, len, w->anchor, len - w->len + w->anchor);
+#endif
+	return find_slow(w, cls, s, len);
 }
 
 size_t kb_lead_next(const unsigned char *s, size_t len, size_t from, const char *lead, size_t n)

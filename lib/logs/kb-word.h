@@ -12,6 +12,22 @@
 #include <string.h>
 
 /*
+ * the searches and the prefilter's scan use AVX2 where the CPU has it (asked
+ * at run time); -DVFD_NO_AVX2 builds them without, to test the others
+ */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !defined(VFD_NO_AVX2)
+#define KB_WORD_AVX2 1
+/*
+ * does this CPU run AVX2: a test of a word libgcc's constructor filled in
+ * (the call of a function that kept the answer was a tenth of the word search)
+ */
+static inline bool kb_have_avx2(void)
+{
+	return __builtin_cpu_supports("avx2");
+}
+#endif
+
+/*
  * A word's first bytes that are letters or punctuation the classes keep, as
  * one 8-byte compare: a line's byte b has a letter's class c exactly when
  * (b | 0x20) == c, and a kept punctuation byte's class when b == c. So eight
