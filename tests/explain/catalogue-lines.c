@@ -570,3 +570,27 @@ bool split_row(char *row, char **col)
 	}
 	return n == 7;
 }
+
+static char programs[MAX_PROGRAMS][32];
+static size_t n_programs;
+
+size_t program_index(const char *program)
+{
+	for (size_t i = 0; i < n_programs; i++)
+		if (strcmp(programs[i], program) == 0)
+			return i;
+	if (n_programs == MAX_PROGRAMS)
+		return MAX_PROGRAMS - 1;
+	snprintf(programs[n_programs], sizeof(programs[0]), "%s", program);
+	return n_programs++;
+}
+
+const char *program_name(size_t i)
+{
+	return i < n_programs ? programs[i] : "";
+}
+
+size_t program_count(void)
+{
+	return n_programs;
+}

@@ -8,6 +8,7 @@
 #include "coverage-side.h"
 
 #define LINE_MAX_LEN	4096
+#define MAX_PROGRAMS	32
 
 /* the first line of data/catalogue.tsv */
 extern const char *const catalogue_header;
@@ -36,5 +37,12 @@ size_t variants_of(const char *fmt);
  */
 size_t samples_of(struct side_file *samples, const char *program, const char *fmt,
 		  const char **lines, size_t max);
+/*
+ * The programs met so far, in order: the index of @program (added when new;
+ * the last one when MAX_PROGRAMS are there), a program's name, their number
+ */
+size_t program_index(const char *program);
+const char *program_name(size_t i);
+size_t program_count(void);
 
 #endif

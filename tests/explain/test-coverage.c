@@ -42,7 +42,6 @@
 #include "coverage-side.h"
 #include "catalogue-lines.h"
 
-#define MAX_PROGRAMS	32
 
 /* does @pattern hold a literal word of 4 characters (the prefilter's key)? */
 static bool has_keyword(const char *pattern)
@@ -81,13 +80,11 @@ static size_t n_tallies;
 
 static struct tally *tally_of(const char *program)
 {
-	for (size_t i = 0; i < n_tallies; i++)
-		if (strcmp(tallies[i].program, program) == 0)
-			return &tallies[i];
-	if (n_tallies == MAX_PROGRAMS)
-		return &tallies[MAX_PROGRAMS - 1];
-	snprintf(tallies[n_tallies].program, sizeof(tallies[0].program), "%s", program);
-	return &tallies[n_tallies++];
+	size_t i = program_index(program);
+
+	n_tallies = program_count();
+	snprintf(tallies[i].program, sizeof(tallies[i].program), "%s", program);
+	return &tallies[i];
 }
 
 /* the entry matching @msg (one line of the message) behind @prefix, or NULL */

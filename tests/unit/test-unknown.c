@@ -56,7 +56,7 @@ static uint64_t hints_of(const char *line)
 
 	for (size_t i = 0; i < n; i++)
 		if (strcasestr(line, words[i]))
-			hints |= UINT64_C(1) << i;
+			hints |= UINT64_C(1) << vfd_unknown_word_bit(i);
 	return hints;
 }
 
