@@ -33,7 +33,7 @@ struct unknown_masks {
 	uint64_t failure;		/* the trouble gates: "a PCI address next to ..." */
 	uint64_t device_programs;	/* EAL, NVRM: programs that speak only of devices */
 	uint64_t invalid;		/* of the hints: "invalid" (or "invalidation") */
-	uint64_t not;			/* of the second stage: "not " */
+	uint64_t not;			/* of the hints: "not " */
 	uint64_t no_iommu;		/* of the second stage */
 	uint64_t pci;			/* of the second stage */
 };

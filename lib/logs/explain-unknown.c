@@ -441,6 +441,7 @@ static const struct origin origins[] = {
 	{ "[drm:amdgpu", false, "linux", "amdgpu (gpu driver)" },
 	{ "i915 ", false, "linux", "i915 (gpu driver)" },
 	{ "[drm:", false, "linux", "drm (gpu driver)" },
+	{ "[drm]", false, "linux", "drm (gpu driver)" },
 	{ "nouveau ", false, "linux", "nouveau (gpu driver)" },
 	{ "radeon", false, "linux", "radeon (gpu driver)" },
 	{ "xe ", false, "linux", "xe (gpu driver)" },
@@ -469,6 +470,7 @@ static const struct origin origins[] = {
 	{ "kmod:", false, "kmod", "kernel modules" },
 	{ "audit:", false, "linux", "security (audit)" },
 	{ "EAL:", false, "dpdk", "EAL (dpdk device access)" },
+	{ "PCI_BUS:", false, "dpdk", "pci bus (dpdk)" },
 	{ "libxl:", false, "xen", "libxl pci" },
 	{ "qemu-system-", false, "qemu", NULL },
 	{ "qemu-kvm:", false, "qemu", NULL },
@@ -616,9 +618,11 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
  *    programs' own names "mkinitramfs: ", "update-initramfs: ";
  *  - kmod's tools (shared/log.c, tools/log.c): "NAME: ERROR: ", "NAME: FATAL: ",
  *    "NAME: WARNING: " for modprobe, insmod, rmmod, depmod, modinfo, kmod.
- * An error head is a problem, a warning head informational (their warnings
- * are mostly of firmware files that the host does not need: "W: Possible
- * missing firmware"), a head without a level a problem with a word of trouble.
+ * An error head is a problem; a warning head (or dracut's and depmod's info
+ * head) is read as the kernel's lines are, by its words: a problem with a
+ * word of trouble, else informational ("W: Possible missing firmware" is
+ * reassured below); a head without a level matters only with a word of
+ * trouble.
  */
 enum tool_level { NOT_TOOL, TOOL_PLAIN, TOOL_WARNING, TOOL_ERROR };
 
@@ -631,6 +635,7 @@ static const struct tool_head tool_heads[] = {
 	{ "dracut[E]:", "dracut", TOOL_ERROR },
 	{ "dracut[F]:", "dracut", TOOL_ERROR },
 	{ "dracut[W]:", "dracut", TOOL_WARNING },
+	{ "dracut[I]:", "dracut", TOOL_WARNING },	/* its info level: no more than a warning */
 	{ "dracut-install: ERROR", "dracut", TOOL_ERROR },
 	{ "dracut", "dracut", TOOL_PLAIN },
 	{ "==> ERROR:", "mkinitcpio", TOOL_ERROR },
@@ -663,7 +668,8 @@ static enum tool_level tool_line(const char *line, size_t len, const char **prog
 		*program = "kmod";
 		if (starts(msg + n, mlen - n, "ERROR:") || starts(msg + n, mlen - n, "FATAL:"))
 			return TOOL_ERROR;
-		return starts(msg + n, mlen - n, "WARNING:") ? TOOL_WARNING : TOOL_PLAIN;
+		return starts(msg + n, mlen - n, "WARNING:") || starts(msg + n, mlen - n, "INFO:") ?
+		       TOOL_WARNING : TOOL_PLAIN;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(tool_heads); i++)
 		if (starts(msg, mlen, tool_heads[i].prefix)) {
@@ -705,25 +711,29 @@ static uint64_t trouble_of(const char *line, size_t len, uint64_t hints, uint64_
 	static const char *const invalid_tails[] = { "at", NULL };
 	static const char *const not_tails[] = { "enabled", "available", "a bug", NULL };
 	uint64_t gate = hints & unknown_masks.failure;
-	uint64_t second = other & unknown_masks.other_kind[W_TROUBLE];
 
 	if (len > SECOND_STAGE_MAX)
 		len = SECOND_STAGE_MAX;
 	if ((gate & unknown_masks.invalid) && only_as(line, len, "invalid", invalid_tails))
 		gate &= ~unknown_masks.invalid;
-	if ((second & unknown_masks.not) && only_as(line, len, "not ", not_tails))
-		second &= ~unknown_masks.not;
-	return gate | second;
+	if ((gate & unknown_masks.not) && only_as(line, len, "not ", not_tails))
+		gate &= ~unknown_masks.not;
+	return gate | (other & unknown_masks.other_kind[W_TROUBLE]);
 }
 
 /*
  * The printing code's own word that the line is harmless: amd_iommu_v2's
- * "This is not a bug", xen-pciback's "This may be harmless" (conf_space.c)
+ * "This is not a bug", xen-pciback's "This may be harmless" (conf_space.c),
+ * and the initramfs tools' hedge on firmware files that a module may want
+ * (initramfs-tools' hook-functions "Possible missing firmware", mkinitcpio's
+ * "Possibly missing firmware", dracut-install's the same)
  */
 static bool reassured(const char *line, size_t len)
 {
 	static const char *const phrases[] = { "not a bug", "may be harmless", "is harmless",
-					       "can be ignored", "can safely be ignored" };
+					       "can be ignored", "can safely be ignored",
+					       "possible missing firmware",
+					       "possibly missing firmware" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
 		if (has_word(line, len, phrases[i]))
@@ -804,8 +814,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	/* a VM program's error-level line is a problem, words of trouble or not */
 	if (!relevant && !vm_program && !tool)
 		return false;
-	out->problem = tool == TOOL_WARNING ? false
-					    : trouble != 0 || vm_program || tool == TOOL_ERROR;
+	out->problem = trouble != 0 || vm_program || tool == TOOL_ERROR;
 	if (out->problem && reassured(line, len))
 		out->problem = false;
 	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
