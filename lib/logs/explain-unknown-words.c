@@ -13,6 +13,7 @@
 #include "explain-unknown.h"
 #include "explain-unknown-int.h"
 #include "internal.h"
+#include "kb-prefilter.h"
 
 /*
  * The gates: a line is looked at only with one of them, so they are the
@@ -50,8 +51,10 @@ static const struct word gates[] = {
 	{ "vmiop", W_THING, "nvidia vgpu" },
 	/* Intel GVT-g, i915's mediated GPU passthrough (drivers/gpu/drm/i915/gvt: pr_fmt "gvt: ") */
 	{ "gvt:", W_THING, "intel gvt-g (mediated gpu)" },
-	/* the word's other spellings: Proxmox's "passed-through PCI device(s)" (QemuServer.pm) */
+	/* the word's other spellings: Proxmox's "passed-through PCI device(s)" (QemuServer.pm),
+	   libxl's "VGA passthru" (tools/libs/light/libxl_pci.c) */
 	{ "pass-through", W_THING, "passthrough" },
+	{ "passthru", W_THING, "passthrough" },
 	{ "passed-through", W_THING, "passthrough" },
 	/* Xen's passthrough backend and frontend (drivers/xen/xen-pciback, drivers/pci/xen-pcifront.c)
 	   and xl's PCI subcommands (tools/xl/xl_pci.c: "pci-attach: malformed BDF ...") */
@@ -68,12 +71,12 @@ static const struct word gates[] = {
 	{ "i915", W_DEVICE, NULL },
 	{ "nouveau", W_DEVICE, NULL },
 	/*
-	 * the DRM core's error level: drm_err() and DRM_ERROR() print "[drm:FUNC]
+	 * the DRM core's heads: drm_err() and DRM_ERROR() print "[drm:FUNC]
 	 * *ERROR* " or "[drm] *ERROR* " (drivers/gpu/drm/drm_print.c, __drm_err
-	 * and drm_dev_printk): only GPU drivers write it; "[drm]" and "[drm:"
-	 * head the rest of their lines (DRM_INFO, drm_dbg)
+	 * and drm_dev_printk), and its other levels the same heads without the
+	 * marker: only GPU drivers write them. (The marker itself is no gate:
+	 * the prefilter's classes take '*' as any rare byte, "'error'" too.)
 	 */
-	{ "*error*", W_DEVICE, NULL },
 	{ "[drm]", W_DEVICE, NULL },
 	{ "[drm:", W_DEVICE, NULL },
 	{ "qemu", W_PROGRAM, NULL },
@@ -348,22 +351,34 @@ const char *unknown_thing_subsystem(uint64_t hints)
 	return NULL;
 }
 
-/* the hints of @line as the prefilter finds them: its gate words, ASCII case ignored */
+/*
+ * the hints of @line as the prefilter finds them: its gate words, their bytes
+ * compared by the prefilter's classes (kb_prefilter_byte_class: case aside,
+ * digits alike, rare bytes alike), in the first 64 KiB as vfd_kb_match() reads
+ */
 uint64_t unknown_hints_by_search(const char *line, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)line;
 	uint64_t hints = 0;
 
 	bits_init();
 	if (len > 65536)
-		len = 65536;	/* what vfd_kb_match() reads of a line */
+		len = 65536;
 	for (size_t w = 0; w < ARRAY_SIZE(gates); w++) {
+		const unsigned char *t = (const unsigned char *)gates[w].text;
 		size_t n = strlen(gates[w].text);
 
-		for (size_t i = 0; i + n <= len; i++)
-			if (strncasecmp(line + i, gates[w].text, n) == 0) {
+		for (size_t i = 0; i + n <= len; i++) {
+			size_t k = 0;
+
+			while (k < n && kb_prefilter_byte_class(s[i + k]) ==
+					kb_prefilter_byte_class(t[k]))
+				k++;
+			if (k == n) {
 				hints |= UINT64_C(1) << bits.bit[w];
 				break;
 			}
+		}
 	}
 	return hints;
 }

@@ -66,6 +66,11 @@ static unsigned char byte_class(unsigned char c)
 	return 1;
 }
 
+unsigned char kb_prefilter_byte_class(unsigned char c)
+{
+	return byte_class(c);
+}
+
 /*
  * the 4-byte window of @word (@len bytes, four or more) least likely in a
  * log line by its bytes' commonness: its score, and its place in @offset
