@@ -32,11 +32,9 @@ static bool hexc(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* @s[0..len) matches @shape: 'h' a hex digit, 'o' 0-7, other bytes themselves */
-static bool shaped(const char *s, size_t len, const char *shape)
+/* @s[0..len) matches @shape (@n bytes): 'h' a hex digit, 'o' 0-7, other bytes themselves */
+static bool shaped(const char *s, size_t len, const char *shape, size_t n)
 {
-	size_t n = strlen(shape);
-
 	if (len < n)
 		return false;
 	for (size_t k = 0; k < n; k++) {
@@ -49,19 +47,37 @@ static bool shaped(const char *s, size_t len, const char *shape)
 	return len == n || !hexc(s[n]);
 }
 
-/* a PCI address: DDDD:BB:DD.F, or BB:DD.F in brackets, parentheses or after "=" */
+/*
+ * a PCI address: DDDD:BB:DD.F, or BB:DD.F in brackets, parentheses or after
+ * "=" or a blank; not inside a longer run of hex digits, colons and dots.
+ * Tried only at the colons of the line (memchr), where its first colon can be.
+ */
 static bool has_pci_address(const char *line, size_t len)
 {
-	for (size_t i = 0; i + 7 <= len; i++) {
-		char before = i ? line[i - 1] : ' ';
+	static const char full[] = "hhhh:hh:hh.o", bus[] = "hh:hh.o";
 
-		if (hexc(before) || before == ':' || before == '.')
-			continue;
-		if (shaped(line + i, len - i, "hhhh:hh:hh.o"))
-			return true;
-		if ((before == '[' || before == '(' || before == '=' || before == ' ') &&
-		    shaped(line + i, len - i, "hh:hh.o"))
-			return true;
+	for (const char *c = memchr(line, ':', len); c;
+	     c = memchr(c + 1, ':', len - (size_t)(c + 1 - line))) {
+		size_t j = (size_t)(c - line);
+
+		for (size_t back = 4; back >= 2; back -= 2) {
+			size_t i = j - back;
+			char before;
+
+			if (j < back)
+				continue;
+			before = i ? line[i - 1] : ' ';
+			if (hexc(before) || before == ':' || before == '.')
+				continue;
+			if (back == 4 && shaped(line + i, len - i, full, sizeof(full) - 1))
+				return true;
+			if (back == 2 && (before == '[' || before == '(' || before == '=' ||
+					  before == ' ') &&
+			    shaped(line + i, len - i, bus, sizeof(bus) - 1))
+				return true;
+		}
+		if (c + 1 >= line + len)
+			break;
 	}
 	return false;
 }
@@ -549,8 +565,8 @@ static bool driver_prefix(const char *s, size_t len, size_t *name_len)
 		      s[i] == '_' || s[i] == '-'))
 			return false;
 	*name_len = n;
-	return shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o") || shaped(sp + 1, len - n - 1,
-									"hhhh:hh:hh.o:");
+	return shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o", 12) ||
+	       shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o:", 13);
 }
 
 static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t other,

@@ -115,11 +115,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * the classifier, with every hint, as if each of its words were there
 	 * (a problem then, unless the line holds the printer's own reassurance:
 	 * only that lowers a flagged line); and by itself, its words found by
-	 * its own search: where no entry matched, as with the prefilter's hints
+	 * its own search: where no entry matched and the prefilter's scan found
+	 * one of its words (a word with a digit or a rare byte, "can't", the
+	 * scan finds only as written; the search by class, as "can\xd9t" too),
+	 * as with the prefilter's hints
 	 */
 	{
 		struct vfd_unknown_class c, alone;
-		bool unmatched = vfd_kb_match(kb, p, size, &m) == 0 && !m.incomplete;
+		bool unmatched = vfd_kb_match(kb, p, size, &m) == 0 && !m.incomplete && m.hints;
 		bool flagged;
 
 		if (vfd_unknown_classify(p, size, ~UINT64_C(0), &c) &&
