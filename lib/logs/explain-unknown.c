@@ -9,10 +9,11 @@
  * trouble it is a problem, without one it is informational (the boot
  * messages of an IOMMU that works).
  *
- * The gate words are found by the knowledge base's own prefilter (kb-parse.c puts
- * them into kb-prefilter.c and hands them over as the hints of a match), so lines
- * that hold none of them cost nothing here; the words that only qualify a line
- * (trouble, device context) are searched here, on the few lines that passed. Where the line comes from is read
+ * The gate words (explain-unknown-words.c) are found by the knowledge base's own
+ * prefilter (kb-parse.c puts them into kb-prefilter.c and hands them over as the
+ * hints of a match), so lines that hold none of them cost nothing here; the words
+ * that only qualify a line (trouble, device context) are searched on the few
+ * lines that passed. Where the line comes from is read
  * from its prefix: the kernel's driver prefixes ("DMAR:", "AMD-Vi:",
  * "vfio-pci 0000:01:00.0:"), QEMU's program name, libvirt's "error:" and log
  * format, "EAL:", "libxl:", "NVRM:", the initramfs tools' own, and the
@@ -23,320 +24,17 @@
 #include <strings.h>
 
 #include "explain-unknown.h"
+#include "explain-unknown-int.h"
 #include "internal.h"
-
-enum word_kind {
-	W_THING,	/* names passthrough: relevant on its own */
-	W_PROGRAM,	/* a program about devices: relevant with trouble */
-	W_CONTEXT,	/* a device word: makes a QEMU/libvirt/libxl error relevant */
-	W_DEVICE,	/* a program that speaks only of devices: relevant with trouble */
-	W_TROUBLE,	/* something went wrong */
-};
-
-struct word {
-	const char *text;		/* lower case */
-	enum word_kind kind;
-	const char *subsystem;		/* W_THING: what it names */
-};
-
-/*
- * The gates: a line is looked at only with one of them, so they are the
- * words the knowledge base's prefilter finds for us (bit i of the hints is
- * gates[i]; at most 64, four letters or more). Order matters for the
- * subsystem: the first thing word of the line names it, so the specific
- * ones (vfio, DMAR, AMD-Vi) come before "iommu".
- */
-static const struct word gates[] = {
-	{ "vfio", W_THING, "vfio" },
-	{ "dmar", W_THING, "intel-iommu (DMAR)" },
-	{ "amd-vi", W_THING, "amd-iommu (AMD-Vi)" },
-	{ "ivrs", W_THING, "amd-iommu (IVRS table)" },
-	{ "remapping", W_THING, "interrupt remapping" },
-	{ "hostdev", W_THING, "hostdev" },
-	{ "x2apic", W_THING, "interrupt remapping (x2apic)" },
-	{ "aer:", W_THING, "pcie aer" },
-	{ "passthrough", W_THING, "passthrough" },
-	{ "memlock", W_THING, "locked memory (dma mapping)" },
-	{ "/dev/kvm", W_THING, "kvm" },
-	{ "kvm_", W_THING, "kvm" },		/* kvm_intel, kvm_amd, QEMU's kvm_* */
-	{ "iommu", W_THING, "iommu" },
-	/* the sysfs files of driver binding that users write by hand (tee, echo) */
-	{ "driver_override", W_THING, "pci driver binding (sysfs)" },
-	{ "/sys/bus/pci", W_THING, "pci driver binding (sysfs)" },
-	{ "pci-stub", W_THING, "pci driver binding (pci-stub)" },
-	/* Xen's "xl pci-assignable-add", libxl's "PCI device ... is not assignable" */
-	{ "assignable", W_THING, "pci assignment" },
-	{ "sriov_", W_THING, "sr-iov (sysfs)" },	/* sriov_numvfs, sriov_totalvfs */
-	{ "mdevctl", W_THING, "mediated devices (mdev)" },
-	{ "/sys/bus/mdev", W_THING, "mediated devices (mdev)" },
-	{ "mdev_supported", W_THING, "mediated devices (mdev)" },
-	/* NVIDIA's vGPU manager on the host (nvidia-vgpu-mgr, its vmiop_log) */
-	{ "vgpu", W_THING, "nvidia vgpu" },
-	{ "vmiop", W_THING, "nvidia vgpu" },
-	{ "eal:", W_DEVICE, NULL },
-	{ "libxl", W_PROGRAM, NULL },
-	{ "nvrm", W_DEVICE, NULL },
-	{ "amdgpu", W_DEVICE, NULL },
-	{ "i915", W_DEVICE, NULL },
-	{ "nouveau", W_DEVICE, NULL },
-	{ "qemu", W_PROGRAM, NULL },
-	{ "kvm:", W_PROGRAM, NULL },
-	{ "libvirt", W_PROGRAM, NULL },
-	{ "internal error", W_PROGRAM, NULL },
-	/*
-	 * The devices passed through and the things around them, whose own
-	 * drivers' trouble users paste in passthrough threads: PCIe error
-	 * reporting (drivers/pci/pcie/aer.c's "error status/mask" detail line,
-	 * dpc.c), the USB host controller (drivers/usb/host/xhci*.c), NVMe
-	 * (drivers/nvme/host), HD audio (sound/pci/hda), the NIC drivers
-	 * (drivers/net/ethernet/intel, mellanox/mlx5), radeon, and KVM's MSR
-	 * and run failures (arch/x86/kvm/x86.c, QEMU's accel/kvm). They speak
-	 * only of their devices: relevant with a word of trouble, never alone
-	 * (their boot lines hold none).
-	 */
-	{ "status/mask", W_DEVICE, NULL },
-	{ "dpc:", W_DEVICE, NULL },
-	{ "xhci", W_DEVICE, NULL },
-	{ "nvme", W_DEVICE, NULL },
-	{ "snd_hda", W_DEVICE, NULL },
-	{ "radeon", W_DEVICE, NULL },
-	{ "mlx5", W_DEVICE, NULL },
-	{ "ixgbe", W_DEVICE, NULL },
-	{ "i40e", W_DEVICE, NULL },
-	{ "e1000e", W_DEVICE, NULL },
-	{ "igb 0", W_DEVICE, NULL },		/* "igb 0000:01:00.0:", not "big 0" */
-	{ "iavf", W_DEVICE, NULL },
-	{ "pciehp", W_DEVICE, NULL },		/* PCIe hotplug: "Timeout on hotplug command" */
-	{ "efifb", W_DEVICE, NULL },		/* the firmware framebuffer on a GPU's BAR */
-	{ "xe 0000", W_DEVICE, NULL },		/* Intel's xe GPU driver, "xe 0000:03:00.0:" */		/* the Intel VF driver, in a guest or DPDK */
-	{ "acrn-dm", W_PROGRAM, NULL },		/* ACRN's device model, QEMU's peer */
-	{ "rdmsr", W_DEVICE, NULL },
-	{ "wrmsr", W_DEVICE, NULL },
-	{ "kvm run", W_DEVICE, NULL },		/* QEMU: "kvm run failed" */
-	{ "kvm: entry", W_DEVICE, NULL },	/* QEMU: "KVM: entry failed, hardware error" */
-	{ "kvm internal", W_DEVICE, NULL },	/* QEMU: "KVM internal error. Suberror" */
-	/* the failures: relevant next to a PCI address ("a PCI address next to failed") */
-	{ "fail", W_TROUBLE, NULL },
-	{ "error", W_TROUBLE, NULL },
-	{ "unable", W_TROUBLE, NULL },
-	{ "cannot", W_TROUBLE, NULL },
-	{ "could not", W_TROUBLE, NULL },
-	{ "can't", W_TROUBLE, NULL },
-	{ "not bind", W_TROUBLE, NULL },	/* "not binding", "not bound" is no failure */
-	{ "no such", W_TROUBLE, NULL },		/* ENOENT, ENODEV, ESRCH texts */
-	{ "denied", W_TROUBLE, NULL },
-};
-
-/*
- * The second stage: read only on the lines that hold a gate and that no
- * entry matched (a handful in a log), by a plain search, so they need no
- * room in the hints and cost nothing on the other lines.
- */
-static const struct word others[] = {
-	{ "pci", W_CONTEXT, NULL },
-	{ "device", W_CONTEXT, NULL },
-	{ "reset", W_CONTEXT, NULL },
-	{ " bar", W_CONTEXT, NULL },		/* "BAR 0", "BAR0" */
-	/*
-	 * what a VM with a device passed through has more of: its interrupts,
-	 * its DMA and the guest memory that is pinned for it (QEMU's "cannot set
-	 * up guest memory", hugepages), a GPU, a "host=" address
-	 */
-	{ "memory", W_CONTEXT, NULL },
-	{ "hugepage", W_CONTEXT, NULL },
-	{ "irq", W_CONTEXT, NULL },
-	{ "msi", W_CONTEXT, NULL },
-	{ "interrupt", W_CONTEXT, NULL },
-	{ "dma", W_CONTEXT, NULL },
-	{ "gpu", W_CONTEXT, NULL },
-	{ "host=", W_CONTEXT, NULL },
-	{ "not ", W_TROUBLE, NULL },		/* not viable, not supported, not found */
-	{ "n't", W_TROUBLE, NULL },		/* can't, doesn't, isn't, won't */
-	{ "could", W_TROUBLE, NULL },		/* could not, couldn't */
-	{ "unsupported", W_TROUBLE, NULL },
-	{ "no iommu", W_TROUBLE, NULL },
-	{ "off the bus", W_TROUBLE, NULL },	/* NVRM: "fallen off the bus" */
-	{ "invalid", W_TROUBLE, NULL },
-	{ "refused", W_TROUBLE, NULL },
-	{ "reject", W_TROUBLE, NULL },
-	{ "busy", W_TROUBLE, NULL },
-	{ "timeout", W_TROUBLE, NULL },
-	{ "timed out", W_TROUBLE, NULL },
-	{ "assert", W_TROUBLE, NULL },
-	{ "bug]", W_TROUBLE, NULL },	/* "[Firmware Bug]:" */
-	{ "bug:", W_TROUBLE, NULL },	/* "BUG: unable to handle" */
-	{ "broken", W_TROUBLE, NULL },
-	{ " fault", W_TROUBLE, NULL },	/* not "default" */
-	{ "page_fault", W_TROUBLE, NULL },
-	{ "disabled", W_TROUBLE, NULL },
-	{ "vulnerable", W_TROUBLE, NULL },
-	{ "warning", W_TROUBLE, NULL },
-	{ "abort", W_TROUBLE, NULL },
-	{ "mismatch", W_TROUBLE, NULL },
-	{ "corrupt", W_TROUBLE, NULL },
-	{ "missing", W_TROUBLE, NULL },
-	{ "non-zero", W_TROUBLE, NULL },
-	{ "violation", W_TROUBLE, NULL },
-	{ "illegal", W_TROUBLE, NULL },
-	{ "overflow", W_TROUBLE, NULL },
-	{ "exceed", W_TROUBLE, NULL },
-	{ "too many", W_TROUBLE, NULL },
-	{ "unexpected", W_TROUBLE, NULL },
-	{ "conflict", W_TROUBLE, NULL },
-	{ "not found", W_TROUBLE, NULL },
-	{ "permission", W_TROUBLE, NULL },
-	{ "not permitted", W_TROUBLE, NULL },
-	{ "in use", W_TROUBLE, NULL },
-	{ "no space", W_TROUBLE, NULL },
-	{ "fatal", W_TROUBLE, NULL },
-	/* the adjacent devices' own words of trouble (xhci "HC died", nvme, kvm) */
-	{ "died", W_TROUBLE, NULL },
-	{ " dead", W_TROUBLE, NULL },		/* xhci: "assume dead" */
-	{ "unhandled", W_TROUBLE, NULL },
-	{ " hang", W_TROUBLE, NULL },		/* e1000e: "Unit Hang", not "change" */
-	{ "hung", W_TROUBLE, NULL },
-	{ "stuck", W_TROUBLE, NULL },
-	{ "is down", W_TROUBLE, NULL },
-	{ "stalled", W_TROUBLE, NULL },		/* radeon: "ring N stalled for more than" */
-	{ "lockup", W_TROUBLE, NULL },		/* radeon: "GPU lockup" */
-	{ "no codec", W_TROUBLE, NULL },	/* hda_intel.c: "no codecs found!" */
-};
-
-_Static_assert(ARRAY_SIZE(gates) <= 64, "the hints are a 64-bit mask");
-_Static_assert(ARRAY_SIZE(others) <= 64, "the second stage is a 64-bit mask");
-
-const char *const *vfd_unknown_words(size_t *n)
-{
-	static const char *texts[ARRAY_SIZE(gates)];
-
-	if (!texts[0])
-		for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
-			texts[i] = gates[i].text;
-	*n = ARRAY_SIZE(gates);
-	return texts;
-}
-
-/* the masks of the gates (hints) and of the second stage, by kind */
-static struct {
-	bool ready;
-	uint64_t kind[W_TROUBLE + 1];	/* of the gates */
-	uint64_t other_kind[W_TROUBLE + 1];
-	uint64_t failure;		/* the trouble gates: "a PCI address next to ..." */
-	uint64_t device_programs;	/* EAL, NVRM: programs that speak only of devices */
-	uint64_t no_iommu;		/* of the second stage */
-	uint64_t pci;			/* of the second stage */
-} masks;
-
-bool vfd_unknown_word_gates(size_t i)
-{
-	/* every word the prefilter reports gates: the rest is the second stage's */
-	return i < ARRAY_SIZE(gates);
-}
-
-static uint64_t bit_in(const struct word *table, size_t n, const char *text)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i].text, text) == 0)
-			return UINT64_C(1) << i;
-	return 0;
-}
-
-static void masks_init(void)
-{
-	if (masks.ready)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
-		masks.kind[gates[i].kind] |= UINT64_C(1) << i;
-	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
-		masks.other_kind[others[i].kind] |= UINT64_C(1) << i;
-	masks.failure = masks.kind[W_TROUBLE];
-	masks.device_programs = masks.kind[W_DEVICE];
-	masks.no_iommu = bit_in(others, ARRAY_SIZE(others), "no iommu");
-	masks.pci = bit_in(others, ARRAY_SIZE(others), "pci");
-	masks.ready = true;
-}
-
-#define SECOND_STAGE_MAX 4096	/* of a line: the rest is not read for words */
-
-/*
- * The second stage's words by their first byte: one pass over the line that
- * tries only the words starting with the byte at hand (instead of a search of
- * the line per word, which cost a tenth of explain's time on a boot log).
- */
-static struct {
-	bool ready;
-	uint64_t by_first[256];
-	unsigned char len[ARRAY_SIZE(others)];
-	uint32_t head[ARRAY_SIZE(others)];	/* a word's first four bytes ... */
-	uint32_t head_mask[ARRAY_SIZE(others)];	/* ... fewer for a shorter word */
-} second;
-
-/* four bytes of @p as one number, in memory order (no alignment needed) */
-static uint32_t load4(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static void second_init(void)
-{
-	if (second.ready)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
-		second.by_first[(unsigned char)others[i].text[0]] |= UINT64_C(1) << i;
-		size_t n = strlen(others[i].text);
-		char head[4] = { 0 }, mask[4] = { 0 };
-
-		second.len[i] = (unsigned char)n;
-		memcpy(head, others[i].text, n < 4 ? n : 4);
-		memset(mask, 0xff, n < 4 ? n : 4);
-		second.head[i] = load4(head);
-		second.head_mask[i] = load4(mask);
-	}
-	second.ready = true;
-}
-
-/* the second stage's words in @line (ASCII case ignored), as a mask */
-static uint64_t other_words(const char *line, size_t len)
-{
-	char low[SECOND_STAGE_MAX + 4];	/* + 4: a word's head is read four bytes at a time */
-	uint64_t found = 0;
-
-	second_init();
-	if (len > SECOND_STAGE_MAX)
-		len = SECOND_STAGE_MAX;
-	for (size_t i = 0; i < len; i++)
-		low[i] = line[i] >= 'A' && line[i] <= 'Z' ? (char)(line[i] - 'A' + 'a') : line[i];
-	memset(low + len, 0, 4);
-	for (size_t i = 0; i < len; i++) {
-		uint64_t try = second.by_first[(unsigned char)low[i]] & ~found;
-		uint32_t here = try ? load4(low + i) : 0;
-
-		/* most tries end at the word's first four bytes, without a memcmp() */
-		while (try) {
-			unsigned int w = (unsigned int)__builtin_ctzll(try);
-
-			try &= try - 1;
-			if ((here & second.head_mask[w]) == second.head[w] && second.len[w] <= len - i &&
-			    memcmp(low + i, others[w].text, second.len[w]) == 0)
-				found |= UINT64_C(1) << w;
-		}
-	}
-	return found;
-}
 
 static bool hexc(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* @s[0..len) matches @shape: 'h' a hex digit, 'o' 0-7, other bytes themselves */
-static bool shaped(const char *s, size_t len, const char *shape)
+/* @s[0..len) matches @shape (@n bytes): 'h' a hex digit, 'o' 0-7, other bytes themselves */
+static bool shaped(const char *s, size_t len, const char *shape, size_t n)
 {
-	size_t n = strlen(shape);
-
 	if (len < n)
 		return false;
 	for (size_t k = 0; k < n; k++) {
@@ -349,19 +47,37 @@ static bool shaped(const char *s, size_t len, const char *shape)
 	return len == n || !hexc(s[n]);
 }
 
-/* a PCI address: DDDD:BB:DD.F, or BB:DD.F in brackets, parentheses or after "=" */
+/*
+ * a PCI address: DDDD:BB:DD.F, or BB:DD.F in brackets, parentheses or after
+ * "=" or a blank; not inside a longer run of hex digits, colons and dots.
+ * Tried only at the colons of the line (memchr), where its first colon can be.
+ */
 static bool has_pci_address(const char *line, size_t len)
 {
-	for (size_t i = 0; i + 7 <= len; i++) {
-		char before = i ? line[i - 1] : ' ';
+	static const char full[] = "hhhh:hh:hh.o", bus[] = "hh:hh.o";
 
-		if (hexc(before) || before == ':' || before == '.')
-			continue;
-		if (shaped(line + i, len - i, "hhhh:hh:hh.o"))
-			return true;
-		if ((before == '[' || before == '(' || before == '=' || before == ' ') &&
-		    shaped(line + i, len - i, "hh:hh.o"))
-			return true;
+	for (const char *c = memchr(line, ':', len); c;
+	     c = memchr(c + 1, ':', len - (size_t)(c + 1 - line))) {
+		size_t j = (size_t)(c - line);
+
+		for (size_t back = 4; back >= 2; back -= 2) {
+			size_t i = j - back;
+			char before;
+
+			if (j < back)
+				continue;
+			before = i ? line[i - 1] : ' ';
+			if (hexc(before) || before == ':' || before == '.')
+				continue;
+			if (back == 4 && shaped(line + i, len - i, full, sizeof(full) - 1))
+				return true;
+			if (back == 2 && (before == '[' || before == '(' || before == '=' ||
+					  before == ' ') &&
+			    shaped(line + i, len - i, bus, sizeof(bus) - 1))
+				return true;
+		}
+		if (c + 1 >= line + len)
+			break;
 	}
 	return false;
 }
@@ -650,7 +366,7 @@ static const char *vm_error_program(const char *msg, size_t mlen, bool kernel, c
 	/* "kvm:" is the kernel's own where the kernel wrote it (origin_of) */
 	if (program && kernel && starts(msg, mlen, "kvm:"))
 		return NULL;
-	if (!program && ident && (hints & masks.failure) &&
+	if (!program && ident && (hints & unknown_masks.failure) &&
 	    (starts(ident, ident_len, "libvirtd") || starts(ident, ident_len, "virtqemud")))
 		program = "libvirt";
 	/* virerror.c's "libvirt: DOMAIN error : ", DOMAIN empty or "QEMU Driver" */
@@ -741,6 +457,7 @@ static const struct origin origins[] = {
 	{ "[drm:amdgpu", false, "linux", "amdgpu (gpu driver)" },
 	{ "i915 ", false, "linux", "i915 (gpu driver)" },
 	{ "[drm:", false, "linux", "drm (gpu driver)" },
+	{ "[drm]", false, "linux", "drm (gpu driver)" },
 	{ "nouveau ", false, "linux", "nouveau (gpu driver)" },
 	{ "radeon", false, "linux", "radeon (gpu driver)" },
 	{ "xe ", false, "linux", "xe (gpu driver)" },
@@ -763,8 +480,13 @@ static const struct origin origins[] = {
 	{ "x2apic:", false, "linux", "interrupt remapping (x2apic)" },
 	{ "modprobe:", false, "kmod", "kernel modules" },
 	{ "insmod:", false, "kmod", "kernel modules" },
+	{ "rmmod:", false, "kmod", "kernel modules" },
+	{ "depmod:", false, "kmod", "kernel modules" },
+	{ "modinfo:", false, "kmod", "kernel modules" },
+	{ "kmod:", false, "kmod", "kernel modules" },
 	{ "audit:", false, "linux", "security (audit)" },
 	{ "EAL:", false, "dpdk", "EAL (dpdk device access)" },
+	{ "PCI_BUS:", false, "dpdk", "pci bus (dpdk)" },
 	{ "libxl:", false, "xen", "libxl pci" },
 	{ "qemu-system-", false, "qemu", NULL },
 	{ "qemu-kvm:", false, "qemu", NULL },
@@ -787,6 +509,7 @@ static const struct origin origins[] = {
 	{ "==> WARNING", false, "mkinitcpio", "initramfs modules" },
 	{ "mkinitcpio", false, "mkinitcpio", "initramfs modules" },
 	{ "update-initramfs", false, "initramfs-tools", "initramfs modules" },
+	{ "mkinitramfs", false, "initramfs-tools", "initramfs modules" },
 	{ "W: ", false, "initramfs-tools", "initramfs modules" },
 	{ "E: ", false, "initramfs-tools", "initramfs modules" },
 };
@@ -806,10 +529,11 @@ static const struct origin idents[] = {
 /* the subsystem the first thing word names, or the device kind */
 static const char *subsystem_of(uint64_t hints, uint64_t other, bool pci_address)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
-		if (gates[i].kind == W_THING && (hints & (UINT64_C(1) << i)))
-			return gates[i].subsystem;
-	return pci_address || (other & masks.pci) ? "pci" : "unknown";
+	const char *thing = unknown_thing_subsystem(hints);
+
+	if (thing)
+		return thing;
+	return pci_address || (other & unknown_masks.pci) ? "pci" : "unknown";
 }
 
 /*
@@ -841,8 +565,8 @@ static bool driver_prefix(const char *s, size_t len, size_t *name_len)
 		      s[i] == '_' || s[i] == '-'))
 			return false;
 	*name_len = n;
-	return shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o") || shaped(sp + 1, len - n - 1,
-									"hhhh:hh:hh.o:");
+	return shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o", 12) ||
+	       shaped(sp + 1, len - n - 1, "hhhh:hh:hh.o:", 13);
 }
 
 static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t other,
@@ -887,7 +611,7 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 	if (!out->program && kernel)
 		out->program = "linux";
 	/* Proxmox's qemu-server dies with this sentence (PVE/QemuServer.pm) */
-	if (!out->program && (other & masks.no_iommu) && memmem(msg, mlen, "please activate it", 18)) {
+	if (!out->program && (other & unknown_masks.no_iommu) && memmem(msg, mlen, "please activate it", 18)) {
 		out->program = "proxmox";
 		out->subsystem = "qemu-server";
 	}
@@ -897,19 +621,159 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 		out->subsystem = subsystem_of(hints, other, pci_address);
 }
 
+/*
+ * The heads of the tools that put vfio-pci into the initramfs and load the
+ * modules; their level decides, as a VM program's head does:
+ *  - dracut's logger (modules.d/99base/dracut-lib.sh and dracut-logger.sh):
+ *    "dracut[E]: ", "dracut[F]: " (fatal), "dracut[W]: "; older releases and
+ *    the journal "dracut: "; dracut-install (src/install/dracut-install.c)
+ *    "dracut-install: " and, before a failed module, "ERROR: ";
+ *  - mkinitcpio's functions file: error() "==> ERROR: ", warning() "==>
+ *    WARNING: ";
+ *  - initramfs-tools' hook-functions and mkinitramfs: "E: ", "W: ", and the
+ *    programs' own names "mkinitramfs: ", "update-initramfs: ";
+ *  - kmod's tools (shared/log.c, tools/log.c): "NAME: ERROR: ", "NAME: FATAL: ",
+ *    "NAME: WARNING: " for modprobe, insmod, rmmod, depmod, modinfo, kmod.
+ * An error head is a problem; a warning head (or dracut's and depmod's info
+ * head) is read as the kernel's lines are, by its words: a problem with a
+ * word of trouble, else informational ("W: Possible missing firmware" is
+ * reassured below); a head without a level matters only with a word of
+ * trouble.
+ */
+enum tool_level { NOT_TOOL, TOOL_PLAIN, TOOL_WARNING, TOOL_ERROR };
+
+struct tool_head {
+	const char *prefix, *program;
+	enum tool_level level;
+};
+
+static const struct tool_head tool_heads[] = {
+	{ "dracut[E]:", "dracut", TOOL_ERROR },
+	{ "dracut[F]:", "dracut", TOOL_ERROR },
+	{ "dracut[W]:", "dracut", TOOL_WARNING },
+	{ "dracut[I]:", "dracut", TOOL_WARNING },	/* its info level: no more than a warning */
+	{ "dracut-install: ERROR", "dracut", TOOL_ERROR },
+	{ "dracut", "dracut", TOOL_PLAIN },
+	{ "==> ERROR:", "mkinitcpio", TOOL_ERROR },
+	{ "==> WARNING:", "mkinitcpio", TOOL_WARNING },
+	{ "E: ", "initramfs-tools", TOOL_ERROR },
+	{ "W: ", "initramfs-tools", TOOL_WARNING },
+	{ "mkinitramfs: ", "initramfs-tools", TOOL_PLAIN },
+	{ "update-initramfs: ", "initramfs-tools", TOOL_PLAIN },
+};
+
+static const char *const kmod_tools[] = {
+	"modprobe: ", "insmod: ", "rmmod: ", "depmod: ", "modinfo: ", "kmod: ",
+};
+
+/* the tool whose head starts @line's message (in *program), or NOT_TOOL */
+static enum tool_level tool_line(const char *line, size_t len, const char **program)
+{
+	const char *ident, *msg;
+	size_t ident_len, mlen = len;
+	bool kernel;
+
+	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	if (kernel)
+		return NOT_TOOL;
+	for (size_t i = 0; i < ARRAY_SIZE(kmod_tools); i++) {
+		size_t n = strlen(kmod_tools[i]);
+
+		if (!starts(msg, mlen, kmod_tools[i]))
+			continue;
+		*program = "kmod";
+		if (starts(msg + n, mlen - n, "ERROR:") || starts(msg + n, mlen - n, "FATAL:"))
+			return TOOL_ERROR;
+		return starts(msg + n, mlen - n, "WARNING:") || starts(msg + n, mlen - n, "INFO:") ?
+		       TOOL_WARNING : TOOL_PLAIN;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(tool_heads); i++)
+		if (starts(msg, mlen, tool_heads[i].prefix)) {
+			*program = tool_heads[i].program;
+			return tool_heads[i].level;
+		}
+	if (ident && starts(ident, ident_len, "dracut")) {
+		*program = "dracut";
+		return TOOL_PLAIN;
+	}
+	return NOT_TOOL;
+}
+
+/* does every @word in @s (ASCII case ignored) go on with one of @tails? */
+static bool only_as(const char *s, size_t len, const char *word, const char *const *tails)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i + n <= len; i++) {
+		bool tail = false;
+
+		if (strncasecmp(s + i, word, n) != 0)
+			continue;
+		for (const char *const *t = tails; *t && !tail; t++)
+			tail = starts_ci(s + i + n, len - i - n, *t);
+		if (!tail)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The words of trouble in @line, less those that are none where they stand:
+ * "invalid" in the IOMMU's "invalidation" and "invalidate", "not " in "not
+ * enabled" and "not available" (an optional feature: W_WEAK) and "not a bug"
+ */
+static uint64_t trouble_of(const char *line, size_t len, uint64_t hints, uint64_t other)
+{
+	static const char *const invalid_tails[] = { "at", NULL };
+	static const char *const not_tails[] = { "enabled", "available", "a bug", NULL };
+	uint64_t gate = hints & unknown_masks.failure;
+
+	if (len > SECOND_STAGE_MAX)
+		len = SECOND_STAGE_MAX;
+	if ((gate & unknown_masks.invalid) && only_as(line, len, "invalid", invalid_tails))
+		gate &= ~unknown_masks.invalid;
+	if ((gate & unknown_masks.not) && only_as(line, len, "not ", not_tails))
+		gate &= ~unknown_masks.not;
+	return gate | (other & unknown_masks.other_kind[W_TROUBLE]);
+}
+
+/*
+ * The printing code's own word that the line is harmless: amd_iommu_v2's
+ * "This is not a bug", xen-pciback's "This may be harmless" (conf_space.c),
+ * and the initramfs tools' hedge on firmware files that a module may want
+ * (initramfs-tools' hook-functions "Possible missing firmware", mkinitcpio's
+ * "Possibly missing firmware", dracut-install's the same)
+ */
+static bool reassured(const char *line, size_t len)
+{
+	static const char *const phrases[] = { "not a bug", "may be harmless", "is harmless",
+					       "can be ignored", "can safely be ignored",
+					       "possible missing firmware",
+					       "possibly missing firmware" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
+		if (has_word(line, len, phrases[i]))
+			return true;
+	return false;
+}
+
+#define TOOL_SUBSYSTEM "initramfs or kernel modules (no device named)"
+
 bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 			  struct vfd_unknown_class *out)
 {
 	uint64_t thing, program, context, trouble, other;
 	bool relevant = false, pci = false;
-	const char *vm_program;
+	const char *vm_program, *tool_program = NULL;
+	enum tool_level tool = NOT_TOOL;
 	bool elsewhere_named = false;
 
-	masks_init();
+	unknown_masks_init();
 	memset(out, 0, sizeof(*out));
-	thing = hints & masks.kind[W_THING];
-	program = hints & (masks.kind[W_PROGRAM] | masks.kind[W_DEVICE]);
-	if (!line || !(thing || program || (hints & masks.failure)))
+	thing = hints & unknown_masks.kind[W_THING];
+	program = hints & (unknown_masks.kind[W_PROGRAM] | unknown_masks.kind[W_DEVICE]);
+	if (!line || !(thing || program || (hints & (unknown_masks.failure |
+						     unknown_masks.kind[W_TOOL]))))
 		return false;
 	/*
 	 * An error of a VM program is relevant unless it names something else;
@@ -919,28 +783,37 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	vm_program = thing ? NULL : vm_error(line, len, hints, &elsewhere_named);
 	if (elsewhere_named)
 		vm_program = NULL;
+	if (!vm_program && (hints & unknown_masks.kind[W_TOOL]))
+		tool = tool_line(line, len, &tool_program);
 	/*
-	 * A line held only by a failure word matters only next to a PCI address
-	 * or as a VM program's error: those tests first, so the many "error"
-	 * lines of a boot log cost no second-stage search.
+	 * A line held only by a failure word matters only next to a PCI address,
+	 * as a VM program's error or a tool's: those tests first, so the many
+	 * "error" lines of a boot log cost no second-stage search.
 	 */
-	if (!thing && !program && !vm_program) {
+	if (!thing && !program && !vm_program && !tool) {
 		pci = has_pci_address(line, len);
-		if (!pci)
+		if (!pci && (hints & unknown_masks.failure))
+			tool = tool_line(line, len, &tool_program);
+		if (!pci && !tool)
 			return false;
 	}
-	other = other_words(line, len);
-	trouble = (hints & masks.failure) | (other & masks.other_kind[W_TROUBLE]);
-	context = other & masks.other_kind[W_CONTEXT];
+	other = unknown_other_words(line, len);
+	trouble = trouble_of(line, len, hints, other);
+	context = other & unknown_masks.other_kind[W_CONTEXT];
 	if (trouble && (thing || program))
 		pci = has_pci_address(line, len);
+	/*
+	 * a passthrough word makes a line relevant; an error head of a VM
+	 * program makes it a problem even where it names a disk or a display
+	 * too ("-device vfio-pci,...: ramfb=on requires display=on")
+	 */
 	if (thing) {
 		relevant = true;
-		if (!trouble && vm_error(line, len, hints, &elsewhere_named) && !elsewhere_named)
+		if (!trouble && vm_error(line, len, hints, &elsewhere_named))
 			trouble = 1;	/* an error-level line of a VM program */
 	}
 	/* a failure next to a PCI address: a device of the kind passed through */
-	else if (pci && (hints & masks.failure))
+	else if (pci && (hints & unknown_masks.failure))
 		relevant = true;
 	/*
 	 * DPDK and NVRM speak only of devices; QEMU, libvirt and libxl of much
@@ -949,18 +822,31 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	 * or resource busy" of an image)
 	 */
 	else if (trouble && program)
-		relevant = (hints & masks.device_programs) || pci ||
+		relevant = (hints & unknown_masks.device_programs) || pci ||
 			   (context && !elsewhere_named);
+	/* a tool's line without a level matters with a word of trouble */
+	if (tool == TOOL_PLAIN && !trouble && !relevant)
+		tool = NOT_TOOL;
 	/* a VM program's error-level line is a problem, words of trouble or not */
-	if (!relevant && !vm_program)
+	if (!relevant && !vm_program && !tool)
 		return false;
-	out->problem = trouble != 0 || vm_program;
+	out->problem = trouble != 0 || vm_program || tool == TOOL_ERROR;
+	if (out->problem && reassured(line, len))
+		out->problem = false;
 	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
 	if (vm_program && strcmp(out->program, "unknown") == 0)
 		out->program = vm_program;
+	if (tool)
+		out->program = tool_program;
 	/* known only by its program's error head: it names no subsystem */
 	if (!relevant)
-		out->subsystem = strcmp(vm_program, "looking-glass") == 0 ?
+		out->subsystem = tool ? TOOL_SUBSYSTEM :
+				 strcmp(vm_program, "looking-glass") == 0 ?
 				 LOOKING_GLASS_SUBSYSTEM : VM_ERROR_SUBSYSTEM;
 	return true;
+}
+
+bool vfd_unknown_classify_alone(const char *line, size_t len, struct vfd_unknown_class *out)
+{
+	return vfd_unknown_classify(line, len, line ? unknown_hints_by_search(line, len) : 0, out);
 }

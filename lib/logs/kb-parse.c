@@ -59,7 +59,7 @@ static int prefilter_build(struct vfd_kb *kb)
 	if (!kb->prefilter)
 		return -EINVAL;	/* no entries, reported before */
 	for (size_t i = 0; i < n_unknown && r >= 0; i++)
-		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], (unsigned int)i,
+		r = kb_prefilter_add_hint(kb->prefilter, unknown[i], vfd_unknown_word_bit(i),
 					  vfd_unknown_word_gates(i));
 	return r < 0 ? r : kb_prefilter_build(kb->prefilter);
 }

@@ -148,6 +148,10 @@ struct kb_prefilter {
 	uint32_t *win_score, *win_off;
 	uint32_t *hint_words;		/* the classifier's words */
 	size_t n_hint_words;
+	/* those of them whose presence the scan does not tell (not plain, or no gate) */
+	uint32_t *hint_search;
+	size_t n_hint_search;
+	uint64_t found_hints;		/* the bits of those the scan found in the line */
 	struct layout lay;
 
 	/*

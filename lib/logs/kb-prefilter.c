@@ -66,6 +66,11 @@ static unsigned char byte_class(unsigned char c)
 	return 1;
 }
 
+unsigned char kb_prefilter_byte_class(unsigned char c)
+{
+	return byte_class(c);
+}
+
 /*
  * the 4-byte window of @word (@len bytes, four or more) least likely in a
  * log line by its bytes' commonness: its score, and its place in @offset
@@ -137,6 +142,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->win_score);
 	free(pf->win_off);
 	free(pf->hint_words);
+	free(pf->hint_search);
 	free(pf->freq);
 	free(pf->held);
 	free(pf->window_count);
@@ -698,6 +704,10 @@ static void set_look_ups(struct kb_prefilter *pf)
 			look->how = pf->same_as[w] != w ? LOOK_SAME : LOOK_SEARCH;
 		pf->scan_told[w] = look->how == LOOK_ABSENT;
 	}
+	pf->n_hint_search = 0;
+	for (size_t i = 0; i < pf->n_hint_words; i++)
+		if (!pf->scan_told[pf->hint_words[i]])
+			pf->hint_search[pf->n_hint_search++] = pf->hint_words[i];
 }
 
 int kb_prefilter_build(struct kb_prefilter *pf)
@@ -714,13 +724,14 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->win_score = malloc((pf->n_words + 1) * sizeof(*pf->win_score));
 	pf->win_off = malloc((pf->n_words + 1) * sizeof(*pf->win_off));
 	pf->hint_words = malloc((pf->n_words + 1) * sizeof(*pf->hint_words));
+	pf->hint_search = malloc((pf->n_words + 1) * sizeof(*pf->hint_search));
 	pf->freq = calloc(pf->n_words + 1, sizeof(*pf->freq));
 	pf->held = calloc((pf->n_words + 1) * (SAMPLE_LINES / 64), sizeof(*pf->held));
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
 	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
-	    !pf->plain || !pf->scan_told || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->freq ||
+	    !pf->plain || !pf->scan_told || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->hint_search || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
@@ -798,6 +809,7 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 	size_t n_found, n_cands = 0, i;
 
 	pf->classify = false;
+	pf->found_hints = 0;
 	if (!lay->bits || len < 4)
 		return 0;
 	if (len > KB_PREFILTER_LINE_MAX)
@@ -827,6 +839,8 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 		uint32_t w = pf->found[i];
 
 		pf->classify |= pf->gate[w];
+		if (pf->hint[w] >= 0)
+			pf->found_hints |= UINT64_C(1) << pf->hint[w];
 		for (uint32_t k = lay->prim_start[w]; k < lay->prim_start[w + 1]; k++) {
 			uint32_t p, j;
 
@@ -848,13 +862,20 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
 
 uint64_t kb_prefilter_hints(struct kb_prefilter *pf)
 {
-	uint64_t hints = 0;
+	uint64_t hints = pf->found_hints;
 
 	/* the classifier's words matter only with one of its gates */
-	for (size_t i = 0; pf->classify && i < pf->n_hint_words; i++) {
-		uint32_t w = pf->hint_words[i];
+	if (!pf->classify)
+		return 0;
+	/*
+	 * those the scan found are known (kb_prefilter_run); the others are
+	 * looked for, but for a bit that one found already holds (several words
+	 * share a bit: explain-unknown-words.c)
+	 */
+	for (size_t i = 0; i < pf->n_hint_search; i++) {
+		uint32_t w = pf->hint_search[i];
 
-		if (word_present(pf, w, pf->line_len))
+		if (!(hints >> pf->hint[w] & 1) && word_present(pf, w, pf->line_len))
 			hints |= UINT64_C(1) << pf->hint[w];
 	}
 	return hints;

@@ -46,4 +46,11 @@ size_t kb_prefilter_run(struct kb_prefilter *pf, const char *line, size_t len, s
  */
 uint64_t kb_prefilter_hints(struct kb_prefilter *pf);
 
+/*
+ * the class of byte @c by which the prefilter compares words: ASCII case
+ * ignored, all digits alike, all bytes but letters, digits and " -_:./()[]=,"
+ * alike (explain-unknown-words.c searches the classifier's words the same way)
+ */
+unsigned char kb_prefilter_byte_class(unsigned char c);
+
 #endif

@@ -56,7 +56,7 @@ static uint64_t hints_of(const char *line)
 
 	for (size_t i = 0; i < n; i++)
 		if (strcasestr(line, words[i]))
-			hints |= UINT64_C(1) << i;
+			hints |= UINT64_C(1) << vfd_unknown_word_bit(i);
 	return hints;
 }
 
@@ -393,6 +393,132 @@ static void informational(void **state)
 	assert_string_equal(c.subsystem, "pci core (PCIe port)");
 }
 
+/*
+ * The tenth round (tests/explain/dev/README.md): the heads and words the
+ * catalogue's development part showed missing, each written from the code
+ * that prints it (named in lib/logs/explain-unknown*.c)
+ */
+#define TOOL_SUB "initramfs or kernel modules (no device named)"
+
+static void tenth_round_problems(void **state)
+{
+	static const struct want lines[] = {
+		/* drm_err's level marker, and a "[drm]" line with a failure */
+		{ "[   12.3] [drm:psp_hw_start [amdgpu]] *ERROR* PSP tmr init failed!", "linux",
+		  "drm (gpu driver)" },
+		{ "[   12.3] [drm] Failed to load PCI state, err:-22", "linux", "drm (gpu driver)" },
+		/* GVT-g, Xen's pciback and xl's subcommands, Proxmox's spelling */
+		{ "[   12.3] gvt: fail to create workload thread", "linux",
+		  "intel gvt-g (mediated gpu)" },
+		{ "[   12.3] xen_pciback: Error parsing pci_devs_to_hide at \"01:00.0\"", "linux",
+		  "xen pci passthrough (pciback)" },
+		{ "Dec 05 10:00:00 host xl[1234]: pci-attach: malformed BDF specification \"01:00\"",
+		  "xen", "libxl pci" },
+		{ "TASK ERROR: cannot suspend VM to disk due to passed-through PCI device(s)",
+		  "proxmox", "qemu-server" },
+		/* DPDK's PCI bus driver */
+		{ "PCI_BUS: Cannot open sysfs resource", "dpdk", "pci bus (dpdk)" },
+		/* the PCI core's device lines with the catalogue's words of trouble */
+		{ "[   12.3] pci 0000:01:00.0: not ready after 1023ms; giving up", "linux",
+		  "pci core" },
+		{ "[   12.3] pci 0000:01:00.0: Unsupported reset method 'bus'", "linux", "pci core" },
+		{ "[   12.3] PCI: can't map ECAM at [mem 0xf0000000-0xf0ffffff]", "linux",
+		  "pci core" },
+		/* a passthrough word and QEMU's error head, a display named too */
+		{ "qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0,ramfb=on: ramfb=on "
+		  "requires display=on", "qemu", "vfio" },
+		/* the initramfs and module tools' error heads */
+		{ "dracut[F]: Aborting initrd creation.", "dracut", TOOL_SUB },
+		{ "dracut-install: ERROR: installing module 'frob'", "dracut", TOOL_SUB },
+		{ "==> ERROR: module not found: 'vfio_pci'", "mkinitcpio", "initramfs modules" },
+		{ "E: mkinitramfs failure cpio 141", "initramfs-tools", TOOL_SUB },
+		{ "modprobe: FATAL: Module frob not found in directory /lib/modules/6.1.0-13-amd64",
+		  "kmod", TOOL_SUB },
+		{ "rmmod: ERROR: Module frob is in use", "kmod", TOOL_SUB },
+		/* a tool's warning with a word of trouble */
+		{ "==> WARNING: No modules were added to the image. This is probably not what "
+		  "you want.", "mkinitcpio", TOOL_SUB },
+	};
+
+	(void)state;
+	expect_problems(lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+static void tenth_round_not_problems(void **state)
+{
+	/* flagged as informational: a feature off, the printer's own reassurance */
+	static const char *const info[] = {
+		"[    1.3] DMAR: VT-d Scalable Mode not enabled, no PASID allocation",
+		"[    1.7] AMD-Vi: AMD IOMMUv2 functionality not available on this system - This "
+		"is not a bug.",
+		"[    1.1] iommu: DMA domain TLB invalidation policy: lazy mode",
+		"[    1.3] DMAR: dmar0: Using Queued invalidation",
+		"[    3.6] kvm_amd: PMU virtualization is disabled",
+		"W: Possible missing firmware /lib/firmware/amdgpu/ip_discovery.bin for module amdgpu",
+		"dracut[W]: No compression tool available. Initramfs image is going to be big.",
+	};
+	/* not flagged at all */
+	static const char *const none[] = {
+		"dracut: *** Including module: kernel-modules ***",
+		"[    1.0] pci_bus 0000:02: extended config space not accessible",
+		"Starting modprobe@drm.service - Load Kernel Module drm...",
+		"update-initramfs: Generating /boot/initrd.img-6.1.0-13-amd64",
+		"[    1.0] PCI: Using host bridge windows from ACPI; if necessary, use \"pci=nocrs\" "
+		"and report a bug",
+	};
+	struct vfd_unknown_class c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(info) / sizeof(info[0]); i++) {
+		if (!classify(info[i], &c) || c.problem)
+			print_error("'%s' is not informational\n", info[i]);
+		assert_true(classify(info[i], &c));
+		assert_false(c.problem);
+	}
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		if (classify(none[i], &c))
+			print_error("'%s' is unknown (%s, %s)\n", none[i], c.program, c.subsystem);
+		assert_false(classify(none[i], &c));
+	}
+}
+
+/*
+ * The words share hint bits where only their kind counts: every bit fits the
+ * mask, and the hints as the prefilter forms them (hints_of, by each word's
+ * bit) classify a line as the classifier's own search does
+ * (vfd_unknown_classify_alone, what tests/explain/test-safety-net.c measures)
+ */
+static void hint_bits(void **state)
+{
+	static const char *const lines[] = {
+		"[   12.3] pci 0000:01:00.0: not ready after 1023ms; giving up",
+		"[    1.1] iommu: DMA domain TLB invalidation policy: lazy mode",
+		"vfio-pci 0000:01:00.0: BAR 0: can't reserve [mem 0xf0000000-0xf0ffffff 64bit]",
+		"dracut[F]: Aborting initrd creation.",
+		"EAL: 0000:44:00.3 VFIO group is not viable!",
+		"[    3.6] kvm_amd: PMU virtualization is disabled",
+		"e1000e 0000:00:19.0 eno1: NIC Link is Up",
+	};
+	size_t n;
+
+	(void)state;
+	vfd_unknown_words(&n);
+	for (size_t i = 0; i < n; i++)
+		assert_true(vfd_unknown_word_bit(i) < 64);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct vfd_unknown_class a, b;
+		bool ra = classify(lines[i], &a), rb;
+
+		rb = vfd_unknown_classify_alone(lines[i], strlen(lines[i]), &b);
+		assert_int_equal(ra, rb);
+		if (ra) {
+			assert_int_equal(a.problem, b.problem);
+			assert_string_equal(a.program, b.program);
+			assert_string_equal(a.subsystem, b.subsystem);
+		}
+	}
+}
+
 static void accumulated(void **state)
 {
 	struct vfd_explain *ex = vfd_explain_new(kb);
@@ -461,6 +587,9 @@ int main(void)
 		cmocka_unit_test(vm_errors),
 		cmocka_unit_test(vm_errors_elsewhere),
 		cmocka_unit_test(informational),
+		cmocka_unit_test(tenth_round_problems),
+		cmocka_unit_test(tenth_round_not_problems),
+		cmocka_unit_test(hint_bits),
 		cmocka_unit_test(accumulated),
 		cmocka_unit_test(bounded),
 	};

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The catalogue's formats as log lines: each format of data/catalogue.tsv
+ * (harvested by tools/harvest-messages) instantiated with sample values
+ * chosen by its conversions and their context, and the real prefixes its
+ * program's lines carry in logs. Shared by the coverage test (test-coverage.c:
+ * does the knowledge base match them?) and the safety-net test
+ * (test-safety-net.c: what would the classifier of unknown lines say?).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfd.h"
+#include "catalogue-lines.h"
+
+const char *const catalogue_header =
+	"program\tlevel\tversions\tfile\tfunction\tcall\tformat";
+
+/*
+ * The prefixes a program's lines carry in real logs; every one is tried. A
+ * row applies when its program matches and its file part (a path prefix) and
+ * level, where given, do; the first row that applies wins.
+ *  - QEMU: an error set while a -device option is realized (error_setg) is
+ *    printed after that option, bare and as libvirt wraps it; error_report
+ *    and warn_report at run time carry only the program name.
+ *  - libvirt: virsh prints "error: " before the message (which starts with
+ *    the error code's text), libvirtd's log "error : function:line : ".
+ *  - Proxmox: die() ends a task with "TASK ERROR: ", warn() writes "WARN: ".
+ *  - crosvm and cloud-hypervisor: their loggers' own prefixes per level.
+ */
+struct program_prefixes {
+	const char *program, *file, *level;
+	const char *prefixes[4];
+};
+
+#define QEMU_DEVICE(dev)							\
+	"qemu-system-x86_64: -device " dev ": ",				\
+	"error: internal error: qemu unexpectedly closed the monitor: "	\
+	"2026-12-05T10:00:00.123456Z qemu-system-x86_64: -device "		\
+	"{\"driver\":\"" dev "\",\"id\":\"dev0\"}: "
+
+static const struct program_prefixes all_prefixes[] = {
+	{ "linux", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "nvidia", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "libvirt", NULL, "error", { "error: ", "2026-12-05 10:00:00.000+0000: 1234: error : "
+				      "virHostdevPreparePCIDevices:1234 : " } },
+	{ "libvirt", NULL, "warning", { "2026-12-05 10:00:00.000+0000: 1234: warning : "
+					"virHostdevPreparePCIDevices:1234 : " } },
+	{ "libvirt", NULL, NULL, { "2026-12-05 10:00:00.000+0000: 1234: info : "
+				   "virHostdevPreparePCIDevices:1234 : " } },
+	{ "proxmox", NULL, "error", { "TASK ERROR: " } },
+	{ "proxmox", NULL, NULL, { "WARN: " } },
+	{ "xen", NULL, NULL, { "", "Dec 05 10:00:00 host xl[1234]: " } },
+	{ "dpdk", NULL, NULL, { "", "Dec 05 10:00:00 host dpdk-testpmd[1234]: " } },
+	{ "crosvm", NULL, "error",
+	  { "[2026-12-05T10:00:00.000000000+00:00 ERROR devices::vfio] " } },
+	{ "crosvm", NULL, "warning",
+	  { "[2026-12-05T10:00:00.000000000+00:00 WARN devices::vfio] " } },
+	{ "crosvm", NULL, NULL, { "[2026-12-05T10:00:00.000000000+00:00 INFO devices::vfio] " } },
+	{ "cloud-hypervisor", NULL, "error",
+	  { "cloud-hypervisor: 1.234567ms: <vmm> ERROR:vmm/src/lib.rs:1234 -- " } },
+	{ "cloud-hypervisor", NULL, "warning",
+	  { "cloud-hypervisor: 1.234567ms: <vmm> WARN:vmm/src/lib.rs:1234 -- " } },
+	{ "cloud-hypervisor", NULL, NULL,
+	  { "cloud-hypervisor: 1.234567ms: <vmm> INFO:vmm/src/lib.rs:1234 -- " } },
+	{ "dracut", NULL, NULL, { "", "Dec 05 10:00:00 host dracut[1234]: " } },
+	{ "mkinitcpio", NULL, NULL, { "" } },
+	{ "initramfs-tools", NULL, NULL, { "", "update-initramfs: " } },
+};
+
+static const char *const fallback_prefixes[] = { "", NULL };
+
+/* QEMU: the device a file implements, for errors set while it is realized */
+static const struct program_prefixes qemu_devices[] = {
+	{ "qemu", "hw/i386/intel_iommu", NULL, { QEMU_DEVICE("intel-iommu") } },
+	{ "qemu", "hw/i386/amd_iommu", NULL, { QEMU_DEVICE("amd-iommu") } },
+	{ "qemu", "hw/virtio/virtio-iommu", NULL, { QEMU_DEVICE("virtio-iommu-pci") } },
+	{ "qemu", "hw/", NULL, { QEMU_DEVICE("vfio-pci,host=0000:01:00.0") } },
+};
+
+static const char *const qemu_runtime[] = { "qemu-system-x86_64: ", NULL };
+static const char *const qemu_hw_error[] = { "qemu: hardware error: ", NULL };
+const char *const *prefixes_of(const char *program, const char *level, const char *file,
+			       const char *call)
+{
+	if (strcmp(program, "qemu") == 0) {
+		/* hints go on lines of their own; hw_error() names itself */
+		if (strcmp(call, "error_append_hint") == 0 || strcmp(call, "fprintf") == 0)
+			return fallback_prefixes;
+		if (strcmp(call, "hw_error") == 0)
+			return qemu_hw_error;
+		if (strncmp(call, "error_setg", 10) != 0 && strcmp(call, "error_prepend") != 0)
+			return qemu_runtime;
+		for (size_t i = 0; i < sizeof(qemu_devices) / sizeof(*qemu_devices); i++)
+			if (strncmp(file, qemu_devices[i].file, strlen(qemu_devices[i].file)) == 0)
+				return qemu_devices[i].prefixes;
+		return qemu_runtime;
+	}
+	for (size_t i = 0; i < sizeof(all_prefixes) / sizeof(*all_prefixes); i++)
+		if (strcmp(all_prefixes[i].program, program) == 0 &&
+		    (!all_prefixes[i].level || strcmp(all_prefixes[i].level, level) == 0))
+			return all_prefixes[i].prefixes;
+	return fallback_prefixes;
+}
+
+/* ------------------------------------------------------------ formats */
+
+/* one conversion of a printf format: "%-08llx" or the kernel's "%pR" */
+struct conv {
+	size_t start, len;	/* in the format */
+	char spec;		/* d i u x X o c s p f e g m % */
+	char ext[4];		/* after %p: "R", "a", "ad", "S", ... */
+	int width;		/* -1 when none */
+	bool alt;		/* '#' */
+};
+
+/* parse the conversion at fmt[i] == '%' */
+static struct conv parse_conv(const char *fmt, size_t i)
+{
+	struct conv c = { .start = i, .width = -1 };
+	size_t k = i + 1;
+
+	while (fmt[k] && strchr("-+ #0'", fmt[k])) {
+		if (fmt[k] == '#')
+			c.alt = true;
+		k++;
+	}
+	if (fmt[k] == '*') {
+		k++;
+	} else if (isdigit((unsigned char)fmt[k])) {
+		c.width = 0;
+		while (isdigit((unsigned char)fmt[k]))
+			c.width = c.width * 10 + (fmt[k++] - '0');
+	}
+	if (fmt[k] == '.') {
+		k++;
+		if (fmt[k] == '*')
+			k++;
+		while (isdigit((unsigned char)fmt[k]))
+			k++;
+	}
+	while (fmt[k] && strchr("hlLqjzt", fmt[k]))
+		k++;
+	c.spec = fmt[k] ? fmt[k] : '%';
+	if (fmt[k])
+		k++;
+	if (c.spec == 'p') {
+		/* the kernel's pointer extensions: letters (and digits) glued on */
+		size_t n = 0;
+
+		while (isalnum((unsigned char)fmt[k]) && n < sizeof(c.ext) - 1 &&
+		       (n > 0 || strchr("RrSsFfBaVeOKMmIiUtdDghbnpx", fmt[k])))
+			c.ext[n++] = fmt[k++];
+		c.ext[n] = '\0';
+	}
+	c.len = k - i;
+	return c;
+}
+
+/* the lower-cased text of @fmt before @pos, at most @n characters */
+static void before(const char *fmt, size_t pos, char *out, size_t n)
+{
+	size_t from = pos > n - 1 ? pos - (n - 1) : 0, k = 0;
+
+	for (size_t i = from; i < pos; i++)
+		out[k++] = (char)tolower((unsigned char)fmt[i]);
+	out[k] = '\0';
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+
+	return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* the words right before a number that make it an error code */
+static bool error_context(const char *prev)
+{
+	static const char *const tails[] = { "error ", "err ", "err=", "err: ", "err:", "ret ", "ret=",
+					     "rc=", "rc ", "returned ", "failed: ", "failed with error ",
+					     "failed with ", "errno ", "errno=", "error: ", "error=",
+					     "error:", "failure ", "status ", "ret: ", "failed ",
+					     "error code ", "err -", "(err " };
+
+	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++)
+		if (ends_with(prev, tails[i]))
+			return true;
+	return false;
+}
+
+/* a %s that strerror() fills: "failed: %s", "error: %s", "(%s)" after failure words */
+static bool errno_text_context(const char *prev)
+{
+	static const char *const tails[] = { "failed: ", "failed with ", "error: ", "failure: ",
+					     "failed (", "error (", "errno ", "err: ",
+					     "because ", "cannot open", "can't open" };
+
+	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++)
+		if (ends_with(prev, tails[i]))
+			return true;
+	return false;
+}
+
+/* a %s that names a device */
+static bool device_context(const char *prev)
+{
+	static const char *const tails[] = { "device ", "vfio ", "host ", "dev ", "pci ",
+					     "slot ", "function ", "host=", "device=", "bdf ",
+					     "address ", "vf ", "mmap ", "device at " };
+
+	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++)
+		if (ends_with(prev, tails[i]))
+			return true;
+	return false;
+}
+
+enum sample { S_SLOT, S_DRIVER, S_ERRNO_TEXT, S_ERRNO, S_NUM, S_HEX, S_WORD, S_TEXT, S_LITERAL };
+
+struct piece {
+	enum sample kind;
+	char text[96];
+};
+
+/* a driver name for the dev_* prefix from the printing file */
+static const char *driver_of(const char *file)
+{
+	static const struct {
+		const char *part, *driver;
+	} map[] = {
+		{ "virtio-iommu", "virtio_iommu" },
+		{ "drivers/vfio/pci", "vfio-pci" }, { "drivers/gpu/drm/amd", "amdgpu" },
+		{ "drivers/gpu/drm/i915", "i915" }, { "drivers/gpu/drm/xe", "xe" },
+		{ "drivers/gpu/drm/nouveau", "nouveau" }, { "pcie/portdrv", "pcieport" },
+		{ "drivers/pci/pcie", "pcieport" }, { "nvidia", "nvidia" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (strstr(file, map[i].part))
+			return map[i].driver;
+	return "pci";
+}
+
+/* what the kernel's %p extensions print (lib/vsprintf.c), longest first */
+static const struct {
+	const char *ext, *text;
+} pointer_samples[] = {
+	{ "ad", "0x00000000fffff000" }, { "a", "0x00000000f0000000" },
+	{ "R", "[mem 0xf0000000-0xf0ffffff 64bit pref]" },
+	{ "r", "[mem 0xf0000000-0xf0ffffff flags 0x14220c]" },
+	{ "S", "vfio_pci_core_ioctl+0x1a0/0x4d0 [vfio_pci_core]" },
+	{ "s", "vfio_pci_core_ioctl" }, { "F", "vfio_pci_core_ioctl+0x1a0/0x4d0" },
+	{ "f", "vfio_pci_core_ioctl" }, { "B", "vfio_pci_core_ioctl+0x1a0/0x4d0" },
+	{ "V", "unexpected state" }, { "e", "-EINVAL" }, { "O", "/soc/pcie@10000000" },
+	{ "M", "00:11:22:33:44:55" }, { "m", "001122334455" }, { "I", "192.0.2.1" },
+	{ "i", "192.0.2.1" }, { "U", "6a1f2e3d-0000-4000-8000-00000000cafe" },
+	{ "t", "2026-12-05T10:00:00" }, { "d", "vfio" }, { "D", "vfio" }, { "g", "nvme0n1" },
+	{ "b", "0-3" }, { "h", "01 02 03 04" },
+};
+
+/* zero-padded hex of @v in at least @width digits */
+static void hex(char *out, size_t size, unsigned long long v, int width, bool alt)
+{
+	snprintf(out, size, "%s%0*llx", alt ? "0x" : "", width > 0 && width < 17 ? width : 1, v);
+}
+
+/*
+ * What the PCI core's pci_resource_name() (drivers/pci/pci.c, 6.1 and later)
+ * gives for the "%s" before a "%pR": a BAR, an SR-IOV VF BAR, the ROM or a
+ * bridge window. A format of that shape is tried with each of them.
+ */
+static const char *const resource_names[] = { "BAR 0", "VF BAR 0", "ROM", "bridge window" };
+#define N_RESOURCE_NAMES (sizeof(resource_names) / sizeof(*resource_names))
+
+/* is the conversion @c of @fmt a "%s" right before " %pR"? */
+static bool names_resource(const char *fmt, const struct conv *c)
+{
+	return c->spec == 's' && strncmp(fmt + c->start + c->len, " %pR", 4) == 0;
+}
+
+/* how many variants of @fmt to try: one per resource name where it names one */
+size_t variants_of(const char *fmt)
+{
+	for (const char *s = strstr(fmt, "%s %pR"); s; s = strstr(s + 1, "%s %pR"))
+		if (s == fmt || s[-1] != '%')
+			return N_RESOURCE_NAMES;
+	return 1;
+}
+
+/*
+ * Values a "%s" takes that the text around it tells (the source passes a
+ * fixed word there): "Nested Paging %sabled" (svm.c), "Reserving %4.4s table"
+ * (drivers/acpi/tables.c: a table signature).
+ */
+static const struct {
+	const char *prev_tail, *next_head, *text;
+} word_samples[] = {
+	{ NULL, "abled", "en" },
+	{ "reserving ", " table", "DMAR" },
+	{ "acpi: ", " acpi table", "DMAR" },
+	{ "mode", "", "" },		/* iommu.c: " (set via kernel command line)" or "" */
+};
+
+/* the sample value for conversion @c of @fmt, given what came before */
+static struct piece sample(const char *fmt, const struct conv *c, size_t index, const char *file,
+			   const char *function, size_t variant)
+{
+	struct piece p = { S_TEXT, "" };
+	char prev[40];
+
+	before(fmt, c->start, prev, sizeof(prev));
+	/* what follows a %pR is an optional note, most often empty */
+	if (c->spec == 's' && c->start >= 3 && strncmp(fmt + c->start - 3, "%pR", 3) == 0) {
+		p.kind = S_WORD;
+		return p;
+	}
+	if (names_resource(fmt, c)) {
+		p.kind = S_TEXT;
+		strcpy(p.text, resource_names[variant % N_RESOURCE_NAMES]);
+		return p;
+	}
+	for (size_t i = 0; c->spec == 's' && i < sizeof(word_samples) / sizeof(*word_samples); i++) {
+		const char *next = fmt + c->start + c->len;
+
+		if ((!word_samples[i].prev_tail || ends_with(prev, word_samples[i].prev_tail)) &&
+		    strncasecmp(next, word_samples[i].next_head, strlen(word_samples[i].next_head)) == 0) {
+			p.kind = S_WORD;
+			strcpy(p.text, word_samples[i].text);
+			return p;
+		}
+	}
+	/* the kernel's dev_printk prefix "%s %s: " (driver, device) */
+	if (c->start == 0 && index == 0 && c->spec == 's' && strncmp(fmt, "%s %s: ", 7) == 0) {
+		p.kind = S_DRIVER;
+		snprintf(p.text, sizeof(p.text), "%s", driver_of(file));
+		return p;
+	}
+	if (index == 1 && c->start == 3 && c->spec == 's' && strncmp(fmt, "%s %s: ", 7) == 0) {
+		/* the device's name: a PCI address, or a virtio device's "virtioN" */
+		p.kind = strstr(file, "virtio") ? S_WORD : S_SLOT;
+		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
+		return p;
+	}
+	/*
+	 * "%s: ...", "%s(...)" at the start or right after the dev_* prefix, or
+	 * "[drm:%s]": the function's name (__func__)
+	 */
+	if (c->spec == 's' && strcmp(function, "-") != 0 &&
+	    (((c->start == 0 || (c->start == 7 && strncmp(fmt, "%s %s: ", 7) == 0)) &&
+	      (fmt[c->start + c->len] == ':' || fmt[c->start + c->len] == '(')) ||
+	     ends_with(prev, "[drm:"))) {
+		p.kind = S_WORD;
+		snprintf(p.text, sizeof(p.text), "%s", function);
+		return p;
+	}
+	/* QEMU's "%s(%s...": the function, then the device's name */
+	if (c->spec == 's' && index == 1 && strncmp(fmt, "%s(%s", 5) == 0) {
+		p.kind = S_SLOT;
+		strcpy(p.text, "0000:01:00.0");
+		return p;
+	}
+	switch (c->spec) {
+	case '%':
+		p.kind = S_LITERAL;
+		strcpy(p.text, "%");
+		return p;
+	case 's':
+		/* "...: %s" at the very end is strerror() nearly always (QEMU, libvirt) */
+		if (errno_text_context(prev) ||
+		    (ends_with(prev, ": ") && fmt[c->start + c->len] == '\0' && index > 0 &&
+		     strncmp(fmt, "%s %s: ", 7) != 0)) {
+			p.kind = S_ERRNO_TEXT;
+			strcpy(p.text, "Invalid argument");
+		} else if (device_context(prev)) {
+			p.kind = S_SLOT;
+			strcpy(p.text, "0000:01:00.0");
+		} else if (ends_with(prev, "'") || ends_with(prev, "\"") || ends_with(prev, "/")) {
+			p.kind = S_WORD;
+			strcpy(p.text, "item0");
+		} else {
+			p.kind = S_TEXT;
+			strcpy(p.text, "sample_name");
+		}
+		return p;
+	case 'm':
+		p.kind = S_ERRNO_TEXT;
+		strcpy(p.text, "Invalid argument");
+		return p;
+	case 'c':
+		p.kind = S_WORD;
+		strcpy(p.text, "A");
+		return p;
+	case 'f': case 'e': case 'g': case 'E': case 'G':
+		p.kind = S_NUM;
+		strcpy(p.text, "1.5");
+		return p;
+	case 'p':
+		for (size_t i = 0; i < sizeof(pointer_samples) / sizeof(*pointer_samples); i++) {
+			if (c->ext[0] && strncmp(c->ext, pointer_samples[i].ext,
+						 strlen(pointer_samples[i].ext)) == 0) {
+				p.kind = S_TEXT;
+				strcpy(p.text, pointer_samples[i].text);
+				return p;
+			}
+		}
+		p.kind = S_HEX;		/* a plain (hashed) pointer */
+		strcpy(p.text, "00000000a1b2c3d4");
+		return p;
+	case 'x': case 'X': case 'o':
+		p.kind = S_HEX;
+		hex(p.text, sizeof(p.text), c->width > 8 ? 0xfee00000ull : 0x1f, c->width, c->alt);
+		if (c->spec == 'X')
+			for (char *s = p.text; *s; s++)
+				*s = (char)toupper((unsigned char)*s);
+		return p;
+	default:	/* d i u */
+		if (c->spec != 'u' && error_context(prev)) {
+			p.kind = S_ERRNO;
+			strcpy(p.text, "-22");
+		} else if (ends_with(prev, "group ") || ends_with(prev, "/dev/vfio/")) {
+			p.kind = S_NUM;
+			strcpy(p.text, "14");
+		} else {
+			p.kind = S_NUM;
+			snprintf(p.text, sizeof(p.text), "%0*d", c->width > 0 ? c->width : 1, 3);
+		}
+		return p;
+	}
+}
+
+/*
+ * A PCI address spelt out as conversions, "%04x:%02x:%02x.%x" or
+ * "%02x:%02x.%d": its length in the format, 0 when there is none at @i.
+ */
+static size_t slot_conversions(const char *fmt, size_t i, bool *with_domain)
+{
+	static const char seps4[] = "::.", seps3[] = ":.";
+	size_t k = i, n = 0;
+	char seps[4] = "";
+
+	while (n < 4 && fmt[k] == '%') {
+		struct conv c = parse_conv(fmt, k);
+
+		if (!strchr("xXdu", c.spec))
+			break;
+		k += c.len;
+		n++;
+		if (!fmt[k] || !strchr(":.", fmt[k]) || n == 4)
+			break;
+		seps[n - 1] = fmt[k];
+		if (fmt[k] == '.') {
+			/* the function comes last */
+			k++;
+			if (fmt[k] != '%')
+				return 0;
+			c = parse_conv(fmt, k);
+			if (!strchr("xXdu", c.spec))
+				return 0;
+			k += c.len;
+			n++;
+			break;
+		}
+		k++;
+	}
+	seps[n ? n - 1 : 0] = '\0';
+	if (n == 4 && strcmp(seps, seps4) == 0) {
+		*with_domain = true;
+		return k - i;
+	}
+	if (n == 3 && strcmp(seps, seps3) == 0) {
+		*with_domain = false;
+		return k - i;
+	}
+	return 0;
+}
+
+
+/*
+ * The message as a log shows it (in @line) and, in @pattern, a knowledge base
+ * pattern for it: the dev_* prefix dropped, values as placeholders.
+ */
+void instantiate(const char *fmt, const char *file, const char *function, size_t variant,
+		 char *line, size_t lsize, char *pattern, size_t psize)
+{
+	size_t ln = 0, pn = 0, index = 0, values = 0;
+	bool dev_prefix = strncmp(fmt, "%s %s: ", 7) == 0, cut = false;
+
+	for (size_t i = 0; fmt[i] && ln + 100 < lsize && pn + 20 < psize;) {
+		struct conv c;
+		struct piece p;
+		const char *ph = NULL;
+		bool domain;
+		size_t slot_len = fmt[i] == '%' ? slot_conversions(fmt, i, &domain) : 0;
+
+		if (slot_len) {
+			ln += (size_t)snprintf(line + ln, lsize - ln, "%s",
+					       domain ? "0000:01:00.0" : "01:00.0");
+			if (++values <= VFD_KB_MAX_VALUES && !cut)
+				pn += (size_t)snprintf(pattern + pn, psize - pn, "%%slot%%");
+			i += slot_len;
+			index += domain ? 4 : 3;
+			continue;
+		}
+		if (fmt[i] != '%') {
+			line[ln++] = fmt[i];
+			if (!(dev_prefix && i < 7) && !cut)
+				pattern[pn++] = fmt[i];
+			i++;
+			continue;
+		}
+		c = parse_conv(fmt, i);
+		p = sample(fmt, &c, index, file, function, variant);
+		ln += (size_t)snprintf(line + ln, lsize - ln, "%s", p.text);
+		if (!(dev_prefix && i < 7) && !cut) {
+			switch (p.kind) {
+			case S_SLOT: ph = "%slot%"; break;
+			case S_ERRNO_TEXT: case S_ERRNO: ph = "%errno%"; break;
+			case S_NUM: ph = strchr(p.text, '.') ? "%word%" : "%num%"; break;
+			case S_HEX: case S_WORD: ph = "%word%"; break;
+			case S_LITERAL: ph = "%%"; break;
+			default: ph = pn == 0 ? "%word%" : "%any%";
+			}
+			if (p.kind != S_LITERAL && ++values > VFD_KB_MAX_VALUES)
+				ph = "";	/* the suggestion is cut here */
+			pn += (size_t)snprintf(pattern + pn, psize - pn, "%s", ph);
+			/* the suggestion stops here; the line goes on */
+			cut = !*ph;
+		}
+		index += c.spec != '%';
+		i += c.len;
+	}
+	line[ln] = '\0';
+	pattern[pn] = '\0';
+}
+
+/*
+ * The lines to try for @program's @fmt: those of the samples file (then
+ * @samples->n is their number), or else the number of instantiations
+ * (variants_of()), @samples->n being 0.
+ */
+size_t samples_of(struct side_file *samples, const char *program, const char *fmt,
+		  const char **lines, size_t max)
+{
+	samples->n = 0;
+	for (size_t i = 0; i < samples->n_rows && samples->n < max; i++)
+		if (strcmp(samples->rows[i].program, program) == 0 &&
+		    strcmp(samples->rows[i].format, fmt) == 0) {
+			samples->rows[i].used = true;
+			lines[samples->n++] = samples->rows[i].third;
+		}
+	return samples->n ? samples->n : variants_of(fmt);
+}
+
+/* split a catalogue row in place into its 7 columns */
+bool split_row(char *row, char **col)
+{
+	size_t n = 0;
+
+	col[n++] = row;
+	for (char *s = row; *s; s++) {
+		if (*s == '\t') {
+			*s = '\0';
+			if (n == 7)
+				return false;
+			col[n++] = s + 1;
+		}
+	}
+	return n == 7;
+}
+
+static char programs[MAX_PROGRAMS][32];
+static size_t n_programs;
+
+size_t program_index(const char *program)
+{
+	for (size_t i = 0; i < n_programs; i++)
+		if (strcmp(programs[i], program) == 0)
+			return i;
+	if (n_programs == MAX_PROGRAMS)
+		return MAX_PROGRAMS - 1;
+	snprintf(programs[n_programs], sizeof(programs[0]), "%s", program);
+	return n_programs++;
+}
+
+const char *program_name(size_t i)
+{
+	return i < n_programs ? programs[i] : "";
+}
+
+size_t program_count(void)
+{
+	return n_programs;
+}

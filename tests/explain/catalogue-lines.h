@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The catalogue's formats as log lines (catalogue-lines.c) */
+#ifndef VFD_CATALOGUE_LINES_H
+#define VFD_CATALOGUE_LINES_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "coverage-side.h"
+
+#define LINE_MAX_LEN	4096
+#define MAX_PROGRAMS	32
+
+/* the first line of data/catalogue.tsv */
+extern const char *const catalogue_header;
+
+/* split a catalogue row in place into its 7 columns */
+bool split_row(char *row, char **col);
+/*
+ * the prefixes (NULL-terminated, at most 4) that a line of @program's format
+ * of @level, printed from @file by @call, carries in real logs
+ */
+const char *const *prefixes_of(const char *program, const char *level, const char *file,
+			       const char *call);
+/*
+ * The message as a log shows it (in @line) and, in @pattern, a knowledge base
+ * pattern for it: the dev_* prefix dropped, values as placeholders.
+ * @variant picks one of the variants_of(@fmt) instantiations.
+ */
+void instantiate(const char *fmt, const char *file, const char *function, size_t variant,
+		 char *line, size_t lsize, char *pattern, size_t psize);
+/* how many variants of @fmt to try: one per resource name where it names one */
+size_t variants_of(const char *fmt);
+/*
+ * The lines to try for @program's @fmt: those of the samples file (then
+ * @samples->n is their number), or else the number of instantiations
+ * (variants_of()), @samples->n being 0.
+ */
+size_t samples_of(struct side_file *samples, const char *program, const char *fmt,
+		  const char **lines, size_t max);
+/*
+ * The programs met so far, in order: the index of @program (added when new;
+ * the last one when MAX_PROGRAMS are there), a program's name, their number
+ */
+size_t program_index(const char *program);
+const char *program_name(size_t i);
+size_t program_count(void);
+
+#endif
