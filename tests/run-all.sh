@@ -65,6 +65,13 @@ held_out "sets of explain" "$top/tests/explain/heldout/score"
 later_sets() { "$top/tests/explain/heldout/score" "$1" "$top"/tests/explain/heldout[0-9]*.tsv; }
 held_out "sets of explain, later rounds" later_sets
 held_out "platform trees" "$top/tests/platforms-heldout/score"
+# how far two labellers agree on a line's kind, and the build against each
+# (tests/explain/dev/kind-agreement/README.md): a report, like the sets above
+kind_agreement() {
+	"$top/tests/explain/dev/kind-agreement/agreement" --write-sets "$normal" &&
+		"$top/tests/explain/heldout/score" "$1" "$normal/labels-a.tsv" "$normal/labels-b.tsv"
+}
+held_out "kind agreement of two labellers" kind_agreement
 
 # about half a minute on 2 cores: no tests inside dpkg-buildpackage (nocheck)
 echo "== Debian package (make deb, tests/run-package.sh)"
