@@ -138,6 +138,13 @@ struct vfd_kb_match {
 	/* the line was not fully examined: longer than 64 KiB, or the matcher's
 	   work limit per line ran out (a pattern may match that was not tried) */
 	bool incomplete;
+	/*
+	 * read from a line that systemd shortened to the terminal's width (a
+	 * U+2026 where text was left out): the pattern matched the text before
+	 * it as the start of the message and the text after it as the end
+	 * (kb-cut.c); values that lay across the cut are not given
+	 */
+	bool cut;
 };
 
 /*
@@ -199,6 +206,7 @@ struct vfd_problem {
 	char *line;			/* the first line, at most 512 bytes */
 	uint64_t count;			/* lines that matched */
 	uint64_t first_lineno;		/* 1-based */
+	bool cut;			/* every one of its lines was cut short (match.cut) */
 	char device[16];		/* the device checked, "" when none */
 	bool diagnosed;
 	char *device_note;		/* why no device was checked, or NULL */

@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
+#include "kb-cut.h"
 #include "paste-text.h"
 
 #define LINE_KEEP	512		/* bytes of a problem's first line kept */
@@ -248,6 +249,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	ssize_t found;
 	const char *kind;
 	char buf[1024], *key;
+	size_t marks[KB_CUT_MARKS_MAX], n_marks = 0;
 	int r;
 
 	ex->lines++;
@@ -261,10 +263,13 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 			ex->paste = np;
 			ex->paste_cap = len;
 		}
-		len = paste_restore(line, len, ex->paste);
+		len = paste_restore_marks(line, len, ex->paste, marks, KB_CUT_MARKS_MAX, &n_marks);
 		line = ex->paste;
 	}
 	r = vfd_kb_match(ex->kb, line, len, &m);
+	/* an ellipsis: systemd may have cut the line to the terminal's width */
+	if (n_marks)
+		r = kb_match_cut_over(ex->kb, line, len, marks, n_marks, r, &m);
 	if (m.incomplete)
 		ex->incomplete++;
 	if (r == 0)
@@ -296,6 +301,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		if (key != buf)
 			free(key);
 		ex->problems[found].count++;
+		ex->problems[found].cut &= m.cut;
 		ex->last_of_entry[ei] = found;
 		return m.entry->harmless ? 2 : 1;
 	}
@@ -341,6 +347,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		return -ENOMEM;
 	}
 	p->count = 1;
+	p->cut = m.cut;
 	p->first_lineno = ex->lines;
 	ex->keys[ex->n] = key;
 	ex->hashes[ex->n] = h;
