@@ -206,7 +206,6 @@ struct vfd_problem {
 	char *line;			/* the first line, at most 512 bytes */
 	uint64_t count;			/* lines that matched */
 	uint64_t first_lineno;		/* 1-based */
-	bool cut;			/* every one of its lines was cut short (match.cut) */
 	char device[16];		/* the device checked, "" when none */
 	bool diagnosed;
 	char *device_note;		/* why no device was checked, or NULL */

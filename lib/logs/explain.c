@@ -41,7 +41,7 @@ struct vfd_explain {
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
-	size_t paste_cap;
+	size_t paste_cap, paste_len;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -240,6 +240,33 @@ void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
 		*incomplete = ex->incomplete;
 }
 
+/*
+ * a line that may be a copy (paste_suspect): read back as printed into
+ * ex->paste (@line and @len then name it), and matched; where it holds an
+ * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h).
+ * Out of line: most lines of a log never come here.
+ */
+static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, const char *line,
+						       size_t len, struct vfd_kb_match *m)
+{
+	size_t marks[KB_CUT_MARKS_MAX], n_marks = 0;
+	int r;
+
+	if (len > ex->paste_cap) {
+		char *np = realloc(ex->paste, len);
+
+		if (!np)
+			return -ENOMEM;
+		ex->paste = np;
+		ex->paste_cap = len;
+	}
+	ex->paste_len = paste_restore_marks(line, len, ex->paste, marks, KB_CUT_MARKS_MAX, &n_marks);
+	r = vfd_kb_match(ex->kb, ex->paste, ex->paste_len, m);
+	if (n_marks)
+		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
+	return r;
+}
+
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 {
 	struct vfd_kb_match m;
@@ -249,27 +276,19 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	ssize_t found;
 	const char *kind;
 	char buf[1024], *key;
-	size_t marks[KB_CUT_MARKS_MAX], n_marks = 0;
 	int r;
 
 	ex->lines++;
 	/* a copy from a web page or chat: read as its program printed it */
 	if (paste_suspect(line, len)) {
-		if (len > ex->paste_cap) {
-			char *np = realloc(ex->paste, len);
-
-			if (!np)
-				return -ENOMEM;
-			ex->paste = np;
-			ex->paste_cap = len;
-		}
-		len = paste_restore_marks(line, len, ex->paste, marks, KB_CUT_MARKS_MAX, &n_marks);
+		r = read_pasted(ex, line, len, &m);
+		if (r == -ENOMEM)
+			return r;
 		line = ex->paste;
+		len = ex->paste_len;
+	} else {
+		r = vfd_kb_match(ex->kb, line, len, &m);
 	}
-	r = vfd_kb_match(ex->kb, line, len, &m);
-	/* an ellipsis: systemd may have cut the line to the terminal's width */
-	if (n_marks)
-		r = kb_match_cut_over(ex->kb, line, len, marks, n_marks, r, &m);
 	if (m.incomplete)
 		ex->incomplete++;
 	if (r == 0)
@@ -301,7 +320,6 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		if (key != buf)
 			free(key);
 		ex->problems[found].count++;
-		ex->problems[found].cut &= m.cut;
 		ex->last_of_entry[ei] = found;
 		return m.entry->harmless ? 2 : 1;
 	}
@@ -347,7 +365,6 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		return -ENOMEM;
 	}
 	p->count = 1;
-	p->cut = m.cut;
 	p->first_lineno = ex->lines;
 	ex->keys[ex->n] = key;
 	ex->hashes[ex->n] = h;

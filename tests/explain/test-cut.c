@@ -34,6 +34,7 @@
 
 #include "vfd.h"
 #include "tap-result.h"
+#include "set-lines.h"
 
 #define LINE_MAX_TEST 4096
 
@@ -124,28 +125,6 @@ static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
 	return r < 0 ? -1 : 0;
 }
 
-static int line_column(const char *header)
-{
-	if (strcmp(header, "kind\tline\turl") == 0)
-		return 2;
-	if (strcmp(header, "program\tlevel\tline\tsource") == 0)
-		return 3;
-	return 0;
-}
-
-static char *field(char *row, int column)
-{
-	char *f = row;
-
-	for (int c = 1; c < column && f; c++) {
-		f = strchr(f, '\t');
-		f = f ? f + 1 : NULL;
-	}
-	if (f && strchr(f, '\t'))
-		*strchr(f, '\t') = '\0';
-	return f;
-}
-
 struct counts {
 	unsigned int cut, kept, same_kind, lost, changed, changed_whole, flagged;
 };
@@ -154,33 +133,18 @@ static struct counts totals[sizeof(widths) / sizeof(widths[0])];
 
 static void check_set(struct vfd_kb *kb, const char *path, bool verbose)
 {
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	unsigned int lineno = 0;
-	FILE *f = fopen(path, "r");
-	char *buf = NULL, text[LINE_MAX_TEST];
-	size_t cap = 0;
-	ssize_t n;
-	int column = 0;
+	struct set_lines set;
+	char text[LINE_MAX_TEST], *line;
+	struct reading bare, got;
+	const char *base;
+	unsigned int lineno;
 
-	if (!f) {
-		result(false, "cannot open '%s'", path);
+	if (set_open(&set, path) < 0)
 		return;
-	}
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		struct reading bare, got;
-		char *line;
-
-		lineno++;
-		if (n && buf[n - 1] == '\n')
-			buf[--n] = '\0';
-		if (lineno == 1) {
-			column = line_column(buf);
-			if (!column)
-				break;
-			continue;
-		}
-		line = field(buf, column);
-		if (!line || !*line || read_line(kb, line, &bare) < 0 || !bare.any)
+	base = set.base;
+	while ((line = set_next(&set))) {
+		lineno = set.lineno;
+		if (!*line || read_line(kb, line, &bare) < 0 || !bare.any)
 			continue;
 		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
 			struct counts *c = &totals[w];
@@ -217,10 +181,7 @@ static void check_set(struct vfd_kb *kb, const char *path, bool verbose)
 			}
 		}
 	}
-	free(buf);
-	fclose(f);
-	if (!column)
-		result(false, "%s: expected the header of threads.tsv or binaries.tsv", base);
+	set_close(&set);
 }
 
 int main(int argc, char **argv)

@@ -167,12 +167,12 @@ static void explain_reads_a_pasted_cut(void **state)
 	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
 	assert_int_equal(vfd_explain_count(ex), 1);
 	assert_string_equal(vfd_explain_problem(ex, 0)->entry->id, "t.reset");
-	assert_true(vfd_explain_problem(ex, 0)->cut);
+	assert_true(vfd_explain_problem(ex, 0)->match.cut);
 	/* a forum's "..." (U+2026) in a whole message: read whole, not cut */
 	assert_int_equal(vfd_explain_feed(ex, dots, strlen(dots)), 1);
 	assert_int_equal(vfd_explain_count(ex), 2);
 	assert_string_equal(vfd_explain_problem(ex, 1)->entry->id, "t.dots");
-	assert_false(vfd_explain_problem(ex, 1)->cut);
+	assert_false(vfd_explain_problem(ex, 1)->match.cut);
 	vfd_explain_free(ex);
 }
 
