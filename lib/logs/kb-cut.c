@@ -34,7 +34,11 @@
 #include "kb-cut.h"
 #include "kb-internal.h"
 
-#define CUT_LINE_MAX	4096		/* longer lines are not read as cut */
+/* longer lines are not read as cut: systemd cuts to a terminal's width */
+#define CUT_LINE_MAX	1024
+/* thread steps for all the patterns run on one line (a line of 1 KiB full of
+   the patterns' words; ordinary cut lines take a few hundred thousand) */
+#define CUT_STEP_BUDGET	(1u << 24)
 #define CAP_GAP		0xffffu		/* a capture taken inside the lost text */
 #define WORD_MIN_CUT	4
 
@@ -56,7 +60,7 @@ struct kb_cut_index {
 	size_t n_list[2], n_pending;
 	uint32_t *seen, *at, *seen_pending, *at_pending, *dfs;
 	uint16_t *stack;		/* the walk through the lost text: 2 * slots */
-	uint32_t gen;
+	uint32_t gen, dfs_gen;		/* generations of seen[]/seen_pending[] and dfs[] */
 	size_t slots;
 };
 
@@ -175,12 +179,32 @@ static bool holds_word(const struct kb_cut_index *ix, size_t p, size_t len)
 
 /* ---------------------------------------------------------------- the VM */
 
+/* a fresh generation of @ix's marks; on wrap-around they start over */
+static void next_gen(struct kb_cut_index *ix)
+{
+	if (++ix->gen == 0) {
+		memset(ix->seen, 0, ix->slots * sizeof(*ix->seen));
+		memset(ix->seen_pending, 0, ix->slots * sizeof(*ix->seen_pending));
+		ix->gen = 1;
+	}
+}
+
+static uint32_t next_dfs_gen(struct kb_cut_index *ix)
+{
+	if (++ix->dfs_gen == 0) {
+		memset(ix->dfs, 0, ix->slots * sizeof(*ix->dfs));
+		ix->dfs_gen = 1;
+	}
+	return ix->dfs_gen;
+}
+
 struct cut_run {
 	struct vfd_kb *kb;
 	struct kb_cut_index *ix;
 	const struct kb_pattern *p;
 	const unsigned char *line;
 	size_t len;
+	uint32_t steps;			/* left of CUT_STEP_BUDGET */
 	/* the best match of this pattern so far */
 	bool found;
 	struct cut_thread best;
@@ -351,17 +375,23 @@ static void cut_through(struct cut_run *cr, const struct cut_thread *t, unsigned
 	}
 }
 
+/* has a thread of list @which gone through a cut? */
+static bool any_cut(const struct kb_cut_index *ix, int which)
+{
+	for (size_t i = 0; i < ix->n_list[which]; i++)
+		if (ix->list[which][i].gaps)
+			return true;
+	return false;
+}
+
 /* pattern @p over the line with its cut marks; its best match into cr->best */
 static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 {
 	struct kb_cut_index *ix = cr->ix;
 	int cur = 0;
 	size_t pending_at = SIZE_MAX, k = 0;
-	uint32_t dfs_gen = 0;
-
-	memset(ix->dfs, 0, ix->slots * sizeof(*ix->dfs));
 	ix->n_list[0] = 0;
-	ix->gen++;
+	next_gen(ix);
 	for (size_t pos = 0;; pos++) {
 		struct cut_thread start = { 0 };
 
@@ -382,7 +412,12 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 			}
 			pending_at = SIZE_MAX;
 		}
-		if (pos < cr->len)
+		/*
+		 * a match starts where its first byte can be, and early enough to
+		 * hold KB_CUT_HEAD_MIN literal characters before the last cut
+		 */
+		if (pos < cr->len && pos + KB_CUT_HEAD_MIN <= marks[n_marks - 1] &&
+		    (cr->p->first[cr->line[pos] >> 6] >> (cr->line[pos] & 63) & 1))
 			add(cr, cur, &start, pos);
 		while (k < n_marks && marks[k] < pos)
 			k++;
@@ -395,15 +430,22 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 				if ((op != I_CHAR && op != I_CLASS) ||
 				    (!t->gaps && t->before < KB_CUT_HEAD_MIN))
 					continue;
-				cut_through(cr, t, (unsigned int)k, ++dfs_gen);
+				cut_through(cr, t, (unsigned int)k, next_dfs_gen(ix));
 			}
 			pending_at = ix->n_pending ? pos + 3 : SIZE_MAX;
 		}
-		if (pos >= cr->len)
+		/* past the last cut, only the threads that went through one can match */
+		if (pos >= cr->len || (pos > marks[n_marks - 1] && pending_at == SIZE_MAX &&
+				       !any_cut(ix, cur)))
 			break;
 		/* one byte on */
+		if (cr->steps < ix->n_list[cur] + 1) {
+			cr->steps = 0;
+			return;
+		}
+		cr->steps -= (uint32_t)ix->n_list[cur] + 1;
 		ix->n_list[!cur] = 0;
-		ix->gen++;
+		next_gen(ix);
 		for (size_t i = 0; i < ix->n_list[cur]; i++) {
 			struct cut_thread t = ix->list[cur][i];
 			const struct inst *in = &cr->p->prog[t.pc];
@@ -429,7 +471,8 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
 		 size_t n_marks, struct vfd_kb_match *m)
 {
-	struct cut_run cr = { .kb = kb, .line = (const unsigned char *)text, .len = len };
+	struct cut_run cr = { .kb = kb, .line = (const unsigned char *)text, .len = len,
+			      .steps = CUT_STEP_BUDGET };
 	const struct kb_pattern *best = NULL;
 	struct cut_thread best_t = { 0 };
 	unsigned int best_rank = 0;
@@ -467,6 +510,11 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 		cr.p = pat;
 		cr.found = false;
 		run_pattern(&cr, marks, n_marks);
+		if (cr.steps == 0) {
+			/* out of budget: what matched so far stands, the rest is unknown */
+			m->incomplete = true;
+			break;
+		}
 		if (!cr.found)
 			continue;
 		/* the highest rank, then the most literal text, then the earlier entry */
@@ -508,6 +556,9 @@ int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const siz
 	r = kb_match_cut(kb, text, len, marks, n_marks, &cm);
 	if (r < 0)
 		return r;
+	/* the cut reading ran out of steps: the line was not fully examined */
+	if (cm.incomplete)
+		m->incomplete = true;
 	if (r == 0 || (whole == 1 && kb_match_rank(cm.entry) <= kb_match_rank(m->entry)))
 		return whole;
 	*m = cm;

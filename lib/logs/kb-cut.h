@@ -37,7 +37,8 @@ struct kb_cut_index;
  * last; among those that do, the highest rank (as vfd_kb_match), then the
  * most literal characters matched. Values that lie across a cut are left
  * out. Slow (every pattern one of whose words the line holds is run), for
- * the few lines that carry an ellipsis.
+ * the few lines that carry an ellipsis: lines over 1 KiB are not read as
+ * cut, and the work on one line is capped (m->incomplete when it ran out).
  * Returns: 1 with @m filled (m->cut set), 0 none, -ENOMEM, -EINVAL.
  */
 int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
