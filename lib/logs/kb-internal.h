@@ -3,8 +3,9 @@
  * The knowledge base of log messages (data/kb/NN-NAME.kb joined, compiled in),
  * inside libvfd: the compiler from message patterns to small programs and the
  * VM that runs them (kb-pattern.c), the parser of the stanza format that
- * builds a struct vfd_kb (kb-parse.c), and the matcher of one log line
- * (kb-match.c). Calls go one way: match and parse use pattern.
+ * builds a struct vfd_kb (kb-parse.c), the matcher of one log line
+ * (kb-match.c) and the reader of a line that systemd cut short (kb-cut.c).
+ * Calls go one way: match and parse use pattern, cut uses match and pattern.
  *
  * Matching costs time linear in the line: one pass over the line's 4-byte
  * windows (kb-prefilter.c) finds the gate words it holds, then the other
