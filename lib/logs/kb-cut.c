@@ -51,7 +51,7 @@ struct cut_thread {
 };
 
 struct kb_cut_index {
-	char *words;			/* per pattern its words, NUL after each, one more NUL */
+	char *words;			/* per pattern its words, each after its 2-byte length; length 0 ends */
 	size_t *first;			/* per pattern: offset of its first word */
 	uint64_t grams[1024];		/* the line's 4-byte windows, hashed (2^16 bits) */
 	char *low;			/* the line in lower case */
@@ -83,7 +83,7 @@ void kb_cut_index_free(struct kb_cut_index *ix)
 	free(ix);
 }
 
-/* the literal words of @text (a pattern) of WORD_MIN_CUT bytes or more, lower case, into @out */
+/* the literal words of @text (a pattern) of WORD_MIN_CUT bytes or more, lower case, each after its length, into @out */
 static size_t pattern_words(const char *text, char *out)
 {
 	size_t o = 0, wlen = 0;
@@ -107,13 +107,17 @@ static size_t pattern_words(const char *text, char *out)
 			continue;
 		}
 		if (wlen >= WORD_MIN_CUT) {
-			out[o + wlen] = '\0';
-			o += wlen + 1;
+			/* its length first (a word is shorter than a pattern: 512) */
+			memmove(out + o + 2, out + o, wlen);
+			out[o] = (char)(wlen & 0xff);
+			out[o + 1] = (char)(wlen >> 8);
+			o += wlen + 2;
 		}
 		wlen = 0;
 		if (*c == '\0')
 			break;
 	}
+	out[o++] = '\0';
 	out[o++] = '\0';
 	return o;
 }
@@ -126,7 +130,7 @@ static int index_build(struct vfd_kb *kb)
 	if (!ix)
 		return -ENOMEM;
 	for (size_t p = 0; p < kb->n_patterns; p++)
-		total += strlen(kb->entries[kb->patterns[p].entry].patterns[kb->patterns[p].index].text) + 2;
+		total += 2 * strlen(kb->entries[kb->patterns[p].entry].patterns[kb->patterns[p].index].text) + 3;
 	ix->words = malloc(total + 1);
 	ix->first = malloc((kb->n_patterns + 1) * sizeof(*ix->first));
 	ix->slots = 2 * (kb->max_prog + 1);
@@ -168,10 +172,12 @@ static inline uint32_t gram_hash(const char *s)
 /* does the line (ix->low, @len bytes) hold one of pattern @p's words? */
 static bool holds_word(const struct kb_cut_index *ix, size_t p, size_t len)
 {
-	for (const char *w = ix->words + ix->first[p]; *w; w += strlen(w) + 1) {
-		uint32_t h = gram_hash(w);
+	const unsigned char *w = (const unsigned char *)ix->words + ix->first[p];
 
-		if ((ix->grams[h >> 6] >> (h & 63) & 1) && memmem(ix->low, len, w, strlen(w)))
+	for (size_t n; (n = (size_t)w[0] | (size_t)w[1] << 8) != 0; w += n + 2) {
+		uint32_t h = gram_hash((const char *)w + 2);
+
+		if ((ix->grams[h >> 6] >> (h & 63) & 1) && memmem(ix->low, len, w + 2, n))
 			return true;
 	}
 	return false;
@@ -375,6 +381,17 @@ static void cut_through(struct cut_run *cr, const struct cut_thread *t, unsigned
 	}
 }
 
+/* may a match start at @pos (< the line's length): its first byte, its lead */
+static inline bool can_start(const struct cut_run *cr, size_t pos)
+{
+	const struct kb_pattern *p = cr->p;
+	unsigned char c = cr->line[pos];
+
+	return (p->first[c >> 6] >> (c & 63) & 1) &&
+	       (!p->lead_len || (pos + p->lead_len <= cr->len &&
+				 memcmp(cr->ix->low + pos, p->lead, p->lead_len) == 0));
+}
+
 /* has a thread of list @which gone through a cut? */
 static bool any_cut(const struct kb_cut_index *ix, int which)
 {
@@ -394,6 +411,14 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 	next_gen(ix);
 	for (size_t pos = 0;; pos++) {
 		struct cut_thread start = { 0 };
+
+		/* no thread alive: on to where a match can start (or stop) */
+		if (!ix->n_list[cur] && pending_at == SIZE_MAX) {
+			while (pos + KB_CUT_HEAD_MIN <= marks[n_marks - 1] && !can_start(cr, pos))
+				pos++;
+			if (pos + KB_CUT_HEAD_MIN > marks[n_marks - 1])
+				return;
+		}
 
 		/* the threads that went through a cut resume after it */
 		if (pos == pending_at) {
@@ -416,8 +441,7 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 		 * a match starts where its first byte can be, and early enough to
 		 * hold KB_CUT_HEAD_MIN literal characters before the last cut
 		 */
-		if (pos < cr->len && pos + KB_CUT_HEAD_MIN <= marks[n_marks - 1] &&
-		    (cr->p->first[cr->line[pos] >> 6] >> (cr->line[pos] & 63) & 1))
+		if (pos + KB_CUT_HEAD_MIN <= marks[n_marks - 1] && can_start(cr, pos))
 			add(cr, cur, &start, pos);
 		while (k < n_marks && marks[k] < pos)
 			k++;
@@ -503,6 +527,13 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 		unsigned int rank = kb_match_rank(&kb->entries[pat->entry]);
 
 		if ((best && rank < best_rank) || !holds_word(cr.ix, p, len))
+			continue;
+		/*
+		 * the literal text a match starts with (pat->lead, at most 8 bytes)
+		 * comes before the KB_CUT_HEAD_MIN characters the head holds: it
+		 * is before the last cut, whole
+		 */
+		if (pat->lead_len && !memmem(cr.ix->low, marks[n_marks - 1], pat->lead, pat->lead_len))
 			continue;
 		r = kb_pattern_ready(kb, pat);
 		if (r < 0)

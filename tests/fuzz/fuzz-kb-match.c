@@ -76,7 +76,7 @@ static void read_as_cut(const char *p, size_t size)
 			i += 2;
 		}
 	/* a line systemd cut is a terminal's width (and a cut reading runs many patterns) */
-	if (!n || size > 320)
+	if (!n || size > 200)
 		return;
 	r = kb_match_cut(kb, p, size, marks, n, &m);
 	if (r < 0 || r > 1 || (r == 1 && (!m.cut || m.start > m.end || m.end > size)))
