@@ -138,6 +138,13 @@ struct vfd_kb_match {
 	/* the line was not fully examined: longer than 64 KiB, or the matcher's
 	   work limit per line ran out (a pattern may match that was not tried) */
 	bool incomplete;
+	/*
+	 * read from a line that systemd shortened to the terminal's width (a
+	 * U+2026 where text was left out): the pattern matched the text before
+	 * it as the start of the message and the text after it as the end
+	 * (kb-cut.c); values that lay across the cut are not given
+	 */
+	bool cut;
 };
 
 /*

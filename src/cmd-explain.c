@@ -435,6 +435,9 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 	if (p->count > 1)
 		printf(" (%llu lines): ", (unsigned long long)p->count);
 	printf("%s\n", p->line);
+	if (p->match.cut)
+		printf("  cut short: systemd left text out where the line shows \"...\"; this\n"
+		       "  reading rests on the start and the end of the message only\n");
 	print_values(&p->match);
 	printf("  ");
 	print_wrapped(e->meaning, 2, 2);
@@ -519,6 +522,9 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 	       e->harmless ? "true" : "false", (unsigned long long)p->count,
 	       (unsigned long long)p->first_lineno);
 	json_str(stdout, p->line);
+	/* only where it is so: the output of whole lines stays as it was */
+	if (p->match.cut)
+		fputs(", \"cut\": true", stdout);
 	fputs(",\n       \"values\": [", stdout);
 	for (size_t i = 0; i < p->match.n_values; i++) {
 		fputs(i ? ", {\"type\": " : "{\"type\": ", stdout);

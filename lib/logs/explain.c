@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
+#include "kb-cut.h"
 #include "paste-text.h"
 
 #define LINE_KEEP	512		/* bytes of a problem's first line kept */
@@ -40,7 +41,7 @@ struct vfd_explain {
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
-	size_t paste_cap;
+	size_t paste_cap, paste_len;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -239,6 +240,33 @@ void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
 		*incomplete = ex->incomplete;
 }
 
+/*
+ * a line that may be a copy (paste_suspect): read back as printed into
+ * ex->paste (@line and @len then name it), and matched; where it holds an
+ * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h).
+ * Out of line: most lines of a log never come here.
+ */
+static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, const char *line,
+						       size_t len, struct vfd_kb_match *m)
+{
+	size_t marks[KB_CUT_MARKS_MAX], n_marks = 0;
+	int r;
+
+	if (len > ex->paste_cap) {
+		char *np = realloc(ex->paste, len);
+
+		if (!np)
+			return -ENOMEM;
+		ex->paste = np;
+		ex->paste_cap = len;
+	}
+	ex->paste_len = paste_restore_marks(line, len, ex->paste, marks, KB_CUT_MARKS_MAX, &n_marks);
+	r = vfd_kb_match(ex->kb, ex->paste, ex->paste_len, m);
+	if (n_marks)
+		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
+	return r;
+}
+
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 {
 	struct vfd_kb_match m;
@@ -253,18 +281,14 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	ex->lines++;
 	/* a copy from a web page or chat: read as its program printed it */
 	if (paste_suspect(line, len)) {
-		if (len > ex->paste_cap) {
-			char *np = realloc(ex->paste, len);
-
-			if (!np)
-				return -ENOMEM;
-			ex->paste = np;
-			ex->paste_cap = len;
-		}
-		len = paste_restore(line, len, ex->paste);
+		r = read_pasted(ex, line, len, &m);
+		if (r == -ENOMEM)
+			return r;
 		line = ex->paste;
+		len = ex->paste_len;
+	} else {
+		r = vfd_kb_match(ex->kb, line, len, &m);
 	}
-	r = vfd_kb_match(ex->kb, line, len, &m);
 	if (m.incomplete)
 		ex->incomplete++;
 	if (r == 0)

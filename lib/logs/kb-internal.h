@@ -3,8 +3,9 @@
  * The knowledge base of log messages (data/kb/NN-NAME.kb joined, compiled in),
  * inside libvfd: the compiler from message patterns to small programs and the
  * VM that runs them (kb-pattern.c), the parser of the stanza format that
- * builds a struct vfd_kb (kb-parse.c), and the matcher of one log line
- * (kb-match.c). Calls go one way: match and parse use pattern.
+ * builds a struct vfd_kb (kb-parse.c), the matcher of one log line
+ * (kb-match.c) and the reader of a line that systemd cut short (kb-cut.c).
+ * Calls go one way: match and parse use pattern, cut uses match and pattern.
  *
  * Matching costs time linear in the line: one pass over the line's 4-byte
  * windows (kb-prefilter.c) finds the gate words it holds, then the other
@@ -98,8 +99,11 @@ enum op { I_CHAR, I_CLASS, I_SPLIT, I_JMP, I_SAVE, I_NOTPREV, I_NOTNEXT, I_MATCH
 struct inst {
 	uint8_t op;
 	uint8_t arg;		/* I_CHAR: lower-case byte; I_CLASS, I_NOT*: class; I_SAVE: slot */
-	uint16_t x, y;		/* I_SPLIT: x is tried first; I_JMP: x */
+	uint16_t x, y;		/* I_SPLIT: x is tried first; I_JMP: x; I_CHAR: y below */
 };
+/* I_CHAR's y: a byte of a placeholder's shape (the ':' of a slot), not the
+   pattern's literal text (kb-cut.c counts only that) */
+#define PLACEHOLDER_CHAR	1
 
 struct kb_pattern {
 	struct inst *prog;		/* NULL until the pattern is first run (kb_pattern_load) */
@@ -176,6 +180,9 @@ struct vfd_kb {
 	 * word of the prefilter or of the kinds can start in (kb-stamp.h)
 	 */
 	struct kb_cache *cache;
+	/* the patterns' words and scratch for lines cut short (kb-cut.c), made at the first */
+	struct kb_cut_index *cut_index;
+	void (*cut_index_free)(struct kb_cut_index *ix);	/* set with it (no call back into kb-cut.c) */
 	bool stamp_blind;
 	uint32_t lines_read;		/* up to KB_CACHE_AFTER, when the cache is made */
 	/* the most steps the patterns with a word a stamp may hold can take
@@ -232,6 +239,14 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
  */
 int kb_pattern_run(struct vfd_kb *kb, struct kb_pattern *p, const unsigned char *line,
 		   size_t len, uint16_t *out);
+/*
+ * kb-match.c, for kb-cut.c: @m from @p's captures @cap in @text (the
+ * values whose bit is set in @drop left out), and an entry's rank among
+ * readings (wrapper 0 ... dedicated 4)
+ */
+void kb_match_fill(const struct vfd_kb *kb, const struct kb_pattern *p, const uint16_t *cap,
+		   const char *text, uint32_t drop, struct vfd_kb_match *m);
+unsigned int kb_match_rank(const struct vfd_kb_entry *e);
 /* kb-match.c: make @kb's cache of readings now (else at its KB_CACHE_AFTER-th line); 0, -ENOMEM */
 int kb_match_cache_open(struct vfd_kb *kb);
 

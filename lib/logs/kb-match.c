@@ -275,7 +275,8 @@ static void most_specific_first(struct vfd_kb *kb, size_t n)
  * inlined: as a call it cost a tenth more of vfd_kb_match's instructions
  */
 static inline __attribute__((always_inline)) void fill_match(const struct vfd_kb *kb, const struct kb_pattern *best,
-		       const uint16_t *best_cap, const char *text, struct vfd_kb_match *m)
+		       const uint16_t *best_cap, const char *text, struct vfd_kb_match *m,
+		       uint32_t drop)
 {
 	const unsigned char *line = (const unsigned char *)text;
 
@@ -283,6 +284,10 @@ static inline __attribute__((always_inline)) void fill_match(const struct vfd_kb
 	m->pattern = best->index;
 	for (uint8_t v = 0; v < best->n_values; v++) {
 		uint16_t s = best_cap[2 * v], e = best_cap[2 * v + 1];
+
+		/* a value of a cut line that lay across the cut (kb-cut.c) */
+		if (drop >> v & 1)
+			continue;
 
 		add_value(m, best->types[v], text + s, e >= s ? e - s : 0);
 		m->value_start[m->n_values - 1] = s;
@@ -294,6 +299,17 @@ static inline __attribute__((always_inline)) void fill_match(const struct vfd_kb
 		slot_from_prefix(m, line);
 	if (!vfd_kb_match_value(m, VFD_KB_GROUP))
 		group_from_prefix(m, line);
+}
+
+void kb_match_fill(const struct vfd_kb *kb, const struct kb_pattern *p, const uint16_t *cap,
+		   const char *text, uint32_t drop, struct vfd_kb_match *m)
+{
+	fill_match(kb, p, cap, text, m, drop);
+}
+
+unsigned int kb_match_rank(const struct vfd_kb_entry *e)
+{
+	return entry_rank(e);
 }
 
 /*
@@ -375,7 +391,7 @@ static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const cha
 	p = &kb->patterns[r->pattern - 1];
 	for (size_t k = 0; k < CAP_N; k++)
 		cap[k] = (uint16_t)(r->cap[k] + base);
-	fill_match(kb, p, cap, text, m);
+	fill_match(kb, p, cap, text, m, 0);
 	return 1;
 }
 
@@ -451,6 +467,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	m->slot_from_prefix = false;
 	m->hints = 0;
 	m->incomplete = false;
+	m->cut = false;
 	if (!kb || (!text && len))
 		return -EINVAL;
 	if (len > MATCH_LINE_MAX) {
@@ -523,7 +540,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		remember(kb, n_cands, best, best_cap, h, line + base, len - base, tag, base, m);
 	if (!best)
 		return 0;
-	fill_match(kb, best, best_cap, text, m);
+	fill_match(kb, best, best_cap, text, m, 0);
 	return 1;
 }
 

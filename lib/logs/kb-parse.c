@@ -707,6 +707,8 @@ void vfd_kb_free(struct vfd_kb *kb)
 	free(kb->patterns);
 	kb_prefilter_free(kb->prefilter);
 	kb_cache_free(kb->cache);
+	if (kb->cut_index)
+		kb->cut_index_free(kb->cut_index);
 	free(kb->cands);
 	free(kb->tl[0]);
 	free(kb->tl[1]);

@@ -66,7 +66,7 @@ static int emit_slot(struct kb_pattern *p)
 	if (r >= 0)
 		r = emit(p, I_CLASS, C_HEX, 0, 0);
 	if (r >= 0)
-		r = emit(p, I_CHAR, ':', 0, 0);
+		r = emit(p, I_CHAR, ':', 0, PLACEHOLDER_CHAR);
 	if (split < 0 || r < 0)
 		return split < 0 ? split : r;
 	bus = p->n_prog;
@@ -75,13 +75,13 @@ static int emit_slot(struct kb_pattern *p)
 	if (r >= 0)
 		r = emit(p, I_CLASS, C_HEX, 0, 0);
 	if (r >= 0)
-		r = emit(p, I_CHAR, ':', 0, 0);
+		r = emit(p, I_CHAR, ':', 0, PLACEHOLDER_CHAR);
 	if (r >= 0)
 		r = emit(p, I_CLASS, C_HEX, 0, 0);
 	if (r >= 0)
 		r = emit(p, I_CLASS, C_HEX, 0, 0);
 	if (r >= 0)
-		r = emit(p, I_CHAR, '.', 0, 0);
+		r = emit(p, I_CHAR, '.', 0, PLACEHOLDER_CHAR);
 	if (r >= 0)
 		r = emit(p, I_CLASS, C_OCT, 0, 0);
 	if (r >= 0)
@@ -99,7 +99,7 @@ static int emit_errno(struct kb_pattern *p)
 	/* an optional minus sign, then digits */
 	r = emit(p, I_SPLIT, 0, p->n_prog + 1, p->n_prog + 2);
 	if (r >= 0)
-		r = emit(p, I_CHAR, '-', 0, 0);
+		r = emit(p, I_CHAR, '-', 0, PLACEHOLDER_CHAR);
 	if (r >= 0)
 		r = emit_run(p, C_DIGIT);
 	jnum = emit(p, I_JMP, 0, 0, 0);

@@ -173,8 +173,17 @@ static void unwrap_backticks(const char *s, size_t *start, size_t *end)
 
 size_t paste_restore(const char *s, size_t len, char *out)
 {
+	return paste_restore_marks(s, len, out, NULL, 0, NULL);
+}
+
+size_t paste_restore_marks(const char *s, size_t len, char *out, size_t *marks, size_t max,
+			   size_t *n_marks)
+{
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, end = len, o = 0;
+
+	if (n_marks)
+		*n_marks = 0;
 
 	unwrap_backticks(s, &i, &end);
 	while (i < end) {
@@ -183,6 +192,7 @@ size_t paste_restore(const char *s, size_t len, char *out)
 		size_t n = 0;
 		int t = -1;
 
+		cp = 0;
 		if (u[i] >= 0x80) {
 			n = utf8_at(u + i, end - i, &cp);
 			if (n)
@@ -194,6 +204,9 @@ size_t paste_restore(const char *s, size_t len, char *out)
 			out[o++] = s[i++];
 			continue;
 		}
+		/* U+2026 itself: where systemd cut a line (kb-cut.h), or a forum's "..." */
+		if (cp == 0x2026 && marks && *n_marks < max)
+			marks[(*n_marks)++] = o;
 		/* every replacement is no longer than what it replaces */
 		memcpy(out + o, text, (size_t)t);
 		o += (size_t)t;

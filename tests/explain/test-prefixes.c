@@ -28,6 +28,7 @@
 
 #include "vfd.h"
 #include "tap-result.h"
+#include "set-lines.h"
 
 #define LINE_MAX_TEST 4096
 
@@ -231,29 +232,6 @@ static const struct {
 	{ "Markdown inline code", backticks },
 };
 
-/* the line column of a set: 2 in threads.tsv, 3 in binaries.tsv (by its header) */
-static int line_column(const char *header)
-{
-	if (strcmp(header, "kind\tline\turl") == 0)
-		return 2;
-	if (strcmp(header, "program\tlevel\tline\tsource") == 0)
-		return 3;
-	return 0;
-}
-
-static char *field(char *row, int column)
-{
-	char *f = row;
-
-	for (int c = 1; c < column && f; c++) {
-		f = strchr(f, '\t');
-		f = f ? f + 1 : NULL;
-	}
-	if (f && strchr(f, '\t'))
-		*strchr(f, '\t') = '\0';
-	return f;
-}
-
 /* 1 and a failed test when @got is not what @bare allows (differs()), else 0 */
 static unsigned int changed(const struct reading *bare, const struct reading *got, bool log_format,
 			    const char *set, unsigned int lineno, const char *how)
@@ -270,33 +248,19 @@ static unsigned int changed(const struct reading *bare, const struct reading *go
 
 static void check_set(struct vfd_kb *kb, const char *path)
 {
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	unsigned int lineno = 0, lines = 0, tried = 0, copied = 0, broken = 0;
-	FILE *f = fopen(path, "r");
-	char *buf = NULL, text[LINE_MAX_TEST], how[128];
-	size_t cap = 0;
-	ssize_t n;
-	int column = 0;
+	unsigned int lines = 0, tried = 0, copied = 0, broken = 0;
+	struct set_lines set;
+	char text[LINE_MAX_TEST], how[128], *line;
+	struct reading bare, got;
+	const char *base;
+	unsigned int lineno;
 
-	if (!f) {
-		result(false, "cannot open '%s'", path);
+	if (set_open(&set, path) < 0)
 		return;
-	}
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		struct reading bare, got;
-		char *line;
-
-		lineno++;
-		if (n && buf[n - 1] == '\n')
-			buf[--n] = '\0';
-		if (lineno == 1) {
-			column = line_column(buf);
-			if (!column)
-				break;
-			continue;
-		}
-		line = field(buf, column);
-		if (!line || !*line || read_line(kb, line, &bare) < 0)
+	base = set.base;
+	while ((line = set_next(&set))) {
+		lineno = set.lineno;
+		if (!*line || read_line(kb, line, &bare) < 0)
 			continue;
 		lines++;
 		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
@@ -320,12 +284,7 @@ static void check_set(struct vfd_kb *kb, const char *path)
 			broken += changed(&bare, &got, true, base, lineno, how);
 		}
 	}
-	free(buf);
-	fclose(f);
-	if (!column) {
-		result(false, "%s: expected the header of threads.tsv or binaries.tsv", base);
-		return;
-	}
+	set_close(&set);
 	result(broken == 0,
 	       "%s: %u lines, %u readings behind %zu prefixes, %u in %zu kinds of copy, %u changed",
 	       base, lines, tried, sizeof(prefixes) / sizeof(prefixes[0]), copied,

@@ -9,6 +9,9 @@
  * The matcher must stay linear: a slow unit fails with -timeout. The input
  * after several dmesg time stamps, read twice, must read the same from the
  * matcher's cache (lib/logs/kb-cache.c) as from a knowledge base without one.
+ * Each "..." of the input (the first four) is also taken as a place where
+ * systemd may have cut the line (lib/logs/kb-cut.c): the reading's places
+ * and values lie in the line, none of its values spans a cut.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "vfd.h"
 #include "kb-cause.h"
 #include "kb-cache.h"
+#include "kb-cut.h"
 #include "kb-internal.h"
 #include "explain-unknown.h"
 
@@ -73,6 +77,27 @@ static bool reassuring(const char *p, size_t size)
 	return false;
 }
 
+/* the input read as cut at its "..." */
+static void read_as_cut(const char *p, size_t size)
+	size_t marks[KB_CUT_MARKS_MAX], n = 0;
+	struct vfd_kb_match m;
+	int r;
+	for (size_t i = 0; i + 3 <= size && n < KB_CUT_MARKS_MAX; i++)
+		if (memcmp(p + i, "...", 3) == 0) {
+			marks[n++] = i;
+			i += 2;
+		}
+	/* a line systemd cut is a terminal's width (and a cut reading runs many patterns) */
+	if (!n || size > 200)
+		return;
+	r = kb_match_cut(kb, p, size, marks, n, &m);
+	if (r < 0 || r > 1 || (r == 1 && (!m.cut || m.start > m.end || m.end > size)))
+		abort();
+	for (size_t v = 0; r == 1 && v < m.n_values; v++)
+		if (m.value_start[v] > m.value_end[v] || m.value_end[v] > size)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
@@ -90,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plain->lines_read = KB_CACHE_AFTER;
 	}
 	cached_as_fresh(p, size);
+	read_as_cut(p, size);
 	/* the whole input as one line */
 	if (vfd_kb_match(kb, p, size, &m) == 1) {
 		char *fix = vfd_kb_expand(m.entry->n_fixes ? m.entry->fixes[0] : "%slot%", &m);

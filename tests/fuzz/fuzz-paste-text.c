@@ -3,7 +3,9 @@
  * libFuzzer target: a pasted line read back as printed (paste-text.c). On
  * any bytes: the text never grows, no byte outside ASCII appears that was
  * not there, and a line that the word-at-a-time test passes is kept byte
- * for byte. On the printable ASCII of the input, copied the ways a web page
+ * for byte; the places of U+2026 that paste_restore_marks() reports rise,
+ * hold "..." in the text it writes, and are as many as the ellipses it
+ * read (up to its room). On the printable ASCII of the input, copied the ways a web page
  * or forum copies text: the copy reads back as that ASCII exactly.
  */
 #include <stdbool.h>
@@ -26,6 +28,26 @@ static void any_bytes(const char *in, size_t size, char *out)
 			abort();
 	if (!paste_suspect(in, size) && (n != size || memcmp(in, out, size)))
 		abort();
+	{
+		char *again = malloc(size + 1);
+		size_t marks[3], n_marks = 9, m, ellipses = 0;
+
+		if (!again)
+			return;
+		m = paste_restore_marks(in, size, again, marks, 3, &n_marks);
+		if (m != n || memcmp(again, out, n) != 0 || n_marks > 3)
+			abort();
+		for (size_t k = 0; k < n_marks; k++)
+			if ((k && marks[k] <= marks[k - 1]) || marks[k] + 3 > n ||
+			    memcmp(out + marks[k], "...", 3) != 0)
+				abort();
+		/* every U+2026 of the input is one (a backtick wrap only drops ASCII) */
+		for (size_t i = 0; i + 3 <= size; i++)
+			ellipses += memcmp(in + i, "\u2026", 3) == 0;
+		if (n_marks != (ellipses < 3 ? ellipses : 3))
+			abort();
+		free(again);
+	}
 }
 
 /* the copy of ASCII character @c, the @k-th way of those that copy it */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reading a log line that systemd shortened to the terminal's width
+ * (kb-cut.c): `systemctl status` without a pager and `journalctl
+ * --no-full` keep the start and the end of a long message and put U+2026
+ * where the middle was left out. Such a line is matched as "head, a gap
+ * of unknown text, tail".
+ */
+#ifndef VFD_KB_CUT_H
+#define VFD_KB_CUT_H
+
+#include <stddef.h>
+
+#include "vfd.h"
+
+struct kb_cut_index;
+
+/* ellipses of one line that are looked at; more are read as the text "..." */
+#define KB_CUT_MARKS_MAX	4
+
+/*
+ * the literal text of a pattern that must match on each side of a cut
+ * (tests/explain/dev/README.md, "Tenth round": measured at 80, 100 and 120
+ * columns)
+ */
+#define KB_CUT_HEAD_MIN		12	/* characters before the first cut */
+#define KB_CUT_TAIL_MIN		3	/* characters after the last cut */
+
+/*
+ * kb_match_cut - the entry that best explains @text[0..len), where each of
+ * the @n_marks places in @marks (ascending, at most KB_CUT_MARKS_MAX) holds
+ * the three bytes "..." that stand for an ellipsis: either the text "..."
+ * or a cut of unknown text (at least one of them a cut). A pattern matches
+ * when it can match the text before a cut as the start of one instance and
+ * the text after it as the rest, with at least KB_CUT_HEAD_MIN of its
+ * literal characters before the first cut and KB_CUT_TAIL_MIN after the
+ * last; among those that do, the highest rank (as vfd_kb_match), then the
+ * most literal characters matched. Values that lie across a cut are left
+ * out. Slow (every pattern one of whose words the line holds is run), for
+ * the few lines that carry an ellipsis: lines over 1 KiB are not read as
+ * cut, and the work on one line is capped (m->incomplete when it ran out).
+ * Returns: 1 with @m filled (m->cut set), 0 none, -ENOMEM, -EINVAL.
+ */
+int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
+		 size_t n_marks, struct vfd_kb_match *m);
+
+/*
+ * kb_match_cut_over - a line with ellipses at @marks that vfd_kb_match()
+ * read as @whole (1 with @m, 0 none, or its error): the cut reading
+ * replaces @m where it ranks higher (no reading, a wrapper or a family
+ * against a program's own entry); the whole line's reading stands where a
+ * dedicated entry read it (the ellipsis was a forum's "..."). Returns 1, 0
+ * or a negative errno as vfd_kb_match().
+ */
+int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
+		      size_t n_marks, int whole, struct vfd_kb_match *m);
+
+void kb_cut_index_free(struct kb_cut_index *ix);
+
+#endif

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Lines cut short by systemd (lib/logs/kb-cut.c): the head, an unknown gap
+ * and the tail matched by hand-made patterns; the guards (literal text on
+ * each side), the ellipsis at the start and the end, two ellipses, an
+ * ellipsis that was a forum's "...", a value across the cut, and explain
+ * reading a U+2026 of a pasted line as a cut.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vfd.h"
+#include "kb-cut.h"
+
+#define ENTRY(id, kind, match) \
+	"id: " id "\nlayer: kernel\nkind: " kind "\ntitle: t\nsource: linux:a.c:f\n" \
+	"match: " match "\nmeaning: m\ncause: c\nfix: f\n\n"
+
+static const char kb_text[] =
+	"format: 1\n\n"
+	ENTRY("t.reset", "reset", "vfio-pci %slot%: cannot reset device after the bus was locked")
+	ENTRY("t.bar", "bar-resource", "vfio-pci %slot%: BAR %bar%: can't reserve memory region of the device")
+	ENTRY("t.probe", "binding", "probe with driver %word% failed with error %errno%")
+	ENTRY("t.dots", "config", "waiting for the device... giving up after %num% tries")
+	ENTRY("t.short", "config", "abcd efgh ijkl mnop qrst uvwx")
+	ENTRY("t.named", "config", "the device named %word% was removed from the bus");
+
+static struct vfd_kb *kb;
+
+static int setup(void **state)
+{
+	struct vfd_parse_error err;
+
+	(void)state;
+	return vfd_kb_parse(kb_text, strlen(kb_text), &kb, &err);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vfd_kb_free(kb);
+	return 0;
+}
+
+/*
+ * @line with "~" where systemd's ellipsis is, as the matcher gets it: each
+ * "~" becomes "..." and its place a mark. The entry read, or NULL.
+ */
+static const char *read_cut(const char *line, struct vfd_kb_match *m)
+{
+	static char text[512];
+	size_t marks[KB_CUT_MARKS_MAX], n = 0, o = 0;
+	int r;
+
+	for (const char *c = line; *c; c++) {
+		if (*c == '~') {
+			if (n < KB_CUT_MARKS_MAX)
+				marks[n++] = o;
+			memcpy(text + o, "...", 3);
+			o += 3;
+		} else {
+			text[o++] = *c;
+		}
+	}
+	text[o] = '\0';
+	r = kb_match_cut(kb, text, o, marks, n, m);
+	assert_true(r >= 0);
+	return r == 1 ? m->entry->id : NULL;
+}
+
+static void assert_reads(const char *line, const char *id)
+{
+	struct vfd_kb_match m;
+	const char *got = read_cut(line, &m);
+
+	if (!id) {
+		if (got)
+			print_error("'%s' read as %s\n", line, got);
+		assert_null(got);
+		return;
+	}
+	if (!got || strcmp(got, id) != 0)
+		print_error("'%s' read as %s, expected %s\n", line, got ? got : "nothing", id);
+	assert_non_null(got);
+	assert_string_equal(got, id);
+	assert_true(m.cut);
+}
+
+static void head_gap_tail(void **state)
+{
+	(void)state;
+	/* systemd's cut: most of the start, the last few characters */
+	assert_reads("kernel: vfio-pci 0000:01:00.0: cannot reset dev~s locked", "t.reset");
+	assert_reads("vfio-pci 0000:01:00.0: BAR 2: can't reserve mem~e device", "t.bar");
+	/* the gap may hold whole words of the pattern */
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset~locked", "t.reset");
+	/* head and tail must belong to one instance, in order */
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset dev~the device", NULL);
+	/* the tail must be the end of the pattern's text, not any text */
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset dev~zzz qqq", NULL);
+}
+
+static void guards(void **state)
+{
+	(void)state;
+	/* too little of the pattern before the cut (under KB_CUT_HEAD_MIN) */
+	assert_reads("vfio-pci 0000:01:00.0: ca~s locked", NULL);
+	/* twelve: "vfio-pci", ':', "can" (the slot's ':' and '.' are not the pattern's text) */
+	assert_reads("vfio-pci 0000:01:00.0: can~s locked", "t.reset");
+	/* a very short head: the ellipsis at the start */
+	assert_reads("~ter the bus was locked", NULL);
+	/* too little after it: the ellipsis at the very end needs a pattern that ends there */
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset device after t~", NULL);
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset device after t~d", NULL);
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset device after t~ked", "t.reset");
+}
+
+static void values_across_the_cut(void **state)
+{
+	struct vfd_kb_match m;
+
+	(void)state;
+	/* the name runs into the cut: only its ends are known, it is left out */
+	assert_non_null(read_cut("the device named nvid~ia was removed from the bus", &m));
+	assert_string_equal(m.entry->id, "t.named");
+	assert_null(vfd_kb_match_value(&m, VFD_KB_WORD));
+	/* an errno's text after the cut is no literal text of the pattern */
+	assert_null(read_cut("nvidia 0000:02:00.0: probe with driver nvidia failed with error Inval~ment", &m));
+	assert_non_null(read_cut("nvidia 0000:02:00.0: probe with driver nvidia fa~error -22", &m));
+	assert_string_equal(vfd_kb_match_value(&m, VFD_KB_WORD), "nvidia");
+	assert_string_equal(vfd_kb_match_value(&m, VFD_KB_ERRNO), "-22");
+	/* the slot before the cut is whole and given */
+	assert_non_null(read_cut("vfio-pci 0000:01:00.0: cannot reset device~s locked", &m));
+	assert_string_equal(vfd_kb_match_value(&m, VFD_KB_SLOT), "0000:01:00.0");
+}
+
+static void real_dots_and_two_marks(void **state)
+{
+	(void)state;
+	/* a "..." of the message itself, pasted as U+2026, with a cut after it */
+	assert_reads("waiting for the device~ giving up af~ tries", "t.dots");
+	/* (the same "..." with no cut after it: explain reads the whole line
+	   first, explain_reads_a_pasted_cut) */
+	/* two cuts: head, middle and tail of one instance */
+	assert_reads("vfio-pci 0000:01:00.0: cannot reset de~er the~locked", "t.reset");
+	/* too short a pattern on either side stays unread */
+	assert_reads("abcd efgh~x", NULL);
+}
+
+static void explain_reads_a_pasted_cut(void **state)
+{
+	const char *line = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot reset "
+			   "device af\u2026us was locked";
+	const char *dots = "Dec 05 10:00:00 host kernel: waiting for the device\u2026 giving up "
+			   "after 3 tries";
+	struct vfd_explain *ex = vfd_explain_new(kb);
+
+	(void)state;
+	assert_non_null(ex);
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_int_equal(vfd_explain_count(ex), 1);
+	assert_string_equal(vfd_explain_problem(ex, 0)->entry->id, "t.reset");
+	assert_true(vfd_explain_problem(ex, 0)->match.cut);
+	/* a forum's "..." (U+2026) in a whole message: read whole, not cut */
+	assert_int_equal(vfd_explain_feed(ex, dots, strlen(dots)), 1);
+	assert_int_equal(vfd_explain_count(ex), 2);
+	assert_string_equal(vfd_explain_problem(ex, 1)->entry->id, "t.dots");
+	assert_false(vfd_explain_problem(ex, 1)->match.cut);
+	vfd_explain_free(ex);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(head_gap_tail),
+		cmocka_unit_test(guards),
+		cmocka_unit_test(values_across_the_cut),
+		cmocka_unit_test(real_dots_and_two_marks),
+		cmocka_unit_test(explain_reads_a_pasted_cut),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
