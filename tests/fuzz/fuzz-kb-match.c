@@ -79,9 +79,11 @@ static bool reassuring(const char *p, size_t size)
 
 /* the input read as cut at its "..." */
 static void read_as_cut(const char *p, size_t size)
+{
 	size_t marks[KB_CUT_MARKS_MAX], n = 0;
 	struct vfd_kb_match m;
 	int r;
+
 	for (size_t i = 0; i + 3 <= size && n < KB_CUT_MARKS_MAX; i++)
 		if (memcmp(p + i, "...", 3) == 0) {
 			marks[n++] = i;
