@@ -69,7 +69,9 @@ held_out "platform trees" "$top/tests/platforms-heldout/score"
 # (tests/explain/dev/kind-agreement/README.md): a report, like the sets above
 kind_agreement() {
 	"$top/tests/explain/dev/kind-agreement/agreement" --write-sets "$normal" &&
-		"$top/tests/explain/heldout/score" "$1" "$normal/labels-a.tsv" "$normal/labels-b.tsv"
+		"$top/tests/explain/heldout/score" "$1" "$normal/labels-a.tsv" "$normal/labels-b.tsv" &&
+		"$top/tests/explain/heldout/labels-b/compare" --write-set "$normal/threads-b.tsv" &&
+		"$top/tests/explain/heldout/score" "$1" "$normal/threads-b.tsv"
 }
 held_out "kind agreement of two labellers" kind_agreement
 
