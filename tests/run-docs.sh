@@ -49,6 +49,14 @@ for cmd in $cmds; do
 	done
 done
 
+# groff's fonts have no glyph for the ellipsis character (U+2026): man warns
+# "can't find special character 'u2026'" when it renders the page
+if grep -q "$(printf '\342\200\246')" "$man"; then
+	not_ok "man page has no ellipsis character (write ... or the word)"
+else
+	ok "man page has no ellipsis character (write ... or the word)"
+fi
+
 # SPDX headers in the first three lines (after a shebang, a shellcheck
 # directive or scdoc's title): the man page, the completions, the packaging
 # files, every script and unit; not the test inputs (corpus, cases, expected)
