@@ -277,7 +277,7 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, struct field *
 	char words[PATTERN_MAX + 4];
 	int r;
 
-	if (array_reserve((void **)&kb->patterns, &kb->cap_patterns, kb->n_patterns, sizeof(*p), 8) < 0)
+	if (array_reserve_raw((void **)&kb->patterns, &kb->cap_patterns, kb->n_patterns, sizeof(*p), 8) < 0)
 		return -ENOMEM;
 	p = &kb->patterns[kb->n_patterns];
 	memset(p, 0, sizeof(*p));
@@ -464,7 +464,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		}
 	}
 	if (r == 0)
-		r = array_reserve((void **)&kb->entries, &kb->cap_entries, kb->n_entries, sizeof(e), 8);
+		r = array_reserve_raw((void **)&kb->entries, &kb->cap_entries, kb->n_entries, sizeof(e), 8);
 	if (r < 0) {
 		/* drop the patterns this entry compiled */
 		for (size_t i = first_pattern; i < kb->n_patterns; i++)
