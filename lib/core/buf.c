@@ -92,7 +92,7 @@ void tbuf_clear(struct tbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int array_reserve(void **items, size_t *cap, size_t n, size_t size, size_t first)
+int array_reserve_raw(void **items, size_t *cap, size_t n, size_t size, size_t first)
 {
 	size_t ncap = *cap ? *cap : (first ? first : 1);
 	void *nv;
@@ -107,8 +107,17 @@ int array_reserve(void **items, size_t *cap, size_t n, size_t size, size_t first
 	nv = realloc(*items, ncap * size);
 	if (!nv)
 		return -ENOMEM;
-	memset((char *)nv + *cap * size, 0, (ncap - *cap) * size);
 	*items = nv;
 	*cap = ncap;
 	return 0;
+}
+
+int array_reserve(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t old = *cap;
+	int r = array_reserve_raw(items, cap, n, size, first);
+
+	if (r == 0 && *cap > old)
+		memset((char *)*items + old * size, 0, (*cap - old) * size);
+	return r;
 }

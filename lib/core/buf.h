@@ -63,5 +63,11 @@ int strv_vappendf(char ***strv, const char *fmt, va_list ap) __attribute__((form
  * elements are zeroed. 0, or -ENOMEM with the array as it was.
  */
 int array_reserve(void **items, size_t *cap, size_t n, size_t size, size_t first);
+/*
+ * the same without zeroing, for arrays whose elements are each written in
+ * full when added: the built-in knowledge base's 9,000 patterns of 160
+ * bytes were zeroed at each doubling, a twentieth of explain's start-up
+ */
+int array_reserve_raw(void **items, size_t *cap, size_t n, size_t size, size_t first);
 
 #endif

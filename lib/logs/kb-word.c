@@ -22,25 +22,25 @@
 #include <immintrin.h>
 #endif
 
-unsigned int kb_byte_commonness(unsigned char c)
-{
-	static const unsigned char letters[26] = {
-		82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24,
-		67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
-	};
-
-	if (c >= 'a' && c <= 'z')
-		return letters[c - 'a'];
-	if (c >= 'A' && c <= 'Z')
-		return letters[c - 'A'];
-	if (c == ' ')
-		return 150;
-	if (c >= '0' && c <= '9')
-		return 40;
-	if (c == ':' || c == '.' || c == ',')
-		return 30;
-	return 10;
-}
+/*
+ * letters by their frequency in English (case aside), a blank the most
+ * common, then digits and ':', '.', ',', any other byte 10; kept less 10, so
+ * that the others are the table's zeros. A table, not a function: it is
+ * asked four times a window of every word at start-up.
+ */
+#define LETTER(c, n)	[c] = (n) - 10, [(c) - 'a' + 'A'] = (n) - 10
+const int16_t kb_commonness_less10[256] = {
+	LETTER('a', 82), LETTER('b', 15), LETTER('c', 28), LETTER('d', 43), LETTER('e', 127),
+	LETTER('f', 22), LETTER('g', 20), LETTER('h', 61), LETTER('i', 70), LETTER('j', 2),
+	LETTER('k', 8), LETTER('l', 40), LETTER('m', 24), LETTER('n', 67), LETTER('o', 75),
+	LETTER('p', 19), LETTER('q', 1), LETTER('r', 60), LETTER('s', 63), LETTER('t', 91),
+	LETTER('u', 28), LETTER('v', 10), LETTER('w', 24), LETTER('x', 2), LETTER('y', 20),
+	LETTER('z', 1),
+	[' '] = 150 - 10,
+	['0' ... '9'] = 40 - 10,
+	[':'] = 30 - 10, ['.'] = 30 - 10, [','] = 30 - 10,
+};
+#undef LETTER
 
 /* a class that is one byte of the line, case aside: a letter or kept punctuation */
 static bool plain_class(unsigned char c)

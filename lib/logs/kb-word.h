@@ -57,7 +57,11 @@ struct kb_word {
 };
 
 /* how common byte @c is in a log line: letters by their frequency in English */
-unsigned int kb_byte_commonness(unsigned char c);
+extern const int16_t kb_commonness_less10[256];
+static inline unsigned int kb_byte_commonness(unsigned char c)
+{
+	return (unsigned int)(10 + kb_commonness_less10[c]);
+}
 /* the head of the word @mapped (@len bytes by class) */
 void kb_word_head_init(struct kb_word_head *h, const unsigned char *mapped, uint32_t len);
 /* @w for the word @mapped (@len bytes by class, two or more; kept, not copied) */
