@@ -521,8 +521,18 @@ int entry_options_edit(const char *text, size_t len, const struct cmdline_edit *
 			strv_addf(&add, "%s", *t);
 	}
 	for (size_t l = 0; l < nlines; l++) {
-		sh_cut_words(text, lines[l].start, lines[l].end, lines[l].words, lines[l].nwords,
-			     drops[l], &sp);
+		bool all_cut = lines[l].nwords > 0;
+
+		for (size_t i = 0; i < lines[l].nwords; i++)
+			all_cut = all_cut && drops[l][i];
+		/*
+		 * the blank after "options" stays unless every word goes: cutting it
+		 * with a first word would join "options" to whatever separated the
+		 * next word (a '\r' or form feed the kernel also splits at), and the
+		 * line would no longer read as an options line
+		 */
+		sh_cut_words(text, all_cut ? lines[l].start : lines[l].start + 1, lines[l].end,
+			     lines[l].words, lines[l].nwords, drops[l], &sp);
 		if (l + 1 < nlines)
 			continue;
 		/* the words go after the last kept word of the last options line */

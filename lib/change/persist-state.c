@@ -284,6 +284,12 @@ int pstate_parse(const char *text, size_t len, struct pstate *s, unsigned int *l
 		ln++;
 		if (!w)
 			return -ENOMEM;
+		/* the tool never writes a NUL: a word cut at one would come back different */
+		if (memchr(text + pos, '\0', end - pos)) {
+			vfd_strv_free(w);
+			*line = ln;
+			return -EINVAL;
+		}
 		if (n && w[0][0] != '#')
 			r = pstate_parse_line(s, w, n);
 		vfd_strv_free(w);

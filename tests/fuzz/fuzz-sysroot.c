@@ -61,6 +61,12 @@ static void string(struct input *in, char *out, size_t max, bool plain)
 			out[o++] = c;
 	}
 	out[o] = '\0';
+	/*
+	 * a name in the tree may be quoted as evidence (the entries of a
+	 * directory): one that spells the marker would be a false escape
+	 */
+	for (char *m; (m = strstr(out, MARKER)); )
+		*m = '_';
 }
 
 static char base[64];		/* the private directory; base/root is the sysroot */

@@ -348,6 +348,12 @@ static void entry_cases(void **state)
 		{ "# options x\noptionsfoo y\n", "# options x\noptionsfoo y\noptions intel_iommu=on\n" },
 		{ "options acpi_osi=\"Windows 2015\" rw\n",
 		  "options acpi_osi=\"Windows 2015\" rw intel_iommu=on\n" },
+		/* the first word goes, the blank after "options" stays (found by
+		 * fuzz-persist-grub: a carriage return or form feed after the word
+		 * was left against "options", and the line read as no options line) */
+		{ "options intel_iommu=off quiet\n", "options quiet intel_iommu=on\n" },
+		{ "options intel_iommu=off\rquiet\n", "options \rquiet intel_iommu=on\n" },
+		{ "options intel_iommu=off\fquiet\n", "options \fquiet intel_iommu=on\n" },
 	};
 	struct cmdline_edit ed = { .add = on, .remove = bad };
 
