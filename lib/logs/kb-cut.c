@@ -9,7 +9,9 @@
  * ellipsis, the rest keeps its end. A message of 300 bytes or more is cut
  * at its end instead (percent 100). The ellipsis is U+2026 in a UTF-8
  * locale (also when the C locale was not asked for: is_locale_utf8()), and
- * "..." only where a non-UTF-8 locale was set explicitly. journalctl shows
+ * "..." where a locale that is not UTF-8 was set (LANG, LC_ALL, LC_CTYPE;
+ * "C" too) or SYSTEMD_UTF8=0: three columns, so the head is then
+ * ((W - 3) * 90 + 50) / 100 bytes (kb_cut_ascii_marks() finds such dots). journalctl shows
  * lines in full by default (arg_full), and `systemctl status` when its
  * output goes to a pager or a pipe (get_output_flags()): the cut lines
  * users paste come from `systemctl status --no-pager` and `journalctl
@@ -33,6 +35,7 @@
 
 #include "kb-cut.h"
 #include "kb-internal.h"
+#include "kb-stamp.h"
 
 /* longer lines are not read as cut: systemd cuts to a terminal's width */
 #define CUT_LINE_MAX	1024
@@ -573,6 +576,76 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 	kb_match_fill(kb, best, cap, text, drop, m);
 	m->cut = true;
 	return 1;
+}
+
+/*
+ * a message cut with "..." (string-util.c ascii_ellipsize_mem(), percent 90):
+ * its first x = (n * 90 + 50) / 100 bytes, then the last n - x, n = W - 3.
+ * The tail is about a tenth of n, so the n that can give @tail are near
+ * ten times it.
+ */
+static bool ascii_cut_fits(size_t head, size_t tail)
+{
+	size_t from = tail * 10 > 30 ? tail * 10 - 30 : 0;
+
+	for (size_t n = from; n <= tail * 10 + 30; n++) {
+		size_t x = (n * 90 + 50) / 100;
+
+		if (x == head && n - x == tail)
+			return true;
+		if (x > head)
+			break;
+	}
+	return false;
+}
+
+/* where the message may start, a line's start or the end of a journal prefix's ": " */
+#define ASCII_CUT_PREFIX_MAX	160
+
+/* does a "..." at @at fit a cut of a message starting at the line's start or after a ": "? */
+static bool ascii_cut_at(const char *text, size_t len, size_t at)
+{
+	size_t tail = len - at - 3;
+
+	if (tail < KB_CUT_TAIL_MIN)
+		return false;
+	/*
+	 * the whole line as the message, unless it starts with dmesg's stamp:
+	 * the kernel's ring buffer as dmesg prints it is never cut, and the
+	 * journal puts its own prefix before such a stamp
+	 */
+	if (!kb_stamp_len((const unsigned char *)text, len) && ascii_cut_fits(at, tail))
+		return true;
+	for (size_t s = 0; s + 2 <= at && s < ASCII_CUT_PREFIX_MAX; s++)
+		if (text[s] == ':' && text[s + 1] == ' ' && ascii_cut_fits(at - s - 2, tail))
+			return true;
+	return false;
+}
+
+size_t kb_cut_ascii_marks(const char *text, size_t len, size_t *marks, size_t max)
+{
+	size_t n = 0;
+
+	if (len > CUT_LINE_MAX)
+		return 0;
+	for (size_t p = 0; n < max && p + 3 < len;) {
+		const char *dots = memmem(text + p, len - p, "...", 3);
+		size_t run, end;
+
+		if (!dots)
+			break;
+		run = (size_t)(dots - text);
+		for (end = run + 3; end < len && text[end] == '.'; end++)
+			;
+		/* in a run of more dots the cut's three may be any three of them: the first that fits */
+		for (size_t at = run; at + 3 <= end; at++)
+			if (ascii_cut_at(text, len, at)) {
+				marks[n++] = at;
+				break;
+			}
+		p = end;
+	}
+	return n;
 }
 
 int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,

@@ -55,6 +55,18 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
 		      size_t n_marks, int whole, struct vfd_kb_match *m);
 
+/*
+ * kb_cut_ascii_marks - the places of @text[0..len) where three ASCII dots may
+ * be systemd's ellipsis: in a locale that is not UTF-8 it writes "..." for
+ * it, three columns wide, and keeps ((W - 3) * 90 + 50) / 100 bytes of a
+ * message of W columns before it and the rest of the W after it (kb-cut.c).
+ * A "..." counts where the bytes after it and the bytes before it, from the
+ * line's start or from a ": " before it (where a journal prefix ends), are
+ * such a split, with KB_CUT_TAIL_MIN bytes after it at least. The first
+ * @max such places into @marks, ascending. Returns their number.
+ */
+size_t kb_cut_ascii_marks(const char *text, size_t len, size_t *marks, size_t max);
+
 void kb_cut_index_free(struct kb_cut_index *ix);
 
 #endif

@@ -89,6 +89,17 @@ static void read_as_cut(const char *p, size_t size)
 			marks[n++] = i;
 			i += 2;
 		}
+	/* where three ASCII dots may be systemd's: each at a "...", rising, in the line */
+	{
+		size_t am[KB_CUT_MARKS_MAX], an = kb_cut_ascii_marks(p, size, am, KB_CUT_MARKS_MAX);
+
+		if (an > KB_CUT_MARKS_MAX)
+			abort();
+		for (size_t k = 0; k < an; k++)
+			if ((k && am[k] < am[k - 1] + 3) || am[k] + 3 > size ||
+			    memcmp(p + am[k], "...", 3) != 0)
+				abort();
+	}
 	/* a line systemd cut is a terminal's width (and a cut reading runs many patterns) */
 	if (!n || size > 200)
 		return;
