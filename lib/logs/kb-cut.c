@@ -214,6 +214,7 @@ struct cut_run {
 	const unsigned char *line;
 	size_t len;
 	uint32_t steps;			/* left of CUT_STEP_BUDGET */
+	bool chopped;			/* one cut, at the end: no tail (kb_match_chopped()) */
 	/* the best match of this pattern so far */
 	bool found;
 	struct cut_thread best;
@@ -237,7 +238,10 @@ static unsigned int total(const struct cut_thread *t)
 /* a thread reached the end of the pattern */
 static void matched(struct cut_run *cr, const struct cut_thread *t)
 {
-	if (!t->gaps || t->before < KB_CUT_HEAD_MIN || t->after < KB_CUT_TAIL_MIN)
+	if (!t->gaps)
+		return;
+	if (cr->chopped ? t->before < KB_CUT_CHOP_HEAD_MIN
+			: t->before < KB_CUT_HEAD_MIN || t->after < KB_CUT_TAIL_MIN)
 		return;
 	/* the most literal text, then the earliest start, then the longest (runs are greedy) */
 	if (cr->found && (total(t) < total(&cr->best) ||
@@ -495,11 +499,11 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 	}
 }
 
-int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
-		 size_t n_marks, struct vfd_kb_match *m)
+static int match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
+		     size_t n_marks, bool chopped, struct vfd_kb_match *m)
 {
 	struct cut_run cr = { .kb = kb, .line = (const unsigned char *)text, .len = len,
-			      .steps = CUT_STEP_BUDGET };
+			      .steps = CUT_STEP_BUDGET, .chopped = chopped };
 	const struct kb_pattern *best = NULL;
 	struct cut_thread best_t = { 0 };
 	unsigned int best_rank = 0;
@@ -646,6 +650,34 @@ size_t kb_cut_ascii_marks(const char *text, size_t len, size_t *marks, size_t ma
 		p = end;
 	}
 	return n;
+}
+
+int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
+		 size_t n_marks, struct vfd_kb_match *m)
+{
+	return match_cut(kb, text, len, marks, n_marks, false, m);
+}
+
+int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
+{
+	/* the line and a "..." where its end was lost: the cut's three bytes */
+	char buf[CUT_LINE_MAX + 3];
+	size_t mark = len;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if (!kb || !text)
+		return -EINVAL;
+	if (len + 3 > CUT_LINE_MAX || len < 4)
+		return 0;
+	memcpy(buf, text, len);
+	memcpy(buf + len, "...", 3);
+	r = match_cut(kb, buf, len + 3, &mark, 1, true, m);
+	/* the values point into the text given: none may lie in the added dots */
+	if (r == 1 && m->end > len)
+		m->end = len;
+	m->chopped = r == 1;
+	return r;
 }
 
 int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,

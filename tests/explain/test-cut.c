@@ -20,7 +20,10 @@
  *     codeset is not UTF-8, "C" included; or SYSTEMD_UTF8=0) the ellipsis is
  *     "...", three columns: the first ((W - 3) * 90 + 50) / 100 bytes, "...",
  *     the last bytes that fill W. The lines with a byte beyond ASCII are
- *     left out there (systemd cuts those by another rule).
+ *     left out there (systemd cuts those by another rule);
+ *   - chopped by a pager (less -S: the first @columns characters of the
+ *     journal line, no mark at all), read with vfd_explain_set_chopped()
+ *     as `explain --chopped` reads it.
  * Each cut line's reading is counted: kept (the bare reading's entry),
  * lost (no problem or harmless reading, or only a wrapper's), or changed
  * (another entry of another kind, by the cut reading of kb-cut.c: a wrong
@@ -50,17 +53,24 @@ static const char journal_prefix[] = "Dec 05 10:00:00 host kernel: ";
  * terminal widths and the ellipsis (U+2026, or "..." in a locale that is not
  * UTF-8), and the fewest readings each must keep (tests/explain/dev/README.md)
  */
+enum cut_mark { MARK_ELLIPSIS, MARK_DOTS, MARK_NONE };
+
+static const char *const mark_names[] = { "U+2026", "\"...\"", "chopped" };
+
 static const struct {
 	unsigned int columns;
-	bool ascii;
+	enum cut_mark mark;
 	unsigned int kept_floor;
 } widths[] = {
-	{ 80, false, 320 },
-	{ 100, false, 415 },
-	{ 120, false, 305 },
-	{ 80, true, 265 },
-	{ 100, true, 340 },
-	{ 120, true, 240 },
+	{ 80, MARK_ELLIPSIS, 320 },
+	{ 100, MARK_ELLIPSIS, 415 },
+	{ 120, MARK_ELLIPSIS, 305 },
+	{ 80, MARK_DOTS, 265 },
+	{ 100, MARK_DOTS, 340 },
+	{ 120, MARK_DOTS, 240 },
+	{ 80, MARK_NONE, 260 },
+	{ 100, MARK_NONE, 350 },
+	{ 120, MARK_NONE, 245 },
 };
 
 /* the bytes of the first @cols characters of UTF-8 @s (each one column) */
@@ -112,6 +122,18 @@ static bool systemd_cut(const char *msg, unsigned int columns, bool ascii, char 
 	return true;
 }
 
+/* the journal line of @msg as less -S shows it on @columns columns; false when it fits */
+static bool pager_chop(const char *msg, unsigned int columns, char *out, size_t size)
+{
+	size_t len = strlen(msg), prefix = strlen(journal_prefix);
+
+	if (prefix + cols_of(msg, len) <= columns)
+		return false;
+	snprintf(out, size, "%s%.*s", journal_prefix, (int)bytes_of_cols(msg, len, columns - prefix),
+		 msg);
+	return true;
+}
+
 struct reading {
 	bool any;		/* a problem or harmless reading by a non-wrapper */
 	bool cut;		/* read from a shortened line */
@@ -120,7 +142,7 @@ struct reading {
 	char kind[32];
 };
 
-static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
+static int read_line(struct vfd_kb *kb, const char *line, bool chopped, struct reading *out)
 {
 	struct vfd_explain *ex = vfd_explain_new(kb);
 	int r;
@@ -128,6 +150,7 @@ static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
 	memset(out, 0, sizeof(*out));
 	if (!ex)
 		return -1;
+	vfd_explain_set_chopped(ex, chopped);
 	r = vfd_explain_feed(ex, line, strlen(line));
 	if (r >= 0 && vfd_explain_count(ex) > 0) {
 		const struct vfd_problem *p = vfd_explain_problem(ex, 0);
@@ -161,22 +184,25 @@ static void check_set(struct vfd_kb *kb, const char *path, bool verbose)
 	base = set.base;
 	while ((line = set_next(&set))) {
 		lineno = set.lineno;
-		if (!*line || read_line(kb, line, &bare) < 0 || !bare.any)
+		if (!*line || read_line(kb, line, false, &bare) < 0 || !bare.any)
 			continue;
 		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
 			struct counts *c = &totals[w];
+			enum cut_mark mark = widths[w].mark;
 
-			if (!systemd_cut(line, widths[w].columns, widths[w].ascii, text,
-					 sizeof(text)) ||
-			    read_line(kb, text, &got) < 0)
+			if (!(mark == MARK_NONE
+			      ? pager_chop(line, widths[w].columns, text, sizeof(text))
+			      : systemd_cut(line, widths[w].columns, mark == MARK_DOTS, text,
+					    sizeof(text))) ||
+			    read_line(kb, text, mark == MARK_NONE, &got) < 0)
 				continue;
 			c->cut++;
 			c->flagged += got.cut;
 			if (!got.any) {
 				c->lost++;
 				if (verbose)
-					printf("# lost %u%s: %s:%u %s\n", widths[w].columns,
-					       widths[w].ascii ? " (...)" : "", base, lineno, text);
+					printf("# lost %u %s: %s:%u %s\n", widths[w].columns,
+					       mark_names[widths[w].mark], base, lineno, text);
 			} else if (strcmp(got.id, bare.id) == 0) {
 				c->kept++;
 			} else if (strcmp(got.kind, bare.kind) == 0 && got.harmless == bare.harmless) {
@@ -192,9 +218,9 @@ static void check_set(struct vfd_kb *kb, const char *path, bool verbose)
 					       widths[w].columns, base, lineno, text, got.id, bare.id);
 			} else {
 				c->changed++;
-				printf("# changed: %s:%u at %u columns%s: read as %s (%s), whole as %s (%s): "
+				printf("# changed: %s:%u at %u columns, %s: read as %s (%s), whole as %s (%s): "
 				       "%s\n",
-				       base, lineno, widths[w].columns, widths[w].ascii ? " (...)" : "",
+				       base, lineno, widths[w].columns, mark_names[widths[w].mark],
 				       got.id, got.kind, bare.id,
 				       bare.kind, text);
 			}
@@ -229,7 +255,7 @@ int main(int argc, char **argv)
 		       "%u columns, %s: %u lines cut, %u readings kept (floor %u), %u by another "
 		       "entry of the same kind, %u lost, %u changed by a cut reading, %u by a "
 		       "family that read the line as it is; %u read as cut",
-		       widths[w].columns, widths[w].ascii ? "\"...\"" : "U+2026", c->cut, c->kept,
+		       widths[w].columns, mark_names[widths[w].mark], c->cut, c->kept,
 		       widths[w].kept_floor, c->same_kind,
 		       c->lost, c->changed, c->changed_whole, c->flagged);
 	}

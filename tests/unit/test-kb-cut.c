@@ -255,6 +255,42 @@ static void explain_reads_an_ascii_cut(void **state)
 	vfd_explain_free(ex);
 }
 
+/* a line that lost its end with no mark (less -S): read only when told, on a long head */
+static void chopped_lines(void **state)
+{
+	const char *line = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot reset "
+			   "device after the b";
+	const char *short_head = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot "
+				 "reset de";
+	struct vfd_kb_match m;
+	struct vfd_explain *ex;
+
+	(void)state;
+	assert_int_equal(kb_match_chopped(kb, line, strlen(line), &m), 1);
+	assert_string_equal(m.entry->id, "t.reset");
+	assert_true(m.cut);
+	assert_true(m.chopped);
+	assert_true(m.end <= strlen(line));
+	assert_string_equal(vfd_kb_match_value(&m, VFD_KB_SLOT), "0000:01:00.0");
+	/* under KB_CUT_CHOP_HEAD_MIN literal characters: not read */
+	assert_int_equal(kb_match_chopped(kb, short_head, strlen(short_head), &m), 0);
+	/* explain: only when lines may be chopped */
+	ex = vfd_explain_new(kb);
+	assert_non_null(ex);
+	/* not understood (a line about passthrough that no entry reads) */
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 3);
+	assert_int_equal(vfd_explain_count(ex), 0);
+	vfd_explain_set_chopped(ex, true);
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_int_equal(vfd_explain_count(ex), 1);
+	assert_true(vfd_explain_problem(ex, 0)->match.chopped);
+	/* a line an entry reads as it is keeps that reading */
+	assert_int_equal(vfd_explain_feed(ex, "waiting for the device... giving up after 3 tries",
+					  49), 1);
+	assert_false(vfd_explain_problem(ex, 1)->match.cut);
+	vfd_explain_free(ex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +298,7 @@ int main(void)
 		cmocka_unit_test(guards),
 		cmocka_unit_test(ascii_marks),
 		cmocka_unit_test(explain_reads_an_ascii_cut),
+		cmocka_unit_test(chopped_lines),
 		cmocka_unit_test(values_across_the_cut),
 		cmocka_unit_test(real_dots_and_two_marks),
 		cmocka_unit_test(explain_reads_a_pasted_cut),
