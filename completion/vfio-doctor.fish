@@ -123,6 +123,7 @@ complete -c vfio-doctor -n '__vfio_doctor_using explain' -F
 complete -c vfio-doctor -n '__vfio_doctor_using explain' -l journal -d 'Kernel messages of this boot'
 complete -c vfio-doctor -n '__vfio_doctor_using explain' -l dmesg -d 'The kernel log'
 complete -c vfio-doctor -n '__vfio_doctor_using explain' -l no-checks -d 'Explain only'
+complete -c vfio-doctor -n '__vfio_doctor_using explain' -l chopped -d 'Lines may have lost their end (less -S)'
 complete -c vfio-doctor -n '__vfio_doctor_using explain watch' -l kb -r -F -d 'Knowledge base file'
 complete -c vfio-doctor -n '__vfio_doctor_using watch' -l since-boot -d 'First replay the log'
 # rom

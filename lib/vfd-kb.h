@@ -145,6 +145,9 @@ struct vfd_kb_match {
 	 * (kb-cut.c); values that lay across the cut are not given
 	 */
 	bool cut;
+	/* the cut was the line's end, with no mark (vfd_explain_set_chopped()):
+	   the pattern matched the line as the start of the message only */
+	bool chopped;
 };
 
 /*
@@ -215,6 +218,14 @@ struct vfd_problem {
 /* A new accumulator using @kb (not owned; must outlive it), or NULL (ENOMEM). */
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb);
 void vfd_explain_free(struct vfd_explain *ex);
+/*
+ * vfd_explain_set_chopped - the lines to come may have lost their end with
+ * no mark (a pager's "less -S" chops a line at the screen's edge): a line no
+ * entry reads as it is is then read as the start of a message, where at
+ * least KB_CUT_CHOP_HEAD_MIN (30) literal characters of a pattern match its
+ * start (the match is marked cut). Off by default.
+ */
+void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped);
 /*
  * vfd_explain_feed - one line of the log, without its newline
  * Returns: 1 a problem line, 2 a harmless line, 3 a line not understood that

@@ -191,6 +191,20 @@ struct vfd_vm_hostdev {
 	char *mapping;			/* Proxmox mapping=NAME (cluster-wide mapping), or NULL */
 };
 
+/*
+ * A word of a QEMU command line with a typographic character QEMU does not
+ * read as meant: a dash for the '-' of an option (QEMU takes the word for a
+ * disk image), a curly quote where a shell quote was meant (QEMU takes it
+ * as part of the value). The reader read the word as meant.
+ */
+struct vfd_vm_typo {
+	char *word;			/* as written */
+	unsigned int line;		/* line of the file */
+	unsigned int index;		/* word of the command, from 1 (0: not known) */
+	unsigned int codepoint;		/* the first such character of the word */
+	bool dash;			/* a dash read as '-' (else quotes left out) */
+};
+
 struct vfd_vm_conf {
 	enum vfd_vm_source source;
 	char *name;			/* libvirt <name>, QEMU -name, or NULL */
@@ -212,6 +226,8 @@ struct vfd_vm_conf {
 	char *start_error;		/* Proxmox: why qemu-server would refuse to start
 					   the guest (its own message), or NULL */
 	unsigned int start_error_line;
+	struct vfd_vm_typo *typos;	/* QEMU: typographic dashes and quotes, in order */
+	size_t n_typos;
 	struct vfd_vm_hostdev *hostdevs;
 	size_t n_hostdevs;
 };

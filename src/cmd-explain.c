@@ -48,6 +48,7 @@ static void usage(void)
 	      "     --dmesg           read the kernel log (/dev/kmsg, or dev/kmsg of --sysroot)\n"
 	      "     --kb <file>       use this knowledge base instead of the built-in one\n"
 	      "     --no-checks       explain only; do not look at the host\n"
+	      "     --chopped         lines may have lost their end with no mark (less -S)\n"
 	      " -v, --verbose         also show harmless lines and informational unknown ones\n"
 	      " -J, --json            use JSON output format\n"
 	      "\n"
@@ -435,7 +436,10 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 	if (p->count > 1)
 		printf(" (%llu lines): ", (unsigned long long)p->count);
 	printf("%s\n", p->line);
-	if (p->match.cut)
+	if (p->match.chopped)
+		printf("  cut short: the line may have lost its end (--chopped); this reading\n"
+		       "  rests on the start of the message only\n");
+	else if (p->match.cut)
 		printf("  cut short: systemd left text out where the line shows \"...\"; this\n"
 		       "  reading rests on the start and the end of the message only\n");
 	print_values(&p->match);
@@ -525,6 +529,8 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 	/* only where it is so: the output of whole lines stays as it was */
 	if (p->match.cut)
 		fputs(", \"cut\": true", stdout);
+	if (p->match.chopped)
+		fputs(", \"chopped\": true", stdout);
 	fputs(",\n       \"values\": [", stdout);
 	for (size_t i = 0; i < p->match.n_values; i++) {
 		fputs(i ? ", {\"type\": " : "{\"type\": ", stdout);
@@ -657,12 +663,13 @@ static void print_json(const struct vfd_explain *ex, bool checked, bool verbose)
 
 int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_JOURNAL = 256, OPT_DMESG, OPT_KB, OPT_NO_CHECKS };
+	enum { OPT_JOURNAL = 256, OPT_DMESG, OPT_KB, OPT_NO_CHECKS, OPT_CHOPPED };
 	static const struct option longopts[] = {
 		{ "journal", no_argument, NULL, OPT_JOURNAL },
 		{ "dmesg", no_argument, NULL, OPT_DMESG },
 		{ "kb", required_argument, NULL, OPT_KB },
 		{ "no-checks", no_argument, NULL, OPT_NO_CHECKS },
+		{ "chopped", no_argument, NULL, OPT_CHOPPED },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -670,6 +677,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool journal = false, dmesg = false, checks = true, verbose = false, json = false;
+	bool chopped = false;
 	const char *kb_path = NULL, *file = NULL;
 	struct vfd_explain *ex = NULL;
 	struct vfd_host *host = NULL;
@@ -689,6 +697,9 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_KB:
 			kb_path = optarg;
+			break;
+		case OPT_CHOPPED:
+			chopped = true;
 			break;
 		case OPT_NO_CHECKS:
 			checks = false;
@@ -725,6 +736,11 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		       "(DIR/dev/kmsg) or a log file");
 		return cmd_usage_error("explain ");
 	}
+	if (chopped && (journal || dmesg)) {
+		/* journalctl -k and the kernel's buffer give whole lines */
+		warnx_("--chopped is for a pasted log; --journal and --dmesg read whole lines");
+		return cmd_usage_error("explain ");
+	}
 	kb = cmd_load_kb(kb_path);
 	if (!kb)
 		return EXIT_TROUBLE;
@@ -733,6 +749,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		warnx_("out of memory");
 		goto out;
 	}
+	vfd_explain_set_chopped(ex, chopped);
 	if (journal) {
 		r = feed_journal(ex);
 	} else if (dmesg) {

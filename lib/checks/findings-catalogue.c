@@ -204,6 +204,8 @@ static const struct vfd_finding_kind kinds[] = {
 	  "Proxmox would refuse to start the VM, in its own words." },
 	{ "vm.qemu-option", "vm", WRONG, NULL, NULL,
 	  "An option no QEMU version knows." },
+	{ "vm.typography", "vm", WRONG, NULL, NULL,
+	  "A typographic dash or quote where QEMU needs a plain '-' or shell quote." },
 	{ "vm.machine", "vm", 0, NULL, NULL,
 	  "The machine type: q35 keeps devices on PCI Express." },
 	{ "vm.firmware", "vm", 0, NULL, NULL,

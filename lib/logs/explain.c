@@ -42,6 +42,7 @@ struct vfd_explain {
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
+	bool chopped;			/* lines may have lost their end (vfd_explain_set_chopped) */
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -241,6 +242,80 @@ void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
 }
 
 /*
+ * a cut reading's result @r (@cm) over a line's reading @m that found nothing:
+ * @cm where it read the line; a cut reading that ran out of steps leaves the
+ * line not fully examined either way
+ */
+static int take_cut(int r, const struct vfd_kb_match *cm, struct vfd_kb_match *m)
+{
+	if (r < 0)
+		return r;
+	if (cm->incomplete)
+		m->incomplete = true;
+	if (r == 0)
+		return 0;
+	*m = *cm;
+	return 1;
+}
+
+/*
+ * a line no entry reads as it is (@m its reading: none, with its hints) that
+ * holds "...": systemd's ellipsis in a locale that is not UTF-8, where the
+ * dots sit as systemd's cut puts them (kb_cut_ascii_marks()). Three dots
+ * are common in messages ("Loading..."), so only such lines, and only
+ * where no whole-line reading exists. Out of line as read_pasted().
+ */
+static __attribute__((noinline, cold)) int read_ascii_cut(struct vfd_explain *ex,
+							  const char *line, size_t len,
+							  struct vfd_kb_match *m)
+{
+	size_t marks[KB_CUT_MARKS_MAX], n_marks;
+	struct vfd_kb_match cm;
+	int r;
+
+	n_marks = kb_cut_ascii_marks(line, len, marks, KB_CUT_MARKS_MAX);
+	if (!n_marks)
+		return 0;
+	r = kb_match_cut(ex->kb, line, len, marks, n_marks, &cm);
+	return take_cut(r, &cm, m);
+}
+
+void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped)
+{
+	ex->chopped = chopped;
+}
+
+/*
+ * a line no entry reads as it is, where lines may have lost their end with
+ * no mark (@m its reading: none, with its hints): read as a message's start
+ * (kb_match_chopped())
+ */
+static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, const char *line,
+							size_t len, struct vfd_kb_match *m)
+{
+	struct vfd_kb_match cm;
+	int r = kb_match_chopped(ex->kb, line, len, &cm);
+
+	return take_cut(r, &cm, m);
+}
+
+/* a line holds three dots in a row (memmem is slower on these short needles) */
+static inline bool has_dots(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while (end - p >= 3) {
+		p = memchr(p, '.', (size_t)(end - p - 2));
+		if (!p)
+			return false;
+		if (p[1] == '.' && p[2] == '.')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/*
  * a line that may be a copy (paste_suspect): read back as printed into
  * ex->paste (@line and @len then name it), and matched; where it holds an
  * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h).
@@ -264,6 +339,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	r = vfd_kb_match(ex->kb, ex->paste, ex->paste_len, m);
 	if (n_marks)
 		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
+	else if (r == 0 && has_dots(ex->paste, ex->paste_len))
+		r = read_ascii_cut(ex, ex->paste, ex->paste_len, m);
 	return r;
 }
 
@@ -288,7 +365,11 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		len = ex->paste_len;
 	} else {
 		r = vfd_kb_match(ex->kb, line, len, &m);
+		if (r == 0 && has_dots(line, len))
+			r = read_ascii_cut(ex, line, len, &m);
 	}
+	if (r == 0 && ex->chopped)
+		r = read_chopped(ex, line, len, &m);
 	if (m.incomplete)
 		ex->incomplete++;
 	if (r == 0)

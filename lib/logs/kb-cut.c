@@ -9,7 +9,9 @@
  * ellipsis, the rest keeps its end. A message of 300 bytes or more is cut
  * at its end instead (percent 100). The ellipsis is U+2026 in a UTF-8
  * locale (also when the C locale was not asked for: is_locale_utf8()), and
- * "..." only where a non-UTF-8 locale was set explicitly. journalctl shows
+ * "..." where a locale that is not UTF-8 was set (LANG, LC_ALL, LC_CTYPE;
+ * "C" too) or SYSTEMD_UTF8=0: three columns, so the head is then
+ * ((W - 3) * 90 + 50) / 100 bytes (kb_cut_ascii_marks() finds such dots). journalctl shows
  * lines in full by default (arg_full), and `systemctl status` when its
  * output goes to a pager or a pipe (get_output_flags()): the cut lines
  * users paste come from `systemctl status --no-pager` and `journalctl
@@ -33,6 +35,7 @@
 
 #include "kb-cut.h"
 #include "kb-internal.h"
+#include "kb-stamp.h"
 
 /* longer lines are not read as cut: systemd cuts to a terminal's width */
 #define CUT_LINE_MAX	1024
@@ -211,6 +214,7 @@ struct cut_run {
 	const unsigned char *line;
 	size_t len;
 	uint32_t steps;			/* left of CUT_STEP_BUDGET */
+	bool chopped;			/* one cut, at the end: no tail (kb_match_chopped()) */
 	/* the best match of this pattern so far */
 	bool found;
 	struct cut_thread best;
@@ -234,7 +238,10 @@ static unsigned int total(const struct cut_thread *t)
 /* a thread reached the end of the pattern */
 static void matched(struct cut_run *cr, const struct cut_thread *t)
 {
-	if (!t->gaps || t->before < KB_CUT_HEAD_MIN || t->after < KB_CUT_TAIL_MIN)
+	if (!t->gaps)
+		return;
+	if (cr->chopped ? t->before < KB_CUT_CHOP_HEAD_MIN
+			: t->before < KB_CUT_HEAD_MIN || t->after < KB_CUT_TAIL_MIN)
 		return;
 	/* the most literal text, then the earliest start, then the longest (runs are greedy) */
 	if (cr->found && (total(t) < total(&cr->best) ||
@@ -492,11 +499,11 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 	}
 }
 
-int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
-		 size_t n_marks, struct vfd_kb_match *m)
+static int match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
+		     size_t n_marks, bool chopped, struct vfd_kb_match *m)
 {
 	struct cut_run cr = { .kb = kb, .line = (const unsigned char *)text, .len = len,
-			      .steps = CUT_STEP_BUDGET };
+			      .steps = CUT_STEP_BUDGET, .chopped = chopped };
 	const struct kb_pattern *best = NULL;
 	struct cut_thread best_t = { 0 };
 	unsigned int best_rank = 0;
@@ -573,6 +580,104 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 	kb_match_fill(kb, best, cap, text, drop, m);
 	m->cut = true;
 	return 1;
+}
+
+/*
+ * a message cut with "..." (string-util.c ascii_ellipsize_mem(), percent 90):
+ * its first x = (n * 90 + 50) / 100 bytes, then the last n - x, n = W - 3.
+ * The tail is about a tenth of n, so the n that can give @tail are near
+ * ten times it.
+ */
+static bool ascii_cut_fits(size_t head, size_t tail)
+{
+	size_t from = tail * 10 > 30 ? tail * 10 - 30 : 0;
+
+	for (size_t n = from; n <= tail * 10 + 30; n++) {
+		size_t x = (n * 90 + 50) / 100;
+
+		if (x == head && n - x == tail)
+			return true;
+		if (x > head)
+			break;
+	}
+	return false;
+}
+
+/* where the message may start, a line's start or the end of a journal prefix's ": " */
+#define ASCII_CUT_PREFIX_MAX	160
+
+/* does a "..." at @at fit a cut of a message starting at the line's start or after a ": "? */
+static bool ascii_cut_at(const char *text, size_t len, size_t at)
+{
+	size_t tail = len - at - 3;
+
+	if (tail < KB_CUT_TAIL_MIN)
+		return false;
+	/*
+	 * the whole line as the message, unless it starts with dmesg's stamp:
+	 * the kernel's ring buffer as dmesg prints it is never cut, and the
+	 * journal puts its own prefix before such a stamp
+	 */
+	if (!kb_stamp_len((const unsigned char *)text, len) && ascii_cut_fits(at, tail))
+		return true;
+	for (size_t s = 0; s + 2 <= at && s < ASCII_CUT_PREFIX_MAX; s++)
+		if (text[s] == ':' && text[s + 1] == ' ' && ascii_cut_fits(at - s - 2, tail))
+			return true;
+	return false;
+}
+
+size_t kb_cut_ascii_marks(const char *text, size_t len, size_t *marks, size_t max)
+{
+	size_t n = 0;
+
+	if (len > CUT_LINE_MAX)
+		return 0;
+	for (size_t p = 0; n < max && p + 3 < len;) {
+		const char *dots = memmem(text + p, len - p, "...", 3);
+		size_t run, end;
+
+		if (!dots)
+			break;
+		run = (size_t)(dots - text);
+		for (end = run + 3; end < len && text[end] == '.'; end++)
+			;
+		/* in a run of more dots the cut's three may be any three of them: the first that fits */
+		for (size_t at = run; at + 3 <= end; at++)
+			if (ascii_cut_at(text, len, at)) {
+				marks[n++] = at;
+				break;
+			}
+		p = end;
+	}
+	return n;
+}
+
+int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
+		 size_t n_marks, struct vfd_kb_match *m)
+{
+	return match_cut(kb, text, len, marks, n_marks, false, m);
+}
+
+int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
+{
+	/* the line and a "..." where its end was lost: the cut's three bytes */
+	char buf[CUT_LINE_MAX + 3];
+	size_t mark = len;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if (!kb || !text)
+		return -EINVAL;
+	if (len + 3 > CUT_LINE_MAX || len < 4)
+		return 0;
+	memcpy(buf, text, len);
+	memcpy(buf + len, "...", 3);
+	r = match_cut(kb, buf, len + 3, &mark, 1, true, m);
+	/* the values point into the text given: none may lie in the added dots */
+	if (r == 1 && m->end > len)
+		m->end = len;
+	m->chopped = r == 1;
+	return r;
 }
 
 int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,

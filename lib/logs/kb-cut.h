@@ -45,6 +45,23 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 		 size_t n_marks, struct vfd_kb_match *m);
 
 /*
+ * Literal characters of a pattern before the end of a line chopped with no
+ * mark (kb_match_chopped()): with nothing after the cut, only a long head
+ * tells entries apart (tests/explain/dev/README.md, "Cut lines in other
+ * spellings": 12 read one chopped line in 30 wrong, 30 fewer than 1 in 200)
+ */
+#define KB_CUT_CHOP_HEAD_MIN	30
+
+/*
+ * kb_match_chopped - the entry that best explains @text[0..len) taken as
+ * the start of a message whose end was chopped off with no mark (a pager's
+ * "less -S", a form's width): as kb_match_cut() with one cut at the line's
+ * end, KB_CUT_CHOP_HEAD_MIN literal characters of the pattern before it and
+ * none needed after it. Returns as kb_match_cut().
+ */
+int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m);
+
+/*
  * kb_match_cut_over - a line with ellipses at @marks that vfd_kb_match()
  * read as @whole (1 with @m, 0 none, or its error): the cut reading
  * replaces @m where it ranks higher (no reading, a wrapper or a family
@@ -54,6 +71,18 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
  */
 int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
 		      size_t n_marks, int whole, struct vfd_kb_match *m);
+
+/*
+ * kb_cut_ascii_marks - the places of @text[0..len) where three ASCII dots may
+ * be systemd's ellipsis: in a locale that is not UTF-8 it writes "..." for
+ * it, three columns wide, and keeps ((W - 3) * 90 + 50) / 100 bytes of a
+ * message of W columns before it and the rest of the W after it (kb-cut.c).
+ * A "..." counts where the bytes after it and the bytes before it, from the
+ * line's start or from a ": " before it (where a journal prefix ends), are
+ * such a split, with KB_CUT_TAIL_MIN bytes after it at least. The first
+ * @max such places into @marks, ascending. Returns their number.
+ */
+size_t kb_cut_ascii_marks(const char *text, size_t len, size_t *marks, size_t max);
 
 void kb_cut_index_free(struct kb_cut_index *ix);
 

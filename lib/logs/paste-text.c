@@ -106,8 +106,12 @@ static size_t utf8_at(const unsigned char *s, size_t len, unsigned int *cp)
 	return n;
 }
 
-/* HTML's entity at @s ('&'): its length, what it reads as in @buf and @n, or 0 */
-static size_t entity_at(const char *s, size_t len, char buf[4], int *n_out)
+/*
+ * HTML's entity at @s ('&'): its length, what it reads as in @buf and @n,
+ * the code point it names in @cp_out (U+2026 for "&hellip;"; 0 for the
+ * other names), or 0
+ */
+static size_t entity_at(const char *s, size_t len, char buf[4], int *n_out, unsigned int *cp_out)
 {
 	static const struct { const char *name; const char *text; } names[] = {
 		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
@@ -126,6 +130,7 @@ static size_t entity_at(const char *s, size_t len, char buf[4], int *n_out)
 			if (len - 1 >= n && memcmp(s + 1, names[k].name, n) == 0) {
 				*n_out = (int)strlen(names[k].text);
 				memcpy(buf, names[k].text, (size_t)*n_out);
+				*cp_out = strcmp(names[k].name, "hellip;") ? 0 : 0x2026;
 				return n + 1;
 			}
 		}
@@ -149,6 +154,7 @@ static size_t entity_at(const char *s, size_t len, char buf[4], int *n_out)
 	if (!digits || i >= len || s[i] != ';')
 		return 0;
 	*n_out = ascii_of(cp, buf);
+	*cp_out = cp;
 	return *n_out >= 0 ? i + 1 : 0;
 }
 
@@ -198,13 +204,16 @@ size_t paste_restore_marks(const char *s, size_t len, char *out, size_t *marks, 
 			if (n)
 				t = ascii_of(cp, text);
 		} else if (u[i] == '&') {
-			n = entity_at(s + i, end - i, text, &t);
+			n = entity_at(s + i, end - i, text, &t, &cp);
 		}
 		if (!n || t < 0) {
 			out[o++] = s[i++];
 			continue;
 		}
-		/* U+2026 itself: where systemd cut a line (kb-cut.h), or a forum's "..." */
+		/*
+		 * U+2026, as such or as HTML's &hellip; &#8230; &#x2026; (a page's
+		 * source): where systemd cut a line (kb-cut.h), or a forum's "..."
+		 */
 		if (cp == 0x2026 && marks && *n_marks < max)
 			marks[(*n_marks)++] = o;
 		/* every replacement is no longer than what it replaces */

@@ -57,7 +57,7 @@ static inline bool paste_suspect(const char *s, size_t len)
 size_t paste_restore(const char *s, size_t len, char *out);
 /*
  * paste_restore(), and where each U+2026 (the ellipsis systemd puts where
- * it cut a line) was written as "..." in @out: the first @max places into
+ * it cut a line), or an HTML entity for it, was written as "..." in @out: the first @max places into
  * @marks, ascending, their number into @n_marks
  */
 size_t paste_restore_marks(const char *s, size_t len, char *out, size_t *marks, size_t max,

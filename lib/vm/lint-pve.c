@@ -278,6 +278,22 @@ static int extra_args(struct vfd_vm_conf *c, const char *value, unsigned int lin
 	}
 	c->hugepages |= q.hugepages;
 	c->locked |= q.locked;
+	if (q.n_typos) {
+		struct vfd_vm_typo *nt = realloc(c->typos, (c->n_typos + q.n_typos) * sizeof(*nt));
+
+		if (!nt) {
+			vfd_vm_conf_clear(&q);
+			return -ENOMEM;
+		}
+		c->typos = nt;
+		for (size_t i = 0; i < q.n_typos; i++) {
+			q.typos[i].line = line;
+			c->typos[c->n_typos++] = q.typos[i];
+		}
+		free(q.typos);
+		q.typos = NULL;
+		q.n_typos = 0;
+	}
 	if (q.bad_option && !c->bad_option) {
 		c->bad_option = q.bad_option;
 		c->bad_option_line = line;

@@ -17,7 +17,10 @@
 #include "vm-internal.h"
 
 struct word {
-	char *s;
+	char *s;		/* as read (a typographic dash or quotes repaired) */
+	char *orig;		/* as written when repaired, else NULL */
+	unsigned int typo;	/* the first typographic character repaired, or 0 */
+	bool typo_dash;
 	unsigned int line;
 	bool sep;		/* an unquoted command separator, not a word */
 	bool nl;		/* the separator is a newline */
@@ -30,8 +33,10 @@ struct words {
 
 static void words_clear(struct words *w)
 {
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->n; i++) {
 		free(w->v[i].s);
+		free(w->v[i].orig);
+	}
 	free(w->v);
 	memset(w, 0, sizeof(*w));
 }
@@ -45,7 +50,7 @@ static int words_push(struct words *w, struct tbuf *cur, unsigned int line, bool
 	s = sep ? strdup(";") : tbuf_take(cur, NULL);
 	if (!s)
 		return -ENOMEM;
-	w->v[w->n++] = (struct word){ s, line, sep, sep && nl };
+	w->v[w->n++] = (struct word){ .s = s, .line = line, .sep = sep, .nl = sep && nl };
 	return 0;
 }
 
@@ -160,6 +165,149 @@ fail:
 #undef ADDC
 #undef START
 #undef END
+}
+
+/* ------------------------------------------------- typography */
+
+static void take_repair(struct word *w, char *fixed, unsigned int cp, bool dash)
+{
+	w->orig = w->s;
+	w->s = fixed;
+	w->typo = cp;
+	w->typo_dash = dash;
+}
+
+/*
+ * "–device", "—nodefaults", "−m": a run of dashes, one of them typographic at
+ * least, then the name of an option of QEMU's table: read as that option.
+ * QEMU itself takes the word for a disk image (vm-typography.c); a word
+ * whose rest is no option is left so, as QEMU leaves it.
+ */
+static int repair_dash(struct word *w)
+{
+	const char *p = w->s;
+	unsigned int first = 0;
+	char *fixed;
+
+	for (;;) {
+		size_t n = 0;
+		unsigned int cp;
+
+		if (*p == '-') {
+			p++;
+			continue;
+		}
+		cp = vm_typo_dash(p, &n);
+		if (!cp)
+			break;
+		if (!first)
+			first = cp;
+		p += n;
+	}
+	if (!first || !*p || vfd_vm_qemu_option_arg(p) < 0)
+		return 0;
+	fixed = xasprintf("-%s", p);
+	if (!fixed)
+		return -ENOMEM;
+	take_repair(w, fixed, first, true);
+	return 0;
+}
+
+/* only typographic quotes from @p to the end of the word or to a ',' */
+static bool quotes_then_end(const char *p)
+{
+	size_t n = 0;
+
+	while (vm_typo_quote(p, &n))
+		p += n;
+	return !*p || *p == ',';
+}
+
+/*
+ * Curly quotes where shell quotes were meant: -device “vfio-pci,host=...”,
+ * romfile=‘/x.rom’. A quote counts at either end of the word and next to
+ * the '=' and ',' of QemuOpts (an apostrophe inside a name belongs to the
+ * name) and is left out; inside a JSON object ('{“driver”: ...}') a double
+ * one stands for '"' anywhere and becomes one.
+ */
+static int repair_quotes(struct word *w)
+{
+	struct tbuf out = { 0 };
+	unsigned int first = 0;
+	const char *p = w->s;
+	bool json;
+	char *fixed;
+
+	/* the object's brace after any opening quotes */
+	while (*p) {
+		size_t n = 0;
+
+		if (!vm_typo_quote(p, &n))
+			break;
+		p += n;
+	}
+	json = *p == '{';
+	for (p = w->s; *p;) {
+		size_t n = 0;
+		unsigned int cp = vm_typo_quote(p, &n);
+		char prev = out.len ? out.p[out.len - 1] : 0;
+
+		if (cp && json && vm_typo_quote_is_double(cp)) {
+			tbuf_adds(&out, "\"");
+		} else if (cp && (!out.len || prev == '=' || prev == ',' || quotes_then_end(p))) {
+			/* left out */
+		} else {
+			char c[2] = { *p, 0 };
+
+			tbuf_adds(&out, c);
+			p++;
+			continue;
+		}
+		if (!first)
+			first = cp;
+		p += n;
+	}
+	fixed = tbuf_take(&out, NULL);
+	if (!fixed)
+		return -ENOMEM;
+	if (!first) {
+		free(fixed);
+		return 0;
+	}
+	take_repair(w, fixed, first, false);
+	return 0;
+}
+
+/* the repaired words of the command, words [start, end), into @c->typos */
+static int collect_typos(struct vfd_vm_conf *c, struct words *w, size_t start, size_t end)
+{
+	for (size_t i = start; i < end; i++) {
+		struct vfd_vm_typo *nv;
+
+		if (w->v[i].sep)
+			continue;
+		if (!w->v[i].typo) {
+			int r = repair_quotes(&w->v[i]);
+
+			if (r < 0)
+				return r;
+		}
+		if (!w->v[i].typo)
+			continue;
+		nv = realloc(c->typos, (c->n_typos + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		c->typos = nv;
+		c->typos[c->n_typos++] = (struct vfd_vm_typo){
+			.word = w->v[i].orig,
+			.line = w->v[i].line,
+			.index = (unsigned int)(i - start + 1),
+			.codepoint = w->v[i].typo,
+			.dash = w->v[i].typo_dash,
+		};
+		w->v[i].orig = NULL;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------- QemuOpts */
@@ -679,6 +827,9 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 		return -EFBIG;
 	}
 	r = shell_split(buf, len, &w, err);
+	for (size_t i = 0; r == 0 && i < w.n; i++)
+		if (!w.v[i].sep)
+			r = repair_dash(&w.v[i]);
 	if (r < 0)
 		goto out;
 	/* the command that runs QEMU; else, a file of bare options */
@@ -707,6 +858,9 @@ int vfd_vm_parse_qemu(const char *buf, size_t len, struct vfd_vm_conf *out,
 	}
 	if (found)
 		out->ulimit_memlock = script_ulimit_memlock(&w, start);
+	r = collect_typos(out, &w, start, end);
+	if (r < 0)
+		goto out;
 	/* QEMU's defaults before the options: pc machine, SeaBIOS, a std VGA */
 	out->firmware = VFD_FIRMWARE_BIOS;
 	for (size_t i = start; i < end; i++) {

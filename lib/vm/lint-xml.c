@@ -64,6 +64,86 @@ static int refuse(const char *buf, size_t len, struct vfd_parse_error *err)
 	return 0;
 }
 
+/* a rough reader of markup: inside a start or end tag, inside a quoted value */
+struct markup {
+	bool in_tag;
+	char quote;
+};
+
+/* feed @c; true when it is markup of a tag outside its quoted values */
+static bool markup_in_tag(struct markup *m, char c)
+{
+	if (m->quote) {
+		if (c == m->quote)
+			m->quote = 0;
+		return false;
+	}
+	if (!m->in_tag)
+		return false;
+	if (c == '"' || c == '\'')
+		m->quote = c;
+	else if (c == '>')
+		m->in_tag = false;
+	return m->in_tag && !m->quote;
+}
+
+/* the name of the attribute whose '=' is at @eq: its start, *n its length */
+static const char *attr_name(const char *buf, size_t eq, int *n)
+{
+	size_t k = eq;
+
+	while (k > 0 && strchr(" \t\r\n", buf[k - 1]))
+		k--;
+	*n = 0;
+	while (k > 0 && !strchr(" \t\r\n<\"'", buf[k - 1]) && *n < 64) {
+		k--;
+		++*n;
+	}
+	return buf + k;
+}
+
+/*
+ * A curly quote where an attribute value's quote belongs (<hostdev
+ * mode=“subsystem”>, pasted from a web page): libxml2 only says 'AttValue:
+ * " or \' expected'; name the character instead. Inside tags (not comments,
+ * not text), after '=' and blanks. Returns its offset, or -1; *name and
+ * *name_len the attribute's name.
+ */
+static long typo_attr_quote(const char *buf, size_t len, unsigned int *cp, const char **name,
+			    int *name_len)
+{
+	struct markup m = { 0 };
+
+	for (size_t i = 0; i < len; i++) {
+		bool outside = !m.in_tag && !m.quote;
+		char c = buf[i];
+
+		if (markup_in_tag(&m, c) && c == '=') {
+			char at[4] = { 0 };
+			size_t j = i + 1, n = 0;
+
+			while (j < len && strchr(" \t\r\n", buf[j]))
+				j++;
+			/* a NUL-terminated copy: the buffer need not end in one */
+			memcpy(at, buf + j, len - j < 3 ? len - j : 3);
+			*cp = vm_typo_quote(at, &n);
+			if (*cp) {
+				*name = attr_name(buf, i, name_len);
+				return (long)j;
+			}
+		} else if (outside && c == '<' && i + 3 < len && !memcmp(buf + i, "<!--", 4)) {
+			const char *end = memmem(buf + i, len - i, "-->", 3);
+
+			if (!end)
+				break;
+			i = (size_t)(end - buf) + 2;
+		} else if (outside && c == '<') {
+			m.in_tag = true;
+		}
+	}
+	return -1;
+}
+
 /*
  * libxml2 checks an element's attributes for duplicates pair by pair
  * (parser.c, xmlParseStartTag2), so 200,000 attributes on one element cost
@@ -78,28 +158,21 @@ static int refuse(const char *buf, size_t len, struct vfd_parse_error *err)
 static int too_many(const char *buf, size_t len, struct vfd_parse_error *err)
 {
 	size_t elements = 0, attrs = 0, tag = 0;
-	bool in_tag = false;
-	char quote = 0;
+	struct markup m = { 0 };
 
 	for (size_t i = 0; i < len; i++) {
+		bool outside = !m.in_tag && !m.quote;
 		char c = buf[i];
 
-		if (quote) {
-			if (c == quote)
-				quote = 0;
-		} else if (in_tag) {
-			if (c == '"' || c == '\'')
-				quote = c;
-			else if (c == '>')
-				in_tag = false;
-			else if (c == '=' && ++attrs > MAX_ATTRIBUTES) {
+		if (markup_in_tag(&m, c)) {
+			if (c == '=' && ++attrs > MAX_ATTRIBUTES) {
 				vfd_parse_error_set(err, line_at(buf, tag), "more than %d attributes on one "
 					  "element: not a domain", MAX_ATTRIBUTES);
 				return -E2BIG;
 			}
-		} else if (c == '<' && i + 1 < len && buf[i + 1] != '/' && buf[i + 1] != '!' &&
-			   buf[i + 1] != '?') {
-			in_tag = true;
+		} else if (outside && c == '<' && i + 1 < len && buf[i + 1] != '/' &&
+			   buf[i + 1] != '!' && buf[i + 1] != '?') {
+			m.in_tag = true;
 			attrs = 0;
 			tag = i;
 			if (++elements > MAX_ELEMENTS) {
@@ -518,6 +591,18 @@ int vfd_vm_parse_libvirt(const char *buf, size_t len, struct vfd_vm_conf *out,
 	if (!doc) {
 		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
 		char msg[128] = "not well-formed";
+		unsigned int cp = 0;
+		const char *name = NULL;
+		int name_len = 0;
+		long at = typo_attr_quote(buf, len, &cp, &name, &name_len);
+
+		if (at >= 0) {
+			vfd_parse_error_set(err, line_at(buf, (size_t)at), "a typographic quote "
+					    "(U+%04X %s) around the value of '%.*s': XML takes only "
+					    "a plain \" or '", cp, vm_typo_name(cp), name_len, name);
+			xmlFreeParserCtxt(ctxt);
+			return -EINVAL;
+		}
 
 		if (e && e->message) {
 			snprintf(msg, sizeof(msg), "%s", e->message);

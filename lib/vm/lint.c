@@ -63,6 +63,52 @@ static void lint_summary(struct lint *l)
 	}
 }
 
+#define TYPO_EVIDENCE 8	/* words named in a finding; the rest are counted */
+
+/* the typographic dashes (@dash) or quotes of a QEMU command line, one finding */
+static void lint_typography_kind(struct lint *l, bool dash)
+{
+	const struct vfd_vm_conf *c = l->c;
+	struct vfd_finding *f = NULL;
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < c->n_typos; i++)
+		n += c->typos[i].dash == dash;
+	for (size_t i = 0; i < c->n_typos && n; i++) {
+		const struct vfd_vm_typo *t = &c->typos[i];
+
+		if (t->dash != dash)
+			continue;
+		if (!f) {
+			/* softmmu/vl.c qemu_init: a word without '-' is a disk image */
+			f = report_add(l->rep, "vm.typography", "vm", VFD_FAIL, NULL, dash
+				       ? "%zu option%s begin%s with a typographic dash, not '-': "
+					 "QEMU takes '%s' for a disk image and stops (\"Could not "
+					 "open\"); read here as the option meant"
+				       : "%zu word%s carr%s typographic quotes, which no shell "
+					 "removes: QEMU reads them as part of the value ('%s') and "
+					 "refuses it; read here as if they were plain quotes",
+				       n, n == 1 ? "" : "s", n == 1 ? (dash ? "s" : "ies")
+				       : (dash ? "" : "y"), t->word);
+			finding_fix(f, dash ? "type a plain '-' (word processors and web pages turn "
+					      "'-' and '--' into dashes)"
+					    : "type plain quotes, ' or \" (word processors and web "
+					      "pages make them curly)");
+		}
+		if (shown++ < TYPO_EVIDENCE)
+			finding_evidence(f, "line %u, word %u: '%s' (U+%04X %s)", t->line, t->index,
+					 t->word, t->codepoint, vm_typo_name(t->codepoint));
+	}
+	if (shown > TYPO_EVIDENCE)
+		finding_evidence(f, "and %zu more", shown - TYPO_EVIDENCE);
+}
+
+static void lint_typography(struct lint *l)
+{
+	lint_typography_kind(l, true);
+	lint_typography_kind(l, false);
+}
+
 static void lint_machine(struct lint *l)
 {
 	const struct vfd_vm_conf *c = l->c;
@@ -294,6 +340,7 @@ int vfd_vm_lint(struct vfd_host *host, const struct vfd_vm_conf *given,
 		return -ENOMEM;
 	}
 	lint_summary(&l);
+	lint_typography(&l);
 	for (size_t i = 0; i < conf->n_hostdevs; i++) {
 		const struct vfd_vm_hostdev *h = &conf->hostdevs[i];
 

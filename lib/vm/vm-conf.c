@@ -24,5 +24,8 @@ void vfd_vm_conf_clear(struct vfd_vm_conf *c)
 	free(c->firmware_path);
 	free(c->bad_option);
 	free(c->start_error);
+	for (size_t i = 0; i < c->n_typos; i++)
+		free(c->typos[i].word);
+	free(c->typos);
 	memset(c, 0, sizeof(*c));
 }

@@ -54,6 +54,18 @@ int vm_check_romfile(struct vfd_root *root, const char *user, const char *path,
 /* vfio-pci's disable_vga parameter is set: the VGA region is never offered */
 bool vm_vga_disabled(struct vfd_root *root);
 
+/*
+ * vm-typography.c: a typographic dash or quote (curly quote, guillemet,
+ * prime) at @s, NUL-terminated: its code point, *len its UTF-8 bytes; 0 when
+ * none is there
+ */
+unsigned int vm_typo_dash(const char *s, size_t *len);
+unsigned int vm_typo_quote(const char *s, size_t *len);
+/* a double quotation mark's stand-in (a JSON string's quote), not a single's */
+bool vm_typo_quote_is_double(unsigned int cp);
+/* Unicode's name of a dash or quote above ("EN DASH"), static */
+const char *vm_typo_name(unsigned int cp);
+
 /* vm-qemu.c: a shell word, quoted when needed */
 void shell_quote(struct tbuf *b, const char *w);
 /* a QEMU option value with its commas doubled (caller frees) */

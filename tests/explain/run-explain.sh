@@ -122,6 +122,19 @@ status 2 "explain --journal without journalctl" env PATH="$tmp/nobin" "$vd" expl
 one_line "journalctl missing error" "journalctl not found"
 status 2 "explain --journal with --sysroot" "$vd" --sysroot "$tmp" explain --journal
 status 2 "explain with an unknown option" "$vd" explain --frob
+status 2 "explain --chopped with --journal" "$vd" explain --chopped --journal
+if grep -q "is for a pasted log" "$tmp/err"; then ok "explain --chopped with --journal: says why"
+else not_ok "explain --chopped with --journal: says why"; fi
+
+# a line a pager chopped at 80 columns (less -S): no mark, read with --chopped only
+printf '%s\n' "Dec 05 10:00:00 host kernel: Please ensure all devices within the iommu_group ar" \
+	>"$tmp/chopped.log"
+status 0 "explain a chopped line without --chopped (nothing read)" \
+	"$vd" explain --no-checks "$tmp/chopped.log"
+lacks "a chopped line is not read without --chopped" "group-not-viable"
+status 1 "explain --chopped a chopped line" "$vd" explain --no-checks --chopped -v "$tmp/chopped.log"
+has "a chopped line is read with --chopped" "qemu.group-not-viable"
+has "a chopped line's reading says so" "cut short"
 
 # a knowledge base of one entry that none of the lines below match, so that the
 # tests of unknown lines do not depend on what the built-in one knows (it

@@ -14,7 +14,16 @@
  *     ((W - 1) * 90 + 50) / 100 bytes, then U+2026, then the last bytes
  *     that fill the W columns; a message of 299 bytes or more keeps its
  *     first W - 1 and the ellipsis ends the line (systemd cuts such a
- *     message at its end, percent 100).
+ *     message at its end, percent 100);
+ *   - in a locale that is not UTF-8 (src/basic/locale-util.c
+ *     is_locale_utf8(): LANG, LC_ALL or LC_CTYPE set to a locale whose
+ *     codeset is not UTF-8, "C" included; or SYSTEMD_UTF8=0) the ellipsis is
+ *     "...", three columns: the first ((W - 3) * 90 + 50) / 100 bytes, "...",
+ *     the last bytes that fill W. The lines with a byte beyond ASCII are
+ *     left out there (systemd cuts those by another rule);
+ *   - chopped by a pager (less -S: the first @columns characters of the
+ *     journal line, no mark at all), read with vfd_explain_set_chopped()
+ *     as `explain --chopped` reads it.
  * Each cut line's reading is counted: kept (the bare reading's entry),
  * lost (no problem or harmless reading, or only a wrapper's), or changed
  * (another entry of another kind, by the cut reading of kb-cut.c: a wrong
@@ -40,14 +49,28 @@
 
 static const char journal_prefix[] = "Dec 05 10:00:00 host kernel: ";
 
-/* terminal widths, and the fewest readings each must keep (tests/explain/dev/README.md) */
+/*
+ * terminal widths and the ellipsis (U+2026, or "..." in a locale that is not
+ * UTF-8), and the fewest readings each must keep (tests/explain/dev/README.md)
+ */
+enum cut_mark { MARK_ELLIPSIS, MARK_DOTS, MARK_NONE };
+
+static const char *const mark_names[] = { "U+2026", "\"...\"", "chopped" };
+
 static const struct {
 	unsigned int columns;
+	enum cut_mark mark;
 	unsigned int kept_floor;
 } widths[] = {
-	{ 80, 320 },
-	{ 100, 415 },
-	{ 120, 305 },
+	{ 80, MARK_ELLIPSIS, 320 },
+	{ 100, MARK_ELLIPSIS, 415 },
+	{ 120, MARK_ELLIPSIS, 305 },
+	{ 80, MARK_DOTS, 265 },
+	{ 100, MARK_DOTS, 340 },
+	{ 120, MARK_DOTS, 240 },
+	{ 80, MARK_NONE, 260 },
+	{ 100, MARK_NONE, 350 },
+	{ 120, MARK_NONE, 245 },
 };
 
 /* the bytes of the first @cols characters of UTF-8 @s (each one column) */
@@ -73,25 +96,41 @@ static size_t cols_of(const char *s, size_t len)
 
 /*
  * @msg behind the journal's prefix as systemd prints it on @columns
- * columns (UTF-8 locale) into @out; false when it fits (nothing is cut)
+ * columns (a UTF-8 locale, or one that is not: @ascii) into @out; false
+ * when it fits (nothing is cut) or, in a locale that is not UTF-8, when
+ * it has a byte beyond ASCII
  */
-static bool systemd_cut(const char *msg, unsigned int columns, char *out, size_t size)
+static bool systemd_cut(const char *msg, unsigned int columns, bool ascii, char *out,
+			size_t size)
 {
 	size_t len = strlen(msg), prefix = strlen(journal_prefix), cols = cols_of(msg, len);
 	size_t w = columns - prefix, head, tail, hb, tb;
+	size_t need = ascii ? 3 : 1;	/* the ellipsis's columns */
 	bool tail_line = len + 1 >= 300;
 
 	if (prefix + cols + 1 < columns && !tail_line)
 		return false;
-	if (cols <= w)
+	if (cols <= w || (ascii && cols != len))
 		return false;
-	head = tail_line ? w - 1 : ((w - 1) * 90 + 50) / 100;
-	tail = w - 1 - head;
+	head = tail_line ? w - need : ((w - need) * 90 + 50) / 100;
+	tail = w - need - head;
 	hb = bytes_of_cols(msg, len, head);
 	/* the last @tail characters */
 	tb = len - bytes_of_cols(msg, len, cols - tail);
-	snprintf(out, size, "%s%.*s\u2026%.*s", journal_prefix, (int)hb, msg, (int)tb,
-		 msg + len - tb);
+	snprintf(out, size, "%s%.*s%s%.*s", journal_prefix, (int)hb, msg,
+		 ascii ? "..." : "\u2026", (int)tb, msg + len - tb);
+	return true;
+}
+
+/* the journal line of @msg as less -S shows it on @columns columns; false when it fits */
+static bool pager_chop(const char *msg, unsigned int columns, char *out, size_t size)
+{
+	size_t len = strlen(msg), prefix = strlen(journal_prefix);
+
+	if (prefix + cols_of(msg, len) <= columns)
+		return false;
+	snprintf(out, size, "%s%.*s", journal_prefix, (int)bytes_of_cols(msg, len, columns - prefix),
+		 msg);
 	return true;
 }
 
@@ -103,7 +142,7 @@ struct reading {
 	char kind[32];
 };
 
-static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
+static int read_line(struct vfd_kb *kb, const char *line, bool chopped, struct reading *out)
 {
 	struct vfd_explain *ex = vfd_explain_new(kb);
 	int r;
@@ -111,6 +150,7 @@ static int read_line(struct vfd_kb *kb, const char *line, struct reading *out)
 	memset(out, 0, sizeof(*out));
 	if (!ex)
 		return -1;
+	vfd_explain_set_chopped(ex, chopped);
 	r = vfd_explain_feed(ex, line, strlen(line));
 	if (r >= 0 && vfd_explain_count(ex) > 0) {
 		const struct vfd_problem *p = vfd_explain_problem(ex, 0);
@@ -144,21 +184,25 @@ static void check_set(struct vfd_kb *kb, const char *path, bool verbose)
 	base = set.base;
 	while ((line = set_next(&set))) {
 		lineno = set.lineno;
-		if (!*line || read_line(kb, line, &bare) < 0 || !bare.any)
+		if (!*line || read_line(kb, line, false, &bare) < 0 || !bare.any)
 			continue;
 		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
 			struct counts *c = &totals[w];
+			enum cut_mark mark = widths[w].mark;
 
-			if (!systemd_cut(line, widths[w].columns, text, sizeof(text)) ||
-			    read_line(kb, text, &got) < 0)
+			if (!(mark == MARK_NONE
+			      ? pager_chop(line, widths[w].columns, text, sizeof(text))
+			      : systemd_cut(line, widths[w].columns, mark == MARK_DOTS, text,
+					    sizeof(text))) ||
+			    read_line(kb, text, mark == MARK_NONE, &got) < 0)
 				continue;
 			c->cut++;
 			c->flagged += got.cut;
 			if (!got.any) {
 				c->lost++;
 				if (verbose)
-					printf("# lost %u: %s:%u %s\n", widths[w].columns, base, lineno,
-					       text);
+					printf("# lost %u %s: %s:%u %s\n", widths[w].columns,
+					       mark_names[widths[w].mark], base, lineno, text);
 			} else if (strcmp(got.id, bare.id) == 0) {
 				c->kept++;
 			} else if (strcmp(got.kind, bare.kind) == 0 && got.harmless == bare.harmless) {
@@ -174,9 +218,10 @@ static void check_set(struct vfd_kb *kb, const char *path, bool verbose)
 					       widths[w].columns, base, lineno, text, got.id, bare.id);
 			} else {
 				c->changed++;
-				printf("# changed: %s:%u at %u columns: read as %s (%s), whole as %s (%s): "
+				printf("# changed: %s:%u at %u columns, %s: read as %s (%s), whole as %s (%s): "
 				       "%s\n",
-				       base, lineno, widths[w].columns, got.id, got.kind, bare.id,
+				       base, lineno, widths[w].columns, mark_names[widths[w].mark],
+				       got.id, got.kind, bare.id,
 				       bare.kind, text);
 			}
 		}
@@ -207,10 +252,11 @@ int main(int argc, char **argv)
 
 		/* at most one in a hundred: what tells those entries apart was lost */
 		result(c->changed * 100 <= c->cut && c->kept >= widths[w].kept_floor && c->cut > 0,
-		       "%u columns: %u lines cut, %u readings kept (floor %u), %u by another "
+		       "%u columns, %s: %u lines cut, %u readings kept (floor %u), %u by another "
 		       "entry of the same kind, %u lost, %u changed by a cut reading, %u by a "
 		       "family that read the line as it is; %u read as cut",
-		       widths[w].columns, c->cut, c->kept, widths[w].kept_floor, c->same_kind,
+		       widths[w].columns, mark_names[widths[w].mark], c->cut, c->kept,
+		       widths[w].kept_floor, c->same_kind,
 		       c->lost, c->changed, c->changed_whole, c->flagged);
 	}
 	printf("1..%u\n", n_test);

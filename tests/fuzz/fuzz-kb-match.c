@@ -89,8 +89,28 @@ static void read_as_cut(const char *p, size_t size)
 			marks[n++] = i;
 			i += 2;
 		}
+	/* where three ASCII dots may be systemd's: each at a "...", rising, in the line */
+	{
+		size_t am[KB_CUT_MARKS_MAX], an = kb_cut_ascii_marks(p, size, am, KB_CUT_MARKS_MAX);
+
+		if (an > KB_CUT_MARKS_MAX)
+			abort();
+		for (size_t k = 0; k < an; k++)
+			if ((k && am[k] < am[k - 1] + 3) || am[k] + 3 > size ||
+			    memcmp(p + am[k], "...", 3) != 0)
+				abort();
+	}
 	/* a line systemd cut is a terminal's width (and a cut reading runs many patterns) */
-	if (!n || size > 200)
+	if (size > 200)
+		return;
+	/* the line as one that lost its end: a match within it, values too */
+	r = kb_match_chopped(kb, p, size, &m);
+	if (r < 0 || r > 1 || (r == 1 && (!m.cut || !m.chopped || m.start > m.end || m.end > size)))
+		abort();
+	for (size_t v = 0; r == 1 && v < m.n_values; v++)
+		if (m.value_start[v] > m.value_end[v] || m.value_end[v] > size)
+			abort();
+	if (!n)
 		return;
 	r = kb_match_cut(kb, p, size, marks, n, &m);
 	if (r < 0 || r > 1 || (r == 1 && (!m.cut || m.start > m.end || m.end > size)))

@@ -19,6 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < conf.n_hostdevs; i++)
 			if (conf.hostdevs[i].has_host && conf.hostdevs[i].host.fn > 7)
 				abort();
+		/* a repaired word is kept as written, with its place and character */
+		for (size_t i = 0; i < conf.n_typos; i++)
+			if (!conf.typos[i].word || !conf.typos[i].index || !conf.typos[i].line ||
+			    conf.typos[i].codepoint < 0x80)
+				abort();
 		vfd_vm_conf_clear(&conf);
 	} else if (memchr(err.message, '\0', sizeof(err.message)) == NULL) {
 		abort();

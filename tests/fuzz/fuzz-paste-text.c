@@ -5,7 +5,7 @@
  * not there, and a line that the word-at-a-time test passes is kept byte
  * for byte; the places of U+2026 that paste_restore_marks() reports rise,
  * hold "..." in the text it writes, and are as many as the ellipses it
- * read (up to its room). On the printable ASCII of the input, copied the ways a web page
+ * read, as such or as HTML entities (up to its room). On the printable ASCII of the input, copied the ways a web page
  * or forum copies text: the copy reads back as that ASCII exactly.
  */
 #include <stdbool.h>
@@ -16,6 +16,32 @@
 #include "paste-text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* HTML's spelling of U+2026 at @s: "&hellip;", "&#8230;", "&#x2026;" (up to 6 digits) */
+static bool ellipsis_entity(const char *s, size_t len)
+{
+	unsigned long v = 0;
+	size_t i = 2, digits = 0;
+	bool hex;
+
+	if (len >= 8 && memcmp(s, "&hellip;", 8) == 0)
+		return true;
+	if (len < 4 || s[0] != '&' || s[1] != '#')
+		return false;
+	hex = s[2] == 'x' || s[2] == 'X';
+	i += hex;
+	for (; i < len && digits < 6; i++, digits++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * (hex ? 16 : 10) + (unsigned long)(c - '0');
+		else if (hex && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+			v = v * 16 + (unsigned long)((c | 0x20) - 'a' + 10);
+		else
+			break;
+	}
+	return digits && i < len && s[i] == ';' && v == 0x2026;
+}
 
 static void any_bytes(const char *in, size_t size, char *out)
 {
@@ -41,9 +67,13 @@ static void any_bytes(const char *in, size_t size, char *out)
 			if ((k && marks[k] <= marks[k - 1]) || marks[k] + 3 > n ||
 			    memcmp(out + marks[k], "...", 3) != 0)
 				abort();
-		/* every U+2026 of the input is one (a backtick wrap only drops ASCII) */
-		for (size_t i = 0; i + 3 <= size; i++)
-			ellipses += memcmp(in + i, "\u2026", 3) == 0;
+		/*
+		 * every U+2026 of the input is one, and every entity for it (a
+		 * backtick wrap only drops ASCII, an entity holds no '&' within)
+		 */
+		for (size_t i = 0; i < size; i++)
+			ellipses += (i + 3 <= size && memcmp(in + i, "\u2026", 3) == 0) ||
+				    ellipsis_entity(in + i, size - i);
 		if (n_marks != (ellipses < 3 ? ellipses : 3))
 			abort();
 		free(again);

@@ -154,24 +154,139 @@ static void real_dots_and_two_marks(void **state)
 	assert_reads("abcd efgh~x", NULL);
 }
 
-static void explain_reads_a_pasted_cut(void **state)
+/*
+ * explain given the cut line @line (t.reset, read as cut) and then @dots,
+ * whose "..." is the message's own (t.dots, read whole); caller frees
+ */
+static struct vfd_explain *cut_then_whole(const char *line, const char *dots)
 {
-	const char *line = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot reset "
-			   "device af\u2026us was locked";
-	const char *dots = "Dec 05 10:00:00 host kernel: waiting for the device\u2026 giving up "
-			   "after 3 tries";
 	struct vfd_explain *ex = vfd_explain_new(kb);
 
-	(void)state;
 	assert_non_null(ex);
 	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
 	assert_int_equal(vfd_explain_count(ex), 1);
 	assert_string_equal(vfd_explain_problem(ex, 0)->entry->id, "t.reset");
 	assert_true(vfd_explain_problem(ex, 0)->match.cut);
-	/* a forum's "..." (U+2026) in a whole message: read whole, not cut */
 	assert_int_equal(vfd_explain_feed(ex, dots, strlen(dots)), 1);
 	assert_int_equal(vfd_explain_count(ex), 2);
 	assert_string_equal(vfd_explain_problem(ex, 1)->entry->id, "t.dots");
+	assert_false(vfd_explain_problem(ex, 1)->match.cut);
+	return ex;
+}
+
+static void explain_reads_a_pasted_cut(void **state)
+{
+	/* a forum's "..." (U+2026) in a whole message: read whole, not cut */
+	(void)state;
+	vfd_explain_free(cut_then_whole("Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: "
+					"cannot reset device af\u2026us was locked",
+					"Dec 05 10:00:00 host kernel: waiting for the device\u2026 "
+					"giving up after 3 tries"));
+}
+
+/*
+ * @msg as systemd prints it in a locale that is not UTF-8 on a terminal
+ * leaving @w columns to the message (string-util.c ascii_ellipsize_mem(),
+ * percent 90): its first ((w - 3) * 90 + 50) / 100 bytes, "...", the last
+ * bytes that fill @w; behind @prefix
+ */
+static const char *ascii_cut(const char *prefix, const char *msg, size_t w)
+{
+	static char out[512];
+	size_t len = strlen(msg), head = ((w - 3) * 90 + 50) / 100, tail = w - 3 - head;
+
+	snprintf(out, sizeof(out), "%s%.*s...%s", prefix, (int)head, msg, msg + len - tail);
+	return out;
+}
+
+static void ascii_marks(void **state)
+{
+	static const char msg[] = "vfio-pci 0000:01:00.0: cannot reset device after the bus was "
+				  "locked by another thread of the kernel";
+	size_t marks[KB_CUT_MARKS_MAX];
+	const char *line;
+
+	(void)state;
+	/* systemd's cut fits at every width that cuts, with a journal prefix or none */
+	for (size_t w = 40; w < sizeof(msg) - 1; w++) {
+		line = ascii_cut("Dec 05 10:00:00 host kernel: ", msg, w);
+		if (kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX) != 1)
+			print_error("width %zu: '%s' not seen as cut\n", w, line);
+		assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 1);
+		assert_memory_equal(line + marks[0], "...", 3);
+		assert_int_equal(marks[0], strlen("Dec 05 10:00:00 host kernel: ") +
+				 ((w - 3) * 90 + 50) / 100);
+		line = ascii_cut("", msg, w);
+		assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 1);
+	}
+	/* a message's own dots: at the end, or with more text after them than a cut keeps */
+	line = "Dec 05 10:00:00 host kernel: Loading compiled-in X.509 certificates...";
+	assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 0);
+	line = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: Trying to reset... done";
+	assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 0);
+	/* a dmesg line is never cut: its start is not a message's */
+	line = "[    0.517589] smp: Bringing up secondary CPUs ... u258";
+	assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 0);
+	line = "[    0.517589] smp: Bringing up secondary CP...u258";
+	assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 0);
+	/* a run of four dots: the cut's three are the last (the head ended in '.') */
+	line = ascii_cut("", "vfio-pci 0000:01:00.0: the bus.was locked by another thread", 37);
+	assert_non_null(strstr(line, "bus....ead"));
+	assert_int_equal(kb_cut_ascii_marks(line, strlen(line), marks, KB_CUT_MARKS_MAX), 1);
+	assert_int_equal(marks[0], ((37 - 3) * 90 + 50) / 100);
+}
+
+static void explain_reads_an_ascii_cut(void **state)
+{
+	static const char msg[] = "vfio-pci 0000:01:00.0: cannot reset device after the bus was "
+				  "locked";
+	const char *misplaced = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot "
+				"reset dev...us was locked";
+	struct vfd_explain *ex;
+
+	/* the message's own "...": read whole, not cut */
+	(void)state;
+	ex = cut_then_whole(ascii_cut("Dec 05 10:00:00 host kernel: ", msg, 50),
+			    "Dec 05 10:00:00 host kernel: waiting for the device... giving up "
+			    "after 3 tries");
+	/* three dots where systemd's cut would not put them: not read as a cut */
+	vfd_explain_feed(ex, misplaced, strlen(misplaced));
+	assert_int_equal(vfd_explain_count(ex), 2);
+	vfd_explain_free(ex);
+}
+
+/* a line that lost its end with no mark (less -S): read only when told, on a long head */
+static void chopped_lines(void **state)
+{
+	const char *line = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot reset "
+			   "device after the b";
+	const char *short_head = "Dec 05 10:00:00 host kernel: vfio-pci 0000:01:00.0: cannot "
+				 "reset de";
+	struct vfd_kb_match m;
+	struct vfd_explain *ex;
+
+	(void)state;
+	assert_int_equal(kb_match_chopped(kb, line, strlen(line), &m), 1);
+	assert_string_equal(m.entry->id, "t.reset");
+	assert_true(m.cut);
+	assert_true(m.chopped);
+	assert_true(m.end <= strlen(line));
+	assert_string_equal(vfd_kb_match_value(&m, VFD_KB_SLOT), "0000:01:00.0");
+	/* under KB_CUT_CHOP_HEAD_MIN literal characters: not read */
+	assert_int_equal(kb_match_chopped(kb, short_head, strlen(short_head), &m), 0);
+	/* explain: only when lines may be chopped */
+	ex = vfd_explain_new(kb);
+	assert_non_null(ex);
+	/* not understood (a line about passthrough that no entry reads) */
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 3);
+	assert_int_equal(vfd_explain_count(ex), 0);
+	vfd_explain_set_chopped(ex, true);
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_int_equal(vfd_explain_count(ex), 1);
+	assert_true(vfd_explain_problem(ex, 0)->match.chopped);
+	/* a line an entry reads as it is keeps that reading */
+	assert_int_equal(vfd_explain_feed(ex, "waiting for the device... giving up after 3 tries",
+					  49), 1);
 	assert_false(vfd_explain_problem(ex, 1)->match.cut);
 	vfd_explain_free(ex);
 }
@@ -181,6 +296,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(head_gap_tail),
 		cmocka_unit_test(guards),
+		cmocka_unit_test(ascii_marks),
+		cmocka_unit_test(explain_reads_an_ascii_cut),
+		cmocka_unit_test(chopped_lines),
 		cmocka_unit_test(values_across_the_cut),
 		cmocka_unit_test(real_dots_and_two_marks),
 		cmocka_unit_test(explain_reads_a_pasted_cut),

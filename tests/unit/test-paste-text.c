@@ -63,6 +63,30 @@ static void html_escapes(void **state)
 	assert_restores("&#6", "&#6");
 }
 
+/* U+2026 as such and as HTML's entities is a mark (a place systemd may have cut) */
+static void ellipsis_marks(void **state)
+{
+	static const char *const lines[] = {
+		"cannot reset dev\u2026us was locked", "cannot reset dev&hellip;us was locked",
+		"cannot reset dev&#8230;us was locked", "cannot reset dev&#x2026;us was locked",
+	};
+	size_t marks[4], n;
+	char out[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		n = 9;
+		assert_int_equal(paste_restore_marks(lines[i], strlen(lines[i]), out, marks, 4, &n),
+				 strlen("cannot reset dev...us was locked"));
+		assert_int_equal(n, 1);
+		assert_int_equal(marks[0], strlen("cannot reset dev"));
+	}
+	/* three ASCII dots, and other entities, are no marks here */
+	n = 9;
+	paste_restore_marks("a...b &amp; &#8217; &mdash;", 27, out, marks, 4, &n);
+	assert_int_equal(n, 0);
+}
+
 static void kept_as_it_is(void **state)
 {
 	(void)state;
@@ -157,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(typographic_characters),
 		cmocka_unit_test(html_escapes),
+		cmocka_unit_test(ellipsis_marks),
 		cmocka_unit_test(kept_as_it_is),
 		cmocka_unit_test(markdown_inline_code),
 		cmocka_unit_test(suspect_at_every_offset),

@@ -116,6 +116,72 @@ static void qemu_errors(void **state)
 	assert_int_equal(vfd_vm_parse_qemu("-m\0 1G", 6, &c, &e), -EINVAL);
 }
 
+/* pasted typography: read as meant, each word kept with its place and character */
+static void qemu_typography(void **state)
+{
+	static const char text[] =
+		"qemu-system-x86_64 \xe2\x80\x93machine q35 -name Bob\xe2\x80\x99s \\\n"
+		"  \xe2\x80\x94-device \xe2\x80\x9cvfio-pci,host=01:00.0,romfile=\xe2\x80\x98/a.rom"
+		"\xe2\x80\x99\xe2\x80\x9d \\\n"
+		"  -device '{\xe2\x80\x9c" "driver\xe2\x80\x9d:\xe2\x80\x9cvfio-pci\xe2\x80\x9d,"
+		"\xe2\x80\x9chost\xe2\x80\x9d:\xe2\x80\x9c" "02:00.0\xe2\x80\x9d}' \\\n"
+		"  \xe2\x80\x93no-such-option.img \xe2\x88\x92m 2G\n";
+	struct vfd_vm_conf c;
+	struct vfd_parse_error e;
+
+	(void)state;
+	assert_int_equal(parse_qemu(text, &c, &e), 0);
+	assert_string_equal(c.machine, "q35");
+	/* the apostrophe inside the name is the name's */
+	assert_string_equal(c.name, "Bob\xe2\x80\x99s");
+	assert_int_equal(c.memory, 2ull << 30);
+	assert_int_equal(c.n_hostdevs, 2);
+	assert_string_equal(c.hostdevs[0].host_text, "01:00.0");
+	assert_string_equal(c.hostdevs[0].romfile, "/a.rom");
+	assert_string_equal(c.hostdevs[1].host_text, "02:00.0");
+	/* "–no-such-option.img" is no option: a disk image to QEMU, not reported */
+	assert_int_equal(c.n_typos, 5);
+	assert_true(c.typos[0].dash);
+	assert_string_equal(c.typos[0].word, "\xe2\x80\x93machine");
+	assert_int_equal(c.typos[0].codepoint, 0x2013);
+	assert_int_equal(c.typos[0].line, 1);
+	assert_int_equal(c.typos[0].index, 1);
+	assert_true(c.typos[1].dash);
+	assert_int_equal(c.typos[1].codepoint, 0x2014);
+	assert_int_equal(c.typos[1].line, 2);
+	assert_int_equal(c.typos[1].index, 5);
+	assert_false(c.typos[2].dash);
+	assert_int_equal(c.typos[2].codepoint, 0x201c);
+	assert_false(c.typos[3].dash);
+	assert_int_equal(c.typos[3].line, 3);
+	assert_true(c.typos[4].dash);
+	assert_int_equal(c.typos[4].codepoint, 0x2212);
+	assert_int_equal(c.typos[4].line, 4);
+	vfd_vm_conf_clear(&c);
+}
+
+/* curly quotes around an attribute value: named, with the attribute and the line */
+static void libvirt_typographic_quotes(void **state)
+{
+	static const char text[] =
+		"<domain type='kvm'>\n"
+		"  <!-- mode=\xe2\x80\x9cin a comment\xe2\x80\x9d is not markup -->\n"
+		"  <devices><hostdev mode=\xe2\x80\x9csubsystem\xe2\x80\x9d type='pci'/></devices>\n"
+		"</domain>\n";
+	struct vfd_vm_conf c;
+	struct vfd_parse_error e;
+
+	(void)state;
+	assert_int_equal(parse_xml(text, &c, &e), -EINVAL);
+	assert_int_equal(e.line, 3);
+	assert_non_null(strstr(e.message, "U+201C LEFT DOUBLE QUOTATION MARK"));
+	assert_non_null(strstr(e.message, "'mode'"));
+	/* in text, curly quotes are text */
+	assert_int_equal(parse_xml("<domain><name>\xe2\x80\x9cx\xe2\x80\x9d</name></domain>",
+				   &c, &e), 0);
+	vfd_vm_conf_clear(&c);
+}
+
 static const char domain[] =
 	"<?xml version='1.0'?>\n"
 	"<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
@@ -239,6 +305,8 @@ int main(void)
 		cmocka_unit_test(qemu_script),
 		cmocka_unit_test(qemu_defaults_and_json),
 		cmocka_unit_test(qemu_errors),
+		cmocka_unit_test(qemu_typography),
+		cmocka_unit_test(libvirt_typographic_quotes),
 		cmocka_unit_test(libvirt_domain),
 		cmocka_unit_test(libvirt_hostile),
 		cmocka_unit_test(machine_names),
