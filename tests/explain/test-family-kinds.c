@@ -34,8 +34,11 @@
  * usage: test-family-kinds [--floor-tune PCT] [--floor-check PCT]
  *                          [--sample SAMPLE.tsv --labels LABELS.tsv] SET.tsv
  *        test-family-kinds --wrong SET.tsv
- *            the tuning part's problem lines a family reads with another
- *            kind than the label: label, kind given, entry, line
+ *            the tuning part's lines a family reads as a problem with
+ *            another kind than the label: "wrong", label, kind given,
+ *            entry, line (the check part is never listed)
+ *        test-family-kinds --read SET.tsv
+ *            the same for every tuning line a family reads ("right" too)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -50,6 +53,7 @@
 #define LINE_MAX_LEN 8192
 #define N_KINDS 15		/* SPEC-15's taxonomy, vfd_kb_kinds */
 
+enum list { LIST_NONE, LIST_WRONG, LIST_READ };
 enum part { TUNE, CHECK, N_PARTS };
 static const char *const part_names[] = { "tuning", "check" };
 
@@ -269,15 +273,17 @@ struct sets {
 	unsigned int malformed;
 };
 
-static void one_line(struct sets *s, int label, const char *line, bool wrong_mode)
+static void one_line(struct sets *s, int label, const char *line, enum list list_mode)
 {
 	enum part part = part_of(line);
 	const struct vfd_problem *p = read_line(&s->ex, s->fam, line);
 
-	if (wrong_mode) {
-		if (part == TUNE && label != harmless_index() && p && !p->entry->harmless &&
-		    kind_index(p->kind) != label)
-			printf("%s\t%s\t%s\t%s\n", vfd_kb_kinds[label], p->kind, p->entry->id, line);
+	if (list_mode) {
+		bool right = p && kind_index(p->kind) == label;
+
+		if (part == TUNE && p && !p->entry->harmless && (list_mode == LIST_READ || !right))
+			printf("%s\t%s\t%s\t%s\t%s\n", right ? "right" : "wrong",
+			       vfd_kb_kinds[label], p->kind, p->entry->id, line);
 		return;
 	}
 	count(&s->alone[part], label, p);
@@ -286,7 +292,7 @@ static void one_line(struct sets *s, int label, const char *line, bool wrong_mod
 	count(&s->whole[part], label, p && p->entry->family ? p : NULL);
 }
 
-static bool read_set(struct sets *s, const char *path, bool wrong_mode)
+static bool read_set(struct sets *s, const char *path, enum list list_mode)
 {
 	FILE *f = fopen(path, "r");
 	char row[LINE_MAX_LEN], kind[32], line[LINE_MAX_LEN];
@@ -306,7 +312,7 @@ static bool read_set(struct sets *s, const char *path, bool wrong_mode)
 			s->malformed++;
 			continue;
 		}
-		one_line(s, label, line, wrong_mode);
+		one_line(s, label, line, list_mode);
 	}
 	fclose(f);
 	return true;
@@ -356,13 +362,15 @@ int main(int argc, char **argv)
 {
 	const char *set = NULL, *sample = NULL, *labels = NULL;
 	double floor[N_PARTS] = { 0, 0 };
-	bool wrong_mode = false;
+	enum list list_mode = LIST_NONE;
 	struct vfd_parse_error err;
 	struct sets s = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--wrong") == 0)
-			wrong_mode = true;
+			list_mode = LIST_WRONG;
+		else if (strcmp(argv[i], "--read") == 0)
+			list_mode = LIST_READ;
 		else if (strcmp(argv[i], "--floor-tune") == 0 && i + 1 < argc)
 			floor[TUNE] = atof(argv[++i]);
 		else if (strcmp(argv[i], "--floor-check") == 0 && i + 1 < argc)
@@ -379,7 +387,7 @@ int main(int argc, char **argv)
 	if (!set || !sample != !labels) {
 		fprintf(stderr, "usage: test-family-kinds [--floor-tune PCT] [--floor-check PCT] "
 				"[--sample SAMPLE.tsv --labels LABELS.tsv] SET.tsv\n"
-				"       test-family-kinds --wrong SET.tsv\n");
+				"       test-family-kinds --wrong|--read SET.tsv\n");
 		return 2;
 	}
 	s.fam = families_only();
@@ -387,11 +395,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-family-kinds: the built-in knowledge base does not load\n");
 		return 1;
 	}
-	if (!read_set(&s, set, wrong_mode)) {
+	if (!read_set(&s, set, list_mode)) {
 		fprintf(stderr, "test-family-kinds: cannot read '%s'\n", set);
 		return 1;
 	}
-	if (wrong_mode)
+	if (list_mode)
 		goto out;
 	printf("TAP version 13\n");
 	result(sha256_works(), "SHA-256 gives FIPS 180-4's digest (the split rests on it)");
@@ -424,5 +432,5 @@ out:
 	vfd_explain_free(s.ex);
 	vfd_kb_free(s.fam);
 	vfd_kb_free(s.full);
-	return wrong_mode ? 0 : n_failed ? 1 : 0;
+	return list_mode ? 0 : n_failed ? 1 : 0;
 }
