@@ -39,6 +39,8 @@
  *           a driver's bind file is the driver refusing the device ->
  *           binding; /sys/bus/pci/devices/ADDR (no device at that address:
  *           the VM definition names one the host does not have) -> config;
+ *           ENODEV where kmod could not insert a module: its init found no
+ *           device to drive -> binding;
  *           /sys/kernel/iommu_groups (only an active IOMMU driver fills it:
  *           drivers/iommu/iommu.c iommu_group_alloc) -> iommu-off; but
  *           /sys/bus/pci/devices/ADDR/driver/... (the link exists only
@@ -333,6 +335,14 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		/* DPDK's "cannot open VFIO container" (eal_vfio.c) is /dev/vfio/vfio */
 		if (path == P_NONE && has_word(msg, len, "vfio container"))
 			path = P_MODULE_NODE;
+		/*
+		 * a module's init that found no device to drive returns -ENODEV
+		 * (the kernel hands init's errno back to insmod: kernel/module/
+		 * main.c do_init_module; nvidia's init when no GPU probed): the
+		 * device is held by another driver or is not there for this one
+		 */
+		if (path == P_NONE && got.e == E_NODEV && has_text(msg, len, "could not insert"))
+			return "binding";
 		switch (path) {
 		case P_GROUP_NODE:
 		case P_DEVICE_DRIVER:

@@ -28,8 +28,8 @@
 extern const char vfd_kind_words_data[];
 extern const size_t vfd_kind_words_size;
 
-#define KIND_MAX_WORDS 256
-#define KIND_TEXT_MAX 4096
+#define KIND_MAX_WORDS 320
+#define KIND_TEXT_MAX 6144
 
 struct kind_word {
 	const char *text;	/* lower case, without the '*' */

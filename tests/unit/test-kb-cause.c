@@ -110,6 +110,10 @@ static void errno_missing(void **state)
 			  "or directory"), "config");
 	assert_kind(cause("ls: cannot access '/sys/kernel/iommu_groups/1': No such file or "
 			  "directory"), "iommu-off");
+	/* a module whose init found no device to drive */
+	assert_kind(cause("modprobe: ERROR: could not insert 'nvidia': No such device"), "binding");
+	assert_kind(cause("modprobe: ERROR: could not insert 'kvm_amd': Operation not supported"),
+		    NULL);
 	/* a path that settles nothing, no path, ENXIO's text */
 	assert_kind(cause("cannot open /etc/foo.conf: No such file or directory"), NULL);
 	assert_kind(cause("write error: No such device"), NULL);
