@@ -16,6 +16,9 @@
  *           vfio_group_fops_open; libvirt virpci.c): device-busy
  *   EACCES  by its text ("Permission denied", what a syscall told a
  *           program): permission, the file mode or an LSM refused an access
+ *   EPERM   irq-remap where a group is attached to a container's IOMMU
+ *           backend ("set iommu for container", VFIO_SET_IOMMU): type1
+ *           refuses a group without interrupt remapping with it
  *   EPERM, and EACCES as a number  permission where a program opens or
  *           accesses a file (a path, "open", "access" in the message): the
  *           file mode, an LSM, a capability (noiommu groups need
@@ -36,8 +39,12 @@
  *           a driver's bind file is the driver refusing the device ->
  *           binding; /sys/bus/pci/devices/ADDR (no device at that address:
  *           the VM definition names one the host does not have) -> config;
+ *           ENODEV where kmod could not insert a module: its init found no
+ *           device to drive -> binding;
  *           /sys/kernel/iommu_groups (only an active IOMMU driver fills it:
- *           drivers/iommu/iommu.c iommu_group_alloc) -> iommu-off
+ *           drivers/iommu/iommu.c iommu_group_alloc) -> iommu-off; but
+ *           /sys/bus/pci/devices/ADDR/driver/... (the link exists only
+ *           while a driver is bound) -> binding
  *
  * and two conditions whose words settle the kind wherever they are carried:
  * a group that is "not viable" and "no IOMMU". Everything else: NULL, the
@@ -191,7 +198,24 @@ static void carried_in(const char *s, size_t len, bool numbers, struct carried *
 	}
 }
 
-enum path_kind { P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_DRIVER, P_DEVICE, P_GROUPS_DIR, P_OTHER };
+enum path_kind {
+	P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_DRIVER, P_DEVICE, P_DEVICE_DRIVER, P_GROUPS_DIR,
+	P_OTHER
+};
+
+/*
+ * @s[i..len) goes on after a device's directory: is it its "driver" link
+ * (ADDR/driver/unbind)? The kernel makes that link only while a driver is
+ * bound (drivers/base/dd.c driver_sysfs_add), so a missing one is a device
+ * with no driver, not a device missing; driver_override is another file.
+ */
+static bool device_driver_link(const char *s, size_t i, size_t len)
+{
+	while (i < len && s[i] != '/' && s[i] != ' ' && s[i] != '\'' && s[i] != '"')
+		i++;
+	return i + 7 <= len && strncmp(s + i, "/driver", 7) == 0 &&
+	       (i + 7 == len || !(alnum(s[i + 7]) || s[i + 7] == '-'));
+}
 
 /* what the first device node or sysfs path the message names is */
 static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
@@ -234,6 +258,8 @@ static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
 					e++;
 				*bind_file = e >= 5 && strncmp(s + e - 5, "/bind", 5) == 0;
 			}
+			if (paths[j].kind == P_DEVICE && device_driver_link(s, i + pl, len))
+				return P_DEVICE_DRIVER;
 			return paths[j].kind;
 		}
 	}
@@ -253,6 +279,12 @@ static bool about_access(const char *s, size_t len)
 {
 	return has_word(s, len, "open") || has_word(s, len, "opening") ||
 	       has_word(s, len, "access") || has_word(s, len, "accessing");
+}
+
+/* the message is about attaching a group to a container's IOMMU backend */
+static bool set_iommu_step(const char *s, size_t len)
+{
+	return has_text(s, len, "set iommu for container") || has_text(s, len, "vfio_set_iommu");
 }
 
 bool kb_stage_kind(const char *kind)
@@ -284,6 +316,14 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 			return "permission";
 		/* fall through */
 	case E_PERM:
+		/*
+		 * type1 refuses to attach a group whose MSIs cannot be isolated
+		 * with -EPERM (vfio_iommu_type1.c vfio_iommu_type1_attach_group:
+		 * "No interrupt remapping support"), and QEMU names that step
+		 * "set iommu for container" (container-legacy.c vfio_set_iommu)
+		 */
+		if (!got.e_is_number && set_iommu_step(msg, len))
+			return "irq-remap";
 		path = path_in(msg, len, &bind_file);
 		return path != P_NONE || about_access(msg, len) ? "permission" : NULL;
 	case E_NOMEM:
@@ -295,8 +335,17 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		/* DPDK's "cannot open VFIO container" (eal_vfio.c) is /dev/vfio/vfio */
 		if (path == P_NONE && has_word(msg, len, "vfio container"))
 			path = P_MODULE_NODE;
+		/*
+		 * a module's init that found no device to drive returns -ENODEV
+		 * (the kernel hands init's errno back to insmod: kernel/module/
+		 * main.c do_init_module; nvidia's init when no GPU probed): the
+		 * device is held by another driver or is not there for this one
+		 */
+		if (path == P_NONE && got.e == E_NODEV && has_text(msg, len, "could not insert"))
+			return "binding";
 		switch (path) {
 		case P_GROUP_NODE:
+		case P_DEVICE_DRIVER:
 			return "binding";
 		case P_MODULE_NODE:
 			return "module";

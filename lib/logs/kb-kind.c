@@ -9,7 +9,8 @@
  * first row with a word in the message names the kind, except that the
  * family's own kind stands when the message has a word of it and no word
  * of the rows before the objects (firmware, remapping, no IOMMU, viability,
- * busy, denied): "VCN not responding, trying to reset" in the GPU drivers'
+ * busy, denied), and against the words of a row whose third column names
+ * the family's kind (a GPU driver's own probe is no vfio binding): "VCN not responding, trying to reset" in the GPU drivers'
  * family is the GPU's own trouble, not a PCI reset; "probe failed: Device or
  * resource busy" in the vfio family is still a busy device. Before the
  * words, the cause the message carries (kb-cause.c: an errno by the path it
@@ -27,8 +28,8 @@
 extern const char vfd_kind_words_data[];
 extern const size_t vfd_kind_words_size;
 
-#define KIND_MAX_WORDS 256
-#define KIND_TEXT_MAX 4096
+#define KIND_MAX_WORDS 320
+#define KIND_TEXT_MAX 6144
 
 struct kind_word {
 	const char *text;	/* lower case, without the '*' */
@@ -36,6 +37,8 @@ struct kind_word {
 	bool prefix;		/* ended in '*': a word may go on after it */
 	unsigned int row;	/* the row: lower wins */
 	const char *kind;	/* one of vfd_kb_kinds */
+	uint32_t kept_by;	/* bit i: a family of vfd_kb_kinds[i] keeps its own kind
+				   against this word (the row's third column) */
 };
 
 static struct {
@@ -57,6 +60,32 @@ static const char *known_kind(const char *s, size_t len)
 	return NULL;
 }
 
+/* bit i for vfd_kb_kinds[i] == @kind, 0 for none */
+static uint32_t kind_bit(const char *kind)
+{
+	for (size_t i = 0; vfd_kb_kinds[i] && i < 32; i++)
+		if (strcmp(vfd_kb_kinds[i], kind) == 0)
+			return UINT32_C(1) << i;
+	return 0;
+}
+
+/* a row's third column, "kind,kind", into bits; -EINVAL for a kind not in the taxonomy */
+static int kinds_read(const char *p, const char *end, uint32_t *bits)
+{
+	*bits = 0;
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *kend = comma ? comma : end;
+		const char *kind = known_kind(p, (size_t)(kend - p));
+
+		if (!kind)
+			return -EINVAL;
+		*bits |= kind_bit(kind);
+		p = kend + 1;
+	}
+	return 0;
+}
+
 /* data/kind-words.tsv into the table; -EINVAL for a kind not in the taxonomy */
 static int table_read(const char *p, const char *end)
 {
@@ -65,8 +94,9 @@ static int table_read(const char *p, const char *end)
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end, *tab;
+		const char *eol = nl ? nl : end, *tab, *tab2, *words_end;
 		const char *kind;
+		uint32_t kept_by;
 
 		if (p == eol || *p == '#') {
 			p = eol + 1;
@@ -76,9 +106,16 @@ static int table_read(const char *p, const char *end)
 		kind = tab ? known_kind(p, (size_t)(tab - p)) : NULL;
 		if (!kind)
 			return -EINVAL;
-		for (const char *w = tab + 1; w < eol;) {
-			const char *bar = memchr(w, '|', (size_t)(eol - w));
-			const char *wend = bar ? bar : eol;
+		/* the words end at an optional third column: the kinds that keep theirs */
+		tab2 = memchr(tab + 1, '\t', (size_t)(eol - tab - 1));
+		words_end = tab2 ? tab2 : eol;
+		if (tab2 && kinds_read(tab2 + 1, eol, &kept_by) < 0)
+			return -EINVAL;
+		if (!tab2)
+			kept_by = 0;
+		for (const char *w = tab + 1; w < words_end;) {
+			const char *bar = memchr(w, '|', (size_t)(words_end - w));
+			const char *wend = bar ? bar : words_end;
 			size_t len = (size_t)(wend - w);
 			struct kind_word *kw = &table.words[table.n];
 
@@ -91,6 +128,7 @@ static int table_read(const char *p, const char *end)
 			kw->text = table.text + used;
 			kw->row = row;
 			kw->kind = kind;
+			kw->kept_by = kept_by;
 			if (strcmp(kind, "rom") == 0 && !table.object_row)
 				table.object_row = row;
 			used += kw->len + 1;
@@ -210,6 +248,7 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 {
 	const struct kind_word *best = NULL;
 	bool own = false;
+	uint32_t own_bit;
 
 	/*
 	 * a wrapper ("echo: write error: %errno%", "qemu unexpectedly closed
@@ -232,6 +271,7 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	inner = kb_inner_cause(msg + from, len - from, msg + from, len - from, false);
 	if (inner)
 		return inner;
+	own_bit = kind_bit(entry->kind);
 	for (size_t i = from; i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
 			continue;
@@ -248,7 +288,8 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 
 			if (!own && strcmp(w->kind, entry->kind) == 0 && word_at(w, msg + i, len - i))
 				own = true;
-			if (best && w->row >= best->row)
+			/* a word this family's kind keeps its own against is no word here */
+			if ((best && w->row >= best->row) || (w->kept_by & own_bit))
 				continue;
 			if (word_at(w, msg + i, len - i))
 				best = w;

@@ -12,7 +12,11 @@
  * confirms it (kb-kind.c); with the 31 rows of the weakest kinds' areas added
  * (kinds.tsv says how they were picked) 77.5% (131/169); the floor sits just under what
  * they reach, so that a change of the words that loses ground fails here.
- * Raising it takes better words, not other labels.
+ * Raising it takes better words, not other labels. The eleventh round's
+ * family rules (the IOMMU drivers' families dma-mapping, their fault
+ * reports before the tables' words, a GPU driver's own probe and MMIO kept
+ * as guest-driver: tests/explain/dev/README.md) reached 81.0% (136/168),
+ * and the floor moved to 80.
  *
  * usage: test-kinds KINDS.TSV      (lines "kind<TAB>line<TAB>where", '#' comments)
  *        test-kinds --wrong KINDS.TSV   the rows the refinement gets wrong
@@ -25,7 +29,7 @@
 #include "vfd.h"
 #include "tap-result.h"
 
-#define KIND_RIGHT_MIN 77
+#define KIND_RIGHT_MIN 80
 
 static bool known_kind(const char *k)
 {

@@ -61,8 +61,12 @@ static void errno_permission(void **state)
 	assert_kind(cause("could not access the device: Permission denied"), "permission");
 	assert_kind(cause("unable to map backing store for guest RAM: Permission denied"),
 		    "permission");
-	/* the kernel refusing an operation is not a file's permission */
-	assert_kind(cause("Failed to set iommu for container: Operation not permitted"), NULL);
+	/* the kernel refusing an operation is not a file's permission: type1
+	   refuses a group without interrupt remapping with EPERM */
+	assert_kind(cause("Failed to set iommu for container: Operation not permitted"),
+		    "irq-remap");
+	assert_kind(cause("ioctl(VFIO_SET_IOMMU): Operation not permitted"), "irq-remap");
+	assert_kind(cause("VFIO_DEVICE_SET_IRQS failure: Operation not permitted"), NULL);
 	assert_kind(cause("probe with driver igc failed with error -13"), NULL);
 	/* -1 is any failure of a user-space call */
 	assert_kind(cause("open /dev/vfio/3 returned -1"), NULL);
@@ -94,11 +98,22 @@ static void errno_missing(void **state)
 		    "module");
 	/* the driver is there and refuses the device */
 	assert_kind(cause("write /sys/bus/pci/drivers/vfio-pci/bind: No such device"), "binding");
+	/* a device's driver link exists only while a driver is bound */
+	assert_kind(cause("tee: '/sys/bus/pci/devices/0000:06:00.0/driver/unbind': No such file "
+			  "or directory"), "binding");
+	assert_kind(cause("cannot open /sys/bus/pci/devices/0000:06:00.0/driver: No such file "
+			  "or directory"), "binding");
+	assert_kind(cause("/sys/bus/pci/devices/0000:06:00.0/driver_override: No such file or "
+			  "directory"), "config");
 	/* no device at that address */
 	assert_kind(cause("Failed to open /sys/bus/pci/devices/0000:09:00.0/config: No such file "
 			  "or directory"), "config");
 	assert_kind(cause("ls: cannot access '/sys/kernel/iommu_groups/1': No such file or "
 			  "directory"), "iommu-off");
+	/* a module whose init found no device to drive */
+	assert_kind(cause("modprobe: ERROR: could not insert 'nvidia': No such device"), "binding");
+	assert_kind(cause("modprobe: ERROR: could not insert 'kvm_amd': Operation not supported"),
+		    NULL);
 	/* a path that settles nothing, no path, ENXIO's text */
 	assert_kind(cause("cannot open /etc/foo.conf: No such file or directory"), NULL);
 	assert_kind(cause("write error: No such device"), NULL);
@@ -147,6 +162,9 @@ static const char small_kb[] =
 	ENTRY("t.add-failed", "binding", "match: device add failed: %any%\n")
 	ENTRY("t.wrapper", "config", "wrapper: yes\nmatch: internal error: %any%\n")
 	ENTRY("t.family", "binding", "family: yes\nmatch: vfio %slot%: %any%\n")
+	ENTRY("t.gpu-family", "guest-driver", "family: yes\nmatch: gpudrv %slot%: %any%\n")
+	ENTRY("t.reset-family", "reset", "family: yes\nmatch: resetter %slot%: %any%\n")
+	ENTRY("t.iommu-family", "dma-mapping", "family: yes\nmatch: DMAR: %any%\n")
 	"id: t.harmless\nlayer: kernel\nkind: harmless\ntitle: t\nsource: linux:a.c:f\n"
 	"harmless: yes\nmatch: listing %any%\nmeaning: m\n\n";
 
@@ -158,6 +176,23 @@ static const char *line_kind(struct vfd_kb *kb, const char *line, const char *wa
 	if (want_id)
 		assert_string_equal(m.entry->id, want_id);
 	return kb_match_kind(&m, line, strlen(line));
+}
+
+/* a line, the entry that must match it (NULL: any) and the kind it must get */
+struct kind_case {
+	const char *line, *id, *kind;
+};
+
+static void check_cases(struct vfd_kb *kb, const struct kind_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *got = line_kind(kb, cases[i].line, cases[i].id);
+
+		if (!got || strcmp(got, cases[i].kind) != 0)
+			print_error("%s: got %s, expected %s\n", cases[i].line, got ? got : "(null)",
+				    cases[i].kind);
+		assert_kind(got, cases[i].kind);
+	}
 }
 
 static void match_kinds(void **state)
@@ -213,36 +248,66 @@ static void match_kinds(void **state)
 	vfd_kb_free(kb);
 }
 
+/*
+ * A family's kind from its message's words (data/kind-words.tsv): a row's
+ * third column names the family kinds that keep their own against its words
+ */
+static void family_words(void **state)
+{
+	static const struct kind_case lines[] = {
+		/* binding's set-up words: a GPU driver's own probe, a vfio device's binding */
+		{ "gpudrv 0000:01:00.0: probe failed, driver init error", "t.gpu-family",
+		  "guest-driver" },
+		{ "vfio 0000:01:00.0: probe failed, driver init error", "t.family", "binding" },
+		/* a GPU driver's MMIO is its registers; a BAR is still a BAR */
+		{ "gpudrv 0000:01:00.0: MMIO read timed out", "t.gpu-family", "guest-driver" },
+		{ "gpudrv 0000:01:00.0: BAR 0 resize failed", "t.gpu-family", "bar-resource" },
+		{ "vfio 0000:01:00.0: MMIO read failed", "t.family", "bar-resource" },
+		/* the GPU's firmware blocks: a reset's steps in a reset family */
+		{ "resetter 0000:01:00.0: timed out waiting for PSP", "t.reset-family", "reset" },
+		{ "gpudrv 0000:01:00.0: timed out waiting for PSP", "t.gpu-family", "guest-driver" },
+		/* an AER report is reset's */
+		{ "gpudrv 0000:01:00.0: AER: can't recover", "t.gpu-family", "reset" },
+		/* the VT-d fault handler and an interrupt request's fault; the tables */
+		{ "DMAR: DRHD: handling fault status reg 2", "t.iommu-family", "dma-mapping" },
+		{ "DMAR: [INTR-REMAP] Request device [00:11.0] fault index 3b [fault reason 38] "
+		  "Blocked", "t.iommu-family", "irq-remap" },
+		{ "DMAR: DRHD 0xfed90000: invalid scope", "t.iommu-family", "firmware-bug" },
+		{ "DMAR: Mapping reserved region failed", "t.iommu-family", "firmware-bug" },
+		{ "DMAR: Allocating domain failed", "t.iommu-family", "dma-mapping" },
+		/* the ACPI table that carries the VBIOS */
+		{ "gpudrv 0000:01:00.0: ACPI VFCT table present but broken", "t.gpu-family", "rom" },
+	};
+	struct vfd_parse_error err;
+	struct vfd_kb *kb = NULL;
+
+	(void)state;
+	assert_int_equal(vfd_kb_parse(small_kb, strlen(small_kb), &kb, &err), 0);
+	check_cases(kb, lines, sizeof(lines) / sizeof(lines[0]));
+	vfd_kb_free(kb);
+}
+
 /* the built-in knowledge base: lines shaped as QEMU's hw/vfio and libvirt print them */
 static void builtin_kinds(void **state)
 {
-	static const struct {
-		const char *line, *kind;
-	} lines[] = {
+	static const struct kind_case lines[] = {
 		{ "qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: error "
-		  "getting device from group 1: Device or resource busy", "device-busy" },
+		  "getting device from group 1: Device or resource busy", NULL, "device-busy" },
 		{ "qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: error "
-		  "getting device from group 1: Invalid argument", "binding" },
+		  "getting device from group 1: Invalid argument", NULL, "binding" },
 		{ "qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: failed "
-		  "to open /dev/vfio/1: Permission denied", "permission" },
+		  "to open /dev/vfio/1: Permission denied", NULL, "permission" },
 		{ "qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: group 1 "
-		  "is not viable", "group-viability" },
+		  "is not viable", NULL, "group-viability" },
 		{ "vfio-pci 0000:01:00.0: probe with driver vfio-pci failed with error -16",
-		  "device-busy" },
+		  NULL, "device-busy" },
 	};
 	struct vfd_parse_error err;
 	struct vfd_kb *kb = NULL;
 
 	(void)state;
 	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		const char *got = line_kind(kb, lines[i].line, NULL);
-
-		if (!got || strcmp(got, lines[i].kind) != 0)
-			print_error("%s: got %s, expected %s\n", lines[i].line, got ? got : "(null)",
-				    lines[i].kind);
-		assert_kind(got, lines[i].kind);
-	}
+	check_cases(kb, lines, sizeof(lines) / sizeof(lines[0]));
 	vfd_kb_free(kb);
 }
 
@@ -255,6 +320,7 @@ int main(void)
 		cmocka_unit_test(errno_missing),
 		cmocka_unit_test(conditions),
 		cmocka_unit_test(match_kinds),
+		cmocka_unit_test(family_words),
 		cmocka_unit_test(builtin_kinds),
 	};
 
