@@ -46,6 +46,10 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "linux", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
 	{ "nvidia", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
 	{ "vendor-reset", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	/* Looking Glass: the kvmfr module's printk; the programs' debug_printPrefix()
+	 * time before the level tag the row starts with */
+	{ "looking-glass", "module/", NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "looking-glass", NULL, NULL, { "00:00:01.234 " } },
 	{ "libvirt", NULL, "error", { "error: ", "2026-12-05 10:00:00.000+0000: 1234: error : "
 				      "virHostdevPreparePCIDevices:1234 : " } },
 	{ "libvirt", NULL, "warning", { "2026-12-05 10:00:00.000+0000: 1234: warning : "
@@ -102,6 +106,8 @@ const char *const *prefixes_of(const char *program, const char *level, const cha
 	}
 	for (size_t i = 0; i < sizeof(all_prefixes) / sizeof(*all_prefixes); i++)
 		if (strcmp(all_prefixes[i].program, program) == 0 &&
+		    (!all_prefixes[i].file ||
+		     strncmp(file, all_prefixes[i].file, strlen(all_prefixes[i].file)) == 0) &&
 		    (!all_prefixes[i].level || strcmp(all_prefixes[i].level, level) == 0))
 			return all_prefixes[i].prefixes;
 	return fallback_prefixes;
