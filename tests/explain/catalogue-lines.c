@@ -45,6 +45,11 @@ struct program_prefixes {
 static const struct program_prefixes all_prefixes[] = {
 	{ "linux", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
 	{ "nvidia", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "vendor-reset", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	/* Looking Glass: the kvmfr module's printk; the programs' debug_printPrefix()
+	 * time before the level tag the row starts with */
+	{ "looking-glass", "module/", NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
+	{ "looking-glass", NULL, NULL, { "00:00:01.234 " } },
 	{ "libvirt", NULL, "error", { "error: ", "2026-12-05 10:00:00.000+0000: 1234: error : "
 				      "virHostdevPreparePCIDevices:1234 : " } },
 	{ "libvirt", NULL, "warning", { "2026-12-05 10:00:00.000+0000: 1234: warning : "
@@ -101,6 +106,8 @@ const char *const *prefixes_of(const char *program, const char *level, const cha
 	}
 	for (size_t i = 0; i < sizeof(all_prefixes) / sizeof(*all_prefixes); i++)
 		if (strcmp(all_prefixes[i].program, program) == 0 &&
+		    (!all_prefixes[i].file ||
+		     strncmp(file, all_prefixes[i].file, strlen(all_prefixes[i].file)) == 0) &&
 		    (!all_prefixes[i].level || strcmp(all_prefixes[i].level, level) == 0))
 			return all_prefixes[i].prefixes;
 	return fallback_prefixes;
@@ -236,6 +243,8 @@ static const char *driver_of(const char *file)
 		{ "drivers/gpu/drm/i915", "i915" }, { "drivers/gpu/drm/xe", "xe" },
 		{ "drivers/gpu/drm/nouveau", "nouveau" }, { "pcie/portdrv", "pcieport" },
 		{ "drivers/pci/pcie", "pcieport" }, { "nvidia", "nvidia" },
+		/* vendor-reset resets a device that vfio-pci holds */
+		{ "src/amd/", "vfio-pci" }, { "src/vendor-reset", "vfio-pci" },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
@@ -342,6 +351,17 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		/* the device's name: a PCI address, or a virtio device's "virtioN" */
 		p.kind = strstr(file, "virtio") ? S_WORD : S_SLOT;
 		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
+		return p;
+	}
+	/*
+	 * vendor-reset's vr_info() & co. (src/vendor-reset-dev.h) put the device
+	 * family's name of its device table (src/device-db.h) after the dev_*
+	 * prefix: "vfio-pci 0000:01:00.0: AMD_POLARIS10: ..."
+	 */
+	if (index == 2 && c->start == 7 && c->spec == 's' && strncmp(fmt, "%s %s: %s: ", 11) == 0 &&
+	    (strncmp(file, "src/amd/", 8) == 0 || strncmp(file, "src/vendor-reset", 16) == 0)) {
+		p.kind = S_WORD;
+		strcpy(p.text, "AMD_POLARIS10");
 		return p;
 	}
 	/*
