@@ -31,7 +31,18 @@
  * reference, the same counts with the whole knowledge base for the lines
  * whose reading is a family's (what the held-out score calls family-only).
  *
+ * Recall (issue 15, eleventh round): how many of a part's problem lines a
+ * family reads at all (with any kind but harmless), per label kind and per
+ * program the line comes from (a needle table below, first hit wins), and
+ * how many harmless-labelled lines a family calls a problem. Gated by
+ * --recall-tune and --recall-check (per cent of the part's problem lines a
+ * family reads), --max-flags (harmless lines of both parts a family
+ * calls a problem, at most) and --max-whole-flags (the same for the whole
+ * knowledge base, any entry: what explain itself says).
+ *
  * usage: test-family-kinds [--floor-tune PCT] [--floor-check PCT]
+ *                          [--recall-tune PCT] [--recall-check PCT]
+ *                          [--max-flags N] [--max-whole-flags N]
  *                          [--sample SAMPLE.tsv --labels LABELS.tsv] SET.tsv
  *        test-family-kinds --wrong SET.tsv
  *            the tuning part's lines a family reads as a problem with
@@ -39,6 +50,10 @@
  *            entry, line (the check part is never listed)
  *        test-family-kinds --read SET.tsv
  *            the same for every tuning line a family reads ("right" too)
+ *        test-family-kinds --missed SET.tsv
+ *            the tuning part's problem lines no family reads (label, line)
+ *            and its harmless lines a family calls a problem ("FLAG",
+ *            entry, line): what recall rules are written from
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -53,7 +68,6 @@
 #define LINE_MAX_LEN 8192
 #define N_KINDS 15		/* SPEC-15's taxonomy, vfd_kb_kinds */
 
-enum list { LIST_NONE, LIST_WRONG, LIST_READ };
 enum part { TUNE, CHECK, N_PARTS };
 static const char *const part_names[] = { "tuning", "check" };
 
@@ -223,9 +237,9 @@ static void print_tally(const char *what, const struct tally *t)
 	int h = harmless_index();
 
 	sums(t, &lines, &read, &right);
-	printf("# %s: %u problem lines, %u read by a family, right kind %u (%.1f%%); "
-	       "harmless lines called a problem %u of %u\n", what, lines, read, right,
-	       pct(right, read), t->read[h], t->lines[h]);
+	printf("# %s: %u problem lines, %u read by a family (recall %.1f%%), right kind %u "
+	       "(%.1f%%); harmless lines called a problem %u of %u\n", what, lines, read,
+	       pct(read, lines), right, pct(right, read), t->read[h], t->lines[h]);
 	printf("#   %-16s %5s %5s %5s\n", "label", "lines", "read", "right");
 	for (int k = 0; k < N_KINDS; k++)
 		if (t->lines[k])
@@ -265,34 +279,91 @@ static bool field(const char *row, int n, char *out, size_t size)
 	return true;
 }
 
+/*
+ * The program a line comes from, by a word it holds (first row that
+ * matches, case-insensitive): a coarse grouping for the recall table, not
+ * a reading. The order puts the wrapping programs (libvirt quotes QEMU,
+ * Proxmox quotes both) before the ones they quote.
+ */
+static const char *const programs[][2] = {
+	{ "proxmox", "TASK ERROR" }, { "proxmox", "pve" }, { "proxmox", " qm " },
+	{ "xen", "libxl" }, { "xen", "xen" }, { "xen", " xl " },
+	{ "dpdk", "EAL:" }, { "dpdk", "dpdk" },
+	{ "libvirt", "libvirt" }, { "libvirt", "virsh" }, { "libvirt", "error : " },
+	{ "libvirt", "internal error" }, { "libvirt", "virt-manager" },
+	{ "qemu", "qemu" }, { "qemu", "-device" }, { "qemu", "kvm:" },
+	{ "kernel", "vfio" }, { "kernel", "kernel:" }, { "kernel", "] " },
+	{ "kernel", "pci " }, { "kernel", "0000:" },
+	{ "guest", "windows" }, { "guest", "nvidia" }, { "guest", "amdgpu" },
+	{ "shell", "echo" }, { "shell", "bash" }, { "shell", "sudo" },
+};
+#define N_PROGRAMS 10	/* distinct names above, and "other" */
+static const char *const program_names[N_PROGRAMS] = {
+	"proxmox", "xen", "dpdk", "libvirt", "qemu", "kernel", "guest", "shell", "other",
+};
+
+static int program_of(const char *line)
+{
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		if (strcasestr(line, programs[i][1]))
+			for (int n = 0; program_names[n]; n++)
+				if (strcmp(program_names[n], programs[i][0]) == 0)
+					return n;
+	return 8;	/* other */
+}
+
+enum mode { COUNT, WRONG, READ, MISSED };
+
 struct sets {
 	struct vfd_kb *fam, *full;
 	struct vfd_explain *ex;
 	struct tally alone[N_PARTS], whole[N_PARTS];	/* families alone; whole KB's family readings */
 	struct tally sample_b[N_PARTS];			/* labeller B's kinds, families alone */
+	unsigned int by_program[N_PARTS][N_PROGRAMS][2];	/* problem lines, read */
+	unsigned int whole_flags;	/* harmless lines the whole KB calls a problem */
 	unsigned int malformed;
 };
 
-static void one_line(struct sets *s, int label, const char *line, enum list list_mode)
+static bool is_problem(const struct vfd_problem *p)
+{
+	return p && !p->entry->harmless && kind_index(p->kind) >= 0;
+}
+
+static void one_line(struct sets *s, int label, const char *line, enum mode mode)
 {
 	enum part part = part_of(line);
 	const struct vfd_problem *p = read_line(&s->ex, s->fam, line);
 
-	if (list_mode) {
+	if (mode == WRONG || mode == READ) {
 		bool right = p && kind_index(p->kind) == label;
 
-		if (part == TUNE && p && !p->entry->harmless && (list_mode == LIST_READ || !right))
+		if (part == TUNE && p && !p->entry->harmless && (mode == READ || !right))
 			printf("%s\t%s\t%s\t%s\t%s\n", right ? "right" : "wrong",
 			       vfd_kb_kinds[label], p->kind, p->entry->id, line);
 		return;
 	}
+	if (mode == MISSED) {
+		if (part == TUNE && label != harmless_index() && !is_problem(p))
+			printf("%s\t%s\n", vfd_kb_kinds[label], line);
+		if (part == TUNE && label == harmless_index() && is_problem(p))
+			printf("FLAG\t%s\t%s\n", p->entry->id, line);
+		return;
+	}
+	if (label != harmless_index()) {
+		int prog = program_of(line);
+
+		s->by_program[part][prog][0]++;
+		s->by_program[part][prog][1] += is_problem(p);
+	}
 	count(&s->alone[part], label, p);
 	p = read_line(&s->ex, s->full, line);
+	if (label == harmless_index() && is_problem(p))
+		s->whole_flags++;
 	/* the whole knowledge base: only the lines a family reads there */
 	count(&s->whole[part], label, p && p->entry->family ? p : NULL);
 }
 
-static bool read_set(struct sets *s, const char *path, enum list list_mode)
+static bool read_set(struct sets *s, const char *path, enum mode mode)
 {
 	FILE *f = fopen(path, "r");
 	char row[LINE_MAX_LEN], kind[32], line[LINE_MAX_LEN];
@@ -312,7 +383,7 @@ static bool read_set(struct sets *s, const char *path, enum list list_mode)
 			s->malformed++;
 			continue;
 		}
-		one_line(s, label, line, list_mode);
+		one_line(s, label, line, mode);
 	}
 	fclose(f);
 	return true;
@@ -361,16 +432,25 @@ static bool floor_holds(const struct tally *t, double floor)
 int main(int argc, char **argv)
 {
 	const char *set = NULL, *sample = NULL, *labels = NULL;
-	double floor[N_PARTS] = { 0, 0 };
-	enum list list_mode = LIST_NONE;
+	double floor[N_PARTS] = { 0, 0 }, recall[N_PARTS] = { 0, 0 };
+	long max_flags = -1, max_whole_flags = -1;
+	enum mode mode = COUNT;
 	struct vfd_parse_error err;
 	struct sets s = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--wrong") == 0)
-			list_mode = LIST_WRONG;
-		else if (strcmp(argv[i], "--read") == 0)
-			list_mode = LIST_READ;
+			mode = WRONG;
+		else if (strcmp(argv[i], "--missed") == 0)
+			mode = MISSED;
+		else if (strcmp(argv[i], "--recall-tune") == 0 && i + 1 < argc)
+			recall[TUNE] = atof(argv[++i]);
+		else if (strcmp(argv[i], "--recall-check") == 0 && i + 1 < argc)
+			recall[CHECK] = atof(argv[++i]);
+		else if (strcmp(argv[i], "--max-flags") == 0 && i + 1 < argc)
+			max_flags = atol(argv[++i]);
+		else if (strcmp(argv[i], "--max-whole-flags") == 0 && i + 1 < argc)
+			max_whole_flags = atol(argv[++i]);
 		else if (strcmp(argv[i], "--floor-tune") == 0 && i + 1 < argc)
 			floor[TUNE] = atof(argv[++i]);
 		else if (strcmp(argv[i], "--floor-check") == 0 && i + 1 < argc)
@@ -386,8 +466,10 @@ int main(int argc, char **argv)
 	}
 	if (!set || !sample != !labels) {
 		fprintf(stderr, "usage: test-family-kinds [--floor-tune PCT] [--floor-check PCT] "
+				"[--recall-tune PCT] [--recall-check PCT] [--max-flags N] "
+				"[--max-whole-flags N] "
 				"[--sample SAMPLE.tsv --labels LABELS.tsv] SET.tsv\n"
-				"       test-family-kinds --wrong|--read SET.tsv\n");
+				"       test-family-kinds --wrong|--missed SET.tsv\n");
 		return 2;
 	}
 	s.fam = families_only();
@@ -395,11 +477,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-family-kinds: the built-in knowledge base does not load\n");
 		return 1;
 	}
-	if (!read_set(&s, set, list_mode)) {
+	if (!read_set(&s, set, mode)) {
 		fprintf(stderr, "test-family-kinds: cannot read '%s'\n", set);
 		return 1;
 	}
-	if (list_mode)
+	if (mode != COUNT)
 		goto out;
 	printf("TAP version 13\n");
 	result(sha256_works(), "SHA-256 gives FIPS 180-4's digest (the split rests on it)");
@@ -427,10 +509,33 @@ int main(int argc, char **argv)
 		result(floor_holds(&s.alone[part], floor[part]),
 		       "families alone name the label's kind on at least %.1f%% of the %s "
 		       "part's problem lines they read", floor[part], part_names[part]);
+	unsigned int flags = 0;
+
+	for (int part = 0; part < N_PARTS; part++) {
+		unsigned int lines, read, right;
+
+		sums(&s.alone[part], &lines, &read, &right);
+		flags += s.alone[part].read[harmless_index()];
+		printf("# %s part, families alone, recall by program: lines read\n",
+		       part_names[part]);
+		for (int n = 0; n < N_PROGRAMS && program_names[n]; n++)
+			if (s.by_program[part][n][0])
+				printf("#   %-10s %5u %5u\n", program_names[n],
+				       s.by_program[part][n][0], s.by_program[part][n][1]);
+		result(lines > 0 && pct(read, lines) >= recall[part],
+		       "families alone read %u of the %s part's %u problem lines (%.1f%%, "
+		       "floor %.1f%%)", read, part_names[part], lines, pct(read, lines),
+		       recall[part]);
+	}
+	result(max_flags < 0 || flags <= (unsigned long)max_flags,
+	       "families alone call %u harmless lines a problem (at most %ld)", flags, max_flags);
+	result(max_whole_flags < 0 || s.whole_flags <= (unsigned long)max_whole_flags,
+	       "the whole knowledge base calls %u harmless lines a problem (at most %ld)",
+	       s.whole_flags, max_whole_flags);
 	printf("1..%u\n", n_test);
 out:
 	vfd_explain_free(s.ex);
 	vfd_kb_free(s.fam);
 	vfd_kb_free(s.full);
-	return list_mode ? 0 : n_failed ? 1 : 0;
+	return mode != COUNT ? 0 : n_failed ? 1 : 0;
 }
