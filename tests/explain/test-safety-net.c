@@ -85,21 +85,6 @@ static enum part part_of(const char *program, const char *format)
 	return digest[0] % 3 == 0 ? HELD : DEV;
 }
 
-/* the split rests on the digest: FIPS 180-4's examples (one block, two blocks) */
-static bool sha256_works(void)
-{
-	static const char two_blocks[] =
-		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-	static const uint8_t want_abc[4] = { 0xba, 0x78, 0x16, 0xbf };
-	static const uint8_t want_two[4] = { 0x24, 0x8d, 0x6a, 0x61 };
-	uint8_t d[32], e[32];
-
-	sha256("abc", 3, d);
-	sha256(two_blocks, strlen(two_blocks), e);
-	return memcmp(d, want_abc, 4) == 0 && d[31] == 0xad && memcmp(e, want_two, 4) == 0 &&
-	       e[31] == 0xc1;
-}
-
 /* what the classifier alone says of one line */
 static enum outcome classify(const char *line, size_t len)
 {
