@@ -80,7 +80,7 @@ struct vfd_kb_entry {
 
 /*
  * vfd_kb_parse - read a knowledge base held in memory
- * @buf, @len: the text (at most 4 MiB); nothing of it is kept.
+ * @buf, @len: the text (at most 16 MiB); nothing of it is kept.
  * @err: filled with the line and a sentence on failure (may be NULL).
  * Returns: 0 with a new *out (free with vfd_kb_free), -EINVAL for a malformed
  *          file, -EFBIG for one too large, -ENOMEM.

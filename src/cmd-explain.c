@@ -32,7 +32,8 @@ extern char **environ;
 #define EXPLAIN_JSON_SCHEMA 1
 #define READ_BUF (1u << 16)
 #define LINE_CAP (1u << 14)	/* longer lines are cut here, the rest skipped */
-#define KB_FILE_MAX (4u << 20)
+/* kb-parse.c refuses more (its KB_MAX_SIZE); read no further than that */
+#define KB_FILE_MAX (16u << 20)
 
 static void usage(void)
 {
