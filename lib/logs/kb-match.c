@@ -468,6 +468,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	m->hints = 0;
 	m->incomplete = false;
 	m->cut = false;
+	m->chopped = false;
 	if (!kb || (!text && len))
 		return -EINVAL;
 	if (len > MATCH_LINE_MAX) {
