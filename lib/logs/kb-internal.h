@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "text-arena.h"
 
 /* capture slots: two per placeholder, then the start and end of the whole match */
 #define CAP_N		(2 * VFD_KB_MAX_VALUES + 2)
@@ -164,6 +165,8 @@ struct choice {
 
 struct vfd_kb {
 	struct vfd_kb_entry *entries;
+	/* the entries' texts (kb-parse.c: every value of the file, but checks' finding ids) */
+	struct text_arena texts;
 	size_t n_entries, cap_entries;
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;

@@ -80,12 +80,12 @@ struct field {
 struct stanza {
 	struct field *f;
 	size_t n, cap;
+	struct text_arena *texts;	/* the values' home: the knowledge base's arena */
 };
 
+/* the values stay in the arena, taken or not */
 static void stanza_clear(struct stanza *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		free(s->f[i].value);
 	s->n = 0;
 }
 
@@ -223,9 +223,9 @@ static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_pa
 }
 
 /*
- * the value of field @f, which the entry now owns: the stanza's copy is the
- * entry's (a second copy of every value was a malloc, a copy and a free
- * each, a tenth of a large knowledge base's start-up)
+ * the value of field @f, for the entry: the stanza's copy, in the knowledge
+ * base's arena, is the entry's (a second copy of every value was a malloc,
+ * a copy and a free each, a tenth of a large knowledge base's start-up)
  */
 static char *take_value(struct field *f)
 {
@@ -233,6 +233,22 @@ static char *take_value(struct field *f)
 
 	f->value = NULL;
 	return v;
+}
+
+/*
+ * @s at the end of the NULL-terminated list *@v of *@n texts (strv_append()
+ * would free @s on failure: the arena's)
+ */
+static int list_append(char ***v, size_t *n, char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return 0;
 }
 
 static int set_once(char **field, struct field *f, struct vfd_parse_error *err)
@@ -245,23 +261,14 @@ static int set_once(char **field, struct field *f, struct vfd_parse_error *err)
 	return 0;
 }
 
+/* @e's own allocations; its texts are the arena's (freed with the knowledge base) */
 static void entry_clear(struct vfd_kb_entry *e)
 {
-	free(e->id);
-	free(e->layer);
-	free(e->title);
-	free(e->meaning);
-	vfd_strv_free(e->sources);
-	for (size_t i = 0; i < e->n_patterns; i++) {
-		free(e->patterns[i].text);
-		free(e->patterns[i].versions);
-	}
+	free(e->sources);
 	free(e->patterns);
 	for (size_t i = 0; i < e->n_causes; i++) {
 		struct vfd_kb_cause *c = &e->causes[i];
 
-		free(c->text);
-		free(c->verify);
 		for (size_t k = 0; k < c->n_checks; k++) {
 			for (size_t j = 0; j < c->checks[k].n; j++)
 				free(c->checks[k].conds[j].finding);
@@ -270,7 +277,7 @@ static void entry_clear(struct vfd_kb_entry *e)
 		free(c->checks);
 	}
 	free(e->causes);
-	vfd_strv_free(e->fixes);
+	free(e->fixes);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -398,11 +405,9 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		} else if (strcmp(f->key, "meaning") == 0) {
 			r = set_once(&e.meaning, f, err);
 		} else if (strcmp(f->key, "source") == 0) {
-			r = strv_append(&e.sources, take_value(f));
-			e.n_sources = vfd_strv_len(e.sources);
+			r = list_append(&e.sources, &e.n_sources, take_value(f));
 		} else if (strcmp(f->key, "fix") == 0) {
-			r = strv_append(&e.fixes, take_value(f));
-			e.n_fixes = vfd_strv_len(e.fixes);
+			r = list_append(&e.fixes, &e.n_fixes, take_value(f));
 		} else if (strcmp(f->key, "kind") == 0) {
 			r = set_kind(&e, f, err);
 		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||
@@ -553,7 +558,7 @@ static int add_field(struct stanza *s, const char *line, size_t len, unsigned in
 	f = &s->f[s->n];
 	memcpy(f->key, line, klen);
 	f->key[klen] = '\0';
-	f->value = strndup(v, (size_t)(line + len - v));
+	f->value = text_arena_dup(s->texts, v, (size_t)(line + len - v));
 	f->line = lineno;
 	if (!f->value)
 		return -ENOMEM;
@@ -583,12 +588,9 @@ static int continue_field(struct stanza *s, const char *line, size_t len, unsign
 		return -EINVAL;
 	}
 	old = strlen(f->value);
-	nv = realloc(f->value, old + len + 2);
+	nv = text_arena_append(s->texts, f->value, old, ' ', line, len);
 	if (!nv)
 		return -ENOMEM;
-	nv[old] = ' ';
-	memcpy(nv + old + 1, line, len);
-	nv[old + 1 + len] = '\0';
 	f->value = nv;
 	return 0;
 }
@@ -635,6 +637,7 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_pa
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
 		return -ENOMEM;
+	s.texts = &kb->texts;
 	while (p < end && r == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
@@ -713,6 +716,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	for (size_t i = 0; i < kb->n_entries; i++)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
+	text_arena_free(&kb->texts);
 	free(kb->id_index);
 	for (size_t i = 0; i < kb->n_patterns; i++) {
 		free(kb->patterns[i].prog);

@@ -133,23 +133,30 @@ const size_t kb_n_placeholders = ARRAY_SIZE(kb_placeholders);
 /*
  * note a literal word of the pattern: the prefilter requires each one of three
  * characters or more (the first WORDS_MAX distinct ones, cut to KEYWORD_MAX;
- * the last place is kept for a word of KEYWORD_MIN, which every pattern has)
+ * the last place is kept for a word of KEYWORD_MIN, which every pattern has).
+ * @seen has a bit per kept word's length and first byte: a word whose bit is
+ * clear is new without a rescan of the kept ones (that rescan, per word of
+ * every pattern, was a tenth of a large knowledge base's start-up).
  */
-static int keep_word(struct kb_pattern *p, const char *word, size_t len)
+static int keep_word(struct kb_pattern *p, uint64_t *seen, const char *word, size_t len)
 {
 	size_t cut = len > KEYWORD_MAX ? KEYWORD_MAX : len;
-	char k[KEYWORD_MAX + 1], *nk;
+	/* sized by the compiler for every word of the pattern's text: no growth */
+	char *k = p->keyword + p->keyword_len;
+	uint64_t bit;
 
 	if (len > p->longest)
 		p->longest = len;
 	if (len < WORD_MIN || p->n_words == WORDS_MAX ||
 	    (len < KEYWORD_MIN && p->n_words == WORDS_MAX - 1))
 		return 0;
+	/* written in place: taken only when it is new */
 	for (size_t i = 0; i < cut; i++)
 		k[i] = (char)lower((unsigned char)word[i]);
 	k[cut] = '\0';
+	bit = UINT64_C(1) << ((cut * 7 + (unsigned char)k[0]) & 63);
 	/* one pass over the kept words: compared while they are walked */
-	for (size_t off = 0; off < p->keyword_len;) {
+	for (size_t off = 0; *seen & bit && off < p->keyword_len;) {
 		size_t j = 0;
 
 		while (p->keyword[off + j] == k[j] && k[j] != '\0')
@@ -161,9 +168,7 @@ static int keep_word(struct kb_pattern *p, const char *word, size_t len)
 			off++;
 		off++;
 	}
-	/* sized by the compiler for every word of the pattern's text: no growth */
-	nk = p->keyword + p->keyword_len;
-	memcpy(nk, k, cut + 1);
+	*seen |= bit;
 	p->keyword_len += cut + 1;
 	p->n_words++;
 	return 0;
@@ -255,6 +260,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 	size_t len = strlen(text);
 	char word[PATTERN_MAX + 1];
 	size_t wlen = 0;
+	uint64_t seen = 0;		/* keep_word's signatures of the kept words */
 	bool first = true, last_alnum = false;
 	int r = 0;
 
@@ -296,7 +302,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 				vfd_parse_error_set(err, line, "a pattern cannot start with %%any%%");
 				return -EINVAL;
 			}
-			r = keep_word(p, word, wlen);
+			r = keep_word(p, &seen, word, wlen);
 			wlen = 0;
 			/* a leading placeholder starts where its kind of text starts */
 			if (r >= 0 && first)
@@ -318,7 +324,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 			continue;
 		}
 		if (c == ' ' || c == '\t') {
-			r = keep_word(p, word, wlen);
+			r = keep_word(p, &seen, word, wlen);
 			wlen = 0;
 			while (i < len && (text[i] == ' ' || text[i] == '\t'))
 				i++;
@@ -346,7 +352,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		last_alnum = in_class(C_ALNUM, (unsigned char)word[wlen - 1]);
 	}
 	if (r >= 0)
-		r = keep_word(p, word, wlen);
+		r = keep_word(p, &seen, word, wlen);
 	if (r >= 0 && last_alnum)
 		r = emit(p, I_NOTNEXT, C_ALNUM, 0, 0);
 	if (r >= 0)

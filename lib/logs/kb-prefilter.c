@@ -127,12 +127,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 {
 	if (!pf)
 		return;
-	while (pf->texts) {
-		struct text_block *next = pf->texts->next;
-
-		free(pf->texts);
-		pf->texts = next;
-	}
+	text_arena_free(&pf->texts);
 	free(pf->mapped);
 	free(pf->lens);
 	free(pf->look);
@@ -181,34 +176,6 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	return 0;
 }
 
-/*
- * room for @len bytes and a NUL in the prefilter's arena, or NULL: the
- * words were a malloc and a free each, a tenth of the prefilter's start-up
- * with a large knowledge base
- */
-#define TEXT_BLOCK	65536
-static char *text_room(struct kb_prefilter *pf, size_t len)
-{
-	struct text_block *b = pf->texts;
-	char *t;
-
-	if (!b || b->size - b->used < len + 1) {
-		size_t size = len + 1 > TEXT_BLOCK ? len + 1 : TEXT_BLOCK;
-
-		b = malloc(sizeof(*b) + size);
-		if (!b)
-			return NULL;
-		b->next = pf->texts;
-		b->used = 0;
-		b->size = size;
-		pf->texts = b;
-	}
-	t = b->text + b->used;
-	b->used += len + 1;
-	t[len] = '\0';
-	return t;
-}
-
 /* the id of @word, added when new; -ENOMEM */
 static int64_t intern(struct kb_prefilter *pf, const char *word)
 {
@@ -245,7 +212,7 @@ static int64_t intern(struct kb_prefilter *pf, const char *word)
 		pf->gate = ng;
 		pf->cap_words = ncap;
 	}
-	pf->words[pf->n_words] = text_room(pf, strlen(word));
+	pf->words[pf->n_words] = text_arena_room(&pf->texts, strlen(word));
 	if (!pf->words[pf->n_words])
 		return -ENOMEM;
 	strcpy(pf->words[pf->n_words], word);
@@ -742,7 +709,7 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 		pf->lens[w] = (uint32_t)len;
 		pf->win_score[w] = rarest_window(pf->words[w], len, &off);
 		pf->win_off[w] = (uint32_t)off;
-		pf->mapped[w] = (unsigned char *)text_room(pf, len);
+		pf->mapped[w] = (unsigned char *)text_arena_room(&pf->texts, len);
 		if (!pf->mapped[w])
 			return -ENOMEM;
 		pf->plain[w] = true;
