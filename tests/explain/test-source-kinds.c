@@ -296,11 +296,15 @@ int main(int argc, char **argv)
 		printf("TAP version 13\n");
 	bool loaded = load_places(table);
 
-	result(loaded, "'%s' has rows of 6 columns with known kinds (%zu rows)", table, n_places);
+	if (r.wrong && !loaded)
+		fprintf(stderr, "test-source-kinds: '%s' is malformed\n", table);
+	else if (!r.wrong)
+		result(loaded, "'%s' has rows of 6 columns with known kinds (%zu rows)", table,
+		       n_places);
 	loaded = read_catalogue(&r, catalogue, &samples);
-	result(loaded, "the catalogue '%s' reads", catalogue);
 	if (r.wrong)
 		goto out;
+	result(loaded, "the catalogue '%s' reads", catalogue);
 	result(sha256_works(), "SHA-256 gives FIPS 180-4's digest (the split rests on it)");
 	printf("# %u error/warning formats have no source kind\n", r.no_kind);
 	for (int part = 0; part < N_PARTS; part++)
