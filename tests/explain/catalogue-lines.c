@@ -614,3 +614,54 @@ size_t program_count(void)
 {
 	return n_programs;
 }
+
+bool catalogue_open(struct catalogue_rows *r, const char *path)
+{
+	*r = (struct catalogue_rows){ .f = fopen(path, "r") };
+	return r->f != NULL;
+}
+
+bool catalogue_next(struct catalogue_rows *r, char **col)
+{
+	ssize_t n;
+
+	while ((n = getline(&r->row, &r->cap, r->f)) >= 0) {
+		r->lineno++;
+		if (n && r->row[n - 1] == '\n')
+			r->row[--n] = '\0';
+		if (r->lineno == 1) {
+			r->bad_header = strcmp(r->row, catalogue_header) != 0;
+			continue;
+		}
+		if (!n)
+			continue;
+		if (!split_row(r->row, col)) {
+			r->bad_rows++;
+			continue;
+		}
+		if (strlen(col[6]) >= r->raw_cap) {
+			char *grown = realloc(r->raw_format, strlen(col[6]) + 1);
+
+			if (!grown)
+				return false;
+			r->raw_format = grown;
+			r->raw_cap = strlen(col[6]) + 1;
+		}
+		strcpy(r->raw_format, col[6]);
+		unescape(col[6]);
+		trim_newlines(col[6]);
+		return true;
+	}
+	return false;
+}
+
+void catalogue_close(struct catalogue_rows *r)
+{
+	free(r->row);
+	free(r->raw_format);
+	r->raw_format = NULL;
+	if (r->f)
+		fclose(r->f);
+	r->row = NULL;
+	r->f = NULL;
+}

@@ -4,6 +4,7 @@
 #define VFD_CATALOGUE_LINES_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "coverage-side.h"
 
@@ -15,6 +16,25 @@ extern const char *const catalogue_header;
 
 /* split a catalogue row in place into its 7 columns */
 bool split_row(char *row, char **col);
+
+/* data/catalogue.tsv read row by row, as every catalogue test reads it */
+struct catalogue_rows {
+	FILE *f;
+	char *row;
+	size_t cap;
+	unsigned int lineno;	/* the file's line of the row last returned */
+	unsigned int bad_rows;	/* rows that are not 7 columns, skipped */
+	bool bad_header;	/* the first line is not catalogue_header */
+	char *raw_format;	/* the row's format as the file spells it (escaped) */
+	size_t raw_cap;
+};
+bool catalogue_open(struct catalogue_rows *r, const char *path);
+/*
+ * the next row, split in place into @col (7 columns) with its format (col[6])
+ * unescaped and its trailing newlines dropped; false at the end of the file
+ */
+bool catalogue_next(struct catalogue_rows *r, char **col);
+void catalogue_close(struct catalogue_rows *r);
 /*
  * the prefixes (NULL-terminated, at most 4) that a line of @program's format
  * of @level, printed from @file by @call, carries in real logs

@@ -141,11 +141,8 @@ int main(int argc, char **argv)
 	struct side_file samples = { 0 }, allow = { 0 };
 	struct vfd_parse_error err;
 	struct vfd_kb *kb;
-	char *row = NULL;
-	size_t cap = 0;
-	unsigned int lineno = 0, bad_rows = 0;
-	ssize_t n;
-	FILE *f;
+	struct catalogue_rows rows;
+	char *col[7];
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--missing") == 0)
@@ -172,19 +169,18 @@ int main(int argc, char **argv)
 		       "column\n1..1\n", samples.n_rows || !samples_path ? allow_path : samples_path);
 		return 1;
 	}
-	f = fopen(path, "r");
-	if (!f) {
+	if (!catalogue_open(&rows, path)) {
 		printf("not ok 1 - cannot open catalogue '%s'\n1..1\n", path);
 		return 1;
 	}
 	if (vfd_kb_new_builtin(&kb, &err) < 0) {
 		printf("not ok 1 - built-in knowledge base: line %u: %s\n1..1\n", err.line,
 		       err.message);
-		fclose(f);
+		catalogue_close(&rows);
 		return 1;
 	}
-	while ((n = getline(&row, &cap, f)) >= 0) {
-		char *col[7], line[LINE_MAX_LEN], pattern[LINE_MAX_LEN];
+	while (catalogue_next(&rows, col)) {
+		char line[LINE_MAX_LEN], pattern[LINE_MAX_LEN];
 		const char *lines[MAX_SAMPLES];
 		const char *const *prefixes;
 		const struct vfd_kb_entry *worst = NULL;
@@ -194,24 +190,6 @@ int main(int argc, char **argv)
 		bool problem, all = true, family = false, dedicated_problem = false;
 		bool harmless_all = true, family_problem = false;
 
-		lineno++;
-		if (n && row[n - 1] == '\n')
-			row[--n] = '\0';
-		if (lineno == 1) {
-			if (strcmp(row, catalogue_header) != 0 && !missing_mode)
-				result(false, "catalogue header is '%s'", row);
-			continue;
-		}
-		if (!n)
-			continue;
-		if (!split_row(row, col)) {
-			bad_rows++;
-			if (!missing_mode)
-				printf("# line %u: not 7 tab-separated columns\n", lineno);
-			continue;
-		}
-		unescape(col[6]);
-		trim_newlines(col[6]);
 		instantiate(col[6], col[3], col[4], 0, line, sizeof(line), pattern, sizeof(pattern));
 		problem = strcmp(col[1], "error") == 0 || strcmp(col[1], "warning") == 0;
 		t = tally_of(col[0]);
@@ -292,8 +270,11 @@ int main(int argc, char **argv)
 			printf("# allowlisted but matched now: %s %s:%s: %s\n", col[0], col[3],
 			       col[4], line);
 	}
-	free(row);
-	fclose(f);
+	if (rows.bad_header && !missing_mode)
+		result(false, "catalogue header is '%s'", catalogue_header);
+	if (rows.bad_rows && !missing_mode)
+		printf("# %u rows are not 7 tab-separated columns\n", rows.bad_rows);
+	catalogue_close(&rows);
 	if (missing_mode || list_mode) {
 		free_side_file(&samples);
 		free_side_file(&allow);
@@ -343,7 +324,7 @@ int main(int argc, char **argv)
 		}
 		result(sum.problems + sum.info > 0, "the catalogue holds formats (%u)",
 		       sum.problems + sum.info);
-		result(bad_rows == 0, "every row has 7 columns (%u bad)", bad_rows);
+		result(rows.bad_rows == 0, "every row has 7 columns (%u bad)", rows.bad_rows);
 		for (size_t i = 0; i < n_tallies; i++) {
 			const struct tally *t = &tallies[i];
 

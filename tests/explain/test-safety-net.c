@@ -185,41 +185,19 @@ static enum outcome judge_row(struct side_file *samples, char **col, char *worst
 static bool read_catalogue(const char *path, struct side_file *samples, bool list,
 			   unsigned int *bad_rows)
 {
-	FILE *f = fopen(path, "r");
-	char *row = NULL;
-	size_t cap = 0;
-	unsigned int lineno = 0;
-	ssize_t n;
+	struct catalogue_rows rows;
+	char *col[7];
 
-	if (!f)
+	if (!catalogue_open(&rows, path))
 		return false;
-	while ((n = getline(&row, &cap, f)) >= 0) {
-		char *col[7], line[LINE_MAX_LEN + 256];
-		enum outcome o;
-		enum part part;
-		struct tally *t;
-		bool problem_level;
+	while (catalogue_next(&rows, col)) {
+		char line[LINE_MAX_LEN + 256];
+		enum part part = part_of(col[0], rows.raw_format);
+		enum outcome o = judge_row(samples, col, line, sizeof(line));
+		struct tally *t = tally_of(col[0]);
+		bool problem_level = strcmp(col[1], "error") == 0 ||
+				     strcmp(col[1], "warning") == 0;
 
-		lineno++;
-		if (n && row[n - 1] == '\n')
-			row[--n] = '\0';
-		if (lineno == 1) {
-			if (strcmp(row, catalogue_header) != 0)
-				(*bad_rows)++;
-			continue;
-		}
-		if (!n)
-			continue;
-		if (!split_row(row, col)) {
-			(*bad_rows)++;
-			continue;
-		}
-		part = part_of(col[0], col[6]);
-		unescape(col[6]);
-		trim_newlines(col[6]);
-		problem_level = strcmp(col[1], "error") == 0 || strcmp(col[1], "warning") == 0;
-		o = judge_row(samples, col, line, sizeof(line));
-		t = tally_of(col[0]);
 		if (problem_level) {
 			t->n[part][o]++;
 		} else {
@@ -231,8 +209,8 @@ static bool read_catalogue(const char *path, struct side_file *samples, bool lis
 			printf("%s\t%s\t%s\t%s:%s\t%s\n", problem_level ? outcome_names[o] :
 			       "info-flagged", col[0], col[1], col[3], col[4], line);
 	}
-	free(row);
-	fclose(f);
+	*bad_rows += rows.bad_rows + rows.bad_header;
+	catalogue_close(&rows);
 	return true;
 }
 

@@ -218,26 +218,19 @@ static void one_format(struct run *r, char **col, const char *msg)
 
 static bool read_catalogue(struct run *r, const char *path, struct side_file *samples)
 {
-	FILE *f = fopen(path, "r");
-	char *row = NULL;
-	size_t cap = 0;
-	unsigned int lineno = 0;
-	ssize_t n;
+	struct catalogue_rows rows;
+	char *col[7];
+	bool any = false;
 
-	if (!f)
+	if (!catalogue_open(&rows, path))
 		return false;
-	while ((n = getline(&row, &cap, f)) >= 0) {
-		char *col[7], line[LINE_MAX_LEN], unused[LINE_MAX_LEN];
+	while (catalogue_next(&rows, col)) {
+		char line[LINE_MAX_LEN], unused[LINE_MAX_LEN];
 		const char *lines[MAX_SAMPLES];
 
-		if (n && row[n - 1] == '\n')
-			row[--n] = '\0';
-		if (++lineno == 1 || !n || !split_row(row, col))
-			continue;
+		any = true;
 		if (strcmp(col[1], "error") != 0 && strcmp(col[1], "warning") != 0)
 			continue;
-		unescape(col[6]);
-		trim_newlines(col[6]);
 		/* the samples file's first real line where it has one, else values */
 		if (samples_of(samples, col[0], col[6], lines, MAX_SAMPLES) && samples->n)
 			snprintf(line, sizeof(line), "%s", lines[0]);
@@ -246,9 +239,8 @@ static bool read_catalogue(struct run *r, const char *path, struct side_file *sa
 				    sizeof(unused));
 		one_format(r, col, line);
 	}
-	free(row);
-	fclose(f);
-	return lineno > 1;
+	catalogue_close(&rows);
+	return any;
 }
 
 int main(int argc, char **argv)
