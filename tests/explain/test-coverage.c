@@ -29,7 +29,8 @@
  * usage: test-coverage [--samples FILE] [--allow FILE] CATALOGUE
  *                                          TAP, one test point per program and check
  *        test-coverage --harmless CATALOGUE the error and warning formats read
- *                                          only as harmless: program, level,
+ *                                          as harmless: "only" (every reading)
+ *                                          or "partly", program, level,
  *                                          file:function, the entry, the line
  *        test-coverage --missing CATALOGUE the formats not covered, each with the
  *                                          line it was tried as and a suggested
@@ -259,10 +260,12 @@ int main(int argc, char **argv)
 			if (allowed && (all || family_problem))
 				t->allow_stale++;
 		}
+		/* "only": every reading harmless; "partly": under some prefixes or samples */
 		if (harmless_mode) {
-			if (problem && all && harmless_all)
-				printf("%s\t%s\t%s:%s\t%s\t%s\n", col[0], col[1], col[3], col[4],
-				       harmless->id, line);
+			if (problem && harmless)
+				printf("%s\t%s\t%s\t%s:%s\t%s\t%s\n",
+				       all && harmless_all ? "only" : "partly", col[0], col[1], col[3],
+				       col[4], harmless->id, line);
 			continue;
 		}
 		if (list_mode) {
