@@ -16,7 +16,10 @@
  *     must be matched: as harmless, or by a dedicated entry (which then
  *     judged it a problem on purpose, and is counted); one that no pattern
  *     can match is named, with the reason, in the allowlist (--allow), and an
- *     allowlisted format that is matched now fails the test.
+ *     allowlisted format that is matched now fails the test;
+ *   - an error or warning format whose every reading is a harmless entry is
+ *     a false all-clear: their number may not exceed --max-harmless (the
+ *     figure reached, 0 by default).
  * A "%s" right before a "%pR" is the resource's name (pci_resource_name():
  * "BAR 0", "VF BAR 0", "ROM", "bridge window"): such a format is tried with
  * each. Where a "%s" takes a few fixed words the samples file (--samples)
@@ -25,6 +28,10 @@
  *
  * usage: test-coverage [--samples FILE] [--allow FILE] CATALOGUE
  *                                          TAP, one test point per program and check
+ *        test-coverage --harmless CATALOGUE the error and warning formats read
+ *                                          as harmless: "only" (every reading)
+ *                                          or "partly", program, level,
+ *                                          file:function, the entry, the line
  *        test-coverage --missing CATALOGUE the formats not covered, each with the
  *                                          line it was tried as and a suggested
  *                                          pattern (a help for writing entries)
@@ -73,6 +80,7 @@ struct tally {
 	unsigned int info, info_harmless, info_unmatched, info_dedicated, info_family;
 	unsigned int info_allowed, allow_stale;		/* unmatched on purpose; no longer */
 	unsigned int by_family;				/* error/warning covered by a family */
+	unsigned int problems_harmless;			/* error/warning read only as harmless */
 };
 
 static struct tally tallies[MAX_PROGRAMS];
@@ -136,7 +144,8 @@ static double percent(unsigned int a, unsigned int b)
 
 int main(int argc, char **argv)
 {
-	bool missing_mode = false, list_mode = false;
+	bool missing_mode = false, list_mode = false, harmless_mode = false;
+	unsigned long max_harmless = 0;
 	const char *path = NULL, *samples_path = NULL, *allow_path = NULL;
 	struct side_file samples = { 0 }, allow = { 0 };
 	struct vfd_parse_error err;
@@ -149,6 +158,10 @@ int main(int argc, char **argv)
 			missing_mode = true;
 		else if (strcmp(argv[i], "--list") == 0)
 			list_mode = true;
+		else if (strcmp(argv[i], "--harmless") == 0)
+			harmless_mode = true;
+		else if (strcmp(argv[i], "--max-harmless") == 0 && i + 1 < argc)
+			max_harmless = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
 			samples_path = argv[++i];
 		else if (strcmp(argv[i], "--allow") == 0 && i + 1 < argc)
@@ -159,8 +172,8 @@ int main(int argc, char **argv)
 			path = NULL, i = argc;
 	}
 	if (!path) {
-		fprintf(stderr, "usage: test-coverage [--missing|--list] [--samples FILE] "
-			"[--allow FILE] CATALOGUE\n");
+		fprintf(stderr, "usage: test-coverage [--missing|--list|--harmless] [--samples FILE] "
+			"[--allow FILE] [--max-harmless N] CATALOGUE\n");
 		return 2;
 	}
 	if ((samples_path && !load_side_file(&samples, samples_path)) ||
@@ -183,7 +196,7 @@ int main(int argc, char **argv)
 		char line[LINE_MAX_LEN], pattern[LINE_MAX_LEN];
 		const char *lines[MAX_SAMPLES];
 		const char *const *prefixes;
-		const struct vfd_kb_entry *worst = NULL;
+		const struct vfd_kb_entry *worst = NULL, *harmless = NULL;
 		struct side_row *allowed;
 		struct tally *t;
 		size_t n_lines;
@@ -216,6 +229,8 @@ int main(int argc, char **argv)
 				}
 				family |= e->family;
 				harmless_all &= e->harmless;
+				if (e->harmless)
+					harmless = e;
 				family_problem |= e->family && !e->harmless;
 				dedicated_problem |= !e->family && !e->harmless;
 			}
@@ -228,6 +243,7 @@ int main(int argc, char **argv)
 			t->problems++;
 			t->problems_matched += all;
 			t->by_family += all && family;
+			t->problems_harmless += all && harmless_all;
 		} else {
 			t->info++;
 			if (family_problem)
@@ -243,6 +259,14 @@ int main(int argc, char **argv)
 			/* an allowlisted format that is matched now must leave the list */
 			if (allowed && (all || family_problem))
 				t->allow_stale++;
+		}
+		/* "only": every reading harmless; "partly": under some prefixes or samples */
+		if (harmless_mode) {
+			if (problem && harmless)
+				printf("%s\t%s\t%s\t%s:%s\t%s\t%s\n",
+				       all && harmless_all ? "only" : "partly", col[0], col[1], col[3],
+				       col[4], harmless->id, line);
+			continue;
 		}
 		if (list_mode) {
 			const struct vfd_kb_entry *e = judge_message(kb, prefixes[0], line);
@@ -270,12 +294,12 @@ int main(int argc, char **argv)
 			printf("# allowlisted but matched now: %s %s:%s: %s\n", col[0], col[3],
 			       col[4], line);
 	}
-	if (rows.bad_header && !missing_mode)
+	if (rows.bad_header && !missing_mode && !harmless_mode)
 		result(false, "catalogue header is '%s'", catalogue_header);
-	if (rows.bad_rows && !missing_mode)
+	if (rows.bad_rows && !missing_mode && !harmless_mode)
 		printf("# %u rows are not 7 tab-separated columns\n", rows.bad_rows);
 	catalogue_close(&rows);
-	if (missing_mode || list_mode) {
+	if (missing_mode || list_mode || harmless_mode) {
 		free_side_file(&samples);
 		free_side_file(&allow);
 		vfd_kb_free(kb);
@@ -291,6 +315,7 @@ int main(int argc, char **argv)
 			sum.problems += t->problems;
 			sum.problems_matched += t->problems_matched;
 			sum.by_family += t->by_family;
+			sum.problems_harmless += t->problems_harmless;
 			sum.info += t->info;
 			sum.info_harmless += t->info_harmless;
 			sum.info_unmatched += t->info_unmatched;
@@ -304,22 +329,23 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < allow.n_rows; i++)
 			unused_allow += !allow.rows[i].used;
 		printf("# coverage: %u/%u error+warning formats matched (%.1f%%, %u by a family "
-		       "entry); %u/%u info formats matched (%.1f%%: %u harmless, %u judged "
+		       "entry, %u only as harmless); %u/%u info formats matched (%.1f%%: %u harmless, %u judged "
 		       "problems by a dedicated entry), %u allowlisted, %u unmatched\n",
 		       sum.problems_matched, sum.problems, percent(sum.problems_matched,
 								   sum.problems),
-		       sum.by_family, sum.info_harmless + sum.info_dedicated, sum.info,
+		       sum.by_family, sum.problems_harmless, sum.info_harmless + sum.info_dedicated,
+		       sum.info,
 		       percent(sum.info_harmless + sum.info_dedicated, sum.info),
 		       sum.info_harmless, sum.info_dedicated, sum.info_allowed,
 		       sum.info_unmatched);
 		for (size_t i = 0; i < n_tallies; i++) {
 			const struct tally *t = &tallies[i];
 
-			printf("# coverage %-16s %5u/%-5u error+warning (%5.1f%%, %u by family), "
-			       "info %u/%u (%u harmless, %u dedicated, %u allowlisted, %u unmatched)\n",
+			printf("# coverage %-16s %5u/%-5u error+warning (%5.1f%%, %u by family, "
+			       "%u only harmless), info %u/%u (%u harmless, %u dedicated, %u allowlisted, %u unmatched)\n",
 			       t->program, t->problems_matched, t->problems,
 			       percent(t->problems_matched, t->problems), t->by_family,
-			       t->info_harmless + t->info_dedicated, t->info, t->info_harmless,
+			       t->problems_harmless, t->info_harmless + t->info_dedicated, t->info, t->info_harmless,
 			       t->info_dedicated, t->info_allowed, t->info_unmatched);
 		}
 		result(sum.problems + sum.info > 0, "the catalogue holds formats (%u)",
@@ -339,6 +365,10 @@ int main(int argc, char **argv)
 			       "entry, or allowlisted (%u/%u matched, %u allowlisted)", t->program,
 			       t->info_harmless + t->info_dedicated, t->info, t->info_allowed);
 		}
+		/* a problem known only as harmless is the worst reading: no new one */
+		result(sum.problems_harmless <= max_harmless,
+		       "at most %lu error and warning formats are read only as harmless (%u are; "
+		       "--harmless lists them)", max_harmless, sum.problems_harmless);
 		result(sum.allow_stale == 0 && unused_allow == 0,
 		       "every allowlisted format is in the catalogue and still unmatched (%u "
 		       "matched now, %u not in the catalogue)", sum.allow_stale, unused_allow);
