@@ -18,15 +18,24 @@
 #define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 
 /*
+ * a pattern's program is at most 4 instructions a byte of its text and 4
+ * more (%slot%: 19 for its 6 bytes), so its places fit an instruction's
+ * 16-bit operands
+ */
+_Static_assert(4 * PATTERN_MAX + 4 < 65535, "a program's places fit in 16 bits");
+
+/*
  * one instruction; without a program buffer (the first pass, at load time) it
- * is only counted, with one (kb_pattern_load) the buffer holds them all
+ * is only counted (with no test: the sizes are bounded above), with one
+ * (kb_pattern_load) the buffer holds them all
  */
 static inline int emit(struct kb_pattern *p, uint8_t op, uint8_t arg, size_t x, size_t y)
 {
-	if (p->n_prog >= 65535 || x > 65535 || y > 65535 || (p->prog && p->n_prog >= p->cap))
-		return -E2BIG;
-	if (p->prog)
+	if (p->prog) {
+		if (p->n_prog >= p->cap)
+			return -E2BIG;
 		p->prog[p->n_prog] = (struct inst){ op, arg, (uint16_t)x, (uint16_t)y };
+	}
 	return (int)p->n_prog++;
 }
 
@@ -242,7 +251,7 @@ static int emit_literals(struct kb_pattern *p, const char *text, size_t *i, char
 	n = at - from;
 	*i = at;
 	*wlen = w;
-	if (p->n_prog + n > 65535 || (p->prog && p->n_prog + n > p->cap))
+	if (p->prog && p->n_prog + n > p->cap)
 		return -E2BIG;
 	if (p->prog)
 		for (size_t k = 0; k < n; k++)
@@ -253,18 +262,29 @@ static int emit_literals(struct kb_pattern *p, const char *text, size_t *i, char
 }
 
 /*
- * the placeholder named by the @nlen bytes at @name, or NULL: the names
- * differ in their first byte and length (no strncmp() a name tried)
+ * the placeholder whose name and closing '%' are at @name (the text after a
+ * '%', up to its end at @end), or NULL; its name's length in *@nlen. A name
+ * holds no '%', so this is the one the first '%' after @name closes (no
+ * search for it, no strncmp() a name tried)
  */
-static const struct kb_placeholder *placeholder_named(const char *name, size_t nlen)
+static const struct kb_placeholder *placeholder_at(const char *name, const char *end,
+						   size_t *nlen)
 {
 	static const uint8_t name_len[] = { 4, 5, 5, 3, 7, 4, 3, 4, 3 };
 
 	_Static_assert(ARRAY_SIZE(name_len) == ARRAY_SIZE(kb_placeholders), "a length a name");
-	for (size_t k = 0; k < ARRAY_SIZE(name_len); k++)
-		if (name_len[k] == nlen && kb_placeholders[k].name[0] == name[0])
-			return memcmp(kb_placeholders[k].name, name, nlen) == 0 ?
-			       &kb_placeholders[k] : NULL;
+	for (size_t k = 0; k < ARRAY_SIZE(name_len); k++) {
+		size_t n = name_len[k];
+
+		if (kb_placeholders[k].name[0] != name[0] || (size_t)(end - name) <= n ||
+		    name[n] != '%')
+			continue;
+		for (size_t j = 1; j < n && name[j] == kb_placeholders[k].name[j]; j++)
+			if (j + 1 == n) {
+				*nlen = n;
+				return &kb_placeholders[k];
+			}
+	}
 	return NULL;
 }
 
@@ -296,10 +316,8 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
 			c = '%';
 			i++;
 		} else if (c == '%') {
-			const char *close = memchr(text + i + 1, '%', len - i - 1);
-			size_t nlen = close ? (size_t)(close - text - i - 1) : 0;
-			const struct kb_placeholder *ph = close ? placeholder_named(text + i + 1, nlen)
-						   : NULL;
+			size_t nlen = 0;
+			const struct kb_placeholder *ph = placeholder_at(text + i + 1, text + len, &nlen);
 			if (!ph) {
 				vfd_parse_error_set(err, line, "unknown placeholder in pattern at '%.20s' "
 					  "(expected %%slot%%, %%group%%, %%errno%%, %%bar%%, "

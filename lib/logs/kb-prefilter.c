@@ -176,17 +176,19 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	return 0;
 }
 
-/* the id of @word, added when new; -ENOMEM */
-static int64_t intern(struct kb_prefilter *pf, const char *word)
+/* the id of @word (@len bytes), added when new; -ENOMEM */
+static int64_t intern(struct kb_prefilter *pf, const char *word, size_t len)
 {
 	size_t i;
 
 	if (2 * (pf->n_words + 1) > pf->index_size &&
 	    reindex(pf, pf->index_size ? 2 * pf->index_size : 1024) < 0)
 		return -ENOMEM;
+	/* by length first: the words' lengths are known (no strcmp() a word) */
 	for (i = fnv1a_str(word) & (pf->index_size - 1); pf->index[i];
 	     i = (i + 1) & (pf->index_size - 1))
-		if (strcmp(pf->words[pf->index[i] - 1], word) == 0)
+		if (pf->lens[pf->index[i] - 1] == len &&
+		    memcmp(pf->words[pf->index[i] - 1], word, len) == 0)
 			return pf->index[i] - 1;
 	if (pf->n_words == pf->cap_words) {
 		size_t ncap = pf->cap_words ? 2 * pf->cap_words : 256;
@@ -210,12 +212,17 @@ static int64_t intern(struct kb_prefilter *pf, const char *word)
 		if (!ng)
 			return -ENOMEM;
 		pf->gate = ng;
+		nu = realloc(pf->lens, (ncap + 1) * sizeof(*nu));
+		if (!nu)
+			return -ENOMEM;
+		pf->lens = nu;
 		pf->cap_words = ncap;
 	}
-	pf->words[pf->n_words] = text_arena_room(&pf->texts, strlen(word));
+	pf->words[pf->n_words] = text_arena_room(&pf->texts, len);
 	if (!pf->words[pf->n_words])
 		return -ENOMEM;
-	strcpy(pf->words[pf->n_words], word);
+	memcpy(pf->words[pf->n_words], word, len + 1);
+	pf->lens[pf->n_words] = (uint32_t)len;
 	pf->users[pf->n_words] = 0;
 	pf->hint[pf->n_words] = -1;
 	pf->gate[pf->n_words] = false;
@@ -240,7 +247,8 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		pf->cap_patterns = ncap;
 	}
 	for (size_t k = 0; k < n_words; k++) {
-		int64_t id = strlen(words) >= 2 ? intern(pf, words) : -EINVAL;
+		size_t len = strlen(words);
+		int64_t id = len >= 2 ? intern(pf, words, len) : -EINVAL;
 
 		if (id < 0)
 			return (int)id;
@@ -255,7 +263,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		}
 		pf->pw[pf->n_pw++] = (uint32_t)id;
 		pf->users[id]++;
-		words += strlen(words) + 1;
+		words += len + 1;
 	}
 	pf->pw_start[++pf->n_patterns] = (uint32_t)pf->n_pw;
 	return 0;
@@ -267,7 +275,7 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 
 	if (bit >= 64 || !*word || (gate && strlen(word) < 4) || pf->seen)
 		return -EINVAL;
-	id = intern(pf, word);
+	id = intern(pf, word, strlen(word));
 	if (id < 0)
 		return (int)id;
 	pf->hint[id] = (int16_t)bit;
@@ -684,7 +692,6 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
-	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
 	pf->look = aligned_alloc(sizeof(*pf->look), (pf->n_words + 1) * sizeof(*pf->look));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
 	pf->scan_told = malloc((pf->n_words + 1) * sizeof(*pf->scan_told));
@@ -697,16 +704,15 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
+	if (!pf->seen || !pf->found || !pf->mapped || !pf->look ||
 	    !pf->plain || !pf->scan_told || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->hint_search || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
 		pf->cls[c] = byte_class((unsigned char)c);
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t len = strlen(pf->words[w]), off;
+		size_t len = pf->lens[w], off;
 
-		pf->lens[w] = (uint32_t)len;
 		pf->win_score[w] = rarest_window(pf->words[w], len, &off);
 		pf->win_off[w] = (uint32_t)off;
 		pf->mapped[w] = (unsigned char *)text_arena_room(&pf->texts, len);
