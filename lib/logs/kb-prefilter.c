@@ -157,6 +157,43 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf);
 }
 
+/*
+ * the hash of word @s (@len bytes) in the index of words: eight bytes at a
+ * time, the last one to seven in two overlapping loads (fnv1a_str() took a
+ * byte at a time, a twentieth of a large knowledge base's start-up)
+ */
+static uint64_t word_hash(const char *s, size_t len)
+{
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) * (len + 1), x;
+	size_t k = 0, rest;
+
+	for (; k + 8 <= len; k += 8) {
+		memcpy(&x, s + k, 8);
+		h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
+		h ^= h >> 29;
+	}
+	rest = len - k;
+	if (rest >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s + k, 4);
+		memcpy(&b, s + len - 4, 4);
+		x = (uint64_t)a << 32 | b;
+	} else if (rest >= 2) {
+		uint16_t a, b;
+
+		memcpy(&a, s + k, 2);
+		memcpy(&b, s + len - 2, 2);
+		x = (uint64_t)a << 16 | b;
+	} else {
+		x = rest ? (unsigned char)s[k] : 0;
+	}
+	h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 31;
+	h *= UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 32);
+}
+
 static int reindex(struct kb_prefilter *pf, size_t size)
 {
 	uint32_t *index = calloc(size, sizeof(*index));
@@ -164,7 +201,7 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	if (!index)
 		return -ENOMEM;
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t i = fnv1a_str(pf->words[w]) & (size - 1);
+		size_t i = word_hash(pf->words[w], pf->lens[w]) & (size - 1);
 
 		while (index[i])
 			i = (i + 1) & (size - 1);
@@ -185,7 +222,7 @@ static int64_t intern(struct kb_prefilter *pf, const char *word, size_t len)
 	    reindex(pf, pf->index_size ? 2 * pf->index_size : 1024) < 0)
 		return -ENOMEM;
 	/* by length first: the words' lengths are known (no strcmp() a word) */
-	for (i = fnv1a_str(word) & (pf->index_size - 1); pf->index[i];
+	for (i = word_hash(word, len) & (pf->index_size - 1); pf->index[i];
 	     i = (i + 1) & (pf->index_size - 1))
 		if (pf->lens[pf->index[i] - 1] == len &&
 		    memcmp(pf->words[pf->index[i] - 1], word, len) == 0)
