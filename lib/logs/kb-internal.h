@@ -110,11 +110,12 @@ struct kb_pattern {
 	/* with stamp_match and the program built: the bytes the text after a
 	   stamp may start with for such a match (256 bits; NULL: any) */
 	uint64_t *stamp_next;
-	uint64_t first[4];		/* bytes a match can start with (a bit set: small entries page in fast) */
 	/*
 	 * the sizes below fit the limits (PATTERN_MAX, a program of 65535
-	 * instructions, a file of KB_MAX_SIZE): 96 bytes a pattern, where
-	 * size_t fields made 152 (a fifth of a large knowledge base's memory)
+	 * instructions, a file of KB_MAX_SIZE) and the bytes a match can
+	 * start with are the built program's (kb_pattern_first): 64 bytes a
+	 * pattern, where they and size_t fields made 152 (a fifth of a large
+	 * knowledge base's memory)
 	 */
 	uint32_t n_prog, cap;
 	uint32_t entry;			/* index into kb->entries */
@@ -151,6 +152,21 @@ struct kb_pattern {
 static inline const unsigned char *kb_pattern_lits(const struct kb_pattern *p)
 {
 	return (const unsigned char *)(p->prog + p->n_prog);
+}
+
+/*
+ * after the literals, at the next multiple of eight bytes (kb_pattern_load
+ * makes room): the bytes a match of @p can start with, a bit each (256)
+ */
+static inline size_t kb_pattern_first_at(size_t n_prog)
+{
+	return (n_prog * sizeof(struct inst) + 2 * (n_prog + 8) + 7) & ~(size_t)7;
+}
+
+static inline const uint64_t *kb_pattern_first(const struct kb_pattern *p)
+{
+	return (const uint64_t *)(const void *)((const unsigned char *)p->prog +
+						 kb_pattern_first_at(p->n_prog));
 }
 
 struct thread {

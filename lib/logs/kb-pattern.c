@@ -181,18 +181,21 @@ static void keep_word(struct kb_pattern *p, char *words, uint64_t *seen, size_t 
 	p->n_words++;
 }
 
-static void first_add(struct kb_pattern *p, unsigned char c)
+static void first_add(uint64_t *first, unsigned char c)
 {
-	p->first[c >> 6] |= UINT64_C(1) << (c & 63);
+	first[c >> 6] |= UINT64_C(1) << (c & 63);
 }
 
 static bool first_has(const struct kb_pattern *p, unsigned char c)
 {
-	return p->first[c >> 6] >> (c & 63) & 1;
+	return kb_pattern_first(p)[c >> 6] >> (c & 63) & 1;
 }
 
-/* the bytes the instructions reachable from @pc without input can consume */
-static void first_set(struct kb_pattern *p, uint16_t pc)
+/*
+ * the bytes the instructions reachable from @pc without input can consume,
+ * into @first (256 bits, zeroed by the caller)
+ */
+static void first_set(struct kb_pattern *p, uint16_t pc, uint64_t *first)
 {
 	/* programs are small and acyclic without input; a visited mark still guards */
 	static const size_t max_depth = 65535;
@@ -205,14 +208,14 @@ static void first_set(struct kb_pattern *p, uint16_t pc)
 
 		switch (in->op) {
 		case I_CHAR:
-			first_add(p, in->arg);
+			first_add(first, in->arg);
 			if (in->arg >= 'a' && in->arg <= 'z')
-				first_add(p, (unsigned char)(in->arg - 32));
+				first_add(first, (unsigned char)(in->arg - 32));
 			break;
 		case I_CLASS:
 			for (int c = 0; c < 256; c++)
 				if (in_class(in->arg, (unsigned char)c))
-					first_add(p, (unsigned char)c);
+					first_add(first, (unsigned char)c);
 			break;
 		case I_SPLIT:
 			if (top + 2 <= ARRAY_SIZE(stack)) {
@@ -399,8 +402,14 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
 	}
 	if (r < 0)
 		return r;
-	if (p->prog)
-		first_set(p, 0);
+	if (p->prog) {
+		/* the room kb_pattern_load() made after the literals */
+		uint64_t *starts = (uint64_t *)(void *)((unsigned char *)p->prog +
+							kb_pattern_first_at(p->n_prog));
+
+		memset(starts, 0, 4 * sizeof(*starts));
+		first_set(p, 0, starts);
+	}
 	/* the literal characters before the first blank or placeholder */
 	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
 	       text[p->lead_len] != '%' && text[p->lead_len] != ' ' && text[p->lead_len] != '\t') {
@@ -431,7 +440,7 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 	unsigned char *lit;
 	int r;
 
-	full.prog = malloc(p->n_prog * sizeof(*full.prog) + 2 * (p->n_prog + 8));
+	full.prog = malloc(kb_pattern_first_at(p->n_prog) + 4 * sizeof(uint64_t));
 	if (!full.prog)
 		return -ENOMEM;
 	r = kb_pattern_compile(&full, text, words, NULL, 0);
@@ -456,7 +465,6 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 			lit[p->n_prog + 8 + pc] = lit[pc] >= 'a' && lit[pc] <= 'z' ? 0x20 : 0;
 		}
 	p->prog = full.prog;
-	memcpy(p->first, full.first, sizeof(p->first));
 	if (p->stamp_match) {
 		uint64_t next[4];
 
