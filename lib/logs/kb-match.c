@@ -255,41 +255,37 @@ static bool holds_cause(const struct vfd_kb *kb, const struct kb_pattern *outer,
 	       !kb_stage_kind(i->kind);
 }
 
-/* how a candidate ranks before it runs: its entry's rank, then its literal text */
-static uint32_t cand_order(const struct vfd_kb *kb, size_t c)
+/*
+ * how a candidate ranks before it runs, the most specific least: its entry's
+ * rank, then its literal text (at most PATTERN_MAX characters), inverted
+ */
+static uint32_t cand_key(const struct vfd_kb *kb, size_t c)
 {
 	const struct kb_pattern *p = &kb->patterns[c];
 
-	return (uint32_t)entry_rank(&kb->entries[p->entry]) << 16 | p->literal_chars;
-}
-
-static int by_key(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
+	_Static_assert(PATTERN_MAX < 1024, "literal text in ten bits");
+	return (4 - entry_rank(&kb->entries[p->entry])) << 10 | (1023u - p->literal_chars);
 }
 
 /*
  * the candidates with the highest rank and most literal text first: dedicated
  * entries before the wrappers and families that say less, so that once one
  * matched, those that rank below it are skipped without running (they could
- * not win). A stable sort: each candidate's key (its order inverted, then
- * its place) is made once; the insertion sort that read two patterns and two
- * entries a comparison was a fifth of vfd_kb_match() with a large knowledge
- * base.
+ * not win). A stable sort by cand_key(), made once a candidate (the
+ * insertion sort that read two patterns and two entries a comparison was a
+ * fifth of vfd_kb_match() with a large knowledge base): in place for a few,
+ * else two passes of a radix sort (its 13 bits: 7, then 6).
  */
 static void most_specific_first(struct vfd_kb *kb, size_t n)
 {
 	uint64_t *key = kb->cand_keys;
+	uint32_t count[129];
 
 	if (n < 2)
 		return;
-	for (size_t i = 0; i < n; i++)
-		key[i] = (uint64_t)(UINT32_MAX - cand_order(kb, kb->cands[i])) << 32 | i;
-	if (n > 32) {
-		qsort(key, n, sizeof(*key), by_key);
-	} else {
+	if (n <= 32) {
+		for (size_t i = 0; i < n; i++)
+			key[i] = (uint64_t)cand_key(kb, kb->cands[i]) << 32 | i;
 		for (size_t i = 1; i < n; i++) {
 			uint64_t k = key[i];
 			size_t j = i;
@@ -298,12 +294,32 @@ static void most_specific_first(struct vfd_kb *kb, size_t n)
 				key[j] = key[j - 1];
 			key[j] = k;
 		}
+		/* the candidates in their new order (key's upper half is free) */
+		for (size_t i = 0; i < n; i++)
+			key[i] = (uint64_t)kb->cands[(uint32_t)key[i]] << 32 | (uint32_t)key[i];
+		for (size_t i = 0; i < n; i++)
+			kb->cands[i] = (size_t)(key[i] >> 32);
+		return;
 	}
-	/* the places, then the candidates in their new order (key's upper half is free) */
+	/* the low seven bits: cands into key (the key, then the candidate) */
+	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < n; i++)
-		key[i] = (uint64_t)kb->cands[(uint32_t)key[i]] << 32 | (uint32_t)key[i];
+		count[(cand_key(kb, kb->cands[i]) & 127) + 1]++;
+	for (size_t b = 1; b < 129; b++)
+		count[b] += count[b - 1];
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k = cand_key(kb, kb->cands[i]);
+
+		key[count[k & 127]++] = (uint64_t)k << 40 | kb->cands[i];
+	}
+	/* the high six: key back into cands */
+	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < n; i++)
-		kb->cands[i] = (size_t)(key[i] >> 32);
+		count[(key[i] >> 47) + 1]++;
+	for (size_t b = 1; b < 65; b++)
+		count[b] += count[b - 1];
+	for (size_t i = 0; i < n; i++)
+		kb->cands[count[key[i] >> 47]++] = (size_t)(key[i] & ((UINT64_C(1) << 40) - 1));
 }
 
 /*
