@@ -332,14 +332,62 @@ static bool rarer(const struct kb_prefilter *pf, uint32_t a, uint32_t b)
 	return pf->lens[a] > pf->lens[b];
 }
 
+/* the bits @x takes */
+static unsigned int bits_of(uint64_t x)
+{
+	return x ? 64 - (unsigned int)__builtin_clzll(x) : 0;
+}
+
+/*
+ * rarer() as one number a word, where its four keys fit in 64 bits (else
+ * NULL): rarer(a, b) is then key[a] < key[b], one comparison where rarer()
+ * was four loads of each word (half of a layout's cost, made twice a log)
+ */
+static uint64_t *rarity_keys(const struct kb_prefilter *pf)
+{
+	uint32_t max_freq = 0, max_score = 0, max_users = 0, max_len = 0;
+	unsigned int fb, sb, ub, lb;
+	uint64_t *key;
+
+	for (size_t w = 0; w < pf->n_words; w++) {
+		if (pf->freq && pf->freq[w] > max_freq)
+			max_freq = pf->freq[w];
+		/* ~0u: no window (a word under four bytes), after every score */
+		if (pf->win_score[w] != ~0u && pf->win_score[w] > max_score)
+			max_score = pf->win_score[w];
+		if (pf->users[w] > max_users)
+			max_users = pf->users[w];
+		if (pf->lens[w] > max_len)
+			max_len = pf->lens[w];
+	}
+	fb = bits_of(max_freq);
+	sb = bits_of((uint64_t)max_score + 1);
+	ub = bits_of(max_users);
+	lb = bits_of(max_len);
+	if (fb + sb + ub + lb > 64 || !pf->n_words)
+		return NULL;
+	key = malloc(pf->n_words * sizeof(*key));
+	if (!key)
+		return NULL;
+	for (size_t w = 0; w < pf->n_words; w++) {
+		uint64_t score = pf->win_score[w] == ~0u ? (uint64_t)max_score + 1 : pf->win_score[w];
+
+		key[w] = (fb ? (uint64_t)pf->freq[w] << (sb + ub + lb) : 0) | score << (ub + lb) |
+			 (uint64_t)pf->users[w] << lb | (max_len - pf->lens[w]);
+	}
+	return key;
+}
+
 /*
  * the rarest word of pattern @p (of four bytes or more: a gate) or, with
  * @not, its rarest other word (@not itself when it is the only one): by the
  * sample of the log once there is one, then by its letters, then the one
  * fewest patterns share (a word many patterns use, "failed", "device", is
- * common in logs as well), then the longer
+ * common in logs as well), then the longer; by @key (rarity_keys()) where
+ * there is one
  */
-static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t not)
+static uint32_t rarest_word(const struct kb_prefilter *pf, const uint64_t *key, size_t p,
+			    uint32_t not)
 {
 	uint32_t best = not;
 
@@ -348,7 +396,7 @@ static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t no
 
 		if (w == not || (not == UINT32_MAX && pf->lens[w] < 4))
 			continue;
-		if (best == not || rarer(pf, w, best))
+		if (best == not || (key ? key[w] < key[best] : rarer(pf, w, best)))
 			best = w;
 	}
 	return best;
@@ -582,7 +630,7 @@ static int sort_by_count_down(uint32_t *order, size_t n)
  * rarer alone). The patterns whose rarest word is the most common choose
  * first: they have no better choice.
  */
-static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
+static int cover_sample(const struct kb_prefilter *pf, const uint64_t *key, uint32_t *prim)
 {
 	uint64_t covered[SAMPLE_LINES / 64] = { 0 };
 	uint32_t *order = malloc((pf->n_patterns + 1) * 2 * sizeof(*order));
@@ -590,7 +638,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 	if (!order)
 		return -ENOMEM;
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		order[2 * p] = pf->freq[rarest_word(pf, p, UINT32_MAX)];
+		order[2 * p] = pf->freq[rarest_word(pf, key, p, UINT32_MAX)];
 		order[2 * p + 1] = (uint32_t)p;
 	}
 	if (sort_by_count_down(order, pf->n_patterns) < 0)
@@ -608,7 +656,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 			for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
 				added += bits_in(h[j] & ~covered[j]);
 			if (best == UINT32_MAX || added < best_new ||
-			    (added == best_new && rarer(pf, w, best))) {
+			    (added == best_new && (key ? key[w] < key[best] : rarer(pf, w, best)))) {
 				best = w;
 				best_new = added;
 			}
@@ -626,6 +674,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 {
 	uint32_t *prim;
+	uint64_t *key;
 	int r;
 
 	memset(lay, 0, sizeof(*lay));
@@ -642,17 +691,20 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 		return -ENOMEM;
 	}
 	memcpy(lay->is_gate, pf->gate, pf->n_words * sizeof(*lay->is_gate));
-	if (pf->sampled && cover_sample(pf, prim) < 0) {
+	/* without memory for it, rarer() is asked: as right, if slower */
+	key = rarity_keys(pf);
+	if (pf->sampled && cover_sample(pf, key, prim) < 0) {
+		free(key);
 		free(prim);
 		layout_free(lay);
 		return -ENOMEM;
 	}
 	/* the patterns by primary word, then secondary */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, p, UINT32_MAX);
+		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, key, p, UINT32_MAX);
 
 		prim[3 * p] = w;
-		prim[3 * p + 1] = rarest_word(pf, p, w);
+		prim[3 * p + 1] = rarest_word(pf, key, p, w);
 		prim[3 * p + 2] = (uint32_t)p;
 		lay->is_gate[w] = true;
 		lay->prim_start[w + 1]++;
@@ -669,6 +721,7 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 				    prim[3 * k + 1] == prim[3 * k + 4] ? lay->group_end[k + 1] :
 				    (uint32_t)k + 1;
 	free(prim);
+	free(key);
 	r = r < 0 ? r : build_gates(pf, lay);
 	if (r < 0)
 		layout_free(lay);
