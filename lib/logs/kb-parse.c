@@ -87,8 +87,11 @@ static const char *const key_names[] = {
 
 static enum key key_of(const char *key, size_t len)
 {
+	static const uint8_t key_len[] = { 0, 5, 2, 6, 5, 5, 7, 6, 3, 4, 8, 7, 6, 5, 8, 5, 5, 6 };
+
+	_Static_assert(ARRAY_SIZE(key_len) == ARRAY_SIZE(key_names), "a length a key");
 	for (size_t k = 1; k < ARRAY_SIZE(key_names); k++)
-		if (key_names[k][0] == key[0] && strlen(key_names[k]) == len &&
+		if (key_len[k] == len && key_names[k][0] == key[0] &&
 		    memcmp(key_names[k], key, len) == 0)
 			return (enum key)k;
 	return K_OTHER;
@@ -580,7 +583,8 @@ static int add_field(struct stanza *s, char *line, size_t len, unsigned int line
 		vfd_parse_error_set(err, lineno, "'%.*s:' has no value", (int)klen, line);
 		return -EINVAL;
 	}
-	if (array_reserve((void **)&s->f, &s->cap, s->n, sizeof(*f), 8) < 0)
+	/* a call a field was a fiftieth of the parse: only to grow */
+	if (s->n == s->cap && array_reserve((void **)&s->f, &s->cap, s->n, sizeof(*f), 8) < 0)
 		return -ENOMEM;
 	f = &s->f[s->n];
 	memcpy(f->key, line, klen);

@@ -234,6 +234,13 @@ static void first_set(struct kb_pattern *p, uint16_t pc, uint64_t *first)
 	}
 }
 
+/* lower() as a table, for the compiler's walk over every pattern's text */
+#define LOW1(c)		((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define LOW4(c)		LOW1(c), LOW1((c) + 1), LOW1((c) + 2), LOW1((c) + 3)
+#define LOW16(c)	LOW4(c), LOW4((c) + 4), LOW4((c) + 8), LOW4((c) + 12)
+#define LOW64(c)	LOW16(c), LOW16((c) + 16), LOW16((c) + 32), LOW16((c) + 48)
+static const unsigned char lower_of[256] = { LOW64(0), LOW64(64), LOW64(128), LOW64(192) };
+
 /* the bytes that end a run of literal characters (the text's NUL too) */
 static const bool literal_end[256] = { ['\0'] = true, ['%'] = true, [' '] = true, ['\t'] = true };
 
@@ -250,7 +257,7 @@ static int emit_literals(struct kb_pattern *p, const char *text, size_t *i, char
 
 	/* copied into the word as they are read: a memcpy() call cost more */
 	while (!literal_end[t[at]])
-		word[w++] = (char)lower(t[at++]);
+		word[w++] = (char)lower_of[t[at++]];
 	n = at - from;
 	*i = at;
 	*wlen = w;
@@ -376,7 +383,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
 			r = emit(p, I_NOTPREV, C_ALNUM, 0, 0);
 		if (r >= 0)
 			r = emit(p, I_CHAR, lower(c), 0, 0);
-		word[wlen++] = (char)lower(c);
+		word[wlen++] = (char)lower_of[c];
 		p->literal_chars++;
 		first = false;
 		i++;
