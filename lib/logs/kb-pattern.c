@@ -51,7 +51,7 @@ static void patch(struct kb_pattern *p, int at, bool second, size_t to)
 }
 
 /* one or more characters of a class, greedily */
-static int emit_run(struct kb_pattern *p, enum cls k)
+static inline int emit_run(struct kb_pattern *p, enum cls k)
 {
 	int loop = emit(p, I_CLASS, (uint8_t)k, 0, 0);
 
