@@ -86,6 +86,12 @@ struct vfd_kb_entry {
  *          file, -EFBIG for one too large, -ENOMEM.
  */
 int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err);
+/*
+ * vfd_kb_parse_take - vfd_kb_parse() of a text the knowledge base takes
+ * @buf: malloc()ed, @len bytes of text and room for one more; written to,
+ * and freed with the knowledge base or on failure (no copy of the file)
+ */
+int vfd_kb_parse_take(char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err);
 /* the compiled-in knowledge base (data/kb/NN-NAME.kb), parsed (as vfd_kb_parse) */
 int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_parse_error *err);
 /* the text of the compiled-in knowledge base */

@@ -35,7 +35,18 @@
 struct kb_reading {
 	uint32_t pattern;		/* the pattern that won + 1; 0: no entry matched */
 	uint16_t cap[CAP_N];		/* its captures, from the start of the key */
-	uint64_t hints;			/* no entry matched: the classifier's words */
+	union {
+		/*
+		 * a match: the address and the group it took from before the
+		 * message (kb-match.c slot_from_prefix, group_from_prefix), from
+		 * the start of the key (at most KB_CACHE_KEY_MAX bytes): where
+		 * and how long (0: none)
+		 */
+		struct {
+			uint8_t slot_at, slot_len, group_at, group_len;
+		};
+		uint64_t hints;		/* no match: the classifier's words */
+	};
 };
 
 struct cache_slot;

@@ -394,7 +394,7 @@ static inline bool can_start(const struct cut_run *cr, size_t pos)
 	const struct kb_pattern *p = cr->p;
 	unsigned char c = cr->line[pos];
 
-	return (p->first[c >> 6] >> (c & 63) & 1) &&
+	return (kb_pattern_first(p)[c >> 6] >> (c & 63) & 1) &&
 	       (!p->lead_len || (pos + p->lead_len <= cr->len &&
 				 memcmp(cr->ix->low + pos, p->lead, p->lead_len) == 0));
 }

@@ -27,7 +27,6 @@
 #include <stdint.h>
 
 #include "internal.h"
-#include "text-arena.h"
 
 /* capture slots: two per placeholder, then the start and end of the whole match */
 #define CAP_N		(2 * VFD_KB_MAX_VALUES + 2)
@@ -108,23 +107,31 @@ struct inst {
 
 struct kb_pattern {
 	struct inst *prog;		/* NULL until the pattern is first run (kb_pattern_load) */
-	size_t n_prog, cap;
-	size_t entry;			/* index into kb->entries */
-	size_t index;			/* which match: line of its entry */
-	uint8_t n_values;
-	uint8_t types[VFD_KB_MAX_VALUES];
+	/* with stamp_match and the program built: the bytes the text after a
+	   stamp may start with for such a match (256 bits; NULL: any) */
+	uint64_t *stamp_next;
+	/*
+	 * the sizes below fit the limits (PATTERN_MAX, a program of 65535
+	 * instructions, a file of KB_MAX_SIZE) and the bytes a match can
+	 * start with are the built program's (kb_pattern_first): 64 bytes a
+	 * pattern, where they and size_t fields made 152 (a fifth of a large
+	 * knowledge base's memory)
+	 */
+	uint32_t n_prog, cap;
+	uint32_t entry;			/* index into kb->entries */
+	uint32_t index;			/* which match: line of its entry */
+	uint16_t literal_chars;		/* how specific the pattern is */
 	/*
 	 * the prefilter's keys: the literal words of three characters or more
-	 * (see keep_word), each NUL-terminated, one after another; only while
-	 * the pattern is compiled (the caller's buffer, handed to the prefilter)
+	 * (see keep_word), each NUL-terminated, one after another in the
+	 * compiler's @words (the caller's buffer, handed to the prefilter)
 	 */
-	char *keyword;
-	size_t keyword_len;
-	uint8_t n_words;
-	size_t longest;			/* the longest literal word */
-	unsigned int literal_chars;	/* how specific the pattern is */
-	uint64_t first[4];		/* bytes a match can start with (a bit set: small entries page in fast) */
+	uint16_t keyword_len;
+	uint16_t longest;		/* the longest literal word */
 	char lead[8];			/* the literal text a match starts with, lower case */
+	uint8_t n_values;
+	uint8_t types[VFD_KB_MAX_VALUES];
+	uint8_t n_words;
 	uint8_t lead_len;
 	/*
 	 * a try may start inside a dmesg time stamp (by the lead: its steps
@@ -132,9 +139,6 @@ struct kb_pattern {
 	 * is built; until then as the first): kb-stamp.h
 	 */
 	bool stamp_try, stamp_match;
-	/* with stamp_match and the program built: the bytes the text after a
-	   stamp may start with for such a match (256 bits; NULL: any) */
-	uint64_t *stamp_next;
 };
 
 /*
@@ -148,6 +152,21 @@ struct kb_pattern {
 static inline const unsigned char *kb_pattern_lits(const struct kb_pattern *p)
 {
 	return (const unsigned char *)(p->prog + p->n_prog);
+}
+
+/*
+ * after the literals, at the next multiple of eight bytes (kb_pattern_load
+ * makes room): the bytes a match of @p can start with, a bit each (256)
+ */
+static inline size_t kb_pattern_first_at(size_t n_prog)
+{
+	return (n_prog * sizeof(struct inst) + 2 * (n_prog + 8) + 7) & ~(size_t)7;
+}
+
+static inline const uint64_t *kb_pattern_first(const struct kb_pattern *p)
+{
+	return (const uint64_t *)(const void *)((const unsigned char *)p->prog +
+						 kb_pattern_first_at(p->n_prog));
 }
 
 struct thread {
@@ -165,8 +184,11 @@ struct choice {
 
 struct vfd_kb {
 	struct vfd_kb_entry *entries;
-	/* the entries' texts (kb-parse.c: every value of the file, but checks' finding ids) */
-	struct text_arena texts;
+	/*
+	 * the knowledge base's file, its values ended in place: the entries'
+	 * texts (kb-parse.c: every value, but checks' finding ids)
+	 */
+	char *text;
 	size_t n_entries, cap_entries;
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;
@@ -194,6 +216,7 @@ struct vfd_kb {
 
 	/* scratch for matching: not thread-safe, one line at a time */
 	size_t *cands;
+	uint64_t *cand_keys;		/* their order, for the sort (kb-match.c) */
 	uint32_t steps;			/* VM steps left for this line */
 	struct thread *tl[2];
 	struct choice *choices;		/* KB_CHOICES of them */
@@ -226,14 +249,14 @@ extern const size_t kb_n_placeholders;
  * the caller: its words for the prefilter, its lead, and the size of its
  * program (n_prog), which is only built into p->prog where the caller gave a
  * buffer of that size (kb_pattern_run does so on the pattern's first run).
- * The words go into p->keyword, the caller's buffer of PATTERN_MAX + 1
- * bytes (the words with their NULs fit in the text's length).
+ * The words go into @words, the caller's buffer of PATTERN_MAX + 1 bytes
+ * (the words with their NULs fit in the text's length).
  * 0, or -EINVAL with @err filled, -ENOMEM. On failure the caller frees
  * p->prog.
  */
 #define PATTERN_MAX	512		/* longest pattern */
-int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_error *err,
-		       unsigned int line);
+int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
+		       struct vfd_parse_error *err, unsigned int line);
 /*
  * The leftmost match of @p in @line with @kb's scratch space and step budget:
  * 1 with the CAP_N capture offsets in @out, 0 none, -ENOMEM when its

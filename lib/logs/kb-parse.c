@@ -71,8 +71,35 @@ static int prefilter_build(struct vfd_kb *kb)
 
 /* -------------------------------------------------------- the parser */
 
+/* the keys of a stanza, told apart once as a field is read (was a strcmp() chain per field) */
+enum key {
+	K_OTHER, K_MATCH, K_ID, K_FORMAT, K_LAYER, K_TITLE, K_MEANING, K_SOURCE, K_FIX, K_KIND,
+	K_HARMLESS, K_WRAPPER, K_FAMILY, K_BROAD, K_VERSIONS, K_CAUSE, K_CHECK, K_VERIFY,
+};
+
+static const char *const key_names[] = {
+	[K_MATCH] = "match", [K_ID] = "id", [K_FORMAT] = "format", [K_LAYER] = "layer",
+	[K_TITLE] = "title", [K_MEANING] = "meaning", [K_SOURCE] = "source", [K_FIX] = "fix",
+	[K_KIND] = "kind", [K_HARMLESS] = "harmless", [K_WRAPPER] = "wrapper",
+	[K_FAMILY] = "family", [K_BROAD] = "broad", [K_VERSIONS] = "versions",
+	[K_CAUSE] = "cause", [K_CHECK] = "check", [K_VERIFY] = "verify",
+};
+
+static enum key key_of(const char *key, size_t len)
+{
+	static const uint8_t key_len[] = { 0, 5, 2, 6, 5, 5, 7, 6, 3, 4, 8, 7, 6, 5, 8, 5, 5, 6 };
+
+	_Static_assert(ARRAY_SIZE(key_len) == ARRAY_SIZE(key_names), "a length a key");
+	for (size_t k = 1; k < ARRAY_SIZE(key_names); k++)
+		if (key_len[k] == len && key_names[k][0] == key[0] &&
+		    memcmp(key_names[k], key, len) == 0)
+			return (enum key)k;
+	return K_OTHER;
+}
+
 struct field {
 	char key[16];
+	uint8_t kind;		/* enum key */
 	char *value;
 	unsigned int line;
 };
@@ -80,10 +107,9 @@ struct field {
 struct stanza {
 	struct field *f;
 	size_t n, cap;
-	struct text_arena *texts;	/* the values' home: the knowledge base's arena */
 };
 
-/* the values stay in the arena, taken or not */
+/* the values stay in the knowledge base's text, taken or not */
 static void stanza_clear(struct stanza *s)
 {
 	s->n = 0;
@@ -223,9 +249,10 @@ static int set_kind(struct vfd_kb_entry *e, const struct field *f, struct vfd_pa
 }
 
 /*
- * the value of field @f, for the entry: the stanza's copy, in the knowledge
- * base's arena, is the entry's (a second copy of every value was a malloc,
- * a copy and a free each, a tenth of a large knowledge base's start-up)
+ * the value of field @f, for the entry: it lies in the knowledge base's own
+ * copy of the file (kb->text), ended in place (a copy of every value was a
+ * malloc, a copy and a free each, a tenth of a large knowledge base's
+ * start-up; then a text arena, a second copy of most of the file)
  */
 static char *take_value(struct field *f)
 {
@@ -237,7 +264,7 @@ static char *take_value(struct field *f)
 
 /*
  * @s at the end of the NULL-terminated list *@v of *@n texts (strv_append()
- * would free @s on failure: the arena's)
+ * would free @s on failure: kb->text's)
  */
 static int list_append(char ***v, size_t *n, char *s)
 {
@@ -261,7 +288,7 @@ static int set_once(char **field, struct field *f, struct vfd_parse_error *err)
 	return 0;
 }
 
-/* @e's own allocations; its texts are the arena's (freed with the knowledge base) */
+/* @e's own allocations; its texts are kb->text's (freed with the knowledge base) */
 static void entry_clear(struct vfd_kb_entry *e)
 {
 	free(e->sources);
@@ -293,11 +320,9 @@ static int add_pattern(struct vfd_kb *kb, struct vfd_kb_entry *e, struct field *
 		return -ENOMEM;
 	p = &kb->patterns[kb->n_patterns];
 	memset(p, 0, sizeof(*p));
-	p->entry = kb->n_entries;
-	p->index = e->n_patterns;
-	p->keyword = words;
-	r = kb_pattern_compile(p, f->value, err, f->line);
-	p->keyword = NULL;
+	p->entry = (uint32_t)kb->n_entries;
+	p->index = (uint32_t)e->n_patterns;
+	r = kb_pattern_compile(p, f->value, words, err, f->line);
 	if (r < 0) {
 		free(p->prog);
 		memset(p, 0, sizeof(*p));
@@ -357,7 +382,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 	 * a twentieth of explain's start-up (bench/RESULTS-explain.md, round 16)
 	 */
 	for (size_t i = 0; i < s->n; i++)
-		n_match += strcmp(s->f[i].key, "match") == 0;
+		n_match += s->f[i].kind == K_MATCH;
 	if (n_match) {
 		e.patterns = malloc(n_match * sizeof(*e.patterns));
 		if (!e.patterns)
@@ -367,14 +392,14 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 		struct field *f = &s->f[i];
 		struct vfd_kb_cause *last = e.n_causes ? &e.causes[e.n_causes - 1] : NULL;
 
-		if (i == 0 && strcmp(f->key, "id") != 0) {
+		if (i == 0 && f->kind != K_ID) {
 			vfd_parse_error_set(err, f->line, "an entry must start with 'id:' (found '%s:')",
 				  f->key);
 			r = -EINVAL;
-		} else if (strcmp(f->key, "match") == 0) {
+		} else if (f->kind == K_MATCH) {
 			/* first: most of a knowledge base's lines */
 			r = add_pattern(kb, &e, f, err);
-		} else if (strcmp(f->key, "id") == 0) {
+		} else if (f->kind == K_ID) {
 			if (!valid_id(f->value)) {
 				vfd_parse_error_set(err, f->line, "id '%s': expected lower-case words joined "
 					  "by dots, e.g. kernel.probe-failed", f->value);
@@ -386,7 +411,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 				vfd_parse_error_set(err, f->line, "id '%s' used twice", e.id);
 				r = -EINVAL;
 			}
-		} else if (strcmp(f->key, "layer") == 0) {
+		} else if (f->kind == K_LAYER) {
 			size_t k;
 
 			for (k = 0; k < ARRAY_SIZE(layers); k++)
@@ -400,18 +425,18 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 			} else {
 				r = set_once(&e.layer, f, err);
 			}
-		} else if (strcmp(f->key, "title") == 0) {
+		} else if (f->kind == K_TITLE) {
 			r = set_once(&e.title, f, err);
-		} else if (strcmp(f->key, "meaning") == 0) {
+		} else if (f->kind == K_MEANING) {
 			r = set_once(&e.meaning, f, err);
-		} else if (strcmp(f->key, "source") == 0) {
+		} else if (f->kind == K_SOURCE) {
 			r = list_append(&e.sources, &e.n_sources, take_value(f));
-		} else if (strcmp(f->key, "fix") == 0) {
+		} else if (f->kind == K_FIX) {
 			r = list_append(&e.fixes, &e.n_fixes, take_value(f));
-		} else if (strcmp(f->key, "kind") == 0) {
+		} else if (f->kind == K_KIND) {
 			r = set_kind(&e, f, err);
-		} else if (strcmp(f->key, "harmless") == 0 || strcmp(f->key, "wrapper") == 0 ||
-			   strcmp(f->key, "family") == 0 || strcmp(f->key, "broad") == 0) {
+		} else if (f->kind == K_HARMLESS || f->kind == K_WRAPPER || f->kind == K_FAMILY ||
+			   f->kind == K_BROAD) {
 			bool *flag = f->key[0] == 'h' ? &e.harmless : f->key[0] == 'w' ? &e.wrapper
 				   : f->key[0] == 'b' ? &e.broad : &e.family;
 
@@ -419,14 +444,14 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 				vfd_parse_error_set(err, f->line, "%s: expected yes or no", f->key);
 				r = -EINVAL;
 			}
-		} else if (strcmp(f->key, "versions") == 0) {
+		} else if (f->kind == K_VERSIONS) {
 			if (!e.n_patterns || e.patterns[e.n_patterns - 1].versions) {
 				vfd_parse_error_set(err, f->line, "'versions:' must follow its 'match:' line");
 				r = -EINVAL;
 			} else {
 				e.patterns[e.n_patterns - 1].versions = take_value(f);
 			}
-		} else if (strcmp(f->key, "cause") == 0) {
+		} else if (f->kind == K_CAUSE) {
 			struct vfd_kb_cause *nc = realloc(e.causes, (e.n_causes + 1) * sizeof(*nc));
 
 			if (!nc) {
@@ -436,7 +461,7 @@ static int build_entry(struct vfd_kb *kb, struct stanza *s, struct vfd_parse_err
 				memset(&nc[e.n_causes], 0, sizeof(*nc));
 				nc[e.n_causes++].text = take_value(f);
 			}
-		} else if (strcmp(f->key, "check") == 0 || strcmp(f->key, "verify") == 0) {
+		} else if (f->kind == K_CHECK || f->kind == K_VERIFY) {
 			if (!last) {
 				vfd_parse_error_set(err, f->line, "'%s:' must follow its 'cause:' line", f->key);
 				r = -EINVAL;
@@ -513,7 +538,7 @@ static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct v
 
 	if (s->n == 0)
 		return 0;
-	if (strcmp(s->f[0].key, "format") == 0) {
+	if (s->f[0].kind == K_FORMAT) {
 		if (*first)
 			r = header_stanza(s, err);
 		else {
@@ -528,12 +553,17 @@ static int end_stanza(struct vfd_kb *kb, struct stanza *s, bool *first, struct v
 	return r;
 }
 
-static int add_field(struct stanza *s, const char *line, size_t len, unsigned int lineno,
+/*
+ * a 'key: value' line (@len bytes, without its line end) of the text,
+ * which is writable: the value is ended in place at @line[@len] (the line's
+ * '\r', '\n', or the NUL after the text)
+ */
+static int add_field(struct stanza *s, char *line, size_t len, unsigned int lineno,
 		     struct vfd_parse_error *err)
 {
 	const char *colon = memchr(line, ':', len);
 	size_t klen = colon ? (size_t)(colon - line) : 0;
-	const char *v;
+	char *v;
 	struct field *f;
 
 	if (!colon || klen == 0 || klen >= sizeof(f->key)) {
@@ -546,33 +576,37 @@ static int add_field(struct stanza *s, const char *line, size_t len, unsigned in
 			return -EINVAL;
 		}
 	}
-	v = colon + 1;
+	v = line + klen + 1;
 	while (v < line + len && (*v == ' ' || *v == '\t'))
 		v++;
 	if (v == line + len) {
 		vfd_parse_error_set(err, lineno, "'%.*s:' has no value", (int)klen, line);
 		return -EINVAL;
 	}
-	if (array_reserve((void **)&s->f, &s->cap, s->n, sizeof(*f), 8) < 0)
+	/* a call a field was a fiftieth of the parse: only to grow */
+	if (s->n == s->cap && array_reserve((void **)&s->f, &s->cap, s->n, sizeof(*f), 8) < 0)
 		return -ENOMEM;
 	f = &s->f[s->n];
 	memcpy(f->key, line, klen);
 	f->key[klen] = '\0';
-	f->value = text_arena_dup(s->texts, v, (size_t)(line + len - v));
+	f->kind = (uint8_t)key_of(line, klen);
+	line[len] = '\0';
+	f->value = v;
 	f->line = lineno;
-	if (!f->value)
-		return -ENOMEM;
 	s->n++;
 	return 0;
 }
 
-/* a line that starts with a blank continues the previous value */
-static int continue_field(struct stanza *s, const char *line, size_t len, unsigned int lineno,
+/*
+ * a line that starts with a blank continues the previous value: it is moved
+ * to follow the value after a blank, in place (the value ends at or before
+ * the line end before this line, so it moves back by two bytes or more)
+ */
+static int continue_field(struct stanza *s, char *line, size_t len, unsigned int lineno,
 			  struct vfd_parse_error *err)
 {
 	struct field *f;
-	size_t old;
-	char *nv;
+	char *end;
 
 	while (len && (*line == ' ' || *line == '\t')) {
 		line++;
@@ -583,15 +617,14 @@ static int continue_field(struct stanza *s, const char *line, size_t len, unsign
 		return -EINVAL;
 	}
 	f = &s->f[s->n - 1];
-	if (strcmp(f->key, "match") == 0) {
+	if (f->kind == K_MATCH) {
 		vfd_parse_error_set(err, lineno, "a pattern must fit on its 'match:' line");
 		return -EINVAL;
 	}
-	old = strlen(f->value);
-	nv = text_arena_append(s->texts, f->value, old, ' ', line, len);
-	if (!nv)
-		return -ENOMEM;
-	f->value = nv;
+	end = f->value + strlen(f->value);
+	*end = ' ';
+	memmove(end + 1, line, len);
+	end[1 + len] = '\0';
 	return 0;
 }
 
@@ -600,11 +633,12 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 	size_t n = kb->max_prog + 1;
 
 	kb->cands = malloc((kb->n_patterns + 1) * sizeof(*kb->cands));
+	kb->cand_keys = malloc((kb->n_patterns + 1) * sizeof(*kb->cand_keys));
 	kb->tl[0] = malloc(n * sizeof(struct thread));
 	kb->tl[1] = malloc(n * sizeof(struct thread));
 	kb->mark = calloc(n, sizeof(*kb->mark));
 	kb->choices = malloc(KB_CHOICES * sizeof(*kb->choices));
-	if (!kb->cands || !kb->tl[0] || !kb->tl[1] || !kb->mark || !kb->choices)
+	if (!kb->cands || !kb->cand_keys || !kb->tl[0] || !kb->tl[1] || !kb->mark || !kb->choices)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++) {
 		kb->class_of[c] = 0;
@@ -616,31 +650,32 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 }
 
 
-int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
+/*
+ * the knowledge base of @buf, @len bytes of text and one more (writable: the
+ * values are ended in place), which it takes; the checks of
+ * vfd_kb_parse() done
+ */
+static int parse_text(char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
 {
 	struct vfd_kb *kb;
 	struct stanza s = { 0 };
-	const char *p = buf, *end = buf + len;
+	char *p = buf, *end = buf + len;
+	const char *nul;
 	unsigned int lineno = 0;
 	bool first = true;
 	int r = 0;
 
-	if (err)
-		memset(err, 0, sizeof(*err));
-	*out = NULL;
-	if (!buf && len)
-		return -EINVAL;
-	if (len > KB_MAX_SIZE) {
-		vfd_parse_error_set(err, 0, "larger than %u bytes", KB_MAX_SIZE);
-		return -EFBIG;
-	}
 	kb = calloc(1, sizeof(*kb));
-	if (!kb)
+	if (!kb) {
+		free(buf);
 		return -ENOMEM;
-	s.texts = &kb->texts;
+	}
+	kb->text = buf;
+	/* the first NUL, if any: its line is refused (one search, not one a line) */
+	nul = len ? memchr(buf, '\0', len) : NULL;
 	while (p < end && r == 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *eol = nl ? nl : end;
 		size_t ll = (size_t)(eol - p);
 		bool blank = true;
 
@@ -652,7 +687,7 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_pa
 			r = -EINVAL;
 			break;
 		}
-		if (memchr(p, '\0', ll)) {
+		if (nul && nul < p + ll) {
 			vfd_parse_error_set(err, lineno, "NUL byte in the file");
 			r = -EINVAL;
 			break;
@@ -697,6 +732,50 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_pa
 	return 0;
 }
 
+/* the checks of both entry points; 0 to go on */
+static int parse_start(const char *buf, size_t len, struct vfd_kb **out,
+		       struct vfd_parse_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+	*out = NULL;
+	if (!buf && len)
+		return -EINVAL;
+	if (len > KB_MAX_SIZE) {
+		vfd_parse_error_set(err, 0, "larger than %u bytes", KB_MAX_SIZE);
+		return -EFBIG;
+	}
+	return 0;
+}
+
+int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
+{
+	int r = parse_start(buf, len, out, err);
+	char *copy;
+
+	if (r < 0)
+		return r;
+	/* one copy of the text, where each value was one (kb->text) */
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	if (len)
+		memcpy(copy, buf, len);
+	copy[len] = '\0';
+	return parse_text(copy, len, out, err);
+}
+
+int vfd_kb_parse_take(char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
+{
+	int r = parse_start(buf ? buf : "", len, out, err);
+
+	if (r < 0 || !buf) {
+		free(buf);
+		return r < 0 ? r : -EINVAL;
+	}
+	return parse_text(buf, len, out, err);
+}
+
 const char *vfd_kb_builtin_text(size_t *len)
 {
 	if (len)
@@ -716,7 +795,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	for (size_t i = 0; i < kb->n_entries; i++)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
-	text_arena_free(&kb->texts);
+	free(kb->text);
 	free(kb->id_index);
 	for (size_t i = 0; i < kb->n_patterns; i++) {
 		free(kb->patterns[i].prog);
@@ -728,6 +807,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	if (kb->cut_index)
 		kb->cut_index_free(kb->cut_index);
 	free(kb->cands);
+	free(kb->cand_keys);
 	free(kb->tl[0]);
 	free(kb->tl[1]);
 	free(kb->mark);

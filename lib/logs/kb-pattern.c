@@ -18,15 +18,24 @@
 #define WORD_MIN	3		/* ... each this long at least (one KEYWORD_MIN long) */
 
 /*
+ * a pattern's program is at most 4 instructions a byte of its text and 4
+ * more (%slot%: 19 for its 6 bytes), so its places fit an instruction's
+ * 16-bit operands
+ */
+_Static_assert(4 * PATTERN_MAX + 4 < 65535, "a program's places fit in 16 bits");
+
+/*
  * one instruction; without a program buffer (the first pass, at load time) it
- * is only counted, with one (kb_pattern_load) the buffer holds them all
+ * is only counted (with no test: the sizes are bounded above), with one
+ * (kb_pattern_load) the buffer holds them all
  */
 static inline int emit(struct kb_pattern *p, uint8_t op, uint8_t arg, size_t x, size_t y)
 {
-	if (p->n_prog >= 65535 || x > 65535 || y > 65535 || (p->prog && p->n_prog >= p->cap))
-		return -E2BIG;
-	if (p->prog)
+	if (p->prog) {
+		if (p->n_prog >= p->cap)
+			return -E2BIG;
 		p->prog[p->n_prog] = (struct inst){ op, arg, (uint16_t)x, (uint16_t)y };
+	}
 	return (int)p->n_prog++;
 }
 
@@ -42,7 +51,7 @@ static void patch(struct kb_pattern *p, int at, bool second, size_t to)
 }
 
 /* one or more characters of a class, greedily */
-static int emit_run(struct kb_pattern *p, enum cls k)
+static inline int emit_run(struct kb_pattern *p, enum cls k)
 {
 	int loop = emit(p, I_CLASS, (uint8_t)k, 0, 0);
 
@@ -131,61 +140,62 @@ const size_t kb_n_placeholders = ARRAY_SIZE(kb_placeholders);
 
 
 /*
- * note a literal word of the pattern: the prefilter requires each one of three
- * characters or more (the first WORDS_MAX distinct ones, cut to KEYWORD_MAX;
- * the last place is kept for a word of KEYWORD_MIN, which every pattern has).
- * @seen has a bit per kept word's length and first byte: a word whose bit is
- * clear is new without a rescan of the kept ones (that rescan, per word of
- * every pattern, was a tenth of a large knowledge base's start-up).
+ * note a literal word of the pattern, written lower-cased at the end of the
+ * kept ones (@words + p->keyword_len, @len bytes) as it was read: the
+ * prefilter requires each one of three characters or more (the first
+ * WORDS_MAX distinct ones, cut to KEYWORD_MAX; the last place is kept for a
+ * word of KEYWORD_MIN, which every pattern has). @seen has a bit per kept
+ * word's length and first byte: a word whose bit is clear is new without a
+ * rescan of the kept ones (that rescan, per word of every pattern, was a
+ * tenth of a large knowledge base's start-up).
  */
-static int keep_word(struct kb_pattern *p, uint64_t *seen, const char *word, size_t len)
+static void keep_word(struct kb_pattern *p, char *words, uint64_t *seen, size_t len)
 {
 	size_t cut = len > KEYWORD_MAX ? KEYWORD_MAX : len;
-	/* sized by the compiler for every word of the pattern's text: no growth */
-	char *k = p->keyword + p->keyword_len;
+	/* sized by the caller for every word of the pattern's text: no growth */
+	char *k = words + p->keyword_len;
 	uint64_t bit;
 
 	if (len > p->longest)
-		p->longest = len;
+		p->longest = (uint16_t)len;
 	if (len < WORD_MIN || p->n_words == WORDS_MAX ||
 	    (len < KEYWORD_MIN && p->n_words == WORDS_MAX - 1))
-		return 0;
-	/* written in place: taken only when it is new */
-	for (size_t i = 0; i < cut; i++)
-		k[i] = (char)lower((unsigned char)word[i]);
+		return;
 	k[cut] = '\0';
 	bit = UINT64_C(1) << ((cut * 7 + (unsigned char)k[0]) & 63);
 	/* one pass over the kept words: compared while they are walked */
 	for (size_t off = 0; *seen & bit && off < p->keyword_len;) {
 		size_t j = 0;
 
-		while (p->keyword[off + j] == k[j] && k[j] != '\0')
+		while (words[off + j] == k[j] && k[j] != '\0')
 			j++;
-		if (p->keyword[off + j] == k[j])
-			return 0;
+		if (words[off + j] == k[j])
+			return;
 		off += j;
-		while (p->keyword[off] != '\0')
+		while (words[off] != '\0')
 			off++;
 		off++;
 	}
 	*seen |= bit;
-	p->keyword_len += cut + 1;
+	p->keyword_len = (uint16_t)(p->keyword_len + cut + 1);
 	p->n_words++;
-	return 0;
 }
 
-static void first_add(struct kb_pattern *p, unsigned char c)
+static void first_add(uint64_t *first, unsigned char c)
 {
-	p->first[c >> 6] |= UINT64_C(1) << (c & 63);
+	first[c >> 6] |= UINT64_C(1) << (c & 63);
 }
 
 static bool first_has(const struct kb_pattern *p, unsigned char c)
 {
-	return p->first[c >> 6] >> (c & 63) & 1;
+	return kb_pattern_first(p)[c >> 6] >> (c & 63) & 1;
 }
 
-/* the bytes the instructions reachable from @pc without input can consume */
-static void first_set(struct kb_pattern *p, uint16_t pc)
+/*
+ * the bytes the instructions reachable from @pc without input can consume,
+ * into @first (256 bits, zeroed by the caller)
+ */
+static void first_set(struct kb_pattern *p, uint16_t pc, uint64_t *first)
 {
 	/* programs are small and acyclic without input; a visited mark still guards */
 	static const size_t max_depth = 65535;
@@ -198,14 +208,14 @@ static void first_set(struct kb_pattern *p, uint16_t pc)
 
 		switch (in->op) {
 		case I_CHAR:
-			first_add(p, in->arg);
+			first_add(first, in->arg);
 			if (in->arg >= 'a' && in->arg <= 'z')
-				first_add(p, (unsigned char)(in->arg - 32));
+				first_add(first, (unsigned char)(in->arg - 32));
 			break;
 		case I_CLASS:
 			for (int c = 0; c < 256; c++)
 				if (in_class(in->arg, (unsigned char)c))
-					first_add(p, (unsigned char)c);
+					first_add(first, (unsigned char)c);
 			break;
 		case I_SPLIT:
 			if (top + 2 <= ARRAY_SIZE(stack)) {
@@ -224,29 +234,68 @@ static void first_set(struct kb_pattern *p, uint16_t pc)
 	}
 }
 
+/* lower() as a table, for the compiler's walk over every pattern's text */
+#define LOW1(c)		((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define LOW4(c)		LOW1(c), LOW1((c) + 1), LOW1((c) + 2), LOW1((c) + 3)
+#define LOW16(c)	LOW4(c), LOW4((c) + 4), LOW4((c) + 8), LOW4((c) + 12)
+#define LOW64(c)	LOW16(c), LOW16((c) + 16), LOW16((c) + 32), LOW16((c) + 48)
+static const unsigned char lower_of[256] = { LOW64(0), LOW64(64), LOW64(128), LOW64(192) };
+
+/* the bytes that end a run of literal characters (the text's NUL too) */
+static const bool literal_end[256] = { ['\0'] = true, ['%'] = true, [' '] = true, ['\t'] = true };
+
 /*
- * the literal characters of @text from *@i up to the next '%', blank or tab:
- * one I_CHAR each (counted only, without a program buffer), appended to the
- * word being read (@word, @wlen)
+ * the literal characters of @text from *@i up to the next '%', blank, tab
+ * or its end: one I_CHAR each (counted only, without a program buffer),
+ * appended lower-cased to the word being read (@word, @wlen)
  */
-static int emit_literals(struct kb_pattern *p, const char *text, size_t len, size_t *i,
-			 char *word, size_t *wlen)
+static int emit_literals(struct kb_pattern *p, const char *text, size_t *i, char *word,
+			 size_t *wlen)
 {
-	size_t from = *i, n;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t from = *i, at = *i, w = *wlen, n;
 
 	/* copied into the word as they are read: a memcpy() call cost more */
-	while (*i < len && text[*i] != '%' && text[*i] != ' ' && text[*i] != '\t')
-		word[(*wlen)++] = text[(*i)++];
-	n = *i - from;
-	if (p->n_prog + n > 65535 || (p->prog && p->n_prog + n > p->cap))
+	while (!literal_end[t[at]])
+		word[w++] = (char)lower_of[t[at++]];
+	n = at - from;
+	*i = at;
+	*wlen = w;
+	if (p->prog && p->n_prog + n > p->cap)
 		return -E2BIG;
 	if (p->prog)
 		for (size_t k = 0; k < n; k++)
-			p->prog[p->n_prog + k] = (struct inst){ I_CHAR, lower((unsigned char)text[from + k]),
-							      0, 0 };
+			p->prog[p->n_prog + k] = (struct inst){ I_CHAR, lower(t[from + k]), 0, 0 };
 	p->n_prog += n;
-	p->literal_chars += (unsigned int)n;
+	p->literal_chars = (uint16_t)(p->literal_chars + n);
 	return 0;
+}
+
+/*
+ * the placeholder whose name and closing '%' are at @name (the text after a
+ * '%', up to its end at @end), or NULL; its name's length in *@nlen. A name
+ * holds no '%', so this is the one the first '%' after @name closes (no
+ * search for it, no strncmp() a name tried)
+ */
+static const struct kb_placeholder *placeholder_at(const char *name, const char *end,
+						   size_t *nlen)
+{
+	static const uint8_t name_len[] = { 4, 5, 5, 3, 7, 4, 3, 4, 3 };
+
+	_Static_assert(ARRAY_SIZE(name_len) == ARRAY_SIZE(kb_placeholders), "a length a name");
+	for (size_t k = 0; k < ARRAY_SIZE(name_len); k++) {
+		size_t n = name_len[k];
+
+		if (kb_placeholders[k].name[0] != name[0] || (size_t)(end - name) <= n ||
+		    name[n] != '%')
+			continue;
+		for (size_t j = 1; j < n && name[j] == kb_placeholders[k].name[j]; j++)
+			if (j + 1 == n) {
+				*nlen = n;
+				return &kb_placeholders[k];
+			}
+	}
+	return NULL;
 }
 
 /*
@@ -254,11 +303,12 @@ static int emit_literals(struct kb_pattern *p, const char *text, size_t len, siz
  * ignored), a run of blanks matches one or more blanks, %name% is a
  * placeholder, %% a percent sign.
  */
-int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_error *err,
-		       unsigned int line)
+int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
+		       struct vfd_parse_error *err, unsigned int line)
 {
 	size_t len = strlen(text);
-	char word[PATTERN_MAX + 1];
+	/* the word being read: written where keep_word() keeps it */
+	char *word = words;
 	size_t wlen = 0;
 	uint64_t seen = 0;		/* keep_word's signatures of the kept words */
 	bool first = true, last_alnum = false;
@@ -276,16 +326,8 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 			c = '%';
 			i++;
 		} else if (c == '%') {
-			const char *close = memchr(text + i + 1, '%', len - i - 1);
-			const struct kb_placeholder *ph = NULL;
-			size_t nlen = close ? (size_t)(close - text - i - 1) : 0;
-
-			/* names are distinct: the first whose bytes and length agree */
-			for (size_t k = 0; close && !ph && k < kb_n_placeholders; k++)
-				if (kb_placeholders[k].name[0] == text[i + 1] &&
-				    strncmp(kb_placeholders[k].name, text + i + 1, nlen) == 0 &&
-				    kb_placeholders[k].name[nlen] == '\0')
-					ph = &kb_placeholders[k];
+			size_t nlen = 0;
+			const struct kb_placeholder *ph = placeholder_at(text + i + 1, text + len, &nlen);
 			if (!ph) {
 				vfd_parse_error_set(err, line, "unknown placeholder in pattern at '%.20s' "
 					  "(expected %%slot%%, %%group%%, %%errno%%, %%bar%%, "
@@ -302,7 +344,8 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 				vfd_parse_error_set(err, line, "a pattern cannot start with %%any%%");
 				return -EINVAL;
 			}
-			r = keep_word(p, &seen, word, wlen);
+			keep_word(p, words, &seen, wlen);
+			word = words + p->keyword_len;
 			wlen = 0;
 			/* a leading placeholder starts where its kind of text starts */
 			if (r >= 0 && first)
@@ -324,7 +367,8 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 			continue;
 		}
 		if (c == ' ' || c == '\t') {
-			r = keep_word(p, &seen, word, wlen);
+			keep_word(p, words, &seen, wlen);
+			word = words + p->keyword_len;
 			wlen = 0;
 			while (i < len && (text[i] == ' ' || text[i] == '\t'))
 				i++;
@@ -339,7 +383,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 			r = emit(p, I_NOTPREV, C_ALNUM, 0, 0);
 		if (r >= 0)
 			r = emit(p, I_CHAR, lower(c), 0, 0);
-		word[wlen++] = (char)c;
+		word[wlen++] = (char)lower_of[c];
 		p->literal_chars++;
 		first = false;
 		i++;
@@ -348,11 +392,11 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 		 * blank in one go (most of a pattern's text, and of load time)
 		 */
 		if (c != '%' && r >= 0)
-			r = emit_literals(p, text, len, &i, word, &wlen);
+			r = emit_literals(p, text, &i, word, &wlen);
 		last_alnum = in_class(C_ALNUM, (unsigned char)word[wlen - 1]);
 	}
 	if (r >= 0)
-		r = keep_word(p, &seen, word, wlen);
+		keep_word(p, words, &seen, wlen);
 	if (r >= 0 && last_alnum)
 		r = emit(p, I_NOTNEXT, C_ALNUM, 0, 0);
 	if (r >= 0)
@@ -365,8 +409,14 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, struct vfd_parse_
 	}
 	if (r < 0)
 		return r;
-	if (p->prog)
-		first_set(p, 0);
+	if (p->prog) {
+		/* the room kb_pattern_load() made after the literals */
+		uint64_t *starts = (uint64_t *)(void *)((unsigned char *)p->prog +
+							kb_pattern_first_at(p->n_prog));
+
+		memset(starts, 0, 4 * sizeof(*starts));
+		first_set(p, 0, starts);
+	}
 	/* the literal characters before the first blank or placeholder */
 	while (p->lead_len < sizeof(p->lead) && p->lead_len < len &&
 	       text[p->lead_len] != '%' && text[p->lead_len] != ' ' && text[p->lead_len] != '\t') {
@@ -393,14 +443,14 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 {
 	const char *text = kb->entries[p->entry].patterns[p->index].text;
 	char words[PATTERN_MAX + 1];
-	struct kb_pattern full = { .cap = p->n_prog, .keyword = words };
+	struct kb_pattern full = { .cap = p->n_prog };
 	unsigned char *lit;
 	int r;
 
-	full.prog = malloc(p->n_prog * sizeof(*full.prog) + 2 * (p->n_prog + 8));
+	full.prog = malloc(kb_pattern_first_at(p->n_prog) + 4 * sizeof(uint64_t));
 	if (!full.prog)
 		return -ENOMEM;
-	r = kb_pattern_compile(&full, text, NULL, 0);
+	r = kb_pattern_compile(&full, text, words, NULL, 0);
 	if (r < 0 || full.n_prog != p->n_prog) {
 		free(full.prog);
 		return r < 0 ? r : -EINVAL;
@@ -422,7 +472,6 @@ static int kb_pattern_load(struct vfd_kb *kb, struct kb_pattern *p)
 			lit[p->n_prog + 8 + pc] = lit[pc] >= 'a' && lit[pc] <= 'z' ? 0x20 : 0;
 		}
 	p->prog = full.prog;
-	memcpy(p->first, full.first, sizeof(p->first));
 	if (p->stamp_match) {
 		uint64_t next[4];
 

@@ -157,6 +157,43 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf);
 }
 
+/*
+ * the hash of word @s (@len bytes) in the index of words: eight bytes at a
+ * time, the last one to seven in two overlapping loads (fnv1a_str() took a
+ * byte at a time, a twentieth of a large knowledge base's start-up)
+ */
+static uint64_t word_hash(const char *s, size_t len)
+{
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) * (len + 1), x;
+	size_t k = 0, rest;
+
+	for (; k + 8 <= len; k += 8) {
+		memcpy(&x, s + k, 8);
+		h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
+		h ^= h >> 29;
+	}
+	rest = len - k;
+	if (rest >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s + k, 4);
+		memcpy(&b, s + len - 4, 4);
+		x = (uint64_t)a << 32 | b;
+	} else if (rest >= 2) {
+		uint16_t a, b;
+
+		memcpy(&a, s + k, 2);
+		memcpy(&b, s + len - 2, 2);
+		x = (uint64_t)a << 16 | b;
+	} else {
+		x = rest ? (unsigned char)s[k] : 0;
+	}
+	h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 31;
+	h *= UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 32);
+}
+
 static int reindex(struct kb_prefilter *pf, size_t size)
 {
 	uint32_t *index = calloc(size, sizeof(*index));
@@ -164,7 +201,7 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	if (!index)
 		return -ENOMEM;
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t i = fnv1a_str(pf->words[w]) & (size - 1);
+		size_t i = word_hash(pf->words[w], pf->lens[w]) & (size - 1);
 
 		while (index[i])
 			i = (i + 1) & (size - 1);
@@ -176,17 +213,19 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	return 0;
 }
 
-/* the id of @word, added when new; -ENOMEM */
-static int64_t intern(struct kb_prefilter *pf, const char *word)
+/* the id of @word (@len bytes), added when new; -ENOMEM */
+static int64_t intern(struct kb_prefilter *pf, const char *word, size_t len)
 {
 	size_t i;
 
 	if (2 * (pf->n_words + 1) > pf->index_size &&
 	    reindex(pf, pf->index_size ? 2 * pf->index_size : 1024) < 0)
 		return -ENOMEM;
-	for (i = fnv1a_str(word) & (pf->index_size - 1); pf->index[i];
+	/* by length first: the words' lengths are known (no strcmp() a word) */
+	for (i = word_hash(word, len) & (pf->index_size - 1); pf->index[i];
 	     i = (i + 1) & (pf->index_size - 1))
-		if (strcmp(pf->words[pf->index[i] - 1], word) == 0)
+		if (pf->lens[pf->index[i] - 1] == len &&
+		    memcmp(pf->words[pf->index[i] - 1], word, len) == 0)
 			return pf->index[i] - 1;
 	if (pf->n_words == pf->cap_words) {
 		size_t ncap = pf->cap_words ? 2 * pf->cap_words : 256;
@@ -210,12 +249,17 @@ static int64_t intern(struct kb_prefilter *pf, const char *word)
 		if (!ng)
 			return -ENOMEM;
 		pf->gate = ng;
+		nu = realloc(pf->lens, (ncap + 1) * sizeof(*nu));
+		if (!nu)
+			return -ENOMEM;
+		pf->lens = nu;
 		pf->cap_words = ncap;
 	}
-	pf->words[pf->n_words] = text_arena_room(&pf->texts, strlen(word));
+	pf->words[pf->n_words] = text_arena_room(&pf->texts, len);
 	if (!pf->words[pf->n_words])
 		return -ENOMEM;
-	strcpy(pf->words[pf->n_words], word);
+	memcpy(pf->words[pf->n_words], word, len + 1);
+	pf->lens[pf->n_words] = (uint32_t)len;
 	pf->users[pf->n_words] = 0;
 	pf->hint[pf->n_words] = -1;
 	pf->gate[pf->n_words] = false;
@@ -240,7 +284,8 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		pf->cap_patterns = ncap;
 	}
 	for (size_t k = 0; k < n_words; k++) {
-		int64_t id = strlen(words) >= 2 ? intern(pf, words) : -EINVAL;
+		size_t len = strlen(words);
+		int64_t id = len >= 2 ? intern(pf, words, len) : -EINVAL;
 
 		if (id < 0)
 			return (int)id;
@@ -255,7 +300,7 @@ int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char
 		}
 		pf->pw[pf->n_pw++] = (uint32_t)id;
 		pf->users[id]++;
-		words += strlen(words) + 1;
+		words += len + 1;
 	}
 	pf->pw_start[++pf->n_patterns] = (uint32_t)pf->n_pw;
 	return 0;
@@ -267,7 +312,7 @@ int kb_prefilter_add_hint(struct kb_prefilter *pf, const char *word, unsigned in
 
 	if (bit >= 64 || !*word || (gate && strlen(word) < 4) || pf->seen)
 		return -EINVAL;
-	id = intern(pf, word);
+	id = intern(pf, word, strlen(word));
 	if (id < 0)
 		return (int)id;
 	pf->hint[id] = (int16_t)bit;
@@ -287,14 +332,62 @@ static bool rarer(const struct kb_prefilter *pf, uint32_t a, uint32_t b)
 	return pf->lens[a] > pf->lens[b];
 }
 
+/* the bits @x takes */
+static unsigned int bits_of(uint64_t x)
+{
+	return x ? 64 - (unsigned int)__builtin_clzll(x) : 0;
+}
+
+/*
+ * rarer() as one number a word, where its four keys fit in 64 bits (else
+ * NULL): rarer(a, b) is then key[a] < key[b], one comparison where rarer()
+ * was four loads of each word (half of a layout's cost, made twice a log)
+ */
+static uint64_t *rarity_keys(const struct kb_prefilter *pf)
+{
+	uint32_t max_freq = 0, max_score = 0, max_users = 0, max_len = 0;
+	unsigned int fb, sb, ub, lb;
+	uint64_t *key;
+
+	for (size_t w = 0; w < pf->n_words; w++) {
+		if (pf->freq && pf->freq[w] > max_freq)
+			max_freq = pf->freq[w];
+		/* ~0u: no window (a word under four bytes), after every score */
+		if (pf->win_score[w] != ~0u && pf->win_score[w] > max_score)
+			max_score = pf->win_score[w];
+		if (pf->users[w] > max_users)
+			max_users = pf->users[w];
+		if (pf->lens[w] > max_len)
+			max_len = pf->lens[w];
+	}
+	fb = bits_of(max_freq);
+	sb = bits_of((uint64_t)max_score + 1);
+	ub = bits_of(max_users);
+	lb = bits_of(max_len);
+	if (fb + sb + ub + lb > 64 || !pf->n_words)
+		return NULL;
+	key = malloc(pf->n_words * sizeof(*key));
+	if (!key)
+		return NULL;
+	for (size_t w = 0; w < pf->n_words; w++) {
+		uint64_t score = pf->win_score[w] == ~0u ? (uint64_t)max_score + 1 : pf->win_score[w];
+
+		key[w] = (fb ? (uint64_t)pf->freq[w] << (sb + ub + lb) : 0) | score << (ub + lb) |
+			 (uint64_t)pf->users[w] << lb | (max_len - pf->lens[w]);
+	}
+	return key;
+}
+
 /*
  * the rarest word of pattern @p (of four bytes or more: a gate) or, with
  * @not, its rarest other word (@not itself when it is the only one): by the
  * sample of the log once there is one, then by its letters, then the one
  * fewest patterns share (a word many patterns use, "failed", "device", is
- * common in logs as well), then the longer
+ * common in logs as well), then the longer; by @key (rarity_keys()) where
+ * there is one
  */
-static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t not)
+static uint32_t rarest_word(const struct kb_prefilter *pf, const uint64_t *key, size_t p,
+			    uint32_t not)
 {
 	uint32_t best = not;
 
@@ -303,7 +396,7 @@ static uint32_t rarest_word(const struct kb_prefilter *pf, size_t p, uint32_t no
 
 		if (w == not || (not == UINT32_MAX && pf->lens[w] < 4))
 			continue;
-		if (best == not || rarer(pf, w, best))
+		if (best == not || (key ? key[w] < key[best] : rarer(pf, w, best)))
 			best = w;
 	}
 	return best;
@@ -537,7 +630,7 @@ static int sort_by_count_down(uint32_t *order, size_t n)
  * rarer alone). The patterns whose rarest word is the most common choose
  * first: they have no better choice.
  */
-static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
+static int cover_sample(const struct kb_prefilter *pf, const uint64_t *key, uint32_t *prim)
 {
 	uint64_t covered[SAMPLE_LINES / 64] = { 0 };
 	uint32_t *order = malloc((pf->n_patterns + 1) * 2 * sizeof(*order));
@@ -545,7 +638,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 	if (!order)
 		return -ENOMEM;
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		order[2 * p] = pf->freq[rarest_word(pf, p, UINT32_MAX)];
+		order[2 * p] = pf->freq[rarest_word(pf, key, p, UINT32_MAX)];
 		order[2 * p + 1] = (uint32_t)p;
 	}
 	if (sort_by_count_down(order, pf->n_patterns) < 0)
@@ -563,7 +656,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 			for (size_t j = 0; j < SAMPLE_LINES / 64; j++)
 				added += bits_in(h[j] & ~covered[j]);
 			if (best == UINT32_MAX || added < best_new ||
-			    (added == best_new && rarer(pf, w, best))) {
+			    (added == best_new && (key ? key[w] < key[best] : rarer(pf, w, best)))) {
 				best = w;
 				best_new = added;
 			}
@@ -581,6 +674,7 @@ static int cover_sample(const struct kb_prefilter *pf, uint32_t *prim)
 static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 {
 	uint32_t *prim;
+	uint64_t *key;
 	int r;
 
 	memset(lay, 0, sizeof(*lay));
@@ -597,17 +691,20 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 		return -ENOMEM;
 	}
 	memcpy(lay->is_gate, pf->gate, pf->n_words * sizeof(*lay->is_gate));
-	if (pf->sampled && cover_sample(pf, prim) < 0) {
+	/* without memory for it, rarer() is asked: as right, if slower */
+	key = rarity_keys(pf);
+	if (pf->sampled && cover_sample(pf, key, prim) < 0) {
+		free(key);
 		free(prim);
 		layout_free(lay);
 		return -ENOMEM;
 	}
 	/* the patterns by primary word, then secondary */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, p, UINT32_MAX);
+		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, key, p, UINT32_MAX);
 
 		prim[3 * p] = w;
-		prim[3 * p + 1] = rarest_word(pf, p, w);
+		prim[3 * p + 1] = rarest_word(pf, key, p, w);
 		prim[3 * p + 2] = (uint32_t)p;
 		lay->is_gate[w] = true;
 		lay->prim_start[w + 1]++;
@@ -624,6 +721,7 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 				    prim[3 * k + 1] == prim[3 * k + 4] ? lay->group_end[k + 1] :
 				    (uint32_t)k + 1;
 	free(prim);
+	free(key);
 	r = r < 0 ? r : build_gates(pf, lay);
 	if (r < 0)
 		layout_free(lay);
@@ -684,7 +782,6 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	pf->seen = calloc(pf->n_words + 1, sizeof(*pf->seen));
 	pf->found = malloc((pf->n_words + 1) * sizeof(*pf->found));
 	pf->mapped = calloc(pf->n_words + 1, sizeof(*pf->mapped));
-	pf->lens = malloc((pf->n_words + 1) * sizeof(*pf->lens));
 	pf->look = aligned_alloc(sizeof(*pf->look), (pf->n_words + 1) * sizeof(*pf->look));
 	pf->plain = malloc((pf->n_words + 1) * sizeof(*pf->plain));
 	pf->scan_told = malloc((pf->n_words + 1) * sizeof(*pf->scan_told));
@@ -697,16 +794,15 @@ int kb_prefilter_build(struct kb_prefilter *pf)
 	/* without it, the windows are chosen by their letters: as right, if slower */
 	pf->window_count = calloc(1u << WINDOW_BITS, sizeof(*pf->window_count));
 	pf->map.line = malloc(KB_PREFILTER_LINE_MAX);
-	if (!pf->seen || !pf->found || !pf->mapped || !pf->lens || !pf->look ||
+	if (!pf->seen || !pf->found || !pf->mapped || !pf->look ||
 	    !pf->plain || !pf->scan_told || !pf->win_score || !pf->win_off || !pf->hint_words || !pf->hint_search || !pf->freq ||
 	    !pf->held || !pf->map.line)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++)
 		pf->cls[c] = byte_class((unsigned char)c);
 	for (size_t w = 0; w < pf->n_words; w++) {
-		size_t len = strlen(pf->words[w]), off;
+		size_t len = pf->lens[w], off;
 
-		pf->lens[w] = (uint32_t)len;
 		pf->win_score[w] = rarest_window(pf->words[w], len, &off);
 		pf->win_off[w] = (uint32_t)off;
 		pf->mapped[w] = (unsigned char *)text_arena_room(&pf->texts, len);
