@@ -160,9 +160,11 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 /*
  * the hash of word @s (@len bytes) in the index of words: eight bytes at a
  * time, the last one to seven in two overlapping loads (fnv1a_str() took a
- * byte at a time, a twentieth of a large knowledge base's start-up)
+ * byte at a time, a twentieth of a large knowledge base's start-up);
+ * inlined, as intern() is
  */
-static uint64_t word_hash(const char *s, size_t len)
+static inline __attribute__((always_inline)) uint64_t
+word_hash(const char *s, size_t len)
 {
 	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) * (len + 1), x;
 	size_t k = 0, rest;
