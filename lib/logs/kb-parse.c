@@ -85,15 +85,31 @@ static const char *const key_names[] = {
 	[K_CAUSE] = "cause", [K_CHECK] = "check", [K_VERIFY] = "verify",
 };
 
+/*
+ * the keys by their length (2 ... 8), then by their first byte: most fields
+ * are "match", the first of its length (a try of every key, each with a
+ * memcmp() call, cost more)
+ */
+static const uint8_t keys_of_len[9][6] = {
+	[2] = { K_ID }, [3] = { K_FIX }, [4] = { K_KIND },
+	[5] = { K_MATCH, K_LAYER, K_TITLE, K_BROAD, K_CAUSE, K_CHECK },
+	[6] = { K_FORMAT, K_SOURCE, K_FAMILY, K_VERIFY },
+	[7] = { K_MEANING, K_WRAPPER }, [8] = { K_HARMLESS, K_VERSIONS },
+};
+
 static enum key key_of(const char *key, size_t len)
 {
-	static const uint8_t key_len[] = { 0, 5, 2, 6, 5, 5, 7, 6, 3, 4, 8, 7, 6, 5, 8, 5, 5, 6 };
+	if (len >= ARRAY_SIZE(keys_of_len))
+		return K_OTHER;
+	for (size_t i = 0; i < ARRAY_SIZE(keys_of_len[0]) && keys_of_len[len][i]; i++) {
+		const char *name = key_names[keys_of_len[len][i]];
+		size_t j = 0;
 
-	_Static_assert(ARRAY_SIZE(key_len) == ARRAY_SIZE(key_names), "a length a key");
-	for (size_t k = 1; k < ARRAY_SIZE(key_names); k++)
-		if (key_len[k] == len && key_names[k][0] == key[0] &&
-		    memcmp(key_names[k], key, len) == 0)
-			return (enum key)k;
+		while (j < len && name[j] == key[j])
+			j++;
+		if (j == len)
+			return (enum key)keys_of_len[len][i];
+	}
 	return K_OTHER;
 }
 

@@ -160,9 +160,11 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 /*
  * the hash of word @s (@len bytes) in the index of words: eight bytes at a
  * time, the last one to seven in two overlapping loads (fnv1a_str() took a
- * byte at a time, a twentieth of a large knowledge base's start-up)
+ * byte at a time, a twentieth of a large knowledge base's start-up);
+ * inlined, as intern() is
  */
-static uint64_t word_hash(const char *s, size_t len)
+static inline __attribute__((always_inline)) uint64_t
+word_hash(const char *s, size_t len)
 {
 	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) * (len + 1), x;
 	size_t k = 0, rest;
@@ -213,8 +215,13 @@ static int reindex(struct kb_prefilter *pf, size_t size)
 	return 0;
 }
 
-/* the id of @word (@len bytes), added when new; -ENOMEM */
-static int64_t intern(struct kb_prefilter *pf, const char *word, size_t len)
+/*
+ * the id of @word (@len bytes), added when new; -ENOMEM. Inlined into its
+ * two calls: once a word of every pattern, the call cost 4M instructions of
+ * a large knowledge base's start-up
+ */
+static inline __attribute__((always_inline)) int64_t
+intern(struct kb_prefilter *pf, const char *word, size_t len)
 {
 	size_t i;
 
@@ -400,6 +407,42 @@ static uint32_t rarest_word(const struct kb_prefilter *pf, const uint64_t *key, 
 			best = w;
 	}
 	return best;
+}
+
+/*
+ * for lay_out: the primary of pattern @p (*@chosen where the sample chose
+ * it, else rarest_word()'s gate) and its secondary (rarest_word()
+ * but @primary) in one pass over its words: the rarest word and the rarest
+ * other than that one, each the first of equals, as rarest_word() picks
+ * (two passes a pattern were a twentieth of a large knowledge base's
+ * start-up, and again at the layout after the sample)
+ */
+static void primary_secondary(const struct kb_prefilter *pf, const uint64_t *key, size_t p,
+			      const uint32_t *chosen, uint32_t *primary, uint32_t *secondary)
+{
+	uint32_t b1 = UINT32_MAX, b2 = UINT32_MAX, gate = UINT32_MAX;
+
+	for (uint32_t k = pf->pw_start[p]; k < pf->pw_start[p + 1]; k++) {
+		uint32_t w = pf->pw[k];
+
+		if (pf->lens[w] >= 4 && (gate == UINT32_MAX ||
+					 (key ? key[w] < key[gate] : rarer(pf, w, gate))))
+			gate = w;
+		if (b1 == UINT32_MAX || (key ? key[w] < key[b1] : rarer(pf, w, b1))) {
+			b2 = b1;
+			b1 = w;
+		} else if (w != b1 &&
+			   (b2 == UINT32_MAX || (key ? key[w] < key[b2] : rarer(pf, w, b2)))) {
+			b2 = w;
+		}
+	}
+	*primary = chosen ? *chosen : gate;
+	/* the word itself where it is the pattern's only one; rarest_word() asked
+	   for a word but none is the gate again */
+	if (*primary == UINT32_MAX)
+		*secondary = gate;
+	else
+		*secondary = b1 != *primary ? b1 : b2 != UINT32_MAX ? b2 : *primary;
 }
 
 /*
@@ -701,10 +744,11 @@ static int lay_out(const struct kb_prefilter *pf, struct layout *lay)
 	}
 	/* the patterns by primary word, then secondary */
 	for (size_t p = 0; p < pf->n_patterns; p++) {
-		uint32_t w = pf->sampled ? prim[3 * p] : rarest_word(pf, key, p, UINT32_MAX);
+		uint32_t w, sec;
 
+		primary_secondary(pf, key, p, pf->sampled ? &prim[3 * p] : NULL, &w, &sec);
 		prim[3 * p] = w;
-		prim[3 * p + 1] = rarest_word(pf, key, p, w);
+		prim[3 * p + 1] = sec;
 		prim[3 * p + 2] = (uint32_t)p;
 		lay->is_gate[w] = true;
 		lay->prim_start[w + 1]++;
