@@ -219,6 +219,10 @@ struct vfd_problem {
 	bool diagnosed;
 	char *device_note;		/* why no device was checked, or NULL */
 	struct vfd_verdict *verdicts;	/* one per cause of the entry, after diagnosis */
+	/* the first line was a translation, read as this English line (at most
+	   512 bytes), in the catalogue of this language; else both NULL */
+	char *english;
+	const char *language;
 };
 
 /* A new accumulator using @kb (not owned; must outlive it), or NULL (ENOMEM). */
@@ -232,6 +236,13 @@ void vfd_explain_free(struct vfd_explain *ex);
  * start (the match is marked cut). Off by default.
  */
 void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped);
+/*
+ * vfd_explain_set_locale_dir - where the message catalogues of translated
+ * programs are (default /usr/share/locale): a line no entry reads that holds
+ * a byte over 0x7f is looked up in DIR/LANG/LC_MESSAGES/libvirt.mo, read
+ * on the first such line (explain-translated.h). Returns 0 or -ENOMEM.
+ */
+int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir);
 /*
  * vfd_explain_feed - one line of the log, without its newline
  * Returns: 1 a problem line, 2 a harmless line, 3 a line not understood that

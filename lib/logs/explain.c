@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "explain-translated.h"
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
@@ -43,6 +44,12 @@ struct vfd_explain {
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
 	bool chopped;			/* lines may have lost their end (vfd_explain_set_chopped) */
+
+	/* translated messages (explain-translated.c), loaded on the first line that needs them */
+	char *locale_dir;
+	struct vfd_translated *translated;
+	bool translated_loaded;
+	struct vfd_translation english;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -81,8 +88,12 @@ void vfd_explain_free(struct vfd_explain *ex)
 	for (size_t i = 0; i < ex->n; i++) {
 		verdicts_free(&ex->problems[i]);
 		free(ex->problems[i].line);
+		free(ex->problems[i].english);
 		free(ex->keys[i]);
 	}
+	free(ex->locale_dir);
+	vfd_translated_free(ex->translated);
+	free(ex->english.line);
 	free(ex->paste);
 	free(ex->problems);
 	free(ex->keys);
@@ -344,6 +355,57 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	return r;
 }
 
+int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)
+{
+	char *d = dir ? strdup(dir) : NULL;
+
+	if (dir && !d)
+		return -ENOMEM;
+	free(ex->locale_dir);
+	ex->locale_dir = d;
+	return 0;
+}
+
+/*
+ * a line no entry reads that may be a translation (a byte over 0x7f: the
+ * languages libvirt is translated into have them): read back into English
+ * by the installed catalogues, loaded here the first time, and that English
+ * line matched (@m); ex->english then holds it. @line is the line as given,
+ * @pasted as read back from a copy. Out of line: ASCII logs never come here.
+ */
+static __attribute__((noinline, cold)) int read_translated(struct vfd_explain *ex,
+							   const char *line, size_t len,
+							   const char *pasted, size_t pasted_len,
+							   struct vfd_kb_match *m, bool *read)
+{
+	bool high = false;
+	int r;
+
+	*read = false;
+	for (size_t i = 0; i < len && !high; i++)
+		high = (unsigned char)line[i] >= 0x80;
+	if (!high)
+		return 0;
+	if (!ex->translated_loaded) {
+		ex->translated_loaded = true;
+		r = vfd_translated_load(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
+					"libvirt", &ex->translated);
+		if (r < 0)
+			return r;
+	}
+	/* typographic quotes are the translation's own: the line as given first */
+	r = vfd_translated_read(ex->translated, line, len, &ex->english);
+	if (r == 0 && (pasted_len != len || memcmp(pasted, line, len) != 0))
+		r = vfd_translated_read(ex->translated, pasted, pasted_len, &ex->english);
+	if (r <= 0)
+		return r;
+	*read = true;
+	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, m);
+	if (r == 0 && has_dots(ex->english.line, ex->english.len))
+		r = read_ascii_cut(ex, ex->english.line, ex->english.len, m);
+	return r;
+}
+
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 {
 	struct vfd_kb_match m;
@@ -351,8 +413,10 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	size_t n_ident, slot = 0, ei;
 	uint64_t h;
 	ssize_t found;
-	const char *kind;
+	const char *kind, *given = NULL;
 	char buf[1024], *key;
+	size_t given_len = 0;
+	bool translated = false;
 	int r;
 
 	ex->lines++;
@@ -361,8 +425,20 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		r = read_pasted(ex, line, len, &m);
 		if (r == -ENOMEM)
 			return r;
-		line = ex->paste;
-		len = ex->paste_len;
+		/* or a message in the user's language: read in English */
+		if (r == 0)
+			r = read_translated(ex, line, len, ex->paste, ex->paste_len, &m, &translated);
+		if (r == -ENOMEM)
+			return r;
+		if (translated) {
+			given = line;
+			given_len = len;
+			line = ex->english.line;
+			len = ex->english.len;
+		} else {
+			line = ex->paste;
+			len = ex->paste_len;
+		}
 	} else {
 		r = vfd_kb_match(ex->kb, line, len, &m);
 		if (r == 0 && has_dots(line, len))
@@ -440,9 +516,21 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	p->entry = m.entry;
 	p->kind = kind;
 	p->match = m;
+	/* the line as the log has it; a translation also as the English it was read as */
+	if (given) {
+		size_t el = ex->english.end - ex->english.start;
+
+		p->english = strndup(ex->english.line + ex->english.start,
+				     el < LINE_KEEP ? el : LINE_KEEP);
+		p->language = ex->english.language;
+		line = given;
+		len = given_len;
+	}
 	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
-	if (!p->line) {
+	if (!p->line || (given && !p->english)) {
 		free(key);
+		free(p->line);
+		free(p->english);
 		return -ENOMEM;
 	}
 	p->count = 1;
