@@ -404,15 +404,8 @@ struct mstate {
 	size_t end;
 	const struct fmt *f;
 	struct hit *h;
+	bool tail_ok;		/* the message may stop before the end, at ": " */
 };
-
-static bool has_high(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return true;
-	return false;
-}
 
 static bool digit(char c)
 {
@@ -467,8 +460,14 @@ static bool match_from(struct mstate *st, size_t k, size_t pos)
 
 	if (++st->cx->steps > STEP_LIMIT)
 		return false;
-	if (k == st->f->n)
-		return pos == st->end;
+	if (k == st->f->n) {
+		/* virReportSystemError() puts ": " and strerror()'s text after the message */
+		if (pos != st->end && !(st->tail_ok && st->end - pos > 2 &&
+					st->text[pos] == ':' && st->text[pos + 1] == ' '))
+			return false;
+		st->h->end = pos;
+		return true;
+	}
 	g = &st->f->segs[k];
 	if (!g->cls)
 		return st->end - pos >= g->len && memcmp(st->text + pos, st->fmt + g->off, g->len) == 0 &&
@@ -480,7 +479,7 @@ static bool match_from(struct mstate *st, size_t k, size_t pos)
 					&st->f->segs[k + 1] : NULL;
 
 		if (k + 1 == st->f->n) {
-			st->h->ce[g->arg] = st->end;
+			st->h->ce[g->arg] = st->h->end = st->end;
 			return true;
 		}
 		/* the shortest value first, jumping to where the next literal is */
@@ -528,7 +527,6 @@ static size_t score_of(struct ctx *cx, const struct fmt *f, const char *text, co
 		struct hit sub;
 
 		if (g->cls == 's' && depth < NEST_MAX &&
-		    has_high(text + h->cs[g->arg], h->ce[g->arg] - h->cs[g->arg]) &&
 		    find_best(cx, text + h->cs[g->arg], h->ce[g->arg] - h->cs[g->arg], true,
 			      depth + 1, &sub))
 			score += sub.score;
@@ -542,11 +540,12 @@ static void try_pattern(struct ctx *cx, const struct pat *p, const char *text, s
 {
 	struct fmt f;
 	struct hit h = { .p = p };
-	struct mstate st = { cx, text, p->str, end, &f, &h };
+	struct mstate st = { cx, text, p->str, end, &f, &h, depth == 0 };
 	size_t k = 0, q, tries = 0;
 	const struct seg *first;
 
-	if (!parse_fmt(p->str, p->str_len, &f))
+	/* a prefix (depth < 0) is literal text only */
+	if (!parse_fmt(p->str, p->str_len, &f) || (depth < 0 && f.n_args))
 		return;
 	while (k < f.n && !(f.segs[k].cls == 0 && p->anchor >= f.segs[k].off &&
 			    p->anchor < f.segs[k].off + f.segs[k].len))
@@ -575,7 +574,6 @@ static void try_pattern(struct ctx *cx, const struct pat *p, const char *text, s
 		tries++;
 		if (match_from(&st, 0, s)) {
 			h.start = s;
-			h.end = end;
 			h.score = score_of(cx, &f, text, &h, depth);
 			if (!*found || h.score > best->score ||
 			    (h.score == best->score && h.start < best->start))
@@ -600,7 +598,8 @@ static bool find_best(struct ctx *cx, const char *text, size_t len, bool anchore
 	size_t end = len;
 	bool found = false;
 
-	if (!anchored)
+	/* a line's trailing blanks are no part of its message; a prefix's are (depth < 0) */
+	if (!anchored && depth >= 0)
 		while (end && (text[end - 1] == ' ' || text[end - 1] == '\t'))
 			end--;
 	for (size_t i = 0; i + 4 <= end && cx->steps <= STEP_LIMIT; i++) {
@@ -651,7 +650,7 @@ static int emit(struct ctx *cx, const struct hit *h, const char *text, int depth
 
 		if (!g->cls)
 			r = append(o, p->id + g->off, g->len);
-		else if (g->cls == 's' && depth < NEST_MAX && has_high(v, vl) &&
+		else if (g->cls == 's' && depth < NEST_MAX &&
 			 find_best(cx, v, vl, true, depth + 1, &sub))
 			r = emit(cx, &sub, v, depth + 1, o);
 		else
@@ -660,17 +659,37 @@ static int emit(struct ctx *cx, const struct hit *h, const char *text, int depth
 	return r;
 }
 
+/*
+ * a translation with no values that ends right where the message starts:
+ * virsh prints its "error: " through gettext as well ("Fehler: ")
+ */
+static bool find_prefix(struct ctx *cx, const char *line, size_t start, struct hit *ph)
+{
+	struct fmt f;
+
+	if (start < MIN_RUN || !find_best(cx, line, start, false, -1, ph))
+		return false;
+	return parse_fmt(ph->p->str, ph->p->str_len, &f) && f.n_args == 0 &&
+	       parse_fmt(ph->p->id, ph->p->id_len, &f) && f.n_args == 0;
+}
+
 int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t len,
 			struct vfd_translation *out)
 {
 	struct ctx cx = { t, 0 };
-	struct hit h;
+	struct hit h, ph;
 	int r;
 
 	if (!t || !t->n_pats || !find_best(&cx, line, len, false, 0, &h))
 		return 0;
 	out->len = 0;
-	r = append(out, line, h.start);
+	if (find_prefix(&cx, line, h.start, &ph)) {
+		r = append(out, line, ph.start);
+		if (r == 0)
+			r = append(out, ph.p->id, ph.p->id_len);
+	} else {
+		r = append(out, line, h.start);
+	}
 	out->start = out->len;
 	if (r == 0)
 		r = emit(&cx, &h, line, 0, out);

@@ -367,17 +367,22 @@ int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)
 }
 
 /*
- * a line no entry reads that may be a translation (a byte over 0x7f: the
- * languages libvirt is translated into have them): read back into English
- * by the installed catalogues, loaded here the first time, and that English
- * line matched (@m); ex->english then holds it. @line is the line as given,
- * @pasted as read back from a copy. Out of line: ASCII logs never come here.
+ * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
+ * may be a translation (a byte over 0x7f: the languages libvirt is
+ * translated into have them): read back into English by the installed
+ * catalogues, loaded here the first time, and that English line matched.
+ * Where the English line is read, @m is its reading, *@read is set and ex->english
+ * holds the line; else @read_as is returned, @m untouched. @line is the line
+ * as given, @pasted as read back from a copy. Out of line: ASCII logs never
+ * come here.
  */
 static __attribute__((noinline, cold)) int read_translated(struct vfd_explain *ex,
 							   const char *line, size_t len,
 							   const char *pasted, size_t pasted_len,
-							   struct vfd_kb_match *m, bool *read)
+							   struct vfd_kb_match *m, int read_as,
+							   bool *read)
 {
+	struct vfd_kb_match tm;
 	bool high = false;
 	int r;
 
@@ -385,7 +390,7 @@ static __attribute__((noinline, cold)) int read_translated(struct vfd_explain *e
 	for (size_t i = 0; i < len && !high; i++)
 		high = (unsigned char)line[i] >= 0x80;
 	if (!high)
-		return 0;
+		return read_as;
 	if (!ex->translated_loaded) {
 		ex->translated_loaded = true;
 		r = vfd_translated_load(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
@@ -398,11 +403,15 @@ static __attribute__((noinline, cold)) int read_translated(struct vfd_explain *e
 	if (r == 0 && (pasted_len != len || memcmp(pasted, line, len) != 0))
 		r = vfd_translated_read(ex->translated, pasted, pasted_len, &ex->english);
 	if (r <= 0)
-		return r;
-	*read = true;
-	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, m);
+		return r < 0 ? r : read_as;
+	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
 	if (r == 0 && has_dots(ex->english.line, ex->english.len))
-		r = read_ascii_cut(ex, ex->english.line, ex->english.len, m);
+		r = read_ascii_cut(ex, ex->english.line, ex->english.len, &tm);
+	/* the English line's reading where it has one: the line as the program meant it */
+	if (r < 0 || (read_as > 0 && r == 0))
+		return r < 0 ? r : read_as;
+	*read = true;
+	*m = tm;
 	return r;
 }
 
@@ -425,10 +434,15 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		r = read_pasted(ex, line, len, &m);
 		if (r == -ENOMEM)
 			return r;
-		/* or a message in the user's language: read in English */
-		if (r == 0)
-			r = read_translated(ex, line, len, ex->paste, ex->paste_len, &m, &translated);
-		if (r == -ENOMEM)
+		/*
+		 * or a message in the user's language: read in English, where no
+		 * entry reads it or only a family does (a family reads any message
+		 * of a libvirt function, in any language: its own entry says more)
+		 */
+		if (r == 0 || (r > 0 && m.entry->family))
+			r = read_translated(ex, line, len, ex->paste, ex->paste_len, &m, r,
+					    &translated);
+		if (r < 0)
 			return r;
 		if (translated) {
 			given = line;
