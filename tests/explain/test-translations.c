@@ -62,7 +62,7 @@ static bool load_lang(struct lang *l, const char *dir, const char *name)
 	snprintf(path, sizeof(path), "%s/%s/LC_MESSAGES/libvirt.mo", dir, name);
 	if (mo_catalogue_open(path, &l->c) < 0)
 		return false;
-	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(l->name, sizeof(l->name), "%.31s", name);
 	l->msgs = calloc(mo_catalogue_count(l->c) + 1, sizeof(*l->msgs));
 	if (!l->msgs)
 		return false;
