@@ -357,6 +357,34 @@ int vfd_translated_load(const char *dir, const char *domain, struct vfd_translat
 	return 0;
 }
 
+int vfd_translated_parse(const void *buf, size_t len, const char *lang,
+			 struct vfd_translated **out)
+{
+	struct vfd_translated *t = calloc(1, sizeof(*t));
+	size_t cap = 0;
+	int r;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	t->cats = calloc(1, sizeof(*t->cats));
+	t->langs = calloc(1, sizeof(*t->langs));
+	r = t->cats && t->langs ? mo_catalogue_parse(buf, len, &t->cats[0]) : -ENOMEM;
+	if (r == 0) {
+		t->n_cats = 1;
+		t->langs[0] = strdup(lang);
+		r = t->langs[0] ? add_catalogue(t, t->cats[0], 0, &cap) : -ENOMEM;
+	}
+	if (r == 0)
+		r = build_index(t);
+	if (r < 0) {
+		vfd_translated_free(t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
 void vfd_translated_free(struct vfd_translated *t)
 {
 	if (!t)

@@ -22,6 +22,13 @@ struct vfd_translated;
  * Returns: 0, or -ENOMEM.
  */
 int vfd_translated_load(const char *dir, const char *domain, struct vfd_translated **out);
+/*
+ * vfd_translated_parse - the catalogue in @len bytes at @buf (which must
+ * outlive the result) alone, as language @lang: for tests and fuzzing
+ * Returns: 0, -EBADMSG or -EFBIG (mo_catalogue_parse()), or -ENOMEM.
+ */
+int vfd_translated_parse(const void *buf, size_t len, const char *lang,
+			 struct vfd_translated **out);
 void vfd_translated_free(struct vfd_translated *t);
 /* catalogues loaded, catalogues refused, and translations kept as matchers */
 void vfd_translated_stats(const struct vfd_translated *t, size_t *catalogues, size_t *refused,
