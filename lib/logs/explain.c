@@ -50,6 +50,9 @@ struct vfd_explain {
 	struct vfd_translated *translated;
 	bool translated_loaded;
 	struct vfd_translation english;
+	const char *given;		/* the line as given, where ex->paste holds its English */
+	size_t given_len;
+	uint64_t given_lineno;		/* ... for the line of this number */
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -327,9 +330,77 @@ static inline bool has_dots(const char *s, size_t len)
 }
 
 /*
+ * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
+ * may be a translation (a byte over 0x7f: the languages libvirt is
+ * translated into have them): read back into English by the installed
+ * catalogues, loaded here the first time, and that English line matched.
+ * Where the English line is read, or no entry read the line, it takes the
+ * place of the line read back from a copy (ex->paste), @m is its reading,
+ * and ex->given names the line as given (@line); else @read_as is returned,
+ * @m untouched. The typographic quotes of a translation are its own: the
+ * line as given is tried first, then as read back.
+ */
+static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
+			   struct vfd_kb_match *m, int read_as)
+{
+	struct vfd_kb_match tm;
+	bool high = false;
+	int r;
+
+	for (size_t i = 0; i < len && !high; i++)
+		high = (unsigned char)line[i] >= 0x80;
+	if (!high)
+		return read_as;
+	if (!ex->translated_loaded) {
+		ex->translated_loaded = true;
+		r = vfd_translated_load(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
+					"libvirt", &ex->translated);
+		if (r < 0)
+			return r;
+	}
+	r = vfd_translated_read(ex->translated, line, len, &ex->english);
+	if (r == 0 && (ex->paste_len != len || memcmp(ex->paste, line, len) != 0))
+		r = vfd_translated_read(ex->translated, ex->paste, ex->paste_len, &ex->english);
+	if (r <= 0)
+		return r < 0 ? r : read_as;
+	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
+	if (r == 0 && has_dots(ex->english.line, ex->english.len))
+		r = read_ascii_cut(ex, ex->english.line, ex->english.len, &tm);
+	/* the English line's reading where it has one: the line as the program meant it */
+	if (r < 0 || (read_as > 0 && r == 0))
+		return r < 0 ? r : read_as;
+	if (ex->english.len > ex->paste_cap) {
+		char *np = realloc(ex->paste, ex->english.len);
+
+		if (!np)
+			return -ENOMEM;
+		ex->paste = np;
+		ex->paste_cap = ex->english.len;
+	}
+	memcpy(ex->paste, ex->english.line, ex->english.len);
+	ex->paste_len = ex->english.len;
+	ex->given = line;
+	ex->given_len = len;
+	ex->given_lineno = ex->lines;
+	*m = tm;
+	return r;
+}
+
+/* the problem @p of a line read as a translation notes its English and language */
+static int store_translated(const struct vfd_explain *ex, struct vfd_problem *p)
+{
+	size_t el = ex->english.end - ex->english.start;
+
+	p->english = strndup(ex->english.line + ex->english.start, el < LINE_KEEP ? el : LINE_KEEP);
+	p->language = ex->english.language;
+	return p->english ? 0 : -ENOMEM;
+}
+
+/*
  * a line that may be a copy (paste_suspect): read back as printed into
  * ex->paste (@line and @len then name it), and matched; where it holds an
- * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h).
+ * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h); or
+ * it is a translation, and ex->paste holds its English (read_translated()).
  * Out of line: most lines of a log never come here.
  */
 static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, const char *line,
@@ -352,6 +423,13 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
 	else if (r == 0 && has_dots(ex->paste, ex->paste_len))
 		r = read_ascii_cut(ex, ex->paste, ex->paste_len, m);
+	/*
+	 * or a message in the user's language: read in English, where no entry
+	 * reads it or only a family does (a family reads any message of a
+	 * libvirt function, in any language: its own entry says more)
+	 */
+	if (r == 0 || (r > 0 && m->entry->family))
+		r = read_translated(ex, line, len, m, r);
 	return r;
 }
 
@@ -366,55 +444,6 @@ int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)
 	return 0;
 }
 
-/*
- * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
- * may be a translation (a byte over 0x7f: the languages libvirt is
- * translated into have them): read back into English by the installed
- * catalogues, loaded here the first time, and that English line matched.
- * Where the English line is read, @m is its reading, *@read is set and ex->english
- * holds the line; else @read_as is returned, @m untouched. @line is the line
- * as given, @pasted as read back from a copy. Out of line: ASCII logs never
- * come here.
- */
-static __attribute__((noinline, cold)) int read_translated(struct vfd_explain *ex,
-							   const char *line, size_t len,
-							   const char *pasted, size_t pasted_len,
-							   struct vfd_kb_match *m, int read_as,
-							   bool *read)
-{
-	struct vfd_kb_match tm;
-	bool high = false;
-	int r;
-
-	*read = false;
-	for (size_t i = 0; i < len && !high; i++)
-		high = (unsigned char)line[i] >= 0x80;
-	if (!high)
-		return read_as;
-	if (!ex->translated_loaded) {
-		ex->translated_loaded = true;
-		r = vfd_translated_load(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
-					"libvirt", &ex->translated);
-		if (r < 0)
-			return r;
-	}
-	/* typographic quotes are the translation's own: the line as given first */
-	r = vfd_translated_read(ex->translated, line, len, &ex->english);
-	if (r == 0 && (pasted_len != len || memcmp(pasted, line, len) != 0))
-		r = vfd_translated_read(ex->translated, pasted, pasted_len, &ex->english);
-	if (r <= 0)
-		return r < 0 ? r : read_as;
-	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
-	if (r == 0 && has_dots(ex->english.line, ex->english.len))
-		r = read_ascii_cut(ex, ex->english.line, ex->english.len, &tm);
-	/* the English line's reading where it has one: the line as the program meant it */
-	if (r < 0 || (read_as > 0 && r == 0))
-		return r < 0 ? r : read_as;
-	*read = true;
-	*m = tm;
-	return r;
-}
-
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 {
 	struct vfd_kb_match m;
@@ -422,10 +451,8 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	size_t n_ident, slot = 0, ei;
 	uint64_t h;
 	ssize_t found;
-	const char *kind, *given = NULL;
+	const char *kind;
 	char buf[1024], *key;
-	size_t given_len = 0;
-	bool translated = false;
 	int r;
 
 	ex->lines++;
@@ -434,25 +461,8 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		r = read_pasted(ex, line, len, &m);
 		if (r == -ENOMEM)
 			return r;
-		/*
-		 * or a message in the user's language: read in English, where no
-		 * entry reads it or only a family does (a family reads any message
-		 * of a libvirt function, in any language: its own entry says more)
-		 */
-		if (r == 0 || (r > 0 && m.entry->family))
-			r = read_translated(ex, line, len, ex->paste, ex->paste_len, &m, r,
-					    &translated);
-		if (r < 0)
-			return r;
-		if (translated) {
-			given = line;
-			given_len = len;
-			line = ex->english.line;
-			len = ex->english.len;
-		} else {
-			line = ex->paste;
-			len = ex->paste_len;
-		}
+		line = ex->paste;
+		len = ex->paste_len;
 	} else {
 		r = vfd_kb_match(ex->kb, line, len, &m);
 		if (r == 0 && has_dots(line, len))
@@ -531,19 +541,15 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	p->kind = kind;
 	p->match = m;
 	/* the line as the log has it; a translation also as the English it was read as */
-	if (given) {
-		size_t el = ex->english.end - ex->english.start;
-
-		p->english = strndup(ex->english.line + ex->english.start,
-				     el < LINE_KEEP ? el : LINE_KEEP);
-		p->language = ex->english.language;
-		line = given;
-		len = given_len;
-	}
-	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
-	if (!p->line || (given && !p->english)) {
+	if (ex->given_lineno == ex->lines && store_translated(ex, p) < 0) {
 		free(key);
-		free(p->line);
+		return -ENOMEM;
+	}
+	line = p->english ? ex->given : line;
+	len = p->english ? ex->given_len : len;
+	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
+	if (!p->line) {
+		free(key);
 		free(p->english);
 		return -ENOMEM;
 	}
