@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -355,6 +356,51 @@ int vfd_translated_load(const char *dir, const char *domain, struct vfd_translat
 	}
 	*out = t;
 	return 0;
+}
+
+#define SHARED_MAX 8	/* directories kept; more are loaded each time and not kept */
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char *key;		/* "dir\0domain" */
+	size_t key_len;
+	struct vfd_translated *t;
+} shared[SHARED_MAX];
+
+int vfd_translated_shared(const char *dir, const char *domain,
+			  const struct vfd_translated **out)
+{
+	size_t dl = strlen(dir), kl = dl + 1 + strlen(domain);
+	struct vfd_translated *t = NULL;
+	int r = 0, i;
+
+	*out = NULL;
+	pthread_mutex_lock(&shared_lock);
+	for (i = 0; i < SHARED_MAX && shared[i].key; i++)
+		if (shared[i].key_len == kl && memcmp(shared[i].key, dir, dl + 1) == 0 &&
+		    strcmp(shared[i].key + dl + 1, domain) == 0) {
+			*out = shared[i].t;
+			goto out;
+		}
+	if (i == SHARED_MAX) {
+		r = -ENOMEM;	/* not kept: nothing would free it */
+		goto out;
+	}
+	shared[i].key = malloc(kl + 1);
+	r = shared[i].key ? vfd_translated_load(dir, domain, &t) : -ENOMEM;
+	if (r < 0) {
+		free(shared[i].key);
+		shared[i].key = NULL;
+		goto out;
+	}
+	memcpy(shared[i].key, dir, dl + 1);
+	strcpy(shared[i].key + dl + 1, domain);
+	shared[i].key_len = kl;
+	shared[i].t = t;
+	*out = t;
+out:
+	pthread_mutex_unlock(&shared_lock);
+	return r;
 }
 
 int vfd_translated_parse(const void *buf, size_t len, const char *lang,

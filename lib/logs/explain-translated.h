@@ -23,6 +23,14 @@ struct vfd_translated;
  */
 int vfd_translated_load(const char *dir, const char *domain, struct vfd_translated **out);
 /*
+ * vfd_translated_shared - vfd_translated_load(), once per process for each
+ * @dir and @domain: the result is kept to the end (explain objects made one
+ * per line, as the tests make them, load nothing again); never freed by
+ * the caller. Returns: 0, or -ENOMEM (*@out NULL).
+ */
+int vfd_translated_shared(const char *dir, const char *domain,
+			  const struct vfd_translated **out);
+/*
  * vfd_translated_parse - the catalogue in @len bytes at @buf (which must
  * outlive the result) alone, as language @lang: for tests and fuzzing
  * Returns: 0, -EBADMSG or -EFBIG (mo_catalogue_parse()), or -ENOMEM.

@@ -47,7 +47,7 @@ struct vfd_explain {
 
 	/* translated messages (explain-translated.c), loaded on the first line that needs them */
 	char *locale_dir;
-	struct vfd_translated *translated;
+	const struct vfd_translated *translated;	/* shared by the process */
 	bool translated_loaded;
 	struct vfd_translation english;
 	const char *given;		/* the line as given, where ex->paste holds its English */
@@ -95,7 +95,6 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->keys[i]);
 	}
 	free(ex->locale_dir);
-	vfd_translated_free(ex->translated);
 	free(ex->english.line);
 	free(ex->paste);
 	free(ex->problems);
@@ -331,8 +330,8 @@ static inline bool has_dots(const char *s, size_t len)
 
 /*
  * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
- * may be a translation (a byte over 0x7f: the languages libvirt is
- * translated into have them): read back into English by the installed
+ * may be a translation (a byte over 0x7f that is not typographic
+ * punctuation: the languages libvirt is translated into have them): read back into English by the installed
  * catalogues, loaded here the first time, and that English line matched.
  * Where the English line is read, or no entry read the line, it takes the
  * place of the line read back from a copy (ex->paste), @m is its reading,
@@ -347,14 +346,15 @@ static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 	bool high = false;
 	int r;
 
-	for (size_t i = 0; i < len && !high; i++)
-		high = (unsigned char)line[i] >= 0x80;
+	/* not for typographic quotes, dashes or an ellipsis alone: read back, those are ASCII */
+	for (size_t i = 0; i < ex->paste_len && !high; i++)
+		high = (unsigned char)ex->paste[i] >= 0x80;
 	if (!high)
 		return read_as;
 	if (!ex->translated_loaded) {
 		ex->translated_loaded = true;
-		r = vfd_translated_load(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
-					"libvirt", &ex->translated);
+		r = vfd_translated_shared(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
+					  "libvirt", &ex->translated);
 		if (r < 0)
 			return r;
 	}

@@ -25,6 +25,7 @@
 #include "catalogue-lines.h"
 #include "explain-translated.h"
 #include "mo-catalogue.h"
+#include "paste-text.h"
 
 #define MAX_LANGS 128
 
@@ -188,8 +189,14 @@ static void try_line(struct lang *l, struct vfd_kb *kb, const struct vfd_transla
 	/* as explain.c's read_translated(): where no entry or only a family reads it,
 	   the English line's reading where there is one */
 	r = vfd_kb_match(kb, tline, strlen(tline), &tm);
-	for (const char *c = tline; *c && !high; c++)
-		high = (unsigned char)*c >= 0x80;
+	/* explain.c's test: a byte over 0x7f once typographic punctuation is read back */
+	{
+		char restored[sizeof(tline)];
+		size_t rl = paste_restore(tline, strlen(tline), restored);
+
+		for (size_t i = 0; i < rl && !high; i++)
+			high = (unsigned char)restored[i] >= 0x80;
+	}
 	l->ascii += !high;
 	if (high && (r == 0 || tm.entry->family) && vfd_translated_read(t, tline, strlen(tline), out) > 0) {
 		struct vfd_kb_match xm;
