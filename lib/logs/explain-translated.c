@@ -29,8 +29,7 @@
 #define MIN_RUN		4	/* literal bytes a translation needs to be indexed */
 #define MAX_SEGS	64	/* pieces of a format (literal runs and conversions) */
 #define MAX_ARGS	16	/* arguments of a format */
-#define BUCKET_BITS	18
-#define BUCKETS		(1u << BUCKET_BITS)
+#define BUCKET_BITS	18	/* at most: a bucket for two translations, up to 256 Ki */
 #define NEST_MAX	2	/* captures read as translations in turn, this deep */
 #define STEP_LIMIT	200000	/* matcher steps per line: a bound, not a tuning */
 #define MAX_STARTS	64	/* places a translation's start is tried per window */
@@ -48,7 +47,8 @@ struct vfd_translated {
 	size_t n_cats, refused;
 	struct pat *pats;
 	size_t n_pats;
-	uint32_t *bucket;	/* BUCKETS + 1 starts into refs */
+	unsigned bits;		/* of the buckets' index */
+	uint32_t *bucket;	/* (1 << bits) + 1 starts into refs */
 	uint32_t *refs;		/* pattern indexes, by their anchor's bucket */
 };
 
@@ -191,16 +191,16 @@ static bool usable(const char *str, size_t str_len, const char *id, size_t id_le
 
 /* ------------------------------------------------------------ index */
 
-static inline uint32_t window_bucket(const char *s)
+static inline uint32_t window_bucket(const char *s, unsigned bits)
 {
 	uint32_t v;
 
 	memcpy(&v, s, 4);
-	return (v * 2654435761u) >> (32 - BUCKET_BITS);
+	return (v * 2654435761u) >> (32 - bits);
 }
 
 /* each window of @p's literal runs: counted (@counts) or, with @pick, the rarest chosen */
-static void windows(struct pat *p, uint32_t *counts, bool pick)
+static void windows(struct pat *p, uint32_t *counts, unsigned bits, bool pick)
 {
 	uint32_t best = UINT32_MAX;
 
@@ -209,7 +209,7 @@ static void windows(struct pat *p, uint32_t *counts, bool pick)
 
 		if (memchr(p->str + i, '%', 4))
 			continue;
-		b = window_bucket(p->str + i);
+		b = window_bucket(p->str + i, bits);
 		if (!pick) {
 			if (counts[b] < UINT32_MAX)
 				counts[b]++;
@@ -222,25 +222,30 @@ static void windows(struct pat *p, uint32_t *counts, bool pick)
 
 static int build_index(struct vfd_translated *t)
 {
-	uint32_t *counts = calloc(BUCKETS, sizeof(*counts));
+	uint32_t *counts, buckets;
 
-	t->bucket = calloc(BUCKETS + 1, sizeof(*t->bucket));
+	/* a small catalogue (tests, fuzzing) needs no large table */
+	for (t->bits = 8; t->bits < BUCKET_BITS && (1u << t->bits) < 2 * t->n_pats; t->bits++)
+		;
+	buckets = 1u << t->bits;
+	counts = calloc(buckets, sizeof(*counts));
+	t->bucket = calloc(buckets + 1, sizeof(*t->bucket));
 	t->refs = malloc((t->n_pats ? t->n_pats : 1) * sizeof(*t->refs));
 	if (!counts || !t->bucket || !t->refs) {
 		free(counts);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < t->n_pats; i++)
-		windows(&t->pats[i], counts, false);
+		windows(&t->pats[i], counts, t->bits, false);
 	for (size_t i = 0; i < t->n_pats; i++)
-		windows(&t->pats[i], counts, true);
-	memset(counts, 0, BUCKETS * sizeof(*counts));
+		windows(&t->pats[i], counts, t->bits, true);
+	memset(counts, 0, buckets * sizeof(*counts));
 	for (size_t i = 0; i < t->n_pats; i++)
-		counts[window_bucket(t->pats[i].str + t->pats[i].anchor)]++;
-	for (size_t b = 0; b < BUCKETS; b++)
+		counts[window_bucket(t->pats[i].str + t->pats[i].anchor, t->bits)]++;
+	for (size_t b = 0; b < buckets; b++)
 		t->bucket[b + 1] = t->bucket[b] + counts[b];
 	for (size_t i = 0; i < t->n_pats; i++) {
-		uint32_t b = window_bucket(t->pats[i].str + t->pats[i].anchor);
+		uint32_t b = window_bucket(t->pats[i].str + t->pats[i].anchor, t->bits);
 
 		t->refs[t->bucket[b + 1] - counts[b]--] = (uint32_t)i;
 	}
@@ -677,7 +682,7 @@ static bool find_best(struct ctx *cx, const char *text, size_t len, bool anchore
 		while (end && (text[end - 1] == ' ' || text[end - 1] == '\t'))
 			end--;
 	for (size_t i = 0; i + 4 <= end && cx->steps <= STEP_LIMIT; i++) {
-		uint32_t b = window_bucket(text + i);
+		uint32_t b = window_bucket(text + i, t->bits);
 
 		for (uint32_t r = t->bucket[b]; r < t->bucket[b + 1]; r++) {
 			const struct pat *p = &t->pats[t->refs[r]];
