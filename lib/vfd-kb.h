@@ -219,10 +219,6 @@ struct vfd_problem {
 	bool diagnosed;
 	char *device_note;		/* why no device was checked, or NULL */
 	struct vfd_verdict *verdicts;	/* one per cause of the entry, after diagnosis */
-	/* the first line was a translation, read as this English line (at most
-	   512 bytes), in the catalogue of this language; else both NULL */
-	char *english;
-	const char *language;
 };
 
 /* A new accumulator using @kb (not owned; must outlive it), or NULL (ENOMEM). */
@@ -253,6 +249,14 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len);
 /* distinct problems (harmless ones included), in order of first appearance */
 size_t vfd_explain_count(const struct vfd_explain *ex);
 const struct vfd_problem *vfd_explain_problem(const struct vfd_explain *ex, size_t index);
+/*
+ * vfd_explain_translated - the English message problem @index's first line
+ * was read as (at most 512 bytes) where that line was a translation
+ * (vfd_explain_set_locale_dir()), and the catalogue's language into
+ * *@language; NULL (and *@language NULL) for a line read as it is
+ */
+const char *vfd_explain_translated(const struct vfd_explain *ex, size_t index,
+				   const char **language);
 /* lines fed, lines matched, and problems dropped past the limit */
 void vfd_explain_stats(const struct vfd_explain *ex, uint64_t *lines, uint64_t *matched,
 		       uint64_t *dropped);

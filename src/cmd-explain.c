@@ -427,9 +427,11 @@ static void print_values(const struct vfd_kb_match *m)
 		putchar('\n');
 }
 
-static void print_problem(const struct vfd_problem *p, bool checked, bool color)
+static void print_problem(const struct vfd_explain *ex, size_t index, bool checked, bool color)
 {
+	const struct vfd_problem *p = vfd_explain_problem(ex, index);
 	const struct vfd_kb_entry *e = p->entry;
+	const char *language, *english = vfd_explain_translated(ex, index, &language);
 
 	printf("%s%s%s: %s\n", color ? C_BOLD : "", e->id, color ? C_RESET : "", e->title);
 	if (e->family && strcmp(p->kind, e->kind) != 0)
@@ -449,8 +451,8 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 	else if (p->match.cut)
 		printf("  cut short: systemd left text out where the line shows \"...\"; this\n"
 		       "  reading rests on the start and the end of the message only\n");
-	if (p->english)
-		printf("  read as the translation (%s) of: %s\n", p->language, p->english);
+	if (english)
+		printf("  read as the translation (%s) of: %s\n", language, english);
 	print_values(&p->match);
 	printf("  ");
 	print_wrapped(e->meaning, 2, 2);
@@ -518,9 +520,11 @@ static void print_unknown(const struct vfd_unknown *u, bool color)
 
 /* ----------------------------------------------------------- JSON */
 
-static void json_problem(const struct vfd_problem *p, bool checked)
+static void json_problem(const struct vfd_explain *ex, size_t index, bool checked)
 {
+	const struct vfd_problem *p = vfd_explain_problem(ex, index);
 	const struct vfd_kb_entry *e = p->entry;
+	const char *language, *english = vfd_explain_translated(ex, index, &language);
 
 	fputs("{\"id\": ", stdout);
 	json_str(stdout, e->id);
@@ -540,11 +544,11 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 		fputs(", \"cut\": true", stdout);
 	if (p->match.chopped)
 		fputs(", \"chopped\": true", stdout);
-	if (p->english) {
+	if (english) {
 		fputs(",\n       \"translated\": {\"language\": ", stdout);
-		json_str(stdout, p->language);
+		json_str(stdout, language);
 		fputs(", \"english\": ", stdout);
-		json_str(stdout, p->english);
+		json_str(stdout, english);
 		fputc('}', stdout);
 	}
 	fputs(",\n       \"values\": [", stdout);
@@ -669,7 +673,7 @@ static void print_json(const struct vfd_explain *ex, bool checked, bool verbose)
 		if (p->entry->harmless && !verbose)
 			continue;
 		fputs(first ? "\n      " : ",\n      ", stdout);
-		json_problem(p, checked);
+		json_problem(ex, i, checked);
 		first = false;
 	}
 	fputs(first ? "]\n}\n" : "\n   ]\n}\n", stdout);
@@ -829,7 +833,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 
 			if (p->entry->harmless && !verbose)
 				continue;
-			print_problem(p, checks && !p->entry->harmless, color);
+			print_problem(ex, i, checks && !p->entry->harmless, color);
 		}
 		for (size_t i = 0; i < vfd_explain_unknown_count(ex); i++) {
 			const struct vfd_unknown *u = vfd_explain_unknown(ex, i);

@@ -53,6 +53,14 @@ struct vfd_explain {
 	const char *given;		/* the line as given, where ex->paste holds its English */
 	size_t given_len;
 	uint64_t given_lineno;		/* ... for the line of this number */
+	/* the problems whose first line was a translation: beside them, so that
+	   struct vfd_problem, indexed on every line, keeps its size */
+	struct translated_note {
+		size_t problem;
+		char *english;
+		const char *language;
+	} *notes;
+	size_t n_notes, notes_cap;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -91,9 +99,11 @@ void vfd_explain_free(struct vfd_explain *ex)
 	for (size_t i = 0; i < ex->n; i++) {
 		verdicts_free(&ex->problems[i]);
 		free(ex->problems[i].line);
-		free(ex->problems[i].english);
 		free(ex->keys[i]);
 	}
+	for (size_t i = 0; i < ex->n_notes; i++)
+		free(ex->notes[i].english);
+	free(ex->notes);
 	free(ex->locale_dir);
 	free(ex->english.line);
 	free(ex->paste);
@@ -386,14 +396,35 @@ static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 	return r;
 }
 
-/* the problem @p of a line read as a translation notes its English and language */
-static int store_translated(const struct vfd_explain *ex, struct vfd_problem *p)
+/* the new problem ex->n, of a line read as a translation: its English and language noted */
+static int store_translated(struct vfd_explain *ex)
 {
 	size_t el = ex->english.end - ex->english.start;
+	struct translated_note *n;
 
-	p->english = strndup(ex->english.line + ex->english.start, el < LINE_KEEP ? el : LINE_KEEP);
-	p->language = ex->english.language;
-	return p->english ? 0 : -ENOMEM;
+	if (array_reserve((void **)&ex->notes, &ex->notes_cap, ex->n_notes, sizeof(*ex->notes),
+			  8) < 0)
+		return -ENOMEM;
+	n = &ex->notes[ex->n_notes];
+	n->english = strndup(ex->english.line + ex->english.start, el < LINE_KEEP ? el : LINE_KEEP);
+	if (!n->english)
+		return -ENOMEM;
+	n->problem = ex->n;
+	n->language = ex->english.language;
+	ex->n_notes++;
+	return 0;
+}
+
+const char *vfd_explain_translated(const struct vfd_explain *ex, size_t index,
+				   const char **language)
+{
+	for (size_t i = 0; ex && i < ex->n_notes; i++)
+		if (ex->notes[i].problem == index) {
+			*language = ex->notes[i].language;
+			return ex->notes[i].english;
+		}
+	*language = NULL;
+	return NULL;
 }
 
 /*
@@ -541,16 +572,20 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	p->kind = kind;
 	p->match = m;
 	/* the line as the log has it; a translation also as the English it was read as */
-	if (ex->given_lineno == ex->lines && store_translated(ex, p) < 0) {
-		free(key);
-		return -ENOMEM;
+	if (ex->given_lineno == ex->lines) {
+		if (store_translated(ex) < 0) {
+			free(key);
+			return -ENOMEM;
+		}
+		line = ex->given;
+		len = ex->given_len;
 	}
-	line = p->english ? ex->given : line;
-	len = p->english ? ex->given_len : len;
 	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
 	if (!p->line) {
+		/* no problem ex->n after all: nor its note */
+		if (ex->given_lineno == ex->lines)
+			free(ex->notes[--ex->n_notes].english);
 		free(key);
-		free(p->english);
 		return -ENOMEM;
 	}
 	p->count = 1;

@@ -290,15 +290,16 @@ int main(int argc, char **argv)
 		}
 	}
 	catalogue_close(&rows);
-	printf("%-8s %9s %9s %9s %9s %9s\n", "language", "lines", "read", "exact", "known",
-	       "recognised");
+	printf("%-8s %9s %9s %9s %9s %9s %9s\n", "language", "lines", "ascii", "read", "exact",
+	       "known", "recognised");
 	for (size_t i = 0; i < n_langs; i++) {
 		struct lang *l = &langs[i];
 
 		if (!l->instances)
 			continue;
-		printf("%-8s %9lu %9lu %9lu %9lu %9lu (%.1f%%)\n", l->name, l->instances, l->read,
-		       l->exact, l->english_known, l->recognised, pct(l->recognised, l->english_known));
+		printf("%-8s %9lu %9lu %9lu %9lu %9lu %9lu (%.1f%%)\n", l->name, l->instances,
+		       l->ascii, l->read, l->exact, l->english_known, l->recognised,
+		       pct(l->recognised, l->english_known));
 		all.instances += l->instances;
 		all.read += l->read;
 		all.exact += l->exact;
@@ -306,8 +307,9 @@ int main(int argc, char **argv)
 		all.recognised += l->recognised;
 		all.ascii += l->ascii;
 	}
-	printf("%-8s %9lu %9lu %9lu %9lu %9lu (%.1f%%)\n", "all", all.instances, all.read,
-	       all.exact, all.english_known, all.recognised, pct(all.recognised, all.english_known));
+	printf("%-8s %9lu %9lu %9lu %9lu %9lu %9lu (%.1f%%)\n", "all", all.instances, all.ascii,
+	       all.read, all.exact, all.english_known, all.recognised,
+	       pct(all.recognised, all.english_known));
 	printf("recognition: %.1f%% of %lu translated lines whose English the knowledge base "
 	       "reads (floor %.1f%%); read back exactly: %.1f%% of %lu\n",
 	       pct(all.recognised, all.english_known), all.english_known, floor,

@@ -136,22 +136,29 @@ static void recognised(void **state)
 	assert_int_equal(vfd_explain_set_locale_dir(ex, locale_dir), 0);
 	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
 		const struct vfd_problem *p;
+		const char *language, *english_of;
 
 		assert_int_equal(vfd_explain_feed(ex, lines[i].line, strlen(lines[i].line)), 1);
 		assert_int_equal(vfd_explain_count(ex), i + 1);
 		p = vfd_explain_problem(ex, i);
 		assert_string_equal(p->entry->id, lines[i].id);
 		assert_string_equal(p->line, lines[i].line);
-		assert_non_null(p->english);
-		assert_string_equal(p->english, lines[i].english);
-		assert_string_equal(p->language, lines[i].language);
+		english_of = vfd_explain_translated(ex, i, &language);
+		assert_non_null(english_of);
+		assert_string_equal(english_of, lines[i].english);
+		assert_string_equal(language, lines[i].language);
 		if (lines[i].slot)
 			assert_string_equal(vfd_kb_match_value(&p->match, VFD_KB_SLOT),
 					    lines[i].slot);
 	}
 	/* an English line is read as it always was: no translation noted */
 	assert_int_equal(vfd_explain_feed(ex, english, strlen(english)), 1);
-	assert_null(vfd_explain_problem(ex, vfd_explain_count(ex) - 1)->english);
+	{
+		const char *language = "?";
+
+		assert_null(vfd_explain_translated(ex, vfd_explain_count(ex) - 1, &language));
+		assert_null(language);
+	}
 	vfd_explain_free(ex);
 	vfd_kb_free(kb);
 }
