@@ -40,6 +40,7 @@ struct lang {
 	size_t n;
 	unsigned long instances, read, exact, english_known, recognised;
 	unsigned long ascii;	/* lines all ASCII: explain does not look them up */
+	unsigned long high_known, high_recognised;	/* the others: known, recognised */
 };
 
 static int by_id(const void *a, const void *b)
@@ -210,8 +211,11 @@ static void try_line(struct lang *l, struct vfd_kb *kb, const struct vfd_transla
 			tm = xm;
 		}
 	}
-	if (known && r > 0 && tm.entry == em.entry)
+	l->high_known += known && high;
+	if (known && r > 0 && tm.entry == em.entry) {
 		l->recognised++;
+		l->high_recognised += high;
+	}
 	else if (known && getenv("VFD_TEST_VERBOSE"))
 		printf("missed (%s): %s\n    english: %s\n", l->name, tline, eline);
 }
@@ -306,6 +310,8 @@ int main(int argc, char **argv)
 		all.english_known += l->english_known;
 		all.recognised += l->recognised;
 		all.ascii += l->ascii;
+		all.high_known += l->high_known;
+		all.high_recognised += l->high_recognised;
 	}
 	printf("%-8s %9lu %9lu %9lu %9lu %9lu %9lu (%.1f%%)\n", "all", all.instances, all.ascii,
 	       all.read, all.exact, all.english_known, all.recognised,
@@ -314,7 +320,9 @@ int main(int argc, char **argv)
 	       "reads (floor %.1f%%); read back exactly: %.1f%% of %lu\n",
 	       pct(all.recognised, all.english_known), all.english_known, floor,
 	       pct(all.exact, all.instances), all.instances);
-	printf("lines all ASCII (not looked up, as explain does not): %lu\n", all.ascii);
+	printf("lines all ASCII (not looked up, as explain does not): %lu; of the others, "
+	       "%.1f%% recognised (%lu of %lu)\n", all.ascii,
+	       pct(all.high_recognised, all.high_known), all.high_recognised, all.high_known);
 	free(out.line);
 	vfd_translated_free(t);
 	vfd_kb_free(kb);
