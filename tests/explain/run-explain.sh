@@ -344,6 +344,11 @@ if command -v msgfmt >/dev/null; then
 		"read as the translation (de) of: Requested operation is not valid: PCI device 0000:02:00.0 is not assignable"
 	"$vd" explain --no-checks --locale-dir "$tmp/nowhere" "$tmp/de.log" >"$tmp/out" 2>&1
 	lacks "explain without catalogues reads no translation" "read as the translation"
+	# under --sysroot, the sysroot's catalogues
+	mkdir -p "$tmp/sroot/sys" "$tmp/sroot/usr/share"
+	cp -r "$tmp/locale" "$tmp/sroot/usr/share/locale"
+	"$vd" --sysroot "$tmp/sroot" explain --no-checks "$tmp/de.log" >"$tmp/out" 2>&1
+	has "explain --sysroot reads the sysroot's catalogues" "read as the translation (de)"
 	if command -v jq >/dev/null; then
 		"$vd" explain --no-checks -J --locale-dir "$tmp/locale" "$tmp/de.log" >"$tmp/json"
 		if [ "$(jq -r '.problems[0].translated.language' "$tmp/json")" = de ] &&
