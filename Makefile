@@ -10,7 +10,9 @@ BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartco
 # (pciutils: lspci reads the benchmark's generated hosts beside vfio-doctor in a test)
 # (bash-completion, zsh, fish: tests/run-completion.sh; debhelper, dpkg-dev, fakeroot,
 # man-db, systemd's .pc, lintian: make deb and tests/run-package.sh)
-TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq \
+# (gettext: msgfmt builds the test catalogues of tests/unit/test-translated.c;
+# libvirt-l10n: libvirt's own, for the explain-translations rates)
+TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq gettext libvirt-l10n \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
 	prometheus ansible-core python3-apt pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
 	man-db systemd lintian

@@ -124,6 +124,7 @@ complete -c vfio-doctor -n '__vfio_doctor_using explain' -l journal -d 'Kernel m
 complete -c vfio-doctor -n '__vfio_doctor_using explain' -l dmesg -d 'The kernel log'
 complete -c vfio-doctor -n '__vfio_doctor_using explain' -l no-checks -d 'Explain only'
 complete -c vfio-doctor -n '__vfio_doctor_using explain' -l chopped -d 'Lines may have lost their end (less -S)'
+complete -c vfio-doctor -n '__vfio_doctor_using explain' -l locale-dir -r -a '(__fish_complete_directories)' -d 'Catalogues of translated messages'
 complete -c vfio-doctor -n '__vfio_doctor_using explain watch' -l kb -r -F -d 'Knowledge base file'
 complete -c vfio-doctor -n '__vfio_doctor_using watch' -l since-boot -d 'First replay the log'
 # rom

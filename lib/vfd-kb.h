@@ -233,6 +233,13 @@ void vfd_explain_free(struct vfd_explain *ex);
  */
 void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped);
 /*
+ * vfd_explain_set_locale_dir - where the message catalogues of translated
+ * programs are (default /usr/share/locale): a line no entry reads that holds
+ * a byte over 0x7f is looked up in DIR/LANG/LC_MESSAGES/libvirt.mo, read
+ * on the first such line (explain-translated.h). Returns 0 or -ENOMEM.
+ */
+int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir);
+/*
  * vfd_explain_feed - one line of the log, without its newline
  * Returns: 1 a problem line, 2 a harmless line, 3 a line not understood that
  *          reports trouble about passthrough (see vfd_unknown_classify),
@@ -242,6 +249,14 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len);
 /* distinct problems (harmless ones included), in order of first appearance */
 size_t vfd_explain_count(const struct vfd_explain *ex);
 const struct vfd_problem *vfd_explain_problem(const struct vfd_explain *ex, size_t index);
+/*
+ * vfd_explain_translated - the English message problem @index's first line
+ * was read as (at most 512 bytes) where that line was a translation
+ * (vfd_explain_set_locale_dir()), and the catalogue's language into
+ * *@language; NULL (and *@language NULL) for a line read as it is
+ */
+const char *vfd_explain_translated(const struct vfd_explain *ex, size_t index,
+				   const char **language);
 /* lines fed, lines matched, and problems dropped past the limit */
 void vfd_explain_stats(const struct vfd_explain *ex, uint64_t *lines, uint64_t *matched,
 		       uint64_t *dropped);

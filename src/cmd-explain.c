@@ -50,6 +50,8 @@ static void usage(void)
 	      "     --kb <file>       use this knowledge base instead of the built-in one\n"
 	      "     --no-checks       explain only; do not look at the host\n"
 	      "     --chopped         lines may have lost their end with no mark (less -S)\n"
+	      "     --locale-dir <dir>  read translated libvirt messages with the catalogues\n"
+	      "                       in <dir> (default /usr/share/locale, under --sysroot)\n"
 	      " -v, --verbose         also show harmless lines and informational unknown ones\n"
 	      " -J, --json            use JSON output format\n"
 	      "\n"
@@ -425,9 +427,11 @@ static void print_values(const struct vfd_kb_match *m)
 		putchar('\n');
 }
 
-static void print_problem(const struct vfd_problem *p, bool checked, bool color)
+static void print_problem(const struct vfd_explain *ex, size_t index, bool checked, bool color)
 {
+	const struct vfd_problem *p = vfd_explain_problem(ex, index);
 	const struct vfd_kb_entry *e = p->entry;
+	const char *language, *english = vfd_explain_translated(ex, index, &language);
 
 	printf("%s%s%s: %s\n", color ? C_BOLD : "", e->id, color ? C_RESET : "", e->title);
 	if (e->family && strcmp(p->kind, e->kind) != 0)
@@ -447,6 +451,8 @@ static void print_problem(const struct vfd_problem *p, bool checked, bool color)
 	else if (p->match.cut)
 		printf("  cut short: systemd left text out where the line shows \"...\"; this\n"
 		       "  reading rests on the start and the end of the message only\n");
+	if (english)
+		printf("  read as the translation (%s) of: %s\n", language, english);
 	print_values(&p->match);
 	printf("  ");
 	print_wrapped(e->meaning, 2, 2);
@@ -514,9 +520,11 @@ static void print_unknown(const struct vfd_unknown *u, bool color)
 
 /* ----------------------------------------------------------- JSON */
 
-static void json_problem(const struct vfd_problem *p, bool checked)
+static void json_problem(const struct vfd_explain *ex, size_t index, bool checked)
 {
+	const struct vfd_problem *p = vfd_explain_problem(ex, index);
 	const struct vfd_kb_entry *e = p->entry;
+	const char *language, *english = vfd_explain_translated(ex, index, &language);
 
 	fputs("{\"id\": ", stdout);
 	json_str(stdout, e->id);
@@ -536,6 +544,13 @@ static void json_problem(const struct vfd_problem *p, bool checked)
 		fputs(", \"cut\": true", stdout);
 	if (p->match.chopped)
 		fputs(", \"chopped\": true", stdout);
+	if (english) {
+		fputs(",\n       \"translated\": {\"language\": ", stdout);
+		json_str(stdout, language);
+		fputs(", \"english\": ", stdout);
+		json_str(stdout, english);
+		fputc('}', stdout);
+	}
 	fputs(",\n       \"values\": [", stdout);
 	for (size_t i = 0; i < p->match.n_values; i++) {
 		fputs(i ? ", {\"type\": " : "{\"type\": ", stdout);
@@ -658,7 +673,7 @@ static void print_json(const struct vfd_explain *ex, bool checked, bool verbose)
 		if (p->entry->harmless && !verbose)
 			continue;
 		fputs(first ? "\n      " : ",\n      ", stdout);
-		json_problem(p, checked);
+		json_problem(ex, i, checked);
 		first = false;
 	}
 	fputs(first ? "]\n}\n" : "\n   ]\n}\n", stdout);
@@ -668,13 +683,14 @@ static void print_json(const struct vfd_explain *ex, bool checked, bool verbose)
 
 int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_JOURNAL = 256, OPT_DMESG, OPT_KB, OPT_NO_CHECKS, OPT_CHOPPED };
+	enum { OPT_JOURNAL = 256, OPT_DMESG, OPT_KB, OPT_NO_CHECKS, OPT_CHOPPED, OPT_LOCALE_DIR };
 	static const struct option longopts[] = {
 		{ "journal", no_argument, NULL, OPT_JOURNAL },
 		{ "dmesg", no_argument, NULL, OPT_DMESG },
 		{ "kb", required_argument, NULL, OPT_KB },
 		{ "no-checks", no_argument, NULL, OPT_NO_CHECKS },
 		{ "chopped", no_argument, NULL, OPT_CHOPPED },
+		{ "locale-dir", required_argument, NULL, OPT_LOCALE_DIR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -683,7 +699,8 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	bool journal = false, dmesg = false, checks = true, verbose = false, json = false;
 	bool chopped = false;
-	const char *kb_path = NULL, *file = NULL;
+	const char *kb_path = NULL, *file = NULL, *locale_dir = NULL;
+	char *sysroot_locale = NULL;
 	struct vfd_explain *ex = NULL;
 	struct vfd_host *host = NULL;
 	struct vfd_kb *kb = NULL;
@@ -705,6 +722,9 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_CHOPPED:
 			chopped = true;
+			break;
+		case OPT_LOCALE_DIR:
+			locale_dir = optarg;
 			break;
 		case OPT_NO_CHECKS:
 			checks = false;
@@ -755,6 +775,14 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	vfd_explain_set_chopped(ex, chopped);
+	/* the catalogues of the host explained: under --sysroot, its own */
+	if (!locale_dir && ctx->sysroot &&
+	    asprintf(&sysroot_locale, "%s/usr/share/locale", ctx->sysroot) < 0)
+		sysroot_locale = NULL;
+	if (vfd_explain_set_locale_dir(ex, locale_dir ? locale_dir : sysroot_locale) < 0) {
+		warnx_("out of memory");
+		goto out;
+	}
 	if (journal) {
 		r = feed_journal(ex);
 	} else if (dmesg) {
@@ -805,7 +833,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 
 			if (p->entry->harmless && !verbose)
 				continue;
-			print_problem(p, checks && !p->entry->harmless, color);
+			print_problem(ex, i, checks && !p->entry->harmless, color);
 		}
 		for (size_t i = 0; i < vfd_explain_unknown_count(ex); i++) {
 			const struct vfd_unknown *u = vfd_explain_unknown(ex, i);
@@ -845,6 +873,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 	/* lines not understood, or not fully examined, are no all-clear either */
 	rc = problems || dropped || unknown || incomplete ? EXIT_WARN : EXIT_CLEAN;
 out:
+	free(sysroot_locale);
 	vfd_host_free(host);
 	vfd_explain_free(ex);
 	/*

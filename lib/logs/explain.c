@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "explain-translated.h"
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
@@ -43,6 +44,23 @@ struct vfd_explain {
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
 	bool chopped;			/* lines may have lost their end (vfd_explain_set_chopped) */
+
+	/* translated messages (explain-translated.c), loaded on the first line that needs them */
+	char *locale_dir;
+	const struct vfd_translated *translated;	/* shared by the process */
+	bool translated_loaded;
+	struct vfd_translation english;
+	const char *given;		/* the line as given, where ex->paste holds its English */
+	size_t given_len;
+	uint64_t given_lineno;		/* ... for the line of this number */
+	/* the problems whose first line was a translation: beside them, so that
+	   struct vfd_problem, indexed on every line, keeps its size */
+	struct translated_note {
+		size_t problem;
+		char *english;
+		const char *language;
+	} *notes;
+	size_t n_notes, notes_cap;
 };
 
 struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
@@ -83,6 +101,11 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->problems[i].line);
 		free(ex->keys[i]);
 	}
+	for (size_t i = 0; i < ex->n_notes; i++)
+		free(ex->notes[i].english);
+	free(ex->notes);
+	free(ex->locale_dir);
+	free(ex->english.line);
 	free(ex->paste);
 	free(ex->problems);
 	free(ex->keys);
@@ -316,9 +339,99 @@ static inline bool has_dots(const char *s, size_t len)
 }
 
 /*
+ * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
+ * may be a translation (a byte over 0x7f that is not typographic
+ * punctuation: the languages libvirt is translated into have them): read back into English by the installed
+ * catalogues, loaded here the first time, and that English line matched.
+ * Where the English line is read, or no entry read the line, it takes the
+ * place of the line read back from a copy (ex->paste), @m is its reading,
+ * and ex->given names the line as given (@line); else @read_as is returned,
+ * @m untouched. The typographic quotes of a translation are its own: the
+ * line as given is tried first, then as read back.
+ */
+static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
+			   struct vfd_kb_match *m, int read_as)
+{
+	struct vfd_kb_match tm;
+	bool high = false;
+	int r;
+
+	/* not for typographic quotes, dashes or an ellipsis alone: read back, those are ASCII */
+	for (size_t i = 0; i < ex->paste_len && !high; i++)
+		high = (unsigned char)ex->paste[i] >= 0x80;
+	if (!high)
+		return read_as;
+	if (!ex->translated_loaded) {
+		ex->translated_loaded = true;
+		r = vfd_translated_shared(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
+					  "libvirt", &ex->translated);
+		if (r < 0)
+			return r;
+	}
+	r = vfd_translated_read(ex->translated, line, len, &ex->english);
+	if (r == 0 && (ex->paste_len != len || memcmp(ex->paste, line, len) != 0))
+		r = vfd_translated_read(ex->translated, ex->paste, ex->paste_len, &ex->english);
+	if (r <= 0)
+		return r < 0 ? r : read_as;
+	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
+	if (r == 0 && has_dots(ex->english.line, ex->english.len))
+		r = read_ascii_cut(ex, ex->english.line, ex->english.len, &tm);
+	/* the English line's reading where it has one: the line as the program meant it */
+	if (r < 0 || (read_as > 0 && r == 0))
+		return r < 0 ? r : read_as;
+	if (ex->english.len > ex->paste_cap) {
+		char *np = realloc(ex->paste, ex->english.len);
+
+		if (!np)
+			return -ENOMEM;
+		ex->paste = np;
+		ex->paste_cap = ex->english.len;
+	}
+	memcpy(ex->paste, ex->english.line, ex->english.len);
+	ex->paste_len = ex->english.len;
+	ex->given = line;
+	ex->given_len = len;
+	ex->given_lineno = ex->lines;
+	*m = tm;
+	return r;
+}
+
+/* the new problem ex->n, of a line read as a translation: its English and language noted */
+static int store_translated(struct vfd_explain *ex)
+{
+	size_t el = ex->english.end - ex->english.start;
+	struct translated_note *n;
+
+	if (array_reserve((void **)&ex->notes, &ex->notes_cap, ex->n_notes, sizeof(*ex->notes),
+			  8) < 0)
+		return -ENOMEM;
+	n = &ex->notes[ex->n_notes];
+	n->english = strndup(ex->english.line + ex->english.start, el < LINE_KEEP ? el : LINE_KEEP);
+	if (!n->english)
+		return -ENOMEM;
+	n->problem = ex->n;
+	n->language = ex->english.language;
+	ex->n_notes++;
+	return 0;
+}
+
+const char *vfd_explain_translated(const struct vfd_explain *ex, size_t index,
+				   const char **language)
+{
+	for (size_t i = 0; ex && i < ex->n_notes; i++)
+		if (ex->notes[i].problem == index) {
+			*language = ex->notes[i].language;
+			return ex->notes[i].english;
+		}
+	*language = NULL;
+	return NULL;
+}
+
+/*
  * a line that may be a copy (paste_suspect): read back as printed into
  * ex->paste (@line and @len then name it), and matched; where it holds an
- * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h).
+ * ellipsis, systemd may have cut it to the terminal's width (kb-cut.h); or
+ * it is a translation, and ex->paste holds its English (read_translated()).
  * Out of line: most lines of a log never come here.
  */
 static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, const char *line,
@@ -341,7 +454,25 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
 	else if (r == 0 && has_dots(ex->paste, ex->paste_len))
 		r = read_ascii_cut(ex, ex->paste, ex->paste_len, m);
+	/*
+	 * or a message in the user's language: read in English, where no entry
+	 * reads it or only a family does (a family reads any message of a
+	 * libvirt function, in any language: its own entry says more)
+	 */
+	if (r == 0 || (r > 0 && m->entry->family))
+		r = read_translated(ex, line, len, m, r);
 	return r;
+}
+
+int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)
+{
+	char *d = dir ? strdup(dir) : NULL;
+
+	if (dir && !d)
+		return -ENOMEM;
+	free(ex->locale_dir);
+	ex->locale_dir = d;
+	return 0;
 }
 
 int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
@@ -440,8 +571,20 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	p->entry = m.entry;
 	p->kind = kind;
 	p->match = m;
+	/* the line as the log has it; a translation also as the English it was read as */
+	if (ex->given_lineno == ex->lines) {
+		if (store_translated(ex) < 0) {
+			free(key);
+			return -ENOMEM;
+		}
+		line = ex->given;
+		len = ex->given_len;
+	}
 	p->line = strndup(line, len < LINE_KEEP ? len : LINE_KEEP);
 	if (!p->line) {
+		/* no problem ex->n after all: nor its note */
+		if (ex->given_lineno == ex->lines)
+			free(ex->notes[--ex->n_notes].english);
 		free(key);
 		return -ENOMEM;
 	}

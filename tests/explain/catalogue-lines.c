@@ -502,8 +502,21 @@ static size_t slot_conversions(const char *fmt, size_t i, bool *with_domain)
  * The message as a log shows it (in @line) and, in @pattern, a knowledge base
  * pattern for it: the dev_* prefix dropped, values as placeholders.
  */
+static void add_arg(struct instance_args *args, const char *text)
+{
+	if (args && args->n < INSTANCE_ARGS_MAX)
+		snprintf(args->v[args->n++], sizeof(args->v[0]), "%s", text);
+}
+
 void instantiate(const char *fmt, const char *file, const char *function, size_t variant,
 		 char *line, size_t lsize, char *pattern, size_t psize)
+{
+	instantiate_args(fmt, file, function, variant, line, lsize, pattern, psize, NULL);
+}
+
+void instantiate_args(const char *fmt, const char *file, const char *function, size_t variant,
+		      char *line, size_t lsize, char *pattern, size_t psize,
+		      struct instance_args *args)
 {
 	size_t ln = 0, pn = 0, index = 0, values = 0;
 	bool dev_prefix = strncmp(fmt, "%s %s: ", 7) == 0, cut = false;
@@ -518,6 +531,11 @@ void instantiate(const char *fmt, const char *file, const char *function, size_t
 		if (slot_len) {
 			ln += (size_t)snprintf(line + ln, lsize - ln, "%s",
 					       domain ? "0000:01:00.0" : "01:00.0");
+			if (domain)
+				add_arg(args, "0000");
+			add_arg(args, "01");
+			add_arg(args, "00");
+			add_arg(args, "0");
 			if (++values <= VFD_KB_MAX_VALUES && !cut)
 				pn += (size_t)snprintf(pattern + pn, psize - pn, "%%slot%%");
 			i += slot_len;
@@ -534,6 +552,8 @@ void instantiate(const char *fmt, const char *file, const char *function, size_t
 		c = parse_conv(fmt, i);
 		p = sample(fmt, &c, index, file, function, variant);
 		ln += (size_t)snprintf(line + ln, lsize - ln, "%s", p.text);
+		if (c.spec != '%')
+			add_arg(args, p.text);
 		if (!(dev_prefix && i < 7) && !cut) {
 			switch (p.kind) {
 			case S_SLOT: ph = "%slot%"; break;

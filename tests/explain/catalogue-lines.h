@@ -48,6 +48,16 @@ const char *const *prefixes_of(const char *program, const char *level, const cha
  */
 void instantiate(const char *fmt, const char *file, const char *function, size_t variant,
 		 char *line, size_t lsize, char *pattern, size_t psize);
+/* the text each argument of a format was given by instantiate_args(), in order */
+#define INSTANCE_ARGS_MAX 16
+struct instance_args {
+	size_t n;
+	char v[INSTANCE_ARGS_MAX][128];
+};
+/* instantiate(), and the text of each argument into @args (NULL: not kept) */
+void instantiate_args(const char *fmt, const char *file, const char *function, size_t variant,
+		      char *line, size_t lsize, char *pattern, size_t psize,
+		      struct instance_args *args);
 /* how many variants of @fmt to try: one per resource name where it names one */
 size_t variants_of(const char *fmt);
 /*

@@ -332,6 +332,37 @@ if command -v jq >/dev/null; then
 		sed 's/^/# /' "$tmp/out"
 	fi
 fi
+# a translated libvirt error, with a catalogue msgfmt builds from the test
+# translations of tests/explain/l10n/de.po (--locale-dir)
+if command -v msgfmt >/dev/null; then
+	mkdir -p "$tmp/locale/de/LC_MESSAGES"
+	msgfmt -o "$tmp/locale/de/LC_MESSAGES/libvirt.mo" "$here/l10n/de.po"
+	printf '%s\n' 'Fehler: Die verlangte Aktion ist nicht zulässig: PCI-Gerät 0000:02:00.0 lässt sich keinem Gast zuteilen' >"$tmp/de.log"
+	"$vd" explain --no-checks --locale-dir "$tmp/locale" "$tmp/de.log" >"$tmp/out" 2>&1
+	has "explain --locale-dir reads a translated libvirt error" "^libvirt.not-assignable"
+	has "explain shows the English it read the line as" \
+		"read as the translation (de) of: Requested operation is not valid: PCI device 0000:02:00.0 is not assignable"
+	"$vd" explain --no-checks --locale-dir "$tmp/nowhere" "$tmp/de.log" >"$tmp/out" 2>&1
+	lacks "explain without catalogues reads no translation" "read as the translation"
+	# under --sysroot, the sysroot's catalogues
+	mkdir -p "$tmp/sroot/sys" "$tmp/sroot/usr/share"
+	cp -r "$tmp/locale" "$tmp/sroot/usr/share/locale"
+	"$vd" --sysroot "$tmp/sroot" explain --no-checks "$tmp/de.log" >"$tmp/out" 2>&1
+	has "explain --sysroot reads the sysroot's catalogues" "read as the translation (de)"
+	if command -v jq >/dev/null; then
+		"$vd" explain --no-checks -J --locale-dir "$tmp/locale" "$tmp/de.log" >"$tmp/json"
+		if [ "$(jq -r '.problems[0].translated.language' "$tmp/json")" = de ] &&
+		   [ "$(jq -r '.problems[0].translated.english' "$tmp/json")" = \
+		     "Requested operation is not valid: PCI device 0000:02:00.0 is not assignable" ]; then
+			ok "explain -J names the translation's language and English"
+		else
+			not_ok "explain -J names the translation's language and English"
+			sed 's/^/# /' "$tmp/json" | head -20
+		fi
+	fi
+else
+	skip "explain --locale-dir (msgfmt not installed: gettext)"
+fi
 status 2 "watch takes no arguments" "$vd" --sysroot "$tmp/root" watch extra
 status 2 "watch in a sysroot without a log" "$vd" --sysroot "$tmp" watch
 one_line "watch missing log error" "cannot read the kernel log"

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reading a translated message back into English: the message catalogues a
+ * program's translations install (libvirt's libvirt.mo under
+ * LOCALEDIR/LANG/LC_MESSAGES/), read in reverse. Each translation becomes a
+ * matcher whose printf conversions capture values; a line that holds one is
+ * rewritten with the English message in its place, its values where the
+ * English message has them. Nothing here is in the project: only what the
+ * host has installed is read, at run time.
+ */
+#ifndef VFD_EXPLAIN_TRANSLATED_H
+#define VFD_EXPLAIN_TRANSLATED_H
+#include <stddef.h>
+
+struct vfd_translated;
+
+/*
+ * vfd_translated_load - every DIR/LANG/LC_MESSAGES/@domain.mo under @dir
+ * A missing @dir, or catalogues that cannot be read or are malformed, give
+ * fewer (or no) catalogues, not an error: a host without translations reads
+ * no translated line.
+ * Returns: 0, or -ENOMEM.
+ */
+int vfd_translated_load(const char *dir, const char *domain, struct vfd_translated **out);
+/*
+ * vfd_translated_shared - vfd_translated_load(), once per process for each
+ * @dir and @domain: the result is kept to the end (explain objects made one
+ * per line, as the tests make them, load nothing again); never freed by
+ * the caller. Returns: 0, or -ENOMEM (*@out NULL).
+ */
+int vfd_translated_shared(const char *dir, const char *domain,
+			  const struct vfd_translated **out);
+/*
+ * vfd_translated_parse - the catalogue in @len bytes at @buf (which must
+ * outlive the result) alone, as language @lang: for tests and fuzzing
+ * Returns: 0, -EBADMSG or -EFBIG (mo_catalogue_parse()), or -ENOMEM.
+ */
+int vfd_translated_parse(const void *buf, size_t len, const char *lang,
+			 struct vfd_translated **out);
+void vfd_translated_free(struct vfd_translated *t);
+/* catalogues loaded, catalogues refused, and translations kept as matchers */
+void vfd_translated_stats(const struct vfd_translated *t, size_t *catalogues, size_t *refused,
+			  size_t *matchers);
+
+/* a line read back: the caller's buffer, grown as needed (free line) */
+struct vfd_translation {
+	char *line;		/* the line with its message in English */
+	size_t len, cap;
+	size_t start, end;	/* the English message within line */
+	const char *language;	/* the catalogue's directory name ("de", "pt_BR") */
+};
+
+/*
+ * vfd_translated_read - the translated message the end of @line holds (the
+ * one that explains most of it: a wrapper such as "internal error: %s" with
+ * its inner message translated in turn), as English into @out
+ * Returns: 1 read, 0 no translation found, -ENOMEM.
+ */
+int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t len,
+			struct vfd_translation *out);
+
+#endif
