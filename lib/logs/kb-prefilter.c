@@ -141,6 +141,7 @@ void kb_prefilter_free(struct kb_prefilter *pf)
 	free(pf->freq);
 	free(pf->held);
 	free(pf->window_count);
+	free(pf->pending);
 	free(pf->by_tri_start);
 	free(pf->by_tri);
 	layout_free(&pf->lay);
