@@ -52,12 +52,24 @@ uint64_t kb_cache_hash(const unsigned char *key, size_t len, uint8_t tag)
 	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ ((uint64_t)len << 8 | tag);
 	size_t i = 0;
 
-	for (; i + 8 <= len; i += 8) {
+	/* two words a turn of the loop (the same hash: its steps were a third of it) */
+	for (; i + 16 <= len; i += 16) {
+		uint64_t x, y;
+
+		memcpy(&x, key + i, 8);
+		memcpy(&y, key + i + 8, 8);
+		h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
+		h ^= h >> 29;
+		h = (h ^ y) * UINT64_C(0xbf58476d1ce4e5b9);
+		h ^= h >> 29;
+	}
+	if (i + 8 <= len) {
 		uint64_t x;
 
 		memcpy(&x, key + i, 8);
 		h = (h ^ x) * UINT64_C(0xbf58476d1ce4e5b9);
 		h ^= h >> 29;
+		i += 8;
 	}
 	if (i < len) {
 		uint64_t x = 0;
