@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The prefilter's own state, shared by its files: kb-prefilter.c (the words,
- * the layout of primaries and gates, the scan of a line) and kb-sample.c
- * (the sample of the log's first lines that chooses them again).
+ * The prefilter's own state, shared by its files: kb-prefilter-add.c (the
+ * words as they are added), kb-prefilter.c (the layout of primaries and
+ * gates, the scan of a line) and kb-sample.c (the sample of the log's first
+ * lines that chooses them again).
  */
 #ifndef VFD_KB_PREFILTER_INT_H
 #define VFD_KB_PREFILTER_INT_H
