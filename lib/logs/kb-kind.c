@@ -37,6 +37,7 @@ struct kind_word {
 	bool prefix;		/* ended in '*': a word may go on after it */
 	unsigned int row;	/* the row: lower wins */
 	const char *kind;	/* one of vfd_kb_kinds */
+	uint32_t bit;		/* its bit (kind_bit()) */
 	uint32_t kept_by;	/* bit i: a family of vfd_kb_kinds[i] keeps its own kind
 				   against this word (the row's third column) */
 };
@@ -128,6 +129,7 @@ static int table_read(const char *p, const char *end)
 			kw->text = table.text + used;
 			kw->row = row;
 			kw->kind = kind;
+			kw->bit = kind_bit(kind);
 			kw->kept_by = kept_by;
 			if (strcmp(kind, "rom") == 0 && !table.object_row)
 				table.object_row = row;
@@ -286,7 +288,10 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 		for (size_t j = table.first_start[c]; j < table.first_start[c + 1]; j++) {
 			const struct kind_word *w = &table.words[table.by_first[j]];
 
-			if (!own && strcmp(w->kind, entry->kind) == 0 && word_at(w, msg + i, len - i))
+			/* its kind the entry's: by their bits (a strcmp() a word was a
+			   fiftieth of a boot log), by name only for a kind with none */
+			if (!own && w->bit == own_bit &&
+			    (own_bit || strcmp(w->kind, entry->kind) == 0) && word_at(w, msg + i, len - i))
 				own = true;
 			/* a word this family's kind keeps its own against is no word here */
 			if ((best && w->row >= best->row) || (w->kept_by & own_bit))

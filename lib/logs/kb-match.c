@@ -458,8 +458,11 @@ static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const cha
 		return 0;
 	}
 	p = &kb->patterns[r->pattern - 1];
-	for (size_t k = 0; k < CAP_N; k++)
+	/* only the captures fill_match() reads: the pattern's values and the match's */
+	for (size_t k = 0; k < 2 * (size_t)p->n_values; k++)
 		cap[k] = (uint16_t)(r->cap[k] + base);
+	cap[CAP_START] = (uint16_t)(r->cap[CAP_START] + base);
+	cap[CAP_START + 1] = (uint16_t)(r->cap[CAP_START + 1] + base);
 	fill_match(kb, p, cap, text, m, 0, NULL, r, base);
 	return 1;
 }

@@ -247,6 +247,16 @@ static const unsigned char lower_of[256] = { LOW64(0), LOW64(64), LOW64(128), LO
 static const bool literal_end[256] = { ['\0'] = true, ['%'] = true, [' '] = true, ['\t'] = true };
 
 /*
+ * lower_of[] but 0 for literal_end's bytes: count_pattern's loop over a
+ * literal run reads each byte once (one table, one test a byte)
+ */
+#define LIT1(c)		((c) == '\0' || (c) == '%' || (c) == ' ' || (c) == '\t' ? 0 : LOW1(c))
+#define LIT4(c)		LIT1(c), LIT1((c) + 1), LIT1((c) + 2), LIT1((c) + 3)
+#define LIT16(c)	LIT4(c), LIT4((c) + 4), LIT4((c) + 8), LIT4((c) + 12)
+#define LIT64(c)	LIT16(c), LIT16((c) + 16), LIT16((c) + 32), LIT16((c) + 48)
+static const unsigned char literal_lower[256] = { LIT64(0), LIT64(64), LIT64(128), LIT64(192) };
+
+/*
  * the literal characters of @text from *@i up to the next '%', blank, tab
  * or its end: one I_CHAR each (counted only, without a program buffer),
  * appended lower-cased to the word being read (@word, @wlen)
@@ -308,6 +318,132 @@ static const struct kb_placeholder *placeholder_at(const char *name, const char 
 	return &kb_placeholders[k];
 }
 
+/* the last steps of both passes: where a try may start, the check of the words */
+static int finish_pattern(struct kb_pattern *p, struct vfd_parse_error *err, unsigned int line)
+{
+	p->stamp_try = p->stamp_match = kb_stamp_pattern_may_start(p);
+	if (p->longest < KEYWORD_MIN) {
+		vfd_parse_error_set(err, line, "pattern needs a literal word of at least %d characters "
+			  "(the prefilter looks for it)", KEYWORD_MIN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * the placeholder whose '%' is at text[@i], checked as both passes check it
+ * (@first: it starts the pattern); NULL with @err filled. Inlined: a call a
+ * placeholder cost 1.5M instructions of a large knowledge base's start-up
+ */
+static inline __attribute__((always_inline)) const struct kb_placeholder *
+placeholder_checked(const struct kb_pattern *p, const char *text, size_t i, size_t len, bool first,
+		    size_t *nlen, struct vfd_parse_error *err, unsigned int line)
+{
+	const struct kb_placeholder *ph = placeholder_at(text + i + 1, text + len, nlen);
+
+	if (!ph)
+		vfd_parse_error_set(err, line, "unknown placeholder in pattern at '%.20s' "
+				    "(expected %%slot%%, %%group%%, %%errno%%, %%bar%%, "
+				    "%%process%%, %%path%%, %%num%%, %%word%% or %%any%%)", text + i);
+	else if (p->n_values == VFD_KB_MAX_VALUES)
+		vfd_parse_error_set(err, line, "more than %d placeholders in one pattern",
+				    VFD_KB_MAX_VALUES);
+	else if (first && ph->type == VFD_KB_ANY)
+		vfd_parse_error_set(err, line, "a pattern cannot start with %%any%%");
+	else
+		return ph;
+	return NULL;
+}
+
+/*
+ * kb_pattern_compile() without a program buffer (at load time, for every
+ * pattern): the same checks, words, lead and count of instructions, found
+ * token by token (a literal run, a run of blanks, a placeholder, "%%"), not
+ * byte by byte with a count of each instruction (the walk was a third of a
+ * large knowledge base's start-up). kb_pattern_load() builds the program
+ * with the full compiler and fails where the counts differ.
+ */
+static int count_pattern(struct kb_pattern *p, const char *text, char *words,
+			 struct vfd_parse_error *err, unsigned int line)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t len = strlen(text), i = 0, wlen = 0, n = 1;	/* I_SAVE CAP_START */
+	char *word = words;
+	uint64_t seen = 0;
+	bool last_alnum = false;
+
+	if (len == 0 || len > PATTERN_MAX) {
+		vfd_parse_error_set(err, line, "pattern is empty or longer than %d characters", PATTERN_MAX);
+		return -EINVAL;
+	}
+	while (i < len) {
+		unsigned char c = t[i];
+		size_t from = i, nlen = 0;
+		const struct kb_placeholder *ph;
+
+		if (literal_lower[c]) {
+			const unsigned char *at = t + i;
+			char *to = word + wlen;
+			unsigned char l;
+
+			/* I_NOTPREV before a leading letter or digit, an I_CHAR a byte */
+			n += from == 0 && in_class(C_ALNUM, c);
+			while ((l = literal_lower[*at]) != 0) {
+				*to++ = (char)l;
+				at++;
+			}
+			i = (size_t)(at - t);
+			wlen = (size_t)(to - word);
+			n += i - from;
+			p->literal_chars = (uint16_t)(p->literal_chars + (i - from));
+			if (from == 0) {
+				p->lead_len = (uint8_t)(wlen < sizeof(p->lead) ? wlen : sizeof(p->lead));
+				memcpy(p->lead, words, p->lead_len);
+			}
+			last_alnum = in_class(C_ALNUM, (unsigned char)word[wlen - 1]);
+			continue;
+		}
+		if (c == '%' && t[i + 1] == '%') {
+			/* one I_CHAR; the word goes on */
+			word[wlen++] = '%';
+			n++;
+			p->literal_chars++;
+			i += 2;
+			last_alnum = false;
+			continue;
+		}
+		keep_word(p, words, &seen, wlen);
+		word = words + p->keyword_len;
+		wlen = 0;
+		last_alnum = false;
+		if (c != '%') {
+			/* blanks: I_CLASS and I_SPLIT */
+			while (t[i] == ' ' || t[i] == '\t')
+				i++;
+			n += 2;
+			continue;
+		}
+		ph = placeholder_checked(p, text, i, len, from == 0, &nlen, err, line);
+		if (!ph)
+			return -EINVAL;
+		/* I_NOTPREV where it leads, I_SAVE, its program, I_SAVE */
+		p->n_prog = (uint32_t)(n + (from == 0) + 1);
+		if (ph->type == VFD_KB_SLOT)
+			emit_slot(p);
+		else if (ph->type == VFD_KB_ERRNO)
+			emit_errno(p);
+		else
+			emit_run(p, ph->cls);
+		n = p->n_prog + 1;
+		p->types[p->n_values++] = ph->type;
+		i += nlen + 2;
+	}
+	keep_word(p, words, &seen, wlen);
+	/* I_NOTNEXT after a trailing letter or digit, I_SAVE, I_MATCH */
+	p->n_prog = (uint32_t)(n + last_alnum + 2);
+	return finish_pattern(p, err, line);
+}
+
 /*
  * Compile @text into @p. Literal characters match themselves (ASCII case
  * ignored), a run of blanks matches one or more blanks, %name% is a
@@ -316,6 +452,8 @@ static const struct kb_placeholder *placeholder_at(const char *name, const char 
 int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
 		       struct vfd_parse_error *err, unsigned int line)
 {
+	if (!p->prog)
+		return count_pattern(p, text, words, err, line);
 	size_t len = strlen(text);
 	/* the word being read: written where keep_word() keeps it */
 	char *word = words;
@@ -337,23 +475,11 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
 			i++;
 		} else if (c == '%') {
 			size_t nlen = 0;
-			const struct kb_placeholder *ph = placeholder_at(text + i + 1, text + len, &nlen);
-			if (!ph) {
-				vfd_parse_error_set(err, line, "unknown placeholder in pattern at '%.20s' "
-					  "(expected %%slot%%, %%group%%, %%errno%%, %%bar%%, "
-					  "%%process%%, %%path%%, %%num%%, %%word%% or %%any%%)",
-					  text + i);
+			const struct kb_placeholder *ph =
+				placeholder_checked(p, text, i, len, first, &nlen, err, line);
+
+			if (!ph)
 				return -EINVAL;
-			}
-			if (p->n_values == VFD_KB_MAX_VALUES) {
-				vfd_parse_error_set(err, line, "more than %d placeholders in one pattern",
-					  VFD_KB_MAX_VALUES);
-				return -EINVAL;
-			}
-			if (first && ph->type == VFD_KB_ANY) {
-				vfd_parse_error_set(err, line, "a pattern cannot start with %%any%%");
-				return -EINVAL;
-			}
 			keep_word(p, words, &seen, wlen);
 			word = words + p->keyword_len;
 			wlen = 0;
@@ -435,13 +561,7 @@ int kb_pattern_compile(struct kb_pattern *p, const char *text, char *words,
 		memset(starts, 0, 4 * sizeof(*starts));
 		first_set(p, 0, starts);
 	}
-	p->stamp_try = p->stamp_match = kb_stamp_pattern_may_start(p);
-	if (p->longest < KEYWORD_MIN) {
-		vfd_parse_error_set(err, line, "pattern needs a literal word of at least %d characters "
-			  "(the prefilter looks for it)", KEYWORD_MIN);
-		return -EINVAL;
-	}
-	return 0;
+	return finish_pattern(p, err, line);
 }
 
 /*

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The prefilter's own state, shared by its files: kb-prefilter.c (the words,
- * the layout of primaries and gates, the scan of a line) and kb-sample.c
- * (the sample of the log's first lines that chooses them again).
+ * The prefilter's own state, shared by its files: kb-prefilter-add.c (the
+ * words as they are added), kb-prefilter.c (the layout of primaries and
+ * gates, the scan of a line) and kb-sample.c (the sample of the log's first
+ * lines that chooses them again).
  */
 #ifndef VFD_KB_PREFILTER_INT_H
 #define VFD_KB_PREFILTER_INT_H
@@ -28,6 +29,7 @@
 #define SAMPLE_EVERY	16		/* the primaries are chosen again after a sample */
 #define SAMPLE_LINES	512		/* ... of this many lines, one in SAMPLE_EVERY */
 #define WINDOW_BITS	16		/* the sample's windows: 2^16 hashed counts */
+#define PENDING_MAX	(1u << 20)	/* the sampled lines kept to count later: bytes */
 
 /*
  * a gate word that keeps a window: the word, where the window starts in it,
@@ -165,6 +167,14 @@ struct kb_prefilter {
 	uint32_t *by_tri_start, *by_tri;
 	size_t runs;
 	bool sampled;
+	/*
+	 * the sampled lines not counted yet (each its length, 4 bytes, then its
+	 * bytes): counted only once the sample is complete, so that a log of
+	 * fewer lines never pays for a sample it will not use (kb-sample.c)
+	 */
+	unsigned char *pending;
+	size_t pending_len, pending_cap;
+	size_t n_counted;		/* the sampled lines counted so far */
 
 	/* scratch of a run */
 	/*

@@ -99,7 +99,7 @@ static inline bool printk_stamp(const unsigned char *s, size_t len)
 #endif
 }
 
-size_t kb_stamp_len(const unsigned char *s, size_t len)
+size_t kb_stamp_len_slow(const unsigned char *s, size_t len)
 {
 	size_t i = 1, d;
 
