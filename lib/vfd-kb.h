@@ -154,6 +154,14 @@ struct vfd_kb_match {
 	/* the cut was the line's end, with no mark (vfd_explain_set_chopped()):
 	   the pattern matched the line as the start of the message only */
 	bool chopped;
+	/*
+	 * internal (kb-match.c): the kind of cause kept with the cache's
+	 * reading of @kind_line[0..kind_len), for kb_match_kind() on that line
+	 * (NULL: none kept)
+	 */
+	const char *kind;
+	const char *kind_line;
+	size_t kind_len;
 };
 
 /*

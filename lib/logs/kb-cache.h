@@ -33,7 +33,9 @@
 
 /* what vfd_kb_match() needs to give a line's reading again */
 struct kb_reading {
-	uint32_t pattern;		/* the pattern that won + 1; 0: no entry matched */
+	uint32_t pattern : 24;		/* the pattern that won + 1; 0: no entry matched */
+	/* its kind of cause (kb_match_kind()): vfd_kb_kinds[kind - 1]; 0: not kept */
+	uint32_t kind : 8;
 	uint16_t cap[CAP_N];		/* its captures, from the start of the key */
 	union {
 		/*

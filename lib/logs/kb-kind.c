@@ -329,6 +329,9 @@ const char *kb_match_kind(const struct vfd_kb_match *m, const char *line, size_t
 
 	if (!e)
 		return NULL;
+	/* kept with the cache's reading of this line (kb-match.c) */
+	if (m->kind && m->kind_line == line && m->kind_len == len)
+		return m->kind;
 	if (e->broad)
 		return vfd_kb_kind_of(e, line, len);
 	if (e->family || e->wrapper || e->harmless || !line || m->start > len)

@@ -446,9 +446,18 @@ static uint8_t cache_key(const struct vfd_kb *kb, const unsigned char *line, siz
 	return *base > 0;
 }
 
+/* @kind's number in the cache's reading: its place in vfd_kb_kinds + 1; 0: none */
+static uint32_t kind_number(const char *kind)
+{
+	for (uint32_t i = 0; kind && vfd_kb_kinds[i] && i < 255; i++)
+		if (strcmp(vfd_kb_kinds[i], kind) == 0)
+			return i + 1;
+	return 0;
+}
+
 /* a line's reading from the cache: 1 or 0 as vfd_kb_match() */
 static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const char *text,
-		  size_t base, struct vfd_kb_match *m)
+		  size_t len, size_t base, struct vfd_kb_match *m)
 {
 	const struct kb_pattern *p;
 	uint16_t cap[CAP_N];
@@ -458,6 +467,11 @@ static int replay(const struct vfd_kb *kb, const struct kb_reading *r, const cha
 		return 0;
 	}
 	p = &kb->patterns[r->pattern - 1];
+	if (r->kind) {
+		m->kind = vfd_kb_kinds[r->kind - 1];
+		m->kind_line = text;
+		m->kind_len = len;
+	}
 	/* only the captures fill_match() reads: the pattern's values and the match's */
 	for (size_t k = 0; k < 2 * (size_t)p->n_values; k++)
 		cap[k] = (uint16_t)(r->cap[k] + base);
@@ -507,7 +521,11 @@ static void remember(struct vfd_kb *kb, size_t n_cands, const struct kb_pattern 
 	if (base && kb->steps <= other_stamp)
 		return;
 	if (best) {
-		r.pattern = (uint32_t)(best - kb->patterns) + 1;
+		/* the pattern's number + 1 takes 24 bits: a larger one is not kept */
+		if ((size_t)(best - kb->patterns) + 1 >= (size_t)1 << 24)
+			return;
+		r.pattern = ((uint32_t)(best - kb->patterns) + 1) & 0xffffffu;
+		r.kind = kind_number(m->kind);
 		/* its values' captures and the message's start and end */
 		for (size_t k = 0; k < CAP_N; k++) {
 			if (k >= 2u * best->n_values && k < CAP_START)
@@ -556,6 +574,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	m->incomplete = false;
 	m->cut = false;
 	m->chopped = false;
+	m->kind = NULL;
 	if (!kb || (!text && len))
 		return -EINVAL;
 	if (len > MATCH_LINE_MAX) {
@@ -574,7 +593,7 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 		h = cached ? kb_cache_hash(line + base, len - base, tag) : 0;
 		r = cached ? kb_cache_get(kb->cache, h, line + base, len - base, tag) : NULL;
 		if (r)
-			return replay(kb, r, text, base, m);
+			return replay(kb, r, text, len, base, m);
 	}
 	n_cands = kb_prefilter_run(kb->prefilter, text, len, kb->cands);
 	most_specific_first(kb, n_cands);
@@ -627,6 +646,16 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	/* filled first: the reading kept notes what the fill found before the message */
 	if (best)
 		fill_match(kb, best, best_cap, text, m, 0, &found, NULL, 0);
+	/*
+	 * the kind kept with the reading: it reads the text after m->start
+	 * (its values lie there), or for a broad family the whole line, whose
+	 * stamp no kind word can start in (kb-stamp.c): the key's text alone
+	 */
+	if (cached && best) {
+		m->kind = kb_match_kind(m, text, len);
+		m->kind_line = text;
+		m->kind_len = len;
+	}
 	if (cached)
 		remember(kb, n_cands, best, best_cap, h, line + base, len - base, tag, base, m,
 			 &found);

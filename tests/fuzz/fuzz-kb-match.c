@@ -8,7 +8,9 @@
  * (kb-kind.c kb_match_kind reading the cause its values carry: kb-cause.c).
  * The matcher must stay linear: a slow unit fails with -timeout. The input
  * after several dmesg time stamps, read twice, must read the same from the
- * matcher's cache (lib/logs/kb-cache.c) as from a knowledge base without one.
+ * matcher's cache (lib/logs/kb-cache.c) as from a knowledge base without one,
+ * with the same kind, and the classifier's answers kept by the text after
+ * the stamp (explain-unknown-memo.c) must be its answers.
  * Each "..." of the input (the first four) is also taken as a place where
  * systemd may have cut the line (lib/logs/kb-cut.c): the reading's places
  * and values lie in the line, none of its values spans a cut.
@@ -24,6 +26,7 @@
 #include "kb-cut.h"
 #include "kb-internal.h"
 #include "explain-unknown.h"
+#include "explain-unknown-memo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,7 +46,31 @@ static bool same_match(const struct vfd_kb_match *a, const struct vfd_kb_match *
 	return true;
 }
 
-/* the input after each stamp, twice: the cache's reading and a fresh one */
+/* the classifier's answers as kept by the text after the stamp (explain-unknown-memo.c) */
+static bool same_class(const char *line, size_t len, uint64_t hints)
+{
+	static struct unknown_memo *memo;
+	struct vfd_unknown_class a, b;
+	bool ra = unknown_memo_classify(&memo, line, len, hints, &a);
+	bool rb = vfd_unknown_classify(line, len, hints, &b);
+
+	return ra == rb && (!ra || (a.problem == b.problem && strcmp(a.program, b.program) == 0 &&
+				    strcmp(a.subsystem, b.subsystem) == 0));
+}
+
+/* the same kind, where one was kept with the cache's reading (kb-match.c) */
+static bool same_kind(const struct vfd_kb_match *a, const struct vfd_kb_match *b,
+		      const char *line, size_t len)
+{
+	const char *ka = kb_match_kind(a, line, len), *kb_ = kb_match_kind(b, line, len);
+
+	return !ka == !kb_ && (!ka || strcmp(ka, kb_) == 0);
+}
+
+/*
+ * the input after each stamp, twice: the cache's reading and a fresh one,
+ * their kinds, and the classifier's answers kept and fresh
+ */
 static void cached_as_fresh(const char *p, size_t size)
 {
 	static const char *const stamps[] = { "[    1.000000] ", "[ 9050.256100] ", "" };
@@ -60,7 +87,9 @@ static void cached_as_fresh(const char *p, size_t size)
 			memcpy(line + n, p, size);
 			if (vfd_kb_match(kb, line, n + size, &a) !=
 				    vfd_kb_match(plain, line, n + size, &b) ||
-			    !same_match(&a, &b))
+			    !same_match(&a, &b) || !same_kind(&a, &b, line, n + size) ||
+			    !same_class(line, n + size, a.hints) ||
+			    !same_class(line, n + size, ~UINT64_C(0)))
 				abort();
 		}
 }
