@@ -343,8 +343,8 @@ static inline bool has_dots(const char *s, size_t len)
 
 /*
  * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
- * may be a translation (a byte over 0x7f that is not typographic
- * punctuation: the languages libvirt is translated into have them): read back into English by the installed
+ * may be a translation (a letter of a script other than ASCII's, which
+ * the languages libvirt is translated into have): read back into English by the installed
  * catalogues, loaded here the first time, and that English line matched.
  * Where the English line is read, or no entry read the line, it takes the
  * place of the line read back from a copy (ex->paste), @m is its reading,
@@ -356,13 +356,14 @@ static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 			   struct vfd_kb_match *m, int read_as)
 {
 	struct vfd_kb_match tm;
-	bool high = false;
 	int r;
 
-	/* not for typographic quotes, dashes or an ellipsis alone: read back, those are ASCII */
-	for (size_t i = 0; i < ex->paste_len && !high; i++)
-		high = (unsigned char)ex->paste[i] >= 0x80;
-	if (!high)
+	/*
+	 * only a line with a letter of another script: typographic quotes,
+	 * dashes and an ellipsis are ASCII once read back, and a symbol
+	 * (systemd's bullet in every status paste) would load every catalogue
+	 */
+	if (!paste_has_letter(ex->paste, ex->paste_len))
 		return read_as;
 	if (!ex->translated_loaded) {
 		ex->translated_loaded = true;

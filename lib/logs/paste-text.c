@@ -177,6 +177,47 @@ static void unwrap_backticks(const char *s, size_t *start, size_t *end)
 	*end = e;
 }
 
+/*
+ * a letter of the scripts messages are translated into: Latin with its
+ * accents, Greek, Cyrillic, Armenian, Hebrew, Arabic, Thai, Georgian,
+ * Hangul, kana and the CJK ideographs. The symbols around them (U+00A0 to
+ * U+00BF, the multiplication and division signs, U+2000 to U+2BFF:
+ * punctuation, arrows, box drawing, systemd's bullet) are not
+ */
+static bool is_script_letter(unsigned int cp)
+{
+	static const struct { unsigned int first, last; } letters[] = {
+		{ 0x00c0, 0x00d6 }, { 0x00d8, 0x00f6 }, { 0x00f8, 0x024f },
+		{ 0x0370, 0x052f }, { 0x0531, 0x058f }, { 0x0590, 0x06ff },
+		{ 0x0e00, 0x0e7f }, { 0x10a0, 0x11ff }, { 0x1e00, 0x1fff },
+		{ 0x3040, 0x30ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
+		{ 0xac00, 0xd7af },
+	};
+
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (cp >= letters[i].first && cp <= letters[i].last)
+			return true;
+	return false;
+}
+
+bool paste_has_letter(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int cp;
+	size_t n;
+
+	for (size_t i = 0; i < len; i++) {
+		if (u[i] < 0x80)
+			continue;
+		n = utf8_at(u + i, len - i, &cp);
+		if (n && is_script_letter(cp))
+			return true;
+		if (n)
+			i += n - 1;
+	}
+	return false;
+}
+
 size_t paste_restore(const char *s, size_t len, char *out)
 {
 	return paste_restore_marks(s, len, out, NULL, 0, NULL);

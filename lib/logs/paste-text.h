@@ -63,4 +63,11 @@ size_t paste_restore(const char *s, size_t len, char *out);
 size_t paste_restore_marks(const char *s, size_t len, char *out, size_t *marks, size_t max,
 			   size_t *n_marks);
 
+/*
+ * does @s hold a letter of a script other than ASCII's (UTF-8)? A line
+ * without one is no translation worth loading the catalogues for: symbols
+ * such as systemd's bullet or a box-drawing line are not words
+ */
+bool paste_has_letter(const char *s, size_t len);
+
 #endif

@@ -176,6 +176,31 @@ static void explain_reads_a_copy(void **state)
 	vfd_kb_free(kb);
 }
 
+/* the gate of the translated-message reader: letters of other scripts, not symbols */
+static void letters_of_other_scripts(void **state)
+{
+	static const char *const with[] = {
+		"Fehler: Angeforderte Operation ist nicht g\u00fcltig",
+		"\u043e\u0448\u0438\u0431\u043a\u0430: PCI",		/* Cyrillic */
+		"\u30a8\u30e9\u30fc: PCI \u30c7\u30d0\u30a4\u30b9",	/* kana */
+		"\u9519\u8bef", "\uc624\ub958", "\u00c9chec",
+	};
+	static const char *const without[] = {
+		"plain ASCII: Device or resource busy",
+		"\u25cf vfio-bind.service - Bind devices",	/* systemd's bullet */
+		"\u2514\u2500 01:00.0 \u2192 vfio-pci \u00b7 \u00a9 \u00d7 \u2122",
+		"\xc3", "\xe4\xb8", "\xc0\xa0 overlong", "\xe0\x80\x80",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
+		assert_true(paste_has_letter(with[i], strlen(with[i])));
+	for (size_t i = 0; i < sizeof(without) / sizeof(without[0]); i++)
+		assert_false(paste_has_letter(without[i], strlen(without[i])));
+	/* a letter cut at the end of the buffer is not read past it */
+	assert_false(paste_has_letter("\u00fc", 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +211,7 @@ int main(void)
 		cmocka_unit_test(markdown_inline_code),
 		cmocka_unit_test(suspect_at_every_offset),
 		cmocka_unit_test(explain_reads_a_copy),
+		cmocka_unit_test(letters_of_other_scripts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
