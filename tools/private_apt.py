@@ -3,8 +3,9 @@
 status, pointed at the machine's own Debian mirror, so that fetching packages of
 another release (trixie from a bookworm machine) neither reads nor changes the
 machine's apt state.  The mirror is read at run time and never written into the
-repository.  Used by tools/harvest-messages (deb-src lines) and
-tests/explain/heldout/sample-binaries (deb lines).
+repository.  Used by tools/harvest-messages (deb-src lines),
+tests/explain/heldout/sample-binaries (deb lines) and, for the mirror only,
+tests/vm/fetch-kernels.sh.
 """
 import glob
 import os
@@ -80,3 +81,14 @@ def update(aptdir, kind, suites, keyring_path=None):
     if r.returncode != 0:
         return 'apt-get update of the private %s lists failed' % kind
     return None
+
+
+if __name__ == '__main__':
+    # `python3 tools/private_apt.py mirror`: the mirror, for shell scripts
+    # (tests/vm/fetch-kernels.sh)
+    if sys.argv[1:] != ['mirror']:
+        sys.exit('usage: private_apt.py mirror')
+    found = mirror_uri()
+    if found:
+        print(found)
+    sys.exit(0 if found else 1)
