@@ -24,31 +24,10 @@ mkdir -p "$cache" "$kernels"
 
 log() { printf 'fetch-kernels: %s\n' "$*" >&2; }
 
-# The machine's own Debian mirror, e.g. http://host/debian. Read from the deb822 file
-# first, then the one-line format; we never hard-code a host name.
+# The machine's own Debian mirror, e.g. http://host/debian, as tools/private_apt.py
+# reads it (the deb822 file first, then the one-line format); never hard-coded.
 mirror_uri() {
-    local f uri=""
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -r "$f" ] || continue
-        # First URIs: of a stanza whose Suites name the plain release (not -security).
-        uri=$(awk '
-            /^[[:space:]]*$/ { if (u != "" && ok) { print u; exit } u=""; ok=0; next }
-            /^URIs:/   { u=$2 }
-            /^Suites:/ { for (i = 2; i <= NF; i++) if ($i !~ /-security$/ && $i !~ /-updates$/) ok=1 }
-            END { if (u != "" && ok) print u }' "$f" | head -n1)
-        [ -n "$uri" ] && break
-    done
-    if [ -z "$uri" ]; then
-        for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-            [ -r "$f" ] || continue
-            uri=$(awk '$1 == "deb" {
-                    for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { u=$i; s=$(i+1); break }
-                    if (s !~ /-security$/ && s !~ /-updates$/) { print u; exit } }' "$f")
-            [ -n "$uri" ] && break
-        done
-    fi
-    [ -n "$uri" ] || return 1
-    printf '%s\n' "${uri%/}"
+    python3 "$repo/tools/private_apt.py" mirror
 }
 
 # Unpack one .deb into kernels/<release>, check that it really holds a bootable image
