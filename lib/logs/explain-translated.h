@@ -10,12 +10,16 @@
  */
 #ifndef VFD_EXPLAIN_TRANSLATED_H
 #define VFD_EXPLAIN_TRANSLATED_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct vfd_translated;
 
 /*
- * vfd_translated_load - every DIR/LANG/LC_MESSAGES/@domain.mo under @dir
+ * vfd_translated_load - every DIR/LANG/LC_MESSAGES/@domain.mo under @dir;
+ * @domain NULL: each domain of explain-translated.c's table (libvirt,
+ * virt-manager), and of libc.mo strerror()'s texts, read where a line ends
+ * in one after ": "
  * A missing @dir, or catalogues that cannot be read or are malformed, give
  * fewer (or no) catalogues, not an error: a host without translations reads
  * no translated line.
@@ -53,10 +57,41 @@ struct vfd_translation {
 /*
  * vfd_translated_read - the translated message the end of @line holds (the
  * one that explains most of it: a wrapper such as "internal error: %s" with
- * its inner message translated in turn), as English into @out
+ * its inner message translated in turn), as English into @out; a strerror()
+ * text after its last ": " too, and that alone where the message is English
+ * (out->start, end: then the strerror() text)
  * Returns: 1 read, 0 no translation found, -ENOMEM.
  */
 int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t len,
 			struct vfd_translation *out);
+
+/* does @line end in a strerror() text translated (after ": ")? */
+bool vfd_translated_errno_tail(const struct vfd_translated *t, const char *line, size_t len);
+
+/*
+ * vfd_translated_ascii_shape - may @s, all ASCII and read by no entry, be a
+ * translation? German, Spanish, Italian, Dutch... print many messages in
+ * ASCII, but most ASCII lines are English, and looking a line up costs: so
+ * only the shapes the translating programs print are: libvirtd's log
+ * prefix ("2026-12-05 10:00:00.000+0000: "), or a program's name and ": "
+ * starting the line (virsh's "error: " as translated, "Fehler: ";
+ * "modprobe: ", "qemu-system-x86_64: "), not a kernel subsystem's capitals
+ * ("ACPI: "). A few bytes looked at: every line no entry reads comes here.
+ */
+static inline bool vfd_translated_ascii_shape(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 30 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' &&
+	    s[19] == '.' && (s[23] == '+' || s[23] == '-') && s[0] >= '0' && s[0] <= '9')
+		return true;
+	if (len < 4 || !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') ||
+	    (s[1] >= 'A' && s[1] <= 'Z'))
+		return false;
+	while (i < len && i < 32 && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+				     (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+		i++;
+	return i + 1 < len && s[i] == ':' && s[i + 1] == ' ';
+}
 
 #endif

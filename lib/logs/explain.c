@@ -322,6 +322,15 @@ static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, 
 	return take_cut(r, &cm, m);
 }
 
+/* not for typographic quotes, dashes or an ellipsis alone: read back, those are ASCII */
+static bool has_high(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
 /* a line holds three dots in a row (memmem is slower on these short needles) */
 static inline bool has_dots(const char *s, size_t len)
 {
@@ -339,38 +348,42 @@ static inline bool has_dots(const char *s, size_t len)
 }
 
 /*
- * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
- * may be a translation (a byte over 0x7f that is not typographic
- * punctuation: the languages libvirt is translated into have them): read back into English by the installed
- * catalogues, loaded here the first time, and that English line matched.
- * Where the English line is read, or no entry read the line, it takes the
- * place of the line read back from a copy (ex->paste), @m is its reading,
- * and ex->given names the line as given (@line); else @read_as is returned,
- * @m untouched. The typographic quotes of a translation are its own: the
- * line as given is tried first, then as read back.
+ * a line no entry reads (@read_as 0), or only a family (@read_as 1), or
+ * one that ends in a translated strerror() text (the English one may be
+ * read by an entry of its own: "Operation not permitted"), that may be a
+ * translation (the caller's test: a byte over 0x7f that is not
+ * typographic punctuation, or an ASCII line of a translating program's
+ * shape, vfd_translated_ascii_shape()): read back into English by the
+ * installed catalogues, loaded here the first time, and that English line
+ * matched. Where the English line is read, or no entry read the line, it
+ * takes the place of the line in ex->paste, @m is its reading, and
+ * ex->given names the line as given (@line); else @read_as is returned, @m
+ * untouched. The typographic quotes of a translation are its own: the line
+ * as given is tried first, then as read back (@restored, which may be @line).
  */
 static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
-			   struct vfd_kb_match *m, int read_as)
+			   const char *restored, size_t restored_len, struct vfd_kb_match *m,
+			   int read_as)
 {
 	struct vfd_kb_match tm;
-	bool high = false;
 	int r;
 
-	/* not for typographic quotes, dashes or an ellipsis alone: read back, those are ASCII */
-	for (size_t i = 0; i < ex->paste_len && !high; i++)
-		high = (unsigned char)ex->paste[i] >= 0x80;
-	if (!high)
-		return read_as;
 	if (!ex->translated_loaded) {
 		ex->translated_loaded = true;
+		/* NULL: libvirt's, virt-manager's and libc's strerror() texts */
 		r = vfd_translated_shared(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
-					  "libvirt", &ex->translated);
+					  NULL, &ex->translated);
 		if (r < 0)
 			return r;
 	}
+	/* a line an entry reads: only for its strerror() text */
+	if (read_as > 0 && !m->entry->family &&
+	    !vfd_translated_errno_tail(ex->translated, line, len) &&
+	    !vfd_translated_errno_tail(ex->translated, restored, restored_len))
+		return read_as;
 	r = vfd_translated_read(ex->translated, line, len, &ex->english);
-	if (r == 0 && (ex->paste_len != len || memcmp(ex->paste, line, len) != 0))
-		r = vfd_translated_read(ex->translated, ex->paste, ex->paste_len, &ex->english);
+	if (r == 0 && (restored_len != len || memcmp(restored, line, len) != 0))
+		r = vfd_translated_read(ex->translated, restored, restored_len, &ex->english);
 	if (r <= 0)
 		return r < 0 ? r : read_as;
 	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
@@ -459,9 +472,21 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	 * reads it or only a family does (a family reads any message of a
 	 * libvirt function, in any language: its own entry says more)
 	 */
-	if (r == 0 || (r > 0 && m->entry->family))
-		r = read_translated(ex, line, len, m, r);
+	if (r >= 0 && (has_high(ex->paste, ex->paste_len) ||
+	     vfd_translated_ascii_shape(ex->paste, ex->paste_len)))
+		r = read_translated(ex, line, len, ex->paste, ex->paste_len, m, r);
 	return r;
+}
+
+/*
+ * an ASCII line in the shape of a translating program's (vfd_translated_ascii_shape()): read as a
+ * translation, ex->paste its English where it is one. Out of line: rare.
+ */
+static __attribute__((noinline, cold)) int read_ascii_translated(struct vfd_explain *ex,
+								 const char *line, size_t len,
+								 struct vfd_kb_match *m, int read_as)
+{
+	return read_translated(ex, line, len, line, len, m, read_as);
 }
 
 int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)
@@ -498,6 +523,14 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		r = vfd_kb_match(ex->kb, line, len, &m);
 		if (r == 0 && has_dots(line, len))
 			r = read_ascii_cut(ex, line, len, &m);
+		/* German, Spanish... print many messages in ASCII */
+		if (r >= 0 && vfd_translated_ascii_shape(line, len)) {
+			r = read_ascii_translated(ex, line, len, &m, r);
+			if (ex->given_lineno == ex->lines) {
+				line = ex->paste;
+				len = ex->paste_len;
+			}
+		}
 	}
 	if (r == 0 && ex->chopped)
 		r = read_chopped(ex, line, len, &m);

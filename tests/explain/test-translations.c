@@ -39,7 +39,8 @@ struct lang {
 	struct msg *msgs;
 	size_t n;
 	unsigned long instances, read, exact, english_known, recognised;
-	unsigned long ascii;	/* lines all ASCII: explain does not look them up */
+	unsigned long ascii;	/* lines all ASCII */
+	unsigned long ascii_shaped;	/* of them, in a shape explain looks up */
 	unsigned long high_known, high_recognised;	/* the others: known, recognised */
 };
 
@@ -176,7 +177,7 @@ static void try_line(struct lang *l, struct vfd_kb *kb, const struct vfd_transla
 	char eline[2 * LINE_MAX_LEN], tline[2 * LINE_MAX_LEN];
 	const char *tprefix = prefix;
 	struct vfd_kb_match em, tm;
-	bool known, high = false;
+	bool known, high = false, shape;
 	int r;
 
 	/* virsh prints its "error: " through gettext too */
@@ -190,16 +191,23 @@ static void try_line(struct lang *l, struct vfd_kb *kb, const struct vfd_transla
 	/* as explain.c's read_translated(): where no entry or only a family reads it,
 	   the English line's reading where there is one */
 	r = vfd_kb_match(kb, tline, strlen(tline), &tm);
-	/* explain.c's test: a byte over 0x7f once typographic punctuation is read back */
+	/*
+	 * explain.c's test: a byte over 0x7f once typographic punctuation is read
+	 * back, or an ASCII line of a translating program's shape
+	 */
 	{
 		char restored[sizeof(tline)];
 		size_t rl = paste_restore(tline, strlen(tline), restored);
 
 		for (size_t i = 0; i < rl && !high; i++)
 			high = (unsigned char)restored[i] >= 0x80;
+		shape = !high && vfd_translated_ascii_shape(restored, rl);
 	}
 	l->ascii += !high;
-	if (high && (r == 0 || tm.entry->family) && vfd_translated_read(t, tline, strlen(tline), out) > 0) {
+	l->ascii_shaped += shape;
+	if ((high || shape) &&
+	    (r == 0 || tm.entry->family || vfd_translated_errno_tail(t, tline, strlen(tline))) &&
+	    vfd_translated_read(t, tline, strlen(tline), out) > 0) {
 		struct vfd_kb_match xm;
 		int x = vfd_kb_match(kb, out->line, out->len, &xm);
 
@@ -264,7 +272,8 @@ int main(int argc, char **argv)
 		printf("no libvirt.mo under %s (Debian: libvirt-l10n): skipped\n", dir);
 		return 77;
 	}
-	if (vfd_translated_load(dir, "libvirt", &t) < 0 || vfd_kb_new_builtin(&kb, &err) < 0 ||
+	/* every domain, as explain loads them */
+	if (vfd_translated_load(dir, NULL, &t) < 0 || vfd_kb_new_builtin(&kb, &err) < 0 ||
 	    !catalogue_open(&rows, cat_path)) {
 		fprintf(stderr, "cannot load the catalogues, the knowledge base or %s\n", cat_path);
 		return 2;
@@ -310,6 +319,7 @@ int main(int argc, char **argv)
 		all.english_known += l->english_known;
 		all.recognised += l->recognised;
 		all.ascii += l->ascii;
+		all.ascii_shaped += l->ascii_shaped;
 		all.high_known += l->high_known;
 		all.high_recognised += l->high_recognised;
 	}
@@ -320,8 +330,8 @@ int main(int argc, char **argv)
 	       "reads (floor %.1f%%); read back exactly: %.1f%% of %lu\n",
 	       pct(all.recognised, all.english_known), all.english_known, floor,
 	       pct(all.exact, all.instances), all.instances);
-	printf("lines all ASCII (not looked up, as explain does not): %lu; of the others, "
-	       "%.1f%% recognised (%lu of %lu)\n", all.ascii,
+	printf("lines all ASCII: %lu, of which looked up (their shape): %lu; of the others, "
+	       "%.1f%% recognised (%lu of %lu)\n", all.ascii, all.ascii_shaped,
 	       pct(all.high_recognised, all.high_known), all.high_recognised, all.high_known);
 	free(out.line);
 	vfd_translated_free(t);
