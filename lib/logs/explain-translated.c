@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "explain-translated.h"
 #include "mo-catalogue.h"
@@ -198,7 +199,8 @@ static bool usable(const char *str, size_t str_len, const char *id, size_t id_le
 	struct fmt fs, fi;
 	bool seen[MAX_ARGS] = { false };
 
-	if (!id_len || !str_len || (str_len == id_len && memcmp(str, id, id_len) == 0))
+	/* not one that differs in case alone ("Error" for "error"): English lines hold those */
+	if (!id_len || !str_len || (str_len == id_len && strncasecmp(str, id, id_len) == 0))
 		return false;
 	if (!parse_fmt(str, str_len, &fs) || fs.longest_run < MIN_RUN)
 		return false;
@@ -300,7 +302,15 @@ static int add_catalogue(struct vfd_translated *t, struct mo_catalogue *c, size_
 		const char *id, *str;
 		size_t il, sl;
 
-		if (mo_catalogue_get(c, i, &id, &il, &str, &sl) < 0 || !usable(str, sl, id, il, min_literal))
+		if (mo_catalogue_get(c, i, &id, &il, &str, &sl) < 0)
+			continue;
+		/*
+		 * a translator's trailing blank ("%s " for "%s"): a line's are not
+		 * read (find_best()); a prefix's ("error: ") are its own
+		 */
+		while (sl && il && !strchr(" \t\n", id[il - 1]) && strchr(" \t\n", str[sl - 1]))
+			sl--;
+		if (!usable(str, sl, id, il, min_literal))
 			continue;
 		if (t->n_pats == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 4096;
@@ -831,6 +841,24 @@ static bool errno_tail(const struct vfd_translated *t, const char *s, size_t len
 		}
 	}
 	return false;
+}
+
+bool vfd_translated_shape_rest(const char *s, size_t len)
+{
+	size_t i = 1;
+
+	if (s[0] >= '0' && s[0] <= '9')
+		return len >= 30 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' &&
+		       s[19] == '.' && (s[23] == '+' || s[23] == '-');
+	if (len < 4 || (s[1] >= 'A' && s[1] <= 'Z'))
+		return false;
+	while (i < len && i < 32 && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+				     (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+		i++;
+	/* French puts a space before the colon ("erreur : ") */
+	if (i + 2 < len && s[i] == ' ' && s[i + 1] == ':')
+		i++;
+	return i + 1 < len && s[i] == ':' && s[i + 1] == ' ';
 }
 
 bool vfd_translated_errno_tail(const struct vfd_translated *t, const char *line, size_t len)

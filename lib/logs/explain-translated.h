@@ -68,30 +68,27 @@ int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t
 /* does @line end in a strerror() text translated (after ": ")? */
 bool vfd_translated_errno_tail(const struct vfd_translated *t, const char *line, size_t len);
 
+/* vfd_translated_ascii_shape() past its first byte, out of line */
+bool vfd_translated_shape_rest(const char *s, size_t len);
+
 /*
  * vfd_translated_ascii_shape - may @s, all ASCII and read by no entry, be a
  * translation? German, Spanish, Italian, Dutch... print many messages in
  * ASCII, but most ASCII lines are English, and looking a line up costs: so
  * only the shapes the translating programs print are: libvirtd's log
  * prefix ("2026-12-05 10:00:00.000+0000: "), or a program's name and ": "
- * starting the line (virsh's "error: " as translated, "Fehler: ";
+ * starting the line (virsh's "error: " as translated, "Fehler: ", "erreur : ";
  * "modprobe: ", "qemu-system-x86_64: "), not a kernel subsystem's capitals
- * ("ACPI: "). A few bytes looked at: every line no entry reads comes here.
+ * ("ACPI: "). Every line of a log comes here: a kernel log's "[" is
+ * refused inline, by its first byte.
  */
 static inline bool vfd_translated_ascii_shape(const char *s, size_t len)
 {
-	size_t i = 0;
+	unsigned c0 = len ? (unsigned char)s[0] : 0;
 
-	if (len >= 30 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' &&
-	    s[19] == '.' && (s[23] == '+' || s[23] == '-') && s[0] >= '0' && s[0] <= '9')
-		return true;
-	if (len < 4 || !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') ||
-	    (s[1] >= 'A' && s[1] <= 'Z'))
+	if ((c0 | 0x20) - 'a' >= 26 && c0 - '0' >= 10)
 		return false;
-	while (i < len && i < 32 && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
-				     (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
-		i++;
-	return i + 1 < len && s[i] == ':' && s[i + 1] == ' ';
+	return vfd_translated_shape_rest(s, len);
 }
 
 #endif

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mo-catalogue.h"
 #include "translated-errno.h"
@@ -140,7 +141,7 @@ int errno_texts_add(struct errno_texts *e, const struct mo_catalogue *c, uint16_
 
 		if (mo_catalogue_get(c, i, &id, &il, &str, &sl) < 0 || !il || !sl ||
 		    sl > UINT32_MAX || !is_english(e, id, il) ||
-		    (sl == il && memcmp(str, id, il) == 0))
+		    (sl == il && strncasecmp(str, id, il) == 0))
 			continue;
 		if (grow(e) < 0)
 			return -ENOMEM;

@@ -21,7 +21,8 @@ int errno_texts_new(struct errno_texts **out);
 void errno_texts_free(struct errno_texts *e);
 /*
  * errno_texts_add - the translations in @c of strerror()'s texts, as
- * language number @lang (a translation the same as its English is left out)
+ * language number @lang (one that differs from its English in case alone
+ * is left out)
  * Returns: the number added, or -ENOMEM.
  */
 int errno_texts_add(struct errno_texts *e, const struct mo_catalogue *c, uint16_t lang);
