@@ -473,7 +473,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	 * libvirt function, in any language: its own entry says more)
 	 */
 	if (r >= 0 && (has_high(ex->paste, ex->paste_len) ||
-	     vfd_translated_ascii_shape(ex->paste, ex->paste_len)))
+		       (vfd_translated_ascii_shape(ex->paste, ex->paste_len) &&
+			vfd_translated_ascii_worth(ex->paste, ex->paste_len))))
 		r = read_translated(ex, line, len, ex->paste, ex->paste_len, m, r);
 	return r;
 }
@@ -486,6 +487,8 @@ static __attribute__((noinline, cold)) int read_ascii_translated(struct vfd_expl
 								 const char *line, size_t len,
 								 struct vfd_kb_match *m, int read_as)
 {
+	if (!vfd_translated_ascii_worth(line, len))
+		return read_as;
 	return read_translated(ex, line, len, line, len, m, read_as);
 }
 

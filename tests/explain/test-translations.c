@@ -194,6 +194,7 @@ static void try_line(struct lang *l, struct vfd_kb *kb, const struct vfd_transla
 	known = vfd_kb_match(kb, eline, strlen(eline), &em) > 0;
 	/* the English line itself, as explain looks it up (in its shape), is no translation */
 	if (vfd_translated_ascii_shape(eline, strlen(eline)) &&
+	    vfd_translated_ascii_worth(eline, strlen(eline)) &&
 	    vfd_translated_read(t, eline, strlen(eline), out) > 0) {
 		l->english_read++;
 		if (getenv("VFD_TEST_VERBOSE"))
@@ -214,7 +215,8 @@ static void try_line(struct lang *l, struct vfd_kb *kb, const struct vfd_transla
 
 		for (size_t i = 0; i < rl && !high; i++)
 			high = (unsigned char)restored[i] >= 0x80;
-		shape = !high && vfd_translated_ascii_shape(restored, rl);
+		shape = !high && vfd_translated_ascii_shape(restored, rl) &&
+			vfd_translated_ascii_worth(restored, rl);
 	}
 	l->ascii += !high;
 	l->ascii_shaped += shape;
@@ -259,6 +261,12 @@ static void errno_tails(const char *dir, struct vfd_kb *kb, const struct vfd_tra
 		"error: Failed to unbind PCI device '0000:01:00.0' from nvidia: ",
 	};
 	unsigned long lines = 0, known = 0, recognised = 0, before = 0, kind = 0, kind_before = 0;
+	char ascii[96];
+
+	/* the printable ASCII bytes: a translation with none other is looked up by its shape */
+	for (int i = 0; i < 95; i++)
+		ascii[i] = (char)(' ' + i);
+	ascii[95] = '\0';
 	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -286,7 +294,6 @@ static void errno_tails(const char *dir, struct vfd_kb *kb, const struct vfd_tra
 					continue;
 				ll++;
 				lk++;
-				/* as explain.c: these templates are all in a looked-up shape */
 				r = vfd_kb_match(kb, tline, strlen(tline), &tm);
 				const char *ek = kb_match_kind(&em, eline, strlen(eline));
 
@@ -294,7 +301,10 @@ static void errno_tails(const char *dir, struct vfd_kb *kb, const struct vfd_tra
 				lb += r > 0 && tm.entry == em.entry;
 				lkind_b += r > 0 && tm.entry == em.entry &&
 					   strcmp(kb_match_kind(&tm, tline, strlen(tline)), ek) == 0;
-				if ((r == 0 || tm.entry->family ||
+				/* as explain.c: the templates are in a looked-up shape */
+				if ((strlen(tr) != strspn(tr, ascii) ||
+				     vfd_translated_ascii_worth(tline, strlen(tline))) &&
+				    (r == 0 || tm.entry->family ||
 				     vfd_translated_errno_tail(t, tline, strlen(tline))) &&
 				    vfd_translated_read(t, tline, strlen(tline), out) > 0 &&
 				    vfd_kb_match(kb, out->line, out->len, &xm) > 0) {

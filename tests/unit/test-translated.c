@@ -226,6 +226,22 @@ static void errno_and_shapes(void **state)
 	assert_false(vfd_translated_ascii_shape("ACPI: x", 7));
 	assert_false(vfd_translated_ascii_shape("Dec 06 10:00:00 host kernel: x", 30));
 	assert_false(vfd_translated_ascii_shape("x:", 2));
+	/* English lines are not looked up; an English message's foreign strerror() text is */
+	{
+		static const char *const worth[] = {
+			"Fehler: Konfiguration nicht unterstuetzt: x",
+			"modprobe: ERROR: could not insert 'vfio_pci': Vorgang nicht gestattet",
+		}, *const english[] = {
+			"error: Failed to start domain 'win10'",
+			"modprobe: ERROR: could not insert 'vfio_pci': Operation not permitted",
+			"modprobe: ERROR: could not insert 'vfio_pci': No such device",
+		};
+
+		for (size_t i = 0; i < sizeof(worth) / sizeof(*worth); i++)
+			assert_true(vfd_translated_ascii_worth(worth[i], strlen(worth[i])));
+		for (size_t i = 0; i < sizeof(english) / sizeof(*english); i++)
+			assert_false(vfd_translated_ascii_worth(english[i], strlen(english[i])));
+	}
 }
 
 /* no catalogue where explain looks: the line is read as before, no error */
