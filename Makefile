@@ -11,8 +11,9 @@ BUILD_DEPS := meson ninja-build pkg-config gcc libpci-dev libkmod-dev libsmartco
 # (bash-completion, zsh, fish: tests/run-completion.sh; debhelper, dpkg-dev, fakeroot,
 # man-db, systemd's .pc, lintian: make deb and tests/run-package.sh)
 # (gettext: msgfmt builds the test catalogues of tests/unit/test-translated.c;
-# libvirt-l10n: libvirt's own, for the explain-translations rates)
-TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq gettext libvirt-l10n \
+# libvirt-l10n: libvirt's own, for the explain-translations rates; libc-l10n:
+# glibc's, for its strerror() rates)
+TEST_DEPS := e2fsprogs clang libclang-rt-dev libcmocka-dev xz-utils jq gettext libvirt-l10n libc-l10n \
 	qemu-system-x86 busybox-static cpio kmod zstd ipxe-qemu seabios libvirt-clients ovmf \
 	prometheus ansible-core python3-apt pciutils bash-completion zsh fish debhelper dpkg-dev fakeroot \
 	man-db systemd lintian

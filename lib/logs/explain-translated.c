@@ -22,9 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "explain-translated.h"
 #include "mo-catalogue.h"
+#include "translated-errno.h"
 
 #define MIN_RUN		4	/* literal bytes a translation needs to be indexed */
 #define MAX_SEGS	64	/* pieces of a format (literal runs and conversions) */
@@ -43,14 +45,33 @@ struct pat {
 
 struct vfd_translated {
 	struct mo_catalogue **cats;
-	char **langs;
-	size_t n_cats, refused;
+	char **langs;		/* the languages' directory names, by number */
+	size_t n_cats, n_langs, refused;
 	struct pat *pats;
 	size_t n_pats;
 	unsigned bits;		/* of the buckets' index */
 	uint32_t *bucket;	/* (1 << bits) + 1 starts into refs */
 	uint32_t *refs;		/* pattern indexes, by their anchor's bucket */
+	struct errno_texts *errs;	/* strerror()'s texts, from libc.mo */
 };
+
+/*
+ * the message domains read when no one is named: the programs of
+ * data/catalogue.tsv that Debian ships catalogues of (libvirt-l10n;
+ * virtinst's virt-manager.mo, for virt-manager and virt-install). QEMU's
+ * qemu.mo (qemu-system-gui) holds only its GTK window's menus; kmod,
+ * dracut, Xen and the kernel are not translated. libc.mo is read apart,
+ * for strerror()'s texts only (ERRNO_DOMAIN).
+ */
+static const char *const domains[] = { "libvirt", "virt-manager" };
+#define N_DOMAINS (sizeof(domains) / sizeof(domains[0]))
+#define ERRNO_DOMAIN "libc"
+/*
+ * the English text a message of a domain after the first needs: a short one
+ * of virt-manager's ("Error: %s") read a virsh line's "error: " and its
+ * message as its own (measured: 10 points fewer read back exactly)
+ */
+#define SECOND_LITERAL 16
 
 /* one piece of a format: a literal run (cls 0) or a conversion */
 struct seg {
@@ -168,17 +189,22 @@ static bool parse_fmt(const char *s, size_t len, struct fmt *f)
 	return true;
 }
 
-/* every argument the English message prints is captured by the translation */
-static bool usable(const char *str, size_t str_len, const char *id, size_t id_len)
+/*
+ * every argument the English message prints is captured by the translation,
+ * and the English message has @min_literal bytes of text
+ */
+static bool usable(const char *str, size_t str_len, const char *id, size_t id_len,
+		   size_t min_literal)
 {
 	struct fmt fs, fi;
 	bool seen[MAX_ARGS] = { false };
 
-	if (!id_len || !str_len || (str_len == id_len && memcmp(str, id, id_len) == 0))
+	/* not one that differs in case alone ("Error" for "error"): English lines hold those */
+	if (!id_len || !str_len || (str_len == id_len && strncasecmp(str, id, id_len) == 0))
 		return false;
 	if (!parse_fmt(str, str_len, &fs) || fs.longest_run < MIN_RUN)
 		return false;
-	if (!parse_fmt(id, id_len, &fi))
+	if (!parse_fmt(id, id_len, &fi) || fi.literal < min_literal)
 		return false;
 	for (size_t i = 0; i < fs.n; i++)
 		if (fs.segs[i].cls)
@@ -199,23 +225,31 @@ static inline uint32_t window_bucket(const char *s, unsigned bits)
 	return (v * 2654435761u) >> (32 - bits);
 }
 
-/* each window of @p's literal runs: counted (@counts) or, with @pick, the rarest chosen */
+/*
+ * each window of @p's literal runs: counted (@counts) or, with @pick, the
+ * rarest chosen. Within the runs parse_fmt() finds: a window that holds a
+ * conversion's letters ("s ne" of "%s ne") is no text a line holds.
+ */
 static void windows(struct pat *p, uint32_t *counts, unsigned bits, bool pick)
 {
 	uint32_t best = UINT32_MAX;
+	struct fmt f;
 
-	for (uint32_t i = 0; i + 4 <= p->str_len; i++) {
-		uint32_t b;
+	if (!parse_fmt(p->str, p->str_len, &f))
+		return;
+	for (size_t k = 0; k < f.n; k++) {
+		const struct seg *g = &f.segs[k];
 
-		if (memchr(p->str + i, '%', 4))
-			continue;
-		b = window_bucket(p->str + i, bits);
-		if (!pick) {
-			if (counts[b] < UINT32_MAX)
-				counts[b]++;
-		} else if (counts[b] < best) {
-			best = counts[b];
-			p->anchor = i;
+		for (uint32_t i = g->off; !g->cls && i + 4 <= g->off + g->len; i++) {
+			uint32_t b = window_bucket(p->str + i, bits);
+
+			if (!pick) {
+				if (counts[b] < UINT32_MAX)
+					counts[b]++;
+			} else if (counts[b] < best) {
+				best = counts[b];
+				p->anchor = i;
+			}
 		}
 	}
 }
@@ -262,13 +296,21 @@ static int by_name(const void *a, const void *b)
 
 /* the usable translations of catalogue @c (language @lang) added to @t */
 static int add_catalogue(struct vfd_translated *t, struct mo_catalogue *c, size_t lang,
-			 size_t *cap)
+			 size_t min_literal, size_t *cap)
 {
 	for (size_t i = 0; i < mo_catalogue_count(c); i++) {
 		const char *id, *str;
 		size_t il, sl;
 
-		if (mo_catalogue_get(c, i, &id, &il, &str, &sl) < 0 || !usable(str, sl, id, il))
+		if (mo_catalogue_get(c, i, &id, &il, &str, &sl) < 0)
+			continue;
+		/*
+		 * a translator's trailing blank ("%s " for "%s"): a line's are not
+		 * read (find_best()); a prefix's ("error: ") are its own
+		 */
+		while (sl && il && !strchr(" \t\n", id[il - 1]) && strchr(" \t\n", str[sl - 1]))
+			sl--;
+		if (!usable(str, sl, id, il, min_literal))
 			continue;
 		if (t->n_pats == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 4096;
@@ -285,11 +327,34 @@ static int add_catalogue(struct vfd_translated *t, struct mo_catalogue *c, size_
 	return 0;
 }
 
+/* DIR/LANG/LC_MESSAGES/DOMAIN.mo added to @t: its messages, or (@errs) its strerror() texts */
+static int load_one(struct vfd_translated *t, const char *dir, const char *lang, const char *domain,
+		    uint16_t lang_no, bool errs, size_t *cap)
+{
+	struct mo_catalogue *c;
+	char *path = NULL;
+	int e;
+
+	if (asprintf(&path, "%s/%s/LC_MESSAGES/%s.mo", dir, lang, domain) < 0)
+		return -ENOMEM;
+	e = mo_catalogue_open(path, &c);
+	free(path);
+	if (e == -EBADMSG || e == -EFBIG)
+		t->refused++;
+	if (e < 0)
+		return e == -ENOMEM ? e : 0;
+	t->cats[t->n_cats++] = c;
+	if (errs)
+		return errno_texts_add(t->errs, c, lang_no) < 0 ? -ENOMEM : 0;
+	return add_catalogue(t, c, lang_no, strcmp(domain, domains[0]) == 0 ? 0 : SECOND_LITERAL,
+			     cap);
+}
+
 int vfd_translated_load(const char *dir, const char *domain, struct vfd_translated **out)
 {
 	struct vfd_translated *t = calloc(1, sizeof(*t));
 	char **names = NULL;
-	size_t n_names = 0, cap_names = 0, cap = 0;
+	size_t n_names = 0, cap_names = 0, cap = 0, n_doms;
 	DIR *d;
 	struct dirent *de;
 	int r = 0;
@@ -324,31 +389,22 @@ int vfd_translated_load(const char *dir, const char *domain, struct vfd_translat
 	/* the same order on every host: the first language to read a line names it */
 	if (r == 0 && n_names)
 		qsort(names, n_names, sizeof(*names), by_name);
-	t->cats = calloc(n_names ? n_names : 1, sizeof(*t->cats));
+	n_doms = domain ? 1 : N_DOMAINS + 1;
+	t->cats = calloc(n_names ? n_names * n_doms : 1, sizeof(*t->cats));
 	t->langs = calloc(n_names ? n_names : 1, sizeof(*t->langs));
-	if (!t->cats || !t->langs)
+	if (r == 0 && (!t->cats || !t->langs || errno_texts_new(&t->errs) < 0))
 		r = -ENOMEM;
-	for (size_t i = 0; r == 0 && i < n_names && t->n_cats < UINT16_MAX; i++) {
-		struct mo_catalogue *c;
-		char *path = NULL;
-		int e;
-
-		if (asprintf(&path, "%s/%s/LC_MESSAGES/%s.mo", dir, names[i], domain) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		e = mo_catalogue_open(path, &c);
-		free(path);
-		if (e == -ENOMEM)
-			r = e;
-		if (e == -EBADMSG || e == -EFBIG)
-			t->refused++;
-		if (e < 0)
-			continue;
-		t->cats[t->n_cats] = c;
-		t->langs[t->n_cats] = names[i];
+	/* a pattern's language is its directory's number: t->langs holds every name */
+	for (size_t i = 0; r == 0 && i < n_names && i < UINT16_MAX; i++) {
+		t->langs[i] = names[i];
 		names[i] = NULL;
-		r = add_catalogue(t, c, t->n_cats++, &cap);
+		t->n_langs++;
+		for (size_t k = 0; r == 0 && k < n_doms; k++) {
+			const char *dom = domain ? domain : k < N_DOMAINS ? domains[k] : ERRNO_DOMAIN;
+
+			r = load_one(t, dir, t->langs[i], dom, (uint16_t)i,
+				     strcmp(dom, ERRNO_DOMAIN) == 0, &cap);
+		}
 	}
 	for (size_t i = 0; i < n_names; i++)
 		free(names[i]);
@@ -375,7 +431,8 @@ static struct {
 int vfd_translated_shared(const char *dir, const char *domain,
 			  const struct vfd_translated **out)
 {
-	size_t dl = strlen(dir), kl = dl + 1 + strlen(domain);
+	const char *dk = domain ? domain : "";	/* NULL: every domain of the table */
+	size_t dl = strlen(dir), kl = dl + 1 + strlen(dk);
 	struct vfd_translated *t = NULL;
 	int r = 0, i;
 
@@ -383,7 +440,7 @@ int vfd_translated_shared(const char *dir, const char *domain,
 	pthread_mutex_lock(&shared_lock);
 	for (i = 0; i < SHARED_MAX && shared[i].key; i++)
 		if (shared[i].key_len == kl && memcmp(shared[i].key, dir, dl + 1) == 0 &&
-		    strcmp(shared[i].key + dl + 1, domain) == 0) {
+		    strcmp(shared[i].key + dl + 1, dk) == 0) {
 			*out = shared[i].t;
 			goto out;
 		}
@@ -399,7 +456,7 @@ int vfd_translated_shared(const char *dir, const char *domain,
 		goto out;
 	}
 	memcpy(shared[i].key, dir, dl + 1);
-	strcpy(shared[i].key + dl + 1, domain);
+	strcpy(shared[i].key + dl + 1, dk);
 	shared[i].key_len = kl;
 	shared[i].t = t;
 	*out = t;
@@ -424,8 +481,12 @@ int vfd_translated_parse(const void *buf, size_t len, const char *lang,
 	if (r == 0) {
 		t->n_cats = 1;
 		t->langs[0] = strdup(lang);
-		r = t->langs[0] ? add_catalogue(t, t->cats[0], 0, &cap) : -ENOMEM;
+		t->n_langs = t->langs[0] ? 1 : 0;
+		r = t->langs[0] ? add_catalogue(t, t->cats[0], 0, 0, &cap) : -ENOMEM;
 	}
+	/* the same catalogue as libc's too: a test's, or a fuzzer's */
+	if (r == 0 && (errno_texts_new(&t->errs) < 0 || errno_texts_add(t->errs, t->cats[0], 0) < 0))
+		r = -ENOMEM;
 	if (r == 0)
 		r = build_index(t);
 	if (r < 0) {
@@ -440,10 +501,11 @@ void vfd_translated_free(struct vfd_translated *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->n_cats; i++) {
+	for (size_t i = 0; i < t->n_cats; i++)
 		mo_catalogue_free(t->cats[i]);
+	for (size_t i = 0; i < t->n_langs; i++)
 		free(t->langs[i]);
-	}
+	errno_texts_free(t->errs);
 	free(t->cats);
 	free(t->langs);
 	free(t->pats);
@@ -752,16 +814,77 @@ static bool find_prefix(struct ctx *cx, const char *line, size_t start, struct h
 	       parse_fmt(ph->p->id, ph->p->id_len, &f) && f.n_args == 0;
 }
 
+/*
+ * a strerror() text in the user's language after one of the last three ": "
+ * of @s (virReportSystemError(), perror(), QEMU's error_setg_errno(),
+ * kmod's "could not insert ...: %s"): where it stands ([*ts, *te), trailing
+ * blanks left out) and its English
+ */
+static bool errno_tail(const struct vfd_translated *t, const char *s, size_t len, size_t *ts,
+		       size_t *te, const char **id, size_t *il, uint16_t *lang)
+{
+	size_t end = len;
+	unsigned tries = 0;
+
+	if (!errno_texts_count(t->errs))
+		return false;
+	while (end && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
+		end--;
+	for (size_t i = end; i >= 2 && tries < 3; i--) {
+		if (s[i - 2] != ':' || s[i - 1] != ' ')
+			continue;
+		tries++;
+		if (errno_texts_english(t->errs, s + i, end - i, id, il, lang)) {
+			*ts = i;
+			*te = end;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool vfd_translated_errno_tail(const struct vfd_translated *t, const char *line, size_t len)
+{
+	size_t ts, te, il;
+	const char *id;
+	uint16_t lang;
+
+	return t && errno_tail(t, line, len, &ts, &te, &id, &il, &lang);
+}
+
 int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t len,
 			struct vfd_translation *out)
 {
 	struct ctx cx = { t, 0 };
 	struct hit h, ph;
+	size_t ts = len, te = len, il = 0, mlen = len;
+	const char *id = NULL;
+	uint16_t lang = 0;
+	bool tail, found;
 	int r;
 
-	if (!t || !t->n_pats || !find_best(&cx, line, len, false, 0, &h))
+	if (!t)
+		return 0;
+	/* the message is looked for before a translated strerror() text */
+	tail = errno_tail(t, line, len, &ts, &te, &id, &il, &lang);
+	if (tail)
+		mlen = ts - 2;
+	found = t->n_pats && find_best(&cx, line, mlen, false, 0, &h);
+	if (!found && !tail)
 		return 0;
 	out->len = 0;
+	if (!found) {
+		/* an English message (or none known): what is read back is the strerror() text */
+		r = append(out, line, ts);
+		out->start = out->len;
+		if (r == 0)
+			r = append(out, id, il);
+		out->end = out->len;
+		if (r == 0)
+			r = append(out, line + te, len - te);
+		out->language = t->langs[lang];
+		return r < 0 ? r : 1;
+	}
 	if (find_prefix(&cx, line, h.start, &ph)) {
 		r = append(out, line, ph.start);
 		if (r == 0)
@@ -774,9 +897,11 @@ int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t
 		r = emit(&cx, &h, line, 0, out);
 	out->end = out->len;
 	if (r == 0)
-		r = append(out, line + h.end, len - h.end);
-	if (r < 0)
-		return r;
+		r = append(out, line + h.end, ts - h.end);
+	if (r == 0)
+		r = append(out, id ? id : "", il);
+	if (r == 0)
+		r = append(out, line + te, len - te);
 	out->language = t->langs[h.p->lang];
-	return 1;
+	return r < 0 ? r : 1;
 }

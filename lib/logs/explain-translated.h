@@ -10,12 +10,16 @@
  */
 #ifndef VFD_EXPLAIN_TRANSLATED_H
 #define VFD_EXPLAIN_TRANSLATED_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct vfd_translated;
 
 /*
- * vfd_translated_load - every DIR/LANG/LC_MESSAGES/@domain.mo under @dir
+ * vfd_translated_load - every DIR/LANG/LC_MESSAGES/@domain.mo under @dir;
+ * @domain NULL: each domain of explain-translated.c's table (libvirt,
+ * virt-manager), and of libc.mo strerror()'s texts, read where a line ends
+ * in one after ": "
  * A missing @dir, or catalogues that cannot be read or are malformed, give
  * fewer (or no) catalogues, not an error: a host without translations reads
  * no translated line.
@@ -53,10 +57,46 @@ struct vfd_translation {
 /*
  * vfd_translated_read - the translated message the end of @line holds (the
  * one that explains most of it: a wrapper such as "internal error: %s" with
- * its inner message translated in turn), as English into @out
+ * its inner message translated in turn), as English into @out; a strerror()
+ * text after its last ": " too, and that alone where the message is English
+ * (out->start, end: then the strerror() text)
  * Returns: 1 read, 0 no translation found, -ENOMEM.
  */
 int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t len,
 			struct vfd_translation *out);
+
+/* does @line end in a strerror() text translated (after ": ")? */
+bool vfd_translated_errno_tail(const struct vfd_translated *t, const char *line, size_t len);
+
+/*
+ * vfd_translated_ascii_worth - an ASCII line in vfd_translated_ascii_shape()
+ * worth looking up: none of a few English words in it, or, after an English
+ * message, a strerror() text that is not glibc's English one and holds none
+ * of them. English logs then load no catalogue (0.13 s, 31 MB).
+ */
+bool vfd_translated_ascii_worth(const char *s, size_t len);
+
+/* vfd_translated_ascii_shape() past its first byte, out of line */
+bool vfd_translated_shape_rest(const char *s, size_t len);
+
+/*
+ * vfd_translated_ascii_shape - may @s, all ASCII and read by no entry, be a
+ * translation? German, Spanish, Italian, Dutch... print many messages in
+ * ASCII, but most ASCII lines are English, and looking a line up costs: so
+ * only the shapes the translating programs print are: libvirtd's log
+ * prefix ("2026-12-05 10:00:00.000+0000: "), or a program's name and ": "
+ * starting the line (virsh's "error: " as translated, "Fehler: ", "erreur : ";
+ * "modprobe: ", "qemu-system-x86_64: "), not a kernel subsystem's capitals
+ * ("ACPI: "). Every line of a log comes here: a kernel log's "[" is
+ * refused inline, by its first byte.
+ */
+static inline bool vfd_translated_ascii_shape(const char *s, size_t len)
+{
+	unsigned c0 = len ? (unsigned char)s[0] : 0;
+
+	if ((c0 | 0x20) - 'a' >= 26 && c0 - '0' >= 10)
+		return false;
+	return vfd_translated_shape_rest(s, len);
+}
 
 #endif

@@ -14,7 +14,6 @@
 #include <sys/types.h>
 
 #include "explain-translated.h"
-#include "explain-unknown-memo.h"
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
@@ -41,7 +40,6 @@ struct vfd_explain {
 	size_t n_unknown;
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
-	struct unknown_memo *unknown_memo;	/* the classifier's answers (made on first use) */
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
@@ -117,7 +115,6 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->unknown[i].line);
 	free(ex->unknown);
 	free(ex->unknown_hashes);
-	unknown_memo_free(ex->unknown_memo);
 	free(ex);
 }
 
@@ -209,7 +206,7 @@ static int feed_unknown(struct vfd_explain *ex, const char *line, size_t len, ui
 	size_t i;
 
 	/* without a gate word the classifier finds nothing: most lines */
-	if (!hints || !unknown_memo_classify(&ex->unknown_memo, line, len, hints, &class))
+	if (!hints || !vfd_unknown_classify(line, len, hints, &class))
 		return 0;
 	if (class.problem)
 		ex->unknown_problems++;
@@ -342,39 +339,42 @@ static inline bool has_dots(const char *s, size_t len)
 }
 
 /*
- * a line no entry reads (@read_as 0), or only a family (@read_as 1), that
- * may be a translation (a letter of a script other than ASCII's, which
- * the languages libvirt is translated into have): read back into English by the installed
- * catalogues, loaded here the first time, and that English line matched.
- * Where the English line is read, or no entry read the line, it takes the
- * place of the line read back from a copy (ex->paste), @m is its reading,
- * and ex->given names the line as given (@line); else @read_as is returned,
- * @m untouched. The typographic quotes of a translation are its own: the
- * line as given is tried first, then as read back.
+ * a line no entry reads (@read_as 0), or only a family (@read_as 1), or
+ * one that ends in a translated strerror() text (the English one may be
+ * read by an entry of its own: "Operation not permitted"), that may be a
+ * translation (the caller's test: a letter of a script other than
+ * ASCII's, paste_has_letter(), or an ASCII line of a translating program's
+ * shape, vfd_translated_ascii_shape()): read back into English by the
+ * installed catalogues, loaded here the first time, and that English line
+ * matched. Where the English line is read, or no entry read the line, it
+ * takes the place of the line in ex->paste, @m is its reading, and
+ * ex->given names the line as given (@line); else @read_as is returned, @m
+ * untouched. The typographic quotes of a translation are its own: the line
+ * as given is tried first, then as read back (@restored, which may be @line).
  */
 static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
-			   struct vfd_kb_match *m, int read_as)
+			   const char *restored, size_t restored_len, struct vfd_kb_match *m,
+			   int read_as)
 {
 	struct vfd_kb_match tm;
 	int r;
 
-	/*
-	 * only a line with a letter of another script: typographic quotes,
-	 * dashes and an ellipsis are ASCII once read back, and a symbol
-	 * (systemd's bullet in every status paste) would load every catalogue
-	 */
-	if (!paste_has_letter(ex->paste, ex->paste_len))
-		return read_as;
 	if (!ex->translated_loaded) {
 		ex->translated_loaded = true;
+		/* NULL: libvirt's, virt-manager's and libc's strerror() texts */
 		r = vfd_translated_shared(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
-					  "libvirt", &ex->translated);
+					  NULL, &ex->translated);
 		if (r < 0)
 			return r;
 	}
+	/* a line an entry reads: only for its strerror() text */
+	if (read_as > 0 && !m->entry->family &&
+	    !vfd_translated_errno_tail(ex->translated, line, len) &&
+	    !vfd_translated_errno_tail(ex->translated, restored, restored_len))
+		return read_as;
 	r = vfd_translated_read(ex->translated, line, len, &ex->english);
-	if (r == 0 && (ex->paste_len != len || memcmp(ex->paste, line, len) != 0))
-		r = vfd_translated_read(ex->translated, ex->paste, ex->paste_len, &ex->english);
+	if (r == 0 && (restored_len != len || memcmp(restored, line, len) != 0))
+		r = vfd_translated_read(ex->translated, restored, restored_len, &ex->english);
 	if (r <= 0)
 		return r < 0 ? r : read_as;
 	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
@@ -463,9 +463,30 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	 * reads it or only a family does (a family reads any message of a
 	 * libvirt function, in any language: its own entry says more)
 	 */
-	if (r == 0 || (r > 0 && m->entry->family))
-		r = read_translated(ex, line, len, m, r);
+	/*
+	 * a letter of another script (paste_has_letter(): typographic quotes,
+	 * dashes and an ellipsis are ASCII once read back, and a symbol such
+	 * as systemd's bullet in every status paste is no word: it would load
+	 * every catalogue), or an ASCII line of a translating program's shape
+	 */
+	if (r >= 0 && (paste_has_letter(ex->paste, ex->paste_len) ||
+		       (vfd_translated_ascii_shape(ex->paste, ex->paste_len) &&
+			vfd_translated_ascii_worth(ex->paste, ex->paste_len))))
+		r = read_translated(ex, line, len, ex->paste, ex->paste_len, m, r);
 	return r;
+}
+
+/*
+ * an ASCII line in the shape of a translating program's (vfd_translated_ascii_shape()): read as a
+ * translation, ex->paste its English where it is one. Out of line: rare.
+ */
+static __attribute__((noinline, cold)) int read_ascii_translated(struct vfd_explain *ex,
+								 const char *line, size_t len,
+								 struct vfd_kb_match *m, int read_as)
+{
+	if (!vfd_translated_ascii_worth(line, len))
+		return read_as;
+	return read_translated(ex, line, len, line, len, m, read_as);
 }
 
 int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)
@@ -502,6 +523,14 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		r = vfd_kb_match(ex->kb, line, len, &m);
 		if (r == 0 && has_dots(line, len))
 			r = read_ascii_cut(ex, line, len, &m);
+		/* German, Spanish... print many messages in ASCII */
+		if (r >= 0 && vfd_translated_ascii_shape(line, len)) {
+			r = read_ascii_translated(ex, line, len, &m, r);
+			if (ex->given_lineno == ex->lines) {
+				line = ex->paste;
+				len = ex->paste_len;
+			}
+		}
 	}
 	if (r == 0 && ex->chopped)
 		r = read_chopped(ex, line, len, &m);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: GNU gettext .mo files (lib/logs/mo-catalogue.c) and the
- * translations read back from them (lib/logs/explain-translated.c). The
+ * translations read back from them (lib/logs/explain-translated.c; the
+ * same catalogue's strerror() texts too, lib/logs/translated-errno.c). The
  * input is a two-byte length (little-endian), that many bytes of .mo file,
  * and a log line. A catalogue that is accepted hands out only strings
  * inside the file that end with its NUL; a line read back is a line whose

@@ -2,10 +2,12 @@
 /*
  * Translated libvirt messages (lib/logs/explain-translated.c) and the .mo
  * reader under them (lib/logs/mo-catalogue.c), on catalogues built here by
- * msgfmt from tests/explain/l10n/{de,fr}.po: test translations of a few
- * messages the knowledge base knows, one with positional conversions in
- * another order, written for this test. Then .mo files broken on purpose
- * (truncated, offsets outside, wrong magic, no NUL) must be refused.
+ * msgfmt from tests/explain/l10n/{de,fr}.po (libvirt), libc-de.po
+ * (strerror()'s texts, lib/logs/translated-errno.c) and virt-manager-de.po:
+ * test translations of a few messages the knowledge base knows, one with
+ * positional conversions in another order, written for this test. Then .mo
+ * files broken on purpose (truncated, offsets outside, wrong magic, no NUL)
+ * must be refused.
  *
  * usage: test-translated MSGFMT PO_DIR (MSGFMT "" when gettext is missing:
  * the catalogue tests are skipped, the malformed ones run on a built-in file)
@@ -36,19 +38,20 @@ static const char *msgfmt, *po_dir;
 static char locale_dir[] = "/tmp/vfd-l10n-XXXXXX";
 static bool built;
 
-static void run_msgfmt(const char *lang)
+/* PO_DIR/@po.po as LOCALE_DIR/@lang/LC_MESSAGES/@domain.mo */
+static void run_msgfmt(const char *po_name, const char *lang, const char *domain)
 {
 	char po[4096], mo[4200], dir[4096];
 	char *args[] = { (char *)msgfmt, "-o", mo, po, NULL };
 	int status;
 	pid_t pid;
 
-	snprintf(po, sizeof(po), "%s/%s.po", po_dir, lang);
+	snprintf(po, sizeof(po), "%s/%s.po", po_dir, po_name);
 	snprintf(dir, sizeof(dir), "%s/%s", locale_dir, lang);
-	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
 	snprintf(dir, sizeof(dir), "%s/%s/LC_MESSAGES", locale_dir, lang);
-	assert_int_equal(mkdir(dir, 0700), 0);
-	snprintf(mo, sizeof(mo), "%s/libvirt.mo", dir);
+	assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	snprintf(mo, sizeof(mo), "%s/%s.mo", dir, domain);
 	assert_int_equal(posix_spawn(&pid, msgfmt, NULL, NULL, args, environ), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -61,8 +64,10 @@ static int build_catalogues(void **state)
 		return 0;
 	if (!mkdtemp(locale_dir))
 		return -1;
-	run_msgfmt("de");
-	run_msgfmt("fr");
+	run_msgfmt("de", "de", "libvirt");
+	run_msgfmt("fr", "fr", "libvirt");
+	run_msgfmt("libc-de", "de", "libc");
+	run_msgfmt("virt-manager-de", "de", "virt-manager");
 	built = true;
 	return 0;
 }
@@ -117,6 +122,26 @@ static const struct {
 	{ "2026-12-06 10:00:00.000+0000: 1234: error : virHostdevPreparePCIDevicesImpl:1234 : "
 	  "le périphérique PCI 0000:04:00.0 ne peut être attribué", "libvirt.not-assignable",
 	  "PCI device 0000:04:00.0 is not assignable", "fr", "0000:04:00.0" },
+	/* all ASCII, in virsh's shape ("Fehler: ") and in libvirtd's log */
+	{ "Fehler: Konfiguration nicht unterstuetzt: Der Host kann PCI nicht per VFIO "
+	  "weiterreichen", "libvirt.no-vfio",
+	  "unsupported configuration: host doesn't support VFIO PCI passthrough", "de", NULL },
+	{ "2026-12-06 10:00:01.000+0000: 1234: error : qemuDomainPrepareHostdevPCI:12 : "
+	  "Konfiguration nicht unterstuetzt: Der Host kann keine PCI-Geraete an Gaeste "
+	  "weiterreichen", "libvirt.no-passthrough",
+	  "unsupported configuration: host doesn't support passthrough of host PCI devices", "de",
+	  NULL },
+	/* English messages, strerror()'s text translated: ASCII (kmod), and not (QEMU) */
+	{ "modprobe: ERROR: could not insert 'vfio_pci': Vorgang nicht gestattet",
+	  "fixes.module-lockdown-eperm", "Operation not permitted", "de", NULL },
+	{ "qemu-system-x86_64: -device vfio-pci,host=0000:06:00.0: vfio 0000:06:00.0: failed to "
+	  "open /dev/vfio/7: Gerät ist gerade beschäftigt", "qemu.group-ebusy",
+	  "Device or resource busy", "de", NULL },
+	/* virt-manager's catalogue, around libvirt's message, read in turn */
+	{ "Die Installation ließ sich nicht abschließen: 'Fehler im Inneren: PCI-Geräte, die "
+	  "keine Endpunkte sind, können Gästen nicht übergeben werden'", "libvirt.non-endpoint",
+	  "Unable to complete install: 'internal error: Non-endpoint PCI devices cannot be "
+	  "assigned to guests'", "de", NULL },
 };
 
 static void recognised(void **state)
@@ -131,26 +156,31 @@ static void recognised(void **state)
 	if (!built)
 		skip();
 	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
-	ex = vfd_explain_new(kb);
-	assert_non_null(ex);
-	assert_int_equal(vfd_explain_set_locale_dir(ex, locale_dir), 0);
+	/* each line alone: some are the same problem in two languages */
 	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
 		const struct vfd_problem *p;
 		const char *language, *english_of;
 
+		ex = vfd_explain_new(kb);
+		assert_non_null(ex);
+		assert_int_equal(vfd_explain_set_locale_dir(ex, locale_dir), 0);
 		assert_int_equal(vfd_explain_feed(ex, lines[i].line, strlen(lines[i].line)), 1);
-		assert_int_equal(vfd_explain_count(ex), i + 1);
-		p = vfd_explain_problem(ex, i);
+		assert_int_equal(vfd_explain_count(ex), 1);
+		p = vfd_explain_problem(ex, 0);
 		assert_string_equal(p->entry->id, lines[i].id);
 		assert_string_equal(p->line, lines[i].line);
-		english_of = vfd_explain_translated(ex, i, &language);
+		english_of = vfd_explain_translated(ex, 0, &language);
 		assert_non_null(english_of);
 		assert_string_equal(english_of, lines[i].english);
 		assert_string_equal(language, lines[i].language);
 		if (lines[i].slot)
 			assert_string_equal(vfd_kb_match_value(&p->match, VFD_KB_SLOT),
 					    lines[i].slot);
+		vfd_explain_free(ex);
 	}
+	ex = vfd_explain_new(kb);
+	assert_non_null(ex);
+	assert_int_equal(vfd_explain_set_locale_dir(ex, locale_dir), 0);
 	/* an English line is read as it always was: no translation noted */
 	assert_int_equal(vfd_explain_feed(ex, english, strlen(english)), 1);
 	{
@@ -161,6 +191,57 @@ static void recognised(void **state)
 	}
 	vfd_explain_free(ex);
 	vfd_kb_free(kb);
+}
+
+/* libc.mo gives strerror()'s texts alone; the shapes an ASCII line is looked up in */
+static void errno_and_shapes(void **state)
+{
+	static const char busy[] = "x: failed: Gerät ist gerade beschäftigt  ";
+	struct vfd_translation out = { 0 };
+	struct vfd_translated *t;
+
+	(void)state;
+	if (!built)
+		skip();
+	assert_int_equal(vfd_translated_load(locale_dir, NULL, &t), 0);
+	assert_int_equal(vfd_translated_read(t, busy, strlen(busy), &out), 1);
+	assert_string_equal(out.line, "x: failed: Device or resource busy  ");
+	assert_int_equal(out.start, strlen("x: failed: "));
+	assert_int_equal(out.end, strlen("x: failed: Device or resource busy"));
+	assert_string_equal(out.language, "de");
+	assert_true(vfd_translated_errno_tail(t, busy, strlen(busy)));
+	/* strerror(0)'s "Success" and libc's other messages are left out */
+	assert_int_equal(vfd_translated_read(t, "x: Erfolg", 9, &out), 0);
+	assert_int_equal(vfd_translated_read(t, "x: Signal 5 nicht bekannt", 25, &out), 0);
+	/* strerror()'s text only after ": " */
+	assert_int_equal(vfd_translated_read(t, "Vorgang nicht gestattet", 23, &out), 0);
+	vfd_translated_free(t);
+	free(out.line);
+
+	assert_true(vfd_translated_ascii_shape("Fehler: x", 9));
+	assert_true(vfd_translated_ascii_shape("qemu-system-x86_64: x", 21));
+	assert_true(vfd_translated_ascii_shape("2026-12-06 10:00:01.000+0000: 1234: error : f:1 : x",
+					       51));
+	assert_false(vfd_translated_ascii_shape("[    0.001419] rcu: x", 21));
+	assert_false(vfd_translated_ascii_shape("ACPI: x", 7));
+	assert_false(vfd_translated_ascii_shape("Dec 06 10:00:00 host kernel: x", 30));
+	assert_false(vfd_translated_ascii_shape("x:", 2));
+	/* English lines are not looked up; an English message's foreign strerror() text is */
+	{
+		static const char *const worth[] = {
+			"Fehler: Konfiguration nicht unterstuetzt: x",
+			"modprobe: ERROR: could not insert 'vfio_pci': Vorgang nicht gestattet",
+		}, *const english[] = {
+			"error: Failed to start domain 'win10'",
+			"modprobe: ERROR: could not insert 'vfio_pci': Operation not permitted",
+			"modprobe: ERROR: could not insert 'vfio_pci': No such device",
+		};
+
+		for (size_t i = 0; i < sizeof(worth) / sizeof(*worth); i++)
+			assert_true(vfd_translated_ascii_worth(worth[i], strlen(worth[i])));
+		for (size_t i = 0; i < sizeof(english) / sizeof(*english); i++)
+			assert_false(vfd_translated_ascii_worth(english[i], strlen(english[i])));
+	}
 }
 
 /* no catalogue where explain looks: the line is read as before, no error */
@@ -289,7 +370,7 @@ static void malformed_files(void **state)
 		skip();
 	snprintf(path, sizeof(path), "%s/de/LC_MESSAGES/libvirt.mo", locale_dir);
 	assert_int_equal(mo_catalogue_open(path, &c), 0);
-	assert_int_equal(mo_catalogue_count(c), 8);
+	assert_int_equal(mo_catalogue_count(c), 11);
 	mo_catalogue_free(c);
 	buf = slurp(path, &len);
 	for (size_t n = 0; n < len; n++)
@@ -324,6 +405,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(recognised),
+		cmocka_unit_test(errno_and_shapes),
 		cmocka_unit_test(no_catalogue),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(malformed_files),
