@@ -92,20 +92,28 @@ static void same_hash_other_key(void **state)
 	kb_cache_free(c);
 }
 
-/* one set of two slots: a third key replaces the one used least recently */
+/* one set full of keys: one more replaces the one used least recently */
 static void full_set_replaces_least_recent(void **state)
 {
 	struct kb_cache *c = kb_cache_new(0);
+	char key[16];
 
 	(void)state;
 	assert_non_null(c);
-	put(c, "first", 0, 1);
-	put(c, "second", 0, 2);
-	assert_non_null(get(c, "first", 0));	/* "second" is now the older */
-	put(c, "third", 0, 3);
-	assert_null(get(c, "second", 0));
-	assert_int_equal(get(c, "first", 0)->pattern, 1);
-	assert_int_equal(get(c, "third", 0)->pattern, 3);
+	/* "key 0" (the first kept, then used again) to "key WAYS-1" */
+	for (int i = 0; i < KB_CACHE_WAYS; i++) {
+		snprintf(key, sizeof(key), "key %d", i);
+		put(c, key, 0, (uint32_t)i + 1);
+	}
+	assert_non_null(get(c, "key 0", 0));	/* "key 1" is now the oldest */
+	put(c, "last", 0, 99);
+	assert_null(get(c, "key 1", 0));
+	assert_int_equal(get(c, "key 0", 0)->pattern, 1);
+	assert_int_equal(get(c, "last", 0)->pattern, 99);
+	for (int i = 2; i < KB_CACHE_WAYS; i++) {
+		snprintf(key, sizeof(key), "key %d", i);
+		assert_int_equal(get(c, key, 0)->pattern, (uint32_t)i + 1);
+	}
 	assert_int_equal(kb_cache_used(c), KB_CACHE_WAYS);
 	kb_cache_free(c);
 }
@@ -135,8 +143,9 @@ static void memory_is_bounded(void **state)
 
 /*
  * the hash spreads keys that differ in a few bytes over the sets, as a random
- * one would: 4,096 log-like keys in 4,096 sets of two slots fill about 3,670
- * (a set takes min(keys, 2) of a Poisson(1) number of keys)
+ * one would: 4,096 log-like keys in 4,096 sets of two slots (16,384 slots
+ * with more ways) fill about 3,670 or more (a set takes min(keys, ways) of a
+ * Poisson(1) number of keys)
  */
 static void keys_spread_over_sets(void **state)
 {
