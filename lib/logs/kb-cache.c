@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The matcher's cache of readings (see kb-cache.h): 2^bits sets of
- * KB_CACHE_WAYS slots of 256 bytes, each with its key's bytes, so that a
+ * KB_CACHE_WAYS slots of 320 bytes, each with its key's bytes, so that a
  * hit is a key compared byte for byte, never a hash taken on trust.
  */
 #include <stdlib.h>

@@ -128,7 +128,7 @@ static void memory_is_bounded(void **state)
 	(void)state;
 	assert_non_null(c);
 	bytes = kb_cache_bytes(c);
-	assert_int_equal(bytes, 8 * KB_CACHE_WAYS * 256);
+	assert_int_equal(bytes, 8 * KB_CACHE_WAYS * (64 + KB_CACHE_KEY_MAX));
 	for (int i = 0; i < 10000; i++) {
 		snprintf(key, sizeof(key), "line %d", i);
 		put(c, key, (uint8_t)(i & 1), (uint32_t)i);
