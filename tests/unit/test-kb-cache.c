@@ -92,20 +92,28 @@ static void same_hash_other_key(void **state)
 	kb_cache_free(c);
 }
 
-/* one set of two slots: a third key replaces the one used least recently */
+/* one set full of keys: one more replaces the one used least recently */
 static void full_set_replaces_least_recent(void **state)
 {
 	struct kb_cache *c = kb_cache_new(0);
+	char key[16];
 
 	(void)state;
 	assert_non_null(c);
-	put(c, "first", 0, 1);
-	put(c, "second", 0, 2);
-	assert_non_null(get(c, "first", 0));	/* "second" is now the older */
-	put(c, "third", 0, 3);
-	assert_null(get(c, "second", 0));
-	assert_int_equal(get(c, "first", 0)->pattern, 1);
-	assert_int_equal(get(c, "third", 0)->pattern, 3);
+	/* "key 0" (the first kept, then used again) to "key WAYS-1" */
+	for (int i = 0; i < KB_CACHE_WAYS; i++) {
+		snprintf(key, sizeof(key), "key %d", i);
+		put(c, key, 0, (uint32_t)i + 1);
+	}
+	assert_non_null(get(c, "key 0", 0));	/* "key 1" is now the oldest */
+	put(c, "last", 0, 99);
+	assert_null(get(c, "key 1", 0));
+	assert_int_equal(get(c, "key 0", 0)->pattern, 1);
+	assert_int_equal(get(c, "last", 0)->pattern, 99);
+	for (int i = 2; i < KB_CACHE_WAYS; i++) {
+		snprintf(key, sizeof(key), "key %d", i);
+		assert_int_equal(get(c, key, 0)->pattern, (uint32_t)i + 1);
+	}
 	assert_int_equal(kb_cache_used(c), KB_CACHE_WAYS);
 	kb_cache_free(c);
 }
@@ -120,7 +128,7 @@ static void memory_is_bounded(void **state)
 	(void)state;
 	assert_non_null(c);
 	bytes = kb_cache_bytes(c);
-	assert_int_equal(bytes, 8 * KB_CACHE_WAYS * 256);
+	assert_int_equal(bytes, 8 * KB_CACHE_WAYS * (64 + KB_CACHE_KEY_MAX));
 	for (int i = 0; i < 10000; i++) {
 		snprintf(key, sizeof(key), "line %d", i);
 		put(c, key, (uint8_t)(i & 1), (uint32_t)i);
@@ -130,6 +138,28 @@ static void memory_is_bounded(void **state)
 	}
 	assert_int_equal(kb_cache_used(c), 8 * KB_CACHE_WAYS);
 	assert_int_equal(kb_cache_bytes(c), bytes);
+	kb_cache_free(c);
+}
+
+/*
+ * the hash spreads keys that differ in a few bytes over the sets, as a random
+ * one would: 4,096 log-like keys in 4,096 sets of two slots (16,384 slots
+ * with more ways) fill about 3,670 or more (a set takes min(keys, ways) of a
+ * Poisson(1) number of keys)
+ */
+static void keys_spread_over_sets(void **state)
+{
+	struct kb_cache *c = kb_cache_new(12);
+	char key[64];
+
+	(void)state;
+	assert_non_null(c);
+	for (int i = 0; i < 4096; i++) {
+		snprintf(key, sizeof(key), "pci 0000:%02x:%02x.%d: PME# supported from D%d",
+			 i >> 5 & 0xff, i & 0x1f, i % 7, i % 4);
+		put(c, key, 0, 1);
+	}
+	assert_true(kb_cache_used(c) > 3500);
 	kb_cache_free(c);
 }
 
@@ -444,6 +474,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(same_hash_other_key),
 		cmocka_unit_test(full_set_replaces_least_recent),
 		cmocka_unit_test(memory_is_bounded),
+		cmocka_unit_test(keys_spread_over_sets),
 		cmocka_unit_test(long_key_not_kept),
 		cmocka_unit_test(rests_after_poor_windows),
 		cmocka_unit_test(stamp_grammar),
