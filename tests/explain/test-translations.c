@@ -256,8 +256,8 @@ static void errno_tails(const char *dir, struct vfd_kb *kb, const struct vfd_tra
 	/* the messages, strerror()'s text after them */
 	static const char *const templates[] = {
 		"modprobe: ERROR: could not insert 'vfio_pci': ",
-		"qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: "
-		"failed to open /dev/vfio/1: ",
+		("qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: "
+		 "failed to open /dev/vfio/1: "),
 		"error: Failed to unbind PCI device '0000:01:00.0' from nvidia: ",
 	};
 	unsigned long lines = 0, known = 0, recognised = 0, before = 0, kind = 0, kind_before = 0;
