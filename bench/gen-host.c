@@ -77,7 +77,7 @@ static struct fn *fns;
 static size_t nfns, capfns;
 static int rootfd = -1;
 
-static void die(const char *fmt, ...)
+static __attribute__((format(printf, 1, 2), noreturn)) void die(const char *fmt, ...)
 {
 	va_list ap;
 

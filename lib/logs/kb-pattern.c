@@ -237,7 +237,8 @@ static void first_set(struct kb_pattern *p, uint16_t pc, uint64_t *first)
 }
 
 /* lower() as a table, for the compiler's walk over every pattern's text */
-#define LOW1(c)		((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+/* | 0x20: an upper-case letter's bit 5 is clear; no arm exceeds a byte (clang checks both) */
+#define LOW1(c)		((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 : (c))
 #define LOW4(c)		LOW1(c), LOW1((c) + 1), LOW1((c) + 2), LOW1((c) + 3)
 #define LOW16(c)	LOW4(c), LOW4((c) + 4), LOW4((c) + 8), LOW4((c) + 12)
 #define LOW64(c)	LOW16(c), LOW16((c) + 16), LOW16((c) + 32), LOW16((c) + 48)

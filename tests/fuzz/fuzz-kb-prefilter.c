@@ -38,7 +38,7 @@ static void check_line(const char *line, size_t len)
 		if (kb_pattern_run(kb, &kb->patterns[p], (const unsigned char *)line, len,
 				   cap) == 1 && !is_cand[p]) {
 			fprintf(stderr, "pattern %zu of entry '%s' matches '%.*s' but is no "
-				"candidate of the prefilter\n", kb->patterns[p].index,
+				"candidate of the prefilter\n", (size_t)kb->patterns[p].index,
 				kb->entries[kb->patterns[p].entry].id, (int)len, line);
 			abort();
 		}
