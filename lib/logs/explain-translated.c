@@ -43,6 +43,9 @@ struct pat {
 	uint16_t lang;
 };
 
+/* translations of virsh's "error: " kept apart (virsh_prefix()); more are not read */
+#define MAX_VIRSH_PREFIXES 64
+
 struct vfd_translated {
 	struct mo_catalogue **cats;
 	char **langs;		/* the languages' directory names, by number */
@@ -53,6 +56,8 @@ struct vfd_translated {
 	uint32_t *bucket;	/* (1 << bits) + 1 starts into refs */
 	uint32_t *refs;		/* pattern indexes, by their anchor's bucket */
 	struct errno_texts *errs;	/* strerror()'s texts, from libc.mo */
+	uint32_t virsh_prefix[MAX_VIRSH_PREFIXES];	/* patterns of "error: " */
+	size_t n_virsh_prefix;
 };
 
 /*
@@ -269,8 +274,15 @@ static int build_index(struct vfd_translated *t)
 		free(counts);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < t->n_pats; i++)
+	t->n_virsh_prefix = 0;
+	for (size_t i = 0; i < t->n_pats; i++) {
+		const struct pat *p = &t->pats[i];
+
+		if (p->id_len == 7 && memcmp(p->id, "error: ", 7) == 0 &&
+		    t->n_virsh_prefix < MAX_VIRSH_PREFIXES)
+			t->virsh_prefix[t->n_virsh_prefix++] = (uint32_t)i;
 		windows(&t->pats[i], counts, t->bits, false);
+	}
 	for (size_t i = 0; i < t->n_pats; i++)
 		windows(&t->pats[i], counts, t->bits, true);
 	memset(counts, 0, buckets * sizeof(*counts));
@@ -815,6 +827,40 @@ static bool find_prefix(struct ctx *cx, const char *line, size_t start, struct h
 }
 
 /*
+ * virsh's "error: " as translated at the start of @line, where the message
+ * read is not right behind it: libvirt left a wrapper such as "internal
+ * error: " in English. Its length (0: none), blanks after it included.
+ */
+static size_t virsh_prefix(const struct vfd_translated *t, const char *line, size_t start)
+{
+	size_t best = 0;
+
+	for (size_t k = 0; k < t->n_virsh_prefix; k++) {
+		const struct pat *p = &t->pats[t->virsh_prefix[k]];
+		size_t n = p->str_len, i = 0, j = 0;
+
+		/* the translation's own trailing blank may be missing: "erreur :", "erro:" */
+		while (n && p->str[n - 1] == ' ')
+			n--;
+		/* French's no-break space before the colon, or the plain one a paste has */
+		while (i < n && j < start) {
+			if (p->str[i] == line[j]) {
+				i++, j++;
+			} else if (i + 1 < n && memcmp(p->str + i, "\xc2\xa0", 2) == 0 && line[j] == ' ') {
+				i += 2, j++;
+			} else {
+				break;
+			}
+		}
+		if (i == n && j < start && j > best)
+			best = j;
+	}
+	while (best && best < start && line[best] == ' ')
+		best++;
+	return best;
+}
+
+/*
  * a strerror() text in the user's language after one of the last three ": "
  * of @s (virReportSystemError(), perror(), QEMU's error_setg_errno(),
  * kmod's "could not insert ...: %s"): where it stands ([*ts, *te), trailing
@@ -857,7 +903,7 @@ int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t
 {
 	struct ctx cx = { t, 0 };
 	struct hit h, ph;
-	size_t ts = len, te = len, il = 0, mlen = len;
+	size_t ts = len, te = len, il = 0, mlen = len, pl;
 	const char *id = NULL;
 	uint16_t lang = 0;
 	bool tail, found;
@@ -889,6 +935,10 @@ int vfd_translated_read(const struct vfd_translated *t, const char *line, size_t
 		r = append(out, line, ph.start);
 		if (r == 0)
 			r = append(out, ph.p->id, ph.p->id_len);
+	} else if ((pl = virsh_prefix(t, line, h.start))) {
+		r = append(out, "error: ", 7);
+		if (r == 0)
+			r = append(out, line + pl, h.start - pl);
 	} else {
 		r = append(out, line, h.start);
 	}

@@ -85,7 +85,8 @@ bool vfd_translated_shape_rest(const char *s, size_t len);
  * ASCII, but most ASCII lines are English, and looking a line up costs: so
  * only the shapes the translating programs print are: libvirtd's log
  * prefix ("2026-12-05 10:00:00.000+0000: "), or a program's name and ": "
- * starting the line (virsh's "error: " as translated, "Fehler: ", "erreur : ";
+ * starting the line (virsh's "error: " as translated, "Fehler: ", "erreur : ",
+ * "erro:" with the message right after it;
  * "modprobe: ", "qemu-system-x86_64: "), not a kernel subsystem's capitals
  * ("ACPI: "). Every line of a log comes here: a kernel log's "[" is
  * refused inline, by its first byte.

@@ -27,7 +27,13 @@ bool vfd_translated_shape_rest(const char *s, size_t len)
 	/* French puts a space before the colon ("erreur : ") */
 	if (i + 2 < len && s[i] == ' ' && s[i + 1] == ':')
 		i++;
-	return i + 1 < len && s[i] == ':' && s[i + 1] == ' ';
+	if (i + 1 >= len || s[i] != ':')
+		return false;
+	/*
+	 * French and Brazilian Portuguese translate virsh's "error: " without its
+	 * blank ("erreur :", "erro:"), so the message follows the colon at once
+	 */
+	return s[i + 1] == ' ' || ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z');
 }
 
 /*

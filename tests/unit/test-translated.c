@@ -2,7 +2,7 @@
 /*
  * Translated libvirt messages (lib/logs/explain-translated.c) and the .mo
  * reader under them (lib/logs/mo-catalogue.c), on catalogues built here by
- * msgfmt from tests/explain/l10n/{de,fr}.po (libvirt), libc-de.po
+ * msgfmt from tests/explain/l10n/{de,fr,pt_BR}.po (libvirt), libc-de.po
  * (strerror()'s texts, lib/logs/translated-errno.c) and virt-manager-de.po:
  * test translations of a few messages the knowledge base knows, one with
  * positional conversions in another order, written for this test. Then .mo
@@ -66,6 +66,7 @@ static int build_catalogues(void **state)
 		return -1;
 	run_msgfmt("de", "de", "libvirt");
 	run_msgfmt("fr", "fr", "libvirt");
+	run_msgfmt("pt_BR", "pt_BR", "libvirt");
 	run_msgfmt("libc-de", "de", "libc");
 	run_msgfmt("virt-manager-de", "de", "virt-manager");
 	built = true;
@@ -118,6 +119,16 @@ static const struct {
 	{ "erreur : configuration refusée : l'hôte ne sait pas confier un périphérique PCI par "
 	  "VFIO", "libvirt.no-vfio",
 	  "unsupported configuration: host doesn't support VFIO PCI passthrough", "fr", NULL },
+	/*
+	 * virsh's prefix translated without its blank ("erro:"), and libvirt's
+	 * wrapper left in English between it and the translated message
+	 */
+	{ "erro:Requested operation is not valid: o dispositivo PCI 0000:07:00.0 não pode ser "
+	  "atribuído", "libvirt.not-assignable", "PCI device 0000:07:00.0 is not assignable",
+	  "pt_BR", "0000:07:00.0" },
+	{ "erreur :Requested operation is not valid: le périphérique PCI 0000:08:00.0 ne peut "
+	  "être attribué", "libvirt.not-assignable", "PCI device 0000:08:00.0 is not assignable",
+	  "fr", "0000:08:00.0" },
 	/* libvirtd's log, where a family entry reads the line by its function's name */
 	{ "2026-12-06 10:00:00.000+0000: 1234: error : virHostdevPreparePCIDevicesImpl:1234 : "
 	  "le périphérique PCI 0000:04:00.0 ne peut être attribué", "libvirt.not-assignable",
@@ -210,6 +221,23 @@ static void errno_and_shapes(void **state)
 	assert_int_equal(out.end, strlen("x: failed: Device or resource busy"));
 	assert_string_equal(out.language, "de");
 	assert_true(vfd_translated_errno_tail(t, busy, strlen(busy)));
+	/*
+	 * virsh's translated prefix read back though libvirt's wrapper stands in
+	 * English between it and the message: glued ("erro:") or with French's
+	 * space before the colon, no-break in the catalogue, plain in a paste
+	 */
+	{
+		static const char *const glued[] = {
+			"erro:internal error: o dispositivo PCI 0000:09:00.0 não pode ser atribuído",
+			"erreur :internal error: le périphérique PCI 0000:09:00.0 ne peut être attribué",
+		};
+
+		for (size_t i = 0; i < sizeof(glued) / sizeof(*glued); i++) {
+			assert_int_equal(vfd_translated_read(t, glued[i], strlen(glued[i]), &out), 1);
+			assert_string_equal(out.line, "error: internal error: PCI device 0000:09:00.0 "
+						      "is not assignable");
+		}
+	}
 	/* strerror(0)'s "Success" and libc's other messages are left out */
 	assert_int_equal(vfd_translated_read(t, "x: Erfolg", 9, &out), 0);
 	assert_int_equal(vfd_translated_read(t, "x: Signal 5 nicht bekannt", 25, &out), 0);
@@ -226,6 +254,11 @@ static void errno_and_shapes(void **state)
 	assert_false(vfd_translated_ascii_shape("ACPI: x", 7));
 	assert_false(vfd_translated_ascii_shape("Dec 06 10:00:00 host kernel: x", 30));
 	assert_false(vfd_translated_ascii_shape("x:", 2));
+	/* virsh's "error: " as French and Brazilian Portuguese print it, the message right after */
+	assert_true(vfd_translated_ascii_shape("erro:erro interno: x", 20));
+	assert_true(vfd_translated_ascii_shape("erreur :configuration refusee", 29));
+	assert_false(vfd_translated_ascii_shape("https://example.org", 19));
+	assert_false(vfd_translated_ascii_shape("x:1", 3));
 	/* English lines are not looked up; an English message's foreign strerror() text is */
 	{
 		static const char *const worth[] = {
@@ -390,7 +423,7 @@ static void malformed_files(void **state)
 	assert_int_equal(mo_catalogue_open("/nonexistent/libvirt.mo", &c), -ENOENT);
 	assert_int_equal(vfd_translated_load(locale_dir, "libvirt", &t), 0);
 	vfd_translated_stats(t, &cats, &refused_n, &matchers);
-	assert_int_equal(cats, 2);
+	assert_int_equal(cats, 3);	/* de, fr, pt_BR */
 	assert_int_equal(refused_n, 1);
 	assert_true(matchers >= 10);
 	vfd_translated_free(t);
