@@ -476,6 +476,8 @@ static FILE *safe_stream_open(struct safe_stream *s, int mode)
 	return f;
 }
 
+#ifdef __GLIBC__
+/* only where the filtered streams replace stdio's (output_init()) */
 static void safe_streams_flush(void)
 {
 	fflush(stdout);
@@ -483,6 +485,7 @@ static void safe_streams_flush(void)
 	safe_close(&safe_out);
 	safe_close(&safe_err);
 }
+#endif
 
 static void stdout_pass_colour(bool pass)
 {

@@ -196,7 +196,7 @@ static const struct persist_file entry_files[] = {
 	  .cmdline = true },
 	{ .path = "boot/efi/loader/entries/*.conf", .kind = FK_TOKENS, .keys = entry_keys,
 	  .cmdline = true },
-	{ NULL },
+	{ .path = NULL },
 };
 
 /* the entry of the table @path is (every entries directory platform.c finds is one) */
@@ -354,7 +354,7 @@ static const struct token_key grub_keys[] = {
 	{ GRUB_KEY, grub_editor }, { GRUB_KEY_ALL, grub_editor }, { NULL, NULL },
 };
 static const struct persist_file grub_file[] = {
-	{ .path = GRUB_PATH, .kind = FK_TOKENS, .keys = grub_keys, .cmdline = true }, { NULL },
+	{ .path = GRUB_PATH, .kind = FK_TOKENS, .keys = grub_keys, .cmdline = true }, { .path = NULL },
 };
 
 static void step_grub(struct work *w)
@@ -380,7 +380,7 @@ static const struct token_key kcmdline_keys[] = {
 };
 static const struct persist_file kcmdline_file[] = {
 	{ .path = KCMDLINE_PATH, .kind = FK_TOKENS, .keys = kcmdline_keys, .cmdline = true },
-	{ NULL },
+	{ .path = NULL },
 };
 
 static void step_kcmdline(struct work *w)

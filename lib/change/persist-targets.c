@@ -45,27 +45,27 @@ static int files_editor(const char *text, size_t len, const char *key, const cha
 
 /* the files of this side; the table at the end groups them by target */
 static const struct persist_file udev_rule_file[] = {
-	{ .path = RULE_PATH, .kind = FK_OWNED }, { NULL },
+	{ .path = RULE_PATH, .kind = FK_OWNED }, { .path = NULL },
 };
 static const struct persist_file modprobe_file[] = {
-	{ .path = MODPROBE_PATH, .kind = FK_BLOCK }, { NULL },
+	{ .path = MODPROBE_PATH, .kind = FK_BLOCK }, { .path = NULL },
 };
 static const struct persist_file initramfs_tools_files[] = {
 	{ .path = ITMODULES_PATH, .kind = FK_BLOCK },
 	{ .path = HOOK_PATH, .kind = FK_OWNED },
-	{ NULL },
+	{ .path = NULL },
 };
 static const struct persist_file dracut_file[] = {
-	{ .path = DRACUT_PATH, .kind = FK_OWNED }, { NULL },
+	{ .path = DRACUT_PATH, .kind = FK_OWNED }, { .path = NULL },
 };
 static const struct token_key mkinitcpio_keys[] = {
 	{ "MODULES", modules_editor }, { "FILES", files_editor }, { NULL, NULL },
 };
 static const struct persist_file mkinitcpio_file[] = {
-	{ .path = MKINITCPIO_PATH, .kind = FK_TOKENS, .keys = mkinitcpio_keys }, { NULL },
+	{ .path = MKINITCPIO_PATH, .kind = FK_TOKENS, .keys = mkinitcpio_keys }, { .path = NULL },
 };
 static const struct persist_file booster_file[] = {
-	{ .path = BOOSTER_PATH, .kind = FK_BLOCK }, { NULL },
+	{ .path = BOOSTER_PATH, .kind = FK_BLOCK }, { .path = NULL },
 };
 
 /* modprobe.d files in name order, for what they already say */

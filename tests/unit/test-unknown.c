@@ -449,8 +449,8 @@ static void tenth_round_not_problems(void **state)
 	/* flagged as informational: a feature off, the printer's own reassurance */
 	static const char *const info[] = {
 		"[    1.3] DMAR: VT-d Scalable Mode not enabled, no PASID allocation",
-		"[    1.7] AMD-Vi: AMD IOMMUv2 functionality not available on this system - This "
-		"is not a bug.",
+		("[    1.7] AMD-Vi: AMD IOMMUv2 functionality not available on this system - This "
+		 "is not a bug."),
 		"[    1.1] iommu: DMA domain TLB invalidation policy: lazy mode",
 		"[    1.3] DMAR: dmar0: Using Queued invalidation",
 		"[    3.6] kvm_amd: PMU virtualization is disabled",
@@ -463,8 +463,8 @@ static void tenth_round_not_problems(void **state)
 		"[    1.0] pci_bus 0000:02: extended config space not accessible",
 		"Starting modprobe@drm.service - Load Kernel Module drm...",
 		"update-initramfs: Generating /boot/initrd.img-6.1.0-13-amd64",
-		"[    1.0] PCI: Using host bridge windows from ACPI; if necessary, use \"pci=nocrs\" "
-		"and report a bug",
+		("[    1.0] PCI: Using host bridge windows from ACPI; if necessary, use \"pci=nocrs\" "
+		 "and report a bug"),
 	};
 	struct vfd_unknown_class c;
 
