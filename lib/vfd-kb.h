@@ -248,6 +248,15 @@ void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped);
  */
 int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir);
 /*
+ * vfd_explain_set_user_locale - the user's languages, whose catalogues are
+ * tried before all the others are loaded: @language as LANGUAGE (a colon
+ * list), @locale as the first of LC_ALL, LC_MESSAGES and LANG that is set
+ * (both may be NULL; a C or POSIX locale names none). A line that none of
+ * them reads is still read with every installed catalogue.
+ * Returns 0 or -ENOMEM.
+ */
+int vfd_explain_set_user_locale(struct vfd_explain *ex, const char *language, const char *locale);
+/*
  * vfd_explain_feed - one line of the log, without its newline
  * Returns: 1 a problem line, 2 a harmless line, 3 a line not understood that
  *          reports trouble about passthrough (see vfd_unknown_classify),

@@ -681,6 +681,20 @@ static void print_json(const struct vfd_explain *ex, bool checked, bool verbose)
 
 /* ------------------------------------------------------------ main */
 
+/* the locale gettext prints messages in: the first of LC_ALL, LC_MESSAGES and LANG set */
+static const char *messages_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(*vars); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
 int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_JOURNAL = 256, OPT_DMESG, OPT_KB, OPT_NO_CHECKS, OPT_CHOPPED, OPT_LOCALE_DIR };
@@ -779,7 +793,8 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 	if (!locale_dir && ctx->sysroot &&
 	    asprintf(&sysroot_locale, "%s/usr/share/locale", ctx->sysroot) < 0)
 		sysroot_locale = NULL;
-	if (vfd_explain_set_locale_dir(ex, locale_dir ? locale_dir : sysroot_locale) < 0) {
+	if (vfd_explain_set_locale_dir(ex, locale_dir ? locale_dir : sysroot_locale) < 0 ||
+	    vfd_explain_set_user_locale(ex, getenv("LANGUAGE"), messages_locale()) < 0) {
 		warnx_("out of memory");
 		goto out;
 	}

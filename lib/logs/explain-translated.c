@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -362,7 +361,25 @@ static int load_one(struct vfd_translated *t, const char *dir, const char *lang,
 			     cap);
 }
 
+/* is @name one of the colon-separated @languages? */
+static bool listed(const char *languages, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = languages; *p; p += strcspn(p, ":"), p += *p == ':') {
+		if (strncmp(p, name, n) == 0 && (p[n] == ':' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 int vfd_translated_load(const char *dir, const char *domain, struct vfd_translated **out)
+{
+	return vfd_translated_load_languages(dir, domain, NULL, out);
+}
+
+int vfd_translated_load_languages(const char *dir, const char *domain, const char *languages,
+				  struct vfd_translated **out)
 {
 	struct vfd_translated *t = calloc(1, sizeof(*t));
 	char **names = NULL;
@@ -378,7 +395,7 @@ int vfd_translated_load(const char *dir, const char *domain, struct vfd_translat
 	while (d && (de = readdir(d))) {
 		char **nn;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || (languages && !listed(languages, de->d_name)))
 			continue;
 		if (n_names == cap_names) {
 			cap_names = cap_names ? cap_names * 2 : 64;
@@ -429,52 +446,6 @@ int vfd_translated_load(const char *dir, const char *domain, struct vfd_translat
 	}
 	*out = t;
 	return 0;
-}
-
-#define SHARED_MAX 8	/* directories kept; more are loaded each time and not kept */
-
-static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	char *key;		/* "dir\0domain" */
-	size_t key_len;
-	struct vfd_translated *t;
-} shared[SHARED_MAX];
-
-int vfd_translated_shared(const char *dir, const char *domain,
-			  const struct vfd_translated **out)
-{
-	const char *dk = domain ? domain : "";	/* NULL: every domain of the table */
-	size_t dl = strlen(dir), kl = dl + 1 + strlen(dk);
-	struct vfd_translated *t = NULL;
-	int r = 0, i;
-
-	*out = NULL;
-	pthread_mutex_lock(&shared_lock);
-	for (i = 0; i < SHARED_MAX && shared[i].key; i++)
-		if (shared[i].key_len == kl && memcmp(shared[i].key, dir, dl + 1) == 0 &&
-		    strcmp(shared[i].key + dl + 1, dk) == 0) {
-			*out = shared[i].t;
-			goto out;
-		}
-	if (i == SHARED_MAX) {
-		r = -ENOMEM;	/* not kept: nothing would free it */
-		goto out;
-	}
-	shared[i].key = malloc(kl + 1);
-	r = shared[i].key ? vfd_translated_load(dir, domain, &t) : -ENOMEM;
-	if (r < 0) {
-		free(shared[i].key);
-		shared[i].key = NULL;
-		goto out;
-	}
-	memcpy(shared[i].key, dir, dl + 1);
-	strcpy(shared[i].key + dl + 1, dk);
-	shared[i].key_len = kl;
-	shared[i].t = t;
-	*out = t;
-out:
-	pthread_mutex_unlock(&shared_lock);
-	return r;
 }
 
 int vfd_translated_parse(const void *buf, size_t len, const char *lang,

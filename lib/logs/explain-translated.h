@@ -27,13 +27,33 @@ struct vfd_translated;
  */
 int vfd_translated_load(const char *dir, const char *domain, struct vfd_translated **out);
 /*
- * vfd_translated_shared - vfd_translated_load(), once per process for each
- * @dir and @domain: the result is kept to the end (explain objects made one
- * per line, as the tests make them, load nothing again); never freed by
- * the caller. Returns: 0, or -ENOMEM (*@out NULL).
+ * vfd_translated_load_languages - vfd_translated_load() of the language
+ * directories named in @languages only (a colon-separated list, "de_DE:de");
+ * NULL: every one
  */
-int vfd_translated_shared(const char *dir, const char *domain,
+int vfd_translated_load_languages(const char *dir, const char *domain, const char *languages,
+				  struct vfd_translated **out);
+/*
+ * vfd_translated_shared - vfd_translated_load_languages(), once per process
+ * for each @dir, @domain and @languages (translated-shared.c): the result is
+ * kept to the end (explain objects made one per line, as the tests make
+ * them, load nothing again); never freed by the caller.
+ * Returns: 0, or -ENOMEM (*@out NULL).
+ */
+int vfd_translated_shared(const char *dir, const char *domain, const char *languages,
 			  const struct vfd_translated **out);
+/*
+ * vfd_translated_languages_of - the catalogue directories the user's locale
+ * names, in gettext's order (translated-languages.c): each of @language
+ * (LANGUAGE's colon list), then @locale (the first of LC_ALL, LC_MESSAGES
+ * and LANG that is set), a name "ll_CC.codeset@modifier" giving
+ * ll_CC@modifier, ll@modifier, ll_CC and ll; into @buf (@size bytes) as a
+ * colon list, names that do not fit left out.
+ * Returns: its length; 0 where @locale is unset, C or POSIX (as gettext,
+ * LANGUAGE is then not read either).
+ */
+size_t vfd_translated_languages_of(const char *language, const char *locale, char *buf,
+				   size_t size);
 /*
  * vfd_translated_parse - the catalogue in @len bytes at @buf (which must
  * outlive the result) alone, as language @lang: for tests and fuzzing

@@ -49,6 +49,10 @@ struct vfd_explain {
 	char *locale_dir;
 	const struct vfd_translated *translated;	/* shared by the process */
 	bool translated_loaded;
+	/* the user's own languages' catalogues, tried first (vfd_explain_set_user_locale()) */
+	char *languages;
+	const struct vfd_translated *own;
+	bool own_loaded;
 	struct vfd_translation english;
 	const char *given;		/* the line as given, where ex->paste holds its English */
 	size_t given_len;
@@ -105,6 +109,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->notes[i].english);
 	free(ex->notes);
 	free(ex->locale_dir);
+	free(ex->languages);
 	free(ex->english.line);
 	free(ex->paste);
 	free(ex->problems);
@@ -352,29 +357,60 @@ static inline bool has_dots(const char *s, size_t len)
  * untouched. The typographic quotes of a translation are its own: the line
  * as given is tried first, then as read back (@restored, which may be @line).
  */
+/*
+ * @line (or @restored) read back into ex->english by the catalogues of @t:
+ * 1 read, 0 not (a line an entry reads is read only for its strerror() text)
+ */
+static int translate_with(struct vfd_explain *ex, const struct vfd_translated *t,
+			  const char *line, size_t len, const char *restored,
+			  size_t restored_len, const struct vfd_kb_match *m, int read_as)
+{
+	int r;
+
+	if (read_as > 0 && !m->entry->family && !vfd_translated_errno_tail(t, line, len) &&
+	    !vfd_translated_errno_tail(t, restored, restored_len))
+		return 0;
+	r = vfd_translated_read(t, line, len, &ex->english);
+	if (r == 0 && (restored_len != len || memcmp(restored, line, len) != 0))
+		r = vfd_translated_read(t, restored, restored_len, &ex->english);
+	return r;
+}
+
+/* @set loaded the first time (@loaded): @languages' catalogues, or (NULL) all */
+static int load_set(struct vfd_explain *ex, const char *languages,
+		    const struct vfd_translated **set, bool *loaded)
+{
+	if (*loaded)
+		return 0;
+	*loaded = true;
+	/* NULL domain: libvirt's, virt-manager's and libc's strerror() texts */
+	return vfd_translated_shared(ex->locale_dir ? ex->locale_dir : "/usr/share/locale", NULL,
+				     languages, set);
+}
+
 static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 			   const char *restored, size_t restored_len, struct vfd_kb_match *m,
 			   int read_as)
 {
 	struct vfd_kb_match tm;
-	int r;
+	int r = 0;
 
-	if (!ex->translated_loaded) {
-		ex->translated_loaded = true;
-		/* NULL: libvirt's, virt-manager's and libc's strerror() texts */
-		r = vfd_translated_shared(ex->locale_dir ? ex->locale_dir : "/usr/share/locale",
-					  NULL, &ex->translated);
-		if (r < 0)
-			return r;
+	/*
+	 * the user's own languages first: a line from their host is in one of
+	 * them, and those few catalogues load in a fraction of all of them
+	 */
+	if (ex->languages) {
+		r = load_set(ex, ex->languages, &ex->own, &ex->own_loaded);
+		if (r == 0)
+			r = translate_with(ex, ex->own, line, len, restored, restored_len, m,
+					   read_as);
 	}
-	/* a line an entry reads: only for its strerror() text */
-	if (read_as > 0 && !m->entry->family &&
-	    !vfd_translated_errno_tail(ex->translated, line, len) &&
-	    !vfd_translated_errno_tail(ex->translated, restored, restored_len))
-		return read_as;
-	r = vfd_translated_read(ex->translated, line, len, &ex->english);
-	if (r == 0 && (restored_len != len || memcmp(restored, line, len) != 0))
-		r = vfd_translated_read(ex->translated, restored, restored_len, &ex->english);
+	if (r == 0) {
+		r = load_set(ex, NULL, &ex->translated, &ex->translated_loaded);
+		if (r == 0)
+			r = translate_with(ex, ex->translated, line, len, restored, restored_len,
+					   m, read_as);
+	}
 	if (r <= 0)
 		return r < 0 ? r : read_as;
 	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
@@ -487,6 +523,17 @@ static __attribute__((noinline, cold)) int read_ascii_translated(struct vfd_expl
 	if (!vfd_translated_ascii_worth(line, len))
 		return read_as;
 	return read_translated(ex, line, len, line, len, m, read_as);
+}
+
+int vfd_explain_set_user_locale(struct vfd_explain *ex, const char *language, const char *locale)
+{
+	char list[256], *l = NULL;
+
+	if (vfd_translated_languages_of(language, locale, list, sizeof(list)) && !(l = strdup(list)))
+		return -ENOMEM;
+	free(ex->languages);
+	ex->languages = l;
+	return 0;
 }
 
 int vfd_explain_set_locale_dir(struct vfd_explain *ex, const char *dir)

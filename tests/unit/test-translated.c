@@ -434,6 +434,81 @@ static void malformed_files(void **state)
 	free(buf);
 }
 
+/* the user's languages: read from the locale as gettext does, their catalogues alone first */
+static void user_languages(void **state)
+{
+	static const struct {
+		const char *language, *locale, *want;
+	} cases[] = {
+		{ NULL, "de_DE.UTF-8", "de_DE:de" },
+		{ "", "pt_BR.UTF-8", "pt_BR:pt" },
+		{ "fr:de", "de_AT.UTF-8@euro", "fr:de:de_AT@euro:de@euro:de_AT" },
+		{ NULL, "sr_RS.UTF-8@latin", "sr_RS@latin:sr@latin:sr_RS:sr" },
+		{ "de:de_DE", "de_DE.UTF-8", "de:de_DE" },
+		/* a C locale names none, LANGUAGE included, as gettext reads it */
+		{ "de", "C", "" },
+		{ "de", "C.UTF-8", "" },
+		{ "de", "POSIX", "" },
+		{ "de", NULL, "" },
+		{ NULL, "../../tmp/x", "" },
+	};
+	const char line[] = "erreur : le périphérique PCI 0000:0a:00.0 ne peut être attribué";
+	struct vfd_translation out = { 0 };
+	struct vfd_translated *t;
+	size_t cats, refused_n, matchers;
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t n = vfd_translated_languages_of(cases[i].language, cases[i].locale, buf,
+						       sizeof(buf));
+
+		assert_string_equal(buf, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+	}
+	/* names that do not fit are left out, never cut */
+	assert_int_equal(vfd_translated_languages_of("fr", "de_DE.UTF-8", buf, 6), 5);
+	assert_string_equal(buf, "fr:de");
+	assert_int_equal(vfd_translated_languages_of("fr", "de_DE", buf, 0), 0);
+	if (!built)
+		skip();
+	/* one language's catalogues only: a line in another is not read */
+	assert_int_equal(vfd_translated_load_languages(locale_dir, "libvirt", "fr_FR:fr", &t), 0);
+	vfd_translated_stats(t, &cats, &refused_n, &matchers);
+	assert_int_equal(cats, 1);
+	assert_int_equal(vfd_translated_read(t, line, strlen(line), &out), 1);
+	assert_string_equal(out.language, "fr");
+	assert_int_equal(vfd_translated_read(t, "Fehler: PCI-Gerät 0000:0a:00.0 lässt sich keinem "
+					     "Gast zuteilen", 60, &out), 0);
+	vfd_translated_free(t);
+	free(out.line);
+	/* through explain: a line in none of the user's languages is read all the same */
+	{
+		static const char german[] = "Fehler: Die verlangte Aktion ist nicht zulässig: "
+					     "PCI-Gerät 0000:02:00.0 lässt sich keinem Gast zuteilen";
+		struct vfd_parse_error err;
+		struct vfd_explain *ex;
+		struct vfd_kb *kb;
+		const char *language;
+
+		assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
+		for (int own = 0; own < 2; own++) {
+			ex = vfd_explain_new(kb);
+			assert_non_null(ex);
+			assert_int_equal(vfd_explain_set_locale_dir(ex, locale_dir), 0);
+			assert_int_equal(vfd_explain_set_user_locale(ex, NULL, own ? "de_DE.UTF-8" :
+								    "fr_FR.UTF-8"), 0);
+			assert_int_equal(vfd_explain_feed(ex, german, strlen(german)), 1);
+			assert_string_equal(vfd_explain_problem(ex, 0)->entry->id,
+					    "libvirt.not-assignable");
+			assert_non_null(vfd_explain_translated(ex, 0, &language));
+			assert_string_equal(language, "de");
+			vfd_explain_free(ex);
+		}
+		vfd_kb_free(kb);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +517,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(no_catalogue),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(malformed_files),
+		cmocka_unit_test(user_languages),
 	};
 
 	if (argc != 3) {
