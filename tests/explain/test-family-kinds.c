@@ -367,6 +367,8 @@ int main(int argc, char **argv)
 			mode = WRONG;
 		else if (strcmp(argv[i], "--missed") == 0)
 			mode = MISSED;
+		else if (strcmp(argv[i], "--read") == 0)
+			mode = READ;
 		else if (strcmp(argv[i], "--recall-tune") == 0 && i + 1 < argc)
 			recall[TUNE] = atof(argv[++i]);
 		else if (strcmp(argv[i], "--recall-check") == 0 && i + 1 < argc)
@@ -393,7 +395,7 @@ int main(int argc, char **argv)
 				"[--recall-tune PCT] [--recall-check PCT] [--max-flags N] "
 				"[--max-whole-flags N] "
 				"[--sample SAMPLE.tsv --labels LABELS.tsv] SET.tsv\n"
-				"       test-family-kinds --wrong|--missed SET.tsv\n");
+				"       test-family-kinds --wrong|--read|--missed SET.tsv\n");
 		return 2;
 	}
 	s.fam = families_only();
