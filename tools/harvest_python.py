@@ -6,9 +6,12 @@ msg_fmt.  Returns rows (level, file, function, call, raw format) for the tool to
 normalise and filter."""
 
 import ast
+import re
 
 LOG_LEVELS = {'error': 'error', 'exception': 'error', 'critical': 'error',
               'warning': 'warning', 'warn': 'warning', 'info': 'info'}
+ALERT_LEVELS = {'CRITICAL': 'error', 'ERROR': 'error', 'ALERT': 'error', 'EMERGENCY': 'error',
+                'WARNING': 'warning', 'NOTICE': 'info', 'INFO': 'info'}
 # exception class -> index of its message argument (TrueNAS: ValidationError(attr, msg))
 MESSAGE_ARG = {'ValidationError': 1}
 
@@ -57,7 +60,6 @@ def string_value(node, formats):
             s = string_value(node.func.value, False)
             if s is None:
                 return None
-            import re
             return re.sub(r'\{\{|\}\}|\{[^{}]*\}',
                           lambda m: {'{{': '{', '}}': '}'}.get(m.group(0), '%s'), s)
     return None
@@ -91,6 +93,13 @@ class Reader(ast.NodeVisitor):
                 self.stack.append(node.name)
                 self.add('error', 'msg_fmt', string_value(stmt.value, True))
                 self.stack.pop()
+            # TrueNAS alerts: class GPUIsolationAlertClass(AlertClass): text = "..."
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == 'text'
+                                                   for t in stmt.targets) and \
+                    any(dotted(b).endswith('AlertClass') for b in node.bases):
+                self.stack.append(node.name)
+                self.add('warning', 'AlertClass.text', string_value(stmt.value, True))
+                self.stack.pop()
         self.stack.append(node.name)
         self.generic_visit(node)
         self.stack.pop()
@@ -110,6 +119,13 @@ class Reader(ast.NodeVisitor):
 
     def visit_Call(self, node):
         func = node.func
+        if dotted(func).split('.')[-1] == 'AlertClassConfig':
+            # TrueNAS alerts: AlertClassConfig(level=AlertLevel.WARNING, text='... %(x)s')
+            kw = {k.arg: k.value for k in node.keywords}
+            level = dotted(kw['level']).split('.')[-1] if 'level' in kw else 'WARNING'
+            if 'text' in kw:
+                self.add(ALERT_LEVELS.get(level, 'warning'), 'AlertClassConfig',
+                         string_value(kw['text'], True))
         if isinstance(func, ast.Attribute):
             recv = dotted(func.value)
             if func.attr in LOG_LEVELS and 'log' in recv.lower() and node.args:
