@@ -14,6 +14,9 @@ import re
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?\*/',
                    re.S)
 
+# a string or rune literal alone
+QUOTED = r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\''
+
 ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', "'": "'", '\\': '\\', 'a': '\a',
            'b': '\b', 'f': '\f', 'v': '\v'}
 
@@ -74,7 +77,7 @@ def matching(code, i):
 def split_args(text):
     """Top-level comma-separated arguments of a call's argument text."""
     args, depth, cur = [], 0, []
-    pat = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|[()\[\]{},]|[^"`\'()\[\]{},]+')
+    pat = re.compile(QUOTED + r'|[()\[\]{},]|[^"`\'()\[\]{},]+')
     for m in pat.finditer(text):
         s = m.group(0)
         if s in '([{':
@@ -95,7 +98,7 @@ def split_args(text):
 def split_plus(expr):
     """The operands of a top-level + chain."""
     parts, depth, cur = [], 0, []
-    pat = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|[()\[\]{}+]|[^"`\'()\[\]{}+]+')
+    pat = re.compile(QUOTED + r'|[()\[\]{}+]|[^"`\'()\[\]{}+]+')
     for m in pat.finditer(expr):
         s = m.group(0)
         if s in '([{':
