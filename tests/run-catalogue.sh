@@ -17,7 +17,8 @@ check_shape() {
 	LC_ALL=C awk -F '\t' '
 	BEGIN {
 		split("linux qemu libvirt proxmox xen dpdk crosvm cloud-hypervisor dracut kmod " \
-		      "mkinitcpio initramfs-tools nvidia vendor-reset looking-glass", p, " ")
+		      "mkinitcpio initramfs-tools nvidia vendor-reset looking-glass " \
+		      "kubevirt incus lxd kata harvester-pcidevices truenas nova", p, " ")
 		for (i in p) program[p[i]] = 1
 		level["error"] = level["warning"] = level["info"] = 1
 	}

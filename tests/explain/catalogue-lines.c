@@ -118,7 +118,7 @@ const char *const *prefixes_of(const char *program, const char *level, const cha
 /* one conversion of a printf format: "%-08llx" or the kernel's "%pR" */
 struct conv {
 	size_t start, len;	/* in the format */
-	char spec;		/* d i u x X o c s p f e g m % */
+	char spec;		/* d i u x X o c s p f e g m %, Go's v w q t T, Python's r */
 	char ext[4];		/* after %p: "R", "a", "ad", "S", ... */
 	int width;		/* -1 when none */
 	bool alt;		/* '#' */
@@ -130,6 +130,9 @@ static struct conv parse_conv(const char *fmt, size_t i)
 	struct conv c = { .start = i, .width = -1 };
 	size_t k = i + 1;
 
+	/* Python's "%(name)s": the mapping key, then an ordinary conversion */
+	if (fmt[k] == '(' && strchr(fmt + k, ')'))
+		k = (size_t)(strchr(fmt + k, ')') - fmt) + 1;
 	while (fmt[k] && strchr("-+ #0'", fmt[k])) {
 		if (fmt[k] == '#')
 			c.alt = true;
@@ -149,7 +152,10 @@ static struct conv parse_conv(const char *fmt, size_t i)
 		while (isdigit((unsigned char)fmt[k]))
 			k++;
 	}
-	while (fmt[k] && strchr("hlLqjzt", fmt[k]))
+	/* q and t are C length modifiers only before a C integer conversion; alone they
+	 * are Go's %q (quoted string) and %t (bool) */
+	while (fmt[k] && strchr("hlLqjzt", fmt[k]) &&
+	       !(strchr("qt", fmt[k]) && !(fmt[k + 1] && strchr("diouxXn", fmt[k + 1]))))
 		k++;
 	c.spec = fmt[k] ? fmt[k] : '%';
 	if (fmt[k])
@@ -387,6 +393,27 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		p.kind = S_LITERAL;
 		strcpy(p.text, "%");
 		return p;
+	case 'w':	/* Go: a wrapped error's text */
+		p.kind = S_TEXT;
+		strcpy(p.text, "no such device");
+		return p;
+	case 'q':	/* Go: a quoted string */
+		p.kind = S_WORD;
+		strcpy(p.text, "\"item0\"");
+		return p;
+	case 'r':	/* Python: repr() of a string */
+		p.kind = S_WORD;
+		strcpy(p.text, "'item0'");
+		return p;
+	case 't':	/* Go: a bool */
+		p.kind = S_WORD;
+		strcpy(p.text, "true");
+		return p;
+	case 'T':	/* Go: a type's name */
+		p.kind = S_WORD;
+		strcpy(p.text, "string");
+		return p;
+	case 'v':	/* Go: a value in its default format (%+v too): printed like %s */
 	case 's':
 		/* "...: %s" at the very end is strerror() nearly always (QEMU, libvirt) */
 		if (errno_text_context(prev) ||

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The sample lines catalogue-lines.c makes of a format (for explain-coverage and the
+ * other catalogue tests), for the conversions of each language the catalogue holds:
+ * C's, Go's (%v %+v %w %q %t %T, from tools/harvest_go.py) and Python's (%(name)s, %r,
+ * from tools/harvest_python.py).  A Go or Python conversion read as a C one would give a
+ * line no program prints, and the coverage count of those programs would mean nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "catalogue-lines.h"
+
+static int n, failed;
+
+static void check(const char *fmt, const char *want_line, const char *want_pattern)
+{
+	char line[LINE_MAX_LEN], pattern[LINE_MAX_LEN];
+	bool ok;
+
+	instantiate(fmt, "x.go", "f", 0, line, sizeof(line), pattern, sizeof(pattern));
+	ok = strcmp(line, want_line) == 0 && strcmp(pattern, want_pattern) == 0;
+	printf("%s %d - %s\n", ok ? "ok" : "not ok", ++n, fmt);
+	if (!ok) {
+		printf("# line    '%s' (want '%s')\n# pattern '%s' (want '%s')\n", line, want_line,
+		       pattern, want_pattern);
+		failed = 1;
+	}
+}
+
+int main(void)
+{
+	/* C, as before: the length modifiers before an integer conversion */
+	check("BAR %d: %llx bytes, %zu left, %td apart", "BAR 3: 1f bytes, 3 left, 3 apart",
+	      "BAR %num%: %word% bytes, %num% left, %num% apart");
+	/* Go */
+	check("failed to allocate %+v for %s", "failed to allocate sample_name for sample_name",
+	      "failed to allocate %any% for %any%");
+	check("Failed to bind %q to vfio-pci: %w", "Failed to bind \"item0\" to vfio-pci: no such device",
+	      "Failed to bind %word% to vfio-pci: %any%");
+	check("enabled=%t type %T, 100%% done", "enabled=true type string, 100% done",
+	      "enabled=%word% type %word%, 100%% done");
+	/* Python */
+	check("PCI device %(id)s not found on %(host)s",
+	      "PCI device 0000:01:00.0 not found on sample_name",
+	      "PCI device %slot% not found on %any%");
+	check("VFIO bind of %r failed", "VFIO bind of 'item0' failed", "VFIO bind of %word% failed");
+	printf("1..%d\n", n);
+	return failed;
+}

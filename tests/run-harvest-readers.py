@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The Go and Python readers of tools/harvest-messages on the fixtures in
+tests/fixtures/harvest/ (rows: level, function, call, format), and the tool's refusal
+of bad usage (a --snapshot that is no git directory, --keep-others without --only):
+one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+import harvest_go  # noqa: E402
+import harvest_python  # noqa: E402
+
+GO = [  # (level, function, call, format)
+    ('error', 'validateConfig', 'fmt.Errorf', 'Failed to bind %q to vfio-pci: %w'),
+    ('error', 'validateConfig', 'log....Errorf', 'failed to allocate %+v for %s'),
+    ('warning', 'validateConfig', 'logrus....Warnf', 'IOMMU group %d is not viable'),
+    ('warning', 'validateConfig', 'd.logger.Warn', 'Failed to reset GPU'),
+    ('error', 'validateConfig', 'klog.ErrorS', 'device plugin failed'),
+    ('error', 'validateConfig', 'api.StatusErrorf', 'Invalid PCI address %s'),
+    ('error', 'wrapping', 'errors.Wrapf', 'cannot open VFIO group %d: %v'),
+    ('error', 'wrapping', 'errors.New', 'vfio: device %s at 100%% busy'),
+    ('error', 'admit', 'StatusCause', 'HostDevice %s is not permitted'),
+    ('error', 'admit', 'StatusCause', 'raw \\n text'),
+]
+PY = [
+    ('error', 'PciDeviceNotFound', 'msg_fmt', 'PCI device %(id)s not found'),
+    ('error', 'InvalidGpuPciIdsAlert', 'AlertClassConfig', 'GPU %(pci_ids)s is gone'),
+    ('error', 'validate', 'verrors.add', '%s already has PCI device %s at 100%%'),
+    ('error', 'validate', 'raise.CallError', 'Unable to isolate GPU %s'),
+    ('error', 'validate', 'raise.ValidationError', 'IOMMU is not enabled'),
+    ('warning', 'start', 'LOG.warning', 'Failed to reset %(dev)s'),
+    ('error', 'start', 'logger.error', 'VFIO bind of %r failed'),
+    ('error', 'start', 'raise.RuntimeError', 'mdev %s has %s instances'),
+]
+
+n = 0
+failed = False
+
+
+def check(ok, what):
+    global n, failed
+    n += 1
+    print('%s %d - %s' % ('ok' if ok else 'not ok', n, what))
+    failed |= not ok
+
+
+for reader, name, want in ((harvest_go, 'sample.go', GO), (harvest_python, 'sample.py', PY)):
+    path = os.path.join(HERE, 'fixtures', 'harvest', name)
+    got = [(r[0], r[2], r[3], r[4]) for r in
+           reader.harvest(open(path, encoding='utf-8').read(), name)]
+    for row in want:
+        check(row in got, '%s: %s' % (name, ' | '.join(row)))
+    extra = [r for r in got if r not in want]
+    check(not extra, '%s: no other rows%s' % (name, ''.join('\n# extra: %r' % (r,) for r in extra)))
+
+tool = os.path.join(ROOT, 'tools', 'harvest-messages')
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, 'catalogue.tsv')
+    for args, what in ((['--snapshot', 'kubevirt=' + os.path.join(tmp, 'none')], 'a --snapshot '
+                        'that is no git directory'),
+                       (['--snapshot', 'nosuch=' + tmp], 'a --snapshot of an unknown name'),
+                       (['--keep-others'], '--keep-others without --only')):
+        r = subprocess.run([sys.executable, tool, '-o', out] + args, capture_output=True,
+                           text=True)
+        lines = r.stderr.splitlines()
+        check(r.returncode == 2 and len(lines) == 1 and lines[0].startswith('harvest-messages: '),
+              'refuses %s: exit 2, one line (%d, %r)' % (what, r.returncode, r.stderr))
+        check(not os.path.exists(out), 'and writes nothing')
+print('1..%d' % n)
+sys.exit(1 if failed else 0)
