@@ -4,7 +4,8 @@
  * escape of Go's %q and JSON, what is kept (systemd's \x2d, a Windows path, a
  * backslash at the end), and explain reading a message inside KubeVirt's
  * JSON and logrus's logfmt as it reads the message bare, where the escaped
- * quotes broke a pattern's literal quote and a \n joined two messages.
+ * quotes broke a pattern's literal quote and a \n joined two messages; and
+ * a line no entry knows flagged inside them as bare (explain-unknown.c).
  */
 #include <setjmp.h>
 #include <stdbool.h>
@@ -131,6 +132,33 @@ static void explain_reads_inside_quotes(void **state)
 	vfd_kb_free(kb);
 }
 
+/* a line no entry knows: flagged inside a Go logger's JSON or logfmt as it is bare */
+static void unknown_inside_quotes(void **state)
+{
+	static const char *const lines[] = {
+		"Error: Failed to run: /usr/bin/incusd forkstart vm1 /var/lib/incus/containers:",
+		"{\"component\":\"virt-handler\",\"level\":\"error\",\"msg\":\"Error: Failed to run: "
+		"/usr/bin/incusd forkstart vm1 /var/lib/incus/containers:\",\"pos\":\"vm.go:1\"}",
+		"Dec 05 10:00:00 host incusd[1234]: time=\"2026-12-05T10:00:00Z\" level=error "
+		"msg=\"Error: Failed to run: /usr/bin/incusd forkstart vm1 /var/lib/incus/containers:\"",
+	};
+	struct vfd_parse_error err;
+	struct vfd_kb *kb;
+
+	(void)state;
+	assert_int_equal(vfd_kb_new_builtin(&kb, &err), 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct vfd_explain *ex = vfd_explain_new(kb);
+
+		assert_non_null(ex);
+		assert_true(vfd_explain_feed(ex, lines[i], strlen(lines[i])) >= 0);
+		assert_int_equal(vfd_explain_count(ex), 0);
+		assert_int_equal(vfd_explain_unknown_count(ex), 1);
+		vfd_explain_free(ex);
+	}
+	vfd_kb_free(kb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +166,7 @@ int main(void)
 		cmocka_unit_test(kept),
 		cmocka_unit_test(backslash_is_suspect),
 		cmocka_unit_test(explain_reads_inside_quotes),
+		cmocka_unit_test(unknown_inside_quotes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
