@@ -100,8 +100,9 @@ static bool starts_ci(const char *s, size_t len, const char *prefix)
  * The message after the log's own prefixes: a /dev/kmsg record head
  * "6,123,456789,-;", dmesg's "[  12.345678] " (with -T "[Mon Dec  5
  * 10:00:00 2024] "), a reply's quote marker "> ", the journal's "Mmm dd
- * hh:mm:ss host ident[pid]: ", an ISO timestamp "2024-05-01T12:00:00.1Z "
- * or libvirt's "2024-05-01 12:00:00.123+0000: 1234: error : ". *kernel tells
+ * hh:mm:ss host ident[pid]: ", an ISO timestamp "2024-05-01T12:00:00.1Z ",
+ * libvirt's "2024-05-01 12:00:00.123+0000: 1234: error : ", a Go logger's
+ * JSON or logfmt head up to its message's quote. *kernel tells
  * whether a prefix said the kernel wrote it; *ident is the journal's ident.
  */
 static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
@@ -156,6 +157,21 @@ static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, cons
 			if (q < end && *q == ']' && q - p >= 20) {
 				s = q + 1;
 				*kernel = true;
+				again = true;
+				continue;
+			}
+		}
+		/*
+		 * a Go logger's line (log-escape.h): go-kit's or logrus's JSON, logrus's or
+		 * log15's logfmt; the message starts inside the quotes of its msg field
+		 */
+		if (p < end && (*p == '{' || starts(p, (size_t)(end - p), "time=\"") ||
+				starts(p, (size_t)(end - p), "t="))) {
+			const char *m = memmem(p, (size_t)(end - p), *p == '{' ? "\"msg\":\"" : " msg=\"",
+					       *p == '{' ? 7 : 6);
+
+			if (m) {
+				s = m + (*p == '{' ? 7 : 6);
 				again = true;
 				continue;
 			}

@@ -18,6 +18,7 @@
 #include "kb-cache.h"
 #include "kb-cause.h"
 #include "kb-cut.h"
+#include "log-escape.h"
 #include "paste-text.h"
 
 #define LINE_KEEP	512		/* bytes of a problem's first line kept */
@@ -43,6 +44,7 @@ struct vfd_explain {
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
+	char *unquoted;			/* ... and out of its logger's quotes (log-escape.h) */
 	bool chopped;			/* lines may have lost their end (vfd_explain_set_chopped) */
 
 	/* translated messages (explain-translated.c), loaded on the first line that needs them */
@@ -112,6 +114,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 	free(ex->languages);
 	free(ex->english.line);
 	free(ex->paste);
+	free(ex->unquoted);
 	free(ex->problems);
 	free(ex->keys);
 	free(ex->hashes);
@@ -376,6 +379,24 @@ static int translate_with(struct vfd_explain *ex, const struct vfd_translated *t
 	return r;
 }
 
+/* room for @len bytes in ex->paste and ex->unquoted, which trade places (read_pasted()) */
+static int grow_paste(struct vfd_explain *ex, size_t len)
+{
+	char *np, *nu;
+
+	if (len <= ex->paste_cap)
+		return 0;
+	np = realloc(ex->paste, len);
+	nu = np ? realloc(ex->unquoted, len) : NULL;
+	if (np)
+		ex->paste = np;
+	if (!nu)
+		return -ENOMEM;
+	ex->unquoted = nu;
+	ex->paste_cap = len;
+	return 0;
+}
+
 /* @set loaded the first time (@loaded): @languages' catalogues, or (NULL) all */
 static int load_set(struct vfd_explain *ex, const char *languages,
 		    const struct vfd_translated **set, bool *loaded)
@@ -419,14 +440,8 @@ static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 	/* the English line's reading where it has one: the line as the program meant it */
 	if (r < 0 || (read_as > 0 && r == 0))
 		return r < 0 ? r : read_as;
-	if (ex->english.len > ex->paste_cap) {
-		char *np = realloc(ex->paste, ex->english.len);
-
-		if (!np)
-			return -ENOMEM;
-		ex->paste = np;
-		ex->paste_cap = ex->english.len;
-	}
+	if (grow_paste(ex, ex->english.len) < 0)
+		return -ENOMEM;
 	memcpy(ex->paste, ex->english.line, ex->english.len);
 	ex->paste_len = ex->english.len;
 	ex->given = line;
@@ -480,14 +495,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	size_t marks[KB_CUT_MARKS_MAX], n_marks = 0;
 	int r;
 
-	if (len > ex->paste_cap) {
-		char *np = realloc(ex->paste, len);
-
-		if (!np)
-			return -ENOMEM;
-		ex->paste = np;
-		ex->paste_cap = len;
-	}
+	if (grow_paste(ex, len) < 0)
+		return -ENOMEM;
 	ex->paste_len = paste_restore_marks(line, len, ex->paste, marks, KB_CUT_MARKS_MAX, &n_marks);
 	r = vfd_kb_match(ex->kb, ex->paste, ex->paste_len, m);
 	if (n_marks)
@@ -509,6 +518,17 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 		       (vfd_translated_ascii_shape(ex->paste, ex->paste_len) &&
 			vfd_translated_ascii_worth(ex->paste, ex->paste_len))))
 		r = read_translated(ex, line, len, ex->paste, ex->paste_len, m, r);
+	/* a message in a JSON or logfmt logger's quotes: its \" and \n read back */
+	if (r >= 0 && ex->given_lineno != ex->lines && memchr(ex->paste, '\\', ex->paste_len)) {
+		size_t n = kb_match_unescaped(ex->kb, ex->paste, ex->paste_len, ex->unquoted, m, &r);
+		char *swap = ex->paste;
+
+		if (n) {
+			ex->paste = ex->unquoted;
+			ex->unquoted = swap;
+			ex->paste_len = n;
+		}
+	}
 	return r;
 }
 

@@ -29,12 +29,12 @@ bool paste_suspect_swar(const char *s, size_t len)
 #define HAS_BYTE(w, c) ((((w) ^ ones * (c)) - ones) & ~((w) ^ ones * (c)))
 	for (; i + 8 <= len && !hit; i += 8) {
 		memcpy(&w, s + i, 8);
-		hit = (w | HAS_BYTE(w, '&') | HAS_BYTE(w, '`')) & highs;
+		hit = (w | HAS_BYTE(w, '&') | HAS_BYTE(w, '`') | HAS_BYTE(w, '\\')) & highs;
 	}
 	if (!hit && i < len) {
-		w = 0;		/* zeros are neither high, '&' nor '`' */
+		w = 0;		/* zeros are neither high, '&', '`' nor '\\' */
 		memcpy(&w, s + i, len - i);
-		hit = (w | HAS_BYTE(w, '&') | HAS_BYTE(w, '`')) & highs;
+		hit = (w | HAS_BYTE(w, '&') | HAS_BYTE(w, '`') | HAS_BYTE(w, '\\')) & highs;
 	}
 #undef HAS_BYTE
 	return hit != 0;

@@ -21,13 +21,15 @@ bool paste_suspect_swar(const char *s, size_t len);
 
 /*
  * may @s hold a byte that a copy changed (any non-ASCII byte, '&' of an
- * entity, '`')? Every line of a log goes through it, so sixteen bytes at a
- * time with SSE2 (every x86-64 has it), inline in the reader's loop
+ * entity, '`') or a logger's escape ('\\': log-escape.h)? Every line of a
+ * log goes through it, so sixteen bytes at a time with SSE2 (every x86-64
+ * has it), inline in the reader's loop
  */
 static inline bool paste_suspect(const char *s, size_t len)
 {
 #if defined(__SSE2__)
 	const __m128i amp = _mm_set1_epi8('&'), tick = _mm_set1_epi8('`');
+	const __m128i bs = _mm_set1_epi8('\\');
 	__m128i v;
 
 	if (len < 16)
@@ -37,8 +39,9 @@ static inline bool paste_suspect(const char *s, size_t len)
 		if (i + 16 > len)
 			i = len - 16;
 		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		if (_mm_movemask_epi8(_mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-								   _mm_cmpeq_epi8(v, tick)))))
+		if (_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(v, _mm_cmpeq_epi8(v, bs)),
+			    _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, tick)))))
 			return true;
 		if (i + 16 == len)
 			return false;

@@ -30,10 +30,16 @@ const char *const catalogue_header =
  *    the error code's text), libvirtd's log "error : function:line : ".
  *  - Proxmox: die() ends a task with "TASK ERROR: ", warn() writes "WARN: ".
  *  - crosvm and cloud-hypervisor: their loggers' own prefixes per level.
+ *  - the Go and Python programs: a message logged is a field of their
+ *    loggers' lines; an error returned (fmt.Errorf, anyhow!, an exception)
+ *    is printed by whoever gets it: a field of a log line, a kubectl event,
+ *    an admission denial, a CLI's "Error: ". Where a wrapper holds "%q" the
+ *    message is there, quoted (wrap_next()); "%n" only has its newlines
+ *    escaped (TrueNAS's syslog formatter).
  */
 struct program_prefixes {
 	const char *program, *file, *level;
-	const char *prefixes[4];
+	const char *prefixes[MAX_PREFIXES];
 };
 
 #define QEMU_DEVICE(dev)							\
@@ -41,6 +47,21 @@ struct program_prefixes {
 	"error: internal error: qemu unexpectedly closed the monitor: "	\
 	"2026-12-05T10:00:00.123456Z qemu-system-x86_64: -device "		\
 	"{\"driver\":\"" dev "\",\"id\":\"dev0\"}: "
+
+#define KUBEVIRT_JSON(level, msg, more)						\
+	"{\"component\":\"virt-handler\",\"level\":\"" level "\",\"msg\":\"" msg "\","	\
+	"\"pos\":\"vm.go:1234\"" more ",\"timestamp\":\"2026-12-05T10:00:00.000000Z\"}"
+#define LOGRUS_CONTAINERD(level, rest)						\
+	"Dec 05 10:00:00 host containerd[1234]: time=\"2026-12-05T10:00:00.123456789Z\" "	\
+	"level=" level " msg=\"" rest
+#define OSLO(level)								\
+	"2026-12-05 10:00:00.123 1234 " level " nova.compute.manager "		\
+	"[req-6a1f2e3d-0000-4000-8000-00000000cafe - - - - - -] "
+#define TRUENAS(level)								\
+	"[2026/12/05 10:00:00] (" level ") middlewared.plugins.vm.start():123 - %n"
+
+/* the level of a row for an error returned, not logged (returned()) */
+#define RETURNED "returned"
 
 static const struct program_prefixes all_prefixes[] = {
 	{ "linux", NULL, NULL, { "[   12.345678] ", "Dec 05 10:00:00 host kernel: " } },
@@ -74,9 +95,108 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "dracut", NULL, NULL, { "", "Dec 05 10:00:00 host dracut[1234]: " } },
 	{ "mkinitcpio", NULL, NULL, { "" } },
 	{ "initramfs-tools", NULL, NULL, { "", "update-initramfs: " } },
+	/*
+	 * KubeVirt: client-go/log/log.go logs through go-kit's JSON logger (keys
+	 * in order); an error is a log line's "reason" (Reason(err)), a
+	 * SyncFailed event (virt-handler/vm.go) or, from an admitter's
+	 * StatusCause, kubectl's report of the denial (util/webhooks)
+	 */
+	{ "kubevirt", NULL, RETURNED, { "", KUBEVIRT_JSON("error", "Failed to sync vmi", ",\"reason\":\"%q\""),
+				    "  Warning  SyncFailed  5s (x3 over 20s)  virt-handler  ",
+				    "Error from server: error when creating \"vm.yaml\": admission webhook "
+				    "\"virtualmachine-validator.kubevirt.io\" denied the request: " } },
+	{ "kubevirt", NULL, "error", { "", KUBEVIRT_JSON("error", "%q", "") } },
+	{ "kubevirt", NULL, "warning", { "", KUBEVIRT_JSON("warning", "%q", "") } },
+	{ "kubevirt", NULL, NULL, { "", KUBEVIRT_JSON("info", "%q", "") } },
+	/*
+	 * Kata: the runtime (Go) logs with logrus's text formatter (katautils/
+	 * logger.go) into containerd's journal; its errors and the agent's
+	 * (Rust: anyhow!, .context, over ttrpc) reach containerd's own logrus
+	 * line and kubectl; the agent logs slog JSON (agent's logging crate)
+	 */
+	{ "kata", "src/agent/", NULL,
+	  { "", "rpc error: code = Internal desc = ",
+	    LOGRUS_CONTAINERD("error", "RunPodSandbox for &PodSandboxMetadata{Name:pod0,} failed, error\" "
+			      "error=\"failed to create containerd task: failed to create shim task: "
+			      "rpc error: code = Internal desc = %q: unknown\""),
+	    "{\"msg\":\"%q\",\"level\":\"ERRO\",\"ts\":\"2026-12-05T10:00:00.123456789Z\","
+	    "\"source\":\"agent\",\"name\":\"kata-agent\",\"pid\":\"1\",\"subsystem\":\"device\"}" } },
+	{ "kata", NULL, RETURNED,
+	  { "", "failed to create containerd task: failed to create shim task: ",
+	    LOGRUS_CONTAINERD("error", "RunPodSandbox for &PodSandboxMetadata{Name:pod0,} failed, error\" "
+			      "error=\"failed to create containerd task: failed to create shim task: %q: unknown\"") } },
+	{ "kata", NULL, "error", { "", LOGRUS_CONTAINERD("error", "%q\" source=virtcontainers subsystem=qemu") } },
+	{ "kata", NULL, "warning", { "", LOGRUS_CONTAINERD("warning", "%q\" source=virtcontainers subsystem=qemu") } },
+	{ "kata", NULL, NULL, { "", LOGRUS_CONTAINERD("info", "%q\" source=virtcontainers subsystem=qemu") } },
+	/*
+	 * Incus and LXD: shared/logger's logrus text formatter (the message, then
+	 * the fields in name order: an error is "err"), LXD's older log15
+	 * logfmt; the CLI prints an error the API returns after "Error: "
+	 */
+	{ "incus", NULL, RETURNED, { "", "Error: Failed to start device \"gpu0\": ",
+				 "Dec 05 10:00:00 host incusd[1234]: time=\"2026-12-05T10:00:00Z\" level=error "
+				 "msg=\"Failed starting instance\" err=\"%q\" instance=vm1 project=default" } },
+	{ "incus", NULL, NULL, { "", "Dec 05 10:00:00 host incusd[1234]: time=\"2026-12-05T10:00:00Z\" "
+				 "level=error msg=\"%q\" instance=vm1 project=default" } },
+	{ "lxd", NULL, RETURNED, { "", "Error: Failed to start device \"gpu0\": ",
+			       "Dec 05 10:00:00 host lxd.daemon[1234]: time=\"2026-12-05T10:00:00Z\" level=error "
+			       "msg=\"Failed starting instance\" err=\"%q\" instance=vm1 project=default",
+			       "t=2026-12-05T10:00:00+0000 lvl=eror msg=\"Failed starting instance\" action=start "
+			       "err=\"%q\" name=vm1" } },
+	{ "lxd", NULL, NULL, { "", "Dec 05 10:00:00 host lxd.daemon[1234]: time=\"2026-12-05T10:00:00Z\" "
+			       "level=error msg=\"%q\" instance=vm1 project=default",
+			       "t=2026-12-05T10:00:00+0000 lvl=eror msg=\"%q\" name=vm1" } },
+	/*
+	 * Harvester's pcidevices: logrus's text formatter; an error a handler
+	 * returns is logged by wrangler's controller ("error syncing"); a
+	 * webhook's, kubectl's report of the denial
+	 */
+	{ "harvester-pcidevices", NULL, RETURNED,
+	  { "", "time=\"2026-12-05T10:00:00Z\" level=error msg=\"error syncing 'node1-000001000': handler "
+		"pcidevice-claim: %q, requeuing\"",
+	    "Error from server (BadRequest): admission webhook \"validator.harvesterhci.io\" denied the "
+	    "request: " } },
+	{ "harvester-pcidevices", NULL, "error", { "", "time=\"2026-12-05T10:00:00Z\" level=error msg=\"%q\"",
+						   "time=\"2026-12-05T10:00:00Z\" level=fatal msg=\"%q\"" } },
+	{ "harvester-pcidevices", NULL, "warning",
+	  { "", "time=\"2026-12-05T10:00:00Z\" level=warning msg=\"%q\"" } },
+	{ "harvester-pcidevices", NULL, NULL, { "", "time=\"2026-12-05T10:00:00Z\" level=info msg=\"%q\"" } },
+	/*
+	 * Nova: oslo.log's line (its context format: time, pid, level, logger,
+	 * request); an exception ends the traceback logged under the same
+	 * prefix as its class and message (the class varies: one stands here)
+	 */
+	{ "nova", NULL, RETURNED, { "", OSLO("ERROR") "[instance: 6a1f2e3d-0000-4000-8000-00000000cafe] "
+				"nova.exception.PciDeviceRequestFailed: " } },
+	{ "nova", NULL, "error", { "", OSLO("ERROR") } },
+	{ "nova", NULL, "warning", { "", OSLO("WARNING") } },
+	{ "nova", NULL, NULL, { "", OSLO("INFO") } },
+	/*
+	 * TrueNAS: middlewared's logger.py (DEFAULT_LOGFORMAT, newlines escaped
+	 * by TNLogFormatter); a ValidationError or CallError as the API and midclt
+	 * print it (service_exception.py __str__: "[ERRNAME] attribute: text")
+	 */
+	{ "truenas", NULL, RETURNED, { "", "[EINVAL] system_advanced_update.isolated_gpu_pci_ids: ",
+				   "[EFAULT] " } },
+	{ "truenas", NULL, "error", { "", TRUENAS("ERROR") } },
+	{ "truenas", NULL, "warning", { "", TRUENAS("WARNING") } },
+	{ "truenas", NULL, NULL, { "", TRUENAS("INFO") } },
 };
 
 static const char *const fallback_prefixes[] = { "", NULL };
+
+/* an error a Go, Rust or Python function returns or raises, not a logger's line */
+static bool returned(const char *call)
+{
+	static const char *const heads[] = { "fmt.Errorf", "errors.New", "anyhow!", ".context",
+					     ".expect", "msg_fmt", "raise.", "StatusCause",
+					     "append.Sprintf", "verrors.add", "api.StatusErrorf" };
+
+	for (size_t i = 0; i < sizeof(heads) / sizeof(*heads); i++)
+		if (strncmp(call, heads[i], strlen(heads[i])) == 0)
+			return true;
+	return false;
+}
 
 /* QEMU: the device a file implements, for errors set while it is realized */
 static const struct program_prefixes qemu_devices[] = {
@@ -108,9 +228,55 @@ const char *const *prefixes_of(const char *program, const char *level, const cha
 		if (strcmp(all_prefixes[i].program, program) == 0 &&
 		    (!all_prefixes[i].file ||
 		     strncmp(file, all_prefixes[i].file, strlen(all_prefixes[i].file)) == 0) &&
-		    (!all_prefixes[i].level || strcmp(all_prefixes[i].level, level) == 0))
+		    (!all_prefixes[i].level || strcmp(all_prefixes[i].level, level) == 0 ||
+		     (strcmp(all_prefixes[i].level, RETURNED) == 0 && returned(call))))
 			return all_prefixes[i].prefixes;
 	return fallback_prefixes;
+}
+
+/* Go's strconv.Quote and JSON (%q) or a newline alone (%n): the escape of @c, NULL for none */
+static const char *escape_of(char how, char c)
+{
+	if (c == '\n')
+		return "\\n";
+	if (how != 'q')
+		return NULL;
+	return c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\t' ? "\\t" : NULL;
+}
+
+size_t wrap_next(const char *w, const char **msg, char *out, size_t size)
+{
+	const char *s = *msg, *nl = strchr(s, '\n'), *at = strstr(w, "%q");
+	size_t len = nl ? (size_t)(nl - s) : strlen(s), o = 0;
+	char how = 'q';
+
+	if (!at && (at = strstr(w, "%n")))
+		how = 'n';
+	if (!at) {
+		/* one line of the message behind the prefix, the prefix before each */
+		*msg = s + len + (nl ? 1 : 0);
+		if (!len)
+			return 0;
+		o = (size_t)snprintf(out, size, "%s%.*s", w, (int)len, s);
+		return o < size ? o : size - 1;
+	}
+	/* the whole message inside the wrapper: one line */
+	len = strlen(s);
+	*msg = s + len;
+	for (const char *p = w; *p && o + 3 < size; p++) {
+		if (p != at) {
+			out[o++] = *p;
+			continue;
+		}
+		for (size_t i = 0; i < len && o + 3 < size; i++) {
+			const char *e = escape_of(how, s[i]);
+
+			o += (size_t)snprintf(out + o, size - o, "%s", e ? e : (char[]){ s[i], 0 });
+		}
+		p++;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 /* ------------------------------------------------------------ formats */

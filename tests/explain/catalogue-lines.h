@@ -36,11 +36,23 @@ bool catalogue_open(struct catalogue_rows *r, const char *path);
 bool catalogue_next(struct catalogue_rows *r, char **col);
 void catalogue_close(struct catalogue_rows *r);
 /*
- * the prefixes (NULL-terminated, at most 4) that a line of @program's format
- * of @level, printed from @file by @call, carries in real logs
+ * the prefixes (NULL-terminated, at most MAX_PREFIXES) that a line of
+ * @program's format of @level, printed from @file by @call, carries in real
+ * logs; a wrapper that holds the message in quotes holds "%q" (or "%n")
+ * where it goes: read them with wrap_next()
  */
+#define MAX_PREFIXES	6
 const char *const *prefixes_of(const char *program, const char *level, const char *file,
 			       const char *call);
+/*
+ * The next line that the message *@msg (its lines split by '\n') makes under
+ * the wrapper @w of prefixes_of(), into @out, its length (0 for an empty
+ * line of the message); *@msg moves past what it used. Behind a plain
+ * prefix each line of the message is a line of its own; in place of "%q"
+ * the whole message is one line, quoted as Go's %q and JSON quote ('"',
+ * '\\', newline and tab escaped), in place of "%n" its newlines escaped.
+ */
+size_t wrap_next(const char *w, const char **msg, char *out, size_t size);
 /*
  * The message as a log shows it (in @line) and, in @pattern, a knowledge base
  * pattern for it: the dev_* prefix dropped, values as placeholders.

@@ -5,6 +5,7 @@
  * C's, Go's (%v %+v %w %q %t %T, from tools/harvest_go.py) and Python's (%(name)s, %r,
  * from tools/harvest_python.py).  A Go or Python conversion read as a C one would give a
  * line no program prints, and the coverage count of those programs would mean nothing.
+ * And the lines a message makes under a wrapper of prefixes_of() (wrap_next()).
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,23 @@ static void check(const char *fmt, const char *want_line, const char *want_patte
 	}
 }
 
+/* the lines @msg makes under the wrapper @w (wrap_next()), '|' between them */
+static void check_wrap(const char *w, const char *msg, const char *want)
+{
+	char got[LINE_MAX_LEN] = "", line[LINE_MAX_LEN / 2];
+	bool ok;
+
+	for (const char *s = msg; *s;)
+		if (wrap_next(w, &s, line, sizeof(line)) && strlen(got) + strlen(line) + 2 < sizeof(got))
+			strcat(strcat(got, *got ? "|" : ""), line);
+	ok = strcmp(got, want) == 0;
+	printf("%s %d - wrapper %s\n", ok ? "ok" : "not ok", ++n, w);
+	if (!ok) {
+		printf("# got  '%s'\n# want '%s'\n", got, want);
+		failed = 1;
+	}
+}
+
 int main(void)
 {
 	/* C, as before: the length modifiers before an integer conversion */
@@ -45,6 +63,12 @@ int main(void)
 	      "PCI device 0000:01:00.0 not found on sample_name",
 	      "PCI device %slot% not found on %any%");
 	check("VFIO bind of %r failed", "VFIO bind of 'item0' failed", "VFIO bind of %word% failed");
+	/* a plain prefix before each line; JSON and logfmt quote the whole message */
+	check_wrap("x: ", "a\nb", "x: a|x: b");
+	check_wrap("{\"msg\":\"%q\",\"pos\":\"vm.go:1\"}", "bind \"gpu0\"\tto C:\\vfio\nnext",
+		   "{\"msg\":\"bind \\\"gpu0\\\"\\tto C:\\\\vfio\\nnext\",\"pos\":\"vm.go:1\"}");
+	/* TrueNAS escapes only the newline */
+	check_wrap("(ERROR) m():1 - %n", "say \"a\"\nb", "(ERROR) m():1 - say \"a\"\\nb");
 	printf("1..%d\n", n);
 	return failed;
 }

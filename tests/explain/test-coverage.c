@@ -48,6 +48,7 @@
 #include "tap-result.h"
 #include "coverage-side.h"
 #include "catalogue-lines.h"
+#include "log-escape.h"
 
 
 /* does @pattern hold a literal word of 4 characters (the prefilter's key)? */
@@ -95,17 +96,19 @@ static struct tally *tally_of(const char *program)
 	return &tallies[i];
 }
 
-/* the entry matching @msg (one line of the message) behind @prefix, or NULL */
-static const struct vfd_kb_entry *judge(struct vfd_kb *kb, const char *prefix, const char *msg,
-					size_t msglen)
+/*
+ * the entry matching the line @buf (@n bytes), or NULL: a line with a
+ * backslash read out of its logger's quotes too, as explain reads it
+ */
+static const struct vfd_kb_entry *judge(struct vfd_kb *kb, const char *buf, size_t n)
 {
-	char buf[LINE_MAX_LEN + 256];
+	char unquoted[LINE_MAX_LEN * 2 + 256];
 	struct vfd_kb_match m;
-	int n = snprintf(buf, sizeof(buf), "%s%.*s", prefix, (int)msglen, msg);
+	int r = vfd_kb_match(kb, buf, n, &m);
 
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = (int)sizeof(buf) - 1;
-	return vfd_kb_match(kb, buf, (size_t)n, &m) == 1 ? m.entry : NULL;
+	if (r >= 0 && memchr(buf, '\\', n))
+		kb_match_unescaped(kb, buf, n, unquoted, &m, &r);
+	return r == 1 ? m.entry : NULL;
 }
 
 /*
@@ -120,9 +123,9 @@ static const struct vfd_kb_entry *judge_message(struct vfd_kb *kb, const char *p
 	int best_rank = -1;
 
 	for (const char *s = msg; *s;) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		const struct vfd_kb_entry *e = len ? judge(kb, prefix, s, len) : NULL;
+		char buf[LINE_MAX_LEN * 2 + 256];
+		size_t len = wrap_next(prefix, &s, buf, sizeof(buf));
+		const struct vfd_kb_entry *e = len ? judge(kb, buf, len) : NULL;
 
 		if (e) {
 			int rank = e->wrapper ? 0 : (e->family ? 1 : 3) + !e->harmless;
@@ -132,7 +135,6 @@ static const struct vfd_kb_entry *judge_message(struct vfd_kb *kb, const char *p
 				best_rank = rank;
 			}
 		}
-		s += len + (nl ? 1 : 0);
 	}
 	return best;
 }
@@ -216,7 +218,7 @@ int main(int argc, char **argv)
 			else
 				instantiate(col[6], col[3], col[4], v, tried, sizeof(tried), unused,
 					    sizeof(unused));
-			for (size_t p = 0; p < 4 && prefixes[p]; p++) {
+			for (size_t p = 0; p < MAX_PREFIXES && prefixes[p]; p++) {
 				const struct vfd_kb_entry *e = judge_message(kb, prefixes[p], tried);
 
 				/* a harmless wrapper is a match for an informational line */

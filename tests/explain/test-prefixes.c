@@ -16,7 +16,8 @@
  * The same holds for the copies that web pages, forums, chat and Markdown make
  * of a line (typographic quotes and dashes, no-break spaces, invisible marks,
  * HTML's escapes, backticks around it): explain reads them as printed
- * (lib/logs/paste-text.c).
+ * (lib/logs/paste-text.c); and for a message inside a Go logger's quotes
+ * (KubeVirt's JSON, logrus's logfmt: lib/logs/log-escape.c).
  * The held-out sets are never given to it (tests/explain/heldout/README.md).
  *
  * usage: test-prefixes SET.tsv...
@@ -221,6 +222,34 @@ static void backticks(const char *line, char *out)
 	snprintf(out, LINE_MAX_TEST, "`%s`", line);
 }
 
+/* @line as a Go logger quotes a message (strconv.Quote, encoding/json), between @head and @tail */
+static void quoted(const char *head, const char *line, const char *tail, char *out)
+{
+	size_t o = 0;
+
+	put(out, &o, head);
+	for (const char *c = line; *c; c++) {
+		char one[2] = { *c, 0 };
+
+		put(out, &o, *c == '"' ? "\\\"" : *c == '\\' ? "\\\\" : *c == '\t' ? "\\t" : one);
+	}
+	put(out, &o, tail);
+	out[o] = '\0';
+}
+
+/* KubeVirt's log line (client-go/log through go-kit's JSON logger) */
+static void kubevirt_json(const char *line, char *out)
+{
+	quoted("{\"component\":\"virt-launcher\",\"level\":\"error\",\"msg\":\"", line,
+	       "\",\"pos\":\"manager.go:1021\",\"timestamp\":\"2026-12-05T10:00:00.000000Z\"}", out);
+}
+
+/* logrus's text formatter (Kata, Incus, LXD, Harvester): the message as msg="..." */
+static void logrus_text(const char *line, char *out)
+{
+	quoted("time=\"2026-12-05T10:00:00Z\" level=error msg=\"", line, "\" instance=vm1", out);
+}
+
 static const struct {
 	const char *name;
 	void (*make)(const char *line, char *out);
@@ -230,6 +259,8 @@ static const struct {
 	{ "a rendered page's blanks and marks", rendered },
 	{ "typographic dashes", dashes },
 	{ "Markdown inline code", backticks },
+	{ "KubeVirt's JSON log", kubevirt_json },
+	{ "logrus's logfmt", logrus_text },
 };
 
 /* 1 and a failed test when @got is not what @bare allows (differs()), else 0 */

@@ -101,19 +101,14 @@ static enum outcome classify_message(const char *prefix, const char *msg)
 	enum outcome best = SILENT;
 
 	for (const char *s = msg; *s;) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		char buf[LINE_MAX_LEN + 256];
-		int n = snprintf(buf, sizeof(buf), "%s%.*s", prefix, (int)len, s);
+		char buf[LINE_MAX_LEN * 2 + 256];
+		size_t n = wrap_next(prefix, &s, buf, sizeof(buf));
 
-		if (n < 0 || (size_t)n >= sizeof(buf))
-			n = (int)sizeof(buf) - 1;
-		if (len) {
-			enum outcome o = classify(buf, (size_t)n);
+		if (n) {
+			enum outcome o = classify(buf, n);
 
 			best = o > best ? o : best;
 		}
-		s += len + (nl ? 1 : 0);
 	}
 	return best;
 }
@@ -167,13 +162,20 @@ static enum outcome judge_row(struct side_file *samples, char **col, char *worst
 		else
 			instantiate(col[6], col[3], col[4], v, tried, sizeof(tried), unused,
 				    sizeof(unused));
-		for (size_t p = 0; p < 4 && prefixes[p]; p++) {
+		for (size_t p = 0; p < MAX_PREFIXES && prefixes[p]; p++) {
 			enum outcome o = classify_message(prefixes[p], tried);
 
+			/* the lines it made, '|' between them */
 			if (o < worst || !worst_line[0]) {
-				snprintf(worst_line, size, "%s%s", prefixes[p], tried);
-				for (char *nl = strchr(worst_line, '\n'); nl; nl = strchr(nl, '\n'))
-					*nl = '|';
+				const char *s = tried;
+				size_t k = 0, n;
+
+				for (; *s && k + 1 < size; k += n) {
+					n = wrap_next(prefixes[p], &s, worst_line + k, size - k);
+					if (n && *s && k + n + 1 < size)
+						worst_line[k + n++] = '|';
+				}
+				worst_line[k] = '\0';
 			}
 			worst = o < worst ? o : worst;
 		}
