@@ -27,6 +27,12 @@ GO = [  # (level, function, call, format)
     ('error', 'wrapping', 'errors.New', 'vfio: device %s at 100%% busy'),
     ('error', 'admit', 'StatusCause', 'HostDevice %s is not permitted'),
     ('error', 'admit', 'StatusCause', 'raw \\n text'),
+    # the standard log package: the level from the message's first words
+    ('error', 'stdlog', 'log.Printf', '[%s] Error registering with device plugin manager: %v'),
+    ('error', 'stdlog', 'log.Println', 'Could not get IOMMU Group for device  %s'),
+    ('warning', 'stdlog', 'log.Printf', 'warning: skipping EGM device %s'),
+    ('info', 'stdlog', 'log.Println', '%s Device plugin server ready'),
+    ('error', 'stdlog', 'log.Panicln', 'Fatal: %s'),
 ]
 PY = [
     ('error', 'PciDeviceNotFound', 'msg_fmt', 'PCI device %(id)s not found'),

@@ -262,6 +262,7 @@ def harvest(code, rel):
                 func = fname
         label = '%s.%s' % (chain if len(chain) < 24 and '(' not in chain else root + '...', name)
         rows.append((level, rel, func, label, fmt))
+    rows += std_log(code, rel, consts, spans)
     # an error text collected into a list first: append(errors, fmt.Sprintf(...))
     for m in re.finditer(r'\bappend\(\s*\w*[eE]rr\w*\s*,\s*fmt\.Sprintf\s*\(', code):
         close = matching(code, m.end() - 1)
@@ -274,6 +275,43 @@ def harvest(code, rel):
                     func = fname
             rows.append(('error', rel, func, 'append.Sprintf', fmt))
     rows += status_causes(code, rel, consts, spans)
+    return rows
+
+
+# Go's standard log package has no levels: log.Printf("Error starting ...") is how NVIDIA's
+# kubevirt-gpu-device-plugin reports a failure, so the level is read from the words
+STD_LOG = re.compile(r'(?<![\w.])log\.(Printf|Println|Print|Panicln|Fatalln)\s*\(')
+STD_LOG_ERROR = re.compile(r'^\W*(%s\W*)?(error|could( not)?|unable|failed|fatal|cannot|can\'t)\b', re.I)
+STD_LOG_WARNING = re.compile(r'^\W*(%s\W*)?(warning|skipping)\b', re.I)
+
+
+def std_log(code, rel, consts, spans):
+    rows = []
+    for m in STD_LOG.finditer(code):
+        name = m.group(1)
+        close = matching(code, m.end() - 1)
+        args = split_args(code[m.end():close])
+        if not args:
+            continue
+        if name == 'Printf':
+            fmt = string_value(args[0], consts, True)
+        else:
+            # Println and Panicln put a blank between operands; Print only between two
+            # operands that are not strings, which a message with a literal never has
+            parts = [string_value(a, consts, False) or '%s' for a in args]
+            if all(p == '%s' for p in parts):
+                continue
+            fmt = (' ' if name != 'Print' else '').join(parts)
+        if fmt is None or not fmt.strip():
+            continue
+        level = 'error' if name != 'Print' and name[-2:] == 'ln' and name != 'Println' \
+            or STD_LOG_ERROR.search(fmt) else \
+            'warning' if STD_LOG_WARNING.search(fmt) else 'info'
+        func = '-'
+        for a, b, fname in spans:
+            if a <= m.start() < b:
+                func = fname
+        rows.append((level, rel, func, 'log.' + name, fmt))
     return rows
 
 
