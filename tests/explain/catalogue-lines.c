@@ -181,6 +181,19 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "truenas", NULL, "error", { "", TRUENAS("ERROR") } },
 	{ "truenas", NULL, "warning", { "", TRUENAS("WARNING") } },
 	{ "truenas", NULL, NULL, { "", TRUENAS("INFO") } },
+	/*
+	 * NVIDIA's kubevirt-gpu-device-plugin: Go's log package (date and time);
+	 * an error Allocate returns reaches the kubelet over gRPC, which reports
+	 * it in the pod's admission error
+	 */
+	{ "kubevirt-gpu-device-plugin", NULL, RETURNED,
+	  { "", "Error: UnexpectedAdmissionError: Allocate failed due to rpc error: code = Unknown desc = " } },
+	{ "kubevirt-gpu-device-plugin", NULL, NULL, { "", "2026/12/05 10:00:00 " } },
+	/* the SR-IOV network device plugin: glog (level letter, time, thread, file:line) */
+	{ "sriov-network-device-plugin", NULL, "warning",
+	  { "", "W1205 10:00:00.123456       1 pciNetDevice.go:80] " } },
+	{ "sriov-network-device-plugin", NULL, NULL,
+	  { "", "E1205 10:00:00.123456       1 manager.go:100] ", "I1205 10:00:00.123456       1 server.go:131] " } },
 };
 
 static const char *const fallback_prefixes[] = { "", NULL };
