@@ -18,7 +18,8 @@ check_shape() {
 	BEGIN {
 		split("linux qemu libvirt proxmox xen dpdk crosvm cloud-hypervisor dracut kmod " \
 		      "mkinitcpio initramfs-tools nvidia vendor-reset looking-glass " \
-		      "kubevirt incus lxd kata harvester-pcidevices truenas nova", p, " ")
+		      "kubevirt incus lxd kata harvester-pcidevices truenas nova " \
+		      "virt-manager driverctl vdsm", p, " ")
 		for (i in p) program[p[i]] = 1
 		level["error"] = level["warning"] = level["info"] = 1
 	}
