@@ -38,7 +38,7 @@ PY = [
     ('error', 'start', 'logger.error', 'VFIO bind of %r failed'),
     ('error', 'start', 'raise.RuntimeError', 'mdev %s has %s instances'),
 ]
-# the same dialect file read with each dialect, and with none (no row)
+# the same dialect file read with each dialect, and with none
 DIALECTS = [
     (harvest_python.VIRT_MANAGER, [
         ('error', '_validate_hostdev', 'val_err', 'Physical Device Required'),
@@ -46,13 +46,16 @@ DIALECTS = [
         ('error', 'main', 'fail', "Could not find a matching USB device for '%s'"),
         ('error', 'spawn_mdev', 'log.error', 'vgpu: No device with type %s is available'),
         ('error', 'spawn_mdev', 'raise.ResourceUnavailable',
-         'vgpu: No device with type %s is available')]),
+         'vgpu: No device with type %s is available'),
+        ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
     (harvest_python.VDSM, [
         ('error', 'HostdevDetachFailed', 'message', 'Failed to detach PCI host device'),
         ('error', 'spawn_mdev', 'log.error', 'vgpu: No device with type %s is available'),
         ('error', 'spawn_mdev', 'raise.ResourceUnavailable',
-         'vgpu: No device with type %s is available')]),
-    (None, []),
+         'vgpu: No device with type %s is available'),
+        ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress',
+         'DeviceHasNoPciAddress: device: %s')]),
+    (None, [('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
 ]
 
 n = 0

@@ -70,6 +70,7 @@ class Reader(ast.NodeVisitor):
         self.rel = rel
         self.dialect = dialect or {}
         self.names = [{}]       # per function: local name -> the string it was last given
+        self.local_classes = set()
         self.stack = []
         self.rows = []
 
@@ -131,8 +132,19 @@ class Reader(ast.NodeVisitor):
                 arg = next((k.value for k in exc.keywords if k.arg in ('msg', 'message', 'reason',
                                                                         'errmsg')), None)
             if arg is not None:
-                self.add('error', 'raise.' + name, self.value(arg, False))
+                text = self.value(arg, False)
+                if text is not None and self.named_raise(name):
+                    text = name + ': ' + text
+                self.add('error', 'raise.' + name, text)
         self.generic_visit(node)
+
+    def named_raise(self, name):
+        """The dialect's 'named_raise': an exception seen only in a traceback, whose last
+        line is "Class: message" (VDSM: a class of the same file with no message of
+        its own, anything a hook script raises)."""
+        rule = self.dialect.get('named_raise')
+        return bool(rule) and (name in self.local_classes or
+                               any(self.rel.startswith(d) for d in rule))
 
     def visit_Call(self, node):
         func = node.func
@@ -164,11 +176,12 @@ class Reader(ast.NodeVisitor):
 # A program's own ways of reporting, beside raise and the logger calls:
 # calls (function name -> level), methods (method name -> level), class_message
 # (class attributes holding an exception's message, like Nova's msg_fmt), locals (a
-# message given as a local name is the string last assigned to it in the function).
+# message given as a local name is the string last assigned to it in the function),
+# named_raise (see Reader.named_raise).
 VIRT_MANAGER = {'calls': {'fail': 'error'},
                 'methods': {'show_err': 'error', 'val_err': 'error', 'yes_no': 'warning'},
                 'locals': True}
-VDSM = {'class_message': ('message',), 'locals': True}
+VDSM = {'class_message': ('message',), 'locals': True, 'named_raise': ('vdsm_hooks/',)}
 
 
 def harvest(text, rel, dialect=None):
@@ -179,5 +192,6 @@ def harvest(text, rel, dialect=None):
     except (SyntaxError, ValueError):
         return []
     r = Reader(rel, dialect)
+    r.local_classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
     r.visit(tree)
     return r.rows
