@@ -19,7 +19,8 @@ check_shape() {
 		split("linux qemu libvirt proxmox xen dpdk crosvm cloud-hypervisor dracut kmod " \
 		      "mkinitcpio initramfs-tools nvidia vendor-reset looking-glass " \
 		      "kubevirt incus lxd kata harvester-pcidevices truenas nova " \
-		      "kubevirt-gpu-device-plugin sriov-network-device-plugin", p, " ")
+		      "kubevirt-gpu-device-plugin sriov-network-device-plugin " \
+		      "virt-manager driverctl vdsm", p, " ")
 		for (i in p) program[p[i]] = 1
 		level["error"] = level["warning"] = level["info"] = 1
 	}

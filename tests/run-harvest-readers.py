@@ -44,6 +44,25 @@ PY = [
     ('error', 'start', 'logger.error', 'VFIO bind of %r failed'),
     ('error', 'start', 'raise.RuntimeError', 'mdev %s has %s instances'),
 ]
+# the same dialect file read with each dialect, and with none
+DIALECTS = [
+    (harvest_python.VIRT_MANAGER, [
+        ('error', '_validate_hostdev', 'val_err', 'Physical Device Required'),
+        ('error', '_validate_hostdev', 'show_err', 'Error adding device: %s'),
+        ('error', 'main', 'fail', "Could not find a matching USB device for '%s'"),
+        ('error', 'spawn_mdev', 'log.error', 'vgpu: No device with type %s is available'),
+        ('error', 'spawn_mdev', 'raise.ResourceUnavailable',
+         'vgpu: No device with type %s is available'),
+        ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
+    (harvest_python.VDSM, [
+        ('error', 'HostdevDetachFailed', 'message', 'Failed to detach PCI host device'),
+        ('error', 'spawn_mdev', 'log.error', 'vgpu: No device with type %s is available'),
+        ('error', 'spawn_mdev', 'raise.ResourceUnavailable',
+         'vgpu: No device with type %s is available'),
+        ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress',
+         'DeviceHasNoPciAddress: device: %s')]),
+    (None, [('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
+]
 
 n = 0
 failed = False
@@ -64,6 +83,12 @@ for reader, name, want in ((harvest_go, 'sample.go', GO), (harvest_python, 'samp
         check(row in got, '%s: %s' % (name, ' | '.join(row)))
     extra = [r for r in got if r not in want]
     check(not extra, '%s: no other rows%s' % (name, ''.join('\n# extra: %r' % (r,) for r in extra)))
+
+text = open(os.path.join(HERE, 'fixtures', 'harvest', 'dialects.py'), encoding='utf-8').read()
+for dialect, want in DIALECTS:
+    got = [(r[0], r[2], r[3], r[4]) for r in harvest_python.harvest(text, 'dialects.py', dialect)]
+    check(sorted(got) == sorted(want), 'dialects.py with %s: %r' %
+          ('no dialect' if dialect is None else sorted(dialect), got))
 
 tool = os.path.join(ROOT, 'tools', 'harvest-messages')
 with tempfile.TemporaryDirectory() as tmp:

@@ -66,13 +66,28 @@ def string_value(node, formats):
 
 
 class Reader(ast.NodeVisitor):
-    def __init__(self, rel):
+    def __init__(self, rel, dialect=None):
         self.rel = rel
+        self.dialect = dialect or {}
+        self.names = [{}]       # per function: local name -> the string it was last given
+        self.local_classes = set()
         self.stack = []
         self.rows = []
 
     def function(self):
         return self.stack[-1] if self.stack else '-'
+
+    def value(self, node, formats):
+        """string_value(), or with the dialect's 'locals' the string a local name was
+        given before (VDSM: message = '...'.format(x); log.error(message))."""
+        if isinstance(node, ast.Name) and self.dialect.get('locals'):
+            node = self.names[-1].get(node.id, node)
+        return string_value(node, formats)
+
+    def visit_Assign(self, node):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self.names[-1][node.targets[0].id] = node.value
+        self.generic_visit(node)
 
     def add(self, level, call, fmt):
         if fmt is not None and fmt.strip():
@@ -80,7 +95,9 @@ class Reader(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node):
         self.stack.append(node.name)
+        self.names.append({})
         self.generic_visit(node)
+        self.names.pop()
         self.stack.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -88,10 +105,11 @@ class Reader(ast.NodeVisitor):
     def visit_ClassDef(self, node):
         # Nova: class PciDeviceNotFound(NotFound): msg_fmt = _("PCI device %(id)s not found")
         for stmt in node.body:
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == 'msg_fmt'
-                                                   for t in stmt.targets):
+            names = [t.id for t in getattr(stmt, 'targets', []) if isinstance(t, ast.Name) and
+                     t.id in ('msg_fmt',) + tuple(self.dialect.get('class_message', ()))]
+            if isinstance(stmt, ast.Assign) and names:
                 self.stack.append(node.name)
-                self.add('error', 'msg_fmt', string_value(stmt.value, True))
+                self.add('error', names[0], string_value(stmt.value, True))
                 self.stack.pop()
             # TrueNAS alerts: class GPUIsolationAlertClass(AlertClass): text = "..."
             if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == 'text'
@@ -114,8 +132,19 @@ class Reader(ast.NodeVisitor):
                 arg = next((k.value for k in exc.keywords if k.arg in ('msg', 'message', 'reason',
                                                                         'errmsg')), None)
             if arg is not None:
-                self.add('error', 'raise.' + name, string_value(arg, False))
+                text = self.value(arg, False)
+                if text is not None and self.named_raise(name):
+                    text = name + ': ' + text
+                self.add('error', 'raise.' + name, text)
         self.generic_visit(node)
+
+    def named_raise(self, name):
+        """The dialect's 'named_raise': an exception seen only in a traceback, whose last
+        line is "Class: message" (VDSM: a class of the same file with no message of
+        its own, anything a hook script raises)."""
+        rule = self.dialect.get('named_raise')
+        return bool(rule) and (name in self.local_classes or
+                               any(self.rel.startswith(d) for d in rule))
 
     def visit_Call(self, node):
         func = node.func
@@ -126,24 +155,43 @@ class Reader(ast.NodeVisitor):
             if 'text' in kw:
                 self.add(ALERT_LEVELS.get(level, 'warning'), 'AlertClassConfig',
                          string_value(kw['text'], True))
+        if isinstance(func, ast.Name) and func.id in self.dialect.get('calls', {}) and node.args:
+            # virtinst.cli.fail(msg): log.error then exit 1
+            self.add(self.dialect['calls'][func.id], func.id, self.value(node.args[0], False))
         if isinstance(func, ast.Attribute):
             recv = dotted(func.value)
-            if func.attr in LOG_LEVELS and 'log' in recv.lower() and node.args:
+            if func.attr in self.dialect.get('methods', {}) and node.args:
+                # virt-manager's error dialogs: self.err.show_err(summary), val_err(text)
+                self.add(self.dialect['methods'][func.attr], func.attr,
+                         self.value(node.args[0], False))
+            elif func.attr in LOG_LEVELS and 'log' in recv.lower() and node.args:
                 self.add(LOG_LEVELS[func.attr], '%s.%s' % (recv.split('.')[-1], func.attr),
-                         string_value(node.args[0], True))
+                         self.value(node.args[0], True))
             elif func.attr == 'add' and recv and 'verrors' in recv.lower() and len(node.args) > 1:
                 # TrueNAS ValidationErrors.add(attribute, message): shown per attribute
                 self.add('error', 'verrors.add', string_value(node.args[1], False))
         self.generic_visit(node)
 
 
-def harvest(text, rel):
+# A program's own ways of reporting, beside raise and the logger calls:
+# calls (function name -> level), methods (method name -> level), class_message
+# (class attributes holding an exception's message, like Nova's msg_fmt), locals (a
+# message given as a local name is the string last assigned to it in the function),
+# named_raise (see Reader.named_raise).
+VIRT_MANAGER = {'calls': {'fail': 'error'},
+                'methods': {'show_err': 'error', 'val_err': 'error', 'yes_no': 'warning'},
+                'locals': True}
+VDSM = {'class_message': ('message',), 'locals': True, 'named_raise': ('vdsm_hooks/',)}
+
+
+def harvest(text, rel, dialect=None):
     """Rows (level, file, function, call, format) of a Python file's text; [] when it
-    does not parse (a Python 2 file)."""
+    does not parse (a Python 2 file).  dialect: one of the tables above, or None."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    r = Reader(rel)
+    r = Reader(rel, dialect)
+    r.local_classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
     r.visit(tree)
     return r.rows

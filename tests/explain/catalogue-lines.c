@@ -60,6 +60,10 @@ struct program_prefixes {
 #define TRUENAS(level)								\
 	"[2026/12/05 10:00:00] (" level ") middlewared.plugins.vm.start():123 - %n"
 
+#define VDSM_LOG(level)								\
+	"2026-12-05 10:00:00,123+0000 " level " (vm/6a1f2e3d) [virt.vm] "	\
+	"(vmId='6a1f2e3d-0000-4000-8000-00000000cafe') "
+
 /* the level of a row for an error returned, not logged (returned()) */
 #define RETURNED "returned"
 
@@ -194,6 +198,27 @@ static const struct program_prefixes all_prefixes[] = {
 	  { "", "W1205 10:00:00.123456       1 pciNetDevice.go:80] " } },
 	{ "sriov-network-device-plugin", NULL, NULL,
 	  { "", "E1205 10:00:00.123456       1 manager.go:100] ", "I1205 10:00:00.123456       1 server.go:131] " } },
+	/*
+	 * virt-install and virt-xml print an error after "ERROR    " (virtinst/cli.py
+	 * fail: "%(levelname)-8s %(message)s"); virt-manager logs an error
+	 * dialog's text after "summary=" (virtManager/error.py show_err)
+	 */
+	{ "virt-manager", "virtinst/", NULL, { "", "ERROR    " } },
+	{ "virt-manager", NULL, "error", { "", "summary=" } },
+	/* driverctl: at boot driverctl@.service runs load-override, stderr in the journal */
+	{ "driverctl", NULL, NULL, { "", "Dec 05 10:00:00 host driverctl[1234]: " } },
+	/*
+	 * VDSM: vdsm.log's line (static/etc/vdsm/logger.conf.in formatter_long:
+	 * time, level as vdsmd.py names it, thread, logger, the VM's id),
+	 * supervdsm.log's (svdsm.logger.conf.in); an exception raised is seen
+	 * bare (the engine's event) or as the last line of a traceback
+	 */
+	{ "vdsm", NULL, RETURNED, { "" } },
+	{ "vdsm", "lib/vdsm/supervdsm_api/", "error",
+	  { "", "MainProcess|jsonrpc/0::ERROR::2026-12-05 10:00:00,123::virt::106::root::(mdev_create) " } },
+	{ "vdsm", NULL, "error", { "", VDSM_LOG("ERROR") } },
+	{ "vdsm", NULL, "warning", { "", VDSM_LOG("WARN ") } },
+	{ "vdsm", NULL, NULL, { "", VDSM_LOG("INFO ") } },
 };
 
 static const char *const fallback_prefixes[] = { "", NULL };
