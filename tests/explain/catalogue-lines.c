@@ -199,6 +199,17 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "sriov-network-device-plugin", NULL, NULL,
 	  { "", "E1205 10:00:00.123456       1 manager.go:100] ", "I1205 10:00:00.123456       1 server.go:131] " } },
 	/*
+	 * Intel's device plugins: klog (level letter, time, thread, file:line); an
+	 * error a scan returns is logged by the framework (manager.go Run), one
+	 * Allocate returns reaches the pod's admission error through the kubelet
+	 */
+	{ "intel-device-plugins", NULL, RETURNED,
+	  { "", "E1207 10:00:00.123456       1 manager.go:102] Device scan failed: ",
+	    "Error: UnexpectedAdmissionError: Allocate failed due to rpc error: code = Unknown desc = " } },
+	{ "intel-device-plugins", NULL, NULL,
+	  { "", "E1207 10:00:00.123456       1 manager.go:146] ", "W1207 10:00:00.123456       1 dpdkdrv.go:350] ",
+	    "I1207 10:00:00.123456       1 server.go:285] " } },
+	/*
 	 * virt-install and virt-xml print an error after "ERROR    " (virtinst/cli.py
 	 * fail: "%(levelname)-8s %(message)s"); virt-manager logs an error
 	 * dialog's text after "summary=" (virtManager/error.py show_err)
