@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The Go and Python readers of tools/harvest-messages on the fixtures in
-tests/fixtures/harvest/ (rows: level, function, call, format), and the tool's refusal
+tests/fixtures/harvest/ (rows: level, function, call, format), harvest_spdk on a cut of
+SPDK's setup.sh (tests/fixtures/harvest/spdk/), and the tool's refusal
 of bad usage (a --snapshot that is no git directory, --keep-others without --only):
 one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
 
+import importlib.machinery
+import importlib.util
 import os
 import subprocess
 import sys
@@ -91,6 +94,28 @@ for dialect, want in DIALECTS:
           ('no dialect' if dialect is None else sorted(dialect), got))
 
 tool = os.path.join(ROOT, 'tools', 'harvest-messages')
+
+# SPDK's setup.sh (harvest_spdk: the shell reader's pci_dev_echo and echo >&2, then
+# spdk_setup_stdout's stdout echoes and here-document); usage()'s help is not a message
+loader = importlib.machinery.SourceFileLoader('harvest_messages', tool)
+hm = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+loader.exec_module(hm)
+SPDK = [
+    ('info', 'probe_driver', 'pci_dev_echo', '%s (%s %s): Already using the %s driver'),
+    ('error', 'probe_driver', 'pci_dev_echo', '%s (%s %s): failed to bind to %s, aborting'),
+    ('warning', 'probe_driver', 'pci_dev_echo',
+     '%s (%s %s): WARNING: detected multiple devices (%s) under the same IOMMU group!'),
+    ('warning', 'configure_linux_pci', 'echo', 'WARNING: uio_pci_generic not detected - using %s'),
+    ('error', 'configure_linux_pci', 'echo', 'No valid drivers found [vfio-pci, uio_pci_generic, '
+     'igb_uio]. Please enable one of the kernel modules.'),
+    ('error', 'check_hugepages_alloc', 'cat',
+     '## ERROR: requested %s hugepages but %s could be allocated.'),
+    ('error', 'check_hugepages_alloc', 'echo', "Node %s doesn't exist, ignoring"),
+]
+got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_spdk(os.path.join(HERE, 'fixtures', 'harvest',
+                                                                       'spdk'))]
+check(sorted(got) == sorted(SPDK), 'spdk setup.sh: %r' % sorted(got))
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'catalogue.tsv')
     for args, what in ((['--snapshot', 'kubevirt=' + os.path.join(tmp, 'none')], 'a --snapshot '
