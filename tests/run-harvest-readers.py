@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The Go and Python readers of tools/harvest-messages on the fixtures in
-tests/fixtures/harvest/ (rows: level, function, call, format), harvest_spdk on a cut of
+tests/fixtures/harvest/ (rows: level, function, call, format), the Rust reader on
+sample.rs, harvest_spdk on a cut of
 SPDK's setup.sh (tests/fixtures/harvest/spdk/), and the tool's refusal
 of bad usage (a --snapshot that is no git directory, --keep-others without --only):
 one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
@@ -112,6 +113,21 @@ SPDK = [
      '## ERROR: requested %s hugepages but %s could be allocated.'),
     ('error', 'check_hugepages_alloc', 'echo', "Node %s doesn't exist, ignoring"),
 ]
+# the Rust reader: anyhow!, thiserror's #[error], log macros, and .with_context with a
+# closure that returns format! directly or from a block (mdevctl)
+RUST = [
+    ('error', '-', '#[error]', 'failed to open VFIO group %s'),
+    ('error', 'make_mdev', 'anyhow!', 'Parent %s has no mdev types'),
+    ('error', 'make_mdev', '.with_context', 'Failed to create mediated device %s on %s'),
+    ('error', 'make_mdev', '.with_context', 'Cannot read %s'),
+    ('warning', 'make_mdev', 'warn!', 'IOMMU group %s is not viable, 100%% busy'),
+    ('info', 'make_mdev', 'info!', 'vGPU {ready}'),
+    ('error', 'make_mdev', 'bail!', 'DMA map of %s failed'),
+]
+got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_rust(os.path.join(HERE, 'fixtures', 'harvest'),
+                                                         'sample.rs', None)]
+check(sorted(got) == sorted(RUST), 'sample.rs: %r' % sorted(got))
+
 got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_spdk(os.path.join(HERE, 'fixtures', 'harvest',
                                                                        'spdk'))]
 check(sorted(got) == sorted(SPDK), 'spdk setup.sh: %r' % sorted(got))

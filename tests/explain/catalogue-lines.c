@@ -219,6 +219,12 @@ static const struct program_prefixes all_prefixes[] = {
 	/* driverctl: at boot driverctl@.service runs load-override, stderr in the journal */
 	{ "driverctl", NULL, NULL, { "", "Dec 05 10:00:00 host driverctl[1234]: " } },
 	/*
+	 * mdevctl: main() returns anyhow's error, which Rust prints as "Error: MSG"
+	 * (then "Caused by:"); warn! goes through env_logger's default format
+	 */
+	{ "mdevctl", NULL, "error", { "Error: " } },
+	{ "mdevctl", NULL, NULL, { "[2026-12-05T10:00:00Z WARN  mdevctl::mdev] " } },
+	/*
 	 * VDSM: vdsm.log's line (static/etc/vdsm/logger.conf.in formatter_long:
 	 * time, level as vdsmd.py names it, thread, logger, the VM's id),
 	 * supervdsm.log's (svdsm.logger.conf.in); an exception raised is seen
