@@ -37,7 +37,23 @@ GO = [  # (level, function, call, format)
     ('warning', 'stdlog', 'log.Printf', 'warning: skipping EGM device %s'),
     ('info', 'stdlog', 'log.Println', '%s Device plugin server ready'),
     ('error', 'stdlog', 'log.Panicln', 'Fatal: %s'),
+    # a message built in a local first: the last assignment before the use, each arm's
+    # of an if/else chain or switch that can reach it
+    ('error', 'locals', 'errors.New', 'cannot open IOMMU group of %s'),
+    ('error', 'locals', 'log....Error', 'device is still bound to its host driver'),
+    ('warning', 'locals', 'klog.Warning', 'GPU passthrough is off'),
+    ('warning', 'locals', 'klog.Warning', 'VF has no driver'),
+    ('warning', 'locals', 'klog.Warning', 'mdev %s is gone'),
+    ('error', 'locals', 'status.Error', 'reset of the VF timed out'),
+    ('error', 'locals', 'fmt.Errorf', 'VFIO container of %s is busy'),
+    ('error', 'locals', 'fmt.Errorf', 'VFIO container of %s is busy: %w'),
+    ('error', 'locals', 'fmt.Errorf', 'failed to hot-plug VFIO device: %w'),
+    ('error', 'locals', 'fmt.Errorf', 'cannot reset %s'),
+    ('error', 'locals', 'fmt.Errorf', 'reset of the GPU timed out'),
+    ('info', 'locals', 'log.Printf', 'vfio: %s owns %d groups'),
 ]
+# locals that are never printed, overwritten first, or left in an arm that returns
+GO_NOT = ['built but never printed %s', 'overwritten before any use', 'arm that returns']
 PY = [
     ('error', 'PciDeviceNotFound', 'msg_fmt', 'PCI device %(id)s not found'),
     ('error', 'InvalidGpuPciIdsAlert', 'AlertClassConfig', 'GPU %(pci_ids)s is gone'),
@@ -48,6 +64,7 @@ PY = [
     ('error', 'start', 'logger.error', 'VFIO bind of %r failed'),
     ('error', 'start', 'raise.RuntimeError', 'mdev %s has %s instances'),
 ]
+PY_NOT = []
 # the same dialect file read with each dialect, and with none
 DIALECTS = [
     (harvest_python.VIRT_MANAGER, [
@@ -79,12 +96,15 @@ def check(ok, what):
     failed |= not ok
 
 
-for reader, name, want in ((harvest_go, 'sample.go', GO), (harvest_python, 'sample.py', PY)):
+for reader, name, want, never in ((harvest_go, 'sample.go', GO, GO_NOT),
+                                  (harvest_python, 'sample.py', PY, PY_NOT)):
     path = os.path.join(HERE, 'fixtures', 'harvest', name)
     got = [(r[0], r[2], r[3], r[4]) for r in
            reader.harvest(open(path, encoding='utf-8').read(), name)]
     for row in want:
         check(row in got, '%s: %s' % (name, ' | '.join(row)))
+    for fmt in never:
+        check(all(r[3] != fmt for r in got), '%s: not read: %s' % (name, fmt))
     extra = [r for r in got if r not in want]
     check(not extra, '%s: no other rows%s' % (name, ''.join('\n# extra: %r' % (r,) for r in extra)))
 
