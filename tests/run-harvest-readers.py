@@ -64,7 +64,16 @@ PY = [
     ('error', 'start', 'logger.error', 'VFIO bind of %r failed'),
     ('error', 'start', 'raise.RuntimeError', 'mdev %s has %s instances'),
 ]
-PY_NOT = []
+PY.extend([
+    ('error', 'locals_', 'raise.VfioError', 'cannot open IOMMU group of %s'),
+    ('error', 'locals_', 'LOG.error', 'device %s is still bound to its host driver'),
+    ('warning', 'locals_', 'LOG.warning', 'GPU passthrough is off'),
+    ('warning', 'locals_', 'LOG.warning', 'VF has no driver'),
+    ('warning', 'locals_', 'LOG.warning', 'mdev %s is gone'),
+    ('info', 'locals_', 'LOG.info', 'vfio: %s owns %d groups'),
+    ('error', 'locals_', 'raise.VfioError', 'vfio: %s owns %d groups'),
+])
+PY_NOT = GO_NOT
 # the same dialect file read with each dialect, and with none
 DIALECTS = [
     (harvest_python.VIRT_MANAGER, [
@@ -82,7 +91,10 @@ DIALECTS = [
          'vgpu: No device with type %s is available'),
         ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress',
          'DeviceHasNoPciAddress: device: %s')]),
-    (None, [('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
+    (None, [('error', 'spawn_mdev', 'log.error', 'vgpu: No device with type %s is available'),
+            ('error', 'spawn_mdev', 'raise.ResourceUnavailable',
+             'vgpu: No device with type %s is available'),
+            ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
 ]
 
 n = 0
