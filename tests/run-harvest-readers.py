@@ -145,8 +145,8 @@ SPDK = [
      '## ERROR: requested %s hugepages but %s could be allocated.'),
     ('error', 'check_hugepages_alloc', 'echo', "Node %s doesn't exist, ignoring"),
 ]
-# the Rust reader: anyhow!, thiserror's #[error], log macros, and .with_context with a
-# closure that returns format! directly or from a block (mdevctl)
+# the Rust reader: anyhow!, thiserror's #[error], log macros, ensure!, and .with_context
+# with a closure that returns format! directly or from a block (mdevctl)
 RUST = [
     ('error', '-', '#[error]', 'failed to open VFIO group %s'),
     ('error', 'make_mdev', 'anyhow!', 'Parent %s has no mdev types'),
@@ -155,6 +155,9 @@ RUST = [
     ('warning', 'make_mdev', 'warn!', 'IOMMU group %s is not viable, 100%% busy'),
     ('info', 'make_mdev', 'info!', 'vGPU {ready}'),
     ('error', 'make_mdev', 'bail!', 'DMA map of %s failed'),
+    # ensure!(condition, "..."): the message is the second argument ("none" is not one)
+    ('error', 'make_mdev', 'ensure!', 'More than one parent found for %s'),
+    ('error', 'make_mdev', 'ensure!', 'mdev %s has no type'),
 ]
 got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_rust(os.path.join(HERE, 'fixtures', 'harvest'),
                                                          'sample.rs', None)]
