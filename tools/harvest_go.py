@@ -5,7 +5,9 @@ Harvester's pcidevices): the messages Go code returns as errors or logs.
 Read without a Go parser (the tool stays stdlib-only): comments are blanked, function
 bodies found by brace matching, and a call's message argument kept when it is a
 constant string expression: literals ("..." with Go escapes, `raw`), joined with +,
-where an operand that is not a literal is printed as %s.  Returns rows
+where an operand that is not a literal is printed as %s; a message argument that is a
+local name is followed to the values assigned to it before, in the same function
+(Locals).  Returns rows
 (level, file, function, call, raw format) for the tool to normalise and filter."""
 
 import re

@@ -2,8 +2,9 @@
 """The Python reader of tools/harvest-messages (TrueNAS SCALE's middleware, OpenStack
 Nova), on the standard ast module: raised exceptions' messages, logger calls, TrueNAS
 CallError / ValidationError / ValidationErrors.add, and Nova exception classes'
-msg_fmt.  Returns rows (level, file, function, call, raw format) for the tool to
-normalise and filter."""
+msg_fmt; a message given as a local name is followed to the strings assigned to it
+before, in the same function (Flow).  Returns rows (level, file, function, call, raw
+format) for the tool to normalise and filter."""
 
 import ast
 import re
