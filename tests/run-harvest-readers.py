@@ -37,7 +37,23 @@ GO = [  # (level, function, call, format)
     ('warning', 'stdlog', 'log.Printf', 'warning: skipping EGM device %s'),
     ('info', 'stdlog', 'log.Println', '%s Device plugin server ready'),
     ('error', 'stdlog', 'log.Panicln', 'Fatal: %s'),
+    # a message built in a local first: the last assignment before the use, each arm's
+    # of an if/else chain or switch that can reach it
+    ('error', 'locals', 'errors.New', 'cannot open IOMMU group of %s'),
+    ('error', 'locals', 'log....Error', 'device is still bound to its host driver'),
+    ('warning', 'locals', 'klog.Warning', 'GPU passthrough is off'),
+    ('warning', 'locals', 'klog.Warning', 'VF has no driver'),
+    ('warning', 'locals', 'klog.Warning', 'mdev %s is gone'),
+    ('error', 'locals', 'status.Error', 'reset of the VF timed out'),
+    ('error', 'locals', 'fmt.Errorf', 'VFIO container of %s is busy'),
+    ('error', 'locals', 'fmt.Errorf', 'VFIO container of %s is busy: %w'),
+    ('error', 'locals', 'fmt.Errorf', 'failed to hot-plug VFIO device: %w'),
+    ('error', 'locals', 'fmt.Errorf', 'cannot reset %s'),
+    ('error', 'locals', 'fmt.Errorf', 'reset of the GPU timed out'),
+    ('info', 'locals', 'log.Printf', 'vfio: %s owns %d groups'),
 ]
+# locals that are never printed, overwritten first, or left in an arm that returns
+GO_NOT = ['built but never printed %s', 'overwritten before any use', 'arm that returns']
 PY = [
     ('error', 'PciDeviceNotFound', 'msg_fmt', 'PCI device %(id)s not found'),
     ('error', 'InvalidGpuPciIdsAlert', 'AlertClassConfig', 'GPU %(pci_ids)s is gone'),
@@ -48,6 +64,16 @@ PY = [
     ('error', 'start', 'logger.error', 'VFIO bind of %r failed'),
     ('error', 'start', 'raise.RuntimeError', 'mdev %s has %s instances'),
 ]
+PY.extend([
+    ('error', 'locals_', 'raise.VfioError', 'cannot open IOMMU group of %s'),
+    ('error', 'locals_', 'LOG.error', 'device %s is still bound to its host driver'),
+    ('warning', 'locals_', 'LOG.warning', 'GPU passthrough is off'),
+    ('warning', 'locals_', 'LOG.warning', 'VF has no driver'),
+    ('warning', 'locals_', 'LOG.warning', 'mdev %s is gone'),
+    ('info', 'locals_', 'LOG.info', 'vfio: %s owns %d groups'),
+    ('error', 'locals_', 'raise.VfioError', 'vfio: %s owns %d groups'),
+])
+PY_NOT = GO_NOT
 # the same dialect file read with each dialect, and with none
 DIALECTS = [
     (harvest_python.VIRT_MANAGER, [
@@ -65,7 +91,10 @@ DIALECTS = [
          'vgpu: No device with type %s is available'),
         ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress',
          'DeviceHasNoPciAddress: device: %s')]),
-    (None, [('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
+    (None, [('error', 'spawn_mdev', 'log.error', 'vgpu: No device with type %s is available'),
+            ('error', 'spawn_mdev', 'raise.ResourceUnavailable',
+             'vgpu: No device with type %s is available'),
+            ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
 ]
 
 n = 0
@@ -79,12 +108,15 @@ def check(ok, what):
     failed |= not ok
 
 
-for reader, name, want in ((harvest_go, 'sample.go', GO), (harvest_python, 'sample.py', PY)):
+for reader, name, want, never in ((harvest_go, 'sample.go', GO, GO_NOT),
+                                  (harvest_python, 'sample.py', PY, PY_NOT)):
     path = os.path.join(HERE, 'fixtures', 'harvest', name)
     got = [(r[0], r[2], r[3], r[4]) for r in
            reader.harvest(open(path, encoding='utf-8').read(), name)]
     for row in want:
         check(row in got, '%s: %s' % (name, ' | '.join(row)))
+    for fmt in never:
+        check(all(r[3] != fmt for r in got), '%s: not read: %s' % (name, fmt))
     extra = [r for r in got if r not in want]
     check(not extra, '%s: no other rows%s' % (name, ''.join('\n# extra: %r' % (r,) for r in extra)))
 
@@ -113,8 +145,8 @@ SPDK = [
      '## ERROR: requested %s hugepages but %s could be allocated.'),
     ('error', 'check_hugepages_alloc', 'echo', "Node %s doesn't exist, ignoring"),
 ]
-# the Rust reader: anyhow!, thiserror's #[error], log macros, and .with_context with a
-# closure that returns format! directly or from a block (mdevctl)
+# the Rust reader: anyhow!, thiserror's #[error], log macros, ensure!, and .with_context
+# with a closure that returns format! directly or from a block (mdevctl)
 RUST = [
     ('error', '-', '#[error]', 'failed to open VFIO group %s'),
     ('error', 'make_mdev', 'anyhow!', 'Parent %s has no mdev types'),
@@ -123,6 +155,9 @@ RUST = [
     ('warning', 'make_mdev', 'warn!', 'IOMMU group %s is not viable, 100%% busy'),
     ('info', 'make_mdev', 'info!', 'vGPU {ready}'),
     ('error', 'make_mdev', 'bail!', 'DMA map of %s failed'),
+    # ensure!(condition, "..."): the message is the second argument ("none" is not one)
+    ('error', 'make_mdev', 'ensure!', 'More than one parent found for %s'),
+    ('error', 'make_mdev', 'ensure!', 'mdev %s has no type'),
 ]
 got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_rust(os.path.join(HERE, 'fixtures', 'harvest'),
                                                          'sample.rs', None)]

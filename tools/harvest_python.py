@@ -2,8 +2,9 @@
 """The Python reader of tools/harvest-messages (TrueNAS SCALE's middleware, OpenStack
 Nova), on the standard ast module: raised exceptions' messages, logger calls, TrueNAS
 CallError / ValidationError / ValidationErrors.add, and Nova exception classes'
-msg_fmt.  Returns rows (level, file, function, call, raw format) for the tool to
-normalise and filter."""
+msg_fmt; a message given as a local name is followed to the strings assigned to it
+before, in the same function (Flow).  Returns rows (level, file, function, call, raw
+format) for the tool to normalise and filter."""
 
 import ast
 import re
@@ -65,11 +66,90 @@ def string_value(node, formats):
     return None
 
 
+# A message built in a local first (msg = _("...") % x; raise X(msg)): the assignments of
+# the name before the use in the same function, less those a later one overwrites on
+# every path, and those in an arm that cannot reach the use (the other arm of the same
+# if/try/match, or an arm that ends in return, raise, break or continue).
+ENDS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+class Flow:
+    """The string assignments of one function's (or the module's) own body, and the arms
+    each node sits in: a path of (statement, arm name, statement list)."""
+
+    def __init__(self, body):
+        self.paths = {}          # id(node) -> path
+        self.assigns = {}        # name -> [(position, path, value node)]
+        self.walk(body, ())
+
+    def walk(self, stmts, path):
+        for stmt in stmts:
+            self.mark(stmt, path)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+                    isinstance(stmt.targets[0], ast.Name) and \
+                    string_value(stmt.value, False) is not None:
+                self.assigns.setdefault(stmt.targets[0].id, []).append(
+                    ((stmt.lineno, stmt.col_offset), path, stmt.value))
+            if isinstance(stmt, NESTED):
+                continue
+            arms = [(f, getattr(stmt, f)) for f in ('body', 'orelse', 'finalbody')
+                    if isinstance(getattr(stmt, f, None), list)]
+            arms += [('handler%d' % i, h.body) for i, h in enumerate(getattr(stmt, 'handlers', []))]
+            arms += [('case%d' % i, c.body) for i, c in enumerate(getattr(stmt, 'cases', []))]
+            for name, body in arms:
+                self.walk(body, path + ((id(stmt), name, body),))
+
+    def mark(self, stmt, path):
+        """The path of a statement and of the expressions in it (not its arms')."""
+        todo = [stmt]
+        while todo:
+            node = todo.pop()
+            self.paths[id(node)] = path
+            for field, value in ast.iter_fields(node):
+                if field in ('body', 'orelse', 'finalbody', 'handlers', 'cases') and \
+                        isinstance(value, list) and node is stmt:
+                    continue
+                for child in value if isinstance(value, list) else [value]:
+                    if isinstance(child, ast.AST) and not isinstance(child, NESTED):
+                        todo.append(child)
+
+    def values(self, name, use):
+        """The value nodes name can hold at the node use."""
+        u_path = self.paths.get(id(use))
+        if u_path is None:
+            return []
+        at = (use.lineno, use.col_offset)
+        live = []
+        for pos, path, value in self.assigns.get(name, ()):
+            if pos >= at:
+                break
+            # an assignment in an arm around an earlier one overwrites it on every path
+            live = [c for c in live if c[0][:len(path)] != path]
+            live.append((path, value))
+        # one in an arm around the use is done on every path to it
+        last = [i for i, c in enumerate(live) if u_path[:len(c[0])] == c[0]]
+        return [v for p, v in live[last[-1] if last else 0:] if self.reaches(p, u_path)]
+
+    @staticmethod
+    def reaches(b_path, u_path):
+        n = 0
+        while n < min(len(b_path), len(u_path)) and b_path[n][:2] == u_path[n][:2]:
+            n += 1
+        if n == len(b_path):
+            return True
+        if any(arm[2] and isinstance(arm[2][-1], ENDS) for arm in b_path[n:]):
+            return False
+        # the use follows the statement, or is in another statement after it, not in
+        # another arm of the same one
+        return n == len(u_path) or b_path[n][0] != u_path[n][0]
+
+
 class Reader(ast.NodeVisitor):
     def __init__(self, rel, dialect=None):
         self.rel = rel
         self.dialect = dialect or {}
-        self.names = [{}]       # per function: local name -> the string it was last given
+        self.flows = []         # per function: its Flow
         self.local_classes = set()
         self.stack = []
         self.rows = []
@@ -78,26 +158,40 @@ class Reader(ast.NodeVisitor):
         return self.stack[-1] if self.stack else '-'
 
     def value(self, node, formats):
-        """string_value(), or with the dialect's 'locals' the string a local name was
-        given before (VDSM: message = '...'.format(x); log.error(message))."""
-        if isinstance(node, ast.Name) and self.dialect.get('locals'):
-            node = self.names[-1].get(node.id, node)
-        return string_value(node, formats)
+        """The messages of a message argument: string_value(), or for a local name the
+        strings it can have been given before in the function (message =
+        '...'.format(x); log.error(message))."""
+        if isinstance(node, ast.Name) and self.flows:
+            return [string_value(v, formats) for v in self.flows[-1].values(node.id, node)]
+        # the local is the format or the text to translate: msg % args, _(msg)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and \
+                self.local(node.left):
+            return self.value(node.left, True)
+        if self.local(node):
+            return self.value(node.args[0], formats)
+        return [string_value(node, formats)]
 
-    def visit_Assign(self, node):
-        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            self.names[-1][node.targets[0].id] = node.value
+    @staticmethod
+    def local(node):
+        """A local name, or _() of one."""
+        return isinstance(node, ast.Name) or isinstance(node, ast.Call) and \
+            dotted(node.func) in ('_', 'gettext') and len(node.args) == 1 and \
+            isinstance(node.args[0], ast.Name)
+
+    def add(self, level, call, fmts):
+        for fmt in fmts if isinstance(fmts, list) else [fmts]:
+            if fmt is not None and fmt.strip():
+                self.rows.append((level, self.rel, self.function(), call, fmt))
+
+    def visit_Module(self, node):
+        self.flows.append(Flow(node.body))
         self.generic_visit(node)
-
-    def add(self, level, call, fmt):
-        if fmt is not None and fmt.strip():
-            self.rows.append((level, self.rel, self.function(), call, fmt))
 
     def visit_FunctionDef(self, node):
         self.stack.append(node.name)
-        self.names.append({})
+        self.flows.append(Flow(node.body))
         self.generic_visit(node)
-        self.names.pop()
+        self.flows.pop()
         self.stack.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -132,10 +226,10 @@ class Reader(ast.NodeVisitor):
                 arg = next((k.value for k in exc.keywords if k.arg in ('msg', 'message', 'reason',
                                                                         'errmsg')), None)
             if arg is not None:
-                text = self.value(arg, False)
-                if text is not None and self.named_raise(name):
-                    text = name + ': ' + text
-                self.add('error', 'raise.' + name, text)
+                texts = self.value(arg, False)
+                if self.named_raise(name):
+                    texts = [name + ': ' + t for t in texts if t is not None]
+                self.add('error', 'raise.' + name, texts)
         self.generic_visit(node)
 
     def named_raise(self, name):
@@ -175,13 +269,12 @@ class Reader(ast.NodeVisitor):
 
 # A program's own ways of reporting, beside raise and the logger calls:
 # calls (function name -> level), methods (method name -> level), class_message
-# (class attributes holding an exception's message, like Nova's msg_fmt), locals (a
-# message given as a local name is the string last assigned to it in the function),
-# named_raise (see Reader.named_raise).
+# (class attributes holding an exception's message, like Nova's msg_fmt), named_raise
+# (see Reader.named_raise).  A message given as a local name is followed in every
+# program (see Flow).
 VIRT_MANAGER = {'calls': {'fail': 'error'},
-                'methods': {'show_err': 'error', 'val_err': 'error', 'yes_no': 'warning'},
-                'locals': True}
-VDSM = {'class_message': ('message',), 'locals': True, 'named_raise': ('vdsm_hooks/',)}
+                'methods': {'show_err': 'error', 'val_err': 'error', 'yes_no': 'warning'}}
+VDSM = {'class_message': ('message',), 'named_raise': ('vdsm_hooks/',)}
 
 
 def harvest(text, rel, dialect=None):
