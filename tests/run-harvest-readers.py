@@ -167,6 +167,34 @@ got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_spdk(os.path.join(HERE, 'fix
                                                                        'spdk'))]
 check(sorted(got) == sorted(SPDK), 'spdk setup.sh: %r' % sorted(got))
 
+# arm64 KVM's kvm_err()/kvm_info()/kvm_pr_unimpl() print "kvm [PID]: ": read in
+# arch/arm64/kvm/ only (x86's kvm_err() stays unread), through KVM_ARM_KEYWORDS
+KVM_ARM = [
+    ('info', 'kvm_arm_init', 'kvm_info', 'kvm [%d]: HYP mode not available'),
+    ('error', 'kvm_arch_init', 'kvm_pr_unimpl',
+     'kvm [%d]: CPU unsupported in non-VHE mode, not initializing'),
+    ('warning', 'early_kvm_mode_cfg', 'pr_warn_once', 'Protected KVM not available with VHE'),
+    ('error', 'vgic_v4_init', 'kvm_err', 'kvm [%d]: VPE IRQ allocation failure'),
+]
+with tempfile.TemporaryDirectory() as tmp:
+    for rel, text in (('arch/arm64/kvm/arm.c',
+                       'int kvm_arm_init(void)\n{\n\tkvm_info("HYP mode not available\\n");\n'
+                       '\tkvm_err("sys_reg table out of order\\n");\n}\n'
+                       'int kvm_arch_init(void)\n{\n\tkvm_pr_unimpl("CPU unsupported in non-VHE '
+                       'mode, not initializing\\n");\n}\n'
+                       'static int early_kvm_mode_cfg(char *arg)\n{\n\tpr_warn_once("Protected '
+                       'KVM not available with VHE\\n");\n}\n'),
+                      ('arch/arm64/kvm/vgic/vgic-v4.c',
+                       'int vgic_v4_init(void)\n{\n\tkvm_err("VPE IRQ allocation failure\\n");'
+                       '\n\tWARN_RATELIMIT(1, "IRQ %d\\n", 3);\n}\n'),
+                      ('arch/x86/kvm/x86.c',
+                       'int f(void)\n{\n\tkvm_err("%s: unexpected cr %u\\n", 1, 2);\n}\n')):
+        os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+        with open(os.path.join(tmp, rel), 'w', encoding='utf-8') as f:
+            f.write(text)
+    got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_linux(tmp)]
+    check(sorted(got) == sorted(KVM_ARM), 'arm64 KVM calls: %r' % sorted(got))
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'catalogue.tsv')
     for args, what in ((['--snapshot', 'kubevirt=' + os.path.join(tmp, 'none')], 'a --snapshot '
