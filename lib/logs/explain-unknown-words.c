@@ -35,6 +35,10 @@ static const struct word gates[] = {
 	{ "memlock", W_THING, "locked memory (dma mapping)" },
 	{ "/dev/kvm", W_THING, "kvm" },
 	{ "kvm_", W_THING, "kvm" },		/* kvm_intel, kvm_amd, QEMU's kvm_* */
+	/* the Arm IOMMUs (drivers/iommu/arm: "arm-smmu-v3 arm-smmu-v3.0.auto: ...") and
+	   the IOMMUs' page-table code (io-pgtable-arm*.c) */
+	{ "smmu", W_THING, "arm smmu (iommu)" },
+	{ "io-pgtable", W_THING, "iommu page tables" },
 	{ "iommu", W_THING, "iommu" },
 	/* the sysfs files of driver binding that users write by hand (tee, echo) */
 	{ "driver_override", W_THING, "pci driver binding (sysfs)" },
@@ -108,6 +112,21 @@ static const struct word gates[] = {
 	{ "iavf", W_DEVICE, NULL },
 	{ "pciehp", W_DEVICE, NULL },		/* PCIe hotplug: "Timeout on hotplug command" */
 	{ "efifb", W_DEVICE, NULL },		/* the firmware framebuffer on a GPU's BAR */
+	{ "simpledrm", W_DEVICE, NULL },	/* its DRM successor (drivers/gpu/drm/sysfb) */
+	{ "sysfb", W_DEVICE, NULL },		/* drivers/firmware/sysfb*.c */
+	/*
+	 * the kernel services under a device given to a VM: bounce buffers (kernel/dma:
+	 * "swiotlb buffer is full"), interrupt set-up (kernel/irq: "genirq: Flags
+	 * mismatch"), and on Arm the GIC's ITS that carries MSIs ("ITS@0x...: ",
+	 * "GICv3: ") and arm64 KVM ("kvm [PID]: ", its vGIC)
+	 */
+	{ "swiotlb", W_DEVICE, NULL },
+	{ "genirq", W_DEVICE, NULL },
+	{ "its@", W_DEVICE, NULL },
+	{ "gicv3", W_DEVICE, NULL },
+	{ "gicv4", W_DEVICE, NULL },
+	{ "kvm [", W_DEVICE, NULL },
+	{ "vgic", W_DEVICE, NULL },
 	{ "xe 0000", W_DEVICE, NULL },		/* Intel's xe GPU driver, "xe 0000:03:00.0:" */		/* the Intel VF driver, in a guest or DPDK */
 	{ "acrn-dm", W_PROGRAM, NULL },		/* ACRN's device model, QEMU's peer */
 	{ "rdmsr", W_DEVICE, NULL },
