@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "explain-translated.h"
+#include "explain-unknown-memo.h"
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
@@ -41,6 +42,7 @@ struct vfd_explain {
 	size_t n_unknown;
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
+	struct unknown_memo *unknown_memo;	/* the classifier's answers (made on first use) */
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
@@ -123,6 +125,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->unknown[i].line);
 	free(ex->unknown);
 	free(ex->unknown_hashes);
+	unknown_memo_free(ex->unknown_memo);
 	free(ex);
 }
 
@@ -214,7 +217,7 @@ static int feed_unknown(struct vfd_explain *ex, const char *line, size_t len, ui
 	size_t i;
 
 	/* without a gate word the classifier finds nothing: most lines */
-	if (!hints || !vfd_unknown_classify(line, len, hints, &class))
+	if (!hints || !unknown_memo_classify(&ex->unknown_memo, line, len, hints, &class))
 		return 0;
 	if (class.problem)
 		ex->unknown_problems++;
