@@ -333,22 +333,6 @@ static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, 
 	return take_cut(r, &cm, m);
 }
 
-/* a line holds three dots in a row (memmem is slower on these short needles) */
-static inline bool has_dots(const char *s, size_t len)
-{
-	const char *p = s, *end = s + len;
-
-	while (end - p >= 3) {
-		p = memchr(p, '.', (size_t)(end - p - 2));
-		if (!p)
-			return false;
-		if (p[1] == '.' && p[2] == '.')
-			return true;
-		p++;
-	}
-	return false;
-}
-
 /*
  * a line no entry reads (@read_as 0), or only a family (@read_as 1), or
  * one that ends in a translated strerror() text (the English one may be
@@ -438,7 +422,7 @@ static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 	if (r <= 0)
 		return r < 0 ? r : read_as;
 	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
-	if (r == 0 && has_dots(ex->english.line, ex->english.len))
+	if (r == 0 && kb_has_dots(ex->english.line, ex->english.len))
 		r = read_ascii_cut(ex, ex->english.line, ex->english.len, &tm);
 	/* the English line's reading where it has one: the line as the program meant it */
 	if (r < 0 || (read_as > 0 && r == 0))
@@ -504,7 +488,7 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	r = vfd_kb_match(ex->kb, ex->paste, ex->paste_len, m);
 	if (n_marks)
 		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
-	else if (r == 0 && has_dots(ex->paste, ex->paste_len))
+	else if (r == 0 && kb_has_dots(ex->paste, ex->paste_len))
 		r = read_ascii_cut(ex, ex->paste, ex->paste_len, m);
 	/*
 	 * or a message in the user's language: read in English, where no entry
@@ -579,11 +563,13 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	ssize_t found;
 	const char *kind;
 	char buf[1024], *key;
+	unsigned int scan;
 	int r;
 
 	ex->lines++;
+	scan = paste_scan(line, len);
 	/* a copy from a web page or chat: read as its program printed it */
-	if (paste_suspect(line, len)) {
+	if (scan & PASTE_SUSPECT) {
 		r = read_pasted(ex, line, len, &m);
 		if (r == -ENOMEM)
 			return r;
@@ -591,7 +577,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		len = ex->paste_len;
 	} else {
 		r = vfd_kb_match(ex->kb, line, len, &m);
-		if (r == 0 && has_dots(line, len))
+		if (r == 0 && (scan & PASTE_DOTS))
 			r = read_ascii_cut(ex, line, len, &m);
 		/* German, Spanish... print many messages in ASCII */
 		if (r >= 0 && vfd_translated_ascii_shape(line, len)) {
