@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "explain-translated.h"
+#include "explain-unknown-memo.h"
 #include "internal.h"
 #include "kb-cache.h"
 #include "kb-cause.h"
@@ -41,6 +42,7 @@ struct vfd_explain {
 	size_t n_unknown;
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
+	struct unknown_memo *unknown_memo;	/* the classifier's answers (made on first use) */
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
@@ -123,6 +125,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 		free(ex->unknown[i].line);
 	free(ex->unknown);
 	free(ex->unknown_hashes);
+	unknown_memo_free(ex->unknown_memo);
 	free(ex);
 }
 
@@ -136,25 +139,31 @@ static bool identifying(enum vfd_kb_value_type t)
  * a family entry's messages of different kinds are different problems; the
  * key is written into @buf (@size bytes) where it fits, else into memory of
  * its own (the caller frees what is not @buf): a line of a problem already
- * seen costs no allocation
+ * seen costs no allocation. Its length into *@key_len (each part's length
+ * taken once: a matched line of a boot log comes here, 200,000 of them)
  */
 static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t *n_ident,
-			 char *buf, size_t size)
+			 char *buf, size_t size, size_t *key_len)
 {
-	size_t len = strlen(m->entry->id) + 1 + (m->entry->family ? strlen(kind) + 1 : 0);
+	size_t id_len = strlen(m->entry->id), kind_len = m->entry->family ? strlen(kind) : 0;
+	size_t len = id_len + 1 + (m->entry->family ? kind_len + 1 : 0), vlen[VFD_KB_MAX_VALUES];
 	char *key, *p;
 
 	*n_ident = 0;
 	for (size_t i = 0; i < m->n_values; i++)
-		if (identifying(m->values[i].type))
-			len += strlen(m->values[i].text) + 3;
+		if (identifying(m->values[i].type)) {
+			vlen[i] = strlen(m->values[i].text);
+			len += vlen[i] + 3;
+		}
 	key = len <= size ? buf : malloc(len);
 	if (!key)
 		return NULL;
-	p = stpcpy(key, m->entry->id);
+	memcpy(key, m->entry->id, id_len);
+	p = key + id_len;
 	if (m->entry->family) {
 		*p++ = '/';
-		p = stpcpy(p, kind);
+		memcpy(p, kind, kind_len);
+		p += kind_len;
 	}
 	for (size_t i = 0; i < m->n_values; i++) {
 		if (!identifying(m->values[i].type))
@@ -162,9 +171,12 @@ static char *problem_key(const struct vfd_kb_match *m, const char *kind, size_t 
 		*p++ = '\x1f';
 		*p++ = (char)('a' + m->values[i].type);
 		*p++ = '=';
-		p = stpcpy(p, m->values[i].text);
+		memcpy(p, m->values[i].text, vlen[i]);
+		p += vlen[i];
 		(*n_ident)++;
 	}
+	*p = '\0';
+	*key_len = (size_t)(p - key);
 	return key;
 }
 
@@ -214,7 +226,7 @@ static int feed_unknown(struct vfd_explain *ex, const char *line, size_t len, ui
 	size_t i;
 
 	/* without a gate word the classifier finds nothing: most lines */
-	if (!hints || !vfd_unknown_classify(line, len, hints, &class))
+	if (!hints || !unknown_memo_classify(&ex->unknown_memo, line, len, hints, &class))
 		return 0;
 	if (class.problem)
 		ex->unknown_problems++;
@@ -330,22 +342,6 @@ static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, 
 	return take_cut(r, &cm, m);
 }
 
-/* a line holds three dots in a row (memmem is slower on these short needles) */
-static inline bool has_dots(const char *s, size_t len)
-{
-	const char *p = s, *end = s + len;
-
-	while (end - p >= 3) {
-		p = memchr(p, '.', (size_t)(end - p - 2));
-		if (!p)
-			return false;
-		if (p[1] == '.' && p[2] == '.')
-			return true;
-		p++;
-	}
-	return false;
-}
-
 /*
  * a line no entry reads (@read_as 0), or only a family (@read_as 1), or
  * one that ends in a translated strerror() text (the English one may be
@@ -435,7 +431,7 @@ static int read_translated(struct vfd_explain *ex, const char *line, size_t len,
 	if (r <= 0)
 		return r < 0 ? r : read_as;
 	r = vfd_kb_match(ex->kb, ex->english.line, ex->english.len, &tm);
-	if (r == 0 && has_dots(ex->english.line, ex->english.len))
+	if (r == 0 && kb_has_dots(ex->english.line, ex->english.len))
 		r = read_ascii_cut(ex, ex->english.line, ex->english.len, &tm);
 	/* the English line's reading where it has one: the line as the program meant it */
 	if (r < 0 || (read_as > 0 && r == 0))
@@ -501,7 +497,7 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	r = vfd_kb_match(ex->kb, ex->paste, ex->paste_len, m);
 	if (n_marks)
 		r = kb_match_cut_over(ex->kb, ex->paste, ex->paste_len, marks, n_marks, r, m);
-	else if (r == 0 && has_dots(ex->paste, ex->paste_len))
+	else if (r == 0 && kb_has_dots(ex->paste, ex->paste_len))
 		r = read_ascii_cut(ex, ex->paste, ex->paste_len, m);
 	/*
 	 * or a message in the user's language: read in English, where no entry
@@ -571,16 +567,18 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 {
 	struct vfd_kb_match m;
 	struct vfd_problem *p;
-	size_t n_ident, slot = 0, ei;
+	size_t n_ident, slot = 0, ei, key_len;
 	uint64_t h;
 	ssize_t found;
 	const char *kind;
 	char buf[1024], *key;
+	unsigned int scan;
 	int r;
 
 	ex->lines++;
+	scan = paste_scan(line, len);
 	/* a copy from a web page or chat: read as its program printed it */
-	if (paste_suspect(line, len)) {
+	if (scan & PASTE_SUSPECT) {
 		r = read_pasted(ex, line, len, &m);
 		if (r == -ENOMEM)
 			return r;
@@ -588,7 +586,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		len = ex->paste_len;
 	} else {
 		r = vfd_kb_match(ex->kb, line, len, &m);
-		if (r == 0 && has_dots(line, len))
+		if (r == 0 && (scan & PASTE_DOTS))
 			r = read_ascii_cut(ex, line, len, &m);
 		/* German, Spanish... print many messages in ASCII */
 		if (r >= 0 && vfd_translated_ascii_shape(line, len)) {
@@ -615,7 +613,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	 * at any of its words, the thing or the kind's)
 	 */
 	kind = kb_match_kind(&m, line, len);
-	key = problem_key(&m, kind, &n_ident, buf, sizeof(buf));
+	key = problem_key(&m, kind, &n_ident, buf, sizeof(buf), &key_len);
 	if (!key)
 		return -ENOMEM;
 	/*
@@ -623,7 +621,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	 * time was 2% of a log whose lines all differ; the hash only finds the
 	 * key's slot (lookup() compares the key itself)
 	 */
-	h = kb_cache_hash((const unsigned char *)key, strlen(key), 0);
+	h = kb_cache_hash((const unsigned char *)key, key_len, 0);
 	found = lookup(ex, key, h, &slot);
 	/* a line with no values of its own (a hint line) belongs to the latest problem */
 	if (found < 0 && n_ident == 0 && ex->last_of_entry[ei] >= 0)

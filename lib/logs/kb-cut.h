@@ -9,11 +9,55 @@
 #ifndef VFD_KB_CUT_H
 #define VFD_KB_CUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "vfd.h"
 
 struct kb_cut_index;
+
+/*
+ * does @s hold three dots in a row (a cut that became "...")? Asked of every
+ * line no entry reads: sixteen bytes a step, the next block 14 bytes on, so
+ * that each run of three lies whole in one block (memchr() stopped at each
+ * of a log's many dots, memmem() is slower on such short needles)
+ */
+static inline bool kb_has_dots(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+#if defined(__SSE2__)
+	if (len >= 16) {
+		const __m128i dot = _mm_set1_epi8('.');
+
+		for (size_t i = 0;; i += 14) {
+			unsigned int m;
+
+			if (i + 16 > len)
+				i = len - 16;
+			m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(s + i)), dot));
+			if (m & (m >> 1) & (m >> 2))
+				return true;
+			if (i + 16 == len)
+				return false;
+		}
+	}
+#endif
+	while (end - p >= 3) {
+		p = memchr(p, '.', (size_t)(end - p - 2));
+		if (!p)
+			return false;
+		if (p[1] == '.' && p[2] == '.')
+			return true;
+		p++;
+	}
+	return false;
+}
 
 /* ellipses of one line that are looked at; more are read as the text "..." */
 #define KB_CUT_MARKS_MAX	4

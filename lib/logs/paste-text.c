@@ -16,8 +16,36 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
+#include "kb-cut.h"
+#include "kb-word.h"
 #include "paste-text.h"
+
+/*
+ * the first byte from @i on that is over 0x7f or (with @amp) an '&', or
+ * @len: every other byte is kept as it is, so runs of them are skipped
+ * sixteen at a time (a systemd unit's "\x2d" sends a boot log's lines here)
+ */
+static size_t next_special(const unsigned char *u, size_t i, size_t len, bool amp)
+{
+#if defined(__SSE2__)
+	const __m128i a = _mm_set1_epi8('&');
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		int m = _mm_movemask_epi8(amp ? _mm_or_si128(v, _mm_cmpeq_epi8(v, a)) : v);
+
+		if (m)
+			return i + (size_t)__builtin_ctz((unsigned int)m);
+	}
+#endif
+	while (i < len && u[i] < 0x80 && !(amp && u[i] == '&'))
+		i++;
+	return i;
+}
 
 bool paste_suspect_swar(const char *s, size_t len)
 {
@@ -38,6 +66,79 @@ bool paste_suspect_swar(const char *s, size_t len)
 	}
 #undef HAS_BYTE
 	return hit != 0;
+}
+
+#if defined(__SSE2__)
+/*
+ * paste_scan() of @s, @len 16 or more: blocks of sixteen 14 bytes apart, so
+ * that each run of three dots lies whole in one of them (kb_has_dots()); a
+ * byte seen twice changes neither answer
+ */
+static unsigned int scan_sse2(const char *s, size_t len)
+{
+	const __m128i amp = _mm_set1_epi8('&'), tick = _mm_set1_epi8('`');
+	const __m128i bs = _mm_set1_epi8('\\'), dot = _mm_set1_epi8('.');
+	unsigned int dots = 0, d;
+
+	for (size_t i = 0;; i += 14) {
+		__m128i v;
+
+		if (i + 16 > len)
+			i = len - 16;
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(v, _mm_cmpeq_epi8(v, bs)),
+						   _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+								_mm_cmpeq_epi8(v, tick)))))
+			return PASTE_SUSPECT;
+		d = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot));
+		dots |= d & (d >> 1) & (d >> 2);
+		if (i + 16 == len)
+			return dots ? PASTE_DOTS : 0;
+	}
+}
+#endif
+
+#ifdef KB_WORD_AVX2
+#include <immintrin.h>
+
+/* scan_sse2() 32 bytes a block, 30 apart; @len 32 or more */
+static __attribute__((target("avx2"))) unsigned int scan_avx2(const char *s, size_t len)
+{
+	const __m256i amp = _mm256_set1_epi8('&'), tick = _mm256_set1_epi8('`');
+	const __m256i bs = _mm256_set1_epi8('\\'), dot = _mm256_set1_epi8('.');
+	uint32_t dots = 0, d;
+
+	for (size_t i = 0;; i += 30) {
+		__m256i v;
+
+		if (i + 32 > len)
+			i = len - 32;
+		v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		if (_mm256_movemask_epi8(_mm256_or_si256(
+			    _mm256_or_si256(v, _mm256_cmpeq_epi8(v, bs)),
+			    _mm256_or_si256(_mm256_cmpeq_epi8(v, amp), _mm256_cmpeq_epi8(v, tick)))))
+			return PASTE_SUSPECT;
+		d = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, dot));
+		dots |= d & (d >> 1) & (d >> 2);
+		if (i + 32 == len)
+			return dots ? PASTE_DOTS : 0;
+	}
+}
+#endif
+
+unsigned int paste_scan(const char *s, size_t len)
+{
+#ifdef KB_WORD_AVX2
+	if (len >= 32 && kb_have_avx2())
+		return scan_avx2(s, len);
+#endif
+#if defined(__SSE2__)
+	if (len >= 16)
+		return scan_sse2(s, len);
+#endif
+	if (paste_suspect_swar(s, len))
+		return PASTE_SUSPECT;
+	return kb_has_dots(s, len) ? PASTE_DOTS : 0;
 }
 
 /*
@@ -207,8 +308,9 @@ bool paste_has_letter(const char *s, size_t len)
 	size_t n;
 
 	for (size_t i = 0; i < len; i++) {
-		if (u[i] < 0x80)
-			continue;
+		i = next_special(u, i, len, false);
+		if (i == len)
+			break;
 		n = utf8_at(u + i, len - i, &cp);
 		if (n && is_script_letter(cp))
 			return true;
@@ -236,9 +338,15 @@ size_t paste_restore_marks(const char *s, size_t len, char *out, size_t *marks, 
 	while (i < end) {
 		char text[4];
 		unsigned int cp;
-		size_t n = 0;
+		size_t n = 0, j = next_special(u, i, end, true);
 		int t = -1;
 
+		/* memmove(): @out may be @s itself */
+		memmove(out + o, s + i, j - i);
+		o += j - i;
+		i = j;
+		if (i == end)
+			break;
 		cp = 0;
 		if (u[i] >= 0x80) {
 			n = utf8_at(u + i, end - i, &cp);

@@ -12,44 +12,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-/* paste_suspect() eight bytes at a time, on any CPU (and to test the SSE2 one) */
+/* paste_suspect() eight bytes at a time, on any CPU (and to test the others) */
 bool paste_suspect_swar(const char *s, size_t len);
+
+/* what paste_scan() finds in a line */
+#define PASTE_SUSPECT	1u	/* paste_suspect() */
+#define PASTE_DOTS	2u	/* kb_has_dots() (kb-cut.h); told only of a line not suspect */
+/*
+ * paste_suspect() and kb_has_dots() of @s in one pass: PASTE_SUSPECT where
+ * it is suspect, else PASTE_DOTS where it holds "..." (explain asks of a
+ * line not suspect whether it holds dots where no entry reads it). Every
+ * line of a log goes through it, so 32 bytes a step with AVX2 where the CPU
+ * has it (kb-word.h kb_have_avx2()), else sixteen with SSE2
+ */
+unsigned int paste_scan(const char *s, size_t len);
 
 /*
  * may @s hold a byte that a copy changed (any non-ASCII byte, '&' of an
- * entity, '`') or a logger's escape ('\\': log-escape.h)? Every line of a
- * log goes through it, so sixteen bytes at a time with SSE2 (every x86-64
- * has it), inline in the reader's loop
+ * entity, '`') or a logger's escape ('\\': log-escape.h)?
  */
 static inline bool paste_suspect(const char *s, size_t len)
 {
-#if defined(__SSE2__)
-	const __m128i amp = _mm_set1_epi8('&'), tick = _mm_set1_epi8('`');
-	const __m128i bs = _mm_set1_epi8('\\');
-	__m128i v;
-
-	if (len < 16)
-		return paste_suspect_swar(s, len);
-	/* the blocks of sixteen, the last one overlapping the one before it */
-	for (size_t i = 0;; i += 16) {
-		if (i + 16 > len)
-			i = len - 16;
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		if (_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(v, _mm_cmpeq_epi8(v, bs)),
-			    _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, tick)))))
-			return true;
-		if (i + 16 == len)
-			return false;
-	}
-#else
-	return paste_suspect_swar(s, len);
-#endif
+	return paste_scan(s, len) & PASTE_SUSPECT;
 }
+
 /*
  * @s as printed into @out (room for @len bytes: it never grows) and its
  * length: typographic quotes, dashes, spaces and the ellipsis as ASCII,

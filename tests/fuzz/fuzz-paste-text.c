@@ -3,7 +3,8 @@
  * libFuzzer target: a pasted line read back as printed (paste-text.c). On
  * any bytes: the text never grows, no byte outside ASCII appears that was
  * not there, and a line that the word-at-a-time test passes is kept byte
- * for byte; the places of U+2026 that paste_restore_marks() reports rise,
+ * for byte; paste_scan() answers as the byte-wise tests; the places of
+ * U+2026 that paste_restore_marks() reports rise,
  * hold "..." in the text it writes, and are as many as the ellipses it
  * read, as such or as HTML entities (up to its room). On the printable ASCII of the input, copied the ways a web page
  * or forum copies text: the copy reads back as that ASCII exactly.
@@ -43,6 +44,15 @@ static bool ellipsis_entity(const char *s, size_t len)
 	return digits && i < len && s[i] == ';' && v == 0x2026;
 }
 
+/* three dots in a row, one byte at a time */
+static bool has_dots_bytewise(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 3 <= len; i++)
+		if (s[i] == '.' && s[i + 1] == '.' && s[i + 2] == '.')
+			return true;
+	return false;
+}
+
 static void any_bytes(const char *in, size_t size, char *out)
 {
 	size_t n = paste_restore(in, size, out);
@@ -53,6 +63,10 @@ static void any_bytes(const char *in, size_t size, char *out)
 		if ((unsigned char)out[i] >= 0x80 && !memchr(in, out[i], size))
 			abort();
 	if (!paste_suspect(in, size) && (n != size || memcmp(in, out, size)))
+		abort();
+	/* the one-pass scan (blocks that overlap) is the two byte-wise tests */
+	if (paste_scan(in, size) != (paste_suspect_swar(in, size) ? PASTE_SUSPECT :
+				     has_dots_bytewise(in, size) ? PASTE_DOTS : 0))
 		abort();
 	{
 		char *again = malloc(size + 1);

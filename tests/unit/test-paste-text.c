@@ -142,6 +142,61 @@ static void suspect_at_every_offset(void **state)
 	assert_false(paste_suspect_swar("%'a_@~\x7f\x25\x27\x5f\x61", 11));
 }
 
+/* three dots in a row, one byte at a time */
+static bool dots_bytewise(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 3 <= len; i++)
+		if (s[i] == '.' && s[i + 1] == '.' && s[i + 2] == '.')
+			return true;
+	return false;
+}
+
+/* paste_scan()'s answer as the two tests it stands for give it */
+static unsigned int scan_bytewise(const char *s, size_t len)
+{
+	if (paste_suspect_swar(s, len))
+		return PASTE_SUSPECT;
+	return dots_bytewise(s, len) ? PASTE_DOTS : 0;
+}
+
+/*
+ * paste_scan() (blocks of 32 and 16 that overlap) against the byte-wise
+ * tests: runs of one to four dots and a mark at every offset of every length
+ * up to past three blocks, then random lines of dots, marks and letters
+ */
+static void scan_at_every_offset(void **state)
+{
+	static const char marks[] = { 'a', '\\', '&', '`', '\xc3' };
+	char line[112];
+	uint32_t x = 2463534242u;
+	unsigned int seen[3] = { 0 };
+
+	(void)state;
+	for (size_t len = 0; len <= sizeof(line); len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t run = 1; run <= 4 && at + run <= len; run++)
+				for (size_t k = 0; k < sizeof(marks); k++) {
+					memset(line, 'a', sizeof(line));
+					memset(line + at, '.', run);
+					line[(at * 7 + run) % len] = marks[k];
+					assert_int_equal(paste_scan(line, len), scan_bytewise(line, len));
+				}
+	for (int t = 0; t < 200000; t++) {
+		size_t len;
+
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		len = x % sizeof(line);
+		for (size_t i = 0; i < len; i++) {
+			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+			line[i] = x % 256 ? (x % 3 ? '.' : 'a') : marks[(x >> 8) % sizeof(marks)];
+		}
+		seen[scan_bytewise(line, len)]++;
+		assert_int_equal(paste_scan(line, len), scan_bytewise(line, len));
+	}
+	/* every answer among them */
+	assert_true(seen[0] && seen[PASTE_SUSPECT] && seen[PASTE_DOTS]);
+}
+
 /* explain reads a forum's copy of a line as the line itself */
 static void explain_reads_a_copy(void **state)
 {
@@ -210,6 +265,7 @@ int main(void)
 		cmocka_unit_test(kept_as_it_is),
 		cmocka_unit_test(markdown_inline_code),
 		cmocka_unit_test(suspect_at_every_offset),
+		cmocka_unit_test(scan_at_every_offset),
 		cmocka_unit_test(explain_reads_a_copy),
 		cmocka_unit_test(letters_of_other_scripts),
 	};
