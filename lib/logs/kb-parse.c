@@ -621,6 +621,21 @@ static int add_field(struct stanza *s, char *line, size_t len, unsigned int line
 }
 
 /*
+ * a continuation that starts with a cause's "check:" or "verify:" was meant as
+ * that key: read as text, its check would silently never run
+ */
+static bool indented_key(const char *line, size_t len)
+{
+	const char *colon = memchr(line, ':', len);
+	enum key k;
+
+	if (!colon || colon == line)
+		return false;
+	k = key_of(line, (size_t)(colon - line));
+	return k == K_CHECK || k == K_VERIFY;	/* prose may wrap before "cause:" */
+}
+
+/*
  * a line that starts with a blank continues the previous value: it is moved
  * to follow the value after a blank, in place (the value ends at or before
  * the line end before this line, so it moves back by two bytes or more)
@@ -642,6 +657,12 @@ static int continue_field(struct stanza *s, char *line, size_t len, unsigned int
 	f = &s->f[s->n - 1];
 	if (f->kind == K_MATCH) {
 		vfd_parse_error_set(err, lineno, "a pattern must fit on its 'match:' line");
+		return -EINVAL;
+	}
+	if (indented_key(line, len)) {
+		vfd_parse_error_set(err, lineno, "an indented '%.*s' would continue the value before it: "
+				    "keys start at the beginning of the line",
+				    (int)(strchr(line, ':') - line + 1), line);
 		return -EINVAL;
 	}
 	end = f->value + strlen(f->value);
