@@ -258,6 +258,10 @@ static const struct program_prefixes qemu_devices[] = {
 	{ "qemu", "hw/i386/intel_iommu", NULL, { QEMU_DEVICE("intel-iommu") } },
 	{ "qemu", "hw/i386/amd_iommu", NULL, { QEMU_DEVICE("amd-iommu") } },
 	{ "qemu", "hw/virtio/virtio-iommu", NULL, { QEMU_DEVICE("virtio-iommu-pci") } },
+	/* USB passthrough: a port is claimed (bus.c) while usb-host is realized */
+	{ "qemu", "hw/usb/u2f-passthru", NULL, { QEMU_DEVICE("u2f-passthru,hidraw=/dev/hidraw0") } },
+	{ "qemu", "hw/usb/", NULL, { QEMU_DEVICE("usb-host,hostbus=1,hostaddr=4") } },
+	{ "qemu", "hw/vfio-user/", NULL, { QEMU_DEVICE("vfio-user-pci,socket.type=unix,socket.path=/run/vfu.sock") } },
 	{ "qemu", "hw/", NULL, { QEMU_DEVICE("vfio-pci,host=0000:01:00.0") } },
 };
 
