@@ -36,6 +36,7 @@ struct unknown_masks {
 	uint64_t not;			/* of the hints: "not " */
 	uint64_t no_iommu;		/* of the second stage */
 	uint64_t pci;			/* of the second stage */
+	uint64_t device;		/* of the second stage: "device" */
 };
 
 extern struct unknown_masks unknown_masks;

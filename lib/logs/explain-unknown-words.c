@@ -358,6 +358,7 @@ void unknown_masks_init(void)
 	unknown_masks.not = bit_in(gates, ARRAY_SIZE(gates), "not ");
 	unknown_masks.no_iommu = bit_in(others, ARRAY_SIZE(others), "no iommu");
 	unknown_masks.pci = bit_in(others, ARRAY_SIZE(others), "pci");
+	unknown_masks.device = bit_in(others, ARRAY_SIZE(others), "device");
 	unknown_masks.ready = true;
 }
 
