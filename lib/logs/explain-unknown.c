@@ -819,6 +819,34 @@ static bool has_whole_word(const char *s, size_t len, const char *word, const ch
 }
 
 /*
+ * The kernel's crash heads that a failure gate reaches: x86's page-fault oops
+ * "BUG: unable to handle page fault" (arch/x86/mm/fault.c, show_fault_oops),
+ * arm64's "Unable to handle kernel NULL pointer dereference" (arch/arm64/mm/
+ * fault.c, die_kernel_fault), x86's "kernel stack overflow (double-fault)"
+ * (arch/x86/kernel/traps.c, handle_stack_overflow). A crash in a log of a
+ * passthrough is never an all-clear, whatever it names.
+ */
+#define KERNEL_CRASH_SUBSYSTEM "kernel crash (oops)"
+
+static bool kernel_crash(const char *line, size_t len)
+{
+	static const char *const heads[] = { "BUG: unable to handle", "Unable to handle kernel",
+					     "kernel stack overflow" };
+	const char *ident, *msg;
+	size_t ident_len, mlen = len;
+	bool kernel;
+
+	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	/* a pasted dmesg line without its time: "[] BUG: ..." */
+	if (starts(msg, mlen, "[] "))
+		msg += 3, mlen -= 3;
+	for (size_t i = 0; i < ARRAY_SIZE(heads); i++)
+		if (starts(msg, mlen, heads[i]))
+			return true;
+	return false;
+}
+
+/*
  * The level that a Go or Rust program's logger writes in its own head, which
  * the orchestrators and device plugins around a passthrough log through:
  * logrus's text formatter "level=error" (sirupsen/logrus text_formatter.go;
@@ -886,17 +914,21 @@ static enum logger_level logger_level(const char *line, size_t len)
  * The things a passthrough hands over, named as nouns where no PCI address
  * stands: the orchestrators' and device plugins' errors (KubeVirt, Incus,
  * LXD, Harvester, Kata, Nova, the SR-IOV and Intel device plugins) speak of
- * "PCI devices", "VF", "SR-IOV", "GPU", "MIG" and carry no head the line
- * keeps when pasted. In the catalogue's development part these words stand
- * in error and warning formats far more than in info ones (tests/explain/dev/
- * README.md, twentieth round: "PCI" 378 to 110, "VF(s)" 97 to 22, "GPU" 66
- * to 16, "SR-IOV" 33 to 4, "MIG" 26 to 0); a failure word next to one is a
- * problem of a device of the kind passed through, as next to an address.
+ * "PCI devices", "VF", "SR-IOV", "GPU", "MIG", "mdev" and carry no head the
+ * line keeps when pasted. In the catalogue's development part these words
+ * stand in error and warning formats far more than in info ones
+ * (tests/explain/dev/README.md, twentieth round: "PCI" 378 to 110, "VF(s)"
+ * 97 to 22, "GPU" 66 to 16, "mdev(s)" 38 to 10, "SR-IOV" 33 to 4, "MIG" 26 to
+ * 0, "pcidevice(s)" 15 to 2, "virtual function" 14 to 0, "sriov" 11 to 0);
+ * POWER's PCI host bridge reports its errors as "PHB#0003[0:3]: ..."
+ * (skiboot's PHBERR, hw/phb4.c). A failure word next to one is a problem of
+ * a device of the kind passed through, as next to an address.
  */
 static bool names_pci_thing(const char *s, size_t len)
 {
-	static const char *const nouns[] = { "pci", "pcie", "sr-iov", "vf", "vfs", "gpu", "gpus",
-					     "mig" };
+	static const char *const nouns[] = { "pci", "pcie", "sr-iov", "sriov", "vf", "vfs",
+					     "virtual function", "gpu", "gpus", "mig", "mdev", "mdevs",
+					     "pcidevice", "pcidevices", "phb" };
 
 	if (len > SECOND_STAGE_MAX)
 		len = SECOND_STAGE_MAX;
@@ -918,7 +950,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	bool relevant = false, pci = false;
 	const char *vm_program, *tool_program = NULL;
 	enum tool_level tool = NOT_TOOL;
-	bool elsewhere_named = false, logged_error = false;
+	bool elsewhere_named = false, logged_error = false, crash = false;
 
 	unknown_masks_init();
 	memset(out, 0, sizeof(*out));
@@ -950,7 +982,9 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 			pci = names_pci_thing(line, len);
 		if (!pci && !tool && (hints & unknown_masks.failure))
 			logged_error = logger_level(line, len) == LOGGER_ERROR;
-		if (!pci && !tool && !logged_error)
+		if (!pci && !tool && !logged_error && (hints & unknown_masks.failure))
+			crash = kernel_crash(line, len);
+		if (!pci && !tool && !logged_error && !crash)
 			return false;
 	}
 	other = unknown_other_words(line, len);
@@ -983,6 +1017,8 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	 * GPU), not of a disk, network or display, nor only of "device" (the
 	 * errno texts of a mount or a tap)
 	 */
+	else if (crash)
+		relevant = true;
 	else if (logged_error)
 		relevant = trouble && (context & ~unknown_masks.device) &&
 			   !names_elsewhere(line, len);
@@ -999,6 +1035,11 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (out->problem && reassured(line, len))
 		out->problem = false;
 	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
+	if (crash) {
+		out->problem = true;
+		out->program = "linux";
+		out->subsystem = KERNEL_CRASH_SUBSYSTEM;
+	}
 	if (vm_program && strcmp(out->program, "unknown") == 0)
 		out->program = vm_program;
 	if (tool)
