@@ -87,13 +87,10 @@ static bool isalnum_ascii(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* the first @word (@n bytes, ASCII case ignored) in @s[0..len), or NULL */
-static const char *strcasestr_n(const char *s, size_t len, const char *word, size_t n)
+/* a byte that continues a name: "pci_bus", "rockchip-pcie", "f8000000.pcie" */
+static bool in_name(char c)
 {
-	for (size_t i = 0; i + n <= len; i++)
-		if (strncasecmp(s + i, word, n) == 0)
-			return s + i;
-	return NULL;
+	return isalnum_ascii(c) || c == '_' || c == '-' || c == '.';
 }
 
 static bool starts(const char *s, size_t len, const char *prefix)
@@ -789,35 +786,6 @@ static bool reassured(const char *line, size_t len)
 
 #define TOOL_SUBSYSTEM "initramfs or kernel modules (no device named)"
 
-static bool only_tail(const char *p, const char *end, const char *const *tails)
-{
-	for (const char *const *t = tails; *t; t++)
-		if (starts_ci(p, (size_t)(end - p), *t))
-			return true;
-	return false;
-}
-
-/*
- * @word in @s (ASCII case ignored) with no letter or digit on either side,
- * and not followed by one of @tails (NULL: any)
- */
-static bool has_whole_word(const char *s, size_t len, const char *word, const char *const *tails)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = s; (p = strcasestr_n(p, (size_t)(s + len - p), word, n)); p++) {
-		size_t i = (size_t)(p - s);
-		char a = i ? s[i - 1] : ' ', b = i + n < len ? s[i + n] : ' ';
-
-		/* not inside a name ("pci_bus", "rockchip-pcie", "f8000000.pcie"), nor a
-		 * UEFI device path's node ("PciRoot(0x0)/Pci(0xA,0x0)") */
-		if (!isalnum_ascii(a) && a != '_' && a != '-' && a != '.' && !isalnum_ascii(b) &&
-		    b != '_' && b != '-' && b != '(' && !(tails && only_tail(p + n, s + len, tails)))
-			return true;
-	}
-	return false;
-}
-
 /*
  * The kernel's crash heads that a failure gate reaches: x86's page-fault oops
  * "BUG: unable to handle page fault" (arch/x86/mm/fault.c, show_fault_oops),
@@ -929,17 +897,37 @@ static bool names_pci_thing(const char *s, size_t len)
 	static const char *const nouns[] = { "pci", "pcie", "sr-iov", "sriov", "vf", "vfs",
 					     "virtual function", "gpu", "gpus", "mig", "mdev", "mdevs",
 					     "pcidevice", "pcidevices", "phb" };
-
-	if (len > SECOND_STAGE_MAX)
-		len = SECOND_STAGE_MAX;
 	/* "PCI INT A" is a legacy interrupt pin that ACPI routes for every device at boot,
 	 * "PCI Express" the bus in a capability's name ("Advanced Error Reporting (PCI
 	 * Express)"): neither is a device */
-	static const char *const pci_tails[] = { " int ", " express", NULL };
+	static const char *const pci_tails[] = { " int ", " express" };
 
-	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++)
-		if (has_whole_word(s, len, nouns[i], i == 0 ? pci_tails : NULL))
-			return true;
+	if (len > SECOND_STAGE_MAX)
+		len = SECOND_STAGE_MAX;
+	/* one pass: only at the start of a word whose first letter starts a noun */
+	for (size_t i = 0; i < len; i++) {
+		char c = (char)(s[i] | 0x20);
+
+		if ((i && in_name(s[i - 1])) || !isalnum_ascii(s[i]) || !memchr("psvgm", c, 5))
+			continue;
+		for (size_t w = 0; w < ARRAY_SIZE(nouns); w++) {
+			size_t n = strlen(nouns[w]);
+			char b;
+			bool tail = false;
+
+			if (nouns[w][0] != c || n > len - i || strncasecmp(s + i, nouns[w], n) != 0)
+				continue;
+			/* not inside a name ("pci_bus", "rockchip-pcie"), nor a UEFI device
+			 * path's node ("PciRoot(0x0)/Pci(0xA,0x0)") */
+			b = i + n < len ? s[i + n] : ' ';
+			if (in_name(b) || b == '(')
+				continue;
+			for (size_t t = 0; w == 0 && t < ARRAY_SIZE(pci_tails) && !tail; t++)
+				tail = starts_ci(s + i + n, len - i - n, pci_tails[t]);
+			if (!tail)
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -978,7 +966,9 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 		pci = has_pci_address(line, len);
 		if (!pci && (hints & unknown_masks.failure))
 			tool = tool_line(line, len, &tool_program);
-		if (!pci && !tool && (hints & unknown_masks.failure))
+		/* a noun is a weaker sign than an address: "not " alone is no failure next to it
+		 * ("PCIe port services disabled; not requesting _OSC control") */
+		if (!pci && !tool && (hints & unknown_masks.failure & ~unknown_masks.not))
 			pci = names_pci_thing(line, len);
 		if (!pci && !tool && (hints & unknown_masks.failure))
 			logged_error = logger_level(line, len) == LOGGER_ERROR;
