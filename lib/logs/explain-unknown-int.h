@@ -48,4 +48,17 @@ uint64_t unknown_hints_by_search(const char *line, size_t len);
 /* the subsystem the first thing word of @hints names, or NULL */
 const char *unknown_thing_subsystem(uint64_t hints);
 
+/* explain-unknown.c: the message after the log's own prefixes (timestamps, journal head) */
+const char *unknown_strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
+				   size_t *ident_len);
+
+/* explain-unknown-signs.c: the signs of a relevant line without a passthrough word */
+#define VM_UNIT_SUBSYSTEM "vm unit (systemd)"
+#define KERNEL_CRASH_SUBSYSTEM "kernel crash (oops)"
+enum logger_level { NO_LOGGER, LOGGER_INFO, LOGGER_WARNING, LOGGER_ERROR };
+enum logger_level unknown_logger_level(const char *line, size_t len);
+bool unknown_names_pci_thing(const char *s, size_t len);
+bool unknown_kernel_crash(const char *line, size_t len);
+bool unknown_vm_unit_failed(const char *line, size_t len);
+
 #endif

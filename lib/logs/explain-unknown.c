@@ -82,17 +82,6 @@ static bool has_pci_address(const char *line, size_t len)
 	return false;
 }
 
-static bool isalnum_ascii(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* a byte that continues a name: "pci_bus", "rockchip-pcie", "f8000000.pcie" */
-static bool in_name(char c)
-{
-	return isalnum_ascii(c) || c == '_' || c == '-' || c == '.';
-}
-
 static bool starts(const char *s, size_t len, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -116,8 +105,8 @@ static bool starts_ci(const char *s, size_t len, const char *prefix)
  * JSON or logfmt head up to its message's quote. *kernel tells
  * whether a prefix said the kernel wrote it; *ident is the journal's ident.
  */
-static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
-				  size_t *ident_len)
+const char *unknown_strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
+				   size_t *ident_len)
 {
 	const char *end = s + *len;
 	bool again = true;
@@ -437,7 +426,7 @@ static const char *vm_error(const char *line, size_t len, uint64_t hints, bool *
 	size_t ident_len, mlen = len;
 	bool kernel;
 
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	msg = unknown_strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
 	program = vm_error_program(msg, mlen, kernel, ident, ident_len, hints);
 	*elsewhere_out = program && names_elsewhere(msg, mlen);
 	return program;
@@ -603,7 +592,7 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 	size_t ident_len, mlen = len, dlen;
 	bool kernel;
 
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	msg = unknown_strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
 	out->program = NULL;
 	out->subsystem = NULL;
 	if (qemu_call(msg, mlen)) {
@@ -700,7 +689,7 @@ static enum tool_level tool_line(const char *line, size_t len, const char **prog
 	size_t ident_len, mlen = len;
 	bool kernel;
 
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	msg = unknown_strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
 	if (kernel)
 		return NOT_TOOL;
 	for (size_t i = 0; i < ARRAY_SIZE(kmod_tools); i++) {
@@ -786,151 +775,6 @@ static bool reassured(const char *line, size_t len)
 
 #define TOOL_SUBSYSTEM "initramfs or kernel modules (no device named)"
 
-/*
- * The kernel's crash heads that a failure gate reaches: x86's page-fault oops
- * "BUG: unable to handle page fault" (arch/x86/mm/fault.c, show_fault_oops),
- * arm64's "Unable to handle kernel NULL pointer dereference" (arch/arm64/mm/
- * fault.c, die_kernel_fault), x86's "kernel stack overflow (double-fault)"
- * (arch/x86/kernel/traps.c, handle_stack_overflow). A crash in a log of a
- * passthrough is never an all-clear, whatever it names.
- */
-#define KERNEL_CRASH_SUBSYSTEM "kernel crash (oops)"
-
-static bool kernel_crash(const char *line, size_t len)
-{
-	static const char *const heads[] = { "BUG: unable to handle", "Unable to handle kernel",
-					     "kernel stack overflow" };
-	const char *ident, *msg;
-	size_t ident_len, mlen = len;
-	bool kernel;
-
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
-	/* a pasted dmesg line without its time: "[] BUG: ..." */
-	if (starts(msg, mlen, "[] "))
-		msg += 3, mlen -= 3;
-	for (size_t i = 0; i < ARRAY_SIZE(heads); i++)
-		if (starts(msg, mlen, heads[i]))
-			return true;
-	return false;
-}
-
-/*
- * The level that a Go or Rust program's logger writes in its own head, which
- * the orchestrators and device plugins around a passthrough log through:
- * logrus's text formatter "level=error" (sirupsen/logrus text_formatter.go;
- * Incus, LXD, Harvester, Kata, containerd), log15's "lvl=eror" (LXD's older
- * logs), a JSON logger's "level":"error" (go-kit, KubeVirt's client-go/log;
- * the Kata agent's slog "ERRO"), and klog's or glog's head "E1205
- * 10:00:00.123456" (the level's first letter, then month and day; the SR-IOV
- * and Intel device plugins, kubelet). Read from the raw line, after a journal
- * or syslog head.
- */
-enum logger_level { NO_LOGGER, LOGGER_INFO, LOGGER_WARNING, LOGGER_ERROR };
-
-static enum logger_level level_word(const char *v, size_t n)
-{
-	static const char *const errors[] = { "error", "eror", "erro", "fatal", "crit", "panic" };
-	static const char *const infos[] = { "info", "debug", "dbug", "trace" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(errors); i++)
-		if (starts_ci(v, n, errors[i]))
-			return LOGGER_ERROR;
-	for (size_t i = 0; i < ARRAY_SIZE(infos); i++)
-		if (starts_ci(v, n, infos[i]))
-			return LOGGER_INFO;
-	return starts_ci(v, n, "warn") ? LOGGER_WARNING : NO_LOGGER;
-}
-
-static enum logger_level logger_level(const char *line, size_t len)
-{
-	/* each key after its logger's head: logrus's time, log15's t, a JSON object */
-	static const struct {
-		const char *head, *key;
-	} keys[] = { { "time=\"", " level=" }, { "t=", " lvl=" }, { "{", "\"level\":\"" } };
-	const char *ident, *msg;
-	size_t ident_len, mlen = len;
-	bool kernel;
-
-	if (len > SECOND_STAGE_MAX)
-		len = SECOND_STAGE_MAX;
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		size_t n = strlen(keys[i].key);
-		const char *h = memmem(line, len, keys[i].head, strlen(keys[i].head));
-		const char *k = h ? memmem(h, (size_t)(line + len - h), keys[i].key, n) : NULL;
-
-		if (k)
-			return level_word(k + n, (size_t)(line + len - k - n));
-	}
-	/* klog: "E1205 10:00:00.123456    1 file.go:12] " after the journal's head */
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
-	if (!kernel && mlen > 16 && msg[5] == ' ' && msg[8] == ':' && msg[11] == ':' && msg[14] == '.') {
-		bool digits = true;
-
-		for (size_t i = 1; i < 5; i++)
-			digits = digits && msg[i] >= '0' && msg[i] <= '9';
-		if (digits && memchr("EF", msg[0], 2))
-			return LOGGER_ERROR;
-		if (digits && msg[0] == 'I')
-			return LOGGER_INFO;
-		if (digits && msg[0] == 'W')
-			return LOGGER_WARNING;
-	}
-	return NO_LOGGER;
-}
-
-/*
- * The things a passthrough hands over, named as nouns where no PCI address
- * stands: the orchestrators' and device plugins' errors (KubeVirt, Incus,
- * LXD, Harvester, Kata, Nova, the SR-IOV and Intel device plugins) speak of
- * "PCI devices", "VF", "SR-IOV", "GPU", "MIG", "mdev" and carry no head the
- * line keeps when pasted. In the catalogue's development part these words
- * stand in error and warning formats far more than in info ones
- * (tests/explain/dev/README.md, twentieth round: "PCI" 378 to 110, "VF(s)"
- * 97 to 22, "GPU" 66 to 16, "mdev(s)" 38 to 10, "SR-IOV" 33 to 4, "MIG" 26 to
- * 0, "pcidevice(s)" 15 to 2, "virtual function" 14 to 0, "sriov" 11 to 0);
- * POWER's PCI host bridge reports its errors as "PHB#0003[0:3]: ..."
- * (skiboot's PHBERR, hw/phb4.c). A failure word next to one is a problem of
- * a device of the kind passed through, as next to an address.
- */
-static bool names_pci_thing(const char *s, size_t len)
-{
-	static const char *const nouns[] = { "pci", "pcie", "sr-iov", "sriov", "vf", "vfs",
-					     "virtual function", "gpu", "gpus", "mig", "mdev", "mdevs",
-					     "pcidevice", "pcidevices", "phb" };
-	/* "PCI INT A" is a legacy interrupt pin that ACPI routes for every device at boot,
-	 * "PCI Express" the bus in a capability's name ("Advanced Error Reporting (PCI
-	 * Express)"): neither is a device */
-	static const char *const pci_tails[] = { " int ", " express" };
-
-	if (len > SECOND_STAGE_MAX)
-		len = SECOND_STAGE_MAX;
-	/* one pass: only at the start of a word whose first letter starts a noun */
-	for (size_t i = 0; i < len; i++) {
-		char c = (char)(s[i] | 0x20);
-
-		if ((i && in_name(s[i - 1])) || !isalnum_ascii(s[i]) || !memchr("psvgm", c, 5))
-			continue;
-		for (size_t w = 0; w < ARRAY_SIZE(nouns); w++) {
-			size_t n = strlen(nouns[w]);
-			char b;
-			bool tail = false;
-
-			if (nouns[w][0] != c || n > len - i || strncasecmp(s + i, nouns[w], n) != 0)
-				continue;
-			/* not inside a name ("pci_bus", "rockchip-pcie"), nor a UEFI device
-			 * path's node ("PciRoot(0x0)/Pci(0xA,0x0)") */
-			b = i + n < len ? s[i + n] : ' ';
-			if (in_name(b) || b == '(')
-				continue;
-			for (size_t t = 0; w == 0 && t < ARRAY_SIZE(pci_tails) && !tail; t++)
-				tail = starts_ci(s + i + n, len - i - n, pci_tails[t]);
-			if (!tail)
-				return true;
-		}
-	}
-	return false;
-}
-
 bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 			  struct vfd_unknown_class *out)
 {
@@ -938,7 +782,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	bool relevant = false, pci = false;
 	const char *vm_program, *tool_program = NULL;
 	enum tool_level tool = NOT_TOOL;
-	bool elsewhere_named = false, logged_error = false, crash = false;
+	bool elsewhere_named = false, logged_error = false, crash = false, vm_unit = false;
 
 	unknown_masks_init();
 	memset(out, 0, sizeof(*out));
@@ -969,11 +813,11 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 		/* a noun is a weaker sign than an address: "not " alone is no failure next to it
 		 * ("PCIe port services disabled; not requesting _OSC control") */
 		if (!pci && !tool && (hints & unknown_masks.failure & ~unknown_masks.not))
-			pci = names_pci_thing(line, len);
+			pci = unknown_names_pci_thing(line, len);
 		if (!pci && !tool && (hints & unknown_masks.failure))
-			logged_error = logger_level(line, len) == LOGGER_ERROR;
+			logged_error = unknown_logger_level(line, len) == LOGGER_ERROR;
 		if (!pci && !tool && !logged_error && (hints & unknown_masks.failure))
-			crash = kernel_crash(line, len);
+			crash = unknown_kernel_crash(line, len);
 		if (!pci && !tool && !logged_error && !crash)
 			return false;
 	}
@@ -1012,9 +856,13 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	else if (logged_error)
 		relevant = trouble && (context & ~unknown_masks.device) &&
 			   !names_elsewhere(line, len);
-	else if (trouble && program)
+	else if (trouble && program) {
 		relevant = (hints & unknown_masks.device_programs) || pci ||
 			   (context && !elsewhere_named);
+		vm_unit = !relevant && (hints & unknown_masks.kind[W_PROGRAM]) &&
+			  unknown_vm_unit_failed(line, len);
+		relevant = relevant || vm_unit;
+	}
 	/* a tool's line without a level matters with a word of trouble */
 	if (tool == TOOL_PLAIN && !trouble && !relevant)
 		tool = NOT_TOOL;
@@ -1025,6 +873,13 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (out->problem && reassured(line, len))
 		out->problem = false;
 	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
+	/* a Go logger's error: the program is not in the line, its subject is */
+	if (logged_error && strcmp(out->subsystem, "unknown") == 0)
+		out->subsystem = "vm device (a Go program's logged error)";
+	if (vm_unit) {
+		out->program = "systemd";
+		out->subsystem = VM_UNIT_SUBSYSTEM;
+	}
 	if (crash) {
 		out->problem = true;
 		out->program = "linux";
