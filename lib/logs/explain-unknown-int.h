@@ -48,7 +48,7 @@ uint64_t unknown_hints_by_search(const char *line, size_t len);
 /* the subsystem the first thing word of @hints names, or NULL */
 const char *unknown_thing_subsystem(uint64_t hints);
 
-/* explain-unknown.c: the message after the log's own prefixes (timestamps, journal head) */
+/* explain-unknown-prefixes.c: the message after the log's own prefixes (timestamps, journal head) */
 const char *unknown_strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
 				   size_t *ident_len);
 
