@@ -662,8 +662,10 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (!vm_program && (hints & unknown_masks.kind[W_TOOL]))
 		tool = tool_line(line, len, &tool_program);
 	/*
-	 * A line held only by a failure word matters only next to a PCI address,
-	 * as a VM program's error or a tool's: those tests first, so the many
+	 * A line held only by a failure word matters only next to a PCI address
+	 * or a noun of the things passed through, as a VM program's error or a
+	 * tool's, as a kernel crash, or as a Go logger's error about a VM's
+	 * device (explain-unknown-signs.c): those tests first, so the many
 	 * "error" lines of a boot log cost no second-stage search.
 	 */
 	if (!thing && !program && !vm_program && !tool) {
