@@ -36,6 +36,7 @@ struct unknown_masks {
 	uint64_t not;			/* of the hints: "not " */
 	uint64_t no_iommu;		/* of the second stage */
 	uint64_t pci;			/* of the second stage */
+	uint64_t device;		/* of the second stage: "device" */
 };
 
 extern struct unknown_masks unknown_masks;
@@ -46,5 +47,18 @@ uint64_t unknown_other_words(const char *line, size_t len);
 uint64_t unknown_hints_by_search(const char *line, size_t len);
 /* the subsystem the first thing word of @hints names, or NULL */
 const char *unknown_thing_subsystem(uint64_t hints);
+
+/* explain-unknown-prefixes.c: the message after the log's own prefixes (timestamps, journal head) */
+const char *unknown_strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
+				   size_t *ident_len);
+
+/* explain-unknown-signs.c: the signs of a relevant line without a passthrough word */
+#define VM_UNIT_SUBSYSTEM "vm unit (systemd)"
+#define KERNEL_CRASH_SUBSYSTEM "kernel crash (oops)"
+enum logger_level { NO_LOGGER, LOGGER_INFO, LOGGER_WARNING, LOGGER_ERROR };
+enum logger_level unknown_logger_level(const char *line, size_t len);
+bool unknown_names_pci_thing(const char *s, size_t len);
+bool unknown_kernel_crash(const char *line, size_t len);
+bool unknown_vm_unit_failed(const char *line, size_t len);
 
 #endif

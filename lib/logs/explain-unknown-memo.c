@@ -4,13 +4,16 @@
  * Why the stamp does not count: a stamp is '[', blanks, digits, '.', digits,
  * ']' and a blank (kb-stamp.h kb_stamp_len), and vfd_unknown_classify()
  * reads a line S + T so:
- *   - strip_prefixes() takes S as dmesg's "[...]" (no rule before it fits a
+ *   - unknown_strip_prefixes() takes S as dmesg's "[...]" (no rule before it fits a
  *     '['), then goes on in T: the message, the kernel flag and the journal
  *     ident are the same for every S;
  *   - the searches of the whole line (unknown_other_words(), has_word(),
  *     only_as()) look for words made of letters, or " bar" and " fault",
  *     which start in S only at its last blank, followed by T's first bytes;
- *     has_word() sees that blank before T in every S;
+ *     has_word() sees that blank before T in every S; so do the nouns of
+ *     unknown_names_pci_thing() (words of letters, after a byte that is no
+ *     part of a name), and unknown_logger_level()'s keys ("time=\"", "t=",
+ *     "{" ... "level") hold no byte S has but the blank;
  *   - has_pci_address(): an address's hex digits cannot run across S's
  *     "] ", and the byte it tests before one at T's start is that blank;
  *   - the line's length: SECOND_STAGE_MAX (4096) is past any line kept here.

@@ -97,146 +97,6 @@ static bool starts_ci(const char *s, size_t len, const char *prefix)
 }
 
 /*
- * The message after the log's own prefixes: a /dev/kmsg record head
- * "6,123,456789,-;", dmesg's "[  12.345678] " (with -T "[Mon Dec  5
- * 10:00:00 2024] "), a reply's quote marker "> ", the journal's "Mmm dd
- * hh:mm:ss host ident[pid]: ", an ISO timestamp "2024-05-01T12:00:00.1Z ",
- * libvirt's "2024-05-01 12:00:00.123+0000: 1234: error : ", a Go logger's
- * JSON or logfmt head up to its message's quote. *kernel tells
- * whether a prefix said the kernel wrote it; *ident is the journal's ident.
- */
-static const char *strip_prefixes(const char *s, size_t *len, bool *kernel, const char **ident,
-				  size_t *ident_len)
-{
-	const char *end = s + *len;
-	bool again = true;
-
-	*kernel = false;
-	*ident = NULL;
-	*ident_len = 0;
-	while (again && s < end) {
-		const char *p = s;
-
-		again = false;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		/* /dev/kmsg: "level,seq,usec,flags;" */
-		if (p < end && *p >= '0' && *p <= '9') {
-			const char *q = p;
-			int commas = 0;
-
-			while (q < end && ((*q >= '0' && *q <= '9') || *q == ',' || *q == '-' ||
-					   *q == 'c'))
-				commas += *q++ == ',';
-			if (q < end && *q == ';' && commas >= 2) {
-				s = q + 1;
-				*kernel = true;
-				again = true;
-				continue;
-			}
-		}
-		/* dmesg: "[ 1.234567]" */
-		if (p < end && *p == '[') {
-			const char *q = p + 1;
-
-			while (q < end && (*q == ' ' || (*q >= '0' && *q <= '9') || *q == '.'))
-				q++;
-			if (q < end && *q == ']' && q > p + 1) {
-				s = q + 1;
-				*kernel = true;
-				again = true;
-				continue;
-			}
-		}
-		/* dmesg -T: "[Mon Dec  5 10:00:00 2024]" */
-		if (end - p >= 10 && p[0] == '[' && p[4] == ' ' && p[8] == ' ') {
-			const char *q = p + 9;
-
-			while (q < end && (*q == ' ' || *q == ':' || (*q >= '0' && *q <= '9')))
-				q++;
-			if (q < end && *q == ']' && q - p >= 20) {
-				s = q + 1;
-				*kernel = true;
-				again = true;
-				continue;
-			}
-		}
-		/*
-		 * a Go logger's line (log-escape.h): go-kit's or logrus's JSON, logrus's or
-		 * log15's logfmt; the message starts inside the quotes of its msg field
-		 */
-		if (p < end && (*p == '{' || starts(p, (size_t)(end - p), "time=\"") ||
-				starts(p, (size_t)(end - p), "t="))) {
-			const char *m = memmem(p, (size_t)(end - p), *p == '{' ? "\"msg\":\"" : " msg=\"",
-					       *p == '{' ? 7 : 6);
-
-			if (m) {
-				s = m + (*p == '{' ? 7 : 6);
-				again = true;
-				continue;
-			}
-		}
-		/* a reply's quote marker "> " around a pasted line */
-		if (end - p >= 2 && p[0] == '>' && p[1] == ' ') {
-			s = p + 2;
-			again = true;
-			continue;
-		}
-		/* an ISO date, with a time: "2024-05-01T12:00:00.123Z" or "2024-05-01 12:..." */
-		if (end - p >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
-		    p[13] == ':' && p[16] == ':') {
-			const char *q = p + 19;
-
-			while (q < end && *q != ' ')
-				q++;
-			s = q;
-			again = true;
-			continue;
-		}
-		/* libvirt's log: "1234: error : " after its timestamp */
-		if (p < end && *p >= '0' && *p <= '9') {
-			const char *q = p;
-
-			while (q < end && *q >= '0' && *q <= '9')
-				q++;
-			if (end - q >= 2 && q[0] == ':' && q[1] == ' ') {
-				s = q + 2;
-				again = true;
-				continue;
-			}
-		}
-		/* syslog/journal: "Mmm dd hh:mm:ss host ident[pid]: " */
-		if (end - p >= 16 && p[3] == ' ' && p[9] == ':' && p[12] == ':' &&
-		    p[0] >= 'A' && p[0] <= 'Z') {
-			const char *host = end - p > 16 ? memchr(p + 16, ' ', (size_t)(end - p - 16))
-							 : NULL;
-			const char *id, *colon;
-
-			if (!host)
-				break;
-			id = host + 1;
-			colon = memchr(id, ':', (size_t)(end - id));
-			if (!colon || memchr(id, ' ', (size_t)(colon - id)))
-				break;
-			*ident = id;
-			*ident_len = (size_t)(colon - id);
-			if (memchr(id, '[', *ident_len))
-				*ident_len = (size_t)((const char *)memchr(id, '[', *ident_len) - id);
-			if (*ident_len == 6 && strncmp(id, "kernel", 6) == 0)
-				*kernel = true;
-			s = colon + 1;
-			again = true;
-			continue;
-		}
-		s = p;
-	}
-	while (s < end && *s == ' ')
-		s++;
-	*len = (size_t)(end - s);
-	return s;
-}
-
-/*
  * The error heads of the VM programs. Their error lines rarely name a
  * device, yet an error that stops a VM with a device passed through is no
  * all-clear: unknown unless it names something outside passthrough (below).
@@ -426,7 +286,7 @@ static const char *vm_error(const char *line, size_t len, uint64_t hints, bool *
 	size_t ident_len, mlen = len;
 	bool kernel;
 
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	msg = unknown_strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
 	program = vm_error_program(msg, mlen, kernel, ident, ident_len, hints);
 	*elsewhere_out = program && names_elsewhere(msg, mlen);
 	return program;
@@ -592,7 +452,7 @@ static void origin_of(const char *line, size_t len, uint64_t hints, uint64_t oth
 	size_t ident_len, mlen = len, dlen;
 	bool kernel;
 
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	msg = unknown_strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
 	out->program = NULL;
 	out->subsystem = NULL;
 	if (qemu_call(msg, mlen)) {
@@ -689,7 +549,7 @@ static enum tool_level tool_line(const char *line, size_t len, const char **prog
 	size_t ident_len, mlen = len;
 	bool kernel;
 
-	msg = strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
+	msg = unknown_strip_prefixes(line, &mlen, &kernel, &ident, &ident_len);
 	if (kernel)
 		return NOT_TOOL;
 	for (size_t i = 0; i < ARRAY_SIZE(kmod_tools); i++) {
@@ -782,7 +642,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	bool relevant = false, pci = false;
 	const char *vm_program, *tool_program = NULL;
 	enum tool_level tool = NOT_TOOL;
-	bool elsewhere_named = false;
+	bool elsewhere_named = false, logged_error = false, crash = false, vm_unit = false;
 
 	unknown_masks_init();
 	memset(out, 0, sizeof(*out));
@@ -802,15 +662,25 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (!vm_program && (hints & unknown_masks.kind[W_TOOL]))
 		tool = tool_line(line, len, &tool_program);
 	/*
-	 * A line held only by a failure word matters only next to a PCI address,
-	 * as a VM program's error or a tool's: those tests first, so the many
+	 * A line held only by a failure word matters only next to a PCI address
+	 * or a noun of the things passed through, as a VM program's error or a
+	 * tool's, as a kernel crash, or as a Go logger's error about a VM's
+	 * device (explain-unknown-signs.c): those tests first, so the many
 	 * "error" lines of a boot log cost no second-stage search.
 	 */
 	if (!thing && !program && !vm_program && !tool) {
 		pci = has_pci_address(line, len);
 		if (!pci && (hints & unknown_masks.failure))
 			tool = tool_line(line, len, &tool_program);
-		if (!pci && !tool)
+		/* a noun is a weaker sign than an address: "not " alone is no failure next to it
+		 * ("PCIe port services disabled; not requesting _OSC control") */
+		if (!pci && !tool && (hints & unknown_masks.failure & ~unknown_masks.not))
+			pci = unknown_names_pci_thing(line, len);
+		if (!pci && !tool && (hints & unknown_masks.failure))
+			crash = unknown_kernel_crash(line, len);
+		if (!pci && !tool && !crash && (hints & unknown_masks.failure))
+			logged_error = unknown_logger_level(line, len) == LOGGER_ERROR;
+		if (!pci && !tool && !logged_error && !crash)
 			return false;
 	}
 	other = unknown_other_words(line, len);
@@ -837,9 +707,24 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	 * names a disk, network, display... ("No such device" of a tap, "Device
 	 * or resource busy" of an image)
 	 */
-	else if (trouble && program)
+	/*
+	 * a Go logger's error names no program we know: relevant where it speaks
+	 * of what a VM's device has (its memory, interrupts, DMA, a reset, a
+	 * GPU), not of a disk, network or display, nor only of "device" (the
+	 * errno texts of a mount or a tap)
+	 */
+	else if (crash)
+		relevant = true;
+	else if (logged_error)
+		relevant = trouble && (context & ~unknown_masks.device) &&
+			   !names_elsewhere(line, len);
+	else if (trouble && program) {
 		relevant = (hints & unknown_masks.device_programs) || pci ||
 			   (context && !elsewhere_named);
+		vm_unit = !relevant && (hints & unknown_masks.kind[W_PROGRAM]) &&
+			  unknown_vm_unit_failed(line, len);
+		relevant = relevant || vm_unit;
+	}
 	/* a tool's line without a level matters with a word of trouble */
 	if (tool == TOOL_PLAIN && !trouble && !relevant)
 		tool = NOT_TOOL;
@@ -850,6 +735,18 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (out->problem && reassured(line, len))
 		out->problem = false;
 	origin_of(line, len, hints, other, pci || (!trouble && has_pci_address(line, len)), out);
+	/* a Go logger's error: the program is not in the line, its subject is */
+	if (logged_error && strcmp(out->subsystem, "unknown") == 0)
+		out->subsystem = "vm device (a Go program's logged error)";
+	if (vm_unit) {
+		out->program = "systemd";
+		out->subsystem = VM_UNIT_SUBSYSTEM;
+	}
+	if (crash) {
+		out->problem = true;
+		out->program = "linux";
+		out->subsystem = KERNEL_CRASH_SUBSYSTEM;
+	}
 	if (vm_program && strcmp(out->program, "unknown") == 0)
 		out->program = vm_program;
 	if (tool)
