@@ -225,6 +225,12 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "mdevctl", NULL, "error", { "Error: " } },
 	{ "mdevctl", NULL, NULL, { "[2026-12-05T10:00:00Z WARN  mdevctl::mdev] " } },
 	/*
+	 * vgpu_unlock-rs: error!/info! call syslog() inside the NVIDIA daemon it is
+	 * preloaded into, eprintln! writes to the daemon's standard error: both
+	 * reach the journal under the daemon's name
+	 */
+	{ "vgpu_unlock-rs", NULL, NULL, { "", "Dec 05 10:00:00 host nvidia-vgpu-mgr[1234]: " } },
+	/*
 	 * VDSM: vdsm.log's line (static/etc/vdsm/logger.conf.in formatter_long:
 	 * time, level as vdsmd.py names it, thread, logger, the VM's id),
 	 * supervdsm.log's (svdsm.logger.conf.in); an exception raised is seen
