@@ -231,6 +231,16 @@ static const struct program_prefixes all_prefixes[] = {
 	 */
 	{ "vgpu_unlock-rs", NULL, NULL, { "", "Dec 05 10:00:00 host nvidia-vgpu-mgr[1234]: " } },
 	/*
+	 * usbvfiod: main() returns anyhow's error ("Error: MSG", the causes after
+	 * "Caused by:"); tracing's fmt subscriber puts time, level and the module
+	 * before a logged line; a panic's message is on a line of its own
+	 */
+	{ "usbvfiod", NULL, RETURNED, { "Error: ", "" } },
+	{ "usbvfiod", NULL, "error",
+	  { "", "2026-12-05T10:00:00.123456Z ERROR usbvfiod::device::xhci::controller_reset: " } },
+	{ "usbvfiod", NULL, "warning", { "2026-12-05T10:00:00.123456Z  WARN usbvfiod::hotplug_server: " } },
+	{ "usbvfiod", NULL, NULL, { "2026-12-05T10:00:00.123456Z  INFO usbvfiod::device::xhci::port: " } },
+	/*
 	 * VDSM: vdsm.log's line (static/etc/vdsm/logger.conf.in formatter_long:
 	 * time, level as vdsmd.py names it, thread, logger, the VM's id),
 	 * supervdsm.log's (svdsm.logger.conf.in); an exception raised is seen
