@@ -158,6 +158,11 @@ RUST = [
     # ensure!(condition, "..."): the message is the second argument ("none" is not one)
     ('error', 'make_mdev', 'ensure!', 'More than one parent found for %s'),
     ('error', 'make_mdev', 'ensure!', 'mdev %s has no type'),
+    # eprintln!, a multi-line error!, .expect and panic! (vgpu_unlock-rs, usbvfiod)
+    ('error', 'serve', 'eprintln!', 'Failed to read config: %s'),
+    ('error', 'serve', 'error!', 'Parameters size for %s was %s bytes, expected %s bytes'),
+    ('error', 'serve', '.expect', 'should always be able to write event fd'),
+    ('error', 'serve', 'panic!', 'Device attachment failed for %s: %s'),
 ]
 got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_rust(os.path.join(HERE, 'fixtures', 'harvest'),
                                                          'sample.rs', None)]

@@ -225,6 +225,22 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "mdevctl", NULL, "error", { "Error: " } },
 	{ "mdevctl", NULL, NULL, { "[2026-12-05T10:00:00Z WARN  mdevctl::mdev] " } },
 	/*
+	 * vgpu_unlock-rs: error!/info! call syslog() inside the NVIDIA daemon it is
+	 * preloaded into, eprintln! writes to the daemon's standard error: both
+	 * reach the journal under the daemon's name
+	 */
+	{ "vgpu_unlock-rs", NULL, NULL, { "", "Dec 05 10:00:00 host nvidia-vgpu-mgr[1234]: " } },
+	/*
+	 * usbvfiod: main() returns anyhow's error ("Error: MSG", the causes after
+	 * "Caused by:"); tracing's fmt subscriber puts time, level and the module
+	 * before a logged line; a panic's message is on a line of its own
+	 */
+	{ "usbvfiod", NULL, RETURNED, { "Error: ", "" } },
+	{ "usbvfiod", NULL, "error",
+	  { "", "2026-12-05T10:00:00.123456Z ERROR usbvfiod::device::xhci::controller_reset: " } },
+	{ "usbvfiod", NULL, "warning", { "2026-12-05T10:00:00.123456Z  WARN usbvfiod::hotplug_server: " } },
+	{ "usbvfiod", NULL, NULL, { "2026-12-05T10:00:00.123456Z  INFO usbvfiod::device::xhci::port: " } },
+	/*
 	 * VDSM: vdsm.log's line (static/etc/vdsm/logger.conf.in formatter_long:
 	 * time, level as vdsmd.py names it, thread, logger, the VM's id),
 	 * supervdsm.log's (svdsm.logger.conf.in); an exception raised is seen
