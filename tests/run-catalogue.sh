@@ -20,7 +20,8 @@ check_shape() {
 		      "mkinitcpio initramfs-tools nvidia vendor-reset looking-glass " \
 		      "kubevirt incus lxd kata harvester-pcidevices truenas nova " \
 		      "kubevirt-gpu-device-plugin sriov-network-device-plugin " \
-		      "virt-manager driverctl vdsm intel-device-plugins spdk vpp mdevctl", p, " ")
+		      "virt-manager driverctl vdsm intel-device-plugins spdk vpp mdevctl " \
+		      "kvmtool", p, " ")
 		for (i in p) program[p[i]] = 1
 		level["error"] = level["warning"] = level["info"] = 1
 	}
