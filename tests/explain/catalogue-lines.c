@@ -97,6 +97,15 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "cloud-hypervisor", NULL, NULL,
 	  { "cloud-hypervisor: 1.234567ms: <vmm> INFO:vmm/src/lib.rs:1234 -- " } },
 	{ "dracut", NULL, NULL, { "", "Dec 05 10:00:00 host dracut[1234]: " } },
+	/* libvfio-user: the server's log callback (vfu_setup_log): SPDK's
+	 * vfio_user_log record, the samples' "gpio: " and "server[PID]: " */
+	{ "libvfio-user", NULL, NULL,
+	  { "", "[2026-12-05 10:00:00.123456] vfio_user.c:1484:vfio_user_log: *ERROR*: /var/tmp: ",
+	    "gpio: ", "server[1234]: " } },
+	/* ACRN's acrn-dm: log/*_logger.c, the console bare, the kernel log
+	 * (kmsg_logger.c's "acrn_dm: "), the disk log's date and uptime */
+	{ "acrn", NULL, NULL, { "", "[   12.345678] acrn_dm: ",
+				"[2026-12-05 10:00:00][   12.345678] " } },
 	{ "mkinitcpio", NULL, NULL, { "" } },
 	{ "initramfs-tools", NULL, NULL, { "", "update-initramfs: " } },
 	/*
