@@ -102,7 +102,7 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "libvfio-user", NULL, NULL,
 	  { "", "[2026-12-05 10:00:00.123456] vfio_user.c:1484:vfio_user_log: *ERROR*: /var/tmp: ",
 	    "gpio: ", "server[1234]: " } },
-	/* ACRN's acrn-dm: log/*_logger.c, the console bare, the kernel log
+	/* ACRN's acrn-dm: the loggers in log/, the console bare, the kernel log
 	 * (kmsg_logger.c's "acrn_dm: "), the disk log's date and uptime */
 	{ "acrn", NULL, NULL, { "", "[   12.345678] acrn_dm: ",
 				"[2026-12-05 10:00:00][   12.345678] " } },
