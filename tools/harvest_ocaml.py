@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The OCaml reader of tools/harvest-messages (XCP-ng/XenServer's xapi and xenopsd).
+
+Read without an OCaml parser (the tool stays stdlib-only): comments, which nest, are
+blanked; a message is kept where it is a constant string expression given to
+  - the Debug module's loggers, `error "fmt" args` (also D.error), `warn`, `info`
+    (printf formats; `debug` is below the default log level and not read);
+  - `failwith` and `invalid_arg` (the text as it is; `failwith (Printf.sprintf ...)`
+    formats), `Helpers.internal_error "fmt"` (formats; xe prints it as an
+    INTERNAL_ERROR's message);
+  - `raise (Api_errors.Server_error (Api_errors.NAME, [...]))`: the API error's own
+    text, its `~doc` in ocaml/idl/datamodel_errors.ml, which is what `xe` prints
+    (xapi-cli-server/cli_util.ml get_server_error: the doc, then `param: value`
+    lines); an INTERNAL_ERROR's first parameter when it is a literal.
+A string expression is literals ("..." with OCaml escapes and `\\` line continuation,
+{|...|}) joined with ^, where an operand that is not a literal is printed as %s.
+Returns rows (level, file, function, call, raw format) for the tool to normalise and
+filter."""
+
+import re
+
+# a string literal ("..." or {id|...|id}); OCaml strings may span lines
+STRING = r'"(?:[^"\\]|\\.)*"|\{([a-z_]*)\|.*?\|\1\}'
+LITERAL = re.compile(STRING, re.S)
+
+ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', '"': '"', "'": "'", '\\': '\\',
+           ' ': ' '}
+
+
+def strip_comments(text):
+    """(* comments *), nested, blanked (newlines kept); strings and character literals
+    ('"') are skipped over so that a quote or (* inside them starts nothing."""
+    out, i, n = [], 0, len(text)
+    depth, start = 0, 0
+    while i < n:
+        c = text[i]
+        if c == '"' or c == '{' and re.match(r'\{[a-z_]*\|', text[i:i + 20]):
+            m = LITERAL.match(text, i)
+            if m:
+                i = m.end()
+                continue
+        if c == "'":
+            m = re.match(r"'(?:\\(?:[\\'\"ntbr ]|\d{3}|x[0-9a-fA-F]{2})|[^\\'\n])'", text[i:i + 6])
+            if m:
+                i += len(m.group(0))
+                continue
+        if text.startswith('(*', i) and not text.startswith('(*)', i):
+            if depth == 0:
+                start = i
+            depth += 1
+            i += 2
+            continue
+        if depth and text.startswith('*)', i):
+            depth -= 1
+            i += 2
+            if depth == 0:
+                out.append((start, i))
+            continue
+        i += 1
+    chars = list(text)
+    for a, b in out:
+        for k in range(a, b):
+            if chars[k] != '\n':
+                chars[k] = ' '
+    return ''.join(chars)
+
+
+def unquote(lit):
+    """The value of an OCaml string literal."""
+    if lit.startswith('{'):
+        return lit[lit.index('|') + 1:lit.rindex('|')]
+    body, out, i = lit[1:-1], [], 0
+    while i < len(body):
+        c = body[i]
+        if c != '\\' or i + 1 >= len(body):
+            out.append(c)
+            i += 1
+            continue
+        e = body[i + 1]
+        if e == '\n':                       # "...\<newline>   ..." : the blanks go
+            i += 2
+            while i < len(body) and body[i] in ' \t':
+                i += 1
+            continue
+        m = re.match(r'\\(\d{3}|x[0-9a-fA-F]{2}|o[0-7]{3})', body[i:])
+        if m:
+            code = m.group(1)
+            out.append(chr(int(code, 10) if code[0].isdigit() else
+                           int(code[1:], 16 if code[0] == 'x' else 8)))
+            i += len(m.group(0))
+            continue
+        out.append(ESCAPES.get(e, '\\' + e))
+        i += 2
+    return ''.join(out)
+
+
+def matching(code, i):
+    """Index of the bracket closing the one at i (strings skipped); len(code) if none."""
+    pairs = {'(': ')', '[': ']', '{': '}'}
+    stack = []
+    for m in re.finditer(STRING + r'|[()\[\]{}]', code[i:], re.S):
+        s = m.group(0)
+        if s in pairs:
+            stack.append(pairs[s])
+        elif s in ')]}':
+            if not stack:
+                return len(code)
+            stack.pop()
+            if not stack:
+                return i + m.start()
+    return len(code)
+
+
+def split_top(expr, sep):
+    """The operands of expr split at a top-level separator (',', ';', '^')."""
+    parts, depth, cur = [], 0, []
+    for m in re.finditer(STRING + r'|[()\[\]{}]|[,;^]|[^"{}()\[\],;^]+', expr, re.S):
+        s = m.group(0)
+        if s in '([{':
+            depth += 1
+        elif s in ')]}':
+            depth -= 1
+        elif s == sep and depth == 0:
+            parts.append(''.join(cur).strip())
+            cur = []
+            continue
+        cur.append(s)
+    parts.append(''.join(cur).strip())
+    return parts
+
+
+def string_value(expr, printf):
+    """The message of a constant string expression, or None: literals joined by ^, any
+    other operand %s, at least one literal.  A text that is not a format has its %
+    doubled, so that every row is a printf format."""
+    expr = expr.strip()
+    while expr.startswith('(') and matching(expr, 0) == len(expr) - 1:
+        expr = expr[1:-1].strip()
+    sp = re.match(r'(?:Printf\.)?sprintf\s+', expr)
+    if sp:
+        lit = LITERAL.match(expr, sp.end())
+        return unquote(lit.group(0)) if lit else None
+    out, literal = [], False
+    for part in split_top(expr, '^'):
+        if LITERAL.fullmatch(part):
+            v = unquote(part)
+            out.append(v if printf else v.replace('%', '%%'))
+            literal = True
+        elif re.fullmatch(r"[\w.' ()~:]+", part):
+            out.append('%s')
+        else:
+            return None
+    return ''.join(out) if literal else None
+
+
+def argument(code, i):
+    """The first argument of an application starting at code[i]: a literal, or a
+    parenthesised expression; None for anything else (a variable, a partial call)."""
+    m = re.compile(r'\s*').match(code, i)
+    j = m.end()
+    if j < len(code) and code[j] == '(':
+        return code[j:matching(code, j) + 1]
+    lit = LITERAL.match(code, j)
+    return lit.group(0) if lit else None
+
+
+# call -> (level, formats?)
+CALLS = {'error': ('error', True), 'warn': ('warning', True), 'info': ('info', True),
+         'failwith': ('error', False), 'invalid_arg': ('error', False),
+         'internal_error': ('error', True)}
+CALL = re.compile(r'(?<![\w.\'~?])((?:D\.|Helpers\.)?)(error|warn|info|failwith|invalid_arg|'
+                  r'internal_error)\b(?!\s*[=:])')
+SERVER_ERROR = re.compile(r'\bServer_error\s*\(\s*(?:Api_errors\.)?([a-z_]\w*)\s*,')
+FUNCTION = re.compile(r'^ {0,2}(?:let|and)\s+(?:rec\s+)?([a-z_][\w\']*)', re.M)
+
+
+def function_at(code, pos):
+    """The nearest definition at the top level (or one module in) before pos."""
+    name = '-'
+    for m in FUNCTION.finditer(code, 0, pos):
+        name = m.group(1)
+    return name
+
+
+def api_error_docs(text):
+    """NAME -> doc of ocaml/idl/datamodel_errors.ml's `error Api_errors.NAME [...] ~doc:"..."`."""
+    code = strip_comments(text)
+    docs = {}
+    for m in re.finditer(r'\berror\s+Api_errors\.(\w+)\s*\[[^\]]*\]\s*~doc:\s*(' + STRING + ')',
+                         code, re.S):
+        docs[m.group(1)] = unquote(m.group(2))
+    return docs
+
+
+def string_starts(code):
+    """Start -> end of each string literal (character literals skipped: '"')."""
+    spans = {}
+    for m in re.finditer(STRING + r"""|'(?:\\.|[^\\'\n])'""", code, re.S):
+        if m.group(0)[0] != "'":
+            spans[m.start()] = m.end()
+    return spans
+
+
+def inside(spans, pos):
+    return any(a < pos < b for a, b in spans.items())
+
+
+def too_short(fmt):
+    """A format with fewer than two words of its own ("%s in %s": a wrapper's text
+    around an exception's) names nothing to look up."""
+    return len(re.findall(r'[A-Za-z]{2,}', re.sub(r'%[-#0 +]*[\d*]*(?:\.\d+)?[lLn]?[a-zA-Z]',
+                                                  ' ', fmt))) < 2
+
+
+def harvest(text, rel, docs=None):
+    """Rows (level, file, function, call, format) of an OCaml file's text; docs: the
+    API errors' texts (api_error_docs)."""
+    code = strip_comments(text)
+    strings = string_starts(code)
+    rows = []
+    for m in CALL.finditer(code):
+        qual, name = m.group(1), m.group(2)
+        if inside(strings, m.start()):
+            continue                   # ["error"]: a word of a literal
+        arg = argument(code, m.end())
+        if arg is None:
+            continue
+        level, printf = CALLS[name]
+        fmt = string_value(arg, printf)
+        if fmt and not too_short(fmt):
+            rows.append((level, rel, function_at(code, m.start()), qual + name, fmt))
+    for m in SERVER_ERROR.finditer(code):
+        name = m.group(1)
+        func = function_at(code, m.start())
+        if name == 'internal_error':
+            # Server_error (internal_error, ["text"]) : xe prints the text as its message
+            rest = code[m.end():]
+            lst = re.match(r'\s*\[', rest)
+            if lst:
+                first = split_top(rest[lst.end():matching(rest, lst.end() - 1)], ';')[0]
+                fmt = string_value(first, False) if first else None
+                if fmt and fmt.strip():
+                    rows.append(('error', rel, func, 'Server_error(INTERNAL_ERROR)', fmt))
+            continue
+        if docs and name in docs:
+            rows.append(('error', rel, func, 'Server_error(%s)' % name.upper(),
+                         docs[name].replace('%', '%%')))
+    return rows
