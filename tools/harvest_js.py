@@ -205,5 +205,5 @@ def harvest(text, rel):
             fmt, level = value(args[0]), 'error'
         if fmt and fmt.strip():
             rows.append((level, rel, function_at(code, m.start()),
-                         re.sub(r'\s+', ' ', m.group(1)), fmt))
+                         re.sub(r'\s+', '-', m.group(1)), fmt))
     return rows

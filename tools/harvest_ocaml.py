@@ -171,14 +171,24 @@ CALLS = {'error': ('error', True), 'warn': ('warning', True), 'info': ('info', T
 CALL = re.compile(r'(?<![\w.\'~?])((?:D\.|Helpers\.)?)(error|warn|info|failwith|invalid_arg|'
                   r'internal_error)\b(?!\s*[=:])')
 SERVER_ERROR = re.compile(r'\bServer_error\s*\(\s*(?:Api_errors\.)?([a-z_]\w*)\s*,')
-FUNCTION = re.compile(r'^ {0,2}(?:let|and)\s+(?:rec\s+)?([a-z_][\w\']*)', re.M)
+FUNCTION = re.compile(r'^( *)(?:let|and)\s+(?:rec\s+)?([a-z_][\w\']*)', re.M)
+MODULE = re.compile(r'^(module\b.*\bstruct\s*$|end\b)', re.M)
 
 
 def function_at(code, pos):
-    """The nearest definition at the top level (or one module in) before pos."""
+    """The nearest definition before pos at the top level, or one level into a
+    `module X = struct` (a body's own `let ... in` are indented as deep: not taken)."""
     name = '-'
-    for m in FUNCTION.finditer(code, 0, pos):
-        name = m.group(1)
+    marks = sorted([(m.start(), 'module' if m.group(1).startswith('module') else 'end')
+                    for m in MODULE.finditer(code, 0, pos)] +
+                   [(m.start(), m) for m in FUNCTION.finditer(code, 0, pos)],
+                   key=lambda x: x[0])
+    in_module = False
+    for _, mark in marks:
+        if mark in ('module', 'end'):
+            in_module = mark == 'module'
+        elif len(mark.group(1)) == 0 or in_module and len(mark.group(1)) == 2:
+            name = mark.group(2)
     return name
 
 
