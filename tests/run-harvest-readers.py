@@ -3,7 +3,7 @@
 """The Go and Python readers of tools/harvest-messages on the fixtures in
 tests/fixtures/harvest/ (rows: level, function, call, format), the Rust reader on
 sample.rs, the OCaml reader on sample.ml, the JavaScript/TypeScript reader on
-sample.tsx, harvest_spdk on a cut of
+sample.tsx, the C++ and Ruby readers on sample.cc and sample.rb, harvest_spdk on a cut of
 SPDK's setup.sh (tests/fixtures/harvest/spdk/), and the tool's refusal
 of bad usage (a --snapshot that is no git directory, --keep-others without --only):
 one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
@@ -22,6 +22,8 @@ import harvest_go  # noqa: E402
 import harvest_python  # noqa: E402
 import harvest_ocaml  # noqa: E402
 import harvest_js  # noqa: E402
+import harvest_cpp  # noqa: E402
+import harvest_ruby  # noqa: E402
 
 GO = [  # (level, function, call, format)
     ('error', 'validateConfig', 'fmt.Errorf', 'Failed to bind %q to vfio-pci: %w'),
@@ -135,6 +137,26 @@ JS = [
 ]
 JS_NOT = ['commented out, not read', 'inside a string, not read', 'not a message',
           'Add host device', 'Product', 'Vendor']
+# the C++ reader (OpenNebula's core): texts assigned to an error's name, streams by
+# what follows them, log calls; not another name's string, a comment, DEBUG levels
+CPP = [
+    ('error', 'test_pci', 'error=', 'Unavailable PCI device.'),
+    ('error', 'test_pci', 'resp_msg=', 'PCI includes a restricted attribute %s'),
+    ('error', 'test_pci', 'error_str=', 'GPU 100%% busy'),
+    ('error', 'attach_pci', 'oss<<', 'Cannot attach PCI device %s to VM'),
+    ('info', 'attach_pci', 'ess<<', 'vGPU profile %s selected'),
+    ('warning', 'attach_pci', 'log.WARNING', 'PCI device left in the host'),
+]
+CPP_NOT = ['PCI', 'in a comment, not read', 'PCI debug %s', 'PCI not shown at the default level']
+# the Ruby reader (OpenNebula's drivers): DriverLogger, STDERR.puts, raise, a local
+RUBY = [
+    ('error', 'vf_info', 'log_error', 'PCI %s does not exist'),
+    ('error', 'vf_info', 'log_error', 'Could not find a PF for VF %s'),
+    ('warning', 'vf_info', 'log_warning', 'SR-IOV 100%% off'),
+    ('error', 'vf_info', 'puts', 'Invalid PCI configuration %s'),
+    ('error', 'vf_info', 'raise', 'No VF left on %s'),
+]
+RUBY_NOT = ['in a comment, not read', 'debug: not read']
 
 n = 0
 failed = False
@@ -150,7 +172,9 @@ def check(ok, what):
 for reader, name, want, never in ((harvest_go, 'sample.go', GO, GO_NOT),
                                   (harvest_python, 'sample.py', PY, PY_NOT),
                                   (harvest_ocaml, 'sample.ml', OCAML, OCAML_NOT),
-                                  (harvest_js, 'sample.tsx', JS, JS_NOT)):
+                                  (harvest_js, 'sample.tsx', JS, JS_NOT),
+                                  (harvest_cpp, 'sample.cc', CPP, CPP_NOT),
+                                  (harvest_ruby, 'sample.rb', RUBY, RUBY_NOT)):
     path = os.path.join(HERE, 'fixtures', 'harvest', name)
     extra_args = (OCAML_DOCS,) if reader is harvest_ocaml else ()
     got = [(r[0], r[2], r[3], r[4]) for r in
