@@ -19,6 +19,8 @@ raw format) for the tool to normalise and filter."""
 
 import re
 
+import harvest_lex as lex
+
 STRING = r'"(?:[^"\\\n]|\\.)*"'
 TOKEN = re.compile(STRING + r"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/", re.S)
 ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', "'": "'", '\\': '\\', '0': '\0'}
@@ -32,34 +34,12 @@ LEVELS = {'ERROR': 'error', 'WARNING': 'warning', 'INFO': 'info'}
 
 def strip_comments(text):
     """Comments blanked (newlines kept), strings and characters left."""
-    out, i = [], 0
-    for m in TOKEN.finditer(text):
-        s = m.group(0)
-        if s.startswith('/'):
-            out.append(text[i:m.start()])
-            out.append(re.sub(r'[^\n]', ' ', s))
-            i = m.end()
-    out.append(text[i:])
-    return ''.join(out)
+    return lex.blank_comments(text, TOKEN, lambda s: s.startswith('/'))
 
 
 def unquote(lit):
-    body, out, i = lit[1:-1], [], 0
-    while i < len(body):
-        c = body[i]
-        if c != '\\' or i + 1 >= len(body):
-            out.append(c)
-            i += 1
-            continue
-        m = re.match(r'\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3})', body[i:])
-        if m:
-            code = m.group(1)
-            out.append(chr(int(code[1:], 16) if code[0] == 'x' else int(code, 8)))
-            i += len(m.group(0))
-            continue
-        out.append(ESCAPES.get(body[i + 1], body[i + 1]))
-        i += 2
-    return ''.join(out)
+    return lex.unescape(lit[1:-1], ESCAPES, r'x[0-9a-fA-F]{1,2}|[0-7]{1,3}',
+                        lambda c: chr(int(c[1:], 16) if c[0] == 'x' else int(c, 8)))
 
 
 def statement_end(code, i):
@@ -79,21 +59,7 @@ def statement_end(code, i):
 
 
 def split_top(expr, sep):
-    parts, depth, cur = [], 0, []
-    for m in re.finditer(STRING + r"|'(?:[^'\\\n]|\\.)*'|<<|[()\[\]{}+,]|[^\"'()\[\]{}+,<]+|<",
-                         expr):
-        s = m.group(0)
-        if s in '([{':
-            depth += 1
-        elif s in ')]}':
-            depth -= 1
-        elif s == sep and depth == 0:
-            parts.append(''.join(cur).strip())
-            cur = []
-            continue
-        cur.append(s)
-    parts.append(''.join(cur).strip())
-    return parts
+    return lex.split_top(expr, sep, STRING + r"|'(?:[^'\\\n]|\\.)*'")
 
 
 def operand(part):

@@ -16,55 +16,38 @@ filter."""
 
 import re
 
+import harvest_lex as lex
+
 QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`'
 TOKEN = re.compile(QUOTED + r'|//[^\n]*|/\*.*?\*/|[()\[\]{}]', re.S)
-ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f', 'v': '\v', '0': '\0'}
+ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f', 'v': '\v', '0': '\0',
+           '\n': ''}
+
+
+def interpolated(body, lead):
+    """body with each interpolation (lead + {...}) as a NUL mark."""
+    out, i = [], 0
+    while i < len(body):
+        if body.startswith(lead + '{', i):
+            out.append('\0')
+            i = lex.interpolation_end(body, i + len(lead)) + 1
+            continue
+        out.append(body[i])
+        i += 1
+    return ''.join(out)
 
 
 def unquote(lit):
-    """The value of a string literal; a template's ${...} are %s."""
-    body, out, i = lit[1:-1], [], 0
-    while i < len(body):
-        c = body[i]
-        if lit[0] == '`' and body.startswith('${', i):
-            depth, j = 0, i + 1
-            while j < len(body):
-                depth += {'{': 1, '}': -1}.get(body[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            out.append('\0S')
-            i = j + 1
-            continue
-        if c == '%':
-            out.append('%%')
-        elif c != '\\' or i + 1 >= len(body):
-            out.append(c)
-        else:
-            e = body[i + 1]
-            m = re.match(r'\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})', body[i:])
-            if m:
-                out.append(chr(int(m.group(1)[1:], 16)))
-                i += len(m.group(0))
-                continue
-            out.append(ESCAPES.get(e, e) if e != '\n' else '')
-            i += 2
-            continue
-        i += 1
-    return ''.join(out).replace('\0S', '%s')
+    """The value of a string literal, % doubled; a template's ${...} are %s."""
+    body = interpolated(lit[1:-1], '$') if lit[0] == '`' else lit[1:-1]
+    text = lex.unescape(body, ESCAPES, r'x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}',
+                        lambda c: chr(int(c[1:], 16)))
+    return text.replace('%', '%%').replace('\0', '%s')
 
 
 def strip_comments(text):
     """Comments blanked (newlines kept)."""
-    out, i = [], 0
-    for m in TOKEN.finditer(text):
-        s = m.group(0)
-        if s.startswith('//') or s.startswith('/*'):
-            out.append(text[i:m.start()])
-            out.append(re.sub(r'[^\n]', ' ', s))
-            i = m.end()
-    out.append(text[i:])
-    return ''.join(out)
+    return lex.blank_comments(text, TOKEN, lambda s: s.startswith(('//', '/*')))
 
 
 def brackets(code):
@@ -86,36 +69,13 @@ def enclosing(pairs, pos):
 
 
 def split_args(text):
-    args, depth, cur = [], 0, []
-    for m in re.finditer(QUOTED + r'|[()\[\]{},]|[^"\'`()\[\]{},]+', text, re.S):
-        s = m.group(0)
-        if s in '([{':
-            depth += 1
-        elif s in ')]}':
-            depth -= 1
-        elif s == ',' and depth == 0:
-            args.append(''.join(cur).strip())
-            cur = []
-            continue
-        cur.append(s)
-    if ''.join(cur).strip():
-        args.append(''.join(cur).strip())
-    return args
+    return [a for a in lex.split_top(text, ',', QUOTED) if a] if text.strip() else []
 
 
 def value(expr):
     """A string expression's text: literals joined by +, other operands %s; None
     without a literal."""
-    parts, depth, cur = [], 0, []
-    for m in re.finditer(QUOTED + r'|[()\[\]{}+]|[^"\'`()\[\]{}+]+', expr, re.S):
-        s = m.group(0)
-        depth += 1 if s in '([{' else -1 if s in ')]}' else 0
-        if s == '+' and depth == 0:
-            parts.append(''.join(cur).strip())
-            cur = []
-        else:
-            cur.append(s)
-    parts.append(''.join(cur).strip())
+    parts = lex.split_top(expr, '+', QUOTED)
     out, literal = [], False
     for part in parts:
         if re.fullmatch(QUOTED, part, re.S):

@@ -19,6 +19,8 @@ filter."""
 
 import re
 
+import harvest_lex as lex
+
 # a string literal ("..." or {id|...|id}); OCaml strings may span lines
 STRING = r'"(?:[^"\\]|\\.)*"|\{([a-z_]*)\|.*?\|\1\}'
 LITERAL = re.compile(STRING, re.S)
@@ -66,32 +68,13 @@ def strip_comments(text):
 
 
 def unquote(lit):
-    """The value of an OCaml string literal."""
+    """The value of an OCaml string literal ("...\\<newline>   ...": the blanks go)."""
     if lit.startswith('{'):
         return lit[lit.index('|') + 1:lit.rindex('|')]
-    body, out, i = lit[1:-1], [], 0
-    while i < len(body):
-        c = body[i]
-        if c != '\\' or i + 1 >= len(body):
-            out.append(c)
-            i += 1
-            continue
-        e = body[i + 1]
-        if e == '\n':                       # "...\<newline>   ..." : the blanks go
-            i += 2
-            while i < len(body) and body[i] in ' \t':
-                i += 1
-            continue
-        m = re.match(r'\\(\d{3}|x[0-9a-fA-F]{2}|o[0-7]{3})', body[i:])
-        if m:
-            code = m.group(1)
-            out.append(chr(int(code, 10) if code[0].isdigit() else
-                           int(code[1:], 16 if code[0] == 'x' else 8)))
-            i += len(m.group(0))
-            continue
-        out.append(ESCAPES.get(e, '\\' + e))
-        i += 2
-    return ''.join(out)
+    body = re.sub(r'\\\n[ \t]*', '', lit[1:-1])
+    return lex.unescape(body, ESCAPES, r'\d{3}|x[0-9a-fA-F]{2}|o[0-7]{3}',
+                        lambda c: chr(int(c, 10) if c[0].isdigit() else
+                                      int(c[1:], 16 if c[0] == 'x' else 8)))
 
 
 def matching(code, i):
@@ -113,20 +96,7 @@ def matching(code, i):
 
 def split_top(expr, sep):
     """The operands of expr split at a top-level separator (',', ';', '^')."""
-    parts, depth, cur = [], 0, []
-    for m in re.finditer(STRING + r'|[()\[\]{}]|[,;^]|[^"{}()\[\],;^]+', expr, re.S):
-        s = m.group(0)
-        if s in '([{':
-            depth += 1
-        elif s in ')]}':
-            depth -= 1
-        elif s == sep and depth == 0:
-            parts.append(''.join(cur).strip())
-            cur = []
-            continue
-        cur.append(s)
-    parts.append(''.join(cur).strip())
-    return parts
+    return lex.split_top(expr, sep, STRING)
 
 
 def string_value(expr, printf):

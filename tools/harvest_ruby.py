@@ -15,6 +15,9 @@ and filter."""
 
 import re
 
+import harvest_js
+import harvest_lex as lex
+
 STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
 ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', 'e': '\x1b', '0': '\0'}
 CALLS = {'log_error': 'error', 'log_warning': 'warning', 'log_info': 'info',
@@ -35,37 +38,18 @@ def strip_comments(text):
 
 
 def unquote(lit):
+    """The value of a string literal, % doubled; "#{...}" are %s."""
     if lit[0] == "'":
         return lit[1:-1].replace("\\'", "'").replace('\\\\', '\\').replace('%', '%%')
-    body, out, i = lit[1:-1], [], 0
-    while i < len(body):
-        if body.startswith('#{', i):
-            depth, j = 0, i + 1
-            while j < len(body):
-                depth += {'{': 1, '}': -1}.get(body[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            out.append('%s')
-            i = j + 1
-            continue
-        c = body[i]
-        if c == '%':
-            out.append('%%')
-        elif c == '\\' and i + 1 < len(body):
-            out.append(ESCAPES.get(body[i + 1], body[i + 1]))
-            i += 1
-        else:
-            out.append(c)
-        i += 1
-    return ''.join(out)
+    text = lex.unescape(harvest_js.interpolated(lit[1:-1], '#'), ESCAPES, None, None)
+    return text.replace('%', '%%').replace('\0', '%s')
 
 
 def value(expr):
     """The text of a string expression, None without a literal."""
     expr = re.sub(r'\\\n\s*', '', expr.strip())      # "a" \ "b" over two lines
     out, literal = [], False
-    for part in re.split(r'\s*\+\s*(?=(?:[^"\']|' + STRING + r')*$)', expr):
+    for part in lex.split_top(expr, '+', STRING):
         lits = re.findall(STRING, part)
         if lits and re.fullmatch(r'(?:\s*(?:' + STRING + r'))+\s*', part):
             out.append(''.join(unquote(l) for l in lits))
@@ -90,7 +74,7 @@ def argument(code, i):
             if depth == 0:
                 break
             j += 1
-        return re.split(r',(?=(?:[^"\']|' + STRING + r')*$)', code[m.end():j])[0]
+        return lex.split_top(code[m.end():j], ',', STRING)[0]
     end = i
     while True:
         nl = code.find('\n', end)
