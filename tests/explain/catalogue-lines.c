@@ -273,6 +273,14 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "xapi", NULL, NULL,
 	  { "", "Dec  5 10:00:00 xcp-ng xapi: [error||1234 HTTPS 10.0.0.5->|Async.VM.start R:0a8b1b7fd8e4|xapi_pgpu] ",
 	    "Dec  5 10:00:00 xcp-ng xapi: [ info||1234 ||xapi] " } },
+	/*
+	 * OpenNebula: oned.log and the VM's log "[Z0][MOD][E]: ", the CLI the API's
+	 * "[one.vm.attachpci] " answer, the scheduler's SCHED_MESSAGE
+	 */
+	{ "opennebula", "src/schedm_mad/", NULL, { "Mon Dec  7 10:00:00 2026 : Cannot dispatch VM: " } },
+	{ "opennebula", "src/", "error",
+	  { "", "[one.vm.attachpci] ", "Mon Dec  7 10:00:00 2026 [Z0][VMM][E]: " } },
+	{ "opennebula", NULL, NULL, { "", "Mon Dec  7 10:00:00 2026 [Z0][DiM][I]: " } },
 };
 
 static const char *const fallback_prefixes[] = { "", NULL };
