@@ -21,7 +21,8 @@ check_shape() {
 		      "kubevirt incus lxd kata harvester-pcidevices truenas nova " \
 		      "kubevirt-gpu-device-plugin sriov-network-device-plugin " \
 		      "virt-manager driverctl vdsm intel-device-plugins spdk vpp mdevctl " \
-		      "vgpu_unlock-rs usbvfiod kvmtool acrn libvfio-user", p, " ")
+		      "vgpu_unlock-rs usbvfiod kvmtool acrn libvfio-user xapi cockpit-machines " \
+		      "opennebula", p, " ")
 		for (i in p) program[p[i]] = 1
 		level["error"] = level["warning"] = level["info"] = 1
 	}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The Go and Python readers of tools/harvest-messages on the fixtures in
 tests/fixtures/harvest/ (rows: level, function, call, format), the Rust reader on
-sample.rs, harvest_spdk on a cut of
+sample.rs, the OCaml reader on sample.ml, the JavaScript/TypeScript reader on
+sample.tsx, the C++ and Ruby readers on sample.cc and sample.rb, harvest_spdk on a cut of
 SPDK's setup.sh (tests/fixtures/harvest/spdk/), and the tool's refusal
 of bad usage (a --snapshot that is no git directory, --keep-others without --only):
 one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
@@ -19,6 +20,10 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
 import harvest_go  # noqa: E402
 import harvest_python  # noqa: E402
+import harvest_ocaml  # noqa: E402
+import harvest_js  # noqa: E402
+import harvest_cpp  # noqa: E402
+import harvest_ruby  # noqa: E402
 
 GO = [  # (level, function, call, format)
     ('error', 'validateConfig', 'fmt.Errorf', 'Failed to bind %q to vfio-pci: %w'),
@@ -97,6 +102,62 @@ DIALECTS = [
             ('error', 'devname2pciaddr', 'raise.DeviceHasNoPciAddress', 'device: %s')]),
 ]
 
+# the OCaml reader (xapi): the Debug loggers but debug, failwith with a literal, a
+# sprintf or a ^ chain, internal_error, an API error as its datamodel_errors.ml text
+OCAML = [
+    ('error', 'bind_pci', 'error', 'PCI %s: cannot bind to pciback'),
+    ('warning', 'bind_pci', 'D.warn', 'vGPU %s has no PGPU'),
+    ('info', 'bind_pci', 'info', 'Passing through %s'),
+    ('warning', 'bind_pci', 'warn', 'VF count of %s is too high'),
+    ('error', 'reset_gpu', 'failwith', 'GPU 100%% busy'),
+    ('error', 'reset_gpu', 'failwith', 'No VF left on %s'),
+    ('error', 'reset_gpu', 'failwith', 'cannot open %s for PCI reset'),
+    ('error', 'check_type', 'Helpers.internal_error', 'vGPU type %s unknown'),
+    ('error', 'check_type', 'failwith', 'quoted "PCI" text'),
+    ('error', 'assert_capacity', 'Server_error(PGPU_FULL)', 'The PGPU is full.'),
+    ('error', 'assert_capacity', 'Server_error(INTERNAL_ERROR)', 'IOMMU is off'),
+]
+# debug, a comment, a word of a list of strings, a variable, a format of one word, an
+# API error with no text
+OCAML_NOT = ['binding %s: not read, below the default level', 'in a comment, not read',
+             'warn', '%s in %s']
+OCAML_DOCS = {'pgpu_full': 'The PGPU is full.'}
+# the JavaScript/TypeScript reader (cockpit-machines): translated texts given to an
+# error or warning reporter, console.error/warn, new Error; not labels, comments,
+# strings, console.log
+JS = [
+    ('error', 'attach', 'setDialogError(_)', 'PCI device could not be attached'),
+    ('error', 'attach', 'setDialogError(_)', '50%% of the BAR is mapped'),
+    ('error', 'vmStart', 'showVmError(cockpit.format)(_)', 'VM %s failed to start on %s'),
+    ('warning', 'snapshotExcuse', 'excuse(_)', 'Cannot snapshot a VM with VFIO devices'),
+    ('error', 'snapshotExcuse', 'dialogError(_)', 'Attaching the USB device failed'),
+    ('warning', 'nodeDeviceGet', 'console.warn', 'GET_NODE_DEVICE failed for %s %s'),
+    ('error', 'nodeDeviceGet', 'console.error', 'unknown hostdev type %s'),
+    ('error', 'nodeDeviceGet', 'new-Error', 'no PCI address for %s'),
+]
+JS_NOT = ['commented out, not read', 'inside a string, not read', 'not a message',
+          'Add host device', 'Product', 'Vendor']
+# the C++ reader (OpenNebula's core): texts assigned to an error's name, streams by
+# what follows them, log calls; not another name's string, a comment, DEBUG levels
+CPP = [
+    ('error', 'test_pci', 'error=', 'Unavailable PCI device.'),
+    ('error', 'test_pci', 'resp_msg=', 'PCI includes a restricted attribute %s'),
+    ('error', 'test_pci', 'error_str=', 'GPU 100%% busy'),
+    ('error', 'attach_pci', 'oss<<', 'Cannot attach PCI device %s to VM'),
+    ('info', 'attach_pci', 'ess<<', 'vGPU profile %s selected'),
+    ('warning', 'attach_pci', 'log.WARNING', 'PCI device left in the host'),
+]
+CPP_NOT = ['PCI', 'in a comment, not read', 'PCI debug %s', 'PCI not shown at the default level']
+# the Ruby reader (OpenNebula's drivers): DriverLogger, STDERR.puts, raise, a local
+RUBY = [
+    ('error', 'vf_info', 'log_error', 'PCI %s does not exist'),
+    ('error', 'vf_info', 'log_error', 'Could not find a PF for VF %s'),
+    ('warning', 'vf_info', 'log_warning', 'SR-IOV 100%% off'),
+    ('error', 'vf_info', 'puts', 'Invalid PCI configuration %s'),
+    ('error', 'vf_info', 'raise', 'No VF left on %s'),
+]
+RUBY_NOT = ['in a comment, not read', 'debug: not read']
+
 n = 0
 failed = False
 
@@ -109,16 +170,27 @@ def check(ok, what):
 
 
 for reader, name, want, never in ((harvest_go, 'sample.go', GO, GO_NOT),
-                                  (harvest_python, 'sample.py', PY, PY_NOT)):
+                                  (harvest_python, 'sample.py', PY, PY_NOT),
+                                  (harvest_ocaml, 'sample.ml', OCAML, OCAML_NOT),
+                                  (harvest_js, 'sample.tsx', JS, JS_NOT),
+                                  (harvest_cpp, 'sample.cc', CPP, CPP_NOT),
+                                  (harvest_ruby, 'sample.rb', RUBY, RUBY_NOT)):
     path = os.path.join(HERE, 'fixtures', 'harvest', name)
+    extra_args = (OCAML_DOCS,) if reader is harvest_ocaml else ()
     got = [(r[0], r[2], r[3], r[4]) for r in
-           reader.harvest(open(path, encoding='utf-8').read(), name)]
+           reader.harvest(open(path, encoding='utf-8').read(), name, *extra_args)]
     for row in want:
         check(row in got, '%s: %s' % (name, ' | '.join(row)))
     for fmt in never:
         check(all(r[3] != fmt for r in got), '%s: not read: %s' % (name, fmt))
     extra = [r for r in got if r not in want]
     check(not extra, '%s: no other rows%s' % (name, ''.join('\n# extra: %r' % (r,) for r in extra)))
+
+# datamodel_errors.ml's texts: `\` continues a literal over lines, blanks dropped
+docs = harvest_ocaml.api_error_docs('  (* error Api_errors.gone [] ~doc:"no" () ; *)\n'
+                                    '  error Api_errors.vm_requires_iommu ["host"]\n'
+                                    '    ~doc:"You need \\\n      the IOMMU." () ;\n')
+check(docs == {'vm_requires_iommu': 'You need the IOMMU.'}, 'api_error_docs: %r' % docs)
 
 text = open(os.path.join(HERE, 'fixtures', 'harvest', 'dialects.py'), encoding='utf-8').read()
 for dialect, want in DIALECTS:

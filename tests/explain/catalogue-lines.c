@@ -261,6 +261,26 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "vdsm", NULL, "error", { "", VDSM_LOG("ERROR") } },
 	{ "vdsm", NULL, "warning", { "", VDSM_LOG("WARN ") } },
 	{ "vdsm", NULL, NULL, { "", VDSM_LOG("INFO ") } },
+	/*
+	 * xapi: xe prints an API error's text (datamodel_errors.ml's doc) bare;
+	 * the Debug module's lines in xensource.log are "[%5s|ctx|id name|task|
+	 * module] MSG" (ocaml/libs/log/debug.ml format) under xapi or xenopsd-xc
+	 */
+	{ "xapi", "ocaml/idl/", NULL, { "" } },
+	{ "xapi", "ocaml/xenopsd/", NULL,
+	  { "", "Dec  5 10:00:00 xcp-ng xenopsd-xc: [error||12 |Parallel:task=3.atoms=1|xenops] ",
+	    "Dec  5 10:00:00 xcp-ng xenopsd-xc: [ warn||12 ||xenops] " } },
+	{ "xapi", NULL, NULL,
+	  { "", "Dec  5 10:00:00 xcp-ng xapi: [error||1234 HTTPS 10.0.0.5->|Async.VM.start R:0a8b1b7fd8e4|xapi_pgpu] ",
+	    "Dec  5 10:00:00 xcp-ng xapi: [ info||1234 ||xapi] " } },
+	/*
+	 * OpenNebula: oned.log and the VM's log "[Z0][MOD][E]: ", the CLI the API's
+	 * "[one.vm.attachpci] " answer, the scheduler's SCHED_MESSAGE
+	 */
+	{ "opennebula", "src/schedm_mad/", NULL, { "Mon Dec  7 10:00:00 2026 : Cannot dispatch VM: " } },
+	{ "opennebula", "src/", "error",
+	  { "", "[one.vm.attachpci] ", "Mon Dec  7 10:00:00 2026 [Z0][VMM][E]: " } },
+	{ "opennebula", NULL, NULL, { "", "Mon Dec  7 10:00:00 2026 [Z0][DiM][I]: " } },
 };
 
 static const char *const fallback_prefixes[] = { "", NULL };

@@ -9,7 +9,7 @@
 #include "coverage-side.h"
 
 #define LINE_MAX_LEN	4096
-#define MAX_PROGRAMS	32
+#define MAX_PROGRAMS	64
 
 /* the first line of data/catalogue.tsv */
 extern const char *const catalogue_header;
