@@ -12,6 +12,8 @@ local name is followed to the values assigned to it before, in the same function
 
 import re
 
+import harvest_lex as lex
+
 # A string or rune literal, a comment, or anything else one character at a time.
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?\*/',
                    re.S)
@@ -19,101 +21,42 @@ TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*
 # a string or rune literal alone
 QUOTED = r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\''
 
+# one character of the rest of an expression (no quote, no bracket)
+OTHER = r'[^"`\'()\[\]{}]'
+
 ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', "'": "'", '\\': '\\', 'a': '\a',
            'b': '\b', 'f': '\f', 'v': '\v'}
 
 
 def strip_comments(text):
     """Comments blanked (newlines kept, so offsets and line numbers stay)."""
-    out, i = [], 0
-    for m in TOKEN.finditer(text):
-        out.append(text[i:m.start()])
-        s = m.group(0)
-        out.append(re.sub(r'[^\n]', ' ', s) if s.startswith('/') else s)
-        i = m.end()
-    out.append(text[i:])
-    return ''.join(out)
+    return lex.blank_comments(text, TOKEN, lambda s: s.startswith('/'))
 
 
 def unquote(lit):
     """The value of a Go string literal ("..." or `...`)."""
     if lit.startswith('`'):
         return lit[1:-1].replace('\r', '')
-    body, out, i = lit[1:-1], [], 0
-    while i < len(body):
-        c = body[i]
-        if c != '\\' or i + 1 >= len(body):
-            out.append(c)
-            i += 1
-            continue
-        e = body[i + 1]
-        m = re.match(r'\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})', body[i:])
-        if m:
-            code = m.group(1)
-            out.append(chr(int(code, 8) if code[0] in '01234567' else int(code[1:], 16)))
-            i += len(m.group(0))
-            continue
-        out.append(ESCAPES.get(e, e))
-        i += 2
-    return ''.join(out)
+    return lex.unescape(lit[1:-1], ESCAPES, r'x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|'
+                        r'[0-7]{3}', lambda c: chr(int(c, 8) if c[0] in '01234567' else
+                                                  int(c[1:], 16)))
 
 
+# Go's literals do not span lines (no re.S), and a quote that opens none is dropped
 def matching(code, i):
     """Index of the bracket closing the one at i (strings skipped); len(code) if none."""
-    pairs = {'(': ')', '[': ']', '{': '}'}
-    stack = []
-    pat = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|[()\[\]{}]')
-    for m in pat.finditer(code, i):
-        s = m.group(0)
-        if s in pairs:
-            stack.append(pairs[s])
-        elif s in ')]}':
-            if not stack:
-                return len(code)
-            stack.pop()
-            if not stack:
-                return m.start()
-    return len(code)
+    return lex.matching(code, i, QUOTED, 0)
 
 
 def split_args(text):
-    """Top-level comma-separated arguments of a call's argument text."""
-    args, depth, cur = [], 0, []
-    pat = re.compile(QUOTED + r'|[()\[\]{},]|[^"`\'()\[\]{},]+')
-    for m in pat.finditer(text):
-        s = m.group(0)
-        if s in '([{':
-            depth += 1
-        elif s in ')]}':
-            depth -= 1
-        elif s == ',' and depth == 0:
-            args.append(''.join(cur).strip())
-            cur = []
-            continue
-        cur.append(s)
-    last = ''.join(cur).strip()
-    if last:
-        args.append(last)
-    return args
+    """Top-level comma-separated arguments of a call's argument text (no empty last)."""
+    args = lex.split_top(text, ',', QUOTED, 0, OTHER)
+    return args if args[-1] else args[:-1]
 
 
 def split_plus(expr):
     """The operands of a top-level + chain."""
-    parts, depth, cur = [], 0, []
-    pat = re.compile(QUOTED + r'|[()\[\]{}+]|[^"`\'()\[\]{}+]+')
-    for m in pat.finditer(expr):
-        s = m.group(0)
-        if s in '([{':
-            depth += 1
-        elif s in ')]}':
-            depth -= 1
-        elif s == '+' and depth == 0:
-            parts.append(''.join(cur).strip())
-            cur = []
-            continue
-        cur.append(s)
-    parts.append(''.join(cur).strip())
-    return parts
+    return lex.split_top(expr, '+', QUOTED, 0, OTHER)
 
 
 LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')

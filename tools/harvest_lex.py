@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Text helpers shared by the OCaml, JavaScript/TypeScript, C++ and Ruby readers of
-tools/harvest-messages: comments blanked, expressions split at a top-level
-separator, backslash escapes and string interpolations decoded.  Each reader passes
-its language's string-literal pattern."""
+"""Text helpers shared by the readers of tools/harvest-messages (Go, OCaml,
+JavaScript/TypeScript, C++, Ruby, and the Rust one inside the tool): comments blanked,
+brackets matched, expressions split at a top-level separator, backslash escapes and
+string interpolations decoded.  Each reader passes its language's string-literal
+pattern (and, where its pattern was compiled without re.S, flags=0)."""
 
 import re
 
@@ -20,11 +21,34 @@ def blank_comments(text, tokens, is_comment):
     return ''.join(out)
 
 
-def split_top(expr, sep, quoted):
+# any character that is no bracket (split_top's default for the rest of the text)
+ANY = r'[^()\[\]{}]'
+
+
+def matching(code, i, quoted, flags=re.S):
+    """Index of the bracket closing the one at i, the strings quoted matches skipped;
+    len(code) if none (or if a closing bracket comes first)."""
+    depth = 0
+    for m in re.compile(quoted + r'|[()\[\]{}]', flags).finditer(code, i):
+        s = m.group(0)
+        if s in '([{':
+            depth += 1
+        elif s in ')]}':
+            if not depth:
+                return len(code)
+            depth -= 1
+            if not depth:
+                return m.start()
+    return len(code)
+
+
+def split_top(expr, sep, quoted, flags=re.S, other=ANY):
     """The parts of expr between top-level occurrences of sep (',', '+', '^', '<<'),
-    brackets and the strings quoted matches skipped; each part stripped."""
+    brackets and the strings quoted matches skipped; each part stripped.  other is
+    the pattern of one character of the rest: one it does not match, where no string
+    begins, is dropped (the Go reader drops a quote that opens no literal)."""
     parts, depth, cur = [], 0, []
-    pattern = re.compile(quoted + r'|' + re.escape(sep) + r'|[()\[\]{}]|[^()\[\]{}]', re.S)
+    pattern = re.compile(quoted + r'|' + re.escape(sep) + r'|[()\[\]{}]|' + other, flags)
     for m in pattern.finditer(expr):
         s = m.group(0)
         if s in '([{':

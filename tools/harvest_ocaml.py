@@ -79,19 +79,7 @@ def unquote(lit):
 
 def matching(code, i):
     """Index of the bracket closing the one at i (strings skipped); len(code) if none."""
-    pairs = {'(': ')', '[': ']', '{': '}'}
-    stack = []
-    for m in re.finditer(STRING + r'|[()\[\]{}]', code[i:], re.S):
-        s = m.group(0)
-        if s in pairs:
-            stack.append(pairs[s])
-        elif s in ')]}':
-            if not stack:
-                return len(code)
-            stack.pop()
-            if not stack:
-                return i + m.start()
-    return len(code)
+    return lex.matching(code, i, STRING)
 
 
 def split_top(expr, sep):
