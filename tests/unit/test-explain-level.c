@@ -54,6 +54,9 @@ static void not_harmless(void **state)
 	static const char *const lines[] = {
 		/* no level of the program's own */
 		"usb 1-2: new high-speed USB device number 3 using xhci_hcd",
+		/* a kernel line is the kernel's, whatever tag its text holds */
+		"[   12.345678] TrueNAS [INFO] : Authenticated",
+		"Dec 05 10:00:00 host kernel: [INFO] Authenticated",
 		/* the kernel's "INFO:" is a report head, not a level */
 		"May 23 23:01:07 host kernel: INFO: NMI handler (perf_event_nmi_handler) took too long to run",
 		"INFO: task qemu-system-x86:123 blocked for more than 120 seconds.",
