@@ -12,7 +12,6 @@
 #define _GNU_SOURCE
 #include <string.h>
 #include <stdint.h>
-#include <strings.h>
 
 #include "explain-level.h"
 #include "explain-unknown-int.h"
