@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "explain-translated.h"
+#include "explain-level.h"
 #include "explain-unknown-memo.h"
 #include "internal.h"
 #include "kb-cache.h"
@@ -43,6 +44,7 @@ struct vfd_explain {
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
 	struct unknown_memo *unknown_memo;	/* the classifier's answers (made on first use) */
+	const struct vfd_kb_entry *level_entry;	/* for a line harmless by its level, or NULL */
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
@@ -79,6 +81,8 @@ struct vfd_explain *vfd_explain_new(struct vfd_kb *kb)
 	if (!ex)
 		return NULL;
 	ex->kb = kb;
+	/* an older --kb without the entry: no line is called harmless by its level */
+	ex->level_entry = vfd_kb_find(kb, VFD_EXPLAIN_LEVEL_ENTRY);
 	ex->last_of_entry = malloc((n + 1) * sizeof(*ex->last_of_entry));
 	if (!ex->last_of_entry) {
 		free(ex);
@@ -601,8 +605,10 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 		r = read_chopped(ex, line, len, &m);
 	if (m.incomplete)
 		ex->incomplete++;
-	if (r == 0)
-		return feed_unknown(ex, line, len, m.hints);
+	/* no entry and nothing the classifier keeps: harmless if its program says so */
+	if (r == 0 && ((r = feed_unknown(ex, line, len, m.hints)) != 0 ||
+		       !vfd_explain_level_match(ex->level_entry, line, len, &m)))
+		return r;
 	if (r < 0)
 		return r;
 	ex->matched++;
