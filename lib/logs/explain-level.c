@@ -46,7 +46,7 @@ static bool python_head(const char *msg, size_t mlen, const char *level)
 	return i > n && i < mlen && msg[i] == ':';
 }
 
-enum mark { NO_MARK, MARK_INFO = 1, MARK_LOGGER = 2, MARK_PYTHON = 4 };
+enum mark { NO_MARK, MARK_INFO = 1, MARK_LOGGER = 2, MARK_PYTHON = 4, MARK_PRIORITY = 8, MARK_STREAM = 16 };
 
 /*
  * One pass over the line for the level markers, each found from a byte it
@@ -59,6 +59,9 @@ enum mark { NO_MARK, MARK_INFO = 1, MARK_LOGGER = 2, MARK_PYTHON = 4 };
  * priority field of its export, JSON and verbose outputs (6 info, 7 debug);
  * and the keys unknown_logger_level() reads (logrus's level=, log15's lvl=,
  * a JSON "level", klog's "I1024 " head), which decide when present.
+ * The journal's priority counts only when the program chose it: journald
+ * gives every line a service writes to stdout or stderr its SyslogLevel=,
+ * info by default (_TRANSPORT=stdout), an error message included.
  */
 static unsigned int marks(const char *s, size_t len)
 {
@@ -89,9 +92,13 @@ static unsigned int marks(const char *s, size_t len)
 				   at(s, len, i, "priority\":\"") ? i + 11 : 0;
 
 			if (v && v < len && (s[v] == '6' || s[v] == '7'))
-				m |= MARK_INFO;
+				m |= MARK_PRIORITY;
 			break;
 		}
+		case '_':
+			if (at(s, len, i, "_transport=stdout") || at(s, len, i, "_transport\":\"stdout\""))
+				m |= MARK_STREAM;
+			break;
 		case 'l':
 			if (at(s, len, i, "level=") || at(s, len, i, "lvl=") || at(s, len, i, "level\":"))
 				m |= MARK_LOGGER;
@@ -106,6 +113,8 @@ static unsigned int marks(const char *s, size_t len)
 			break;
 		}
 	}
+	if ((m & MARK_PRIORITY) && !(m & MARK_STREAM))
+		m |= MARK_INFO;
 	return m;
 }
 

@@ -39,6 +39,7 @@ static void markers(void **state)
 		"kern  :info  : [    1.000000] usb 1-2: new high-speed USB device number 3",
 		"PRIORITY=6",
 		"{\"PRIORITY\":\"7\",\"MESSAGE\":\"started the collector\"}",
+		"{\"PRIORITY\":\"6\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"started the collector\"}",
 	};
 
 	(void)state;
@@ -63,6 +64,8 @@ static void not_harmless(void **state)
 		/* an error or warning level, whatever a tag says elsewhere */
 		"time=\"2024-05-01T10:00:00Z\" level=error msg=\"[INFO] bind done\"",
 		"W1024 10:00:00.123456       1 manager.go:42] Registered device plugin",
+		/* journald's default for a service's stdout and stderr, not the program's level */
+		"{\"PRIORITY\":\"6\",\"_TRANSPORT\":\"stdout\",\"MESSAGE\":\"0000:01:00.0 stayed on nvidia; giving up\"}",
 		/* info level with a word of trouble */
 		"[sGPUpt][INFO] Package check could not finish.",
 		"{\"level\":\"info\",\"msg\":\"device 0000:01:00.0 failed to bind\"}",
