@@ -521,6 +521,13 @@ static const char *driver_of(const char *file)
 		{ "drivers/pci/pcie", "pcieport" }, { "nvidia", "nvidia" },
 		/* vendor-reset resets a device that vfio-pci holds */
 		{ "src/amd/", "vfio-pci" }, { "src/vendor-reset", "vfio-pci" },
+		/*
+		 * the host bridges of device-tree machines print on their platform
+		 * device ("brcm-pcie fd500000.pcie: "); Hyper-V's and VMD's do not
+		 */
+		{ "controller/pci-hyperv", "pci" }, { "controller/vmd", "pci" },
+		{ "controller/pcie-hisi-error", "hisi-pcie-error-handler" },
+		{ "drivers/pci/controller/", "brcm-pcie" }, { "drivers/pci/of.c", "brcm-pcie" },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
@@ -624,9 +631,16 @@ static struct piece sample(const char *fmt, const struct conv *c, size_t index, 
 		return p;
 	}
 	if (index == 1 && c->start == 3 && c->spec == 's' && strncmp(fmt, "%s %s: ", 7) == 0) {
-		/* the device's name: a PCI address, or a virtio device's "virtioN" */
-		p.kind = strstr(file, "virtio") ? S_WORD : S_SLOT;
-		strcpy(p.text, strstr(file, "virtio") ? "virtio0" : "0000:01:00.0");
+		/*
+		 * the device's name: a PCI address, a virtio device's "virtioN", or a
+		 * host bridge's platform device named after its device-tree node
+		 */
+		bool platform = strcmp(driver_of(file), "brcm-pcie") == 0;
+
+		p.kind = strstr(file, "virtio") || platform ? S_WORD : S_SLOT;
+		strcpy(p.text, strstr(file, "virtio") ? "virtio0"
+			       : platform	       ? "fd500000.pcie"
+						       : "0000:01:00.0");
 		return p;
 	}
 	/*
