@@ -272,6 +272,39 @@ with tempfile.TemporaryDirectory() as tmp:
     got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_linux(tmp)]
     check(sorted(got) == sorted(KVM_ARM), 'arm64 KVM calls: %r' % sorted(got))
 
+# warn_alloc() prints its format inside "%s: ... , mode:..., nodemask=..." (MM_CALLS, mm/
+# only); ACPI's acpi_handle_err() & co. print "ACPI: <path>: " and
+# acpi_evaluation_failure_warn() "<method> evaluation failed" (ACPI_CALLS, drivers/acpi/
+# only: the PCI core's acpi_handle_*() stay unread)
+MM_ACPI = [
+    ('warning', '__alloc_pages_slowpath', 'warn_alloc',
+     '%s: page allocation failure: order:%u, mode:%#x(%pGg), nodemask=%*pbl'),
+    ('error', 'acpi_pci_link_get_current', 'acpi_handle_err', 'ACPI: %s: _CRS returned 0'),
+    ('warning', 'acpi_pci_link_get_current', 'acpi_evaluation_failure_warn',
+     'ACPI: %s: _CRS evaluation failed: %s'),
+    ('info', 'acpi_pci_link_add', 'pr_info', 'ACPI: PCI: Interrupt link %s disabled'),
+]
+with tempfile.TemporaryDirectory() as tmp:
+    for rel, text in (('mm/page_alloc.c',
+                       'static void *__alloc_pages_slowpath(unsigned int order)\n{\n'
+                       '\twarn_alloc(gfp_mask, NULL, "page allocation failure: order:%u", '
+                       'order);\n\tpr_info("Built %u zonelists\\n", 1);\n}\n'),
+                      ('drivers/acpi/pci_link.c',
+                       '#define pr_fmt(fmt) "ACPI: PCI: " fmt\n'
+                       'static int acpi_pci_link_get_current(acpi_handle handle)\n{\n'
+                       '\tacpi_evaluation_failure_warn(handle, "_CRS", status);\n'
+                       '\tacpi_handle_err(handle, "_CRS returned 0\\n");\n}\n'
+                       'static int acpi_pci_link_add(struct acpi_device *device)\n{\n'
+                       '\tpr_info("Interrupt link %s disabled\\n", "LNKA");\n}\n'),
+                      ('drivers/pci/pci-acpi.c',
+                       'static void f(acpi_handle handle)\n{\n'
+                       '\tacpi_handle_err(handle, "reset failed\\n");\n}\n')):
+        os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+        with open(os.path.join(tmp, rel), 'w', encoding='utf-8') as f:
+            f.write(text)
+    got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_linux(tmp)]
+    check(sorted(got) == sorted(MM_ACPI), 'mm and ACPI calls: %r' % sorted(got))
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'catalogue.tsv')
     for args, what in ((['--snapshot', 'kubevirt=' + os.path.join(tmp, 'none')], 'a --snapshot '
