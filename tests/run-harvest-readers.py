@@ -244,6 +244,17 @@ got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_spdk(os.path.join(HERE, 'fix
                                                                        'spdk'))]
 check(sorted(got) == sorted(SPDK), 'spdk setup.sh: %r' % sorted(got))
 
+
+def linux_rows(files):
+    """(level, function, call, format) of harvest_linux() on a tree of (path, text) files"""
+    with tempfile.TemporaryDirectory() as tmp:
+        for rel, text in files:
+            os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+            with open(os.path.join(tmp, rel), 'w', encoding='utf-8') as f:
+                f.write(text)
+        return [(r[0], r[2], r[3], r[4]) for r in hm.harvest_linux(tmp)]
+
+
 # arm64 KVM's kvm_err()/kvm_info()/kvm_pr_unimpl() print "kvm [PID]: ": read in
 # arch/arm64/kvm/ only (x86's kvm_err() stays unread), through KVM_ARM_KEYWORDS
 KVM_ARM = [
@@ -253,24 +264,47 @@ KVM_ARM = [
     ('warning', 'early_kvm_mode_cfg', 'pr_warn_once', 'Protected KVM not available with VHE'),
     ('error', 'vgic_v4_init', 'kvm_err', 'kvm [%d]: VPE IRQ allocation failure'),
 ]
-with tempfile.TemporaryDirectory() as tmp:
-    for rel, text in (('arch/arm64/kvm/arm.c',
-                       'int kvm_arm_init(void)\n{\n\tkvm_info("HYP mode not available\\n");\n'
-                       '\tkvm_err("sys_reg table out of order\\n");\n}\n'
-                       'int kvm_arch_init(void)\n{\n\tkvm_pr_unimpl("CPU unsupported in non-VHE '
-                       'mode, not initializing\\n");\n}\n'
-                       'static int early_kvm_mode_cfg(char *arg)\n{\n\tpr_warn_once("Protected '
-                       'KVM not available with VHE\\n");\n}\n'),
-                      ('arch/arm64/kvm/vgic/vgic-v4.c',
-                       'int vgic_v4_init(void)\n{\n\tkvm_err("VPE IRQ allocation failure\\n");'
-                       '\n\tWARN_RATELIMIT(1, "IRQ %d\\n", 3);\n}\n'),
-                      ('arch/x86/kvm/x86.c',
-                       'int f(void)\n{\n\tkvm_err("%s: unexpected cr %u\\n", 1, 2);\n}\n')):
-        os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
-        with open(os.path.join(tmp, rel), 'w', encoding='utf-8') as f:
-            f.write(text)
-    got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_linux(tmp)]
-    check(sorted(got) == sorted(KVM_ARM), 'arm64 KVM calls: %r' % sorted(got))
+got = linux_rows((('arch/arm64/kvm/arm.c',
+                   'int kvm_arm_init(void)\n{\n\tkvm_info("HYP mode not available\\n");\n'
+                   '\tkvm_err("sys_reg table out of order\\n");\n}\n'
+                   'int kvm_arch_init(void)\n{\n\tkvm_pr_unimpl("CPU unsupported in non-VHE '
+                   'mode, not initializing\\n");\n}\n'
+                   'static int early_kvm_mode_cfg(char *arg)\n{\n\tpr_warn_once("Protected '
+                   'KVM not available with VHE\\n");\n}\n'),
+                  ('arch/arm64/kvm/vgic/vgic-v4.c',
+                   'int vgic_v4_init(void)\n{\n\tkvm_err("VPE IRQ allocation failure\\n");'
+                   '\n\tWARN_RATELIMIT(1, "IRQ %d\\n", 3);\n}\n'),
+                  ('arch/x86/kvm/x86.c',
+                   'int f(void)\n{\n\tkvm_err("%s: unexpected cr %u\\n", 1, 2);\n}\n')))
+check(sorted(got) == sorted(KVM_ARM), 'arm64 KVM calls: %r' % sorted(got))
+
+# warn_alloc() prints its format inside "%s: ... , mode:..., nodemask=..." (MM_CALLS, mm/
+# only); ACPI's acpi_handle_err() & co. print "ACPI: <path>: " and
+# acpi_evaluation_failure_warn() "<method> evaluation failed" (ACPI_CALLS, drivers/acpi/
+# only: the PCI core's acpi_handle_*() stay unread)
+MM_ACPI = [
+    ('warning', '__alloc_pages_slowpath', 'warn_alloc',
+     '%s: page allocation failure: order:%u, mode:%#x(%pGg), nodemask=%*pbl'),
+    ('error', 'acpi_pci_link_get_current', 'acpi_handle_err', 'ACPI: %s: _CRS returned 0'),
+    ('warning', 'acpi_pci_link_get_current', 'acpi_evaluation_failure_warn',
+     'ACPI: %s: _CRS evaluation failed: %s'),
+    ('info', 'acpi_pci_link_add', 'pr_info', 'ACPI: PCI: Interrupt link %s disabled'),
+]
+got = linux_rows((('mm/page_alloc.c',
+                   'static void *__alloc_pages_slowpath(unsigned int order)\n{\n'
+                   '\twarn_alloc(gfp_mask, NULL, "page allocation failure: order:%u", '
+                   'order);\n\tpr_info("Built %u zonelists\\n", 1);\n}\n'),
+                  ('drivers/acpi/pci_link.c',
+                   '#define pr_fmt(fmt) "ACPI: PCI: " fmt\n'
+                   'static int acpi_pci_link_get_current(acpi_handle handle)\n{\n'
+                   '\tacpi_evaluation_failure_warn(handle, "_CRS", status);\n'
+                   '\tacpi_handle_err(handle, "_CRS returned 0\\n");\n}\n'
+                   'static int acpi_pci_link_add(struct acpi_device *device)\n{\n'
+                   '\tpr_info("Interrupt link %s disabled\\n", "LNKA");\n}\n'),
+                  ('drivers/pci/pci-acpi.c',
+                   'static void f(acpi_handle handle)\n{\n'
+                   '\tacpi_handle_err(handle, "reset failed\\n");\n}\n')))
+check(sorted(got) == sorted(MM_ACPI), 'mm and ACPI calls: %r' % sorted(got))
 
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'catalogue.tsv')
