@@ -70,7 +70,11 @@ bool unknown_vm_unit_failed(const char *line, size_t len)
  * watchdog_timer_fn, watchdog_hardlockup_check) and RCU's stall heads "rcu:
  * INFO: ... self-detected stall on CPU", "... detected stalls on CPUs/tasks"
  * and "rcu: ... kthread starved for N jiffies!" (kernel/rcu/tree_stall.h),
- * which the gates "lockup", "detected stall" and "starved" reach.
+ * which the gates "lockup", "detected stall" and "starved" reach. And the
+ * failures of the hugepages that back a VM's guest memory, pinned for a
+ * device's DMA: mm/hugetlb.c's pr_fmt "HugeTLB: " (its boot notes carry no
+ * failure; "hugetlb:" is in 9 error and warning formats of the catalogue's
+ * development part and no info one) and mm/hugetlb_cma.c's "hugetlb_cma: ".
  */
 const char *unknown_kernel_crash(const char *line, size_t len)
 {
@@ -78,6 +82,7 @@ const char *unknown_kernel_crash(const char *line, size_t len)
 					     "kernel stack overflow" };
 	static const char *const hangs[] = { "watchdog: BUG: soft lockup",
 					     "watchdog: Watchdog detected hard LOCKUP", "rcu: " };
+	static const char *const hugepages[] = { "HugeTLB: ", "hugetlb: ", "hugetlb_cma: " };
 	const char *ident, *msg;
 	size_t ident_len, mlen = len;
 	bool kernel;
@@ -92,6 +97,9 @@ const char *unknown_kernel_crash(const char *line, size_t len)
 	for (size_t i = 0; i < ARRAY_SIZE(hangs); i++)
 		if (starts(msg, mlen, hangs[i]))
 			return KERNEL_HANG_SUBSYSTEM;
+	for (size_t i = 0; i < ARRAY_SIZE(hugepages); i++)
+		if (starts(msg, mlen, hugepages[i]))
+			return HUGEPAGES_SUBSYSTEM;
 	return NULL;
 }
 
@@ -169,18 +177,13 @@ enum logger_level unknown_logger_level(const char *line, size_t len)
  * 0, "pcidevice(s)" 15 to 2, "virtual function" 14 to 0, "sriov" 11 to 0);
  * POWER's PCI host bridge reports its errors as "PHB#0003[0:3]: ..."
  * (skiboot's PHBERR, hw/phb4.c). A failure word next to one is a problem of
- * a device of the kind passed through, as next to an address. So is one
- * next to "HugeTLB", the head of mm/hugetlb.c (pr_fmt "HugeTLB: "), whose
- * pages back the guest memory that is pinned for a device's DMA: "hugetlb:"
- * is in 9 error and warning formats of the development part and no info one
- * (twenty-first round), its boot lines ("registered 1.00 GiB page size")
- * carry no failure.
+ * a device of the kind passed through, as next to an address.
  */
 bool unknown_names_pci_thing(const char *s, size_t len)
 {
 	static const char *const nouns[] = { "pci", "pcie", "sr-iov", "sriov", "vf", "vfs",
 					     "virtual function", "gpu", "gpus", "mig", "mdev", "mdevs",
-					     "pcidevice", "pcidevices", "phb", "hugetlb" };
+					     "pcidevice", "pcidevices", "phb" };
 	/* "PCI INT A" is a legacy interrupt pin that ACPI routes for every device at boot,
 	 * "PCI Express" the bus in a capability's name ("Advanced Error Reporting (PCI
 	 * Express)"): neither is a device */
@@ -192,7 +195,7 @@ bool unknown_names_pci_thing(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = (char)(s[i] | 0x20);
 
-		if ((i && in_name(s[i - 1])) || !isalnum_ascii(s[i]) || !memchr("psvgmh", c, 6))
+		if ((i && in_name(s[i - 1])) || !isalnum_ascii(s[i]) || !memchr("psvgm", c, 5))
 			continue;
 		for (size_t w = 0; w < ARRAY_SIZE(nouns); w++) {
 			size_t n = strlen(nouns[w]);

@@ -687,6 +687,9 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 		if (!pci && !tool && !logged_error && !crash)
 			return false;
 	}
+	/* a crash or hang names its task, often a VM program's ("[qemu-system-x86:1234]") */
+	if (!crash && !thing && program && (hints & unknown_masks.failure))
+		crash = unknown_kernel_crash(line, len);
 	other = unknown_other_words(line, len);
 	trouble = trouble_of(line, len, hints, other);
 	context = other & unknown_masks.other_kind[W_CONTEXT];
