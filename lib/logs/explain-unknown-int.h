@@ -55,10 +55,13 @@ const char *unknown_strip_prefixes(const char *s, size_t *len, bool *kernel, con
 /* explain-unknown-signs.c: the signs of a relevant line without a passthrough word */
 #define VM_UNIT_SUBSYSTEM "vm unit (systemd)"
 #define KERNEL_CRASH_SUBSYSTEM "kernel crash (oops)"
+#define KERNEL_HANG_SUBSYSTEM "kernel hang (lockup or rcu stall)"
+#define HUGEPAGES_SUBSYSTEM "hugepages (guest memory)"
 enum logger_level { NO_LOGGER, LOGGER_INFO, LOGGER_WARNING, LOGGER_ERROR };
 enum logger_level unknown_logger_level(const char *line, size_t len);
 bool unknown_names_pci_thing(const char *s, size_t len);
-bool unknown_kernel_crash(const char *line, size_t len);
+/* KERNEL_CRASH_SUBSYSTEM, KERNEL_HANG_SUBSYSTEM, HUGEPAGES_SUBSYSTEM or NULL */
+const char *unknown_kernel_crash(const char *line, size_t len);
 bool unknown_vm_unit_failed(const char *line, size_t len);
 
 #endif

@@ -63,12 +63,26 @@ bool unknown_vm_unit_failed(const char *line, size_t len)
  * arm64's "Unable to handle kernel NULL pointer dereference" (arch/arm64/mm/
  * fault.c, die_kernel_fault), x86's "kernel stack overflow (double-fault)"
  * (arch/x86/kernel/traps.c, handle_stack_overflow). A crash in a log of a
- * passthrough is never an all-clear, whatever it names.
+ * passthrough is never an all-clear, whatever it names. So are the hangs of
+ * the host that a VM's pinned memory or a stuck device cause: the soft and
+ * hard lockup detector's "watchdog: BUG: soft lockup - CPU#3 stuck for 23s!"
+ * and "watchdog: Watchdog detected hard LOCKUP on cpu 3" (kernel/watchdog.c,
+ * watchdog_timer_fn, watchdog_hardlockup_check) and RCU's stall heads "rcu:
+ * INFO: ... self-detected stall on CPU", "... detected stalls on CPUs/tasks"
+ * and "rcu: ... kthread starved for N jiffies!" (kernel/rcu/tree_stall.h),
+ * which the gates "lockup", "detected stall" and "starved" reach. And the
+ * failures of the hugepages that back a VM's guest memory, pinned for a
+ * device's DMA: mm/hugetlb.c's pr_fmt "HugeTLB: " (its boot notes carry no
+ * failure; "hugetlb:" is in 9 error and warning formats of the catalogue's
+ * development part and no info one) and mm/hugetlb_cma.c's "hugetlb_cma: ".
  */
-bool unknown_kernel_crash(const char *line, size_t len)
+const char *unknown_kernel_crash(const char *line, size_t len)
 {
 	static const char *const heads[] = { "BUG: unable to handle", "Unable to handle kernel",
 					     "kernel stack overflow" };
+	static const char *const hangs[] = { "watchdog: BUG: soft lockup",
+					     "watchdog: Watchdog detected hard LOCKUP", "rcu: " };
+	static const char *const hugepages[] = { "HugeTLB: ", "hugetlb: ", "hugetlb_cma: " };
 	const char *ident, *msg;
 	size_t ident_len, mlen = len;
 	bool kernel;
@@ -79,8 +93,14 @@ bool unknown_kernel_crash(const char *line, size_t len)
 		msg += 3, mlen -= 3;
 	for (size_t i = 0; i < ARRAY_SIZE(heads); i++)
 		if (starts(msg, mlen, heads[i]))
-			return true;
-	return false;
+			return KERNEL_CRASH_SUBSYSTEM;
+	for (size_t i = 0; i < ARRAY_SIZE(hangs); i++)
+		if (starts(msg, mlen, hangs[i]))
+			return KERNEL_HANG_SUBSYSTEM;
+	for (size_t i = 0; i < ARRAY_SIZE(hugepages); i++)
+		if (starts(msg, mlen, hugepages[i]))
+			return HUGEPAGES_SUBSYSTEM;
+	return NULL;
 }
 
 /*

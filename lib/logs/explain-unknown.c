@@ -625,7 +625,10 @@ static bool reassured(const char *line, size_t len)
 	static const char *const phrases[] = { "not a bug", "may be harmless", "is harmless",
 					       "can be ignored", "can safely be ignored",
 					       "possible missing firmware",
-					       "possibly missing firmware" };
+					       "possibly missing firmware",
+					       /* corrected by the hardware: rockchip's "correctable
+						  error interrupt received" (pcie-rockchip-host.c) */
+					       "correctable error" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
 		if (has_word(line, len, phrases[i]))
@@ -642,7 +645,8 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	bool relevant = false, pci = false;
 	const char *vm_program, *tool_program = NULL;
 	enum tool_level tool = NOT_TOOL;
-	bool elsewhere_named = false, logged_error = false, crash = false, vm_unit = false;
+	bool elsewhere_named = false, logged_error = false, vm_unit = false;
+	const char *crash = NULL;
 
 	unknown_masks_init();
 	memset(out, 0, sizeof(*out));
@@ -683,6 +687,9 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 		if (!pci && !tool && !logged_error && !crash)
 			return false;
 	}
+	/* a crash or hang names its task, often a VM program's ("[qemu-system-x86:1234]") */
+	if (!crash && !thing && program && (hints & unknown_masks.failure))
+		crash = unknown_kernel_crash(line, len);
 	other = unknown_other_words(line, len);
 	trouble = trouble_of(line, len, hints, other);
 	context = other & unknown_masks.other_kind[W_CONTEXT];
@@ -745,7 +752,7 @@ bool vfd_unknown_classify(const char *line, size_t len, uint64_t hints,
 	if (crash) {
 		out->problem = true;
 		out->program = "linux";
-		out->subsystem = KERNEL_CRASH_SUBSYSTEM;
+		out->subsystem = crash;
 	}
 	if (vm_program && strcmp(out->program, "unknown") == 0)
 		out->program = vm_program;

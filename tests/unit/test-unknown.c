@@ -483,6 +483,45 @@ static void tenth_round_not_problems(void **state)
 }
 
 /*
+ * The twenty-first round's kernel areas: a device-tree host bridge's head with
+ * a failure, the host's lockup and RCU stall heads, a USB port's over-current
+ * next to an address, HugeTLB's head with a failure; a disk's link and the
+ * boot's HugeTLB notes stay out, a corrected error is no problem
+ */
+static void twenty_first_round(void **state)
+{
+	static const struct want lines[] = {
+		{ "[    3.1] frob-pcie fd500000.pcie: failed to frob the PHY", "linux", "pci" },
+		{ "[  100.2] watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [qemu-system-x86:1234]",
+		  "linux", "kernel hang (lockup or rcu stall)" },
+		{ "[  100.2] rcu: INFO: rcu_sched self-detected stall on CPU", "linux",
+		  "kernel hang (lockup or rcu stall)" },
+		{ "[  100.2] rcu: rcu_sched kthread starved for 2502 jiffies!", "linux",
+		  "kernel hang (lockup or rcu stall)" },
+		{ "[    5.1] xhci_hcd 0000:03:00.0: over-current condition", "linux",
+		  "usb host controller (xhci)" },
+		{ "[    5.0] HugeTLB: allocating 16 of page size 1.00 GiB failed node1.", "linux",
+		  "hugepages (guest memory)" },
+	};
+	static const char *const none[] = {
+		"ata6.01: SATA link down (SStatus 0 SControl 330)",
+		"[    0.5] HugeTLB: registered 1.00 GiB page size, pre-allocated 0 pages",
+		"[    0.5] rcu: Hierarchical SRCU implementation.",
+	};
+	struct vfd_unknown_class c;
+
+	(void)state;
+	expect_problems(lines, sizeof(lines) / sizeof(lines[0]));
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		if (classify(none[i], &c))
+			print_error("'%s' is unknown (%s, %s)\n", none[i], c.program, c.subsystem);
+		assert_false(classify(none[i], &c));
+	}
+	assert_false(classify("[   55.2] frob-pcie f8000000.pcie: correctable error interrupt "
+			      "received", &c) && c.problem);
+}
+
+/*
  * The words share hint bits where only their kind counts: every bit fits the
  * mask, and the hints as the prefilter forms them (hints_of, by each word's
  * bit) classify a line as the classifier's own search does
@@ -589,6 +628,7 @@ int main(void)
 		cmocka_unit_test(informational),
 		cmocka_unit_test(tenth_round_problems),
 		cmocka_unit_test(tenth_round_not_problems),
+		cmocka_unit_test(twenty_first_round),
 		cmocka_unit_test(hint_bits),
 		cmocka_unit_test(accumulated),
 		cmocka_unit_test(bounded),
