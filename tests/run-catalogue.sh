@@ -24,7 +24,7 @@ check_shape() {
 		      "vgpu_unlock-rs usbvfiod kvmtool acrn libvfio-user xapi cockpit-machines " \
 		      "opennebula", p, " ")
 		for (i in p) program[p[i]] = 1
-		level["error"] = level["warning"] = level["info"] = 1
+		level["error"] = level["warning"] = level["info"] = level["trace"] = 1
 	}
 	function bad(why) { printf "line %d: %s\n", NR, why > "/dev/stderr"; failed = 1; exit 1 }
 	NR == 1 {
@@ -35,7 +35,7 @@ check_shape() {
 	{
 		if (NF != 7) bad(NF " columns, expected 7")
 		if (!($1 in program)) bad("unknown program \"" $1 "\"")
-		if (!($2 in level)) bad("level \"" $2 "\" is not error, warning or info")
+		if (!($2 in level)) bad("level \"" $2 "\" is not error, warning, info or trace")
 		if ($3 !~ /^[0-9A-Za-z.+~-]+(,[0-9A-Za-z.+~-]+)*$/) bad("versions \"" $3 "\" is not a comma list")
 		for (i = 4; i <= 6; i++) if ($i == "" || $i ~ /[ \r]/) bad("column " i " is empty or has a space")
 		if ($7 == "" || $7 ~ /\r/) bad("format is empty or has a carriage return")
@@ -83,7 +83,7 @@ else
 	rows=$(($(wc -l <"$catalogue") - 1))
 	echo "# $rows formats"
 	awk -F '\t' 'NR > 1 { n[$1 " " $2]++; p[$1] = 1 } END {
-		for (q in p) printf "# %s: error %d, warning %d, info %d\n", q,
-			n[q " error"], n[q " warning"], n[q " info"] }' "$catalogue" | sort
+		for (q in p) printf "# %s: error %d, warning %d, info %d, trace %d\n", q,
+			n[q " error"], n[q " warning"], n[q " info"], n[q " trace"] }' "$catalogue" | sort
 fi
 tap_done

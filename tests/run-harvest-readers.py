@@ -3,7 +3,8 @@
 """The Go and Python readers of tools/harvest-messages on the fixtures in
 tests/fixtures/harvest/ (rows: level, function, call, format), the Rust reader on
 sample.rs, the OCaml reader on sample.ml, the JavaScript/TypeScript reader on
-sample.tsx, the C++ and Ruby readers on sample.cc and sample.rb, harvest_spdk on a cut of
+sample.tsx, the C++ and Ruby readers on sample.cc and sample.rb, the QEMU trace-events
+reader (harvest_trace) on files it writes, harvest_spdk on a cut of
 SPDK's setup.sh (tests/fixtures/harvest/spdk/), and the tool's refusal
 of bad usage (a --snapshot that is no git directory, --keep-others without --only):
 one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
@@ -305,6 +306,40 @@ got = linux_rows((('mm/page_alloc.c',
                    'static void f(acpi_handle handle)\n{\n'
                    '\tacpi_handle_err(handle, "reset failed\\n");\n}\n')))
 check(sorted(got) == sorted(MM_ACPI), 'mm and ACPI calls: %r' % sorted(got))
+
+# QEMU's trace-events files (tools/harvest_trace.py through harvest-messages' scope):
+# the log backend's "NAME " + format, the sections of excluded files and TCG events
+# left out, PRI macros joined as the C reader joins them, the event filter on the line
+TRACE = [
+    ('trace', 'hw/vfio/trace-events', 'vfio_intx_interrupt', 'trace',
+     'vfio_intx_interrupt  (%s) Pin %c'),
+    ('trace', 'hw/vfio/trace-events', 'vfio_region_write', 'trace',
+     'vfio_region_write  (%s:region%d+0x%lx, 0x%lx, %d)'),
+    ('trace', 'hw/vfio/trace-events', 'vfio_display_edid_write_error', 'trace',
+     'vfio_display_edid_write_error '),
+    ('trace', 'accel/kvm/trace-events', 'kvm_set_user_memory', 'trace',
+     'kvm_set_user_memory Slot#%d size=0x%lx'),
+]
+with tempfile.TemporaryDirectory() as tmp:
+    os.makedirs(os.path.join(tmp, 'hw', 'vfio'))
+    os.makedirs(os.path.join(tmp, 'accel', 'kvm'))
+    with open(os.path.join(tmp, 'hw', 'vfio', 'trace-events'), 'w') as f:
+        f.write('# See docs/devel/tracing.rst for syntax documentation.\n\n# pci.c\n'
+                'vfio_intx_interrupt(const char *name, char line) " (%s) Pin %c"\n'
+                'vfio_region_write(const char *name, int index, uint64_t addr, uint64_t data,'
+                ' unsigned size) " (%s:region%d+0x%"PRIx64", 0x%"PRIx64 ", %d)"\n'
+                '# display.c\nvfio_display_edid_write_error(void) ""\n'
+                '# spapr.c\nvfio_prereg_listener_region_add_skip(uint64_t s) "0x%"PRIx64\n'
+                'tcg vfio_guest_thing(int x) "x %d", "y %d"\n')
+    with open(os.path.join(tmp, 'accel', 'kvm', 'trace-events'), 'w') as f:
+        f.write('# kvm-all.c\nkvm_ioctl(unsigned long type, void *arg) "type 0x%lx, arg %p"\n'
+                'disable kvm_set_user_memory(uint16_t slot, uint64_t size) "Slot#%d size=0x%"'
+                ' PRIx64\n')
+    scope = [('hw/vfio/trace-events', None, None),
+             ('accel/kvm/trace-events', None, r'slot|memory')]
+    got = [('trace',) + r[1:] for r in hm.harvest_trace.harvest(
+        tmp, scope, hm.qemu_trace_format, hm.normalise, {'spapr.c'})]
+    check(sorted(got) == sorted(TRACE), 'trace-events: %r' % sorted(got))
 
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'catalogue.tsv')

@@ -17,6 +17,9 @@
  *     judged it a problem on purpose, and is counted); one that no pattern
  *     can match is named, with the reason, in the allowlist (--allow), and an
  *     allowlisted format that is matched now fails the test;
+ *   - a trace event (level trace: QEMU's -trace output) must be matched bare, behind
+ *     PID@SEC.USEC: and behind an ISO time by an entry of its own, harmless or a
+ *     problem: never by a family or a wrapper (their count on a line of its own);
  *   - an error or warning format whose every reading is a harmless entry is
  *     a false all-clear: their number may not exceed --max-harmless (the
  *     figure reached, 0 by default).
@@ -85,6 +88,14 @@ struct tally {
 };
 
 static struct tally tallies[MAX_PROGRAMS];
+
+/*
+ * QEMU's trace events (level trace): each must be matched under every head by an
+ * entry of its own, harmless or a problem, never by a family (a false alarm)
+ */
+static struct {
+	unsigned int n, harmless, dedicated, unmatched;
+} traces;
 static size_t n_tallies;
 
 static struct tally *tally_of(const char *program)
@@ -203,10 +214,11 @@ int main(int argc, char **argv)
 		struct tally *t;
 		size_t n_lines;
 		bool problem, all = true, family = false, dedicated_problem = false;
-		bool harmless_all = true, family_problem = false;
+		bool harmless_all = true, family_problem = false, trace;
 
 		instantiate(col[6], col[3], col[4], 0, line, sizeof(line), pattern, sizeof(pattern));
 		problem = strcmp(col[1], "error") == 0 || strcmp(col[1], "warning") == 0;
+		trace = strcmp(col[1], "trace") == 0;
 		t = tally_of(col[0]);
 		prefixes = prefixes_of(col[0], col[1], col[3], col[5]);
 		n_lines = samples_of(&samples, col[0], col[6], lines, MAX_SAMPLES);
@@ -237,11 +249,16 @@ int main(int argc, char **argv)
 				dedicated_problem |= !e->family && !e->harmless;
 			}
 		}
-		allowed = problem ? NULL : side_row_of(&allow, col[0], col[6]);
+		allowed = problem || trace ? NULL : side_row_of(&allow, col[0], col[6]);
 		/* a message of several lines is reported on one (TAP comments) */
 		for (char *nl = strchr(line, '\n'); nl; nl = strchr(nl, '\n'))
 			*nl = '|';
-		if (problem) {
+		if (trace) {
+			traces.n++;
+			traces.harmless += all && !family && harmless_all;
+			traces.dedicated += all && !family && !harmless_all;
+			traces.unmatched += !all || family;
+		} else if (problem) {
 			t->problems++;
 			t->problems_matched += all;
 			t->by_family += all && family;
@@ -286,6 +303,11 @@ int main(int argc, char **argv)
 			       col[1], col[3], col[4],
 			       worst ? worst->id : family_problem ? "family" : "-", line, pattern,
 			       has_keyword(pattern) ? "" : "   (no literal word of 4: a family)");
+		else if (!missing_mode && trace && (!all || family))
+			printf("# trace event not matched by an entry of its own: %s:%s: %s\n",
+			       col[3], col[4], line);
+		else if (!missing_mode && trace)
+			;
 		else if (!missing_mode && !all && !allowed && (problem || !family_problem))
 			printf("# not covered: %s %s %s:%s: %s\n", col[0], col[1], col[3], col[4],
 			       line);
@@ -340,6 +362,10 @@ int main(int argc, char **argv)
 		       percent(sum.info_harmless + sum.info_dedicated, sum.info),
 		       sum.info_harmless, sum.info_dedicated, sum.info_allowed,
 		       sum.info_unmatched);
+		printf("# coverage trace: %u/%u trace events matched (%u harmless, %u judged "
+		       "problems by a dedicated entry), %u unmatched\n",
+		       traces.harmless + traces.dedicated, traces.n, traces.harmless,
+		       traces.dedicated, traces.unmatched);
 		for (size_t i = 0; i < n_tallies; i++) {
 			const struct tally *t = &tallies[i];
 
@@ -367,6 +393,8 @@ int main(int argc, char **argv)
 			       "entry, or allowlisted (%u/%u matched, %u allowlisted)", t->program,
 			       t->info_harmless + t->info_dedicated, t->info, t->info_allowed);
 		}
+		result(traces.unmatched == 0, "every trace event is matched by an entry of its "
+		       "own, harmless or a problem (%u/%u)", traces.n - traces.unmatched, traces.n);
 		/* a problem known only as harmless is the worst reading: no new one */
 		result(sum.problems_harmless <= max_harmless,
 		       "at most %lu error and warning formats are read only as harmless (%u are; "
