@@ -141,6 +141,8 @@ static const struct program_prefixes all_prefixes[] = {
 	{ "kata", NULL, "error", { "", LOGRUS_CONTAINERD("error", "%q\" source=virtcontainers subsystem=qemu") } },
 	{ "kata", NULL, "warning", { "", LOGRUS_CONTAINERD("warning", "%q\" source=virtcontainers subsystem=qemu") } },
 	{ "kata", NULL, NULL, { "", LOGRUS_CONTAINERD("info", "%q\" source=virtcontainers subsystem=qemu") } },
+	/* QEMU's trace events: bare, after PID@SEC.USEC: (5.2; to 10.0 with -msg timestamp=on), ISO time (10.1+) */
+	{ "qemu", NULL, "trace", { "", "4071@1765090000.123456:", "2026-12-07T08:00:00.123456Z " } },
 	/*
 	 * Incus and LXD: shared/logger's logrus text formatter (the message, then
 	 * the fields in name order: an error is "err"), LXD's older log15
@@ -312,19 +314,10 @@ static const struct program_prefixes qemu_devices[] = {
 
 static const char *const qemu_runtime[] = { "qemu-system-x86_64: ", NULL };
 static const char *const qemu_hw_error[] = { "qemu: hardware error: ", NULL };
-/*
- * a trace event of the log backend (scripts/tracetool/backend/log.py): bare; behind
- * PID@SEC.USEC: (QEMU 5.2 always, 7.2 to 10.0 with -msg timestamp=on); behind the ISO
- * time qemu_log() writes (10.1 on, -msg timestamp=on)
- */
-static const char *const qemu_trace[] = { "", "4071@1765090000.123456:",
-					  "2026-12-07T08:00:00.123456Z ", NULL };
 const char *const *prefixes_of(const char *program, const char *level, const char *file,
 			       const char *call)
 {
-	if (strcmp(program, "qemu") == 0) {
-		if (strcmp(level, "trace") == 0)
-			return qemu_trace;
+	if (strcmp(program, "qemu") == 0 && strcmp(level, "trace") != 0) {
 		/* hints go on lines of their own; hw_error() names itself */
 		if (strcmp(call, "error_append_hint") == 0 || strcmp(call, "fprintf") == 0)
 			return fallback_prefixes;
