@@ -6,7 +6,8 @@ sample.rs, the OCaml reader on sample.ml, the JavaScript/TypeScript reader on
 sample.tsx, the C++ and Ruby readers on sample.cc and sample.rb, the QEMU trace-events
 reader (harvest_trace) on files it writes, harvest_spdk on a cut of
 SPDK's setup.sh (tests/fixtures/harvest/spdk/), and the tool's refusal
-of bad usage (a --snapshot that is no git directory, --keep-others without --only):
+of bad usage (a --snapshot that is no git directory, --keep-others without --only); the
+old layouts of QEMU and Linux and the snapshots of releases (label, subdir=, makefiles=):
 one line on stderr, exit status 2.  No network, no build/harvest.  TAP output."""
 
 import importlib.machinery
@@ -246,13 +247,17 @@ got = [(r[0], r[2], r[3], r[4]) for r in hm.harvest_spdk(os.path.join(HERE, 'fix
 check(sorted(got) == sorted(SPDK), 'spdk setup.sh: %r' % sorted(got))
 
 
+def write_tree(root, files):
+    for rel, text in files:
+        os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+        with open(os.path.join(root, rel), 'w', encoding='utf-8') as f:
+            f.write(text)
+
+
 def linux_rows(files):
     """(level, function, call, format) of harvest_linux() on a tree of (path, text) files"""
     with tempfile.TemporaryDirectory() as tmp:
-        for rel, text in files:
-            os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
-            with open(os.path.join(tmp, rel), 'w', encoding='utf-8') as f:
-                f.write(text)
+        write_tree(tmp, files)
         return [(r[0], r[2], r[3], r[4]) for r in hm.harvest_linux(tmp)]
 
 
@@ -341,11 +346,93 @@ with tempfile.TemporaryDirectory() as tmp:
         tmp, scope, hm.qemu_trace_format, hm.normalise, {'spapr.c'})]
     check(sorted(got) == sorted(TRACE), 'trace-events: %r' % sorted(got))
 
+def qemu_rows(files):
+    """(file, level, call, format) of harvest_qemu() on a tree of (path, text) files"""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_tree(tmp, files)
+        return sorted((r[1], r[0], r[3], r[4]) for r in hm.harvest_qemu(tmp))
+
+
+# the old layouts: QEMU's top-level kvm-all.c under accel/kvm/kvm-all.c's rule (its
+# fprintf(stderr) read), vl.c under softmmu/vl.c's (every message), memory.c under
+# softmmu/*.c's filter; a top-level file that never moved there (block.c) stays unread
+got = qemu_rows((('kvm-all.c', 'int kvm_set_phys_mem(void)\n{\n\tfprintf(stderr, "%s: error '
+                  'registering slot: %s\\n", __func__, "x");\n\tfprintf(stderr, "no '
+                  'keyword here\\n");\n}\n'),
+                 ('vl.c', 'int main(void)\n{\n\terror_report("-machine is wrong");\n}\n'),
+                 ('memory.c', 'void f(void)\n{\n\terror_report("vfio region mapping failed");'
+                  '\n\terror_report("unrelated");\n}\n'),
+                 ('block.c', 'void g(void)\n{\n\terror_report("vfio block");\n}\n')))
+check(got == [('kvm-all.c', 'error', 'fprintf', '%s: error registering slot: %s'),
+              ('memory.c', 'error', 'error_report', 'vfio region mapping failed'),
+              ('vl.c', 'error', 'error_report', '-machine is wrong')],
+      'QEMU before 5.0: kvm-all.c, vl.c, memory.c at the top: %r' % got)
+
+# Linux before 5.8/5.7: drivers/iommu/intel-*.c whole, virt/kvm/arm/ under arm64 KVM's
+# calls and filter; a build's *.mod.c is not read
+got = linux_rows((('drivers/iommu/intel-svm.c',
+                   'int intel_svm_bind(void)\n{\n\tpr_err("SVM bind failed %d\\n", 1);\n}\n'),
+                  ('virt/kvm/arm/arm.c',
+                   'int kvm_arch_init(void)\n{\n\tkvm_err("VPE IRQ allocation failure\\n");\n}\n'),
+                  ('drivers/vfio/pci/vfio-pci.mod.c',
+                   'void m(void)\n{\n\tpr_err("generated\\n");\n}\n')))
+check(sorted(got) == [('error', 'intel_svm_bind', 'pr_err', 'SVM bind failed %d'),
+                      ('error', 'kvm_arch_init', 'kvm_err',
+                       'kvm [%d]: VPE IRQ allocation failure')],
+      'Linux before 5.8: intel-svm.c, virt/kvm/arm/, no *.mod.c: %r' % sorted(got))
+
+
+def git_repo(tmp, files):
+    """A git directory of one commit holding (path, text) files"""
+    work = os.path.join(tmp, 'work')
+    write_tree(work, files)
+    env = dict(os.environ, GIT_AUTHOR_NAME='t', GIT_AUTHOR_EMAIL='t@t', GIT_COMMITTER_NAME='t',
+               GIT_COMMITTER_EMAIL='t@t', GIT_CONFIG_GLOBAL=os.devnull)
+    for cmd in (['init', '-q'], ['add', '.'], ['commit', '-q', '-m', 'import']):
+        subprocess.run(['git', '-C', work] + cmd, check=True, env=env, capture_output=True)
+    return os.path.join(work, '.git')
+
+
+# the snapshots of releases: the label from the release's version file (QEMU's VERSION,
+# libvirt's configure.ac, Linux's Makefile), the tree under a subdirectory with the label
+# given (subdir=, label=), Makefiles lent by another tree (makefiles=) for KBUILD_MODNAME
+with tempfile.TemporaryDirectory() as tmp:
+    hm.SRC = os.path.join(tmp, 'src')
+    pci = 'void f(void)\n{\n\terror_report("vfio: failed");\n}\n'
+    labels = []
+    for name, vfile, text in (('qemu', 'VERSION', '2.11.0\n'),
+                              ('libvirt', 'configure.ac',
+                               'AC_INIT([libvirt], [5.6.0], [x@y], [], [z])\n'),
+                              ('linux', 'Makefile', 'VERSION = 4\nPATCHLEVEL = 19\nSUBLEVEL = 0\n')):
+        gitdir = git_repo(os.path.join(tmp, name), [(vfile, text), ('hw/vfio/pci.c', pci),
+                                                    ('src/util/virpci.c', pci),
+                                                    ('drivers/vfio/vfio.c', pci)])
+        labels.append(hm.fetch_snapshot(name, gitdir, 'HEAD')[1])
+    check(labels == ['2.11', '5.6', '4.19'], 'release labels from VERSION, configure.ac, '
+          'Makefile: %r' % labels)
+    donor = os.path.join(tmp, 'donor', 'drivers', 'xen', 'xen-pciback')
+    os.makedirs(donor)
+    with open(os.path.join(donor, 'Makefile'), 'w') as f:
+        f.write('obj-$(CONFIG_XEN_PCIDEV_BACKEND) += xen-pciback.o\n'
+                'xen-pciback-y := pci_stub.o pciback_ops.o\n')
+    gitdir = git_repo(os.path.join(tmp, 'sub'),
+                      [('linux-5.4.214/drivers/xen/xen-pciback/pci_stub.c', pci),
+                       ('README', 'not the tree\n')])
+    root, label, _, program = hm.fetch_snapshot('linux', gitdir, 'HEAD', 'linux-5.4.214', '5.4',
+                                                os.path.join(tmp, 'donor'))
+    check((label, program) == ('5.4', 'linux') and
+          os.path.exists(os.path.join(root, 'drivers/xen/xen-pciback/pci_stub.c')) and
+          not os.path.exists(os.path.join(root, 'README')) and
+          hm.kbuild_modname(root, 'drivers/xen/xen-pciback/pci_stub.c') == 'xen_pciback',
+          'subdir=, label= and makefiles=: %r' % ((label, program, sorted(os.listdir(root))),))
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'catalogue.tsv')
     for args, what in ((['--snapshot', 'kubevirt=' + os.path.join(tmp, 'none')], 'a --snapshot '
                         'that is no git directory'),
                        (['--snapshot', 'nosuch=' + tmp], 'a --snapshot of an unknown name'),
+                       (['--snapshot', 'qemu=' + tmp + ',label=a b'],
+                        'a --snapshot label that is no version'),
                        (['--keep-others'], '--keep-others without --only')):
         r = subprocess.run([sys.executable, tool, '-o', out] + args, capture_output=True,
                            text=True)
