@@ -154,6 +154,12 @@ struct vfd_kb_match {
 	/* the cut was the line's end, with no mark (vfd_explain_set_chopped()):
 	   the pattern matched the line as the start of the message only */
 	bool chopped;
+	/* the cut was the line's end, where a copy put a mark ("...", "[...]",
+	   "(truncated)"; kb_match_end_cut()): read from the message's start only */
+	bool end_cut;
+	/* read with a blank inside a word taken out (a wrapped line joined
+	   back, kb_match_joined()): the line shown is the joined one */
+	bool joined;
 	/*
 	 * internal (kb-match.c): the kind of cause kept with the cache's
 	 * reading of @kind_line[0..kind_len), for kb_match_kind() on that line

@@ -448,9 +448,15 @@ static void print_problem(const struct vfd_explain *ex, size_t index, bool check
 	if (p->match.chopped)
 		printf("  cut short: the line may have lost its end (--chopped); this reading\n"
 		       "  rests on the start of the message only\n");
+	else if (p->match.end_cut)
+		printf("  cut short: the line ends where a copy cut it (\"...\", \"[...]\",\n"
+		       "  \"(truncated)\"); this reading rests on the start of the message only\n");
 	else if (p->match.cut)
 		printf("  cut short: systemd left text out where the line shows \"...\"; this\n"
 		       "  reading rests on the start and the end of the message only\n");
+	if (p->match.joined)
+		printf("  joined: read with a blank inside a word taken out (a line wrapped\n"
+		       "  and joined back); the line shown is the joined one\n");
 	if (english)
 		printf("  read as the translation (%s) of: %s\n", language, english);
 	print_values(&p->match);
@@ -544,6 +550,10 @@ static void json_problem(const struct vfd_explain *ex, size_t index, bool checke
 		fputs(", \"cut\": true", stdout);
 	if (p->match.chopped)
 		fputs(", \"chopped\": true", stdout);
+	if (p->match.end_cut)
+		fputs(", \"end_cut\": true", stdout);
+	if (p->match.joined)
+		fputs(", \"joined\": true", stdout);
 	if (english) {
 		fputs(",\n       \"translated\": {\"language\": ", stdout);
 		json_str(stdout, language);

@@ -15,6 +15,7 @@
 
 #include "explain-translated.h"
 #include "explain-level.h"
+#include "explain-repair.h"
 #include "explain-unknown-memo.h"
 #include "internal.h"
 #include "kb-cache.h"
@@ -288,11 +289,8 @@ void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
 		*incomplete = ex->incomplete;
 }
 
-/*
- * a cut reading's result @r (@cm) over a line's reading @m that found nothing:
- * @cm where it read the line; a cut reading that ran out of steps leaves the
- * line not fully examined either way
- */
+/* a cut reading's result @r (@cm) over a line's reading @m that found nothing:
+   @cm where it read the line; out of steps, the line is not fully examined */
 static int take_cut(int r, const struct vfd_kb_match *cm, struct vfd_kb_match *m)
 {
 	if (r < 0)
@@ -332,11 +330,8 @@ void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped)
 	ex->chopped = chopped;
 }
 
-/*
- * a line no entry reads as it is, where lines may have lost their end with
- * no mark (@m its reading: none, with its hints): read as a message's start
- * (kb_match_chopped())
- */
+/* a line no entry reads (@m: its hints), where lines may have lost their end
+   with no mark: read as a message's start (kb_match_chopped()) */
 static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, const char *line,
 							size_t len, struct vfd_kb_match *m)
 {
@@ -506,10 +501,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	/*
 	 * or a message in the user's language: read in English, where no entry
 	 * reads it or only a family does (a family reads any message of a
-	 * libvirt function, in any language: its own entry says more)
-	 */
-	/*
-	 * a letter of another script (paste_has_letter(): typographic quotes,
+	 * libvirt function, in any language: its own entry says more); asked
+	 * where it holds a letter of another script (paste_has_letter(): typographic quotes,
 	 * dashes and an ellipsis are ASCII once read back, and a symbol such
 	 * as systemd's bullet in every status paste is no word: it would load
 	 * every catalogue), or an ASCII line of a translating program's shape
@@ -603,6 +596,12 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	}
 	if (r == 0 && ex->chopped)
 		r = read_chopped(ex, line, len, &m);
+	/* cut at its end with a mark, or wrapped inside a word and joined back */
+	if (explain_may_repair(line, len, r, &m)) {
+		if (grow_paste(ex, len) < 0)
+			return -ENOMEM;
+		r = explain_repair(ex->kb, &ex->unknown_memo, ex->unquoted, &line, &len, r, &m);
+	}
 	if (m.incomplete)
 		ex->incomplete++;
 	/* no entry and nothing the classifier keeps: harmless if its program says so */
