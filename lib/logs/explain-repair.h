@@ -43,10 +43,17 @@ static inline bool explain_may_repair(const char *line, size_t len, int r,
  * mark; else, where no entry read it and the classifier keeps it
  * (unknown_memo_classify() with *@memo), or a family or wrapper read it, read
  * with a blank inside a word taken out: then *@line is @scratch (room for
- * *@len bytes) holding the joined line, *@len its length. Returns 1, 0 or a
+ * *@len bytes) holding the joined line, *@len its length.
+ */
+struct repair_memo;
+
+/*
+ * *@rmemo (made on first use) keeps the lines after their stamp that neither
+ * reading read: their repeats are not tried again. Returns 1, 0 or a
  * negative errno as vfd_kb_match(), @m the reading.
  */
-int explain_repair(struct vfd_kb *kb, struct unknown_memo **memo, char *scratch,
-		   const char **line, size_t *len, int r, struct vfd_kb_match *m);
+int explain_repair(struct vfd_kb *kb, struct unknown_memo **memo, struct repair_memo **rmemo,
+		   char *scratch, const char **line, size_t *len, int r, struct vfd_kb_match *m);
+void explain_repair_memo_free(struct repair_memo *memo);
 
 #endif

@@ -45,6 +45,7 @@ struct vfd_explain {
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
 	struct unknown_memo *unknown_memo;	/* the classifier's answers (made on first use) */
+	struct repair_memo *repair_memo;	/* lines a copy's repair did not read */
 	const struct vfd_kb_entry *level_entry;	/* for a line harmless by its level, or NULL */
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
@@ -131,6 +132,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 	free(ex->unknown);
 	free(ex->unknown_hashes);
 	unknown_memo_free(ex->unknown_memo);
+	explain_repair_memo_free(ex->repair_memo);
 	free(ex);
 }
 
@@ -600,7 +602,8 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	if (explain_may_repair(line, len, r, &m)) {
 		if (grow_paste(ex, len) < 0)
 			return -ENOMEM;
-		r = explain_repair(ex->kb, &ex->unknown_memo, ex->unquoted, &line, &len, r, &m);
+		r = explain_repair(ex->kb, &ex->unknown_memo, &ex->repair_memo, ex->unquoted, &line,
+				   &len, r, &m);
 	}
 	if (m.incomplete)
 		ex->incomplete++;

@@ -227,6 +227,7 @@ struct vfd_kb {
 	/* the patterns' words and scratch for lines cut short (kb-cut.c), made at the first */
 	struct kb_cut_index *cut_index;
 	void (*cut_index_free)(struct kb_cut_index *ix);	/* set with it (no call back into kb-cut.c) */
+	uint64_t *join_grams;		/* the patterns' literal 4-grams, hashed (kb-join.c) */
 	bool stamp_blind;
 	uint32_t lines_read;		/* up to KB_CACHE_AFTER, when the cache is made */
 	/* the most steps the patterns with a word a stamp may hold can take

@@ -850,6 +850,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	kb_cache_free(kb->cache);
 	if (kb->cut_index)
 		kb->cut_index_free(kb->cut_index);
+	free(kb->join_grams);
 	free(kb->cands);
 	free(kb->cand_keys);
 	free(kb->tl[0]);

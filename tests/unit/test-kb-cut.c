@@ -363,7 +363,7 @@ static void end_cut_lines(void **state)
 /* a line wrapped inside a word and joined back with a blank */
 static void joined_lines(void **state)
 {
-	const char *line = "vfio-pci 0000:01:00.0: cannot reset dev ice after the bus was locked";
+	const char *line = "vfio-pci 0000:01:00.0: cannot reset device aft er the bus was locked";
 	char out[128];
 	struct vfd_kb_match m;
 	struct vfd_explain *ex;
@@ -374,16 +374,20 @@ static void joined_lines(void **state)
 	assert_int_equal(r, 1);
 	assert_string_equal(m.entry->id, "t.reset");
 	assert_true(m.joined);
-	assert_memory_equal(out, "vfio-pci 0000:01:00.0: cannot reset device after", 48);
+	assert_memory_equal(out, "vfio-pci 0000:01:00.0: cannot reset device after the", 52);
 	/* the join inside a value (a %word% may be any text): not read */
-	line = "the device named fo o was removed from the bus";
+	line = "Dec 05 10:00:00 host kernel: the device named fo o was removed from the bus";
 	r = 0;
 	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), 0);
 	assert_int_equal(r, 0);
 	/* the join inside the pattern's own words: read */
-	line = "the device na med foo was removed from the bus";
+	line = "Dec 05 10:00:00 host kernel: the device named foo was rem oved from the bus";
 	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), strlen(line) - 1);
 	assert_string_equal(m.entry->id, "t.named");
+	/* a blank before KB_JOIN_COLUMN_MIN: no wrap falls there */
+	line = "vfio-pci 0000:01:00.0: can not reset device after the bus was locked";
+	r = 0;
+	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), 0);
 	/* two blanks: a break at a word boundary, not a join */
 	line = "vfio-pci 0000:01:00.0: cannot reset  device after the bus was locked";
 	r = 0;
