@@ -22,11 +22,9 @@
 
 #define GRAM_BITS	20		/* 128 KiB: a fifth full with five copies of the KB */
 
-static uint32_t gram_hash(const unsigned char *g)
+/* four bytes, lower case, the first in the low byte */
+static inline uint32_t gram_hash(uint32_t w)
 {
-	uint32_t w = (uint32_t)lower(g[0]) | (uint32_t)lower(g[1]) << 8 |
-		     (uint32_t)lower(g[2]) << 16 | (uint32_t)lower(g[3]) << 24;
-
 	return (w * 2654435761u) >> (32 - GRAM_BITS);
 }
 
@@ -39,8 +37,8 @@ static int grams_build(struct vfd_kb *kb)
 		return -ENOMEM;
 	for (size_t p = 0; p < kb->n_patterns; p++) {
 		const char *t = kb->entries[kb->patterns[p].entry].patterns[kb->patterns[p].index].text;
-		unsigned char run[4];
-		size_t n = 0;
+		uint32_t w = 0;
+		unsigned int n = 0;
 
 		for (; *t; t++) {
 			unsigned char c = (unsigned char)*t;
@@ -55,13 +53,9 @@ static int grams_build(struct vfd_kb *kb)
 			}
 			if (c == '%')
 				t++;
-			if (c == '\t')
-				c = ' ';
-			if (n == 4)
-				memmove(run, run + 1, 3), n = 3;
-			run[n++] = c;
-			if (n == 4) {
-				uint32_t h = gram_hash(run);
+			w = w >> 8 | (uint32_t)lower(c == '\t' ? ' ' : c) << 24;
+			if (++n >= 4) {
+				uint32_t h = gram_hash(w);
 
 				g[h >> 6] |= UINT64_C(1) << (h & 63);
 			}
@@ -74,11 +68,13 @@ static int grams_build(struct vfd_kb *kb)
 /* may the four bytes around the join at @at of @s be a pattern's text? */
 static bool gram_known(const struct vfd_kb *kb, const char *s, size_t at)
 {
-	unsigned char w[4];
-	uint32_t h;
+	uint32_t w = 0, h;
 
-	for (int k = 0; k < 4; k++)
-		w[k] = s[at - 2 + (size_t)k] == '\t' ? ' ' : (unsigned char)s[at - 2 + (size_t)k];
+	for (size_t k = 0; k < 4; k++) {
+		unsigned char c = (unsigned char)s[at - 2 + k];
+
+		w |= (uint32_t)lower(c == '\t' ? ' ' : c) << (8 * k);
+	}
 	h = gram_hash(w);
 	return kb->join_grams[h >> 6] >> (h & 63) & 1;
 }
