@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "vfd.h"
+#include "explain-repair.h"
 #include "kb-cut.h"
 #include "kb-join.h"
 
@@ -313,15 +314,24 @@ static void end_marks(void **state)
 		{ "vfio-pci 0000:01:00.0: cannot reset dev", 0 },
 		{ "Loading vfio module...", 0 },
 		{ "...", 0 },
+		/* ends that are no mark, tested before the marks are (explain-repair.h) */
+		{ "vfio-pci 0000:01:00.0: cannot reset dev.", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev..", 0 },
+		{ "vfio-pci 0000:01:00.0: BAR 0 (64 bytes)", 0 },
+		{ "vfio-pci 0000:01:00.0: BAR 0 [mem 0x1000]", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev [..]", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev\t...\r", 39 },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		size_t got = kb_cut_end_mark(cases[i].line, strlen(cases[i].line));
+		size_t len = strlen(cases[i].line), got = kb_cut_end_mark(cases[i].line, len);
 
 		if (got != cases[i].head)
 			print_error("'%s': %zu, expected %zu\n", cases[i].line, got, cases[i].head);
 		assert_int_equal(got, cases[i].head);
+		/* the inline test lets every marked line through */
+		assert_int_equal(explain_may_end_cut(cases[i].line, len), got != 0);
 	}
 	assert_int_equal(strlen(head), 39);
 }
