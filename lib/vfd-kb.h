@@ -247,6 +247,14 @@ void vfd_explain_free(struct vfd_explain *ex);
  */
 void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped);
 /*
+ * vfd_explain_set_as_written - the lines to come are read as their program
+ * wrote them (the journal, the kernel's buffer, a machine's log file), not as
+ * a person copied them: no end cut with a mark is read as a message's start
+ * and no blank is taken out of a word. Those repairs are for pasted text
+ * (on by default); a machine's log pays their cost for nothing.
+ */
+void vfd_explain_set_as_written(struct vfd_explain *ex, bool as_written);
+/*
  * vfd_explain_set_locale_dir - where the message catalogues of translated
  * programs are (default /usr/share/locale): a line no entry reads that holds
  * a byte over 0x7f is looked up in DIR/LANG/LC_MESSAGES/libvirt.mo, read

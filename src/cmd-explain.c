@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,21 @@ static void usage(void)
 	      "\nExit status: 0 no problem found and every passthrough line understood,\n"
 	      "1 problems found or lines not understood (UNKNOWN), 2 error.\n"
 	      "For more details see vfio-doctor(8).\n", stdout);
+}
+
+/*
+ * is the log a machine's file rather than a paste? A regular file (the FILE
+ * named, or standard input redirected from one) larger than a paste can be:
+ * a copy's repairs (an end cut with a mark, a wrapped word joined back) are
+ * then not tried, a machine wrote every line whole
+ */
+#define PASTE_MAX (4u << 20)
+static bool machine_log(const char *file)
+{
+	struct stat st;
+	int r = !file || strcmp(file, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(file, &st);
+
+	return r == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > PASTE_MAX;
 }
 
 /* ------------------------------------------------------- the KB */
@@ -799,6 +815,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	vfd_explain_set_chopped(ex, chopped);
+	vfd_explain_set_as_written(ex, journal || dmesg || machine_log(file));
 	/* the catalogues of the host explained: under --sysroot, its own */
 	if (!locale_dir && ctx->sysroot &&
 	    asprintf(&sysroot_locale, "%s/usr/share/locale", ctx->sysroot) < 0)

@@ -52,6 +52,7 @@ struct vfd_explain {
 	size_t paste_cap, paste_len;
 	char *unquoted;			/* ... and out of its logger's quotes (log-escape.h) */
 	bool chopped;			/* lines may have lost their end (vfd_explain_set_chopped) */
+	bool as_written;		/* no copy's repair (vfd_explain_set_as_written) */
 
 	/* translated messages (explain-translated.c), loaded on the first line that needs them */
 	char *locale_dir;
@@ -332,6 +333,11 @@ void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped)
 	ex->chopped = chopped;
 }
 
+void vfd_explain_set_as_written(struct vfd_explain *ex, bool as_written)
+{
+	ex->as_written = as_written;
+}
+
 /* a line no entry reads (@m: its hints), where lines may have lost their end
    with no mark: read as a message's start (kb_match_chopped()) */
 static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, const char *line,
@@ -357,10 +363,8 @@ static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, 
  * untouched. The typographic quotes of a translation are its own: the line
  * as given is tried first, then as read back (@restored, which may be @line).
  */
-/*
- * @line (or @restored) read back into ex->english by the catalogues of @t:
- * 1 read, 0 not (a line an entry reads is read only for its strerror() text)
- */
+/* @line (or @restored) read back into ex->english by the catalogues of @t: 1 read,
+   0 not (a line an entry reads is read only for its strerror() text) */
 static int translate_with(struct vfd_explain *ex, const struct vfd_translated *t,
 			  const char *line, size_t len, const char *restored,
 			  size_t restored_len, const struct vfd_kb_match *m, int read_as)
@@ -527,10 +531,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	return r;
 }
 
-/*
- * an ASCII line in the shape of a translating program's (vfd_translated_ascii_shape()): read as a
- * translation, ex->paste its English where it is one. Out of line: rare.
- */
+/* an ASCII line in the shape of a translating program's (vfd_translated_ascii_shape()): read
+   as a translation, ex->paste its English where it is one. Out of line: rare. */
 static __attribute__((noinline, cold)) int read_ascii_translated(struct vfd_explain *ex,
 								 const char *line, size_t len,
 								 struct vfd_kb_match *m, int read_as)
@@ -599,7 +601,7 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	if (r == 0 && ex->chopped)
 		r = read_chopped(ex, line, len, &m);
 	/* cut at its end with a mark, or wrapped inside a word and joined back */
-	if (explain_may_repair(line, len, r, &m)) {
+	if (!ex->as_written && explain_may_repair(line, len, r, &m)) {
 		if (grow_paste(ex, len) < 0)
 			return -ENOMEM;
 		r = explain_repair(ex->kb, &ex->unknown_memo, &ex->repair_memo, ex->unquoted, &line,

@@ -162,6 +162,17 @@ has "a joined line is read" "^kernel.power-inaccessible"
 has "a joined line is read (nvme)" "^kernel.nvme-controller-down"
 has "a joined line says so" "joined: read with a blank inside a word taken out"
 has "the joined line is shown" "can't change power state from D3cold"
+# a machine's log (a regular file over 4 MiB, named or on standard input) is
+# read as written: no copy's repair is tried (vfd_explain_set_as_written())
+awk 'BEGIN { for (i = 0; i < 130000; i++) printf "[    1.%06d] random: crng init done\n", i }' \
+	>"$tmp/big.log"
+cat "$tmp/endcut.log" "$tmp/joined.log" >>"$tmp/big.log"
+status 1 "explain a large log file: read as written" "$vd" explain --no-checks "$tmp/big.log"
+lacks "a large log file: no cut line is read from its start" "cut short"
+lacks "a large log file: no line is joined" "joined:"
+status 1 "explain a large log on standard input: read as written" \
+	sh -c '"$1" explain --no-checks < "$2"' sh "$vd" "$tmp/big.log"
+lacks "a large log on standard input: no line is joined" "joined:"
 
 # a knowledge base of one entry that none of the lines below match, so that the
 # tests of unknown lines do not depend on what the built-in one knows (it
