@@ -154,6 +154,12 @@ struct vfd_kb_match {
 	/* the cut was the line's end, with no mark (vfd_explain_set_chopped()):
 	   the pattern matched the line as the start of the message only */
 	bool chopped;
+	/* the cut was the line's end, where a copy put a mark ("...", "[...]",
+	   "(truncated)"; kb_match_end_cut()): read from the message's start only */
+	bool end_cut;
+	/* read with a blank inside a word taken out (a wrapped line joined
+	   back, kb_match_joined()): the line shown is the joined one */
+	bool joined;
 	/*
 	 * internal (kb-match.c): the kind of cause kept with the cache's
 	 * reading of @kind_line[0..kind_len), for kb_match_kind() on that line
@@ -240,6 +246,14 @@ void vfd_explain_free(struct vfd_explain *ex);
  * start (the match is marked cut). Off by default.
  */
 void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped);
+/*
+ * vfd_explain_set_as_written - the lines to come are read as their program
+ * wrote them (the journal, the kernel's buffer, a machine's log file), not as
+ * a person copied them: no end cut with a mark is read as a message's start
+ * and no blank is taken out of a word. Those repairs are for pasted text
+ * (on by default); a machine's log pays their cost for nothing.
+ */
+void vfd_explain_set_as_written(struct vfd_explain *ex, bool as_written);
 /*
  * vfd_explain_set_locale_dir - where the message catalogues of translated
  * programs are (default /usr/share/locale): a line no entry reads that holds

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,21 @@ static void usage(void)
 	      "\nExit status: 0 no problem found and every passthrough line understood,\n"
 	      "1 problems found or lines not understood (UNKNOWN), 2 error.\n"
 	      "For more details see vfio-doctor(8).\n", stdout);
+}
+
+/*
+ * is the log a machine's file rather than a paste? A regular file (the FILE
+ * named, or standard input redirected from one) larger than a paste can be:
+ * a copy's repairs (an end cut with a mark, a wrapped word joined back) are
+ * then not tried, a machine wrote every line whole
+ */
+#define PASTE_MAX (4u << 20)
+static bool machine_log(const char *file)
+{
+	struct stat st;
+	int r = !file || strcmp(file, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(file, &st);
+
+	return r == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > PASTE_MAX;
 }
 
 /* ------------------------------------------------------- the KB */
@@ -448,9 +464,15 @@ static void print_problem(const struct vfd_explain *ex, size_t index, bool check
 	if (p->match.chopped)
 		printf("  cut short: the line may have lost its end (--chopped); this reading\n"
 		       "  rests on the start of the message only\n");
+	else if (p->match.end_cut)
+		printf("  cut short: the line ends where a copy cut it (\"...\", \"[...]\",\n"
+		       "  \"(truncated)\"); this reading rests on the start of the message only\n");
 	else if (p->match.cut)
 		printf("  cut short: systemd left text out where the line shows \"...\"; this\n"
 		       "  reading rests on the start and the end of the message only\n");
+	if (p->match.joined)
+		printf("  joined: read with a blank inside a word taken out (a line wrapped\n"
+		       "  and joined back); the line shown is the joined one\n");
 	if (english)
 		printf("  read as the translation (%s) of: %s\n", language, english);
 	print_values(&p->match);
@@ -544,6 +566,10 @@ static void json_problem(const struct vfd_explain *ex, size_t index, bool checke
 		fputs(", \"cut\": true", stdout);
 	if (p->match.chopped)
 		fputs(", \"chopped\": true", stdout);
+	if (p->match.end_cut)
+		fputs(", \"end_cut\": true", stdout);
+	if (p->match.joined)
+		fputs(", \"joined\": true", stdout);
 	if (english) {
 		fputs(",\n       \"translated\": {\"language\": ", stdout);
 		json_str(stdout, language);
@@ -789,6 +815,7 @@ int cmd_explain(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	vfd_explain_set_chopped(ex, chopped);
+	vfd_explain_set_as_written(ex, journal || dmesg || machine_log(file));
 	/* the catalogues of the host explained: under --sysroot, its own */
 	if (!locale_dir && ctx->sysroot &&
 	    asprintf(&sysroot_locale, "%s/usr/share/locale", ctx->sysroot) < 0)

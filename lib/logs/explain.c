@@ -15,6 +15,7 @@
 
 #include "explain-translated.h"
 #include "explain-level.h"
+#include "explain-repair.h"
 #include "explain-unknown-memo.h"
 #include "internal.h"
 #include "kb-cache.h"
@@ -44,12 +45,14 @@ struct vfd_explain {
 	int32_t unknown_table[UNKNOWN_TABLE];	/* index + 1, 0 empty */
 	uint64_t unknown_problems, unknown_info, unknown_dropped, incomplete;
 	struct unknown_memo *unknown_memo;	/* the classifier's answers (made on first use) */
+	struct repair_memo *repair_memo;	/* lines a copy's repair did not read */
 	const struct vfd_kb_entry *level_entry;	/* for a line harmless by its level, or NULL */
 
 	char *paste;			/* a pasted line read back (paste-text.c) */
 	size_t paste_cap, paste_len;
 	char *unquoted;			/* ... and out of its logger's quotes (log-escape.h) */
 	bool chopped;			/* lines may have lost their end (vfd_explain_set_chopped) */
+	bool as_written;		/* no copy's repair (vfd_explain_set_as_written) */
 
 	/* translated messages (explain-translated.c), loaded on the first line that needs them */
 	char *locale_dir;
@@ -130,6 +133,7 @@ void vfd_explain_free(struct vfd_explain *ex)
 	free(ex->unknown);
 	free(ex->unknown_hashes);
 	unknown_memo_free(ex->unknown_memo);
+	explain_repair_memo_free(ex->repair_memo);
 	free(ex);
 }
 
@@ -288,11 +292,8 @@ void vfd_explain_unknown_stats(const struct vfd_explain *ex, uint64_t *problems,
 		*incomplete = ex->incomplete;
 }
 
-/*
- * a cut reading's result @r (@cm) over a line's reading @m that found nothing:
- * @cm where it read the line; a cut reading that ran out of steps leaves the
- * line not fully examined either way
- */
+/* a cut reading's result @r (@cm) over a line's reading @m that found nothing:
+   @cm where it read the line; out of steps, the line is not fully examined */
 static int take_cut(int r, const struct vfd_kb_match *cm, struct vfd_kb_match *m)
 {
 	if (r < 0)
@@ -332,11 +333,13 @@ void vfd_explain_set_chopped(struct vfd_explain *ex, bool chopped)
 	ex->chopped = chopped;
 }
 
-/*
- * a line no entry reads as it is, where lines may have lost their end with
- * no mark (@m its reading: none, with its hints): read as a message's start
- * (kb_match_chopped())
- */
+void vfd_explain_set_as_written(struct vfd_explain *ex, bool as_written)
+{
+	ex->as_written = as_written;
+}
+
+/* a line no entry reads (@m: its hints), where lines may have lost their end
+   with no mark: read as a message's start (kb_match_chopped()) */
 static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, const char *line,
 							size_t len, struct vfd_kb_match *m)
 {
@@ -360,10 +363,8 @@ static __attribute__((noinline, cold)) int read_chopped(struct vfd_explain *ex, 
  * untouched. The typographic quotes of a translation are its own: the line
  * as given is tried first, then as read back (@restored, which may be @line).
  */
-/*
- * @line (or @restored) read back into ex->english by the catalogues of @t:
- * 1 read, 0 not (a line an entry reads is read only for its strerror() text)
- */
+/* @line (or @restored) read back into ex->english by the catalogues of @t: 1 read,
+   0 not (a line an entry reads is read only for its strerror() text) */
 static int translate_with(struct vfd_explain *ex, const struct vfd_translated *t,
 			  const char *line, size_t len, const char *restored,
 			  size_t restored_len, const struct vfd_kb_match *m, int read_as)
@@ -506,10 +507,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	/*
 	 * or a message in the user's language: read in English, where no entry
 	 * reads it or only a family does (a family reads any message of a
-	 * libvirt function, in any language: its own entry says more)
-	 */
-	/*
-	 * a letter of another script (paste_has_letter(): typographic quotes,
+	 * libvirt function, in any language: its own entry says more); asked
+	 * where it holds a letter of another script (paste_has_letter(): typographic quotes,
 	 * dashes and an ellipsis are ASCII once read back, and a symbol such
 	 * as systemd's bullet in every status paste is no word: it would load
 	 * every catalogue), or an ASCII line of a translating program's shape
@@ -532,10 +531,8 @@ static __attribute__((noinline, cold)) int read_pasted(struct vfd_explain *ex, c
 	return r;
 }
 
-/*
- * an ASCII line in the shape of a translating program's (vfd_translated_ascii_shape()): read as a
- * translation, ex->paste its English where it is one. Out of line: rare.
- */
+/* an ASCII line in the shape of a translating program's (vfd_translated_ascii_shape()): read
+   as a translation, ex->paste its English where it is one. Out of line: rare. */
 static __attribute__((noinline, cold)) int read_ascii_translated(struct vfd_explain *ex,
 								 const char *line, size_t len,
 								 struct vfd_kb_match *m, int read_as)
@@ -603,6 +600,13 @@ int vfd_explain_feed(struct vfd_explain *ex, const char *line, size_t len)
 	}
 	if (r == 0 && ex->chopped)
 		r = read_chopped(ex, line, len, &m);
+	/* cut at its end with a mark, or wrapped inside a word and joined back */
+	if (!ex->as_written && explain_may_repair(line, len, r, &m)) {
+		if (grow_paste(ex, len) < 0)
+			return -ENOMEM;
+		r = explain_repair(ex->kb, &ex->unknown_memo, &ex->repair_memo, ex->unquoted, &line,
+				   &len, r, &m);
+	}
 	if (m.incomplete)
 		ex->incomplete++;
 	/* no entry and nothing the classifier keeps: harmless if its program says so */

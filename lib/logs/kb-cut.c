@@ -86,32 +86,37 @@ void kb_cut_index_free(struct kb_cut_index *ix)
 	free(ix);
 }
 
-/* the literal words of @text (a pattern) of WORD_MIN_CUT bytes or more, lower case, each after its length, into @out */
-static size_t pattern_words(const char *text, char *out)
+/*
+ * the literal words of @text (a pattern) of WORD_MIN_CUT bytes or more, lower
+ * case, each after its length, into @out (each written after the two bytes
+ * its length will take, not moved there). @low: per byte its lower case, 0
+ * for the bytes that end a word or start a placeholder (NUL, blank, tab,
+ * '%'): one test a byte (the index of five copies of the KB, 2.2 MB of
+ * patterns, took 40 M instructions before)
+ */
+static size_t pattern_words(const char *text, char *out, const unsigned char *low)
 {
 	size_t o = 0, wlen = 0;
 
 	for (const char *c = text;; c++) {
-		bool brk = *c == '\0' || *c == ' ' || *c == '\t';
+		unsigned char ch = (unsigned char)*c;
 
-		if (*c == '%' && c[1] == '%') {
-			out[o + wlen++] = '%';
+		if (low[ch]) {
+			out[o + 2 + wlen++] = (char)low[ch];
+			continue;
+		}
+		if (ch == '%' && c[1] == '%') {
+			out[o + 2 + wlen++] = '%';
 			c++;
 			continue;
 		}
-		if (*c == '%') {
+		if (ch == '%') {
 			const char *close = strchr(c + 1, '%');
 
-			brk = true;
 			c = close ? close : c + strlen(c) - 1;
 		}
-		if (!brk) {
-			out[o + wlen++] = (char)lower((unsigned char)*c);
-			continue;
-		}
 		if (wlen >= WORD_MIN_CUT) {
-			/* its length first (a word is shorter than a pattern: 512) */
-			memmove(out + o + 2, out + o, wlen);
+			/* a word is shorter than a pattern: 512 */
 			out[o] = (char)(wlen & 0xff);
 			out[o + 1] = (char)(wlen >> 8);
 			o += wlen + 2;
@@ -129,6 +134,7 @@ static int index_build(struct vfd_kb *kb)
 {
 	struct kb_cut_index *ix = calloc(1, sizeof(*ix));
 	size_t total = 0, o = 0;
+	unsigned char low[256];
 
 	if (!ix)
 		return -ENOMEM;
@@ -152,11 +158,13 @@ static int index_build(struct vfd_kb *kb)
 		kb_cut_index_free(ix);
 		return -ENOMEM;
 	}
+	for (unsigned int c = 0; c < 256; c++)
+		low[c] = c == '\0' || c == ' ' || c == '\t' || c == '%' ? 0 : lower((unsigned char)c);
 	for (size_t p = 0; p < kb->n_patterns; p++) {
 		const struct kb_pattern *pat = &kb->patterns[p];
 
 		ix->first[p] = o;
-		o += pattern_words(kb->entries[pat->entry].patterns[pat->index].text, ix->words + o);
+		o += pattern_words(kb->entries[pat->entry].patterns[pat->index].text, ix->words + o, low);
 	}
 	ix->first[kb->n_patterns] = o;
 	kb->cut_index = ix;
@@ -214,7 +222,9 @@ struct cut_run {
 	const unsigned char *line;
 	size_t len;
 	uint32_t steps;			/* left of CUT_STEP_BUDGET */
-	bool chopped;			/* one cut, at the end: no tail (kb_match_chopped()) */
+	/* one cut, at the end, no tail (kb_match_chopped(), kb_match_end_cut()):
+	   the head's literal characters needed; 0 for cuts with a tail */
+	unsigned int head_min;
 	/* the best match of this pattern so far */
 	bool found;
 	struct cut_thread best;
@@ -240,8 +250,8 @@ static void matched(struct cut_run *cr, const struct cut_thread *t)
 {
 	if (!t->gaps)
 		return;
-	if (cr->chopped ? t->before < KB_CUT_CHOP_HEAD_MIN
-			: t->before < KB_CUT_HEAD_MIN || t->after < KB_CUT_TAIL_MIN)
+	if (cr->head_min ? t->before < cr->head_min
+			 : t->before < KB_CUT_HEAD_MIN || t->after < KB_CUT_TAIL_MIN)
 		return;
 	/* the most literal text, then the earliest start, then the longest (runs are greedy) */
 	if (cr->found && (total(t) < total(&cr->best) ||
@@ -500,10 +510,10 @@ static void run_pattern(struct cut_run *cr, const size_t *marks, size_t n_marks)
 }
 
 static int match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
-		     size_t n_marks, bool chopped, struct vfd_kb_match *m)
+		     size_t n_marks, unsigned int head_min, struct vfd_kb_match *m)
 {
 	struct cut_run cr = { .kb = kb, .line = (const unsigned char *)text, .len = len,
-			      .steps = CUT_STEP_BUDGET, .chopped = chopped };
+			      .steps = CUT_STEP_BUDGET, .head_min = head_min };
 	const struct kb_pattern *best = NULL;
 	struct cut_thread best_t = { 0 };
 	unsigned int best_rank = 0;
@@ -531,10 +541,13 @@ static int match_cut(struct vfd_kb *kb, const char *text, size_t len, const size
 	}
 	for (size_t p = 0; p < kb->n_patterns; p++) {
 		struct kb_pattern *pat = &kb->patterns[p];
-		unsigned int rank = kb_match_rank(&kb->entries[pat->entry]);
+		const struct vfd_kb_entry *e = &kb->entries[pat->entry];
+		unsigned int rank;
 
-		if ((best && rank < best_rank) || !holds_word(cr.ix, p, len))
+		/* the rank only where it is needed: it was 284,468 calls for 4 lines (five copies) */
+		if ((best && kb_match_rank(e) < best_rank) || !holds_word(cr.ix, p, len))
 			continue;
+		rank = kb_match_rank(e);
 		/*
 		 * the literal text a match starts with (pat->lead, at most 8 bytes)
 		 * comes before the KB_CUT_HEAD_MIN characters the head holds: it
@@ -655,10 +668,12 @@ size_t kb_cut_ascii_marks(const char *text, size_t len, size_t *marks, size_t ma
 int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
 		 size_t n_marks, struct vfd_kb_match *m)
 {
-	return match_cut(kb, text, len, marks, n_marks, false, m);
+	return match_cut(kb, text, len, marks, n_marks, 0, m);
 }
 
-int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
+/* @text[0..len) as a message's start with @head_min literal characters of a pattern */
+static int match_head(struct vfd_kb *kb, const char *text, size_t len, unsigned int head_min,
+		      struct vfd_kb_match *m)
 {
 	/* the line and a "..." where its end was lost: the cut's three bytes */
 	char buf[CUT_LINE_MAX + 3];
@@ -672,31 +687,96 @@ int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd
 		return 0;
 	memcpy(buf, text, len);
 	memcpy(buf + len, "...", 3);
-	r = match_cut(kb, buf, len + 3, &mark, 1, true, m);
+	r = match_cut(kb, buf, len + 3, &mark, 1, head_min, m);
 	/* the values point into the text given: none may lie in the added dots */
 	if (r == 1 && m->end > len)
 		m->end = len;
+	return r;
+}
+
+int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m)
+{
+	int r = match_head(kb, text, len, KB_CUT_CHOP_HEAD_MIN, m);
+
 	m->chopped = r == 1;
 	return r;
+}
+
+/*
+ * the marks a copy leaves where it cut a line's end, longest first ("[...]"
+ * before "..."): an issue title, a chat preview and a viewer's cell end in
+ * "..." or U+2026 (read back as "..." by paste_restore(), kept here too for
+ * a line that was not), an editor's elision in "[...]", a log shipper's or
+ * bot's in "(truncated)"
+ */
+static const struct {
+	const char *s;
+	size_t len;
+} end_marks[] = {
+	{ "[\xe2\x80\xa6]", 5 }, { "(truncated)", 11 }, { "[truncated]", 11 },
+	{ "[...]", 5 }, { "\xe2\x80\xa6", 3 }, { "...", 3 },
+};
+
+size_t kb_cut_end_mark(const char *text, size_t len)
+{
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r'))
+		len--;
+	for (size_t i = 0; i < sizeof(end_marks) / sizeof(end_marks[0]); i++) {
+		size_t n = end_marks[i].len, head = len - n;
+
+		if (len < n || memcmp(text + head, end_marks[i].s, n) != 0)
+			continue;
+		/* "...." is a run of dots, not a mark after a full stop */
+		if (n == 3 && head && text[head - 1] == '.')
+			return 0;
+		while (head && (text[head - 1] == ' ' || text[head - 1] == '\t'))
+			head--;
+		return head >= KB_CUT_END_LINE_MIN ? head : 0;
+	}
+	return 0;
+}
+
+/*
+ * a cut reading @r (@cm) over the whole line's reading @whole (@m): @cm where
+ * it ranks higher; out of steps, the line was not fully examined either way
+ */
+static int over_whole(int whole, int r, const struct vfd_kb_match *cm, struct vfd_kb_match *m)
+{
+	if (r < 0)
+		return r;
+	if (cm->incomplete)
+		m->incomplete = true;
+	if (r == 0 || (whole == 1 && kb_match_rank(cm->entry) <= kb_match_rank(m->entry)))
+		return whole;
+	*m = *cm;
+	return 1;
+}
+
+int kb_match_end_cut(struct vfd_kb *kb, const char *text, size_t len, int whole,
+		     struct vfd_kb_match *m)
+{
+	struct vfd_kb_match cm;
+	size_t head;
+	int r;
+
+	/* a dedicated entry read the whole line: the mark was the message's own */
+	if (whole < 0 || (whole == 1 && kb_match_rank(m->entry) == 4))
+		return whole;
+	head = kb_cut_end_mark(text, len);
+	if (!head)
+		return whole;
+	r = match_head(kb, text, head, KB_CUT_END_HEAD_MIN, &cm);
+	cm.end_cut = r == 1;
+	return over_whole(whole, r, &cm, m);
 }
 
 int kb_match_cut_over(struct vfd_kb *kb, const char *text, size_t len, const size_t *marks,
 		      size_t n_marks, int whole, struct vfd_kb_match *m)
 {
 	struct vfd_kb_match cm;
-	int r;
 
 	/* a dedicated entry read the whole line: the ellipsis was the text "..." */
 	if (whole < 0 || (whole == 1 && kb_match_rank(m->entry) == 4))
 		return whole;
-	r = kb_match_cut(kb, text, len, marks, n_marks, &cm);
-	if (r < 0)
-		return r;
-	/* the cut reading ran out of steps: the line was not fully examined */
-	if (cm.incomplete)
-		m->incomplete = true;
-	if (r == 0 || (whole == 1 && kb_match_rank(cm.entry) <= kb_match_rank(m->entry)))
-		return whole;
-	*m = cm;
-	return 1;
+	return over_whole(whole, kb_match_cut(kb, text, len, marks, n_marks, &cm), &cm, m);
 }

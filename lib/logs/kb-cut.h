@@ -106,6 +106,37 @@ int kb_match_cut(struct vfd_kb *kb, const char *text, size_t len, const size_t *
 int kb_match_chopped(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_match *m);
 
 /*
+ * A line whose end a copy cut with a mark (kb_cut_end_mark()): the text
+ * before the mark, KB_CUT_END_LINE_MIN bytes at least, is read as a
+ * message's start holding KB_CUT_END_HEAD_MIN literal characters of a
+ * pattern (tests/explain/dev/README.md, "Twenty-second round, paste
+ * robustness": the mark says the line was cut, so fewer than a line
+ * chopped with none needs; the head alone still has to tell entries apart)
+ */
+#define KB_CUT_END_LINE_MIN	24
+#define KB_CUT_END_HEAD_MIN	20
+
+/*
+ * kb_cut_end_mark - the length of @text[0..len)'s text before a mark a copy
+ * leaves where it cut the line's end ("...", U+2026, "[...]", "[U+2026]",
+ * "(truncated)", "[truncated]"; blanks around it left out), or 0: no mark,
+ * a run of four dots or more, or fewer than KB_CUT_END_LINE_MIN bytes before it
+ */
+size_t kb_cut_end_mark(const char *text, size_t len);
+
+/*
+ * kb_match_end_cut - a line that vfd_kb_match() read as @whole (1 with @m,
+ * 0 none, or its error) and that ends in a cut mark (kb_cut_end_mark()):
+ * read as a message's start (as kb_match_chopped(), with
+ * KB_CUT_END_HEAD_MIN); that reading replaces @m (m->cut and m->end_cut
+ * set) where it ranks higher; a dedicated entry's reading of the whole
+ * line stands (the dots were the message's own). Returns 1, 0 or a
+ * negative errno as vfd_kb_match().
+ */
+int kb_match_end_cut(struct vfd_kb *kb, const char *text, size_t len, int whole,
+		     struct vfd_kb_match *m);
+
+/*
  * kb_match_cut_over - a line with ellipses at @marks that vfd_kb_match()
  * read as @whole (1 with @m, 0 none, or its error): the cut reading
  * replaces @m where it ranks higher (no reading, a wrapper or a family

@@ -36,8 +36,19 @@
 
 enum cls {
 	C_BLANK, C_DIGIT, C_HEX, C_OCT, C_WORD, C_PROCESS, C_PATH, C_ANY, C_UPPER,
-	C_PHRASE, C_SLOTCH, C_ALNUM,
+	C_PHRASE, C_SLOTCH, C_ALNUM, C_SLOTHEX, C_SLOTFN, C_ANGLE,
 };
+#define C_LAST	C_ANGLE
+
+/*
+ * a digit a poster wrote over an address to hide it, or a guide's stand-in
+ * for one ("0000:0X:00.0", "0000:xx:00.0", "XX:XX.X", "NN:NN.N")
+ */
+static inline bool is_slot_placeholder(unsigned char c)
+{
+	return c == 'X' || c == 'x' || c == 'Y' || c == 'y' || c == 'Z' || c == 'z' ||
+	       c == 'N' || c == 'n' || c == '#';
+}
 
 static inline bool is_alpha(unsigned char c)
 {
@@ -88,6 +99,14 @@ static inline bool in_class(enum cls k, unsigned char c)
 		return is_hex(c) || c == ':' || c == '.';
 	case C_ALNUM:
 		return is_alpha(c) || is_digit(c);
+	case C_SLOTHEX:
+		return is_hex(c) || is_slot_placeholder(c);
+	case C_SLOTFN:
+		return (c >= '0' && c <= '7') || is_slot_placeholder(c);
+	case C_ANGLE:
+		/* a guide's "<BDF>", "<PCI address>", "<domain:bus:slot.fn>" */
+		return is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.' ||
+		       c == ':' || c == ' ';
 	}
 	return false;
 }
@@ -208,6 +227,7 @@ struct vfd_kb {
 	/* the patterns' words and scratch for lines cut short (kb-cut.c), made at the first */
 	struct kb_cut_index *cut_index;
 	void (*cut_index_free)(struct kb_cut_index *ix);	/* set with it (no call back into kb-cut.c) */
+	uint64_t *join_grams;		/* the patterns' literal 4-grams, hashed (kb-join.c) */
 	bool stamp_blind;
 	uint32_t lines_read;		/* up to KB_CACHE_AFTER, when the cache is made */
 	/* the most steps the patterns with a word a stamp may hold can take

@@ -51,6 +51,10 @@ static void normalize_slot(char *v, size_t size)
 {
 	struct vfd_bdf bdf;
 
+	/* a placeholder ("0000:0X:00.0", "<BDF>") as the poster wrote it */
+	for (const char *c = v; *c; c++)
+		if (is_slot_placeholder((unsigned char)*c) || *c == '<')
+			return;
 	if (strnlen(v, 13) == 12) {
 		for (char *c = v; *c; c++)
 			*c = (char)lower((unsigned char)*c);
@@ -95,11 +99,13 @@ static bool slot_at(const unsigned char *s, size_t i, size_t len)
 	for (size_t k = 0; k < 12; k++) {
 		unsigned char c = s[i + k];
 
-		if (shape[k] == 'h' ? !is_hex(c) : shape[k] == 'o' ? !in_class(C_OCT, c)
-								   : c != (unsigned char)shape[k])
+		/* a digit may be a placeholder: a poster hid the address */
+		if (shape[k] == 'h' ? !in_class(C_SLOTHEX, c)
+				    : shape[k] == 'o' ? !in_class(C_SLOTFN, c)
+						      : c != (unsigned char)shape[k])
 			return false;
 	}
-	return i + 12 == len || !is_hex(s[i + 12]);
+	return i + 12 == len || !in_class(C_SLOTHEX, s[i + 12]);
 }
 
 /* is line[i..] "host=BB:DD.F" (QEMU's short form)? */
@@ -574,6 +580,8 @@ int vfd_kb_match(struct vfd_kb *kb, const char *text, size_t len, struct vfd_kb_
 	m->incomplete = false;
 	m->cut = false;
 	m->chopped = false;
+	m->end_cut = false;
+	m->joined = false;
 	m->kind = NULL;
 	if (!kb || (!text && len))
 		return -EINVAL;

@@ -686,7 +686,7 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 		return -ENOMEM;
 	for (int c = 0; c < 256; c++) {
 		kb->class_of[c] = 0;
-		for (int k = C_BLANK; k <= C_ALNUM; k++)
+		for (int k = C_BLANK; k <= C_LAST; k++)
 			if (in_class((enum cls)k, (unsigned char)c))
 				kb->class_of[c] |= (uint16_t)(1u << k);
 	}
@@ -850,6 +850,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	kb_cache_free(kb->cache);
 	if (kb->cut_index)
 		kb->cut_index_free(kb->cut_index);
+	free(kb->join_grams);
 	free(kb->cands);
 	free(kb->cand_keys);
 	free(kb->tl[0]);

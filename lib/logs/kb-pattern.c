@@ -19,7 +19,7 @@
 
 /*
  * a pattern's program is at most 4 instructions a byte of its text and 4
- * more (%slot%: 19 for its 6 bytes), so its places fit an instruction's
+ * more (%slot%: 24 for its 6 bytes), so its places fit an instruction's
  * 16-bit operands
  */
 _Static_assert(4 * PATTERN_MAX + 4 < 65535, "a program's places fit in 16 bits");
@@ -60,42 +60,61 @@ static inline int emit_run(struct kb_pattern *p, enum cls k)
 	return emit(p, I_SPLIT, 0, (size_t)loop, p->n_prog + 1);
 }
 
-/* DDDD:BB:DD.F (4 or 5 domain digits, as VMD domains have) or BB:DD.F */
+/*
+ * DDDD:BB:DD.F (4 or 5 domain digits, as VMD domains have) or BB:DD.F; a
+ * digit may be a placeholder (is_slot_placeholder(): a poster hid the
+ * address, or copied a guide's), and the whole a guide's "<BDF>"
+ */
 static int emit_slot(struct kb_pattern *p)
 {
-	int split, r = 0;
+	int alt, split, jend, loop, r = 0;
 	size_t bus;
 
+	alt = emit(p, I_SPLIT, 0, p->n_prog + 1, 0);
 	split = emit(p, I_SPLIT, 0, p->n_prog + 1, 0);
 	for (int i = 0; i < 4 && r >= 0; i++)
-		r = emit(p, I_CLASS, C_HEX, 0, 0);
+		r = emit(p, I_CLASS, C_SLOTHEX, 0, 0);
 	/* optional fifth domain digit */
 	if (r >= 0)
 		r = emit(p, I_SPLIT, 0, p->n_prog + 1, p->n_prog + 2);
 	if (r >= 0)
-		r = emit(p, I_CLASS, C_HEX, 0, 0);
+		r = emit(p, I_CLASS, C_SLOTHEX, 0, 0);
 	if (r >= 0)
 		r = emit(p, I_CHAR, ':', 0, PLACEHOLDER_CHAR);
-	if (split < 0 || r < 0)
-		return split < 0 ? split : r;
+	if (alt < 0 || split < 0 || r < 0)
+		return alt < 0 ? alt : split < 0 ? split : r;
 	bus = p->n_prog;
 	patch(p, split, true, bus);
-	r = emit(p, I_CLASS, C_HEX, 0, 0);
+	r = emit(p, I_CLASS, C_SLOTHEX, 0, 0);
 	if (r >= 0)
-		r = emit(p, I_CLASS, C_HEX, 0, 0);
+		r = emit(p, I_CLASS, C_SLOTHEX, 0, 0);
 	if (r >= 0)
 		r = emit(p, I_CHAR, ':', 0, PLACEHOLDER_CHAR);
 	if (r >= 0)
-		r = emit(p, I_CLASS, C_HEX, 0, 0);
+		r = emit(p, I_CLASS, C_SLOTHEX, 0, 0);
 	if (r >= 0)
-		r = emit(p, I_CLASS, C_HEX, 0, 0);
+		r = emit(p, I_CLASS, C_SLOTHEX, 0, 0);
 	if (r >= 0)
 		r = emit(p, I_CHAR, '.', 0, PLACEHOLDER_CHAR);
 	if (r >= 0)
-		r = emit(p, I_CLASS, C_OCT, 0, 0);
+		r = emit(p, I_CLASS, C_SLOTFN, 0, 0);
 	if (r >= 0)
-		r = emit(p, I_NOTNEXT, C_HEX, 0, 0);
-	return r;
+		r = emit(p, I_NOTNEXT, C_SLOTHEX, 0, 0);
+	jend = emit(p, I_JMP, 0, 0, 0);
+	if (r < 0 || jend < 0)
+		return r < 0 ? r : jend;
+	/* "<" a stand-in's words ">" */
+	patch(p, alt, true, p->n_prog);
+	r = emit(p, I_CHAR, '<', 0, PLACEHOLDER_CHAR);
+	loop = emit(p, I_CLASS, C_ANGLE, 0, 0);
+	if (r >= 0 && loop >= 0)
+		r = emit(p, I_SPLIT, 0, (size_t)loop, p->n_prog + 1);
+	if (r >= 0)
+		r = emit(p, I_CHAR, '>', 0, PLACEHOLDER_CHAR);
+	if (r < 0 || loop < 0)
+		return r < 0 ? r : loop;
+	patch(p, jend, false, p->n_prog);
+	return 0;
 }
 
 /* -22, 22, or the text strerror() gives ("No such file or directory") */

@@ -140,6 +140,40 @@ status 1 "explain --chopped a chopped line" "$vd" explain --no-checks --chopped 
 has "a chopped line is read with --chopped" "qemu.group-not-viable"
 has "a chopped line's reading says so" "cut short"
 
+# lines as a copy alters them (tests/explain/dev/README.md, "Twenty-second round,
+# paste robustness"): the end cut with a mark, read from the message's start and
+# saying so; a blank inside a word, read joined; the lines of tests/explain/corpus/
+# copied.txt are read with no copy's alteration (the matcher alone)
+printf '%s\n' "vfio-pci 0000:01:00.0: can't change power state from D3cold to D0 (con..." \
+	"Jan 29 16:41:37 host kernel: nvme nvme0: controller is down; will reset: C [...]" \
+	"[   52.832378] nvidia 0000:00:03.0: swiotlb buffer is full (sz: 524288 byte (truncated)" \
+	>"$tmp/endcut.log"
+status 1 "explain lines cut at their end with a mark" "$vd" explain --no-checks -J "$tmp/endcut.log"
+for id in kernel.power-inaccessible kernel.nvme-controller-down kernel.swiotlb-full; do
+	has "a cut line is read: $id" "\"id\": \"$id\""
+done
+if [ "$(grep -c '"end_cut": true' "$tmp/out")" = 3 ]; then ok "each cut line says it was cut"
+else not_ok "each cut line says it was cut"; fi
+printf '%s\n' "vfio-pci 0000:01:00.0: can't change power st ate from D3cold to D0 (config space inaccessible)" \
+	"Jan 29 16:41:37 host kernel: nvme nvme0: Does your device have a faulty power s aving mode enabled?" \
+	>"$tmp/joined.log"
+status 1 "explain lines wrapped inside a word" "$vd" explain --no-checks "$tmp/joined.log"
+has "a joined line is read" "^kernel.power-inaccessible"
+has "a joined line is read (nvme)" "^kernel.nvme-controller-down"
+has "a joined line says so" "joined: read with a blank inside a word taken out"
+has "the joined line is shown" "can't change power state from D3cold"
+# a machine's log (a regular file over 4 MiB, named or on standard input) is
+# read as written: no copy's repair is tried (vfd_explain_set_as_written())
+awk 'BEGIN { for (i = 0; i < 130000; i++) printf "[    1.%06d] random: crng init done\n", i }' \
+	>"$tmp/big.log"
+cat "$tmp/endcut.log" "$tmp/joined.log" >>"$tmp/big.log"
+status 1 "explain a large log file: read as written" "$vd" explain --no-checks "$tmp/big.log"
+lacks "a large log file: no cut line is read from its start" "cut short"
+lacks "a large log file: no line is joined" "joined:"
+status 1 "explain a large log on standard input: read as written" \
+	sh -c '"$1" explain --no-checks < "$2"' sh "$vd" "$tmp/big.log"
+lacks "a large log on standard input: no line is joined" "joined:"
+
 # a knowledge base of one entry that none of the lines below match, so that the
 # tests of unknown lines do not depend on what the built-in one knows (it
 # grows); "kind:" is added when the parser asks for it

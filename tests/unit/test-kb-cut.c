@@ -4,7 +4,9 @@
  * and the tail matched by hand-made patterns; the guards (literal text on
  * each side), the ellipsis at the start and the end, two ellipses, an
  * ellipsis that was a forum's "...", a value across the cut, and explain
- * reading a U+2026 of a pasted line as a cut.
+ * reading a U+2026 of a pasted line as a cut; a line's end cut with a mark
+ * ("...", "[...]", "(truncated)") and a line wrapped inside a word and
+ * joined back with a blank (kb-join.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +19,9 @@
 #include <cmocka.h>
 
 #include "vfd.h"
+#include "explain-repair.h"
 #include "kb-cut.h"
+#include "kb-join.h"
 
 #define ENTRY(id, kind, match) \
 	"id: " id "\nlayer: kernel\nkind: " kind "\ntitle: t\nsource: linux:a.c:f\n" \
@@ -291,6 +295,124 @@ static void chopped_lines(void **state)
 	vfd_explain_free(ex);
 }
 
+/* the marks a copy leaves at a cut end, and what is not one */
+static void end_marks(void **state)
+{
+	static const char head[] = "vfio-pci 0000:01:00.0: cannot reset dev";
+	static const struct {
+		const char *line;
+		size_t head;
+	} cases[] = {
+		{ "vfio-pci 0000:01:00.0: cannot reset dev...", 39 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev\xe2\x80\xa6", 39 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev [...]", 39 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev [\xe2\x80\xa6]  ", 39 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev (truncated)", 39 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev [truncated]", 39 },
+		/* a run of dots, no mark, too short a line */
+		{ "vfio-pci 0000:01:00.0: cannot reset dev....", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev", 0 },
+		{ "Loading vfio module...", 0 },
+		{ "...", 0 },
+		/* ends that are no mark, tested before the marks are (explain-repair.h) */
+		{ "vfio-pci 0000:01:00.0: cannot reset dev.", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev..", 0 },
+		{ "vfio-pci 0000:01:00.0: BAR 0 (64 bytes)", 0 },
+		{ "vfio-pci 0000:01:00.0: BAR 0 [mem 0x1000]", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev [..]", 0 },
+		{ "vfio-pci 0000:01:00.0: cannot reset dev\t...\r", 39 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].line), got = kb_cut_end_mark(cases[i].line, len);
+
+		if (got != cases[i].head)
+			print_error("'%s': %zu, expected %zu\n", cases[i].line, got, cases[i].head);
+		assert_int_equal(got, cases[i].head);
+		/* the inline test lets every marked line through */
+		assert_int_equal(explain_may_end_cut(cases[i].line, len), got != 0);
+	}
+	assert_int_equal(strlen(head), 39);
+}
+
+/* a line cut at its end with a mark: read from its start, on a head of KB_CUT_END_HEAD_MIN */
+static void end_cut_lines(void **state)
+{
+	const char *line = "vfio-pci 0000:01:00.0: cannot reset device af...";
+	const char *short_head = "kernel: host vfio-pci 0000:01:00.0: cannot r...";
+	const char *own_dots = "waiting for the device... giving up after 3 tries...";
+	struct vfd_kb_match m;
+	struct vfd_explain *ex;
+
+	(void)state;
+	assert_int_equal(kb_match_end_cut(kb, line, strlen(line), 0, &m), 1);
+	assert_string_equal(m.entry->id, "t.reset");
+	assert_true(m.cut);
+	assert_true(m.end_cut);
+	assert_false(m.chopped);
+	assert_string_equal(vfd_kb_match_value(&m, VFD_KB_SLOT), "0000:01:00.0");
+	/* under KB_CUT_END_HEAD_MIN literal characters ("vfio-pci", ':', "cannot r"): not read */
+	assert_int_equal(kb_match_end_cut(kb, short_head, strlen(short_head), 0, &m), 0);
+	/* a dedicated entry's reading of the whole line stands */
+	assert_int_equal(vfd_kb_match(kb, own_dots, strlen(own_dots), &m), 1);
+	assert_int_equal(kb_match_end_cut(kb, own_dots, strlen(own_dots), 1, &m), 1);
+	assert_false(m.end_cut);
+	/* explain reads it and says so; a cut line in U+2026 as a pasted one */
+	ex = vfd_explain_new(kb);
+	assert_non_null(ex);
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_true(vfd_explain_problem(ex, 0)->match.end_cut);
+	line = "vfio-pci 0000:02:00.0: BAR 2: can't reserve memory reg\xe2\x80\xa6";
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_string_equal(vfd_explain_problem(ex, 1)->entry->id, "t.bar");
+	assert_true(vfd_explain_problem(ex, 1)->match.end_cut);
+	vfd_explain_free(ex);
+}
+
+/* a line wrapped inside a word and joined back with a blank */
+static void joined_lines(void **state)
+{
+	const char *line = "vfio-pci 0000:01:00.0: cannot reset device aft er the bus was locked";
+	char out[128];
+	struct vfd_kb_match m;
+	struct vfd_explain *ex;
+	int r = 0;
+
+	(void)state;
+	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), strlen(line) - 1);
+	assert_int_equal(r, 1);
+	assert_string_equal(m.entry->id, "t.reset");
+	assert_true(m.joined);
+	assert_memory_equal(out, "vfio-pci 0000:01:00.0: cannot reset device after the", 52);
+	/* the join inside a value (a %word% may be any text): not read */
+	line = "Dec 05 10:00:00 host kernel: the device named fo o was removed from the bus";
+	r = 0;
+	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), 0);
+	assert_int_equal(r, 0);
+	/* the join inside the pattern's own words: read */
+	line = "Dec 05 10:00:00 host kernel: the device named foo was rem oved from the bus";
+	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), strlen(line) - 1);
+	assert_string_equal(m.entry->id, "t.named");
+	/* a blank before KB_JOIN_COLUMN_MIN: no wrap falls there */
+	line = "vfio-pci 0000:01:00.0: can not reset device after the bus was locked";
+	r = 0;
+	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), 0);
+	/* two blanks: a break at a word boundary, not a join */
+	line = "vfio-pci 0000:01:00.0: cannot reset  device after the bus was locked";
+	r = 0;
+	assert_int_equal(kb_match_joined(kb, line, strlen(line), &r, &m, out), 0);
+	/* explain: the joined line is the one shown */
+	line = "vfio-pci 0000:01:00.0: cannot reset device after the b us was locked";
+	ex = vfd_explain_new(kb);
+	assert_non_null(ex);
+	assert_int_equal(vfd_explain_feed(ex, line, strlen(line)), 1);
+	assert_true(vfd_explain_problem(ex, 0)->match.joined);
+	assert_string_equal(vfd_explain_problem(ex, 0)->line,
+			    "vfio-pci 0000:01:00.0: cannot reset device after the bus was locked");
+	vfd_explain_free(ex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +424,9 @@ int main(void)
 		cmocka_unit_test(values_across_the_cut),
 		cmocka_unit_test(real_dots_and_two_marks),
 		cmocka_unit_test(explain_reads_a_pasted_cut),
+		cmocka_unit_test(end_marks),
+		cmocka_unit_test(end_cut_lines),
+		cmocka_unit_test(joined_lines),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

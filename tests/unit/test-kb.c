@@ -280,6 +280,26 @@ static void matcher_values(void **state)
 	m = match(kb, "vfio-pci: probe of 10000:e1:00.0 failed with error -22");
 	assert_non_null(m);
 	assert_string_equal(vfd_kb_match_value(m, VFD_KB_SLOT), "10000:e1:00.0");
+	/* a placeholder address, as a poster or a guide wrote it, kept as written */
+	static const char *const placeholders[] = { "0000:0X:00.0", "0000:xx:00.0", "XX:XX.X",
+						    "<BDF>", "0000:NN:NN.N", "<pci address>" };
+	for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "vfio-pci: probe of %s failed with error -22",
+			 placeholders[i]);
+		m = match(kb, line);
+		assert_non_null(m);
+		assert_string_equal(m->entry->id, "kernel.probe-einval");
+		assert_string_equal(vfd_kb_match_value(m, VFD_KB_SLOT), placeholders[i]);
+	}
+	/* and in the prefix; but not a word, a placeholder in the wrong place, or "<a=b>" */
+	m = match(kb, "vfio 0000:0X:00.0: Could not open '/dev/vfio/17': No such file or directory");
+	assert_string_equal(vfd_kb_match_value(m, VFD_KB_SLOT), "0000:0X:00.0");
+	expect(kb, "vfio-pci: probe of device failed with error -22", NULL);
+	expect(kb, "vfio-pci: probe of 0000:0X:00.8 failed with error -22", NULL);
+	expect(kb, "vfio-pci: probe of <dev=1> failed with error -22", NULL);
+	expect(kb, "vfio-pci: probe of <> failed with error -22", NULL);
 	/* %any% inside parentheses, greedy but the match still ends right */
 	m = match(kb, "Region pc.ram: vfio_dma_map(0x55, 0x0, 0x8000) = -12 (Cannot allocate memory)");
 	assert_string_equal(m->entry->id, "qemu.dma");
