@@ -627,8 +627,12 @@ static bool reassured(const char *line, size_t len)
 					       "possible missing firmware",
 					       "possibly missing firmware",
 					       /* corrected by the hardware: rockchip's "correctable
-						  error interrupt received" (pcie-rockchip-host.c) */
-					       "correctable error" };
+						  error interrupt received" (pcie-rockchip-host.c), and
+						  AER's corrected errors (aer.c aer_print_error and
+						  aer_isr_one_error: "Corrected error received",
+						  "severity=Corrected", 6.12's "Correctable") */
+					       "correctable error", "corrected error",
+					       "severity=corrected", "severity=correctable" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
 		if (has_word(line, len, phrases[i]))
