@@ -232,7 +232,7 @@ static bool looking_glass_error(const char *msg, size_t mlen)
 /*
  * The ACRN hypervisor's console head (hypervisor/debug/logmsg.c, do_logmsg):
  * "[%luus][cpu=%hu][%s][sev=%u][seq=%u]:" before the message, the thread's
- * name ("vm1:vcpu0", "idle", "(null)") missing in releases before 1.6, and
+ * name ("vm1:vcpu0", "idle", "(null)") missing in releases before 1.5, and
  * the shell's prompt "ACRN:\>" in front where the line was typed at it. The
  * severity is logmsg.h's: 1 fatal, 2 ACRN, 3 error, 4 warning, 5 info, 6
  * debug. True for an error-level head (1 to 3).
