@@ -116,7 +116,9 @@ static bool starts_ci(const char *s, size_t len, const char *prefix)
  *    "libxl: error: " (tools/libs/light/libxl_internal.c, libxl__log), the
  *    log level word of crosvm ("[... ERROR crosvm...]", base/src/syslog)
  *    and cloud-hypervisor ("cloud-hypervisor: 1.2ms: <vmm> ERROR:file:line
- *    -- ", src/main.rs's logger).
+ *    -- ", src/main.rs's logger), the ACRN hypervisor's console head with
+ *    an error severity ("[123us][cpu=0][vm1:vcpu0][sev=3][seq=9]:",
+ *    acrn_console_error() below).
  * DPDK's EAL needs no rule here: it speaks only of devices (W_DEVICE).
  */
 #define VM_ERROR_SUBSYSTEM "vm start or run (no device named)"
@@ -228,6 +230,54 @@ static bool looking_glass_error(const char *msg, size_t mlen)
 }
 
 /*
+ * The ACRN hypervisor's console head (hypervisor/debug/logmsg.c, do_logmsg):
+ * "[%luus][cpu=%hu][%s][sev=%u][seq=%u]:" before the message, the thread's
+ * name ("vm1:vcpu0", "idle", "(null)") missing in releases before 1.5, and
+ * the shell's prompt "ACRN:\>" in front where the line was typed at it. The
+ * severity is logmsg.h's: 1 fatal, 2 ACRN, 3 error, 4 warning, 5 info, 6
+ * debug. True for an error-level head (1 to 3).
+ */
+static size_t digits(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
+static bool acrn_console_error(const char *msg, size_t mlen)
+{
+	const char *p = msg, *end = msg + mlen, *close;
+	size_t n;
+
+	if (starts(p, mlen, "ACRN:\\>"))
+		p += 7;
+	if (end - p < 2 || *p != '[')
+		return false;
+	n = digits(p + 1, (size_t)(end - p - 1));
+	p += 1 + n;
+	if (!n || !starts(p, (size_t)(end - p), "us][cpu="))
+		return false;
+	p += 8;
+	n = digits(p, (size_t)(end - p));
+	p += n;
+	if (!n || p >= end || *p != ']')
+		return false;
+	p++;
+	/* the thread's name, where the release prints it */
+	if (!starts(p, (size_t)(end - p), "[sev=")) {
+		if (p >= end || *p != '[' || !(close = memchr(p, ']', (size_t)(end - p))))
+			return false;
+		p = close + 1;
+	}
+	if (!starts(p, (size_t)(end - p), "[sev=") || end - p < 8 || p[6] != ']' ||
+	    !starts(p + 7, (size_t)(end - p - 7), "[seq="))
+		return false;
+	return p[5] >= '1' && p[5] <= '3';
+}
+
+/*
  * The program whose error head starts @msg (after the log's prefixes), or
  * NULL: a warning or info line of it, or not a VM program's line.
  */
@@ -259,6 +309,8 @@ static const char *vm_error_program(const char *msg, size_t mlen, bool kernel, c
 	}
 	if (!program && looking_glass_error(msg, mlen))
 		program = "looking-glass";
+	if (!program && acrn_console_error(msg, mlen))
+		program = "acrn";
 	/*
 	 * QEMU's warn_report() and info_report() (libvirt's "warning : " has no
 	 * head above)

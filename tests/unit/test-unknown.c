@@ -295,6 +295,13 @@ static void vm_errors(void **state)
 		  "architecture failed to build the vm", "crosvm", VM_SUB },
 		{ "cloud-hypervisor: 10.215612ms: <vmm> ERROR:vmm/src/lib.rs:900 -- Error starting "
 		  "VM: VmCreate(KvmCreate)", "cloud-hypervisor", VM_SUB },
+		/* the ACRN hypervisor's console: error severities 1 to 3, with and without
+		 * the thread's name, and behind the shell's prompt */
+		{ "[40211874us][cpu=3][vm2:vcpu1][sev=3][seq=510]:frob emulation failed: "
+		  "opcode=12", "acrn", VM_SUB },
+		{ "[1203344us][cpu=0][sev=1][seq=12]:frob handler failed", "acrn", VM_SUB },
+		{ "ACRN:\\>[7100200us][cpu=1][idle][sev=2][seq=40]:frob setup failed", "acrn",
+		  VM_SUB },
 		/* Looking Glass's debug_printPrefix: client, older releases, Windows host */
 		{ "00:00:00.015 [E]           ivshmem.c:160  | ivshmemOpenDev                 | "
 		  "Failed to get the device size", "looking-glass", LG_SUB },
@@ -360,6 +367,10 @@ static void vm_errors_elsewhere(void **state)
 		 "frob failed, retrying"),
 		/* "[E]" inside a message is no head */
 		"frob: [E] a | b | c failed",
+		/* the ACRN hypervisor's warning and info severities, and a head of another shape */
+		"[40211874us][cpu=3][vm2:vcpu1][sev=4][seq=511]:frob retry failed",
+		"[40211874us][cpu=3][sev=5][seq=512]:frob failed once, using the default",
+		"[40211874us][cpu=x][sev=3][seq=513]:frob failed",
 	};
 	struct vfd_unknown_class c;
 
