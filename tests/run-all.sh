@@ -38,7 +38,7 @@ count_tap() {
 }
 
 for dir in "$normal" "$asan"; do
-	echo "== meson test in $dir"
+	echo "== meson test in $dir ($(date -u +%H:%M:%S))"
 	# ASan: fail on leaks too; UBSan: any report is fatal
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0 \
@@ -49,22 +49,20 @@ for dir in "$normal" "$asan"; do
 done
 
 # held_out TITLE SCORER: a held-out set scored as a report: the scores never
-# fail the run; a crash of vfio-doctor or a malformed set does
+# fail the run; a crash of vfio-doctor or a malformed set does. The reports
+# spawn vfio-doctor and jq once per line, on one core each: they run in two
+# lanes at once, and print in order once both are done.
 held_out() {
 	echo "== held-out $1 (normal build)"
 	if "$2" "$normal/vfio-doctor"; then
-		passed=$((passed + 1))
+		echo "held-out-ok"
 	else
 		echo "held-out $1: vfio-doctor crashed or the set is malformed"
-		failed=$((failed + 1))
+		echo "held-out-failed"
 	fi
 }
 # see tests/explain/heldout/README.md and tests/platforms-heldout/README.md
-held_out "sets of explain" "$top/tests/explain/heldout/score"
-# the held-out parts of the later rounds of development data (tests/explain/dev/README.md)
 later_sets() { "$top/tests/explain/heldout/score" "$1" "$top"/tests/explain/heldout[0-9]*.tsv; }
-held_out "sets of explain, later rounds" later_sets
-held_out "platform trees" "$top/tests/platforms-heldout/score"
 # how far two labellers agree on a line's kind, and the build against each
 # (tests/explain/dev/kind-agreement/README.md): a report, like the sets above
 kind_agreement() {
@@ -73,10 +71,25 @@ kind_agreement() {
 		"$top/tests/explain/heldout/labels-b/compare" --write-set "$normal/threads-b.tsv" &&
 		"$top/tests/explain/heldout/score" "$1" "$normal/threads-b.tsv"
 }
-held_out "kind agreement of two labellers" kind_agreement
+echo "== held-out reports ($(date -u +%H:%M:%S))"
+{
+	held_out "sets of explain" "$top/tests/explain/heldout/score"
+	held_out "platform trees" "$top/tests/platforms-heldout/score"
+} >"$normal/held-out-1.log" 2>&1 &
+lane1=$!
+{
+	held_out "sets of explain, later rounds" later_sets
+	held_out "kind agreement of two labellers" kind_agreement
+} >"$normal/held-out-2.log" 2>&1
+wait "$lane1"
+for lane in 1 2; do
+	grep -v '^held-out-\(ok\|failed\)$' "$normal/held-out-$lane.log"
+	passed=$((passed + $(grep -c '^held-out-ok$' "$normal/held-out-$lane.log")))
+	failed=$((failed + $(grep -c '^held-out-failed$' "$normal/held-out-$lane.log")))
+done
 
 # about half a minute on 2 cores: no tests inside dpkg-buildpackage (nocheck)
-echo "== Debian package (make deb, tests/run-package.sh)"
+echo "== Debian package (make deb, tests/run-package.sh) ($(date -u +%H:%M:%S))"
 if make -C "$top" --no-print-directory deb >"$normal/deb.log" 2>&1; then
 	for deb in "$top"/build/deb/vfio-doctor_*.deb; do :; done
 	"$top/tests/run-package.sh" "$deb" >"$normal/package.log" 2>&1
@@ -88,7 +101,7 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "== real-kernel scenarios"
+echo "== real-kernel scenarios ($(date -u +%H:%M:%S))"
 if [ -x "$top/tests/vm/run.sh" ]; then
 	VFD_BUILD="$normal" "$top/tests/vm/run.sh" >"$normal/vm-run.log" 2>&1
 	cat "$normal/vm-run.log"
@@ -104,5 +117,6 @@ if [ -x "$top/tests/vm/run.sh" ]; then
 	fi
 fi
 
+echo "== done ($(date -u +%H:%M:%S))"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
