@@ -199,8 +199,8 @@ static void carried_in(const char *s, size_t len, bool numbers, struct carried *
 }
 
 enum path_kind {
-	P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_DRIVER, P_DEVICE, P_DEVICE_DRIVER, P_GROUPS_DIR,
-	P_OTHER
+	P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_CDEV_NODE, P_DRIVER, P_DEVICE, P_DEVICE_DRIVER,
+	P_GROUPS_DIR, P_OTHER
 };
 
 /*
@@ -217,6 +217,26 @@ static bool device_driver_link(const char *s, size_t i, size_t len)
 	       (i + 7 == len || !(alnum(s[i + 7]) || s[i + 7] == '-'));
 }
 
+/*
+ * @s[i..len) goes on after a device's directory: is it the device number of
+ * its VFIO cdev (ADDR/vfio-dev/vfioN/dev)? The vfio-dev/vfioN directory is
+ * there for any device vfio registered; its "dev" file only when the kernel
+ * added the cdev (drivers/vfio/vfio.h vfio_device_add: cdev_device_add with
+ * CONFIG_VFIO_DEVICE_CDEV, a bare device_add without it or for noiommu)
+ */
+static bool device_cdev_file(const char *s, size_t i, size_t len)
+{
+	while (i < len && s[i] != '/' && s[i] != ' ' && s[i] != '\'' && s[i] != '"')
+		i++;
+	if (i + 14 > len || strncmp(s + i, "/vfio-dev/vfio", 14) != 0)
+		return false;
+	i += 14;
+	while (i < len && digit(s[i]))
+		i++;
+	return i + 4 <= len && strncmp(s + i, "/dev", 4) == 0 &&
+	       (i + 4 == len || !(alnum(s[i + 4]) || s[i + 4] == '-' || s[i + 4] == '/'));
+}
+
 /* what the first device node or sysfs path the message names is */
 static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
 {
@@ -225,7 +245,13 @@ static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
 		enum path_kind kind;
 	} paths[] = {
 		{ "/dev/vfio/vfio", P_MODULE_NODE },
-		{ "/dev/vfio/devices/", P_OTHER },	/* the cdev: which config is not said */
+		/*
+		 * the device's cdev (iommufd): the kernel names the node
+		 * vfio/devices/vfioN (drivers/vfio/device_cdev.c
+		 * vfio_device_devnode) and adds it only when built with
+		 * CONFIG_VFIO_DEVICE_CDEV (device_cdev_file() below)
+		 */
+		{ "/dev/vfio/devices/", P_CDEV_NODE },
 		{ "/dev/vfio/", P_GROUP_NODE },
 		{ "/dev/iommu", P_MODULE_NODE },
 		{ "/dev/kvm", P_MODULE_NODE },
@@ -260,6 +286,8 @@ static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
 			}
 			if (paths[j].kind == P_DEVICE && device_driver_link(s, i + pl, len))
 				return P_DEVICE_DRIVER;
+			if (paths[j].kind == P_DEVICE && device_cdev_file(s, i + pl, len))
+				return P_CDEV_NODE;
 			return paths[j].kind;
 		}
 	}
@@ -348,6 +376,13 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 		case P_DEVICE_DRIVER:
 			return "binding";
 		case P_MODULE_NODE:
+			return "module";
+		/*
+		 * a missing cdev node read alone is a kernel without the VFIO
+		 * cdev (GUIDE.md rule 6); a management layer that asks for a
+		 * node the kernel never offered is its thread's config
+		 */
+		case P_CDEV_NODE:
 			return "module";
 		case P_DRIVER:
 			return bind_file && got.e == E_NODEV ? "binding" : "module";

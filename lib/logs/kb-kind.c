@@ -225,6 +225,22 @@ static size_t message_start(const char *msg, size_t len)
 }
 
 /*
+ * The option QEMU echoes before the message is a -drive: the error is the
+ * block layer's about the disk the VM is given (blockdev.c drive_new,
+ * block.c bdrv_open: "Could not open", "Could not refresh total sector
+ * count" when the file is a character device lseek cannot size). The
+ * words of the echo (a file=/dev/vfio/... path) are the VM's definition,
+ * not an assigned device.
+ */
+static bool drive_option_echo(const char *msg, size_t len, size_t from)
+{
+	for (size_t i = 0; from > 0 && i + 9 <= from; i++)
+		if (msg[i] == ':' && msg[i + 1] == ' ' && msg[i + 2] == '-')
+			return strncmp(msg + i + 2, "-drive ", 7) == 0;
+	return false;
+}
+
+/*
  * strerror texts whose words are no cause: ECONNRESET's "reset" is a socket
  * the other side closed (QEMU died: libvirt's "Unable to read from monitor:
  * Connection reset by peer"), not a device reset; EAGAIN's "resource" and
@@ -273,6 +289,8 @@ const char *vfd_kb_kind_of(const struct vfd_kb_entry *entry, const char *msg, si
 	inner = kb_inner_cause(msg + from, len - from, msg + from, len - from, false);
 	if (inner)
 		return inner;
+	if (drive_option_echo(msg, len, from))
+		return "config";
 	own_bit = kind_bit(entry->kind);
 	for (size_t i = from; i < len; i++) {
 		if (i > 0 && word_char(msg[i - 1]))
