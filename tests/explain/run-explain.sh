@@ -303,6 +303,17 @@ status 2 "explain --kb with a bad file" "$vd" explain --kb "$tmp/bad.kb" "$tmp/f
 one_line "bad knowledge base error names file and line" "knowledge base '$tmp/bad.kb', line 2: layer 'firmware'"
 status 2 "explain --kb with a missing file" "$vd" explain --kb "$tmp/nope.kb" "$tmp/frob"
 one_line "missing knowledge base error" "cannot open knowledge base '$tmp/nope.kb'"
+# read by size when it is a file, as it comes when it is not (a pipe); the
+# limit and a directory are errors (src/cmd-explain.c read_kb_file)
+status 1 "explain --kb from a pipe" sh -c 'cat "$1" | "$2" explain --no-checks --kb /dev/stdin "$3"' \
+	sh "$tmp/my.kb" "$vd" "$tmp/frob"
+has "a knowledge base from a pipe is read whole" "^kernel.custom: a message of my own"
+{ cat "$tmp/my.kb"; head -c $((17 << 20)) /dev/zero | tr '\0' '#'; } >"$tmp/huge.kb"
+status 2 "explain --kb with a file over the limit" "$vd" explain --kb "$tmp/huge.kb" "$tmp/frob"
+one_line "knowledge base over the limit" "knowledge base '$tmp/huge.kb': larger than 16777216 bytes"
+status 2 "explain --kb with a directory" "$vd" explain --kb "$tmp" "$tmp/frob"
+one_line "knowledge base that is a directory" "cannot read knowledge base '$tmp': Is a directory"
+rm -f "$tmp/huge.kb"
 
 # checks against a sysroot: a device the host lacks is not judged; --dmesg reads dev/kmsg
 mkdir -p "$tmp/root/sys/bus/pci/devices" "$tmp/root/sys/kernel/iommu_groups" "$tmp/root/proc" \
