@@ -314,6 +314,14 @@ one_line "knowledge base over the limit" "knowledge base '$tmp/huge.kb': larger 
 status 2 "explain --kb with a directory" "$vd" explain --kb "$tmp" "$tmp/frob"
 one_line "knowledge base that is a directory" "cannot read knowledge base '$tmp': Is a directory"
 rm -f "$tmp/huge.kb"
+# a knowledge base file of megabytes takes the heap hint's path (src/heap-hint.c:
+# one heap, 2 MB pages or filled at once): the same readings as built in
+cat "$here"/../../data/kb/*.kb >"$tmp/all.kb"
+cat "$corpus"/round2*.txt | cut -f2 | head -400 >"$tmp/many"
+"$vd" explain --no-checks -J "$tmp/many" >"$tmp/builtin.json" 2>&1
+"$vd" explain --no-checks -J --kb "$tmp/all.kb" "$tmp/many" >"$tmp/file.json" 2>&1
+check "a knowledge base of megabytes from a file reads as the built-in one" \
+	cmp -s "$tmp/builtin.json" "$tmp/file.json"
 
 # checks against a sysroot: a device the host lacks is not judged; --dmesg reads dev/kmsg
 mkdir -p "$tmp/root/sys/bus/pci/devices" "$tmp/root/sys/kernel/iommu_groups" "$tmp/root/proc" \
