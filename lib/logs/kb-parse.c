@@ -694,6 +694,44 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 }
 
 
+/* how many lines of @buf (@len bytes) start with @key ("\nmatch:": its line end first) */
+static size_t count_key_lines(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key), n = 0;
+	const char *p = buf, *end = buf + len;
+
+	if (len >= klen - 1 && memcmp(buf, key + 1, klen - 1) == 0)
+		n++;
+	while ((p = memmem(p, (size_t)(end - p), key, klen)) != NULL) {
+		n++;
+		p += klen;
+	}
+	return n;
+}
+
+/*
+ * the arrays that grow an item a pattern or an entry, made at their final
+ * size: grown by doubling, their copies were a tenth of a large knowledge
+ * base's start-up (bench/RESULTS-explain.md, thirty-first round)
+ */
+static int reserve_arrays(struct vfd_kb *kb, const char *buf, size_t len)
+{
+	size_t n_match = count_key_lines(buf, len, "\nmatch:");
+	size_t n_id = count_key_lines(buf, len, "\nid:");
+
+	if (n_match && array_reserve_raw((void **)&kb->patterns, &kb->cap_patterns,
+					 n_match - 1, sizeof(*kb->patterns), n_match) < 0)
+		return -ENOMEM;
+	if (n_id && array_reserve_raw((void **)&kb->entries, &kb->cap_entries, n_id - 1,
+				      sizeof(*kb->entries), n_id) < 0)
+		return -ENOMEM;
+	/* five words a pattern: data/kb's patterns need 3.8 to 4.3 */
+	kb->prefilter = kb_prefilter_new();
+	if (!kb->prefilter || kb_prefilter_reserve(kb->prefilter, n_match, 5 * n_match) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 /*
  * the knowledge base of @buf, @len bytes of text and one more (writable: the
  * values are ended in place), which it takes; the checks of
@@ -715,6 +753,10 @@ static int parse_text(char *buf, size_t len, struct vfd_kb **out, struct vfd_par
 		return -ENOMEM;
 	}
 	kb->text = buf;
+	if (reserve_arrays(kb, buf, len) < 0) {
+		vfd_kb_free(kb);
+		return -ENOMEM;
+	}
 	/* the first NUL, if any: its line is refused (one search, not one a line) */
 	nul = len ? memchr(buf, '\0', len) : NULL;
 	while (p < end && r == 0) {

@@ -222,6 +222,39 @@ static void expect(struct vfd_kb *kb, const char *line, const char *id)
 	assert_string_equal(m->entry->id, id);
 }
 
+/*
+ * a base of 600 entries whose patterns have twelve words each: more than the
+ * parser's first guesses at the sizes of its arrays (a pattern a "match:"
+ * line, five words a pattern), which must then grow; the first line is an
+ * entry's, with no line end before it
+ */
+static void parser_sizes(void **state)
+{
+	size_t cap = 600 * 400, len = 0;
+	char *text = malloc(cap);
+	struct vfd_kb *kb;
+	char line[200];
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = 0; i < 600; i++)
+		len += (size_t)snprintf(text + len, cap - len, "id: kernel.entry-%d\nlayer: kernel\n"
+			"kind: reset\ntitle: t\nsource: linux:a.c:f\nmeaning: m\ncause: c\nfix: f\n"
+			"match: alpha%d bravo charlie delta echo foxtrot golf hotel india juliet kilo lima\n"
+			"match: second%d pattern %%num%% with its own words\n\n", i, i, i);
+	kb = parse_ok(text);
+	assert_int_equal(vfd_kb_count(kb), 600);
+	expect(kb, "alpha0 bravo charlie delta echo foxtrot golf hotel india juliet kilo lima",
+	       "kernel.entry-0");
+	expect(kb, "x: alpha599 bravo charlie delta echo foxtrot golf hotel india juliet kilo lima",
+	       "kernel.entry-599");
+	snprintf(line, sizeof(line), "second%d pattern 17 with its own words", 312);
+	expect(kb, line, "kernel.entry-312");
+	expect(kb, "alpha7 bravo charlie delta echo foxtrot golf hotel india juliet kilo", NULL);
+	vfd_kb_free(kb);
+	free(text);
+}
+
 static void matcher_prefixes(void **state)
 {
 	struct vfd_kb *kb = small_kb();
@@ -551,6 +584,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parser_good),
 		cmocka_unit_test(parser_bad),
+		cmocka_unit_test(parser_sizes),
 		cmocka_unit_test(matcher_prefixes),
 		cmocka_unit_test(matcher_values),
 		cmocka_unit_test(matcher_rules),
