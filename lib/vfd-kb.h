@@ -92,6 +92,13 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_pa
  * and freed with the knowledge base or on failure (no copy of the file)
  */
 int vfd_kb_parse_take(char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err);
+/*
+ * vfd_kb_parse_take_mapped - vfd_kb_parse_take() of a text in a private,
+ * writable mapping of @map_len bytes (mmap; @len bytes of text and a zero
+ * byte after them), unmapped with the knowledge base or on failure
+ */
+int vfd_kb_parse_take_mapped(char *map, size_t len, size_t map_len, struct vfd_kb **out,
+			     struct vfd_parse_error *err);
 /* the compiled-in knowledge base (data/kb/NN-NAME.kb), parsed (as vfd_kb_parse) */
 int vfd_kb_new_builtin(struct vfd_kb **out, struct vfd_parse_error *err);
 /* the text of the compiled-in knowledge base */

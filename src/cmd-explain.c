@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "heap-hint.h"
 #include "config.h"
 #include "output.h"
 
@@ -34,8 +33,6 @@ extern char **environ;
 #define EXPLAIN_JSON_SCHEMA 1
 #define READ_BUF (1u << 16)
 #define LINE_CAP (1u << 14)	/* longer lines are cut here, the rest skipped */
-/* kb-parse.c refuses more (its KB_MAX_SIZE); read no further than that */
-#define KB_FILE_MAX (16u << 20)
 
 static void usage(void)
 {
@@ -76,104 +73,6 @@ static bool machine_log(const char *file)
 	int r = !file || strcmp(file, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(file, &st);
 
 	return r == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > PASTE_MAX;
-}
-
-/* ------------------------------------------------------- the KB */
-
-/*
- * the whole of a knowledge base file, at most KB_FILE_MAX bytes, read into a
- * buffer of its size (plus one byte, so that a file that grew while read is
- * seen): the caller frees, or vfd_kb_parse_take() takes it. The heap is told
- * first what the knowledge base will take (heap-hint.h): about four times
- * its text, measured on the five-fold base of bench/explain-speed.
- */
-static char *read_kb_file(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap, n = 0;
-	struct stat st;
-	char *buf = NULL;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		warnx_("cannot open knowledge base '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > KB_FILE_MAX)
-		goto too_big;
-	/* a pipe, a device: grow as it comes */
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 1 << 16;
-	heap_hint_begin(4 * cap);
-	buf = malloc(cap);
-	if (!buf)
-		goto too_big;
-	for (;;) {
-		ssize_t got;
-
-		if (n == cap) {
-			char *nb;
-
-			cap *= 2;
-			nb = n > KB_FILE_MAX ? NULL : realloc(buf, cap);
-			if (!nb)
-				goto too_big;
-			buf = nb;
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			warnx_("cannot read knowledge base '%s': %s", path, strerror(errno));
-			goto fail;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	*len = n;
-	return buf;
-too_big:
-	warnx_("knowledge base '%s': larger than %u bytes", path, KB_FILE_MAX);
-fail:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	heap_hint_end();
-	return NULL;
-}
-
-struct vfd_kb *cmd_load_kb(const char *path)
-{
-	struct vfd_parse_error err;
-	struct vfd_kb *kb = NULL;
-	size_t len = 0;
-	char *buf;
-	int r;
-
-	if (!path) {
-		vfd_kb_builtin_text(&len);
-		heap_hint_begin(4 * len);
-		r = vfd_kb_new_builtin(&kb, &err);
-		heap_hint_end();
-		if (r < 0)
-			warnx_("built-in knowledge base is broken: line %u: %s", err.line,
-			       err.message);
-		return kb;
-	}
-	buf = read_kb_file(path, &len);
-	if (!buf)
-		return NULL;
-	/* the knowledge base keeps the text it was read into: no copy of its values */
-	r = vfd_kb_parse_take(buf, len, &kb, &err);
-	heap_hint_end();
-	if (r < 0) {
-		if (err.line)
-			warnx_("knowledge base '%s', line %u: %s", path, err.line, err.message);
-		else
-			warnx_("knowledge base '%s': %s", path,
-			       err.message[0] ? err.message : strerror(-r));
-	}
-	return kb;
 }
 
 /* -------------------------------------------------- line reading */

@@ -35,8 +35,7 @@
 
 static int hinted;
 
-/* whether the kernel gives 2 MB pages to memory advised for them: its mode is not [never] */
-static bool huge_pages_on(void)
+bool heap_huge_pages(void)
 {
 	char mode[64] = "";
 	FILE *f = fopen(THP_MODE, "re");
@@ -69,7 +68,7 @@ void heap_hint_begin(size_t bytes)
 	hi = (uintptr_t)sbrk(0) & ~(HUGE_PAGE - 1);
 	/* a heap that is not brk's (brk refused, glibc fell back to mmap): no advice */
 	if (hi > lo && hi - lo <= bytes + HUGE_PAGE) {
-		if (huge_pages_on())
+		if (heap_huge_pages())
 			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 		else	/* the first three quarters: what a base takes, not the slack */
 			(void)madvise((void *)lo, (hi - lo) / 4 * 3 & ~(HUGE_PAGE - 1),

@@ -2,6 +2,7 @@
 #ifndef VFD_HEAP_HINT_H
 #define VFD_HEAP_HINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -13,5 +14,7 @@
  */
 void heap_hint_begin(size_t bytes);
 void heap_hint_end(void);
+/* whether the kernel gives 2 MB pages to memory advised for them (THP mode not "never") */
+bool heap_huge_pages(void);
 
 #endif

@@ -208,6 +208,7 @@ struct vfd_kb {
 	 * texts (kb-parse.c: every value, but checks' finding ids)
 	 */
 	char *text;
+	size_t text_map_len;		/* a mapping of that many bytes (munmap); 0: malloc()ed */
 	size_t n_entries, cap_entries;
 	struct kb_pattern *patterns;
 	size_t n_patterns, cap_patterns;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "explain-unknown.h"
 #include "kb-cache.h"
@@ -732,12 +733,22 @@ static int reserve_arrays(struct vfd_kb *kb, const char *buf, size_t len)
 	return 0;
 }
 
+/* a text the knowledge base took: malloc()ed, or a mapping of @map_len bytes */
+static void text_release(char *text, size_t map_len)
+{
+	if (map_len)
+		munmap(text, map_len);
+	else
+		free(text);
+}
+
 /*
  * the knowledge base of @buf, @len bytes of text and one more (writable: the
  * values are ended in place), which it takes; the checks of
  * vfd_kb_parse() done
  */
-static int parse_text(char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
+static int parse_text(char *buf, size_t len, size_t map_len, struct vfd_kb **out,
+		      struct vfd_parse_error *err)
 {
 	struct vfd_kb *kb;
 	struct stanza s = { 0 };
@@ -749,10 +760,11 @@ static int parse_text(char *buf, size_t len, struct vfd_kb **out, struct vfd_par
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb) {
-		free(buf);
+		text_release(buf, map_len);
 		return -ENOMEM;
 	}
 	kb->text = buf;
+	kb->text_map_len = map_len;
 	if (reserve_arrays(kb, buf, len) < 0) {
 		vfd_kb_free(kb);
 		return -ENOMEM;
@@ -848,7 +860,7 @@ int vfd_kb_parse(const char *buf, size_t len, struct vfd_kb **out, struct vfd_pa
 	if (len)
 		memcpy(copy, buf, len);
 	copy[len] = '\0';
-	return parse_text(copy, len, out, err);
+	return parse_text(copy, len, 0, out, err);
 }
 
 int vfd_kb_parse_take(char *buf, size_t len, struct vfd_kb **out, struct vfd_parse_error *err)
@@ -859,7 +871,24 @@ int vfd_kb_parse_take(char *buf, size_t len, struct vfd_kb **out, struct vfd_par
 		free(buf);
 		return r < 0 ? r : -EINVAL;
 	}
-	return parse_text(buf, len, out, err);
+	return parse_text(buf, len, 0, out, err);
+}
+
+int vfd_kb_parse_take_mapped(char *map, size_t len, size_t map_len, struct vfd_kb **out,
+			     struct vfd_parse_error *err)
+{
+	int r = parse_start(map ? map : "", len, out, err);
+
+	if (!map || map_len <= len) {
+		if (map && map_len)
+			munmap(map, map_len);
+		return r < 0 ? r : -EINVAL;
+	}
+	if (r < 0) {
+		munmap(map, map_len);
+		return r;
+	}
+	return parse_text(map, len, map_len, out, err);
 }
 
 const char *vfd_kb_builtin_text(size_t *len)
@@ -881,7 +910,7 @@ void vfd_kb_free(struct vfd_kb *kb)
 	for (size_t i = 0; i < kb->n_entries; i++)
 		entry_clear(&kb->entries[i]);
 	free(kb->entries);
-	free(kb->text);
+	text_release(kb->text, kb->text_map_len);
 	free(kb->id_index);
 	for (size_t i = 0; i < kb->n_patterns; i++) {
 		free(kb->patterns[i].prog);

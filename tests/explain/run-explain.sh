@@ -322,6 +322,26 @@ cat "$corpus"/round2*.txt | cut -f2 | head -400 >"$tmp/many"
 "$vd" explain --no-checks -J --kb "$tmp/all.kb" "$tmp/many" >"$tmp/file.json" 2>&1
 check "a knowledge base of megabytes from a file reads as the built-in one" \
 	cmp -s "$tmp/builtin.json" "$tmp/file.json"
+# mapped (a private copy in one call, src/kb-file.c) or read, as VFD_KB_LOAD says:
+# the same readings; a mapped file that ends on a page boundary still gets the
+# zero byte after its text; a mapped bad file is the same one-line error
+for how in map read; do
+	VFD_KB_LOAD=$how "$vd" explain --no-checks -J --kb "$tmp/all.kb" "$tmp/many" \
+		>"$tmp/file-$how.json" 2>&1
+	check "a knowledge base of megabytes, loaded by $how, reads as the built-in one" \
+		cmp -s "$tmp/builtin.json" "$tmp/file-$how.json"
+done
+cp "$tmp/my.kb" "$tmp/page.kb"
+yes '#' | head -c $((8192 - $(wc -c <"$tmp/my.kb"))) >>"$tmp/page.kb"
+check "the page-boundary knowledge base is 8192 bytes" test "$(wc -c <"$tmp/page.kb")" -eq 8192
+status 1 "explain --kb mapped, ending on a page boundary" \
+	env VFD_KB_LOAD=map "$vd" explain --no-checks --kb "$tmp/page.kb" "$tmp/frob"
+has "a mapped knowledge base ending on a page boundary is read whole" \
+	"^kernel.custom: a message of my own"
+status 2 "explain --kb mapped with a bad file" \
+	env VFD_KB_LOAD=map "$vd" explain --kb "$tmp/bad.kb" "$tmp/frob"
+one_line "mapped bad knowledge base error names file and line" \
+	"knowledge base '$tmp/bad.kb', line 2: layer 'firmware'"
 
 # checks against a sysroot: a device the host lacks is not judged; --dmesg reads dev/kmsg
 mkdir -p "$tmp/root/sys/bus/pci/devices" "$tmp/root/sys/kernel/iommu_groups" "$tmp/root/proc" \

@@ -5,6 +5,7 @@
  * boundaries, which entry wins), value extraction and expansion, and the
  * built-in one, data/kb/NN-NAME.kb (its finding ids must be ones check produces).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/mman.h>
 
 #include "vfd.h"
 
@@ -253,6 +255,49 @@ static void parser_sizes(void **state)
 	expect(kb, "alpha7 bravo charlie delta echo foxtrot golf hotel india juliet kilo", NULL);
 	vfd_kb_free(kb);
 	free(text);
+}
+
+/* a private writable mapping holding @text and a zero byte; *@map_len its size */
+static char *map_text(const char *text, size_t *map_len)
+{
+	char *map;
+
+	*map_len = (strlen(text) / 4096 + 1) * 4096;
+	map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	memcpy(map, text, strlen(text));
+	return map;
+}
+
+/* a text in a mapping: taken, matched, unmapped with the base or on failure */
+static void parser_mapped(void **state)
+{
+	const char *good = ENTRY("kernel.mapped", "match: a mapped message %num%\n");
+	struct vfd_parse_error err;
+	struct vfd_kb *kb = NULL;
+	size_t map_len;
+	char *map;
+	unsigned char in_core;
+
+	(void)state;
+	map = map_text(good, &map_len);
+	assert_int_equal(vfd_kb_parse_take_mapped(map, strlen(good), map_len, &kb, &err), 0);
+	expect(kb, "x: a mapped message 42", "kernel.mapped");
+	vfd_kb_free(kb);
+	/* unmapped: mincore() refuses a range that is not mapped */
+	assert_int_equal(mincore(map, 4096, &in_core), -1);
+
+	map = map_text("id: kernel.bad\nlayer: firmware\n", &map_len);
+	kb = (struct vfd_kb *)1;
+	assert_true(vfd_kb_parse_take_mapped(map, 30, map_len, &kb, &err) < 0);
+	assert_null(kb);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(mincore(map, 4096, &in_core), -1);
+
+	/* no room for the zero byte after the text: refused, and unmapped too */
+	map = map_text(good, &map_len);
+	assert_int_equal(vfd_kb_parse_take_mapped(map, map_len, map_len, &kb, &err), -EINVAL);
+	assert_int_equal(mincore(map, 4096, &in_core), -1);
 }
 
 static void matcher_prefixes(void **state)
@@ -585,6 +630,7 @@ int main(void)
 		cmocka_unit_test(parser_good),
 		cmocka_unit_test(parser_bad),
 		cmocka_unit_test(parser_sizes),
+		cmocka_unit_test(parser_mapped),
 		cmocka_unit_test(matcher_prefixes),
 		cmocka_unit_test(matcher_values),
 		cmocka_unit_test(matcher_rules),
