@@ -695,40 +695,27 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 }
 
 
-/* how many lines of @buf (@len bytes) start with @key ("\nmatch:": its line end first) */
-static size_t count_key_lines(const char *buf, size_t len, const char *key)
-{
-	size_t klen = strlen(key), n = 0;
-	const char *p = buf, *end = buf + len;
-
-	if (len >= klen - 1 && memcmp(buf, key + 1, klen - 1) == 0)
-		n++;
-	while ((p = memmem(p, (size_t)(end - p), key, klen)) != NULL) {
-		n++;
-		p += klen;
-	}
-	return n;
-}
-
 /*
- * the arrays that grow an item a pattern or an entry, made at their final
- * size: grown by doubling, their copies were a tenth of a large knowledge
- * base's start-up (bench/RESULTS-explain.md, thirty-first round)
+ * the arrays that grow an item a pattern or an entry, made at once at about
+ * their final size: grown by doubling, their copies were a tenth of a large
+ * knowledge base's start-up (bench/RESULTS-explain.md, thirty-first round).
+ * In data/kb a pattern takes 120 to 170 bytes of text and an entry 1,000 to
+ * 1,400, so the room for one every 100 and 800 bytes is a little more than
+ * is needed, and none of it is touched before it is used; a text of smaller
+ * entries grows the arrays as before.
  */
-static int reserve_arrays(struct vfd_kb *kb, const char *buf, size_t len)
+static int reserve_arrays(struct vfd_kb *kb, size_t len)
 {
-	size_t n_match = count_key_lines(buf, len, "\nmatch:");
-	size_t n_id = count_key_lines(buf, len, "\nid:");
+	size_t patterns = len / 100 + 8, entries = len / 800 + 8;
 
-	if (n_match && array_reserve_raw((void **)&kb->patterns, &kb->cap_patterns,
-					 n_match - 1, sizeof(*kb->patterns), n_match) < 0)
-		return -ENOMEM;
-	if (n_id && array_reserve_raw((void **)&kb->entries, &kb->cap_entries, n_id - 1,
-				      sizeof(*kb->entries), n_id) < 0)
+	if (array_reserve_raw((void **)&kb->patterns, &kb->cap_patterns, patterns - 1,
+			      sizeof(*kb->patterns), patterns) < 0 ||
+	    array_reserve_raw((void **)&kb->entries, &kb->cap_entries, entries - 1,
+			      sizeof(*kb->entries), entries) < 0)
 		return -ENOMEM;
 	/* five words a pattern: data/kb's patterns need 3.8 to 4.3 */
 	kb->prefilter = kb_prefilter_new();
-	if (!kb->prefilter || kb_prefilter_reserve(kb->prefilter, n_match, 5 * n_match) < 0)
+	if (!kb->prefilter || kb_prefilter_reserve(kb->prefilter, patterns, 5 * patterns) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -765,7 +752,7 @@ static int parse_text(char *buf, size_t len, size_t map_len, struct vfd_kb **out
 	}
 	kb->text = buf;
 	kb->text_map_len = map_len;
-	if (reserve_arrays(kb, buf, len) < 0) {
+	if (reserve_arrays(kb, len) < 0) {
 		vfd_kb_free(kb);
 		return -ENOMEM;
 	}

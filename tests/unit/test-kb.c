@@ -225,33 +225,37 @@ static void expect(struct vfd_kb *kb, const char *line, const char *id)
 }
 
 /*
- * a base of 600 entries whose patterns have twelve words each: more than the
- * parser's first guesses at the sizes of its arrays (a pattern a "match:"
- * line, five words a pattern), which must then grow; the first line is an
- * entry's, with no line end before it
+ * a base of 600 entries of short patterns and patterns of twelve words: more
+ * entries, patterns and words than the parser's first guesses from the
+ * text's length (an entry every 800 bytes, a pattern every 100, five words
+ * a pattern), so that every array must grow; the first line is an entry's,
+ * with no line end before it
  */
 static void parser_sizes(void **state)
 {
-	size_t cap = 600 * 400, len = 0;
+	size_t cap = 600 * 1000, len = 0;
 	char *text = malloc(cap);
 	struct vfd_kb *kb;
-	char line[200];
 
 	(void)state;
 	assert_non_null(text);
-	for (int i = 0; i < 600; i++)
+	for (int i = 0; i < 600; i++) {
 		len += (size_t)snprintf(text + len, cap - len, "id: kernel.entry-%d\nlayer: kernel\n"
 			"kind: reset\ntitle: t\nsource: linux:a.c:f\nmeaning: m\ncause: c\nfix: f\n"
-			"match: alpha%d bravo charlie delta echo foxtrot golf hotel india juliet kilo lima\n"
-			"match: second%d pattern %%num%% with its own words\n\n", i, i, i);
+			"match: alpha%d bravo charlie delta echo foxtrot golf hotel india juliet kilo lima\n",
+			i, i);
+		for (int k = 0; k < 8; k++)
+			len += (size_t)snprintf(text + len, cap - len, "match: short%d-%d %%num%%\n", i, k);
+		text[len++] = '\n';
+	}
+	text[len] = '\0';
 	kb = parse_ok(text);
 	assert_int_equal(vfd_kb_count(kb), 600);
 	expect(kb, "alpha0 bravo charlie delta echo foxtrot golf hotel india juliet kilo lima",
 	       "kernel.entry-0");
 	expect(kb, "x: alpha599 bravo charlie delta echo foxtrot golf hotel india juliet kilo lima",
 	       "kernel.entry-599");
-	snprintf(line, sizeof(line), "second%d pattern 17 with its own words", 312);
-	expect(kb, line, "kernel.entry-312");
+	expect(kb, "short312-7 17", "kernel.entry-312");
 	expect(kb, "alpha7 bravo charlie delta echo foxtrot golf hotel india juliet kilo", NULL);
 	vfd_kb_free(kb);
 	free(text);
