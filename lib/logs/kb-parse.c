@@ -695,31 +695,6 @@ static int kb_alloc_scratch(struct vfd_kb *kb)
 }
 
 
-/*
- * the arrays that grow an item a pattern or an entry, made at once at about
- * their final size: grown by doubling, their copies were a tenth of a large
- * knowledge base's start-up (bench/RESULTS-explain.md, thirty-first round).
- * In data/kb a pattern takes 120 to 170 bytes of text and an entry 1,000 to
- * 1,400, so the room for one every 100 and 800 bytes is a little more than
- * is needed, and none of it is touched before it is used; a text of smaller
- * entries grows the arrays as before.
- */
-static int reserve_arrays(struct vfd_kb *kb, size_t len)
-{
-	size_t patterns = len / 100 + 8, entries = len / 800 + 8;
-
-	if (array_reserve_raw((void **)&kb->patterns, &kb->cap_patterns, patterns - 1,
-			      sizeof(*kb->patterns), patterns) < 0 ||
-	    array_reserve_raw((void **)&kb->entries, &kb->cap_entries, entries - 1,
-			      sizeof(*kb->entries), entries) < 0)
-		return -ENOMEM;
-	/* five words a pattern: data/kb's patterns need 3.8 to 4.3 */
-	kb->prefilter = kb_prefilter_new();
-	if (!kb->prefilter || kb_prefilter_reserve(kb->prefilter, patterns, 5 * patterns) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
 /* a text the knowledge base took: malloc()ed, or a mapping of @map_len bytes */
 static void text_release(char *text, size_t map_len)
 {
@@ -752,10 +727,6 @@ static int parse_text(char *buf, size_t len, size_t map_len, struct vfd_kb **out
 	}
 	kb->text = buf;
 	kb->text_map_len = map_len;
-	if (reserve_arrays(kb, len) < 0) {
-		vfd_kb_free(kb);
-		return -ENOMEM;
-	}
 	/* the first NUL, if any: its line is refused (one search, not one a line) */
 	nul = len ? memchr(buf, '\0', len) : NULL;
 	while (p < end && r == 0) {

@@ -162,27 +162,6 @@ intern(struct kb_prefilter *pf, const char *word, size_t len)
 	return (int64_t)pf->n_words - 1;
 }
 
-int kb_prefilter_reserve(struct kb_prefilter *pf, size_t patterns, size_t words)
-{
-	if (patterns + 1 > pf->cap_patterns) {
-		uint32_t *ns = realloc(pf->pw_start, (patterns + 2) * sizeof(*ns));
-
-		if (!ns)
-			return -ENOMEM;
-		pf->pw_start = ns;
-		pf->cap_patterns = patterns + 1;
-	}
-	if (words > pf->cap_pw) {
-		uint32_t *np = realloc(pf->pw, words * sizeof(*np));
-
-		if (!np)
-			return -ENOMEM;
-		pf->pw = np;
-		pf->cap_pw = words;
-	}
-	return 0;
-}
-
 int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char *words,
 			     size_t n_words)
 {

@@ -24,8 +24,6 @@ void kb_prefilter_free(struct kb_prefilter *pf);
  */
 int kb_prefilter_add_pattern(struct kb_prefilter *pf, size_t pattern, const char *words,
 			     size_t n_words);
-/* room made at once for @patterns patterns and @words of their words in all; 0, -ENOMEM */
-int kb_prefilter_reserve(struct kb_prefilter *pf, size_t patterns, size_t words);
 /*
  * a word of the classifier, reported as bit @bit (< 64) of the hints; @gate:
  * the classifier needs one of its gate words before it looks at the others

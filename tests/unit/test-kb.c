@@ -225,11 +225,9 @@ static void expect(struct vfd_kb *kb, const char *line, const char *id)
 }
 
 /*
- * a base of 600 entries of short patterns and patterns of twelve words: more
- * entries, patterns and words than the parser's first guesses from the
- * text's length (an entry every 800 bytes, a pattern every 100, five words
- * a pattern), so that every array must grow; the first line is an entry's,
- * with no line end before it
+ * a base of 600 entries of short patterns and patterns of twelve words, so
+ * that the entries, the patterns and the prefilter's word lists all grow
+ * many times over; the first line is an entry's, with no line end before it
  */
 static void parser_sizes(void **state)
 {
