@@ -42,9 +42,10 @@
  *           ENODEV where kmod could not insert a module: its init found no
  *           device to drive -> binding;
  *           /sys/kernel/iommu_groups (only an active IOMMU driver fills it:
- *           drivers/iommu/iommu.c iommu_group_alloc) -> iommu-off; but
- *           /sys/bus/pci/devices/ADDR/driver/... (the link exists only
- *           while a driver is bound) -> binding
+ *           drivers/iommu/iommu.c iommu_group_alloc) and a device's
+ *           iommu_group link -> iommu-off; but the entries of a device
+ *           the kernel makes only in some state (device_entry()): its
+ *           driver link -> binding, its rom -> rom, its reset -> reset
  *
  * and two conditions whose words settle the kind wherever they are carried:
  * a group that is "not viable" and "no IOMMU". Everything else: NULL, the
@@ -200,21 +201,50 @@ static void carried_in(const char *s, size_t len, bool numbers, struct carried *
 
 enum path_kind {
 	P_NONE, P_GROUP_NODE, P_MODULE_NODE, P_CDEV_NODE, P_DRIVER, P_DEVICE, P_DEVICE_DRIVER,
-	P_GROUPS_DIR, P_OTHER
+	P_DEVICE_ROM, P_DEVICE_RESET, P_GROUPS_DIR, P_OTHER
 };
 
 /*
- * @s[i..len) goes on after a device's directory: is it its "driver" link
- * (ADDR/driver/unbind)? The kernel makes that link only while a driver is
- * bound (drivers/base/dd.c driver_sysfs_add), so a missing one is a device
- * with no driver, not a device missing; driver_override is another file.
+ * @s[i..len) goes on after a device's directory: is the entry it names one
+ * the kernel makes only in some state of the device? Then a missing one is
+ * that state, not a device missing:
+ *   driver       the link exists only while a driver is bound
+ *                (drivers/base/dd.c driver_sysfs_add): a device with no driver
+ *   iommu_group  the link exists only once the device joined an IOMMU group
+ *                (drivers/iommu/iommu.c iommu_group_add_device): no IOMMU
+ *                driver took the device
+ *   rom          shown only for a device with a ROM BAR (drivers/pci/
+ *                pci-sysfs.c pci_dev_rom_attr_is_visible)
+ *   reset        shown only for a device with a reset method (pci-sysfs.c
+ *                pci_dev_reset_attr_is_visible; before 5.15 created only when
+ *                dev->reset_fn was set)
+ * driver_override, reset_method and the rest are other names.
  */
-static bool device_driver_link(const char *s, size_t i, size_t len)
+static enum path_kind device_entry(const char *s, size_t i, size_t len)
 {
+	static const struct {
+		const char *name;
+		enum path_kind kind;
+	} entries[] = {
+		{ "driver", P_DEVICE_DRIVER },
+		{ "iommu_group", P_GROUPS_DIR },
+		{ "rom", P_DEVICE_ROM },
+		{ "reset", P_DEVICE_RESET },
+	};
+
 	while (i < len && s[i] != '/' && s[i] != ' ' && s[i] != '\'' && s[i] != '"')
 		i++;
-	return i + 7 <= len && strncmp(s + i, "/driver", 7) == 0 &&
-	       (i + 7 == len || !(alnum(s[i + 7]) || s[i + 7] == '-'));
+	if (i >= len || s[i] != '/')
+		return P_DEVICE;
+	i++;
+	for (size_t k = 0; k < ARRAY_SIZE(entries); k++) {
+		size_t n = strlen(entries[k].name);
+
+		if (i + n <= len && strncmp(s + i, entries[k].name, n) == 0 &&
+		    (i + n == len || !(alnum(s[i + n]) || s[i + n] == '-' || s[i + n] == '_')))
+			return entries[k].kind;
+	}
+	return P_DEVICE;
 }
 
 /*
@@ -284,10 +314,10 @@ static enum path_kind path_in(const char *s, size_t len, bool *bind_file)
 					e++;
 				*bind_file = e >= 5 && strncmp(s + e - 5, "/bind", 5) == 0;
 			}
-			if (paths[j].kind == P_DEVICE && device_driver_link(s, i + pl, len))
-				return P_DEVICE_DRIVER;
 			if (paths[j].kind == P_DEVICE && device_cdev_file(s, i + pl, len))
 				return P_CDEV_NODE;
+			if (paths[j].kind == P_DEVICE)
+				return device_entry(s, i + pl, len);
 			return paths[j].kind;
 		}
 	}
@@ -388,6 +418,10 @@ const char *kb_inner_cause(const char *msg, size_t len, const char *inner, size_
 			return bind_file && got.e == E_NODEV ? "binding" : "module";
 		case P_DEVICE:
 			return "config";
+		case P_DEVICE_ROM:
+			return "rom";
+		case P_DEVICE_RESET:
+			return "reset";
 		case P_GROUPS_DIR:
 			return "iommu-off";
 		default:

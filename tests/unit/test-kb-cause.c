@@ -110,6 +110,22 @@ static void errno_missing(void **state)
 			  "or directory"), "config");
 	assert_kind(cause("ls: cannot access '/sys/kernel/iommu_groups/1': No such file or "
 			  "directory"), "iommu-off");
+	/* a device's entries made only in some state: in a group, with a ROM BAR, a reset */
+	assert_kind(cause("cat: /sys/bus/pci/devices/0000:01:00.0/iommu_group: No such file or "
+			  "directory"), "iommu-off");
+	assert_kind(cause("ls: cannot access '/sys/bus/pci/devices/0000:01:00.0/iommu_group/"
+			  "devices': No such file or directory"), "iommu-off");
+	assert_kind(cause("cat: /sys/bus/pci/devices/0000:01:00.0/rom: No such file or directory"),
+		    "rom");
+	assert_kind(cause("/sys/bus/pci/devices/0000:01:00.0/reset: No such file or directory"),
+		    "reset");
+	/* other entries of the device, and a name that only starts like one */
+	assert_kind(cause("/sys/bus/pci/devices/0000:01:00.0/reset_method: No such file or "
+			  "directory"), "config");
+	assert_kind(cause("/sys/bus/pci/devices/0000:01:00.0/romfile: No such file or directory"),
+		    "config");
+	assert_kind(cause("/sys/bus/pci/devices/0000:01:00.0: No such file or directory"),
+		    "config");
 	/* a module whose init found no device to drive */
 	assert_kind(cause("modprobe: ERROR: could not insert 'nvidia': No such device"), "binding");
 	assert_kind(cause("modprobe: ERROR: could not insert 'kvm_amd': Operation not supported"),
