@@ -97,6 +97,23 @@ const char *unknown_strip_prefixes(const char *s, size_t *len, bool *kernel, con
 				continue;
 			}
 		}
+		/*
+		 * such a line re-logged as the message of another (a KubeVirt JSON
+		 * line inside a second JSON or logfmt line): its quotes escaped once,
+		 * the inner message starts after its msg field's \"
+		 */
+		if (p < end && (starts(p, (size_t)(end - p), "{\\\"") ||
+				starts(p, (size_t)(end - p), "time=\\\""))) {
+			const char *m = memmem(p, (size_t)(end - p),
+					       *p == '{' ? "\\\"msg\\\":\\\"" : " msg=\\\"",
+					       *p == '{' ? 10 : 7);
+
+			if (m) {
+				s = m + (*p == '{' ? 10 : 7);
+				again = true;
+				continue;
+			}
+		}
 		/* a reply's quote marker "> " around a pasted line */
 		if (end - p >= 2 && p[0] == '>' && p[1] == ' ') {
 			s = p + 2;

@@ -286,6 +286,16 @@ static void vm_errors(void **state)
 		/* dmesg -T and a reply's quote marker in front */
 		{ "[Mon Dec  5 10:00:00 2024] qemu-system-x86_64: frob gave up", "qemu", VM_SUB },
 		{ "> error: internal error: frob helper quit", "libvirt", VM_SUB },
+		/* libvirt's log in KubeVirt's JSON, and that line re-logged as the message
+		 * of a second JSON or logfmt line (its quotes escaped once) */
+		{ "{\"component\":\"virt-launcher\",\"level\":\"error\",\"msg\":\"internal error: "
+		  "frob helper quit\",\"subcomponent\":\"libvirt\"}", "libvirt", VM_SUB },
+		{ "{\"component\":\"virt-launcher\",\"level\":\"error\",\"msg\":\"{\\\"component\\\":"
+		  "\\\"virt-launcher\\\",\\\"level\\\":\\\"error\\\",\\\"msg\\\":\\\"internal error: "
+		  "frob helper quit\\\",\\\"subcomponent\\\":\\\"libvirt\\\"}\"}", "libvirt", VM_SUB },
+		{ "time=\"2026-12-05T10:00:00Z\" level=error msg=\"{\\\"component\\\":\\\"virt-launcher"
+		  "\\\",\\\"level\\\":\\\"error\\\",\\\"msg\\\":\\\"internal error: frob helper quit"
+		  "\\\"}\" instance=vm1", "libvirt", VM_SUB },
 		/* Proxmox's qemu-server, Xen's libxl_create.c, crosvm, cloud-hypervisor */
 		{ "TASK ERROR: start failed: QEMU exited with code 1", "proxmox", VM_SUB },
 		{ "TASK ERROR: timeout waiting on systemd", "proxmox", VM_SUB },
