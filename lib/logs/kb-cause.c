@@ -218,7 +218,9 @@ enum path_kind {
  *   reset        shown only for a device with a reset method (pci-sysfs.c
  *                pci_dev_reset_attr_is_visible; before 5.15 created only when
  *                dev->reset_fn was set)
- * driver_override, reset_method and the rest are other names.
+ *   reset_method the same test (pci.c pci_dev_reset_method_attr_is_visible,
+ *                5.15 on)
+ * driver_override, romfile and the rest are other names.
  */
 static enum path_kind device_entry(const char *s, size_t i, size_t len)
 {
@@ -230,6 +232,7 @@ static enum path_kind device_entry(const char *s, size_t i, size_t len)
 		{ "iommu_group", P_GROUPS_DIR },
 		{ "rom", P_DEVICE_ROM },
 		{ "reset", P_DEVICE_RESET },
+		{ "reset_method", P_DEVICE_RESET },
 	};
 
 	while (i < len && s[i] != '/' && s[i] != ' ' && s[i] != '\'' && s[i] != '"')
